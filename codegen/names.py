@@ -1,0 +1,36 @@
+"""Naming rules shared by the importer and the generator."""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+# Per-call options of every generated method (or the raw body); a parameter
+# never takes one of these names as is.
+RESERVED = frozenset({"self", "data", "timeout", "media_type", "headers", "stream"})
+
+_NOT_IDENT = re.compile(r"[^0-9A-Za-z_]")
+
+
+def python_name(wire_name: str) -> str:
+    """The default Python argument name for a wire name (`async` -> `async_`)."""
+    name = _NOT_IDENT.sub("_", wire_name)
+    if name[:1].isdigit():
+        name = "_" + name
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in RESERVED:
+        name += "_"
+    return name
+
+
+def snake_case(kebab: str) -> str:
+    """`create-dispatch-event` -> `create_dispatch_event`."""
+    return kebab.replace("-", "_")
+
+
+def class_name(namespace: str) -> str:
+    """`code_scanning` -> `CodeScanning`."""
+    return "".join(part[:1].upper() + part[1:] for part in namespace.split("_"))
+
+
+def is_identifier(name: str) -> bool:
+    return name.isidentifier() and not keyword.iskeyword(name)

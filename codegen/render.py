@@ -1,0 +1,221 @@
+"""Turn validated spec data into files: octo/rest/*.py and docs/reference/*.md.
+
+This module computes what each template shows (signatures, annotations,
+docstring lines); the templates only lay it out.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from codegen.names import class_name
+from codegen.spec import Endpoint, Namespace, Param
+
+TEMPLATES = Path(__file__).parent / "templates"
+COMMAND = "make generate (python -m codegen)"
+
+_PY_TYPES = {
+    "string": "str",
+    "integer": "int",
+    "number": "float",
+    "boolean": "bool",
+    "object": "dict[str, Any]",
+    "any": "Any",
+}
+_BODY_TYPES = {
+    "string": "str",
+    "binary": "bytes | BinaryIO | PathLike[str]",
+    "object": "Any",
+    "array": "Any",
+    "any": "Any",
+}
+
+
+def annotation(p: Param) -> str:
+    if p.enum is not None and all(isinstance(v, str) for v in p.enum):
+        base = "Literal[" + ", ".join(_py_repr(v) for v in p.enum) + "]"
+    elif p.type == "array":
+        base = f"list[{_PY_TYPES[p.items or 'any']}]"
+    else:
+        base = _PY_TYPES[p.type]
+    if p.nullable and base != "Any":
+        base += " | None"
+    return base
+
+
+def _py_repr(value: Any) -> str:
+    """A Python literal in the house style (double-quoted strings)."""
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(_py_repr(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    return repr(value)
+
+
+def describe(p: Param) -> str:
+    """One docstring line's facts: type, required, constraints."""
+    facts = [p.type if p.type != "array" else f"array of {p.items or 'any'}"]
+    if p.python_name != p.name:
+        facts.append(f"sent as {p.name!r}")
+    facts.append("required" if p.required else "optional")
+    if p.nullable:
+        facts.append("may be None (sent as null)")
+    if p.multi_segment:
+        facts.append("may contain '/'")
+    if p.enum is not None:
+        facts.append("one of " + ", ".join(str(v) for v in p.enum))
+    lim = p.limits
+    if "min_length" in lim or "max_length" in lim:
+        facts.append(f"length {lim.get('min_length', 0)}..{lim.get('max_length', '')}".rstrip("."))
+    if "minimum" in lim or "maximum" in lim:
+        facts.append(f"range {lim.get('minimum', '')}..{lim.get('maximum', '')}")
+    if "max_properties" in lim:
+        facts.append(f"at most {lim['max_properties']} properties")
+    if "min_items" in lim or "max_items" in lim:
+        facts.append(f"items {lim.get('min_items', 0)}..{lim.get('max_items', '')}")
+    if p.has_default:
+        facts.append(f"server default {p.default!r}")
+    if p.deprecated:
+        facts.append("deprecated")
+    if p.aliases:
+        facts.append("formerly " + ", ".join(p.aliases))
+    return "; ".join(facts)
+
+
+@dataclass
+class Arg:
+    name: str
+    annotation: str
+    default: str | None
+    doc: str
+
+
+@dataclass
+class Method:
+    endpoint: Endpoint
+    constant: str
+    positional: list[Arg]
+    keyword: list[Arg]
+    path: list[Param]
+    query: list[Param]
+    body: list[Param]
+    header: list[Param]
+    limits: list[tuple[str, str]]
+    multi_segment: list[str]
+    deprecated_params: list[str]
+    renamed: list[tuple[str, str]]
+    has_data: bool
+    rows: list[tuple[str, str, str]]
+
+
+def _limit_args(p: Param) -> str | None:
+    args = []
+    if p.enum is not None:
+        args.append(f"enum={_py_repr(p.enum)}")
+    args += [f"{k}={v!r}" for k, v in p.limits.items()]
+    return f"Limit({', '.join(args)})" if args else None
+
+
+def method_view(e: Endpoint) -> Method:
+    path = e.path_params
+    others = [p for p in e.params if p.location != "path"]
+    others.sort(key=lambda p: not p.required)  # stable: spec order within each group
+    positional = [Arg(p.python_name, annotation(p), None, describe(p)) for p in path]
+    keyword = [
+        Arg(p.python_name, annotation(p) if p.required else f"{annotation(p)} | Omit",
+            None if p.required else "OMIT", describe(p))
+        for p in others
+    ]
+    has_data = e.body is not None
+    if e.body is not None:
+        data_required = e.body.required and not e.params_in("body")
+        kind = _BODY_TYPES[e.body.type]
+        doc = f"the request body ({e.body.content_type})"
+        keyword.insert(
+            sum(1 for a in keyword if a.default is None) if data_required else len(keyword),
+            Arg("data", kind if data_required else f"{kind} | Omit",
+                None if data_required else "OMIT", doc + ("" if data_required else ", optional")),
+        )
+    if e.media_types:
+        choices = ", ".join(_py_repr(m) for m in e.media_types)
+        keyword.append(Arg("media_type", f"Literal[{choices}] | Omit", "OMIT",
+                           "ask for another representation: " + ", ".join(e.media_types)))
+    keyword.append(Arg("timeout", "Timeout | Omit", "OMIT",
+                       "seconds, or a (connect, read) pair; overrides the client's"))
+    limits = [(p.name, lim) for p in e.params if (lim := _limit_args(p)) is not None]
+    return Method(
+        endpoint=e,
+        constant="_" + e.name.upper(),
+        positional=positional,
+        keyword=keyword,
+        path=path,
+        query=e.params_in("query"),
+        body=e.params_in("body"),
+        header=e.params_in("header"),
+        limits=limits,
+        multi_segment=sorted(p.name for p in e.params if p.multi_segment),
+        deprecated_params=sorted(p.name for p in e.params if p.deprecated),
+        renamed=sorted((alias, p.python_name) for p in e.params for alias in p.aliases),
+        has_data=has_data,
+        rows=[(p.python_name, p.location, describe(p)) for p in path + others]
+        + ([("data", "body", e.body.content_type)] if e.body else []),
+    )
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["pyrepr"] = _py_repr
+    return env
+
+
+def render_all(namespaces: list[Namespace]) -> dict[str, str]:
+    """Every generated file, by path relative to the project root."""
+    env = _environment()
+    files: dict[str, str] = {}
+    module = env.get_template("namespace.py.j2")
+    reference = env.get_template("reference.md.j2")
+    for ns in namespaces:
+        methods = [method_view(e) for e in ns.endpoints]
+        context = {
+            "ns": ns,
+            "class_name": class_name(ns.name),
+            "methods": methods,
+            "command": COMMAND,
+            "uses": _uses(methods),
+        }
+        files[f"octo/rest/{ns.name}.py"] = module.render(context)
+        files[f"docs/reference/{ns.name}.md"] = reference.render(context)
+    names = [(ns.name, class_name(ns.name)) for ns in namespaces]
+    count = sum(len(ns.endpoints) for ns in namespaces)
+    shared = {"namespaces": names, "command": COMMAND, "count": count}
+    files["octo/rest/__init__.py"] = env.get_template("rest_init.py.j2").render(shared)
+    files["octo/rest/_typing.py"] = env.get_template("typing.py.j2").render(shared)
+    files["docs/reference/README.md"] = env.get_template("reference_index.md.j2").render(
+        {**shared, "spaces": namespaces}
+    )
+    return files
+
+
+def _uses(methods: list[Method]) -> dict[str, bool]:
+    """Which runtime names a module needs, so its imports are exactly those."""
+    return {
+        "Limit": any(m.limits for m in methods),
+        "Literal": any("Literal[" in a.annotation for m in methods for a in m.keyword + m.positional),
+        "paginated": any(m.endpoint.paginated for m in methods),
+        "deprecated_alias": any(m.endpoint.aliases for m in methods),
+        "renamed_parameters": any(m.renamed for m in methods),
+        "binary": any(m.endpoint.body and m.endpoint.body.type == "binary" for m in methods),
+    }

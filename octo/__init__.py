@@ -1,0 +1,106 @@
+"""octo: the GitHub REST API, as generated Python methods.
+
+    import octo
+    octo.repos.create_dispatch_event(owner="octocat", repo="hello-world",
+                                     event_type="on-demand-test")
+
+`octo.<namespace>` uses a default client made on first use from the
+environment (see `Octo.from_env`); `octo.configure(...)` replaces it.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+from octo.client import Octo
+from octo.errors import (
+    BadRequestError,
+    ConflictError,
+    ForbiddenError,
+    GoneError,
+    InvalidResponseError,
+    NotFoundError,
+    OctoError,
+    PrimaryRateLimitError,
+    RateLimitError,
+    RedirectError,
+    RequestError,
+    SecondaryRateLimitError,
+    ServerError,
+    TransportError,
+    UnauthorizedError,
+    ValidationFailedError,
+)
+from octo.operation import OMIT, Omit
+from octo.response import RateLimit, Response
+
+if TYPE_CHECKING:
+    from octo.rest._typing import *  # noqa: F403  (the namespaces of the default client)
+
+__all__ = [
+    "OMIT",
+    "BadRequestError",
+    "ConflictError",
+    "ForbiddenError",
+    "GoneError",
+    "InvalidResponseError",
+    "NotFoundError",
+    "Octo",
+    "OctoError",
+    "Omit",
+    "PrimaryRateLimitError",
+    "RateLimit",
+    "RateLimitError",
+    "RedirectError",
+    "RequestError",
+    "Response",
+    "SecondaryRateLimitError",
+    "ServerError",
+    "TransportError",
+    "UnauthorizedError",
+    "ValidationFailedError",
+    "configure",
+    "default_client",
+]
+
+_default: Octo | None = None
+_lock = threading.Lock()
+
+
+def default_client() -> Octo:
+    """The module-level client, made from the environment on first use."""
+    global _default
+    if _default is None:
+        with _lock:
+            if _default is None:
+                _default = Octo.from_env()
+    return _default
+
+
+def configure(token: str | None = None, **kwargs: Any) -> Octo:
+    """Replace the module-level client; takes the same arguments as `Octo`.
+
+    A token or base URL not given comes from the environment, as for the
+    default client.
+    """
+    global _default
+    client = Octo.from_env(token, **kwargs)
+    with _lock:
+        _default = client
+    return client
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: `octo.repos` is the default client's namespace.
+    if name.startswith("_"):
+        raise AttributeError(f"module 'octo' has no attribute {name!r}")
+    return getattr(default_client(), name)
+
+
+def __dir__() -> list[str]:
+    from octo.rest import NAMESPACES
+
+    return sorted({*globals(), *NAMESPACES})

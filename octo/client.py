@@ -1,0 +1,392 @@
+"""`Octo`: the client every generated method calls into.
+
+One `request()` serves every endpoint: it checks the arguments against the
+operation's limits, encodes the path, sends through one `requests.Session`,
+follows redirects by GitHub's rules, and turns the answer into a `Response`
+or a typed error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import ipaddress
+import json
+import logging
+import os
+import time
+import warnings
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from octo import __version__
+from octo.errors import (
+    InvalidResponseError,
+    RedirectError,
+    RequestError,
+    ServerError,
+    TransportError,
+)
+from octo.operation import OMIT, Omit, Operation, Timeout
+from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.namespace import Namespace
+    from octo.rest._typing import Namespaces
+else:
+    Namespaces = object
+
+log = logging.getLogger("octo")
+
+DEFAULT_BASE_URL = "https://api.github.com"
+DEFAULT_API_VERSION = "2022-11-28"
+DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 30.0)
+MAX_REDIRECTS = 5
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_SAFE_REDIRECT_METHODS = frozenset({"GET", "HEAD"})
+
+# Accept headers for GitHub's other representations of a resource.
+MEDIA_TYPES = {
+    "json": "application/vnd.github+json",
+    "raw": "application/vnd.github.raw+json",
+    "html": "application/vnd.github.html+json",
+    "text": "application/vnd.github.text+json",
+    "full": "application/vnd.github.full+json",
+    "base64": "application/vnd.github.base64+json",
+    "diff": "application/vnd.github.diff",
+    "patch": "application/vnd.github.patch",
+    "sha": "application/vnd.github.sha",
+}
+
+_route_cache: dict[str, Operation] = {}
+
+
+def check_token(token: str) -> str:
+    """Refuse a token that would corrupt a header; never echo it."""
+    if not isinstance(token, str):
+        raise TypeError("token must be a string")
+    if not token or any(not (32 < ord(c) < 127) for c in token):
+        raise ValueError("token is empty or contains whitespace, control or non-ASCII characters")
+    return token
+
+
+def check_timeout(timeout: Any) -> Timeout:
+    """One number, or a (connect, read) pair; never 'no timeout'."""
+    values = timeout if isinstance(timeout, tuple) else (timeout,)
+    if len(values) not in (1, 2) or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in values
+    ):
+        raise ValueError(f"timeout must be a positive number or a (connect, read) pair, got {timeout!r}")
+    return timeout  # type: ignore[no-any-return]
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return parts.scheme, f"{(parts.hostname or '').lower()}:{port}"
+
+
+def uploads_url_for(base_url: str) -> str:
+    """GitHub's uploads host for an API base URL."""
+    parts = urlsplit(base_url)
+    if parts.hostname == "api.github.com":
+        return "https://uploads.github.com"
+    if parts.path.rstrip("/").endswith("/api/v3"):
+        return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')[: -len('/v3')]}/uploads"
+    return base_url
+
+
+class Octo(Namespaces):
+    """A GitHub REST API client. Namespaces are attributes: `client.repos.get(...)`.
+
+    `token` is sent as `Authorization: Bearer ...` only to `base_url`'s origin
+    and its uploads host. `timeout` is one number or a (connect, read) pair.
+    """
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        api_version: str = DEFAULT_API_VERSION,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        user_agent: str | None = None,
+        session: requests.Session | None = None,
+        uploads_url: str | None = None,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        base_url = base_url.rstrip("/")
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+        if token is not None:
+            check_token(token)
+            if parts.scheme == "http" and not (allow_insecure_http or _is_loopback(parts.hostname)):
+                raise ValueError(
+                    f"refusing to send a token over plain http to {parts.hostname}; "
+                    "use https, or pass allow_insecure_http=True"
+                )
+        self._token = token
+        self.base_url = base_url
+        self.uploads_url = (uploads_url or uploads_url_for(base_url)).rstrip("/")
+        self.api_version = api_version
+        self.timeout = check_timeout(timeout)
+        self._trusted = {_origin(self.base_url), _origin(self.uploads_url)}
+        self._session = session or requests.Session()
+        self._headers = {
+            "Accept": MEDIA_TYPES["json"],
+            "X-GitHub-Api-Version": api_version,
+            "User-Agent": user_agent or f"octo-py/{__version__}",
+        }
+        self._auth_headers = dict(self._headers)
+        if token is not None:
+            self._auth_headers["Authorization"] = f"Bearer {token}"
+        # Proxy and CA settings from the environment, read once rather than
+        # on every call as `Session.request` does.
+        self._send_kwargs = self._session.merge_environment_settings(
+            self.base_url, {}, None, None, None
+        )
+
+    @classmethod
+    def from_env(cls, token: str | None = None, **kwargs: Any) -> Octo:
+        """A client configured from the environment, as the module-level one is.
+
+        Token: `token`, else `GITHUB_TOKEN`, else `GH_TOKEN`. Base URL:
+        `base_url`, else `GITHUB_API_URL`, else https://api.github.com.
+        """
+        if token is None:
+            token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None
+        if "base_url" not in kwargs and os.environ.get("GITHUB_API_URL"):
+            kwargs["base_url"] = os.environ["GITHUB_API_URL"]
+        return cls(token, **kwargs)
+
+    def __repr__(self) -> str:
+        auth = "token" if self._token is not None else "anonymous"
+        return f"<Octo {self.base_url} ({auth})>"
+
+    def __getattr__(self, name: str) -> Namespace:
+        # Called only when `name` is not yet an attribute: load the namespace
+        # module once and keep the instance, so later access is a plain lookup.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        namespace = load_namespace(name)(self)
+        self.__dict__[name] = namespace
+        return namespace
+
+    def __dir__(self) -> list[str]:
+        from octo.rest import NAMESPACES
+
+        return sorted({*super().__dir__(), *NAMESPACES})
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> Octo:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the one request path -------------------------------------------------
+
+    def request(
+        self,
+        operation: Operation | str,
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        data: Any = OMIT,
+        media_type: str | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+    ) -> Response:
+        """Call one endpoint. Generated methods call this; it also takes a
+        route string, Octokit style: `request("GET /repos/{owner}/{repo}", path={...})`."""
+        op = operation if isinstance(operation, Operation) else _route(operation)
+        if op.deprecated:
+            warnings.warn(f"{op.name} is deprecated", DeprecationWarning, stacklevel=3)
+        params = _given(query) if query else None
+        json_body = _given(body) if body else None
+        if op.limits:
+            for values in (params, json_body):
+                if values:
+                    for name, limit in op.limits.items():
+                        if name in values:
+                            limit.check(name, values[name])
+        if op.deprecated_params:
+            for values in (params, json_body):
+                for name in op.deprecated_params.intersection(values or ()):
+                    warnings.warn(f"{op.name}: parameter {name!r} is deprecated",
+                                  DeprecationWarning, stacklevel=3)
+        route = op.render_path(path) if path else op.path
+        base = self.uploads_url if op.host == "uploads" else self.base_url
+        url = base + route
+
+        send_headers = dict(self._auth_headers)
+        if media_type is not OMIT:
+            send_headers["Accept"] = _accept(media_type)  # type: ignore[arg-type]
+        raw: Any = None
+        if data is not OMIT:
+            if json_body:
+                raise TypeError(f"{op.name}: pass either data= or body keywords, not both")
+            if op.content_type is None or "json" in op.content_type:
+                json_body = data
+            else:
+                raw = data
+                send_headers["Content-Type"] = op.content_type
+        elif op.json_body and json_body is None:
+            json_body = {}
+        if headers:
+            send_headers.update(headers)
+        if params:
+            params = {k: _query_value(v) for k, v in params.items()}
+        return self._send(
+            op.method,
+            url,
+            params=params,
+            json_body=json_body,
+            raw=raw,
+            headers=send_headers,
+            timeout=self.timeout if timeout is OMIT else check_timeout(timeout),
+        )
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        raw: Any = None,
+        headers: dict[str, str],
+        timeout: Timeout,
+    ) -> Response:
+        """Send, following redirects by GitHub's rules, and parse the answer."""
+        for hop in range(MAX_REDIRECTS + 1):
+            if not self._is_trusted(url):
+                headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+            answer = self._transmit(method, url, params, json_body, raw, headers, timeout)
+            if answer.status_code not in _REDIRECT_STATUSES or "location" not in answer.headers:
+                return self._response(method, answer)
+            location = urljoin(answer.url, answer.headers["location"])
+            answer.close()
+            if hop == MAX_REDIRECTS:
+                raise RedirectError(f"{method} {url}: more than {MAX_REDIRECTS} redirects")
+            if method not in _SAFE_REDIRECT_METHODS and answer.status_code not in (307, 308):
+                raise RedirectError(
+                    f"{method} {url}: answered {answer.status_code} to {location}; "
+                    "a write is only re-sent on 307/308"
+                )
+            if url.startswith("https:") and location.startswith("http:"):
+                raise RedirectError(f"{method} {url}: refusing redirect from https to http")
+            url, params = location, None
+        raise AssertionError("unreachable")
+
+    def _is_trusted(self, url: str) -> bool:
+        return url.startswith(self.base_url) or _origin(url) in self._trusted
+
+    def _transmit(self, method: str, url: str, params: Any, json_body: Any, raw: Any,
+                  headers: dict[str, str], timeout: Timeout) -> requests.Response:
+        request = requests.Request(method, url, params=params, json=json_body, data=raw,
+                                   headers=headers)
+        prepared = self._session.prepare_request(request)
+        started = time.perf_counter()
+        try:
+            answer = self._session.send(prepared, timeout=timeout, allow_redirects=False,
+                                        **self._send_kwargs)
+        except requests.Timeout as exc:
+            raise TransportError(f"{method} {url}: timed out ({type(exc).__name__})",
+                                 method=method, url=url) from None
+        except requests.RequestException as exc:
+            raise TransportError(f"{method} {url}: {type(exc).__name__}: {exc}",
+                                 method=method, url=url) from None
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%s %s -> %s in %.1f ms (request id %s)", method, prepared.url,
+                      answer.status_code, (time.perf_counter() - started) * 1000,
+                      answer.headers.get("x-github-request-id"))
+        return answer
+
+    def _response(self, method: str, answer: requests.Response) -> Response:
+        status = answer.status_code
+        content = answer.content
+        content_type = answer.headers.get("content-type", "")
+        data: Any = None
+        if content and status not in (204, 205):
+            if "json" in content_type:
+                try:
+                    data = json.loads(content)
+                except ValueError:
+                    if status < 400:
+                        raise InvalidResponseError(
+                            f"{method} {answer.url}: malformed JSON",
+                            status=status,
+                            request_id=answer.headers.get("x-github-request-id"),
+                            body=content,
+                        ) from None
+                    data = answer.text
+            elif content_type.startswith("text/") or "charset" in content_type:
+                data = answer.text
+            else:
+                data = content
+        response = Response(status, answer.headers, data, answer.url, method)
+        if status >= 400:
+            error = RequestError.from_response(response)
+            raise error
+        if status >= 300:
+            raise ServerError(response, f"unexpected redirect status {status} without Location")
+        return response
+
+
+def _given(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not OMIT}
+
+
+def _query_value(value: Any) -> Any:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return value
+
+
+def _accept(media_type: str) -> str:
+    try:
+        return MEDIA_TYPES[media_type]
+    except KeyError:
+        raise ValueError(
+            f"media_type {media_type!r} is not one of {', '.join(sorted(MEDIA_TYPES))}"
+        ) from None
+
+
+def _route(route: str) -> Operation:
+    op = _route_cache.get(route)
+    if op is None:
+        method, _, path = route.partition(" ")
+        if not path.startswith("/"):
+            raise ValueError(f"route must look like 'GET /path', got {route!r}")
+        op = _route_cache[route] = Operation(method.upper(), path)
+    return op
+
+
+def load_namespace(name: str) -> type[Namespace]:
+    """The generated class of namespace `name`; AttributeError if there is none."""
+    try:
+        module = importlib.import_module(f"octo.rest.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"octo.rest.{name}":
+            raise
+        raise AttributeError(f"octo has no namespace {name!r}") from None
+    cls: type[Namespace] = module.NAMESPACE
+    return cls

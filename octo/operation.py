@@ -1,0 +1,181 @@
+"""What the generated code declares about each endpoint, and how a call's
+arguments become a path and a checked set of values.
+
+Generated modules build one `Operation` per endpoint at import; the work that
+depends only on the route (parsing the path template) happens once, on first
+use, not per call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+from urllib.parse import quote
+
+
+class Omit:
+    """The type of `OMIT`: the default of every optional argument.
+
+    A sentinel rather than `None`, so that `None` can mean JSON `null`
+    (clearing an issue's milestone needs that).
+    """
+
+    _instance: Omit | None = None
+
+    def __new__(cls) -> Omit:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "OMIT"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __reduce__(self) -> str:
+        return "OMIT"
+
+
+OMIT: Final = Omit()
+
+Timeout = float | tuple[float, float]
+
+_PATH_PARAM = re.compile(r"\{([^{}]+)\}")
+
+
+class Limit:
+    """A documented limit on one value, checked before any I/O."""
+
+    __slots__ = ("enum", "min_length", "max_length", "minimum", "maximum",
+                 "max_properties", "min_items", "max_items")
+
+    def __init__(
+        self,
+        *,
+        enum: tuple[Any, ...] | None = None,
+        min_length: int | None = None,
+        max_length: int | None = None,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        max_properties: int | None = None,
+        min_items: int | None = None,
+        max_items: int | None = None,
+    ) -> None:
+        self.enum = enum
+        self.min_length = min_length
+        self.max_length = max_length
+        self.minimum = minimum
+        self.maximum = maximum
+        self.max_properties = max_properties
+        self.min_items = min_items
+        self.max_items = max_items
+
+    def check(self, name: str, value: Any) -> None:
+        """Raise ValueError naming `name` if `value` breaks this limit."""
+        if value is None:
+            return
+        if self.enum is not None and value not in self.enum:
+            allowed = ", ".join(repr(v) for v in self.enum)
+            raise ValueError(f"{name}: {value!r} is not one of {allowed}")
+        if isinstance(value, str):
+            if self.min_length is not None and len(value) < self.min_length:
+                raise ValueError(f"{name}: must be at least {self.min_length} characters, got {len(value)}")
+            if self.max_length is not None and len(value) > self.max_length:
+                raise ValueError(f"{name}: must be at most {self.max_length} characters, got {len(value)}")
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            if self.minimum is not None and value < self.minimum:
+                raise ValueError(f"{name}: must be at least {self.minimum}, got {value}")
+            if self.maximum is not None and value > self.maximum:
+                raise ValueError(f"{name}: must be at most {self.maximum}, got {value}")
+        elif isinstance(value, dict):
+            if self.max_properties is not None and len(value) > self.max_properties:
+                raise ValueError(
+                    f"{name}: must have at most {self.max_properties} top-level properties, got {len(value)}"
+                )
+        elif isinstance(value, (list, tuple)):
+            if self.min_items is not None and len(value) < self.min_items:
+                raise ValueError(f"{name}: must have at least {self.min_items} items, got {len(value)}")
+            if self.max_items is not None and len(value) > self.max_items:
+                raise ValueError(f"{name}: must have at most {self.max_items} items, got {len(value)}")
+
+
+class Operation:
+    """One endpoint: its route and the facts the runtime needs to call it."""
+
+    __slots__ = ("method", "path", "limits", "multi_segment", "host", "deprecated",
+                 "deprecated_params", "content_type", "json_body", "media_types", "name",
+                 "_parts")
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        *,
+        name: str = "",
+        limits: dict[str, Limit] | None = None,
+        multi_segment: frozenset[str] = frozenset(),
+        host: str | None = None,
+        deprecated: bool = False,
+        deprecated_params: frozenset[str] = frozenset(),
+        content_type: str | None = None,
+        json_body: bool = False,
+        media_types: tuple[str, ...] = (),
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.name = name or f"{method} {path}"
+        self.limits = limits
+        self.multi_segment = multi_segment
+        self.host = host
+        self.deprecated = deprecated
+        self.deprecated_params = deprecated_params
+        self.content_type = content_type
+        self.json_body = json_body
+        self.media_types = media_types
+        self._parts: list[str] | None = None
+
+    def __repr__(self) -> str:
+        return f"Operation({self.method} {self.path})"
+
+    def render_path(self, values: Mapping[str, Any]) -> str:
+        """The path with each parameter percent-encoded into its segment(s)."""
+        parts = self._parts
+        if parts is None:
+            # Even indexes are literal text, odd ones parameter names.
+            parts = self._parts = _PATH_PARAM.split(self.path)
+        out = []
+        for i, part in enumerate(parts):
+            if i % 2:
+                out.append(encode_path_value(part, values[part], part in self.multi_segment))
+            else:
+                out.append(part)
+        return "".join(out)
+
+
+def encode_path_value(name: str, value: Any, multi_segment: bool = False) -> str:
+    """Percent-encode one path value so it can never change the route.
+
+    Nothing is safe: `a/b` becomes `a%2Fb`. A multi-segment value (a file path,
+    a git ref) keeps `/` between segments; each segment is still encoded.
+    `.`, `..` and empty segments are refused, since a server or proxy would
+    normalise them into another route.
+    """
+    text = value if type(value) is str else _path_text(name, value)
+    if multi_segment:
+        for segment in text.split("/"):
+            if segment in ("", ".", ".."):
+                raise ValueError(
+                    f"path parameter {name!r}: {text!r} has an empty, '.' or '..' segment"
+                )
+        return quote(text, safe="/")
+    if text in ("", ".", ".."):
+        raise ValueError(f"path parameter {name!r} cannot be {text!r}")
+    return quote(text, safe="")
+
+
+def _path_text(name: str, value: Any) -> str:
+    if isinstance(value, bool) or value is None or not isinstance(value, (str, int, float)):
+        raise TypeError(f"path parameter {name!r} must be a string or a number, got {value!r}")
+    return str(value)

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from server import ScriptedServer  # noqa: E402
+
+import octo  # noqa: E402
+
+# A token-shaped sentinel that must never be seen in output, logs or errors.
+SENTINEL = "octo_test_sentinel_0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test sees the developer's token, base URL or proxies, and each test
+    starts with no module-level client."""
+    for name in ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL", "HTTP_PROXY", "HTTPS_PROXY",
+                 "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setattr(octo, "_default", None)
+    yield
+
+
+@pytest.fixture
+def server() -> Iterator[ScriptedServer]:
+    with ScriptedServer() as s:
+        yield s
+
+
+@pytest.fixture
+def client(server: ScriptedServer) -> Iterator[octo.Octo]:
+    with octo.Octo(SENTINEL, base_url=server.url) as c:
+        yield c

@@ -1,0 +1,153 @@
+"""A scripted HTTP server on loopback for tests.
+
+It answers from a queue of scripted replies (or a default handler), and
+records every request that arrived. A reply can also reset the connection,
+cut its body short or stall, to test how the client behaves under faults.
+
+    with ScriptedServer() as server:
+        server.queue(Reply(502), Reply(200, json={"ok": True}))
+        ...
+        assert [r.method for r in server.requests] == ["GET", "GET"]
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+import socket
+import struct
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str  # raw path as sent, still percent-encoded, with the query
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+
+    @property
+    def route(self) -> str:
+        return urlsplit(self.path).path
+
+    @property
+    def query(self) -> dict[str, list[str]]:
+        return parse_qs(urlsplit(self.path).query, keep_blank_values=True)
+
+    def json(self) -> Any:
+        return jsonlib.loads(self.body)
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    json: Any = None
+    body: bytes | str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    # Faults: "reset" closes the connection without answering; "truncate"
+    # announces the full length but sends half the body; "stall" waits
+    # `delay` seconds before answering.
+    fault: str | None = None
+    delay: float = 0.0
+
+    def payload(self) -> bytes:
+        if self.json is not None:
+            return jsonlib.dumps(self.json).encode()
+        if isinstance(self.body, str):
+            return self.body.encode()
+        return self.body or b""
+
+
+Handler = Callable[[Recorded], Reply]
+
+
+class ScriptedServer:
+    def __init__(self, handler: Handler | None = None) -> None:
+        self.requests: list[Recorded] = []
+        self._replies: deque[Reply] = deque()
+        self.handler = handler or (lambda request: Reply(200, json={}))
+        self._lock = threading.Lock()
+        server = self
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(server))
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def queue(self, *replies: Reply) -> None:
+        with self._lock:
+            self._replies.extend(replies)
+
+    def next_reply(self, request: Recorded) -> Reply:
+        with self._lock:
+            self.requests.append(request)
+            if self._replies:
+                return self._replies.popleft()
+        return self.handler(request)
+
+    def __enter__(self) -> ScriptedServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet
+            pass
+
+        def _handle(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            body = self.rfile.read(length) if length else b""
+            request = Recorded(
+                method=self.command,
+                path=self.path,
+                headers={k.lower(): v for k, v in self.headers.items()},
+                body=body,
+            )
+            reply = server.next_reply(request)
+            if reply.delay:
+                time.sleep(reply.delay)
+            if reply.fault == "reset":
+                # SO_LINGER 0: close sends RST instead of FIN.
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                           struct.pack("ii", 1, 0))
+                self.close_connection = True
+                self.connection.close()
+                return
+            payload = reply.payload()
+            self.send_response(reply.status)
+            headers = {k.lower(): v for k, v in reply.headers.items()}
+            if "content-type" not in headers and payload:
+                headers["content-type"] = (
+                    "application/json; charset=utf-8" if reply.json is not None else "text/plain"
+                )
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("content-length", str(len(payload)))
+            self.end_headers()
+            if reply.fault == "truncate":
+                self.wfile.write(payload[: len(payload) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                return
+            if self.command != "HEAD":
+                self.wfile.write(payload)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
+
+    return Handler
