@@ -1,0 +1,185 @@
+"""The generator: validation errors, determinism, --check, and the promise
+that adding one spec entry gives a working method with no other change."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from codegen.__main__ import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+DISPATCH = """\
+namespace: repos
+endpoints:
+  - name: create_dispatch_event
+    method: POST
+    path: /repos/{owner}/{repo}/dispatches
+    summary: Create a repository dispatch event
+    docs_url: https://docs.github.com/rest/repos/repos#create-a-repository-dispatch-event
+    parameters:
+      - {name: owner, in: path, type: string, required: true}
+      - {name: repo, in: path, type: string, required: true}
+      - {name: event_type, in: body, type: string, required: true, min_length: 1, max_length: 100}
+      - {name: client_payload, in: body, type: object, max_properties: 10}
+"""
+
+
+def codegen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `python -m codegen` in-process (an uncaught exception fails the test)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--root", str(root), *args])
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of two namespaces of spec/ and the octo/ runtime to generate into
+    (two keep it quick with the full API in spec/)."""
+    (tmp_path / "spec").mkdir()
+    for name in ("repos.yaml", "markdown.yaml"):
+        shutil.copy(ROOT / "spec" / name, tmp_path / "spec" / name)
+    shutil.copytree(ROOT / "octo", tmp_path / "octo",
+                    ignore=shutil.ignore_patterns("__pycache__", "rest"))
+    return tmp_path
+
+
+def small_project(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "spec").mkdir()
+    (tmp_path / "spec" / "repos.yaml").write_text(text)
+    return tmp_path
+
+
+# Each case: a change to the smallest valid file, and what the error must name.
+BAD_SPECS = {
+    "undeclared path parameter": (
+        DISPATCH.replace("/dispatches", "/dispatches/{hook}"), ["create_dispatch_event", "path", "{hook}"]),
+    "unused path parameter": (
+        DISPATCH.replace("/repos/{owner}/{repo}/dispatches", "/repos/{owner}/dispatches"),
+        ["create_dispatch_event", "parameters[repo]", "not used"]),
+    "duplicate method name": (
+        DISPATCH + textwrap.indent(DISPATCH.split("endpoints:\n")[1], ""),
+        ["create_dispatch_event", "already a method"]),
+    "unknown in": (
+        DISPATCH.replace("in: body, type: object", "in: cookie, type: object"),
+        ["parameters[client_payload].in", "cookie"]),
+    "unknown type": (
+        DISPATCH.replace("type: object", "type: dict"), ["parameters[client_payload].type", "dict"]),
+    "missing required field": (
+        DISPATCH.replace("    summary: Create a repository dispatch event\n", ""),
+        ["create_dispatch_event", "summary", "missing"]),
+    "invalid python name": (
+        DISPATCH.replace("name: create_dispatch_event", "name: create-dispatch-event"),
+        ["create-dispatch-event", "not a valid Python name"]),
+    "invalid python_name": (
+        DISPATCH.replace("{name: client_payload,", "{name: client_payload, python_name: 'class',"),
+        ["parameters[client_payload].python_name", "class"]),
+    "clashing python names": (
+        DISPATCH.replace("{name: client_payload,", "{name: client_payload, python_name: event_type,"),
+        ["event_type", "also used"]),
+    "optional path parameter": (
+        DISPATCH.replace("{name: repo, in: path, type: string, required: true}",
+                         "{name: repo, in: path, type: string}"),
+        ["parameters[repo].required"]),
+    "unknown endpoint field": (
+        DISPATCH.replace("    summary:", "    sumary: x\n    summary:"), ["sumary", "not a known"]),
+    "namespace differs from file name": (
+        DISPATCH.replace("namespace: repos", "namespace: repo"), ["namespace", "file name"]),
+    "not yaml": ("namespace: [unclosed\n", ["repos.yaml", "not valid YAML"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_SPECS))
+def test_bad_spec_is_refused_with_a_clear_message_and_nothing_written(
+    tmp_path: Path, case: str
+) -> None:
+    text, needles = BAD_SPECS[case]
+    root = small_project(tmp_path, text)
+    result = codegen(root)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "repos.yaml" in result.stderr
+    for needle in needles:
+        assert needle in result.stderr, (needle, result.stderr)
+    assert not (root / "octo").exists()
+
+
+def test_output_is_byte_identical_run_after_run(project: Path) -> None:
+    assert codegen(project).returncode == 0
+    first = {p: p.read_bytes() for p in sorted((project / "octo" / "rest").glob("*.py"))}
+    assert codegen(project).returncode == 0
+    second = {p: p.read_bytes() for p in sorted((project / "octo" / "rest").glob("*.py"))}
+    assert first == second and first
+
+
+def test_committed_output_is_current() -> None:
+    result = codegen(ROOT, "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_fails_with_a_diff_on_stale_or_extra_files(project: Path) -> None:
+    assert codegen(project).returncode == 0
+    repos = project / "octo" / "rest" / "repos.py"
+    repos.write_text(repos.read_text().replace("Get a repository", "Get a repo"))
+    result = codegen(project, "--check")
+    assert result.returncode == 1
+    assert "-        \"\"\"Get a repo." in result.stdout
+    assert "+        \"\"\"Get a repository." in result.stdout
+
+    assert codegen(project).returncode == 0
+    (project / "octo" / "rest" / "leftover.py").write_text("# old\n")
+    result = codegen(project, "--check")
+    assert result.returncode == 1 and "leftover.py" in result.stdout
+    assert codegen(project).returncode == 0
+    assert not (project / "octo" / "rest" / "leftover.py").exists()
+
+
+def test_generated_files_say_do_not_edit(project: Path) -> None:
+    assert codegen(project).returncode == 0
+    for path in (project / "octo" / "rest").glob("*.py"):
+        assert path.read_text().startswith("# Generated by make generate (python -m codegen)")
+
+
+NEW_ENTRY = """\
+  - name: get_readme
+    method: GET
+    path: /repos/{owner}/{repo}/readme
+    summary: Get a repository README
+    docs_url: https://docs.github.com/rest/repos/contents#get-a-repository-readme
+    parameters:
+      - {name: owner, in: path, type: string, required: true}
+      - {name: repo, in: path, type: string, required: true}
+      - {name: ref, in: query, type: string}
+"""
+
+
+def test_adding_one_spec_entry_gives_a_working_method(project: Path) -> None:
+    spec = project / "spec" / "repos.yaml"
+    spec.write_text(spec.read_text() + NEW_ENTRY)
+    result = codegen(project)
+    assert result.returncode == 0, result.stderr
+    script = textwrap.dedent("""
+        import sys
+        sys.path.insert(0, sys.argv[1])
+        sys.path.insert(0, sys.argv[2])
+        from server import ScriptedServer, Reply
+        import octo
+        assert octo.__file__.startswith(sys.argv[1]), octo.__file__
+        with ScriptedServer() as s:
+            s.queue(Reply(200, json={"name": "README.md"}))
+            r = octo.Octo(base_url=s.url).repos.get_readme("octocat", "hello-world", ref="main")
+            print(s.requests[0].method, s.requests[0].path, r.data["name"])
+    """)
+    out = subprocess.run([sys.executable, "-c", script, str(project), str(ROOT / "tests")],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "GET /repos/octocat/hello-world/readme?ref=main README.md"
