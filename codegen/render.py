@@ -137,6 +137,10 @@ def method_view(e: Endpoint) -> Method:
         data_required = e.body.required and not e.params_in("body")
         kind = _BODY_TYPES[e.body.type]
         doc = f"the request body ({e.body.content_type})"
+        if e.body.type == "binary":
+            guessed = "guessed from the name" if e.body.content_type == "application/octet-stream" \
+                else e.body.content_type
+            doc = f"the request body: a Path, bytes or a binary file, streamed; Content-Type {guessed}"
         keyword.insert(
             sum(1 for a in keyword if a.default is None) if data_required else len(keyword),
             Arg("data", kind if data_required else f"{kind} | Omit",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+from octo.cache import MemoryCache
 from octo.client import Octo
 from octo.errors import (
     BadRequestError,
@@ -35,7 +36,9 @@ from octo.errors import (
     ValidationFailedError,
 )
 from octo.operation import OMIT, Omit
+from octo.pagination import Paginator, paginate
 from octo.response import RateLimit, Response
+from octo.transfer import download, upload
 
 if TYPE_CHECKING:
     from octo.rest._typing import *  # noqa: F403  (the namespaces of the default client)
@@ -47,10 +50,12 @@ __all__ = [
     "ForbiddenError",
     "GoneError",
     "InvalidResponseError",
+    "MemoryCache",
     "NotFoundError",
     "Octo",
     "OctoError",
     "Omit",
+    "Paginator",
     "PrimaryRateLimitError",
     "RateLimit",
     "RateLimitError",
@@ -64,6 +69,9 @@ __all__ = [
     "ValidationFailedError",
     "configure",
     "default_client",
+    "download",
+    "paginate",
+    "upload",
 ]
 
 _default: Octo | None = None

@@ -21,7 +21,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from octo import __version__
+from octo import __version__, media, transfer
+from octo.cache import CacheStore, ETagCache
 from octo.errors import (
     InvalidResponseError,
     RedirectError,
@@ -125,6 +126,7 @@ class Octo(Namespaces):
         session: requests.Session | None = None,
         uploads_url: str | None = None,
         allow_insecure_http: bool = False,
+        cache: bool | CacheStore | None = None,
     ) -> None:
         base_url = base_url.rstrip("/")
         parts = urlsplit(base_url)
@@ -144,6 +146,7 @@ class Octo(Namespaces):
         self.timeout = check_timeout(timeout)
         self._trusted = {_origin(self.base_url), _origin(self.uploads_url)}
         self._session = session or requests.Session()
+        self._cache = ETagCache.of(cache)
         self._headers = {
             "Accept": MEDIA_TYPES["json"],
             "X-GitHub-Api-Version": api_version,
@@ -154,9 +157,9 @@ class Octo(Namespaces):
             self._auth_headers["Authorization"] = f"Bearer {token}"
         # Proxy and CA settings from the environment, read once rather than
         # on every call as `Session.request` does.
-        self._send_kwargs = self._session.merge_environment_settings(
-            self.base_url, {}, None, None, None
-        )
+        settings = self._session.merge_environment_settings(self.base_url, {}, None, None, None)
+        # `stream` is decided per call: downloads stream.
+        self._send_kwargs: dict[str, Any] = {k: v for k, v in settings.items() if k != "stream"}
 
     @classmethod
     def from_env(cls, token: str | None = None, **kwargs: Any) -> Octo:
@@ -232,7 +235,7 @@ class Octo(Namespaces):
                                   DeprecationWarning, stacklevel=3)
         route = op.render_path(path) if path else op.path
         base = self.uploads_url if op.host == "uploads" else self.base_url
-        url = base + route
+        url = route if route.startswith(("https://", "http://")) else base + route
 
         send_headers = dict(self._auth_headers)
         if media_type is not OMIT:
@@ -244,8 +247,7 @@ class Octo(Namespaces):
             if op.content_type is None or "json" in op.content_type:
                 json_body = data
             else:
-                raw = data
-                send_headers["Content-Type"] = op.content_type
+                raw, send_headers["Content-Type"] = transfer.request_body(data, op.content_type, params)
         elif op.json_body and json_body is None:
             json_body = {}
         if headers:
@@ -295,17 +297,19 @@ class Octo(Namespaces):
         raise AssertionError("unreachable")
 
     def _is_trusted(self, url: str) -> bool:
-        return url.startswith(self.base_url) or _origin(url) in self._trusted
+        return url.startswith(self.base_url + "/") or _origin(url) in self._trusted
 
     def _transmit(self, method: str, url: str, params: Any, json_body: Any, raw: Any,
                   headers: dict[str, str], timeout: Timeout) -> requests.Response:
         request = requests.Request(method, url, params=params, json=json_body, data=raw,
                                    headers=headers)
         prepared = self._session.prepare_request(request)
+        streaming = transfer.active() is not None
+        pending = self._cache.prepare(prepared) if self._cache and not streaming else None
         started = time.perf_counter()
         try:
             answer = self._session.send(prepared, timeout=timeout, allow_redirects=False,
-                                        **self._send_kwargs)
+                                        stream=streaming, **self._send_kwargs)
         except requests.Timeout as exc:
             raise TransportError(f"{method} {url}: timed out ({type(exc).__name__})",
                                  method=method, url=url) from None
@@ -316,15 +320,16 @@ class Octo(Namespaces):
             log.debug("%s %s -> %s in %.1f ms (request id %s)", method, prepared.url,
                       answer.status_code, (time.perf_counter() - started) * 1000,
                       answer.headers.get("x-github-request-id"))
-        return answer
+        return self._cache.settle(pending, answer) if self._cache and pending else answer
 
     def _response(self, method: str, answer: requests.Response) -> Response:
         status = answer.status_code
+        if status < 300 and (download := transfer.active()) is not None:
+            return download.receive(self, method, answer)
         content = answer.content
-        content_type = answer.headers.get("content-type", "")
         data: Any = None
         if content and status not in (204, 205):
-            if "json" in content_type:
+            if media.is_json(answer):
                 try:
                     data = json.loads(content)
                 except ValueError:
@@ -336,8 +341,8 @@ class Octo(Namespaces):
                             body=content,
                         ) from None
                     data = answer.text
-            elif content_type.startswith("text/") or "charset" in content_type:
-                data = answer.text
+            elif media.is_text(answer):
+                data = media.text(answer)
             else:
                 data = content
         response = Response(status, answer.headers, data, answer.url, method)

@@ -18,7 +18,7 @@ import struct
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -55,6 +55,10 @@ class Reply:
     # `delay` seconds before answering.
     fault: str | None = None
     delay: float = 0.0
+    # A body sent piece by piece instead of `body` (a large download that is
+    # never held in memory); `length` is its size.
+    stream: Iterable[bytes] | None = None
+    length: int = 0
 
     def payload(self) -> bytes:
         if self.json is not None:
@@ -138,7 +142,8 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 )
             for name, value in headers.items():
                 self.send_header(name, value)
-            self.send_header("content-length", str(len(payload)))
+            size = reply.length if reply.stream is not None else len(payload)
+            self.send_header("content-length", str(size))
             self.end_headers()
             if reply.fault == "truncate":
                 self.wfile.write(payload[: len(payload) // 2])
@@ -146,7 +151,8 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 return
             if self.command != "HEAD":
-                self.wfile.write(payload)
+                for piece in reply.stream if reply.stream is not None else (payload,):
+                    self.wfile.write(piece)
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
 

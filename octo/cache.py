@@ -1,0 +1,144 @@
+"""Conditional requests: an opt-in ETag cache (`Octo(cache=True)`).
+
+A GET whose answer carried an `ETag` is sent again with `If-None-Match`; on
+`304 Not Modified` the stored body is served. The server is asked every time,
+so a cached body is never stale, and GitHub does not count 304s against the
+rate limit: https://docs.github.com/rest/using-the-rest-api/best-practices-for-using-the-rest-api#use-conditional-requests-if-appropriate
+
+Entries are keyed by method, URL, `Accept`, API version and a hash of the
+`Authorization` header, so one credential's answers are never served to
+another, and no credential is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Protocol
+
+import requests
+from requests.structures import CaseInsensitiveDict
+from requests.utils import get_encoding_from_headers
+
+_TRANSFER = frozenset({"content-length", "content-encoding", "transfer-encoding"})
+# Headers of a 304 that describe the empty 304 itself, not the cached body.
+_NOT_MERGED = _TRANSFER | {"content-type"}
+
+
+@dataclass(frozen=True)
+class CachedAnswer:
+    """One stored answer (picklable, for stores that persist)."""
+
+    etag: str
+    headers: dict[str, str]
+    content: bytes
+
+
+class CacheStore(Protocol):
+    """What `Octo(cache=...)` accepts besides `True`: a `dict` will do."""
+
+    def get(self, key: str, /) -> CachedAnswer | None: ...
+
+    def __setitem__(self, key: str, value: CachedAnswer, /) -> None: ...
+
+
+class MemoryCache:
+    """An in-memory store that forgets the least recently used entries once
+    the bodies add up to more than `max_bytes`. Safe to share between clients
+    and threads."""
+
+    def __init__(self, max_bytes: int = 64 << 20) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[str, CachedAnswer] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __repr__(self) -> str:
+        return f"<MemoryCache {len(self._entries)} entries, {self._size} bytes>"
+
+    def get(self, key: str, /) -> CachedAnswer | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def __setitem__(self, key: str, value: CachedAnswer, /) -> None:
+        if len(value.content) > self.max_bytes:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._size -= len(old.content)
+            self._entries[key] = value
+            self._size += len(value.content)
+            while self._size > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._size -= len(dropped.content)
+
+
+class ETagCache:
+    """The client's side of conditional requests, around one store."""
+
+    def __init__(self, store: CacheStore) -> None:
+        self.store = store
+
+    @classmethod
+    def of(cls, cache: bool | CacheStore | None) -> ETagCache | None:
+        if cache is None or cache is False:
+            return None
+        if cache is True:
+            return cls(MemoryCache())
+        if not (hasattr(cache, "get") and hasattr(cache, "__setitem__")):
+            raise TypeError("cache must be True, False, None or a store with get() and []=")
+        return cls(cache)
+
+    def prepare(self, prepared: requests.PreparedRequest) -> tuple[str, CachedAnswer | None] | None:
+        """The key of a cacheable request, and the stored entry, whose ETag
+        is now in `If-None-Match`."""
+        headers = prepared.headers
+        if prepared.method != "GET" or "If-None-Match" in headers:
+            return None
+        credential = hashlib.sha256((headers.get("Authorization") or "").encode()).hexdigest()
+        parts = ("GET", prepared.url or "", headers.get("Accept") or "",
+                 headers.get("X-GitHub-Api-Version") or "", credential)
+        key = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        entry = self.store.get(key)
+        if entry is not None:
+            headers["If-None-Match"] = entry.etag
+        return key, entry
+
+    def settle(self, pending: tuple[str, CachedAnswer | None],
+               answer: requests.Response) -> requests.Response:
+        """Store a fresh answer, or turn a 304 into the stored one."""
+        key, entry = pending
+        if answer.status_code == 304 and entry is not None:
+            return _replay(entry, answer)
+        etag = answer.headers.get("etag")
+        if answer.status_code == 200 and etag:
+            # `content` is already decoded, so its transfer headers no longer apply.
+            kept = {k: v for k, v in answer.headers.items() if k.lower() not in _TRANSFER}
+            self.store[key] = CachedAnswer(etag, kept, answer.content)
+        return answer
+
+
+def _replay(entry: CachedAnswer, answer: requests.Response) -> requests.Response:
+    headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(entry.headers)
+    # The 304's own headers are fresher (rate limit, date), RFC 9111 §4.3.4.
+    headers.update({k: v for k, v in answer.headers.items() if k.lower() not in _NOT_MERGED})
+    replay = requests.Response()
+    replay.status_code = 200
+    replay.reason = "OK"
+    replay.headers = headers
+    replay.raw = io.BytesIO(entry.content)
+    replay.url = answer.url
+    replay.request = answer.request
+    replay.encoding = get_encoding_from_headers(headers)
+    answer.close()
+    return replay

@@ -1,0 +1,203 @@
+"""`octo.paginate`: every item of a paginated list, across pages.
+
+Pages are followed only through the `Link` header's `rel="next"`, never by
+counting page numbers, so cursor-paged endpoints and search (which stops
+offering `next` at its 1,000-result cap) end where GitHub says they end:
+https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api
+
+Which methods paginate, and under which key a wrapped list sits (`items` of
+search, `workflow_runs`, ...), is data in spec/ (`paginated`, `list_key`),
+attached to each generated method by `@paginated`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Generator, Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
+
+from requests.utils import parse_header_links
+
+from octo.errors import InvalidResponseError, OctoError, RedirectError
+from octo.namespace import Namespace, Pagination
+from octo.operation import OMIT, Operation
+from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.client import Octo
+
+DEFAULT_PER_PAGE = 100
+
+
+def next_link(response: Response) -> str | None:
+    """The absolute URL of the `rel="next"` link, if any."""
+    header = response.headers.get("link")
+    if not header:
+        return None
+    for link in parse_header_links(header):
+        if "next" in link.get("rel", "").split():
+            return urljoin(response.url, link["url"])
+    return None
+
+
+class _Walk:
+    """What `paginate` needs to know about one call."""
+
+    def __init__(self, method: Callable[..., Response], args: tuple[Any, ...],
+                 params: dict[str, Any]) -> None:
+        owner = getattr(method, "__self__", None)
+        pagination = getattr(method, "__octo_pagination__", None)
+        label = (f"{owner.name}.{getattr(method, '__name__', '?')}"
+                 if isinstance(owner, Namespace) else repr(method))
+        if not isinstance(owner, Namespace):
+            raise TypeError(f"octo.paginate() takes an endpoint method such as "
+                            f"gh.issues.list_for_repo, got {label}")
+        if not isinstance(pagination, Pagination):
+            raise TypeError(f"octo.paginate(): {label} does not paginate "
+                            "(its spec entry has no 'paginated: true')")
+        self.method = method
+        self.label = label
+        self.list_key = pagination.list_key
+        self.client: Octo = owner._client
+        self.args = args
+        self.params = dict(params)
+        if "per_page" not in self.params and _accepts(method, "per_page"):
+            self.params["per_page"] = DEFAULT_PER_PAGE
+
+    def pages(self) -> Generator[Response, None, None]:
+        response = self.method(*self.args, **self.params)
+        seen = {response.url}
+        yield response
+        while (url := next_link(response)) is not None:
+            if url in seen:
+                raise OctoError(f"{self.label}: the next link repeats {url}; stopping")
+            if response.url.startswith("https:") and url.startswith("http:"):
+                raise RedirectError(f"{self.label}: refusing a next link from https to http")
+            seen.add(url)
+            # The client sends the token only to its own origins, so a next
+            # link elsewhere is followed anonymously.
+            response = self.client.request(
+                Operation("GET", url, name=self.label),
+                media_type=self.params.get("media_type", OMIT),
+                timeout=self.params.get("timeout", OMIT),
+            )
+            yield response
+
+    def items(self, response: Response) -> tuple[list[Any], dict[str, Any]]:
+        """A page's items, and the fields around them when the list is wrapped."""
+        data = response.data
+        if self.list_key is None and isinstance(data, list):
+            return data, {}
+        if self.list_key is not None and isinstance(data, dict) and isinstance(
+                data.get(self.list_key), list):
+            return data[self.list_key], {k: v for k, v in data.items() if k != self.list_key}
+        expected = f"an object with a list under {self.list_key!r}" if self.list_key else "a list"
+        raise InvalidResponseError(
+            f"{self.label}: expected {expected}, got {type(data).__name__}",
+            status=response.status, request_id=response.request_id, body=b"",
+            response=response,
+        )
+
+
+class Paginator(Iterator[Any]):
+    """Every item across pages, fetched as iteration reaches them.
+
+    For a wrapped list, `meta` holds the latest page's other fields;
+    `total_count` and `incomplete_results` read them (fetching the first
+    page if iteration has not started). `incomplete_results` is true if any
+    page said so.
+    """
+
+    def __init__(self, walk: _Walk, max_items: int | None) -> None:
+        self._walk = walk
+        self._pages = walk.pages()
+        self._items: Iterator[Any] = iter(())
+        self._left = max_items
+        self._started = False
+        self._incomplete = False
+        self.meta: dict[str, Any] = {}
+        self.pages_fetched = 0
+
+    def __repr__(self) -> str:
+        return f"<Paginator {self._walk.label}: {self.pages_fetched} page(s) fetched>"
+
+    def __iter__(self) -> Paginator:
+        return self
+
+    def __next__(self) -> Any:
+        if self._left is not None and self._left <= 0:
+            self.close()
+            raise StopIteration
+        while True:
+            item = next(self._items, _END)
+            if item is not _END:
+                if self._left is not None:
+                    self._left -= 1
+                return item
+            if not self._fetch():
+                raise StopIteration
+
+    def _fetch(self) -> bool:
+        self._started = True
+        response = next(self._pages, None)
+        if response is None:
+            return False
+        self.pages_fetched += 1
+        items, meta = self._walk.items(response)
+        self._items = iter(items)
+        self.meta = meta
+        self._incomplete = self._incomplete or bool(meta.get("incomplete_results"))
+        return True
+
+    def _first_page(self) -> None:
+        if not self._started:
+            self._fetch()
+
+    @property
+    def total_count(self) -> int | None:
+        self._first_page()
+        value = self.meta.get("total_count")
+        return value if isinstance(value, int) else None
+
+    @property
+    def incomplete_results(self) -> bool:
+        self._first_page()
+        return self._incomplete
+
+    def close(self) -> None:
+        self._pages.close()
+
+
+_END = object()
+
+
+def _accepts(method: Callable[..., Any], name: str) -> bool:
+    try:
+        parameters = inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return False
+    return name in parameters or any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+
+
+class _Paginate:
+    """`octo.paginate(method, *args, max_items=None, **params)` iterates every
+    item; `octo.paginate.pages(method, *args, **params)` yields each page's
+    `Response`. `per_page` is 100 unless given."""
+
+    def __call__(self, method: Callable[..., Response], /, *args: Any,
+                 max_items: int | None = None, **params: Any) -> Paginator:
+        if max_items is not None and (isinstance(max_items, bool) or max_items < 0):
+            raise ValueError(f"max_items must be a non-negative integer, got {max_items!r}")
+        return Paginator(_Walk(method, args, params), max_items)
+
+    def pages(self, method: Callable[..., Response], /, *args: Any,
+              **params: Any) -> Iterator[Response]:
+        return _Walk(method, args, params).pages()
+
+    def __repr__(self) -> str:
+        return "<octo.paginate>"
+
+
+paginate = _Paginate()

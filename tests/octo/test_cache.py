@@ -1,0 +1,87 @@
+"""The opt-in ETag cache: conditional requests answered 304 are served from
+the cache, per credential and per representation."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from conftest import SENTINEL
+from server import Recorded, Reply, ScriptedServer
+
+import octo
+
+OTHER = "octo_test_other_token_fedcba9876543210"
+
+
+def etag_server(request: Recorded) -> Reply:
+    """One representation per credential and Accept, each with its own ETag."""
+    who = request.headers.get("authorization", "anonymous")[-4:]
+    etag = f'W/"{who}-{request.headers["accept"][-4:]}"'
+    if request.headers.get("if-none-match") == etag:
+        return Reply(304, headers={"ETag": etag, "X-RateLimit-Remaining": "4999"})
+    return Reply(200, json={"who": who, "full_name": "o/r"},
+                 headers={"ETag": etag, "X-RateLimit-Remaining": "4998"})
+
+
+def test_a_304_is_served_from_the_cache(server: ScriptedServer) -> None:
+    server.handler = etag_server
+    gh = octo.Octo(SENTINEL, base_url=server.url, cache=True)
+    first = gh.repos.get("o", "r")
+    first.data["full_name"] = "changed by the caller"
+    second = gh.repos.get("o", "r")
+    assert "if-none-match" not in server.requests[0].headers
+    assert server.requests[1].headers["if-none-match"] == 'W/"cdef-json"'
+    assert second.status == 200
+    assert second.data == {"who": "cdef", "full_name": "o/r"}  # a fresh copy of the body
+    assert second.headers["x-ratelimit-remaining"] == "4999"  # the 304's own headers win
+
+
+def test_not_shared_between_tokens(server: ScriptedServer) -> None:
+    server.handler = etag_server
+    store = octo.MemoryCache()
+    a = octo.Octo(SENTINEL, base_url=server.url, cache=store)
+    b = octo.Octo(OTHER, base_url=server.url, cache=store)
+    assert a.repos.get("o", "r").data["who"] == "cdef"
+    assert b.repos.get("o", "r").data["who"] == "3210"
+    assert "if-none-match" not in server.requests[1].headers
+    assert b.repos.get("o", "r").data["who"] == "3210"
+    assert a.repos.get("o", "r").data["who"] == "cdef"
+    assert [r.headers.get("if-none-match") for r in server.requests[2:]] == \
+        ['W/"3210-json"', 'W/"cdef-json"']
+    assert len(store) == 2
+    assert SENTINEL.encode() not in pickle.dumps(dict(store._entries))
+
+
+def test_accept_is_part_of_the_key(server: ScriptedServer) -> None:
+    server.handler = etag_server
+    gh = octo.Octo(SENTINEL, base_url=server.url, cache=True)
+    gh.repos.get("o", "r")
+    gh.request("GET /repos/{owner}/{repo}", path={"owner": "o", "repo": "r"},
+               headers={"Accept": "application/vnd.github.full+json"})
+    assert "if-none-match" not in server.requests[1].headers
+
+
+def test_off_by_default_and_only_for_get(server: ScriptedServer) -> None:
+    server.handler = etag_server
+    gh = octo.Octo(SENTINEL, base_url=server.url)
+    gh.repos.get("o", "r")
+    gh.repos.get("o", "r")
+    cached = octo.Octo(SENTINEL, base_url=server.url, cache=True)
+    cached.repos.replace_all_topics("o", "r", names=["a"])
+    cached.repos.replace_all_topics("o", "r", names=["a"])
+    assert all("if-none-match" not in r.headers for r in server.requests)
+
+
+def test_memory_cache_stays_within_its_budget() -> None:
+    store = octo.MemoryCache(max_bytes=10)
+    for key in "abc":
+        store[key] = octo.cache.CachedAnswer('"e"', {}, b"12345")
+    store["huge"] = octo.cache.CachedAnswer('"e"', {}, b"x" * 11)
+    assert (store.get("a"), store.get("huge")) == (None, None)
+    assert store.get("c") is not None and len(store) == 2
+
+
+def test_a_bad_cache_argument_is_refused() -> None:
+    with pytest.raises(TypeError, match="cache must be"):
+        octo.Octo(cache="yes")  # type: ignore[arg-type]

@@ -1,0 +1,178 @@
+"""`octo.paginate` against loopback servers that page with opaque cursors, so
+only following `Link: rel="next"` can reach every item."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import pytest
+import requests
+from conftest import SENTINEL
+from generated import SEARCH, namespace
+from requests.adapters import BaseAdapter
+from server import Recorded, Reply, ScriptedServer
+
+import octo
+
+
+def cursor_pages(base: Callable[[], str], total: int, *, wrap: bool = False,
+                 next_base: Callable[[], str] | None = None) -> Callable[[Recorded], Reply]:
+    """A handler serving items 0..total-1, `per_page` at a time, with a
+    cursor GitHub would make up (`after=`) rather than a page number."""
+
+    def handle(request: Recorded) -> Reply:
+        per_page = int(request.query.get("per_page", ["30"])[0])
+        start = int(request.query.get("after", ["c0"])[0][1:])
+        items = [{"number": n} for n in range(start, min(start + per_page, total))]
+        headers = {}
+        if start + per_page < total:
+            where = (next_base or base)()
+            headers["Link"] = (f'<{where}{request.route}?per_page={per_page}&after=c{start + per_page}>;'
+                               f' rel="next", <{base()}{request.route}?page=999>; rel="last"')
+        body: Any = items
+        if wrap:
+            body = {"total_count": total, "incomplete_results": start == 0, "items": items}
+        return Reply(200, json=body, headers=headers)
+
+    return handle
+
+
+@pytest.fixture
+def search(client: octo.Octo) -> Any:
+    return namespace(client, SEARCH)
+
+
+def test_250_items_over_3_pages_in_order(server: ScriptedServer, client: octo.Octo) -> None:
+    server.handler = cursor_pages(lambda: server.url, 250)
+    issues = list(octo.paginate(client.issues.list_for_repo, "octocat", "hello-world", state="all"))
+    assert [i["number"] for i in issues] == list(range(250))
+    assert [r.query.get("after") for r in server.requests] == [None, ["c100"], ["c200"]]
+    first = server.requests[0]
+    assert first.route == "/repos/octocat/hello-world/issues"
+    assert first.query == {"state": ["all"], "per_page": ["100"]}
+    assert all(r.headers["authorization"] == f"Bearer {SENTINEL}" for r in server.requests)
+
+
+def test_module_level_method_and_caller_per_page(server: ScriptedServer) -> None:
+    server.handler = cursor_pages(lambda: server.url, 25)
+    octo.configure(SENTINEL, base_url=server.url)
+    items = list(octo.paginate(octo.issues.list_for_repo, "o", "r", per_page=10))
+    assert len(items) == 25
+    assert [r.query["per_page"] for r in server.requests] == [["10"]] * 3
+
+
+def test_pages_yields_each_response(server: ScriptedServer, client: octo.Octo) -> None:
+    server.handler = cursor_pages(lambda: server.url, 250)
+    pages = list(octo.paginate.pages(client.issues.list_for_repo, "o", "r"))
+    assert [len(p.data) for p in pages] == [100, 100, 50]
+    assert all(isinstance(p, octo.Response) and p.status == 200 for p in pages)
+    assert pages[1].url.endswith("after=c100")
+
+
+def test_search_is_unwrapped_with_total_count(server: ScriptedServer, search: Any) -> None:
+    server.handler = cursor_pages(lambda: server.url, 150, wrap=True)
+    results = octo.paginate(search.issues_and_pull_requests, q="is:open label:bug")
+    assert results.total_count == 150  # fetches the first page only
+    assert len(server.requests) == 1
+    assert [i["number"] for i in results] == list(range(150))
+    assert results.incomplete_results is True  # the first page said so
+    assert set(results.meta) == {"total_count", "incomplete_results"}
+    assert server.requests[0].query == {"q": ["is:open label:bug"], "per_page": ["100"]}
+
+
+@pytest.mark.parametrize(("max_items", "requests_made"), [(0, 0), (5, 1), (100, 1), (150, 2)])
+def test_max_items_stops_without_fetching_more(server: ScriptedServer, client: octo.Octo,
+                                               max_items: int, requests_made: int) -> None:
+    server.handler = cursor_pages(lambda: server.url, 250)
+    items = list(octo.paginate(client.issues.list_for_repo, "o", "r", max_items=max_items))
+    assert [i["number"] for i in items] == list(range(max_items))
+    assert len(server.requests) == requests_made
+
+
+def test_next_link_to_another_origin_gets_no_token(server: ScriptedServer,
+                                                   client: octo.Octo) -> None:
+    with ScriptedServer() as elsewhere:
+        server.handler = cursor_pages(lambda: server.url, 15, next_base=lambda: elsewhere.url)
+        elsewhere.handler = cursor_pages(lambda: elsewhere.url, 15)
+        items = list(octo.paginate(client.issues.list_for_repo, "o", "r", per_page=10))
+        assert len(items) == 15
+        assert server.requests[0].headers["authorization"] == f"Bearer {SENTINEL}"
+        assert len(elsewhere.requests) == 1
+        assert "authorization" not in elsewhere.requests[0].headers
+
+
+class _FakeTransport(BaseAdapter):
+    """Answers without a network, recording what would have been sent."""
+
+    def __init__(self, answers: Mapping[str, tuple[Any, dict[str, str]]]) -> None:
+        super().__init__()
+        self.answers = answers
+        self.sent: list[requests.PreparedRequest] = []
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        self.sent.append(request)
+        body, headers = self.answers[str(request.url).split("?")[0]]
+        answer = requests.Response()
+        answer.status_code = 200
+        answer.headers = requests.structures.CaseInsensitiveDict(
+            {"content-type": "application/json", **headers})
+        answer.raw = io.BytesIO(requests.compat.json.dumps(body).encode())
+        answer.url = str(request.url)
+        answer.request = request
+        return answer
+
+    def close(self) -> None:
+        pass
+
+
+def test_next_link_to_a_look_alike_host_gets_no_token() -> None:
+    # api.github.com.evil.example starts with the base URL's text: only the
+    # origin decides.
+    evil = "https://api.github.com.evil.example/repos/o/r/issues"
+    transport = _FakeTransport({
+        "https://api.github.com/repos/o/r/issues": ([1], {"link": f'<{evil}?after=x>; rel="next"'}),
+        evil: ([2], {}),
+    })
+    session = requests.Session()
+    session.mount("https://", transport)
+    gh = octo.Octo(SENTINEL, session=session)
+    assert list(octo.paginate(gh.issues.list_for_repo, "o", "r")) == [1, 2]
+    first, second = transport.sent
+    assert first.headers["Authorization"] == f"Bearer {SENTINEL}"
+    assert "Authorization" not in second.headers
+
+
+def test_repeating_next_link_stops_with_an_error(server: ScriptedServer, client: octo.Octo) -> None:
+    server.handler = lambda r: Reply(200, json=[1], headers={
+        "Link": f'<{server.url}/repos/o/r/issues?after=same>; rel="next"'})
+    with pytest.raises(octo.OctoError, match="repeats"):
+        list(octo.paginate(client.issues.list_for_repo, "o", "r"))
+    assert len(server.requests) == 2
+
+
+def test_a_method_that_does_not_paginate_is_a_type_error(server: ScriptedServer,
+                                                         client: octo.Octo) -> None:
+    with pytest.raises(TypeError, match=r"repos\.get does not paginate"):
+        octo.paginate(client.repos.get, "o", "r")
+    with pytest.raises(TypeError, match="endpoint method"):
+        octo.paginate(len)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"repos\.get does not paginate"):
+        octo.paginate.pages(client.repos.get, "o", "r")
+    assert server.requests == []
+
+
+def test_a_page_of_the_wrong_shape_is_an_error(server: ScriptedServer, search: Any) -> None:
+    server.queue(Reply(200, json=[{"number": 1}]))
+    with pytest.raises(octo.InvalidResponseError, match="list under 'items'"):
+        list(octo.paginate(search.issues_and_pull_requests, q="x"))
+
+
+def test_errors_on_a_later_page_propagate(server: ScriptedServer, client: octo.Octo) -> None:
+    server.queue(Reply(200, json=[1], headers={"Link": f'<{server.url}/next>; rel="next"'}),
+                 Reply(404, json={"message": "Not Found"}))
+    items: Iterator[Any] = octo.paginate(client.issues.list_for_repo, "o", "r")
+    assert next(items) == 1
+    with pytest.raises(octo.NotFoundError):
+        next(items)
