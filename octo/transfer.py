@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 CHUNK_SIZE = 1 << 20
 
-Progress = Callable[[int, "int | None"], None]
+Progress = Callable[[int, int | None], None]
 """Called as `progress(done_bytes, total_bytes)`; total is None when unknown."""
 
 # Python's own table only, so a name gets the same type on every machine.
@@ -73,6 +73,8 @@ def download(
     token = _active.set(sink)
     try:
         if isinstance(target, str):
+            if args:
+                raise TypeError("download(): a URL takes no positional arguments")
             op = Operation("GET", target, name="download")
             gh = client if client is not None else _default_client()
             headers = {"Accept": accept or "application/octet-stream"}
