@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+from octo import webhooks
+from octo.auth import AppAuth
 from octo.cache import MemoryCache
 from octo.client import Octo
 from octo.errors import (
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OMIT",
+    "AppAuth",
     "BadRequestError",
     "ConflictError",
     "ForbiddenError",
@@ -72,6 +75,7 @@ __all__ = [
     "download",
     "paginate",
     "upload",
+    "webhooks",
 ]
 
 _default: Octo | None = None

@@ -34,6 +34,7 @@ from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
 
 if TYPE_CHECKING:
+    from octo.auth import AppAuth
     from octo.namespace import Namespace
     from octo.rest._typing import Namespaces
 else:
@@ -112,13 +113,15 @@ class Octo(Namespaces):
     """A GitHub REST API client. Namespaces are attributes: `client.repos.get(...)`.
 
     `token` is sent as `Authorization: Bearer ...` only to `base_url`'s origin
-    and its uploads host. `timeout` is one number or a (connect, read) pair.
+    and its uploads host; `auth=octo.AppAuth(...)` instead authenticates as a
+    GitHub App. `timeout` is one number or a (connect, read) pair.
     """
 
     def __init__(
         self,
         token: str | None = None,
         *,
+        auth: AppAuth | None = None,
         base_url: str = DEFAULT_BASE_URL,
         api_version: str = DEFAULT_API_VERSION,
         timeout: Timeout = DEFAULT_TIMEOUT,
@@ -128,18 +131,24 @@ class Octo(Namespaces):
         allow_insecure_http: bool = False,
         cache: bool | CacheStore | None = None,
     ) -> None:
+        # The settings a derived client (`for_installation`) copies: all but credential and session.
+        self._options = {k: v for k, v in locals().items() if k not in ("self", "token", "auth", "session")}
         base_url = base_url.rstrip("/")
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
-        if token is not None:
-            check_token(token)
+        if token is not None and auth is not None:
+            raise TypeError("pass token= or auth=, not both")
+        if token is not None or auth is not None:
+            if token is not None:
+                check_token(token)
             if parts.scheme == "http" and not (allow_insecure_http or _is_loopback(parts.hostname)):
                 raise ValueError(
                     f"refusing to send a token over plain http to {parts.hostname}; "
                     "use https, or pass allow_insecure_http=True"
                 )
         self._token = token
+        self._auth = auth
         self.base_url = base_url
         self.uploads_url = (uploads_url or uploads_url_for(base_url)).rstrip("/")
         self.api_version = api_version
@@ -168,14 +177,14 @@ class Octo(Namespaces):
         Token: `token`, else `GITHUB_TOKEN`, else `GH_TOKEN`. Base URL:
         `base_url`, else `GITHUB_API_URL`, else https://api.github.com.
         """
-        if token is None:
+        if token is None and kwargs.get("auth") is None:
             token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None
         if "base_url" not in kwargs and os.environ.get("GITHUB_API_URL"):
             kwargs["base_url"] = os.environ["GITHUB_API_URL"]
         return cls(token, **kwargs)
 
     def __repr__(self) -> str:
-        auth = "token" if self._token is not None else "anonymous"
+        auth = "token" if self._token is not None else repr(self._auth) if self._auth else "anonymous"
         return f"<Octo {self.base_url} ({auth})>"
 
     def __getattr__(self, name: str) -> Namespace:
@@ -191,6 +200,17 @@ class Octo(Namespaces):
         from octo.rest import NAMESPACES
 
         return sorted({*super().__dir__(), *NAMESPACES})
+
+    def for_installation(self, installation_id: int | None = None, *, owner: str | None = None,
+                         repo: str | None = None, org: str | None = None, user: str | None = None) -> Octo:
+        """This app client acting as one installation: given by id (a webhook's
+        `installation.id`), or found for a repository, an organization or a user.
+
+        The new client shares this one's connections and token cache.
+        """
+        from octo.auth import installation_client
+
+        return installation_client(self, installation_id, owner=owner, repo=repo, org=org, user=user)
 
     def close(self) -> None:
         self._session.close()
@@ -274,8 +294,14 @@ class Octo(Namespaces):
         raw: Any = None,
         headers: dict[str, str],
         timeout: Timeout,
+        authorized: bool = False,
     ) -> Response:
         """Send, following redirects by GitHub's rules, and parse the answer."""
+        if self._auth is not None and not authorized:
+            # The app auth picks the credential per request and may re-send after a 401.
+            return self._auth.send(self, url, headers, lambda h: self._send(
+                method, url, params=params, json_body=json_body, raw=raw, headers=h, timeout=timeout,
+                authorized=True))
         for hop in range(MAX_REDIRECTS + 1):
             if not self._is_trusted(url):
                 headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}

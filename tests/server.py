@@ -110,6 +110,7 @@ class ScriptedServer:
 def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # else small writes wait ~40 ms on delayed ACKs
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet
             pass
@@ -134,8 +135,10 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 self.connection.close()
                 return
             payload = reply.payload()
-            self.send_response(reply.status)
+            self.send_response_only(reply.status)
             headers = {k.lower(): v for k, v in reply.headers.items()}
+            # A scripted Date replaces the real one (clock-skew tests need that).
+            headers.setdefault("date", self.date_time_string())
             if "content-type" not in headers and payload:
                 headers["content-type"] = (
                     "application/json; charset=utf-8" if reply.json is not None else "text/plain"

@@ -1,0 +1,331 @@
+"""GitHub App authentication: `AppAuth` signs the app's JWT and trades it for
+installation access tokens, which it caches and refreshes.
+
+    gh = octo.Octo(auth=octo.AppAuth(123456, pem, installation_id=42))
+
+https://docs.github.com/apps/creating-github-apps/authenticating-with-a-github-app
+
+PyJWT and cryptography (the `octo[app]` extra) are imported when the first
+`AppAuth` is made, so `import octo` does not pay for them.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from octo.client import check_token
+from octo.errors import InvalidResponseError, OctoError, UnauthorizedError
+
+if TYPE_CHECKING:
+    from octo.client import Octo
+    from octo.response import Response
+
+__all__ = ["AppAuth"]
+
+log = logging.getLogger("octo")
+
+JWT_LIFETIME = 600  # GitHub refuses an `exp` more than 10 minutes after `iat`
+JWT_BACKDATE = 60  # `iat` in the past, for a clock that runs ahead of GitHub's
+JWT_MARGIN = 60  # sign a new JWT when less than this is left
+TOKEN_MARGIN = 300  # replace an installation token with less than 5 minutes left
+FRESH = 5.0  # a 401 this soon after minting is GitHub's replication lag, not a bad token
+LAG_WAITS = (1.0, 2.0)
+DEFAULT_TOKEN_LIFETIME = 3600.0  # what GitHub issues, for an answer without `expires_at`
+
+_ACCESS_TOKENS = "POST /app/installations/{installation_id}/access_tokens"
+_CLAIM_ERROR = re.compile(r"\b(exp|iat)\b")
+# The routes GitHub documents as taking the app's JWT, not an installation token.
+_JWT_ROUTE = re.compile(
+    r"/app(?:/|$)|/marketplace_listing/|/(?:repos/[^/]+/[^/]+|orgs/[^/]+|users/[^/]+)/installation$"
+)
+
+SendFunction = Callable[[dict[str, str]], "Response"]
+AppId = int | str
+
+
+class _Token:
+    """A credential and its lifetime; its repr never shows the value."""
+
+    __slots__ = ("value", "minted_at", "refresh_at")
+
+    def __init__(self, value: str, minted_at: float, refresh_at: float) -> None:
+        self.value = value
+        self.minted_at = minted_at
+        self.refresh_at = refresh_at
+
+    def __repr__(self) -> str:
+        return "<credential>"
+
+
+class _AppState:
+    """What every `AppAuth` derived from one app shares: key, JWT, token cache."""
+
+    def __init__(self, app_id: AppId, key: Any, clock: Callable[[], float],
+                 sleep: Callable[[float], None]) -> None:
+        self.app_id = app_id
+        self.key = key
+        self.clock = clock
+        self.sleep = sleep
+        self.offset = 0.0  # GitHub's clock minus ours, learnt from a rejected JWT
+        self._jwt: _Token | None = None  # times in GitHub's clock
+        self._jwt_lock = threading.Lock()
+        self.tokens: dict[tuple[AppId, int], _Token] = {}  # times in our clock
+        self._locks: dict[tuple[AppId, int], threading.Lock] = {}
+
+    def jwt(self, rejected: str | None = None) -> str:
+        """The app's JWT, signed again only when close to expiry or rejected."""
+        current = self._jwt
+        if current is not None and current.value != rejected and \
+                current.refresh_at > self.clock() + self.offset:
+            return current.value
+        with self._jwt_lock:
+            now = self.clock() + self.offset
+            current = self._jwt
+            if current is not None and current.value != rejected and current.refresh_at > now:
+                return current.value
+            import jwt
+
+            iat = int(now) - JWT_BACKDATE
+            claims = {"iat": iat, "exp": iat + JWT_LIFETIME, "iss": str(self.app_id)}
+            value = jwt.encode(claims, self.key, algorithm="RS256")
+            self._jwt = _Token(value, now, iat + JWT_LIFETIME - JWT_MARGIN)
+            return value
+
+    def learn_offset(self, server_now: float) -> float:
+        self.offset = server_now - self.clock()
+        return self.offset
+
+    def token(self, client: Octo, installation_id: int) -> _Token:
+        """The cached installation token, minted first if missing or near expiry."""
+        key = (self.app_id, installation_id)
+        current = self.tokens.get(key)
+        if current is not None and current.refresh_at > self.clock():
+            return current
+        # setdefault on a dict is atomic, so all threads get the same lock.
+        with self._locks.setdefault(key, threading.Lock()):
+            current = self.tokens.get(key)
+            if current is not None and current.refresh_at > self.clock():
+                return current
+            token = self.tokens[key] = self._mint(client, installation_id)
+            return token
+
+    def discard(self, installation_id: int, token: _Token) -> None:
+        key = (self.app_id, installation_id)
+        with self._locks.setdefault(key, threading.Lock()):
+            if self.tokens.get(key) is token:
+                del self.tokens[key]
+
+    def _mint(self, client: Octo, installation_id: int) -> _Token:
+        try:
+            response = client.request(_ACCESS_TOKENS, path={"installation_id": installation_id})
+        except InvalidResponseError as exc:
+            # Its message quotes the body, which holds the token.
+            raise OctoError(
+                f"malformed access token answer for installation {installation_id} "
+                f"(status {exc.status}, request id {exc.request_id})"
+            ) from None
+        minted_at = self.clock()
+        data = response.data if isinstance(response.data, Mapping) else {}
+        value = data.get("token")
+        if not isinstance(value, str) or not value:
+            raise OctoError(f"the access token answer for installation {installation_id} has no token "
+                            f"(request id {response.request_id})")
+        check_token(value)
+        lifetime = _lifetime(data.get("expires_at"), response.headers.get("date"),
+                             minted_at + self.offset)
+        # A token shorter-lived than the margin is still used for half its life.
+        return _Token(value, minted_at, minted_at + lifetime - min(TOKEN_MARGIN, lifetime / 2))
+
+
+class AppAuth:
+    """Authenticate as a GitHub App: pass as `Octo(auth=AppAuth(...))`.
+
+    Routes of the app itself (`/app/...`, the installation lookups) get the
+    app's JWT; every other route gets the installation's access token, minted
+    on first use, cached and replaced when less than 5 minutes remain. Auth
+    objects made by `for_installation` share the key, the JWT and the cache.
+    `clock` and `sleep` are for tests.
+    """
+
+    __slots__ = ("installation_id", "_state")
+
+    installation_id: int | None
+    _state: _AppState
+
+    def __init__(self, app_id: AppId, private_key: str | bytes | Any, installation_id: int | None = None,
+                 *, clock: Callable[[], float] = time.time,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        _require_app_extra()
+        if isinstance(app_id, bool) or not isinstance(app_id, (int, str)) or app_id in ("", 0):
+            raise TypeError("app_id must be the app's ID (an int) or its client ID (a str)")
+        self.installation_id = _installation_id(installation_id)
+        self._state = _AppState(app_id, _load_key(private_key), clock, sleep)
+
+    @property
+    def app_id(self) -> AppId:
+        return self._state.app_id
+
+    def for_installation(self, installation_id: int) -> AppAuth:
+        """The same app acting for another installation, sharing key, JWT and token cache."""
+        auth = object.__new__(AppAuth)
+        auth._state = self._state
+        auth.installation_id = _installation_id(installation_id)
+        if auth.installation_id is None:
+            raise TypeError("installation_id is required")
+        return auth
+
+    def __repr__(self) -> str:
+        return f"AppAuth(app_id={self.app_id!r}, installation_id={self.installation_id!r})"
+
+    def __reduce__(self) -> Any:
+        raise TypeError("AppAuth holds a private key and is not pickled")
+
+    def send(self, client: Octo, url: str, headers: dict[str, str], send: SendFunction) -> Response:
+        """Send one request with the right credential, re-sending after a 401
+        that a new JWT or GitHub's replication lag explains."""
+        if not client._is_trusted(url) or any(name.lower() == "authorization" for name in headers):
+            return send(headers)  # another origin gets no credential; or the caller chose one
+        path = url[len(client.base_url):].partition("?")[0] if url.startswith(client.base_url) else ""
+        if _JWT_ROUTE.match(path):
+            return self._send_as_app(headers, send)
+        if self.installation_id is None:
+            raise ValueError(
+                f"{path or url}: an AppAuth without installation_id only calls the app's own routes "
+                "(/app/...); use client.for_installation(...) for the rest"
+            )
+        return self._send_as_installation(client, self.installation_id, headers, send)
+
+    def _send_as_app(self, headers: dict[str, str], send: SendFunction) -> Response:
+        value = self._state.jwt()
+        try:
+            return send({**headers, "Authorization": f"Bearer {value}"})
+        except UnauthorizedError as error:
+            server_now = _http_date(error.response.headers.get("date"))
+            if server_now is None or not _CLAIM_ERROR.search(error.message):
+                raise
+            offset = self._state.learn_offset(server_now)
+            log.warning("GitHub rejected the app's JWT (%s); its clock is %+.0f s from ours, "
+                        "signing again with that offset", error.message, offset)
+        value = self._state.jwt(rejected=value)
+        return send({**headers, "Authorization": f"Bearer {value}"})
+
+    def _send_as_installation(self, client: Octo, installation_id: int, headers: dict[str, str],
+                              send: SendFunction) -> Response:
+        state = self._state
+        token = state.token(client, installation_id)
+        waits = iter(LAG_WAITS)
+        lagging = reminted = False
+        while True:
+            try:
+                return send({**headers, "Authorization": f"Bearer {token.value}"})
+            except UnauthorizedError:
+                lagging = lagging or state.clock() - token.minted_at < FRESH
+                if not lagging and not reminted:
+                    # A cached token GitHub no longer accepts (revoked early): mint a new one.
+                    state.discard(installation_id, token)
+                    token = state.token(client, installation_id)
+                    reminted = True
+                    continue
+                wait = next(waits, None)
+                if not lagging or wait is None:
+                    raise
+            log.warning("401 for a just-minted token of installation %s (GitHub's replication lag); "
+                        "retrying in %.0f s", installation_id, wait)
+            state.sleep(wait)
+
+
+def installation_client(client: Octo, installation_id: int | None = None, *, owner: str | None = None,
+                        repo: str | None = None, org: str | None = None, user: str | None = None) -> Octo:
+    """A client like `client` acting as one installation of its app (see `Octo.for_installation`)."""
+    auth = client._auth
+    if not isinstance(auth, AppAuth):
+        raise TypeError("for_installation needs a client made with auth=octo.AppAuth(...)")
+    chosen = [installation_id is not None, owner is not None or repo is not None, org is not None,
+              user is not None]
+    if sum(chosen) != 1 or (chosen[1] and (owner is None or repo is None)):
+        raise TypeError("pass exactly one of: installation_id, owner= with repo=, org=, user=")
+    if installation_id is None:
+        if owner is not None and repo is not None:
+            route, values = "GET /repos/{owner}/{repo}/installation", {"owner": owner, "repo": repo}
+        elif org is not None:
+            route, values = "GET /orgs/{org}/installation", {"org": org}
+        else:
+            route, values = "GET /users/{username}/installation", {"username": str(user)}
+        response = client.request(route, path=values)
+        found = response.data.get("id") if isinstance(response.data, Mapping) else None
+        if not isinstance(found, int):
+            raise OctoError(f"{route}: the answer has no installation id (request id {response.request_id})")
+        installation_id = found
+    return type(client)(auth=auth.for_installation(installation_id), session=client._session,
+                        **client._options)
+
+
+def _require_app_extra() -> None:
+    try:
+        import cryptography  # noqa: F401
+        import jwt  # noqa: F401
+    except ImportError:
+        raise ImportError(
+            "GitHub App authentication needs PyJWT and cryptography: pip install 'octo[app]'"
+        ) from None
+
+
+def _load_key(private_key: str | bytes | Any) -> Any:
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    if isinstance(private_key, rsa.RSAPrivateKey):
+        return private_key
+    if isinstance(private_key, str):
+        if "\\n" in private_key and "\n" not in private_key.strip():
+            # A key pasted into an environment variable with its newlines escaped.
+            private_key = private_key.replace("\\n", "\n")
+        private_key = private_key.encode()
+    if not isinstance(private_key, bytes):
+        raise TypeError("private_key must be the PEM text of the app's private key (str or bytes)")
+    try:
+        key = load_pem_private_key(private_key, password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        # Never chained: the parser's message could quote the input.
+        raise ValueError("private_key is not a PEM private key (the .pem file GitHub lets "
+                         "you download)") from None
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError("private_key must be an RSA key, as GitHub App keys are")
+    return key
+
+
+def _installation_id(value: int | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise TypeError(f"installation_id must be a positive int, got {value!r}")
+    return value
+
+
+def _http_date(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _lifetime(expires_at: Any, date: str | None, now: float) -> float:
+    """Seconds the token lives, measured in GitHub's clock so that our clock's
+    error does not count."""
+    try:
+        parsed = datetime.fromisoformat(str(expires_at).replace("Z", "+00:00"))
+    except ValueError:
+        return DEFAULT_TOKEN_LIFETIME
+    expires = (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()
+    issued = _http_date(date)
+    return max(0.0, expires - (now if issued is None else issued))
