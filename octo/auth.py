@@ -46,6 +46,7 @@ _JWT_ROUTE = re.compile(
     r"/app(?:/|$)|/marketplace_listing/|/(?:repos/[^/]+/[^/]+|orgs/[^/]+|users/[^/]+)/installation$"
 )
 
+_JWT_PREFIXES = ("/app", "/marketplace_listing/")
 SendFunction = Callable[[dict[str, str]], "Response"]
 AppId = int | str
 
@@ -190,10 +191,19 @@ class AppAuth:
     def send(self, client: Octo, url: str, headers: dict[str, str], send: SendFunction) -> Response:
         """Send one request with the right credential, re-sending after a 401
         that a new JWT or GitHub's replication lag explains."""
-        if not client._is_trusted(url) or any(name.lower() == "authorization" for name in headers):
-            return send(headers)  # another origin gets no credential; or the caller chose one
-        path = url[len(client.base_url):].partition("?")[0] if url.startswith(client.base_url) else ""
-        if _JWT_ROUTE.match(path):
+        base = client.base_url
+        if url.startswith(base):
+            path = url[len(base):]
+        elif client._is_trusted(url):
+            path = ""  # the uploads host: no app routes there
+        else:
+            return send(headers)  # another origin gets no credential
+        if any(name.lower() == "authorization" for name in headers):
+            return send(headers)  # the caller chose the credential
+        if "?" in path:
+            path = path.partition("?")[0]
+        # The str tests are a cheap filter in front of the regex, which most paths never reach.
+        if (path.startswith(_JWT_PREFIXES) or path.endswith("/installation")) and _JWT_ROUTE.match(path):
             return self._send_as_app(headers, send)
         if self.installation_id is None:
             raise ValueError(

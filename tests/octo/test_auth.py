@@ -338,6 +338,15 @@ class TestForInstallation:
         assert github.mints == [expected]
         assert repr(gh) == f"<Octo {server.url} (AppAuth(app_id={APP_ID}, installation_id={expected}))>"
 
+    def test_readme_app_dispatches_an_event(self, server: ScriptedServer, github: FakeGitHub, pem: str,
+                                            clock: Clock) -> None:
+        app = octo.Octo(auth=octo.AppAuth(APP_ID, pem, clock=clock, sleep=clock.sleep), base_url=server.url)
+        gh = app.for_installation(owner="octocat", repo="hello-world")
+        gh.repos.create_dispatch_event("octocat", "hello-world", event_type="on-demand-test")
+        assert credentials(server) == [("GET", "/repos/octocat/hello-world/installation", "jwt"), MINT,
+                                       ("POST", "/repos/octocat/hello-world/dispatches", "token")]
+        assert server.requests[-1].json() == {"event_type": "on-demand-test"}
+
     def test_unknown_repository_is_not_found(self, server: ScriptedServer, key: rsa.RSAPrivateKey,
                                              clock: Clock) -> None:
         with pytest.raises(octo.NotFoundError):
