@@ -192,7 +192,7 @@ class AppAuth:
         """Send one request with the right credential, re-sending after a 401
         that a new JWT or GitHub's replication lag explains."""
         base = client.base_url
-        if url.startswith(base):
+        if url.startswith(base + "/"):  # not a look-alike host such as api.github.com.evil
             path = url[len(base):]
         elif client._is_trusted(url):
             path = ""  # the uploads host: no app routes there

@@ -433,6 +433,20 @@ class TestClient:
         assert credentials(server)[-1] == ("GET", "/repos/o/r", "token")
 
 
+    def test_every_page_of_a_paginated_list_gets_the_installation_token(
+        self, server: ScriptedServer, github: FakeGitHub, key: rsa.RSAPrivateKey, clock: Clock
+    ) -> None:
+        gh = app_client(server, key, clock)
+        gh.repos.get("o", "r")  # mints
+        next_page = f'<{server.url}/repositories/1/issues?page=2>; rel="next"'
+        server.queue(Reply(200, json=[{"number": 1}], headers={"link": next_page}),
+                     Reply(200, json=[{"number": 2}]))
+        assert [i["number"] for i in octo.paginate(gh.issues.list_for_repo, "o", "r")] == [1, 2]
+        assert credentials(server)[-2:] == [("GET", "/repos/o/r/issues", "token"),
+                                            ("GET", "/repositories/1/issues", "token")]
+        assert github.mints == [42]
+
+
 class TestImports:
     def test_import_octo_does_not_import_jwt_or_cryptography(self) -> None:
         code = ("import sys, octo; octo.AppAuth; octo.webhooks; "
