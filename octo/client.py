@@ -139,6 +139,8 @@ class Octo(Namespaces):
             raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
         if token is not None and auth is not None:
             raise TypeError("pass token= or auth=, not both")
+        if auth is not None and not callable(getattr(auth, "send", None)):
+            raise TypeError("auth= takes an octo.AppAuth; pass a token as token=")  # never echo it
         if token is not None or auth is not None:
             if token is not None:
                 check_token(token)

@@ -399,6 +399,11 @@ class TestClient:
         with pytest.raises(TypeError, match="not both"):
             octo.Octo(SENTINEL, auth=octo.AppAuth(APP_ID, key, 42))
 
+    def test_a_token_passed_as_auth_is_refused_without_echo(self) -> None:
+        with pytest.raises(TypeError, match="token=") as info:
+            octo.Octo(auth=SENTINEL)  # type: ignore[arg-type]
+        assert SENTINEL not in str(info.value)
+
     def test_no_app_credential_over_plain_http(self, key: rsa.RSAPrivateKey) -> None:
         with pytest.raises(ValueError, match="http"):
             octo.Octo(auth=octo.AppAuth(APP_ID, key, 42), base_url="http://ghe.example.com/api/v3")
