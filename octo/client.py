@@ -20,18 +20,22 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 
 from octo import __version__, media, transfer
 from octo.cache import CacheStore, ETagCache
 from octo.errors import (
     InvalidResponseError,
+    OctoError,
     RedirectError,
     RequestError,
     ServerError,
     TransportError,
 )
 from octo.operation import OMIT, Omit, Operation, Timeout
-from octo.response import Response
+from octo.redaction import Secret, SentRequest, redact_url
+from octo.response import RateLimit, Response
+from octo.retry import Retrier
 
 if TYPE_CHECKING:
     from octo.auth import AppAuth
@@ -48,6 +52,7 @@ DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 30.0)
 MAX_REDIRECTS = 5
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _SAFE_REDIRECT_METHODS = frozenset({"GET", "HEAD"})
+_READ_SIZE = 64 * 1024
 
 # Accept headers for GitHub's other representations of a resource.
 MEDIA_TYPES = {
@@ -115,6 +120,9 @@ class Octo(Namespaces):
     `token` is sent as `Authorization: Bearer ...` only to `base_url`'s origin
     and its uploads host; `auth=octo.AppAuth(...)` instead authenticates as a
     GitHub App. `timeout` is one number or a (connect, read) pair.
+    `retries` bounds how often a failed call is sent again (0: never);
+    `max_rate_limit_wait` is the longest wait for a rate limit or a
+    `Retry-After` that octo accepts before it raises instead.
     """
 
     def __init__(
@@ -130,6 +138,8 @@ class Octo(Namespaces):
         uploads_url: str | None = None,
         allow_insecure_http: bool = False,
         cache: bool | CacheStore | None = None,
+        retries: int = 3,
+        max_rate_limit_wait: float = 900,
     ) -> None:
         # The settings a derived client (`for_installation`) copies: all but credential and session.
         self._options = {k: v for k, v in locals().items() if k not in ("self", "token", "auth", "session")}
@@ -149,12 +159,13 @@ class Octo(Namespaces):
                     f"refusing to send a token over plain http to {parts.hostname}; "
                     "use https, or pass allow_insecure_http=True"
                 )
-        self._token = token
+        self._token = None if token is None else Secret(token)
         self._auth = auth
         self.base_url = base_url
         self.uploads_url = (uploads_url or uploads_url_for(base_url)).rstrip("/")
         self.api_version = api_version
         self.timeout = check_timeout(timeout)
+        self._retry = Retrier(retries, max_rate_limit_wait)
         self._trusted = {_origin(self.base_url), _origin(self.uploads_url)}
         self._session = session or requests.Session()
         self._cache = ETagCache.of(cache)
@@ -165,7 +176,7 @@ class Octo(Namespaces):
         }
         self._auth_headers = dict(self._headers)
         if token is not None:
-            self._auth_headers["Authorization"] = f"Bearer {token}"
+            self._auth_headers["Authorization"] = Secret(f"Bearer {token}")
         # Proxy and CA settings from the environment, read once rather than
         # on every call as `Session.request` does.
         settings = self._session.merge_environment_settings(self.base_url, {}, None, None, None)
@@ -255,7 +266,7 @@ class Octo(Namespaces):
                 for name in op.deprecated_params.intersection(values or ()):
                     warnings.warn(f"{op.name}: parameter {name!r} is deprecated",
                                   DeprecationWarning, stacklevel=3)
-        route = op.render_path(path) if path else op.path
+        route = op.render_path(path or {}) if path or "{" in op.path else op.path
         base = self.uploads_url if op.host == "uploads" else self.base_url
         url = route if route.startswith(("https://", "http://")) else base + route
 
@@ -276,15 +287,16 @@ class Octo(Namespaces):
             send_headers.update(headers)
         if params:
             params = {k: _query_value(v) for k, v in params.items()}
-        return self._send(
+        send_timeout = self.timeout if timeout is OMIT else check_timeout(timeout)
+        return self._retry.call(op.method, url, op.path, lambda: self._send(
             op.method,
             url,
             params=params,
             json_body=json_body,
             raw=raw,
             headers=send_headers,
-            timeout=self.timeout if timeout is OMIT else check_timeout(timeout),
-        )
+            timeout=send_timeout,
+        ))
 
     def _send(
         self,
@@ -298,7 +310,7 @@ class Octo(Namespaces):
         timeout: Timeout,
         authorized: bool = False,
     ) -> Response:
-        """Send, following redirects by GitHub's rules, and parse the answer."""
+        """Send once, following redirects by GitHub's rules, and parse the answer."""
         if self._auth is not None and not authorized:
             # The app auth picks the credential per request and may re-send after a 401.
             return self._auth.send(self, url, headers, lambda h: self._send(
@@ -312,15 +324,23 @@ class Octo(Namespaces):
                 return self._response(method, answer)
             location = urljoin(answer.url, answer.headers["location"])
             answer.close()
+            refusal = None
             if hop == MAX_REDIRECTS:
-                raise RedirectError(f"{method} {url}: more than {MAX_REDIRECTS} redirects")
-            if method not in _SAFE_REDIRECT_METHODS and answer.status_code not in (307, 308):
+                refusal = f"more than {MAX_REDIRECTS} redirects"
+            elif method not in _SAFE_REDIRECT_METHODS and answer.status_code not in (307, 308):
+                refusal = (f"answered {answer.status_code} to {redact_url(location)}; "
+                           "a write is only re-sent on 307/308")
+            elif urlsplit(location).scheme not in ("http", "https"):
+                refusal = f"refusing redirect to {redact_url(location)}"
+            elif url.startswith("https:") and location.startswith("http:"):
+                refusal = f"refusing redirect from https to http ({redact_url(location)})"
+            if refusal:
                 raise RedirectError(
-                    f"{method} {url}: answered {answer.status_code} to {location}; "
-                    "a write is only re-sent on 307/308"
+                    f"{method} {redact_url(url)}: {refusal}", status=answer.status_code,
+                    request_id=answer.headers.get("x-github-request-id"),
+                    rate_limit=RateLimit.from_headers(answer.headers),
+                    request=_sent_request(answer.request),
                 )
-            if url.startswith("https:") and location.startswith("http:"):
-                raise RedirectError(f"{method} {url}: refusing redirect from https to http")
             url, params = location, None
         raise AssertionError("unreachable")
 
@@ -336,16 +356,21 @@ class Octo(Namespaces):
         pending = self._cache.prepare(prepared) if self._cache and not streaming else None
         started = time.perf_counter()
         try:
+            # Always streamed: the body is read here by `_read_body`, which
+            # tells a body cut short from a connection that never answered;
+            # a download's 2xx body is left for the download to write.
             answer = self._session.send(prepared, timeout=timeout, allow_redirects=False,
-                                        stream=streaming, **self._send_kwargs)
-        except requests.Timeout as exc:
-            raise TransportError(f"{method} {url}: timed out ({type(exc).__name__})",
-                                 method=method, url=url) from None
-        except requests.RequestException as exc:
-            raise TransportError(f"{method} {url}: {type(exc).__name__}: {exc}",
-                                 method=method, url=url) from None
+                                        stream=True, **self._send_kwargs)
+            if not streaming or answer.status_code >= 300:
+                _read_body(method, answer)
+        except (requests.RequestException, OctoError) as exc:
+            error = exc if isinstance(exc, OctoError) else _transport_error(method, url, exc, prepared)
+            log.debug("%s %s -> %s in %.1f ms", method, redact_url(prepared.url or url),
+                      getattr(error, "reason", None) or f"{error.status} {type(error).__name__}",
+                      (time.perf_counter() - started) * 1000)
+            raise error from None
         if log.isEnabledFor(logging.DEBUG):
-            log.debug("%s %s -> %s in %.1f ms (request id %s)", method, prepared.url,
+            log.debug("%s %s -> %s in %.1f ms (request id %s)", method, redact_url(prepared.url or url),
                       answer.status_code, (time.perf_counter() - started) * 1000,
                       answer.headers.get("x-github-request-id"))
         return self._cache.settle(pending, answer) if self._cache and pending else answer
@@ -355,6 +380,7 @@ class Octo(Namespaces):
         if status < 300 and (download := transfer.active()) is not None:
             return download.receive(self, method, answer)
         content = answer.content
+        request = _sent_request(answer.request)
         data: Any = None
         if content and status not in (204, 205):
             if media.is_json(answer):
@@ -363,23 +389,93 @@ class Octo(Namespaces):
                 except ValueError:
                     if status < 400:
                         raise InvalidResponseError(
-                            f"{method} {answer.url}: malformed JSON",
+                            f"{method} {redact_url(answer.url)}: malformed JSON",
                             status=status,
                             request_id=answer.headers.get("x-github-request-id"),
                             body=content,
+                            rate_limit=RateLimit.from_headers(answer.headers),
+                            request=request,
                         ) from None
-                    data = answer.text
+                    data = media.text(answer)
             elif media.is_text(answer):
                 data = media.text(answer)
             else:
                 data = content
-        response = Response(status, answer.headers, data, answer.url, method)
+        response = Response(status, answer.headers, data, answer.url, method, request)
         if status >= 400:
             error = RequestError.from_response(response)
             raise error
         if status >= 300:
             raise ServerError(response, f"unexpected redirect status {status} without Location")
         return response
+
+
+def _sent_request(prepared: requests.PreparedRequest) -> SentRequest:
+    return SentRequest.of(prepared.method, prepared.url, prepared.headers)
+
+
+def _transport_error(method: str, url: str, exc: requests.RequestException,
+                     prepared: requests.PreparedRequest) -> TransportError:
+    """A TransportError saying whether the request may have reached the server."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    sent, retriable = True, True
+    if isinstance(exc, requests.exceptions.SSLError):
+        # Certificates do not fix themselves between retries.
+        text, sent, retriable = "TLS failure", False, False
+    elif isinstance(exc, requests.ConnectTimeout):
+        text, sent = "timed out connecting", False
+    elif isinstance(exc, requests.Timeout):
+        text = "timed out waiting for the answer"
+    elif isinstance(exc, requests.ConnectionError) and isinstance(reason, urllib3.exceptions.NewConnectionError):
+        text, sent = "could not connect (refused or unreachable)", False
+    elif isinstance(exc, requests.ConnectionError):
+        text = "connection broken after sending"
+    else:
+        text, sent, retriable = "could not send", False, False
+    # requests' own message repeats the URL, query included; the class and
+    # the innermost cause say what happened without it.
+    text += f" ({type(exc).__name__}: {type(reason or exc).__name__})"
+    url = redact_url(url)
+    return TransportError(f"{method} {url}: {text}", method=method, url=url, reason=text,
+                          sent=sent, retriable=retriable, request=_sent_request(prepared))
+
+
+def _read_body(method: str, answer: requests.Response) -> None:
+    """Read the whole body into `answer.content`. A body cut short is an
+    `InvalidResponseError` that keeps what did arrive."""
+    raw = answer.raw
+    if not isinstance(raw, urllib3.BaseHTTPResponse):
+        answer.content  # noqa: B018 - a transport adapter's own body (tests): requests reads it
+        return
+    chunks: list[bytes] = []
+    try:
+        # read1 returns what has arrived, so a failing read loses nothing.
+        while chunk := raw.read1(_READ_SIZE, decode_content=True):
+            chunks.append(chunk)
+    except urllib3.exceptions.ReadTimeoutError:
+        answer.close()
+        text = "timed out reading the answer"
+        url = redact_url(answer.url)
+        raise TransportError(f"{method} {url}: {text}", method=method, url=url,
+                             reason=text, request=_sent_request(answer.request)) from None
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        answer.close()
+        undecodable = isinstance(exc, urllib3.exceptions.DecodeError)
+        raise InvalidResponseError(
+            f"{method} {redact_url(answer.url)}: body {'not decodable' if undecodable else 'cut short'} "
+            f"({type(exc).__name__})",
+            status=answer.status_code,
+            request_id=answer.headers.get("x-github-request-id"),
+            body=b"".join(chunks),
+            truncated=not undecodable,
+            rate_limit=RateLimit.from_headers(answer.headers),
+            request=_sent_request(answer.request),
+        ) from None
+    # What requests itself does once it has read a body; `content`, `text`
+    # and the ETag cache then use it.
+    answer._content = b"".join(chunks)
+    answer._content_consumed = True  # type: ignore[attr-defined]
+    raw.release_conn()
 
 
 def _given(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -407,8 +503,8 @@ def _route(route: str) -> Operation:
     op = _route_cache.get(route)
     if op is None:
         method, _, path = route.partition(" ")
-        if not path.startswith("/"):
-            raise ValueError(f"route must look like 'GET /path', got {route!r}")
+        if not path.startswith(("/", "https://", "http://")):
+            raise ValueError(f"route must look like 'GET /path' or 'GET https://...', got {route!r}")
         op = _route_cache[route] = Operation(method.upper(), path)
     return op
 

@@ -7,25 +7,51 @@ method, the URL and GitHub's message, never a credential.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from octo.response import RateLimit
+from octo.redaction import redact_url
+from octo.response import NO_RATE_LIMIT, RateLimit
 
 if TYPE_CHECKING:
+    from octo.redaction import SentRequest
     from octo.response import Response
 
 
 class OctoError(Exception):
-    """Base of every error octo raises."""
+    """Base of every error octo raises.
+
+    Each carries what was known when it happened: `status` and `request_id`
+    of the answer (`None` without one), `rate_limit` (the answer's
+    `x-ratelimit-*` snapshot) and `request` (method, URL and headers, with
+    credentials redacted).
+    """
+
+    def __init__(self, message: str = "", *, status: int | None = None,
+                 request_id: str | None = None, rate_limit: RateLimit | None = None,
+                 request: SentRequest | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.request_id = request_id
+        self.rate_limit = rate_limit or NO_RATE_LIMIT
+        self.request = request
 
 
 class TransportError(OctoError):
-    """No usable answer: connection refused or reset, timeout, TLS failure."""
+    """No usable answer: connection refused or reset, timeout, TLS failure.
 
-    def __init__(self, message: str, *, method: str = "", url: str = "") -> None:
-        super().__init__(message)
+    `sent` is False only when the request surely never left (the connection
+    was refused or never opened), so even a POST may be sent again.
+    """
+
+    def __init__(self, message: str, *, method: str = "", url: str = "", reason: str = "",
+                 sent: bool = True, retriable: bool = True, request: SentRequest | None = None) -> None:
+        super().__init__(message, request=request)
         self.method = method
         self.url = url
+        self.reason = reason or message
+        self.sent = sent
+        self.retriable = retriable
 
 
 class RedirectError(OctoError):
@@ -35,15 +61,17 @@ class RedirectError(OctoError):
 
 class InvalidResponseError(OctoError):
     """A 2xx answer whose body is not what its content type says (cut short,
-    malformed JSON)."""
+    malformed JSON). `body` holds its first KiB."""
 
     def __init__(self, message: str, *, status: int, request_id: str | None, body: bytes,
-                 response: Response | None = None) -> None:
-        self.status = status
-        self.request_id = request_id
+                 response: Response | None = None, truncated: bool = False,
+                 rate_limit: RateLimit | None = None, request: SentRequest | None = None) -> None:
         self.body = body[:1024]
         self.response = response
-        super().__init__(f"{message} (status {status}, request id {request_id}): {self.body!r}")
+        self.truncated = truncated
+        super().__init__(f"{message} (status {status}, request id {request_id}): {self.body!r}",
+                         status=status, request_id=request_id, rate_limit=rate_limit,
+                         request=request)
 
 
 class RequestError(OctoError):
@@ -52,23 +80,20 @@ class RequestError(OctoError):
     def __init__(self, response: Response, message: str | None = None,
                  documentation_url: str | None = None, errors: list[Any] | None = None) -> None:
         self.response = response
-        self.status = response.status
         self.message = message or ""
         self.documentation_url = documentation_url
         self.errors = errors or []
-        self.request_id = response.request_id
-        super().__init__(self._describe())
+        super().__init__(self._describe(response), status=response.status,
+                         request_id=response.request_id, rate_limit=response.rate_limit,
+                         request=response.request)
 
-    @property
-    def rate_limit(self) -> RateLimit:
-        return self.response.rate_limit
-
-    def _describe(self) -> str:
-        text = f"{self.status} {self.message or 'error'} ({self.response.method} {self.response.url})"
+    def _describe(self, response: Response) -> str:
+        text = f"{response.status} {self.message or 'error'} ({response.method} {redact_url(response.url)})"
+        request_id = response.request_id
         if self.errors:
             text += f"; errors: {self.errors}"
-        if self.request_id:
-            text += f"; request id {self.request_id}"
+        if request_id:
+            text += f"; request id {request_id}"
         if self.documentation_url:
             text += f"; see {self.documentation_url}"
         return text
@@ -123,11 +148,26 @@ class RateLimitError(RequestError):
 
 
 class PrimaryRateLimitError(RateLimitError):
-    """The hourly window is used up; `reset` is when it refills (epoch seconds)."""
+    """The hourly window is used up; `reset` is when it refills (epoch
+    seconds), `reset_at` the same as a UTC datetime."""
 
     @property
     def reset(self) -> int | None:
         return self.rate_limit.reset
+
+    @property
+    def reset_at(self) -> datetime | None:
+        return self.rate_limit.reset_at
+
+    @classmethod
+    def not_sent(cls, seen: Response, method: str, url: str, resource: str) -> PrimaryRateLimitError:
+        """The error for a request held back because `seen`, an earlier
+        answer, showed `resource`'s window used up."""
+        until = seen.rate_limit.reset_at
+        error = cls(seen, f"rate limit {resource!r} used up")
+        error.args = (f"{method} {redact_url(url)}: not sent; rate limit {resource!r} used up until "
+                      f"{until:%Y-%m-%d %H:%M:%S} UTC (seen on {seen.method} {seen.url})",)
+        return error
 
 
 class SecondaryRateLimitError(RateLimitError):
@@ -157,7 +197,8 @@ def rate_limit_kind(status: int, headers: Any, message: str | None) -> type[Rate
     """Which rate limit a 403/429 answer reports, if any."""
     if status not in (403, 429):
         return None
-    if message and "secondary rate limit" in message.lower():
+    if message and ("secondary rate limit" in message.lower()
+                    or "abuse detection" in message.lower()):
         return SecondaryRateLimitError
     if headers.get("x-ratelimit-remaining", "").strip() == "0":
         return PrimaryRateLimitError

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from octo.redaction import redact_url
+
+if TYPE_CHECKING:
+    from octo.redaction import SentRequest
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,14 @@ class RateLimit:
             resource=headers.get("x-ratelimit-resource"),
         )
 
+    @property
+    def reset_at(self) -> datetime | None:
+        """`reset` as an aware UTC datetime."""
+        return None if self.reset is None else datetime.fromtimestamp(self.reset, timezone.utc)
+
+
+NO_RATE_LIMIT = RateLimit(None, None, None, None, None)
+
 
 def _int(value: str | None) -> int | None:
     if value is None:
@@ -41,18 +55,20 @@ class Response:
     """A successful answer.
 
     `headers` is case-insensitive; `data` is the parsed JSON, `None` for an
-    empty body (204/205), `str` or `bytes` for other media types.
+    empty body (204/205), `str` or `bytes` for other media types. `request`
+    is the request that got this answer, with credentials redacted.
     """
 
-    __slots__ = ("status", "headers", "data", "url", "method")
+    __slots__ = ("status", "headers", "data", "url", "method", "request")
 
     def __init__(self, status: int, headers: Mapping[str, str], data: Any, url: str,
-                 method: str = "GET") -> None:
+                 method: str = "GET", request: SentRequest | None = None) -> None:
         self.status = status
         self.headers = headers
         self.data = data
         self.url = url
         self.method = method
+        self.request = request
 
     @property
     def request_id(self) -> str | None:
@@ -63,4 +79,4 @@ class Response:
         return RateLimit.from_headers(self.headers)
 
     def __repr__(self) -> str:
-        return f"<Response {self.status} {self.method} {self.url}>"
+        return f"<Response {self.status} {self.method} {redact_url(self.url)}>"

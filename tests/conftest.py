@@ -12,6 +12,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from server import ScriptedServer  # noqa: E402
 
 import octo  # noqa: E402
+from octo.retry import Retrier  # noqa: E402
 
 # A token-shaped sentinel that must never be seen in output, logs or errors.
 SENTINEL = "octo_test_sentinel_0123456789abcdef"
@@ -27,6 +28,33 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setattr(octo, "_default", None)
     yield
+
+
+class FakeClock:
+    """Time as octo's retry logic sees it: `sleep` returns at once, moves
+    the clock on and records the wait."""
+
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+        self.sleeps: list[float] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds >= 0, seconds
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def fake_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """Every client's retry waits take no real time; a test reads the waits
+    from `fake_clock.sleeps`."""
+    clock = FakeClock()
+    monkeypatch.setattr(Retrier, "clock", clock.time)
+    monkeypatch.setattr(Retrier, "sleep", clock.sleep)
+    return clock
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json as jsonlib
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -72,20 +73,31 @@ Handler = Callable[[Recorded], Reply]
 
 
 class ScriptedServer:
-    def __init__(self, handler: Handler | None = None) -> None:
+    """`port` 0 picks a free one; `tls` (a server-side SSLContext) serves https."""
+
+    def __init__(self, handler: Handler | None = None, *, port: int = 0,
+                 tls: ssl.SSLContext | None = None) -> None:
         self.requests: list[Recorded] = []
         self._replies: deque[Reply] = deque()
         self.handler = handler or (lambda request: Reply(200, json={}))
         self._lock = threading.Lock()
         server = self
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(server))
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _make_handler(server))
         self._httpd.daemon_threads = True
+        self.scheme = "http"
+        if tls is not None:
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
+            self.scheme = "https"
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     @property
     def url(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self.scheme}://{host}:{port}"
+
+    @property
+    def port(self) -> int:
+        return int(self._httpd.server_address[1])
 
     def queue(self, *replies: Reply) -> None:
         with self._lock:

@@ -157,7 +157,8 @@ def test_error_statuses_raise_typed_errors(
 ) -> None:
     body = {"message": "Nope", "documentation_url": "https://docs.github.com/x",
             "errors": [{"resource": "Issue", "field": "title", "code": "missing_field"}]}
-    server.queue(Reply(status, json=body, headers={"x-github-request-id": "REQ1"}))
+    # A 500 is retried (3 times by default) before it is raised.
+    server.queue(*[Reply(status, json=body, headers={"x-github-request-id": "REQ1"})] * 4)
     with pytest.raises(error) as info:
         client.repos.get("o", "r")
     e = info.value

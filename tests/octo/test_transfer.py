@@ -109,12 +109,14 @@ class TestDownloads:
     def test_a_cut_short_download_leaves_no_file(
         self, server: ScriptedServer, storage: ScriptedServer, repos: Any, tmp_path: Path
     ) -> None:
-        server.queue(archive_redirect(storage))
-        storage.queue(Reply(200, body=b"x" * MiB, fault="truncate",
-                            headers={"content-type": "application/x-gzip"}))
+        # A GET cut short is retried (3 times by default); every try fails here.
+        server.queue(*[archive_redirect(storage)] * 4)
+        storage.queue(*[Reply(200, body=b"x" * MiB, fault="truncate",
+                              headers={"content-type": "application/x-gzip"})] * 4)
         to = tmp_path / "a.tar.gz"
         with pytest.raises(octo.TransportError, match="download failed") as info:
             octo.download(repos.download_tarball_archive, "o", "r", "main", to=to)
+        assert len(storage.requests) == 4
         assert "short-lived" not in str(info.value)  # the signed query stays out of errors
         assert list(tmp_path.glob("a.tar.gz*")) == []
 

@@ -1,0 +1,80 @@
+"""GitHub's rate-limit buckets as one client has seen them, so a request to
+a bucket known to be used up is held back instead of sent.
+
+GitHub names the bucket of each answer in `x-ratelimit-resource` (`core`,
+`search`, `graphql`, ...; see
+https://docs.github.com/rest/rate-limit/rate-limit#get-rate-limit-status-for-the-authenticated-user).
+Before a route has answered once, its bucket is guessed from its path.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+from octo.response import RateLimit, Response
+
+_GUESSES = [
+    (re.compile(r"^/search/code\b"), "code_search"),
+    (re.compile(r"^/search/"), "search"),
+    (re.compile(r"^/graphql\b"), "graphql"),
+    (re.compile(r"^/app-manifests/[^/]+/conversions$"), "integration_manifest"),
+    (re.compile(r"/code-scanning/sarifs$"), "code_scanning_upload"),
+    (re.compile(r"/actions/runners/registration-token$"), "actions_runner_registration"),
+    (re.compile(r"^/scim/"), "scim"),
+    (re.compile(r"/dependency-graph/snapshots$"), "dependency_snapshots"),
+    (re.compile(r"/dependency-graph/sbom$"), "dependency_sbom"),
+    (re.compile(r"/audit-log\b"), "audit_log"),
+]
+
+
+def guess_resource(path: str) -> str:
+    """The bucket a route most likely counts against, from its path alone."""
+    for pattern, resource in _GUESSES:
+        if pattern.search(path):
+            return resource
+    return "core"
+
+
+@dataclass(frozen=True)
+class Exhausted:
+    resource: str
+    until: float  # epoch seconds: the reset plus one second of margin
+    seen: Response
+
+
+class Buckets:
+    """Thread-safe: one client may serve many threads."""
+
+    def __init__(self) -> None:
+        self._routes: dict[str, str] = {}
+        self._exhausted: dict[str, Exhausted] = {}
+        self._lock = threading.Lock()
+
+    def resource(self, route: str) -> str:
+        return self._routes.get(route) or guess_resource(route)
+
+    def observe(self, route: str, rate_limit: RateLimit, seen: Response | None, now: float) -> None:
+        """Learn from one answer to `route`."""
+        with self._lock:
+            if rate_limit.resource:
+                self._routes[route] = rate_limit.resource
+            resource = rate_limit.resource or self.resource(route)
+            if rate_limit.remaining == 0 and rate_limit.reset is not None and rate_limit.reset > now:
+                if seen is not None:
+                    self._exhausted[resource] = Exhausted(resource, rate_limit.reset + 1, seen)
+            elif rate_limit.remaining:
+                self._exhausted.pop(resource, None)
+
+    def exhausted(self, route: str, now: float) -> Exhausted | None:
+        """The used-up window `route` would hit now, if any."""
+        entry = self._exhausted.get(self.resource(route))
+        if entry is None:
+            return None
+        if entry.until <= now:
+            with self._lock:
+                if self._exhausted.get(entry.resource) is entry:
+                    del self._exhausted[entry.resource]
+            return None
+        return entry

@@ -1,0 +1,76 @@
+"""What of a request may be shown: in errors, logs and reprs credentials
+appear only as `[redacted]`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+REDACTED = "[redacted]"
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
+# Words of query parameter names that carry credentials: X-Amz-Signature,
+# X-Amz-Credential, X-Amz-Security-Token, sig (Azure SAS), access_token, ...
+_SECRET_WORDS = frozenset({"sig", "signature", "token", "secret", "credential", "credentials",
+                           "password", "key", "jwt", "apikey"})
+_WORD_BREAK = re.compile(r"[^a-z0-9]+")
+
+
+class Secret(str):
+    """A header value that is sent as is but shows as `[redacted]` in a repr,
+    so a dict of headers in a traceback's locals or a debugger stays clean."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr(REDACTED)
+
+
+def redact_url(url: str) -> str:
+    """`url` without credentials: no `user:password@` part, and the values
+    of query parameters that look like one (the signature of a pre-signed
+    storage URL a download is redirected to, a token) replaced."""
+    if "@" not in url and "?" not in url:
+        return url
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = f"{REDACTED}@{netloc.rpartition('@')[2]}"
+    query = parts.query
+    if query:
+        query = "&".join(
+            f"{name}={REDACTED}" if _is_secret_name(name) else f"{name}={value}" if sep else name
+            for name, sep, value in (item.partition("=") for item in query.split("&"))
+        )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _is_secret_name(name: str) -> bool:
+    return not _SECRET_WORDS.isdisjoint(_WORD_BREAK.split(unquote(name).lower()))
+
+
+def redact_headers(headers: Mapping[str, Any]) -> Mapping[str, str]:
+    return MappingProxyType({
+        name: REDACTED if name.lower() in _SECRET_HEADERS else str(value)
+        for name, value in headers.items()
+    })
+
+
+@dataclass(frozen=True)
+class SentRequest:
+    """The request behind an answer or an error, safe to print: method, URL
+    and headers with credentials replaced. The body is left out."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    @classmethod
+    def of(cls, method: str | None, url: str | None, headers: Mapping[str, Any]) -> SentRequest:
+        return cls(method or "", redact_url(url or ""), redact_headers(headers))
+
+    def __repr__(self) -> str:
+        return f"<SentRequest {self.method} {self.url}>"
