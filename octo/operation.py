@@ -145,10 +145,19 @@ class Operation:
         if parts is None:
             # Even indexes are literal text, odd ones parameter names.
             parts = self._parts = _PATH_PARAM.split(self.path)
+        if len(values) != len(parts) // 2:
+            names = parts[1::2]
+            missing = [n for n in names if n not in values]
+            unknown = [n for n in values if n not in names]
+            raise TypeError(f"{self.name}: missing path parameter(s) {missing}, unknown {unknown}")
         out = []
         for i, part in enumerate(parts):
             if i % 2:
-                out.append(encode_path_value(part, values[part], part in self.multi_segment))
+                try:
+                    value = values[part]
+                except KeyError:
+                    raise TypeError(f"{self.name}: missing path parameter {part!r}") from None
+                out.append(encode_path_value(part, value, part in self.multi_segment))
             else:
                 out.append(part)
         return "".join(out)

@@ -1,0 +1,110 @@
+"""The "Secrets" rule of reliability.md: a planted sentinel token never shows
+in a repr, an exception, its traceback or the log, whatever goes wrong."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable, Iterator
+
+import pytest
+from conftest import SENTINEL, FakeClock
+from server import Reply, ScriptedServer
+
+import octo
+
+RATE_LIMITED = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1900000000",
+                "x-ratelimit-resource": "core"}
+
+
+def failures(server: ScriptedServer) -> Iterator[tuple[str, Callable[[], object]]]:
+    """One call for each way a call can fail, with the server scripted for it."""
+    client = octo.Octo(SENTINEL, base_url=server.url, retries=0)
+    gone = ScriptedServer()
+    gone.__enter__()
+    gone.__exit__()
+    cases: list[tuple[str, Reply | None, Callable[[], object]]] = [
+        ("404", Reply(404, json={"message": "Not Found"}), lambda: client.repos.get("o", "r")),
+        ("422", Reply(422, json={"message": "Validation Failed", "errors": [{"code": "invalid"}]}),
+         lambda: client.issues.create("o", "r", title="")),
+        ("html 502", Reply(502, body="<html>down</html>", headers={"content-type": "text/html"}),
+         lambda: client.repos.delete("o", "r")),
+        ("malformed", Reply(200, body="{", headers={"content-type": "application/json"}),
+         lambda: client.repos.get("o", "r")),
+        ("truncated", Reply(201, json={"a": "b" * 99}, fault="truncate"),
+         lambda: client.issues.create("o", "r", title="t")),
+        ("reset", Reply(fault="reset"), lambda: client.issues.create("o", "r", title="t")),
+        ("redirect", Reply(301, headers={"location": "/x"}),
+         lambda: client.issues.create("o", "r", title="t")),
+        ("refused", None,
+         lambda: octo.Octo(SENTINEL, base_url=gone.url, retries=0).repos.get("o", "r")),
+        ("timeout", Reply(200, json={}, delay=0.5),
+         lambda: client.issues.create("o", "r", title="t", timeout=0.05)),
+        ("primary", Reply(403, json={"message": "API rate limit exceeded"}, headers=RATE_LIMITED),
+         lambda: client.repos.get("o", "r")),
+        ("not sent", None, lambda: client.repos.get("o", "r")),
+        ("secondary", Reply(429, headers={"retry-after": "99999"}),
+         lambda: client.request("GET /search/code")),
+        ("bad token", None, lambda: octo.Octo(SENTINEL + "\n")),
+    ]
+    for name, reply, call in cases:
+        if reply is not None:
+            server.queue(reply)
+        yield name, call
+
+
+def caught(call: Callable[[], object]) -> Exception:
+    with pytest.raises(Exception) as info:  # noqa: B017 - every failure, whatever its type
+        call()
+    return info.value
+
+
+def test_no_repr_or_str_shows_the_token(server: ScriptedServer, client: octo.Octo) -> None:
+    server.queue(Reply(200, json={}, headers={"x-github-request-id": "R:1"}))
+    response = client.repos.get("o", "r")
+    objects: list[object] = [
+        client, vars(client), client.repos, client._retry, client._auth_headers, response,
+        response.request, response.headers, octo.default_client(),
+        octo.configure(SENTINEL, base_url=server.url),
+    ]
+    for thing in objects:
+        assert SENTINEL not in repr(thing), thing
+        assert SENTINEL not in str(thing), thing
+
+
+def test_no_exception_or_traceback_shows_the_token(
+    server: ScriptedServer, client: octo.Octo, fake_clock: FakeClock
+) -> None:
+    seen = set()
+    for name, call in failures(server):
+        error = caught(call)
+        seen.add(type(error))
+        texts = [str(error), repr(error), "".join(traceback.format_exception(error))]
+        request = getattr(error, "request", None)
+        texts += [repr(request), str(getattr(request, "headers", ""))]
+        if name != "bad token":  # the bad token is a local of the constructor
+            # As pytest --showlocals, debuggers and error trackers show it:
+            texts.append("".join(traceback.TracebackException.from_exception(
+                error, capture_locals=True).format()))
+        for text in texts:
+            assert SENTINEL not in text, (name, text)
+    assert {octo.NotFoundError, octo.ValidationFailedError, octo.ServerError,
+            octo.InvalidResponseError, octo.TransportError, octo.RedirectError,
+            octo.PrimaryRateLimitError, octo.SecondaryRateLimitError, ValueError} <= seen
+
+
+def test_no_log_line_at_any_level_shows_the_token(
+    server: ScriptedServer, client: octo.Octo, fake_clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)  # the root logger: octo, urllib3, everything
+    server.queue(Reply(502), Reply(200, json={}))
+    client.repos.get("o", "r")  # a retried call logs a wait
+    for _name, call in failures(server):
+        caught(call)
+    assert any(r.name == "urllib3.connectionpool" for r in caplog.records)
+    assert {r.levelno for r in caplog.records if r.name == "octo"} == {logging.DEBUG, logging.WARNING}
+    for record in caplog.records:
+        assert SENTINEL not in record.getMessage()
+        assert SENTINEL not in repr(record.args)
+    assert SENTINEL not in caplog.text
