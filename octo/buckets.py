@@ -9,6 +9,7 @@ Before a route has answered once, its bucket is guessed from its path.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ _GUESSES = [
 ]
 
 
+@functools.lru_cache(maxsize=1024)
 def guess_resource(path: str) -> str:
     """The bucket a route most likely counts against, from its path alone."""
     for pattern, resource in _GUESSES:
@@ -58,7 +60,9 @@ class Buckets:
     def observe(self, route: str, rate_limit: RateLimit, seen: Response | None, now: float) -> None:
         """Learn from one answer to `route`."""
         with self._lock:
-            if rate_limit.resource:
+            if rate_limit.resource and self._routes.get(route) != rate_limit.resource:
+                if len(self._routes) >= 4096:  # literal routes (absolute URLs) are unbounded
+                    self._routes.clear()
                 self._routes[route] = rate_limit.resource
             resource = rate_limit.resource or self.resource(route)
             if rate_limit.remaining == 0 and rate_limit.reset is not None and rate_limit.reset > now:
