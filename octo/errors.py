@@ -60,8 +60,8 @@ class RedirectError(OctoError):
 
 
 class InvalidResponseError(OctoError):
-    """A 2xx answer whose body is not what its content type says (cut short,
-    malformed JSON). `body` holds its first KiB."""
+    """An answer whose body is not what it claims: cut short (`truncated`),
+    or malformed JSON in a 2xx. `body` holds its first KiB."""
 
     def __init__(self, message: str, *, status: int, request_id: str | None, body: bytes,
                  response: Response | None = None, truncated: bool = False,
