@@ -108,3 +108,28 @@ def test_no_log_line_at_any_level_shows_the_token(
         assert SENTINEL not in record.getMessage()
         assert SENTINEL not in repr(record.args)
     assert SENTINEL not in caplog.text
+
+
+def test_a_signed_storage_url_keeps_its_signature_out_of_logs_and_errors(
+    server: ScriptedServer, client: octo.Octo, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    with ScriptedServer() as storage:
+        signed = f"{storage.url}/blob?X-Amz-Expires=300&X-Amz-Signature={SENTINEL}&sig={SENTINEL}"
+        server.queue(Reply(302, headers={"location": signed}), Reply(302, headers={"location": signed}))
+        storage.queue(Reply(200, body=b"PK\x03\x04", headers={"content-type": "application/zip"}),
+                      Reply(403, body="<Error>Request has expired</Error>",
+                            headers={"content-type": "application/xml"}))
+        response = client.repos.get("o", "r")
+        with pytest.raises(octo.ForbiddenError) as info:
+            client.repos.get("o", "r")
+    assert response.url == signed  # the caller can still use it
+    error = info.value
+    # urllib3's own DEBUG lines show the query as sent; octo's do not.
+    octo_log = "\n".join(r.getMessage() for r in caplog.records if r.name == "octo")
+    assert "X-Amz-Signature=[redacted]" in octo_log
+    for text in (repr(response), repr(response.request), str(error), repr(error),
+                 repr(error.request), "".join(traceback.format_exception(error)), octo_log):
+        assert SENTINEL not in text
+    assert "X-Amz-Signature=[redacted]" in str(error)
+    assert "X-Amz-Expires=300" in str(error)
