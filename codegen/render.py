@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 
 from codegen.names import class_name
-from codegen.spec import Endpoint, Namespace, Param
+from codegen.spec import Endpoint, Namespace, Param, SpecError
 
 TEMPLATES = Path(__file__).parent / "templates"
 COMMAND = "make generate (python -m codegen)"
@@ -25,8 +25,12 @@ _PY_TYPES = {
     "number": "float",
     "boolean": "bool",
     "object": "dict[str, Any]",
+    "array": "List[Any]",
     "any": "Any",
 }
+# Builtins the annotations name; a method of the same name would shadow them
+# inside the class body (`list` is spelled `List` for that reason).
+_ANNOTATION_BUILTINS = frozenset({"str", "int", "float", "bool", "dict", "bytes"})
 _BODY_TYPES = {
     "string": "str",
     "binary": "bytes | BinaryIO | PathLike[str]",
@@ -40,7 +44,8 @@ def annotation(p: Param) -> str:
     if p.enum is not None and all(isinstance(v, str) for v in p.enum):
         base = "Literal[" + ", ".join(_py_repr(v) for v in p.enum) + "]"
     elif p.type == "array":
-        base = f"list[{_PY_TYPES[p.items or 'any']}]"
+        # typing.List: a method named `list` would shadow the builtin in the class body.
+        base = f"List[{_PY_TYPES[p.items or 'any']}]"
     else:
         base = _PY_TYPES[p.type]
     if p.nullable and base != "Any":
@@ -192,6 +197,9 @@ def render_all(namespaces: list[Namespace]) -> dict[str, str]:
     module = env.get_template("namespace.py.j2")
     reference = env.get_template("reference.md.j2")
     for ns in namespaces:
+        for e in ns.endpoints:
+            if e.name in _ANNOTATION_BUILTINS:
+                raise SpecError(ns.file, e.name, "name", "would shadow a type the generated annotations use")
         methods = [method_view(e) for e in ns.endpoints]
         context = {
             "ns": ns,
@@ -213,11 +221,14 @@ def render_all(namespaces: list[Namespace]) -> dict[str, str]:
     return files
 
 
-def _uses(methods: list[Method]) -> dict[str, bool]:
+def _uses(methods: list[Method]) -> dict[str, Any]:
     """Which runtime names a module needs, so its imports are exactly those."""
+    annotations = " ".join(a.annotation for m in methods for a in m.keyword + m.positional)
+    typing_names = ["Any"] + [n for n in ("BinaryIO", "List", "Literal") if f"{n}[" in annotations
+                                or (n == "BinaryIO" and "BinaryIO" in annotations)]
     return {
+        "typing": ", ".join(sorted(typing_names)),
         "Limit": any(m.limits for m in methods),
-        "Literal": any("Literal[" in a.annotation for m in methods for a in m.keyword + m.positional),
         "paginated": any(m.endpoint.paginated for m in methods),
         "deprecated_alias": any(m.endpoint.aliases for m in methods),
         "renamed_parameters": any(m.renamed for m in methods),

@@ -65,6 +65,10 @@ MEDIA_TYPES = {
     "diff": "application/vnd.github.diff",
     "patch": "application/vnd.github.patch",
     "sha": "application/vnd.github.sha",
+    "object": "application/vnd.github.object+json",
+    "star": "application/vnd.github.star+json",
+    "repository": "application/vnd.github.v3.repository+json",
+    "sarif": "application/sarif+json",
 }
 
 _route_cache: dict[str, Operation] = {}

@@ -11,24 +11,204 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from octo.rest.actions import Actions
+    from octo.rest.activity import Activity
+    from octo.rest.agent_tasks import AgentTasks
+    from octo.rest.agents import Agents
+    from octo.rest.api_insights import ApiInsights
+    from octo.rest.apps import Apps
+    from octo.rest.billing import Billing
+    from octo.rest.campaigns import Campaigns
+    from octo.rest.checks import Checks
+    from octo.rest.classroom import Classroom
+    from octo.rest.code_quality import CodeQuality
+    from octo.rest.code_scanning import CodeScanning
+    from octo.rest.code_security import CodeSecurity
+    from octo.rest.codes_of_conduct import CodesOfConduct
+    from octo.rest.codespaces import Codespaces
+    from octo.rest.copilot import Copilot
+    from octo.rest.copilot_spaces import CopilotSpaces
+    from octo.rest.credentials import Credentials
+    from octo.rest.dependabot import Dependabot
+    from octo.rest.dependency_graph import DependencyGraph
+    from octo.rest.emojis import Emojis
+    from octo.rest.enterprise_team_memberships import EnterpriseTeamMemberships
+    from octo.rest.enterprise_team_organizations import EnterpriseTeamOrganizations
+    from octo.rest.enterprise_teams import EnterpriseTeams
+    from octo.rest.gists import Gists
+    from octo.rest.git import Git
+    from octo.rest.gitignore import Gitignore
+    from octo.rest.hosted_compute import HostedCompute
+    from octo.rest.interactions import Interactions
     from octo.rest.issues import Issues
+    from octo.rest.licenses import Licenses
     from octo.rest.markdown import Markdown
+    from octo.rest.meta import Meta
+    from octo.rest.migrations import Migrations
+    from octo.rest.oidc import Oidc
+    from octo.rest.orgs import Orgs
+    from octo.rest.packages import Packages
+    from octo.rest.private_registries import PrivateRegistries
+    from octo.rest.projects import Projects
+    from octo.rest.pull_request_stacks import PullRequestStacks
+    from octo.rest.pulls import Pulls
+    from octo.rest.rate_limit import RateLimit
+    from octo.rest.reactions import Reactions
     from octo.rest.repos import Repos
+    from octo.rest.search import Search
+    from octo.rest.secret_scanning import SecretScanning
+    from octo.rest.security_advisories import SecurityAdvisories
+    from octo.rest.teams import Teams
+    from octo.rest.users import Users
 
     class Namespaces:
         actions: Actions
+        activity: Activity
+        agent_tasks: AgentTasks
+        agents: Agents
+        api_insights: ApiInsights
+        apps: Apps
+        billing: Billing
+        campaigns: Campaigns
+        checks: Checks
+        classroom: Classroom
+        code_quality: CodeQuality
+        code_scanning: CodeScanning
+        code_security: CodeSecurity
+        codes_of_conduct: CodesOfConduct
+        codespaces: Codespaces
+        copilot: Copilot
+        copilot_spaces: CopilotSpaces
+        credentials: Credentials
+        dependabot: Dependabot
+        dependency_graph: DependencyGraph
+        emojis: Emojis
+        enterprise_team_memberships: EnterpriseTeamMemberships
+        enterprise_team_organizations: EnterpriseTeamOrganizations
+        enterprise_teams: EnterpriseTeams
+        gists: Gists
+        git: Git
+        gitignore: Gitignore
+        hosted_compute: HostedCompute
+        interactions: Interactions
         issues: Issues
+        licenses: Licenses
         markdown: Markdown
+        meta: Meta
+        migrations: Migrations
+        oidc: Oidc
+        orgs: Orgs
+        packages: Packages
+        private_registries: PrivateRegistries
+        projects: Projects
+        pull_request_stacks: PullRequestStacks
+        pulls: Pulls
+        rate_limit: RateLimit
+        reactions: Reactions
         repos: Repos
+        search: Search
+        secret_scanning: SecretScanning
+        security_advisories: SecurityAdvisories
+        teams: Teams
+        users: Users
 
     actions: Actions
+    activity: Activity
+    agent_tasks: AgentTasks
+    agents: Agents
+    api_insights: ApiInsights
+    apps: Apps
+    billing: Billing
+    campaigns: Campaigns
+    checks: Checks
+    classroom: Classroom
+    code_quality: CodeQuality
+    code_scanning: CodeScanning
+    code_security: CodeSecurity
+    codes_of_conduct: CodesOfConduct
+    codespaces: Codespaces
+    copilot: Copilot
+    copilot_spaces: CopilotSpaces
+    credentials: Credentials
+    dependabot: Dependabot
+    dependency_graph: DependencyGraph
+    emojis: Emojis
+    enterprise_team_memberships: EnterpriseTeamMemberships
+    enterprise_team_organizations: EnterpriseTeamOrganizations
+    enterprise_teams: EnterpriseTeams
+    gists: Gists
+    git: Git
+    gitignore: Gitignore
+    hosted_compute: HostedCompute
+    interactions: Interactions
     issues: Issues
+    licenses: Licenses
     markdown: Markdown
+    meta: Meta
+    migrations: Migrations
+    oidc: Oidc
+    orgs: Orgs
+    packages: Packages
+    private_registries: PrivateRegistries
+    projects: Projects
+    pull_request_stacks: PullRequestStacks
+    pulls: Pulls
+    rate_limit: RateLimit
+    reactions: Reactions
     repos: Repos
+    search: Search
+    secret_scanning: SecretScanning
+    security_advisories: SecurityAdvisories
+    teams: Teams
+    users: Users
 
 __all__ = [
     "actions",
+    "activity",
+    "agent_tasks",
+    "agents",
+    "api_insights",
+    "apps",
+    "billing",
+    "campaigns",
+    "checks",
+    "classroom",
+    "code_quality",
+    "code_scanning",
+    "code_security",
+    "codes_of_conduct",
+    "codespaces",
+    "copilot",
+    "copilot_spaces",
+    "credentials",
+    "dependabot",
+    "dependency_graph",
+    "emojis",
+    "enterprise_team_memberships",
+    "enterprise_team_organizations",
+    "enterprise_teams",
+    "gists",
+    "git",
+    "gitignore",
+    "hosted_compute",
+    "interactions",
     "issues",
+    "licenses",
     "markdown",
+    "meta",
+    "migrations",
+    "oidc",
+    "orgs",
+    "packages",
+    "private_registries",
+    "projects",
+    "pull_request_stacks",
+    "pulls",
+    "rate_limit",
+    "reactions",
     "repos",
+    "search",
+    "secret_scanning",
+    "security_advisories",
+    "teams",
+    "users",
 ]
