@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv generate check-generated spec test lint typecheck clean
+.PHONY: venv generate check-generated openapi spec test lint typecheck clean
 
 venv: $(STAMP)
 
@@ -16,6 +16,14 @@ $(STAMP): pyproject.toml
 
 generate: $(STAMP)
 	$(PY) -m codegen
+
+# The pinned OpenAPI description at .cache/openapi/api.github.com.json (sha256-checked).
+openapi: $(STAMP)
+	$(PY) -m codegen.pinned
+
+# spec/*.yaml from the description; hand-written entries are kept.
+spec: openapi
+	$(PY) -m codegen.openapi
 
 check-generated: $(STAMP)
 	$(PY) -m codegen --check

@@ -601,7 +601,8 @@ def _move_after(entry: dict[str, Any], key: str, anchors: tuple[str, ...]) -> No
 
 
 def print_report(report: Report, written: int, removed: int, kept: int, seconds: float,
-                 out: Any = sys.stdout) -> None:
+                 out: Any = None) -> None:
+    out = out or sys.stdout
     print(f"imported {report.operations} operations in {len(report.namespaces)} namespaces "
           f"({written} file(s) written, {removed} removed, {kept} hand-written entries kept) "
           f"in {seconds:.1f} s", file=out)

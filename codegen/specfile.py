@@ -168,19 +168,15 @@ def render_spec(spec_dir: Path, spaces: dict[str, list[dict[str, Any]]]) -> tupl
         if not entries:
             remove.append(path)
             continue
-        text = dump_namespace(namespace, entries)
-        _check(path.name, namespace, text, entries)
-        texts[path] = text
+        _check(path.name, namespace, entries)
+        texts[path] = dump_namespace(namespace, entries)
     return texts, remove, kept
 
 
-def _check(file: str, namespace: str, text: str, entries: list[dict[str, Any]]) -> None:
-    """The text reads back as exactly the entries, and is a valid spec file."""
-    data = yaml.load(text, Loader=Loader)
-    if data["endpoints"] != sorted(entries, key=lambda e: e["name"]):
-        raise AssertionError(f"{file}: the written YAML does not read back as the entries")
+def _check(file: str, namespace: str, entries: list[Entry]) -> None:
+    """The entries make a valid spec file (the emitter's round trip is tested)."""
     try:
-        namespace_from_data(data, file, namespace)
+        namespace_from_data({"namespace": namespace, "endpoints": entries}, file, namespace)
     except SpecError as exc:
         raise MergeError(str(exc)) from None
 

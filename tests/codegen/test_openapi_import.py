@@ -1,0 +1,287 @@
+"""The importer on a small OpenAPI description of our own (tests/data/openapi-mini.json),
+and on the pinned GitHub description when `make openapi` has put it in .cache/."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import warnings
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import yaml
+from conftest import ROOT, SENTINEL
+from server import ScriptedServer
+
+import octo
+from codegen import __main__ as codegen_main
+from codegen import openapi, pinned
+from codegen.openapi import import_description
+from codegen.spec import Loader
+from codegen.specfile import MergeError, render_spec, write_spec
+
+FIXTURE = ROOT / "tests" / "data" / "openapi-mini.json"
+
+
+def entries() -> dict[str, dict[str, Any]]:
+    spaces, _ = import_description(json.loads(FIXTURE.read_text()))
+    return {f"{ns}.{e['name']}": e for ns, es in spaces.items() for e in es}
+
+
+def params(entry: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {p.get("python_name", p["name"]): p for p in entry.get("parameters", [])}
+
+
+def test_operation_and_namespace_names() -> None:
+    got = entries()
+    assert sorted(got) == [
+        "search.things", "things.add_contexts", "things.compare", "things.create_from_shape",
+        "things.download_tarball", "things.download_zipball", "things.list", "things.list_all",
+        "things.render_raw", "things.set_labels", "things.set_rules", "things.update",
+        "things.update_some", "things.upload_asset",
+    ]
+    update = got["things.update"]
+    assert update["summary"] == "Update a thing"  # a fact, without the trailing period
+    assert "Long prose" not in json.dumps(update)
+
+
+def test_object_body_becomes_keywords_with_facts() -> None:
+    p = params(entries()["things.update"])
+    assert "body" not in entries()["things.update"]
+    assert p["size"] == {"name": "size", "in": "body", "type": "integer", "required": True,
+                         "default": 2, "minimum": 1, "maximum": 5}
+    assert p["colour"] == {"name": "colour", "in": "body", "type": "string", "nullable": True,
+                           "enum": ["red", "blue"]}
+    assert p["milestone"] == {"name": "milestone", "in": "body", "type": "any", "nullable": True}
+    assert p["tags"]["items"] == "string" and p["tags"]["max_items"] == 3
+    assert p["meta"] == {"name": "meta", "in": "body", "type": "object", "max_properties": 4}  # $ref + allOf
+    assert p["old"]["deprecated"] is True
+
+
+def test_python_names_and_the_path_body_clash_rule() -> None:
+    p = params(entries()["things.update"])
+    assert p["name"]["in"] == "path"
+    assert p["name_body"] == {"name": "name", "python_name": "name_body", "in": "body", "type": "string",
+                              "required": True, "min_length": 1, "max_length": 10}
+    # Non-identifiers and keywords keep their wire name; the spec derives the Python name.
+    assert "enterprise-team" in p and "python_name" not in p["enterprise-team"]
+    assert p["async"]["deprecated"] is True
+
+
+def test_bodies_that_are_not_plain_objects_take_data() -> None:
+    got = entries()
+    assert got["things.set_labels"]["body"] == {"content_type": "application/json", "type": "array",
+                                                "required": False}
+    assert got["things.set_rules"]["body"] == {"content_type": "application/json", "type": "object",
+                                               "required": True}
+    assert "parameters" not in got["things.set_rules"]
+    assert got["things.render_raw"]["body"] == {"content_type": "text/plain", "type": "string",
+                                                "required": False}
+    upload = got["things.upload_asset"]
+    assert upload["host"] == "uploads"
+    assert upload["body"] == {"content_type": "application/octet-stream", "type": "binary", "required": False}
+    # Several object shapes: data= takes any of them, their properties are optional keywords.
+    shapes = got["things.create_from_shape"]
+    assert shapes["body"]["type"] == "object"
+    assert [(p["name"], p.get("required", False)) for p in shapes["parameters"]] == [
+        ("repository_id", False), ("ref", False), ("pull_request", False)]
+    # One object shape is just an object; constraints-only anyOf keeps the keywords.
+    assert "body" not in got["things.add_contexts"]
+    assert params(got["things.add_contexts"])["contexts"]["required"] is True
+    assert "body" not in got["things.update_some"]
+    assert sorted(params(got["things.update_some"])) == ["assignees", "state"]
+
+
+def test_renames_become_aliases() -> None:
+    spaces, report = import_description(json.loads(FIXTURE.read_text()))
+    got = {e["name"]: e for e in spaces["things"]}
+    assert got["update"]["aliases"] == ["edit"]
+    assert params(got["update"])["org"]["aliases"] == ["org_id"]
+    # An old name claimed by two operations goes to the last one, as in Octokit.
+    assert got["download_zipball"]["aliases"] == ["download"]
+    assert "aliases" not in got["download_tarball"]
+    assert any("download" in what for what, _ in report.notes)
+    # An old name that is a current method name cannot be an alias.
+    assert report.skipped == [("things/list alias 'things/list'", "the old name is a current method")]
+
+
+def test_pagination_media_types_multi_segment_and_deprecation() -> None:
+    got = entries()
+    assert (got["things.list"]["paginated"], got["things.list"].get("list_key")) == (True, None)
+    assert (got["search.things"]["paginated"], got["search.things"]["list_key"]) == (True, "items")
+    assert got["things.list_all"]["paginated"] is True  # an integer `since` cursor
+    assert got["things.list_all"]["deprecated"] is True
+    assert "paginated" not in got["things.compare"]  # an object with a url is a resource
+    assert got["things.compare"]["media_types"] == ["diff", "patch"]
+    assert got["things.list"]["media_types"] == ["html", "raw"]  # the listed ones, not the note's
+    assert params(got["things.compare"])["basehead"]["multi_segment"] is True
+
+
+# -- writing spec/ -------------------------------------------------------------
+
+
+def run_import(root: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    assert openapi.main([str(FIXTURE), "--root", str(root)]) == 0
+    return capsys.readouterr().out
+
+
+def test_import_is_byte_identical_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = run_import(tmp_path, capsys)
+    assert "imported 14 operations in 2 namespaces (2 file(s) written" in out
+    assert "skipped: things/list alias 'things/list': the old name is a current method" in out
+    first = {p.name: p.read_bytes() for p in (tmp_path / "spec").iterdir()}
+    out = run_import(tmp_path, capsys)
+    assert "(0 file(s) written, 0 removed" in out
+    assert {p.name: p.read_bytes() for p in (tmp_path / "spec").iterdir()} == first
+
+
+HAND = """\
+namespace: things
+endpoints:
+  - name: list_preview   # a hand entry: no operation_id
+    method: GET
+    path: /things/preview
+    summary: "List preview things: GHES only"
+    docs_url: https://docs.github.com/enterprise-server/rest/things#preview
+"""
+
+
+def test_hand_entries_survive_a_reimport(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "spec"
+    spec.mkdir()
+    (spec / "things.yaml").write_text(HAND)
+    (spec / "ghes_only.yaml").write_text(HAND.replace("things\n", "ghes_only\n", 1))
+    (spec / "gone.yaml").write_text(HAND.replace("namespace: things", "namespace: gone").replace(
+        "  - name: list_preview   # a hand entry: no operation_id",
+        "  - name: old\n    operation_id: gone/old"))
+    out = run_import(tmp_path, capsys)
+    assert "2 hand-written entries kept" in out and "1 removed" in out
+    assert not (spec / "gone.yaml").exists()  # only imported entries, no longer in the description
+    text = (spec / "things.yaml").read_text()
+    assert "  - name: list_preview\n    method: GET\n" in text
+    assert 'summary: "List preview things: GHES only"' in text
+    assert "operation_id: things/update" in text
+    assert (spec / "ghes_only.yaml").exists()
+    before = text
+    run_import(tmp_path, capsys)
+    assert (spec / "things.yaml").read_text() == before
+    assert codegen_main.main(["--root", str(tmp_path)]) == 0
+
+
+def test_a_hand_entry_with_an_imported_name_is_an_error_unless_override(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "spec"
+    spec.mkdir()
+    clash = HAND.replace("list_preview   # a hand entry: no operation_id", "update")
+    (spec / "things.yaml").write_text(clash)
+    assert openapi.main([str(FIXTURE), "--root", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "hand-written entry 'update'" in err and "things/update (PATCH /orgs/{org}/things/{name})" in err
+    assert "override: true" in err
+    assert (spec / "things.yaml").read_text() == clash  # nothing written
+    # An alias of an imported method is taken too.
+    (spec / "things.yaml").write_text(HAND.replace("list_preview   # a hand entry: no operation_id", "edit"))
+    with pytest.raises(MergeError, match="'edit'"):
+        render_spec(spec, import_description(json.loads(FIXTURE.read_text()))[0])
+
+    (spec / "things.yaml").write_text(clash.replace("    method: GET", "    override: true\n    method: GET"))
+    run_import(tmp_path, capsys)
+    text = (spec / "things.yaml").read_text()
+    assert "  - name: update\n    override: true\n    method: GET\n    path: /things/preview" in text
+    assert "operation_id: things/update\n" not in text
+
+
+def test_pinned_description_is_verified(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shared = tmp_path / "shared.json"
+    shared.write_text('{"not": "the pinned file"}')
+    with pytest.raises(pinned.PinnedError, match="sha256 mismatch"):
+        pinned.obtain(tmp_path, shared)
+    assert not (tmp_path / pinned.TARGET).exists()
+    monkeypatch.setattr(pinned, "SHA256", pinned.sha256(shared))
+    path, origin = pinned.obtain(tmp_path, shared)
+    assert path.read_bytes() == shared.read_bytes() and origin == str(shared)
+    assert pinned.obtain(tmp_path, shared)[1] == "already there"
+
+
+@pytest.mark.skipif(not (ROOT / openapi.DEFAULT_PATH).exists(), reason="run `make openapi` first")
+def test_committed_spec_is_the_import_of_the_pinned_description() -> None:
+    if pinned.sha256(ROOT / openapi.DEFAULT_PATH) != pinned.SHA256:
+        pytest.skip("the cached description is not the pinned one")
+    spaces, report = import_description(json.loads((ROOT / openapi.DEFAULT_PATH).read_text()))
+    assert (report.operations, len(report.namespaces), report.skipped) == (1223, 49, [])
+    texts, remove, _ = render_spec(ROOT / "spec", spaces)
+    assert remove == []
+    for text in texts.values():  # the emitter writes what it means
+        data = yaml.load(text, Loader=Loader)
+        assert data["endpoints"] == sorted(spaces[data["namespace"]], key=lambda e: e["name"])
+    stale = [p.name for p, text in texts.items() if p.read_text() != text]
+    assert stale == [], "spec/ is not the import of the pinned description: run `make spec`"
+
+
+# -- the generated code of the fixture, on the wire ----------------------------
+
+
+@pytest.fixture(scope="module")
+def things(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    root = tmp_path_factory.mktemp("mini")
+    spaces, _ = import_description(json.loads(FIXTURE.read_text()))
+    write_spec(root / "spec", spaces)
+    assert codegen_main.main(["--root", str(root)]) == 0
+    spec = importlib.util.spec_from_file_location("mini_things", root / "octo" / "rest" / "things.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["mini_things"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_fixture_methods_on_the_wire(server: ScriptedServer, things: ModuleType) -> None:
+    gh = octo.Octo(SENTINEL, base_url=server.url + "/api/v3", uploads_url=server.url + "/api/uploads")
+    ns = things.NAMESPACE(gh)
+    ns.update("o", "n", name_body="x", size=3, enterprise_team="t", colour=None)
+    sent = server.requests[-1]
+    assert (sent.method, sent.route) == ("PATCH", "/api/v3/orgs/o/things/n")
+    assert sent.query == {"enterprise-team": ["t"]}
+    assert sent.json() == {"name": "x", "size": 3, "colour": None}
+
+    with pytest.raises(ValueError, match="size"):
+        ns.update("o", "n", name_body="x", size=9)
+    with pytest.raises(TypeError):
+        ns.update("o", "n", size=3)  # name_body is required
+
+    ns.set_labels(data=["bug", "ui"])
+    assert server.requests[-1].json() == ["bug", "ui"]
+    ns.render_raw(data="**hi**")
+    assert (server.requests[-1].headers["content-type"], server.requests[-1].body) == ("text/plain", b"**hi**")
+    ns.upload_asset(7, name="a b.zip", data=b"\x00\x01")
+    sent = server.requests[-1]
+    assert (sent.route, sent.query, sent.body) == ("/api/uploads/things/7/assets", {"name": ["a b.zip"]},
+                                                    b"\x00\x01")
+    assert sent.headers["content-type"] == "application/octet-stream"
+    ns.create_from_shape(data={"repository_id": 1})
+    ns.create_from_shape(pull_request={"number": 2})
+    assert [r.json() for r in server.requests[-2:]] == [{"repository_id": 1}, {"pull_request": {"number": 2}}]
+    ns.compare(1, "main...feature/x", media_type="diff")
+    assert server.requests[-1].route == "/api/v3/things/1/compare/main...feature/x"
+    assert server.requests[-1].headers["accept"] == "application/vnd.github.diff"
+
+
+def test_fixture_renames_and_deprecations_warn(server: ScriptedServer, things: ModuleType) -> None:
+    ns = things.NAMESPACE(octo.Octo(SENTINEL, base_url=server.url))
+    with pytest.warns(DeprecationWarning, match=r"things\.edit is deprecated, use things\.update"):
+        ns.edit("o", "n", name_body="x", size=1)
+    with pytest.warns(DeprecationWarning, match="'org_id' is deprecated, use 'org'"):
+        ns.update(org_id="o", name="n", name_body="x", size=1)
+    assert server.requests[-1].route == "/orgs/o/things/n"
+    with pytest.warns(DeprecationWarning, match="'async' is deprecated"):
+        ns.update("o", "n", name_body="x", size=1, async_=True)
+    assert server.requests[-1].query == {"async": ["true"]}
+    with pytest.warns(DeprecationWarning, match="list_all is deprecated"):
+        ns.list_all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ns.list()
