@@ -8542,7 +8542,7 @@ class Repos(Namespace):
             release_id: integer; required
             name: string; required
             label: string; optional
-            data: the request body (application/octet-stream), optional
+            data: the request body: a Path, bytes or a binary file, streamed; Content-Type guessed from the name, optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/releases/assets#upload-a-release-asset
