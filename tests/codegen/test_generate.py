@@ -150,7 +150,7 @@ def test_generated_files_say_do_not_edit(project: Path) -> None:
 
 
 NEW_ENTRY = """\
-  - name: get_readme
+  - name: fetch_readme  # a hand entry; the imported API already has get_readme
     method: GET
     path: /repos/{owner}/{repo}/readme
     summary: Get a repository README
@@ -176,7 +176,7 @@ def test_adding_one_spec_entry_gives_a_working_method(project: Path) -> None:
         assert octo.__file__.startswith(sys.argv[1]), octo.__file__
         with ScriptedServer() as s:
             s.queue(Reply(200, json={"name": "README.md"}))
-            r = octo.Octo(base_url=s.url).repos.get_readme("octocat", "hello-world", ref="main")
+            r = octo.Octo(base_url=s.url).repos.fetch_readme("octocat", "hello-world", ref="main")
             print(s.requests[0].method, s.requests[0].path, r.data["name"])
     """)
     out = subprocess.run([sys.executable, "-c", script, str(project), str(ROOT / "tests")],
