@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.names import python_name, snake_case
+from codegen.spec import MEDIA_TYPES
 
 DEFAULT_PATH = Path(".cache/openapi/api.github.com.json")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -45,13 +46,12 @@ _MEDIA_IN_TEXT = re.compile(
     r"^\s*[-*] \*\*`(application/vnd\.github[^`]*)`\*\*|`(application/vnd\.github[^`]*)` accept header",
     re.M,
 )
-KNOWN_MEDIA = frozenset({"diff", "patch", "raw", "html", "text", "full", "sha", "base64",
-                         "object", "star", "repository", "sarif"})
+KNOWN_MEDIA = frozenset(MEDIA_TYPES) - {"json"}  # json is the default, never an alternative
 # Parameters that show an endpoint walks pages through the Link header.
 _PAGE_PARAMS = ("per_page", "page")
 
 
-class ImportError_(Exception):
+class OpenAPIError(Exception):
     """The description cannot be imported; the message says why."""
 
 
@@ -82,14 +82,14 @@ class Description:
         while isinstance(node, dict) and "$ref" in node:
             ref = node["$ref"]
             if not isinstance(ref, str) or not ref.startswith("#/"):
-                raise ImportError_(f"unsupported $ref {ref!r}")
+                raise OpenAPIError(f"unsupported $ref {ref!r}")
             target: Any = self.doc
             for part in ref[2:].split("/"):
                 target = target[part.replace("~1", "/").replace("~0", "~")]
             node = target
             seen += 1
             if seen > 50:
-                raise ImportError_(f"$ref cycle at {ref!r}")
+                raise OpenAPIError(f"$ref cycle at {ref!r}")
         return node
 
     def operations(self) -> Iterable[tuple[str, str, dict[str, Any]]]:
@@ -161,17 +161,17 @@ def simple_type(d: Description, schema: dict[str, Any]) -> tuple[str, bool]:
     if declared == "null":
         return "any", True
     if declared in _SIMPLE_TYPES:
-        # An object whose alternatives carry all its properties is still an object.
+        # The declared type wins: an object with oneOf parts is an object.
         return declared, nullable
     alts = _alternatives(d, schema)
     if alts:
-        kinds = set()
+        found: set[str] = set()
         for alt in alts:
             kind, alt_null = simple_type(d, alt)
             nullable = nullable or alt_null
             if not (kind == "any" and alt.get("type") == "null"):
-                kinds.add(kind)
-        return (kinds.pop() if len(kinds) == 1 else "any"), nullable
+                found.add(kind)
+        return (found.pop() if len(found) == 1 else "any"), nullable
     if "properties" in schema or "additionalProperties" in schema:
         return "object", nullable
     if "items" in schema:
@@ -408,7 +408,7 @@ def split_operation_id(operation_id: str) -> tuple[str, str]:
     """`code-scanning/get-alert` -> (`code_scanning`, `get_alert`)."""
     prefix, sep, suffix = operation_id.partition("/")
     if not sep or not prefix or not suffix:
-        raise ImportError_(f"operationId {operation_id!r} is not '<namespace>/<name>'")
+        raise OpenAPIError(f"operationId {operation_id!r} is not '<namespace>/<name>'")
     return prefix.replace("-", "_"), snake_case(suffix)
 
 
@@ -441,20 +441,20 @@ def operation_entry(d: Description, method: str, path: str, op: dict[str, Any],
     """(namespace, spec entry) of one operation."""
     operation_id = op.get("operationId")
     if not isinstance(operation_id, str):
-        raise ImportError_("no operationId")
+        raise OpenAPIError("no operationId")
     namespace, name = split_operation_id(operation_id)
     if method.upper() not in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"):
-        raise ImportError_(f"HTTP method {method.upper()} is not supported")
+        raise OpenAPIError(f"HTTP method {method.upper()} is not supported")
     docs = op.get("externalDocs", {}).get("url")
     summary = (op.get("summary") or "").strip().rstrip(".")
     if not docs or not summary:
-        raise ImportError_("no summary or docs URL")
+        raise OpenAPIError("no summary or docs URL")
     params = _operation_parameters(d, op, operation_id, report)
     body, body_params = body_facts(d, op)
     params += body_params
     problems = resolve_clashes(params)
     if problems:
-        raise ImportError_("; ".join(problems))
+        raise OpenAPIError("; ".join(problems))
     entry: dict[str, Any] = {
         "name": name,
         "operation_id": operation_id,
@@ -527,7 +527,7 @@ def import_description(doc: dict[str, Any], report: Report | None = None) -> tup
         where = op.get("operationId") or f"{method.upper()} {path}"
         try:
             namespace, entry = operation_entry(d, method, path, op, report)
-        except (ImportError_, KeyError, TypeError) as exc:
+        except (OpenAPIError, KeyError, TypeError) as exc:
             report.skip(str(where), str(exc) or type(exc).__name__)
             continue
         if entry["operation_id"] in seen_ids:
@@ -557,7 +557,7 @@ def _add_operation_aliases(spaces: dict[str, list[dict[str, Any]]],
     for namespace, old_id, entry in renames:
         try:
             old_ns, old_name = split_operation_id(old_id)
-        except ImportError_ as exc:
+        except OpenAPIError as exc:
             report.skip(f"{entry['operation_id']} alias", str(exc))
             continue
         if old_ns != namespace:
@@ -636,7 +636,7 @@ def main(argv: list[str] | None = None) -> int:
         doc = json.loads(path.read_text(encoding="utf-8"))
         spaces, report = import_description(doc)
         written, removed, kept = write_spec(root / "spec", spaces)
-    except (ValueError, ImportError_, MergeError) as exc:
+    except (ValueError, OpenAPIError, MergeError) as exc:
         print(f"import error: {exc}", file=sys.stderr)
         return 2
     print_report(report, written, removed, kept, time.perf_counter() - started)

@@ -40,10 +40,8 @@ PARAM_FIELDS = {
 }
 _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
 
-try:  # libyaml reads the full API's spec in a fraction of the pure-Python time
-    Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
-except AttributeError:
-    Loader = yaml.SafeLoader
+# libyaml reads the full API's spec in a fraction of the pure-Python time.
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class SpecError(Exception):
