@@ -84,7 +84,8 @@ class Progress:
             self.count += 1
             if self.enabled and time.monotonic() - self._shown >= self.interval:
                 self._shown = time.monotonic()
-                self.stream.write(f"\rocto: {self.count} items")
+                pages = getattr(items, "pages_fetched", None)  # octo.paginate's Paginator has it
+                self.stream.write(f"\rocto: {self.count} items" + (f", {pages} pages" if pages else ""))
                 self.stream.flush()
             yield item
 

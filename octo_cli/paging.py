@@ -19,9 +19,9 @@ def walk(client: octo.Octo, method: Callable[..., octo.Response], arguments: dic
          list_key: str | None) -> Iterator[Any]:
     paginate = vars(octo).get("paginate")  # not getattr: octo.<name> would mean a namespace
     if paginate is not None:
-        yield from paginate(method, **arguments)
-    else:
-        yield from follow_links(client, method(**arguments), list_key)
+        items: Iterator[Any] = paginate(method, **arguments)
+        return items
+    return follow_links(client, method(**arguments), list_key)
 
 
 def follow_links(client: octo.Octo, response: octo.Response, list_key: str | None) -> Iterator[Any]:

@@ -123,7 +123,7 @@ def test_binary_data_from_file_is_not_read_for_a_dry_run(run: Run, tmp_path: Pat
     request = json.loads(result.out)
     assert request["url"] == "https://uploads.github.com/upload?name=asset.bin"
     assert request["headers"]["Content-Type"] == "application/octet-stream"
-    assert request["body"] == f"<file {asset}, 20 bytes>"
+    assert request["body"].startswith("<file ") and request["body"].endswith("asset.bin, 20 bytes>")
     assert run("--dry-run", "clitest", "upload", "--name", "x").code == 2  # --data is required
 
 
