@@ -75,26 +75,31 @@ def test_text_representation_is_written_as_is(run: Run, github: ScriptedServer) 
     assert run("markdown", "render", "--text", "# hi").out == "<h1>hi</h1>"
 
 
-@pytest.mark.parametrize(("reply", "code", "message"), [
-    (Reply(404, json={"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}),
+GET = ["repos", "get", "octocat", "hello-world"]
+POST = ["markdown", "render", "--text", "# hi"]  # a POST: never retried, so one reply is the answer
+
+
+@pytest.mark.parametrize(("argv", "reply", "code", "message"), [
+    (GET, Reply(404, json={"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}),
      4, "404 Not Found (GET "),
-    (Reply(422, json={"message": "Validation Failed", "errors": [{"field": "names", "code": "invalid"}]}),
+    (POST, Reply(422, json={"message": "Validation Failed", "errors": [{"field": "text", "code": "invalid"}]}),
      1, "422 Validation Failed"),
-    (Reply(500, body="<html>oops</html>", headers={"content-type": "text/html"}), 1, "500 error"),
-    (Reply(403, json={"message": "API rate limit exceeded"},
-           headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(time.time()) + 3600)}),
+    (POST, Reply(500, body="<html>oops</html>", headers={"content-type": "text/html"}), 1, "500 "),
+    (GET, Reply(403, json={"message": "API rate limit exceeded"},
+                headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(time.time()) + 3600)}),
      5, "403 API rate limit exceeded"),
-    (Reply(200, body="{not json", headers={"content-type": "application/json"}), 3, "malformed JSON"),
+    (GET, Reply(200, body="{not json", headers={"content-type": "application/json"}), 3, "malformed JSON"),
 ])
 def test_failures_exit_non_zero_with_githubs_message_on_stderr(
-    run: Run, github: ScriptedServer, reply: Reply, code: int, message: str
+    run: Run, github: ScriptedServer, argv: list[str], reply: Reply, code: int, message: str
 ) -> None:
     github.queue(reply)
-    result = run("repos", "get", "octocat", "hello-world")
+    result = run(*argv)
     assert result.code == code
     assert result.err.startswith("octo: ") and message in result.err
     assert result.out == ""
     assert SENTINEL not in result.err
+    assert len(github.requests) == 1
 
 
 def test_include_shows_the_error_response_too(run: Run, github: ScriptedServer) -> None:
