@@ -5,23 +5,20 @@ and the exit status."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import octo
-from octo_cli import dryrun, paging
+from octo_cli import dryrun, exits
 from octo_cli.metadata import Command
 from octo_cli.output import Progress, Writer, to_json
 from octo_cli.values import FileArg
 
-EXIT_ERROR_STATUS = 1
-EXIT_USAGE = 2
-EXIT_TRANSPORT = 3
-EXIT_NOT_FOUND = 4
-EXIT_RATE_LIMITED = 5
 TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
 
 
@@ -30,6 +27,7 @@ class Options:
     include: bool = False
     paginate: bool = False
     dry_run: bool = False
+    verbose: bool = False
     base_url: str | None = None
     timeout: float | None = None
     token: str | None = None  # from --token-stdin; else the environment
@@ -40,12 +38,33 @@ def fail(message: str) -> None:
     sys.stderr.flush()
 
 
-def _warn(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
-    fail(f"warning: {message}")
-
-
 def run(namespace: str, command: Command, arguments: dict[str, Any], options: Options) -> int:
-    """Call the endpoint; returns the exit status."""
+    """Call the endpoint and write its answer; returns the exit status."""
+    out = Writer()
+    with _report_to_stderr(options.verbose), contextlib.ExitStack() as files:
+        for name, value in arguments.items():
+            if isinstance(value, FileArg):
+                arguments[name] = files.enter_context(value.path.open("rb"))
+        try:
+            _call(namespace, command["method"], arguments, options, out)
+        except octo.RequestError as exc:
+            if options.include:
+                out.head(exc.status, exc.response.headers)
+                out.data(exc.response.data)
+            fail(str(exc))
+            if isinstance(exc, octo.RateLimitError):
+                return exits.RATE_LIMITED
+            return exits.NOT_FOUND if exc.status == 404 else exits.ERROR_STATUS
+        except octo.OctoError as exc:
+            fail(str(exc))
+            return exits.TRANSPORT
+        except (ValueError, TypeError) as exc:  # the library's checks, before any I/O
+            fail(f"error: {exc}")
+            return exits.USAGE
+    return exits.OK
+
+
+def _call(namespace: str, method_name: str, arguments: dict[str, Any], options: Options, out: Writer) -> None:
     kwargs: dict[str, Any] = {}
     if options.base_url:
         kwargs["base_url"] = options.base_url
@@ -54,45 +73,52 @@ def run(namespace: str, command: Command, arguments: dict[str, Any], options: Op
     capture = None
     if options.dry_run:
         kwargs["session"], capture = dryrun.capturing_session()
-    out = Writer()
-    with warnings.catch_warnings(), contextlib.ExitStack() as files:
-        warnings.simplefilter("always", DeprecationWarning)
-        warnings.showwarning = _warn
-        for name, value in arguments.items():
-            if isinstance(value, FileArg):
-                arguments[name] = files.enter_context(value.path.open("rb"))
+    client = octo.Octo.from_env(options.token, **kwargs)
+    method = getattr(getattr(client, namespace), method_name)
+    if capture is not None:
+        method(**arguments)
+        secrets = [s for s in (options.token, *map(os.environ.get, TOKEN_VARIABLES)) if s]
+        for request in capture.captured:
+            out.text(to_json(dryrun.describe(request, secrets), out.pretty) + "\n")
+    elif options.paginate:
+        progress = Progress()
+        items = octo.paginate(method, **arguments)
         try:
-            client = octo.Octo.from_env(options.token, **kwargs)
-            method = getattr(getattr(client, namespace), command["method"])
-            if capture is not None:
-                method(**arguments)
-                secrets = [s for s in (options.token, *map(os.environ.get, TOKEN_VARIABLES)) if s]
-                for request in capture.captured:
-                    out.text(to_json(dryrun.describe(request, secrets), out.pretty) + "\n")
-            elif options.paginate:
-                progress = Progress()
-                try:
-                    out.lines(progress.track(
-                        paging.walk(client, method, arguments, command.get("list_key"))))
-                finally:
-                    progress.done()
-            else:
-                response = method(**arguments)
-                if options.include:
-                    out.head(response.status, response.headers)
-                out.data(response.data)
-        except octo.RequestError as exc:
-            if options.include:
-                out.head(exc.status, exc.response.headers)
-                out.data(exc.response.data)
-            fail(str(exc))
-            if isinstance(exc, octo.RateLimitError):
-                return EXIT_RATE_LIMITED
-            return EXIT_NOT_FOUND if exc.status == 404 else EXIT_ERROR_STATUS
-        except octo.OctoError as exc:
-            fail(str(exc))
-            return EXIT_TRANSPORT
-        except (ValueError, TypeError) as exc:  # the library's checks, before any I/O
-            fail(f"error: {exc}")
-            return EXIT_USAGE
-    return 0
+            out.lines(progress.track(items))
+        finally:
+            items.close()
+            progress.done()
+    else:
+        response = method(**arguments)
+        if options.include:
+            out.head(response.status, response.headers)
+        out.data(response.data)
+
+
+class _StderrHandler(logging.Handler):
+    """The library's log lines (retry waits; each request with --verbose) on
+    whatever `sys.stderr` is at the time."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        fail(f"{record.levelname.lower()}: {self.format(record)}")
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    fail(f"warning: {message}")
+
+
+@contextlib.contextmanager
+def _report_to_stderr(verbose: bool) -> Iterator[None]:
+    """Deprecation warnings and the `octo` logger as `octo: warning: ...` lines."""
+    logger = logging.getLogger("octo")
+    handler, level = _StderrHandler(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", DeprecationWarning)
+        warnings.showwarning = _show_warning
+        try:
+            yield
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)

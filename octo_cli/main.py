@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-from octo_cli import completion, metadata
+from octo_cli import completion, exits, metadata
 from octo_cli.parsing import (
     PROG,
     arguments,
@@ -19,29 +19,25 @@ from octo_cli.parsing import (
 )
 from octo_cli.values import Sources
 
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
-EXIT_BROKEN_PIPE = 141
-
 
 def main(argv: list[str] | None = None) -> int:
     """The `octo` command; returns the exit status."""
     try:
         return _main(sys.argv[1:] if argv is None else argv)
     except SystemExit as exc:  # argparse: --help, or a usage error
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+        return exc.code if isinstance(exc.code, int) else exits.USAGE
     except KeyboardInterrupt:
         sys.stderr.write("\n")
-        return EXIT_INTERRUPTED
+        return exits.INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`octo ... | head`): stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_BROKEN_PIPE
+        return exits.BROKEN_PIPE
 
 
 def _usage(message: str) -> int:
     sys.stderr.write(f"{PROG}: error: {message}\n")
-    return EXIT_USAGE
+    return exits.USAGE
 
 
 def _main(argv: list[str]) -> int:
@@ -62,7 +58,7 @@ def _main(argv: list[str]) -> int:
         return 0
     if not tail:
         top.print_help(sys.stderr)
-        return EXIT_USAGE
+        return exits.USAGE
 
     ns_name, rest = tail[0], tail[1:]
     if ns_name not in metadata.namespaces():
@@ -70,7 +66,7 @@ def _main(argv: list[str]) -> int:
     space = metadata.namespace(ns_name)
     if not rest or rest[0] in ("-h", "--help"):
         (sys.stdout if rest else sys.stderr).write(namespace_help(ns_name))
-        return 0 if rest else EXIT_USAGE
+        return 0 if rest else exits.USAGE
     cmd_name = rest[0]
     if cmd_name in space["aliases"]:
         new = space["aliases"][cmd_name]
@@ -105,6 +101,7 @@ def _main(argv: list[str]) -> int:
             include=options.get("include", False),
             paginate=options.get("paginate", False),
             dry_run=options.get("dry_run", False),
+            verbose=options.get("verbose", False),
             base_url=options.get("base_url"),
             timeout=options.get("timeout"),
             token=token,

@@ -11,21 +11,12 @@ import argparse
 import difflib
 from typing import Any
 
-from octo_cli import metadata
+from octo_cli import exits, metadata
 from octo_cli.metadata import Command, Param
 from octo_cli.values import AppendItems, Sources, choice, data, scalar
 
 PROG = "octo"
 
-EXIT_CODES = (
-    (0, "success"),
-    (1, "GitHub answered with an error status (other than below)"),
-    (2, "usage error: bad arguments or a value over a documented limit; nothing was sent"),
-    (3, "no usable answer: connection, timeout, TLS, refused redirect, malformed response"),
-    (4, "404 Not Found"),
-    (5, "rate limited (primary or secondary)"),
-    (130, "interrupted"),
-)
 
 
 def _positive(text: str) -> float:
@@ -52,6 +43,8 @@ GLOBAL_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
                           "help": "read the token from stdin (default: $GITHUB_TOKEN, else $GH_TOKEN)"}),
     (("--timeout",), {"type": _positive, "metavar": "SECONDS", "dest": "@timeout",
                       "help": "connect and read timeout (default: 10 s connect, 30 s read)"}),
+    (("-v", "--verbose"), {"action": "store_true", "dest": "@verbose",
+                           "help": "log each request (method, URL, status, time) on stderr"}),
 )
 # Options that take a value, so splitting a command line skips their value.
 VALUE_OPTIONS = frozenset({"--base-url", "--timeout", "--completion"})
@@ -85,14 +78,14 @@ def top_parser() -> argparse.ArgumentParser:
     width = max((len(n) for n in counts), default=0) + 2
     listing = "\n".join(f"  {name:<{width}}{n} command{'s' if n != 1 else ''}"
                         for name, n in counts.items())
-    exits = "\n".join(f"  {code:<5}{text}" for code, text in EXIT_CODES)
+    statuses = "\n".join(f"  {code:<5}{text}" for code, text in exits.MEANINGS)
     parser = argparse.ArgumentParser(
         prog=PROG,
         usage=f"{PROG} [options] NAMESPACE COMMAND [ARGS]",
         description="Call any GitHub REST API endpoint. The response's JSON goes to stdout "
                     "(pretty on a terminal, compact when piped); errors go to stderr.",
         epilog=f"namespaces ({sum(counts.values())} commands; {PROG} NAMESPACE --help lists them):\n"
-               f"{listing}\n\nexit status:\n{exits}\n\n"
+               f"{listing}\n\nexit status:\n{statuses}\n\n"
                f'shell completion: eval "$({PROG} --completion bash)"  (or zsh)',
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,

@@ -163,3 +163,11 @@ def test_dry_run_sends_nothing(run: Run, github: ScriptedServer) -> None:
     assert request["headers"]["Authorization"] == "Bearer <redacted>"
     assert github.requests == []
     assert SENTINEL not in result.out
+
+
+def test_verbose_logs_each_request_on_stderr(run: Run, github: ScriptedServer) -> None:
+    github.queue(Reply(200, json={}))
+    result = run("-v", "repos", "get", "o", "r")
+    assert result.code == 0
+    assert f"octo: debug: GET {github.url}/repos/o/r -> 200 in " in result.err
+    assert SENTINEL not in result.err
