@@ -4,6 +4,7 @@ would for real and nothing leaves the process."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
+from urllib3 import HTTPResponse
 
 REDACTED = "<redacted>"
 
@@ -30,7 +32,9 @@ class CaptureAdapter(BaseAdapter):
         answer.url = request.url or ""
         answer.request = request
         answer.headers = CaseInsensitiveDict()
-        answer._content = b""
+        # An empty body behind the same interface a real answer has, however
+        # the client reads it (`content`, or `raw` in chunks).
+        answer.raw = HTTPResponse(body=io.BytesIO(b""), status=204, preload_content=False)
         return answer
 
     def close(self) -> None:

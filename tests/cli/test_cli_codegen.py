@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
+from cli.helpers import KINDS_SPEC
 from codegen.__main__ import main as codegen
 from codegen.render_cli import option_names
 from codegen.spec import Param
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "spec", tmp_path / "spec")
+    (tmp_path / "spec").mkdir()
+    (tmp_path / "spec" / "clitest.yaml").write_text(KINDS_SPEC)
     assert codegen(["--root", str(tmp_path)]) == 0
     return tmp_path
 
 
 def test_a_spec_entry_adds_a_command(project: Path) -> None:
-    spec = project / "spec" / "repos.yaml"
+    spec = project / "spec" / "clitest.yaml"
     spec.write_text(spec.read_text() + """\
   - name: list_tags
     method: GET
@@ -38,22 +37,22 @@ def test_a_spec_entry_adds_a_command(project: Path) -> None:
 """)
     assert codegen(["--root", str(project), "--check"]) == 1
     assert codegen(["--root", str(project)]) == 0
-    data = json.loads((project / "octo/rest/_cli/repos.json").read_text())
+    data = json.loads((project / "octo/rest/_cli/clitest.json").read_text())
     command = data["commands"]["list-tags"]
     assert command["route"] == "GET /repos/{owner}/{repo}/tags" and command["paginated"] is True
     assert [p.get("flag") for p in command["params"]] == [None, None, "--per-page"]
     index = json.loads((project / "octo/rest/_cli/_index.json").read_text())
-    assert index["namespaces"]["repos"] == data["commands"].__len__()
+    assert index["namespaces"] == {"clitest": len(data["commands"])} == {"clitest": 6}
 
 
 def test_check_reports_stale_and_edited_cli_files(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "octo/rest/_cli/gone.json").write_text("{}")
-    edited = project / "octo/rest/_cli/issues.json"
-    edited.write_text(edited.read_text().replace("List repository issues", "List issues"))
+    edited = project / "octo/rest/_cli/clitest.json"
+    edited.write_text(edited.read_text().replace("Upload bytes", "Upload"))
     assert codegen(["--root", str(project), "--check"]) == 1
     out = capsys.readouterr().out
     assert "octo/rest/_cli/gone.json: not produced by spec/" in out
-    assert "a/octo/rest/_cli/issues.json" in out
+    assert "a/octo/rest/_cli/clitest.json" in out
     assert codegen(["--root", str(project)]) == 0
     assert not (project / "octo/rest/_cli/gone.json").exists()
 

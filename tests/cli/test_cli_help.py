@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -25,7 +26,7 @@ def test_top_level_help_lists_namespaces_and_exit_statuses(run: Run) -> None:
 def test_namespace_help_lists_commands_with_summaries(run: Run) -> None:
     result = run("repos", "--help")
     assert result.code == 0
-    assert "create-dispatch-event  Create a repository dispatch event" in result.out
+    assert re.search(r"^  create-dispatch-event +Create a repository dispatch event$", result.out, re.M)
     assert "get-content" in result.out
 
 
