@@ -47,7 +47,7 @@ def candidates(words: list[str]) -> list[tuple[str, str]]:
     current, before = words[-1], words[:-1]
     if before and before[-1] in VALUE_OPTIONS:
         return [(s, "") for s in ("bash", "zsh")] if before[-1] == "--completion" else []
-    head, tail = split(before)
+    _, tail = split(before)
     if not tail:  # completing the namespace, or an option before it
         if current.startswith("-"):
             options = [(f, o[1]["help"]) for o in GLOBAL_OPTIONS for f in o[0] if f.startswith("--")]
