@@ -48,13 +48,14 @@ def run(namespace: str, command: Command, arguments: dict[str, Any], options: Op
         try:
             _call(namespace, command["method"], arguments, options, out)
         except octo.RequestError as exc:
+            answer = exc.response
             if options.include:
-                out.head(exc.status, exc.response.headers)
-                out.data(exc.response.data)
+                out.head(answer.status, answer.headers)
+                out.data(answer.data)
             fail(str(exc))
             if isinstance(exc, octo.RateLimitError):
                 return exits.RATE_LIMITED
-            return exits.NOT_FOUND if exc.status == 404 else exits.ERROR_STATUS
+            return exits.NOT_FOUND if answer.status == 404 else exits.ERROR_STATUS
         except octo.OctoError as exc:
             fail(str(exc))
             return exits.TRANSPORT
