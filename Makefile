@@ -32,7 +32,7 @@ test: $(STAMP) check-generated
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(PY) -m ruff check octo codegen tests
+	$(PY) -m ruff check octo octo_cli codegen tests
 
 typecheck: $(STAMP)
 	$(PY) -m mypy

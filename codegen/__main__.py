@@ -15,8 +15,8 @@ from pathlib import Path
 from codegen.render import render_all
 from codegen.spec import SpecError, load_spec
 
-GENERATED_DIRS = ("octo/rest", "docs/reference")
-GENERATED_SUFFIXES = {"octo/rest": ".py", "docs/reference": ".md"}
+GENERATED_DIRS = ("octo/rest", "docs/reference", "octo/rest/_cli")
+GENERATED_SUFFIXES = {"octo/rest": ".py", "docs/reference": ".md", "octo/rest/_cli": ".json"}
 
 
 def existing_generated(root: Path) -> set[str]:

@@ -218,6 +218,9 @@ def render_all(namespaces: list[Namespace]) -> dict[str, str]:
     files["docs/reference/README.md"] = env.get_template("reference_index.md.j2").render(
         {**shared, "spaces": namespaces}
     )
+    from codegen.render_cli import render_cli  # imports this module, so not at the top
+
+    files.update(render_cli(namespaces))
     return files
 
 

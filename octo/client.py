@@ -288,7 +288,7 @@ class Octo(Namespaces):
         elif op.json_body and json_body is None:
             json_body = {}
         if headers:
-            send_headers.update(headers)
+            send_headers.update(_given(headers))
         if params:
             params = {k: _query_value(v) for k, v in params.items()}
         send_timeout = self.timeout if timeout is OMIT else check_timeout(timeout)

@@ -1,0 +1,125 @@
+"""Run one parsed command through the library: the generated method does the
+checking and the request building; this module picks the client, the output
+and the exit status."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import octo
+from octo_cli import dryrun, exits
+from octo_cli.metadata import Command
+from octo_cli.output import Progress, Writer, to_json
+from octo_cli.values import FileArg
+
+TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
+
+
+@dataclass
+class Options:
+    include: bool = False
+    paginate: bool = False
+    dry_run: bool = False
+    verbose: bool = False
+    base_url: str | None = None
+    timeout: float | None = None
+    token: str | None = None  # from --token-stdin; else the environment
+
+
+def fail(message: str) -> None:
+    sys.stderr.write(f"octo: {message}\n")
+    sys.stderr.flush()
+
+
+def run(namespace: str, command: Command, arguments: dict[str, Any], options: Options) -> int:
+    """Call the endpoint and write its answer; returns the exit status."""
+    out = Writer()
+    with _report_to_stderr(options.verbose), contextlib.ExitStack() as files:
+        for name, value in arguments.items():
+            if isinstance(value, FileArg):
+                arguments[name] = files.enter_context(value.path.open("rb"))
+        try:
+            _call(namespace, command["method"], arguments, options, out)
+        except octo.RequestError as exc:
+            answer = exc.response
+            if options.include:
+                out.head(answer.status, answer.headers)
+                out.data(answer.data)
+            fail(str(exc))
+            if isinstance(exc, octo.RateLimitError):
+                return exits.RATE_LIMITED
+            return exits.NOT_FOUND if answer.status == 404 else exits.ERROR_STATUS
+        except octo.OctoError as exc:
+            fail(str(exc))
+            return exits.TRANSPORT
+        except (ValueError, TypeError) as exc:  # the library's checks, before any I/O
+            fail(f"error: {exc}")
+            return exits.USAGE
+    return exits.OK
+
+
+def _call(namespace: str, method_name: str, arguments: dict[str, Any], options: Options, out: Writer) -> None:
+    kwargs: dict[str, Any] = {}
+    if options.base_url:
+        kwargs["base_url"] = options.base_url
+    if options.timeout:
+        kwargs["timeout"] = options.timeout
+    capture = None
+    if options.dry_run:
+        kwargs["session"], capture = dryrun.capturing_session()
+    client = octo.Octo.from_env(options.token, **kwargs)
+    method = getattr(getattr(client, namespace), method_name)
+    if capture is not None:
+        method(**arguments)
+        secrets = [s for s in (options.token, *map(os.environ.get, TOKEN_VARIABLES)) if s]
+        for request in capture.captured:
+            out.text(to_json(dryrun.describe(request, secrets), out.pretty) + "\n")
+    elif options.paginate:
+        progress = Progress()
+        items = octo.paginate(method, **arguments)
+        try:
+            out.lines(progress.track(items))
+        finally:
+            items.close()
+            progress.done()
+    else:
+        response = method(**arguments)
+        if options.include:
+            out.head(response.status, response.headers)
+        out.data(response.data)
+
+
+class _StderrHandler(logging.Handler):
+    """The library's log lines (retry waits; each request with --verbose) on
+    whatever `sys.stderr` is at the time."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        fail(f"{record.levelname.lower()}: {self.format(record)}")
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    fail(f"warning: {message}")
+
+
+@contextlib.contextmanager
+def _report_to_stderr(verbose: bool) -> Iterator[None]:
+    """Deprecation warnings and the `octo` logger as `octo: warning: ...` lines."""
+    logger = logging.getLogger("octo")
+    handler, level = _StderrHandler(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", DeprecationWarning)
+        warnings.showwarning = _show_warning
+        try:
+            yield
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)

@@ -1,0 +1,109 @@
+"""`octo NAMESPACE COMMAND [ARGS]`: route a command line to its parser, then
+to the library. Nothing here imports `octo` until a request is to be made."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from octo_cli import completion, exits, metadata
+from octo_cli.parsing import (
+    PROG,
+    arguments,
+    command_parser,
+    did_you_mean,
+    global_values,
+    namespace_help,
+    split,
+    top_parser,
+)
+from octo_cli.values import Sources
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The `octo` command; returns the exit status."""
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    except SystemExit as exc:  # argparse: --help, or a usage error
+        return exc.code if isinstance(exc.code, int) else exits.USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        return exits.INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`octo ... | head`): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return exits.BROKEN_PIPE
+
+
+def _usage(message: str) -> int:
+    sys.stderr.write(f"{PROG}: error: {message}\n")
+    return exits.USAGE
+
+
+def _main(argv: list[str]) -> int:
+    if argv[:1] == ["__complete"]:
+        shell, words = (argv[1], argv[2:]) if len(argv) > 1 else ("bash", [])
+        sys.stdout.write(completion.render(completion.candidates(words), shell))
+        return 0
+    head, tail = split(argv)
+    top = top_parser()
+    top_args = top.parse_args(head)
+    if top_args.completion:
+        sys.stdout.write(completion.SCRIPTS[top_args.completion])
+        return 0
+    if top_args.version:
+        from importlib.metadata import version
+
+        sys.stdout.write(f"{PROG} {version('octo')}\n")
+        return 0
+    if not tail:
+        top.print_help(sys.stderr)
+        return exits.USAGE
+
+    ns_name, rest = tail[0], tail[1:]
+    if ns_name not in metadata.namespaces():
+        return _usage(f"unknown namespace {ns_name!r}" + did_you_mean(ns_name, list(metadata.namespaces())))
+    space = metadata.namespace(ns_name)
+    if not rest or rest[0] in ("-h", "--help"):
+        (sys.stdout if rest else sys.stderr).write(namespace_help(ns_name))
+        return 0 if rest else exits.USAGE
+    cmd_name = rest[0]
+    if cmd_name in space["aliases"]:
+        new = space["aliases"][cmd_name]
+        sys.stderr.write(f"{PROG}: warning: {ns_name} {cmd_name} is deprecated, use {ns_name} {new}\n")
+        cmd_name = new
+    command = space["commands"].get(cmd_name)
+    if command is None:
+        return _usage(f"{ns_name} has no command {cmd_name!r}" + did_you_mean(cmd_name, list(space["commands"])))
+
+    # Claimed before parsing, so a `--data -` is refused rather than read as the token.
+    sources = Sources("--token-stdin" if "--token-stdin" in argv else None)
+    parser = command_parser(ns_name, cmd_name, command, sources)
+    args = parser.parse_args(rest[1:])
+    options = global_values(top_args, args)
+    if options.get("paginate") and not command.get("paginated"):
+        parser.error("--paginate: this endpoint is not paginated")
+    if options.get("paginate") and options.get("include"):
+        parser.error("--include cannot be combined with --paginate")
+    token = None
+    if options.get("token_stdin"):
+        token = sys.stdin.readline().strip()
+        if not token:
+            parser.error("--token-stdin: stdin held no token")
+
+    from octo_cli.execute import Options, run  # imports octo and requests
+
+    return run(
+        space["namespace"],
+        command,
+        arguments(args),
+        Options(
+            include=options.get("include", False),
+            paginate=options.get("paginate", False),
+            dry_run=options.get("dry_run", False),
+            verbose=options.get("verbose", False),
+            base_url=options.get("base_url"),
+            timeout=options.get("timeout"),
+            token=token,
+        ),
+    )

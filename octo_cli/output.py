@@ -1,0 +1,95 @@
+"""What the CLI writes: response data as JSON (pretty on a terminal, compact
+when piped), the status and headers for --include, JSON lines for
+--paginate, and a progress line on stderr when stderr is a terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from typing import IO, Any
+
+
+def is_terminal(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def to_json(value: Any, pretty: bool) -> str:
+    if pretty:
+        return json.dumps(value, indent=2, ensure_ascii=False)
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+class Writer:
+    """stdout as UTF-8 bytes, whatever the locale, flushed after each write
+    so a pipe sees each line as it is made."""
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self.stream = stream or sys.stdout
+        self.pretty = is_terminal(self.stream)
+
+    def text(self, text: str) -> None:
+        self.bytes(text.encode("utf-8"))
+
+    def bytes(self, data: bytes) -> None:
+        buffer = getattr(self.stream, "buffer", None)
+        if buffer is not None:
+            self.stream.flush()
+            buffer.write(data)
+            buffer.flush()
+        else:
+            self.stream.write(data.decode("utf-8", "replace"))
+            self.stream.flush()
+
+    def head(self, status: int, headers: Mapping[str, str]) -> None:
+        lines = [f"HTTP {status}"] + [f"{k}: {v}" for k, v in headers.items()]
+        self.text("\n".join(lines) + "\n\n")
+
+    def data(self, value: Any) -> None:
+        """One response's data: JSON, or text and bytes as they came."""
+        if value is None:
+            return
+        if isinstance(value, bytes):
+            self.bytes(value)
+        elif isinstance(value, str):
+            self.text(value if value.endswith("\n") or not self.pretty else value + "\n")
+        else:
+            self.text(to_json(value, self.pretty) + "\n")
+
+    def lines(self, items: Iterable[Any]) -> int:
+        """Each item as one line of compact JSON; returns how many."""
+        count = 0
+        for item in items:
+            self.text(to_json(item, pretty=False) + "\n")
+            count += 1
+        return count
+
+
+class Progress:
+    """`N items` on stderr, redrawn at most ten times a second, only on a terminal."""
+
+    def __init__(self, stream: IO[str] | None = None, interval: float = 0.1) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = is_terminal(self.stream)
+        self.interval = interval
+        self.count = 0
+        self._shown = 0.0
+
+    def track(self, items: Iterable[Any]) -> Iterable[Any]:
+        for item in items:
+            self.count += 1
+            if self.enabled and time.monotonic() - self._shown >= self.interval:
+                self._shown = time.monotonic()
+                pages = getattr(items, "pages_fetched", None)  # octo.paginate's Paginator has it
+                self.stream.write(f"\rocto: {self.count} items" + (f", {pages} pages" if pages else ""))
+                self.stream.flush()
+            yield item
+
+    def done(self) -> None:
+        if self.enabled and self._shown:
+            self.stream.write("\r\x1b[K")  # erase the progress line
+            self.stream.flush()

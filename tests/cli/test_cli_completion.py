@@ -1,0 +1,73 @@
+"""Shell completion: the candidates, and the bash script in a real bash."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cli.helpers import Run
+from octo_cli.completion import candidates
+
+
+def values(words: list[str]) -> list[str]:
+    return [v for v, _ in candidates(words)]
+
+
+@pytest.mark.usefixtures("kinds")
+def test_namespaces_commands_options_and_enum_values() -> None:
+    kinds = ["clitest", "kinds", "o", "1", "p"]
+    assert values(["cli"]) == ["clitest"]
+    assert values(["--dry-run", "cli"]) == ["clitest"]
+    assert values(["clitest", "l"]) == ["listing"]
+    assert values([*kinds, "--st"]) == ["--state"]
+    assert values([*kinds, "--state", ""]) == ["open", "closed"]
+    assert values([*kinds, "--per-page", ""]) == []  # a free value
+    assert values([*kinds, "--dr"]) == ["--draft", "--dry-run"]
+    assert "--no-draft" in values([*kinds, "--no"])
+    assert values(["clitest", "raw", "x", "--media-type", ""]) == ["raw", "diff"]
+    assert values(["--completion", ""]) == ["bash", "zsh"]
+    assert values(["nope", ""]) == []
+
+
+def test_zsh_candidates_carry_descriptions(run: Run) -> None:
+    result = run("__complete", "zsh", "repos", "create-dispatch-e")
+    assert result.out == "create-dispatch-event:Create a repository dispatch event\n"
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_bash_script_completes_in_bash() -> None:
+    script = (
+        'eval "$(octo --completion bash)"\n'
+        "COMP_WORDS=(octo issues list-for-repo o r --state c); COMP_CWORD=6; _octo_complete\n"
+        'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    )
+    done = subprocess.run(["bash", "--norc", "-c", script], env=_with_octo_on_path(), capture_output=True,
+                          text=True, timeout=60)
+    assert done.stdout.split() == ["closed"], done.stderr
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="needs zsh")
+def test_zsh_script_offers_candidates_with_descriptions() -> None:
+    # Stubs stand in for compsys, so the test runs the script's own glue only.
+    script = (
+        "compdef() { :; }\n"
+        '_describe() { print -rl -- "${(@P)${@[-1]}}"; }\n'
+        "_files() { print FILES; }\n"
+        'eval "$(octo --completion zsh)"\n'
+        "words=(octo issues list-for-repo o r --sta); CURRENT=6; _octo\n"
+        "words=(octo repos get o ''); CURRENT=5; _octo\n"
+    )
+    done = subprocess.run(["zsh", "-f", "-c", script], env=_with_octo_on_path(), capture_output=True, text=True,
+                          timeout=60)
+    state, files = done.stdout.splitlines()
+    assert state.startswith("--state:string; optional; one of open, closed, all"), done.stderr
+    assert files == "FILES"  # no candidates for a path parameter: the shell completes files
+
+
+def _with_octo_on_path() -> dict[str, str]:
+    return {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}

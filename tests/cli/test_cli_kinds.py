@@ -1,0 +1,164 @@
+"""Each kind of parameter, parsed from a command line and shown by --dry-run
+as the request the library would send."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SENTINEL
+
+from cli.helpers import Result, Run
+
+pytestmark = pytest.mark.usefixtures("kinds")
+
+BASE = ["--dry-run", "clitest", "kinds", "octocat", "7", "docs/a b.md", "--title", "hi"]
+
+
+def dry(run: Run, *extra: str) -> dict[str, Any]:
+    result = run(*BASE, *extra)
+    assert result.code == 0, result.err
+    (request,) = result.json_lines()
+    assert isinstance(request, dict)
+    return request
+
+
+def query(request: dict[str, Any]) -> str:
+    return str(request["url"]).partition("?")[2]
+
+
+def test_path_parameters_are_positional_and_encoded(run: Run) -> None:
+    request = dry(run)
+    assert request["method"] == "POST"
+    assert request["url"] == "https://api.github.com/things/octocat/7/docs/a%20b.md"
+    assert request["body"] == {"title": "hi"}
+
+
+def test_integer_path_parameter_rejects_text(run: Run) -> None:
+    result = run("--dry-run", "clitest", "kinds", "octocat", "seven", "p", "--title", "hi")
+    assert result.code == 2
+    assert "NUMBER: invalid integer value: 'seven'" in result.err
+    assert result.out == ""
+
+
+def test_query_integer_number_boolean_enum(run: Run) -> None:
+    request = dry(run, "--per-page", "50", "--ratio", "0.5", "--draft", "--state", "closed")
+    assert query(request) == "per_page=50&ratio=0.5&draft=true&state=closed"
+    assert query(dry(run, "--no-draft")) == "draft=false"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--per-page", "x"], "argument --per-page: invalid integer value: 'x'"),
+    (["--per-page", "101"], "per_page: must be at most 100, got 101"),
+    (["--state", "merged"], "argument --state: invalid choice: 'merged' (choose from 'open', 'closed')"),
+    (["--title", "far too long for ten"], "title: must be at most 10 characters, got 20"),
+    (["--config", "[1]"], "argument --config: must be a JSON object"),
+    (["--config", "{oops"], "argument --config: the object is not valid JSON"),
+    (["--ids", "x"], "argument --ids: invalid integer value: 'x'"),
+    (["--nope"], "unrecognized arguments: --nope"),
+])
+def test_bad_values_are_usage_errors_before_io(run: Run, args: list[str], message: str) -> None:
+    result = run(*BASE, *args)
+    assert result.code == 2
+    assert message in result.err
+    assert result.out == ""
+
+
+def test_missing_required_option_is_a_usage_error(run: Run) -> None:
+    result = run("--dry-run", "clitest", "kinds", "octocat", "7", "p")
+    assert result.code == 2
+    assert "the following arguments are required: --title" in result.err
+
+
+def test_body_boolean_object_any_and_null(run: Run) -> None:
+    request = dry(run, "--private", "--config", '{"a": {"b": [1]}}', "--value", "42", "--milestone", "null")
+    assert request["body"] == {"title": "hi", "private": True, "config": {"a": {"b": [1]}},
+                               "value": 42, "milestone": None}
+    assert dry(run, "--value", "plain text", "--no-private")["body"] == \
+        {"title": "hi", "value": "plain text", "private": False}
+
+
+def test_object_from_a_file(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text('{"from": "file"}')
+    assert dry(run, "--config", f"@{tmp_path / 'config.json'}")["body"]["config"] == {"from": "file"}
+    result = run(*BASE, "--config", f"@{tmp_path / 'missing.json'}")
+    assert result.code == 2 and "cannot read" in result.err
+
+
+def test_arrays_repeat_or_take_json(run: Run) -> None:
+    body = dry(run, "--names", "a", "--names", "[b]", "--ids", "1", "--ids", "2")["body"]
+    assert body == {"title": "hi", "names": ["a", "[b]"], "ids": [1, 2]}
+    assert dry(run, "--names", "[]")["body"]["names"] == []
+    assert dry(run, "--names", '["x", "y"]', "--names", "z")["body"]["names"] == ["x", "y", "z"]
+
+
+def test_keyword_and_clashing_names_and_headers(run: Run) -> None:
+    # `async` is a Python keyword (async_ in Python; --async here); this command's own
+    # `include` parameter takes --include, so octo's stays reachable as -i.
+    request = dry(run, "--async", "--include", "all", "--x-trace", "t1")
+    assert request["body"] == {"title": "hi", "async": True, "include": "all"}
+    assert request["headers"]["X-Trace"] == "t1"
+
+
+def test_deprecated_alias_still_works_and_warns(run: Run) -> None:
+    result = run("--dry-run", "clitest", "old-kinds", "o", "1", "p", "--title", "t")
+    assert result.code == 0
+    assert "clitest old-kinds is deprecated, use clitest kinds" in result.err
+
+
+def test_media_type_choice(run: Run) -> None:
+    result = run("--dry-run", "clitest", "raw", "x", "--media-type", "diff")
+    assert json.loads(result.out)["headers"]["Accept"] == "application/vnd.github.diff"
+    assert run("--dry-run", "clitest", "raw", "x", "--media-type", "html").code == 2
+
+
+def test_binary_data_from_file_is_not_read_for_a_dry_run(run: Run, tmp_path: Path) -> None:
+    asset = tmp_path / "asset.bin"
+    asset.write_bytes(b"\x00\xff" * 10)
+    result = run("--dry-run", "clitest", "upload", "--name", "asset.bin", "--data", f"@{asset}")
+    request = json.loads(result.out)
+    assert request["url"] == "https://uploads.github.com/upload?name=asset.bin"
+    assert request["headers"]["Content-Type"] == "application/octet-stream"
+    assert request["body"].startswith("<file ") and request["body"].endswith("asset.bin, 20 bytes>")
+    assert run("--dry-run", "clitest", "upload", "--name", "x").code == 2  # --data is required
+
+
+def test_json_data_from_stdin(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO('{"any": ["json"]}'))
+    result = run("--dry-run", "clitest", "send-json", "--data", "-")
+    assert json.loads(result.out)["body"] == {"any": ["json"]}
+
+
+def test_stdin_feeds_only_one_value(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(SENTINEL + "\n"))
+    result: Result = run("--dry-run", "--token-stdin", "clitest", "send-json", "--data", "-")
+    assert result.code == 2
+    assert "stdin already feeds --token-stdin" in result.err
+    assert SENTINEL not in result.out + result.err
+
+
+def test_dry_run_redacts_the_token_and_sends_nothing(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", SENTINEL)
+    result = run(*BASE, "--value", SENTINEL)
+    request = json.loads(result.out)
+    assert request["headers"]["Authorization"] == "Bearer <redacted>"
+    assert request["body"]["value"] == "<redacted>"
+    assert SENTINEL not in result.out + result.err
+
+
+def test_command_help_shows_types_required_flags_and_docs(run: Run) -> None:
+    result = run("clitest", "kinds", "--help")
+    assert result.code == 0
+    out = result.out
+    assert out.startswith("usage: octo clitest kinds OWNER NUMBER PATH --title TEXT [options]")
+    assert "POST /things/{owner}/{number}/{path}" in out
+    assert "docs: https://docs.github.com/rest/clitest#kinds" in out
+    assert "--per-page INT" in out and "integer; optional; range ..100" in out
+    assert "--draft, --no-draft" in out
+    assert "--state {open,closed}" in out
+    assert "--milestone INT" in out and "null sends JSON null" in out
+    assert "--names TEXT" in out and "repeat for each item" in out

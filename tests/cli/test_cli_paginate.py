@@ -1,0 +1,80 @@
+"""--paginate against a loopback server that pages with Link headers."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from conftest import SENTINEL
+from server import Recorded, Reply, ScriptedServer
+
+from cli.helpers import Run
+from octo_cli import output
+
+PAGES = 3
+PER_PAGE = 4
+
+
+def paged(wrap: str | None = None):  # type: ignore[no-untyped-def]
+    """A handler answering page N of PAGES, with `Link: <...page=N+1>; rel="next"`."""
+
+    def handler(request: Recorded) -> Reply:
+        page = int(request.query.get("page", ["1"])[0])
+        items = [{"n": (page - 1) * PER_PAGE + i} for i in range(PER_PAGE)]
+        headers = {}
+        if page < PAGES:
+            route = request.route
+            headers["link"] = (f'<{server.url}{route}?per_page={PER_PAGE}&page={page + 1}>; rel="next", '
+                               f'<{server.url}{route}?per_page={PER_PAGE}&page={PAGES}>; rel="last"')
+        return Reply(200, json={wrap: items} if wrap else items, headers=headers)
+
+    server = ScriptedServer(handler)
+    return server
+
+
+@pytest.fixture
+def pages(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    with paged() as s:
+        monkeypatch.setenv("GITHUB_API_URL", s.url)
+        monkeypatch.setenv("GITHUB_TOKEN", SENTINEL)
+        yield s
+
+
+def test_every_item_of_every_page_as_json_lines(run: Run, pages: ScriptedServer) -> None:
+    result = run("--paginate", "issues", "list-for-repo", "octocat", "hello-world", "--state", "all")
+    assert result.code == 0, result.err
+    assert result.json_lines() == [{"n": n} for n in range(PAGES * PER_PAGE)]
+    assert result.out.splitlines()[0] == '{"n":0}'  # one compact line per item
+    assert [r.query.get("page", ["1"])[0] for r in pages.requests] == ["1", "2", "3"]
+    assert pages.requests[0].query["state"] == ["all"]
+    assert all(r.headers["authorization"] == f"Bearer {SENTINEL}" for r in pages.requests)
+    assert result.err == ""  # stderr is not a terminal: no progress line
+
+
+def test_progress_on_stderr_only_when_it_is_a_terminal(
+    run: Run, pages: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(output, "is_terminal", lambda stream: stream is sys.stderr)
+    result = run("--paginate", "issues", "list-for-repo", "o", "r")
+    assert len(result.json_lines()) == PAGES * PER_PAGE
+    assert "\rocto: 1 items" in result.err
+    assert result.err.endswith("\r\x1b[K")  # the progress line is erased at the end
+
+
+@pytest.mark.usefixtures("kinds")
+def test_items_inside_a_wrapping_object(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    with paged(wrap="things") as s:
+        monkeypatch.setenv("GITHUB_API_URL", s.url)
+        result = run("clitest", "listing", "--paginate", "--per-page", "4")
+    assert result.json_lines() == [{"n": n} for n in range(PAGES * PER_PAGE)]
+
+
+def test_an_error_on_a_later_page_stops_with_its_exit_status(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    with ScriptedServer() as s:
+        monkeypatch.setenv("GITHUB_API_URL", s.url)
+        s.queue(Reply(200, json=[{"n": 0}], headers={"link": f'<{s.url}/repos/o/r/issues?page=2>; rel="next"'}),
+                Reply(404, json={"message": "Not Found"}))
+        result = run("--paginate", "issues", "list-for-repo", "o", "r")
+    assert result.code == 4
+    assert result.json_lines() == [{"n": 0}]  # what came before the failure was already written
+    assert "404 Not Found" in result.err

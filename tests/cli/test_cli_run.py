@@ -1,0 +1,173 @@
+"""The CLI against a real HTTP server on loopback: output, exit statuses,
+configuration, and the token staying out of sight."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SENTINEL
+from server import Reply, ScriptedServer
+
+from cli.helpers import Run
+from octo_cli import output
+
+DISPATCH = ["repos", "create-dispatch-event", "octocat", "hello-world", "--event-type", "on-demand-test",
+            "--client-payload", '{"unit": false, "integration": true}']
+
+
+@pytest.fixture
+def github(server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> ScriptedServer:
+    monkeypatch.setenv("GITHUB_API_URL", server.url)
+    monkeypatch.setenv("GITHUB_TOKEN", SENTINEL)
+    return server
+
+
+def _env(server: ScriptedServer) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL")}
+    return {**env, "GITHUB_API_URL": server.url, "GITHUB_TOKEN": SENTINEL, "NO_PROXY": "127.0.0.1"}
+
+
+@pytest.mark.parametrize("command", [
+    [sys.executable, "-m", "octo"],
+    [str(Path(sys.executable).parent / "octo")],  # the installed console script
+])
+def test_dispatch_event_from_the_terminal(server: ScriptedServer, command: list[str]) -> None:
+    server.queue(Reply(204))
+    done = subprocess.run(command + DISPATCH, env=_env(server), capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    (sent,) = server.requests
+    assert (sent.method, sent.path) == ("POST", "/repos/octocat/hello-world/dispatches")
+    assert sent.json() == {"event_type": "on-demand-test", "client_payload": {"unit": False, "integration": True}}
+    assert sent.headers["authorization"] == f"Bearer {SENTINEL}"
+
+
+def test_json_is_compact_when_piped_and_pretty_on_a_terminal(
+    run: Run, github: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = {"full_name": "octocat/hello-world", "topics": ["a"]}
+    github.queue(Reply(200, json=data), Reply(200, json=data))
+    piped = run("repos", "get", "octocat", "hello-world")
+    assert piped.out == '{"full_name":"octocat/hello-world","topics":["a"]}\n'
+    monkeypatch.setattr(output, "is_terminal", lambda stream: True)
+    assert run("repos", "get", "octocat", "hello-world").out == json.dumps(data, indent=2) + "\n"
+
+
+def test_include_adds_status_and_headers(run: Run, github: ScriptedServer) -> None:
+    github.queue(Reply(200, json={"id": 1}, headers={"x-ratelimit-remaining": "4999"}))
+    result = run("-i", "repos", "get", "o", "r")
+    head, _, body = result.out.partition("\n\n")
+    assert head.splitlines()[0] == "HTTP 200"
+    assert "x-ratelimit-remaining: 4999" in head.splitlines()
+    assert json.loads(body) == {"id": 1}
+    github.queue(Reply(200, json={"id": 1}))
+    assert run("repos", "get", "o", "r", "--include").out.startswith("HTTP 200\n")
+
+
+def test_text_representation_is_written_as_is(run: Run, github: ScriptedServer) -> None:
+    github.queue(Reply(200, body="<h1>hi</h1>", headers={"content-type": "text/html; charset=utf-8"}))
+    assert run("markdown", "render", "--text", "# hi").out == "<h1>hi</h1>"
+
+
+GET = ["repos", "get", "octocat", "hello-world"]
+POST = ["markdown", "render", "--text", "# hi"]  # a POST: never retried, so one reply is the answer
+FAR_FUTURE = 4_000_000_000  # a rate-limit reset too far off to wait for, by any clock
+
+
+@pytest.mark.parametrize(("argv", "reply", "code", "message"), [
+    (GET, Reply(404, json={"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}),
+     4, "404 Not Found (GET "),
+    (POST, Reply(422, json={"message": "Validation Failed", "errors": [{"field": "text", "code": "invalid"}]}),
+     1, "422 Validation Failed"),
+    (POST, Reply(500, body="<html>oops</html>", headers={"content-type": "text/html"}), 1, "500 "),
+    (GET, Reply(403, json={"message": "API rate limit exceeded"},
+                headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(FAR_FUTURE)}),
+     5, "403 API rate limit exceeded"),
+    (GET, Reply(200, body="{not json", headers={"content-type": "application/json"}), 3, "malformed JSON"),
+])
+def test_failures_exit_non_zero_with_githubs_message_on_stderr(
+    run: Run, github: ScriptedServer, argv: list[str], reply: Reply, code: int, message: str
+) -> None:
+    github.queue(reply)
+    result = run(*argv)
+    assert result.code == code
+    assert result.err.startswith("octo: ") and message in result.err
+    assert result.out == ""
+    assert SENTINEL not in result.err
+    assert len(github.requests) == 1
+
+
+def test_include_shows_the_error_response_too(run: Run, github: ScriptedServer) -> None:
+    github.queue(Reply(404, json={"message": "Not Found"}))
+    result = run("--include", "repos", "get", "o", "r")
+    assert result.code == 4
+    assert result.out.startswith("HTTP 404\n") and result.out.endswith('{"message":"Not Found"}\n')
+
+
+def test_usage_errors_exit_2_and_send_nothing(run: Run, github: ScriptedServer) -> None:
+    for argv in (["repos"], ["nope", "get"], ["repos", "nope"], ["repos", "get", "only-owner"],
+                 ["repos", "create-dispatch-event", "o", "r", "--event-type", "x" * 101],
+                 ["repos", "get", "o", "r", "--paginate"]):
+        assert run(*argv).code == 2, argv
+    assert github.requests == []
+
+
+def test_no_arguments_prints_help_and_exits_2(run: Run) -> None:
+    result = run()
+    assert result.code == 2 and "usage: octo" in result.err
+
+
+def test_base_url_option_wins_over_environment(run: Run, server: ScriptedServer,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")  # nothing listens there
+    server.queue(Reply(200, json={}))
+    assert run("--base-url", server.url + "/api/v3", "repos", "get", "o", "r").code == 0
+    assert server.requests[0].path == "/api/v3/repos/o/r"
+    assert "authorization" not in server.requests[0].headers
+
+
+def test_gh_token_is_used_when_github_token_is_not_set(run: Run, server: ScriptedServer,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GH_TOKEN", SENTINEL)
+    server.queue(Reply(200, json={}))
+    assert run("--base-url", server.url, "repos", "get", "o", "r").code == 0
+    assert server.requests[0].headers["authorization"] == f"Bearer {SENTINEL}"
+
+
+def test_token_from_stdin(run: Run, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(SENTINEL + "\n"))
+    server.queue(Reply(200, json={}))
+    result = run("--token-stdin", "--base-url", server.url, "repos", "get", "o", "r")
+    assert result.code == 0
+    assert server.requests[0].headers["authorization"] == f"Bearer {SENTINEL}"
+    assert SENTINEL not in result.out + result.err
+
+
+def test_a_bad_token_is_refused_without_echo(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(SENTINEL + " with space\n"))
+    result = run("--token-stdin", "repos", "get", "o", "r")
+    assert result.code == 2
+    assert "token" in result.err and SENTINEL not in result.err
+
+
+def test_dry_run_sends_nothing(run: Run, github: ScriptedServer) -> None:
+    result = run("--dry-run", *DISPATCH)
+    assert result.code == 0
+    request = json.loads(result.out)
+    assert request["url"] == f"{github.url}/repos/octocat/hello-world/dispatches"
+    assert request["headers"]["Authorization"] == "Bearer <redacted>"
+    assert github.requests == []
+    assert SENTINEL not in result.out
+
+
+def test_verbose_logs_each_request_on_stderr(run: Run, github: ScriptedServer) -> None:
+    github.queue(Reply(200, json={}))
+    result = run("-v", "repos", "get", "o", "r")
+    assert result.code == 0
+    assert f"octo: debug: GET {github.url}/repos/o/r -> 200 in " in result.err
+    assert SENTINEL not in result.err
