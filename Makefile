@@ -28,7 +28,7 @@ spec: openapi
 check-generated: $(STAMP)
 	$(PY) -m codegen --check
 
-test: $(STAMP) check-generated
+test: $(STAMP) openapi check-generated
 	$(PY) -m pytest
 
 lint: $(STAMP)
