@@ -32,7 +32,7 @@ test: $(STAMP) openapi check-generated
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(PY) -m ruff check octo octo_cli codegen tests
+	$(PY) -m ruff check octo codegen tests
 
 typecheck: $(STAMP)
 	$(PY) -m mypy

@@ -1,7 +1,7 @@
 """Render the `octo` command line's metadata: octo/rest/_cli/<namespace>.json.
 
 The CLI is a second rendering of spec/: one JSON file per namespace, read by
-`octo_cli` without importing the library, so `octo repos get --help` loads
+`octo.cli` without importing any generated module, so `octo repos get --help` loads
 only what it shows. Parameter help reuses the docstring facts (`describe`).
 """
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from octo_cli import main
+from octo.cli import main
 
 sys.exit(main())

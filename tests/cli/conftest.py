@@ -10,7 +10,7 @@ import pytest
 from cli.helpers import KINDS_SPEC, Result, Run
 from codegen.render import render_all
 from codegen.spec import load_file
-from octo_cli import main, metadata
+from octo.cli import main, metadata
 
 
 @pytest.fixture

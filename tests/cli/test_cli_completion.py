@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cli.helpers import Run
-from octo_cli.completion import candidates
+from octo.cli.completion import candidates
 
 
 def values(words: list[str]) -> list[str]:

@@ -9,7 +9,7 @@ from conftest import SENTINEL
 from server import Recorded, Reply, ScriptedServer
 
 from cli.helpers import Run
-from octo_cli import output
+from octo.cli import output
 
 PAGES = 3
 PER_PAGE = 4

@@ -15,7 +15,7 @@ from conftest import SENTINEL
 from server import Reply, ScriptedServer
 
 from cli.helpers import Run
-from octo_cli import output
+from octo.cli import output
 
 DISPATCH = ["repos", "create-dispatch-event", "octocat", "hello-world", "--event-type", "on-demand-test",
             "--client-payload", '{"unit": false, "integration": true}']

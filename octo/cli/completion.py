@@ -7,8 +7,8 @@ the installed spec and reads only the namespace being completed.
 
 from __future__ import annotations
 
-from octo_cli import metadata
-from octo_cli.parsing import GLOBAL_OPTIONS, VALUE_OPTIONS, split
+from octo.cli import metadata
+from octo.cli.parsing import GLOBAL_OPTIONS, VALUE_OPTIONS, split
 
 BASH = """\
 # bash completion for octo. Install: eval "$(octo --completion bash)"  (e.g. in ~/.bashrc)

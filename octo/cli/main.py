@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import sys
 
-from octo_cli import completion, exits, metadata
-from octo_cli.parsing import (
+from octo.cli import completion, exits, metadata
+from octo.cli.parsing import (
     PROG,
     arguments,
     command_parser,
@@ -17,7 +17,7 @@ from octo_cli.parsing import (
     split,
     top_parser,
 )
-from octo_cli.values import Sources
+from octo.cli.values import Sources
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,7 +91,7 @@ def _main(argv: list[str]) -> int:
         if not token:
             parser.error("--token-stdin: stdin held no token")
 
-    from octo_cli.execute import Options, run  # imports octo and requests
+    from octo.cli.execute import Options, run  # imports octo and requests
 
     return run(
         space["namespace"],

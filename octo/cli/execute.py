@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import octo
-from octo_cli import dryrun, exits
-from octo_cli.metadata import Command
-from octo_cli.output import Progress, Writer, to_json
-from octo_cli.values import FileArg
+from octo.cli import dryrun, exits
+from octo.cli.metadata import Command
+from octo.cli.output import Progress, Writer, to_json
+from octo.cli.values import FileArg
 
 TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
 

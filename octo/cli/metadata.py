@@ -1,13 +1,11 @@
 """The generated command metadata (octo/rest/_cli/*.json), read as plain files.
 
-It is located without importing the `octo` package, whose import pulls in
-`requests`: help, parsing and completion need only these files, and only the
-one namespace they show.
+Help, parsing and completion need only these files, and only the one
+namespace they show: no generated Python module is imported for them.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from functools import cache
 from pathlib import Path
@@ -54,12 +52,8 @@ class Namespace(TypedDict):
 loaded: list[str] = []
 
 
-@cache
 def folder() -> Path:
-    spec = importlib.util.find_spec("octo")  # locates the package without running it
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the octo package is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "rest" / "_cli"
+    return Path(__file__).resolve().parent.parent / "rest" / "_cli"
 
 
 @cache

@@ -11,9 +11,9 @@ import argparse
 import difflib
 from typing import Any
 
-from octo_cli import exits, metadata
-from octo_cli.metadata import Command, Param
-from octo_cli.values import AppendItems, Sources, choice, data, scalar
+from octo.cli import exits, metadata
+from octo.cli.metadata import Command, Param
+from octo.cli.values import AppendItems, Sources, choice, data, scalar
 
 PROG = "octo"
 
