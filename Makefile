@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv generate check-generated openapi spec test lint typecheck clean
+.PHONY: venv generate check-generated openapi spec test lint typecheck clean prism cassettes demo
 
 venv: $(STAMP)
 
@@ -28,7 +28,7 @@ spec: openapi
 check-generated: $(STAMP)
 	$(PY) -m codegen --check
 
-test: $(STAMP) openapi check-generated
+test: $(STAMP) openapi check-generated prism
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -39,3 +39,21 @@ typecheck: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Prism, from the lockfile into tests/contract/node_modules (no global install).
+PRISM_STAMP := tests/contract/node_modules/.installed
+
+prism: $(PRISM_STAMP)
+
+$(PRISM_STAMP): tests/contract/package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+	  echo "The contract tests need Node.js (>= 18) and npm to run Prism." >&2; \
+	  echo "Install them (Debian: apt-get install nodejs npm) and rerun." >&2; exit 1; }
+	npm ci --prefix tests/contract --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+cassettes: $(STAMP) openapi prism
+	PYTHONPATH=tests $(PY) -m contract.cassettes
+
+demo: $(STAMP) openapi prism
+	PYTHONPATH=tests $(PY) -m contract.demo

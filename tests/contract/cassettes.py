@@ -1,0 +1,151 @@
+"""vcrpy cassettes of octo's calls, recorded against Prism.
+
+`make cassettes` (`python -m contract.cassettes`) starts Prism and records,
+under tests/cassettes/<namespace>/<method>.yaml, one method of every
+namespace in spec/ plus repos.create_dispatch_event. The tests replay them
+with record_mode="none". A cassette's URL does not carry Prism's random port,
+and no cassette holds a token, a JWT or a private key: Authorization is
+dropped and token-shaped text in Prism's examples is replaced.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import vcr
+from vcr.request import Request
+
+import octo
+from codegen.spec import Endpoint, Namespace, load_spec
+from contract.arguments import build_call
+from contract.openapi import ROOT, Description, find_description
+from contract.prism import Prism
+from contract.wire import WireSession, violations
+
+CASSETTES = ROOT / "tests" / "cassettes"
+# Recorded URLs use this origin, whatever port Prism had.
+RECORDED_ORIGIN = ("http", "prism.invalid")
+PLACEHOLDER_TOKEN = "placeholder-not-a-real-token"
+# Recorded with the README's own arguments (and run by `make demo`).
+EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
+    ("repos", "create_dispatch_event"): {
+        "owner": "octocat", "repo": "hello-world", "event_type": "on-demand-test",
+        "client_payload": {"unit": False, "integration": True},
+    },
+}
+
+SECRET_PATTERNS = {
+    "GitHub token": re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"),
+    "JWT": re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
+    "private key": re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
+}
+
+
+def find_secrets(text: str) -> list[str]:
+    """The kinds of secret that appear in `text` (empty when none)."""
+    return [kind for kind, pattern in SECRET_PATTERNS.items() if pattern.search(text)]
+
+
+def scrub(text: str) -> str:
+    for kind, pattern in SECRET_PATTERNS.items():
+        text = pattern.sub(f"<{kind} redacted>", text)
+    return text
+
+
+def _normalize_request(request: Request) -> Request:
+    parts = urlsplit(request.uri)
+    request.uri = urlunsplit((*RECORDED_ORIGIN, parts.path, parts.query, ""))
+    return request
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    body = response.get("body", {}).get("string")
+    if isinstance(body, bytes):
+        text = body.decode("utf-8", errors="surrogateescape")
+        if find_secrets(text):
+            response["body"]["string"] = scrub(text).encode("utf-8", errors="surrogateescape")
+    headers = response.get("headers", {})
+    for name in list(headers):
+        if name.lower() in ("date", "set-cookie"):
+            del headers[name]
+    return response
+
+
+def recorder(record_mode: str = "none", library: Path = CASSETTES) -> vcr.VCR:
+    return vcr.VCR(
+        cassette_library_dir=str(library),
+        record_mode=record_mode,
+        match_on=("method", "scheme", "host", "port", "path", "query", "body"),
+        filter_headers=("authorization",),
+        before_record_request=_normalize_request,
+        before_record_response=_scrub_response,
+        decode_compressed_response=True,
+    )
+
+
+def cassette_path(namespace: str, method: str) -> Path:
+    return CASSETTES / namespace / f"{method}.yaml"
+
+
+def chosen(namespace: Namespace) -> Endpoint:
+    """The method recorded for a namespace: the simplest GET if there is one."""
+    return min(namespace.endpoints,
+               key=lambda e: (e.method != "GET", e.body is not None, len(e.params), e.name))
+
+
+def plan(namespaces: list[Namespace]) -> list[tuple[str, Endpoint]]:
+    wanted = {(ns.name, chosen(ns).name) for ns in namespaces} | set(EXAMPLES)
+    return [(ns.name, e) for ns in namespaces for e in ns.endpoints if (ns.name, e.name) in wanted]
+
+
+def call(client: octo.Octo, namespace: str, endpoint: Endpoint, description: Description) -> octo.Response:
+    """The cassette's call: the README's example, else the method with its required arguments."""
+    method = getattr(getattr(client, namespace), endpoint.name)
+    example = EXAMPLES.get((namespace, endpoint.name))
+    if example is not None:
+        result: octo.Response = method(**example)
+        return result
+    args = build_call(endpoint, description.operation_for(endpoint), "required")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        result = method(*args.args, **args.kwargs)
+    return result
+
+
+def record() -> int:
+    description = Description(find_description())
+    namespaces = load_spec(ROOT / "spec")
+    print("starting Prism (it loads GitHub's description in about 30 s)...", flush=True)
+    with Prism(description.path, ROOT / ".cache" / "prism-cassettes.log") as prism:
+        if CASSETTES.exists():
+            shutil.rmtree(CASSETTES)
+        failures = 0
+        for namespace, endpoint in plan(namespaces):
+            path = cassette_path(namespace, endpoint.name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            wire = WireSession()
+            client = octo.Octo(PLACEHOLDER_TOKEN, base_url=prism.url, session=wire)
+            with recorder("all").use_cassette(str(path.relative_to(CASSETTES))):
+                try:
+                    response = call(client, namespace, endpoint, description)
+                    problems = [str(v) for v in violations(wire.exchanges[0].response)]
+                except octo.OctoError as exc:
+                    problems = [str(exc)]
+            if problems:
+                failures += 1
+                path.unlink(missing_ok=True)
+                print(f"{namespace}.{endpoint.name}: FAILED {problems}", file=sys.stderr)
+            else:
+                print(f"{path.relative_to(ROOT)}: {response.status}")
+    print(f"recorded {len(plan(namespaces)) - failures} cassettes under {CASSETTES.relative_to(ROOT)}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(record())

@@ -1,0 +1,96 @@
+"""Every generated method, called with valid arguments, sends a request that
+GitHub's OpenAPI description accepts, as Prism (mock mode, --errors) judges it.
+
+Two calls per method: its required arguments only, and every argument the
+operation accepts together. A call fails on any violation Prism reports for
+the request, naming the operation and Prism's message.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import octo
+from codegen.spec import Endpoint, load_spec
+from contract.arguments import MODES, build_call
+from contract.conftest import ANSWER_TROUBLE
+from contract.openapi import Description
+from contract.wire import WireSession, answer_trouble, redacted_headers, violations
+
+ROOT = Path(__file__).resolve().parents[2]
+NAMESPACES = load_spec(ROOT / "spec")
+ENDPOINTS = {(ns.name, e.name): e for ns in NAMESPACES for e in ns.endpoints}
+
+# Methods that cannot be checked this way, with the reason ("namespace.method": why).
+# They run as strict xfails, so one that starts passing must leave this list.
+UNCHECKABLE: dict[str, str] = {}
+
+pytestmark = pytest.mark.contract
+
+
+def _cases() -> list[Any]:
+    cases: list[Any] = []
+    for (namespace, name) in ENDPOINTS:
+        for mode in MODES:
+            marks = []
+            reason = UNCHECKABLE.get(f"{namespace}.{name}")
+            if reason:
+                marks.append(pytest.mark.xfail(reason=reason, strict=True))
+            cases.append(pytest.param(namespace, name, mode, marks=marks, id=f"{namespace}.{name}-{mode}"))
+    return cases
+
+
+def _describe(endpoint: Endpoint, operation_id: str, wire: WireSession) -> str:
+    exchange = wire.exchanges[0]
+    sent = exchange.request
+    body = sent.body if isinstance(sent.body, (str, type(None))) else sent.body[:300]
+    return (
+        f"{endpoint.method} {endpoint.path} (operationId {operation_id})\n"
+        f"sent: {sent.method} {sent.path_url}\nheaders: {redacted_headers(exchange)}\nbody: {body!r}\n"
+        f"Prism answered {exchange.response.status_code}:\n  "
+        + "\n  ".join(str(v) for v in violations(exchange.response))
+    )
+
+
+@pytest.mark.parametrize(("namespace", "name", "mode"), _cases())
+def test_request_conforms_to_github_openapi(
+    namespace: str, name: str, mode: str, description: Description,
+    prism_client: octo.Octo, wire: WireSession,
+) -> None:
+    endpoint = ENDPOINTS[(namespace, name)]
+    operation = description.operation_for(endpoint)
+    assert operation is not None, (
+        f"{namespace}.{name}: no operation {endpoint.operation_id or ''} "
+        f"{endpoint.method} {endpoint.path} in {description.path.name}"
+    )
+    call = build_call(endpoint, operation, mode)
+    method = getattr(getattr(prism_client, namespace), name)
+    wire.exchanges.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            method(*call.args, **call.kwargs)
+        except octo.OctoError:
+            pass  # Prism's example answer may be an error status; the verdict is below
+    assert wire.exchanges, f"{namespace}.{name}: octo sent no request"
+    answer = wire.exchanges[0].response
+    deprecated = {p.name for p in endpoint.params if p.deprecated}
+    # Prism warns about a deprecated parameter; that is a fault only if spec/
+    # does not say so (then octo would not warn the user).
+    problems = [v for v in violations(answer) if v.deprecated_parameter not in deprecated]
+    trouble = answer_trouble(answer)
+    if trouble:
+        ANSWER_TROUBLE.append((f"{namespace}.{name}-{mode}", trouble))
+    assert not problems, (
+        f"{namespace}.{name} ({mode} arguments): Prism objects to the request\n"
+        + _describe(endpoint, operation.operation_id, wire)
+    )
+
+
+def test_uncheckable_list_names_real_methods() -> None:
+    stale = [key for key in UNCHECKABLE if tuple(key.split(".", 1)) not in ENDPOINTS]
+    assert not stale, f"UNCHECKABLE names methods spec/ no longer has: {stale}"

@@ -1,0 +1,33 @@
+"""What the contract suite relies on about Prism and its copy of the description."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from contract.openapi import Description
+from contract.prism import PrismUnavailable, check_installed, for_prism
+
+
+def test_without_node_the_suite_fails_and_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "")
+    with pytest.raises(PrismUnavailable, match=r"Node\.js .*npm.*make prism"):
+        check_installed()
+
+
+def test_prism_checks_requests_against_the_description_as_published(description: Description) -> None:
+    relaxed = json.loads(for_prism(description.path).read_text(encoding="utf-8"))
+    original = description.doc
+    for route, item in original["paths"].items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict):
+                assert relaxed["paths"][route][method] == operation
+                continue
+            copy = relaxed["paths"][route][method]
+            assert {k: v for k, v in copy.items() if k != "responses"} == \
+                {k: v for k, v in operation.items() if k != "responses"}, f"{method} {route}"
+            assert copy["responses"].keys() == operation["responses"].keys()
+    for section, entries in original["components"].items():
+        if section != "responses":
+            assert relaxed["components"][section] == entries, section
