@@ -94,3 +94,17 @@ def test_request_conforms_to_github_openapi(
 def test_uncheckable_list_names_real_methods() -> None:
     stale = [key for key in UNCHECKABLE if tuple(key.split(".", 1)) not in ENDPOINTS]
     assert not stale, f"UNCHECKABLE names methods spec/ no longer has: {stale}"
+
+
+@pytest.mark.parametrize(("route", "body", "expected"), [
+    ("POST /repos/{owner}/{repo}/dispatches", {"event_type": 5}, "event_type must be string"),
+    ("POST /repos/{owner}/{repo}/dispatches", {"client_payload": {}}, "must have required property 'event_type'"),
+    ("POST /repos/{owner}/{repo}/dispatchez", {"event_type": "e"}, "NO_PATH_MATCHED_ERROR"),
+])
+def test_a_request_off_the_contract_is_caught(
+    route: str, body: dict[str, Any], expected: str, prism_client: octo.Octo, wire: WireSession,
+) -> None:
+    wire.exchanges.clear()
+    with pytest.raises(octo.RequestError):
+        prism_client.request(route, path={"owner": "octocat", "repo": "hello-world"}, body=body)
+    assert expected in "\n".join(str(v) for v in violations(wire.exchanges[0].response))
