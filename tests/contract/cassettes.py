@@ -93,15 +93,16 @@ def cassette_path(namespace: str, method: str) -> Path:
     return CASSETTES / namespace / f"{method}.yaml"
 
 
-def chosen(namespace: Namespace) -> Endpoint:
-    """The method recorded for a namespace: the simplest GET if there is one."""
-    return min(namespace.endpoints,
-               key=lambda e: (e.method != "GET", e.body is not None, len(e.params), e.name))
-
-
-def plan(namespaces: list[Namespace]) -> list[tuple[str, Endpoint]]:
-    wanted = {(ns.name, chosen(ns).name) for ns in namespaces} | set(EXAMPLES)
-    return [(ns.name, e) for ns in namespaces for e in ns.endpoints if (ns.name, e.name) in wanted]
+def plan(namespaces: list[Namespace]) -> list[tuple[str, list[Endpoint]]]:
+    """What to record: per namespace, the methods to try until one records
+    (the simplest GET first), and each README example."""
+    steps: list[tuple[str, list[Endpoint]]] = []
+    for ns in namespaces:
+        steps += [(ns.name, [e]) for e in ns.endpoints if (ns.name, e.name) in EXAMPLES]
+        if not any(name == ns.name for name, _ in EXAMPLES):
+            steps.append((ns.name, sorted(ns.endpoints, key=lambda e: (
+                e.method != "GET", e.body is not None, len(e.params), e.name))))
+    return steps
 
 
 def call(client: octo.Octo, namespace: str, endpoint: Endpoint, description: Description) -> octo.Response:
@@ -118,32 +119,46 @@ def call(client: octo.Octo, namespace: str, endpoint: Endpoint, description: Des
     return result
 
 
+def _record_one(prism: Prism, namespace: str, endpoint: Endpoint, description: Description) -> str:
+    """Record one cassette; the reason it is unusable, or "" when it is kept."""
+    path = cassette_path(namespace, endpoint.name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wire = WireSession()
+    client = octo.Octo(PLACEHOLDER_TOKEN, base_url=prism.url, session=wire)
+    with recorder("all").use_cassette(str(path.relative_to(CASSETTES))):
+        try:
+            call(client, namespace, endpoint, description)
+            problem = "; ".join(str(v) for v in violations(wire.exchanges[0].response))
+        except octo.OctoError as exc:
+            problem = str(exc)  # an example answer octo cannot take (a 302 without Location)
+    if problem:
+        path.unlink(missing_ok=True)
+    else:
+        print(f"{path.relative_to(ROOT)}: {wire.exchanges[0].response.status_code}")
+    return problem
+
+
 def record() -> int:
     description = Description(find_description())
     namespaces = load_spec(ROOT / "spec")
     print("starting Prism (it loads GitHub's description in about 30 s)...", flush=True)
+    failures = []
     with Prism(description.path, ROOT / ".cache" / "prism-cassettes.log") as prism:
         if CASSETTES.exists():
             shutil.rmtree(CASSETTES)
-        failures = 0
-        for namespace, endpoint in plan(namespaces):
-            path = cassette_path(namespace, endpoint.name)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            wire = WireSession()
-            client = octo.Octo(PLACEHOLDER_TOKEN, base_url=prism.url, session=wire)
-            with recorder("all").use_cassette(str(path.relative_to(CASSETTES))):
-                try:
-                    response = call(client, namespace, endpoint, description)
-                    problems = [str(v) for v in violations(wire.exchanges[0].response)]
-                except octo.OctoError as exc:
-                    problems = [str(exc)]
-            if problems:
-                failures += 1
-                path.unlink(missing_ok=True)
-                print(f"{namespace}.{endpoint.name}: FAILED {problems}", file=sys.stderr)
+        for namespace, candidates in plan(namespaces):
+            problems = []
+            for endpoint in candidates:
+                problem = _record_one(prism, namespace, endpoint, description)
+                if not problem:
+                    break
+                problems.append(f"{namespace}.{endpoint.name}: {problem}")
             else:
-                print(f"{path.relative_to(ROOT)}: {response.status}")
-    print(f"recorded {len(plan(namespaces)) - failures} cassettes under {CASSETTES.relative_to(ROOT)}")
+                failures += problems
+    for line in failures:
+        print(f"FAILED {line}", file=sys.stderr)
+    count = len(list(CASSETTES.glob("*/*.yaml")))
+    print(f"recorded {count} cassettes under {CASSETTES.relative_to(ROOT)}")
     return 1 if failures else 0
 
 

@@ -24,7 +24,8 @@ def description() -> Description:
     try:
         return Description(find_description())
     except DescriptionMissing as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -36,8 +37,12 @@ def prism(request: pytest.FixtureRequest, description: Description,
     try:
         server.start()
     except PrismUnavailable as exc:
+        problem = str(exc)
+    else:
+        problem = ""
+    if problem:
         # A failure, never a skip: CI must not pass without the contract suite.
-        pytest.fail(str(exc), pytrace=False)
+        pytest.fail(problem, pytrace=False)
     try:
         yield server
     finally:
