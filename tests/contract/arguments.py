@@ -8,7 +8,9 @@ and the reason is kept in `Call.notes` so missing spec facts can be reported.
 
 Two calls per method: `required` (the required parameters, plus whatever the
 operation's schema needs beyond what spec/ can say) and `all` (every
-parameter the schema allows together).
+parameter the schema allows together); a third, `nulls`, for a method with
+nullable parameters: the required ones plus each nullable one as `None`, the
+JSON `null` that clears a field.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 from codegen.spec import Endpoint, Param
 from contract.openapi import Operation
 
-MODES = ("required", "all")
+MODES = ("required", "all", "nulls")
 SCALARS = ("string", "integer", "number", "boolean")
 MAX_DEPTH = 6
 
@@ -305,8 +307,15 @@ def _data_value(endpoint: Endpoint, op: Operation | None, mode: str, call: Call)
     return schema_value(schema, op, mode, "data")  # type: ignore[arg-type]
 
 
+def modes(endpoint: Endpoint) -> tuple[str, ...]:
+    """The calls that check `endpoint`."""
+    if any(p.nullable and p.location == "body" for p in endpoint.params):
+        return MODES
+    return MODES[:2]
+
+
 def build_call(endpoint: Endpoint, op: Operation | None, mode: str) -> Call:
-    """The arguments of one call of `endpoint` in `mode` (`required` or `all`)."""
+    """The arguments of one call of `endpoint` in `mode` (one of MODES)."""
     if mode not in MODES:
         raise ValueError(mode)
     call = Call()
@@ -334,7 +343,10 @@ def build_call(endpoint: Endpoint, op: Operation | None, mode: str) -> Call:
             if raw_param and raw_param.get("required"):
                 needed = True
                 call.notes.append((p.name, f"required {p.location} parameter"))
-        if mode == "required" and not needed:
+        if mode == "nulls" and p.nullable and p.location == "body" and p.name not in exclusive:
+            call.kwargs[p.python_name] = None
+            continue
+        if mode != "all" and not needed:
             continue
         if mode == "all" and not needed and p.location == "body" and p.name in exclusive:
             call.notes.append((p.name, "left out: required only by another one-of branch"))
