@@ -95,13 +95,13 @@ def cassette_path(namespace: str, method: str) -> Path:
 
 def plan(namespaces: list[Namespace]) -> list[tuple[str, list[Endpoint]]]:
     """What to record: per namespace, the methods to try until one records
-    (the simplest GET first), and each README example."""
+    (the simplest current GET first), and each README example."""
     steps: list[tuple[str, list[Endpoint]]] = []
     for ns in namespaces:
         steps += [(ns.name, [e]) for e in ns.endpoints if (ns.name, e.name) in EXAMPLES]
         if not any(name == ns.name for name, _ in EXAMPLES):
             steps.append((ns.name, sorted(ns.endpoints, key=lambda e: (
-                e.method != "GET", e.body is not None, len(e.params), e.name))))
+                e.deprecated, e.method != "GET", e.body is not None, len(e.params), e.name))))
     return steps
 
 

@@ -7,22 +7,18 @@ operation to read is found by the spec entry's operation_id.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from codegen import pinned
 from codegen.spec import Endpoint
 
 ROOT = Path(__file__).resolve().parents[2]
-SHA256 = "829b4bebb19a53133289f7b0bc819f4f1118115821db2ca9f25e9ee995a7da2a"
 # `make openapi` puts the verified copy in .cache; a checkout beside shared/
 # (a worktree of this workplace, a CI clone) can read the original directly.
-CANDIDATES = (
-    ROOT / ".cache" / "openapi" / "api.github.com.json",
-    ROOT.parent / "shared" / "openapi" / "api.github.com.json",
-)
+CANDIDATES = (ROOT / pinned.TARGET, ROOT / pinned.SHARED)
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 
@@ -34,10 +30,10 @@ def find_description() -> Path:
     """The pinned description file, checked against its sha256."""
     for path in CANDIDATES:
         if path.is_file():
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            if digest != SHA256:
+            digest = pinned.sha256(path)
+            if digest != pinned.SHA256:
                 raise DescriptionMissing(
-                    f"{path} has sha256 {digest}, not the pinned {SHA256}; run `make openapi`"
+                    f"{path} has sha256 {digest}, not the pinned {pinned.SHA256}; run `make openapi`"
                 )
             return path
     raise DescriptionMissing(

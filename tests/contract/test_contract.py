@@ -42,6 +42,15 @@ ENDPOINTS = {(ns.name, e.name): e for ns in NAMESPACES for e in ns.endpoints}
 # Methods that cannot be checked this way, with the reason ("namespace.method": why).
 # They run as strict xfails, so one that starts passing must leave this list.
 UNCHECKABLE: dict[str, str] = {}
+# Calls Prism rejects for a reason outside this suite, until it is fixed
+# ("namespace.method-mode": why). Strict xfails too.
+KNOWN_VIOLATIONS: dict[str, str] = {
+    "issues.set_labels-required": (
+        "with no body argument octo sends `{}`, and GitHub's description makes `{}` match both "
+        "object branches of the body's oneOf (neither requires `labels`); the description lets "
+        "the body be left out, which octo does not do"
+    ),
+}
 
 pytestmark = pytest.mark.contract
 
@@ -51,7 +60,7 @@ def _cases() -> list[Any]:
     for (namespace, name), endpoint in ENDPOINTS.items():
         for mode in modes(endpoint):
             marks = []
-            reason = UNCHECKABLE.get(f"{namespace}.{name}")
+            reason = UNCHECKABLE.get(f"{namespace}.{name}") or KNOWN_VIOLATIONS.get(f"{namespace}.{name}-{mode}")
             if reason:
                 marks.append(pytest.mark.xfail(reason=reason, strict=True))
             cases.append(pytest.param(namespace, name, mode, marks=marks, id=f"{namespace}.{name}-{mode}"))
@@ -107,9 +116,10 @@ def test_request_conforms_to_github_openapi(
     )
 
 
-def test_uncheckable_list_names_real_methods() -> None:
-    stale = [key for key in UNCHECKABLE if tuple(key.split(".", 1)) not in ENDPOINTS]
-    assert not stale, f"UNCHECKABLE names methods spec/ no longer has: {stale}"
+def test_exception_lists_name_real_methods() -> None:
+    methods = [*UNCHECKABLE, *(key.rsplit("-", 1)[0] for key in KNOWN_VIOLATIONS)]
+    stale = [key for key in methods if tuple(key.split(".", 1)) not in ENDPOINTS]
+    assert not stale, f"UNCHECKABLE or KNOWN_VIOLATIONS name methods spec/ no longer has: {stale}"
 
 
 @pytest.mark.parametrize(("route", "body", "expected"), [
