@@ -258,7 +258,7 @@ class Octo(Namespaces):
         if op.deprecated:
             warnings.warn(f"{op.name} is deprecated", DeprecationWarning, stacklevel=3)
         params = _given(query) if query else None
-        json_body = _given(body) if body else None
+        json_body = (_given(body) or None) if body else None
         if op.limits:
             for values in (params, json_body):
                 if values:

@@ -102,7 +102,11 @@ class Limit:
 
 
 class Operation:
-    """One endpoint: its route and the facts the runtime needs to call it."""
+    """One endpoint: its route and the facts the runtime needs to call it.
+
+    `json_body`: the body is a JSON object, sent as `{}` when no body argument
+    is given; without it such a call sends no body at all.
+    """
 
     __slots__ = ("method", "path", "limits", "multi_segment", "host", "deprecated",
                  "deprecated_params", "content_type", "json_body", "media_types", "name",

@@ -356,7 +356,6 @@ _SET_LABELS = Operation(
         "labels": Limit(min_items=1),
     },
     content_type="application/json",
-    json_body=True,
 )
 _UNLOCK = Operation(
     "DELETE",

@@ -44,13 +44,7 @@ ENDPOINTS = {(ns.name, e.name): e for ns in NAMESPACES for e in ns.endpoints}
 UNCHECKABLE: dict[str, str] = {}
 # Calls Prism rejects for a reason outside this suite, until it is fixed
 # ("namespace.method-mode": why). Strict xfails too.
-KNOWN_VIOLATIONS: dict[str, str] = {
-    "issues.set_labels-required": (
-        "with no body argument octo sends `{}`, and GitHub's description makes `{}` match both "
-        "object branches of the body's oneOf (neither requires `labels`); the description lets "
-        "the body be left out, which octo does not do"
-    ),
-}
+KNOWN_VIOLATIONS: dict[str, str] = {}
 
 pytestmark = pytest.mark.contract
 

@@ -246,3 +246,11 @@ def test_namespace_module_is_imported_once_on_first_access(client: octo.Octo) ->
     first = client.repos
     assert client.repos is first
     assert sys.modules["octo.rest.repos"].NAMESPACE is type(first)
+
+
+def test_an_optional_body_left_out_is_not_sent_but_an_object_body_is_at_least_empty(
+    server: ScriptedServer, client: octo.Octo
+) -> None:
+    client.issues.set_labels("o", "r", 1)  # the description lets this body be left out
+    client.issues.update("o", "r", 1)  # an object body: `{}`
+    assert [r.body for r in server.requests] == [b"", b"{}"]
