@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
+import subprocess
 import sys
+import textwrap
 
 import octo
 from contract.cassettes import EXAMPLES, PLACEHOLDER_TOKEN
@@ -52,10 +55,27 @@ def main() -> int:
         problems = violations(exchange.response)
         verdict = "; ".join(str(v) for v in problems) or "the request conforms to GitHub's OpenAPI description"
         print(f"\nPrism answered {status}: {verdict}")
-        return 1 if problems else 0
+        return 1 if problems or not cli_demo() else 0
     finally:
         prism.stop()
         print(f"Prism stopped (its log: {LOG.relative_to(ROOT)}).")
+
+
+def cli_demo() -> bool:
+    """The same dispatch through the `octo` command line: first what it would
+    send (`--dry-run`, token redacted), then for real with the status line."""
+    command = ["octo", "repos", "create-dispatch-event", EXAMPLE["owner"], EXAMPLE["repo"],
+               "--event-type", EXAMPLE["event_type"],
+               "--client-payload", json.dumps(EXAMPLE["client_payload"])]
+    print("\nThe same through the command line:")
+    ok = True
+    for extra in (["--dry-run"], ["--include"]):
+        print(f"\n$ {shlex.join(command + extra)}")
+        done = subprocess.run([sys.executable, "-m", "octo", *command[1:], *extra],
+                              capture_output=True, text=True, timeout=60)
+        print(textwrap.indent((done.stdout + done.stderr).rstrip(), "  "))
+        ok = ok and done.returncode == 0
+    return ok
 
 
 if __name__ == "__main__":
