@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv generate check-generated openapi spec test lint typecheck clean prism cassettes demo
+.PHONY: venv generate check-generated openapi spec test lint typecheck clean prism cassettes demo bench
 
 venv: $(STAMP)
 
@@ -32,13 +32,31 @@ test: $(STAMP) openapi check-generated prism
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(PY) -m ruff check octo codegen tests
+	$(PY) -m ruff check octo codegen tests bench
 
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
+# Benchmarks against the peers, in a virtualenv of their own (bench/requirements.txt).
+# octo is installed editable in compat mode where setuptools still has it: a plain path
+# entry rather than an import hook that every measured interpreter start would load.
+# BENCH_ARGS: see `python -m bench -h`.
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): bench/requirements.txt pyproject.toml
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
+	$(BENCH_VENV)/bin/python -m pip install --quiet --no-deps -e . --config-settings editable_mode=compat \
+	  || $(BENCH_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python -m bench $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache .mypy_cache .ruff_cache
 
 # Prism, from the lockfile into tests/contract/node_modules (no global install).
 PRISM_STAMP := tests/contract/node_modules/.installed

@@ -1,0 +1,177 @@
+"""`python -m bench`: measure octo next to raw requests and its peers, write the report.
+
+    make bench                       # the full run, in .venv-bench (peers installed)
+    python -m bench --quick --out D  # a tiny run with whatever is installed (the smoke test)
+
+Writes D/benchmarks.json (raw samples), D/benchmarks.md and, when matplotlib
+is installed, D/benchmarks.png. A peer that is not installed, or a feature
+octo does not have yet, is reported as not available rather than failing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.metadata
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench import measure, report
+from bench.peers import PEERS
+
+SECTIONS = ("import", "per_call", "paginate", "memory", "codegen")
+VERSIONED = ("requests", "urllib3", "octo", "PyGithub", "githubkit", "pydantic", "httpx",
+             "ghapi", "fastcore", "matplotlib")
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{mem_kib / 2**20:.0f} GiB"
+    except OSError:
+        memory = "unknown"
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory": memory,
+        "os": platform.platform(terse=True),
+        "python": platform.python_version(),
+    }
+
+
+def versions() -> dict[str, str]:
+    found = {}
+    for name in VERSIONED:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return found
+
+
+def commit() -> str:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], capture_output=True, text=True, cwd=measure.ROOT,
+                              check=False).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + ("+dirty" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
+def spec_size() -> dict[str, int]:
+    from octo import rest
+
+    return {"endpoints": rest.ENDPOINT_COUNT, "namespaces": len(rest.NAMESPACES)}
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    sections = set(args.only.split(",")) if args.only else set(SECTIONS) - set(args.skip.split(","))
+    available = [p for p in PEERS if p.available()]
+    missing = {p.key: f"{p.distribution} is not installed" for p in PEERS if not p.available()}
+    results: dict[str, Any] = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "versions": versions(),
+        "commit": commit(),
+        "spec": spec_size(),
+        "settings": {name: getattr(args, name) for name in
+                     ("runs", "memory_runs", "rounds", "round_seconds", "items", "per_page", "quick")},
+        "peers": {p.key: {"label": p.label, "module": p.module} for p in PEERS},
+        "unavailable": dict(missing),
+    }
+
+    def step(name: str) -> None:
+        print(f"bench: {name}", file=sys.stderr, flush=True)
+
+    if "import" in sections:
+        step("import")
+        warm = not args.quick
+        results["imports"] = measure.imports([p.module for p in available], args.runs, warm)
+        results["first_repos"] = measure.first_repos(args.runs, warm)
+
+    if "per_call" in sections or "paginate" in sections:
+        with measure.server(args.items) as base:
+            if "per_call" in sections:
+                step("per call")
+                workers, failed = measure.start_workers({p.key: ["pair", p.key, base] for p in available})
+                results["unavailable"].update({f"per_call.{k}": v for k, v in failed.items()})
+                try:
+                    cpu, wall, units = measure.interleaved(workers, args.rounds, args.round_seconds, 2000)
+                finally:
+                    for worker in workers.values():
+                        worker.close()
+                results["per_call"] = {"cpu": cpu, "wall": wall, "units": units}
+            if "paginate" in sections:
+                step("paginate")
+                page_args = [base, str(args.per_page), str(args.items)]
+                workers, failed = measure.start_workers({
+                    "requests": ["paginate", "requests", *page_args],
+                    "octo": ["paginate", "octo", *page_args],
+                })
+                results["unavailable"].update({f"paginate.{k}": v for k, v in failed.items()})
+                try:
+                    cpu, wall, units = measure.interleaved(workers, args.rounds, args.round_seconds * 4, 50)
+                finally:
+                    for worker in workers.values():
+                        worker.close()
+                results["paginate"] = {"cpu": cpu, "wall": wall, "units": units}
+
+    if "memory" in sections:
+        step("memory")
+        keys = [k for k in measure.MEMORY_PROGRAMS if k not in missing]
+        results["memory"] = measure.memory(keys, args.memory_runs)
+
+    if "codegen" in sections:
+        step("codegen")
+        codegen: dict[str, Any] = {}
+        for target in ("spec", "generate"):
+            if measure.make_target_exists(target):
+                codegen[target] = measure.make_wall(target, 3)
+            else:
+                results["unavailable"][f"codegen.{target}"] = f"`make {target}` does not exist yet"
+        results["codegen"] = codegen
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=measure.ROOT / "docs", help="where to write (default: docs/)")
+    parser.add_argument("--runs", type=int, default=21, help="processes per import figure")
+    parser.add_argument("--memory-runs", type=int, default=5, help="processes per memory figure")
+    parser.add_argument("--rounds", type=int, default=21, help="interleaved rounds per call/paginate figure")
+    parser.add_argument("--round-seconds", type=float, default=0.4, help="client wall time per round")
+    parser.add_argument("--items", type=int, default=10_000, help="items in the paginated list")
+    parser.add_argument("--per-page", type=int, default=100)
+    parser.add_argument("--only", default="", help=f"comma-separated sections: {','.join(SECTIONS)}")
+    parser.add_argument("--skip", default="", help="comma-separated sections to leave out")
+    parser.add_argument("--quick", action="store_true", help="tiny counts: checks that it runs, measures nothing")
+    parser.add_argument("--render", action="store_true", help="only re-render the report from OUT/benchmarks.json")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.runs, args.memory_runs, args.rounds, args.round_seconds, args.items = 1, 1, 2, 0.02, 300
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    data_path = args.out / "benchmarks.json"
+    if args.render:
+        results = json.loads(data_path.read_text())
+    else:
+        results = run(args)
+        data_path.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    report.write(results, args.out)
+    print(f"bench: wrote {args.out / 'benchmarks.md'}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

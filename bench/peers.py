@@ -1,0 +1,119 @@
+"""The clients compared, each doing the same pair of calls the way its users would.
+
+A pair is `repos.create_dispatch_event` then `repos.get`, ending with the
+repository's `full_name` read the client's usual way (so a client that parses
+lazily pays for parsing too). Every client is made once and reused, with its
+default settings except where a default would sleep or reach the internet.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+OWNER, REPO = "octocat", "Hello-World"  # the fixture's repository
+TOKEN = "ghp_" + "0" * 36  # token-shaped; only ever sent to loopback
+EVENT = "on-demand-test"
+PAYLOAD = {"unit": False, "integration": True}
+HEADERS = {
+    "Accept": "application/vnd.github+json",
+    "X-GitHub-Api-Version": "2022-11-28",
+    "User-Agent": "octo-bench",
+    "Authorization": f"Bearer {TOKEN}",
+}
+TIMEOUT = (10.0, 30.0)  # octo's default (connect, read)
+
+Pair = Callable[[], str]
+
+
+@dataclass(frozen=True)
+class Peer:
+    key: str  # short name used in results
+    label: str  # as shown in tables and charts
+    module: str  # what `import` names, for the import benchmark
+    distribution: str  # for the version column
+    make: Callable[[str], tuple[Pair, Callable[[], None]]]
+
+    def available(self) -> bool:
+        return importlib.util.find_spec(self.module.split(".")[0]) is not None
+
+
+def _requests(base: str) -> tuple[Pair, Callable[[], None]]:
+    import requests
+
+    session = requests.Session()
+    session.headers.update(HEADERS)
+
+    def pair() -> str:
+        answer = session.post(f"{base}/repos/{OWNER}/{REPO}/dispatches",
+                              json={"event_type": EVENT, "client_payload": PAYLOAD}, timeout=TIMEOUT)
+        answer.raise_for_status()
+        answer = session.get(f"{base}/repos/{OWNER}/{REPO}", timeout=TIMEOUT)
+        answer.raise_for_status()
+        return str(answer.json()["full_name"])
+
+    return pair, session.close
+
+
+def _octo(base: str) -> tuple[Pair, Callable[[], None]]:
+    import octo
+
+    client = octo.Octo(TOKEN, base_url=base, user_agent="octo-bench")
+
+    def pair() -> str:
+        client.repos.create_dispatch_event(OWNER, REPO, event_type=EVENT, client_payload=PAYLOAD)
+        return str(client.repos.get(OWNER, REPO).data["full_name"])
+
+    return pair, client.close
+
+
+def _pygithub(base: str) -> tuple[Pair, Callable[[], None]]:
+    from github import Auth, Github
+
+    # PyGithub sleeps between calls by default (0.25 s, 1 s after a write): off,
+    # since that is waiting, not work.
+    client = Github(auth=Auth.Token(TOKEN), base_url=base, timeout=int(TIMEOUT[1]),
+                    seconds_between_requests=None, seconds_between_writes=None)
+    repo = client.get_repo(f"{OWNER}/{REPO}", lazy=True)
+
+    def pair() -> str:
+        repo.create_repository_dispatch(EVENT, PAYLOAD)
+        return str(client.get_repo(f"{OWNER}/{REPO}").full_name)
+
+    return pair, client.close
+
+
+def _githubkit(base: str) -> tuple[Pair, Callable[[], None]]:
+    from githubkit import GitHub
+
+    client: Any = GitHub(TOKEN, base_url=base + "/", timeout=TIMEOUT[1])
+    client.__enter__()  # keeps one httpx client (and its connections) for every call
+
+    def pair() -> str:
+        client.rest.repos.create_dispatch_event(OWNER, REPO, event_type=EVENT, client_payload=PAYLOAD)
+        return str(client.rest.repos.get(OWNER, REPO).parsed_data.full_name)
+
+    return pair, lambda: client.__exit__(None, None, None)
+
+
+def _ghapi(base: str) -> tuple[Pair, Callable[[], None]]:
+    from ghapi.all import GhApi
+
+    client = GhApi(OWNER, REPO, token=TOKEN, gh_host=base, timeout=TIMEOUT[1], sync=True)
+
+    def pair() -> str:
+        client.repos.create_dispatch_event(owner=OWNER, repo=REPO, event_type=EVENT, client_payload=PAYLOAD)
+        return str(client.repos.get(owner=OWNER, repo=REPO).full_name)
+
+    return pair, lambda: None
+
+
+PEERS = (
+    Peer("requests", "requests (raw Session)", "requests", "requests", _requests),
+    Peer("octo", "octo", "octo", "octo", _octo),
+    Peer("pygithub", "PyGithub", "github", "PyGithub", _pygithub),
+    Peer("githubkit", "githubkit", "githubkit", "githubkit", _githubkit),
+    Peer("ghapi", "ghapi (sync)", "ghapi.all", "ghapi", _ghapi),
+)
