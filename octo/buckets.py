@@ -12,21 +12,22 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from octo.response import RateLimit, Response
 
+# Patterns, compiled by `re` on first use rather than at `import octo`.
 _GUESSES = [
-    (re.compile(r"^/search/code\b"), "code_search"),
-    (re.compile(r"^/search/"), "search"),
-    (re.compile(r"^/graphql\b"), "graphql"),
-    (re.compile(r"^/app-manifests/[^/]+/conversions$"), "integration_manifest"),
-    (re.compile(r"/code-scanning/sarifs$"), "code_scanning_upload"),
-    (re.compile(r"/actions/runners/registration-token$"), "actions_runner_registration"),
-    (re.compile(r"^/scim/"), "scim"),
-    (re.compile(r"/dependency-graph/snapshots$"), "dependency_snapshots"),
-    (re.compile(r"/dependency-graph/sbom$"), "dependency_sbom"),
-    (re.compile(r"/audit-log\b"), "audit_log"),
+    (r"^/search/code\b", "code_search"),
+    (r"^/search/", "search"),
+    (r"^/graphql\b", "graphql"),
+    (r"^/app-manifests/[^/]+/conversions$", "integration_manifest"),
+    (r"/code-scanning/sarifs$", "code_scanning_upload"),
+    (r"/actions/runners/registration-token$", "actions_runner_registration"),
+    (r"^/scim/", "scim"),
+    (r"/dependency-graph/snapshots$", "dependency_snapshots"),
+    (r"/dependency-graph/sbom$", "dependency_sbom"),
+    (r"/audit-log\b", "audit_log"),
 ]
 
 
@@ -34,13 +35,12 @@ _GUESSES = [
 def guess_resource(path: str) -> str:
     """The bucket a route most likely counts against, from its path alone."""
     for pattern, resource in _GUESSES:
-        if pattern.search(path):
+        if re.search(pattern, path):
             return resource
     return "core"
 
 
-@dataclass(frozen=True)
-class Exhausted:
+class Exhausted(NamedTuple):
     resource: str
     until: float  # epoch seconds: the reset plus one second of margin
     seen: Response

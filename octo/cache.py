@@ -16,8 +16,7 @@ import hashlib
 import io
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import requests
 from requests.structures import CaseInsensitiveDict
@@ -28,8 +27,7 @@ _TRANSFER = frozenset({"content-length", "content-encoding", "transfer-encoding"
 _NOT_MERGED = _TRANSFER | {"content-type"}
 
 
-@dataclass(frozen=True)
-class CachedAnswer:
+class CachedAnswer(NamedTuple):
     """One stored answer (picklable, for stores that persist)."""
 
     etag: str

@@ -12,7 +12,6 @@ attached to each generated method by `@paginated`.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
@@ -173,6 +172,8 @@ _END = object()
 
 
 def _accepts(method: Callable[..., Any], name: str) -> bool:
+    import inspect  # here, not at the top: it costs `import octo` ~10 ms
+
     try:
         parameters = inspect.signature(method).parameters
     except (TypeError, ValueError):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -59,14 +58,34 @@ def redact_headers(headers: Mapping[str, Any]) -> Mapping[str, str]:
     })
 
 
-@dataclass(frozen=True)
 class SentRequest:
     """The request behind an answer or an error, safe to print: method, URL
-    and headers with credentials replaced. The body is left out."""
+    and headers with credentials replaced. The body is left out. Immutable."""
 
+    # Not a dataclass, for the import time of octo (see RateLimit).
+    __slots__ = ("method", "url", "headers")
     method: str
     url: str
-    headers: Mapping[str, str] = field(default_factory=dict, hash=False)
+    headers: Mapping[str, str]
+
+    def __init__(self, method: str, url: str, headers: Mapping[str, str] | None = None) -> None:
+        object.__setattr__(self, "method", method)
+        object.__setattr__(self, "url", url)
+        object.__setattr__(self, "headers", {} if headers is None else headers)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"SentRequest is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"SentRequest is immutable; cannot delete {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not SentRequest:
+            return NotImplemented
+        return (self.method, self.url, self.headers) == (other.method, other.url, other.headers)
+
+    def __hash__(self) -> int:
+        return hash((self.method, self.url))
 
     @classmethod
     def of(cls, method: str | None, url: str | None, headers: Mapping[str, Any]) -> SentRequest:

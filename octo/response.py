@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -13,15 +12,45 @@ if TYPE_CHECKING:
     from octo.redaction import SentRequest
 
 
-@dataclass(frozen=True)
 class RateLimit:
-    """GitHub's `x-ratelimit-*` headers of one response (`None` where absent)."""
+    """GitHub's `x-ratelimit-*` headers of one response (`None` where absent). Immutable."""
 
+    # Not a dataclass: `dataclasses` brings `inspect`, `ast` and `dis`, which
+    # made `import octo` miss its target (docs/benchmarks.md).
+    __slots__ = ("limit", "remaining", "used", "reset", "resource")
     limit: int | None
     remaining: int | None
     used: int | None
     reset: int | None
     resource: str | None
+
+    def __init__(self, limit: int | None, remaining: int | None, used: int | None,
+                 reset: int | None, resource: str | None) -> None:
+        _set = object.__setattr__
+        _set(self, "limit", limit)
+        _set(self, "remaining", remaining)
+        _set(self, "used", used)
+        _set(self, "reset", reset)
+        _set(self, "resource", resource)
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.limit, self.remaining, self.used, self.reset, self.resource)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"RateLimit is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"RateLimit is immutable; cannot delete {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        return self._fields() == other._fields() if type(other) is RateLimit else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return ("RateLimit(limit={!r}, remaining={!r}, used={!r}, reset={!r}, resource={!r})"
+                .format(*self._fields()))
 
     @classmethod
     def from_headers(cls, headers: Mapping[str, str]) -> RateLimit:

@@ -8,6 +8,7 @@ host; the client follows it without the Authorization header.
 
 from __future__ import annotations
 
+import functools
 import io
 import mimetypes
 import os
@@ -31,8 +32,14 @@ CHUNK_SIZE = 1 << 20
 Progress = Callable[[int, int | None], None]
 """Called as `progress(done_bytes, total_bytes)`; total is None when unknown."""
 
-# Python's own table only, so a name gets the same type on every machine.
-_MIME = mimetypes.MimeTypes()
+
+@functools.cache
+def _mime() -> mimetypes.MimeTypes:
+    # Python's own table only, so a name gets the same type on every machine.
+    # Built on first use: it costs ~8 ms, which `import octo` would pay.
+    return mimetypes.MimeTypes()
+
+
 _COMPRESSED = {"gzip": "application/gzip", "bzip2": "application/x-bzip2",
                "xz": "application/x-xz", "br": "application/x-brotli",
                "compress": "application/x-compress"}
@@ -172,7 +179,7 @@ class _Download:
 def guess_content_type(name: str) -> str:
     """The media type for a file name: `app.zip` → `application/zip`,
     `app.tar.gz` → `application/gzip`, unknown → `application/octet-stream`."""
-    kind, encoding = _MIME.guess_type("file" + "".join(PurePath(name).suffixes), strict=False)
+    kind, encoding = _mime().guess_type("file" + "".join(PurePath(name).suffixes), strict=False)
     if encoding:
         return _COMPRESSED.get(encoding, "application/octet-stream")
     return kind or "application/octet-stream"
