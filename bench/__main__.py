@@ -96,7 +96,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if "import" in sections:
         step("import")
         warm = not args.quick
-        results["imports"] = measure.imports([p.module for p in available], args.runs, warm)
+        modules = list(dict.fromkeys(p.module for p in available))
+        results["imports"] = measure.imports(modules, args.runs, warm)
         results["first_repos"] = measure.first_repos(args.runs, warm)
 
     if "per_call" in sections or "paginate" in sections:

@@ -85,10 +85,10 @@ def _pygithub(base: str) -> tuple[Pair, Callable[[], None]]:
     return pair, client.close
 
 
-def _githubkit(base: str) -> tuple[Pair, Callable[[], None]]:
+def _githubkit(base: str, http_cache: bool = True) -> tuple[Pair, Callable[[], None]]:
     from githubkit import GitHub
 
-    client: Any = GitHub(TOKEN, base_url=base + "/", timeout=TIMEOUT[1])
+    client: Any = GitHub(TOKEN, base_url=base + "/", timeout=TIMEOUT[1], http_cache=http_cache)
     client.__enter__()  # keeps one httpx client (and its connections) for every call
 
     def pair() -> str:
@@ -115,5 +115,10 @@ PEERS = (
     Peer("octo", "octo", "octo", "octo", _octo),
     Peer("pygithub", "PyGithub", "github", "PyGithub", _pygithub),
     Peer("githubkit", "githubkit", "githubkit", "githubkit", _githubkit),
+    # githubkit's default HTTP cache costs more with every call a client has made
+    # (it reads back every stored entry), so its figure depends on the run's
+    # length; this row shows githubkit without it.
+    Peer("githubkit_nocache", "githubkit, http_cache=False", "githubkit", "githubkit",
+         lambda base: _githubkit(base, http_cache=False)),
     Peer("ghapi", "ghapi (sync)", "ghapi.all", "ghapi", _ghapi),
 )

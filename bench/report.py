@@ -102,7 +102,7 @@ def markdown(r: dict[str, Any], chart: str | None) -> str:
         if isinstance(value, float):
             shown, met = _fmt(value, unit), ("yes" if value <= limit else "**no**")
         else:
-            shown, met = (value or NOT_AVAILABLE), "–"
+            shown, met = (value or "not measured in this run"), "–"
         lines.append(f"| {label} | {_fmt(limit, unit)} | {shown} | {met} |")
     if r["spec"]["endpoints"] < 1000 and ("generate" in values or "spec" in values):
         lines += ["", f"The codegen times are for the {r['spec']['endpoints']} endpoints the spec holds "
