@@ -97,8 +97,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         step("import")
         warm = not args.quick
         modules = list(dict.fromkeys(p.module for p in available))
-        results["imports"] = measure.imports(modules, args.runs, warm)
+        results["imports"], results["imports_cpu"] = measure.imports(modules, args.runs, warm)
         results["first_repos"] = measure.first_repos(args.runs, warm)
+        results["octo_after_requests"] = measure.octo_after_requests(args.runs)
 
     if "per_call" in sections or "paginate" in sections:
         with measure.server(args.items) as base:
@@ -148,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=measure.ROOT / "docs", help="where to write (default: docs/)")
-    parser.add_argument("--runs", type=int, default=21, help="processes per import figure")
+    parser.add_argument("--runs", type=int, default=31, help="processes per import figure")
     parser.add_argument("--memory-runs", type=int, default=5, help="processes per memory figure")
     parser.add_argument("--rounds", type=int, default=21, help="interleaved rounds per call/paginate figure")
     parser.add_argument("--round-seconds", type=float, default=0.4, help="client wall time per round")

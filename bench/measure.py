@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -57,19 +58,41 @@ def _pinned(code: str) -> str:
 # -- import ---------------------------------------------------------------------------
 
 
-def imports(modules: Sequence[str], runs: int, warm: bool = True) -> dict[str, list[float]]:
-    """Wall seconds of `python -c "import X"` per run; `python -c pass` as `(python)`."""
+def imports(modules: Sequence[str], runs: int, warm: bool = True,
+            ) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Wall and CPU seconds of `python -c "import X"` per run; `python -c pass` as `(python)`.
+
+    CPU (user + system of the child) is less disturbed than wall time by
+    whatever else the machine runs.
+    """
     targets = ["(python)", *modules]
     samples: dict[str, list[float]] = {t: [] for t in targets}
+    cpu: dict[str, list[float]] = {t: [] for t in targets}
     for target in targets if warm else ():  # fill the bytecode caches, unmeasured
         _python("pass" if target == "(python)" else f"import {target}")
     for _ in range(runs):
         for target in random.sample(targets, len(targets)):
             code = "pass" if target == "(python)" else f"import {target}"
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             _python(code)
             samples[target].append(time.perf_counter() - started)
-    return samples
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[target].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return samples, cpu
+
+
+_AFTER_REQUESTS = """
+import time, requests
+started = time.perf_counter()
+import octo
+print(time.perf_counter() - started)
+"""
+
+
+def octo_after_requests(runs: int) -> list[float]:
+    """Seconds `import octo` takes in a process that has imported requests: octo's own share."""
+    return [float(_python(_pinned(_AFTER_REQUESTS))) for _ in range(runs)]
 
 
 _FIRST_REPOS = f"""

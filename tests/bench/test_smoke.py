@@ -22,7 +22,8 @@ def test_bench_runs_and_writes_the_report(tmp_path: Path) -> None:
 
     results = json.loads((tmp_path / "benchmarks.json").read_text())
     assert {"requests", "octo"} <= set(results["imports"])
-    assert results["first_repos"]
+    assert results["first_repos"] and results["octo_after_requests"]
+    assert {"requests", "octo"} <= set(results["imports_cpu"])
     assert {"requests", "octo"} <= set(results["per_call"]["cpu"])
     assert "octo" in results["memory"]
     paginate = results.get("paginate", {}).get("cpu", {})
