@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         results = json.loads(data_path.read_text())
     else:
         results = run(args)
-        data_path.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+        data_path.write_text(json.dumps(results, indent=1) + "\n")
     report.write(results, args.out)
     print(f"bench: wrote {args.out / 'benchmarks.md'}", file=sys.stderr)
     return 0
