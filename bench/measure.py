@@ -13,6 +13,7 @@ import re
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -177,13 +178,17 @@ class Worker:
     """A `bench.worker` process; `run(n)` returns (cpu, wall) seconds for n units."""
 
     def __init__(self, args: Sequence[str]) -> None:
+        # A file, not a pipe: a client that warns on every call must not fill
+        # a pipe nobody reads and stall.
+        self.stderr = tempfile.TemporaryFile("w+")
         self.process = subprocess.Popen([sys.executable, "-m", "bench.worker", *args],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True, env=child_env(), cwd=ROOT)
+                                        stderr=self.stderr, text=True, env=child_env(), cwd=ROOT)
         line = self._stdout.readline().strip()
         if line != "ready":
+            reason = self._stderr_tail() or f"worker {args[1]} failed to start"
             self.close()
-            raise RuntimeError(self._stderr_tail() or f"worker {args[1]} failed to start")
+            raise RuntimeError(reason)
 
     @property
     def _stdout(self) -> IO[str]:
@@ -191,8 +196,9 @@ class Worker:
         return self.process.stdout
 
     def _stderr_tail(self) -> str:
-        assert self.process.stderr is not None
-        lines = self.process.stderr.read().strip().splitlines()
+        self.process.wait(10)
+        self.stderr.seek(0)
+        lines = self.stderr.read().strip().splitlines()
         return lines[-1] if lines else ""
 
     def run(self, n: int) -> tuple[float, float]:
@@ -213,6 +219,7 @@ class Worker:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.stderr.close()
 
 
 def interleaved(workers: dict[str, Worker], rounds: int, round_seconds: float, max_units: int,
