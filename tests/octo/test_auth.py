@@ -501,7 +501,11 @@ class TestSecrets:
             with pytest.raises(octo.ForbiddenError) as refused:
                 app.for_installation(78).repos.get("o", "r")
         for error in (lagged.value, malformed.value, refused.value):
-            texts += [str(error), repr(error), "".join(traceback.format_exception(error))]
+            texts += [str(error), repr(error), "".join(traceback.format_exception(error)),
+                      # as pytest --showlocals, debuggers and error trackers show it (from
+                      # octo's frames on: this test's own locals hold the key)
+                      "".join(traceback.TracebackException(type(error), error, error.__traceback__.tb_next,
+                                                           capture_locals=True).format())]
         for thing in (app, gh, app._auth, gh._auth, gh.repos):
             texts += [repr(thing), str(thing)]
         texts.append(caplog.text)
