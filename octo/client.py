@@ -409,7 +409,7 @@ class Octo(Namespaces):
         if status >= 400:
             error = RequestError.from_response(response)
             raise error
-        if status >= 300:
+        if status >= 300 and status != 304:  # 304: the caller's own If-None-Match matched
             raise ServerError(response, f"unexpected redirect status {status} without Location")
         return response
 
