@@ -61,7 +61,7 @@ class Buckets:
         """Learn from one answer to `route`."""
         with self._lock:
             if rate_limit.resource and self._routes.get(route) != rate_limit.resource:
-                if len(self._routes) >= 4096:  # literal routes (absolute URLs) are unbounded
+                if len(self._routes) >= 4096:  # literal routes (next pages, asset URLs) are many
                     self._routes.clear()
                 self._routes[route] = rate_limit.resource
             resource = rate_limit.resource or self.resource(route)

@@ -292,7 +292,8 @@ class Octo(Namespaces):
         if params:
             params = {k: _query_value(v) for k, v in params.items()}
         send_timeout = self.timeout if timeout is OMIT else check_timeout(timeout)
-        return self._retry.call(op.method, url, op.path, lambda: self._send(
+        bucket_route = op.path if op.path[0] == "/" else self._route_of(url)
+        return self._retry.call(op.method, url, bucket_route, lambda: self._send(
             op.method,
             url,
             params=params,
@@ -347,6 +348,16 @@ class Octo(Namespaces):
                 )
             url, params = location, None
         raise AssertionError("unreachable")
+
+    def _route_of(self, url: str) -> str:
+        """The path of an absolute URL below the API root (a next page, an
+        asset's `url`), for rate-limit bookkeeping: page after page of one
+        list counts against the bucket of its route, not of a whole URL."""
+        path = url.partition("?")[0]
+        for root in (self.base_url, self.uploads_url):
+            if path.startswith(root + "/"):
+                return path[len(root):]
+        return path
 
     def _is_trusted(self, url: str) -> bool:
         return url.startswith(self.base_url + "/") or _origin(url) in self._trusted
