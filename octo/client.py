@@ -15,7 +15,7 @@ import logging
 import os
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -335,6 +335,9 @@ class Octo(Namespaces):
             elif method not in _SAFE_REDIRECT_METHODS and answer.status_code not in (307, 308):
                 refusal = (f"answered {answer.status_code} to {redact_url(location)}; "
                            "a write is only re-sent on 307/308")
+            elif isinstance(raw, Iterator):
+                refusal = (f"answered {answer.status_code} to {redact_url(location)}; the body came from "
+                           "a stream that cannot be read again (pass a Path, bytes or a seekable file)")
             elif urlsplit(location).scheme not in ("http", "https"):
                 refusal = f"refusing redirect to {redact_url(location)}"
             elif url.startswith("https:") and location.startswith("http:"):
