@@ -292,6 +292,7 @@ class Octo(Namespaces):
         if params:
             params = {k: _query_value(v) for k, v in params.items()}
         send_timeout = self.timeout if timeout is OMIT else check_timeout(timeout)
+        sink = transfer.claim()
         bucket_route = op.path if op.path[0] == "/" else self._route_of(url)
         return self._retry.call(op.method, url, bucket_route, lambda: self._send(
             op.method,
@@ -301,6 +302,7 @@ class Octo(Namespaces):
             raw=raw,
             headers=send_headers,
             timeout=send_timeout,
+            sink=sink,
         ))
 
     def _send(
@@ -313,6 +315,7 @@ class Octo(Namespaces):
         raw: Any = None,
         headers: dict[str, str],
         timeout: Timeout,
+        sink: transfer.Download | None = None,
         authorized: bool = False,
     ) -> Response:
         """Send once, following redirects by GitHub's rules, and parse the answer."""
@@ -320,13 +323,13 @@ class Octo(Namespaces):
             # The app auth picks the credential per request and may re-send after a 401.
             return self._auth.send(self, url, headers, lambda h: self._send(
                 method, url, params=params, json_body=json_body, raw=raw, headers=h, timeout=timeout,
-                authorized=True))
+                sink=sink, authorized=True))
         for hop in range(MAX_REDIRECTS + 1):
             if not self._is_trusted(url):
                 headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
-            answer = self._transmit(method, url, params, json_body, raw, headers, timeout)
+            answer = self._transmit(method, url, params, json_body, raw, headers, timeout, sink)
             if answer.status_code not in _REDIRECT_STATUSES or "location" not in answer.headers:
-                return self._response(method, answer)
+                return self._response(method, answer, sink)
             location = urljoin(answer.url, answer.headers["location"])
             answer.close()
             refusal = None
@@ -366,11 +369,11 @@ class Octo(Namespaces):
         return url.startswith(self.base_url + "/") or _origin(url) in self._trusted
 
     def _transmit(self, method: str, url: str, params: Any, json_body: Any, raw: Any,
-                  headers: dict[str, str], timeout: Timeout) -> requests.Response:
+                  headers: dict[str, str], timeout: Timeout, sink: transfer.Download | None) -> requests.Response:
         request = requests.Request(method, url, params=params, json=json_body, data=raw,
                                    headers=headers)
         prepared = self._session.prepare_request(request)
-        streaming = transfer.active() is not None
+        streaming = sink is not None
         pending = self._cache.prepare(prepared) if self._cache and not streaming else None
         started = time.perf_counter()
         try:
@@ -393,10 +396,10 @@ class Octo(Namespaces):
                       answer.headers.get("x-github-request-id"))
         return self._cache.settle(pending, answer) if self._cache and pending else answer
 
-    def _response(self, method: str, answer: requests.Response) -> Response:
+    def _response(self, method: str, answer: requests.Response, sink: transfer.Download | None) -> Response:
         status = answer.status_code
-        if status < 300 and (download := transfer.active()) is not None:
-            return download.receive(self, method, answer)
+        if status < 300 and sink is not None:
+            return sink.receive(self, method, answer)
         content = answer.content
         request = _sent_request(answer.request)
         data: Any = None

@@ -38,13 +38,17 @@ _COMPRESSED = {"gzip": "application/gzip", "bzip2": "application/x-bzip2",
                "compress": "application/x-compress"}
 _URI_TEMPLATE = re.compile(r"\{[^{}]*\}")
 
-_active: ContextVar[_Download | None] = ContextVar("octo_download", default=None)
+_active: ContextVar[Download | None] = ContextVar("octo_download", default=None)
 
 
-def active() -> _Download | None:
-    """The download in progress in this context, if any (the client then
-    streams the answer into it instead of reading it into memory)."""
-    return _active.get()
+def claim() -> Download | None:
+    """The download waiting for the request the client is starting, if any;
+    the client then streams the answer into it instead of reading it into
+    memory. Requests made while that one runs (an app's token mint) get none."""
+    sink = _active.get()
+    if sink is not None:
+        _active.set(None)  # `download` restores the context when it returns
+    return sink
 
 
 # -- downloads ----------------------------------------------------------------
@@ -69,7 +73,7 @@ def download(
     complete. Returns the final `Response`; its `data` is the `Path` written
     (None for a file object).
     """
-    sink = _Download(to, progress)
+    sink = Download(to, progress)
     token = _active.set(sink)
     try:
         if isinstance(target, str):
@@ -90,7 +94,7 @@ def download(
         _active.reset(token)
 
 
-class _Download:
+class Download:
     """Where one download goes; the client hands it the final 2xx answer."""
 
     def __init__(self, to: str | os.PathLike[str] | IO[bytes], progress: Progress | None) -> None:

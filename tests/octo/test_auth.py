@@ -451,6 +451,16 @@ class TestClient:
                                             ("GET", "/repositories/1/issues", "token")]
         assert github.mints == [42]
 
+    def test_a_download_is_the_first_call(self, server: ScriptedServer, github: FakeGitHub,
+                                           key: rsa.RSAPrivateKey, clock: Clock, tmp_path: Any) -> None:
+        # The token is minted inside the download; its JSON answer is not the file.
+        archive = Reply(200, body=b"\x1f\x8b tarball", headers={"content-type": "application/x-gzip"})
+        server.handler = lambda r: archive if "/tarball/" in r.route else github(r)
+        gh = app_client(server, key, clock)
+        octo.download(gh.repos.download_tarball_archive, "o", "r", "main", to=tmp_path / "r.tar.gz")
+        assert (tmp_path / "r.tar.gz").read_bytes() == b"\x1f\x8b tarball"
+        assert credentials(server)[0] == MINT and github.mints == [42]
+
 
 class TestImports:
     def test_import_octo_does_not_import_jwt_or_cryptography(self) -> None:
