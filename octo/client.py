@@ -15,7 +15,7 @@ import logging
 import os
 import time
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -338,9 +338,6 @@ class Octo(Namespaces):
             elif method not in _SAFE_REDIRECT_METHODS and answer.status_code not in (307, 308):
                 refusal = (f"answered {answer.status_code} to {redact_url(location)}; "
                            "a write is only re-sent on 307/308")
-            elif isinstance(raw, Iterator):
-                refusal = (f"answered {answer.status_code} to {redact_url(location)}; the body came from "
-                           "a stream that cannot be read again (pass a Path, bytes or a seekable file)")
             elif urlsplit(location).scheme not in ("http", "https"):
                 refusal = f"refusing redirect to {redact_url(location)}"
             elif url.startswith("https:") and location.startswith("http:"):
@@ -370,6 +367,10 @@ class Octo(Namespaces):
 
     def _transmit(self, method: str, url: str, params: Any, json_body: Any, raw: Any,
                   headers: dict[str, str], timeout: Timeout, sink: transfer.Download | None) -> requests.Response:
+        if type(raw) is transfer.Once and raw.used:
+            # A redirect or a refused credential asks for the body again.
+            raise OctoError(f"{method} {redact_url(url)}: cannot send again; the body came from a stream "
+                            "that cannot be read twice (pass a Path, bytes or a seekable file)")
         request = requests.Request(method, url, params=params, json=json_body, data=raw,
                                    headers=headers)
         prepared = self._session.prepare_request(request)

@@ -275,7 +275,22 @@ def request_body(data: Any, content_type: str, query: dict[str, Any] | None) -> 
         if isinstance(name, str):
             content_type = guess_content_type(name)
     # Without a known size requests sends it chunked.
-    return (body if body.size is not None else iter(body)), content_type
+    return (body if body.size is not None else Once(body)), content_type
+
+
+class Once:
+    """A body of unknown length from a file that cannot seek: sent chunked,
+    and only once, since what was read from it is gone."""
+
+    __slots__ = ("_body", "used")
+
+    def __init__(self, body: UploadBody) -> None:
+        self._body = body
+        self.used = False
+
+    def __iter__(self) -> Iterator[bytes | memoryview]:
+        self.used = True
+        return iter(self._body)
 
 
 def upload(

@@ -5,6 +5,7 @@ Time is a frozen clock that only the test (and the fake sleep) moves."""
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import re
 import subprocess
@@ -264,6 +265,18 @@ class TestReplicationLag:
         assert credentials(server) == [MINT] + [("GET", "/repos/o/r", "token")] * 3
         assert [r.levelname for r in caplog.records] == ["WARNING", "WARNING"]
         assert "replication lag" in caplog.records[0].getMessage()
+
+    def test_an_upload_from_a_pipe_is_not_sent_again_empty(
+        self, server: ScriptedServer, github: FakeGitHub, key: rsa.RSAPrivateKey, clock: Clock
+    ) -> None:
+        github.lag = 1
+        read, write = os.pipe()
+        os.write(write, b"asset bytes")
+        os.close(write)
+        with open(read, "rb") as pipe, pytest.raises(octo.OctoError, match="cannot be read twice"):
+            octo.upload(f"{server.url}/repos/o/r/releases/1/assets{{?name,label}}", pipe, name="a.bin",
+                        client=app_client(server, key, clock))
+        assert credentials(server) == [MINT, ("POST", "/repos/o/r/releases/1/assets", "token")]
 
     def test_then_it_fails(self, server: ScriptedServer, github: FakeGitHub, key: rsa.RSAPrivateKey,
                            clock: Clock) -> None:

@@ -311,7 +311,7 @@ class TestUploads:
                     assert uploads.requests[-1].body == payload
                 else:
                     # What was read from a pipe is gone: refused, never sent again empty.
-                    with pytest.raises(octo.RedirectError, match="cannot be read again"):
+                    with pytest.raises(octo.OctoError, match="cannot be read twice"):
                         repos.upload_release_asset("o", "r", 1, name="a.tar.gz", data=pipe)
         assert [r.route for r in uploads.requests] == ["/repos/o/r/releases/1/assets"] * 2
 
