@@ -372,7 +372,7 @@ class Octo(Namespaces):
             raise OctoError(f"{method} {redact_url(url)}: cannot send again; the body came from a stream "
                             "that cannot be read twice (pass a Path, bytes or a seekable file)")
         request = requests.Request(method, url, params=params, json=json_body, data=raw,
-                                   headers=headers)
+                                   headers=headers, auth=None if self._session.auth else _as_is)
         prepared = self._session.prepare_request(request)
         streaming = sink is not None
         pending = self._cache.prepare(prepared) if self._cache and not streaming else None
@@ -430,6 +430,13 @@ class Octo(Namespaces):
         if status >= 300 and status != 304:  # 304: the caller's own If-None-Match matched
             raise ServerError(response, f"unexpected redirect status {status} without Location")
         return response
+
+
+def _as_is(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    """The request's own headers as its credential: without an `auth`,
+    requests would look up ~/.netrc on every call and let a login found
+    there replace octo's Authorization header."""
+    return request
 
 
 def _sent_request(prepared: requests.PreparedRequest) -> SentRequest:
