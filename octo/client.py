@@ -402,7 +402,6 @@ class Octo(Namespaces):
         if status < 300 and sink is not None:
             return sink.receive(self, method, answer)
         content = answer.content
-        request = _sent_request(answer.request)
         data: Any = None
         if content and status not in (204, 205):
             if media.is_json(answer):
@@ -416,14 +415,14 @@ class Octo(Namespaces):
                             request_id=answer.headers.get("x-github-request-id"),
                             body=content,
                             rate_limit=RateLimit.from_headers(answer.headers),
-                            request=request,
+                            request=_sent_request(answer.request),
                         ) from None
                     data = media.text(answer)
             elif media.is_text(answer):
                 data = media.text(answer)
             else:
                 data = content
-        response = Response(status, answer.headers, data, answer.url, method, request)
+        response = Response(status, answer.headers, data, answer.url, method, answer.request)
         if status >= 400:
             error = RequestError.from_response(response)
             raise error

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from octo.redaction import redact_url
+from octo.redaction import SentRequest, redact_url
 
 if TYPE_CHECKING:
-    from octo.redaction import SentRequest
+    from requests import PreparedRequest
 
 
 @dataclass(frozen=True)
@@ -59,16 +59,30 @@ class Response:
     is the request that got this answer, with credentials redacted.
     """
 
-    __slots__ = ("status", "headers", "data", "url", "method", "request")
+    __slots__ = ("status", "headers", "data", "url", "method", "_request")
 
     def __init__(self, status: int, headers: Mapping[str, str], data: Any, url: str,
-                 method: str = "GET", request: SentRequest | None = None) -> None:
+                 method: str = "GET", request: SentRequest | PreparedRequest | None = None) -> None:
         self.status = status
         self.headers = headers
         self.data = data
         self.url = url
         self.method = method
-        self.request = request
+        # The request as sent is kept, and redacted only if asked for (an
+        # error's message, the caller): most answers never need it.
+        self._request = request
+
+    @property
+    def request(self) -> SentRequest | None:
+        sent = self._request
+        if sent is None or isinstance(sent, SentRequest):
+            return sent
+        redacted = self._request = SentRequest.of(sent.method, sent.url, sent.headers)
+        return redacted
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A pickled answer holds the redacted request, never the credential.
+        return (Response, (self.status, self.headers, self.data, self.url, self.method, self.request))
 
     @property
     def request_id(self) -> str | None:

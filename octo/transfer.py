@@ -144,7 +144,7 @@ class Download:
                                  method=method, url=where) from None
         finally:
             answer.close()
-        return Response(answer.status_code, answer.headers, self.path, answer.url, method)
+        return Response(answer.status_code, answer.headers, self.path, answer.url, method, answer.request)
 
     def _copy(self, answer: requests.Response, out: IO[bytes], total: int | None) -> None:
         done = 0
