@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from octo.response import RateLimit, Response
@@ -71,8 +72,21 @@ class Buckets:
             elif rate_limit.remaining:
                 self._exhausted.pop(resource, None)
 
+    def observe_success(self, route: str, response: Response, clock: Callable[[], float]) -> None:
+        """Learn from a successful answer to `route`. Most teach nothing new
+        (the route's bucket is known, nothing is used up, some remain), which
+        two header lookups show without parsing the whole snapshot."""
+        headers = response.headers
+        remaining = headers.get("x-ratelimit-remaining")
+        if (not self._exhausted and (remaining is None or (remaining.isdigit() and remaining.strip("0")))
+                and self._routes.get(route) == headers.get("x-ratelimit-resource")):
+            return
+        self.observe(route, response.rate_limit, response, clock())
+
     def exhausted(self, route: str, now: float) -> Exhausted | None:
         """The used-up window `route` would hit now, if any."""
+        if not self._exhausted:
+            return None
         entry = self._exhausted.get(self.resource(route))
         if entry is None:
             return None
