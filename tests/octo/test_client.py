@@ -162,6 +162,11 @@ def test_raw_text_body(server: ScriptedServer, client: octo.Octo) -> None:
     assert r.data == "<p>hi</p>"
 
 
+def test_raw_text_body_beyond_latin_1_arrives_as_utf_8(server: ScriptedServer, client: octo.Octo) -> None:
+    client.markdown.render_raw(data="# 日本語 ✅")
+    assert server.requests[0].body == "# 日本語 ✅".encode()
+
+
 @pytest.mark.parametrize(("status", "error"), [
     (400, octo.BadRequestError), (401, octo.UnauthorizedError), (403, octo.ForbiddenError),
     (404, octo.NotFoundError), (409, octo.ConflictError), (410, octo.GoneError),
