@@ -202,7 +202,7 @@ class Octo(Namespaces):
 
     def __repr__(self) -> str:
         auth = "token" if self._token is not None else repr(self._auth) if self._auth else "anonymous"
-        return f"<Octo {self.base_url} ({auth})>"
+        return f"<Octo {redact_url(self.base_url)} ({auth})>"
 
     def __getattr__(self, name: str) -> Namespace:
         # Called only when `name` is not yet an attribute: load the namespace
