@@ -343,12 +343,7 @@ class Octo(Namespaces):
             elif url.startswith("https:") and location.startswith("http:"):
                 refusal = f"refusing redirect from https to http ({redact_url(location)})"
             if refusal:
-                raise RedirectError(
-                    f"{method} {redact_url(url)}: {refusal}", status=answer.status_code,
-                    request_id=answer.headers.get("x-github-request-id"),
-                    rate_limit=RateLimit.from_headers(answer.headers),
-                    request=_sent_request(answer.request),
-                )
+                raise RedirectError(f"{method} {redact_url(url)}: {refusal}", **_facts(answer))
             url, params = location, None
         raise AssertionError("unreachable")
 
@@ -409,14 +404,8 @@ class Octo(Namespaces):
                     data = json.loads(content)
                 except ValueError:
                     if status < 400:
-                        raise InvalidResponseError(
-                            f"{method} {redact_url(answer.url)}: malformed JSON",
-                            status=status,
-                            request_id=answer.headers.get("x-github-request-id"),
-                            body=content,
-                            rate_limit=RateLimit.from_headers(answer.headers),
-                            request=_sent_request(answer.request),
-                        ) from None
+                        raise InvalidResponseError(f"{method} {redact_url(answer.url)}: malformed JSON",
+                                                   body=content, **_facts(answer)) from None
                     data = media.text(answer)
             elif media.is_text(answer):
                 data = media.text(answer)
@@ -440,6 +429,12 @@ def _as_is(request: requests.PreparedRequest) -> requests.PreparedRequest:
 
 def _sent_request(prepared: requests.PreparedRequest) -> SentRequest:
     return SentRequest.of(prepared.method, prepared.url, prepared.headers)
+
+
+def _facts(answer: requests.Response) -> dict[str, Any]:
+    """What an error about an answer carries besides its message."""
+    return {"status": answer.status_code, "request_id": answer.headers.get("x-github-request-id"),
+            "rate_limit": RateLimit.from_headers(answer.headers), "request": _sent_request(answer.request)}
 
 
 def _transport_error(method: str, url: str, exc: requests.RequestException,
@@ -492,12 +487,7 @@ def _read_body(method: str, answer: requests.Response) -> None:
         raise InvalidResponseError(
             f"{method} {redact_url(answer.url)}: body {'not decodable' if undecodable else 'cut short'} "
             f"({type(exc).__name__})",
-            status=answer.status_code,
-            request_id=answer.headers.get("x-github-request-id"),
-            body=b"".join(chunks),
-            truncated=not undecodable,
-            rate_limit=RateLimit.from_headers(answer.headers),
-            request=_sent_request(answer.request),
+            body=b"".join(chunks), truncated=not undecodable, **_facts(answer),
         ) from None
     # What requests itself does once it has read a body; `content`, `text`
     # and the ETag cache then use it.
