@@ -158,11 +158,12 @@ class Octo(Namespaces):
         if token is not None or auth is not None:
             if token is not None:
                 check_token(token)
-            if parts.scheme == "http" and not (allow_insecure_http or _is_loopback(parts.hostname)):
-                raise ValueError(
-                    f"refusing to send a token over plain http to {parts.hostname}; "
-                    "use https, or pass allow_insecure_http=True"
-                )
+            for where in (parts, urlsplit(uploads_url or "")):
+                if where.scheme == "http" and not (allow_insecure_http or _is_loopback(where.hostname or "")):
+                    raise ValueError(
+                        f"refusing to send a token over plain http to {where.hostname}; "
+                        "use https, or pass allow_insecure_http=True"
+                    )
         self._token = None if token is None else Secret(token)
         self._auth = auth
         self.base_url = base_url
