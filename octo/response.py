@@ -26,10 +26,10 @@ class RateLimit:
     @classmethod
     def from_headers(cls, headers: Mapping[str, str]) -> RateLimit:
         return cls(
-            limit=_int(headers.get("x-ratelimit-limit")),
-            remaining=_int(headers.get("x-ratelimit-remaining")),
-            used=_int(headers.get("x-ratelimit-used")),
-            reset=_int(headers.get("x-ratelimit-reset")),
+            limit=header_int(headers.get("x-ratelimit-limit")),
+            remaining=header_int(headers.get("x-ratelimit-remaining")),
+            used=header_int(headers.get("x-ratelimit-used")),
+            reset=header_int(headers.get("x-ratelimit-reset")),
             resource=headers.get("x-ratelimit-resource"),
         )
 
@@ -42,7 +42,8 @@ class RateLimit:
 NO_RATE_LIMIT = RateLimit(None, None, None, None, None)
 
 
-def _int(value: str | None) -> int | None:
+def header_int(value: str | None) -> int | None:
+    """A header's whole number; None when absent or not a number."""
     if value is None:
         return None
     try:

@@ -21,7 +21,7 @@ import requests
 
 from octo.errors import OctoError, TransportError
 from octo.operation import OMIT, Omit, Operation, Timeout
-from octo.response import Response
+from octo.response import Response, header_int
 
 if TYPE_CHECKING:
     from octo.client import Octo
@@ -125,7 +125,7 @@ class Download:
                 f"{method} {answer.url.split('?')[0]}: answered with JSON, not a file; call the endpoint "
                 "method for its data (a release asset downloads from its 'url')"
             )
-        total = _int(answer.headers.get("content-length"))
+        total = header_int(answer.headers.get("content-length"))
         if "content-encoding" in answer.headers:
             total = None  # the length on the wire, not of what is written
         try:
@@ -329,9 +329,3 @@ def _default_client() -> Octo:
 
     return octo.default_client()
 
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
