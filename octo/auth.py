@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from octo.client import check_token
 from octo.errors import InvalidResponseError, OctoError, UnauthorizedError
+from octo.redaction import Secret
 
 if TYPE_CHECKING:
     from octo.client import Octo
@@ -95,7 +96,8 @@ class _AppState:
 
             iat = int(now) - JWT_BACKDATE
             claims = {"iat": iat, "exp": iat + JWT_LIFETIME, "iss": str(self.app_id)}
-            value = jwt.encode(claims, self.key, algorithm="RS256")
+            # Secret: a traceback's locals or a debugger show it as [redacted].
+            value = Secret(jwt.encode(claims, self.key, algorithm="RS256"))
             self._jwt = _Token(value, now, iat + JWT_LIFETIME - JWT_MARGIN)
             return value
 
@@ -138,7 +140,7 @@ class _AppState:
         if not isinstance(value, str) or not value:
             raise OctoError(f"the access token answer for installation {installation_id} has no token "
                             f"(request id {response.request_id})")
-        check_token(value)
+        value = Secret(check_token(value))
         lifetime = _lifetime(data.get("expires_at"), response.headers.get("date"),
                              minted_at + self.offset)
         # A token shorter-lived than the margin is still used for half its life.
@@ -215,7 +217,7 @@ class AppAuth:
     def _send_as_app(self, headers: dict[str, str], send: SendFunction) -> Response:
         value = self._state.jwt()
         try:
-            return send({**headers, "Authorization": f"Bearer {value}"})
+            return send({**headers, "Authorization": Secret(f"Bearer {value}")})
         except UnauthorizedError as error:
             server_now = _http_date(error.response.headers.get("date"))
             if server_now is None or not _CLAIM_ERROR.search(error.message):
@@ -224,7 +226,7 @@ class AppAuth:
             log.warning("GitHub rejected the app's JWT (%s); its clock is %+.0f s from ours, "
                         "signing again with that offset", error.message, offset)
         value = self._state.jwt(rejected=value)
-        return send({**headers, "Authorization": f"Bearer {value}"})
+        return send({**headers, "Authorization": Secret(f"Bearer {value}")})
 
     def _send_as_installation(self, client: Octo, installation_id: int, headers: dict[str, str],
                               send: SendFunction) -> Response:
@@ -234,7 +236,7 @@ class AppAuth:
         lagging = reminted = False
         while True:
             try:
-                return send({**headers, "Authorization": f"Bearer {token.value}"})
+                return send({**headers, "Authorization": Secret(f"Bearer {token.value}")})
             except UnauthorizedError:
                 lagging = lagging or state.clock() - token.minted_at < FRESH
                 if not lagging and not reminted:

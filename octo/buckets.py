@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from collections.abc import Callable
 from typing import NamedTuple
 
 from octo.response import RateLimit, Response
@@ -61,7 +62,7 @@ class Buckets:
         """Learn from one answer to `route`."""
         with self._lock:
             if rate_limit.resource and self._routes.get(route) != rate_limit.resource:
-                if len(self._routes) >= 4096:  # literal routes (absolute URLs) are unbounded
+                if len(self._routes) >= 4096:  # literal routes (next pages, asset URLs) are many
                     self._routes.clear()
                 self._routes[route] = rate_limit.resource
             resource = rate_limit.resource or self.resource(route)
@@ -71,8 +72,21 @@ class Buckets:
             elif rate_limit.remaining:
                 self._exhausted.pop(resource, None)
 
+    def observe_success(self, route: str, response: Response, clock: Callable[[], float]) -> None:
+        """Learn from a successful answer to `route`. Most teach nothing new
+        (the route's bucket is known, nothing is used up, some remain), which
+        two header lookups show without parsing the whole snapshot."""
+        headers = response.headers
+        remaining = headers.get("x-ratelimit-remaining")
+        if (not self._exhausted and (remaining is None or (remaining.isdigit() and remaining.strip("0")))
+                and self._routes.get(route) == headers.get("x-ratelimit-resource")):
+            return
+        self.observe(route, response.rate_limit, response, clock())
+
     def exhausted(self, route: str, now: float) -> Exhausted | None:
         """The used-up window `route` would hit now, if any."""
+        if not self._exhausted:
+            return None
         entry = self._exhausted.get(self.resource(route))
         if entry is None:
             return None

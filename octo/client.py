@@ -22,7 +22,6 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3
 from requests.structures import CaseInsensitiveDict
-from requests.utils import get_netrc_auth
 
 from octo import __version__, media, transfer
 from octo.cache import CacheStore, ETagCache
@@ -160,11 +159,12 @@ class Octo(Namespaces):
         if token is not None or auth is not None:
             if token is not None:
                 check_token(token)
-            if parts.scheme == "http" and not (allow_insecure_http or _is_loopback(parts.hostname)):
-                raise ValueError(
-                    f"refusing to send a token over plain http to {parts.hostname}; "
-                    "use https, or pass allow_insecure_http=True"
-                )
+            for where in (parts, urlsplit(uploads_url or "")):
+                if where.scheme == "http" and not (allow_insecure_http or _is_loopback(where.hostname or "")):
+                    raise ValueError(
+                        f"refusing to send a token over plain http to {where.hostname}; "
+                        "use https, or pass allow_insecure_http=True"
+                    )
         self._token = None if token is None else Secret(token)
         self._auth = auth
         self.base_url = base_url
@@ -204,7 +204,7 @@ class Octo(Namespaces):
 
     def __repr__(self) -> str:
         auth = "token" if self._token is not None else repr(self._auth) if self._auth else "anonymous"
-        return f"<Octo {self.base_url} ({auth})>"
+        return f"<Octo {redact_url(self.base_url)} ({auth})>"
 
     def __getattr__(self, name: str) -> Namespace:
         # Called only when `name` is not yet an attribute: load the namespace
@@ -294,7 +294,9 @@ class Octo(Namespaces):
         if params:
             params = {k: _query_value(v) for k, v in params.items()}
         send_timeout = self.timeout if timeout is OMIT else check_timeout(timeout)
-        return self._retry.call(op.method, url, op.path, lambda: self._send(
+        sink = transfer.claim()
+        bucket_route = op.path if op.path[0] == "/" else self._route_of(url)
+        return self._retry.call(op.method, url, bucket_route, lambda: self._send(
             op.method,
             url,
             params=params,
@@ -302,6 +304,7 @@ class Octo(Namespaces):
             raw=raw,
             headers=send_headers,
             timeout=send_timeout,
+            sink=sink,
         ))
 
     def _send(
@@ -314,6 +317,7 @@ class Octo(Namespaces):
         raw: Any = None,
         headers: dict[str, str],
         timeout: Timeout,
+        sink: transfer.Download | None = None,
         authorized: bool = False,
     ) -> Response:
         """Send once, following redirects by GitHub's rules, and parse the answer."""
@@ -321,13 +325,13 @@ class Octo(Namespaces):
             # The app auth picks the credential per request and may re-send after a 401.
             return self._auth.send(self, url, headers, lambda h: self._send(
                 method, url, params=params, json_body=json_body, raw=raw, headers=h, timeout=timeout,
-                authorized=True))
+                sink=sink, authorized=True))
         for hop in range(MAX_REDIRECTS + 1):
             if not self._is_trusted(url):
                 headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
-            answer = self._transmit(method, url, params, json_body, raw, headers, timeout)
+            answer = self._transmit(method, url, params, json_body, raw, headers, timeout, sink)
             if answer.status_code not in _REDIRECT_STATUSES or "location" not in answer.headers:
-                return self._response(method, answer)
+                return self._response(method, answer, sink)
             location = urljoin(answer.url, answer.headers["location"])
             answer.close()
             refusal = None
@@ -341,22 +345,31 @@ class Octo(Namespaces):
             elif url.startswith("https:") and location.startswith("http:"):
                 refusal = f"refusing redirect from https to http ({redact_url(location)})"
             if refusal:
-                raise RedirectError(
-                    f"{method} {redact_url(url)}: {refusal}", status=answer.status_code,
-                    request_id=answer.headers.get("x-github-request-id"),
-                    rate_limit=RateLimit.from_headers(answer.headers),
-                    request=_sent_request(answer.request),
-                )
+                raise RedirectError(f"{method} {redact_url(url)}: {refusal}", **_facts(answer))
             url, params = location, None
         raise AssertionError("unreachable")
+
+    def _route_of(self, url: str) -> str:
+        """The path of an absolute URL below the API root (a next page, an
+        asset's `url`), for rate-limit bookkeeping: page after page of one
+        list counts against the bucket of its route, not of a whole URL."""
+        path = url.partition("?")[0]
+        for root in (self.base_url, self.uploads_url):
+            if path.startswith(root + "/"):
+                return path[len(root):]
+        return path
 
     def _is_trusted(self, url: str) -> bool:
         return url.startswith(self.base_url + "/") or _origin(url) in self._trusted
 
     def _transmit(self, method: str, url: str, params: Any, json_body: Any, raw: Any,
-                  headers: dict[str, str], timeout: Timeout) -> requests.Response:
+                  headers: dict[str, str], timeout: Timeout, sink: transfer.Download | None) -> requests.Response:
+        if type(raw) is transfer.Once and raw.used:
+            # A redirect or a refused credential asks for the body again.
+            raise OctoError(f"{method} {redact_url(url)}: cannot send again; the body came from a stream "
+                            "that cannot be read twice (pass a Path, bytes or a seekable file)")
         prepared = _prepare(self._session, method, url, params, json_body, raw, headers)
-        streaming = transfer.active() is not None
+        streaming = sink is not None
         pending = self._cache.prepare(prepared) if self._cache and not streaming else None
         started = time.perf_counter()
         try:
@@ -379,12 +392,11 @@ class Octo(Namespaces):
                       answer.headers.get("x-github-request-id"))
         return self._cache.settle(pending, answer) if self._cache and pending else answer
 
-    def _response(self, method: str, answer: requests.Response) -> Response:
+    def _response(self, method: str, answer: requests.Response, sink: transfer.Download | None) -> Response:
         status = answer.status_code
-        if status < 300 and (download := transfer.active()) is not None:
-            return download.receive(self, method, answer)
+        if status < 300 and sink is not None:
+            return sink.receive(self, method, answer)
         content = answer.content
-        request = _sent_request(answer.request)
         data: Any = None
         if content and status not in (204, 205):
             if media.is_json(answer):
@@ -392,24 +404,18 @@ class Octo(Namespaces):
                     data = json.loads(content)
                 except ValueError:
                     if status < 400:
-                        raise InvalidResponseError(
-                            f"{method} {redact_url(answer.url)}: malformed JSON",
-                            status=status,
-                            request_id=answer.headers.get("x-github-request-id"),
-                            body=content,
-                            rate_limit=RateLimit.from_headers(answer.headers),
-                            request=request,
-                        ) from None
+                        raise InvalidResponseError(f"{method} {redact_url(answer.url)}: malformed JSON",
+                                                   body=content, **_facts(answer)) from None
                     data = media.text(answer)
             elif media.is_text(answer):
                 data = media.text(answer)
             else:
                 data = content
-        response = Response(status, answer.headers, data, answer.url, method, request)
+        response = Response(status, answer.headers, data, answer.url, method, answer.request)
         if status >= 400:
             error = RequestError.from_response(response)
             raise error
-        if status >= 300:
+        if status >= 300 and status != 304:  # 304: the caller's own If-None-Match matched
             raise ServerError(response, f"unexpected redirect status {status} without Location")
         return response
 
@@ -418,30 +424,40 @@ def _prepare(session: requests.Session, method: str, url: str, params: Any, json
              raw: Any, headers: Mapping[str, str]) -> requests.PreparedRequest:
     """What `session.prepare_request(requests.Request(...))` makes, at less cost.
 
-    The session's headers, params, auth, cookies and hooks apply as there, and
-    ~/.netrc is read as there; what is left out is the work octo never needs:
-    three copies of the cookie jar per call, and merging settings through
-    runtime-checked protocols. It was a sixth of octo's CPU per call.
+    The session's headers, params, auth, cookies and hooks apply as there;
+    what is left out is the work octo never needs: three copies of the cookie
+    jar per call, and merging settings through runtime-checked protocols (a
+    sixth of octo's CPU per call). ~/.netrc is not read: requests would let a
+    login found there replace octo's Authorization header.
     """
     if session.params:
-        # Rare: let requests merge those its own way.
+        # Rare: let requests merge those its own way; `_as_is` keeps it off netrc.
         return session.prepare_request(requests.Request(
-            method, url, params=params, json=json_body, data=raw, headers=headers))
+            method, url, params=params, json=json_body, data=raw, headers=headers,
+            auth=None if session.auth else _as_is))
     merged = CaseInsensitiveDict(session.headers)
     merged.update(headers)
     for name in [name for name, value in merged.items() if value is None]:
         del merged[name]  # as in requests: a session header set to None is not sent
-    auth = session.auth
-    if not auth and session.trust_env:
-        auth = get_netrc_auth(url)
     prepared = requests.PreparedRequest()
     prepared.prepare(method=method, url=url, headers=merged, params=params, json=json_body,
-                     data=raw, auth=auth, cookies=session.cookies, hooks=session.hooks)
+                     data=raw, auth=session.auth, cookies=session.cookies, hooks=session.hooks)
     return prepared
+
+
+def _as_is(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    """The request's own headers as its credential (an `auth` that changes nothing)."""
+    return request
 
 
 def _sent_request(prepared: requests.PreparedRequest) -> SentRequest:
     return SentRequest.of(prepared.method, prepared.url, prepared.headers)
+
+
+def _facts(answer: requests.Response) -> dict[str, Any]:
+    """What an error about an answer carries besides its message."""
+    return {"status": answer.status_code, "request_id": answer.headers.get("x-github-request-id"),
+            "rate_limit": RateLimit.from_headers(answer.headers), "request": _sent_request(answer.request)}
 
 
 def _transport_error(method: str, url: str, exc: requests.RequestException,
@@ -494,12 +510,7 @@ def _read_body(method: str, answer: requests.Response) -> None:
         raise InvalidResponseError(
             f"{method} {redact_url(answer.url)}: body {'not decodable' if undecodable else 'cut short'} "
             f"({type(exc).__name__})",
-            status=answer.status_code,
-            request_id=answer.headers.get("x-github-request-id"),
-            body=b"".join(chunks),
-            truncated=not undecodable,
-            rate_limit=RateLimit.from_headers(answer.headers),
-            request=_sent_request(answer.request),
+            body=b"".join(chunks), truncated=not undecodable, **_facts(answer),
         ) from None
     # What requests itself does once it has read a body; `content`, `text`
     # and the ETag cache then use it.

@@ -109,7 +109,7 @@ class Operation:
     """
 
     __slots__ = ("method", "path", "limits", "multi_segment", "host", "deprecated",
-                 "deprecated_params", "content_type", "json_body", "media_types", "name",
+                 "deprecated_params", "content_type", "json_body", "name",
                  "_parts")
 
     def __init__(
@@ -125,7 +125,6 @@ class Operation:
         deprecated_params: frozenset[str] = frozenset(),
         content_type: str | None = None,
         json_body: bool = False,
-        media_types: tuple[str, ...] = (),
     ) -> None:
         self.method = method
         self.path = path
@@ -137,7 +136,6 @@ class Operation:
         self.deprecated_params = deprecated_params
         self.content_type = content_type
         self.json_body = json_body
-        self.media_types = media_types
         self._parts: list[str] | None = None
 
     def __repr__(self) -> str:

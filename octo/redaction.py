@@ -93,3 +93,6 @@ class SentRequest:
 
     def __repr__(self) -> str:
         return f"<SentRequest {self.method} {self.url}>"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (SentRequest.of, (self.method, self.url, dict(self.headers)))

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from octo.redaction import redact_url
+from octo.redaction import SentRequest, redact_url
 
 if TYPE_CHECKING:
-    from octo.redaction import SentRequest
+    from requests import PreparedRequest
 
 
 class RateLimit:
@@ -55,10 +55,10 @@ class RateLimit:
     @classmethod
     def from_headers(cls, headers: Mapping[str, str]) -> RateLimit:
         return cls(
-            limit=_int(headers.get("x-ratelimit-limit")),
-            remaining=_int(headers.get("x-ratelimit-remaining")),
-            used=_int(headers.get("x-ratelimit-used")),
-            reset=_int(headers.get("x-ratelimit-reset")),
+            limit=header_int(headers.get("x-ratelimit-limit")),
+            remaining=header_int(headers.get("x-ratelimit-remaining")),
+            used=header_int(headers.get("x-ratelimit-used")),
+            reset=header_int(headers.get("x-ratelimit-reset")),
             resource=headers.get("x-ratelimit-resource"),
         )
 
@@ -71,7 +71,8 @@ class RateLimit:
 NO_RATE_LIMIT = RateLimit(None, None, None, None, None)
 
 
-def _int(value: str | None) -> int | None:
+def header_int(value: str | None) -> int | None:
+    """A header's whole number; None when absent or not a number."""
     if value is None:
         return None
     try:
@@ -88,16 +89,30 @@ class Response:
     is the request that got this answer, with credentials redacted.
     """
 
-    __slots__ = ("status", "headers", "data", "url", "method", "request")
+    __slots__ = ("status", "headers", "data", "url", "method", "_request")
 
     def __init__(self, status: int, headers: Mapping[str, str], data: Any, url: str,
-                 method: str = "GET", request: SentRequest | None = None) -> None:
+                 method: str = "GET", request: SentRequest | PreparedRequest | None = None) -> None:
         self.status = status
         self.headers = headers
         self.data = data
         self.url = url
         self.method = method
-        self.request = request
+        # The request as sent is kept, and redacted only if asked for (an
+        # error's message, the caller): most answers never need it.
+        self._request = request
+
+    @property
+    def request(self) -> SentRequest | None:
+        sent = self._request
+        if sent is None or isinstance(sent, SentRequest):
+            return sent
+        redacted = self._request = SentRequest.of(sent.method, sent.url, sent.headers)
+        return redacted
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A pickled answer holds the redacted request, never the credential.
+        return (Response, (self.status, self.headers, self.data, self.url, self.method, self.request))
 
     @property
     def request_id(self) -> str | None:

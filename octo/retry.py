@@ -141,7 +141,7 @@ class Retrier:
                             method, redact_url(url), reason, wait)
                 self.sleep(wait)
                 continue
-            self.buckets.observe(route, response.rate_limit, response, self.clock())
+            self.buckets.observe_success(route, response, self.clock)
             return response
 
     def _hold_back(self, method: str, url: str, route: str) -> None:

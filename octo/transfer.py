@@ -22,7 +22,7 @@ import requests
 
 from octo.errors import OctoError, TransportError
 from octo.operation import OMIT, Omit, Operation, Timeout
-from octo.response import Response
+from octo.response import Response, header_int
 
 if TYPE_CHECKING:
     from octo.client import Octo
@@ -45,13 +45,17 @@ _COMPRESSED = {"gzip": "application/gzip", "bzip2": "application/x-bzip2",
                "compress": "application/x-compress"}
 _URI_TEMPLATE = re.compile(r"\{[^{}]*\}")
 
-_active: ContextVar[_Download | None] = ContextVar("octo_download", default=None)
+_active: ContextVar[Download | None] = ContextVar("octo_download", default=None)
 
 
-def active() -> _Download | None:
-    """The download in progress in this context, if any (the client then
-    streams the answer into it instead of reading it into memory)."""
-    return _active.get()
+def claim() -> Download | None:
+    """The download waiting for the request the client is starting, if any;
+    the client then streams the answer into it instead of reading it into
+    memory. Requests made while that one runs (an app's token mint) get none."""
+    sink = _active.get()
+    if sink is not None:
+        _active.set(None)  # `download` restores the context when it returns
+    return sink
 
 
 # -- downloads ----------------------------------------------------------------
@@ -76,7 +80,7 @@ def download(
     complete. Returns the final `Response`; its `data` is the `Path` written
     (None for a file object).
     """
-    sink = _Download(to, progress)
+    sink = Download(to, progress)
     token = _active.set(sink)
     try:
         if isinstance(target, str):
@@ -97,7 +101,7 @@ def download(
         _active.reset(token)
 
 
-class _Download:
+class Download:
     """Where one download goes; the client hands it the final 2xx answer."""
 
     def __init__(self, to: str | os.PathLike[str] | IO[bytes], progress: Progress | None) -> None:
@@ -128,7 +132,7 @@ class _Download:
                 f"{method} {answer.url.split('?')[0]}: answered with JSON, not a file; call the endpoint "
                 "method for its data (a release asset downloads from its 'url')"
             )
-        total = _int(answer.headers.get("content-length"))
+        total = header_int(answer.headers.get("content-length"))
         if "content-encoding" in answer.headers:
             total = None  # the length on the wire, not of what is written
         try:
@@ -147,7 +151,7 @@ class _Download:
                                  method=method, url=where) from None
         finally:
             answer.close()
-        return Response(answer.status_code, answer.headers, self.path, answer.url, method)
+        return Response(answer.status_code, answer.headers, self.path, answer.url, method, answer.request)
 
     def _copy(self, answer: requests.Response, out: IO[bytes], total: int | None) -> None:
         done = 0
@@ -278,7 +282,22 @@ def request_body(data: Any, content_type: str, query: dict[str, Any] | None) -> 
         if isinstance(name, str):
             content_type = guess_content_type(name)
     # Without a known size requests sends it chunked.
-    return (body if body.size is not None else iter(body)), content_type
+    return (body if body.size is not None else Once(body)), content_type
+
+
+class Once:
+    """A body of unknown length from a file that cannot seek: sent chunked,
+    and only once, since what was read from it is gone."""
+
+    __slots__ = ("_body", "used")
+
+    def __init__(self, body: UploadBody) -> None:
+        self._body = body
+        self.used = False
+
+    def __iter__(self) -> Iterator[bytes | memoryview]:
+        self.used = True
+        return iter(self._body)
 
 
 def upload(
@@ -317,9 +336,3 @@ def _default_client() -> Octo:
 
     return octo.default_client()
 
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None

@@ -137,8 +137,11 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             pass
 
         def _handle(self) -> None:
-            length = int(self.headers.get("content-length") or 0)
-            body = self.rfile.read(length) if length else b""
+            if self.headers.get("transfer-encoding", "").lower() == "chunked":
+                body = self._read_chunked()
+            else:
+                length = int(self.headers.get("content-length") or 0)
+                body = self.rfile.read(length) if length else b""
             request = Recorded(
                 method=self.command,
                 path=self.path,
@@ -177,6 +180,16 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             if self.command != "HEAD":
                 for piece in reply.stream if reply.stream is not None else (payload,):
                     self.wfile.write(piece)
+
+        def _read_chunked(self) -> bytes:
+            # A body of unknown length (an upload from a pipe) comes chunked.
+            pieces = []
+            while size := int(self.rfile.readline().split(b";")[0], 16):
+                pieces.append(self.rfile.read(size))
+                self.rfile.readline()
+            while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                pass  # trailers
+            return b"".join(pieces)
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
 

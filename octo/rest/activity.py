@@ -112,7 +112,6 @@ _LIST_REPOS_STARRED_BY_AUTHENTICATED_USER = Operation(
         "sort": Limit(enum=("created", "updated")),
         "direction": Limit(enum=("asc", "desc")),
     },
-    media_types=("star",),
 )
 _LIST_REPOS_STARRED_BY_USER = Operation(
     "GET",
@@ -122,7 +121,6 @@ _LIST_REPOS_STARRED_BY_USER = Operation(
         "sort": Limit(enum=("created", "updated")),
         "direction": Limit(enum=("asc", "desc")),
     },
-    media_types=("star",),
 )
 _LIST_REPOS_WATCHED_BY_USER = Operation(
     "GET",
@@ -133,7 +131,6 @@ _LIST_STARGAZERS_FOR_REPO = Operation(
     "GET",
     "/repos/{owner}/{repo}/stargazers",
     name="activity.list_stargazers_for_repo",
-    media_types=("star",),
 )
 _LIST_WATCHED_REPOS_FOR_AUTHENTICATED_USER = Operation(
     "GET",

@@ -50,7 +50,6 @@ _GET_ANALYSIS = Operation(
     "GET",
     "/repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}",
     name="code_scanning.get_analysis",
-    media_types=("sarif",),
 )
 _GET_AUTOFIX = Operation(
     "GET",

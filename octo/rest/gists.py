@@ -28,7 +28,6 @@ _CREATE_COMMENT = Operation(
         "body": Limit(max_length=65535),
     },
     json_body=True,
-    media_types=("raw",),
 )
 _DELETE = Operation(
     "DELETE",
@@ -49,19 +48,16 @@ _GET = Operation(
     "GET",
     "/gists/{gist_id}",
     name="gists.get",
-    media_types=("raw",),
 )
 _GET_COMMENT = Operation(
     "GET",
     "/gists/{gist_id}/comments/{comment_id}",
     name="gists.get_comment",
-    media_types=("raw",),
 )
 _GET_REVISION = Operation(
     "GET",
     "/gists/{gist_id}/{sha}",
     name="gists.get_revision",
-    media_types=("raw",),
 )
 _LIST = Operation(
     "GET",
@@ -72,7 +68,6 @@ _LIST_COMMENTS = Operation(
     "GET",
     "/gists/{gist_id}/comments",
     name="gists.list_comments",
-    media_types=("raw",),
 )
 _LIST_COMMITS = Operation(
     "GET",
@@ -123,7 +118,6 @@ _UPDATE_COMMENT = Operation(
         "body": Limit(max_length=65535),
     },
     json_body=True,
-    media_types=("raw",),
 )
 
 

@@ -52,7 +52,6 @@ _GET_BLOB = Operation(
     "GET",
     "/repos/{owner}/{repo}/git/blobs/{file_sha}",
     name="git.get_blob",
-    media_types=("raw",),
 )
 _GET_COMMIT = Operation(
     "GET",

@@ -18,7 +18,6 @@ _GET_TEMPLATE = Operation(
     "GET",
     "/gitignore/templates/{name}",
     name="gitignore.get_template",
-    media_types=("raw",),
 )
 
 

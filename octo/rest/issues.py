@@ -20,7 +20,6 @@ _ADD_BLOCKED_BY_DEPENDENCY = Operation(
     "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
     name="issues.add_blocked_by_dependency",
     json_body=True,
-    media_types=("full", "html", "raw", "text"),
 )
 _ADD_ISSUE_FIELD_VALUES = Operation(
     "POST",
@@ -45,7 +44,6 @@ _ADD_SUB_ISSUE = Operation(
     "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
     name="issues.add_sub_issue",
     json_body=True,
-    media_types=("full", "html", "raw", "text"),
 )
 _APPROVE_SUGGESTION = Operation(
     "POST",
@@ -67,14 +65,12 @@ _CREATE = Operation(
     "/repos/{owner}/{repo}/issues",
     name="issues.create",
     json_body=True,
-    media_types=("full", "html", "raw", "text"),
 )
 _CREATE_COMMENT = Operation(
     "POST",
     "/repos/{owner}/{repo}/issues/{issue_number}/comments",
     name="issues.create_comment",
     json_body=True,
-    media_types=("full", "html", "raw", "text"),
 )
 _CREATE_LABEL = Operation(
     "POST",
@@ -120,13 +116,11 @@ _GET = Operation(
     "GET",
     "/repos/{owner}/{repo}/issues/{issue_number}",
     name="issues.get",
-    media_types=("full", "html", "raw", "text"),
 )
 _GET_COMMENT = Operation(
     "GET",
     "/repos/{owner}/{repo}/issues/comments/{comment_id}",
     name="issues.get_comment",
-    media_types=("full", "html", "raw", "text"),
 )
 _GET_EVENT = Operation(
     "GET",
@@ -147,7 +141,6 @@ _GET_PARENT = Operation(
     "GET",
     "/repos/{owner}/{repo}/issues/{issue_number}/parent",
     name="issues.get_parent",
-    media_types=("full", "html", "raw", "text"),
 )
 _LIST = Operation(
     "GET",
@@ -159,7 +152,6 @@ _LIST = Operation(
         "sort": Limit(enum=("created", "updated", "comments")),
         "direction": Limit(enum=("asc", "desc")),
     },
-    media_types=("full", "html", "raw", "text"),
 )
 _LIST_ASSIGNEES = Operation(
     "GET",
@@ -170,7 +162,6 @@ _LIST_COMMENTS = Operation(
     "GET",
     "/repos/{owner}/{repo}/issues/{issue_number}/comments",
     name="issues.list_comments",
-    media_types=("full", "html", "raw", "text"),
 )
 _LIST_COMMENTS_FOR_REPO = Operation(
     "GET",
@@ -180,19 +171,16 @@ _LIST_COMMENTS_FOR_REPO = Operation(
         "sort": Limit(enum=("created", "updated")),
         "direction": Limit(enum=("asc", "desc")),
     },
-    media_types=("full", "html", "raw", "text"),
 )
 _LIST_DEPENDENCIES_BLOCKED_BY = Operation(
     "GET",
     "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
     name="issues.list_dependencies_blocked_by",
-    media_types=("full", "html", "raw", "text"),
 )
 _LIST_DEPENDENCIES_BLOCKING = Operation(
     "GET",
     "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
     name="issues.list_dependencies_blocking",
-    media_types=("full", "html", "raw", "text"),
 )
 _LIST_EVENTS = Operation(
     "GET",
@@ -219,7 +207,6 @@ _LIST_FOR_AUTHENTICATED_USER = Operation(
         "sort": Limit(enum=("created", "updated", "comments")),
         "direction": Limit(enum=("asc", "desc")),
     },
-    media_types=("full", "html", "raw", "text"),
 )
 _LIST_FOR_ORG = Operation(
     "GET",
@@ -231,7 +218,6 @@ _LIST_FOR_ORG = Operation(
         "sort": Limit(enum=("created", "updated", "comments")),
         "direction": Limit(enum=("asc", "desc")),
     },
-    media_types=("full", "html", "raw", "text"),
 )
 _LIST_FOR_REPO = Operation(
     "GET",
@@ -242,7 +228,6 @@ _LIST_FOR_REPO = Operation(
         "sort": Limit(enum=("created", "updated", "comments")),
         "direction": Limit(enum=("asc", "desc")),
     },
-    media_types=("full", "html", "raw", "text"),
 )
 _LIST_ISSUE_FIELD_VALUES_FOR_ISSUE = Operation(
     "GET",
@@ -278,7 +263,6 @@ _LIST_SUB_ISSUES = Operation(
     "GET",
     "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
     name="issues.list_sub_issues",
-    media_types=("full", "html", "raw", "text"),
 )
 _LIST_SUGGESTIONS = Operation(
     "GET",
@@ -302,7 +286,6 @@ _PIN_COMMENT = Operation(
     "PUT",
     "/repos/{owner}/{repo}/issues/comments/{comment_id}/pin",
     name="issues.pin_comment",
-    media_types=("full", "html", "raw", "text"),
 )
 _REMOVE_ALL_LABELS = Operation(
     "DELETE",
@@ -319,7 +302,6 @@ _REMOVE_DEPENDENCY_BLOCKED_BY = Operation(
     "DELETE",
     "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}",
     name="issues.remove_dependency_blocked_by",
-    media_types=("full", "html", "raw", "text"),
 )
 _REMOVE_LABEL = Operation(
     "DELETE",
@@ -331,7 +313,6 @@ _REMOVE_SUB_ISSUE = Operation(
     "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
     name="issues.remove_sub_issue",
     json_body=True,
-    media_types=("full", "html", "raw", "text"),
 )
 _REPRIORITIZE_SUB_ISSUE = Operation(
     "PATCH",
@@ -376,14 +357,12 @@ _UPDATE = Operation(
         "state_reason": Limit(enum=("completed", "not_planned", "duplicate", "reopened")),
     },
     json_body=True,
-    media_types=("full", "html", "raw", "text"),
 )
 _UPDATE_COMMENT = Operation(
     "PATCH",
     "/repos/{owner}/{repo}/issues/comments/{comment_id}",
     name="issues.update_comment",
     json_body=True,
-    media_types=("full", "html", "raw", "text"),
 )
 _UPDATE_LABEL = Operation(
     "PATCH",

@@ -23,7 +23,6 @@ _GET_FOR_REPO = Operation(
     "GET",
     "/repos/{owner}/{repo}/license",
     name="licenses.get_for_repo",
-    media_types=("html", "raw"),
 )
 
 

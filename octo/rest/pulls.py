@@ -19,14 +19,12 @@ _CREATE = Operation(
     "/repos/{owner}/{repo}/pulls",
     name="pulls.create",
     json_body=True,
-    media_types=("full", "html", "raw", "text"),
 )
 _CREATE_REPLY_FOR_REVIEW_COMMENT = Operation(
     "POST",
     "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
     name="pulls.create_reply_for_review_comment",
     json_body=True,
-    media_types=("full", "html", "raw", "text"),
 )
 _CREATE_REVIEW = Operation(
     "POST",
@@ -36,7 +34,6 @@ _CREATE_REVIEW = Operation(
         "event": Limit(enum=("APPROVE", "REQUEST_CHANGES", "COMMENT")),
     },
     json_body=True,
-    media_types=("full", "html", "raw", "text"),
 )
 _CREATE_REVIEW_COMMENT = Operation(
     "POST",
@@ -49,13 +46,11 @@ _CREATE_REVIEW_COMMENT = Operation(
     },
     deprecated_params=frozenset({"position"}),
     json_body=True,
-    media_types=("full", "html", "raw", "text"),
 )
 _DELETE_PENDING_REVIEW = Operation(
     "DELETE",
     "/repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}",
     name="pulls.delete_pending_review",
-    media_types=("full", "html", "raw", "text"),
 )
 _DELETE_REVIEW_COMMENT = Operation(
     "DELETE",
@@ -70,13 +65,11 @@ _DISMISS_REVIEW = Operation(
         "event": Limit(enum=("DISMISS",)),
     },
     json_body=True,
-    media_types=("full", "html", "raw", "text"),
 )
 _GET = Operation(
     "GET",
     "/repos/{owner}/{repo}/pulls/{pull_number}",
     name="pulls.get",
-    media_types=("diff", "full", "html", "raw", "text"),
 )
 _GET_MERGE_ASYNC_RESULT = Operation(
     "GET",
@@ -87,13 +80,11 @@ _GET_REVIEW = Operation(
     "GET",
     "/repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}",
     name="pulls.get_review",
-    media_types=("full", "html", "raw", "text"),
 )
 _GET_REVIEW_COMMENT = Operation(
     "GET",
     "/repos/{owner}/{repo}/pulls/comments/{comment_id}",
     name="pulls.get_review_comment",
-    media_types=("full", "html", "raw", "text"),
 )
 _LIST = Operation(
     "GET",
@@ -104,25 +95,21 @@ _LIST = Operation(
         "sort": Limit(enum=("created", "updated", "popularity", "long-running")),
         "direction": Limit(enum=("asc", "desc")),
     },
-    media_types=("full", "html", "raw", "text"),
 )
 _LIST_COMMENTS_FOR_REVIEW = Operation(
     "GET",
     "/repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
     name="pulls.list_comments_for_review",
-    media_types=("full", "html", "raw", "text"),
 )
 _LIST_COMMITS = Operation(
     "GET",
     "/repos/{owner}/{repo}/pulls/{pull_number}/commits",
     name="pulls.list_commits",
-    media_types=("full", "html", "raw", "text"),
 )
 _LIST_FILES = Operation(
     "GET",
     "/repos/{owner}/{repo}/pulls/{pull_number}/files",
     name="pulls.list_files",
-    media_types=("full", "html", "raw", "text"),
 )
 _LIST_REQUESTED_REVIEWERS = Operation(
     "GET",
@@ -137,7 +124,6 @@ _LIST_REVIEW_COMMENTS = Operation(
         "sort": Limit(enum=("created", "updated")),
         "direction": Limit(enum=("asc", "desc")),
     },
-    media_types=("full", "html", "raw", "text"),
 )
 _LIST_REVIEW_COMMENTS_FOR_REPO = Operation(
     "GET",
@@ -147,13 +133,11 @@ _LIST_REVIEW_COMMENTS_FOR_REPO = Operation(
         "sort": Limit(enum=("created", "updated", "created_at")),
         "direction": Limit(enum=("asc", "desc")),
     },
-    media_types=("full", "html", "raw", "text"),
 )
 _LIST_REVIEWS = Operation(
     "GET",
     "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
     name="pulls.list_reviews",
-    media_types=("full", "html", "raw", "text"),
 )
 _MERGE = Operation(
     "PUT",
@@ -194,7 +178,6 @@ _SUBMIT_REVIEW = Operation(
         "event": Limit(enum=("APPROVE", "REQUEST_CHANGES", "COMMENT")),
     },
     json_body=True,
-    media_types=("full", "html", "raw", "text"),
 )
 _UPDATE = Operation(
     "PATCH",
@@ -204,7 +187,6 @@ _UPDATE = Operation(
         "state": Limit(enum=("open", "closed")),
     },
     json_body=True,
-    media_types=("full", "html", "raw", "text"),
 )
 _UPDATE_BRANCH = Operation(
     "PUT",
@@ -217,14 +199,12 @@ _UPDATE_REVIEW = Operation(
     "/repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}",
     name="pulls.update_review",
     json_body=True,
-    media_types=("full", "html", "raw", "text"),
 )
 _UPDATE_REVIEW_COMMENT = Operation(
     "PATCH",
     "/repos/{owner}/{repo}/pulls/comments/{comment_id}",
     name="pulls.update_review_comment",
     json_body=True,
-    media_types=("full", "html", "raw", "text"),
 )
 
 

@@ -94,7 +94,6 @@ _COMPARE_COMMITS_WITH_BASEHEAD = Operation(
     "/repos/{owner}/{repo}/compare/{basehead}",
     name="repos.compare_commits_with_basehead",
     multi_segment=frozenset({"basehead"}),
-    media_types=("diff", "patch"),
 )
 _CREATE_ATTESTATION = Operation(
     "POST",
@@ -114,7 +113,6 @@ _CREATE_COMMIT_COMMENT = Operation(
     name="repos.create_commit_comment",
     multi_segment=frozenset({"commit_sha"}),
     json_body=True,
-    media_types=("full", "html", "raw", "text"),
 )
 _CREATE_COMMIT_SIGNATURE_PROTECTION = Operation(
     "POST",
@@ -561,7 +559,6 @@ _GET_COMMIT = Operation(
     "/repos/{owner}/{repo}/commits/{ref}",
     name="repos.get_commit",
     multi_segment=frozenset({"ref"}),
-    media_types=("diff", "patch", "sha"),
 )
 _GET_COMMIT_ACTIVITY_STATS = Operation(
     "GET",
@@ -572,7 +569,6 @@ _GET_COMMIT_COMMENT = Operation(
     "GET",
     "/repos/{owner}/{repo}/comments/{comment_id}",
     name="repos.get_commit_comment",
-    media_types=("full", "html", "raw", "text"),
 )
 _GET_COMMIT_SIGNATURE_PROTECTION = Operation(
     "GET",
@@ -590,7 +586,6 @@ _GET_CONTENT = Operation(
     "/repos/{owner}/{repo}/contents/{path}",
     name="repos.get_content",
     multi_segment=frozenset({"path"}),
-    media_types=("html", "object", "raw"),
 )
 _GET_CONTRIBUTORS_STATS = Operation(
     "GET",
@@ -707,14 +702,12 @@ _GET_README = Operation(
     "GET",
     "/repos/{owner}/{repo}/readme",
     name="repos.get_readme",
-    media_types=("html", "raw"),
 )
 _GET_README_IN_DIRECTORY = Operation(
     "GET",
     "/repos/{owner}/{repo}/readme/{dir}",
     name="repos.get_readme_in_directory",
     multi_segment=frozenset({"dir"}),
-    media_types=("html", "raw"),
 )
 _GET_RELEASE = Operation(
     "GET",
@@ -864,13 +857,11 @@ _LIST_COMMENTS_FOR_COMMIT = Operation(
     "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
     name="repos.list_comments_for_commit",
     multi_segment=frozenset({"commit_sha"}),
-    media_types=("full", "html", "raw", "text"),
 )
 _LIST_COMMIT_COMMENTS_FOR_REPO = Operation(
     "GET",
     "/repos/{owner}/{repo}/comments",
     name="repos.list_commit_comments_for_repo",
-    media_types=("full", "html", "raw", "text"),
 )
 _LIST_COMMIT_STATUSES_FOR_REF = Operation(
     "GET",
@@ -1172,7 +1163,6 @@ _UPDATE_COMMIT_COMMENT = Operation(
     "/repos/{owner}/{repo}/comments/{comment_id}",
     name="repos.update_commit_comment",
     json_body=True,
-    media_types=("full", "html", "raw", "text"),
 )
 _UPDATE_DEPLOYMENT_BRANCH_POLICY = Operation(
     "PUT",

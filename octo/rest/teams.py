@@ -54,7 +54,6 @@ _CHECK_PERMISSIONS_FOR_REPO_IN_ORG = Operation(
     "GET",
     "/orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}",
     name="teams.check_permissions_for_repo_in_org",
-    media_types=("repository",),
 )
 _CHECK_PERMISSIONS_FOR_REPO_LEGACY = Operation(
     "GET",

@@ -5,6 +5,7 @@ Time is a frozen clock that only the test (and the fake sleep) moves."""
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import re
 import subprocess
@@ -265,6 +266,18 @@ class TestReplicationLag:
         assert [r.levelname for r in caplog.records] == ["WARNING", "WARNING"]
         assert "replication lag" in caplog.records[0].getMessage()
 
+    def test_an_upload_from_a_pipe_is_not_sent_again_empty(
+        self, server: ScriptedServer, github: FakeGitHub, key: rsa.RSAPrivateKey, clock: Clock
+    ) -> None:
+        github.lag = 1
+        read, write = os.pipe()
+        os.write(write, b"asset bytes")
+        os.close(write)
+        with open(read, "rb") as pipe, pytest.raises(octo.OctoError, match="cannot be read twice"):
+            octo.upload(f"{server.url}/repos/o/r/releases/1/assets{{?name,label}}", pipe, name="a.bin",
+                        client=app_client(server, key, clock))
+        assert credentials(server) == [MINT, ("POST", "/repos/o/r/releases/1/assets", "token")]
+
     def test_then_it_fails(self, server: ScriptedServer, github: FakeGitHub, key: rsa.RSAPrivateKey,
                            clock: Clock) -> None:
         github.lag = 10
@@ -451,6 +464,16 @@ class TestClient:
                                             ("GET", "/repositories/1/issues", "token")]
         assert github.mints == [42]
 
+    def test_a_download_is_the_first_call(self, server: ScriptedServer, github: FakeGitHub,
+                                           key: rsa.RSAPrivateKey, clock: Clock, tmp_path: Any) -> None:
+        # The token is minted inside the download; its JSON answer is not the file.
+        archive = Reply(200, body=b"\x1f\x8b tarball", headers={"content-type": "application/x-gzip"})
+        server.handler = lambda r: archive if "/tarball/" in r.route else github(r)
+        gh = app_client(server, key, clock)
+        octo.download(gh.repos.download_tarball_archive, "o", "r", "main", to=tmp_path / "r.tar.gz")
+        assert (tmp_path / "r.tar.gz").read_bytes() == b"\x1f\x8b tarball"
+        assert credentials(server)[0] == MINT and github.mints == [42]
+
 
 class TestImports:
     def test_import_octo_does_not_import_jwt_or_cryptography(self) -> None:
@@ -501,7 +524,11 @@ class TestSecrets:
             with pytest.raises(octo.ForbiddenError) as refused:
                 app.for_installation(78).repos.get("o", "r")
         for error in (lagged.value, malformed.value, refused.value):
-            texts += [str(error), repr(error), "".join(traceback.format_exception(error))]
+            texts += [str(error), repr(error), "".join(traceback.format_exception(error)),
+                      # as pytest --showlocals, debuggers and error trackers show it (from
+                      # octo's frames on: this test's own locals hold the key)
+                      "".join(traceback.TracebackException(type(error), error, error.__traceback__.tb_next,
+                                                           capture_locals=True).format())]
         for thing in (app, gh, app._auth, gh._auth, gh.repos):
             texts += [repr(thing), str(thing)]
         texts.append(caplog.text)

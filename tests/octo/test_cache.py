@@ -85,3 +85,13 @@ def test_memory_cache_stays_within_its_budget() -> None:
 def test_a_bad_cache_argument_is_refused() -> None:
     with pytest.raises(TypeError, match="cache must be"):
         octo.Octo(cache="yes")  # type: ignore[arg-type]
+
+
+def test_a_304_to_the_callers_own_if_none_match_is_a_response(server: ScriptedServer) -> None:
+    # Polling with a stored ETag, without octo's cache: "not modified" is an answer, not an error.
+    server.queue(Reply(304, headers={"ETag": '"v1"', "X-RateLimit-Remaining": "4999"}))
+    gh = octo.Octo(SENTINEL, base_url=server.url)
+    response = gh.request("GET /repos/{owner}/{repo}", path={"owner": "o", "repo": "r"},
+                          headers={"If-None-Match": '"v1"'})
+    assert (response.status, response.data, response.headers["etag"]) == (304, None, '"v1"')
+    assert server.requests[0].headers["if-none-match"] == '"v1"'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import SENTINEL
@@ -47,6 +48,20 @@ def test_every_request_sends_github_headers(server: ScriptedServer, client: octo
 def test_anonymous_client_sends_no_authorization(server: ScriptedServer) -> None:
     octo.Octo(base_url=server.url).repos.get("o", "r")
     assert "authorization" not in server.requests[0].headers
+
+
+def test_a_netrc_entry_never_replaces_the_token(server: ScriptedServer, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # requests would put a ~/.netrc login in Authorization over octo's own header.
+    netrc = tmp_path / ".netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password elsewhere\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    with octo.Octo(SENTINEL, base_url=server.url) as gh:
+        gh.repos.get("o", "r")
+    with octo.Octo(base_url=server.url) as anonymous:  # the README's order ends in "anonymous"
+        anonymous.repos.get("o", "r")
+    assert [r.headers.get("authorization") for r in server.requests] == [f"Bearer {SENTINEL}", None]
 
 
 def test_base_url_path_prefix_is_kept(server: ScriptedServer) -> None:
@@ -145,6 +160,11 @@ def test_raw_text_body(server: ScriptedServer, client: octo.Octo) -> None:
     assert server.requests[0].headers["content-type"] == "text/plain"
     assert server.requests[0].body == b"hi"
     assert r.data == "<p>hi</p>"
+
+
+def test_raw_text_body_beyond_latin_1_arrives_as_utf_8(server: ScriptedServer, client: octo.Octo) -> None:
+    client.markdown.render_raw(data="# 日本語 ✅")
+    assert server.requests[0].body == "# 日本語 ✅".encode()
 
 
 @pytest.mark.parametrize(("status", "error"), [

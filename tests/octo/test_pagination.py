@@ -176,3 +176,25 @@ def test_errors_on_a_later_page_propagate(server: ScriptedServer, client: octo.O
     assert next(items) == 1
     with pytest.raises(octo.NotFoundError):
         next(items)
+
+
+def test_later_pages_count_against_their_own_rate_limit_bucket(
+    server: ScriptedServer, client: octo.Octo, search: Any, fake_clock: Any
+) -> None:
+    # The core bucket is used up for an hour; search pages are not held back for it.
+    server.queue(Reply(403, json={"message": "API rate limit exceeded"},
+                       headers={"x-ratelimit-remaining": "0", "x-ratelimit-resource": "core",
+                                "x-ratelimit-reset": str(int(fake_clock.now) + 3600)}))
+    with pytest.raises(octo.PrimaryRateLimitError):
+        client.repos.get("o", "r")
+    pages = cursor_pages(lambda: server.url, 150, wrap=True)
+
+    def handle(request: Recorded) -> Reply:
+        reply = pages(request)
+        reply.headers.update({"x-ratelimit-resource": "search", "x-ratelimit-remaining": "28"})
+        return reply
+
+    server.handler = handle
+    assert len(list(octo.paginate(search.issues_and_pull_requests, q="bug"))) == 150
+    assert [r.route for r in server.requests] == ["/repos/o/r", "/search/issues", "/search/issues"]
+    assert fake_clock.sleeps == []

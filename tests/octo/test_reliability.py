@@ -536,6 +536,12 @@ def test_a_token_over_plain_http_is_refused_unless_loopback_or_opted_in(
     octo.Octo(base_url=base_url)  # without a token there is nothing to protect
 
 
+def test_a_token_for_a_plain_http_uploads_host_is_refused_too() -> None:
+    with pytest.raises(ValueError, match="plain http to uploads.example.com"):
+        octo.Octo(SENTINEL, uploads_url="http://uploads.example.com")
+    octo.Octo(SENTINEL, uploads_url="http://uploads.example.com", allow_insecure_http=True)
+
+
 # -- bodies ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("status", "reply"), [

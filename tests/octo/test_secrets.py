@@ -4,6 +4,7 @@ in a repr, an exception, its traceback or the log, whatever goes wrong."""
 from __future__ import annotations
 
 import logging
+import pickle
 import traceback
 from collections.abc import Callable, Iterator
 
@@ -70,6 +71,20 @@ def test_no_repr_or_str_shows_the_token(server: ScriptedServer, client: octo.Oct
     for thing in objects:
         assert SENTINEL not in repr(thing), thing
         assert SENTINEL not in str(thing), thing
+
+
+def test_a_password_in_the_base_url_is_not_shown() -> None:
+    client = octo.Octo(base_url=f"https://user:{SENTINEL}@ghe.example.com/api/v3")
+    assert SENTINEL not in repr(client)
+    assert repr(client) == "<Octo https://[redacted]@ghe.example.com/api/v3 (anonymous)>"
+
+
+def test_a_pickled_response_holds_no_token(server: ScriptedServer, client: octo.Octo) -> None:
+    response = client.repos.get("o", "r")
+    copy = pickle.loads(pickle.dumps(response))
+    assert SENTINEL.encode() not in pickle.dumps(response)
+    assert copy.request.headers["Authorization"] == "[redacted]"
+    assert (copy.status, copy.url, copy.data) == (response.status, response.url, response.data)
 
 
 def test_no_exception_or_traceback_shows_the_token(

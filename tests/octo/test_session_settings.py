@@ -52,7 +52,7 @@ def test_session_auth_hooks_and_params_apply(server: ScriptedServer) -> None:
     assert seen == [200]
 
 
-def test_anonymous_client_reads_netrc_as_requests_does(
+def test_netrc_is_never_read_even_by_an_anonymous_client(
         server: ScriptedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     netrc = tmp_path / "netrc"
     netrc.write_text("machine 127.0.0.1 login robot password hunter2\n")
@@ -60,4 +60,4 @@ def test_anonymous_client_reads_netrc_as_requests_does(
     monkeypatch.setenv("NETRC", str(netrc))
     octo.Octo(base_url=server.url).repos.get("o", "r")
     (sent,) = server.requests
-    assert sent.headers["authorization"] == "Basic " + base64.b64encode(b"robot:hunter2").decode()
+    assert "authorization" not in sent.headers  # credentials are only what the client was given

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -291,6 +292,28 @@ class TestUploads:
         first, second = uploads.requests
         assert second.route == "/elsewhere"
         assert first.body == second.body == asset.read_bytes()
+
+    def test_from_a_pipe_it_streams_chunked_and_a_307_cannot_resend_it(
+        self, gh: octo.Octo, uploads: ScriptedServer, asset: Path
+    ) -> None:
+        repos = namespace(gh, REPOS)
+        for redirect in (False, True):
+            if redirect:
+                uploads.queue(Reply(307, headers={"Location": f"{uploads.url}/elsewhere?name=a.tar.gz"}))
+            read, write = os.pipe()
+            payload = asset.read_bytes()[:50_000]  # fits in a pipe's buffer
+            os.write(write, payload)
+            os.close(write)
+            with open(read, "rb") as pipe:
+                if not redirect:
+                    repos.upload_release_asset("o", "r", 1, name="a.tar.gz", data=pipe)
+                    assert uploads.requests[-1].headers["transfer-encoding"] == "chunked"
+                    assert uploads.requests[-1].body == payload
+                else:
+                    # What was read from a pipe is gone: refused, never sent again empty.
+                    with pytest.raises(octo.OctoError, match="cannot be read twice"):
+                        repos.upload_release_asset("o", "r", 1, name="a.tar.gz", data=pipe)
+        assert [r.route for r in uploads.requests] == ["/repos/o/r/releases/1/assets"] * 2
 
     def test_a_text_file_or_a_str_is_refused(self, gh: octo.Octo, uploads: ScriptedServer,
                                              asset: Path) -> None:

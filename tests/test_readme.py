@@ -1,0 +1,127 @@
+"""README.md's examples run as written against a loopback GitHub: each Python
+block in order, in one namespace (as a reader would paste them), and each
+`octo ...` command line of the CLI section as a dry run."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from email.utils import formatdate
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from conftest import ROOT, SENTINEL
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from server import Recorded, Reply, ScriptedServer
+
+import octo
+from octo.cli import main
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+GHES = "https://ghe.example.com/api/v3"
+
+
+def blocks(language: str) -> list[str]:
+    return re.findall(rf"^```{language}\n(.*?)^```", README, re.S | re.M)
+
+
+class FakeGitHub:
+    """Just enough of GitHub for the README: every route answers something plausible."""
+
+    def __init__(self) -> None:
+        self.url = ""
+
+    def __call__(self, request: Recorded) -> Reply:
+        route = request.route.removeprefix("/api/v3")
+        headers = {"x-ratelimit-remaining": "4999", "date": formatdate(usegmt=True)}
+        if route.endswith("/access_tokens"):
+            return Reply(201, json={"token": "ghs_" + SENTINEL, "expires_at": "2999-01-01T00:00:00Z"},
+                         headers=headers)
+        if route.endswith("/installation"):
+            return Reply(200, json={"id": 42}, headers=headers)
+        if route.endswith("/dispatches"):
+            return Reply(204, headers=headers)
+        if route.startswith("/repos/") and route.endswith("/issues") and request.method == "GET":
+            page = int(request.query.get("page", ["1"])[0])
+            if page == 1:
+                headers["link"] = f'<{self.url}{request.route}?page=2&per_page=100>; rel="next"'
+            return Reply(200, json=[{"number": n} for n in range(page * 100 - 99, page * 100 - 99 + 60)],
+                         headers=headers)
+        if route == "/search/issues":
+            return Reply(200, json={"total_count": 1, "incomplete_results": False, "items": [{"number": 1}]},
+                         headers=headers)
+        if route.endswith("/pulls/7"):
+            return Reply(200, body="diff --git a/x b/x\n",
+                         headers={**headers, "content-type": "application/vnd.github.diff; charset=utf-8"})
+        if "/tarball/" in route:
+            return Reply(302, headers={**headers, "location": f"{self.url}/storage/archive.tar.gz?sig=x"})
+        if route.startswith(("/storage/", "/repos/o/r/releases/assets/")):
+            return Reply(200, body=b"\x1f\x8b archive", headers={"content-type": "application/octet-stream"})
+        if route.endswith("/releases/latest"):
+            return Reply(200, json={
+                "id": 1,
+                "upload_url": f"{self.url}/api/uploads/repos/o/r/releases/1/assets{{?name,label}}",
+                "assets": [{"name": "app.tar.gz", "url": f"{self.url}/api/v3/repos/o/r/releases/assets/9"}],
+            }, headers=headers)
+        if "/releases/" in route and route.endswith("/assets"):
+            return Reply(201, json={"id": 9, "name": request.query["name"][0]}, headers=headers)
+        return Reply(200, json={"full_name": "octocat/hello-world", "id": 1}, headers=headers)
+
+
+@pytest.fixture
+def github(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ScriptedServer:
+    fake = FakeGitHub()
+    with ScriptedServer(fake) as server:
+        fake.url = server.url
+        monkeypatch.setenv("GITHUB_TOKEN", SENTINEL)
+        monkeypatch.setenv("GITHUB_API_URL", server.url)
+        # An `Octo(...)` without base_url (the App example) talks to the loopback server too.
+        monkeypatch.setitem(octo.Octo.__init__.__kwdefaults__, "base_url", server.url)
+        monkeypatch.chdir(tmp_path)
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        Path("my-app.private-key.pem").write_bytes(key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        Path("dist").mkdir()
+        Path("dist/app.tar.gz").write_bytes(b"\x1f\x8b release")
+        yield server
+
+
+def test_python_examples_run_as_written(github: ScriptedServer, capsys: pytest.CaptureFixture[str]) -> None:
+    namespace: dict[str, Any] = {"__name__": "readme", "WEBHOOK_SECRET": "It's a Secret to Everybody"}
+    examples = blocks("python")
+    assert len(examples) >= 5
+    for i, code in enumerate(examples):
+        code = code.replace(GHES, github.url + "/api/v3")
+        exec(compile(code, f"README.md python block {i + 1}", "exec"), namespace)
+    sent = {(r.method, r.route) for r in github.requests}
+    assert ("POST", "/repos/octocat/hello-world/dispatches") in sent
+    assert ("GET", "/api/v3/repos/octocat/hello-world") in sent
+    assert ("POST", "/api/uploads/repos/o/r/releases/1/assets") in sent
+    assert Path("hello-world.tar.gz").read_bytes() == b"\x1f\x8b archive"
+    assert Path("app.tar.gz").read_bytes() == b"\x1f\x8b archive"
+    assert "160" in capsys.readouterr().out  # the last issue number printed while paginating
+    body = b"Hello, World!"
+    signature = octo.webhooks.signature(namespace["WEBHOOK_SECRET"], body)
+    assert namespace["receive"](SimpleNamespace(body=body, headers={"X-Hub-Signature-256": signature})) is None
+    assert namespace["receive"](SimpleNamespace(body=body + b" ", headers={"X-Hub-Signature-256": signature})) == 401
+
+
+def _command_lines() -> list[list[str]]:
+    lines = []
+    for block in blocks("sh"):
+        for line in block.replace("\\\n", " ").splitlines():
+            for command in line.split(";"):
+                command = command.split("|")[0].split(" #")[0].strip()
+                if command.startswith("octo "):
+                    lines.append(shlex.split(command)[1:])
+    return lines
+
+
+@pytest.mark.parametrize("argv", _command_lines(), ids=" ".join)
+def test_command_lines_parse(argv: list[str], monkeypatch: pytest.MonkeyPatch,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", SENTINEL)
+    assert main(["--dry-run", *argv]) == 0, capsys.readouterr().err
