@@ -9,6 +9,7 @@ OpenAPI into spec facts are documented in spec/README.md ("Importing").
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import re
 import sys
@@ -617,13 +618,15 @@ def print_report(report: Report, written: int, removed: int, kept: int, seconds:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from codegen.specfile import MergeError, write_spec
+    from codegen.specfile import MergeError, render_spec, write_spec
 
     parser = argparse.ArgumentParser(prog="python -m codegen.openapi", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", nargs="?", type=Path, default=None,
                         help=f"the OpenAPI description (default: {DEFAULT_PATH}, made by `make openapi`)")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="project root (default: .)")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 with a diff if spec/ is not the import of PATH")
     args = parser.parse_args(argv)
     root: Path = args.root
     path: Path = args.path or root / DEFAULT_PATH
@@ -635,11 +638,34 @@ def main(argv: list[str] | None = None) -> int:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         spaces, report = import_description(doc)
+        if args.check:
+            texts, remove, _ = render_spec(root / "spec", spaces)
+            return _check_spec(root, texts, remove)
         written, removed, kept = write_spec(root / "spec", spaces)
     except (ValueError, OpenAPIError, MergeError) as exc:
         print(f"import error: {exc}", file=sys.stderr)
         return 2
     print_report(report, written, removed, kept, time.perf_counter() - started)
+    return 0
+
+
+def _check_spec(root: Path, texts: dict[Path, str], remove: list[Path]) -> int:
+    stale = 0
+    for path, text in sorted(texts.items()):
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current != text:
+            stale += 1
+            rel = path.relative_to(root).as_posix()
+            sys.stdout.writelines(difflib.unified_diff(
+                current.splitlines(keepends=True), text.splitlines(keepends=True), f"a/{rel}", f"b/{rel}", n=2))
+    for path in remove:
+        stale += 1
+        print(f"{path.relative_to(root).as_posix()}: the import no longer produces it")
+    if stale:
+        print(f"{stale} spec file(s) are not the import of the pinned description: run `make spec`",
+              file=sys.stderr)
+        return 1
+    print(f"spec/ is the import of the description: {len(texts)} files")
     return 0
 
 

@@ -138,6 +138,19 @@ def test_import_is_byte_identical_and_reports(tmp_path: Path, capsys: pytest.Cap
     assert {p.name: p.read_bytes() for p in (tmp_path / "spec").iterdir()} == first
 
 
+def test_check_finds_a_spec_file_that_is_not_the_import(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_import(tmp_path, capsys)
+    assert openapi.main([str(FIXTURE), "--root", str(tmp_path), "--check"]) == 0
+    spec = next((tmp_path / "spec").glob("*.yaml"))
+    before = spec.read_text()
+    spec.write_text(before.replace("summary: ", "summary: Edited ", 1))
+    assert openapi.main([str(FIXTURE), "--root", str(tmp_path), "--check"]) == 1
+    out = capsys.readouterr()
+    assert "-    summary: Edited " in out.out and "run `make spec`" in out.err
+    assert spec.read_text() != before  # --check writes nothing
+
+
 HAND = """\
 namespace: things
 endpoints:
