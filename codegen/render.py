@@ -116,6 +116,7 @@ class Method:
     deprecated_params: list[str]
     renamed: list[tuple[str, str]]
     has_data: bool
+    json_body: bool  # an object body: sent as `{}` when no body argument is given
     rows: list[tuple[str, str, str]]
 
 
@@ -172,6 +173,8 @@ def method_view(e: Endpoint) -> Method:
         deprecated_params=sorted(p.name for p in e.params if p.deprecated),
         renamed=sorted((alias, p.python_name) for p in e.params for alias in p.aliases),
         has_data=has_data,
+        # An optional `body:` left out is not sent at all (GitHub's oneOf bodies reject `{}`).
+        json_body=bool(e.params_in("body")) and not (e.body is not None and not e.body.required),
         rows=[(p.python_name, p.location, describe(p)) for p in path + others]
         + ([("data", "body", e.body.content_type)] if e.body else []),
     )
