@@ -198,3 +198,34 @@ def test_later_pages_count_against_their_own_rate_limit_bucket(
     assert len(list(octo.paginate(search.issues_and_pull_requests, q="bug"))) == 150
     assert [r.route for r in server.requests] == ["/repos/o/r", "/search/issues", "/search/issues"]
     assert fake_clock.sleeps == []
+
+
+def test_later_pages_ask_for_the_same_media_type_and_timeout(server: ScriptedServer) -> None:
+    with octo.Octo(SENTINEL, base_url=server.url, retries=0) as client:
+        server.queue(Reply(200, json=[{"number": 0}], headers={
+            "Link": f'<{server.url}/repos/o/r/issues/comments?after=c1&per_page=14>; rel="next"'}),
+            Reply(200, json=[], fault="stall", delay=0.5))
+        items = octo.paginate(client.issues.list_comments_for_repo, "o", "r", media_type="html",
+                              timeout=0.1)
+        assert next(items) == {"number": 0}
+        with pytest.raises(octo.TransportError):
+            next(items)  # the second page stalls past the call's own timeout, not the client's 30 s
+        accepts = {r.headers["accept"] for r in server.requests}
+    assert accepts == {"application/vnd.github.html+json"}
+
+
+def test_a_next_link_from_https_down_to_http_is_refused() -> None:
+    plain = "http://api.github.com/repos/o/r/issues"
+    transport = _FakeTransport({
+        "https://api.github.com/repos/o/r/issues": ([1], {"link": f'<{plain}?after=x>; rel="next"'}),
+        plain: ([2], {}),
+    })
+    session = requests.Session()
+    session.mount("https://", transport)
+    session.mount("http://", transport)
+    gh = octo.Octo(SENTINEL, session=session)
+    items = octo.paginate(gh.issues.list_for_repo, "o", "r")
+    assert next(items) == 1
+    with pytest.raises(octo.RedirectError, match="https to http"):
+        next(items)
+    assert len(transport.sent) == 1
