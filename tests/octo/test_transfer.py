@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import os
@@ -106,6 +107,48 @@ class TestDownloads:
         out = io.BytesIO()
         r = octo.download(repos.download_tarball_archive, "o", "r", "main", to=out)
         assert out.getvalue() == b"abc" * 1000 and r.data is None
+
+    def test_a_retried_download_into_a_file_object_starts_over_where_it_began(
+        self, server: ScriptedServer, storage: ScriptedServer, repos: Any
+    ) -> None:
+        # The first try writes half of a long body before it is cut; the retry's
+        # short body must replace it, and what the file held before stays.
+        server.queue(archive_redirect(storage), archive_redirect(storage))
+        # Half of 4 MiB is more than a chunk, so the first try does write.
+        storage.queue(Reply(200, body=b"x" * 4 * MiB, fault="truncate",
+                            headers={"content-type": "application/zip"}),
+                      Reply(200, body=b"whole", headers={"content-type": "application/zip"}))
+        out = io.BytesIO()
+        out.write(b"kept:")
+        octo.download(repos.download_tarball_archive, "o", "r", "main", to=out)
+        assert out.getvalue() == b"kept:whole"
+
+    def test_a_retry_into_a_file_that_cannot_seek_is_an_error(
+        self, server: ScriptedServer, storage: ScriptedServer, repos: Any, tmp_path: Path
+    ) -> None:
+        server.queue(archive_redirect(storage), archive_redirect(storage))
+        storage.queue(Reply(200, body=b"x" * 4 * MiB, fault="truncate",
+                            headers={"content-type": "application/zip"}),
+                      Reply(200, body=b"whole", headers={"content-type": "application/zip"}))
+        with open(tmp_path / "out", "wb") as f, pytest.raises(octo.OctoError, match="cannot seek"):
+            f.seekable = lambda: False  # type: ignore[method-assign]
+            octo.download(repos.download_tarball_archive, "o", "r", "main", to=f)
+        assert b"whole" not in (tmp_path / "out").read_bytes()  # never appended to the stale half
+
+    def test_a_compressed_download_reports_no_total(
+        self, server: ScriptedServer, storage: ScriptedServer, repos: Any, tmp_path: Path
+    ) -> None:
+        # Content-Length counts the gzip bytes on the wire, not what is written.
+        body = b"hello " * 50_000
+        server.queue(archive_redirect(storage))
+        storage.queue(Reply(200, body=gzip.compress(body), headers={
+            "content-type": "application/octet-stream", "content-encoding": "gzip"}))
+        seen: list[tuple[int, int | None]] = []
+        to = tmp_path / "a.bin"
+        octo.download(repos.download_tarball_archive, "o", "r", "main", to=to,
+                      progress=lambda done, total: seen.append((done, total)))
+        assert to.read_bytes() == body
+        assert {total for _, total in seen} == {None} and seen[-1][0] == len(body)
 
     def test_a_cut_short_download_leaves_no_file(
         self, server: ScriptedServer, storage: ScriptedServer, repos: Any, tmp_path: Path
@@ -234,6 +277,17 @@ class TestUploads:
         assert "transfer-encoding" not in sent.headers
         assert sent.headers["authorization"] == f"Bearer {SENTINEL}"
         assert sent.body == asset.read_bytes()
+
+    def test_a_file_object_is_sent_from_where_it_stands(
+        self, gh: octo.Octo, uploads: ScriptedServer, asset: Path
+    ) -> None:
+        repos = namespace(gh, REPOS)
+        with open(asset, "rb") as f:
+            f.seek(100)
+            repos.upload_release_asset("o", "r", 1, name="a.tar.gz", data=f, timeout=5)
+        (sent,) = uploads.requests
+        assert sent.body == asset.read_bytes()[100:]
+        assert sent.headers["content-length"] == str(asset.stat().st_size - 100)
 
     @pytest.mark.parametrize(("name", "content_type"), [
         ("notes.txt", "text/plain"), ("app.zip", "application/zip"),
