@@ -62,6 +62,15 @@ def test_accept_is_part_of_the_key(server: ScriptedServer) -> None:
     assert "if-none-match" not in server.requests[1].headers
 
 
+def test_the_api_version_is_part_of_the_key(server: ScriptedServer) -> None:
+    server.handler = etag_server
+    gh = octo.Octo(SENTINEL, base_url=server.url, cache=True)
+    gh.repos.get("o", "r")
+    gh.request("GET /repos/{owner}/{repo}", path={"owner": "o", "repo": "r"},
+               headers={"X-GitHub-Api-Version": "2026-03-10"})
+    assert "if-none-match" not in server.requests[1].headers
+
+
 def test_off_by_default_and_only_for_get(server: ScriptedServer) -> None:
     server.handler = etag_server
     gh = octo.Octo(SENTINEL, base_url=server.url)
@@ -75,11 +84,13 @@ def test_off_by_default_and_only_for_get(server: ScriptedServer) -> None:
 
 def test_memory_cache_stays_within_its_budget() -> None:
     store = octo.MemoryCache(max_bytes=10)
-    for key in "abc":
+    for key in "ab":
         store[key] = octo.cache.CachedAnswer('"e"', {}, b"12345")
+    assert store.get("a") is not None  # now "b" is the least recently used
+    store["c"] = octo.cache.CachedAnswer('"e"', {}, b"12345")
     store["huge"] = octo.cache.CachedAnswer('"e"', {}, b"x" * 11)
-    assert (store.get("a"), store.get("huge")) == (None, None)
-    assert store.get("c") is not None and len(store) == 2
+    assert (store.get("b"), store.get("huge")) == (None, None)
+    assert store.get("a") is not None and store.get("c") is not None and len(store) == 2
 
 
 def test_a_bad_cache_argument_is_refused() -> None:
