@@ -106,6 +106,14 @@ class TestRetries:
             assert 0.8 * base <= wait <= 1.2 * base
         assert len(set(fake_clock.sleeps)) > 3  # spread, not in step
 
+    def test_max_rate_limit_wait_does_not_cap_octos_own_backoff(
+        self, server: ScriptedServer, fake_clock: FakeClock, no_jitter: None
+    ) -> None:
+        server.queue(Reply(502), Reply(502), Reply(200, json={"ok": 1}))
+        gh = octo.Octo(SENTINEL, base_url=server.url, max_rate_limit_wait=0)
+        assert gh.repos.get("o", "r").data == {"ok": 1}
+        assert fake_clock.sleeps == [1, 4]
+
     def test_retry_after_on_a_5xx_is_waited_instead(
         self, server: ScriptedServer, client: octo.Octo, fake_clock: FakeClock
     ) -> None:
