@@ -171,3 +171,32 @@ def test_verbose_logs_each_request_on_stderr(run: Run, github: ScriptedServer) -
     assert result.code == 0
     assert f"octo: debug: GET {github.url}/repos/o/r -> 200 in " in result.err
     assert SENTINEL not in result.err
+
+
+def test_a_reader_that_goes_away_ends_quietly_with_141(server: ScriptedServer) -> None:
+    # `octo ... | head`: the pipe closes while octo still writes (more than a pipe buffer holds).
+    server.handler = lambda request: Reply(200, json=[{"n": n, "pad": "x" * 100} for n in range(5000)])
+    reader = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.readline()"],
+                              stdin=subprocess.PIPE)
+    try:
+        assert reader.stdin is not None
+        done = subprocess.run([sys.executable, "-m", "octo", "--paginate", "issues", "list-for-repo", "o", "r"],
+                              env=_env(server), stdout=reader.stdin, stderr=subprocess.PIPE, text=True,
+                              timeout=60)
+    finally:
+        reader.stdin.close()  # type: ignore[union-attr]
+        reader.wait(timeout=10)
+    assert (done.returncode, done.stderr) == (141, "")
+
+
+def test_ctrl_c_exits_130_without_a_traceback(run: Run, github: ScriptedServer,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from octo.cli import execute
+
+    def press_ctrl_c(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(execute, "_call", press_ctrl_c)
+    result = run("repos", "get", "o", "r")
+    assert result.code == 130
+    assert "Traceback" not in result.err and github.requests == []
