@@ -167,6 +167,20 @@ def test_raw_text_body_beyond_latin_1_arrives_as_utf_8(server: ScriptedServer, c
     assert server.requests[0].body == "# 日本語 ✅".encode()
 
 
+def test_a_user_agent_of_ones_own(server: ScriptedServer) -> None:
+    # GitHub asks for one naming the app: https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#user-agent
+    with octo.Octo(SENTINEL, base_url=server.url, user_agent="my-app/1.0") as gh:
+        gh.repos.get("o", "r")
+    assert server.requests[0].headers["user-agent"] == "my-app/1.0"
+
+
+def test_a_redirect_without_location_is_an_error_not_data(server: ScriptedServer) -> None:
+    server.queue(Reply(302, json={"message": "moved"}))
+    with octo.Octo(SENTINEL, base_url=server.url, retries=0) as gh, \
+            pytest.raises(octo.ServerError, match="unexpected redirect status 302 without Location"):
+        gh.repos.get("o", "r")
+
+
 @pytest.mark.parametrize(("status", "error"), [
     (400, octo.BadRequestError), (401, octo.UnauthorizedError), (403, octo.ForbiddenError),
     (404, octo.NotFoundError), (409, octo.ConflictError), (410, octo.GoneError),
