@@ -9,6 +9,7 @@ import traceback
 from collections.abc import Callable, Iterator
 
 import pytest
+import requests
 from conftest import SENTINEL, FakeClock
 from server import Reply, ScriptedServer
 
@@ -148,3 +149,22 @@ def test_a_signed_storage_url_keeps_its_signature_out_of_logs_and_errors(
         assert SENTINEL not in text
     assert "X-Amz-Signature=[redacted]" in str(error)
     assert "X-Amz-Expires=300" in str(error)
+
+
+def test_credentials_a_session_adds_stay_out_of_errors(server: ScriptedServer) -> None:
+    # A proxy login, a cookie, an API key in a header or a `key=` query: each is a credential.
+    session = requests.Session()
+    session.headers.update({"Proxy-Authorization": f"Basic {SENTINEL}", "X-Api-Key": SENTINEL})
+    session.cookies.set("session", SENTINEL)
+    server.queue(Reply(404, json={"message": "Not Found"}))
+    client = octo.Octo(base_url=server.url, session=session)
+    with pytest.raises(octo.NotFoundError) as info:
+        client.request("GET /repos/{owner}/{repo}", path={"owner": "o", "repo": "r"},
+                       query={"key": SENTINEL, "per_page": 5})
+    sent = server.requests[0]
+    assert SENTINEL in sent.headers["proxy-authorization"] and SENTINEL in sent.headers["cookie"]
+    error = info.value
+    for text in (str(error), repr(error), repr(error.request), repr(dict(error.request.headers)),
+                 "".join(traceback.format_exception(error))):
+        assert SENTINEL not in text, text
+    assert "key=[redacted]" in error.request.url and "per_page=5" in error.request.url
