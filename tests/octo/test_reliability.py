@@ -316,6 +316,22 @@ class TestExhaustedWindow:
         assert len(server.requests) == 3
         assert fake_clock.sleeps == []
 
+    @pytest.mark.parametrize(("used_up", "route", "other"), [
+        ("/search/issues", "search", "GET /search/code"),  # code search has its own bucket
+        ("/repos/o/r", "core", "POST /graphql"),
+        ("/repos/o/r", "core", "GET /search/issues"),
+    ])
+    def test_a_route_never_seen_is_guessed_into_its_own_bucket(
+        self, server: ScriptedServer, client: octo.Octo, fake_clock: FakeClock,
+        used_up: str, route: str, other: str,
+    ) -> None:
+        server.queue(primary(fake_clock, 3600, resource=route))
+        with pytest.raises(octo.PrimaryRateLimitError):
+            client.request(f"GET {used_up}")
+        client.request(other)  # sent at once: no answer has named its bucket yet
+        assert [r.route for r in server.requests] == [used_up, other.split()[1]]
+        assert fake_clock.sleeps == []
+
     def test_a_short_wait_for_the_reset_is_taken_before_sending(
         self, server: ScriptedServer, client: octo.Octo, fake_clock: FakeClock,
         caplog: pytest.LogCaptureFixture,
