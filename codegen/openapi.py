@@ -126,14 +126,20 @@ def _merge_all_of(d: Description, schema: dict[str, Any]) -> dict[str, Any]:
         part = d.resolve(part)
         if "allOf" in part:
             part = _merge_all_of(d, part)
-        for key, value in part.items():
-            if key == "properties":
-                merged["properties"] = {**merged.get("properties", {}), **value}
-            elif key == "required":
-                merged["required"] = sorted({*merged.get("required", []), *value})
-            else:
-                merged.setdefault(key, value)
+        merge_schema_into(merged, part)
     return merged
+
+
+def merge_schema_into(merged: dict[str, Any], part: dict[str, Any]) -> None:
+    """Add `part`'s keywords to `merged`: properties and required lists are
+    joined; for any other keyword the schema already in `merged` wins."""
+    for key, value in part.items():
+        if key == "properties":
+            merged["properties"] = {**merged.get("properties", {}), **value}
+        elif key == "required":
+            merged["required"] = sorted({*merged.get("required", []), *value})
+        else:
+            merged.setdefault(key, value)
 
 
 def schema_of(d: Description, node: Any) -> dict[str, Any]:

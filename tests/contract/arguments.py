@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from codegen.openapi import merge_schema_into
 from codegen.spec import Endpoint, Param
 from contract.openapi import Operation
 
@@ -177,13 +178,7 @@ def _branches(schema: dict[str, Any]) -> list[Any]:
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     merged = {k: v for k, v in base.items() if k not in ("allOf", "oneOf", "anyOf")}
-    for key, value in extra.items():
-        if key == "properties":
-            merged["properties"] = {**merged.get("properties", {}), **value}
-        elif key == "required":
-            merged["required"] = sorted({*merged.get("required", []), *value})
-        else:
-            merged.setdefault(key, value)
+    merge_schema_into(merged, extra)
     return merged
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen import pinned
+from codegen.openapi import Description as OpenAPIDocument
 from codegen.spec import Endpoint
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,6 +50,7 @@ class Description:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        self._document = OpenAPIDocument(self.doc)
 
     @cached_property
     def operations(self) -> dict[str, Operation]:
@@ -73,17 +75,8 @@ class Description:
         return self._by_route.get((endpoint.method, endpoint.path))
 
     def resolve(self, node: Any) -> Any:
-        """Follow `$ref`s until a real node."""
-        seen = 0
-        while isinstance(node, dict) and "$ref" in node:
-            target: Any = self.doc
-            for part in node["$ref"].lstrip("#/").split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            node = target
-            seen += 1
-            if seen > 50:
-                raise ValueError(f"$ref loop at {node!r:.80}")
-        return node
+        """Follow `$ref`s until a real node (the importer's resolution)."""
+        return self._document.resolve(node)
 
 
 class Operation:
