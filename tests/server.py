@@ -75,6 +75,7 @@ Handler = Callable[[Recorded], Reply]
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 64  # many threads connecting at once are not made to retry SYNs
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that gave up first (a timeout test) is expected, not news.
@@ -88,6 +89,7 @@ class ScriptedServer:
     def __init__(self, handler: Handler | None = None, *, port: int = 0,
                  tls: ssl.SSLContext | None = None) -> None:
         self.requests: list[Recorded] = []
+        self.connections = 0  # TCP connections accepted
         self._replies: deque[Reply] = deque()
         self.handler = handler or (lambda request: Reply(200, json={}))
         self._lock = threading.Lock()
@@ -132,6 +134,11 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = True  # else small writes wait ~40 ms on delayed ACKs
+
+        def setup(self) -> None:
+            super().setup()
+            with server._lock:
+                server.connections += 1
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet
             pass
