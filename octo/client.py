@@ -23,7 +23,7 @@ import requests
 import urllib3
 from requests.structures import CaseInsensitiveDict
 
-from octo import __version__, media, transfer
+from octo import __version__, media, transfer, transport
 from octo.cache import CacheStore, ETagCache
 from octo.errors import (
     InvalidResponseError,
@@ -85,13 +85,25 @@ def check_token(token: str) -> str:
 
 
 def check_timeout(timeout: Any) -> Timeout:
-    """One number, or a (connect, read) pair; never 'no timeout'."""
+    """One number, a (connect, read) pair or a (connect, read, total) triple;
+    never 'no timeout'."""
     values = timeout if isinstance(timeout, tuple) else (timeout,)
-    if len(values) not in (1, 2) or not all(
+    if len(values) not in (1, 2, 3) or not all(
         isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in values
     ):
-        raise ValueError(f"timeout must be a positive number or a (connect, read) pair, got {timeout!r}")
+        raise ValueError("timeout must be a positive number, a (connect, read) pair or a "
+                         f"(connect, read, total) triple, got {timeout!r}")
     return timeout  # type: ignore[no-any-return]
+
+
+def _timeouts(timeout: Timeout) -> tuple[float, float, float]:
+    """(connect, read, total) of a checked timeout; the total of one attempt
+    defaults to connect + read."""
+    if not isinstance(timeout, tuple):
+        return timeout, timeout, 2 * timeout
+    if len(timeout) == 2:
+        return timeout[0], timeout[1], timeout[0] + timeout[1]
+    return timeout
 
 
 def _is_loopback(host: str) -> bool:
@@ -124,7 +136,10 @@ class Octo(Namespaces):
 
     `token` is sent as `Authorization: Bearer ...` only to `base_url`'s origin
     and its uploads host; `auth=octo.AppAuth(...)` instead authenticates as a
-    GitHub App. `timeout` is one number or a (connect, read) pair.
+    GitHub App. `timeout` is one number or a (connect, read) pair, optionally
+    with the total one attempt may take, read timeouts and all, as a third
+    value (default connect + read); a download's body may take longer as long
+    as it keeps coming. `max_connections` bounds the connections kept per host.
     `retries` bounds how often a failed call is sent again (0: never);
     `max_rate_limit_wait` is the longest wait for a rate limit or a
     `Retry-After` that octo accepts before it raises instead.
@@ -145,6 +160,7 @@ class Octo(Namespaces):
         cache: bool | CacheStore | None = None,
         retries: int = 3,
         max_rate_limit_wait: float = 900,
+        max_connections: int = transport.DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         # The settings a derived client (`for_installation`) copies: all but credential and session.
         self._options = {k: v for k, v in locals().items() if k not in ("self", "token", "auth", "session")}
@@ -171,9 +187,11 @@ class Octo(Namespaces):
         self.uploads_url = (uploads_url or uploads_url_for(base_url)).rstrip("/")
         self.api_version = api_version
         self.timeout = check_timeout(timeout)
+        self._timeouts = _timeouts(self.timeout)
         self._retry = Retrier(retries, max_rate_limit_wait)
         self._trusted = {_origin(self.base_url), _origin(self.uploads_url)}
         self._session = session or requests.Session()
+        transport.mount(self._session, max_connections, own=session is None)
         self._cache = ETagCache.of(cache)
         self._headers = {
             "Accept": MEDIA_TYPES["json"],
@@ -183,11 +201,8 @@ class Octo(Namespaces):
         self._auth_headers = dict(self._headers)
         if token is not None:
             self._auth_headers["Authorization"] = Secret(f"Bearer {token}")
-        # Proxy and CA settings from the environment, read once rather than
-        # on every call as `Session.request` does.
-        settings = self._session.merge_environment_settings(self.base_url, {}, None, None, None)
-        # `stream` is decided per call: downloads stream.
-        self._send_kwargs: dict[str, Any] = {k: v for k, v in settings.items() if k != "stream"}
+        # Proxy and CA settings from the environment, per origin (see `_settings_for`).
+        self._settings: dict[str, dict[str, Any]] = {}
 
     @classmethod
     def from_env(cls, token: str | None = None, **kwargs: Any) -> Octo:
@@ -293,7 +308,7 @@ class Octo(Namespaces):
             send_headers.update(_given(headers))
         if params:
             params = {k: _query_value(v) for k, v in params.items()}
-        send_timeout = self.timeout if timeout is OMIT else check_timeout(timeout)
+        send_timeout = self._timeouts if timeout is OMIT else _timeouts(check_timeout(timeout))
         sink = transfer.claim()
         bucket_route = op.path if op.path[0] == "/" else self._route_of(url)
         return self._retry.call(op.method, url, bucket_route, lambda: self._send(
@@ -316,7 +331,7 @@ class Octo(Namespaces):
         json_body: Any = None,
         raw: Any = None,
         headers: dict[str, str],
-        timeout: Timeout,
+        timeout: tuple[float, float, float],
         sink: transfer.Download | None = None,
         authorized: bool = False,
     ) -> Response:
@@ -326,10 +341,12 @@ class Octo(Namespaces):
             return self._auth.send(self, url, headers, lambda h: self._send(
                 method, url, params=params, json_body=json_body, raw=raw, headers=h, timeout=timeout,
                 sink=sink, authorized=True))
+        attempt = transport.Attempt(timeout, download=sink is not None,
+                                    upload=isinstance(raw, (transfer.UploadBody, transfer.Once)))
         for hop in range(MAX_REDIRECTS + 1):
             if not self._is_trusted(url):
                 headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
-            answer = self._transmit(method, url, params, json_body, raw, headers, timeout, sink)
+            answer = self._transmit(method, url, params, json_body, raw, headers, attempt, sink)
             if answer.status_code not in _REDIRECT_STATUSES or "location" not in answer.headers:
                 return self._response(method, answer, sink)
             location = urljoin(answer.url, answer.headers["location"])
@@ -362,8 +379,27 @@ class Octo(Namespaces):
     def _is_trusted(self, url: str) -> bool:
         return url.startswith(self.base_url + "/") or _origin(url) in self._trusted
 
+    def _settings_for(self, url: str) -> dict[str, Any]:
+        """Proxy and CA settings for `url`'s origin, from the session and the
+        environment as `requests.get` finds them (`HTTPS_PROXY`, `NO_PROXY`,
+        `REQUESTS_CA_BUNDLE`, ...). Read once per origin rather than on every
+        call as `Session.request` does: a redirect to a storage host or a page
+        on another host gets that host's proxy."""
+        end = url.find("/", url.find("//") + 2)
+        origin = url if end < 0 else url[:end]
+        settings = self._settings.get(origin)
+        if settings is None:
+            if len(self._settings) >= 64:  # hosts a hostile server names could grow it
+                self._settings.clear()
+            merged = self._session.merge_environment_settings(url, {}, None, None, None)
+            # `stream` is left out: it is decided per call (downloads stream).
+            settings = self._settings[origin] = {
+                "proxies": merged["proxies"], "verify": merged["verify"], "cert": merged["cert"]}
+        return settings
+
     def _transmit(self, method: str, url: str, params: Any, json_body: Any, raw: Any,
-                  headers: dict[str, str], timeout: Timeout, sink: transfer.Download | None) -> requests.Response:
+                  headers: dict[str, str], attempt: transport.Attempt,
+                  sink: transfer.Download | None) -> requests.Response:
         if type(raw) is transfer.Once and raw.used:
             # A redirect or a refused credential asks for the body again.
             raise OctoError(f"{method} {redact_url(url)}: cannot send again; the body came from a stream "
@@ -372,20 +408,29 @@ class Octo(Namespaces):
         streaming = sink is not None
         pending = self._cache.prepare(prepared) if self._cache and not streaming else None
         started = time.perf_counter()
+        # Connecting counts in the attempt's total; the reads are held to it
+        # by octo's adapter (`transport`).
+        timeout = (min(attempt.connect, max(attempt.remaining(), 0.001)), attempt.read)
+        if sink is not None:
+            sink.attempt = attempt
+        context = transport.current.set(attempt)
         try:
             # Always streamed: the body is read here by `_read_body`, which
             # tells a body cut short from a connection that never answered;
             # a download's 2xx body is left for the download to write.
             answer = self._session.send(prepared, timeout=timeout, allow_redirects=False,
-                                        stream=True, **self._send_kwargs)
+                                        stream=True, **self._settings_for(url))
             if not streaming or answer.status_code >= 300:
-                _read_body(method, answer)
+                _read_body(method, answer, attempt)
         except (requests.RequestException, OctoError) as exc:
-            error = exc if isinstance(exc, OctoError) else _transport_error(method, url, exc, prepared)
+            error = exc if isinstance(exc, OctoError) else _transport_error(method, url, exc, prepared,
+                                                                            attempt.why)
             log.debug("%s %s -> %s in %.1f ms", method, redact_url(prepared.url or url),
                       getattr(error, "reason", None) or f"{error.status} {type(error).__name__}",
                       (time.perf_counter() - started) * 1000)
             raise error from None
+        finally:
+            transport.current.reset(context)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("%s %s -> %s in %.1f ms (request id %s)", method, redact_url(prepared.url or url),
                       answer.status_code, (time.perf_counter() - started) * 1000,
@@ -461,11 +506,17 @@ def _facts(answer: requests.Response) -> dict[str, Any]:
 
 
 def _transport_error(method: str, url: str, exc: requests.RequestException,
-                     prepared: requests.PreparedRequest) -> TransportError:
-    """A TransportError saying whether the request may have reached the server."""
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+                     prepared: requests.PreparedRequest, why: str | None = None) -> TransportError:
+    """A TransportError saying whether the request may have reached the server;
+    `why` is what ended the attempt, if its time ran out."""
+    inner = exc.args[0] if exc.args else None
+    reason = getattr(inner, "reason", None)
+    if reason is None and isinstance(inner, urllib3.exceptions.ProtocolError) and len(inner.args) > 1:
+        reason = inner.args[1]  # what broke the connection
     sent, retriable = True, True
-    if isinstance(exc, requests.exceptions.SSLError):
+    if why is not None:
+        text = why
+    elif isinstance(exc, requests.exceptions.SSLError):
         # Certificates do not fix themselves between retries.
         text, sent, retriable = "TLS failure", False, False
     elif isinstance(exc, requests.ConnectTimeout):
@@ -474,6 +525,10 @@ def _transport_error(method: str, url: str, exc: requests.RequestException,
         text = "timed out waiting for the answer"
     elif isinstance(exc, requests.ConnectionError) and isinstance(reason, urllib3.exceptions.NewConnectionError):
         text, sent = "could not connect (refused or unreachable)", False
+    elif isinstance(inner, urllib3.exceptions.EmptyPoolError):
+        text, sent = "no free connection in time (all max_connections busy)", False
+    elif isinstance(reason, transport.HeadersCutShort):
+        text = "connection closed inside the answer's header block"
     elif isinstance(exc, requests.ConnectionError):
         text = "connection broken after sending"
     else:
@@ -486,7 +541,7 @@ def _transport_error(method: str, url: str, exc: requests.RequestException,
                           sent=sent, retriable=retriable, request=_sent_request(prepared))
 
 
-def _read_body(method: str, answer: requests.Response) -> None:
+def _read_body(method: str, answer: requests.Response, attempt: transport.Attempt) -> None:
     """Read the whole body into `answer.content`. A body cut short is an
     `InvalidResponseError` that keeps what did arrive."""
     raw = answer.raw
@@ -500,7 +555,7 @@ def _read_body(method: str, answer: requests.Response) -> None:
             chunks.append(chunk)
     except urllib3.exceptions.ReadTimeoutError:
         answer.close()
-        text = "timed out reading the answer"
+        text = attempt.why or "timed out reading the answer"
         url = redact_url(answer.url)
         raise TransportError(f"{method} {url}: {text}", method=method, url=url,
                              reason=text, request=_sent_request(answer.request)) from None

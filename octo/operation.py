@@ -40,7 +40,7 @@ class Omit:
 
 OMIT: Final = Omit()
 
-Timeout = float | tuple[float, float]
+Timeout = float | tuple[float, float] | tuple[float, float, float]
 
 _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
 

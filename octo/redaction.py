@@ -16,6 +16,8 @@ _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "
 _SECRET_WORDS = frozenset({"sig", "signature", "token", "secret", "credential", "credentials",
                            "password", "key", "jwt", "apikey"})
 _WORD_BREAK = re.compile(r"[^a-z0-9]+")
+# A URL or a path with a query, as it appears in a log line or a message.
+_URL_IN_TEXT = re.compile(r"""[^\s'"<>]*[?@][^\s'"<>]+""")
 
 
 class Secret(str):
@@ -45,6 +47,13 @@ def redact_url(url: str) -> str:
             for name, sep, value in (item.partition("=") for item in query.split("&"))
         )
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def redact_text(text: str) -> str:
+    """`text` with each URL in it (or path with a query) passed through `redact_url`."""
+    if "?" not in text and "@" not in text:
+        return text
+    return _URL_IN_TEXT.sub(lambda found: redact_url(found.group()), text)
 
 
 def _is_secret_name(name: str) -> bool:

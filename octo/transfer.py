@@ -26,6 +26,7 @@ from octo.response import Response, header_int
 
 if TYPE_CHECKING:
     from octo.client import Octo
+    from octo.transport import Attempt
 
 CHUNK_SIZE = 1 << 20
 
@@ -118,6 +119,7 @@ class Download:
             raise TypeError(f"download(): to= must be a path or a binary file, got {type(to).__name__}")
         self._start = self.file.tell() if self.file is not None and self.file.seekable() else None
         self._received = False
+        self.attempt: Attempt | None = None  # the attempt whose answer is coming in
 
     @property
     def part(self) -> Path:
@@ -147,7 +149,8 @@ class Download:
         except requests.RequestException as exc:
             # The query of a storage URL is a signed credential: keep it out.
             where = answer.url.split("?")[0]
-            raise TransportError(f"{method} {where}: download failed: {type(exc).__name__}",
+            why = self.attempt.why if self.attempt is not None else None
+            raise TransportError(f"{method} {where}: download failed: {why or type(exc).__name__}",
                                  method=method, url=where) from None
         finally:
             answer.close()

@@ -52,7 +52,7 @@ class TestTimeout:
         assert octo.Octo().timeout == (10.0, 30.0)
         assert octo.Octo(timeout=5).timeout == 5
         assert octo.Octo(timeout=(2, 7)).timeout == (2, 7)
-        for bad in (None, 0, -1, (1, None), (1, 2, 3), "5"):
+        for bad in (None, 0, -1, (1, None), (1, 2, 0), (1, 2, 3, 4), "5"):
             with pytest.raises(ValueError, match="timeout"):
                 octo.Octo(timeout=bad)  # type: ignore[arg-type]
 
