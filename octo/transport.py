@@ -25,7 +25,6 @@ from typing import Any
 
 import requests
 from requests.adapters import DEFAULT_POOLBLOCK, DEFAULT_POOLSIZE, HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import EmptyPoolError
 
@@ -172,16 +171,18 @@ class _Answer(http.client.HTTPResponse):
             self._reader.watch_progress()
 
 
-class _Connection(HTTPConnection):
-    response_class = _Answer
+class _OctoPool:
+    """A blocking pool whose connections make `_Answer`s, and whose wait for
+    a free connection counts in the attempt.
 
+    The connection class stays urllib3's (`ConnectionCls`), so tools that
+    replace it, such as vcrpy's cassettes, still work.
+    """
 
-class _TLSConnection(HTTPSConnection):
-    response_class = _Answer
-
-
-class _WaitsWithinAttempt:
-    """A blocking pool whose wait for a free connection counts in the attempt."""
+    def _new_conn(self) -> Any:
+        connection = super()._new_conn()  # type: ignore[misc]
+        connection.response_class = _Answer
+        return connection
 
     def _get_conn(self, timeout: float | None = None) -> Any:
         attempt = current.get()
@@ -190,12 +191,12 @@ class _WaitsWithinAttempt:
         return super()._get_conn(timeout)  # type: ignore[misc]
 
 
-class _Pool(_WaitsWithinAttempt, HTTPConnectionPool):
-    ConnectionCls = _Connection
+class _Pool(_OctoPool, HTTPConnectionPool):
+    pass
 
 
-class _TLSPool(_WaitsWithinAttempt, HTTPSConnectionPool):
-    ConnectionCls = _TLSConnection
+class _TLSPool(_OctoPool, HTTPSConnectionPool):
+    pass
 
 
 _POOLS = {"http": _Pool, "https": _TLSPool}
