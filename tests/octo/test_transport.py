@@ -257,6 +257,24 @@ class TestConnectionPool:
         assert isinstance(error, octo.TransportError) and not error.sent
         assert took < 1.2
 
+    def test_every_kind_of_answer_gives_its_connection_back(self, server: ScriptedServer,
+                                                            tmp_path: Path) -> None:
+        # With one connection, one that was not given back would starve the next call.
+        gh = octo.Octo(base_url=server.url, max_connections=1, retries=0, timeout=(0.5, 0.5))
+        kind = {"content-type": "application/octet-stream"}
+        server.queue(Reply(404, json={"message": "Not Found"}), Reply(500, body="<html>"),
+                     Reply(200, json={"x": "y" * 100}, fault="truncate"), Reply(200, fault="reset"),
+                     Reply(200, body="{not json", headers={"content-type": "application/json"}),
+                     Reply(302, headers={"Location": f"{server.url}/blob"}), Reply(200, body=b"data", headers=kind),
+                     Reply(200, json={"message": "a JSON answer to a download"}))
+        for call in (lambda: gh.repos.get("o", "r"),) * 5 + (
+                lambda: octo.download(server.url + ASSET, to=tmp_path / "a", client=gh),
+                lambda: octo.download(server.url + ASSET, to=tmp_path / "b", client=gh)):
+            elapsed(call)
+        took, outcome = elapsed(lambda: gh.repos.get("o", "r"))
+        assert getattr(outcome, "data", outcome) == {} and took < 0.5
+        assert (tmp_path / "a").read_bytes() == b"data"
+
     def test_a_plain_session_of_the_callers_gets_octos_pool(
             self, slow_server: ScriptedServer, caplog: pytest.LogCaptureFixture) -> None:
         caplog.set_level(logging.WARNING, logger="urllib3")
