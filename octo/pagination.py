@@ -21,7 +21,7 @@ from requests.utils import parse_header_links
 from octo.errors import InvalidResponseError, OctoError, RedirectError
 from octo.namespace import Namespace, Pagination
 from octo.operation import OMIT, Operation
-from octo.redaction import redact_url
+from octo.redaction import SecretURL, redact_url
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -31,13 +31,14 @@ DEFAULT_PER_PAGE = 100
 
 
 def next_link(response: Response) -> str | None:
-    """The absolute URL of the `rel="next"` link, if any."""
+    """The absolute URL of the `rel="next"` link, if any (a `SecretURL`: a
+    credential in it stays out of a traceback's locals)."""
     header = response.headers.get("link")
     if not header:
         return None
     for link in parse_header_links(header):
         if "next" in link.get("rel", "").split():
-            return urljoin(response.url, link["url"])
+            return SecretURL(urljoin(response.url, link["url"]))
     return None
 
 
