@@ -304,8 +304,9 @@ def _load_key(private_key: Secret | SecretBytes | Any) -> Any:
     if isinstance(private_key, str):
         if "\\n" in private_key and "\n" not in private_key.strip():
             # A key pasted into an environment variable with its newlines escaped.
-            private_key = Secret(private_key.replace("\\n", "\n"))
-        private_key = SecretBytes(private_key.encode())
+            private_key = private_key.replace("\\n", "\n")
+        # "replace": a str no PEM could be (a lone surrogate) is refused below as any bad key is.
+        private_key = SecretBytes(private_key.encode(errors="replace"))
     if not isinstance(private_key, bytes):
         raise TypeError("private_key must be the PEM text of the app's private key (str or bytes)")
     key = None

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from server import Reply, ScriptedServer
 
 import octo
+from octo.client import check_token
 
 APP_ID = 123456
 RATE_LIMITED = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1900000000",
@@ -151,6 +152,7 @@ def test_no_failed_call_carries_the_token_in_its_chain_or_frames(server: Scripte
         error = caught(call)
         kinds.add(type(error))
         assert isinstance(error, octo.OctoError), (name, error)
+        assert list(chain(error)) == [error], name
         text = everything_about(error)
         assert SENTINEL not in text, name
     assert {octo.TransportError, octo.InvalidResponseError, octo.NotFoundError} <= kinds
@@ -273,7 +275,8 @@ def test_a_refused_token_is_no_plain_local(monkeypatch: pytest.MonkeyPatch) -> N
                  lambda: octo.Octo(SENTINEL.encode()),
                  lambda: octo.Octo(SENTINEL, base_url="ftp://ghe.example.com"),
                  lambda: octo.Octo.from_env(SENTINEL + " x"),
-                 lambda: octo.configure(SENTINEL + "\x00")):
+                 lambda: octo.configure(SENTINEL + "\x00"),
+                 lambda: check_token(SENTINEL + "\t")):
         error = caught(call)
         assert isinstance(error, (ValueError, TypeError))
         assert_clean(error)
@@ -288,10 +291,14 @@ def test_a_refused_private_key_is_no_plain_local() -> None:
     for call in (lambda: octo.AppAuth(APP_ID, BAD_PEM),
                  lambda: octo.AppAuth(APP_ID, BAD_PEM.encode()),
                  lambda: octo.AppAuth(APP_ID, BAD_PEM.replace("\n", "\\n")),
-                 lambda: octo.AppAuth("", BAD_PEM),
-                 lambda: octo.AppAuth(APP_ID, BAD_PEM, installation_id=-1)):
+                 lambda: octo.AppAuth(APP_ID, BAD_PEM + "\ud800")):
         error = caught(call)
-        assert isinstance(error, (ValueError, TypeError))
+        assert isinstance(error, ValueError) and "not a PEM private key" in str(error), error
+        assert list(chain(error)) == [error]  # not the parser's exception either
+        assert_clean(error)
+    for call in (lambda: octo.AppAuth("", BAD_PEM), lambda: octo.AppAuth(APP_ID, BAD_PEM, installation_id=-1)):
+        error = caught(call)
+        assert isinstance(error, TypeError)
         assert_clean(error)
 
 
