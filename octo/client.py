@@ -8,6 +8,7 @@ or a typed error.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import ipaddress
 import json
@@ -132,11 +133,12 @@ def _has_valid_port(parts: SplitResult) -> bool:
     return True
 
 
-_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# Patterns, compiled by `re` on first use rather than at `import octo`.
+_HEADER_NAME = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 # A field value (RFC 9110 5.5) that http.client can send: no line break or
 # other control character (a tab is fine), nothing beyond Latin-1, and no
 # leading blank (requests refuses that, quoting the value).
-_HEADER_VALUE = re.compile(r"(?![\t ])[\t\x20-\x7e\xa0-\xff]*")
+_HEADER_VALUE = r"(?![\t ])[\t\x20-\x7e\xa0-\xff]*"
 
 
 def check_header_value(what: str, value: object) -> None:
@@ -144,25 +146,32 @@ def check_header_value(what: str, value: object) -> None:
     as two headers. The message names `what`, never the value."""
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, got {type(value).__name__}")
-    # The test in front is the quick one most values pass.
-    if not (value.isascii() and value.isprintable() and value[:1] != " ") and not _HEADER_VALUE.fullmatch(value):
+    if not re.fullmatch(_HEADER_VALUE, value):
         raise ValueError(f"{what} has a line break, a control or non-Latin-1 character, or a leading blank")
 
 
 def check_headers(headers: Mapping[Any, Any]) -> None:
     """Refuse what requests would refuse in `headers=`, naming the header."""
     for name, value in headers.items():
-        if not (isinstance(name, str) and _HEADER_NAME.fullmatch(name)):
+        if not (isinstance(name, str) and _is_header_name(name)):
             # Shown up to its first bad character: a value pasted into the
             # name ("Authorization: Bearer ...") stays out of the message.
-            valid = _HEADER_NAME.match(name) if isinstance(name, str) else None
+            valid = re.match(_HEADER_NAME, name) if isinstance(name, str) else None
             shown = valid.group() + "..." if valid else "" if name == "" else "..."
             raise ValueError(f"header name {shown!r} is not a valid header name (letters, digits and "
                              "!#$%&'*+-.^_`|~ only)")
+        if isinstance(value, str) and value.isascii() and value.isprintable() and value[:1] != " ":
+            continue  # the quick test most values pass
         if isinstance(value, bytes):  # sent as they are; checked as the text they stand for
             value = conceal(value.decode("latin-1"))
         if value is not None and value is not OMIT:  # None drops a session header
             check_header_value(f"header {name!r}:", value)
+
+
+@functools.lru_cache(maxsize=256)
+def _is_header_name(name: str) -> bool:
+    # Cached: a program sends the same few names over and over.
+    return re.fullmatch(_HEADER_NAME, name) is not None
 
 
 def check_timeout(timeout: Any) -> Timeout:
