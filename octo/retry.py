@@ -104,8 +104,9 @@ class Retrier:
 
     def __repr__(self) -> str:
         # getattr: a Retrier whose __init__ refused its arguments is shown too.
-        return (f"<Retrier retries={getattr(self, 'retries', '?')} "
-                f"max_rate_limit_wait={getattr(self, 'max_rate_limit_wait', '?')}>")
+        wait = getattr(self, "max_rate_limit_wait", None)
+        shown = "?" if wait is None else f"{wait:g}"
+        return f"<Retrier retries={getattr(self, 'retries', '?')} max_rate_limit_wait={shown}>"
 
     def call(self, method: str, url: str, route: str, send: Callable[[], Response]) -> Response:
         """`send()` under this policy. `route` names the endpoint (its path

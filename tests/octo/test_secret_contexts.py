@@ -378,7 +378,7 @@ def test_a_base_url_of_the_wrong_shape_is_refused_without_echoing_a_secret(
     assert SENTINEL not in everything_about(info.value, frame_locals=False)
 
 
-@pytest.mark.parametrize(("url", "problem"), BAD_BASE_URLS[:4])
+@pytest.mark.parametrize(("url", "problem"), [*BAD_BASE_URLS[:4], BAD_BASE_URLS[6], BAD_BASE_URLS[10]])
 def test_a_github_api_url_of_the_wrong_shape_is_refused_naming_the_variable(
     monkeypatch: pytest.MonkeyPatch, url: str, problem: str
 ) -> None:
