@@ -98,7 +98,10 @@ def configure(token: str | None = None, **kwargs: Any) -> Octo:
     A token or base URL not given comes from the environment, as for the
     default client.
     """
+    from octo.redaction import conceal
+
     global _default
+    token = conceal(token)  # a token refused below shows as [redacted] in a traceback's locals
     client = Octo.from_env(token, **kwargs)
     with _lock:
         _default = client

@@ -20,9 +20,9 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from octo.client import check_token
+from octo.client import is_token_text
 from octo.errors import InvalidResponseError, OctoError, UnauthorizedError
-from octo.redaction import Secret
+from octo.redaction import Secret, SecretBytes, conceal, redact_url
 
 if TYPE_CHECKING:
     from octo.client import Octo
@@ -126,22 +126,20 @@ class _AppState:
                 del self.tokens[key]
 
     def _mint(self, client: Octo, installation_id: int) -> _Token:
+        malformed = None
         try:
             response = client.request(_ACCESS_TOKENS, path={"installation_id": installation_id})
         except InvalidResponseError as exc:
-            # Its message quotes the body, which holds the token.
-            raise OctoError(
-                f"malformed access token answer for installation {installation_id} "
-                f"(status {exc.status}, request id {exc.request_id})"
-            ) from None
+            # Its message and body hold the token: only these facts go on.
+            malformed = f"status {exc.status}, request id {exc.request_id}"
+        if malformed is not None:  # raised out here, so that error is not its __context__
+            raise OctoError(f"malformed access token answer for installation {installation_id} ({malformed})")
         minted_at = self.clock()
-        data = response.data if isinstance(response.data, Mapping) else {}
-        value = data.get("token")
-        if not isinstance(value, str) or not value:
-            raise OctoError(f"the access token answer for installation {installation_id} has no token "
+        value = _token_of(response.data)
+        if value is None:
+            raise OctoError(f"the access token answer for installation {installation_id} has no usable token "
                             f"(request id {response.request_id})")
-        value = Secret(check_token(value))
-        lifetime = _lifetime(data.get("expires_at"), response.headers.get("date"),
+        lifetime = _lifetime(response.data.get("expires_at"), response.headers.get("date"),
                              minted_at + self.offset)
         # A token shorter-lived than the margin is still used for half its life.
         return _Token(value, minted_at, minted_at + lifetime - min(TOKEN_MARGIN, lifetime / 2))
@@ -165,6 +163,8 @@ class AppAuth:
     def __init__(self, app_id: AppId, private_key: str | bytes | Any, installation_id: int | None = None,
                  *, clock: Callable[[], float] = time.time,
                  sleep: Callable[[float], None] = time.sleep) -> None:
+        # First: a key refused below shows as [redacted] in a traceback's locals.
+        private_key = conceal(private_key)
         _require_app_extra()
         if isinstance(app_id, bool) or not isinstance(app_id, (int, str)) or app_id in ("", 0):
             raise TypeError("app_id must be the app's ID (an int) or its client ID (a str)")
@@ -185,7 +185,10 @@ class AppAuth:
         return auth
 
     def __repr__(self) -> str:
-        return f"AppAuth(app_id={self.app_id!r}, installation_id={self.installation_id!r})"
+        # getattr: a half-built AppAuth (its __init__ refused) is shown in a traceback's locals too.
+        state = getattr(self, "_state", None)
+        return (f"AppAuth(app_id={getattr(state, 'app_id', None)!r}, "
+                f"installation_id={getattr(self, 'installation_id', None)!r})")
 
     def __reduce__(self) -> Any:
         raise TypeError("AppAuth holds a private key and is not pickled")
@@ -209,7 +212,7 @@ class AppAuth:
             return self._send_as_app(headers, send)
         if self.installation_id is None:
             raise ValueError(
-                f"{path or url}: an AppAuth without installation_id only calls the app's own routes "
+                f"{path or redact_url(url)}: an AppAuth without installation_id only calls the app's own routes "
                 "(/app/...); use client.for_installation(...) for the rest"
             )
         return self._send_as_installation(client, self.installation_id, headers, send)
@@ -289,7 +292,9 @@ def _require_app_extra() -> None:
         ) from None
 
 
-def _load_key(private_key: str | bytes | Any) -> Any:
+def _load_key(private_key: Secret | SecretBytes | Any) -> Any:
+    """The RSA key of `private_key`, which the caller has concealed; every
+    form of it held here is concealed too."""
     from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
@@ -300,18 +305,27 @@ def _load_key(private_key: str | bytes | Any) -> Any:
         if "\\n" in private_key and "\n" not in private_key.strip():
             # A key pasted into an environment variable with its newlines escaped.
             private_key = private_key.replace("\\n", "\n")
-        private_key = private_key.encode()
+        # "replace": a str no PEM could be (a lone surrogate) is refused below as any bad key is.
+        private_key = SecretBytes(private_key.encode(errors="replace"))
     if not isinstance(private_key, bytes):
         raise TypeError("private_key must be the PEM text of the app's private key (str or bytes)")
+    key = None
     try:
         key = load_pem_private_key(private_key, password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm):
-        # Never chained: the parser's message could quote the input.
+        pass  # raised below, without the parser's exception, which could quote the input
+    if key is None:
         raise ValueError("private_key is not a PEM private key (the .pem file GitHub lets "
-                         "you download)") from None
+                         "you download)")
     if not isinstance(key, rsa.RSAPrivateKey):
         raise ValueError("private_key must be an RSA key, as GitHub App keys are")
     return key
+
+
+def _token_of(data: Any) -> Secret | None:
+    """The token of an access token answer, if it has one that fits in a header."""
+    value = data.get("token") if isinstance(data, Mapping) else None
+    return Secret(value) if isinstance(value, str) and is_token_text(value) else None
 
 
 def _installation_id(value: int | None) -> int | None:

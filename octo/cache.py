@@ -58,7 +58,8 @@ class MemoryCache:
         return len(self._entries)
 
     def __repr__(self) -> str:
-        return f"<MemoryCache {len(self._entries)} entries, {self._size} bytes>"
+        # getattr: shown half built too, in a traceback's locals.
+        return f"<MemoryCache {len(getattr(self, '_entries', ()))} entries, {getattr(self, '_size', 0)} bytes>"
 
     def get(self, key: str, /) -> CachedAnswer | None:
         with self._lock:

@@ -8,16 +8,18 @@ or a typed error.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import ipaddress
 import json
 import logging
 import os
+import re
 import time
 import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import requests
 import urllib3
@@ -34,7 +36,7 @@ from octo.errors import (
     TransportError,
 )
 from octo.operation import OMIT, Omit, Operation, Timeout
-from octo.redaction import Secret, SentRequest, redact_url
+from octo.redaction import Secret, SecretURL, SentRequest, conceal, conceal_headers, redact_url
 from octo.response import RateLimit, Response
 from octo.retry import Retrier
 
@@ -75,13 +77,101 @@ MEDIA_TYPES = {
 _route_cache: dict[str, Operation] = {}
 
 
-def check_token(token: str) -> str:
+def check_token(token: object) -> Secret:
     """Refuse a token that would corrupt a header; never echo it."""
-    if not isinstance(token, str):
-        raise TypeError("token must be a string")
-    if not token or any(not (32 < ord(c) < 127) for c in token):
+    kind = type(token).__name__
+    token = conceal(token)  # first: a refused token shows as [redacted] in this frame's locals
+    if not isinstance(token, Secret):  # conceal made every str one
+        raise TypeError(f"token must be a string, got {kind}")
+    if not is_token_text(token):
         raise ValueError("token is empty or contains whitespace, control or non-ASCII characters")
     return token
+
+
+def is_token_text(text: str) -> bool:
+    """Whether `text` is a token that fits in a header as it is: printable
+    ASCII without spaces."""
+    return bool(text) and text.isascii() and text.isprintable() and " " not in text
+
+
+def check_url(what: str, url: object) -> str:
+    """A base URL routes can be appended to, without its trailing slash:
+    http(s), a host, no user:password@, query, fragment, whitespace or control
+    character. The message names what is wrong and never shows a password or
+    anything after a `?` or `#`."""
+    if not isinstance(url, str):
+        raise TypeError(f"{what} must be a str, got {type(url).__name__}")
+    url = Secret(url)  # a refused URL's password shows as [redacted] in this frame's locals
+    problem = None
+    if "@" in url:
+        problem = "has a user name or password (user:password@); pass the token as token="
+    elif not url.isprintable() or " " in url:
+        problem = "has whitespace or control characters"
+    elif "?" in url:
+        problem = "has a query ('?...'): routes are appended to its path"
+    elif "#" in url:
+        problem = "has a fragment ('#...'): routes are appended to its path"
+    else:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            problem = "must be an http:// or https:// URL"
+        elif not parts.hostname:
+            problem = "has no host"
+        elif not _has_valid_port(parts):
+            problem = "has an invalid port"
+    if problem:
+        shown = "" if "@" in url else f": {url.partition('?')[0].partition('#')[0]!r}"
+        raise ValueError(f"{what} {problem}{shown}")
+    return url.rstrip("/")
+
+
+def _has_valid_port(parts: SplitResult) -> bool:
+    try:
+        parts.port  # noqa: B018 - parsing it is the check
+    except ValueError:
+        return False
+    return True
+
+
+# Patterns, compiled by `re` on first use rather than at `import octo`.
+_HEADER_NAME = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+# A field value (RFC 9110 5.5) that http.client can send: no line break or
+# other control character (a tab is fine), nothing beyond Latin-1, and no
+# leading blank (requests refuses that, quoting the value).
+_HEADER_VALUE = r"(?![\t ])[\t\x20-\x7e\xa0-\xff]*"
+
+
+def check_header_value(what: str, value: object) -> None:
+    """Refuse a header value that requests would refuse or put on the wire
+    as two headers. The message names `what`, never the value."""
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, got {type(value).__name__}")
+    if not re.fullmatch(_HEADER_VALUE, value):
+        raise ValueError(f"{what} has a line break, a control or non-Latin-1 character, or a leading blank")
+
+
+def check_headers(headers: Mapping[Any, Any]) -> None:
+    """Refuse what requests would refuse in `headers=`, naming the header."""
+    for name, value in headers.items():
+        if not (isinstance(name, str) and _is_header_name(name)):
+            # Shown up to its first bad character: a value pasted into the
+            # name ("Authorization: Bearer ...") stays out of the message.
+            valid = re.match(_HEADER_NAME, name) if isinstance(name, str) else None
+            shown = valid.group() + "..." if valid else "" if name == "" else "..."
+            raise ValueError(f"header name {shown!r} is not a valid header name (letters, digits and "
+                             "!#$%&'*+-.^_`|~ only)")
+        if isinstance(value, str) and value.isascii() and value.isprintable() and value[:1] != " ":
+            continue  # the quick test most values pass
+        if isinstance(value, bytes):  # sent as they are; checked as the text they stand for
+            value = conceal(value.decode("latin-1"))
+        if value is not None and value is not OMIT:  # None drops a session header
+            check_header_value(f"header {name!r}:", value)
+
+
+@functools.lru_cache(maxsize=256)
+def _is_header_name(name: str) -> bool:
+    # Cached: a program sends the same few names over and over.
+    return re.fullmatch(_HEADER_NAME, name) is not None
 
 
 def check_timeout(timeout: Any) -> Timeout:
@@ -162,29 +252,32 @@ class Octo(Namespaces):
         max_rate_limit_wait: float = 900,
         max_connections: int = transport.DEFAULT_MAX_CONNECTIONS,
     ) -> None:
+        # First: a token refused below shows as [redacted] in a traceback's locals.
+        token = conceal(token)
         # The settings a derived client (`for_installation`) copies: all but credential and session.
         self._options = {k: v for k, v in locals().items() if k not in ("self", "token", "auth", "session")}
-        base_url = base_url.rstrip("/")
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+        base_url = check_url("base_url", base_url)
+        uploads_url = check_url("uploads_url", uploads_url) if uploads_url else uploads_url_for(base_url)
+        check_header_value("api_version", api_version)
+        if user_agent is not None:
+            check_header_value("user_agent", user_agent)
         if token is not None and auth is not None:
             raise TypeError("pass token= or auth=, not both")
         if auth is not None and not callable(getattr(auth, "send", None)):
             raise TypeError("auth= takes an octo.AppAuth; pass a token as token=")  # never echo it
         if token is not None or auth is not None:
             if token is not None:
-                check_token(token)
-            for where in (parts, urlsplit(uploads_url or "")):
+                token = check_token(token)
+            for where in (urlsplit(base_url), urlsplit(uploads_url)):
                 if where.scheme == "http" and not (allow_insecure_http or _is_loopback(where.hostname or "")):
                     raise ValueError(
                         f"refusing to send a token over plain http to {where.hostname}; "
                         "use https, or pass allow_insecure_http=True"
                     )
-        self._token = None if token is None else Secret(token)
+        self._token = token
         self._auth = auth
         self.base_url = base_url
-        self.uploads_url = (uploads_url or uploads_url_for(base_url)).rstrip("/")
+        self.uploads_url = uploads_url
         self.api_version = api_version
         self.timeout = check_timeout(timeout)
         self._timeouts = _timeouts(self.timeout)
@@ -211,15 +304,21 @@ class Octo(Namespaces):
         Token: `token`, else `GITHUB_TOKEN`, else `GH_TOKEN`. Base URL:
         `base_url`, else `GITHUB_API_URL`, else https://api.github.com.
         """
+        # Concealed at once: a token refused later shows as [redacted] in this frame's locals.
+        token = conceal(token)
         if token is None and kwargs.get("auth") is None:
-            token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None
+            token = conceal(os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None)
         if "base_url" not in kwargs and os.environ.get("GITHUB_API_URL"):
-            kwargs["base_url"] = os.environ["GITHUB_API_URL"]
+            kwargs["base_url"] = check_url("GITHUB_API_URL", os.environ["GITHUB_API_URL"])
         return cls(token, **kwargs)
 
     def __repr__(self) -> str:
-        auth = "token" if self._token is not None else repr(self._auth) if self._auth else "anonymous"
-        return f"<Octo {redact_url(self.base_url)} ({auth})>"
+        # From __dict__: a client whose __init__ refused its arguments is shown too
+        # (in a traceback's locals), and a missing name is no namespace lookup.
+        state = self.__dict__
+        token, auth = state.get("_token"), state.get("_auth")
+        who = "token" if token is not None else repr(auth) if auth else "anonymous"
+        return f"<Octo {redact_url(state.get('base_url', '(not set up)'))} ({who})>"
 
     def __getattr__(self, name: str) -> Namespace:
         # Called only when `name` is not yet an attribute: load the namespace
@@ -271,6 +370,10 @@ class Octo(Namespaces):
     ) -> Response:
         """Call one endpoint. Generated methods call this; it also takes a
         route string, Octokit style: `request("GET /repos/{owner}/{repo}", path={...})`."""
+        if headers:
+            # Rebound first: a credential passed here shows as [redacted] in a traceback's locals.
+            headers = conceal_headers(headers)
+            check_headers(headers)
         op = operation if isinstance(operation, Operation) else _route(operation)
         if op.deprecated:
             warnings.warn(f"{op.name} is deprecated", DeprecationWarning, stacklevel=3)
@@ -349,7 +452,8 @@ class Octo(Namespaces):
             answer = self._transmit(method, url, params, json_body, raw, headers, attempt, sink)
             if answer.status_code not in _REDIRECT_STATUSES or "location" not in answer.headers:
                 return self._response(method, answer, sink)
-            location = urljoin(answer.url, answer.headers["location"])
+            # A SecretURL: the signature of a storage URL stays out of a traceback's locals.
+            location = SecretURL(urljoin(answer.url, answer.headers["location"]))
             answer.close()
             refusal = None
             if hop == MAX_REDIRECTS:
@@ -414,6 +518,7 @@ class Octo(Namespaces):
         if sink is not None:
             sink.attempt = attempt
         context = transport.current.set(attempt)
+        error = None
         try:
             # Always streamed: the body is read here by `_read_body`, which
             # tells a body cut short from a connection that never answered;
@@ -425,12 +530,15 @@ class Octo(Namespaces):
         except (requests.RequestException, OctoError) as exc:
             error = exc if isinstance(exc, OctoError) else _transport_error(method, url, exc, prepared,
                                                                             attempt.why)
+        finally:
+            transport.current.reset(context)
+        if error is not None:
+            # Raised here, not in the except block: requests' exception would
+            # stay its __context__, and its frames hold the request as sent.
             log.debug("%s %s -> %s in %.1f ms", method, redact_url(prepared.url or url),
                       getattr(error, "reason", None) or f"{error.status} {type(error).__name__}",
                       (time.perf_counter() - started) * 1000)
-            raise error from None
-        finally:
-            transport.current.reset(context)
+            raise error
         if log.isEnabledFor(logging.DEBUG):
             log.debug("%s %s -> %s in %.1f ms (request id %s)", method, redact_url(prepared.url or url),
                       answer.status_code, (time.perf_counter() - started) * 1000,
@@ -445,12 +553,16 @@ class Octo(Namespaces):
         data: Any = None
         if content and status not in (204, 205):
             if media.is_json(answer):
+                malformed = False
                 try:
                     data = json.loads(content)
                 except ValueError:
-                    if status < 400:
-                        raise InvalidResponseError(f"{method} {redact_url(answer.url)}: malformed JSON",
-                                                   body=content, **_facts(answer)) from None
+                    malformed = True
+                # Not raised in the except block: the parser's exception holds the whole body.
+                if malformed and status < 400:
+                    raise InvalidResponseError(f"{method} {redact_url(answer.url)}: malformed JSON",
+                                               body=content, **_facts(answer))
+                if malformed:
                     data = media.text(answer)
             elif media.is_text(answer):
                 data = media.text(answer)
@@ -549,24 +661,29 @@ def _read_body(method: str, answer: requests.Response, attempt: transport.Attemp
         answer.content  # noqa: B018 - a transport adapter's own body (tests): requests reads it
         return
     chunks: list[bytes] = []
+    failure = None
     try:
         # read1 returns what has arrived, so a failing read loses nothing.
         while chunk := raw.read1(_READ_SIZE, decode_content=True):
             chunks.append(chunk)
-    except urllib3.exceptions.ReadTimeoutError:
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        failure = type(exc)
+    # The errors are raised out here: urllib3's exception, as their
+    # __context__, would carry its frames (the body read so far) along.
+    if failure is not None and issubclass(failure, urllib3.exceptions.ReadTimeoutError):
         answer.close()
         text = attempt.why or "timed out reading the answer"
         url = redact_url(answer.url)
         raise TransportError(f"{method} {url}: {text}", method=method, url=url,
-                             reason=text, request=_sent_request(answer.request)) from None
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
+                             reason=text, request=_sent_request(answer.request))
+    if failure is not None:
         answer.close()
-        undecodable = isinstance(exc, urllib3.exceptions.DecodeError)
+        undecodable = issubclass(failure, urllib3.exceptions.DecodeError)
         raise InvalidResponseError(
             f"{method} {redact_url(answer.url)}: body {'not decodable' if undecodable else 'cut short'} "
-            f"({type(exc).__name__})",
+            f"({failure.__name__})",
             body=b"".join(chunks), truncated=not undecodable, **_facts(answer),
-        ) from None
+        )
     # What requests itself does once it has read a body; `content`, `text`
     # and the ETag cache then use it.
     answer._content = b"".join(chunks)
@@ -600,7 +717,7 @@ def _route(route: str) -> Operation:
     if op is None:
         method, _, path = route.partition(" ")
         if not path.startswith(("/", "https://", "http://")):
-            raise ValueError(f"route must look like 'GET /path' or 'GET https://...', got {route!r}")
+            raise ValueError(f"route must look like 'GET /path' or 'GET https://...', got {redact_url(route)!r}")
         op = _route_cache[route] = Operation(method.upper(), path)
     return op
 

@@ -166,7 +166,7 @@ class PrimaryRateLimitError(RateLimitError):
         until = seen.rate_limit.reset_at
         error = cls(seen, f"rate limit {resource!r} used up")
         error.args = (f"{method} {redact_url(url)}: not sent; rate limit {resource!r} used up until "
-                      f"{until:%Y-%m-%d %H:%M:%S} UTC (seen on {seen.method} {seen.url})",)
+                      f"{until:%Y-%m-%d %H:%M:%S} UTC (seen on {seen.method} {redact_url(seen.url)})",)
         return error
 
 

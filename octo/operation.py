@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import quote
 
+from octo.redaction import redact_url
+
 
 class Omit:
     """The type of `OMIT`: the default of every optional argument.
@@ -128,7 +130,7 @@ class Operation:
     ) -> None:
         self.method = method
         self.path = path
-        self.name = name or f"{method} {path}"
+        self.name = name or f"{method} {redact_url(path)}"  # error messages show it
         self.limits = limits
         self.multi_segment = multi_segment
         self.host = host
@@ -139,7 +141,8 @@ class Operation:
         self._parts: list[str] | None = None
 
     def __repr__(self) -> str:
-        return f"Operation({self.method} {self.path})"
+        # getattr: every octo repr works on a half-built object (a traceback's locals).
+        return f"Operation({getattr(self, 'method', '?')} {redact_url(getattr(self, 'path', '?'))})"
 
     def render_path(self, values: Mapping[str, Any]) -> str:
         """The path with each parameter percent-encoded into its segment(s)."""

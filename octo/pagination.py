@@ -21,6 +21,7 @@ from requests.utils import parse_header_links
 from octo.errors import InvalidResponseError, OctoError, RedirectError
 from octo.namespace import Namespace, Pagination
 from octo.operation import OMIT, Operation
+from octo.redaction import SecretURL, redact_url
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -30,13 +31,14 @@ DEFAULT_PER_PAGE = 100
 
 
 def next_link(response: Response) -> str | None:
-    """The absolute URL of the `rel="next"` link, if any."""
+    """The absolute URL of the `rel="next"` link, if any (a `SecretURL`: a
+    credential in it stays out of a traceback's locals)."""
     header = response.headers.get("link")
     if not header:
         return None
     for link in parse_header_links(header):
         if "next" in link.get("rel", "").split():
-            return urljoin(response.url, link["url"])
+            return SecretURL(urljoin(response.url, link["url"]))
     return None
 
 
@@ -70,7 +72,7 @@ class _Walk:
         yield response
         while (url := next_link(response)) is not None:
             if url in seen:
-                raise OctoError(f"{self.label}: the next link repeats {url}; stopping")
+                raise OctoError(f"{self.label}: the next link repeats {redact_url(url)}; stopping")
             if response.url.startswith("https:") and url.startswith("http:"):
                 raise RedirectError(f"{self.label}: refusing a next link from https to http")
             seen.add(url)
@@ -119,7 +121,9 @@ class Paginator(Iterator[Any]):
         self.pages_fetched = 0
 
     def __repr__(self) -> str:
-        return f"<Paginator {self._walk.label}: {self.pages_fetched} page(s) fetched>"
+        # getattr: a half-built one is shown too (a traceback's locals).
+        label = getattr(getattr(self, "_walk", None), "label", "?")
+        return f"<Paginator {label}: {getattr(self, 'pages_fetched', 0)} page(s) fetched>"
 
     def __iter__(self) -> Paginator:
         return self

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar, overload
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 REDACTED = "[redacted]"
@@ -18,6 +18,7 @@ _SECRET_WORDS = frozenset({"sig", "signature", "token", "secret", "credential", 
 _WORD_BREAK = re.compile(r"[^a-z0-9]+")
 # A URL or a path with a query, as it appears in a log line or a message.
 _URL_IN_TEXT = re.compile(r"""[^\s'"<>]*[?@][^\s'"<>]+""")
+T = TypeVar("T")
 
 
 class Secret(str):
@@ -28,6 +29,48 @@ class Secret(str):
 
     def __repr__(self) -> str:
         return repr(REDACTED)
+
+
+class SecretBytes(bytes):
+    """Bytes (a PEM key) used as they are, shown as `[redacted]` in a repr."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr(REDACTED)
+
+
+class SecretURL(str):
+    """A URL used as it is, shown in a repr as `redact_url` shows it: a signed
+    storage URL held in a local keeps its signature out of a traceback."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr(redact_url(str(self)))
+
+
+@overload
+def conceal(value: str) -> Secret: ...
+@overload
+def conceal(value: bytes) -> SecretBytes: ...
+@overload
+def conceal(value: T) -> T: ...
+def conceal(value: Any) -> Any:
+    """`value` as a `Secret` (a str) or `SecretBytes` (bytes), anything else as
+    it is. A local that holds a credential is rebound to this on the first
+    line that touches it, so a traceback's locals never show it."""
+    if isinstance(value, str):
+        return value if isinstance(value, Secret) else Secret(value)
+    if isinstance(value, bytes):
+        return value if isinstance(value, SecretBytes) else SecretBytes(value)
+    return value
+
+
+def conceal_headers(headers: Mapping[Any, Any]) -> dict[Any, Any]:
+    """`headers` with the value of each credential header concealed."""
+    return {name: conceal(value) if isinstance(name, str) and name.lower() in _SECRET_HEADERS else value
+            for name, value in headers.items()}
 
 
 def redact_url(url: str) -> str:
@@ -101,7 +144,7 @@ class SentRequest:
         return cls(method or "", redact_url(url or ""), redact_headers(headers))
 
     def __repr__(self) -> str:
-        return f"<SentRequest {self.method} {self.url}>"
+        return f"<SentRequest {getattr(self, 'method', '?')} {getattr(self, 'url', '?')}>"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (SentRequest.of, (self.method, self.url, dict(self.headers)))

@@ -49,8 +49,9 @@ class RateLimit:
         return hash(self._fields())
 
     def __repr__(self) -> str:
+        # getattr: every octo repr works on a half-built object (a traceback's locals).
         return ("RateLimit(limit={!r}, remaining={!r}, used={!r}, reset={!r}, resource={!r})"
-                .format(*self._fields()))
+                .format(*(getattr(self, name, None) for name in self.__slots__)))
 
     @classmethod
     def from_headers(cls, headers: Mapping[str, str]) -> RateLimit:
@@ -123,4 +124,6 @@ class Response:
         return RateLimit.from_headers(self.headers)
 
     def __repr__(self) -> str:
-        return f"<Response {self.status} {self.method} {redact_url(self.url)}>"
+        # getattr: every octo repr works on a half-built object (a traceback's locals).
+        return (f"<Response {getattr(self, 'status', '?')} {getattr(self, 'method', '?')} "
+                f"{redact_url(getattr(self, 'url', '?'))}>")

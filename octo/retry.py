@@ -103,7 +103,10 @@ class Retrier:
         self.buckets = Buckets()
 
     def __repr__(self) -> str:
-        return f"<Retrier retries={self.retries} max_rate_limit_wait={self.max_rate_limit_wait:g}>"
+        # getattr: a Retrier whose __init__ refused its arguments is shown too.
+        wait = getattr(self, "max_rate_limit_wait", None)
+        shown = "?" if wait is None else f"{wait:g}"
+        return f"<Retrier retries={getattr(self, 'retries', '?')} max_rate_limit_wait={shown}>"
 
     def call(self, method: str, url: str, route: str, send: Callable[[], Response]) -> Response:
         """`send()` under this policy. `route` names the endpoint (its path

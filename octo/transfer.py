@@ -22,6 +22,7 @@ import requests
 
 from octo.errors import OctoError, TransportError
 from octo.operation import OMIT, Omit, Operation, Timeout
+from octo.redaction import redact_url
 from octo.response import Response, header_int
 
 if TYPE_CHECKING:
@@ -131,12 +132,13 @@ class Download:
         if "json" in content_type and client._is_trusted(answer.url):
             answer.close()
             raise OctoError(
-                f"{method} {answer.url.split('?')[0]}: answered with JSON, not a file; call the endpoint "
+                f"{method} {redact_url(answer.url)}: answered with JSON, not a file; call the endpoint "
                 "method for its data (a release asset downloads from its 'url')"
             )
         total = header_int(answer.headers.get("content-length"))
         if "content-encoding" in answer.headers:
             total = None  # the length on the wire, not of what is written
+        failed = None
         try:
             if self.path is not None:
                 with open(self.part, "wb") as out:
@@ -147,13 +149,15 @@ class Download:
                 self._rewind()
                 self._copy(answer, self.file, total)
         except requests.RequestException as exc:
-            # The query of a storage URL is a signed credential: keep it out.
-            where = answer.url.split("?")[0]
             why = self.attempt.why if self.attempt is not None else None
-            raise TransportError(f"{method} {where}: download failed: {why or type(exc).__name__}",
-                                 method=method, url=where) from None
+            failed = why or type(exc).__name__
         finally:
             answer.close()
+        if failed is not None:
+            # Raised out here: requests' exception, as its __context__, would carry
+            # the signed storage URL along. The signature is redacted here too.
+            where = redact_url(answer.url)
+            raise TransportError(f"{method} {where}: download failed: {failed}", method=method, url=where)
         return Response(answer.status_code, answer.headers, self.path, answer.url, method, answer.request)
 
     def _copy(self, answer: requests.Response, out: IO[bytes], total: int | None) -> None:
@@ -242,7 +246,8 @@ class UploadBody:
         return self.size
 
     def __repr__(self) -> str:
-        return f"<UploadBody {self.name or 'data'} ({self.size} bytes)>"
+        # getattr: shown half built too, in the locals of a refusing __init__.
+        return f"<UploadBody {getattr(self, 'name', None) or 'data'} ({getattr(self, 'size', None)} bytes)>"
 
     def __iter__(self) -> Iterator[bytes | memoryview]:
         sent = 0

@@ -13,6 +13,8 @@ import hashlib
 import hmac
 import re
 
+from octo.redaction import conceal
+
 __all__ = ["signature", "verify"]
 
 _PREFIX = "sha256="
@@ -21,6 +23,7 @@ _HEX_DIGEST = re.compile(r"[0-9a-fA-F]{64}")
 
 def signature(secret: str | bytes, body: bytes) -> str:
     """The `X-Hub-Signature-256` value GitHub sends for `body` (`sha256=<hex>`)."""
+    secret = conceal(secret)  # first: the secret shows as [redacted] in a traceback's locals
     digest = hmac.new(_secret_bytes(secret), _body_bytes(body), hashlib.sha256).hexdigest()
     return _PREFIX + digest
 
@@ -31,6 +34,7 @@ def verify(secret: str | bytes, body: bytes, signature_header: str | bytes | Non
     A missing or malformed header is `False`. The comparison takes the same
     time wherever the first wrong character is.
     """
+    secret = conceal(secret)  # first: the secret shows as [redacted] in a traceback's locals
     expected = signature(secret, body)
     if isinstance(signature_header, bytes):
         try:

@@ -27,7 +27,7 @@ class FileArg:
         self.path = path
 
     def __repr__(self) -> str:
-        return f"FileArg({str(self.path)!r})"
+        return f"FileArg({str(getattr(self, 'path', '?'))!r})"  # works half built too
 
 
 class Sources:
