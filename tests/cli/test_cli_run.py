@@ -200,3 +200,17 @@ def test_ctrl_c_exits_130_without_a_traceback(run: Run, github: ScriptedServer,
     result = run("repos", "get", "o", "r")
     assert result.code == 130
     assert "Traceback" not in result.err and github.requests == []
+
+
+def test_an_empty_file_path_lists_the_root_and_an_empty_segment_is_a_usage_error(
+    run: Run, github: ScriptedServer
+) -> None:
+    github.queue(Reply(200, json=[{"name": "README.md"}]), Reply(200, json=[]))
+    assert run("repos", "get-content", "o", "r", "").out == '[{"name":"README.md"}]\n'
+    assert run("git", "list-matching-refs", "o", "r", "").code == 0
+    assert [r.path for r in github.requests] == ["/repos/o/r/contents/", "/repos/o/r/git/matching-refs/"]
+    for bad in ("a//b", "docs/..", ""):
+        result = run("repos", "get-content", "o", "r", bad) if bad else run("repos", "get", "o", bad)
+        assert result.code == 2 and "path parameter" in result.err
+    assert len(github.requests) == 2
+
