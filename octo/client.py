@@ -253,9 +253,15 @@ class Octo(Namespaces):
         data: Any = OMIT,
         media_type: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        follow_redirects: bool = True,
     ) -> Response:
         """Call one endpoint. Generated methods call this; it also takes a
-        route string, Octokit style: `request("GET /repos/{owner}/{repo}", path={...})`."""
+        route string, Octokit style: `request("GET /repos/{owner}/{repo}", path={...})`.
+
+        `headers` of the caller's own replace octo's of the same name (Accept,
+        Content-Type) or add to them (If-None-Match). With `follow_redirects=False`
+        a 3xx answer with a Location is returned as it is (a tarball's codeload
+        URL), for any method, instead of being followed or refused."""
         op = operation if isinstance(operation, Operation) else _route(operation)
         if op.deprecated:
             warnings.warn(f"{op.name} is deprecated", DeprecationWarning, stacklevel=3)
@@ -295,6 +301,9 @@ class Octo(Namespaces):
             params = {k: _query_value(v) for k, v in params.items()}
         send_timeout = self.timeout if timeout is OMIT else check_timeout(timeout)
         sink = transfer.claim()
+        if sink is not None and not follow_redirects:
+            raise TypeError("download(): with follow_redirects=False there is no file to write; "
+                            "call the method itself to read the Location")
         bucket_route = op.path if op.path[0] == "/" else self._route_of(url)
         return self._retry.call(op.method, url, bucket_route, lambda: self._send(
             op.method,
@@ -305,6 +314,7 @@ class Octo(Namespaces):
             headers=send_headers,
             timeout=send_timeout,
             sink=sink,
+            follow_redirects=follow_redirects,
         ))
 
     def _send(
@@ -318,6 +328,7 @@ class Octo(Namespaces):
         headers: dict[str, str],
         timeout: Timeout,
         sink: transfer.Download | None = None,
+        follow_redirects: bool = True,
         authorized: bool = False,
     ) -> Response:
         """Send once, following redirects by GitHub's rules, and parse the answer."""
@@ -325,13 +336,15 @@ class Octo(Namespaces):
             # The app auth picks the credential per request and may re-send after a 401.
             return self._auth.send(self, url, headers, lambda h: self._send(
                 method, url, params=params, json_body=json_body, raw=raw, headers=h, timeout=timeout,
-                sink=sink, authorized=True))
+                sink=sink, follow_redirects=follow_redirects, authorized=True))
         for hop in range(MAX_REDIRECTS + 1):
             if not self._is_trusted(url):
                 headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
             answer = self._transmit(method, url, params, json_body, raw, headers, timeout, sink)
             if answer.status_code not in _REDIRECT_STATUSES or "location" not in answer.headers:
                 return self._response(method, answer, sink)
+            if not follow_redirects:  # the caller reads the Location
+                return self._response(method, answer, sink, redirect=True)
             location = urljoin(answer.url, answer.headers["location"])
             answer.close()
             refusal = None
@@ -392,7 +405,8 @@ class Octo(Namespaces):
                       answer.headers.get("x-github-request-id"))
         return self._cache.settle(pending, answer) if self._cache and pending else answer
 
-    def _response(self, method: str, answer: requests.Response, sink: transfer.Download | None) -> Response:
+    def _response(self, method: str, answer: requests.Response, sink: transfer.Download | None,
+                  redirect: bool = False) -> Response:
         status = answer.status_code
         if status < 300 and sink is not None:
             return sink.receive(self, method, answer)
@@ -415,7 +429,8 @@ class Octo(Namespaces):
         if status >= 400:
             error = RequestError.from_response(response)
             raise error
-        if status >= 300 and status != 304:  # 304: the caller's own If-None-Match matched
+        # 304: the caller's own If-None-Match matched; `redirect`: a 3xx the caller asked for.
+        if status >= 300 and status != 304 and not redirect:
             raise ServerError(response, f"unexpected redirect status {status} without Location")
         return response
 

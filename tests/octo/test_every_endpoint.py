@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from conftest import SENTINEL
-from server import ScriptedServer
+from server import Reply, ScriptedServer
 from spec_data import namespaces
 
 import octo
@@ -162,3 +162,28 @@ def test_an_empty_value_anywhere_else_in_the_route_is_refused_before_io(
                 call(getattr(gh, ns.name), e, **{p.python_name: ""})
     assert server.requests == []
 
+
+def test_every_method_sends_the_callers_headers_and_can_return_a_redirect_unfollowed(
+    server: ScriptedServer, gh: octo.Octo
+) -> None:
+    server.handler = lambda request: Reply(302, headers={"location": "/moved"})
+    wrong = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for ns in namespaces():
+            client_ns = getattr(gh, ns.name)
+            for e in ns.endpoints:
+                label = f"{ns.name}.{e.name}"
+                headers = {"X-Octo-Call": label, "If-None-Match": '"e"'}
+                try:
+                    response = getattr(client_ns, e.name)(**required_arguments(e), headers=headers,
+                                                          follow_redirects=False)
+                except octo.OctoError as exc:
+                    wrong.append(f"{label}: {exc!r}")
+                    continue
+                sent = server.requests[-1]
+                if (response.status, response.headers.get("location")) != (302, "/moved") \
+                        or (sent.headers.get("x-octo-call"), sent.headers.get("if-none-match")) != (label, '"e"'):
+                    wrong.append(f"{label}: answered {response.status}, sent {sent.headers}")
+    assert wrong == []
+    assert len(server.requests) == sum(len(ns.endpoints) for ns in namespaces())
