@@ -185,7 +185,8 @@ def _accepts(method: Callable[..., Any], name: str) -> bool:
 class _Paginate:
     """`octo.paginate(method, *args, max_items=None, **params)` iterates every
     item; `octo.paginate.pages(method, *args, **params)` yields each page's
-    `Response`. `per_page` is 100 unless given."""
+    `Response`. `per_page` is 100 unless given; `headers`, `timeout`,
+    `media_type` and `follow_redirects` apply to every page."""
 
     def __call__(self, method: Callable[..., Response], /, *args: Any,
                  max_items: int | None = None, **params: Any) -> Paginator:
