@@ -7,7 +7,7 @@ import re
 
 # Per-call options of every generated method (or the raw body); a parameter
 # never takes one of these names as is.
-RESERVED = frozenset({"self", "data", "timeout", "media_type", "headers", "stream"})
+RESERVED = frozenset({"self", "data", "timeout", "media_type", "headers", "follow_redirects", "stream"})
 
 _NOT_IDENT = re.compile(r"[^0-9A-Za-z_]")
 

@@ -120,6 +120,16 @@ class Method:
     rows: list[tuple[str, str, str]]
 
 
+# What every method takes besides its parameters, passed to `Octo.request` as is.
+PER_CALL = (
+    Arg("timeout", "Timeout | Omit", "OMIT", "seconds, or a (connect, read) pair; overrides the client's"),
+    Arg("headers", "Mapping[str, str] | None", "None",
+        "your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name"),
+    Arg("follow_redirects", "bool", "True",
+        "False returns a 3xx answer as it is, Location included, instead of following it"),
+)
+
+
 def _limit_args(p: Param) -> str | None:
     args = []
     if p.enum is not None:
@@ -146,7 +156,8 @@ def method_view(e: Endpoint) -> Method:
         if e.body.type == "binary":
             guessed = "guessed from the name" if e.body.content_type == "application/octet-stream" \
                 else e.body.content_type
-            doc = f"the request body: a Path, bytes or a binary file, streamed; Content-Type {guessed}"
+            doc = (f"the request body: a Path, bytes or a binary file, streamed; Content-Type {guessed} "
+                   "unless headers= gives one")
         keyword.insert(
             sum(1 for a in keyword if a.default is None) if data_required else len(keyword),
             Arg("data", kind if data_required else f"{kind} | Omit",
@@ -156,8 +167,7 @@ def method_view(e: Endpoint) -> Method:
         choices = ", ".join(_py_repr(m) for m in e.media_types)
         keyword.append(Arg("media_type", f"Literal[{choices}] | Omit", "OMIT",
                            "ask for another representation: " + ", ".join(e.media_types)))
-    keyword.append(Arg("timeout", "Timeout | Omit", "OMIT",
-                       "seconds, or a (connect, read) pair; overrides the client's"))
+    keyword.extend(PER_CALL)
     limits = [(p.name, lim) for p in e.params if (lim := _limit_args(p)) is not None]
     return Method(
         endpoint=e,

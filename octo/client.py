@@ -367,9 +367,15 @@ class Octo(Namespaces):
         data: Any = OMIT,
         media_type: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        follow_redirects: bool = True,
     ) -> Response:
         """Call one endpoint. Generated methods call this; it also takes a
-        route string, Octokit style: `request("GET /repos/{owner}/{repo}", path={...})`."""
+        route string, Octokit style: `request("GET /repos/{owner}/{repo}", path={...})`.
+
+        `headers` of the caller's own replace octo's of the same name (Accept,
+        Content-Type) or add to them (If-None-Match). With `follow_redirects=False`
+        a 3xx answer with a Location is returned as it is (a tarball's codeload
+        URL), for any method, instead of being followed or refused."""
         if headers:
             # Rebound first: a credential passed here shows as [redacted] in a traceback's locals.
             headers = conceal_headers(headers)
@@ -413,6 +419,9 @@ class Octo(Namespaces):
             params = {k: _query_value(v) for k, v in params.items()}
         send_timeout = self._timeouts if timeout is OMIT else _timeouts(check_timeout(timeout))
         sink = transfer.claim()
+        if sink is not None and not follow_redirects:
+            raise TypeError("download(): with follow_redirects=False there is no file to write; "
+                            "call the method itself to read the Location")
         bucket_route = op.path if op.path[0] == "/" else self._route_of(url)
         return self._retry.call(op.method, url, bucket_route, lambda: self._send(
             op.method,
@@ -423,6 +432,7 @@ class Octo(Namespaces):
             headers=send_headers,
             timeout=send_timeout,
             sink=sink,
+            follow_redirects=follow_redirects,
         ))
 
     def _send(
@@ -436,6 +446,7 @@ class Octo(Namespaces):
         headers: dict[str, str],
         timeout: tuple[float, float, float],
         sink: transfer.Download | None = None,
+        follow_redirects: bool = True,
         authorized: bool = False,
     ) -> Response:
         """Send once, following redirects by GitHub's rules, and parse the answer."""
@@ -443,7 +454,7 @@ class Octo(Namespaces):
             # The app auth picks the credential per request and may re-send after a 401.
             return self._auth.send(self, url, headers, lambda h: self._send(
                 method, url, params=params, json_body=json_body, raw=raw, headers=h, timeout=timeout,
-                sink=sink, authorized=True))
+                sink=sink, follow_redirects=follow_redirects, authorized=True))
         attempt = transport.Attempt(timeout, download=sink is not None,
                                     upload=isinstance(raw, (transfer.UploadBody, transfer.Once)))
         for hop in range(MAX_REDIRECTS + 1):
@@ -452,6 +463,8 @@ class Octo(Namespaces):
             answer = self._transmit(method, url, params, json_body, raw, headers, attempt, sink)
             if answer.status_code not in _REDIRECT_STATUSES or "location" not in answer.headers:
                 return self._response(method, answer, sink)
+            if not follow_redirects:  # the caller reads the Location
+                return self._response(method, answer, sink, redirect=True)
             # A SecretURL: the signature of a storage URL stays out of a traceback's locals.
             location = SecretURL(urljoin(answer.url, answer.headers["location"]))
             answer.close()
@@ -545,7 +558,8 @@ class Octo(Namespaces):
                       answer.headers.get("x-github-request-id"))
         return self._cache.settle(pending, answer) if self._cache and pending else answer
 
-    def _response(self, method: str, answer: requests.Response, sink: transfer.Download | None) -> Response:
+    def _response(self, method: str, answer: requests.Response, sink: transfer.Download | None,
+                  redirect: bool = False) -> Response:
         status = answer.status_code
         if status < 300 and sink is not None:
             return sink.receive(self, method, answer)
@@ -572,7 +586,8 @@ class Octo(Namespaces):
         if status >= 400:
             error = RequestError.from_response(response)
             raise error
-        if status >= 300 and status != 304:  # 304: the caller's own If-None-Match matched
+        # 304: the caller's own If-None-Match matched; `redirect`: a 3xx the caller asked for.
+        if status >= 300 and status != 304 and not redirect:
             raise ServerError(response, f"unexpected redirect status {status} without Location")
         return response
 

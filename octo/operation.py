@@ -112,7 +112,7 @@ class Operation:
 
     __slots__ = ("method", "path", "limits", "multi_segment", "host", "deprecated",
                  "deprecated_params", "content_type", "json_body", "name",
-                 "_parts")
+                 "_parts", "_open_end")
 
     def __init__(
         self,
@@ -139,6 +139,7 @@ class Operation:
         self.content_type = content_type
         self.json_body = json_body
         self._parts: list[str] | None = None
+        self._open_end: str | None = None
 
     def __repr__(self) -> str:
         # getattr: every octo repr works on a half-built object (a traceback's locals).
@@ -149,7 +150,11 @@ class Operation:
         parts = self._parts
         if parts is None:
             # Even indexes are literal text, odd ones parameter names.
-            parts = self._parts = _PATH_PARAM.split(self.path)
+            parts = _PATH_PARAM.split(self.path)
+            if len(parts) > 1 and parts[-1] == "" and parts[-2] in self.multi_segment:
+                self._open_end = parts[-2]
+            self._parts = parts
+        open_end = self._open_end
         if len(values) != len(parts) // 2:
             names = parts[1::2]
             missing = [n for n in names if n not in values]
@@ -162,22 +167,26 @@ class Operation:
                     value = values[part]
                 except KeyError:
                     raise TypeError(f"{self.name}: missing path parameter {part!r}") from None
-                out.append(encode_path_value(part, value, part in self.multi_segment))
+                out.append(encode_path_value(part, value, part in self.multi_segment, part == open_end))
             else:
                 out.append(part)
         return "".join(out)
 
 
-def encode_path_value(name: str, value: Any, multi_segment: bool = False) -> str:
+def encode_path_value(name: str, value: Any, multi_segment: bool = False, at_end: bool = False) -> str:
     """Percent-encode one path value so it can never change the route.
 
     Nothing is safe: `a/b` becomes `a%2Fb`. A multi-segment value (a file path,
     a git ref) keeps `/` between segments; each segment is still encoded.
     `.`, `..` and empty segments are refused, since a server or proxy would
-    normalise them into another route.
+    normalise them into another route. One exception: a wholly empty
+    multi-segment value that ends the route (`at_end`) names the collection
+    itself, as in Octokit: `contents/` is the root of a repository.
     """
     text = value if type(value) is str else _path_text(name, value)
     if multi_segment:
+        if at_end and text == "":
+            return ""
         for segment in text.split("/"):
             if segment in ("", ".", ".."):
                 raise ValueError(

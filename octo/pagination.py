@@ -20,7 +20,7 @@ from requests.utils import parse_header_links
 
 from octo.errors import InvalidResponseError, OctoError, RedirectError
 from octo.namespace import Namespace, Pagination
-from octo.operation import OMIT, Operation
+from octo.operation import Operation
 from octo.redaction import SecretURL, redact_url
 from octo.response import Response
 
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from octo.client import Octo
 
 DEFAULT_PER_PAGE = 100
+# The keywords of an endpoint method that `Octo.request` takes as they are.
+_PER_CALL = frozenset({"media_type", "timeout", "headers", "follow_redirects"})
 
 
 def next_link(response: Response) -> str | None:
@@ -63,6 +65,8 @@ class _Walk:
         self.client: Octo = owner._client
         self.args = args
         self.params = dict(params)
+        # What the first call was given that applies to every page.
+        self.options = {k: v for k, v in params.items() if k in _PER_CALL}
         if "per_page" not in self.params and _accepts(method, "per_page"):
             self.params["per_page"] = DEFAULT_PER_PAGE
 
@@ -78,11 +82,7 @@ class _Walk:
             seen.add(url)
             # The client sends the token only to its own origins, so a next
             # link elsewhere is followed anonymously.
-            response = self.client.request(
-                Operation("GET", url, name=self.label),
-                media_type=self.params.get("media_type", OMIT),
-                timeout=self.params.get("timeout", OMIT),
-            )
+            response = self.client.request(Operation("GET", url, name=self.label), **self.options)
             yield response
 
     def items(self, response: Response) -> tuple[list[Any], dict[str, Any]]:
@@ -189,7 +189,8 @@ def _accepts(method: Callable[..., Any], name: str) -> bool:
 class _Paginate:
     """`octo.paginate(method, *args, max_items=None, **params)` iterates every
     item; `octo.paginate.pages(method, *args, **params)` yields each page's
-    `Response`. `per_page` is 100 unless given."""
+    `Response`. `per_page` is 100 unless given; `headers`, `timeout`,
+    `media_type` and `follow_redirects` apply to every page."""
 
     def __call__(self, method: Callable[..., Response], /, *args: Any,
                  max_items: int | None = None, **params: Any) -> Paginator:

@@ -324,7 +324,8 @@ def upload(
     is fine as it is).
 
     `data` is a path (`str` or `Path`), bytes or a binary file, streamed.
-    `name` defaults to the file's name; `content_type` is guessed from it.
+    `name` defaults to the file's name; `content_type`, when given, is sent
+    as it is, else it is guessed from the name.
     Returns the new asset's `Response`. See
     https://docs.github.com/rest/releases/assets#upload-a-release-asset
     """
@@ -333,9 +334,10 @@ def upload(
     if not name:
         raise TypeError("upload(): name= is required when data has no file name")
     op = Operation("POST", _URI_TEMPLATE.sub("", upload_url), name="upload", host="uploads",
-                   content_type=content_type or guess_content_type(name))
+                   content_type="application/octet-stream")
     gh = client if client is not None else _default_client()
     return gh.request(op, query={"name": name, "label": OMIT if label is None else label},
+                      headers=None if content_type is None else {"Content-Type": content_type},
                       data=body, timeout=timeout)
 
 

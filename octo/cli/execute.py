@@ -30,6 +30,7 @@ class Options:
     verbose: bool = False
     base_url: str | None = None
     timeout: float | None = None
+    headers: dict[str, str] | None = None  # -H/--header
     token: str | None = None  # from --token-stdin; else the environment
 
 
@@ -76,6 +77,8 @@ def _call(namespace: str, method_name: str, arguments: dict[str, Any], options: 
         kwargs["session"], capture = dryrun.capturing_session()
     client = octo.Octo.from_env(options.token, **kwargs)
     method = getattr(getattr(client, namespace), method_name)
+    if options.headers:
+        arguments = {**arguments, "headers": options.headers}
     if capture is not None:
         method(**arguments)
         secrets = [s for s in (options.token, *map(os.environ.get, TOKEN_VARIABLES)) if s]

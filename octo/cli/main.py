@@ -104,6 +104,7 @@ def _main(argv: list[str]) -> int:
             verbose=options.get("verbose", False),
             base_url=options.get("base_url"),
             timeout=options.get("timeout"),
+            headers=dict(options.get("header") or ()),
             token=token,
         ),
     )

@@ -13,7 +13,7 @@ from typing import Any
 
 from octo.cli import exits, metadata
 from octo.cli.metadata import Command, Param
-from octo.cli.values import AppendItems, Sources, choice, data, scalar
+from octo.cli.values import AppendItems, Sources, choice, data, header, scalar
 
 PROG = "octo"
 
@@ -43,11 +43,13 @@ GLOBAL_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
                           "help": "read the token from stdin (default: $GITHUB_TOKEN, else $GH_TOKEN)"}),
     (("--timeout",), {"type": _positive, "metavar": "SECONDS", "dest": "@timeout",
                       "help": "connect and read timeout (default: 10 s connect, 30 s read)"}),
+    (("-H", "--header"), {"action": "append", "type": header, "metavar": "'NAME: VALUE'", "dest": "@header",
+                          "help": "send this header too (repeatable); it replaces octo's of the same name"}),
     (("-v", "--verbose"), {"action": "store_true", "dest": "@verbose",
                            "help": "log each request (method, URL, status, time) on stderr"}),
 )
 # Options that take a value, so splitting a command line skips their value.
-VALUE_OPTIONS = frozenset({"--base-url", "--timeout", "--completion"})
+VALUE_OPTIONS = frozenset({"--base-url", "--timeout", "-H", "--header", "--completion"})
 
 
 def split(argv: list[str]) -> tuple[list[str], list[str]]:
@@ -207,10 +209,14 @@ def command_parser(ns_name: str, cmd_name: str, cmd: Command, sources: Sources) 
 
 
 def global_values(*namespaces: argparse.Namespace) -> dict[str, Any]:
-    """The octo options, later namespaces overriding earlier ones."""
+    """The octo options, later namespaces overriding earlier ones; repeated
+    options (`-H`) before the namespace and after the command add up."""
     merged: dict[str, Any] = {}
     for ns in namespaces:
-        merged.update({k[1:]: v for k, v in vars(ns).items() if k.startswith("@")})
+        for key, value in vars(ns).items():
+            if key.startswith("@"):
+                earlier = merged.get(key[1:])
+                merged[key[1:]] = earlier + value if isinstance(earlier, list) and isinstance(value, list) else value
     return merged
 
 

@@ -67,6 +67,15 @@ def _json_text(text: str, what: str) -> Any:
         raise argparse.ArgumentTypeError(f"{what} is not valid JSON: {exc}") from None
 
 
+def header(text: str) -> tuple[str, str]:
+    """`NAME: VALUE`, as curl and `gh api -H` take it, as a (name, value) pair."""
+    name, colon, value = text.partition(":")
+    if not colon or not name.strip():
+        # Not echoed: the text may well be an Authorization header.
+        raise argparse.ArgumentTypeError("a header is NAME: VALUE (a name, a colon, the value)")
+    return name.strip(), value.strip()
+
+
 def _boolean(text: str) -> bool:
     lowered = text.lower()
     if lowered in ("true", "false"):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, deprecated_alias, paginated
@@ -1102,6 +1103,8 @@ class Actions(Namespace):
         *,
         labels: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add custom labels to a self-hosted runner for an organization.
 
@@ -1112,6 +1115,8 @@ class Actions(Namespace):
             runner_id: integer; required
             labels: array of string; required; items 1..100
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#add-custom-labels-to-a-self-hosted-runner-for-an-organization
         """
@@ -1124,7 +1129,9 @@ class Actions(Namespace):
             body={
                 "labels": labels,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_custom_labels_to_self_hosted_runner_for_repo(
@@ -1135,6 +1142,8 @@ class Actions(Namespace):
         *,
         labels: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add custom labels to a self-hosted runner for a repository.
 
@@ -1146,6 +1155,8 @@ class Actions(Namespace):
             runner_id: integer; required
             labels: array of string; required; items 1..100
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#add-custom-labels-to-a-self-hosted-runner-for-a-repository
         """
@@ -1159,7 +1170,9 @@ class Actions(Namespace):
             body={
                 "labels": labels,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_repo_access_to_self_hosted_runner_group_in_org(
@@ -1169,6 +1182,8 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add repository access to a self-hosted runner group in an organization.
 
@@ -1179,6 +1194,8 @@ class Actions(Namespace):
             runner_group_id: integer; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#add-repository-access-to-a-self-hosted-runner-group-in-an-organization
         """
@@ -1189,7 +1206,9 @@ class Actions(Namespace):
                 "runner_group_id": runner_group_id,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_selected_repo_to_org_secret(
@@ -1199,6 +1218,8 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add selected repository to an organization secret.
 
@@ -1209,6 +1230,8 @@ class Actions(Namespace):
             secret_name: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/secrets#add-selected-repository-to-an-organization-secret
         """
@@ -1219,7 +1242,9 @@ class Actions(Namespace):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_selected_repo_to_org_variable(
@@ -1229,6 +1254,8 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add selected repository to an organization variable.
 
@@ -1239,6 +1266,8 @@ class Actions(Namespace):
             name: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#add-selected-repository-to-an-organization-variable
         """
@@ -1249,7 +1278,9 @@ class Actions(Namespace):
                 "name": name,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_self_hosted_runner_to_group_for_org(
@@ -1259,6 +1290,8 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add a self-hosted runner to a group for an organization.
 
@@ -1269,6 +1302,8 @@ class Actions(Namespace):
             runner_group_id: integer; required
             runner_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#add-a-self-hosted-runner-to-a-group-for-an-organization
         """
@@ -1279,7 +1314,9 @@ class Actions(Namespace):
                 "runner_group_id": runner_group_id,
                 "runner_id": runner_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def approve_workflow_run(
@@ -1289,6 +1326,8 @@ class Actions(Namespace):
         run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Approve a workflow run for a fork pull request.
 
@@ -1299,6 +1338,8 @@ class Actions(Namespace):
             repo: string; required
             run_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#approve-a-workflow-run-for-a-fork-pull-request
         """
@@ -1309,7 +1350,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "run_id": run_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def cancel_workflow_run(
@@ -1319,6 +1362,8 @@ class Actions(Namespace):
         run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Cancel a workflow run.
 
@@ -1329,6 +1374,8 @@ class Actions(Namespace):
             repo: string; required
             run_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#cancel-a-workflow-run
         """
@@ -1339,7 +1386,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "run_id": run_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_environment_variable(
@@ -1351,6 +1400,8 @@ class Actions(Namespace):
         name: str,
         value: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create an environment variable.
 
@@ -1363,6 +1414,8 @@ class Actions(Namespace):
             name: string; required
             value: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#create-an-environment-variable
         """
@@ -1377,7 +1430,9 @@ class Actions(Namespace):
                 "name": name,
                 "value": value,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_hosted_runner_for_org(
@@ -1392,6 +1447,8 @@ class Actions(Namespace):
         enable_static_ip: bool | Omit = OMIT,
         image_gen: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a GitHub-hosted runner for an organization.
 
@@ -1407,6 +1464,8 @@ class Actions(Namespace):
             enable_static_ip: boolean; optional
             image_gen: boolean; optional; server default False
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#create-a-github-hosted-runner-for-an-organization
         """
@@ -1424,7 +1483,9 @@ class Actions(Namespace):
                 "enable_static_ip": enable_static_ip,
                 "image_gen": image_gen,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_or_update_environment_secret(
@@ -1437,6 +1498,8 @@ class Actions(Namespace):
         encrypted_value: str,
         key_id: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create or update an environment secret.
 
@@ -1450,6 +1513,8 @@ class Actions(Namespace):
             encrypted_value: string; required
             key_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/secrets#create-or-update-an-environment-secret
         """
@@ -1465,7 +1530,9 @@ class Actions(Namespace):
                 "encrypted_value": encrypted_value,
                 "key_id": key_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_or_update_org_secret(
@@ -1478,6 +1545,8 @@ class Actions(Namespace):
         key_id: str | Omit = OMIT,
         selected_repository_ids: List[Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create or update an organization secret.
 
@@ -1491,6 +1560,8 @@ class Actions(Namespace):
             key_id: string; optional
             selected_repository_ids: array of any; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reference/actions#create-or-update-an-organization-secret
         """
@@ -1506,7 +1577,9 @@ class Actions(Namespace):
                 "visibility": visibility,
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_or_update_repo_secret(
@@ -1518,6 +1591,8 @@ class Actions(Namespace):
         encrypted_value: str,
         key_id: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create or update a repository secret.
 
@@ -1530,6 +1605,8 @@ class Actions(Namespace):
             encrypted_value: string; required
             key_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/secrets#create-or-update-a-repository-secret
         """
@@ -1544,7 +1621,9 @@ class Actions(Namespace):
                 "encrypted_value": encrypted_value,
                 "key_id": key_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_org_variable(
@@ -1556,6 +1635,8 @@ class Actions(Namespace):
         visibility: Literal["all", "private", "selected"],
         selected_repository_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create an organization variable.
 
@@ -1568,6 +1649,8 @@ class Actions(Namespace):
             visibility: string; required; one of all, private, selected
             selected_repository_ids: array of integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#create-an-organization-variable
         """
@@ -1582,7 +1665,9 @@ class Actions(Namespace):
                 "visibility": visibility,
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_registration_token_for_org(
@@ -1590,6 +1675,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a registration token for an organization.
 
@@ -1598,6 +1685,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#create-a-registration-token-for-an-organization
         """
@@ -1606,7 +1695,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_registration_token_for_repo(
@@ -1615,6 +1706,8 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a registration token for a repository.
 
@@ -1624,6 +1717,8 @@ class Actions(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#create-a-registration-token-for-a-repository
         """
@@ -1633,7 +1728,9 @@ class Actions(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_remove_token_for_org(
@@ -1641,6 +1738,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a remove token for an organization.
 
@@ -1649,6 +1748,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#create-a-remove-token-for-an-organization
         """
@@ -1657,7 +1758,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_remove_token_for_repo(
@@ -1666,6 +1769,8 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a remove token for a repository.
 
@@ -1675,6 +1780,8 @@ class Actions(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#create-a-remove-token-for-a-repository
         """
@@ -1684,7 +1791,9 @@ class Actions(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_repo_variable(
@@ -1695,6 +1804,8 @@ class Actions(Namespace):
         name: str,
         value: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a repository variable.
 
@@ -1706,6 +1817,8 @@ class Actions(Namespace):
             name: string; required
             value: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#create-a-repository-variable
         """
@@ -1719,7 +1832,9 @@ class Actions(Namespace):
                 "name": name,
                 "value": value,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_self_hosted_runner_group_for_org(
@@ -1735,6 +1850,8 @@ class Actions(Namespace):
         selected_workflows: List[str] | Omit = OMIT,
         network_configuration_id: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a self-hosted runner group for an organization.
 
@@ -1751,6 +1868,8 @@ class Actions(Namespace):
             selected_workflows: array of string; optional
             network_configuration_id: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#create-a-self-hosted-runner-group-for-an-organization
         """
@@ -1769,7 +1888,9 @@ class Actions(Namespace):
                 "selected_workflows": selected_workflows,
                 "network_configuration_id": network_configuration_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_workflow_dispatch(
@@ -1782,6 +1903,8 @@ class Actions(Namespace):
         inputs: dict[str, Any] | Omit = OMIT,
         return_run_details: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a workflow dispatch event.
 
@@ -1795,6 +1918,8 @@ class Actions(Namespace):
             inputs: object; optional; at most 25 properties
             return_run_details: boolean; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event
         """
@@ -1810,7 +1935,9 @@ class Actions(Namespace):
                 "inputs": inputs,
                 "return_run_details": return_run_details,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_actions_cache_by_id(
@@ -1820,6 +1947,8 @@ class Actions(Namespace):
         cache_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a GitHub Actions cache for a repository (using a cache ID).
 
@@ -1830,6 +1959,8 @@ class Actions(Namespace):
             repo: string; required
             cache_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#delete-a-github-actions-cache-for-a-repository-using-a-cache-id
         """
@@ -1840,7 +1971,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "cache_id": cache_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_actions_cache_by_key(
@@ -1851,6 +1984,8 @@ class Actions(Namespace):
         key: str,
         ref: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete GitHub Actions caches for a repository (using a cache key).
 
@@ -1862,6 +1997,8 @@ class Actions(Namespace):
             key: string; required
             ref: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#delete-github-actions-caches-for-a-repository-using-a-cache-key
         """
@@ -1875,7 +2012,9 @@ class Actions(Namespace):
                 "key": key,
                 "ref": ref,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_artifact(
@@ -1885,6 +2024,8 @@ class Actions(Namespace):
         artifact_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an artifact.
 
@@ -1895,6 +2036,8 @@ class Actions(Namespace):
             repo: string; required
             artifact_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/artifacts#delete-an-artifact
         """
@@ -1905,7 +2048,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "artifact_id": artifact_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_custom_image_from_org(
@@ -1914,6 +2059,8 @@ class Actions(Namespace):
         image_definition_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a custom image from the organization.
 
@@ -1923,6 +2070,8 @@ class Actions(Namespace):
             org: string; required
             image_definition_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#delete-a-custom-image-from-the-organization
         """
@@ -1932,7 +2081,9 @@ class Actions(Namespace):
                 "org": org,
                 "image_definition_id": image_definition_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_custom_image_version_from_org(
@@ -1942,6 +2093,8 @@ class Actions(Namespace):
         version: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an image version of custom image from the organization.
 
@@ -1952,6 +2105,8 @@ class Actions(Namespace):
             image_definition_id: integer; required
             version: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#delete-an-image-version-of-custom-image-from-the-organization
         """
@@ -1962,7 +2117,9 @@ class Actions(Namespace):
                 "image_definition_id": image_definition_id,
                 "version": version,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_environment_secret(
@@ -1973,6 +2130,8 @@ class Actions(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an environment secret.
 
@@ -1984,6 +2143,8 @@ class Actions(Namespace):
             environment_name: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/secrets#delete-an-environment-secret
         """
@@ -1995,7 +2156,9 @@ class Actions(Namespace):
                 "environment_name": environment_name,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_environment_variable(
@@ -2006,6 +2169,8 @@ class Actions(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an environment variable.
 
@@ -2017,6 +2182,8 @@ class Actions(Namespace):
             environment_name: string; required
             name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#delete-an-environment-variable
         """
@@ -2028,7 +2195,9 @@ class Actions(Namespace):
                 "environment_name": environment_name,
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_hosted_runner_for_org(
@@ -2037,6 +2206,8 @@ class Actions(Namespace):
         hosted_runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a GitHub-hosted runner for an organization.
 
@@ -2046,6 +2217,8 @@ class Actions(Namespace):
             org: string; required
             hosted_runner_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#delete-a-github-hosted-runner-for-an-organization
         """
@@ -2055,7 +2228,9 @@ class Actions(Namespace):
                 "org": org,
                 "hosted_runner_id": hosted_runner_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_org_secret(
@@ -2064,6 +2239,8 @@ class Actions(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an organization secret.
 
@@ -2073,6 +2250,8 @@ class Actions(Namespace):
             org: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/secrets#delete-an-organization-secret
         """
@@ -2082,7 +2261,9 @@ class Actions(Namespace):
                 "org": org,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_org_variable(
@@ -2091,6 +2272,8 @@ class Actions(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an organization variable.
 
@@ -2100,6 +2283,8 @@ class Actions(Namespace):
             org: string; required
             name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#delete-an-organization-variable
         """
@@ -2109,7 +2294,9 @@ class Actions(Namespace):
                 "org": org,
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_repo_secret(
@@ -2119,6 +2306,8 @@ class Actions(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a repository secret.
 
@@ -2129,6 +2318,8 @@ class Actions(Namespace):
             repo: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/secrets#delete-a-repository-secret
         """
@@ -2139,7 +2330,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_repo_variable(
@@ -2149,6 +2342,8 @@ class Actions(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a repository variable.
 
@@ -2159,6 +2354,8 @@ class Actions(Namespace):
             repo: string; required
             name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#delete-a-repository-variable
         """
@@ -2169,7 +2366,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_self_hosted_runner_from_org(
@@ -2178,6 +2377,8 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a self-hosted runner from an organization.
 
@@ -2187,6 +2388,8 @@ class Actions(Namespace):
             org: string; required
             runner_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#delete-a-self-hosted-runner-from-an-organization
         """
@@ -2196,7 +2399,9 @@ class Actions(Namespace):
                 "org": org,
                 "runner_id": runner_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_self_hosted_runner_from_repo(
@@ -2206,6 +2411,8 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a self-hosted runner from a repository.
 
@@ -2216,6 +2423,8 @@ class Actions(Namespace):
             repo: string; required
             runner_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#delete-a-self-hosted-runner-from-a-repository
         """
@@ -2226,7 +2435,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "runner_id": runner_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_self_hosted_runner_group_from_org(
@@ -2235,6 +2446,8 @@ class Actions(Namespace):
         runner_group_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a self-hosted runner group from an organization.
 
@@ -2244,6 +2457,8 @@ class Actions(Namespace):
             org: string; required
             runner_group_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#delete-a-self-hosted-runner-group-from-an-organization
         """
@@ -2253,7 +2468,9 @@ class Actions(Namespace):
                 "org": org,
                 "runner_group_id": runner_group_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_workflow_run(
@@ -2263,6 +2480,8 @@ class Actions(Namespace):
         run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a workflow run.
 
@@ -2273,6 +2492,8 @@ class Actions(Namespace):
             repo: string; required
             run_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#delete-a-workflow-run
         """
@@ -2283,7 +2504,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "run_id": run_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_workflow_run_logs(
@@ -2293,6 +2516,8 @@ class Actions(Namespace):
         run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete workflow run logs.
 
@@ -2303,6 +2528,8 @@ class Actions(Namespace):
             repo: string; required
             run_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#delete-workflow-run-logs
         """
@@ -2313,7 +2540,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "run_id": run_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def disable_selected_repository_github_actions_organization(
@@ -2322,6 +2551,8 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Disable a selected repository for GitHub Actions in an organization.
 
@@ -2331,6 +2562,8 @@ class Actions(Namespace):
             org: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#disable-a-selected-repository-for-github-actions-in-an-organization
         """
@@ -2340,7 +2573,9 @@ class Actions(Namespace):
                 "org": org,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def disable_selected_repository_self_hosted_runners_organization(
@@ -2349,6 +2584,8 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove a repository from the list of repositories allowed to use self-hosted runners in an organization.
 
@@ -2358,6 +2595,8 @@ class Actions(Namespace):
             org: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#remove-a-repository-from-the-list-of-repositories-allowed-to-use-self-hosted-runners-in-an-organization
         """
@@ -2367,7 +2606,9 @@ class Actions(Namespace):
                 "org": org,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def disable_workflow(
@@ -2377,6 +2618,8 @@ class Actions(Namespace):
         workflow_id: Any,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Disable a workflow.
 
@@ -2387,6 +2630,8 @@ class Actions(Namespace):
             repo: string; required
             workflow_id: any; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflows#disable-a-workflow
         """
@@ -2397,7 +2642,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "workflow_id": workflow_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def download_artifact(
@@ -2408,6 +2655,8 @@ class Actions(Namespace):
         archive_format: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Download an artifact.
 
@@ -2419,6 +2668,8 @@ class Actions(Namespace):
             artifact_id: integer; required
             archive_format: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/artifacts#download-an-artifact
         """
@@ -2430,7 +2681,9 @@ class Actions(Namespace):
                 "artifact_id": artifact_id,
                 "archive_format": archive_format,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def download_job_logs_for_workflow_run(
@@ -2440,6 +2693,8 @@ class Actions(Namespace):
         job_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Download job logs for a workflow run.
 
@@ -2450,6 +2705,8 @@ class Actions(Namespace):
             repo: string; required
             job_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-jobs#download-job-logs-for-a-workflow-run
         """
@@ -2460,7 +2717,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "job_id": job_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def download_workflow_run_attempt_logs(
@@ -2471,6 +2730,8 @@ class Actions(Namespace):
         attempt_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Download workflow run attempt logs.
 
@@ -2482,6 +2743,8 @@ class Actions(Namespace):
             run_id: integer; required
             attempt_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#download-workflow-run-attempt-logs
         """
@@ -2493,7 +2756,9 @@ class Actions(Namespace):
                 "run_id": run_id,
                 "attempt_number": attempt_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def download_workflow_run_logs(
@@ -2503,6 +2768,8 @@ class Actions(Namespace):
         run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Download workflow run logs.
 
@@ -2513,6 +2780,8 @@ class Actions(Namespace):
             repo: string; required
             run_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#download-workflow-run-logs
         """
@@ -2523,7 +2792,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "run_id": run_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def enable_selected_repository_github_actions_organization(
@@ -2532,6 +2803,8 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Enable a selected repository for GitHub Actions in an organization.
 
@@ -2541,6 +2814,8 @@ class Actions(Namespace):
             org: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#enable-a-selected-repository-for-github-actions-in-an-organization
         """
@@ -2550,7 +2825,9 @@ class Actions(Namespace):
                 "org": org,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def enable_selected_repository_self_hosted_runners_organization(
@@ -2559,6 +2836,8 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add a repository to the list of repositories allowed to use self-hosted runners in an organization.
 
@@ -2568,6 +2847,8 @@ class Actions(Namespace):
             org: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#add-a-repository-to-the-list-of-repositories-allowed-to-use-self-hosted-runners-in-an-organization
         """
@@ -2577,7 +2858,9 @@ class Actions(Namespace):
                 "org": org,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def enable_workflow(
@@ -2587,6 +2870,8 @@ class Actions(Namespace):
         workflow_id: Any,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Enable a workflow.
 
@@ -2597,6 +2882,8 @@ class Actions(Namespace):
             repo: string; required
             workflow_id: any; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflows#enable-a-workflow
         """
@@ -2607,7 +2894,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "workflow_id": workflow_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def force_cancel_workflow_run(
@@ -2617,6 +2906,8 @@ class Actions(Namespace):
         run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Force cancel a workflow run.
 
@@ -2627,6 +2918,8 @@ class Actions(Namespace):
             repo: string; required
             run_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#force-cancel-a-workflow-run
         """
@@ -2637,7 +2930,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "run_id": run_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def generate_runner_jitconfig_for_org(
@@ -2649,6 +2944,8 @@ class Actions(Namespace):
         labels: List[str],
         work_folder: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create configuration for a just-in-time runner for an organization.
 
@@ -2661,6 +2958,8 @@ class Actions(Namespace):
             labels: array of string; required; items 1..100
             work_folder: string; optional; server default '_work'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#create-configuration-for-a-just-in-time-runner-for-an-organization
         """
@@ -2675,7 +2974,9 @@ class Actions(Namespace):
                 "labels": labels,
                 "work_folder": work_folder,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def generate_runner_jitconfig_for_repo(
@@ -2688,6 +2989,8 @@ class Actions(Namespace):
         labels: List[str],
         work_folder: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create configuration for a just-in-time runner for a repository.
 
@@ -2701,6 +3004,8 @@ class Actions(Namespace):
             labels: array of string; required; items 1..100
             work_folder: string; optional; server default '_work'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#create-configuration-for-a-just-in-time-runner-for-a-repository
         """
@@ -2716,7 +3021,9 @@ class Actions(Namespace):
                 "labels": labels,
                 "work_folder": work_folder,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("actions_caches")
@@ -2732,6 +3039,8 @@ class Actions(Namespace):
         sort: Literal["created_at", "last_accessed_at", "size_in_bytes"] | Omit = OMIT,
         direction: Literal["asc", "desc"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List GitHub Actions caches for a repository.
 
@@ -2747,6 +3056,8 @@ class Actions(Namespace):
             sort: string; optional; one of created_at, last_accessed_at, size_in_bytes; server default 'last_accessed_at'
             direction: string; optional; one of asc, desc; server default 'desc'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#list-github-actions-caches-for-a-repository
         """
@@ -2764,7 +3075,9 @@ class Actions(Namespace):
                 "sort": sort,
                 "direction": direction,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_actions_cache_retention_limit_for_enterprise(
@@ -2772,6 +3085,8 @@ class Actions(Namespace):
         enterprise: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get GitHub Actions cache retention limit for an enterprise.
 
@@ -2780,6 +3095,8 @@ class Actions(Namespace):
         Args:
             enterprise: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-retention-limit-for-an-enterprise
         """
@@ -2788,7 +3105,9 @@ class Actions(Namespace):
             path={
                 "enterprise": enterprise,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_actions_cache_retention_limit_for_organization(
@@ -2796,6 +3115,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get GitHub Actions cache retention limit for an organization.
 
@@ -2804,6 +3125,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-retention-limit-for-an-organization
         """
@@ -2812,7 +3135,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_actions_cache_retention_limit_for_repository(
@@ -2821,6 +3146,8 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get GitHub Actions cache retention limit for a repository.
 
@@ -2830,6 +3157,8 @@ class Actions(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-retention-limit-for-a-repository
         """
@@ -2839,7 +3168,9 @@ class Actions(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_actions_cache_storage_limit_for_enterprise(
@@ -2847,6 +3178,8 @@ class Actions(Namespace):
         enterprise: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get GitHub Actions cache storage limit for an enterprise.
 
@@ -2855,6 +3188,8 @@ class Actions(Namespace):
         Args:
             enterprise: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-storage-limit-for-an-enterprise
         """
@@ -2863,7 +3198,9 @@ class Actions(Namespace):
             path={
                 "enterprise": enterprise,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_actions_cache_storage_limit_for_organization(
@@ -2871,6 +3208,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get GitHub Actions cache storage limit for an organization.
 
@@ -2879,6 +3218,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-storage-limit-for-an-organization
         """
@@ -2887,7 +3228,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_actions_cache_storage_limit_for_repository(
@@ -2896,6 +3239,8 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get GitHub Actions cache storage limit for a repository.
 
@@ -2905,6 +3250,8 @@ class Actions(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-storage-limit-for-a-repository
         """
@@ -2914,7 +3261,9 @@ class Actions(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_actions_cache_usage(
@@ -2923,6 +3272,8 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get GitHub Actions cache usage for a repository.
 
@@ -2932,6 +3283,8 @@ class Actions(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-usage-for-a-repository
         """
@@ -2941,7 +3294,9 @@ class Actions(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("repository_cache_usages")
@@ -2952,6 +3307,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repositories with GitHub Actions cache usage for an organization.
 
@@ -2962,6 +3319,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#list-repositories-with-github-actions-cache-usage-for-an-organization
         """
@@ -2974,7 +3333,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_actions_cache_usage_for_org(
@@ -2982,6 +3343,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get GitHub Actions cache usage for an organization.
 
@@ -2990,6 +3353,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-usage-for-an-organization
         """
@@ -2998,7 +3363,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_allowed_actions_organization(
@@ -3006,6 +3373,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get allowed actions and reusable workflows for an organization.
 
@@ -3014,6 +3383,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#get-allowed-actions-and-reusable-workflows-for-an-organization
         """
@@ -3022,7 +3393,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_allowed_actions_repository(
@@ -3031,6 +3404,8 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get allowed actions and reusable workflows for a repository.
 
@@ -3040,6 +3415,8 @@ class Actions(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#get-allowed-actions-and-reusable-workflows-for-a-repository
         """
@@ -3049,7 +3426,9 @@ class Actions(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_artifact(
@@ -3059,6 +3438,8 @@ class Actions(Namespace):
         artifact_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an artifact.
 
@@ -3069,6 +3450,8 @@ class Actions(Namespace):
             repo: string; required
             artifact_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/artifacts#get-an-artifact
         """
@@ -3079,7 +3462,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "artifact_id": artifact_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_artifact_and_log_retention_settings_organization(
@@ -3087,6 +3472,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get artifact and log retention settings for an organization.
 
@@ -3095,6 +3482,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#get-artifact-and-log-retention-settings-for-an-organization
         """
@@ -3103,7 +3492,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_artifact_and_log_retention_settings_repository(
@@ -3112,6 +3503,8 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get artifact and log retention settings for a repository.
 
@@ -3121,6 +3514,8 @@ class Actions(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#get-artifact-and-log-retention-settings-for-a-repository
         """
@@ -3130,7 +3525,9 @@ class Actions(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_concurrency_group_for_repository(
@@ -3142,6 +3539,8 @@ class Actions(Namespace):
         ahead_of_run: int | Omit = OMIT,
         ahead_of_job: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a concurrency group for a repository.
 
@@ -3154,6 +3553,8 @@ class Actions(Namespace):
             ahead_of_run: integer; optional; range 1..
             ahead_of_job: integer; optional; range 1..
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/concurrency-groups#get-a-concurrency-group-for-a-repository
         """
@@ -3168,7 +3569,9 @@ class Actions(Namespace):
                 "ahead_of_run": ahead_of_run,
                 "ahead_of_job": ahead_of_job,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_custom_image_for_org(
@@ -3177,6 +3580,8 @@ class Actions(Namespace):
         image_definition_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a custom image definition for GitHub Actions Hosted Runners.
 
@@ -3186,6 +3591,8 @@ class Actions(Namespace):
             org: string; required
             image_definition_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-a-custom-image-definition-for-github-actions-hosted-runners
         """
@@ -3195,7 +3602,9 @@ class Actions(Namespace):
                 "org": org,
                 "image_definition_id": image_definition_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_custom_image_version_for_org(
@@ -3205,6 +3614,8 @@ class Actions(Namespace):
         version: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an image version of a custom image for GitHub Actions Hosted Runners.
 
@@ -3215,6 +3626,8 @@ class Actions(Namespace):
             image_definition_id: integer; required
             version: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-an-image-version-of-a-custom-image-for-github-actions-hosted-runners
         """
@@ -3225,7 +3638,9 @@ class Actions(Namespace):
                 "image_definition_id": image_definition_id,
                 "version": version,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_custom_oidc_sub_claim_for_repo(
@@ -3234,6 +3649,8 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the customization template for an OIDC subject claim for a repository.
 
@@ -3243,6 +3660,8 @@ class Actions(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/oidc#get-the-customization-template-for-an-oidc-subject-claim-for-a-repository
         """
@@ -3252,7 +3671,9 @@ class Actions(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_environment_public_key(
@@ -3262,6 +3683,8 @@ class Actions(Namespace):
         environment_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an environment public key.
 
@@ -3272,6 +3695,8 @@ class Actions(Namespace):
             repo: string; required
             environment_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/secrets#get-an-environment-public-key
         """
@@ -3282,7 +3707,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "environment_name": environment_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_environment_secret(
@@ -3293,6 +3720,8 @@ class Actions(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an environment secret.
 
@@ -3304,6 +3733,8 @@ class Actions(Namespace):
             environment_name: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/secrets#get-an-environment-secret
         """
@@ -3315,7 +3746,9 @@ class Actions(Namespace):
                 "environment_name": environment_name,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_environment_variable(
@@ -3326,6 +3759,8 @@ class Actions(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an environment variable.
 
@@ -3337,6 +3772,8 @@ class Actions(Namespace):
             environment_name: string; required
             name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#get-an-environment-variable
         """
@@ -3348,7 +3785,9 @@ class Actions(Namespace):
                 "environment_name": environment_name,
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_fork_pr_contributor_approval_permissions_organization(
@@ -3356,6 +3795,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get fork PR contributor approval permissions for an organization.
 
@@ -3364,6 +3805,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#get-fork-pr-contributor-approval-permissions-for-an-organization
         """
@@ -3372,7 +3815,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_fork_pr_contributor_approval_permissions_repository(
@@ -3381,6 +3826,8 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get fork PR contributor approval permissions for a repository.
 
@@ -3390,6 +3837,8 @@ class Actions(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#get-fork-pr-contributor-approval-permissions-for-a-repository
         """
@@ -3399,7 +3848,9 @@ class Actions(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_github_actions_default_workflow_permissions_organization(
@@ -3407,6 +3858,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get default workflow permissions for an organization.
 
@@ -3415,6 +3868,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#get-default-workflow-permissions-for-an-organization
         """
@@ -3423,7 +3878,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_github_actions_default_workflow_permissions_repository(
@@ -3432,6 +3889,8 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get default workflow permissions for a repository.
 
@@ -3441,6 +3900,8 @@ class Actions(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#get-default-workflow-permissions-for-a-repository
         """
@@ -3450,7 +3911,9 @@ class Actions(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_github_actions_permissions_organization(
@@ -3458,6 +3921,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get GitHub Actions permissions for an organization.
 
@@ -3466,6 +3931,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#get-github-actions-permissions-for-an-organization
         """
@@ -3474,7 +3941,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_github_actions_permissions_repository(
@@ -3483,6 +3952,8 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get GitHub Actions permissions for a repository.
 
@@ -3492,6 +3963,8 @@ class Actions(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#get-github-actions-permissions-for-a-repository
         """
@@ -3501,7 +3974,9 @@ class Actions(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     get_repo_permissions = deprecated_alias(get_github_actions_permissions_repository, "actions.get_repo_permissions", "actions.get_github_actions_permissions_repository")
@@ -3512,6 +3987,8 @@ class Actions(Namespace):
         hosted_runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a GitHub-hosted runner for an organization.
 
@@ -3521,6 +3998,8 @@ class Actions(Namespace):
             org: string; required
             hosted_runner_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-a-github-hosted-runner-for-an-organization
         """
@@ -3530,7 +4009,9 @@ class Actions(Namespace):
                 "org": org,
                 "hosted_runner_id": hosted_runner_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_hosted_runners_github_owned_images_for_org(
@@ -3538,6 +4019,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get GitHub-owned images for GitHub-hosted runners in an organization.
 
@@ -3546,6 +4029,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-github-owned-images-for-github-hosted-runners-in-an-organization
         """
@@ -3554,7 +4039,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_hosted_runners_limits_for_org(
@@ -3562,6 +4049,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get limits on GitHub-hosted runners for an organization.
 
@@ -3570,6 +4059,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-limits-on-github-hosted-runners-for-an-organization
         """
@@ -3578,7 +4069,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_hosted_runners_machine_specs_for_org(
@@ -3586,6 +4079,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get GitHub-hosted runners machine specs for an organization.
 
@@ -3594,6 +4089,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-github-hosted-runners-machine-specs-for-an-organization
         """
@@ -3602,7 +4099,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_hosted_runners_partner_images_for_org(
@@ -3610,6 +4109,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get partner images for GitHub-hosted runners in an organization.
 
@@ -3618,6 +4119,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-partner-images-for-github-hosted-runners-in-an-organization
         """
@@ -3626,7 +4129,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_hosted_runners_platforms_for_org(
@@ -3634,6 +4139,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get platforms for GitHub-hosted runners in an organization.
 
@@ -3642,6 +4149,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-platforms-for-github-hosted-runners-in-an-organization
         """
@@ -3650,7 +4159,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_job_for_workflow_run(
@@ -3660,6 +4171,8 @@ class Actions(Namespace):
         job_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a job for a workflow run.
 
@@ -3670,6 +4183,8 @@ class Actions(Namespace):
             repo: string; required
             job_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-jobs#get-a-job-for-a-workflow-run
         """
@@ -3680,7 +4195,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "job_id": job_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_org_public_key(
@@ -3688,6 +4205,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an organization public key.
 
@@ -3696,6 +4215,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/secrets#get-an-organization-public-key
         """
@@ -3704,7 +4225,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_org_secret(
@@ -3713,6 +4236,8 @@ class Actions(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an organization secret.
 
@@ -3722,6 +4247,8 @@ class Actions(Namespace):
             org: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/secrets#get-an-organization-secret
         """
@@ -3731,7 +4258,9 @@ class Actions(Namespace):
                 "org": org,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_org_variable(
@@ -3740,6 +4269,8 @@ class Actions(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an organization variable.
 
@@ -3749,6 +4280,8 @@ class Actions(Namespace):
             org: string; required
             name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#get-an-organization-variable
         """
@@ -3758,7 +4291,9 @@ class Actions(Namespace):
                 "org": org,
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_pending_deployments_for_run(
@@ -3768,6 +4303,8 @@ class Actions(Namespace):
         run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get pending deployments for a workflow run.
 
@@ -3778,6 +4315,8 @@ class Actions(Namespace):
             repo: string; required
             run_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#get-pending-deployments-for-a-workflow-run
         """
@@ -3788,7 +4327,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "run_id": run_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_private_repo_fork_pr_workflows_settings_organization(
@@ -3796,6 +4337,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get private repo fork PR workflow settings for an organization.
 
@@ -3804,6 +4347,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#get-private-repo-fork-pr-workflow-settings-for-an-organization
         """
@@ -3812,7 +4357,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_private_repo_fork_pr_workflows_settings_repository(
@@ -3821,6 +4368,8 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get private repo fork PR workflow settings for a repository.
 
@@ -3830,6 +4379,8 @@ class Actions(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#get-private-repo-fork-pr-workflow-settings-for-a-repository
         """
@@ -3839,7 +4390,9 @@ class Actions(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_repo_public_key(
@@ -3848,6 +4401,8 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a repository public key.
 
@@ -3857,6 +4412,8 @@ class Actions(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/secrets#get-a-repository-public-key
         """
@@ -3866,7 +4423,9 @@ class Actions(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_repo_secret(
@@ -3876,6 +4435,8 @@ class Actions(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a repository secret.
 
@@ -3886,6 +4447,8 @@ class Actions(Namespace):
             repo: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/secrets#get-a-repository-secret
         """
@@ -3896,7 +4459,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_repo_variable(
@@ -3906,6 +4471,8 @@ class Actions(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a repository variable.
 
@@ -3916,6 +4483,8 @@ class Actions(Namespace):
             repo: string; required
             name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#get-a-repository-variable
         """
@@ -3926,7 +4495,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_reviews_for_run(
@@ -3936,6 +4507,8 @@ class Actions(Namespace):
         run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the review history for a workflow run.
 
@@ -3946,6 +4519,8 @@ class Actions(Namespace):
             repo: string; required
             run_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#get-the-review-history-for-a-workflow-run
         """
@@ -3956,7 +4531,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "run_id": run_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_self_hosted_runner_for_org(
@@ -3965,6 +4542,8 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a self-hosted runner for an organization.
 
@@ -3974,6 +4553,8 @@ class Actions(Namespace):
             org: string; required
             runner_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#get-a-self-hosted-runner-for-an-organization
         """
@@ -3983,7 +4564,9 @@ class Actions(Namespace):
                 "org": org,
                 "runner_id": runner_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_self_hosted_runner_for_repo(
@@ -3993,6 +4576,8 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a self-hosted runner for a repository.
 
@@ -4003,6 +4588,8 @@ class Actions(Namespace):
             repo: string; required
             runner_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#get-a-self-hosted-runner-for-a-repository
         """
@@ -4013,7 +4600,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "runner_id": runner_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_self_hosted_runner_group_for_org(
@@ -4022,6 +4611,8 @@ class Actions(Namespace):
         runner_group_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a self-hosted runner group for an organization.
 
@@ -4031,6 +4622,8 @@ class Actions(Namespace):
             org: string; required
             runner_group_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#get-a-self-hosted-runner-group-for-an-organization
         """
@@ -4040,7 +4633,9 @@ class Actions(Namespace):
                 "org": org,
                 "runner_group_id": runner_group_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_self_hosted_runners_permissions_organization(
@@ -4048,6 +4643,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get self-hosted runners settings for an organization.
 
@@ -4056,6 +4653,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#get-self-hosted-runners-settings-for-an-organization
         """
@@ -4064,7 +4663,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_workflow(
@@ -4074,6 +4675,8 @@ class Actions(Namespace):
         workflow_id: Any,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a workflow.
 
@@ -4084,6 +4687,8 @@ class Actions(Namespace):
             repo: string; required
             workflow_id: any; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflows#get-a-workflow
         """
@@ -4094,7 +4699,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "workflow_id": workflow_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_workflow_access_to_repository(
@@ -4103,6 +4710,8 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the level of access for workflows outside of the repository.
 
@@ -4112,6 +4721,8 @@ class Actions(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#get-the-level-of-access-for-workflows-outside-of-the-repository
         """
@@ -4121,7 +4732,9 @@ class Actions(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_workflow_run(
@@ -4132,6 +4745,8 @@ class Actions(Namespace):
         *,
         exclude_pull_requests: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a workflow run.
 
@@ -4143,6 +4758,8 @@ class Actions(Namespace):
             run_id: integer; required
             exclude_pull_requests: boolean; optional; server default False
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#get-a-workflow-run
         """
@@ -4156,7 +4773,9 @@ class Actions(Namespace):
             query={
                 "exclude_pull_requests": exclude_pull_requests,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_workflow_run_attempt(
@@ -4168,6 +4787,8 @@ class Actions(Namespace):
         *,
         exclude_pull_requests: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a workflow run attempt.
 
@@ -4180,6 +4801,8 @@ class Actions(Namespace):
             attempt_number: integer; required
             exclude_pull_requests: boolean; optional; server default False
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#get-a-workflow-run-attempt
         """
@@ -4194,7 +4817,9 @@ class Actions(Namespace):
             query={
                 "exclude_pull_requests": exclude_pull_requests,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_workflow_run_usage(
@@ -4204,6 +4829,8 @@ class Actions(Namespace):
         run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get workflow run usage.
 
@@ -4214,6 +4841,8 @@ class Actions(Namespace):
             repo: string; required
             run_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#get-workflow-run-usage
         """
@@ -4224,7 +4853,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "run_id": run_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_workflow_usage(
@@ -4234,6 +4865,8 @@ class Actions(Namespace):
         workflow_id: Any,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get workflow usage.
 
@@ -4244,6 +4877,8 @@ class Actions(Namespace):
             repo: string; required
             workflow_id: any; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflows#get-workflow-usage
         """
@@ -4254,7 +4889,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "workflow_id": workflow_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("artifacts")
@@ -4267,6 +4904,8 @@ class Actions(Namespace):
         page: int | Omit = OMIT,
         name: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List artifacts for a repository.
 
@@ -4279,6 +4918,8 @@ class Actions(Namespace):
             page: integer; optional; server default 1
             name: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/artifacts#list-artifacts-for-a-repository
         """
@@ -4293,7 +4934,9 @@ class Actions(Namespace):
                 "page": page,
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("concurrency_groups")
@@ -4305,6 +4948,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List concurrency groups for a repository.
 
@@ -4316,6 +4961,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 30
             after: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/concurrency-groups#list-concurrency-groups-for-a-repository
         """
@@ -4329,7 +4976,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "after": after,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("concurrency_groups")
@@ -4343,6 +4992,8 @@ class Actions(Namespace):
         before: str | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List concurrency groups for a workflow run.
 
@@ -4356,6 +5007,8 @@ class Actions(Namespace):
             before: string; optional
             after: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/concurrency-groups#list-concurrency-groups-for-a-workflow-run
         """
@@ -4371,7 +5024,9 @@ class Actions(Namespace):
                 "before": before,
                 "after": after,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_custom_image_versions_for_org(
@@ -4380,6 +5035,8 @@ class Actions(Namespace):
         image_definition_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List image versions of a custom image for an organization.
 
@@ -4389,6 +5046,8 @@ class Actions(Namespace):
             org: string; required
             image_definition_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#list-image-versions-of-a-custom-image-for-an-organization
         """
@@ -4398,7 +5057,9 @@ class Actions(Namespace):
                 "org": org,
                 "image_definition_id": image_definition_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_custom_images_for_org(
@@ -4406,6 +5067,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List custom images for an organization.
 
@@ -4414,6 +5077,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#list-custom-images-for-an-organization
         """
@@ -4422,7 +5087,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("secrets")
@@ -4435,6 +5102,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List environment secrets.
 
@@ -4447,6 +5116,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/secrets#list-environment-secrets
         """
@@ -4461,7 +5132,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("variables")
@@ -4474,6 +5147,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List environment variables.
 
@@ -4486,6 +5161,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 10
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#list-environment-variables
         """
@@ -4500,7 +5177,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("runners")
@@ -4512,6 +5191,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List GitHub-hosted runners in a group for an organization.
 
@@ -4523,6 +5204,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-github-hosted-runners-in-a-group-for-an-organization
         """
@@ -4536,7 +5219,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("runners")
@@ -4547,6 +5232,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List GitHub-hosted runners for an organization.
 
@@ -4557,6 +5244,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#list-github-hosted-runners-for-an-organization
         """
@@ -4569,7 +5258,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("jobs")
@@ -4583,6 +5274,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List jobs for a workflow run.
 
@@ -4596,6 +5289,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run
         """
@@ -4611,7 +5306,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("jobs")
@@ -4625,6 +5322,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List jobs for a workflow run attempt.
 
@@ -4638,6 +5337,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run-attempt
         """
@@ -4653,7 +5354,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_labels_for_self_hosted_runner_for_org(
@@ -4662,6 +5365,8 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List labels for a self-hosted runner for an organization.
 
@@ -4671,6 +5376,8 @@ class Actions(Namespace):
             org: string; required
             runner_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-labels-for-a-self-hosted-runner-for-an-organization
         """
@@ -4680,7 +5387,9 @@ class Actions(Namespace):
                 "org": org,
                 "runner_id": runner_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_labels_for_self_hosted_runner_for_repo(
@@ -4690,6 +5399,8 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List labels for a self-hosted runner for a repository.
 
@@ -4700,6 +5411,8 @@ class Actions(Namespace):
             repo: string; required
             runner_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-labels-for-a-self-hosted-runner-for-a-repository
         """
@@ -4710,7 +5423,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "runner_id": runner_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("secrets")
@@ -4721,6 +5436,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organization secrets.
 
@@ -4731,6 +5448,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/secrets#list-organization-secrets
         """
@@ -4743,7 +5462,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("variables")
@@ -4754,6 +5475,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organization variables.
 
@@ -4764,6 +5487,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 10
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#list-organization-variables
         """
@@ -4776,7 +5501,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("repositories")
@@ -4788,6 +5515,8 @@ class Actions(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository access to a self-hosted runner group in an organization.
 
@@ -4799,6 +5528,8 @@ class Actions(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-repository-access-to-a-self-hosted-runner-group-in-an-organization
         """
@@ -4812,7 +5543,9 @@ class Actions(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("secrets")
@@ -4824,6 +5557,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository organization secrets.
 
@@ -4835,6 +5570,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/secrets#list-repository-organization-secrets
         """
@@ -4848,7 +5585,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("variables")
@@ -4860,6 +5599,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository organization variables.
 
@@ -4871,6 +5612,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 10
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#list-repository-organization-variables
         """
@@ -4884,7 +5627,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("secrets")
@@ -4896,6 +5641,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository secrets.
 
@@ -4907,6 +5654,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/secrets#list-repository-secrets
         """
@@ -4920,7 +5669,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("variables")
@@ -4932,6 +5683,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository variables.
 
@@ -4943,6 +5696,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 10
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#list-repository-variables
         """
@@ -4956,7 +5711,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("workflows")
@@ -4968,6 +5725,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository workflows.
 
@@ -4979,6 +5738,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflows#list-repository-workflows
         """
@@ -4992,7 +5753,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_runner_applications_for_org(
@@ -5000,6 +5763,8 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List runner applications for an organization.
 
@@ -5008,6 +5773,8 @@ class Actions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-runner-applications-for-an-organization
         """
@@ -5016,7 +5783,9 @@ class Actions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_runner_applications_for_repo(
@@ -5025,6 +5794,8 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List runner applications for a repository.
 
@@ -5034,6 +5805,8 @@ class Actions(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-runner-applications-for-a-repository
         """
@@ -5043,7 +5816,9 @@ class Actions(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("repositories")
@@ -5055,6 +5830,8 @@ class Actions(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List selected repositories for an organization secret.
 
@@ -5066,6 +5843,8 @@ class Actions(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/secrets#list-selected-repositories-for-an-organization-secret
         """
@@ -5079,7 +5858,9 @@ class Actions(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("repositories")
@@ -5091,6 +5872,8 @@ class Actions(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List selected repositories for an organization variable.
 
@@ -5102,6 +5885,8 @@ class Actions(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#list-selected-repositories-for-an-organization-variable
         """
@@ -5115,7 +5900,9 @@ class Actions(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("repositories")
@@ -5126,6 +5913,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List selected repositories enabled for GitHub Actions in an organization.
 
@@ -5136,6 +5925,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#list-selected-repositories-enabled-for-github-actions-in-an-organization
         """
@@ -5148,7 +5939,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("repositories")
@@ -5159,6 +5952,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repositories allowed to use self-hosted runners in an organization.
 
@@ -5169,6 +5964,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#list-repositories-allowed-to-use-self-hosted-runners-in-an-organization
         """
@@ -5181,7 +5978,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("runner_groups")
@@ -5193,6 +5992,8 @@ class Actions(Namespace):
         page: int | Omit = OMIT,
         visible_to_repository: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List self-hosted runner groups for an organization.
 
@@ -5204,6 +6005,8 @@ class Actions(Namespace):
             page: integer; optional; server default 1
             visible_to_repository: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-self-hosted-runner-groups-for-an-organization
         """
@@ -5217,7 +6020,9 @@ class Actions(Namespace):
                 "page": page,
                 "visible_to_repository": visible_to_repository,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("runners")
@@ -5229,6 +6034,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List self-hosted runners for an organization.
 
@@ -5240,6 +6047,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-self-hosted-runners-for-an-organization
         """
@@ -5253,7 +6062,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("runners")
@@ -5266,6 +6077,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List self-hosted runners for a repository.
 
@@ -5278,6 +6091,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-self-hosted-runners-for-a-repository
         """
@@ -5292,7 +6107,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("runners")
@@ -5304,6 +6121,8 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List self-hosted runners in a group for an organization.
 
@@ -5315,6 +6134,8 @@ class Actions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-self-hosted-runners-in-a-group-for-an-organization
         """
@@ -5328,7 +6149,9 @@ class Actions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("artifacts")
@@ -5343,6 +6166,8 @@ class Actions(Namespace):
         name: str | Omit = OMIT,
         direction: Literal["asc", "desc"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List workflow run artifacts.
 
@@ -5357,6 +6182,8 @@ class Actions(Namespace):
             name: string; optional
             direction: string; optional; one of asc, desc; server default 'desc'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/artifacts#list-workflow-run-artifacts
         """
@@ -5373,7 +6200,9 @@ class Actions(Namespace):
                 "name": name,
                 "direction": direction,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("workflow_runs")
@@ -5394,6 +6223,8 @@ class Actions(Namespace):
         check_suite_id: int | Omit = OMIT,
         head_sha: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List workflow runs for a workflow.
 
@@ -5414,6 +6245,8 @@ class Actions(Namespace):
             check_suite_id: integer; optional
             head_sha: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-workflow
         """
@@ -5436,7 +6269,9 @@ class Actions(Namespace):
                 "check_suite_id": check_suite_id,
                 "head_sha": head_sha,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("workflow_runs")
@@ -5456,6 +6291,8 @@ class Actions(Namespace):
         check_suite_id: int | Omit = OMIT,
         head_sha: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List workflow runs for a repository.
 
@@ -5475,6 +6312,8 @@ class Actions(Namespace):
             check_suite_id: integer; optional
             head_sha: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-repository
         """
@@ -5496,7 +6335,9 @@ class Actions(Namespace):
                 "check_suite_id": check_suite_id,
                 "head_sha": head_sha,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def re_run_job_for_workflow_run(
@@ -5508,6 +6349,8 @@ class Actions(Namespace):
         enable_debug_logging: bool | Omit = OMIT,
         enable_debugger: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Re-run a job from a workflow run.
 
@@ -5520,6 +6363,8 @@ class Actions(Namespace):
             enable_debug_logging: boolean; optional; server default False
             enable_debugger: boolean; optional; server default False
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#re-run-a-job-from-a-workflow-run
         """
@@ -5534,7 +6379,9 @@ class Actions(Namespace):
                 "enable_debug_logging": enable_debug_logging,
                 "enable_debugger": enable_debugger,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def re_run_workflow(
@@ -5545,6 +6392,8 @@ class Actions(Namespace):
         *,
         enable_debug_logging: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Re-run a workflow.
 
@@ -5556,6 +6405,8 @@ class Actions(Namespace):
             run_id: integer; required
             enable_debug_logging: boolean; optional; server default False
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#re-run-a-workflow
         """
@@ -5569,7 +6420,9 @@ class Actions(Namespace):
             body={
                 "enable_debug_logging": enable_debug_logging,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def re_run_workflow_failed_jobs(
@@ -5580,6 +6433,8 @@ class Actions(Namespace):
         *,
         enable_debug_logging: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Re-run failed jobs from a workflow run.
 
@@ -5591,6 +6446,8 @@ class Actions(Namespace):
             run_id: integer; required
             enable_debug_logging: boolean; optional; server default False
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#re-run-failed-jobs-from-a-workflow-run
         """
@@ -5604,7 +6461,9 @@ class Actions(Namespace):
             body={
                 "enable_debug_logging": enable_debug_logging,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_all_custom_labels_from_self_hosted_runner_for_org(
@@ -5613,6 +6472,8 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove all custom labels from a self-hosted runner for an organization.
 
@@ -5622,6 +6483,8 @@ class Actions(Namespace):
             org: string; required
             runner_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#remove-all-custom-labels-from-a-self-hosted-runner-for-an-organization
         """
@@ -5631,7 +6494,9 @@ class Actions(Namespace):
                 "org": org,
                 "runner_id": runner_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_all_custom_labels_from_self_hosted_runner_for_repo(
@@ -5641,6 +6506,8 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove all custom labels from a self-hosted runner for a repository.
 
@@ -5651,6 +6518,8 @@ class Actions(Namespace):
             repo: string; required
             runner_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#remove-all-custom-labels-from-a-self-hosted-runner-for-a-repository
         """
@@ -5661,7 +6530,9 @@ class Actions(Namespace):
                 "repo": repo,
                 "runner_id": runner_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_custom_label_from_self_hosted_runner_for_org(
@@ -5671,6 +6542,8 @@ class Actions(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove a custom label from a self-hosted runner for an organization.
 
@@ -5681,6 +6554,8 @@ class Actions(Namespace):
             runner_id: integer; required
             name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#remove-a-custom-label-from-a-self-hosted-runner-for-an-organization
         """
@@ -5691,7 +6566,9 @@ class Actions(Namespace):
                 "runner_id": runner_id,
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_custom_label_from_self_hosted_runner_for_repo(
@@ -5702,6 +6579,8 @@ class Actions(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove a custom label from a self-hosted runner for a repository.
 
@@ -5713,6 +6592,8 @@ class Actions(Namespace):
             runner_id: integer; required
             name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#remove-a-custom-label-from-a-self-hosted-runner-for-a-repository
         """
@@ -5724,7 +6605,9 @@ class Actions(Namespace):
                 "runner_id": runner_id,
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_repo_access_to_self_hosted_runner_group_in_org(
@@ -5734,6 +6617,8 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove repository access to a self-hosted runner group in an organization.
 
@@ -5744,6 +6629,8 @@ class Actions(Namespace):
             runner_group_id: integer; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#remove-repository-access-to-a-self-hosted-runner-group-in-an-organization
         """
@@ -5754,7 +6641,9 @@ class Actions(Namespace):
                 "runner_group_id": runner_group_id,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_selected_repo_from_org_secret(
@@ -5764,6 +6653,8 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove selected repository from an organization secret.
 
@@ -5774,6 +6665,8 @@ class Actions(Namespace):
             secret_name: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/secrets#remove-selected-repository-from-an-organization-secret
         """
@@ -5784,7 +6677,9 @@ class Actions(Namespace):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_selected_repo_from_org_variable(
@@ -5794,6 +6689,8 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove selected repository from an organization variable.
 
@@ -5804,6 +6701,8 @@ class Actions(Namespace):
             name: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#remove-selected-repository-from-an-organization-variable
         """
@@ -5814,7 +6713,9 @@ class Actions(Namespace):
                 "name": name,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_self_hosted_runner_from_group_for_org(
@@ -5824,6 +6725,8 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove a self-hosted runner from a group for an organization.
 
@@ -5834,6 +6737,8 @@ class Actions(Namespace):
             runner_group_id: integer; required
             runner_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#remove-a-self-hosted-runner-from-a-group-for-an-organization
         """
@@ -5844,7 +6749,9 @@ class Actions(Namespace):
                 "runner_group_id": runner_group_id,
                 "runner_id": runner_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def review_custom_gates_for_run(
@@ -5858,6 +6765,8 @@ class Actions(Namespace):
         state: Literal["approved", "rejected"] | Omit = OMIT,
         data: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Review custom deployment protection rules for a workflow run.
 
@@ -5872,6 +6781,8 @@ class Actions(Namespace):
             state: string; optional; one of approved, rejected
             data: the request body (application/json), optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#review-custom-deployment-protection-rules-for-a-workflow-run
         """
@@ -5887,8 +6798,10 @@ class Actions(Namespace):
                 "comment": comment,
                 "state": state,
             },
+            headers=headers,
             data=data,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def review_pending_deployments_for_run(
@@ -5901,6 +6814,8 @@ class Actions(Namespace):
         state: Literal["approved", "rejected"],
         comment: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Review pending deployments for a workflow run.
 
@@ -5914,6 +6829,8 @@ class Actions(Namespace):
             state: string; required; one of approved, rejected
             comment: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#review-pending-deployments-for-a-workflow-run
         """
@@ -5929,7 +6846,9 @@ class Actions(Namespace):
                 "state": state,
                 "comment": comment,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_actions_cache_retention_limit_for_enterprise(
@@ -5938,6 +6857,8 @@ class Actions(Namespace):
         *,
         max_cache_retention_days: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set GitHub Actions cache retention limit for an enterprise.
 
@@ -5947,6 +6868,8 @@ class Actions(Namespace):
             enterprise: string; required
             max_cache_retention_days: integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#set-github-actions-cache-retention-limit-for-an-enterprise
         """
@@ -5958,7 +6881,9 @@ class Actions(Namespace):
             body={
                 "max_cache_retention_days": max_cache_retention_days,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_actions_cache_retention_limit_for_organization(
@@ -5967,6 +6892,8 @@ class Actions(Namespace):
         *,
         max_cache_retention_days: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set GitHub Actions cache retention limit for an organization.
 
@@ -5976,6 +6903,8 @@ class Actions(Namespace):
             org: string; required
             max_cache_retention_days: integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#set-github-actions-cache-retention-limit-for-an-organization
         """
@@ -5987,7 +6916,9 @@ class Actions(Namespace):
             body={
                 "max_cache_retention_days": max_cache_retention_days,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_actions_cache_retention_limit_for_repository(
@@ -5997,6 +6928,8 @@ class Actions(Namespace):
         *,
         max_cache_retention_days: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set GitHub Actions cache retention limit for a repository.
 
@@ -6007,6 +6940,8 @@ class Actions(Namespace):
             repo: string; required
             max_cache_retention_days: integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#set-github-actions-cache-retention-limit-for-a-repository
         """
@@ -6019,7 +6954,9 @@ class Actions(Namespace):
             body={
                 "max_cache_retention_days": max_cache_retention_days,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_actions_cache_storage_limit_for_enterprise(
@@ -6028,6 +6965,8 @@ class Actions(Namespace):
         *,
         max_cache_size_gb: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set GitHub Actions cache storage limit for an enterprise.
 
@@ -6037,6 +6976,8 @@ class Actions(Namespace):
             enterprise: string; required
             max_cache_size_gb: integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#set-github-actions-cache-storage-limit-for-an-enterprise
         """
@@ -6048,7 +6989,9 @@ class Actions(Namespace):
             body={
                 "max_cache_size_gb": max_cache_size_gb,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_actions_cache_storage_limit_for_organization(
@@ -6057,6 +7000,8 @@ class Actions(Namespace):
         *,
         max_cache_size_gb: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set GitHub Actions cache storage limit for an organization.
 
@@ -6066,6 +7011,8 @@ class Actions(Namespace):
             org: string; required
             max_cache_size_gb: integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#set-github-actions-cache-storage-limit-for-an-organization
         """
@@ -6077,7 +7024,9 @@ class Actions(Namespace):
             body={
                 "max_cache_size_gb": max_cache_size_gb,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_actions_cache_storage_limit_for_repository(
@@ -6087,6 +7036,8 @@ class Actions(Namespace):
         *,
         max_cache_size_gb: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set GitHub Actions cache storage limit for a repository.
 
@@ -6097,6 +7048,8 @@ class Actions(Namespace):
             repo: string; required
             max_cache_size_gb: integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#set-github-actions-cache-storage-limit-for-a-repository
         """
@@ -6109,7 +7062,9 @@ class Actions(Namespace):
             body={
                 "max_cache_size_gb": max_cache_size_gb,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_allowed_actions_organization(
@@ -6120,6 +7075,8 @@ class Actions(Namespace):
         verified_allowed: bool | Omit = OMIT,
         patterns_allowed: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set allowed actions and reusable workflows for an organization.
 
@@ -6131,6 +7088,8 @@ class Actions(Namespace):
             verified_allowed: boolean; optional
             patterns_allowed: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#set-allowed-actions-and-reusable-workflows-for-an-organization
         """
@@ -6144,7 +7103,9 @@ class Actions(Namespace):
                 "verified_allowed": verified_allowed,
                 "patterns_allowed": patterns_allowed,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_allowed_actions_repository(
@@ -6156,6 +7117,8 @@ class Actions(Namespace):
         verified_allowed: bool | Omit = OMIT,
         patterns_allowed: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set allowed actions and reusable workflows for a repository.
 
@@ -6168,6 +7131,8 @@ class Actions(Namespace):
             verified_allowed: boolean; optional
             patterns_allowed: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#set-allowed-actions-and-reusable-workflows-for-a-repository
         """
@@ -6182,7 +7147,9 @@ class Actions(Namespace):
                 "verified_allowed": verified_allowed,
                 "patterns_allowed": patterns_allowed,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_artifact_and_log_retention_settings_organization(
@@ -6191,6 +7158,8 @@ class Actions(Namespace):
         *,
         days: int,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set artifact and log retention settings for an organization.
 
@@ -6200,6 +7169,8 @@ class Actions(Namespace):
             org: string; required
             days: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#set-artifact-and-log-retention-settings-for-an-organization
         """
@@ -6211,7 +7182,9 @@ class Actions(Namespace):
             body={
                 "days": days,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_artifact_and_log_retention_settings_repository(
@@ -6221,6 +7194,8 @@ class Actions(Namespace):
         *,
         days: int,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set artifact and log retention settings for a repository.
 
@@ -6231,6 +7206,8 @@ class Actions(Namespace):
             repo: string; required
             days: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#set-artifact-and-log-retention-settings-for-a-repository
         """
@@ -6243,7 +7220,9 @@ class Actions(Namespace):
             body={
                 "days": days,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_custom_labels_for_self_hosted_runner_for_org(
@@ -6253,6 +7232,8 @@ class Actions(Namespace):
         *,
         labels: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set custom labels for a self-hosted runner for an organization.
 
@@ -6263,6 +7244,8 @@ class Actions(Namespace):
             runner_id: integer; required
             labels: array of string; required; items 0..100
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#set-custom-labels-for-a-self-hosted-runner-for-an-organization
         """
@@ -6275,7 +7258,9 @@ class Actions(Namespace):
             body={
                 "labels": labels,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_custom_labels_for_self_hosted_runner_for_repo(
@@ -6286,6 +7271,8 @@ class Actions(Namespace):
         *,
         labels: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set custom labels for a self-hosted runner for a repository.
 
@@ -6297,6 +7284,8 @@ class Actions(Namespace):
             runner_id: integer; required
             labels: array of string; required; items 0..100
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#set-custom-labels-for-a-self-hosted-runner-for-a-repository
         """
@@ -6310,7 +7299,9 @@ class Actions(Namespace):
             body={
                 "labels": labels,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_custom_oidc_sub_claim_for_repo(
@@ -6322,6 +7313,8 @@ class Actions(Namespace):
         include_claim_keys: List[str] | Omit = OMIT,
         use_immutable_subject: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set the customization template for an OIDC subject claim for a repository.
 
@@ -6334,6 +7327,8 @@ class Actions(Namespace):
             include_claim_keys: array of string; optional
             use_immutable_subject: boolean; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/oidc#set-the-customization-template-for-an-oidc-subject-claim-for-a-repository
         """
@@ -6348,7 +7343,9 @@ class Actions(Namespace):
                 "include_claim_keys": include_claim_keys,
                 "use_immutable_subject": use_immutable_subject,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_fork_pr_contributor_approval_permissions_organization(
@@ -6357,6 +7354,8 @@ class Actions(Namespace):
         *,
         approval_policy: Literal["first_time_contributors_new_to_github", "first_time_contributors", "all_external_contributors"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set fork PR contributor approval permissions for an organization.
 
@@ -6366,6 +7365,8 @@ class Actions(Namespace):
             org: string; required
             approval_policy: string; required; one of first_time_contributors_new_to_github, first_time_contributors, all_external_contributors
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#set-fork-pr-contributor-approval-permissions-for-an-organization
         """
@@ -6377,7 +7378,9 @@ class Actions(Namespace):
             body={
                 "approval_policy": approval_policy,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_fork_pr_contributor_approval_permissions_repository(
@@ -6387,6 +7390,8 @@ class Actions(Namespace):
         *,
         approval_policy: Literal["first_time_contributors_new_to_github", "first_time_contributors", "all_external_contributors"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set fork PR contributor approval permissions for a repository.
 
@@ -6397,6 +7402,8 @@ class Actions(Namespace):
             repo: string; required
             approval_policy: string; required; one of first_time_contributors_new_to_github, first_time_contributors, all_external_contributors
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#set-fork-pr-contributor-approval-permissions-for-a-repository
         """
@@ -6409,7 +7416,9 @@ class Actions(Namespace):
             body={
                 "approval_policy": approval_policy,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_github_actions_default_workflow_permissions_organization(
@@ -6419,6 +7428,8 @@ class Actions(Namespace):
         default_workflow_permissions: Literal["read", "write"] | Omit = OMIT,
         can_approve_pull_request_reviews: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set default workflow permissions for an organization.
 
@@ -6429,6 +7440,8 @@ class Actions(Namespace):
             default_workflow_permissions: string; optional; one of read, write
             can_approve_pull_request_reviews: boolean; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#set-default-workflow-permissions-for-an-organization
         """
@@ -6441,7 +7454,9 @@ class Actions(Namespace):
                 "default_workflow_permissions": default_workflow_permissions,
                 "can_approve_pull_request_reviews": can_approve_pull_request_reviews,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_github_actions_default_workflow_permissions_repository(
@@ -6452,6 +7467,8 @@ class Actions(Namespace):
         default_workflow_permissions: Literal["read", "write"] | Omit = OMIT,
         can_approve_pull_request_reviews: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set default workflow permissions for a repository.
 
@@ -6463,6 +7480,8 @@ class Actions(Namespace):
             default_workflow_permissions: string; optional; one of read, write
             can_approve_pull_request_reviews: boolean; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#set-default-workflow-permissions-for-a-repository
         """
@@ -6476,7 +7495,9 @@ class Actions(Namespace):
                 "default_workflow_permissions": default_workflow_permissions,
                 "can_approve_pull_request_reviews": can_approve_pull_request_reviews,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_github_actions_permissions_organization(
@@ -6487,6 +7508,8 @@ class Actions(Namespace):
         allowed_actions: Literal["all", "local_only", "selected"] | Omit = OMIT,
         sha_pinning_required: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set GitHub Actions permissions for an organization.
 
@@ -6498,6 +7521,8 @@ class Actions(Namespace):
             allowed_actions: string; optional; one of all, local_only, selected
             sha_pinning_required: boolean; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#set-github-actions-permissions-for-an-organization
         """
@@ -6511,7 +7536,9 @@ class Actions(Namespace):
                 "allowed_actions": allowed_actions,
                 "sha_pinning_required": sha_pinning_required,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_github_actions_permissions_repository(
@@ -6523,6 +7550,8 @@ class Actions(Namespace):
         allowed_actions: Literal["all", "local_only", "selected"] | Omit = OMIT,
         sha_pinning_required: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set GitHub Actions permissions for a repository.
 
@@ -6535,6 +7564,8 @@ class Actions(Namespace):
             allowed_actions: string; optional; one of all, local_only, selected
             sha_pinning_required: boolean; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#set-github-actions-permissions-for-a-repository
         """
@@ -6549,7 +7580,9 @@ class Actions(Namespace):
                 "allowed_actions": allowed_actions,
                 "sha_pinning_required": sha_pinning_required,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_private_repo_fork_pr_workflows_settings_organization(
@@ -6561,6 +7594,8 @@ class Actions(Namespace):
         send_secrets_and_variables: bool | Omit = OMIT,
         require_approval_for_fork_pr_workflows: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set private repo fork PR workflow settings for an organization.
 
@@ -6573,6 +7608,8 @@ class Actions(Namespace):
             send_secrets_and_variables: boolean; optional
             require_approval_for_fork_pr_workflows: boolean; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#set-private-repo-fork-pr-workflow-settings-for-an-organization
         """
@@ -6587,7 +7624,9 @@ class Actions(Namespace):
                 "send_secrets_and_variables": send_secrets_and_variables,
                 "require_approval_for_fork_pr_workflows": require_approval_for_fork_pr_workflows,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_private_repo_fork_pr_workflows_settings_repository(
@@ -6600,6 +7639,8 @@ class Actions(Namespace):
         send_secrets_and_variables: bool | Omit = OMIT,
         require_approval_for_fork_pr_workflows: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set private repo fork PR workflow settings for a repository.
 
@@ -6613,6 +7654,8 @@ class Actions(Namespace):
             send_secrets_and_variables: boolean; optional
             require_approval_for_fork_pr_workflows: boolean; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#set-private-repo-fork-pr-workflow-settings-for-a-repository
         """
@@ -6628,7 +7671,9 @@ class Actions(Namespace):
                 "send_secrets_and_variables": send_secrets_and_variables,
                 "require_approval_for_fork_pr_workflows": require_approval_for_fork_pr_workflows,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_repo_access_to_self_hosted_runner_group_in_org(
@@ -6638,6 +7683,8 @@ class Actions(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set repository access for a self-hosted runner group in an organization.
 
@@ -6648,6 +7695,8 @@ class Actions(Namespace):
             runner_group_id: integer; required
             selected_repository_ids: array of integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#set-repository-access-for-a-self-hosted-runner-group-in-an-organization
         """
@@ -6660,7 +7709,9 @@ class Actions(Namespace):
             body={
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_selected_repos_for_org_secret(
@@ -6670,6 +7721,8 @@ class Actions(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set selected repositories for an organization secret.
 
@@ -6680,6 +7733,8 @@ class Actions(Namespace):
             secret_name: string; required
             selected_repository_ids: array of integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/secrets#set-selected-repositories-for-an-organization-secret
         """
@@ -6692,7 +7747,9 @@ class Actions(Namespace):
             body={
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_selected_repos_for_org_variable(
@@ -6702,6 +7759,8 @@ class Actions(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set selected repositories for an organization variable.
 
@@ -6712,6 +7771,8 @@ class Actions(Namespace):
             name: string; required
             selected_repository_ids: array of integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#set-selected-repositories-for-an-organization-variable
         """
@@ -6724,7 +7785,9 @@ class Actions(Namespace):
             body={
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_selected_repositories_enabled_github_actions_organization(
@@ -6733,6 +7796,8 @@ class Actions(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set selected repositories enabled for GitHub Actions in an organization.
 
@@ -6742,6 +7807,8 @@ class Actions(Namespace):
             org: string; required
             selected_repository_ids: array of integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#set-selected-repositories-enabled-for-github-actions-in-an-organization
         """
@@ -6753,7 +7820,9 @@ class Actions(Namespace):
             body={
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_selected_repositories_self_hosted_runners_organization(
@@ -6762,6 +7831,8 @@ class Actions(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set repositories allowed to use self-hosted runners in an organization.
 
@@ -6771,6 +7842,8 @@ class Actions(Namespace):
             org: string; required
             selected_repository_ids: array of integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#set-repositories-allowed-to-use-self-hosted-runners-in-an-organization
         """
@@ -6782,7 +7855,9 @@ class Actions(Namespace):
             body={
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_self_hosted_runners_in_group_for_org(
@@ -6792,6 +7867,8 @@ class Actions(Namespace):
         *,
         runners: List[int],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set self-hosted runners in a group for an organization.
 
@@ -6802,6 +7879,8 @@ class Actions(Namespace):
             runner_group_id: integer; required
             runners: array of integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#set-self-hosted-runners-in-a-group-for-an-organization
         """
@@ -6814,7 +7893,9 @@ class Actions(Namespace):
             body={
                 "runners": runners,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_self_hosted_runners_permissions_organization(
@@ -6823,6 +7904,8 @@ class Actions(Namespace):
         *,
         enabled_repositories: Literal["all", "selected", "none"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set self-hosted runners settings for an organization.
 
@@ -6832,6 +7915,8 @@ class Actions(Namespace):
             org: string; required
             enabled_repositories: string; required; one of all, selected, none
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#set-self-hosted-runners-settings-for-an-organization
         """
@@ -6843,7 +7928,9 @@ class Actions(Namespace):
             body={
                 "enabled_repositories": enabled_repositories,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_workflow_access_to_repository(
@@ -6853,6 +7940,8 @@ class Actions(Namespace):
         *,
         access_level: Literal["none", "user", "organization"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set the level of access for workflows outside of the repository.
 
@@ -6863,6 +7952,8 @@ class Actions(Namespace):
             repo: string; required
             access_level: string; required; one of none, user, organization
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#set-the-level-of-access-for-workflows-outside-of-the-repository
         """
@@ -6875,7 +7966,9 @@ class Actions(Namespace):
             body={
                 "access_level": access_level,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_environment_variable(
@@ -6888,6 +7981,8 @@ class Actions(Namespace):
         name_body: str | Omit = OMIT,
         value: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update an environment variable.
 
@@ -6901,6 +7996,8 @@ class Actions(Namespace):
             name_body: string; sent as 'name'; optional
             value: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#update-an-environment-variable
         """
@@ -6916,7 +8013,9 @@ class Actions(Namespace):
                 "name": name_body,
                 "value": value,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_hosted_runner_for_org(
@@ -6934,6 +8033,8 @@ class Actions(Namespace):
         image_version: str | None | Omit = OMIT,
         image_gen: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a GitHub-hosted runner for an organization.
 
@@ -6952,6 +8053,8 @@ class Actions(Namespace):
             image_version: string; optional; may be None (sent as null)
             image_gen: boolean; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#update-a-github-hosted-runner-for-an-organization
         """
@@ -6972,7 +8075,9 @@ class Actions(Namespace):
                 "image_version": image_version,
                 "image_gen": image_gen,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_org_variable(
@@ -6985,6 +8090,8 @@ class Actions(Namespace):
         visibility: Literal["all", "private", "selected"] | Omit = OMIT,
         selected_repository_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update an organization variable.
 
@@ -6998,6 +8105,8 @@ class Actions(Namespace):
             visibility: string; optional; one of all, private, selected
             selected_repository_ids: array of integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#update-an-organization-variable
         """
@@ -7013,7 +8122,9 @@ class Actions(Namespace):
                 "visibility": visibility,
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_repo_variable(
@@ -7025,6 +8136,8 @@ class Actions(Namespace):
         name_body: str | Omit = OMIT,
         value: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a repository variable.
 
@@ -7037,6 +8150,8 @@ class Actions(Namespace):
             name_body: string; sent as 'name'; optional
             value: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#update-a-repository-variable
         """
@@ -7051,7 +8166,9 @@ class Actions(Namespace):
                 "name": name_body,
                 "value": value,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_self_hosted_runner_group_for_org(
@@ -7066,6 +8183,8 @@ class Actions(Namespace):
         selected_workflows: List[str] | Omit = OMIT,
         network_configuration_id: str | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a self-hosted runner group for an organization.
 
@@ -7081,6 +8200,8 @@ class Actions(Namespace):
             selected_workflows: array of string; optional
             network_configuration_id: string; optional; may be None (sent as null)
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#update-a-self-hosted-runner-group-for-an-organization
         """
@@ -7098,7 +8219,9 @@ class Actions(Namespace):
                 "selected_workflows": selected_workflows,
                 "network_configuration_id": network_configuration_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

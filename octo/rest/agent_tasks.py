@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
@@ -67,6 +68,8 @@ class AgentTasks(Namespace):
         base_ref: str | Omit = OMIT,
         head_ref: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Start a task.
 
@@ -82,6 +85,8 @@ class AgentTasks(Namespace):
             base_ref: string; optional
             head_ref: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agent-tasks/agent-tasks#start-a-task
         """
@@ -99,7 +104,9 @@ class AgentTasks(Namespace):
                 "base_ref": base_ref,
                 "head_ref": head_ref,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_task_by_id(
@@ -107,6 +114,8 @@ class AgentTasks(Namespace):
         task_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a task by ID.
 
@@ -115,6 +124,8 @@ class AgentTasks(Namespace):
         Args:
             task_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agent-tasks/agent-tasks#get-a-task-by-id
         """
@@ -123,7 +134,9 @@ class AgentTasks(Namespace):
             path={
                 "task_id": task_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_task_by_repo_and_id(
@@ -133,6 +146,8 @@ class AgentTasks(Namespace):
         task_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a task by repo.
 
@@ -143,6 +158,8 @@ class AgentTasks(Namespace):
             repo: string; required
             task_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agent-tasks/agent-tasks#get-a-task-by-repo
         """
@@ -153,7 +170,9 @@ class AgentTasks(Namespace):
                 "repo": repo,
                 "task_id": task_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("tasks")
@@ -168,6 +187,8 @@ class AgentTasks(Namespace):
         is_archived: bool | Omit = OMIT,
         since: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List tasks.
 
@@ -182,6 +203,8 @@ class AgentTasks(Namespace):
             is_archived: boolean; optional; server default False
             since: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agent-tasks/agent-tasks#list-tasks
         """
@@ -196,7 +219,9 @@ class AgentTasks(Namespace):
                 "is_archived": is_archived,
                 "since": since,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("tasks")
@@ -214,6 +239,8 @@ class AgentTasks(Namespace):
         since: str | Omit = OMIT,
         creator_id: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List tasks for repository.
 
@@ -231,6 +258,8 @@ class AgentTasks(Namespace):
             since: string; optional
             creator_id: array of integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agent-tasks/agent-tasks#list-tasks-for-repository
         """
@@ -250,7 +279,9 @@ class AgentTasks(Namespace):
                 "since": since,
                 "creator_id": creator_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

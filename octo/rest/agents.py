@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
@@ -191,6 +192,8 @@ class Agents(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add selected repository to an organization secret.
 
@@ -201,6 +204,8 @@ class Agents(Namespace):
             secret_name: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/secrets#add-selected-repository-to-an-organization-secret
         """
@@ -211,7 +216,9 @@ class Agents(Namespace):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_selected_repo_to_org_variable(
@@ -221,6 +228,8 @@ class Agents(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add selected repository to an organization variable.
 
@@ -231,6 +240,8 @@ class Agents(Namespace):
             name: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/variables#add-selected-repository-to-an-organization-variable
         """
@@ -241,7 +252,9 @@ class Agents(Namespace):
                 "name": name,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_or_update_org_secret(
@@ -254,6 +267,8 @@ class Agents(Namespace):
         visibility: Literal["all", "private", "selected"],
         selected_repository_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create or update an organization secret.
 
@@ -267,6 +282,8 @@ class Agents(Namespace):
             visibility: string; required; one of all, private, selected
             selected_repository_ids: array of integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/secrets#create-or-update-an-organization-secret
         """
@@ -282,7 +299,9 @@ class Agents(Namespace):
                 "visibility": visibility,
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_or_update_repo_secret(
@@ -294,6 +313,8 @@ class Agents(Namespace):
         encrypted_value: str,
         key_id: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create or update a repository secret.
 
@@ -306,6 +327,8 @@ class Agents(Namespace):
             encrypted_value: string; required
             key_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/secrets#create-or-update-a-repository-secret
         """
@@ -320,7 +343,9 @@ class Agents(Namespace):
                 "encrypted_value": encrypted_value,
                 "key_id": key_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_org_variable(
@@ -332,6 +357,8 @@ class Agents(Namespace):
         visibility: Literal["all", "private", "selected"],
         selected_repository_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create an organization variable.
 
@@ -344,6 +371,8 @@ class Agents(Namespace):
             visibility: string; required; one of all, private, selected
             selected_repository_ids: array of integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/variables#create-an-organization-variable
         """
@@ -358,7 +387,9 @@ class Agents(Namespace):
                 "visibility": visibility,
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_repo_variable(
@@ -369,6 +400,8 @@ class Agents(Namespace):
         name: str,
         value: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a repository variable.
 
@@ -380,6 +413,8 @@ class Agents(Namespace):
             name: string; required
             value: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/variables#create-a-repository-variable
         """
@@ -393,7 +428,9 @@ class Agents(Namespace):
                 "name": name,
                 "value": value,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_org_secret(
@@ -402,6 +439,8 @@ class Agents(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an organization secret.
 
@@ -411,6 +450,8 @@ class Agents(Namespace):
             org: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/secrets#delete-an-organization-secret
         """
@@ -420,7 +461,9 @@ class Agents(Namespace):
                 "org": org,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_org_variable(
@@ -429,6 +472,8 @@ class Agents(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an organization variable.
 
@@ -438,6 +483,8 @@ class Agents(Namespace):
             org: string; required
             name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/variables#delete-an-organization-variable
         """
@@ -447,7 +494,9 @@ class Agents(Namespace):
                 "org": org,
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_repo_secret(
@@ -457,6 +506,8 @@ class Agents(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a repository secret.
 
@@ -467,6 +518,8 @@ class Agents(Namespace):
             repo: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/secrets#delete-a-repository-secret
         """
@@ -477,7 +530,9 @@ class Agents(Namespace):
                 "repo": repo,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_repo_variable(
@@ -487,6 +542,8 @@ class Agents(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a repository variable.
 
@@ -497,6 +554,8 @@ class Agents(Namespace):
             repo: string; required
             name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/variables#delete-a-repository-variable
         """
@@ -507,7 +566,9 @@ class Agents(Namespace):
                 "repo": repo,
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_org_public_key(
@@ -515,6 +576,8 @@ class Agents(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an organization public key.
 
@@ -523,6 +586,8 @@ class Agents(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/secrets#get-an-organization-public-key
         """
@@ -531,7 +596,9 @@ class Agents(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_org_secret(
@@ -540,6 +607,8 @@ class Agents(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an organization secret.
 
@@ -549,6 +618,8 @@ class Agents(Namespace):
             org: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/secrets#get-an-organization-secret
         """
@@ -558,7 +629,9 @@ class Agents(Namespace):
                 "org": org,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_org_variable(
@@ -567,6 +640,8 @@ class Agents(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an organization variable.
 
@@ -576,6 +651,8 @@ class Agents(Namespace):
             org: string; required
             name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/variables#get-an-organization-variable
         """
@@ -585,7 +662,9 @@ class Agents(Namespace):
                 "org": org,
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_repo_public_key(
@@ -594,6 +673,8 @@ class Agents(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a repository public key.
 
@@ -603,6 +684,8 @@ class Agents(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/secrets#get-a-repository-public-key
         """
@@ -612,7 +695,9 @@ class Agents(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_repo_secret(
@@ -622,6 +707,8 @@ class Agents(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a repository secret.
 
@@ -632,6 +719,8 @@ class Agents(Namespace):
             repo: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/secrets#get-a-repository-secret
         """
@@ -642,7 +731,9 @@ class Agents(Namespace):
                 "repo": repo,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_repo_variable(
@@ -652,6 +743,8 @@ class Agents(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a repository variable.
 
@@ -662,6 +755,8 @@ class Agents(Namespace):
             repo: string; required
             name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/variables#get-a-repository-variable
         """
@@ -672,7 +767,9 @@ class Agents(Namespace):
                 "repo": repo,
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("secrets")
@@ -683,6 +780,8 @@ class Agents(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organization secrets.
 
@@ -693,6 +792,8 @@ class Agents(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/secrets#list-organization-secrets
         """
@@ -705,7 +806,9 @@ class Agents(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("variables")
@@ -716,6 +819,8 @@ class Agents(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organization variables.
 
@@ -726,6 +831,8 @@ class Agents(Namespace):
             per_page: integer; optional; server default 10
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/variables#list-organization-variables
         """
@@ -738,7 +845,9 @@ class Agents(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("secrets")
@@ -750,6 +859,8 @@ class Agents(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository organization secrets.
 
@@ -761,6 +872,8 @@ class Agents(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/secrets#list-repository-organization-secrets
         """
@@ -774,7 +887,9 @@ class Agents(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("variables")
@@ -786,6 +901,8 @@ class Agents(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository organization variables.
 
@@ -797,6 +914,8 @@ class Agents(Namespace):
             per_page: integer; optional; server default 10
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/variables#list-repository-organization-variables
         """
@@ -810,7 +929,9 @@ class Agents(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("secrets")
@@ -822,6 +943,8 @@ class Agents(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository secrets.
 
@@ -833,6 +956,8 @@ class Agents(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/secrets#list-repository-secrets
         """
@@ -846,7 +971,9 @@ class Agents(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("variables")
@@ -858,6 +985,8 @@ class Agents(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository variables.
 
@@ -869,6 +998,8 @@ class Agents(Namespace):
             per_page: integer; optional; server default 10
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/variables#list-repository-variables
         """
@@ -882,7 +1013,9 @@ class Agents(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("repositories")
@@ -894,6 +1027,8 @@ class Agents(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List selected repositories for an organization secret.
 
@@ -905,6 +1040,8 @@ class Agents(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/secrets#list-selected-repositories-for-an-organization-secret
         """
@@ -918,7 +1055,9 @@ class Agents(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("repositories")
@@ -930,6 +1069,8 @@ class Agents(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List selected repositories for an organization variable.
 
@@ -941,6 +1082,8 @@ class Agents(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/variables#list-selected-repositories-for-an-organization-variable
         """
@@ -954,7 +1097,9 @@ class Agents(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_selected_repo_from_org_secret(
@@ -964,6 +1109,8 @@ class Agents(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove selected repository from an organization secret.
 
@@ -974,6 +1121,8 @@ class Agents(Namespace):
             secret_name: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/secrets#remove-selected-repository-from-an-organization-secret
         """
@@ -984,7 +1133,9 @@ class Agents(Namespace):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_selected_repo_from_org_variable(
@@ -994,6 +1145,8 @@ class Agents(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove selected repository from an organization variable.
 
@@ -1004,6 +1157,8 @@ class Agents(Namespace):
             name: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/variables#remove-selected-repository-from-an-organization-variable
         """
@@ -1014,7 +1169,9 @@ class Agents(Namespace):
                 "name": name,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_selected_repos_for_org_secret(
@@ -1024,6 +1181,8 @@ class Agents(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set selected repositories for an organization secret.
 
@@ -1034,6 +1193,8 @@ class Agents(Namespace):
             secret_name: string; required
             selected_repository_ids: array of integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/secrets#set-selected-repositories-for-an-organization-secret
         """
@@ -1046,7 +1207,9 @@ class Agents(Namespace):
             body={
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_selected_repos_for_org_variable(
@@ -1056,6 +1219,8 @@ class Agents(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set selected repositories for an organization variable.
 
@@ -1066,6 +1231,8 @@ class Agents(Namespace):
             name: string; required
             selected_repository_ids: array of integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/variables#set-selected-repositories-for-an-organization-variable
         """
@@ -1078,7 +1245,9 @@ class Agents(Namespace):
             body={
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_org_variable(
@@ -1091,6 +1260,8 @@ class Agents(Namespace):
         visibility: Literal["all", "private", "selected"] | Omit = OMIT,
         selected_repository_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update an organization variable.
 
@@ -1104,6 +1275,8 @@ class Agents(Namespace):
             visibility: string; optional; one of all, private, selected
             selected_repository_ids: array of integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/variables#update-an-organization-variable
         """
@@ -1119,7 +1292,9 @@ class Agents(Namespace):
                 "visibility": visibility,
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_repo_variable(
@@ -1131,6 +1306,8 @@ class Agents(Namespace):
         name_body: str | Omit = OMIT,
         value: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a repository variable.
 
@@ -1143,6 +1320,8 @@ class Agents(Namespace):
             name_body: string; sent as 'name'; optional
             value: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/agents/variables#update-a-repository-variable
         """
@@ -1157,7 +1336,9 @@ class Agents(Namespace):
                 "name": name_body,
                 "value": value,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
@@ -93,6 +94,8 @@ class ApiInsights(Namespace):
         sort: List[str] | Omit = OMIT,
         api_route_substring: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get route stats by actor.
 
@@ -110,6 +113,8 @@ class ApiInsights(Namespace):
             sort: array of string; optional
             api_route_substring: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-route-stats-by-actor
         """
@@ -129,7 +134,9 @@ class ApiInsights(Namespace):
                 "sort": sort,
                 "api_route_substring": api_route_substring,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -145,6 +152,8 @@ class ApiInsights(Namespace):
         sort: List[str] | Omit = OMIT,
         subject_name_substring: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get subject stats.
 
@@ -160,6 +169,8 @@ class ApiInsights(Namespace):
             sort: array of string; optional
             subject_name_substring: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-subject-stats
         """
@@ -177,7 +188,9 @@ class ApiInsights(Namespace):
                 "sort": sort,
                 "subject_name_substring": subject_name_substring,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_summary_stats(
@@ -187,6 +200,8 @@ class ApiInsights(Namespace):
         min_timestamp: str,
         max_timestamp: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get summary stats.
 
@@ -197,6 +212,8 @@ class ApiInsights(Namespace):
             min_timestamp: string; required
             max_timestamp: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-summary-stats
         """
@@ -209,7 +226,9 @@ class ApiInsights(Namespace):
                 "min_timestamp": min_timestamp,
                 "max_timestamp": max_timestamp,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_summary_stats_by_actor(
@@ -221,6 +240,8 @@ class ApiInsights(Namespace):
         min_timestamp: str,
         max_timestamp: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get summary stats by actor.
 
@@ -233,6 +254,8 @@ class ApiInsights(Namespace):
             min_timestamp: string; required
             max_timestamp: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-summary-stats-by-actor
         """
@@ -247,7 +270,9 @@ class ApiInsights(Namespace):
                 "min_timestamp": min_timestamp,
                 "max_timestamp": max_timestamp,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_summary_stats_by_user(
@@ -258,6 +283,8 @@ class ApiInsights(Namespace):
         min_timestamp: str,
         max_timestamp: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get summary stats by user.
 
@@ -269,6 +296,8 @@ class ApiInsights(Namespace):
             min_timestamp: string; required
             max_timestamp: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-summary-stats-by-user
         """
@@ -282,7 +311,9 @@ class ApiInsights(Namespace):
                 "min_timestamp": min_timestamp,
                 "max_timestamp": max_timestamp,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_time_stats(
@@ -293,6 +324,8 @@ class ApiInsights(Namespace):
         timestamp_increment: str,
         max_timestamp: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get time stats.
 
@@ -304,6 +337,8 @@ class ApiInsights(Namespace):
             timestamp_increment: string; required
             max_timestamp: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-time-stats
         """
@@ -317,7 +352,9 @@ class ApiInsights(Namespace):
                 "max_timestamp": max_timestamp,
                 "timestamp_increment": timestamp_increment,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_time_stats_by_actor(
@@ -330,6 +367,8 @@ class ApiInsights(Namespace):
         timestamp_increment: str,
         max_timestamp: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get time stats by actor.
 
@@ -343,6 +382,8 @@ class ApiInsights(Namespace):
             timestamp_increment: string; required
             max_timestamp: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-time-stats-by-actor
         """
@@ -358,7 +399,9 @@ class ApiInsights(Namespace):
                 "max_timestamp": max_timestamp,
                 "timestamp_increment": timestamp_increment,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_time_stats_by_user(
@@ -370,6 +413,8 @@ class ApiInsights(Namespace):
         timestamp_increment: str,
         max_timestamp: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get time stats by user.
 
@@ -382,6 +427,8 @@ class ApiInsights(Namespace):
             timestamp_increment: string; required
             max_timestamp: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-time-stats-by-user
         """
@@ -396,7 +443,9 @@ class ApiInsights(Namespace):
                 "max_timestamp": max_timestamp,
                 "timestamp_increment": timestamp_increment,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -413,6 +462,8 @@ class ApiInsights(Namespace):
         sort: List[str] | Omit = OMIT,
         actor_name_substring: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get user stats.
 
@@ -429,6 +480,8 @@ class ApiInsights(Namespace):
             sort: array of string; optional
             actor_name_substring: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-user-stats
         """
@@ -447,7 +500,9 @@ class ApiInsights(Namespace):
                 "sort": sort,
                 "actor_name_substring": actor_name_substring,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, deprecated_alias, paginated
@@ -226,6 +227,8 @@ class Apps(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add a repository to an app installation.
 
@@ -235,6 +238,8 @@ class Apps(Namespace):
             installation_id: integer; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/installations#add-a-repository-to-an-app-installation
         """
@@ -244,7 +249,9 @@ class Apps(Namespace):
                 "installation_id": installation_id,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     add_repo_to_installation = deprecated_alias(add_repo_to_installation_for_authenticated_user, "apps.add_repo_to_installation", "apps.add_repo_to_installation_for_authenticated_user")
@@ -255,6 +262,8 @@ class Apps(Namespace):
         *,
         access_token: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Check a token.
 
@@ -264,6 +273,8 @@ class Apps(Namespace):
             client_id: string; required
             access_token: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/oauth-applications#check-a-token
         """
@@ -275,7 +286,9 @@ class Apps(Namespace):
             body={
                 "access_token": access_token,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_from_manifest(
@@ -283,6 +296,8 @@ class Apps(Namespace):
         code: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a GitHub App from a manifest.
 
@@ -291,6 +306,8 @@ class Apps(Namespace):
         Args:
             code: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/apps#create-a-github-app-from-a-manifest
         """
@@ -299,7 +316,9 @@ class Apps(Namespace):
             path={
                 "code": code,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_installation_access_token(
@@ -310,6 +329,8 @@ class Apps(Namespace):
         repository_ids: List[int] | Omit = OMIT,
         permissions: dict[str, Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create an installation access token for an app.
 
@@ -321,6 +342,8 @@ class Apps(Namespace):
             repository_ids: array of integer; optional
             permissions: object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app
         """
@@ -334,7 +357,9 @@ class Apps(Namespace):
                 "repository_ids": repository_ids,
                 "permissions": permissions,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_authorization(
@@ -343,6 +368,8 @@ class Apps(Namespace):
         *,
         access_token: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an app authorization.
 
@@ -352,6 +379,8 @@ class Apps(Namespace):
             client_id: string; required
             access_token: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/oauth-applications#delete-an-app-authorization
         """
@@ -363,7 +392,9 @@ class Apps(Namespace):
             body={
                 "access_token": access_token,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_installation(
@@ -371,6 +402,8 @@ class Apps(Namespace):
         installation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an installation for the authenticated app.
 
@@ -379,6 +412,8 @@ class Apps(Namespace):
         Args:
             installation_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/apps#delete-an-installation-for-the-authenticated-app
         """
@@ -387,7 +422,9 @@ class Apps(Namespace):
             path={
                 "installation_id": installation_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_token(
@@ -396,6 +433,8 @@ class Apps(Namespace):
         *,
         access_token: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an app token.
 
@@ -405,6 +444,8 @@ class Apps(Namespace):
             client_id: string; required
             access_token: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/oauth-applications#delete-an-app-token
         """
@@ -416,23 +457,34 @@ class Apps(Namespace):
             body={
                 "access_token": access_token,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_authenticated(
         self,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the authenticated app.
 
         `GET /app`
 
+        Args:
+            timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
         Docs: https://docs.github.com/rest/apps/apps#get-the-authenticated-app
         """
         return self._client.request(
             _GET_AUTHENTICATED,
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_by_slug(
@@ -440,6 +492,8 @@ class Apps(Namespace):
         app_slug: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an app.
 
@@ -448,6 +502,8 @@ class Apps(Namespace):
         Args:
             app_slug: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/apps#get-an-app
         """
@@ -456,7 +512,9 @@ class Apps(Namespace):
             path={
                 "app_slug": app_slug,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_installation(
@@ -464,6 +522,8 @@ class Apps(Namespace):
         installation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an installation for the authenticated app.
 
@@ -472,6 +532,8 @@ class Apps(Namespace):
         Args:
             installation_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/apps#get-an-installation-for-the-authenticated-app
         """
@@ -480,7 +542,9 @@ class Apps(Namespace):
             path={
                 "installation_id": installation_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_org_installation(
@@ -488,6 +552,8 @@ class Apps(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an organization installation for the authenticated app.
 
@@ -496,6 +562,8 @@ class Apps(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/apps#get-an-organization-installation-for-the-authenticated-app
         """
@@ -504,7 +572,9 @@ class Apps(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_repo_installation(
@@ -513,6 +583,8 @@ class Apps(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a repository installation for the authenticated app.
 
@@ -522,6 +594,8 @@ class Apps(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/apps#get-a-repository-installation-for-the-authenticated-app
         """
@@ -531,7 +605,9 @@ class Apps(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_subscription_plan_for_account(
@@ -539,6 +615,8 @@ class Apps(Namespace):
         account_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a subscription plan for an account.
 
@@ -547,6 +625,8 @@ class Apps(Namespace):
         Args:
             account_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/marketplace#get-a-subscription-plan-for-an-account
         """
@@ -555,7 +635,9 @@ class Apps(Namespace):
             path={
                 "account_id": account_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_subscription_plan_for_account_stubbed(
@@ -563,6 +645,8 @@ class Apps(Namespace):
         account_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a subscription plan for an account (stubbed).
 
@@ -571,6 +655,8 @@ class Apps(Namespace):
         Args:
             account_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/marketplace#get-a-subscription-plan-for-an-account-stubbed
         """
@@ -579,7 +665,9 @@ class Apps(Namespace):
             path={
                 "account_id": account_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_user_installation(
@@ -587,6 +675,8 @@ class Apps(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a user installation for the authenticated app.
 
@@ -595,6 +685,8 @@ class Apps(Namespace):
         Args:
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/apps#get-a-user-installation-for-the-authenticated-app
         """
@@ -603,23 +695,34 @@ class Apps(Namespace):
             path={
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_webhook_config_for_app(
         self,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a webhook configuration for an app.
 
         `GET /app/hook/config`
 
+        Args:
+            timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
         Docs: https://docs.github.com/rest/apps/webhooks#get-a-webhook-configuration-for-an-app
         """
         return self._client.request(
             _GET_WEBHOOK_CONFIG_FOR_APP,
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_webhook_delivery(
@@ -627,6 +730,8 @@ class Apps(Namespace):
         delivery_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a delivery for an app webhook.
 
@@ -635,6 +740,8 @@ class Apps(Namespace):
         Args:
             delivery_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/webhooks#get-a-delivery-for-an-app-webhook
         """
@@ -643,7 +750,9 @@ class Apps(Namespace):
             path={
                 "delivery_id": delivery_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -656,6 +765,8 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List accounts for a plan.
 
@@ -668,6 +779,8 @@ class Apps(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-accounts-for-a-plan
         """
@@ -682,7 +795,9 @@ class Apps(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -695,6 +810,8 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List accounts for a plan (stubbed).
 
@@ -707,6 +824,8 @@ class Apps(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-accounts-for-a-plan-stubbed
         """
@@ -721,7 +840,9 @@ class Apps(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("repositories")
@@ -732,6 +853,8 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repositories accessible to the user access token.
 
@@ -742,6 +865,8 @@ class Apps(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-user-access-token
         """
@@ -754,7 +879,9 @@ class Apps(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -764,6 +891,8 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List installation requests for the authenticated app.
 
@@ -773,6 +902,8 @@ class Apps(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/apps#list-installation-requests-for-the-authenticated-app
         """
@@ -782,7 +913,9 @@ class Apps(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -794,6 +927,8 @@ class Apps(Namespace):
         since: str | Omit = OMIT,
         outdated: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List installations for the authenticated app.
 
@@ -805,6 +940,8 @@ class Apps(Namespace):
             since: string; optional
             outdated: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/enterprise-server@3.9/rest/apps/apps#list-installations-for-the-authenticated-app
         """
@@ -816,7 +953,9 @@ class Apps(Namespace):
                 "since": since,
                 "outdated": outdated,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("installations")
@@ -826,6 +965,8 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List app installations accessible to the user access token.
 
@@ -835,6 +976,8 @@ class Apps(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/installations#list-app-installations-accessible-to-the-user-access-token
         """
@@ -844,7 +987,9 @@ class Apps(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -854,6 +999,8 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List plans.
 
@@ -863,6 +1010,8 @@ class Apps(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-plans
         """
@@ -872,7 +1021,9 @@ class Apps(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -882,6 +1033,8 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List plans (stubbed).
 
@@ -891,6 +1044,8 @@ class Apps(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-plans-stubbed
         """
@@ -900,7 +1055,9 @@ class Apps(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("repositories")
@@ -910,6 +1067,8 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repositories accessible to the app installation.
 
@@ -919,6 +1078,8 @@ class Apps(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-app-installation
         """
@@ -928,7 +1089,9 @@ class Apps(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -938,6 +1101,8 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List subscriptions for the authenticated user.
 
@@ -947,6 +1112,8 @@ class Apps(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-subscriptions-for-the-authenticated-user
         """
@@ -956,7 +1123,9 @@ class Apps(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -966,6 +1135,8 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List subscriptions for the authenticated user (stubbed).
 
@@ -975,6 +1146,8 @@ class Apps(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-subscriptions-for-the-authenticated-user-stubbed
         """
@@ -984,7 +1157,9 @@ class Apps(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -995,6 +1170,8 @@ class Apps(Namespace):
         cursor: str | Omit = OMIT,
         status: Literal["success", "failure"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List deliveries for an app webhook.
 
@@ -1005,6 +1182,8 @@ class Apps(Namespace):
             cursor: string; optional
             status: string; optional; one of success, failure
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/webhooks#list-deliveries-for-an-app-webhook
         """
@@ -1015,7 +1194,9 @@ class Apps(Namespace):
                 "cursor": cursor,
                 "status": status,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def redeliver_webhook_delivery(
@@ -1023,6 +1204,8 @@ class Apps(Namespace):
         delivery_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Redeliver a delivery for an app webhook.
 
@@ -1031,6 +1214,8 @@ class Apps(Namespace):
         Args:
             delivery_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/webhooks#redeliver-a-delivery-for-an-app-webhook
         """
@@ -1039,7 +1224,9 @@ class Apps(Namespace):
             path={
                 "delivery_id": delivery_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_repo_from_installation_for_authenticated_user(
@@ -1048,6 +1235,8 @@ class Apps(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove a repository from an app installation.
 
@@ -1057,6 +1246,8 @@ class Apps(Namespace):
             installation_id: integer; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/installations#remove-a-repository-from-an-app-installation
         """
@@ -1066,7 +1257,9 @@ class Apps(Namespace):
                 "installation_id": installation_id,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     remove_repo_from_installation = deprecated_alias(remove_repo_from_installation_for_authenticated_user, "apps.remove_repo_from_installation", "apps.remove_repo_from_installation_for_authenticated_user")
@@ -1077,6 +1270,8 @@ class Apps(Namespace):
         *,
         access_token: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Reset a token.
 
@@ -1086,6 +1281,8 @@ class Apps(Namespace):
             client_id: string; required
             access_token: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/oauth-applications#reset-a-token
         """
@@ -1097,23 +1294,34 @@ class Apps(Namespace):
             body={
                 "access_token": access_token,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def revoke_installation_access_token(
         self,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Revoke an installation access token.
 
         `DELETE /installation/token`
 
+        Args:
+            timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
         Docs: https://docs.github.com/rest/apps/installations#revoke-an-installation-access-token
         """
         return self._client.request(
             _REVOKE_INSTALLATION_ACCESS_TOKEN,
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def scope_token(
@@ -1127,6 +1335,8 @@ class Apps(Namespace):
         repository_ids: List[int] | Omit = OMIT,
         permissions: dict[str, Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a scoped access token.
 
@@ -1141,6 +1351,8 @@ class Apps(Namespace):
             repository_ids: array of integer; optional
             permissions: object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/apps#create-a-scoped-access-token
         """
@@ -1157,7 +1369,9 @@ class Apps(Namespace):
                 "repository_ids": repository_ids,
                 "permissions": permissions,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def suspend_installation(
@@ -1165,6 +1379,8 @@ class Apps(Namespace):
         installation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Suspend an app installation.
 
@@ -1173,6 +1389,8 @@ class Apps(Namespace):
         Args:
             installation_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/apps#suspend-an-app-installation
         """
@@ -1181,7 +1399,9 @@ class Apps(Namespace):
             path={
                 "installation_id": installation_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def unsuspend_installation(
@@ -1189,6 +1409,8 @@ class Apps(Namespace):
         installation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Unsuspend an app installation.
 
@@ -1197,6 +1419,8 @@ class Apps(Namespace):
         Args:
             installation_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/apps#unsuspend-an-app-installation
         """
@@ -1205,7 +1429,9 @@ class Apps(Namespace):
             path={
                 "installation_id": installation_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_webhook_config_for_app(
@@ -1216,6 +1442,8 @@ class Apps(Namespace):
         secret: str | Omit = OMIT,
         insecure_ssl: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a webhook configuration for an app.
 
@@ -1227,6 +1455,8 @@ class Apps(Namespace):
             secret: string; optional
             insecure_ssl: any; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/webhooks#update-a-webhook-configuration-for-an-app
         """
@@ -1238,7 +1468,9 @@ class Apps(Namespace):
                 "secret": secret,
                 "insecure_ssl": insecure_ssl,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from octo.namespace import Namespace, paginated
@@ -106,6 +107,8 @@ class Billing(Namespace):
         budget_product_sku: str | Omit = OMIT,
         user: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a budget for an organization.
 
@@ -122,6 +125,8 @@ class Billing(Namespace):
             budget_product_sku: string; optional
             user: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/budgets#create-a-budget-for-an-organization
         """
@@ -140,7 +145,9 @@ class Billing(Namespace):
                 "budget_product_sku": budget_product_sku,
                 "user": user,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_budget_org(
@@ -149,6 +156,8 @@ class Billing(Namespace):
         budget_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a budget for an organization.
 
@@ -158,6 +167,8 @@ class Billing(Namespace):
             org: string; required
             budget_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/budgets#delete-a-budget-for-an-organization
         """
@@ -167,7 +178,9 @@ class Billing(Namespace):
                 "org": org,
                 "budget_id": budget_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("budgets")
@@ -180,6 +193,8 @@ class Billing(Namespace):
         scope: Literal["enterprise", "organization", "repository", "cost_center", "multi_user_customer", "user"] | Omit = OMIT,
         user: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get all budgets for an organization.
 
@@ -192,6 +207,8 @@ class Billing(Namespace):
             scope: string; optional; one of enterprise, organization, repository, cost_center, multi_user_customer, user
             user: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/budgets#get-all-budgets-for-an-organization
         """
@@ -206,7 +223,9 @@ class Billing(Namespace):
                 "scope": scope,
                 "user": user,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_budget_org(
@@ -215,6 +234,8 @@ class Billing(Namespace):
         budget_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a budget by ID for an organization.
 
@@ -224,6 +245,8 @@ class Billing(Namespace):
             org: string; required
             budget_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/budgets#get-a-budget-by-id-for-an-organization
         """
@@ -233,7 +256,9 @@ class Billing(Namespace):
                 "org": org,
                 "budget_id": budget_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_github_billing_ai_credit_usage_report_org(
@@ -247,6 +272,8 @@ class Billing(Namespace):
         model: str | Omit = OMIT,
         product: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get billing AI credit usage report for an organization.
 
@@ -261,6 +288,8 @@ class Billing(Namespace):
             model: string; optional
             product: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-ai-credit-usage-report-for-an-organization
         """
@@ -277,7 +306,9 @@ class Billing(Namespace):
                 "model": model,
                 "product": product,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_github_billing_ai_credit_usage_report_user(
@@ -290,6 +321,8 @@ class Billing(Namespace):
         model: str | Omit = OMIT,
         product: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get billing AI credit usage report for a user.
 
@@ -303,6 +336,8 @@ class Billing(Namespace):
             model: string; optional
             product: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-ai-credit-usage-report-for-a-user
         """
@@ -318,7 +353,9 @@ class Billing(Namespace):
                 "model": model,
                 "product": product,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_github_billing_premium_request_usage_report_org(
@@ -332,6 +369,8 @@ class Billing(Namespace):
         model: str | Omit = OMIT,
         product: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get billing premium request usage report for an organization.
 
@@ -346,6 +385,8 @@ class Billing(Namespace):
             model: string; optional
             product: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-premium-request-usage-report-for-an-organization
         """
@@ -362,7 +403,9 @@ class Billing(Namespace):
                 "model": model,
                 "product": product,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_github_billing_premium_request_usage_report_user(
@@ -375,6 +418,8 @@ class Billing(Namespace):
         model: str | Omit = OMIT,
         product: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get billing premium request usage report for a user.
 
@@ -388,6 +433,8 @@ class Billing(Namespace):
             model: string; optional
             product: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-premium-request-usage-report-for-a-user
         """
@@ -403,7 +450,9 @@ class Billing(Namespace):
                 "model": model,
                 "product": product,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_github_billing_usage_report_org(
@@ -414,6 +463,8 @@ class Billing(Namespace):
         month: int | Omit = OMIT,
         day: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get billing usage report for an organization.
 
@@ -425,6 +476,8 @@ class Billing(Namespace):
             month: integer; optional
             day: integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-usage-report-for-an-organization
         """
@@ -438,7 +491,9 @@ class Billing(Namespace):
                 "month": month,
                 "day": day,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_github_billing_usage_report_user(
@@ -449,6 +504,8 @@ class Billing(Namespace):
         month: int | Omit = OMIT,
         day: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get billing usage report for a user.
 
@@ -460,6 +517,8 @@ class Billing(Namespace):
             month: integer; optional
             day: integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-usage-report-for-a-user
         """
@@ -473,7 +532,9 @@ class Billing(Namespace):
                 "month": month,
                 "day": day,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_github_billing_usage_summary_report_org(
@@ -487,6 +548,8 @@ class Billing(Namespace):
         product: str | Omit = OMIT,
         sku: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get billing usage summary for an organization.
 
@@ -501,6 +564,8 @@ class Billing(Namespace):
             product: string; optional
             sku: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-usage-summary-for-an-organization
         """
@@ -517,7 +582,9 @@ class Billing(Namespace):
                 "product": product,
                 "sku": sku,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_github_billing_usage_summary_report_user(
@@ -531,6 +598,8 @@ class Billing(Namespace):
         product: str | Omit = OMIT,
         sku: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get billing usage summary for a user.
 
@@ -545,6 +614,8 @@ class Billing(Namespace):
             product: string; optional
             sku: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-usage-summary-for-a-user
         """
@@ -561,7 +632,9 @@ class Billing(Namespace):
                 "product": product,
                 "sku": sku,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_budget_org(
@@ -578,6 +651,8 @@ class Billing(Namespace):
         budget_product_sku: str | Omit = OMIT,
         user: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a budget for an organization.
 
@@ -595,6 +670,8 @@ class Billing(Namespace):
             budget_product_sku: string; optional
             user: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/budgets#update-a-budget-for-an-organization
         """
@@ -614,7 +691,9 @@ class Billing(Namespace):
                 "budget_product_sku": budget_product_sku,
                 "user": user,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
@@ -76,6 +77,8 @@ class Campaigns(Namespace):
         code_scanning_alerts: List[dict[str, Any]] | None | Omit = OMIT,
         generate_issues: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a campaign for an organization.
 
@@ -92,6 +95,8 @@ class Campaigns(Namespace):
             code_scanning_alerts: array of object; optional; may be None (sent as null); items 1..
             generate_issues: boolean; optional; server default False
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/campaigns/campaigns#create-a-campaign-for-an-organization
         """
@@ -110,7 +115,9 @@ class Campaigns(Namespace):
                 "code_scanning_alerts": code_scanning_alerts,
                 "generate_issues": generate_issues,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_campaign(
@@ -119,6 +126,8 @@ class Campaigns(Namespace):
         campaign_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a campaign for an organization.
 
@@ -128,6 +137,8 @@ class Campaigns(Namespace):
             org: string; required
             campaign_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/campaigns/campaigns#delete-a-campaign-for-an-organization
         """
@@ -137,7 +148,9 @@ class Campaigns(Namespace):
                 "org": org,
                 "campaign_number": campaign_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_campaign_summary(
@@ -146,6 +159,8 @@ class Campaigns(Namespace):
         campaign_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a campaign for an organization.
 
@@ -155,6 +170,8 @@ class Campaigns(Namespace):
             org: string; required
             campaign_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/campaigns/campaigns#get-a-campaign-for-an-organization
         """
@@ -164,7 +181,9 @@ class Campaigns(Namespace):
                 "org": org,
                 "campaign_number": campaign_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -178,6 +197,8 @@ class Campaigns(Namespace):
         state: Literal["open", "closed"] | Omit = OMIT,
         sort: Literal["created", "updated", "ends_at", "published"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List campaigns for an organization.
 
@@ -191,6 +212,8 @@ class Campaigns(Namespace):
             state: string; optional; one of open, closed
             sort: string; optional; one of created, updated, ends_at, published; server default 'created'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/campaigns/campaigns#list-campaigns-for-an-organization
         """
@@ -206,7 +229,9 @@ class Campaigns(Namespace):
                 "state": state,
                 "sort": sort,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_campaign(
@@ -222,6 +247,8 @@ class Campaigns(Namespace):
         contact_link: str | None | Omit = OMIT,
         state: Literal["open", "closed"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a campaign.
 
@@ -238,6 +265,8 @@ class Campaigns(Namespace):
             contact_link: string; optional; may be None (sent as null)
             state: string; optional; one of open, closed
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/campaigns/campaigns#update-a-campaign
         """
@@ -256,7 +285,9 @@ class Campaigns(Namespace):
                 "contact_link": contact_link,
                 "state": state,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
@@ -117,6 +118,8 @@ class Checks(Namespace):
         output: dict[str, Any] | Omit = OMIT,
         actions: List[dict[str, Any]] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a check run.
 
@@ -136,6 +139,8 @@ class Checks(Namespace):
             output: object; optional
             actions: array of object; optional; items 0..3
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reference/checks#create-a-check-run
         """
@@ -157,7 +162,9 @@ class Checks(Namespace):
                 "output": output,
                 "actions": actions,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_suite(
@@ -167,6 +174,8 @@ class Checks(Namespace):
         *,
         head_sha: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a check suite.
 
@@ -177,6 +186,8 @@ class Checks(Namespace):
             repo: string; required
             head_sha: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/checks/suites#create-a-check-suite
         """
@@ -189,7 +200,9 @@ class Checks(Namespace):
             body={
                 "head_sha": head_sha,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get(
@@ -199,6 +212,8 @@ class Checks(Namespace):
         check_run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a check run.
 
@@ -209,6 +224,8 @@ class Checks(Namespace):
             repo: string; required
             check_run_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/checks/runs#get-a-check-run
         """
@@ -219,7 +236,9 @@ class Checks(Namespace):
                 "repo": repo,
                 "check_run_id": check_run_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_suite(
@@ -229,6 +248,8 @@ class Checks(Namespace):
         check_suite_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a check suite.
 
@@ -239,6 +260,8 @@ class Checks(Namespace):
             repo: string; required
             check_suite_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/checks/suites#get-a-check-suite
         """
@@ -249,7 +272,9 @@ class Checks(Namespace):
                 "repo": repo,
                 "check_suite_id": check_suite_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -262,6 +287,8 @@ class Checks(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List check run annotations.
 
@@ -274,6 +301,8 @@ class Checks(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/checks/runs#list-check-run-annotations
         """
@@ -288,7 +317,9 @@ class Checks(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("check_runs")
@@ -305,6 +336,8 @@ class Checks(Namespace):
         page: int | Omit = OMIT,
         app_id: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List check runs for a Git reference.
 
@@ -321,6 +354,8 @@ class Checks(Namespace):
             page: integer; optional; server default 1
             app_id: integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference
         """
@@ -339,7 +374,9 @@ class Checks(Namespace):
                 "page": page,
                 "app_id": app_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("check_runs")
@@ -355,6 +392,8 @@ class Checks(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List check runs in a check suite.
 
@@ -370,6 +409,8 @@ class Checks(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/checks/runs#list-check-runs-in-a-check-suite
         """
@@ -387,7 +428,9 @@ class Checks(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("check_suites")
@@ -402,6 +445,8 @@ class Checks(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List check suites for a Git reference.
 
@@ -416,6 +461,8 @@ class Checks(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/checks/suites#list-check-suites-for-a-git-reference
         """
@@ -432,7 +479,9 @@ class Checks(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def rerequest_run(
@@ -442,6 +491,8 @@ class Checks(Namespace):
         check_run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Rerequest a check run.
 
@@ -452,6 +503,8 @@ class Checks(Namespace):
             repo: string; required
             check_run_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/checks/runs#rerequest-a-check-run
         """
@@ -462,7 +515,9 @@ class Checks(Namespace):
                 "repo": repo,
                 "check_run_id": check_run_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def rerequest_suite(
@@ -472,6 +527,8 @@ class Checks(Namespace):
         check_suite_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Rerequest a check suite.
 
@@ -482,6 +539,8 @@ class Checks(Namespace):
             repo: string; required
             check_suite_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/checks/suites#rerequest-a-check-suite
         """
@@ -492,7 +551,9 @@ class Checks(Namespace):
                 "repo": repo,
                 "check_suite_id": check_suite_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_suites_preferences(
@@ -502,6 +563,8 @@ class Checks(Namespace):
         *,
         auto_trigger_checks: List[dict[str, Any]] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update repository preferences for check suites.
 
@@ -512,6 +575,8 @@ class Checks(Namespace):
             repo: string; required
             auto_trigger_checks: array of object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/checks/suites#update-repository-preferences-for-check-suites
         """
@@ -524,7 +589,9 @@ class Checks(Namespace):
             body={
                 "auto_trigger_checks": auto_trigger_checks,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update(
@@ -543,6 +610,8 @@ class Checks(Namespace):
         output: dict[str, Any] | Omit = OMIT,
         actions: List[dict[str, Any]] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a check run.
 
@@ -562,6 +631,8 @@ class Checks(Namespace):
             output: object; optional
             actions: array of object; optional; items 0..3
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/checks/runs#update-a-check-run
         """
@@ -583,7 +654,9 @@ class Checks(Namespace):
                 "output": output,
                 "actions": actions,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

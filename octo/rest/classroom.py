@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from octo.namespace import Namespace, paginated
@@ -58,6 +59,8 @@ class Classroom(Namespace):
         classroom_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Closing down - Get a classroom.
 
@@ -66,6 +69,8 @@ class Classroom(Namespace):
         Args:
             classroom_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---get-a-classroom
         """
@@ -74,7 +79,9 @@ class Classroom(Namespace):
             path={
                 "classroom_id": classroom_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_an_assignment(
@@ -82,6 +89,8 @@ class Classroom(Namespace):
         assignment_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Closing down - Get an assignment.
 
@@ -90,6 +99,8 @@ class Classroom(Namespace):
         Args:
             assignment_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---get-an-assignment
         """
@@ -98,7 +109,9 @@ class Classroom(Namespace):
             path={
                 "assignment_id": assignment_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_assignment_grades(
@@ -106,6 +119,8 @@ class Classroom(Namespace):
         assignment_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Closing down - Get assignment grades.
 
@@ -114,6 +129,8 @@ class Classroom(Namespace):
         Args:
             assignment_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---get-assignment-grades
         """
@@ -122,7 +139,9 @@ class Classroom(Namespace):
             path={
                 "assignment_id": assignment_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -133,6 +152,8 @@ class Classroom(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Closing down - List accepted assignments for an assignment.
 
@@ -143,6 +164,8 @@ class Classroom(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---list-accepted-assignments-for-an-assignment
         """
@@ -155,7 +178,9 @@ class Classroom(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -166,6 +191,8 @@ class Classroom(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Closing down - List assignments for a classroom.
 
@@ -176,6 +203,8 @@ class Classroom(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---list-assignments-for-a-classroom
         """
@@ -188,7 +217,9 @@ class Classroom(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -198,6 +229,8 @@ class Classroom(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Closing down - List classrooms.
 
@@ -207,6 +240,8 @@ class Classroom(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---list-classrooms
         """
@@ -216,7 +251,9 @@ class Classroom(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

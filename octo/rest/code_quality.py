@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
@@ -54,6 +55,8 @@ class CodeQuality(Namespace):
         finding_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a code quality finding.
 
@@ -64,6 +67,8 @@ class CodeQuality(Namespace):
             repo: string; required
             finding_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-quality/code-quality#get-a-code-quality-finding
         """
@@ -74,7 +79,9 @@ class CodeQuality(Namespace):
                 "repo": repo,
                 "finding_number": finding_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_setup(
@@ -83,6 +90,8 @@ class CodeQuality(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a code quality setup configuration.
 
@@ -92,6 +101,8 @@ class CodeQuality(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-quality/code-quality#get-a-code-quality-setup-configuration
         """
@@ -101,7 +112,9 @@ class CodeQuality(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -116,6 +129,8 @@ class CodeQuality(Namespace):
         after: str | Omit = OMIT,
         state: Literal["open", "dismissed"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List code quality findings for a repository.
 
@@ -130,6 +145,8 @@ class CodeQuality(Namespace):
             after: string; optional
             state: string; optional; one of open, dismissed
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-quality/code-quality#list-code-quality-findings-for-a-repository
         """
@@ -146,7 +163,9 @@ class CodeQuality(Namespace):
                 "after": after,
                 "state": state,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_setup(
@@ -160,6 +179,8 @@ class CodeQuality(Namespace):
         languages: List[str] | Omit = OMIT,
         ai_findings_option: Literal["disabled", "on_push"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a code quality setup configuration.
 
@@ -174,6 +195,8 @@ class CodeQuality(Namespace):
             languages: array of string; optional
             ai_findings_option: string; optional; one of disabled, on_push
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-quality/code-quality#update-a-code-quality-setup-configuration
         """
@@ -190,7 +213,9 @@ class CodeQuality(Namespace):
                 "languages": languages,
                 "ai_findings_option": ai_findings_option,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

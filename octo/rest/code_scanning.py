@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, deprecated_alias, paginated, renamed_parameters
@@ -170,6 +171,8 @@ class CodeScanning(Namespace):
         target_ref: str | Omit = OMIT,
         message: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Commit an autofix for a code scanning alert.
 
@@ -182,6 +185,8 @@ class CodeScanning(Namespace):
             target_ref: string; optional
             message: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#commit-an-autofix-for-a-code-scanning-alert
         """
@@ -196,7 +201,9 @@ class CodeScanning(Namespace):
                 "target_ref": target_ref,
                 "message": message,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_autofix(
@@ -206,6 +213,8 @@ class CodeScanning(Namespace):
         alert_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create an autofix for a code scanning alert.
 
@@ -216,6 +225,8 @@ class CodeScanning(Namespace):
             repo: string; required
             alert_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#create-an-autofix-for-a-code-scanning-alert
         """
@@ -226,7 +237,9 @@ class CodeScanning(Namespace):
                 "repo": repo,
                 "alert_number": alert_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_variant_analysis(
@@ -240,6 +253,8 @@ class CodeScanning(Namespace):
         repository_lists: List[str] | Omit = OMIT,
         repository_owners: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a CodeQL variant analysis.
 
@@ -254,6 +269,8 @@ class CodeScanning(Namespace):
             repository_lists: array of string; optional; items 0..1
             repository_owners: array of string; optional; items 0..1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#create-a-codeql-variant-analysis
         """
@@ -270,7 +287,9 @@ class CodeScanning(Namespace):
                 "repository_lists": repository_lists,
                 "repository_owners": repository_owners,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_analysis(
@@ -281,6 +300,8 @@ class CodeScanning(Namespace):
         *,
         confirm_delete: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a code scanning analysis from a repository.
 
@@ -292,6 +313,8 @@ class CodeScanning(Namespace):
             analysis_id: integer; required
             confirm_delete: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#delete-a-code-scanning-analysis-from-a-repository
         """
@@ -305,7 +328,9 @@ class CodeScanning(Namespace):
             query={
                 "confirm_delete": confirm_delete,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_codeql_database(
@@ -315,6 +340,8 @@ class CodeScanning(Namespace):
         language: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a CodeQL database.
 
@@ -325,6 +352,8 @@ class CodeScanning(Namespace):
             repo: string; required
             language: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#delete-a-codeql-database
         """
@@ -335,7 +364,9 @@ class CodeScanning(Namespace):
                 "repo": repo,
                 "language": language,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @renamed_parameters(alert_id="alert_number")
@@ -346,6 +377,8 @@ class CodeScanning(Namespace):
         alert_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a code scanning alert.
 
@@ -356,6 +389,8 @@ class CodeScanning(Namespace):
             repo: string; required
             alert_number: integer; required; formerly alert_id
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-a-code-scanning-alert
         """
@@ -366,7 +401,9 @@ class CodeScanning(Namespace):
                 "repo": repo,
                 "alert_number": alert_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_analysis(
@@ -377,6 +414,8 @@ class CodeScanning(Namespace):
         *,
         media_type: Literal["sarif"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a code scanning analysis for a repository.
 
@@ -388,6 +427,8 @@ class CodeScanning(Namespace):
             analysis_id: integer; required
             media_type: ask for another representation: sarif
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-a-code-scanning-analysis-for-a-repository
         """
@@ -398,8 +439,10 @@ class CodeScanning(Namespace):
                 "repo": repo,
                 "analysis_id": analysis_id,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_autofix(
@@ -409,6 +452,8 @@ class CodeScanning(Namespace):
         alert_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the status of an autofix for a code scanning alert.
 
@@ -419,6 +464,8 @@ class CodeScanning(Namespace):
             repo: string; required
             alert_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-the-status-of-an-autofix-for-a-code-scanning-alert
         """
@@ -429,7 +476,9 @@ class CodeScanning(Namespace):
                 "repo": repo,
                 "alert_number": alert_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_codeql_database(
@@ -439,6 +488,8 @@ class CodeScanning(Namespace):
         language: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a CodeQL database for a repository.
 
@@ -449,6 +500,8 @@ class CodeScanning(Namespace):
             repo: string; required
             language: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-a-codeql-database-for-a-repository
         """
@@ -459,7 +512,9 @@ class CodeScanning(Namespace):
                 "repo": repo,
                 "language": language,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_default_setup(
@@ -468,6 +523,8 @@ class CodeScanning(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a code scanning default setup configuration.
 
@@ -477,6 +534,8 @@ class CodeScanning(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-a-code-scanning-default-setup-configuration
         """
@@ -486,7 +545,9 @@ class CodeScanning(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_sarif(
@@ -496,6 +557,8 @@ class CodeScanning(Namespace):
         sarif_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get information about a SARIF upload.
 
@@ -506,6 +569,8 @@ class CodeScanning(Namespace):
             repo: string; required
             sarif_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-information-about-a-sarif-upload
         """
@@ -516,7 +581,9 @@ class CodeScanning(Namespace):
                 "repo": repo,
                 "sarif_id": sarif_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_variant_analysis(
@@ -526,6 +593,8 @@ class CodeScanning(Namespace):
         codeql_variant_analysis_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the summary of a CodeQL variant analysis.
 
@@ -536,6 +605,8 @@ class CodeScanning(Namespace):
             repo: string; required
             codeql_variant_analysis_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-the-summary-of-a-codeql-variant-analysis
         """
@@ -546,7 +617,9 @@ class CodeScanning(Namespace):
                 "repo": repo,
                 "codeql_variant_analysis_id": codeql_variant_analysis_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_variant_analysis_repo_task(
@@ -558,6 +631,8 @@ class CodeScanning(Namespace):
         repo_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the analysis status of a repository in a CodeQL variant analysis.
 
@@ -570,6 +645,8 @@ class CodeScanning(Namespace):
             repo_owner: string; required
             repo_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-the-analysis-status-of-a-repository-in-a-codeql-variant-analysis
         """
@@ -582,7 +659,9 @@ class CodeScanning(Namespace):
                 "repo_owner": repo_owner,
                 "repo_name": repo_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -597,6 +676,8 @@ class CodeScanning(Namespace):
         ref: str | Omit = OMIT,
         pr: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List instances of a code scanning alert.
 
@@ -611,6 +692,8 @@ class CodeScanning(Namespace):
             ref: string; optional
             pr: integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-instances-of-a-code-scanning-alert
         """
@@ -627,7 +710,9 @@ class CodeScanning(Namespace):
                 "ref": ref,
                 "pr": pr,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     list_alerts_instances = deprecated_alias(list_alert_instances, "code_scanning.list_alerts_instances", "code_scanning.list_alert_instances")
@@ -649,6 +734,8 @@ class CodeScanning(Namespace):
         severity: Literal["critical", "high", "medium", "low", "warning", "note", "error"] | Omit = OMIT,
         assignees: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List code scanning alerts for an organization.
 
@@ -668,6 +755,8 @@ class CodeScanning(Namespace):
             severity: string; optional; one of critical, high, medium, low, warning, note, error
             assignees: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-alerts-for-an-organization
         """
@@ -689,7 +778,9 @@ class CodeScanning(Namespace):
                 "severity": severity,
                 "assignees": assignees,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -707,6 +798,8 @@ class CodeScanning(Namespace):
         sort: Literal["created", "number", "updated"] | Omit = OMIT,
         state: Literal["open", "dismissed", "fixed"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List code scanning alerts for a repository.
 
@@ -724,6 +817,8 @@ class CodeScanning(Namespace):
             sort: string; optional; one of created, number, updated; server default 'created'
             state: string; optional; one of open, dismissed, fixed
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reference/code-scanning#list-code-scanning-alerts-for-a-repository
         """
@@ -743,7 +838,9 @@ class CodeScanning(Namespace):
                 "sort": sort,
                 "state": state,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_codeql_databases(
@@ -752,6 +849,8 @@ class CodeScanning(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List CodeQL databases for a repository.
 
@@ -761,6 +860,8 @@ class CodeScanning(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-codeql-databases-for-a-repository
         """
@@ -770,7 +871,9 @@ class CodeScanning(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -789,6 +892,8 @@ class CodeScanning(Namespace):
         direction: Literal["asc", "desc"] | Omit = OMIT,
         sort: Literal["created"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List code scanning analyses for a repository.
 
@@ -807,6 +912,8 @@ class CodeScanning(Namespace):
             direction: string; optional; one of asc, desc; server default 'desc'
             sort: string; optional; one of created; server default 'created'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-analyses-for-a-repository
         """
@@ -827,7 +934,9 @@ class CodeScanning(Namespace):
                 "direction": direction,
                 "sort": sort,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_alert(
@@ -842,6 +951,8 @@ class CodeScanning(Namespace):
         create_request: bool | Omit = OMIT,
         assignees: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a code scanning alert.
 
@@ -857,6 +968,8 @@ class CodeScanning(Namespace):
             create_request: boolean; optional
             assignees: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#update-a-code-scanning-alert
         """
@@ -874,7 +987,9 @@ class CodeScanning(Namespace):
                 "create_request": create_request,
                 "assignees": assignees,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_default_setup(
@@ -889,6 +1004,8 @@ class CodeScanning(Namespace):
         threat_model: Literal["remote", "remote_and_local"] | Omit = OMIT,
         languages: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a code scanning default setup configuration.
 
@@ -904,6 +1021,8 @@ class CodeScanning(Namespace):
             threat_model: string; optional; one of remote, remote_and_local
             languages: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#update-a-code-scanning-default-setup-configuration
         """
@@ -921,7 +1040,9 @@ class CodeScanning(Namespace):
                 "threat_model": threat_model,
                 "languages": languages,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def upload_sarif(
@@ -937,6 +1058,8 @@ class CodeScanning(Namespace):
         tool_name: str | Omit = OMIT,
         validate: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Upload an analysis as SARIF data.
 
@@ -953,6 +1076,8 @@ class CodeScanning(Namespace):
             tool_name: string; optional
             validate: boolean; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#upload-an-analysis-as-sarif-data
         """
@@ -971,7 +1096,9 @@ class CodeScanning(Namespace):
                 "tool_name": tool_name,
                 "validate": validate,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
@@ -240,6 +241,8 @@ class CodeSecurity(Namespace):
         scope: Literal["all", "all_without_configurations", "public", "private_or_internal", "selected"],
         selected_repository_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Attach a configuration to repositories.
 
@@ -251,6 +254,8 @@ class CodeSecurity(Namespace):
             scope: string; required; one of all, all_without_configurations, public, private_or_internal, selected
             selected_repository_ids: array of integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#attach-a-configuration-to-repositories
         """
@@ -264,7 +269,9 @@ class CodeSecurity(Namespace):
                 "scope": scope,
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def attach_enterprise_configuration(
@@ -274,6 +281,8 @@ class CodeSecurity(Namespace):
         *,
         scope: Literal["all", "all_without_configurations"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Attach an enterprise configuration to repositories.
 
@@ -284,6 +293,8 @@ class CodeSecurity(Namespace):
             configuration_id: integer; required
             scope: string; required; one of all, all_without_configurations
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#attach-an-enterprise-configuration-to-repositories
         """
@@ -296,7 +307,9 @@ class CodeSecurity(Namespace):
             body={
                 "scope": scope,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_configuration(
@@ -330,6 +343,8 @@ class CodeSecurity(Namespace):
         private_vulnerability_reporting: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         enforcement: Literal["enforced", "unenforced"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a code security configuration.
 
@@ -364,6 +379,8 @@ class CodeSecurity(Namespace):
             private_vulnerability_reporting: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             enforcement: string; optional; one of enforced, unenforced; server default 'enforced'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#create-a-code-security-configuration
         """
@@ -400,7 +417,9 @@ class CodeSecurity(Namespace):
                 "private_vulnerability_reporting": private_vulnerability_reporting,
                 "enforcement": enforcement,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_configuration_for_enterprise(
@@ -431,6 +450,8 @@ class CodeSecurity(Namespace):
         private_vulnerability_reporting: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         enforcement: Literal["enforced", "unenforced"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a code security configuration for an enterprise.
 
@@ -462,6 +483,8 @@ class CodeSecurity(Namespace):
             private_vulnerability_reporting: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             enforcement: string; optional; one of enforced, unenforced; server default 'enforced'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#create-a-code-security-configuration-for-an-enterprise
         """
@@ -495,7 +518,9 @@ class CodeSecurity(Namespace):
                 "private_vulnerability_reporting": private_vulnerability_reporting,
                 "enforcement": enforcement,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_configuration(
@@ -504,6 +529,8 @@ class CodeSecurity(Namespace):
         configuration_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a code security configuration.
 
@@ -513,6 +540,8 @@ class CodeSecurity(Namespace):
             org: string; required
             configuration_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#delete-a-code-security-configuration
         """
@@ -522,7 +551,9 @@ class CodeSecurity(Namespace):
                 "org": org,
                 "configuration_id": configuration_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_configuration_for_enterprise(
@@ -531,6 +562,8 @@ class CodeSecurity(Namespace):
         configuration_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a code security configuration for an enterprise.
 
@@ -540,6 +573,8 @@ class CodeSecurity(Namespace):
             enterprise: string; required
             configuration_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#delete-a-code-security-configuration-for-an-enterprise
         """
@@ -549,7 +584,9 @@ class CodeSecurity(Namespace):
                 "enterprise": enterprise,
                 "configuration_id": configuration_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def detach_configuration(
@@ -558,6 +595,8 @@ class CodeSecurity(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Detach configurations from repositories.
 
@@ -567,6 +606,8 @@ class CodeSecurity(Namespace):
             org: string; required
             selected_repository_ids: array of integer; required; items 1..250
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#detach-configurations-from-repositories
         """
@@ -578,7 +619,9 @@ class CodeSecurity(Namespace):
             body={
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_configuration(
@@ -587,6 +630,8 @@ class CodeSecurity(Namespace):
         configuration_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a code security configuration.
 
@@ -596,6 +641,8 @@ class CodeSecurity(Namespace):
             org: string; required
             configuration_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-a-code-security-configuration
         """
@@ -605,7 +652,9 @@ class CodeSecurity(Namespace):
                 "org": org,
                 "configuration_id": configuration_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_configuration_for_repository(
@@ -614,6 +663,8 @@ class CodeSecurity(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the code security configuration associated with a repository.
 
@@ -623,6 +674,8 @@ class CodeSecurity(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-the-code-security-configuration-associated-with-a-repository
         """
@@ -632,7 +685,9 @@ class CodeSecurity(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -644,6 +699,8 @@ class CodeSecurity(Namespace):
         before: str | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get code security configurations for an enterprise.
 
@@ -655,6 +712,8 @@ class CodeSecurity(Namespace):
             before: string; optional
             after: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-code-security-configurations-for-an-enterprise
         """
@@ -668,7 +727,9 @@ class CodeSecurity(Namespace):
                 "before": before,
                 "after": after,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -681,6 +742,8 @@ class CodeSecurity(Namespace):
         before: str | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get code security configurations for an organization.
 
@@ -693,6 +756,8 @@ class CodeSecurity(Namespace):
             before: string; optional
             after: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-code-security-configurations-for-an-organization
         """
@@ -707,7 +772,9 @@ class CodeSecurity(Namespace):
                 "before": before,
                 "after": after,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_default_configurations(
@@ -715,6 +782,8 @@ class CodeSecurity(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get default code security configurations.
 
@@ -723,6 +792,8 @@ class CodeSecurity(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-default-code-security-configurations
         """
@@ -731,7 +802,9 @@ class CodeSecurity(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_default_configurations_for_enterprise(
@@ -739,6 +812,8 @@ class CodeSecurity(Namespace):
         enterprise: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get default code security configurations for an enterprise.
 
@@ -747,6 +822,8 @@ class CodeSecurity(Namespace):
         Args:
             enterprise: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-default-code-security-configurations-for-an-enterprise
         """
@@ -755,7 +832,9 @@ class CodeSecurity(Namespace):
             path={
                 "enterprise": enterprise,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -769,6 +848,8 @@ class CodeSecurity(Namespace):
         after: str | Omit = OMIT,
         status: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get repositories associated with a code security configuration.
 
@@ -782,6 +863,8 @@ class CodeSecurity(Namespace):
             after: string; optional
             status: string; optional; server default 'all'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-repositories-associated-with-a-code-security-configuration
         """
@@ -797,7 +880,9 @@ class CodeSecurity(Namespace):
                 "after": after,
                 "status": status,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -811,6 +896,8 @@ class CodeSecurity(Namespace):
         after: str | Omit = OMIT,
         status: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get repositories associated with an enterprise code security configuration.
 
@@ -824,6 +911,8 @@ class CodeSecurity(Namespace):
             after: string; optional
             status: string; optional; server default 'all'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-repositories-associated-with-an-enterprise-code-security-configuration
         """
@@ -839,7 +928,9 @@ class CodeSecurity(Namespace):
                 "after": after,
                 "status": status,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_single_configuration_for_enterprise(
@@ -848,6 +939,8 @@ class CodeSecurity(Namespace):
         configuration_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Retrieve a code security configuration of an enterprise.
 
@@ -857,6 +950,8 @@ class CodeSecurity(Namespace):
             enterprise: string; required
             configuration_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#retrieve-a-code-security-configuration-of-an-enterprise
         """
@@ -866,7 +961,9 @@ class CodeSecurity(Namespace):
                 "enterprise": enterprise,
                 "configuration_id": configuration_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_configuration_as_default(
@@ -876,6 +973,8 @@ class CodeSecurity(Namespace):
         *,
         default_for_new_repos: Literal["all", "none", "private_and_internal", "public"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set a code security configuration as a default for an organization.
 
@@ -886,6 +985,8 @@ class CodeSecurity(Namespace):
             configuration_id: integer; required
             default_for_new_repos: string; optional; one of all, none, private_and_internal, public
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#set-a-code-security-configuration-as-a-default-for-an-organization
         """
@@ -898,7 +999,9 @@ class CodeSecurity(Namespace):
             body={
                 "default_for_new_repos": default_for_new_repos,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_configuration_as_default_for_enterprise(
@@ -908,6 +1011,8 @@ class CodeSecurity(Namespace):
         *,
         default_for_new_repos: Literal["all", "none", "private_and_internal", "public"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set a code security configuration as a default for an enterprise.
 
@@ -918,6 +1023,8 @@ class CodeSecurity(Namespace):
             configuration_id: integer; required
             default_for_new_repos: string; optional; one of all, none, private_and_internal, public
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#set-a-code-security-configuration-as-a-default-for-an-enterprise
         """
@@ -930,7 +1037,9 @@ class CodeSecurity(Namespace):
             body={
                 "default_for_new_repos": default_for_new_repos,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_configuration(
@@ -965,6 +1074,8 @@ class CodeSecurity(Namespace):
         private_vulnerability_reporting: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         enforcement: Literal["enforced", "unenforced"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a code security configuration.
 
@@ -1000,6 +1111,8 @@ class CodeSecurity(Namespace):
             private_vulnerability_reporting: string; optional; one of enabled, disabled, not_set
             enforcement: string; optional; one of enforced, unenforced
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#update-a-code-security-configuration
         """
@@ -1037,7 +1150,9 @@ class CodeSecurity(Namespace):
                 "private_vulnerability_reporting": private_vulnerability_reporting,
                 "enforcement": enforcement,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_enterprise_configuration(
@@ -1069,6 +1184,8 @@ class CodeSecurity(Namespace):
         private_vulnerability_reporting: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         enforcement: Literal["enforced", "unenforced"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a custom code security configuration for an enterprise.
 
@@ -1101,6 +1218,8 @@ class CodeSecurity(Namespace):
             private_vulnerability_reporting: string; optional; one of enabled, disabled, not_set
             enforcement: string; optional; one of enforced, unenforced
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-security/configurations#update-a-custom-code-security-configuration-for-an-enterprise
         """
@@ -1135,7 +1254,9 @@ class CodeSecurity(Namespace):
                 "private_vulnerability_reporting": private_vulnerability_reporting,
                 "enforcement": enforcement,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated, renamed_parameters
@@ -302,6 +303,8 @@ class Codespaces(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add a selected repository to a user secret.
 
@@ -311,6 +314,8 @@ class Codespaces(Namespace):
             secret_name: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/secrets#add-a-selected-repository-to-a-user-secret
         """
@@ -320,7 +325,9 @@ class Codespaces(Namespace):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_selected_repo_to_org_secret(
@@ -330,6 +337,8 @@ class Codespaces(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add selected repository to an organization secret.
 
@@ -340,6 +349,8 @@ class Codespaces(Namespace):
             secret_name: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#add-selected-repository-to-an-organization-secret
         """
@@ -350,7 +361,9 @@ class Codespaces(Namespace):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def check_permissions_for_devcontainer(
@@ -361,6 +374,8 @@ class Codespaces(Namespace):
         ref: str,
         devcontainer_path: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Check if permissions defined by a devcontainer have been accepted by the authenticated user.
 
@@ -372,6 +387,8 @@ class Codespaces(Namespace):
             ref: string; required
             devcontainer_path: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#check-if-permissions-defined-by-a-devcontainer-have-been-accepted-by-the-authenticated-user
         """
@@ -385,7 +402,9 @@ class Codespaces(Namespace):
                 "ref": ref,
                 "devcontainer_path": devcontainer_path,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def codespace_machines_for_authenticated_user(
@@ -393,6 +412,8 @@ class Codespaces(Namespace):
         codespace_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List machine types for a codespace.
 
@@ -401,6 +422,8 @@ class Codespaces(Namespace):
         Args:
             codespace_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/machines#list-machine-types-for-a-codespace
         """
@@ -409,7 +432,9 @@ class Codespaces(Namespace):
             path={
                 "codespace_name": codespace_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_for_authenticated_user(
@@ -430,6 +455,8 @@ class Codespaces(Namespace):
         pull_request: dict[str, Any] | Omit = OMIT,
         data: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a codespace for the authenticated user.
 
@@ -451,6 +478,8 @@ class Codespaces(Namespace):
             pull_request: object; optional
             data: the request body (application/json), optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#create-a-codespace-for-the-authenticated-user
         """
@@ -471,8 +500,10 @@ class Codespaces(Namespace):
                 "retention_period_minutes": retention_period_minutes,
                 "pull_request": pull_request,
             },
+            headers=headers,
             data=data,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_or_update_org_secret(
@@ -485,6 +516,8 @@ class Codespaces(Namespace):
         key_id: str | Omit = OMIT,
         selected_repository_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create or update an organization secret.
 
@@ -498,6 +531,8 @@ class Codespaces(Namespace):
             key_id: string; optional
             selected_repository_ids: array of integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#create-or-update-an-organization-secret
         """
@@ -513,7 +548,9 @@ class Codespaces(Namespace):
                 "visibility": visibility,
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_or_update_repo_secret(
@@ -525,6 +562,8 @@ class Codespaces(Namespace):
         encrypted_value: str | Omit = OMIT,
         key_id: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create or update a repository secret.
 
@@ -537,6 +576,8 @@ class Codespaces(Namespace):
             encrypted_value: string; optional
             key_id: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/repository-secrets#create-or-update-a-repository-secret
         """
@@ -551,7 +592,9 @@ class Codespaces(Namespace):
                 "encrypted_value": encrypted_value,
                 "key_id": key_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_or_update_secret_for_authenticated_user(
@@ -562,6 +605,8 @@ class Codespaces(Namespace):
         encrypted_value: str | Omit = OMIT,
         selected_repository_ids: List[Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create or update a secret for the authenticated user.
 
@@ -573,6 +618,8 @@ class Codespaces(Namespace):
             encrypted_value: string; optional
             selected_repository_ids: array of any; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/secrets#create-or-update-a-secret-for-the-authenticated-user
         """
@@ -586,7 +633,9 @@ class Codespaces(Namespace):
                 "key_id": key_id,
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_with_pr_for_authenticated_user(
@@ -606,6 +655,8 @@ class Codespaces(Namespace):
         display_name: str | Omit = OMIT,
         retention_period_minutes: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a codespace from a pull request.
 
@@ -626,6 +677,8 @@ class Codespaces(Namespace):
             display_name: string; optional
             retention_period_minutes: integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#create-a-codespace-from-a-pull-request
         """
@@ -648,7 +701,9 @@ class Codespaces(Namespace):
                 "display_name": display_name,
                 "retention_period_minutes": retention_period_minutes,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_with_repo_for_authenticated_user(
@@ -668,6 +723,8 @@ class Codespaces(Namespace):
         display_name: str | Omit = OMIT,
         retention_period_minutes: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a codespace in a repository.
 
@@ -688,6 +745,8 @@ class Codespaces(Namespace):
             display_name: string; optional
             retention_period_minutes: integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#create-a-codespace-in-a-repository
         """
@@ -710,7 +769,9 @@ class Codespaces(Namespace):
                 "display_name": display_name,
                 "retention_period_minutes": retention_period_minutes,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_codespaces_access_users(
@@ -719,6 +780,8 @@ class Codespaces(Namespace):
         *,
         selected_usernames: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove users from Codespaces access for an organization.
 
@@ -728,6 +791,8 @@ class Codespaces(Namespace):
             org: string; required
             selected_usernames: array of string; required; items 0..100
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/organizations#remove-users-from-codespaces-access-for-an-organization
         """
@@ -739,7 +804,9 @@ class Codespaces(Namespace):
             body={
                 "selected_usernames": selected_usernames,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_for_authenticated_user(
@@ -747,6 +814,8 @@ class Codespaces(Namespace):
         codespace_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a codespace for the authenticated user.
 
@@ -755,6 +824,8 @@ class Codespaces(Namespace):
         Args:
             codespace_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#delete-a-codespace-for-the-authenticated-user
         """
@@ -763,7 +834,9 @@ class Codespaces(Namespace):
             path={
                 "codespace_name": codespace_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_from_organization(
@@ -773,6 +846,8 @@ class Codespaces(Namespace):
         codespace_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a codespace from the organization.
 
@@ -783,6 +858,8 @@ class Codespaces(Namespace):
             username: string; required
             codespace_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/organizations#delete-a-codespace-from-the-organization
         """
@@ -793,7 +870,9 @@ class Codespaces(Namespace):
                 "username": username,
                 "codespace_name": codespace_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_org_secret(
@@ -802,6 +881,8 @@ class Codespaces(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an organization secret.
 
@@ -811,6 +892,8 @@ class Codespaces(Namespace):
             org: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#delete-an-organization-secret
         """
@@ -820,7 +903,9 @@ class Codespaces(Namespace):
                 "org": org,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_repo_secret(
@@ -830,6 +915,8 @@ class Codespaces(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a repository secret.
 
@@ -840,6 +927,8 @@ class Codespaces(Namespace):
             repo: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/repository-secrets#delete-a-repository-secret
         """
@@ -850,7 +939,9 @@ class Codespaces(Namespace):
                 "repo": repo,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_secret_for_authenticated_user(
@@ -858,6 +949,8 @@ class Codespaces(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a secret for the authenticated user.
 
@@ -866,6 +959,8 @@ class Codespaces(Namespace):
         Args:
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/secrets#delete-a-secret-for-the-authenticated-user
         """
@@ -874,7 +969,9 @@ class Codespaces(Namespace):
             path={
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def export_for_authenticated_user(
@@ -882,6 +979,8 @@ class Codespaces(Namespace):
         codespace_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Export a codespace for the authenticated user.
 
@@ -890,6 +989,8 @@ class Codespaces(Namespace):
         Args:
             codespace_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#export-a-codespace-for-the-authenticated-user
         """
@@ -898,7 +999,9 @@ class Codespaces(Namespace):
             path={
                 "codespace_name": codespace_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("codespaces")
@@ -910,6 +1013,8 @@ class Codespaces(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List codespaces for a user in organization.
 
@@ -921,6 +1026,8 @@ class Codespaces(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/organizations#list-codespaces-for-a-user-in-organization
         """
@@ -934,7 +1041,9 @@ class Codespaces(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_export_details_for_authenticated_user(
@@ -943,6 +1052,8 @@ class Codespaces(Namespace):
         export_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get details about a codespace export.
 
@@ -952,6 +1063,8 @@ class Codespaces(Namespace):
             codespace_name: string; required
             export_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#get-details-about-a-codespace-export
         """
@@ -961,7 +1074,9 @@ class Codespaces(Namespace):
                 "codespace_name": codespace_name,
                 "export_id": export_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_for_authenticated_user(
@@ -969,6 +1084,8 @@ class Codespaces(Namespace):
         codespace_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a codespace for the authenticated user.
 
@@ -977,6 +1094,8 @@ class Codespaces(Namespace):
         Args:
             codespace_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#get-a-codespace-for-the-authenticated-user
         """
@@ -985,7 +1104,9 @@ class Codespaces(Namespace):
             path={
                 "codespace_name": codespace_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_org_public_key(
@@ -993,6 +1114,8 @@ class Codespaces(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an organization public key.
 
@@ -1001,6 +1124,8 @@ class Codespaces(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#get-an-organization-public-key
         """
@@ -1009,7 +1134,9 @@ class Codespaces(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_org_secret(
@@ -1018,6 +1145,8 @@ class Codespaces(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an organization secret.
 
@@ -1027,6 +1156,8 @@ class Codespaces(Namespace):
             org: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#get-an-organization-secret
         """
@@ -1036,23 +1167,34 @@ class Codespaces(Namespace):
                 "org": org,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_public_key_for_authenticated_user(
         self,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get public key for the authenticated user.
 
         `GET /user/codespaces/secrets/public-key`
 
+        Args:
+            timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
         Docs: https://docs.github.com/rest/codespaces/secrets#get-public-key-for-the-authenticated-user
         """
         return self._client.request(
             _GET_PUBLIC_KEY_FOR_AUTHENTICATED_USER,
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_repo_public_key(
@@ -1061,6 +1203,8 @@ class Codespaces(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a repository public key.
 
@@ -1070,6 +1214,8 @@ class Codespaces(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/repository-secrets#get-a-repository-public-key
         """
@@ -1079,7 +1225,9 @@ class Codespaces(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_repo_secret(
@@ -1089,6 +1237,8 @@ class Codespaces(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a repository secret.
 
@@ -1099,6 +1249,8 @@ class Codespaces(Namespace):
             repo: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/repository-secrets#get-a-repository-secret
         """
@@ -1109,7 +1261,9 @@ class Codespaces(Namespace):
                 "repo": repo,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_secret_for_authenticated_user(
@@ -1117,6 +1271,8 @@ class Codespaces(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a secret for the authenticated user.
 
@@ -1125,6 +1281,8 @@ class Codespaces(Namespace):
         Args:
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/secrets#get-a-secret-for-the-authenticated-user
         """
@@ -1133,7 +1291,9 @@ class Codespaces(Namespace):
             path={
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("devcontainers")
@@ -1145,6 +1305,8 @@ class Codespaces(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List devcontainer configurations in a repository for the authenticated user.
 
@@ -1156,6 +1318,8 @@ class Codespaces(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#list-devcontainer-configurations-in-a-repository-for-the-authenticated-user
         """
@@ -1169,7 +1333,9 @@ class Codespaces(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("codespaces")
@@ -1180,6 +1346,8 @@ class Codespaces(Namespace):
         page: int | Omit = OMIT,
         repository_id: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List codespaces for the authenticated user.
 
@@ -1190,6 +1358,8 @@ class Codespaces(Namespace):
             page: integer; optional; server default 1
             repository_id: integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#list-codespaces-for-the-authenticated-user
         """
@@ -1200,7 +1370,9 @@ class Codespaces(Namespace):
                 "page": page,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("codespaces")
@@ -1212,6 +1384,8 @@ class Codespaces(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List codespaces for the organization.
 
@@ -1222,6 +1396,8 @@ class Codespaces(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/organizations#list-codespaces-for-the-organization
         """
@@ -1234,7 +1410,9 @@ class Codespaces(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("codespaces")
@@ -1246,6 +1424,8 @@ class Codespaces(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List codespaces in a repository for the authenticated user.
 
@@ -1257,6 +1437,8 @@ class Codespaces(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#list-codespaces-in-a-repository-for-the-authenticated-user
         """
@@ -1270,7 +1452,9 @@ class Codespaces(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("secrets")
@@ -1281,6 +1465,8 @@ class Codespaces(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organization secrets.
 
@@ -1291,6 +1477,8 @@ class Codespaces(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#list-organization-secrets
         """
@@ -1303,7 +1491,9 @@ class Codespaces(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("secrets")
@@ -1315,6 +1505,8 @@ class Codespaces(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository secrets.
 
@@ -1326,6 +1518,8 @@ class Codespaces(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/repository-secrets#list-repository-secrets
         """
@@ -1339,7 +1533,9 @@ class Codespaces(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_repositories_for_secret_for_authenticated_user(
@@ -1347,6 +1543,8 @@ class Codespaces(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List selected repositories for a user secret.
 
@@ -1355,6 +1553,8 @@ class Codespaces(Namespace):
         Args:
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/secrets#list-selected-repositories-for-a-user-secret
         """
@@ -1363,7 +1563,9 @@ class Codespaces(Namespace):
             path={
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("secrets")
@@ -1373,6 +1575,8 @@ class Codespaces(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List secrets for the authenticated user.
 
@@ -1382,6 +1586,8 @@ class Codespaces(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/secrets#list-secrets-for-the-authenticated-user
         """
@@ -1391,7 +1597,9 @@ class Codespaces(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("repositories")
@@ -1403,6 +1611,8 @@ class Codespaces(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List selected repositories for an organization secret.
 
@@ -1414,6 +1624,8 @@ class Codespaces(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#list-selected-repositories-for-an-organization-secret
         """
@@ -1427,7 +1639,9 @@ class Codespaces(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def pre_flight_with_repo_for_authenticated_user(
@@ -1438,6 +1652,8 @@ class Codespaces(Namespace):
         ref: str | Omit = OMIT,
         client_ip: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get default attributes for a codespace.
 
@@ -1449,6 +1665,8 @@ class Codespaces(Namespace):
             ref: string; optional
             client_ip: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#get-default-attributes-for-a-codespace
         """
@@ -1462,7 +1680,9 @@ class Codespaces(Namespace):
                 "ref": ref,
                 "client_ip": client_ip,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def publish_for_authenticated_user(
@@ -1472,6 +1692,8 @@ class Codespaces(Namespace):
         name: str | Omit = OMIT,
         private: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a repository from an unpublished codespace.
 
@@ -1482,6 +1704,8 @@ class Codespaces(Namespace):
             name: string; optional
             private: boolean; optional; server default False
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#create-a-repository-from-an-unpublished-codespace
         """
@@ -1494,7 +1718,9 @@ class Codespaces(Namespace):
                 "name": name,
                 "private": private,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_repository_for_secret_for_authenticated_user(
@@ -1503,6 +1729,8 @@ class Codespaces(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove a selected repository from a user secret.
 
@@ -1512,6 +1740,8 @@ class Codespaces(Namespace):
             secret_name: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/secrets#remove-a-selected-repository-from-a-user-secret
         """
@@ -1521,7 +1751,9 @@ class Codespaces(Namespace):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_selected_repo_from_org_secret(
@@ -1531,6 +1763,8 @@ class Codespaces(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove selected repository from an organization secret.
 
@@ -1541,6 +1775,8 @@ class Codespaces(Namespace):
             secret_name: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#remove-selected-repository-from-an-organization-secret
         """
@@ -1551,7 +1787,9 @@ class Codespaces(Namespace):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def repo_machines_for_authenticated_user(
@@ -1563,6 +1801,8 @@ class Codespaces(Namespace):
         client_ip: str | Omit = OMIT,
         ref: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List available machine types for a repository.
 
@@ -1575,6 +1815,8 @@ class Codespaces(Namespace):
             client_ip: string; optional
             ref: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/machines#list-available-machine-types-for-a-repository
         """
@@ -1589,7 +1831,9 @@ class Codespaces(Namespace):
                 "client_ip": client_ip,
                 "ref": ref,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_codespaces_access(
@@ -1599,6 +1843,8 @@ class Codespaces(Namespace):
         visibility: Literal["disabled", "selected_members", "all_members", "all_members_and_outside_collaborators"],
         selected_usernames: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Manage access control for organization codespaces.
 
@@ -1609,6 +1855,8 @@ class Codespaces(Namespace):
             visibility: string; required; one of disabled, selected_members, all_members, all_members_and_outside_collaborators
             selected_usernames: array of string; optional; items 0..100
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/organizations#manage-access-control-for-organization-codespaces
         """
@@ -1621,7 +1869,9 @@ class Codespaces(Namespace):
                 "visibility": visibility,
                 "selected_usernames": selected_usernames,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_codespaces_access_users(
@@ -1630,6 +1880,8 @@ class Codespaces(Namespace):
         *,
         selected_usernames: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add users to Codespaces access for an organization.
 
@@ -1639,6 +1891,8 @@ class Codespaces(Namespace):
             org: string; required
             selected_usernames: array of string; required; items 0..100
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/organizations#add-users-to-codespaces-access-for-an-organization
         """
@@ -1650,7 +1904,9 @@ class Codespaces(Namespace):
             body={
                 "selected_usernames": selected_usernames,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_repositories_for_secret_for_authenticated_user(
@@ -1659,6 +1915,8 @@ class Codespaces(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set selected repositories for a user secret.
 
@@ -1668,6 +1926,8 @@ class Codespaces(Namespace):
             secret_name: string; required
             selected_repository_ids: array of integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/secrets#set-selected-repositories-for-a-user-secret
         """
@@ -1679,7 +1939,9 @@ class Codespaces(Namespace):
             body={
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_selected_repos_for_org_secret(
@@ -1689,6 +1951,8 @@ class Codespaces(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set selected repositories for an organization secret.
 
@@ -1699,6 +1963,8 @@ class Codespaces(Namespace):
             secret_name: string; required
             selected_repository_ids: array of integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#set-selected-repositories-for-an-organization-secret
         """
@@ -1711,7 +1977,9 @@ class Codespaces(Namespace):
             body={
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def start_for_authenticated_user(
@@ -1719,6 +1987,8 @@ class Codespaces(Namespace):
         codespace_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Start a codespace for the authenticated user.
 
@@ -1727,6 +1997,8 @@ class Codespaces(Namespace):
         Args:
             codespace_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#start-a-codespace-for-the-authenticated-user
         """
@@ -1735,7 +2007,9 @@ class Codespaces(Namespace):
             path={
                 "codespace_name": codespace_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def stop_for_authenticated_user(
@@ -1743,6 +2017,8 @@ class Codespaces(Namespace):
         codespace_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Stop a codespace for the authenticated user.
 
@@ -1751,6 +2027,8 @@ class Codespaces(Namespace):
         Args:
             codespace_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#stop-a-codespace-for-the-authenticated-user
         """
@@ -1759,7 +2037,9 @@ class Codespaces(Namespace):
             path={
                 "codespace_name": codespace_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def stop_in_organization(
@@ -1769,6 +2049,8 @@ class Codespaces(Namespace):
         codespace_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Stop a codespace for an organization user.
 
@@ -1779,6 +2061,8 @@ class Codespaces(Namespace):
             username: string; required
             codespace_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/organizations#stop-a-codespace-for-an-organization-user
         """
@@ -1789,7 +2073,9 @@ class Codespaces(Namespace):
                 "username": username,
                 "codespace_name": codespace_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_for_authenticated_user(
@@ -1800,6 +2086,8 @@ class Codespaces(Namespace):
         display_name: str | Omit = OMIT,
         recent_folders: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a codespace for the authenticated user.
 
@@ -1811,6 +2099,8 @@ class Codespaces(Namespace):
             display_name: string; optional
             recent_folders: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#update-a-codespace-for-the-authenticated-user
         """
@@ -1824,7 +2114,9 @@ class Codespaces(Namespace):
                 "display_name": display_name,
                 "recent_folders": recent_folders,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
@@ -206,6 +207,8 @@ class Copilot(Namespace):
         *,
         selected_teams: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add teams to the Copilot subscription for an organization.
 
@@ -215,6 +218,8 @@ class Copilot(Namespace):
             org: string; required
             selected_teams: array of string; required; items 1..
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#add-teams-to-the-copilot-subscription-for-an-organization
         """
@@ -226,7 +231,9 @@ class Copilot(Namespace):
             body={
                 "selected_teams": selected_teams,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_copilot_seats_for_users(
@@ -235,6 +242,8 @@ class Copilot(Namespace):
         *,
         selected_usernames: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add users to the Copilot subscription for an organization.
 
@@ -244,6 +253,8 @@ class Copilot(Namespace):
             org: string; required
             selected_usernames: array of string; required; items 1..
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#add-users-to-the-copilot-subscription-for-an-organization
         """
@@ -255,7 +266,9 @@ class Copilot(Namespace):
             body={
                 "selected_usernames": selected_usernames,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_organizations_to_enterprise_coding_agent_policy(
@@ -265,6 +278,8 @@ class Copilot(Namespace):
         organizations: List[str] | Omit = OMIT,
         custom_properties: List[dict[str, Any]] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add organizations to the enterprise coding agent policy.
 
@@ -275,6 +290,8 @@ class Copilot(Namespace):
             organizations: array of string; optional
             custom_properties: array of object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#add-organizations-to-the-enterprise-coding-agent-policy
         """
@@ -287,7 +304,9 @@ class Copilot(Namespace):
                 "organizations": organizations,
                 "custom_properties": custom_properties,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def cancel_copilot_seat_assignment_for_teams(
@@ -296,6 +315,8 @@ class Copilot(Namespace):
         *,
         selected_teams: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove teams from the Copilot subscription for an organization.
 
@@ -305,6 +326,8 @@ class Copilot(Namespace):
             org: string; required
             selected_teams: array of string; required; items 1..
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#remove-teams-from-the-copilot-subscription-for-an-organization
         """
@@ -316,7 +339,9 @@ class Copilot(Namespace):
             body={
                 "selected_teams": selected_teams,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def cancel_copilot_seat_assignment_for_users(
@@ -325,6 +350,8 @@ class Copilot(Namespace):
         *,
         selected_usernames: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove users from the Copilot subscription for an organization.
 
@@ -334,6 +361,8 @@ class Copilot(Namespace):
             org: string; required
             selected_usernames: array of string; required; items 1..
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#remove-users-from-the-copilot-subscription-for-an-organization
         """
@@ -345,7 +374,9 @@ class Copilot(Namespace):
             body={
                 "selected_usernames": selected_usernames,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def copilot_content_exclusion_for_organization(
@@ -353,6 +384,8 @@ class Copilot(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get Copilot content exclusion rules for an organization.
 
@@ -361,6 +394,8 @@ class Copilot(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-content-exclusion-management#get-copilot-content-exclusion-rules-for-an-organization
         """
@@ -369,7 +404,9 @@ class Copilot(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def copilot_enterprise_one_day_usage_metrics(
@@ -378,6 +415,8 @@ class Copilot(Namespace):
         *,
         day: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get Copilot enterprise usage metrics for a specific day.
 
@@ -387,6 +426,8 @@ class Copilot(Namespace):
             enterprise: string; required
             day: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-usage-metrics-for-a-specific-day
         """
@@ -398,7 +439,9 @@ class Copilot(Namespace):
             query={
                 "day": day,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def copilot_enterprise_repos_one_day_report(
@@ -407,6 +450,8 @@ class Copilot(Namespace):
         *,
         day: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get Copilot enterprise repository report for a specific day.
 
@@ -416,6 +461,8 @@ class Copilot(Namespace):
             enterprise: string; required
             day: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-repository-report-for-a-specific-day
         """
@@ -427,7 +474,9 @@ class Copilot(Namespace):
             query={
                 "day": day,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def copilot_enterprise_usage_metrics(
@@ -435,6 +484,8 @@ class Copilot(Namespace):
         enterprise: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get Copilot enterprise usage metrics.
 
@@ -443,6 +494,8 @@ class Copilot(Namespace):
         Args:
             enterprise: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-usage-metrics
         """
@@ -451,7 +504,9 @@ class Copilot(Namespace):
             path={
                 "enterprise": enterprise,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def copilot_enterprise_user_teams_one_day_report(
@@ -460,6 +515,8 @@ class Copilot(Namespace):
         *,
         day: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get Copilot enterprise user-teams report for a specific day.
 
@@ -469,6 +526,8 @@ class Copilot(Namespace):
             enterprise: string; required
             day: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-user-teams-report-for-a-specific-day
         """
@@ -480,7 +539,9 @@ class Copilot(Namespace):
             query={
                 "day": day,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def copilot_organization_one_day_usage_metrics(
@@ -489,6 +550,8 @@ class Copilot(Namespace):
         *,
         day: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get Copilot organization usage metrics for a specific day.
 
@@ -498,6 +561,8 @@ class Copilot(Namespace):
             org: string; required
             day: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-usage-metrics-for-a-specific-day
         """
@@ -509,7 +574,9 @@ class Copilot(Namespace):
             query={
                 "day": day,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def copilot_organization_repos_one_day_report(
@@ -518,6 +585,8 @@ class Copilot(Namespace):
         *,
         day: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get Copilot organization repository report for a specific day.
 
@@ -527,6 +596,8 @@ class Copilot(Namespace):
             org: string; required
             day: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-repository-report-for-a-specific-day
         """
@@ -538,7 +609,9 @@ class Copilot(Namespace):
             query={
                 "day": day,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def copilot_organization_usage_metrics(
@@ -546,6 +619,8 @@ class Copilot(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get Copilot organization usage metrics.
 
@@ -554,6 +629,8 @@ class Copilot(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-usage-metrics
         """
@@ -562,7 +639,9 @@ class Copilot(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def copilot_organization_user_teams_one_day_report(
@@ -571,6 +650,8 @@ class Copilot(Namespace):
         *,
         day: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get Copilot organization user-teams report for a specific day.
 
@@ -580,6 +661,8 @@ class Copilot(Namespace):
             org: string; required
             day: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-user-teams-report-for-a-specific-day
         """
@@ -591,7 +674,9 @@ class Copilot(Namespace):
             query={
                 "day": day,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def copilot_organization_users_one_day_usage_metrics(
@@ -600,6 +685,8 @@ class Copilot(Namespace):
         *,
         day: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get Copilot organization users usage metrics for a specific day.
 
@@ -609,6 +696,8 @@ class Copilot(Namespace):
             org: string; required
             day: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-users-usage-metrics-for-a-specific-day
         """
@@ -620,7 +709,9 @@ class Copilot(Namespace):
             query={
                 "day": day,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def copilot_organization_users_usage_metrics(
@@ -628,6 +719,8 @@ class Copilot(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get Copilot organization users usage metrics.
 
@@ -636,6 +729,8 @@ class Copilot(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-users-usage-metrics
         """
@@ -644,7 +739,9 @@ class Copilot(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def copilot_users_one_day_usage_metrics(
@@ -653,6 +750,8 @@ class Copilot(Namespace):
         *,
         day: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get Copilot users usage metrics for a specific day.
 
@@ -662,6 +761,8 @@ class Copilot(Namespace):
             enterprise: string; required
             day: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-users-usage-metrics-for-a-specific-day
         """
@@ -673,7 +774,9 @@ class Copilot(Namespace):
             query={
                 "day": day,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def copilot_users_usage_metrics(
@@ -681,6 +784,8 @@ class Copilot(Namespace):
         enterprise: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get Copilot users usage metrics.
 
@@ -689,6 +794,8 @@ class Copilot(Namespace):
         Args:
             enterprise: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-users-usage-metrics
         """
@@ -697,7 +804,9 @@ class Copilot(Namespace):
             path={
                 "enterprise": enterprise,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def disable_copilot_coding_agent_for_repository_in_organization(
@@ -706,6 +815,8 @@ class Copilot(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Disable a repository for Copilot cloud agent in an organization.
 
@@ -715,6 +826,8 @@ class Copilot(Namespace):
             org: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#disable-a-repository-for-copilot-cloud-agent-in-an-organization
         """
@@ -724,7 +837,9 @@ class Copilot(Namespace):
                 "org": org,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def enable_copilot_coding_agent_for_repository_in_organization(
@@ -733,6 +848,8 @@ class Copilot(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Enable a repository for Copilot cloud agent in an organization.
 
@@ -742,6 +859,8 @@ class Copilot(Namespace):
             org: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#enable-a-repository-for-copilot-cloud-agent-in-an-organization
         """
@@ -751,7 +870,9 @@ class Copilot(Namespace):
                 "org": org,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_copilot_cloud_agent_configuration(
@@ -760,6 +881,8 @@ class Copilot(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get Copilot cloud agent configuration for a repository.
 
@@ -769,6 +892,8 @@ class Copilot(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-cloud-agent-management#get-copilot-cloud-agent-configuration-for-a-repository
         """
@@ -778,7 +903,9 @@ class Copilot(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_copilot_coding_agent_permissions_organization(
@@ -786,6 +913,8 @@ class Copilot(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get Copilot cloud agent permissions for an organization.
 
@@ -794,6 +923,8 @@ class Copilot(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#get-copilot-cloud-agent-permissions-for-an-organization
         """
@@ -802,7 +933,9 @@ class Copilot(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_copilot_organization_details(
@@ -810,6 +943,8 @@ class Copilot(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get Copilot seat information and settings for an organization.
 
@@ -818,6 +953,8 @@ class Copilot(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#get-copilot-seat-information-and-settings-for-an-organization
         """
@@ -826,7 +963,9 @@ class Copilot(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_copilot_seat_details_for_user(
@@ -835,6 +974,8 @@ class Copilot(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get Copilot seat assignment details for a user.
 
@@ -844,6 +985,8 @@ class Copilot(Namespace):
             org: string; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#get-copilot-seat-assignment-details-for-a-user
         """
@@ -853,7 +996,9 @@ class Copilot(Namespace):
                 "org": org,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("repositories")
@@ -864,6 +1009,8 @@ class Copilot(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repositories enabled for Copilot cloud agent in an organization.
 
@@ -874,6 +1021,8 @@ class Copilot(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#list-repositories-enabled-for-copilot-cloud-agent-in-an-organization
         """
@@ -886,7 +1035,9 @@ class Copilot(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("seats")
@@ -897,6 +1048,8 @@ class Copilot(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List all Copilot seat assignments for an organization.
 
@@ -907,6 +1060,8 @@ class Copilot(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 50
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#list-all-copilot-seat-assignments-for-an-organization
         """
@@ -919,7 +1074,9 @@ class Copilot(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_organizations_from_enterprise_coding_agent_policy(
@@ -929,6 +1086,8 @@ class Copilot(Namespace):
         organizations: List[str] | Omit = OMIT,
         custom_properties: List[dict[str, Any]] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove organizations from the enterprise coding agent policy.
 
@@ -939,6 +1098,8 @@ class Copilot(Namespace):
             organizations: array of string; optional
             custom_properties: array of object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#remove-organizations-from-the-enterprise-coding-agent-policy
         """
@@ -951,7 +1112,9 @@ class Copilot(Namespace):
                 "organizations": organizations,
                 "custom_properties": custom_properties,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_copilot_coding_agent_permissions_organization(
@@ -960,6 +1123,8 @@ class Copilot(Namespace):
         *,
         enabled_repositories: Literal["all", "selected", "none"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set Copilot cloud agent permissions for an organization.
 
@@ -969,6 +1134,8 @@ class Copilot(Namespace):
             org: string; required
             enabled_repositories: string; required; one of all, selected, none
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#set-copilot-cloud-agent-permissions-for-an-organization
         """
@@ -980,7 +1147,9 @@ class Copilot(Namespace):
             body={
                 "enabled_repositories": enabled_repositories,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_copilot_coding_agent_selected_repositories_for_organization(
@@ -989,6 +1158,8 @@ class Copilot(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set selected repositories for Copilot cloud agent in an organization.
 
@@ -998,6 +1169,8 @@ class Copilot(Namespace):
             org: string; required
             selected_repository_ids: array of integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#set-selected-repositories-for-copilot-cloud-agent-in-an-organization
         """
@@ -1009,7 +1182,9 @@ class Copilot(Namespace):
             body={
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_copilot_content_exclusion_for_organization(
@@ -1018,6 +1193,8 @@ class Copilot(Namespace):
         *,
         data: Any,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set Copilot content exclusion rules for an organization.
 
@@ -1027,6 +1204,8 @@ class Copilot(Namespace):
             org: string; required
             data: the request body (application/json)
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-content-exclusion-management#set-copilot-content-exclusion-rules-for-an-organization
         """
@@ -1035,8 +1214,10 @@ class Copilot(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             data=data,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_enterprise_coding_agent_policy(
@@ -1045,6 +1226,8 @@ class Copilot(Namespace):
         *,
         policy_state: Literal["enabled_for_all_orgs", "disabled_for_all_orgs", "enabled_for_selected_orgs", "configured_by_org_admins"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set the coding agent policy for an enterprise.
 
@@ -1054,6 +1237,8 @@ class Copilot(Namespace):
             enterprise: string; required
             policy_state: string; required; one of enabled_for_all_orgs, disabled_for_all_orgs, enabled_for_selected_orgs, configured_by_org_admins
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#set-the-coding-agent-policy-for-an-enterprise
         """
@@ -1065,7 +1250,9 @@ class Copilot(Namespace):
             body={
                 "policy_state": policy_state,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
@@ -228,6 +229,8 @@ class CopilotSpaces(Namespace):
         actor_identifier: str,
         role: Literal["reader", "writer", "admin"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add a collaborator to an organization Copilot Space.
 
@@ -240,6 +243,8 @@ class CopilotSpaces(Namespace):
             actor_identifier: string; required
             role: string; required; one of reader, writer, admin
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#add-a-collaborator-to-an-organization-copilot-space
         """
@@ -254,7 +259,9 @@ class CopilotSpaces(Namespace):
                 "actor_identifier": actor_identifier,
                 "role": role,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_collaborator_for_user(
@@ -266,6 +273,8 @@ class CopilotSpaces(Namespace):
         actor_identifier: str,
         role: Literal["reader", "writer", "admin"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add a collaborator to a Copilot Space for a user.
 
@@ -278,6 +287,8 @@ class CopilotSpaces(Namespace):
             actor_identifier: string; required
             role: string; required; one of reader, writer, admin
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#add-a-collaborator-to-a-copilot-space-for-a-user
         """
@@ -292,7 +303,9 @@ class CopilotSpaces(Namespace):
                 "actor_identifier": actor_identifier,
                 "role": role,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_for_org(
@@ -305,6 +318,8 @@ class CopilotSpaces(Namespace):
         base_role: Literal["reader", "writer", "admin", "no_access"] | Omit = OMIT,
         resources_attributes: List[dict[str, Any]] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create an organization Copilot Space.
 
@@ -318,6 +333,8 @@ class CopilotSpaces(Namespace):
             base_role: string; optional; one of reader, writer, admin, no_access; server default 'no_access'
             resources_attributes: array of object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#create-an-organization-copilot-space
         """
@@ -333,7 +350,9 @@ class CopilotSpaces(Namespace):
                 "base_role": base_role,
                 "resources_attributes": resources_attributes,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_for_user(
@@ -346,6 +365,8 @@ class CopilotSpaces(Namespace):
         base_role: Literal["reader", "no_access"] | Omit = OMIT,
         resources_attributes: List[dict[str, Any]] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a Copilot Space for a user.
 
@@ -359,6 +380,8 @@ class CopilotSpaces(Namespace):
             base_role: string; optional; one of reader, no_access; server default 'no_access'
             resources_attributes: array of object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#create-a-copilot-space-for-a-user
         """
@@ -374,7 +397,9 @@ class CopilotSpaces(Namespace):
                 "base_role": base_role,
                 "resources_attributes": resources_attributes,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_resource_for_org(
@@ -385,6 +410,8 @@ class CopilotSpaces(Namespace):
         resource_type: Literal["repository", "github_file", "free_text", "github_issue", "github_pull_request"],
         metadata: dict[str, Any],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a resource for an organization Copilot Space.
 
@@ -396,6 +423,8 @@ class CopilotSpaces(Namespace):
             resource_type: string; required; one of repository, github_file, free_text, github_issue, github_pull_request
             metadata: object; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#create-a-resource-for-an-organization-copilot-space
         """
@@ -409,7 +438,9 @@ class CopilotSpaces(Namespace):
                 "resource_type": resource_type,
                 "metadata": metadata,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_resource_for_user(
@@ -420,6 +451,8 @@ class CopilotSpaces(Namespace):
         resource_type: Literal["repository", "github_file", "free_text", "github_issue", "github_pull_request"],
         metadata: dict[str, Any],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a resource for a Copilot Space for a user.
 
@@ -431,6 +464,8 @@ class CopilotSpaces(Namespace):
             resource_type: string; required; one of repository, github_file, free_text, github_issue, github_pull_request
             metadata: object; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#create-a-resource-for-a-copilot-space-for-a-user
         """
@@ -444,7 +479,9 @@ class CopilotSpaces(Namespace):
                 "resource_type": resource_type,
                 "metadata": metadata,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_for_org(
@@ -453,6 +490,8 @@ class CopilotSpaces(Namespace):
         space_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an organization Copilot Space.
 
@@ -462,6 +501,8 @@ class CopilotSpaces(Namespace):
             org: string; required
             space_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#delete-an-organization-copilot-space
         """
@@ -471,7 +512,9 @@ class CopilotSpaces(Namespace):
                 "org": org,
                 "space_number": space_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_for_user(
@@ -480,6 +523,8 @@ class CopilotSpaces(Namespace):
         space_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a Copilot Space for a user.
 
@@ -489,6 +534,8 @@ class CopilotSpaces(Namespace):
             username: string; required
             space_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#delete-a-copilot-space-for-a-user
         """
@@ -498,7 +545,9 @@ class CopilotSpaces(Namespace):
                 "username": username,
                 "space_number": space_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_resource_for_org(
@@ -508,6 +557,8 @@ class CopilotSpaces(Namespace):
         space_resource_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a resource from an organization Copilot Space.
 
@@ -518,6 +569,8 @@ class CopilotSpaces(Namespace):
             space_number: integer; required
             space_resource_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#delete-a-resource-from-an-organization-copilot-space
         """
@@ -528,7 +581,9 @@ class CopilotSpaces(Namespace):
                 "space_number": space_number,
                 "space_resource_id": space_resource_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_resource_for_user(
@@ -538,6 +593,8 @@ class CopilotSpaces(Namespace):
         space_resource_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a resource from a Copilot Space for a user.
 
@@ -548,6 +605,8 @@ class CopilotSpaces(Namespace):
             space_number: integer; required
             space_resource_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#delete-a-resource-from-a-copilot-space-for-a-user
         """
@@ -558,7 +617,9 @@ class CopilotSpaces(Namespace):
                 "space_number": space_number,
                 "space_resource_id": space_resource_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_for_org(
@@ -567,6 +628,8 @@ class CopilotSpaces(Namespace):
         space_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an organization Copilot Space.
 
@@ -576,6 +639,8 @@ class CopilotSpaces(Namespace):
             org: string; required
             space_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#get-an-organization-copilot-space
         """
@@ -585,7 +650,9 @@ class CopilotSpaces(Namespace):
                 "org": org,
                 "space_number": space_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_for_user(
@@ -594,6 +661,8 @@ class CopilotSpaces(Namespace):
         space_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a Copilot Space for a user.
 
@@ -603,6 +672,8 @@ class CopilotSpaces(Namespace):
             username: string; required
             space_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#get-a-copilot-space-for-a-user
         """
@@ -612,7 +683,9 @@ class CopilotSpaces(Namespace):
                 "username": username,
                 "space_number": space_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_resource_for_org(
@@ -622,6 +695,8 @@ class CopilotSpaces(Namespace):
         space_resource_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a resource for an organization Copilot Space.
 
@@ -632,6 +707,8 @@ class CopilotSpaces(Namespace):
             space_number: integer; required
             space_resource_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#get-a-resource-for-an-organization-copilot-space
         """
@@ -642,7 +719,9 @@ class CopilotSpaces(Namespace):
                 "space_number": space_number,
                 "space_resource_id": space_resource_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_resource_for_user(
@@ -652,6 +731,8 @@ class CopilotSpaces(Namespace):
         space_resource_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a resource for a Copilot Space for a user.
 
@@ -662,6 +743,8 @@ class CopilotSpaces(Namespace):
             space_number: integer; required
             space_resource_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#get-a-resource-for-a-copilot-space-for-a-user
         """
@@ -672,7 +755,9 @@ class CopilotSpaces(Namespace):
                 "space_number": space_number,
                 "space_resource_id": space_resource_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_collaborators_for_org(
@@ -681,6 +766,8 @@ class CopilotSpaces(Namespace):
         space_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List collaborators for an organization Copilot Space.
 
@@ -690,6 +777,8 @@ class CopilotSpaces(Namespace):
             org: string; required
             space_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#list-collaborators-for-an-organization-copilot-space
         """
@@ -699,7 +788,9 @@ class CopilotSpaces(Namespace):
                 "org": org,
                 "space_number": space_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_collaborators_for_user(
@@ -708,6 +799,8 @@ class CopilotSpaces(Namespace):
         space_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List collaborators for a Copilot Space for a user.
 
@@ -717,6 +810,8 @@ class CopilotSpaces(Namespace):
             username: string; required
             space_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#list-collaborators-for-a-copilot-space-for-a-user
         """
@@ -726,7 +821,9 @@ class CopilotSpaces(Namespace):
                 "username": username,
                 "space_number": space_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("spaces")
@@ -738,6 +835,8 @@ class CopilotSpaces(Namespace):
         before: str | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organization Copilot Spaces.
 
@@ -749,6 +848,8 @@ class CopilotSpaces(Namespace):
             before: string; optional
             after: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#list-organization-copilot-spaces
         """
@@ -762,7 +863,9 @@ class CopilotSpaces(Namespace):
                 "before": before,
                 "after": after,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("spaces")
@@ -774,6 +877,8 @@ class CopilotSpaces(Namespace):
         before: str | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List Copilot Spaces for a user.
 
@@ -785,6 +890,8 @@ class CopilotSpaces(Namespace):
             before: string; optional
             after: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#list-copilot-spaces-for-a-user
         """
@@ -798,7 +905,9 @@ class CopilotSpaces(Namespace):
                 "before": before,
                 "after": after,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_resources_for_org(
@@ -807,6 +916,8 @@ class CopilotSpaces(Namespace):
         space_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List resources for an organization Copilot Space.
 
@@ -816,6 +927,8 @@ class CopilotSpaces(Namespace):
             org: string; required
             space_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#list-resources-for-an-organization-copilot-space
         """
@@ -825,7 +938,9 @@ class CopilotSpaces(Namespace):
                 "org": org,
                 "space_number": space_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_resources_for_user(
@@ -834,6 +949,8 @@ class CopilotSpaces(Namespace):
         space_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List resources for a Copilot Space for a user.
 
@@ -843,6 +960,8 @@ class CopilotSpaces(Namespace):
             username: string; required
             space_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#list-resources-for-a-copilot-space-for-a-user
         """
@@ -852,7 +971,9 @@ class CopilotSpaces(Namespace):
                 "username": username,
                 "space_number": space_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_collaborator_for_org(
@@ -863,6 +984,8 @@ class CopilotSpaces(Namespace):
         actor_identifier: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove a collaborator from an organization Copilot Space.
 
@@ -874,6 +997,8 @@ class CopilotSpaces(Namespace):
             actor_type: string; required; one of User, Team
             actor_identifier: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#remove-a-collaborator-from-an-organization-copilot-space
         """
@@ -885,7 +1010,9 @@ class CopilotSpaces(Namespace):
                 "actor_type": actor_type,
                 "actor_identifier": actor_identifier,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_collaborator_for_user(
@@ -896,6 +1023,8 @@ class CopilotSpaces(Namespace):
         actor_identifier: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove a collaborator from a Copilot Space for a user.
 
@@ -907,6 +1036,8 @@ class CopilotSpaces(Namespace):
             actor_type: string; required; one of User, Team
             actor_identifier: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#remove-a-collaborator-from-a-copilot-space-for-a-user
         """
@@ -918,7 +1049,9 @@ class CopilotSpaces(Namespace):
                 "actor_type": actor_type,
                 "actor_identifier": actor_identifier,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_collaborator_for_org(
@@ -930,6 +1063,8 @@ class CopilotSpaces(Namespace):
         *,
         role: Literal["reader", "writer", "admin", "no_access"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set a collaborator role for an organization Copilot Space.
 
@@ -942,6 +1077,8 @@ class CopilotSpaces(Namespace):
             actor_identifier: string; required
             role: string; required; one of reader, writer, admin, no_access
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#set-a-collaborator-role-for-an-organization-copilot-space
         """
@@ -956,7 +1093,9 @@ class CopilotSpaces(Namespace):
             body={
                 "role": role,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_collaborator_for_user(
@@ -968,6 +1107,8 @@ class CopilotSpaces(Namespace):
         *,
         role: Literal["reader", "writer", "admin", "no_access"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set a collaborator role for a Copilot Space for a user.
 
@@ -980,6 +1121,8 @@ class CopilotSpaces(Namespace):
             actor_identifier: string; required
             role: string; required; one of reader, writer, admin, no_access
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#set-a-collaborator-role-for-a-copilot-space-for-a-user
         """
@@ -994,7 +1137,9 @@ class CopilotSpaces(Namespace):
             body={
                 "role": role,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_for_org(
@@ -1008,6 +1153,8 @@ class CopilotSpaces(Namespace):
         base_role: Literal["reader", "writer", "admin", "no_access"] | Omit = OMIT,
         resources_attributes: List[dict[str, Any]] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set an organization Copilot Space.
 
@@ -1022,6 +1169,8 @@ class CopilotSpaces(Namespace):
             base_role: string; optional; one of reader, writer, admin, no_access
             resources_attributes: array of object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#set-an-organization-copilot-space
         """
@@ -1038,7 +1187,9 @@ class CopilotSpaces(Namespace):
                 "base_role": base_role,
                 "resources_attributes": resources_attributes,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_for_user(
@@ -1052,6 +1203,8 @@ class CopilotSpaces(Namespace):
         base_role: Literal["reader", "no_access"] | Omit = OMIT,
         resources_attributes: List[dict[str, Any]] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set a Copilot Space for a user.
 
@@ -1066,6 +1219,8 @@ class CopilotSpaces(Namespace):
             base_role: string; optional; one of reader, no_access
             resources_attributes: array of object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#set-a-copilot-space-for-a-user
         """
@@ -1082,7 +1237,9 @@ class CopilotSpaces(Namespace):
                 "base_role": base_role,
                 "resources_attributes": resources_attributes,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_resource_for_org(
@@ -1093,6 +1250,8 @@ class CopilotSpaces(Namespace):
         *,
         metadata: dict[str, Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set a resource for an organization Copilot Space.
 
@@ -1104,6 +1263,8 @@ class CopilotSpaces(Namespace):
             space_resource_id: integer; required
             metadata: object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#set-a-resource-for-an-organization-copilot-space
         """
@@ -1117,7 +1278,9 @@ class CopilotSpaces(Namespace):
             body={
                 "metadata": metadata,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_resource_for_user(
@@ -1128,6 +1291,8 @@ class CopilotSpaces(Namespace):
         *,
         metadata: dict[str, Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set a resource for a Copilot Space for a user.
 
@@ -1139,6 +1304,8 @@ class CopilotSpaces(Namespace):
             space_resource_id: integer; required
             metadata: object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#set-a-resource-for-a-copilot-space-for-a-user
         """
@@ -1152,7 +1319,9 @@ class CopilotSpaces(Namespace):
             body={
                 "metadata": metadata,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

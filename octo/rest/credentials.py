@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List
 
 from octo.namespace import Namespace
@@ -31,6 +32,8 @@ class Credentials(Namespace):
         *,
         credentials: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Revoke a list of credentials.
 
@@ -39,6 +42,8 @@ class Credentials(Namespace):
         Args:
             credentials: array of string; required; items 1..1000
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/credentials/revoke#revoke-a-list-of-credentials
         """
@@ -47,7 +52,9 @@ class Credentials(Namespace):
             body={
                 "credentials": credentials,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

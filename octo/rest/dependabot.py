@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
@@ -194,6 +195,8 @@ class Dependabot(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add selected repository to an organization secret.
 
@@ -204,6 +207,8 @@ class Dependabot(Namespace):
             secret_name: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/secrets#add-selected-repository-to-an-organization-secret
         """
@@ -214,7 +219,9 @@ class Dependabot(Namespace):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_or_update_org_secret(
@@ -227,6 +234,8 @@ class Dependabot(Namespace):
         key_id: str | Omit = OMIT,
         selected_repository_ids: List[Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create or update an organization secret.
 
@@ -240,6 +249,8 @@ class Dependabot(Namespace):
             key_id: string; optional
             selected_repository_ids: array of any; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reference/dependabot#create-or-update-an-organization-secret
         """
@@ -255,7 +266,9 @@ class Dependabot(Namespace):
                 "visibility": visibility,
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_or_update_repo_secret(
@@ -267,6 +280,8 @@ class Dependabot(Namespace):
         encrypted_value: str | Omit = OMIT,
         key_id: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create or update a repository secret.
 
@@ -279,6 +294,8 @@ class Dependabot(Namespace):
             encrypted_value: string; optional
             key_id: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/secrets#create-or-update-a-repository-secret
         """
@@ -293,7 +310,9 @@ class Dependabot(Namespace):
                 "encrypted_value": encrypted_value,
                 "key_id": key_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_org_secret(
@@ -302,6 +321,8 @@ class Dependabot(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an organization secret.
 
@@ -311,6 +332,8 @@ class Dependabot(Namespace):
             org: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/secrets#delete-an-organization-secret
         """
@@ -320,7 +343,9 @@ class Dependabot(Namespace):
                 "org": org,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_repo_secret(
@@ -330,6 +355,8 @@ class Dependabot(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a repository secret.
 
@@ -340,6 +367,8 @@ class Dependabot(Namespace):
             repo: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/secrets#delete-a-repository-secret
         """
@@ -350,7 +379,9 @@ class Dependabot(Namespace):
                 "repo": repo,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_alert(
@@ -360,6 +391,8 @@ class Dependabot(Namespace):
         alert_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a Dependabot alert.
 
@@ -370,6 +403,8 @@ class Dependabot(Namespace):
             repo: string; required
             alert_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/alerts#get-a-dependabot-alert
         """
@@ -380,7 +415,9 @@ class Dependabot(Namespace):
                 "repo": repo,
                 "alert_number": alert_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_org_public_key(
@@ -388,6 +425,8 @@ class Dependabot(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an organization public key.
 
@@ -396,6 +435,8 @@ class Dependabot(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/secrets#get-an-organization-public-key
         """
@@ -404,7 +445,9 @@ class Dependabot(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_org_secret(
@@ -413,6 +456,8 @@ class Dependabot(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an organization secret.
 
@@ -422,6 +467,8 @@ class Dependabot(Namespace):
             org: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/secrets#get-an-organization-secret
         """
@@ -431,7 +478,9 @@ class Dependabot(Namespace):
                 "org": org,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_repo_public_key(
@@ -440,6 +489,8 @@ class Dependabot(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a repository public key.
 
@@ -449,6 +500,8 @@ class Dependabot(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/secrets#get-a-repository-public-key
         """
@@ -458,7 +511,9 @@ class Dependabot(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_repo_secret(
@@ -468,6 +523,8 @@ class Dependabot(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a repository secret.
 
@@ -478,6 +535,8 @@ class Dependabot(Namespace):
             repo: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/secrets#get-a-repository-secret
         """
@@ -488,7 +547,9 @@ class Dependabot(Namespace):
                 "repo": repo,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -512,6 +573,8 @@ class Dependabot(Namespace):
         after: str | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List Dependabot alerts for an enterprise.
 
@@ -535,6 +598,8 @@ class Dependabot(Namespace):
             after: string; optional
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-an-enterprise
         """
@@ -560,7 +625,9 @@ class Dependabot(Namespace):
                 "after": after,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -587,6 +654,8 @@ class Dependabot(Namespace):
         after: str | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List Dependabot alerts for an organization.
 
@@ -613,6 +682,8 @@ class Dependabot(Namespace):
             after: string; optional
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-an-organization
         """
@@ -641,7 +712,9 @@ class Dependabot(Namespace):
                 "after": after,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -667,6 +740,8 @@ class Dependabot(Namespace):
         after: str | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List Dependabot alerts for a repository.
 
@@ -692,6 +767,8 @@ class Dependabot(Namespace):
             after: string; optional
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-a-repository
         """
@@ -719,7 +796,9 @@ class Dependabot(Namespace):
                 "after": after,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("secrets")
@@ -730,6 +809,8 @@ class Dependabot(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organization secrets.
 
@@ -740,6 +821,8 @@ class Dependabot(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/secrets#list-organization-secrets
         """
@@ -752,7 +835,9 @@ class Dependabot(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("secrets")
@@ -764,6 +849,8 @@ class Dependabot(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository secrets.
 
@@ -775,6 +862,8 @@ class Dependabot(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/secrets#list-repository-secrets
         """
@@ -788,7 +877,9 @@ class Dependabot(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("repositories")
@@ -800,6 +891,8 @@ class Dependabot(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List selected repositories for an organization secret.
 
@@ -811,6 +904,8 @@ class Dependabot(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/secrets#list-selected-repositories-for-an-organization-secret
         """
@@ -824,7 +919,9 @@ class Dependabot(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_selected_repo_from_org_secret(
@@ -834,6 +931,8 @@ class Dependabot(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove selected repository from an organization secret.
 
@@ -844,6 +943,8 @@ class Dependabot(Namespace):
             secret_name: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/secrets#remove-selected-repository-from-an-organization-secret
         """
@@ -854,7 +955,9 @@ class Dependabot(Namespace):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("accessible_repositories")
@@ -865,6 +968,8 @@ class Dependabot(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Lists the repositories Dependabot can access in an enterprise.
 
@@ -875,6 +980,8 @@ class Dependabot(Namespace):
             page: integer; optional; range 1..; server default 1
             per_page: integer; optional; range 1..100; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#lists-the-repositories-dependabot-can-access-in-an-enterprise
         """
@@ -887,7 +994,9 @@ class Dependabot(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("accessible_repositories")
@@ -898,6 +1007,8 @@ class Dependabot(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Lists the repositories Dependabot can access in an organization.
 
@@ -908,6 +1019,8 @@ class Dependabot(Namespace):
             page: integer; optional; range 1..; server default 1
             per_page: integer; optional; range 1..100; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#lists-the-repositories-dependabot-can-access-in-an-organization
         """
@@ -920,7 +1033,9 @@ class Dependabot(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_repository_access_default_level(
@@ -929,6 +1044,8 @@ class Dependabot(Namespace):
         *,
         default_level: Literal["public", "internal"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set the default repository access level for Dependabot.
 
@@ -938,6 +1055,8 @@ class Dependabot(Namespace):
             org: string; required
             default_level: string; required; one of public, internal
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#set-the-default-repository-access-level-for-dependabot
         """
@@ -949,7 +1068,9 @@ class Dependabot(Namespace):
             body={
                 "default_level": default_level,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_repository_access_default_level_for_enterprise(
@@ -958,6 +1079,8 @@ class Dependabot(Namespace):
         *,
         default_level: Literal["public", "internal"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set the default repository access level for Dependabot in an enterprise.
 
@@ -967,6 +1090,8 @@ class Dependabot(Namespace):
             enterprise: string; required
             default_level: string; required; one of public, internal
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#set-the-default-repository-access-level-for-dependabot-in-an-enterprise
         """
@@ -978,7 +1103,9 @@ class Dependabot(Namespace):
             body={
                 "default_level": default_level,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_selected_repos_for_org_secret(
@@ -988,6 +1115,8 @@ class Dependabot(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set selected repositories for an organization secret.
 
@@ -998,6 +1127,8 @@ class Dependabot(Namespace):
             secret_name: string; required
             selected_repository_ids: array of integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/secrets#set-selected-repositories-for-an-organization-secret
         """
@@ -1010,7 +1141,9 @@ class Dependabot(Namespace):
             body={
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_alert(
@@ -1025,6 +1158,8 @@ class Dependabot(Namespace):
         assignees: List[str] | Omit = OMIT,
         agent_assignment: dict[str, Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a Dependabot alert.
 
@@ -1040,6 +1175,8 @@ class Dependabot(Namespace):
             assignees: array of string; optional
             agent_assignment: object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/alerts#update-a-dependabot-alert
         """
@@ -1057,7 +1194,9 @@ class Dependabot(Namespace):
                 "assignees": assignees,
                 "agent_assignment": agent_assignment,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_repository_access_for_enterprise(
@@ -1067,6 +1206,8 @@ class Dependabot(Namespace):
         repository_ids_to_add: List[int] | Omit = OMIT,
         repository_ids_to_remove: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Updates Dependabot's repository access list for an enterprise.
 
@@ -1077,6 +1218,8 @@ class Dependabot(Namespace):
             repository_ids_to_add: array of integer; optional
             repository_ids_to_remove: array of integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#updates-dependabots-repository-access-list-for-an-enterprise
         """
@@ -1089,7 +1232,9 @@ class Dependabot(Namespace):
                 "repository_ids_to_add": repository_ids_to_add,
                 "repository_ids_to_remove": repository_ids_to_remove,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_repository_access_for_org(
@@ -1099,6 +1244,8 @@ class Dependabot(Namespace):
         repository_ids_to_add: List[int] | Omit = OMIT,
         repository_ids_to_remove: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Updates Dependabot's repository access list for an organization.
 
@@ -1109,6 +1256,8 @@ class Dependabot(Namespace):
             repository_ids_to_add: array of integer; optional
             repository_ids_to_remove: array of integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#updates-dependabots-repository-access-list-for-an-organization
         """
@@ -1121,7 +1270,9 @@ class Dependabot(Namespace):
                 "repository_ids_to_add": repository_ids_to_add,
                 "repository_ids_to_remove": repository_ids_to_remove,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

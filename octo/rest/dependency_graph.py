@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from octo.namespace import Namespace
@@ -61,6 +62,8 @@ class DependencyGraph(Namespace):
         metadata: dict[str, Any] | Omit = OMIT,
         manifests: dict[str, Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a snapshot of dependencies for a repository.
 
@@ -78,6 +81,8 @@ class DependencyGraph(Namespace):
             metadata: object; optional; at most 8 properties
             manifests: object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependency-graph/dependency-submission#create-a-snapshot-of-dependencies-for-a-repository
         """
@@ -97,7 +102,9 @@ class DependencyGraph(Namespace):
                 "manifests": manifests,
                 "scanned": scanned,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def diff_range(
@@ -108,6 +115,8 @@ class DependencyGraph(Namespace):
         *,
         name: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a diff of the dependencies between commits.
 
@@ -119,6 +128,8 @@ class DependencyGraph(Namespace):
             basehead: string; required
             name: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependency-graph/dependency-review#get-a-diff-of-the-dependencies-between-commits
         """
@@ -132,7 +143,9 @@ class DependencyGraph(Namespace):
             query={
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def export_sbom(
@@ -141,6 +154,8 @@ class DependencyGraph(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Export a software bill of materials (SBOM) for a repository.
 
@@ -150,6 +165,8 @@ class DependencyGraph(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependency-graph/sboms#export-a-software-bill-of-materials-sbom-for-a-repository
         """
@@ -159,7 +176,9 @@ class DependencyGraph(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def fetch_sbom_report(
@@ -169,6 +188,8 @@ class DependencyGraph(Namespace):
         sbom_uuid: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Fetch a software bill of materials (SBOM) for a repository.
 
@@ -179,6 +200,8 @@ class DependencyGraph(Namespace):
             repo: string; required
             sbom_uuid: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependency-graph/sboms#fetch-a-software-bill-of-materials-sbom-for-a-repository
         """
@@ -189,7 +212,9 @@ class DependencyGraph(Namespace):
                 "repo": repo,
                 "sbom_uuid": sbom_uuid,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def generate_sbom_report(
@@ -198,6 +223,8 @@ class DependencyGraph(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Request generation of a software bill of materials (SBOM) for a repository.
 
@@ -207,6 +234,8 @@ class DependencyGraph(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependency-graph/sboms#request-generation-of-a-software-bill-of-materials-sbom-for-a-repository
         """
@@ -216,7 +245,9 @@ class DependencyGraph(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

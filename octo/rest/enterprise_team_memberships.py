@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List
 
 from octo.namespace import Namespace, paginated
@@ -56,6 +57,8 @@ class EnterpriseTeamMemberships(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add team member.
 
@@ -66,6 +69,8 @@ class EnterpriseTeamMemberships(Namespace):
             enterprise_team: string; sent as 'enterprise-team'; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#add-team-member
         """
@@ -76,7 +81,9 @@ class EnterpriseTeamMemberships(Namespace):
                 "enterprise-team": enterprise_team,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def bulk_add(
@@ -86,6 +93,8 @@ class EnterpriseTeamMemberships(Namespace):
         *,
         usernames: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Bulk add team members.
 
@@ -96,6 +105,8 @@ class EnterpriseTeamMemberships(Namespace):
             enterprise_team: string; sent as 'enterprise-team'; required
             usernames: array of string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#bulk-add-team-members
         """
@@ -108,7 +119,9 @@ class EnterpriseTeamMemberships(Namespace):
             body={
                 "usernames": usernames,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def bulk_remove(
@@ -118,6 +131,8 @@ class EnterpriseTeamMemberships(Namespace):
         *,
         usernames: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Bulk remove team members.
 
@@ -128,6 +143,8 @@ class EnterpriseTeamMemberships(Namespace):
             enterprise_team: string; sent as 'enterprise-team'; required
             usernames: array of string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#bulk-remove-team-members
         """
@@ -140,7 +157,9 @@ class EnterpriseTeamMemberships(Namespace):
             body={
                 "usernames": usernames,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get(
@@ -150,6 +169,8 @@ class EnterpriseTeamMemberships(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get enterprise team membership.
 
@@ -160,6 +181,8 @@ class EnterpriseTeamMemberships(Namespace):
             enterprise_team: string; sent as 'enterprise-team'; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#get-enterprise-team-membership
         """
@@ -170,7 +193,9 @@ class EnterpriseTeamMemberships(Namespace):
                 "enterprise-team": enterprise_team,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -182,6 +207,8 @@ class EnterpriseTeamMemberships(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List members in an enterprise team.
 
@@ -193,6 +220,8 @@ class EnterpriseTeamMemberships(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#list-members-in-an-enterprise-team
         """
@@ -206,7 +235,9 @@ class EnterpriseTeamMemberships(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove(
@@ -216,6 +247,8 @@ class EnterpriseTeamMemberships(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove team membership.
 
@@ -226,6 +259,8 @@ class EnterpriseTeamMemberships(Namespace):
             enterprise_team: string; sent as 'enterprise-team'; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#remove-team-membership
         """
@@ -236,7 +271,9 @@ class EnterpriseTeamMemberships(Namespace):
                 "enterprise-team": enterprise_team,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

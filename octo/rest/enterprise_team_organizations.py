@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List
 
 from octo.namespace import Namespace, paginated
@@ -56,6 +57,8 @@ class EnterpriseTeamOrganizations(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add an organization assignment.
 
@@ -66,6 +69,8 @@ class EnterpriseTeamOrganizations(Namespace):
             enterprise_team: string; sent as 'enterprise-team'; required
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#add-an-organization-assignment
         """
@@ -76,7 +81,9 @@ class EnterpriseTeamOrganizations(Namespace):
                 "enterprise-team": enterprise_team,
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def bulk_add(
@@ -86,6 +93,8 @@ class EnterpriseTeamOrganizations(Namespace):
         *,
         organization_slugs: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add organization assignments.
 
@@ -96,6 +105,8 @@ class EnterpriseTeamOrganizations(Namespace):
             enterprise_team: string; sent as 'enterprise-team'; required
             organization_slugs: array of string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#add-organization-assignments
         """
@@ -108,7 +119,9 @@ class EnterpriseTeamOrganizations(Namespace):
             body={
                 "organization_slugs": organization_slugs,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def bulk_remove(
@@ -118,6 +131,8 @@ class EnterpriseTeamOrganizations(Namespace):
         *,
         organization_slugs: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove organization assignments.
 
@@ -128,6 +143,8 @@ class EnterpriseTeamOrganizations(Namespace):
             enterprise_team: string; sent as 'enterprise-team'; required
             organization_slugs: array of string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#remove-organization-assignments
         """
@@ -140,7 +157,9 @@ class EnterpriseTeamOrganizations(Namespace):
             body={
                 "organization_slugs": organization_slugs,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete(
@@ -150,6 +169,8 @@ class EnterpriseTeamOrganizations(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an organization assignment.
 
@@ -160,6 +181,8 @@ class EnterpriseTeamOrganizations(Namespace):
             enterprise_team: string; sent as 'enterprise-team'; required
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#delete-an-organization-assignment
         """
@@ -170,7 +193,9 @@ class EnterpriseTeamOrganizations(Namespace):
                 "enterprise-team": enterprise_team,
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_assignment(
@@ -180,6 +205,8 @@ class EnterpriseTeamOrganizations(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get organization assignment.
 
@@ -190,6 +217,8 @@ class EnterpriseTeamOrganizations(Namespace):
             enterprise_team: string; sent as 'enterprise-team'; required
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#get-organization-assignment
         """
@@ -200,7 +229,9 @@ class EnterpriseTeamOrganizations(Namespace):
                 "enterprise-team": enterprise_team,
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -212,6 +243,8 @@ class EnterpriseTeamOrganizations(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get organization assignments.
 
@@ -223,6 +256,8 @@ class EnterpriseTeamOrganizations(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#get-organization-assignments
         """
@@ -236,7 +271,9 @@ class EnterpriseTeamOrganizations(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

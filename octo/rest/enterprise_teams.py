@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from octo.namespace import Namespace, paginated
@@ -65,6 +66,8 @@ class EnterpriseTeams(Namespace):
         group_id: str | None | Omit = OMIT,
         notification_setting: Literal["notifications_enabled", "notifications_disabled"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create an enterprise team.
 
@@ -79,6 +82,8 @@ class EnterpriseTeams(Namespace):
             group_id: string; optional; may be None (sent as null)
             notification_setting: string; optional; one of notifications_enabled, notifications_disabled
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-teams#create-an-enterprise-team
         """
@@ -95,7 +100,9 @@ class EnterpriseTeams(Namespace):
                 "group_id": group_id,
                 "notification_setting": notification_setting,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete(
@@ -104,6 +111,8 @@ class EnterpriseTeams(Namespace):
         team_slug: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an enterprise team.
 
@@ -113,6 +122,8 @@ class EnterpriseTeams(Namespace):
             enterprise: string; required
             team_slug: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-teams#delete-an-enterprise-team
         """
@@ -122,7 +133,9 @@ class EnterpriseTeams(Namespace):
                 "enterprise": enterprise,
                 "team_slug": team_slug,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get(
@@ -131,6 +144,8 @@ class EnterpriseTeams(Namespace):
         team_slug: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an enterprise team.
 
@@ -140,6 +155,8 @@ class EnterpriseTeams(Namespace):
             enterprise: string; required
             team_slug: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-teams#get-an-enterprise-team
         """
@@ -149,7 +166,9 @@ class EnterpriseTeams(Namespace):
                 "enterprise": enterprise,
                 "team_slug": team_slug,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -160,6 +179,8 @@ class EnterpriseTeams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List enterprise teams.
 
@@ -170,6 +191,8 @@ class EnterpriseTeams(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-teams#list-enterprise-teams
         """
@@ -182,7 +205,9 @@ class EnterpriseTeams(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update(
@@ -197,6 +222,8 @@ class EnterpriseTeams(Namespace):
         group_id: str | None | Omit = OMIT,
         notification_setting: Literal["notifications_enabled", "notifications_disabled"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update an enterprise team.
 
@@ -212,6 +239,8 @@ class EnterpriseTeams(Namespace):
             group_id: string; optional; may be None (sent as null)
             notification_setting: string; optional; one of notifications_enabled, notifications_disabled
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-teams#update-an-enterprise-team
         """
@@ -229,7 +258,9 @@ class EnterpriseTeams(Namespace):
                 "group_id": group_id,
                 "notification_setting": notification_setting,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from octo.namespace import Namespace, paginated
@@ -132,6 +133,8 @@ class Gists(Namespace):
         gist_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Check if a gist is starred.
 
@@ -140,6 +143,8 @@ class Gists(Namespace):
         Args:
             gist_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/gists/gists#check-if-a-gist-is-starred
         """
@@ -148,7 +153,9 @@ class Gists(Namespace):
             path={
                 "gist_id": gist_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create(
@@ -158,6 +165,8 @@ class Gists(Namespace):
         description: str | Omit = OMIT,
         public: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a gist.
 
@@ -168,6 +177,8 @@ class Gists(Namespace):
             description: string; optional
             public: any; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/gists/gists#create-a-gist
         """
@@ -178,7 +189,9 @@ class Gists(Namespace):
                 "files": files,
                 "public": public,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_comment(
@@ -188,6 +201,8 @@ class Gists(Namespace):
         body: str,
         media_type: Literal["raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a gist comment.
 
@@ -198,6 +213,8 @@ class Gists(Namespace):
             body: string; required; length 0..65535
             media_type: ask for another representation: raw
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/gists/comments#create-a-gist-comment
         """
@@ -209,8 +226,10 @@ class Gists(Namespace):
             body={
                 "body": body,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete(
@@ -218,6 +237,8 @@ class Gists(Namespace):
         gist_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a gist.
 
@@ -226,6 +247,8 @@ class Gists(Namespace):
         Args:
             gist_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/gists/gists#delete-a-gist
         """
@@ -234,7 +257,9 @@ class Gists(Namespace):
             path={
                 "gist_id": gist_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_comment(
@@ -243,6 +268,8 @@ class Gists(Namespace):
         comment_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a gist comment.
 
@@ -252,6 +279,8 @@ class Gists(Namespace):
             gist_id: string; required
             comment_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/gists/comments#delete-a-gist-comment
         """
@@ -261,7 +290,9 @@ class Gists(Namespace):
                 "gist_id": gist_id,
                 "comment_id": comment_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def fork(
@@ -269,6 +300,8 @@ class Gists(Namespace):
         gist_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Fork a gist.
 
@@ -277,6 +310,8 @@ class Gists(Namespace):
         Args:
             gist_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/gists/gists#fork-a-gist
         """
@@ -285,7 +320,9 @@ class Gists(Namespace):
             path={
                 "gist_id": gist_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get(
@@ -294,6 +331,8 @@ class Gists(Namespace):
         *,
         media_type: Literal["raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a gist.
 
@@ -303,6 +342,8 @@ class Gists(Namespace):
             gist_id: string; required
             media_type: ask for another representation: raw
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/gists/gists#get-a-gist
         """
@@ -311,8 +352,10 @@ class Gists(Namespace):
             path={
                 "gist_id": gist_id,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_comment(
@@ -322,6 +365,8 @@ class Gists(Namespace):
         *,
         media_type: Literal["raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a gist comment.
 
@@ -332,6 +377,8 @@ class Gists(Namespace):
             comment_id: integer; required
             media_type: ask for another representation: raw
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/gists/comments#get-a-gist-comment
         """
@@ -341,8 +388,10 @@ class Gists(Namespace):
                 "gist_id": gist_id,
                 "comment_id": comment_id,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_revision(
@@ -352,6 +401,8 @@ class Gists(Namespace):
         *,
         media_type: Literal["raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a gist revision.
 
@@ -362,6 +413,8 @@ class Gists(Namespace):
             sha: string; required
             media_type: ask for another representation: raw
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/gists/gists#get-a-gist-revision
         """
@@ -371,8 +424,10 @@ class Gists(Namespace):
                 "gist_id": gist_id,
                 "sha": sha,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -383,6 +438,8 @@ class Gists(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List gists for the authenticated user.
 
@@ -393,6 +450,8 @@ class Gists(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/gists/gists#list-gists-for-the-authenticated-user
         """
@@ -403,7 +462,9 @@ class Gists(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -415,6 +476,8 @@ class Gists(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List gist comments.
 
@@ -426,6 +489,8 @@ class Gists(Namespace):
             page: integer; optional; server default 1
             media_type: ask for another representation: raw
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/gists/comments#list-gist-comments
         """
@@ -438,8 +503,10 @@ class Gists(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -450,6 +517,8 @@ class Gists(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List gist commits.
 
@@ -460,6 +529,8 @@ class Gists(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/gists/gists#list-gist-commits
         """
@@ -472,7 +543,9 @@ class Gists(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -484,6 +557,8 @@ class Gists(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List gists for a user.
 
@@ -495,6 +570,8 @@ class Gists(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/gists/gists#list-gists-for-a-user
         """
@@ -508,7 +585,9 @@ class Gists(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -519,6 +598,8 @@ class Gists(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List gist forks.
 
@@ -529,6 +610,8 @@ class Gists(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/gists/gists#list-gist-forks
         """
@@ -541,7 +624,9 @@ class Gists(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -552,6 +637,8 @@ class Gists(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List public gists.
 
@@ -562,6 +649,8 @@ class Gists(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/gists/gists#list-public-gists
         """
@@ -572,7 +661,9 @@ class Gists(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -583,6 +674,8 @@ class Gists(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List starred gists.
 
@@ -593,6 +686,8 @@ class Gists(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/gists/gists#list-starred-gists
         """
@@ -603,7 +698,9 @@ class Gists(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def star(
@@ -611,6 +708,8 @@ class Gists(Namespace):
         gist_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Star a gist.
 
@@ -619,6 +718,8 @@ class Gists(Namespace):
         Args:
             gist_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/gists/gists#star-a-gist
         """
@@ -627,7 +728,9 @@ class Gists(Namespace):
             path={
                 "gist_id": gist_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def unstar(
@@ -635,6 +738,8 @@ class Gists(Namespace):
         gist_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Unstar a gist.
 
@@ -643,6 +748,8 @@ class Gists(Namespace):
         Args:
             gist_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/gists/gists#unstar-a-gist
         """
@@ -651,7 +758,9 @@ class Gists(Namespace):
             path={
                 "gist_id": gist_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update(
@@ -661,6 +770,8 @@ class Gists(Namespace):
         description: str | Omit = OMIT,
         files: dict[str, Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a gist.
 
@@ -671,6 +782,8 @@ class Gists(Namespace):
             description: string; optional
             files: object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reference/gists/#update-a-gist
         """
@@ -683,7 +796,9 @@ class Gists(Namespace):
                 "description": description,
                 "files": files,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_comment(
@@ -694,6 +809,8 @@ class Gists(Namespace):
         body: str,
         media_type: Literal["raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a gist comment.
 
@@ -705,6 +822,8 @@ class Gists(Namespace):
             body: string; required; length 0..65535
             media_type: ask for another representation: raw
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/gists/comments#update-a-gist-comment
         """
@@ -717,8 +836,10 @@ class Gists(Namespace):
             body={
                 "body": body,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace
@@ -105,6 +106,8 @@ class Git(Namespace):
         content: str,
         encoding: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a blob.
 
@@ -116,6 +119,8 @@ class Git(Namespace):
             content: string; required
             encoding: string; optional; server default 'utf-8'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/git/blobs#create-a-blob
         """
@@ -129,7 +134,9 @@ class Git(Namespace):
                 "content": content,
                 "encoding": encoding,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_commit(
@@ -144,6 +151,8 @@ class Git(Namespace):
         committer: dict[str, Any] | Omit = OMIT,
         signature: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a commit.
 
@@ -159,6 +168,8 @@ class Git(Namespace):
             committer: object; optional
             signature: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/git/commits#create-a-commit
         """
@@ -176,7 +187,9 @@ class Git(Namespace):
                 "committer": committer,
                 "signature": signature,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_ref(
@@ -187,6 +200,8 @@ class Git(Namespace):
         ref: str,
         sha: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a reference.
 
@@ -198,6 +213,8 @@ class Git(Namespace):
             ref: string; required
             sha: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/git/refs#create-a-reference
         """
@@ -211,7 +228,9 @@ class Git(Namespace):
                 "ref": ref,
                 "sha": sha,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_tag(
@@ -225,6 +244,8 @@ class Git(Namespace):
         type: Literal["commit", "tree", "blob"],
         tagger: dict[str, Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a tag object.
 
@@ -239,6 +260,8 @@ class Git(Namespace):
             type: string; required; one of commit, tree, blob
             tagger: object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/git/tags#create-a-tag-object
         """
@@ -255,7 +278,9 @@ class Git(Namespace):
                 "type": type,
                 "tagger": tagger,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_tree(
@@ -266,6 +291,8 @@ class Git(Namespace):
         tree: List[dict[str, Any]],
         base_tree: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a tree.
 
@@ -277,6 +304,8 @@ class Git(Namespace):
             tree: array of object; required
             base_tree: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/git/trees#create-a-tree
         """
@@ -290,7 +319,9 @@ class Git(Namespace):
                 "tree": tree,
                 "base_tree": base_tree,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_ref(
@@ -300,6 +331,8 @@ class Git(Namespace):
         ref: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a reference.
 
@@ -310,6 +343,8 @@ class Git(Namespace):
             repo: string; required
             ref: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/git/refs#delete-a-reference
         """
@@ -320,7 +355,9 @@ class Git(Namespace):
                 "repo": repo,
                 "ref": ref,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_blob(
@@ -331,6 +368,8 @@ class Git(Namespace):
         *,
         media_type: Literal["raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a blob.
 
@@ -342,6 +381,8 @@ class Git(Namespace):
             file_sha: string; required
             media_type: ask for another representation: raw
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/git/blobs#get-a-blob
         """
@@ -352,8 +393,10 @@ class Git(Namespace):
                 "repo": repo,
                 "file_sha": file_sha,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_commit(
@@ -363,6 +406,8 @@ class Git(Namespace):
         commit_sha: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a commit object.
 
@@ -373,6 +418,8 @@ class Git(Namespace):
             repo: string; required
             commit_sha: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/git/commits#get-a-commit-object
         """
@@ -383,7 +430,9 @@ class Git(Namespace):
                 "repo": repo,
                 "commit_sha": commit_sha,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_ref(
@@ -393,6 +442,8 @@ class Git(Namespace):
         ref: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a reference.
 
@@ -403,6 +454,8 @@ class Git(Namespace):
             repo: string; required
             ref: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/git/refs#get-a-reference
         """
@@ -413,7 +466,9 @@ class Git(Namespace):
                 "repo": repo,
                 "ref": ref,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_tag(
@@ -423,6 +478,8 @@ class Git(Namespace):
         tag_sha: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a tag.
 
@@ -433,6 +490,8 @@ class Git(Namespace):
             repo: string; required
             tag_sha: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/git/tags#get-a-tag
         """
@@ -443,7 +502,9 @@ class Git(Namespace):
                 "repo": repo,
                 "tag_sha": tag_sha,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_tree(
@@ -454,6 +515,8 @@ class Git(Namespace):
         *,
         recursive: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a tree.
 
@@ -465,6 +528,8 @@ class Git(Namespace):
             tree_sha: string; required; may contain '/'
             recursive: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/git/trees#get-a-tree
         """
@@ -478,7 +543,9 @@ class Git(Namespace):
             query={
                 "recursive": recursive,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_matching_refs(
@@ -488,6 +555,8 @@ class Git(Namespace):
         ref: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List matching references.
 
@@ -498,6 +567,8 @@ class Git(Namespace):
             repo: string; required
             ref: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/git/refs#list-matching-references
         """
@@ -508,7 +579,9 @@ class Git(Namespace):
                 "repo": repo,
                 "ref": ref,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_ref(
@@ -520,6 +593,8 @@ class Git(Namespace):
         sha: str,
         force: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a reference.
 
@@ -532,6 +607,8 @@ class Git(Namespace):
             sha: string; required
             force: boolean; optional; server default False
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/git/refs#update-a-reference
         """
@@ -546,7 +623,9 @@ class Git(Namespace):
                 "sha": sha,
                 "force": force,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

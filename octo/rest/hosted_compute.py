@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
@@ -69,6 +70,8 @@ class HostedCompute(Namespace):
         failover_network_settings_ids: List[str] | Omit = OMIT,
         failover_network_enabled: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a hosted compute network configuration for an organization.
 
@@ -82,6 +85,8 @@ class HostedCompute(Namespace):
             failover_network_settings_ids: array of string; optional; items 0..1
             failover_network_enabled: boolean; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/network-configurations#create-a-hosted-compute-network-configuration-for-an-organization
         """
@@ -97,7 +102,9 @@ class HostedCompute(Namespace):
                 "failover_network_settings_ids": failover_network_settings_ids,
                 "failover_network_enabled": failover_network_enabled,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_network_configuration_from_org(
@@ -106,6 +113,8 @@ class HostedCompute(Namespace):
         network_configuration_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a hosted compute network configuration from an organization.
 
@@ -115,6 +124,8 @@ class HostedCompute(Namespace):
             org: string; required
             network_configuration_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/network-configurations#delete-a-hosted-compute-network-configuration-from-an-organization
         """
@@ -124,7 +135,9 @@ class HostedCompute(Namespace):
                 "org": org,
                 "network_configuration_id": network_configuration_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_network_configuration_for_org(
@@ -133,6 +146,8 @@ class HostedCompute(Namespace):
         network_configuration_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a hosted compute network configuration for an organization.
 
@@ -142,6 +157,8 @@ class HostedCompute(Namespace):
             org: string; required
             network_configuration_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/network-configurations#get-a-hosted-compute-network-configuration-for-an-organization
         """
@@ -151,7 +168,9 @@ class HostedCompute(Namespace):
                 "org": org,
                 "network_configuration_id": network_configuration_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_network_settings_for_org(
@@ -160,6 +179,8 @@ class HostedCompute(Namespace):
         network_settings_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a hosted compute network settings resource for an organization.
 
@@ -169,6 +190,8 @@ class HostedCompute(Namespace):
             org: string; required
             network_settings_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/network-configurations#get-a-hosted-compute-network-settings-resource-for-an-organization
         """
@@ -178,7 +201,9 @@ class HostedCompute(Namespace):
                 "org": org,
                 "network_settings_id": network_settings_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("network_configurations")
@@ -189,6 +214,8 @@ class HostedCompute(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List hosted compute network configurations for an organization.
 
@@ -199,6 +226,8 @@ class HostedCompute(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/network-configurations#list-hosted-compute-network-configurations-for-an-organization
         """
@@ -211,7 +240,9 @@ class HostedCompute(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_network_configuration_for_org(
@@ -225,6 +256,8 @@ class HostedCompute(Namespace):
         failover_network_settings_ids: List[str] | Omit = OMIT,
         failover_network_enabled: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a hosted compute network configuration for an organization.
 
@@ -239,6 +272,8 @@ class HostedCompute(Namespace):
             failover_network_settings_ids: array of string; optional; items 0..1
             failover_network_enabled: boolean; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/network-configurations#update-a-hosted-compute-network-configuration-for-an-organization
         """
@@ -255,7 +290,9 @@ class HostedCompute(Namespace):
                 "failover_network_settings_ids": failover_network_settings_ids,
                 "failover_network_enabled": failover_network_enabled,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, deprecated_alias
@@ -128,6 +129,8 @@ class Interactions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get pull request creation cap bypass list for a repository.
 
@@ -137,6 +140,8 @@ class Interactions(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/interactions/repos#get-pull-request-creation-cap-bypass-list-for-a-repository
         """
@@ -146,7 +151,9 @@ class Interactions(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_pull_request_creation_cap_for_org(
@@ -154,6 +161,8 @@ class Interactions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get pull request creation cap for an org.
 
@@ -162,6 +171,8 @@ class Interactions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/interactions/orgs#get-pull-request-creation-cap-for-an-org
         """
@@ -170,7 +181,9 @@ class Interactions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_pull_request_creation_cap_for_repo(
@@ -179,6 +192,8 @@ class Interactions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get pull request creation cap for a repository.
 
@@ -188,6 +203,8 @@ class Interactions(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/interactions/repos#get-pull-request-creation-cap-for-a-repository
         """
@@ -197,23 +214,34 @@ class Interactions(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_restrictions_for_authenticated_user(
         self,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get interaction restrictions for your public repositories.
 
         `GET /user/interaction-limits`
 
+        Args:
+            timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
         Docs: https://docs.github.com/rest/interactions/user#get-interaction-restrictions-for-your-public-repositories
         """
         return self._client.request(
             _GET_RESTRICTIONS_FOR_AUTHENTICATED_USER,
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     get_restrictions_for_your_public_repos = deprecated_alias(get_restrictions_for_authenticated_user, "interactions.get_restrictions_for_your_public_repos", "interactions.get_restrictions_for_authenticated_user")
@@ -223,6 +251,8 @@ class Interactions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get interaction restrictions for an organization.
 
@@ -231,6 +261,8 @@ class Interactions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/interactions/orgs#get-interaction-restrictions-for-an-organization
         """
@@ -239,7 +271,9 @@ class Interactions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_restrictions_for_repo(
@@ -248,6 +282,8 @@ class Interactions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get interaction restrictions for a repository.
 
@@ -257,6 +293,8 @@ class Interactions(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/interactions/repos#get-interaction-restrictions-for-a-repository
         """
@@ -266,7 +304,9 @@ class Interactions(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_pull_request_bypass_list_for_repo(
@@ -276,6 +316,8 @@ class Interactions(Namespace):
         *,
         users: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove users from the pull request creation cap bypass list for a repository.
 
@@ -286,6 +328,8 @@ class Interactions(Namespace):
             repo: string; required
             users: array of string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/interactions/repos#remove-users-from-the-pull-request-creation-cap-bypass-list-for-a-repository
         """
@@ -298,23 +342,34 @@ class Interactions(Namespace):
             body={
                 "users": users,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_restrictions_for_authenticated_user(
         self,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove interaction restrictions from your public repositories.
 
         `DELETE /user/interaction-limits`
 
+        Args:
+            timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
         Docs: https://docs.github.com/rest/interactions/user#remove-interaction-restrictions-from-your-public-repositories
         """
         return self._client.request(
             _REMOVE_RESTRICTIONS_FOR_AUTHENTICATED_USER,
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     remove_restrictions_for_your_public_repos = deprecated_alias(remove_restrictions_for_authenticated_user, "interactions.remove_restrictions_for_your_public_repos", "interactions.remove_restrictions_for_authenticated_user")
@@ -324,6 +379,8 @@ class Interactions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove interaction restrictions for an organization.
 
@@ -332,6 +389,8 @@ class Interactions(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/interactions/orgs#remove-interaction-restrictions-for-an-organization
         """
@@ -340,7 +399,9 @@ class Interactions(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_restrictions_for_repo(
@@ -349,6 +410,8 @@ class Interactions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove interaction restrictions for a repository.
 
@@ -358,6 +421,8 @@ class Interactions(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/interactions/repos#remove-interaction-restrictions-for-a-repository
         """
@@ -367,7 +432,9 @@ class Interactions(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_pull_request_bypass_list_for_repo(
@@ -377,6 +444,8 @@ class Interactions(Namespace):
         *,
         users: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add users to the pull request creation cap bypass list for a repository.
 
@@ -387,6 +456,8 @@ class Interactions(Namespace):
             repo: string; required
             users: array of string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/interactions/repos#add-users-to-the-pull-request-creation-cap-bypass-list-for-a-repository
         """
@@ -399,7 +470,9 @@ class Interactions(Namespace):
             body={
                 "users": users,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_restrictions_for_authenticated_user(
@@ -408,6 +481,8 @@ class Interactions(Namespace):
         limit: Literal["existing_users", "contributors_only", "collaborators_only"],
         expiry: Literal["one_day", "three_days", "one_week", "one_month", "six_months"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set interaction restrictions for your public repositories.
 
@@ -417,6 +492,8 @@ class Interactions(Namespace):
             limit: string; required; one of existing_users, contributors_only, collaborators_only
             expiry: string; optional; one of one_day, three_days, one_week, one_month, six_months
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/interactions/user#set-interaction-restrictions-for-your-public-repositories
         """
@@ -426,7 +503,9 @@ class Interactions(Namespace):
                 "limit": limit,
                 "expiry": expiry,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     set_restrictions_for_your_public_repos = deprecated_alias(set_restrictions_for_authenticated_user, "interactions.set_restrictions_for_your_public_repos", "interactions.set_restrictions_for_authenticated_user")
@@ -438,6 +517,8 @@ class Interactions(Namespace):
         limit: Literal["existing_users", "contributors_only", "collaborators_only"],
         expiry: Literal["one_day", "three_days", "one_week", "one_month", "six_months"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set interaction restrictions for an organization.
 
@@ -448,6 +529,8 @@ class Interactions(Namespace):
             limit: string; required; one of existing_users, contributors_only, collaborators_only
             expiry: string; optional; one of one_day, three_days, one_week, one_month, six_months
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/interactions/orgs#set-interaction-restrictions-for-an-organization
         """
@@ -460,7 +543,9 @@ class Interactions(Namespace):
                 "limit": limit,
                 "expiry": expiry,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_restrictions_for_repo(
@@ -471,6 +556,8 @@ class Interactions(Namespace):
         limit: Literal["existing_users", "contributors_only", "collaborators_only"],
         expiry: Literal["one_day", "three_days", "one_week", "one_month", "six_months"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set interaction restrictions for a repository.
 
@@ -482,6 +569,8 @@ class Interactions(Namespace):
             limit: string; required; one of existing_users, contributors_only, collaborators_only
             expiry: string; optional; one of one_day, three_days, one_week, one_month, six_months
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/interactions/repos#set-interaction-restrictions-for-a-repository
         """
@@ -495,7 +584,9 @@ class Interactions(Namespace):
                 "limit": limit,
                 "expiry": expiry,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_pull_request_creation_cap_for_org(
@@ -505,6 +596,8 @@ class Interactions(Namespace):
         enabled: bool,
         max_open_pull_requests: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update pull request creation cap for an org.
 
@@ -515,6 +608,8 @@ class Interactions(Namespace):
             enabled: boolean; required
             max_open_pull_requests: integer; optional; range 1..1000
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/interactions/orgs#update-pull-request-creation-cap-for-an-org
         """
@@ -527,7 +622,9 @@ class Interactions(Namespace):
                 "enabled": enabled,
                 "max_open_pull_requests": max_open_pull_requests,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_pull_request_creation_cap_for_repo(
@@ -538,6 +635,8 @@ class Interactions(Namespace):
         enabled: bool,
         max_open_pull_requests: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update pull request creation cap for a repository.
 
@@ -549,6 +648,8 @@ class Interactions(Namespace):
             enabled: boolean; required
             max_open_pull_requests: integer; optional; range 1..1000
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/interactions/repos#update-pull-request-creation-cap-for-a-repository
         """
@@ -562,7 +663,9 @@ class Interactions(Namespace):
                 "enabled": enabled,
                 "max_open_pull_requests": max_open_pull_requests,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

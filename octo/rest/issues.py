@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
@@ -395,6 +396,8 @@ class Issues(Namespace):
         *,
         assignees: List[Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add assignees to an issue.
 
@@ -406,6 +409,8 @@ class Issues(Namespace):
             issue_number: integer; required
             assignees: array of any; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/assignees#add-assignees-to-an-issue
         """
@@ -419,7 +424,9 @@ class Issues(Namespace):
             body={
                 "assignees": assignees,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_blocked_by_dependency(
@@ -431,6 +438,8 @@ class Issues(Namespace):
         issue_id: int,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add a dependency an issue is blocked by.
 
@@ -443,6 +452,8 @@ class Issues(Namespace):
             issue_id: integer; required
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issue-dependencies#add-a-dependency-an-issue-is-blocked-by
         """
@@ -456,8 +467,10 @@ class Issues(Namespace):
             body={
                 "issue_id": issue_id,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_issue_field_values(
@@ -468,6 +481,8 @@ class Issues(Namespace):
         *,
         issue_field_values: List[dict[str, Any]] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add issue field values to an issue.
 
@@ -479,6 +494,8 @@ class Issues(Namespace):
             issue_number: integer; required
             issue_field_values: array of object; optional; items 0..25
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issue-field-values#add-issue-field-values-to-an-issue
         """
@@ -492,7 +509,9 @@ class Issues(Namespace):
             body={
                 "issue_field_values": issue_field_values,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_labels(
@@ -503,6 +522,8 @@ class Issues(Namespace):
         *,
         labels: List[Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add labels to an issue.
 
@@ -514,6 +535,8 @@ class Issues(Namespace):
             issue_number: integer; required
             labels: array of any; optional; items 1..
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/labels#add-labels-to-an-issue
         """
@@ -527,7 +550,9 @@ class Issues(Namespace):
             body={
                 "labels": labels,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_sub_issue(
@@ -540,6 +565,8 @@ class Issues(Namespace):
         replace_parent: bool | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add sub-issue.
 
@@ -553,6 +580,8 @@ class Issues(Namespace):
             replace_parent: boolean; optional
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/sub-issues#add-sub-issue
         """
@@ -567,8 +596,10 @@ class Issues(Namespace):
                 "sub_issue_id": sub_issue_id,
                 "replace_parent": replace_parent,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def approve_suggestion(
@@ -579,6 +610,8 @@ class Issues(Namespace):
         suggestion_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Approve an issue suggestion.
 
@@ -590,6 +623,8 @@ class Issues(Namespace):
             issue_number: integer; required
             suggestion_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issues#approve-an-issue-suggestion
         """
@@ -601,7 +636,9 @@ class Issues(Namespace):
                 "issue_number": issue_number,
                 "suggestion_id": suggestion_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def check_user_can_be_assigned(
@@ -611,6 +648,8 @@ class Issues(Namespace):
         assignee: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Check if a user can be assigned.
 
@@ -621,6 +660,8 @@ class Issues(Namespace):
             repo: string; required
             assignee: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/assignees#check-if-a-user-can-be-assigned
         """
@@ -631,7 +672,9 @@ class Issues(Namespace):
                 "repo": repo,
                 "assignee": assignee,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def check_user_can_be_assigned_to_issue(
@@ -642,6 +685,8 @@ class Issues(Namespace):
         assignee: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Check if a user can be assigned to a issue.
 
@@ -653,6 +698,8 @@ class Issues(Namespace):
             issue_number: integer; required
             assignee: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/assignees#check-if-a-user-can-be-assigned-to-a-issue
         """
@@ -664,7 +711,9 @@ class Issues(Namespace):
                 "issue_number": issue_number,
                 "assignee": assignee,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create(
@@ -682,6 +731,8 @@ class Issues(Namespace):
         type: str | None | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create an issue.
 
@@ -700,6 +751,8 @@ class Issues(Namespace):
             type: string; optional; may be None (sent as null)
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issues#create-an-issue
         """
@@ -719,8 +772,10 @@ class Issues(Namespace):
                 "issue_field_values": issue_field_values,
                 "type": type,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_comment(
@@ -732,6 +787,8 @@ class Issues(Namespace):
         body: str,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create an issue comment.
 
@@ -744,6 +801,8 @@ class Issues(Namespace):
             body: string; required
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/comments#create-an-issue-comment
         """
@@ -757,8 +816,10 @@ class Issues(Namespace):
             body={
                 "body": body,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_label(
@@ -770,6 +831,8 @@ class Issues(Namespace):
         color: str | Omit = OMIT,
         description: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a label.
 
@@ -782,6 +845,8 @@ class Issues(Namespace):
             color: string; optional
             description: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/labels#create-a-label
         """
@@ -796,7 +861,9 @@ class Issues(Namespace):
                 "color": color,
                 "description": description,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_milestone(
@@ -809,6 +876,8 @@ class Issues(Namespace):
         description: str | Omit = OMIT,
         due_on: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a milestone.
 
@@ -822,6 +891,8 @@ class Issues(Namespace):
             description: string; optional
             due_on: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/milestones#create-a-milestone
         """
@@ -837,7 +908,9 @@ class Issues(Namespace):
                 "description": description,
                 "due_on": due_on,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_comment(
@@ -847,6 +920,8 @@ class Issues(Namespace):
         comment_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an issue comment.
 
@@ -857,6 +932,8 @@ class Issues(Namespace):
             repo: string; required
             comment_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/comments#delete-an-issue-comment
         """
@@ -867,7 +944,9 @@ class Issues(Namespace):
                 "repo": repo,
                 "comment_id": comment_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_issue_field_value(
@@ -878,6 +957,8 @@ class Issues(Namespace):
         issue_field_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an issue field value from an issue.
 
@@ -889,6 +970,8 @@ class Issues(Namespace):
             issue_number: integer; required
             issue_field_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issue-field-values#delete-an-issue-field-value-from-an-issue
         """
@@ -900,7 +983,9 @@ class Issues(Namespace):
                 "issue_number": issue_number,
                 "issue_field_id": issue_field_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_label(
@@ -910,6 +995,8 @@ class Issues(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a label.
 
@@ -920,6 +1007,8 @@ class Issues(Namespace):
             repo: string; required
             name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/labels#delete-a-label
         """
@@ -930,7 +1019,9 @@ class Issues(Namespace):
                 "repo": repo,
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_milestone(
@@ -940,6 +1031,8 @@ class Issues(Namespace):
         milestone_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a milestone.
 
@@ -950,6 +1043,8 @@ class Issues(Namespace):
             repo: string; required
             milestone_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/milestones#delete-a-milestone
         """
@@ -960,7 +1055,9 @@ class Issues(Namespace):
                 "repo": repo,
                 "milestone_number": milestone_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def dismiss_suggestion(
@@ -971,6 +1068,8 @@ class Issues(Namespace):
         suggestion_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Dismiss an issue suggestion.
 
@@ -982,6 +1081,8 @@ class Issues(Namespace):
             issue_number: integer; required
             suggestion_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issues#dismiss-an-issue-suggestion
         """
@@ -993,7 +1094,9 @@ class Issues(Namespace):
                 "issue_number": issue_number,
                 "suggestion_id": suggestion_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get(
@@ -1004,6 +1107,8 @@ class Issues(Namespace):
         *,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an issue.
 
@@ -1015,6 +1120,8 @@ class Issues(Namespace):
             issue_number: integer; required
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issues#get-an-issue
         """
@@ -1025,8 +1132,10 @@ class Issues(Namespace):
                 "repo": repo,
                 "issue_number": issue_number,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_comment(
@@ -1037,6 +1146,8 @@ class Issues(Namespace):
         *,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an issue comment.
 
@@ -1048,6 +1159,8 @@ class Issues(Namespace):
             comment_id: integer; required
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/comments#get-an-issue-comment
         """
@@ -1058,8 +1171,10 @@ class Issues(Namespace):
                 "repo": repo,
                 "comment_id": comment_id,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_event(
@@ -1069,6 +1184,8 @@ class Issues(Namespace):
         event_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an issue event.
 
@@ -1079,6 +1196,8 @@ class Issues(Namespace):
             repo: string; required
             event_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/events#get-an-issue-event
         """
@@ -1089,7 +1208,9 @@ class Issues(Namespace):
                 "repo": repo,
                 "event_id": event_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_label(
@@ -1099,6 +1220,8 @@ class Issues(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a label.
 
@@ -1109,6 +1232,8 @@ class Issues(Namespace):
             repo: string; required
             name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/labels#get-a-label
         """
@@ -1119,7 +1244,9 @@ class Issues(Namespace):
                 "repo": repo,
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_milestone(
@@ -1129,6 +1256,8 @@ class Issues(Namespace):
         milestone_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a milestone.
 
@@ -1139,6 +1268,8 @@ class Issues(Namespace):
             repo: string; required
             milestone_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/milestones#get-a-milestone
         """
@@ -1149,7 +1280,9 @@ class Issues(Namespace):
                 "repo": repo,
                 "milestone_number": milestone_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_parent(
@@ -1160,6 +1293,8 @@ class Issues(Namespace):
         *,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get parent issue.
 
@@ -1171,6 +1306,8 @@ class Issues(Namespace):
             issue_number: integer; required
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/sub-issues#get-parent-issue
         """
@@ -1181,8 +1318,10 @@ class Issues(Namespace):
                 "repo": repo,
                 "issue_number": issue_number,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1203,6 +1342,8 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List issues assigned to the authenticated user.
 
@@ -1223,6 +1364,8 @@ class Issues(Namespace):
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issues#list-issues-assigned-to-the-authenticated-user
         """
@@ -1242,8 +1385,10 @@ class Issues(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1255,6 +1400,8 @@ class Issues(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List assignees.
 
@@ -1266,6 +1413,8 @@ class Issues(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/assignees#list-assignees
         """
@@ -1279,7 +1428,9 @@ class Issues(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1294,6 +1445,8 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List issue comments.
 
@@ -1308,6 +1461,8 @@ class Issues(Namespace):
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/comments#list-issue-comments
         """
@@ -1323,8 +1478,10 @@ class Issues(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1340,6 +1497,8 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List issue comments for a repository.
 
@@ -1355,6 +1514,8 @@ class Issues(Namespace):
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/comments#list-issue-comments-for-a-repository
         """
@@ -1371,8 +1532,10 @@ class Issues(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1386,6 +1549,8 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List dependencies an issue is blocked by.
 
@@ -1399,6 +1564,8 @@ class Issues(Namespace):
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issue-dependencies#list-dependencies-an-issue-is-blocked-by
         """
@@ -1413,8 +1580,10 @@ class Issues(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1428,6 +1597,8 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List dependencies an issue is blocking.
 
@@ -1441,6 +1612,8 @@ class Issues(Namespace):
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issue-dependencies#list-dependencies-an-issue-is-blocking
         """
@@ -1455,8 +1628,10 @@ class Issues(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1469,6 +1644,8 @@ class Issues(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List issue events.
 
@@ -1481,6 +1658,8 @@ class Issues(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/events#list-issue-events
         """
@@ -1495,7 +1674,9 @@ class Issues(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1507,6 +1688,8 @@ class Issues(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List issue events for a repository.
 
@@ -1518,6 +1701,8 @@ class Issues(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/events#list-issue-events-for-a-repository
         """
@@ -1531,7 +1716,9 @@ class Issues(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1545,6 +1732,8 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         exclude: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List timeline events for an issue.
 
@@ -1558,6 +1747,8 @@ class Issues(Namespace):
             page: integer; optional; server default 1
             exclude: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/timeline#list-timeline-events-for-an-issue
         """
@@ -1573,7 +1764,9 @@ class Issues(Namespace):
                 "page": page,
                 "exclude": exclude,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1590,6 +1783,8 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List user account issues assigned to the authenticated user.
 
@@ -1606,6 +1801,8 @@ class Issues(Namespace):
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issues#list-user-account-issues-assigned-to-the-authenticated-user
         """
@@ -1621,8 +1818,10 @@ class Issues(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1641,6 +1840,8 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organization issues assigned to the authenticated user.
 
@@ -1659,6 +1860,8 @@ class Issues(Namespace):
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issues#list-organization-issues-assigned-to-the-authenticated-user
         """
@@ -1678,8 +1881,10 @@ class Issues(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1703,6 +1908,8 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository issues.
 
@@ -1726,6 +1933,8 @@ class Issues(Namespace):
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issues#list-repository-issues
         """
@@ -1750,8 +1959,10 @@ class Issues(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1764,6 +1975,8 @@ class Issues(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List issue field values for an issue.
 
@@ -1776,6 +1989,8 @@ class Issues(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issue-field-values#list-issue-field-values-for-an-issue
         """
@@ -1790,7 +2005,9 @@ class Issues(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1803,6 +2020,8 @@ class Issues(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List labels for issues in a milestone.
 
@@ -1815,6 +2034,8 @@ class Issues(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/labels#list-labels-for-issues-in-a-milestone
         """
@@ -1829,7 +2050,9 @@ class Issues(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1841,6 +2064,8 @@ class Issues(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List labels for a repository.
 
@@ -1852,6 +2077,8 @@ class Issues(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/labels#list-labels-for-a-repository
         """
@@ -1865,7 +2092,9 @@ class Issues(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1878,6 +2107,8 @@ class Issues(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List labels for an issue.
 
@@ -1890,6 +2121,8 @@ class Issues(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/labels#list-labels-for-an-issue
         """
@@ -1904,7 +2137,9 @@ class Issues(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1919,6 +2154,8 @@ class Issues(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List milestones.
 
@@ -1933,6 +2170,8 @@ class Issues(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/milestones#list-milestones
         """
@@ -1949,7 +2188,9 @@ class Issues(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1963,6 +2204,8 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List sub-issues.
 
@@ -1976,6 +2219,8 @@ class Issues(Namespace):
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/sub-issues#list-sub-issues
         """
@@ -1990,8 +2235,10 @@ class Issues(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -2006,6 +2253,8 @@ class Issues(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List issue suggestions.
 
@@ -2020,6 +2269,8 @@ class Issues(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issues#list-issue-suggestions
         """
@@ -2036,7 +2287,9 @@ class Issues(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def lock(
@@ -2047,6 +2300,8 @@ class Issues(Namespace):
         *,
         lock_reason: Literal["off-topic", "too heated", "resolved", "spam"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Lock an issue.
 
@@ -2058,6 +2313,8 @@ class Issues(Namespace):
             issue_number: integer; required
             lock_reason: string; optional; one of off-topic, too heated, resolved, spam
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issues#lock-an-issue
         """
@@ -2071,7 +2328,9 @@ class Issues(Namespace):
             body={
                 "lock_reason": lock_reason,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def pin_comment(
@@ -2082,6 +2341,8 @@ class Issues(Namespace):
         *,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Pin an issue comment.
 
@@ -2093,6 +2354,8 @@ class Issues(Namespace):
             comment_id: integer; required
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/comments#pin-an-issue-comment
         """
@@ -2103,8 +2366,10 @@ class Issues(Namespace):
                 "repo": repo,
                 "comment_id": comment_id,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_all_labels(
@@ -2114,6 +2379,8 @@ class Issues(Namespace):
         issue_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove all labels from an issue.
 
@@ -2124,6 +2391,8 @@ class Issues(Namespace):
             repo: string; required
             issue_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/labels#remove-all-labels-from-an-issue
         """
@@ -2134,7 +2403,9 @@ class Issues(Namespace):
                 "repo": repo,
                 "issue_number": issue_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_assignees(
@@ -2145,6 +2416,8 @@ class Issues(Namespace):
         *,
         assignees: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove assignees from an issue.
 
@@ -2156,6 +2429,8 @@ class Issues(Namespace):
             issue_number: integer; required
             assignees: array of string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reference/issues#remove-assignees-from-an-issue
         """
@@ -2169,7 +2444,9 @@ class Issues(Namespace):
             body={
                 "assignees": assignees,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_dependency_blocked_by(
@@ -2181,6 +2458,8 @@ class Issues(Namespace):
         *,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove dependency an issue is blocked by.
 
@@ -2193,6 +2472,8 @@ class Issues(Namespace):
             issue_id: integer; required
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issue-dependencies#remove-dependency-an-issue-is-blocked-by
         """
@@ -2204,8 +2485,10 @@ class Issues(Namespace):
                 "issue_number": issue_number,
                 "issue_id": issue_id,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_label(
@@ -2216,6 +2499,8 @@ class Issues(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove a label from an issue.
 
@@ -2227,6 +2512,8 @@ class Issues(Namespace):
             issue_number: integer; required
             name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/labels#remove-a-label-from-an-issue
         """
@@ -2238,7 +2525,9 @@ class Issues(Namespace):
                 "issue_number": issue_number,
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_sub_issue(
@@ -2250,6 +2539,8 @@ class Issues(Namespace):
         sub_issue_id: int,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove sub-issue.
 
@@ -2262,6 +2553,8 @@ class Issues(Namespace):
             sub_issue_id: integer; required
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/sub-issues#remove-sub-issue
         """
@@ -2275,8 +2568,10 @@ class Issues(Namespace):
             body={
                 "sub_issue_id": sub_issue_id,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def reprioritize_sub_issue(
@@ -2289,6 +2584,8 @@ class Issues(Namespace):
         after_id: int | Omit = OMIT,
         before_id: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Reprioritize sub-issue.
 
@@ -2302,6 +2599,8 @@ class Issues(Namespace):
             after_id: integer; optional
             before_id: integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/sub-issues#reprioritize-sub-issue
         """
@@ -2317,7 +2616,9 @@ class Issues(Namespace):
                 "after_id": after_id,
                 "before_id": before_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_issue_field_values(
@@ -2328,6 +2629,8 @@ class Issues(Namespace):
         *,
         issue_field_values: List[dict[str, Any]] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set issue field values for an issue.
 
@@ -2339,6 +2642,8 @@ class Issues(Namespace):
             issue_number: integer; required
             issue_field_values: array of object; optional; items 0..25
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issue-field-values#set-issue-field-values-for-an-issue
         """
@@ -2352,7 +2657,9 @@ class Issues(Namespace):
             body={
                 "issue_field_values": issue_field_values,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_labels(
@@ -2364,6 +2671,8 @@ class Issues(Namespace):
         labels: List[str] | Omit = OMIT,
         data: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set labels for an issue.
 
@@ -2376,6 +2685,8 @@ class Issues(Namespace):
             labels: array of string; optional; items 1..
             data: the request body (application/json), optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/labels#set-labels-for-an-issue
         """
@@ -2389,8 +2700,10 @@ class Issues(Namespace):
             body={
                 "labels": labels,
             },
+            headers=headers,
             data=data,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def unlock(
@@ -2400,6 +2713,8 @@ class Issues(Namespace):
         issue_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Unlock an issue.
 
@@ -2410,6 +2725,8 @@ class Issues(Namespace):
             repo: string; required
             issue_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issues#unlock-an-issue
         """
@@ -2420,7 +2737,9 @@ class Issues(Namespace):
                 "repo": repo,
                 "issue_number": issue_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def unpin_comment(
@@ -2430,6 +2749,8 @@ class Issues(Namespace):
         comment_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Unpin an issue comment.
 
@@ -2440,6 +2761,8 @@ class Issues(Namespace):
             repo: string; required
             comment_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/comments#unpin-an-issue-comment
         """
@@ -2450,7 +2773,9 @@ class Issues(Namespace):
                 "repo": repo,
                 "comment_id": comment_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update(
@@ -2472,6 +2797,8 @@ class Issues(Namespace):
         type: Any | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update an issue.
 
@@ -2494,6 +2821,8 @@ class Issues(Namespace):
             type: any; optional; may be None (sent as null)
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/issues#update-an-issue
         """
@@ -2517,8 +2846,10 @@ class Issues(Namespace):
                 "issue_field_values": issue_field_values,
                 "type": type,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_comment(
@@ -2530,6 +2861,8 @@ class Issues(Namespace):
         body: str,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update an issue comment.
 
@@ -2542,6 +2875,8 @@ class Issues(Namespace):
             body: string; required
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/comments#update-an-issue-comment
         """
@@ -2555,8 +2890,10 @@ class Issues(Namespace):
             body={
                 "body": body,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_label(
@@ -2569,6 +2906,8 @@ class Issues(Namespace):
         color: str | Omit = OMIT,
         description: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a label.
 
@@ -2582,6 +2921,8 @@ class Issues(Namespace):
             color: string; optional
             description: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/labels#update-a-label
         """
@@ -2597,7 +2938,9 @@ class Issues(Namespace):
                 "color": color,
                 "description": description,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_milestone(
@@ -2611,6 +2954,8 @@ class Issues(Namespace):
         description: str | Omit = OMIT,
         due_on: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a milestone.
 
@@ -2625,6 +2970,8 @@ class Issues(Namespace):
             description: string; optional
             due_on: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/issues/milestones#update-a-milestone
         """
@@ -2641,7 +2988,9 @@ class Issues(Namespace):
                 "description": description,
                 "due_on": due_on,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

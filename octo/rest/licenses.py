@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from octo.namespace import Namespace, paginated
@@ -37,6 +38,8 @@ class Licenses(Namespace):
         license: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a license.
 
@@ -45,6 +48,8 @@ class Licenses(Namespace):
         Args:
             license: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/licenses/licenses#get-a-license
         """
@@ -53,7 +58,9 @@ class Licenses(Namespace):
             path={
                 "license": license,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -64,6 +71,8 @@ class Licenses(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get all commonly used licenses.
 
@@ -74,6 +83,8 @@ class Licenses(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/licenses/licenses#get-all-commonly-used-licenses
         """
@@ -84,7 +95,9 @@ class Licenses(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_for_repo(
@@ -95,6 +108,8 @@ class Licenses(Namespace):
         ref: str | Omit = OMIT,
         media_type: Literal["html", "raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the license for a repository.
 
@@ -106,6 +121,8 @@ class Licenses(Namespace):
             ref: string; optional
             media_type: ask for another representation: html, raw
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/licenses/licenses#get-the-license-for-a-repository
         """
@@ -118,8 +135,10 @@ class Licenses(Namespace):
             query={
                 "ref": ref,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from octo.namespace import Namespace
@@ -39,6 +40,8 @@ class Markdown(Namespace):
         mode: Literal["markdown", "gfm"] | Omit = OMIT,
         context: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Render a Markdown document.
 
@@ -49,6 +52,8 @@ class Markdown(Namespace):
             mode: string; optional; one of markdown, gfm; server default 'markdown'
             context: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/markdown/markdown#render-a-markdown-document
         """
@@ -59,7 +64,9 @@ class Markdown(Namespace):
                 "mode": mode,
                 "context": context,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def render_raw(
@@ -67,6 +74,8 @@ class Markdown(Namespace):
         *,
         data: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Render a Markdown document in raw mode.
 
@@ -75,13 +84,17 @@ class Markdown(Namespace):
         Args:
             data: the request body (text/plain), optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/markdown/markdown#render-a-markdown-document-in-raw-mode
         """
         return self._client.request(
             _RENDER_RAW,
+            headers=headers,
             data=data,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, deprecated_alias, paginated
@@ -156,6 +157,8 @@ class Migrations(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Cancel an import.
 
@@ -165,6 +168,8 @@ class Migrations(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/source-imports#cancel-an-import
         """
@@ -174,7 +179,9 @@ class Migrations(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_archive_for_authenticated_user(
@@ -182,6 +189,8 @@ class Migrations(Namespace):
         migration_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a user migration archive.
 
@@ -190,6 +199,8 @@ class Migrations(Namespace):
         Args:
             migration_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/users#delete-a-user-migration-archive
         """
@@ -198,7 +209,9 @@ class Migrations(Namespace):
             path={
                 "migration_id": migration_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_archive_for_org(
@@ -207,6 +220,8 @@ class Migrations(Namespace):
         migration_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an organization migration archive.
 
@@ -216,6 +231,8 @@ class Migrations(Namespace):
             org: string; required
             migration_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/orgs#delete-an-organization-migration-archive
         """
@@ -225,7 +242,9 @@ class Migrations(Namespace):
                 "org": org,
                 "migration_id": migration_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def download_archive_for_org(
@@ -234,6 +253,8 @@ class Migrations(Namespace):
         migration_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Download an organization migration archive.
 
@@ -243,6 +264,8 @@ class Migrations(Namespace):
             org: string; required
             migration_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/orgs#download-an-organization-migration-archive
         """
@@ -252,7 +275,9 @@ class Migrations(Namespace):
                 "org": org,
                 "migration_id": migration_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_archive_for_authenticated_user(
@@ -260,6 +285,8 @@ class Migrations(Namespace):
         migration_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Download a user migration archive.
 
@@ -268,6 +295,8 @@ class Migrations(Namespace):
         Args:
             migration_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/users#download-a-user-migration-archive
         """
@@ -276,7 +305,9 @@ class Migrations(Namespace):
             path={
                 "migration_id": migration_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -287,6 +318,8 @@ class Migrations(Namespace):
         *,
         since: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get commit authors.
 
@@ -297,6 +330,8 @@ class Migrations(Namespace):
             repo: string; required
             since: integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/source-imports#get-commit-authors
         """
@@ -309,7 +344,9 @@ class Migrations(Namespace):
             query={
                 "since": since,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_import_status(
@@ -318,6 +355,8 @@ class Migrations(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an import status.
 
@@ -327,6 +366,8 @@ class Migrations(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/source-imports#get-an-import-status
         """
@@ -336,7 +377,9 @@ class Migrations(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_large_files(
@@ -345,6 +388,8 @@ class Migrations(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get large files.
 
@@ -354,6 +399,8 @@ class Migrations(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/source-imports#get-large-files
         """
@@ -363,7 +410,9 @@ class Migrations(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_status_for_authenticated_user(
@@ -372,6 +421,8 @@ class Migrations(Namespace):
         *,
         exclude: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a user migration status.
 
@@ -381,6 +432,8 @@ class Migrations(Namespace):
             migration_id: integer; required
             exclude: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/users#get-a-user-migration-status
         """
@@ -392,7 +445,9 @@ class Migrations(Namespace):
             query={
                 "exclude": exclude,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_status_for_org(
@@ -402,6 +457,8 @@ class Migrations(Namespace):
         *,
         exclude: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an organization migration status.
 
@@ -412,6 +469,8 @@ class Migrations(Namespace):
             migration_id: integer; required
             exclude: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/orgs#get-an-organization-migration-status
         """
@@ -424,7 +483,9 @@ class Migrations(Namespace):
             query={
                 "exclude": exclude,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -434,6 +495,8 @@ class Migrations(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List user migrations.
 
@@ -443,6 +506,8 @@ class Migrations(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/users#list-user-migrations
         """
@@ -452,7 +517,9 @@ class Migrations(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -464,6 +531,8 @@ class Migrations(Namespace):
         page: int | Omit = OMIT,
         exclude: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organization migrations.
 
@@ -475,6 +544,8 @@ class Migrations(Namespace):
             page: integer; optional; server default 1
             exclude: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/orgs#list-organization-migrations
         """
@@ -488,7 +559,9 @@ class Migrations(Namespace):
                 "page": page,
                 "exclude": exclude,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -499,6 +572,8 @@ class Migrations(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repositories for a user migration.
 
@@ -509,6 +584,8 @@ class Migrations(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/users#list-repositories-for-a-user-migration
         """
@@ -521,7 +598,9 @@ class Migrations(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     list_repos_for_user = deprecated_alias(list_repos_for_authenticated_user, "migrations.list_repos_for_user", "migrations.list_repos_for_authenticated_user")
@@ -535,6 +614,8 @@ class Migrations(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repositories in an organization migration.
 
@@ -546,6 +627,8 @@ class Migrations(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/orgs#list-repositories-in-an-organization-migration
         """
@@ -559,7 +642,9 @@ class Migrations(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def map_commit_author(
@@ -571,6 +656,8 @@ class Migrations(Namespace):
         email: str | Omit = OMIT,
         name: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Map a commit author.
 
@@ -583,6 +670,8 @@ class Migrations(Namespace):
             email: string; optional
             name: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/source-imports#map-a-commit-author
         """
@@ -597,7 +686,9 @@ class Migrations(Namespace):
                 "email": email,
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_lfs_preference(
@@ -607,6 +698,8 @@ class Migrations(Namespace):
         *,
         use_lfs: Literal["opt_in", "opt_out"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update Git LFS preference.
 
@@ -617,6 +710,8 @@ class Migrations(Namespace):
             repo: string; required
             use_lfs: string; required; one of opt_in, opt_out
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/source-imports#update-git-lfs-preference
         """
@@ -629,7 +724,9 @@ class Migrations(Namespace):
             body={
                 "use_lfs": use_lfs,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def start_for_authenticated_user(
@@ -645,6 +742,8 @@ class Migrations(Namespace):
         org_metadata_only: bool | Omit = OMIT,
         exclude: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Start a user migration.
 
@@ -661,6 +760,8 @@ class Migrations(Namespace):
             org_metadata_only: boolean; optional; server default False
             exclude: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/users#start-a-user-migration
         """
@@ -677,7 +778,9 @@ class Migrations(Namespace):
                 "exclude": exclude,
                 "repositories": repositories,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def start_for_org(
@@ -694,6 +797,8 @@ class Migrations(Namespace):
         org_metadata_only: bool | Omit = OMIT,
         exclude: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Start an organization migration.
 
@@ -711,6 +816,8 @@ class Migrations(Namespace):
             org_metadata_only: boolean; optional; server default False
             exclude: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/orgs#start-an-organization-migration
         """
@@ -730,7 +837,9 @@ class Migrations(Namespace):
                 "org_metadata_only": org_metadata_only,
                 "exclude": exclude,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def start_import(
@@ -744,6 +853,8 @@ class Migrations(Namespace):
         vcs_password: str | Omit = OMIT,
         tfvc_project: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Start an import.
 
@@ -758,6 +869,8 @@ class Migrations(Namespace):
             vcs_password: string; optional
             tfvc_project: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/source-imports#start-an-import
         """
@@ -774,7 +887,9 @@ class Migrations(Namespace):
                 "vcs_password": vcs_password,
                 "tfvc_project": tfvc_project,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def unlock_repo_for_authenticated_user(
@@ -783,6 +898,8 @@ class Migrations(Namespace):
         repo_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Unlock a user repository.
 
@@ -792,6 +909,8 @@ class Migrations(Namespace):
             migration_id: integer; required
             repo_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/users#unlock-a-user-repository
         """
@@ -801,7 +920,9 @@ class Migrations(Namespace):
                 "migration_id": migration_id,
                 "repo_name": repo_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def unlock_repo_for_org(
@@ -811,6 +932,8 @@ class Migrations(Namespace):
         repo_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Unlock an organization repository.
 
@@ -821,6 +944,8 @@ class Migrations(Namespace):
             migration_id: integer; required
             repo_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/orgs#unlock-an-organization-repository
         """
@@ -831,7 +956,9 @@ class Migrations(Namespace):
                 "migration_id": migration_id,
                 "repo_name": repo_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_import(
@@ -844,6 +971,8 @@ class Migrations(Namespace):
         vcs: Literal["subversion", "tfvc", "git", "mercurial"] | Omit = OMIT,
         tfvc_project: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update an import.
 
@@ -857,6 +986,8 @@ class Migrations(Namespace):
             vcs: string; optional; one of subversion, tfvc, git, mercurial
             tfvc_project: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/migrations/source-imports#update-an-import
         """
@@ -872,7 +1003,9 @@ class Migrations(Namespace):
                 "vcs": vcs,
                 "tfvc_project": tfvc_project,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

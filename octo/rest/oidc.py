@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List
 
 from octo.namespace import Namespace
@@ -66,6 +67,8 @@ class Oidc(Namespace):
         *,
         custom_property_name: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create an OIDC custom property inclusion for an enterprise.
 
@@ -75,6 +78,8 @@ class Oidc(Namespace):
             enterprise: string; required
             custom_property_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/oidc#create-an-oidc-custom-property-inclusion-for-an-enterprise
         """
@@ -86,7 +91,9 @@ class Oidc(Namespace):
             body={
                 "custom_property_name": custom_property_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_oidc_custom_property_inclusion_for_org(
@@ -95,6 +102,8 @@ class Oidc(Namespace):
         *,
         custom_property_name: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create an OIDC custom property inclusion for an organization.
 
@@ -104,6 +113,8 @@ class Oidc(Namespace):
             org: string; required
             custom_property_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/oidc#create-an-oidc-custom-property-inclusion-for-an-organization
         """
@@ -115,7 +126,9 @@ class Oidc(Namespace):
             body={
                 "custom_property_name": custom_property_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_oidc_custom_property_inclusion_for_enterprise(
@@ -124,6 +137,8 @@ class Oidc(Namespace):
         custom_property_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an OIDC custom property inclusion for an enterprise.
 
@@ -133,6 +148,8 @@ class Oidc(Namespace):
             enterprise: string; required
             custom_property_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/oidc#delete-an-oidc-custom-property-inclusion-for-an-enterprise
         """
@@ -142,7 +159,9 @@ class Oidc(Namespace):
                 "enterprise": enterprise,
                 "custom_property_name": custom_property_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_oidc_custom_property_inclusion_for_org(
@@ -151,6 +170,8 @@ class Oidc(Namespace):
         custom_property_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an OIDC custom property inclusion for an organization.
 
@@ -160,6 +181,8 @@ class Oidc(Namespace):
             org: string; required
             custom_property_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/oidc#delete-an-oidc-custom-property-inclusion-for-an-organization
         """
@@ -169,7 +192,9 @@ class Oidc(Namespace):
                 "org": org,
                 "custom_property_name": custom_property_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_oidc_custom_sub_template_for_org(
@@ -177,6 +202,8 @@ class Oidc(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the customization template for an OIDC subject claim for an organization.
 
@@ -185,6 +212,8 @@ class Oidc(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/oidc#get-the-customization-template-for-an-oidc-subject-claim-for-an-organization
         """
@@ -193,7 +222,9 @@ class Oidc(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_oidc_custom_property_inclusions_for_enterprise(
@@ -201,6 +232,8 @@ class Oidc(Namespace):
         enterprise: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List OIDC custom property inclusions for an enterprise.
 
@@ -209,6 +242,8 @@ class Oidc(Namespace):
         Args:
             enterprise: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/oidc#list-oidc-custom-property-inclusions-for-an-enterprise
         """
@@ -217,7 +252,9 @@ class Oidc(Namespace):
             path={
                 "enterprise": enterprise,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_oidc_custom_property_inclusions_for_org(
@@ -225,6 +262,8 @@ class Oidc(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List OIDC custom property inclusions for an organization.
 
@@ -233,6 +272,8 @@ class Oidc(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/oidc#list-oidc-custom-property-inclusions-for-an-organization
         """
@@ -241,7 +282,9 @@ class Oidc(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_oidc_custom_sub_template_for_org(
@@ -251,6 +294,8 @@ class Oidc(Namespace):
         include_claim_keys: List[str] | Omit = OMIT,
         use_immutable_subject: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set the customization template for an OIDC subject claim for an organization.
 
@@ -261,6 +306,8 @@ class Oidc(Namespace):
             include_claim_keys: array of string; optional
             use_immutable_subject: boolean; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/oidc#set-the-customization-template-for-an-oidc-subject-claim-for-an-organization
         """
@@ -273,7 +320,9 @@ class Oidc(Namespace):
                 "include_claim_keys": include_claim_keys,
                 "use_immutable_subject": use_immutable_subject,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
@@ -711,6 +712,8 @@ class Orgs(Namespace):
         team_slug: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add a security manager team.
 
@@ -720,6 +723,8 @@ class Orgs(Namespace):
             org: string; required
             team_slug: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team
         """
@@ -729,7 +734,9 @@ class Orgs(Namespace):
                 "org": org,
                 "team_slug": team_slug,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def assign_team_to_org_role(
@@ -739,6 +746,8 @@ class Orgs(Namespace):
         role_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Assign an organization role to a team.
 
@@ -749,6 +758,8 @@ class Orgs(Namespace):
             team_slug: string; required
             role_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#assign-an-organization-role-to-a-team
         """
@@ -759,7 +770,9 @@ class Orgs(Namespace):
                 "team_slug": team_slug,
                 "role_id": role_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def assign_user_to_org_role(
@@ -769,6 +782,8 @@ class Orgs(Namespace):
         role_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Assign an organization role to a user.
 
@@ -779,6 +794,8 @@ class Orgs(Namespace):
             username: string; required
             role_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#assign-an-organization-role-to-a-user
         """
@@ -789,7 +806,9 @@ class Orgs(Namespace):
                 "username": username,
                 "role_id": role_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def block_user(
@@ -798,6 +817,8 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Block a user from an organization.
 
@@ -807,6 +828,8 @@ class Orgs(Namespace):
             org: string; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/blocking#block-a-user-from-an-organization
         """
@@ -816,7 +839,9 @@ class Orgs(Namespace):
                 "org": org,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def cancel_invitation(
@@ -825,6 +850,8 @@ class Orgs(Namespace):
         invitation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Cancel an organization invitation.
 
@@ -834,6 +861,8 @@ class Orgs(Namespace):
             org: string; required
             invitation_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#cancel-an-organization-invitation
         """
@@ -843,7 +872,9 @@ class Orgs(Namespace):
                 "org": org,
                 "invitation_id": invitation_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def check_blocked_user(
@@ -852,6 +883,8 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Check if a user is blocked by an organization.
 
@@ -861,6 +894,8 @@ class Orgs(Namespace):
             org: string; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/blocking#check-if-a-user-is-blocked-by-an-organization
         """
@@ -870,7 +905,9 @@ class Orgs(Namespace):
                 "org": org,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def check_membership_for_user(
@@ -879,6 +916,8 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Check organization membership for a user.
 
@@ -888,6 +927,8 @@ class Orgs(Namespace):
             org: string; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#check-organization-membership-for-a-user
         """
@@ -897,7 +938,9 @@ class Orgs(Namespace):
                 "org": org,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def check_public_membership_for_user(
@@ -906,6 +949,8 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Check public organization membership for a user.
 
@@ -915,6 +960,8 @@ class Orgs(Namespace):
             org: string; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#check-public-organization-membership-for-a-user
         """
@@ -924,7 +971,9 @@ class Orgs(Namespace):
                 "org": org,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def convert_member_to_outside_collaborator(
@@ -934,6 +983,8 @@ class Orgs(Namespace):
         *,
         async_: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Convert an organization member to outside collaborator.
 
@@ -944,6 +995,8 @@ class Orgs(Namespace):
             username: string; required
             async_: boolean; sent as 'async'; optional; server default False
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/outside-collaborators#convert-an-organization-member-to-outside-collaborator
         """
@@ -956,7 +1009,9 @@ class Orgs(Namespace):
             body={
                 "async": async_,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_artifact_deployment_record(
@@ -976,6 +1031,8 @@ class Orgs(Namespace):
         github_repository: str | Omit = OMIT,
         return_records: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create an artifact deployment record.
 
@@ -996,6 +1053,8 @@ class Orgs(Namespace):
             github_repository: string; optional; length 1..100
             return_records: boolean; optional; server default True
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#create-an-artifact-deployment-record
         """
@@ -1018,7 +1077,9 @@ class Orgs(Namespace):
                 "github_repository": github_repository,
                 "return_records": return_records,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_artifact_storage_record(
@@ -1036,6 +1097,8 @@ class Orgs(Namespace):
         github_repository: str | Omit = OMIT,
         return_records: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create artifact metadata storage record.
 
@@ -1054,6 +1117,8 @@ class Orgs(Namespace):
             github_repository: string; optional; length 1..100
             return_records: boolean; optional; server default True
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#create-artifact-metadata-storage-record
         """
@@ -1074,7 +1139,9 @@ class Orgs(Namespace):
                 "github_repository": github_repository,
                 "return_records": return_records,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_cluster_deployment_records_job(
@@ -1086,6 +1153,8 @@ class Orgs(Namespace):
         deployments: List[dict[str, Any]],
         physical_environment: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a cluster deployment records job.
 
@@ -1098,6 +1167,8 @@ class Orgs(Namespace):
             deployments: array of object; required; items 0..5000
             physical_environment: string; optional; length 0..128
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#create-a-cluster-deployment-records-job
         """
@@ -1112,7 +1183,9 @@ class Orgs(Namespace):
                 "physical_environment": physical_environment,
                 "deployments": deployments,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_invitation(
@@ -1124,6 +1197,8 @@ class Orgs(Namespace):
         role: Literal["admin", "direct_member", "billing_manager", "reinstate"] | Omit = OMIT,
         team_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create an organization invitation.
 
@@ -1136,6 +1211,8 @@ class Orgs(Namespace):
             role: string; optional; one of admin, direct_member, billing_manager, reinstate; server default 'direct_member'
             team_ids: array of integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#create-an-organization-invitation
         """
@@ -1150,7 +1227,9 @@ class Orgs(Namespace):
                 "role": role,
                 "team_ids": team_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_issue_field(
@@ -1163,6 +1242,8 @@ class Orgs(Namespace):
         visibility: Literal["organization_members_only", "all"] | Omit = OMIT,
         options: List[dict[str, Any]] | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create issue field for an organization.
 
@@ -1176,6 +1257,8 @@ class Orgs(Namespace):
             visibility: string; optional; one of organization_members_only, all
             options: array of object; optional; may be None (sent as null)
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/issue-fields#create-issue-field-for-an-organization
         """
@@ -1191,7 +1274,9 @@ class Orgs(Namespace):
                 "visibility": visibility,
                 "options": options,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_issue_type(
@@ -1203,6 +1288,8 @@ class Orgs(Namespace):
         description: str | None | Omit = OMIT,
         color: Literal["gray", "blue", "green", "yellow", "orange", "red", "pink", "purple"] | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create issue type for an organization.
 
@@ -1215,6 +1302,8 @@ class Orgs(Namespace):
             description: string; optional; may be None (sent as null)
             color: string; optional; may be None (sent as null); one of gray, blue, green, yellow, orange, red, pink, purple
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/issue-types#create-issue-type-for-an-organization
         """
@@ -1229,7 +1318,9 @@ class Orgs(Namespace):
                 "description": description,
                 "color": color,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_webhook(
@@ -1241,6 +1332,8 @@ class Orgs(Namespace):
         events: List[str] | Omit = OMIT,
         active: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create an organization webhook.
 
@@ -1253,6 +1346,8 @@ class Orgs(Namespace):
             events: array of string; optional; server default ['push']
             active: boolean; optional; server default True
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/webhooks#create-an-organization-webhook
         """
@@ -1267,7 +1362,9 @@ class Orgs(Namespace):
                 "events": events,
                 "active": active,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def custom_properties_for_repos_create_or_update_organization_definition(
@@ -1283,6 +1380,8 @@ class Orgs(Namespace):
         values_editable_by: Literal["org_actors", "org_and_repo_actors"] | None | Omit = OMIT,
         require_explicit_values: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create or update a custom property for an organization.
 
@@ -1299,6 +1398,8 @@ class Orgs(Namespace):
             values_editable_by: string; optional; may be None (sent as null); one of org_actors, org_and_repo_actors
             require_explicit_values: boolean; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#create-or-update-a-custom-property-for-an-organization
         """
@@ -1317,7 +1418,9 @@ class Orgs(Namespace):
                 "values_editable_by": values_editable_by,
                 "require_explicit_values": require_explicit_values,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def custom_properties_for_repos_create_or_update_organization_definitions(
@@ -1326,6 +1429,8 @@ class Orgs(Namespace):
         *,
         properties: List[dict[str, Any]],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create or update custom properties for an organization.
 
@@ -1335,6 +1440,8 @@ class Orgs(Namespace):
             org: string; required
             properties: array of object; required; items 1..100
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#create-or-update-custom-properties-for-an-organization
         """
@@ -1346,7 +1453,9 @@ class Orgs(Namespace):
             body={
                 "properties": properties,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def custom_properties_for_repos_create_or_update_organization_values(
@@ -1356,6 +1465,8 @@ class Orgs(Namespace):
         repository_names: List[str],
         properties: List[dict[str, Any]],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create or update custom property values for organization repositories.
 
@@ -1366,6 +1477,8 @@ class Orgs(Namespace):
             repository_names: array of string; required; items 1..30
             properties: array of object; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#create-or-update-custom-property-values-for-organization-repositories
         """
@@ -1378,7 +1491,9 @@ class Orgs(Namespace):
                 "repository_names": repository_names,
                 "properties": properties,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def custom_properties_for_repos_delete_organization_definition(
@@ -1387,6 +1502,8 @@ class Orgs(Namespace):
         custom_property_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove a custom property for an organization.
 
@@ -1396,6 +1513,8 @@ class Orgs(Namespace):
             org: string; required
             custom_property_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#remove-a-custom-property-for-an-organization
         """
@@ -1405,7 +1524,9 @@ class Orgs(Namespace):
                 "org": org,
                 "custom_property_name": custom_property_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def custom_properties_for_repos_get_organization_definition(
@@ -1414,6 +1535,8 @@ class Orgs(Namespace):
         custom_property_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a custom property for an organization.
 
@@ -1423,6 +1546,8 @@ class Orgs(Namespace):
             org: string; required
             custom_property_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#get-a-custom-property-for-an-organization
         """
@@ -1432,7 +1557,9 @@ class Orgs(Namespace):
                 "org": org,
                 "custom_property_name": custom_property_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def custom_properties_for_repos_get_organization_definitions(
@@ -1440,6 +1567,8 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get all custom properties for an organization.
 
@@ -1448,6 +1577,8 @@ class Orgs(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#get-all-custom-properties-for-an-organization
         """
@@ -1456,7 +1587,9 @@ class Orgs(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1468,6 +1601,8 @@ class Orgs(Namespace):
         page: int | Omit = OMIT,
         repository_query: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List custom property values for organization repositories.
 
@@ -1479,6 +1614,8 @@ class Orgs(Namespace):
             page: integer; optional; server default 1
             repository_query: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#list-custom-property-values-for-organization-repositories
         """
@@ -1492,7 +1629,9 @@ class Orgs(Namespace):
                 "page": page,
                 "repository_query": repository_query,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete(
@@ -1500,6 +1639,8 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an organization.
 
@@ -1508,6 +1649,8 @@ class Orgs(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/orgs#delete-an-organization
         """
@@ -1516,7 +1659,9 @@ class Orgs(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_attestations_bulk(
@@ -1527,6 +1672,8 @@ class Orgs(Namespace):
         attestation_ids: List[int] | Omit = OMIT,
         data: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete attestations in bulk.
 
@@ -1538,6 +1685,8 @@ class Orgs(Namespace):
             attestation_ids: array of integer; optional; items 1..1024
             data: the request body (application/json), optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/attestations#delete-attestations-in-bulk
         """
@@ -1550,8 +1699,10 @@ class Orgs(Namespace):
                 "subject_digests": subject_digests,
                 "attestation_ids": attestation_ids,
             },
+            headers=headers,
             data=data,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_attestations_by_id(
@@ -1560,6 +1711,8 @@ class Orgs(Namespace):
         attestation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete attestations by ID.
 
@@ -1569,6 +1722,8 @@ class Orgs(Namespace):
             org: string; required
             attestation_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/attestations#delete-attestations-by-id
         """
@@ -1578,7 +1733,9 @@ class Orgs(Namespace):
                 "org": org,
                 "attestation_id": attestation_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_attestations_by_subject_digest(
@@ -1587,6 +1744,8 @@ class Orgs(Namespace):
         subject_digest: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete attestations by subject digest.
 
@@ -1596,6 +1755,8 @@ class Orgs(Namespace):
             org: string; required
             subject_digest: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/attestations#delete-attestations-by-subject-digest
         """
@@ -1605,7 +1766,9 @@ class Orgs(Namespace):
                 "org": org,
                 "subject_digest": subject_digest,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_issue_field(
@@ -1614,6 +1777,8 @@ class Orgs(Namespace):
         issue_field_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete issue field for an organization.
 
@@ -1623,6 +1788,8 @@ class Orgs(Namespace):
             org: string; required
             issue_field_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/issue-fields#delete-issue-field-for-an-organization
         """
@@ -1632,7 +1799,9 @@ class Orgs(Namespace):
                 "org": org,
                 "issue_field_id": issue_field_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_issue_type(
@@ -1641,6 +1810,8 @@ class Orgs(Namespace):
         issue_type_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete issue type for an organization.
 
@@ -1650,6 +1821,8 @@ class Orgs(Namespace):
             org: string; required
             issue_type_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/issue-types#delete-issue-type-for-an-organization
         """
@@ -1659,7 +1832,9 @@ class Orgs(Namespace):
                 "org": org,
                 "issue_type_id": issue_type_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_webhook(
@@ -1668,6 +1843,8 @@ class Orgs(Namespace):
         hook_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an organization webhook.
 
@@ -1677,6 +1854,8 @@ class Orgs(Namespace):
             org: string; required
             hook_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/webhooks#delete-an-organization-webhook
         """
@@ -1686,7 +1865,9 @@ class Orgs(Namespace):
                 "org": org,
                 "hook_id": hook_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def disable_selected_repository_immutable_releases_organization(
@@ -1695,6 +1876,8 @@ class Orgs(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Disable a selected repository for immutable releases in an organization.
 
@@ -1704,6 +1887,8 @@ class Orgs(Namespace):
             org: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/orgs#disable-a-selected-repository-for-immutable-releases-in-an-organization
         """
@@ -1713,7 +1898,9 @@ class Orgs(Namespace):
                 "org": org,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def enable_or_disable_security_product_on_all_org_repos(
@@ -1724,6 +1911,8 @@ class Orgs(Namespace):
         *,
         query_suite: Literal["default", "extended"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Enable or disable a security feature for an organization.
 
@@ -1735,6 +1924,8 @@ class Orgs(Namespace):
             enablement: string; required; one of enable_all, disable_all
             query_suite: string; optional; one of default, extended
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/orgs#enable-or-disable-a-security-feature-for-an-organization
         """
@@ -1748,7 +1939,9 @@ class Orgs(Namespace):
             body={
                 "query_suite": query_suite,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def enable_selected_repository_immutable_releases_organization(
@@ -1757,6 +1950,8 @@ class Orgs(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Enable a selected repository for immutable releases in an organization.
 
@@ -1766,6 +1961,8 @@ class Orgs(Namespace):
             org: string; required
             repository_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/orgs#enable-a-selected-repository-for-immutable-releases-in-an-organization
         """
@@ -1775,7 +1972,9 @@ class Orgs(Namespace):
                 "org": org,
                 "repository_id": repository_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get(
@@ -1783,6 +1982,8 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an organization.
 
@@ -1791,6 +1992,8 @@ class Orgs(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/orgs#get-an-organization
         """
@@ -1799,7 +2002,9 @@ class Orgs(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_cluster_deployment_records_job(
@@ -1809,6 +2014,8 @@ class Orgs(Namespace):
         job_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get cluster deployment records job status.
 
@@ -1819,6 +2026,8 @@ class Orgs(Namespace):
             cluster: string; required; length 1..128
             job_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#get-cluster-deployment-records-job-status
         """
@@ -1829,7 +2038,9 @@ class Orgs(Namespace):
                 "cluster": cluster,
                 "job_id": job_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_immutable_releases_settings(
@@ -1837,6 +2048,8 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get immutable releases settings for an organization.
 
@@ -1845,6 +2058,8 @@ class Orgs(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/orgs#get-immutable-releases-settings-for-an-organization
         """
@@ -1853,7 +2068,9 @@ class Orgs(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("repositories")
@@ -1864,6 +2081,8 @@ class Orgs(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List selected repositories for immutable releases enforcement.
 
@@ -1874,6 +2093,8 @@ class Orgs(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-selected-repositories-for-immutable-releases-enforcement
         """
@@ -1886,7 +2107,9 @@ class Orgs(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_membership_for_authenticated_user(
@@ -1894,6 +2117,8 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an organization membership for the authenticated user.
 
@@ -1902,6 +2127,8 @@ class Orgs(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#get-an-organization-membership-for-the-authenticated-user
         """
@@ -1910,7 +2137,9 @@ class Orgs(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_membership_for_user(
@@ -1919,6 +2148,8 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get organization membership for a user.
 
@@ -1928,6 +2159,8 @@ class Orgs(Namespace):
             org: string; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#get-organization-membership-for-a-user
         """
@@ -1937,7 +2170,9 @@ class Orgs(Namespace):
                 "org": org,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_org_role(
@@ -1946,6 +2181,8 @@ class Orgs(Namespace):
         role_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an organization role.
 
@@ -1955,6 +2192,8 @@ class Orgs(Namespace):
             org: string; required
             role_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#get-an-organization-role
         """
@@ -1964,7 +2203,9 @@ class Orgs(Namespace):
                 "org": org,
                 "role_id": role_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1976,6 +2217,8 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get organization ruleset history.
 
@@ -1987,6 +2230,8 @@ class Orgs(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/rules#get-organization-ruleset-history
         """
@@ -2000,7 +2245,9 @@ class Orgs(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_org_ruleset_version(
@@ -2010,6 +2257,8 @@ class Orgs(Namespace):
         version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get organization ruleset version.
 
@@ -2020,6 +2269,8 @@ class Orgs(Namespace):
             ruleset_id: integer; required
             version_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/rules#get-organization-ruleset-version
         """
@@ -2030,7 +2281,9 @@ class Orgs(Namespace):
                 "ruleset_id": ruleset_id,
                 "version_id": version_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_webhook(
@@ -2039,6 +2292,8 @@ class Orgs(Namespace):
         hook_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an organization webhook.
 
@@ -2048,6 +2303,8 @@ class Orgs(Namespace):
             org: string; required
             hook_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/webhooks#get-an-organization-webhook
         """
@@ -2057,7 +2314,9 @@ class Orgs(Namespace):
                 "org": org,
                 "hook_id": hook_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_webhook_config_for_org(
@@ -2066,6 +2325,8 @@ class Orgs(Namespace):
         hook_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a webhook configuration for an organization.
 
@@ -2075,6 +2336,8 @@ class Orgs(Namespace):
             org: string; required
             hook_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/webhooks#get-a-webhook-configuration-for-an-organization
         """
@@ -2084,7 +2347,9 @@ class Orgs(Namespace):
                 "org": org,
                 "hook_id": hook_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_webhook_delivery(
@@ -2094,6 +2359,8 @@ class Orgs(Namespace):
         delivery_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a webhook delivery for an organization webhook.
 
@@ -2104,6 +2371,8 @@ class Orgs(Namespace):
             hook_id: integer; required
             delivery_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/webhooks#get-a-webhook-delivery-for-an-organization-webhook
         """
@@ -2114,7 +2383,9 @@ class Orgs(Namespace):
                 "hook_id": hook_id,
                 "delivery_id": delivery_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -2124,6 +2395,8 @@ class Orgs(Namespace):
         since: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organizations.
 
@@ -2133,6 +2406,8 @@ class Orgs(Namespace):
             since: integer; optional
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-organizations
         """
@@ -2142,7 +2417,9 @@ class Orgs(Namespace):
                 "since": since,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("installations")
@@ -2153,6 +2430,8 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List app installations for an organization.
 
@@ -2163,6 +2442,8 @@ class Orgs(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-app-installations-for-an-organization
         """
@@ -2175,7 +2456,9 @@ class Orgs(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_artifact_deployment_records(
@@ -2184,6 +2467,8 @@ class Orgs(Namespace):
         subject_digest: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List artifact deployment records.
 
@@ -2193,6 +2478,8 @@ class Orgs(Namespace):
             org: string; required
             subject_digest: string; required; length 71..71
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#list-artifact-deployment-records
         """
@@ -2202,7 +2489,9 @@ class Orgs(Namespace):
                 "org": org,
                 "subject_digest": subject_digest,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_artifact_storage_records(
@@ -2211,6 +2500,8 @@ class Orgs(Namespace):
         subject_digest: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List artifact storage records.
 
@@ -2220,6 +2511,8 @@ class Orgs(Namespace):
             org: string; required
             subject_digest: string; required; may contain '/'; length 71..71
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#list-artifact-storage-records
         """
@@ -2229,7 +2522,9 @@ class Orgs(Namespace):
                 "org": org,
                 "subject_digest": subject_digest,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -2242,6 +2537,8 @@ class Orgs(Namespace):
         after: str | Omit = OMIT,
         predicate_type: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List attestation repositories.
 
@@ -2254,6 +2551,8 @@ class Orgs(Namespace):
             after: string; optional
             predicate_type: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/attestations#list-attestation-repositories
         """
@@ -2268,7 +2567,9 @@ class Orgs(Namespace):
                 "after": after,
                 "predicate_type": predicate_type,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("attestations")
@@ -2282,6 +2583,8 @@ class Orgs(Namespace):
         after: str | Omit = OMIT,
         predicate_type: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List attestations.
 
@@ -2295,6 +2598,8 @@ class Orgs(Namespace):
             after: string; optional
             predicate_type: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/attestations#list-attestations
         """
@@ -2310,7 +2615,9 @@ class Orgs(Namespace):
                 "after": after,
                 "predicate_type": predicate_type,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_attestations_bulk(
@@ -2323,6 +2630,8 @@ class Orgs(Namespace):
         after: str | Omit = OMIT,
         predicate_type: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List attestations by bulk subject digests.
 
@@ -2336,6 +2645,8 @@ class Orgs(Namespace):
             after: string; optional
             predicate_type: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/attestations#list-attestations-by-bulk-subject-digests
         """
@@ -2353,7 +2664,9 @@ class Orgs(Namespace):
                 "subject_digests": subject_digests,
                 "predicate_type": predicate_type,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -2364,6 +2677,8 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List users blocked by an organization.
 
@@ -2374,6 +2689,8 @@ class Orgs(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/blocking#list-users-blocked-by-an-organization
         """
@@ -2386,7 +2703,9 @@ class Orgs(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -2397,6 +2716,8 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List failed organization invitations.
 
@@ -2407,6 +2728,8 @@ class Orgs(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#list-failed-organization-invitations
         """
@@ -2419,7 +2742,9 @@ class Orgs(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -2429,6 +2754,8 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organizations for the authenticated user.
 
@@ -2438,6 +2765,8 @@ class Orgs(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-organizations-for-the-authenticated-user
         """
@@ -2447,7 +2776,9 @@ class Orgs(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -2458,6 +2789,8 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organizations for a user.
 
@@ -2468,6 +2801,8 @@ class Orgs(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-organizations-for-a-user
         """
@@ -2480,7 +2815,9 @@ class Orgs(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -2492,6 +2829,8 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organization invitation teams.
 
@@ -2503,6 +2842,8 @@ class Orgs(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#list-organization-invitation-teams
         """
@@ -2516,7 +2857,9 @@ class Orgs(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_issue_fields(
@@ -2524,6 +2867,8 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List issue fields for an organization.
 
@@ -2532,6 +2877,8 @@ class Orgs(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/issue-fields#list-issue-fields-for-an-organization
         """
@@ -2540,7 +2887,9 @@ class Orgs(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_issue_types(
@@ -2548,6 +2897,8 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List issue types for an organization.
 
@@ -2556,6 +2907,8 @@ class Orgs(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/issue-types#list-issue-types-for-an-organization
         """
@@ -2564,7 +2917,9 @@ class Orgs(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -2577,6 +2932,8 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organization members.
 
@@ -2589,6 +2946,8 @@ class Orgs(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#list-organization-members
         """
@@ -2603,7 +2962,9 @@ class Orgs(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -2614,6 +2975,8 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organization memberships for the authenticated user.
 
@@ -2624,6 +2987,8 @@ class Orgs(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#list-organization-memberships-for-the-authenticated-user
         """
@@ -2634,7 +2999,9 @@ class Orgs(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -2646,6 +3013,8 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List teams that are assigned to an organization role.
 
@@ -2657,6 +3026,8 @@ class Orgs(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#list-teams-that-are-assigned-to-an-organization-role
         """
@@ -2670,7 +3041,9 @@ class Orgs(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -2682,6 +3055,8 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List users that are assigned to an organization role.
 
@@ -2693,6 +3068,8 @@ class Orgs(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#list-users-that-are-assigned-to-an-organization-role
         """
@@ -2706,7 +3083,9 @@ class Orgs(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_org_roles(
@@ -2714,6 +3093,8 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get all organization roles for an organization.
 
@@ -2722,6 +3103,8 @@ class Orgs(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#get-all-organization-roles-for-an-organization
         """
@@ -2730,7 +3113,9 @@ class Orgs(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_organization_fine_grained_permissions(
@@ -2738,6 +3123,8 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organization fine-grained permissions for an organization.
 
@@ -2746,6 +3133,8 @@ class Orgs(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#list-organization-fine-grained-permissions-for-an-organization
         """
@@ -2754,7 +3143,9 @@ class Orgs(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -2766,6 +3157,8 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List outside collaborators for an organization.
 
@@ -2777,6 +3170,8 @@ class Orgs(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/outside-collaborators#list-outside-collaborators-for-an-organization
         """
@@ -2790,7 +3185,9 @@ class Orgs(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -2802,6 +3199,8 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repositories a fine-grained personal access token has access to.
 
@@ -2813,6 +3212,8 @@ class Orgs(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-repositories-a-fine-grained-personal-access-token-has-access-to
         """
@@ -2826,7 +3227,9 @@ class Orgs(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -2838,6 +3241,8 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repositories requested to be accessed by a fine-grained personal access token.
 
@@ -2849,6 +3254,8 @@ class Orgs(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-repositories-requested-to-be-accessed-by-a-fine-grained-personal-access-token
         """
@@ -2862,7 +3269,9 @@ class Orgs(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -2881,6 +3290,8 @@ class Orgs(Namespace):
         last_used_after: str | Omit = OMIT,
         token_id: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List requests to access organization resources with fine-grained personal access tokens.
 
@@ -2899,6 +3310,8 @@ class Orgs(Namespace):
             last_used_after: string; optional
             token_id: array of string; optional; items 0..50
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-requests-to-access-organization-resources-with-fine-grained-personal-access-tokens
         """
@@ -2919,7 +3332,9 @@ class Orgs(Namespace):
                 "last_used_after": last_used_after,
                 "token_id": token_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -2938,6 +3353,8 @@ class Orgs(Namespace):
         last_used_after: str | Omit = OMIT,
         token_id: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List fine-grained personal access tokens with access to organization resources.
 
@@ -2956,6 +3373,8 @@ class Orgs(Namespace):
             last_used_after: string; optional
             token_id: array of string; optional; items 0..50
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-fine-grained-personal-access-tokens-with-access-to-organization-resources
         """
@@ -2976,7 +3395,9 @@ class Orgs(Namespace):
                 "last_used_after": last_used_after,
                 "token_id": token_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -2989,6 +3410,8 @@ class Orgs(Namespace):
         role: Literal["all", "admin", "direct_member", "billing_manager", "hiring_manager"] | Omit = OMIT,
         invitation_source: Literal["all", "member", "scim"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List pending organization invitations.
 
@@ -3001,6 +3424,8 @@ class Orgs(Namespace):
             role: string; optional; one of all, admin, direct_member, billing_manager, hiring_manager; server default 'all'
             invitation_source: string; optional; one of all, member, scim; server default 'all'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#list-pending-organization-invitations
         """
@@ -3015,7 +3440,9 @@ class Orgs(Namespace):
                 "role": role,
                 "invitation_source": invitation_source,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -3026,6 +3453,8 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List public organization members.
 
@@ -3036,6 +3465,8 @@ class Orgs(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#list-public-organization-members
         """
@@ -3048,7 +3479,9 @@ class Orgs(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_security_manager_teams(
@@ -3056,6 +3489,8 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List security manager teams.
 
@@ -3064,6 +3499,8 @@ class Orgs(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams
         """
@@ -3072,7 +3509,9 @@ class Orgs(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -3085,6 +3524,8 @@ class Orgs(Namespace):
         cursor: str | Omit = OMIT,
         status: Literal["success", "failure"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List deliveries for an organization webhook.
 
@@ -3097,6 +3538,8 @@ class Orgs(Namespace):
             cursor: string; optional
             status: string; optional; one of success, failure
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/webhooks#list-deliveries-for-an-organization-webhook
         """
@@ -3111,7 +3554,9 @@ class Orgs(Namespace):
                 "cursor": cursor,
                 "status": status,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -3122,6 +3567,8 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organization webhooks.
 
@@ -3132,6 +3579,8 @@ class Orgs(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/webhooks#list-organization-webhooks
         """
@@ -3144,7 +3593,9 @@ class Orgs(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def ping_webhook(
@@ -3153,6 +3604,8 @@ class Orgs(Namespace):
         hook_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Ping an organization webhook.
 
@@ -3162,6 +3615,8 @@ class Orgs(Namespace):
             org: string; required
             hook_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/webhooks#ping-an-organization-webhook
         """
@@ -3171,7 +3626,9 @@ class Orgs(Namespace):
                 "org": org,
                 "hook_id": hook_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def redeliver_webhook_delivery(
@@ -3181,6 +3638,8 @@ class Orgs(Namespace):
         delivery_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Redeliver a delivery for an organization webhook.
 
@@ -3191,6 +3650,8 @@ class Orgs(Namespace):
             hook_id: integer; required
             delivery_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/webhooks#redeliver-a-delivery-for-an-organization-webhook
         """
@@ -3201,7 +3662,9 @@ class Orgs(Namespace):
                 "hook_id": hook_id,
                 "delivery_id": delivery_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_member(
@@ -3210,6 +3673,8 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove an organization member.
 
@@ -3219,6 +3684,8 @@ class Orgs(Namespace):
             org: string; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#remove-an-organization-member
         """
@@ -3228,7 +3695,9 @@ class Orgs(Namespace):
                 "org": org,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_membership_for_user(
@@ -3237,6 +3706,8 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove organization membership for a user.
 
@@ -3246,6 +3717,8 @@ class Orgs(Namespace):
             org: string; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#remove-organization-membership-for-a-user
         """
@@ -3255,7 +3728,9 @@ class Orgs(Namespace):
                 "org": org,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_outside_collaborator(
@@ -3264,6 +3739,8 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove outside collaborator from an organization.
 
@@ -3273,6 +3750,8 @@ class Orgs(Namespace):
             org: string; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/outside-collaborators#remove-outside-collaborator-from-an-organization
         """
@@ -3282,7 +3761,9 @@ class Orgs(Namespace):
                 "org": org,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_public_membership_for_authenticated_user(
@@ -3291,6 +3772,8 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove public organization membership for the authenticated user.
 
@@ -3300,6 +3783,8 @@ class Orgs(Namespace):
             org: string; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#remove-public-organization-membership-for-the-authenticated-user
         """
@@ -3309,7 +3794,9 @@ class Orgs(Namespace):
                 "org": org,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_security_manager_team(
@@ -3318,6 +3805,8 @@ class Orgs(Namespace):
         team_slug: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove a security manager team.
 
@@ -3327,6 +3816,8 @@ class Orgs(Namespace):
             org: string; required
             team_slug: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team
         """
@@ -3336,7 +3827,9 @@ class Orgs(Namespace):
                 "org": org,
                 "team_slug": team_slug,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def review_pat_grant_request(
@@ -3347,6 +3840,8 @@ class Orgs(Namespace):
         action: Literal["approve", "deny"],
         reason: str | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Review a request to access organization resources with a fine-grained personal access token.
 
@@ -3358,6 +3853,8 @@ class Orgs(Namespace):
             action: string; required; one of approve, deny
             reason: string; optional; may be None (sent as null); length 0..1024
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#review-a-request-to-access-organization-resources-with-a-fine-grained-personal-access-token
         """
@@ -3371,7 +3868,9 @@ class Orgs(Namespace):
                 "action": action,
                 "reason": reason,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def review_pat_grant_requests_in_bulk(
@@ -3382,6 +3881,8 @@ class Orgs(Namespace):
         pat_request_ids: List[int] | Omit = OMIT,
         reason: str | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Review requests to access organization resources with fine-grained personal access tokens.
 
@@ -3393,6 +3894,8 @@ class Orgs(Namespace):
             pat_request_ids: array of integer; optional; items 1..100
             reason: string; optional; may be None (sent as null); length 0..1024
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#review-requests-to-access-organization-resources-with-fine-grained-personal-access-tokens
         """
@@ -3406,7 +3909,9 @@ class Orgs(Namespace):
                 "action": action,
                 "reason": reason,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def revoke_all_org_roles_team(
@@ -3415,6 +3920,8 @@ class Orgs(Namespace):
         team_slug: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove all organization roles for a team.
 
@@ -3424,6 +3931,8 @@ class Orgs(Namespace):
             org: string; required
             team_slug: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#remove-all-organization-roles-for-a-team
         """
@@ -3433,7 +3942,9 @@ class Orgs(Namespace):
                 "org": org,
                 "team_slug": team_slug,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def revoke_all_org_roles_user(
@@ -3442,6 +3953,8 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove all organization roles for a user.
 
@@ -3451,6 +3964,8 @@ class Orgs(Namespace):
             org: string; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#remove-all-organization-roles-for-a-user
         """
@@ -3460,7 +3975,9 @@ class Orgs(Namespace):
                 "org": org,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def revoke_org_role_team(
@@ -3470,6 +3987,8 @@ class Orgs(Namespace):
         role_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove an organization role from a team.
 
@@ -3480,6 +3999,8 @@ class Orgs(Namespace):
             team_slug: string; required
             role_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#remove-an-organization-role-from-a-team
         """
@@ -3490,7 +4011,9 @@ class Orgs(Namespace):
                 "team_slug": team_slug,
                 "role_id": role_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def revoke_org_role_user(
@@ -3500,6 +4023,8 @@ class Orgs(Namespace):
         role_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove an organization role from a user.
 
@@ -3510,6 +4035,8 @@ class Orgs(Namespace):
             username: string; required
             role_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#remove-an-organization-role-from-a-user
         """
@@ -3520,7 +4047,9 @@ class Orgs(Namespace):
                 "username": username,
                 "role_id": role_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_cluster_deployment_records(
@@ -3534,6 +4063,8 @@ class Orgs(Namespace):
         partial_success: bool | Omit = OMIT,
         return_records: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set cluster deployment records.
 
@@ -3548,6 +4079,8 @@ class Orgs(Namespace):
             partial_success: boolean; optional; server default False
             return_records: boolean; optional; server default True
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#set-cluster-deployment-records
         """
@@ -3564,7 +4097,9 @@ class Orgs(Namespace):
                 "partial_success": partial_success,
                 "return_records": return_records,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_immutable_releases_settings(
@@ -3574,6 +4109,8 @@ class Orgs(Namespace):
         enforced_repositories: Literal["all", "none", "selected"],
         selected_repository_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set immutable releases settings for an organization.
 
@@ -3584,6 +4121,8 @@ class Orgs(Namespace):
             enforced_repositories: string; required; one of all, none, selected
             selected_repository_ids: array of integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/orgs#set-immutable-releases-settings-for-an-organization
         """
@@ -3596,7 +4135,9 @@ class Orgs(Namespace):
                 "enforced_repositories": enforced_repositories,
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_immutable_releases_settings_repositories(
@@ -3605,6 +4146,8 @@ class Orgs(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set selected repositories for immutable releases enforcement.
 
@@ -3614,6 +4157,8 @@ class Orgs(Namespace):
             org: string; required
             selected_repository_ids: array of integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/orgs#set-selected-repositories-for-immutable-releases-enforcement
         """
@@ -3625,7 +4170,9 @@ class Orgs(Namespace):
             body={
                 "selected_repository_ids": selected_repository_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_membership_for_user(
@@ -3635,6 +4182,8 @@ class Orgs(Namespace):
         *,
         role: Literal["admin", "member"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set organization membership for a user.
 
@@ -3645,6 +4194,8 @@ class Orgs(Namespace):
             username: string; required
             role: string; optional; one of admin, member; server default 'member'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#set-organization-membership-for-a-user
         """
@@ -3657,7 +4208,9 @@ class Orgs(Namespace):
             body={
                 "role": role,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_public_membership_for_authenticated_user(
@@ -3666,6 +4219,8 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set public organization membership for the authenticated user.
 
@@ -3675,6 +4230,8 @@ class Orgs(Namespace):
             org: string; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#set-public-organization-membership-for-the-authenticated-user
         """
@@ -3684,7 +4241,9 @@ class Orgs(Namespace):
                 "org": org,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def unblock_user(
@@ -3693,6 +4252,8 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Unblock a user from an organization.
 
@@ -3702,6 +4263,8 @@ class Orgs(Namespace):
             org: string; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/blocking#unblock-a-user-from-an-organization
         """
@@ -3711,7 +4274,9 @@ class Orgs(Namespace):
                 "org": org,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update(
@@ -3749,6 +4314,8 @@ class Orgs(Namespace):
         secret_scanning_push_protection_custom_link: str | Omit = OMIT,
         deploy_keys_enabled_for_repositories: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update an organization.
 
@@ -3787,6 +4354,8 @@ class Orgs(Namespace):
             secret_scanning_push_protection_custom_link: string; optional
             deploy_keys_enabled_for_repositories: boolean; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/orgs#update-an-organization
         """
@@ -3827,7 +4396,9 @@ class Orgs(Namespace):
                 "secret_scanning_push_protection_custom_link": secret_scanning_push_protection_custom_link,
                 "deploy_keys_enabled_for_repositories": deploy_keys_enabled_for_repositories,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_issue_field(
@@ -3840,6 +4411,8 @@ class Orgs(Namespace):
         visibility: Literal["organization_members_only", "all"] | Omit = OMIT,
         options: List[dict[str, Any]] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update issue field for an organization.
 
@@ -3853,6 +4426,8 @@ class Orgs(Namespace):
             visibility: string; optional; one of organization_members_only, all
             options: array of object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/issue-fields#update-issue-field-for-an-organization
         """
@@ -3868,7 +4443,9 @@ class Orgs(Namespace):
                 "visibility": visibility,
                 "options": options,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_issue_type(
@@ -3881,6 +4458,8 @@ class Orgs(Namespace):
         description: str | None | Omit = OMIT,
         color: Literal["gray", "blue", "green", "yellow", "orange", "red", "pink", "purple"] | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update issue type for an organization.
 
@@ -3894,6 +4473,8 @@ class Orgs(Namespace):
             description: string; optional; may be None (sent as null)
             color: string; optional; may be None (sent as null); one of gray, blue, green, yellow, orange, red, pink, purple
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/issue-types#update-issue-type-for-an-organization
         """
@@ -3909,7 +4490,9 @@ class Orgs(Namespace):
                 "description": description,
                 "color": color,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_membership_for_authenticated_user(
@@ -3918,6 +4501,8 @@ class Orgs(Namespace):
         *,
         state: Literal["active"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update an organization membership for the authenticated user.
 
@@ -3927,6 +4512,8 @@ class Orgs(Namespace):
             org: string; required
             state: string; required; one of active
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#update-an-organization-membership-for-the-authenticated-user
         """
@@ -3938,7 +4525,9 @@ class Orgs(Namespace):
             body={
                 "state": state,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_pat_access(
@@ -3948,6 +4537,8 @@ class Orgs(Namespace):
         *,
         action: Literal["revoke"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update the access a fine-grained personal access token has to organization resources.
 
@@ -3958,6 +4549,8 @@ class Orgs(Namespace):
             pat_id: integer; required
             action: string; required; one of revoke
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#update-the-access-a-fine-grained-personal-access-token-has-to-organization-resources
         """
@@ -3970,7 +4563,9 @@ class Orgs(Namespace):
             body={
                 "action": action,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_pat_accesses(
@@ -3980,6 +4575,8 @@ class Orgs(Namespace):
         action: Literal["revoke"],
         pat_ids: List[int],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update the access to organization resources via fine-grained personal access tokens.
 
@@ -3990,6 +4587,8 @@ class Orgs(Namespace):
             action: string; required; one of revoke
             pat_ids: array of integer; required; items 1..100
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#update-the-access-to-organization-resources-via-fine-grained-personal-access-tokens
         """
@@ -4002,7 +4601,9 @@ class Orgs(Namespace):
                 "action": action,
                 "pat_ids": pat_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_webhook(
@@ -4015,6 +4616,8 @@ class Orgs(Namespace):
         active: bool | Omit = OMIT,
         name: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update an organization webhook.
 
@@ -4028,6 +4631,8 @@ class Orgs(Namespace):
             active: boolean; optional; server default True
             name: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/webhooks#update-an-organization-webhook
         """
@@ -4043,7 +4648,9 @@ class Orgs(Namespace):
                 "active": active,
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_webhook_config_for_org(
@@ -4056,6 +4663,8 @@ class Orgs(Namespace):
         secret: str | Omit = OMIT,
         insecure_ssl: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a webhook configuration for an organization.
 
@@ -4069,6 +4678,8 @@ class Orgs(Namespace):
             secret: string; optional
             insecure_ssl: any; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/webhooks#update-a-webhook-configuration-for-an-organization
         """
@@ -4084,7 +4695,9 @@ class Orgs(Namespace):
                 "secret": secret,
                 "insecure_ssl": insecure_ssl,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

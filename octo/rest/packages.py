@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from octo.namespace import Namespace, deprecated_alias, paginated
@@ -235,6 +236,8 @@ class Packages(Namespace):
         package_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a package for the authenticated user.
 
@@ -244,6 +247,8 @@ class Packages(Namespace):
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#delete-a-package-for-the-authenticated-user
         """
@@ -253,7 +258,9 @@ class Packages(Namespace):
                 "package_type": package_type,
                 "package_name": package_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_package_for_org(
@@ -263,6 +270,8 @@ class Packages(Namespace):
         package_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a package for an organization.
 
@@ -273,6 +282,8 @@ class Packages(Namespace):
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#delete-a-package-for-an-organization
         """
@@ -283,7 +294,9 @@ class Packages(Namespace):
                 "package_type": package_type,
                 "package_name": package_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_package_for_user(
@@ -293,6 +306,8 @@ class Packages(Namespace):
         package_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a package for a user.
 
@@ -303,6 +318,8 @@ class Packages(Namespace):
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#delete-a-package-for-a-user
         """
@@ -313,7 +330,9 @@ class Packages(Namespace):
                 "package_type": package_type,
                 "package_name": package_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_package_version_for_authenticated_user(
@@ -323,6 +342,8 @@ class Packages(Namespace):
         package_version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a package version for the authenticated user.
 
@@ -333,6 +354,8 @@ class Packages(Namespace):
             package_name: string; required
             package_version_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#delete-a-package-version-for-the-authenticated-user
         """
@@ -343,7 +366,9 @@ class Packages(Namespace):
                 "package_name": package_name,
                 "package_version_id": package_version_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_package_version_for_org(
@@ -354,6 +379,8 @@ class Packages(Namespace):
         package_version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete package version for an organization.
 
@@ -365,6 +392,8 @@ class Packages(Namespace):
             package_name: string; required
             package_version_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#delete-package-version-for-an-organization
         """
@@ -376,7 +405,9 @@ class Packages(Namespace):
                 "package_name": package_name,
                 "package_version_id": package_version_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_package_version_for_user(
@@ -387,6 +418,8 @@ class Packages(Namespace):
         package_version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete package version for a user.
 
@@ -398,6 +431,8 @@ class Packages(Namespace):
             package_name: string; required
             package_version_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#delete-package-version-for-a-user
         """
@@ -409,7 +444,9 @@ class Packages(Namespace):
                 "package_name": package_name,
                 "package_version_id": package_version_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -422,6 +459,8 @@ class Packages(Namespace):
         per_page: int | Omit = OMIT,
         state: Literal["active", "deleted"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List package versions for a package owned by the authenticated user.
 
@@ -434,6 +473,8 @@ class Packages(Namespace):
             per_page: integer; optional; server default 30
             state: string; optional; one of active, deleted; server default 'active'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-the-authenticated-user
         """
@@ -448,7 +489,9 @@ class Packages(Namespace):
                 "per_page": per_page,
                 "state": state,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     get_all_package_versions_for_a_package_owned_by_the_authenticated_user = deprecated_alias(get_all_package_versions_for_package_owned_by_authenticated_user, "packages.get_all_package_versions_for_a_package_owned_by_the_authenticated_user", "packages.get_all_package_versions_for_package_owned_by_authenticated_user")
@@ -464,6 +507,8 @@ class Packages(Namespace):
         per_page: int | Omit = OMIT,
         state: Literal["active", "deleted"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List package versions for a package owned by an organization.
 
@@ -477,6 +522,8 @@ class Packages(Namespace):
             per_page: integer; optional; server default 30
             state: string; optional; one of active, deleted; server default 'active'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-an-organization
         """
@@ -492,7 +539,9 @@ class Packages(Namespace):
                 "per_page": per_page,
                 "state": state,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     get_all_package_versions_for_a_package_owned_by_an_org = deprecated_alias(get_all_package_versions_for_package_owned_by_org, "packages.get_all_package_versions_for_a_package_owned_by_an_org", "packages.get_all_package_versions_for_package_owned_by_org")
@@ -504,6 +553,8 @@ class Packages(Namespace):
         package_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List package versions for a package owned by a user.
 
@@ -514,6 +565,8 @@ class Packages(Namespace):
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-a-user
         """
@@ -524,7 +577,9 @@ class Packages(Namespace):
                 "package_type": package_type,
                 "package_name": package_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_package_for_authenticated_user(
@@ -533,6 +588,8 @@ class Packages(Namespace):
         package_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a package for the authenticated user.
 
@@ -542,6 +599,8 @@ class Packages(Namespace):
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#get-a-package-for-the-authenticated-user
         """
@@ -551,7 +610,9 @@ class Packages(Namespace):
                 "package_type": package_type,
                 "package_name": package_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_package_for_organization(
@@ -561,6 +622,8 @@ class Packages(Namespace):
         package_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a package for an organization.
 
@@ -571,6 +634,8 @@ class Packages(Namespace):
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#get-a-package-for-an-organization
         """
@@ -581,7 +646,9 @@ class Packages(Namespace):
                 "package_type": package_type,
                 "package_name": package_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_package_for_user(
@@ -591,6 +658,8 @@ class Packages(Namespace):
         package_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a package for a user.
 
@@ -601,6 +670,8 @@ class Packages(Namespace):
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#get-a-package-for-a-user
         """
@@ -611,7 +682,9 @@ class Packages(Namespace):
                 "package_type": package_type,
                 "package_name": package_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_package_version_for_authenticated_user(
@@ -621,6 +694,8 @@ class Packages(Namespace):
         package_version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a package version for the authenticated user.
 
@@ -631,6 +706,8 @@ class Packages(Namespace):
             package_name: string; required
             package_version_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#get-a-package-version-for-the-authenticated-user
         """
@@ -641,7 +718,9 @@ class Packages(Namespace):
                 "package_name": package_name,
                 "package_version_id": package_version_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_package_version_for_organization(
@@ -652,6 +731,8 @@ class Packages(Namespace):
         package_version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a package version for an organization.
 
@@ -663,6 +744,8 @@ class Packages(Namespace):
             package_name: string; required
             package_version_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#get-a-package-version-for-an-organization
         """
@@ -674,7 +757,9 @@ class Packages(Namespace):
                 "package_name": package_name,
                 "package_version_id": package_version_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_package_version_for_user(
@@ -685,6 +770,8 @@ class Packages(Namespace):
         package_version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a package version for a user.
 
@@ -696,6 +783,8 @@ class Packages(Namespace):
             package_name: string; required
             package_version_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#get-a-package-version-for-a-user
         """
@@ -707,23 +796,34 @@ class Packages(Namespace):
                 "package_name": package_name,
                 "package_version_id": package_version_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_docker_migration_conflicting_packages_for_authenticated_user(
         self,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get list of conflicting packages during Docker migration for authenticated-user.
 
         `GET /user/docker/conflicts`
 
+        Args:
+            timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
         Docs: https://docs.github.com/rest/packages/packages#get-list-of-conflicting-packages-during-docker-migration-for-authenticated-user
         """
         return self._client.request(
             _LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_AUTHENTICATED_USER,
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_docker_migration_conflicting_packages_for_organization(
@@ -731,6 +831,8 @@ class Packages(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get list of conflicting packages during Docker migration for organization.
 
@@ -739,6 +841,8 @@ class Packages(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#get-list-of-conflicting-packages-during-docker-migration-for-organization
         """
@@ -747,7 +851,9 @@ class Packages(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_docker_migration_conflicting_packages_for_user(
@@ -755,6 +861,8 @@ class Packages(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get list of conflicting packages during Docker migration for user.
 
@@ -763,6 +871,8 @@ class Packages(Namespace):
         Args:
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#get-list-of-conflicting-packages-during-docker-migration-for-user
         """
@@ -771,7 +881,9 @@ class Packages(Namespace):
             path={
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -783,6 +895,8 @@ class Packages(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List packages for the authenticated user's namespace.
 
@@ -794,6 +908,8 @@ class Packages(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#list-packages-for-the-authenticated-users-namespace
         """
@@ -805,7 +921,9 @@ class Packages(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -818,6 +936,8 @@ class Packages(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List packages for an organization.
 
@@ -830,6 +950,8 @@ class Packages(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#list-packages-for-an-organization
         """
@@ -844,7 +966,9 @@ class Packages(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -857,6 +981,8 @@ class Packages(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List packages for a user.
 
@@ -869,6 +995,8 @@ class Packages(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#list-packages-for-a-user
         """
@@ -883,7 +1011,9 @@ class Packages(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def restore_package_for_authenticated_user(
@@ -893,6 +1023,8 @@ class Packages(Namespace):
         *,
         token: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Restore a package for the authenticated user.
 
@@ -903,6 +1035,8 @@ class Packages(Namespace):
             package_name: string; required
             token: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#restore-a-package-for-the-authenticated-user
         """
@@ -915,7 +1049,9 @@ class Packages(Namespace):
             query={
                 "token": token,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def restore_package_for_org(
@@ -926,6 +1062,8 @@ class Packages(Namespace):
         *,
         token: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Restore a package for an organization.
 
@@ -937,6 +1075,8 @@ class Packages(Namespace):
             package_name: string; required
             token: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#restore-a-package-for-an-organization
         """
@@ -950,7 +1090,9 @@ class Packages(Namespace):
             query={
                 "token": token,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def restore_package_for_user(
@@ -961,6 +1103,8 @@ class Packages(Namespace):
         *,
         token: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Restore a package for a user.
 
@@ -972,6 +1116,8 @@ class Packages(Namespace):
             package_name: string; required
             token: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#restore-a-package-for-a-user
         """
@@ -985,7 +1131,9 @@ class Packages(Namespace):
             query={
                 "token": token,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def restore_package_version_for_authenticated_user(
@@ -995,6 +1143,8 @@ class Packages(Namespace):
         package_version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Restore a package version for the authenticated user.
 
@@ -1005,6 +1155,8 @@ class Packages(Namespace):
             package_name: string; required
             package_version_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#restore-a-package-version-for-the-authenticated-user
         """
@@ -1015,7 +1167,9 @@ class Packages(Namespace):
                 "package_name": package_name,
                 "package_version_id": package_version_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def restore_package_version_for_org(
@@ -1026,6 +1180,8 @@ class Packages(Namespace):
         package_version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Restore package version for an organization.
 
@@ -1037,6 +1193,8 @@ class Packages(Namespace):
             package_name: string; required
             package_version_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#restore-package-version-for-an-organization
         """
@@ -1048,7 +1206,9 @@ class Packages(Namespace):
                 "package_name": package_name,
                 "package_version_id": package_version_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def restore_package_version_for_user(
@@ -1059,6 +1219,8 @@ class Packages(Namespace):
         package_version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Restore package version for a user.
 
@@ -1070,6 +1232,8 @@ class Packages(Namespace):
             package_name: string; required
             package_version_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/packages/packages#restore-package-version-for-a-user
         """
@@ -1081,7 +1245,9 @@ class Packages(Namespace):
                 "package_name": package_name,
                 "package_version_id": package_version_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
@@ -88,6 +89,8 @@ class PrivateRegistries(Namespace):
         workload_identity_provider: str | Omit = OMIT,
         service_account: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a private registry for an organization.
 
@@ -120,6 +123,8 @@ class PrivateRegistries(Namespace):
             workload_identity_provider: string; optional
             service_account: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#create-a-private-registry-for-an-organization
         """
@@ -154,7 +159,9 @@ class PrivateRegistries(Namespace):
                 "workload_identity_provider": workload_identity_provider,
                 "service_account": service_account,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_org_private_registry(
@@ -163,6 +170,8 @@ class PrivateRegistries(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a private registry for an organization.
 
@@ -172,6 +181,8 @@ class PrivateRegistries(Namespace):
             org: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#delete-a-private-registry-for-an-organization
         """
@@ -181,7 +192,9 @@ class PrivateRegistries(Namespace):
                 "org": org,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_org_private_registry(
@@ -190,6 +203,8 @@ class PrivateRegistries(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a private registry for an organization.
 
@@ -199,6 +214,8 @@ class PrivateRegistries(Namespace):
             org: string; required
             secret_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#get-a-private-registry-for-an-organization
         """
@@ -208,7 +225,9 @@ class PrivateRegistries(Namespace):
                 "org": org,
                 "secret_name": secret_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_org_public_key(
@@ -216,6 +235,8 @@ class PrivateRegistries(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get private registries public key for an organization.
 
@@ -224,6 +245,8 @@ class PrivateRegistries(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#get-private-registries-public-key-for-an-organization
         """
@@ -232,7 +255,9 @@ class PrivateRegistries(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("configurations")
@@ -243,6 +268,8 @@ class PrivateRegistries(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List private registries for an organization.
 
@@ -253,6 +280,8 @@ class PrivateRegistries(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#list-private-registries-for-an-organization
         """
@@ -265,7 +294,9 @@ class PrivateRegistries(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_org_private_registry(
@@ -298,6 +329,8 @@ class PrivateRegistries(Namespace):
         workload_identity_provider: str | Omit = OMIT,
         service_account: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a private registry for an organization.
 
@@ -331,6 +364,8 @@ class PrivateRegistries(Namespace):
             workload_identity_provider: string; optional
             service_account: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#update-a-private-registry-for-an-organization
         """
@@ -366,7 +401,9 @@ class PrivateRegistries(Namespace):
                 "workload_identity_provider": workload_identity_provider,
                 "service_account": service_account,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
@@ -193,6 +194,8 @@ class Projects(Namespace):
         iteration_configuration: dict[str, Any] | Omit = OMIT,
         data: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add a field to an organization-owned project.
 
@@ -208,6 +211,8 @@ class Projects(Namespace):
             iteration_configuration: object; optional
             data: the request body (application/json), optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/fields#add-a-field-to-an-organization-owned-project
         """
@@ -224,8 +229,10 @@ class Projects(Namespace):
                 "single_select_options": single_select_options,
                 "iteration_configuration": iteration_configuration,
             },
+            headers=headers,
             data=data,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_field_for_user(
@@ -239,6 +246,8 @@ class Projects(Namespace):
         iteration_configuration: dict[str, Any] | Omit = OMIT,
         data: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add field to user owned project.
 
@@ -253,6 +262,8 @@ class Projects(Namespace):
             iteration_configuration: object; optional
             data: the request body (application/json), optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/fields#add-field-to-user-owned-project
         """
@@ -268,8 +279,10 @@ class Projects(Namespace):
                 "single_select_options": single_select_options,
                 "iteration_configuration": iteration_configuration,
             },
+            headers=headers,
             data=data,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_item_for_org(
@@ -283,6 +296,8 @@ class Projects(Namespace):
         repo: str | Omit = OMIT,
         number: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add item to organization owned project.
 
@@ -297,6 +312,8 @@ class Projects(Namespace):
             repo: string; optional
             number: integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/items#add-item-to-organization-owned-project
         """
@@ -313,7 +330,9 @@ class Projects(Namespace):
                 "repo": repo,
                 "number": number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_item_for_user(
@@ -327,6 +346,8 @@ class Projects(Namespace):
         repo: str | Omit = OMIT,
         number: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add item to user owned project.
 
@@ -341,6 +362,8 @@ class Projects(Namespace):
             repo: string; optional
             number: integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/items#add-item-to-user-owned-project
         """
@@ -357,7 +380,9 @@ class Projects(Namespace):
                 "repo": repo,
                 "number": number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_draft_item_for_authenticated_user(
@@ -368,6 +393,8 @@ class Projects(Namespace):
         title: str,
         body: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create draft item for user owned project.
 
@@ -379,6 +406,8 @@ class Projects(Namespace):
             title: string; required
             body: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/drafts#create-draft-item-for-user-owned-project
         """
@@ -392,7 +421,9 @@ class Projects(Namespace):
                 "title": title,
                 "body": body,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_draft_item_for_org(
@@ -403,6 +434,8 @@ class Projects(Namespace):
         title: str,
         body: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create draft item for organization owned project.
 
@@ -414,6 +447,8 @@ class Projects(Namespace):
             title: string; required
             body: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/drafts#create-draft-item-for-organization-owned-project
         """
@@ -427,7 +462,9 @@ class Projects(Namespace):
                 "title": title,
                 "body": body,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_view_for_org(
@@ -443,6 +480,8 @@ class Projects(Namespace):
         group_by: List[int] | Omit = OMIT,
         vertical_group_by: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a view for an organization-owned project.
 
@@ -459,6 +498,8 @@ class Projects(Namespace):
             group_by: array of integer; optional; items 0..1
             vertical_group_by: array of integer; optional; items 0..1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/views#create-a-view-for-an-organization-owned-project
         """
@@ -477,7 +518,9 @@ class Projects(Namespace):
                 "group_by": group_by,
                 "vertical_group_by": vertical_group_by,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_view_for_user(
@@ -493,6 +536,8 @@ class Projects(Namespace):
         group_by: List[int] | Omit = OMIT,
         vertical_group_by: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a view for a user-owned project.
 
@@ -509,6 +554,8 @@ class Projects(Namespace):
             group_by: array of integer; optional; items 0..1
             vertical_group_by: array of integer; optional; items 0..1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/views#create-a-view-for-a-user-owned-project
         """
@@ -527,7 +574,9 @@ class Projects(Namespace):
                 "group_by": group_by,
                 "vertical_group_by": vertical_group_by,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_item_for_org(
@@ -537,6 +586,8 @@ class Projects(Namespace):
         item_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete project item for organization.
 
@@ -547,6 +598,8 @@ class Projects(Namespace):
             project_number: integer; required
             item_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/items#delete-project-item-for-organization
         """
@@ -557,7 +610,9 @@ class Projects(Namespace):
                 "project_number": project_number,
                 "item_id": item_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_item_for_user(
@@ -567,6 +622,8 @@ class Projects(Namespace):
         item_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete project item for user.
 
@@ -577,6 +634,8 @@ class Projects(Namespace):
             project_number: integer; required
             item_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/items#delete-project-item-for-user
         """
@@ -587,7 +646,9 @@ class Projects(Namespace):
                 "project_number": project_number,
                 "item_id": item_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_field_for_org(
@@ -597,6 +658,8 @@ class Projects(Namespace):
         field_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get project field for organization.
 
@@ -607,6 +670,8 @@ class Projects(Namespace):
             project_number: integer; required
             field_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/fields#get-project-field-for-organization
         """
@@ -617,7 +682,9 @@ class Projects(Namespace):
                 "project_number": project_number,
                 "field_id": field_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_field_for_user(
@@ -627,6 +694,8 @@ class Projects(Namespace):
         field_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get project field for user.
 
@@ -637,6 +706,8 @@ class Projects(Namespace):
             project_number: integer; required
             field_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/fields#get-project-field-for-user
         """
@@ -647,7 +718,9 @@ class Projects(Namespace):
                 "project_number": project_number,
                 "field_id": field_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_for_org(
@@ -656,6 +729,8 @@ class Projects(Namespace):
         project_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get project for organization.
 
@@ -665,6 +740,8 @@ class Projects(Namespace):
             org: string; required
             project_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/projects#get-project-for-organization
         """
@@ -674,7 +751,9 @@ class Projects(Namespace):
                 "org": org,
                 "project_number": project_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_for_user(
@@ -683,6 +762,8 @@ class Projects(Namespace):
         project_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get project for user.
 
@@ -692,6 +773,8 @@ class Projects(Namespace):
             username: string; required
             project_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/projects#get-project-for-user
         """
@@ -701,7 +784,9 @@ class Projects(Namespace):
                 "username": username,
                 "project_number": project_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_org_item(
@@ -712,6 +797,8 @@ class Projects(Namespace):
         *,
         fields: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an item for an organization owned project.
 
@@ -723,6 +810,8 @@ class Projects(Namespace):
             item_id: integer; required
             fields: any; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/items#get-an-item-for-an-organization-owned-project
         """
@@ -736,7 +825,9 @@ class Projects(Namespace):
             query={
                 "fields": fields,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_user_item(
@@ -747,6 +838,8 @@ class Projects(Namespace):
         *,
         fields: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an item for a user owned project.
 
@@ -758,6 +851,8 @@ class Projects(Namespace):
             item_id: integer; required
             fields: any; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/items#get-an-item-for-a-user-owned-project
         """
@@ -771,7 +866,9 @@ class Projects(Namespace):
             query={
                 "fields": fields,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -784,6 +881,8 @@ class Projects(Namespace):
         before: str | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List project fields for organization.
 
@@ -796,6 +895,8 @@ class Projects(Namespace):
             before: string; optional
             after: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/fields#list-project-fields-for-organization
         """
@@ -810,7 +911,9 @@ class Projects(Namespace):
                 "before": before,
                 "after": after,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -823,6 +926,8 @@ class Projects(Namespace):
         before: str | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List project fields for user.
 
@@ -835,6 +940,8 @@ class Projects(Namespace):
             before: string; optional
             after: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/fields#list-project-fields-for-user
         """
@@ -849,7 +956,9 @@ class Projects(Namespace):
                 "before": before,
                 "after": after,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -862,6 +971,8 @@ class Projects(Namespace):
         after: str | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List projects for organization.
 
@@ -874,6 +985,8 @@ class Projects(Namespace):
             after: string; optional
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/projects#list-projects-for-organization
         """
@@ -888,7 +1001,9 @@ class Projects(Namespace):
                 "after": after,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -901,6 +1016,8 @@ class Projects(Namespace):
         after: str | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List projects for user.
 
@@ -913,6 +1030,8 @@ class Projects(Namespace):
             after: string; optional
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/projects#list-projects-for-user
         """
@@ -927,7 +1046,9 @@ class Projects(Namespace):
                 "after": after,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -942,6 +1063,8 @@ class Projects(Namespace):
         after: str | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List items for an organization owned project.
 
@@ -956,6 +1079,8 @@ class Projects(Namespace):
             after: string; optional
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-an-organization-owned-project
         """
@@ -972,7 +1097,9 @@ class Projects(Namespace):
                 "after": after,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -987,6 +1114,8 @@ class Projects(Namespace):
         q: str | Omit = OMIT,
         fields: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List items for a user owned project.
 
@@ -1001,6 +1130,8 @@ class Projects(Namespace):
             q: string; optional
             fields: any; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-a-user-owned-project
         """
@@ -1017,7 +1148,9 @@ class Projects(Namespace):
                 "q": q,
                 "fields": fields,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1032,6 +1165,8 @@ class Projects(Namespace):
         after: str | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List items for an organization project view.
 
@@ -1046,6 +1181,8 @@ class Projects(Namespace):
             after: string; optional
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-an-organization-project-view
         """
@@ -1062,7 +1199,9 @@ class Projects(Namespace):
                 "after": after,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1077,6 +1216,8 @@ class Projects(Namespace):
         after: str | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List items for a user project view.
 
@@ -1091,6 +1232,8 @@ class Projects(Namespace):
             after: string; optional
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-a-user-project-view
         """
@@ -1107,7 +1250,9 @@ class Projects(Namespace):
                 "after": after,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_item_for_org(
@@ -1118,6 +1263,8 @@ class Projects(Namespace):
         *,
         fields: List[dict[str, Any]],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update project item for organization.
 
@@ -1129,6 +1276,8 @@ class Projects(Namespace):
             item_id: integer; required
             fields: array of object; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/items#update-project-item-for-organization
         """
@@ -1142,7 +1291,9 @@ class Projects(Namespace):
             body={
                 "fields": fields,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_item_for_user(
@@ -1153,6 +1304,8 @@ class Projects(Namespace):
         *,
         fields: List[dict[str, Any]],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update project item for user.
 
@@ -1164,6 +1317,8 @@ class Projects(Namespace):
             item_id: integer; required
             fields: array of object; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/projects/items#update-project-item-for-user
         """
@@ -1177,7 +1332,9 @@ class Projects(Namespace):
             body={
                 "fields": fields,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List
 
 from octo.namespace import Namespace, paginated
@@ -58,6 +59,8 @@ class PullRequestStacks(Namespace):
         *,
         pull_requests: List[int],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add pull requests to a pull request stack.
 
@@ -69,6 +72,8 @@ class PullRequestStacks(Namespace):
             stack_number: integer; required
             pull_requests: array of integer; required; items 1..100
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/stacks#add-pull-requests-to-a-pull-request-stack
         """
@@ -82,7 +87,9 @@ class PullRequestStacks(Namespace):
             body={
                 "pull_requests": pull_requests,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create(
@@ -92,6 +99,8 @@ class PullRequestStacks(Namespace):
         *,
         pull_requests: List[int],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a pull request stack.
 
@@ -102,6 +111,8 @@ class PullRequestStacks(Namespace):
             repo: string; required
             pull_requests: array of integer; required; items 2..100
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/stacks#create-a-pull-request-stack
         """
@@ -114,7 +125,9 @@ class PullRequestStacks(Namespace):
             body={
                 "pull_requests": pull_requests,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get(
@@ -124,6 +137,8 @@ class PullRequestStacks(Namespace):
         stack_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a pull request stack.
 
@@ -134,6 +149,8 @@ class PullRequestStacks(Namespace):
             repo: string; required
             stack_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/stacks#get-a-pull-request-stack
         """
@@ -144,7 +161,9 @@ class PullRequestStacks(Namespace):
                 "repo": repo,
                 "stack_number": stack_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -157,6 +176,8 @@ class PullRequestStacks(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List pull request stacks.
 
@@ -169,6 +190,8 @@ class PullRequestStacks(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/stacks#list-pull-request-stacks
         """
@@ -183,7 +206,9 @@ class PullRequestStacks(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def unstack(
@@ -193,6 +218,8 @@ class PullRequestStacks(Namespace):
         stack_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove pull requests from a pull request stack.
 
@@ -203,6 +230,8 @@ class PullRequestStacks(Namespace):
             repo: string; required
             stack_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/stacks#remove-pull-requests-from-a-pull-request-stack
         """
@@ -213,7 +242,9 @@ class PullRequestStacks(Namespace):
                 "repo": repo,
                 "stack_number": stack_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
@@ -221,6 +222,8 @@ class Pulls(Namespace):
         pull_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Check if a pull request has been merged.
 
@@ -231,6 +234,8 @@ class Pulls(Namespace):
             repo: string; required
             pull_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/pulls#check-if-a-pull-request-has-been-merged
         """
@@ -241,7 +246,9 @@ class Pulls(Namespace):
                 "repo": repo,
                 "pull_number": pull_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create(
@@ -259,6 +266,8 @@ class Pulls(Namespace):
         issue: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a pull request.
 
@@ -277,6 +286,8 @@ class Pulls(Namespace):
             issue: integer; optional
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/pulls#create-a-pull-request
         """
@@ -296,8 +307,10 @@ class Pulls(Namespace):
                 "draft": draft,
                 "issue": issue,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_reply_for_review_comment(
@@ -310,6 +323,8 @@ class Pulls(Namespace):
         body: str,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a reply for a review comment.
 
@@ -323,6 +338,8 @@ class Pulls(Namespace):
             body: string; required
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/comments#create-a-reply-for-a-review-comment
         """
@@ -337,8 +354,10 @@ class Pulls(Namespace):
             body={
                 "body": body,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_review(
@@ -353,6 +372,8 @@ class Pulls(Namespace):
         comments: List[dict[str, Any]] | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a review for a pull request.
 
@@ -368,6 +389,8 @@ class Pulls(Namespace):
             comments: array of object; optional
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request
         """
@@ -384,8 +407,10 @@ class Pulls(Namespace):
                 "event": event,
                 "comments": comments,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_review_comment(
@@ -406,6 +431,8 @@ class Pulls(Namespace):
         subject_type: Literal["line", "file"] | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a review comment for a pull request.
 
@@ -427,6 +454,8 @@ class Pulls(Namespace):
             subject_type: string; optional; one of line, file
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/comments#create-a-review-comment-for-a-pull-request
         """
@@ -449,8 +478,10 @@ class Pulls(Namespace):
                 "in_reply_to": in_reply_to,
                 "subject_type": subject_type,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_pending_review(
@@ -462,6 +493,8 @@ class Pulls(Namespace):
         *,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a pending review for a pull request.
 
@@ -474,6 +507,8 @@ class Pulls(Namespace):
             review_id: integer; required
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/reviews#delete-a-pending-review-for-a-pull-request
         """
@@ -485,8 +520,10 @@ class Pulls(Namespace):
                 "pull_number": pull_number,
                 "review_id": review_id,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_review_comment(
@@ -496,6 +533,8 @@ class Pulls(Namespace):
         comment_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a review comment for a pull request.
 
@@ -506,6 +545,8 @@ class Pulls(Namespace):
             repo: string; required
             comment_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/comments#delete-a-review-comment-for-a-pull-request
         """
@@ -516,7 +557,9 @@ class Pulls(Namespace):
                 "repo": repo,
                 "comment_id": comment_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def dismiss_review(
@@ -530,6 +573,8 @@ class Pulls(Namespace):
         event: Literal["DISMISS"] | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Dismiss a review for a pull request.
 
@@ -544,6 +589,8 @@ class Pulls(Namespace):
             event: string; optional; one of DISMISS
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/reviews#dismiss-a-review-for-a-pull-request
         """
@@ -559,8 +606,10 @@ class Pulls(Namespace):
                 "message": message,
                 "event": event,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get(
@@ -571,6 +620,8 @@ class Pulls(Namespace):
         *,
         media_type: Literal["diff", "full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a pull request.
 
@@ -582,6 +633,8 @@ class Pulls(Namespace):
             pull_number: integer; required
             media_type: ask for another representation: diff, full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/pulls#get-a-pull-request
         """
@@ -592,8 +645,10 @@ class Pulls(Namespace):
                 "repo": repo,
                 "pull_number": pull_number,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_merge_async_result(
@@ -604,6 +659,8 @@ class Pulls(Namespace):
         uuid: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the result of an asynchronous merge.
 
@@ -615,6 +672,8 @@ class Pulls(Namespace):
             pull_number: integer; required
             uuid: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/pulls#get-the-result-of-an-asynchronous-merge
         """
@@ -626,7 +685,9 @@ class Pulls(Namespace):
                 "pull_number": pull_number,
                 "uuid": uuid,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_review(
@@ -638,6 +699,8 @@ class Pulls(Namespace):
         *,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a review for a pull request.
 
@@ -650,6 +713,8 @@ class Pulls(Namespace):
             review_id: integer; required
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/reviews#get-a-review-for-a-pull-request
         """
@@ -661,8 +726,10 @@ class Pulls(Namespace):
                 "pull_number": pull_number,
                 "review_id": review_id,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_review_comment(
@@ -673,6 +740,8 @@ class Pulls(Namespace):
         *,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a review comment for a pull request.
 
@@ -684,6 +753,8 @@ class Pulls(Namespace):
             comment_id: integer; required
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request
         """
@@ -694,8 +765,10 @@ class Pulls(Namespace):
                 "repo": repo,
                 "comment_id": comment_id,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -713,6 +786,8 @@ class Pulls(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List pull requests.
 
@@ -730,6 +805,8 @@ class Pulls(Namespace):
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/pulls#list-pull-requests
         """
@@ -748,8 +825,10 @@ class Pulls(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -764,6 +843,8 @@ class Pulls(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List comments for a pull request review.
 
@@ -778,6 +859,8 @@ class Pulls(Namespace):
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/reviews#list-comments-for-a-pull-request-review
         """
@@ -793,8 +876,10 @@ class Pulls(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -808,6 +893,8 @@ class Pulls(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List commits on a pull request.
 
@@ -821,6 +908,8 @@ class Pulls(Namespace):
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/pulls#list-commits-on-a-pull-request
         """
@@ -835,8 +924,10 @@ class Pulls(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -850,6 +941,8 @@ class Pulls(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List pull requests files.
 
@@ -863,6 +956,8 @@ class Pulls(Namespace):
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/pulls#list-pull-requests-files
         """
@@ -877,8 +972,10 @@ class Pulls(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_requested_reviewers(
@@ -888,6 +985,8 @@ class Pulls(Namespace):
         pull_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get all requested reviewers for a pull request.
 
@@ -898,6 +997,8 @@ class Pulls(Namespace):
             repo: string; required
             pull_number: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/review-requests#get-all-requested-reviewers-for-a-pull-request
         """
@@ -908,7 +1009,9 @@ class Pulls(Namespace):
                 "repo": repo,
                 "pull_number": pull_number,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -925,6 +1028,8 @@ class Pulls(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List review comments on a pull request.
 
@@ -941,6 +1046,8 @@ class Pulls(Namespace):
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/comments#list-review-comments-on-a-pull-request
         """
@@ -958,8 +1065,10 @@ class Pulls(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -975,6 +1084,8 @@ class Pulls(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List review comments in a repository.
 
@@ -990,6 +1101,8 @@ class Pulls(Namespace):
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/comments#list-review-comments-in-a-repository
         """
@@ -1006,8 +1119,10 @@ class Pulls(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1021,6 +1136,8 @@ class Pulls(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List reviews for a pull request.
 
@@ -1034,6 +1151,8 @@ class Pulls(Namespace):
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/reviews#list-reviews-for-a-pull-request
         """
@@ -1048,8 +1167,10 @@ class Pulls(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def merge(
@@ -1063,6 +1184,8 @@ class Pulls(Namespace):
         sha: str | Omit = OMIT,
         merge_method: Literal["merge", "squash", "rebase"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Merge a pull request.
 
@@ -1077,6 +1200,8 @@ class Pulls(Namespace):
             sha: string; optional
             merge_method: string; optional; one of merge, squash, rebase
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/pulls#merge-a-pull-request
         """
@@ -1093,7 +1218,9 @@ class Pulls(Namespace):
                 "sha": sha,
                 "merge_method": merge_method,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def merge_async(
@@ -1108,6 +1235,8 @@ class Pulls(Namespace):
         merge_method: Literal["merge", "squash", "rebase"] | Omit = OMIT,
         merge_action: Literal["default", "direct_merge", "merge_queue"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Merge a pull request asynchronously.
 
@@ -1123,6 +1252,8 @@ class Pulls(Namespace):
             merge_method: string; optional; one of merge, squash, rebase
             merge_action: string; optional; one of default, direct_merge, merge_queue
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/pulls#merge-a-pull-request-asynchronously
         """
@@ -1140,7 +1271,9 @@ class Pulls(Namespace):
                 "merge_method": merge_method,
                 "merge_action": merge_action,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_requested_reviewers(
@@ -1152,6 +1285,8 @@ class Pulls(Namespace):
         reviewers: List[str],
         team_reviewers: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove requested reviewers from a pull request.
 
@@ -1164,6 +1299,8 @@ class Pulls(Namespace):
             reviewers: array of string; required
             team_reviewers: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/review-requests#remove-requested-reviewers-from-a-pull-request
         """
@@ -1178,7 +1315,9 @@ class Pulls(Namespace):
                 "reviewers": reviewers,
                 "team_reviewers": team_reviewers,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def request_reviewers(
@@ -1190,6 +1329,8 @@ class Pulls(Namespace):
         reviewers: List[str] | Omit = OMIT,
         team_reviewers: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Request reviewers for a pull request.
 
@@ -1202,6 +1343,8 @@ class Pulls(Namespace):
             reviewers: array of string; optional
             team_reviewers: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reference/pulls#request-reviewers-for-a-pull-request
         """
@@ -1216,7 +1359,9 @@ class Pulls(Namespace):
                 "reviewers": reviewers,
                 "team_reviewers": team_reviewers,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def submit_review(
@@ -1230,6 +1375,8 @@ class Pulls(Namespace):
         body: str | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Submit a review for a pull request.
 
@@ -1244,6 +1391,8 @@ class Pulls(Namespace):
             body: string; optional
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/reviews#submit-a-review-for-a-pull-request
         """
@@ -1259,8 +1408,10 @@ class Pulls(Namespace):
                 "body": body,
                 "event": event,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update(
@@ -1276,6 +1427,8 @@ class Pulls(Namespace):
         maintainer_can_modify: bool | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a pull request.
 
@@ -1292,6 +1445,8 @@ class Pulls(Namespace):
             maintainer_can_modify: boolean; optional
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/pulls#update-a-pull-request
         """
@@ -1309,8 +1464,10 @@ class Pulls(Namespace):
                 "base": base,
                 "maintainer_can_modify": maintainer_can_modify,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_branch(
@@ -1321,6 +1478,8 @@ class Pulls(Namespace):
         *,
         expected_head_sha: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a pull request branch.
 
@@ -1332,6 +1491,8 @@ class Pulls(Namespace):
             pull_number: integer; required
             expected_head_sha: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/pulls#update-a-pull-request-branch
         """
@@ -1345,7 +1506,9 @@ class Pulls(Namespace):
             body={
                 "expected_head_sha": expected_head_sha,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_review(
@@ -1358,6 +1521,8 @@ class Pulls(Namespace):
         body: str,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a review for a pull request.
 
@@ -1371,6 +1536,8 @@ class Pulls(Namespace):
             body: string; required
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/reviews#update-a-review-for-a-pull-request
         """
@@ -1385,8 +1552,10 @@ class Pulls(Namespace):
             body={
                 "body": body,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_review_comment(
@@ -1398,6 +1567,8 @@ class Pulls(Namespace):
         body: str,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a review comment for a pull request.
 
@@ -1410,6 +1581,8 @@ class Pulls(Namespace):
             body: string; required
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pulls/comments#update-a-review-comment-for-a-pull-request
         """
@@ -1423,8 +1596,10 @@ class Pulls(Namespace):
             body={
                 "body": body,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

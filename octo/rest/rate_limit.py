@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from octo.namespace import Namespace
@@ -26,16 +27,25 @@ class RateLimit(Namespace):
         self,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get rate limit status for the authenticated user.
 
         `GET /rate_limit`
 
+        Args:
+            timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
         Docs: https://docs.github.com/rest/rate-limit/rate-limit#get-rate-limit-status-for-the-authenticated-user
         """
         return self._client.request(
             _GET,
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

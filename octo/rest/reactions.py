@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from octo.namespace import Namespace, paginated
@@ -135,6 +136,8 @@ class Reactions(Namespace):
         *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create reaction for a commit comment.
 
@@ -146,6 +149,8 @@ class Reactions(Namespace):
             comment_id: integer; required
             content: string; required; one of +1, -1, laugh, confused, heart, hooray, rocket, eyes
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reactions/reactions#create-reaction-for-a-commit-comment
         """
@@ -159,7 +164,9 @@ class Reactions(Namespace):
             body={
                 "content": content,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_for_issue(
@@ -170,6 +177,8 @@ class Reactions(Namespace):
         *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create reaction for an issue.
 
@@ -181,6 +190,8 @@ class Reactions(Namespace):
             issue_number: integer; required
             content: string; required; one of +1, -1, laugh, confused, heart, hooray, rocket, eyes
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reactions/reactions#create-reaction-for-an-issue
         """
@@ -194,7 +205,9 @@ class Reactions(Namespace):
             body={
                 "content": content,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_for_issue_comment(
@@ -205,6 +218,8 @@ class Reactions(Namespace):
         *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create reaction for an issue comment.
 
@@ -216,6 +231,8 @@ class Reactions(Namespace):
             comment_id: integer; required
             content: string; required; one of +1, -1, laugh, confused, heart, hooray, rocket, eyes
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reactions/reactions#create-reaction-for-an-issue-comment
         """
@@ -229,7 +246,9 @@ class Reactions(Namespace):
             body={
                 "content": content,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_for_pull_request_review_comment(
@@ -240,6 +259,8 @@ class Reactions(Namespace):
         *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create reaction for a pull request review comment.
 
@@ -251,6 +272,8 @@ class Reactions(Namespace):
             comment_id: integer; required
             content: string; required; one of +1, -1, laugh, confused, heart, hooray, rocket, eyes
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reactions/reactions#create-reaction-for-a-pull-request-review-comment
         """
@@ -264,7 +287,9 @@ class Reactions(Namespace):
             body={
                 "content": content,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_for_release(
@@ -275,6 +300,8 @@ class Reactions(Namespace):
         *,
         content: Literal["+1", "laugh", "heart", "hooray", "rocket", "eyes"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create reaction for a release.
 
@@ -286,6 +313,8 @@ class Reactions(Namespace):
             release_id: integer; required
             content: string; required; one of +1, laugh, heart, hooray, rocket, eyes
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reactions/reactions#create-reaction-for-a-release
         """
@@ -299,7 +328,9 @@ class Reactions(Namespace):
             body={
                 "content": content,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_for_commit_comment(
@@ -310,6 +341,8 @@ class Reactions(Namespace):
         reaction_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a commit comment reaction.
 
@@ -321,6 +354,8 @@ class Reactions(Namespace):
             comment_id: integer; required
             reaction_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reactions/reactions#delete-a-commit-comment-reaction
         """
@@ -332,7 +367,9 @@ class Reactions(Namespace):
                 "comment_id": comment_id,
                 "reaction_id": reaction_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_for_issue(
@@ -343,6 +380,8 @@ class Reactions(Namespace):
         reaction_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an issue reaction.
 
@@ -354,6 +393,8 @@ class Reactions(Namespace):
             issue_number: integer; required
             reaction_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reactions/reactions#delete-an-issue-reaction
         """
@@ -365,7 +406,9 @@ class Reactions(Namespace):
                 "issue_number": issue_number,
                 "reaction_id": reaction_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_for_issue_comment(
@@ -376,6 +419,8 @@ class Reactions(Namespace):
         reaction_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an issue comment reaction.
 
@@ -387,6 +432,8 @@ class Reactions(Namespace):
             comment_id: integer; required
             reaction_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reactions/reactions#delete-an-issue-comment-reaction
         """
@@ -398,7 +445,9 @@ class Reactions(Namespace):
                 "comment_id": comment_id,
                 "reaction_id": reaction_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_for_pull_request_comment(
@@ -409,6 +458,8 @@ class Reactions(Namespace):
         reaction_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a pull request comment reaction.
 
@@ -420,6 +471,8 @@ class Reactions(Namespace):
             comment_id: integer; required
             reaction_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reactions/reactions#delete-a-pull-request-comment-reaction
         """
@@ -431,7 +484,9 @@ class Reactions(Namespace):
                 "comment_id": comment_id,
                 "reaction_id": reaction_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_for_release(
@@ -442,6 +497,8 @@ class Reactions(Namespace):
         reaction_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a release reaction.
 
@@ -453,6 +510,8 @@ class Reactions(Namespace):
             release_id: integer; required
             reaction_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reactions/reactions#delete-a-release-reaction
         """
@@ -464,7 +523,9 @@ class Reactions(Namespace):
                 "release_id": release_id,
                 "reaction_id": reaction_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -478,6 +539,8 @@ class Reactions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List reactions for a commit comment.
 
@@ -491,6 +554,8 @@ class Reactions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-commit-comment
         """
@@ -506,7 +571,9 @@ class Reactions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -520,6 +587,8 @@ class Reactions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List reactions for an issue.
 
@@ -533,6 +602,8 @@ class Reactions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-an-issue
         """
@@ -548,7 +619,9 @@ class Reactions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -562,6 +635,8 @@ class Reactions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List reactions for an issue comment.
 
@@ -575,6 +650,8 @@ class Reactions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-an-issue-comment
         """
@@ -590,7 +667,9 @@ class Reactions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -604,6 +683,8 @@ class Reactions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List reactions for a pull request review comment.
 
@@ -617,6 +698,8 @@ class Reactions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-pull-request-review-comment
         """
@@ -632,7 +715,9 @@ class Reactions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -646,6 +731,8 @@ class Reactions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List reactions for a release.
 
@@ -659,6 +746,8 @@ class Reactions(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-release
         """
@@ -674,7 +763,9 @@ class Reactions(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from os import PathLike
 from typing import Any, BinaryIO, List, Literal
 
@@ -1270,6 +1271,8 @@ class Repos(Namespace):
         invitation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Accept a repository invitation.
 
@@ -1278,6 +1281,8 @@ class Repos(Namespace):
         Args:
             invitation_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/collaborators/invitations#accept-a-repository-invitation
         """
@@ -1286,7 +1291,9 @@ class Repos(Namespace):
             path={
                 "invitation_id": invitation_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     accept_invitation = deprecated_alias(accept_invitation_for_authenticated_user, "repos.accept_invitation", "repos.accept_invitation_for_authenticated_user")
@@ -1299,6 +1306,8 @@ class Repos(Namespace):
         *,
         apps: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add app access restrictions.
 
@@ -1310,6 +1319,8 @@ class Repos(Namespace):
             branch: string; required; may contain '/'
             apps: array of string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#add-app-access-restrictions
         """
@@ -1323,7 +1334,9 @@ class Repos(Namespace):
             body={
                 "apps": apps,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_collaborator(
@@ -1334,6 +1347,8 @@ class Repos(Namespace):
         *,
         permission: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add a repository collaborator.
 
@@ -1345,6 +1360,8 @@ class Repos(Namespace):
             username: string; required
             permission: string; optional; server default 'push'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/collaborators/collaborators#add-a-repository-collaborator
         """
@@ -1358,7 +1375,9 @@ class Repos(Namespace):
             body={
                 "permission": permission,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_status_check_contexts(
@@ -1369,6 +1388,8 @@ class Repos(Namespace):
         *,
         contexts: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add status check contexts.
 
@@ -1380,6 +1401,8 @@ class Repos(Namespace):
             branch: string; required; may contain '/'
             contexts: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#add-status-check-contexts
         """
@@ -1393,7 +1416,9 @@ class Repos(Namespace):
             body={
                 "contexts": contexts,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_team_access_restrictions(
@@ -1404,6 +1429,8 @@ class Repos(Namespace):
         *,
         teams: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add team access restrictions.
 
@@ -1415,6 +1442,8 @@ class Repos(Namespace):
             branch: string; required; may contain '/'
             teams: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#add-team-access-restrictions
         """
@@ -1428,7 +1457,9 @@ class Repos(Namespace):
             body={
                 "teams": teams,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_user_access_restrictions(
@@ -1439,6 +1470,8 @@ class Repos(Namespace):
         *,
         users: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add user access restrictions.
 
@@ -1450,6 +1483,8 @@ class Repos(Namespace):
             branch: string; required; may contain '/'
             users: array of string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#add-user-access-restrictions
         """
@@ -1463,7 +1498,9 @@ class Repos(Namespace):
             body={
                 "users": users,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def cancel_pages_deployment(
@@ -1473,6 +1510,8 @@ class Repos(Namespace):
         pages_deployment_id: Any,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Cancel a GitHub Pages deployment.
 
@@ -1483,6 +1522,8 @@ class Repos(Namespace):
             repo: string; required
             pages_deployment_id: any; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pages/pages#cancel-a-github-pages-deployment
         """
@@ -1493,7 +1534,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "pages_deployment_id": pages_deployment_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def check_automated_security_fixes(
@@ -1502,6 +1545,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Check if Dependabot security updates are enabled for a repository.
 
@@ -1511,6 +1556,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#check-if-dependabot-security-updates-are-enabled-for-a-repository
         """
@@ -1520,7 +1567,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def check_collaborator(
@@ -1530,6 +1579,8 @@ class Repos(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Check if a user is a repository collaborator.
 
@@ -1540,6 +1591,8 @@ class Repos(Namespace):
             repo: string; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/collaborators/collaborators#check-if-a-user-is-a-repository-collaborator
         """
@@ -1550,7 +1603,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def check_immutable_releases(
@@ -1559,6 +1614,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Check if immutable releases are enabled for a repository.
 
@@ -1568,6 +1625,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#check-if-immutable-releases-are-enabled-for-a-repository
         """
@@ -1577,7 +1636,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def check_private_vulnerability_reporting(
@@ -1586,6 +1647,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Check if private vulnerability reporting is enabled for a repository.
 
@@ -1595,6 +1658,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#check-if-private-vulnerability-reporting-is-enabled-for-a-repository
         """
@@ -1604,7 +1669,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def check_vulnerability_alerts(
@@ -1613,6 +1680,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Check if vulnerability alerts are enabled for a repository.
 
@@ -1622,6 +1691,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#check-if-vulnerability-alerts-are-enabled-for-a-repository
         """
@@ -1631,7 +1702,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def codeowners_errors(
@@ -1641,6 +1714,8 @@ class Repos(Namespace):
         *,
         ref: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List CODEOWNERS errors.
 
@@ -1651,6 +1726,8 @@ class Repos(Namespace):
             repo: string; required
             ref: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#list-codeowners-errors
         """
@@ -1663,7 +1740,9 @@ class Repos(Namespace):
             query={
                 "ref": ref,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def compare_commits(
@@ -1676,6 +1755,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Compare two commits.
 
@@ -1689,6 +1770,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/reference/repos#compare-two-commits
         """
@@ -1704,7 +1787,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def compare_commits_with_basehead(
@@ -1717,6 +1802,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         media_type: Literal["diff", "patch"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Compare two commits.
 
@@ -1730,6 +1817,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             media_type: ask for another representation: diff, patch
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/commits/commits#compare-two-commits
         """
@@ -1744,8 +1833,10 @@ class Repos(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_attestation(
@@ -1755,6 +1846,8 @@ class Repos(Namespace):
         *,
         bundle: dict[str, Any],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create an attestation.
 
@@ -1765,6 +1858,8 @@ class Repos(Namespace):
             repo: string; required
             bundle: object; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/attestations#create-an-attestation
         """
@@ -1777,7 +1872,9 @@ class Repos(Namespace):
             body={
                 "bundle": bundle,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_autolink(
@@ -1789,6 +1886,8 @@ class Repos(Namespace):
         url_template: str,
         is_alphanumeric: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create an autolink reference for a repository.
 
@@ -1801,6 +1900,8 @@ class Repos(Namespace):
             url_template: string; required
             is_alphanumeric: boolean; optional; server default True
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/autolinks#create-an-autolink-reference-for-a-repository
         """
@@ -1815,7 +1916,9 @@ class Repos(Namespace):
                 "url_template": url_template,
                 "is_alphanumeric": is_alphanumeric,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_commit_comment(
@@ -1830,6 +1933,8 @@ class Repos(Namespace):
         line: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a commit comment.
 
@@ -1845,6 +1950,8 @@ class Repos(Namespace):
             line: integer; optional
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/commits/comments#create-a-commit-comment
         """
@@ -1861,8 +1968,10 @@ class Repos(Namespace):
                 "position": position,
                 "line": line,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_commit_signature_protection(
@@ -1872,6 +1981,8 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create commit signature protection.
 
@@ -1882,6 +1993,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#create-commit-signature-protection
         """
@@ -1892,7 +2005,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_commit_status(
@@ -1906,6 +2021,8 @@ class Repos(Namespace):
         description: str | None | Omit = OMIT,
         context: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a commit status.
 
@@ -1920,6 +2037,8 @@ class Repos(Namespace):
             description: string; optional; may be None (sent as null)
             context: string; optional; server default 'default'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/commits/statuses#create-a-commit-status
         """
@@ -1936,7 +2055,9 @@ class Repos(Namespace):
                 "description": description,
                 "context": context,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_deploy_key(
@@ -1948,6 +2069,8 @@ class Repos(Namespace):
         title: str | Omit = OMIT,
         read_only: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a deploy key.
 
@@ -1960,6 +2083,8 @@ class Repos(Namespace):
             title: string; optional
             read_only: boolean; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deploy-keys/deploy-keys#create-a-deploy-key
         """
@@ -1974,7 +2099,9 @@ class Repos(Namespace):
                 "key": key,
                 "read_only": read_only,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_deployment(
@@ -1992,6 +2119,8 @@ class Repos(Namespace):
         transient_environment: bool | Omit = OMIT,
         production_environment: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a deployment.
 
@@ -2010,6 +2139,8 @@ class Repos(Namespace):
             transient_environment: boolean; optional; server default False
             production_environment: boolean; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/deployments#create-a-deployment
         """
@@ -2030,7 +2161,9 @@ class Repos(Namespace):
                 "transient_environment": transient_environment,
                 "production_environment": production_environment,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_deployment_branch_policy(
@@ -2042,6 +2175,8 @@ class Repos(Namespace):
         name: str,
         type: Literal["branch", "tag"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a deployment branch policy.
 
@@ -2054,6 +2189,8 @@ class Repos(Namespace):
             name: string; required
             type: string; optional; one of branch, tag
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/branch-policies#create-a-deployment-branch-policy
         """
@@ -2068,7 +2205,9 @@ class Repos(Namespace):
                 "name": name,
                 "type": type,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_deployment_protection_rule(
@@ -2079,6 +2218,8 @@ class Repos(Namespace):
         *,
         integration_id: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a custom deployment protection rule on an environment.
 
@@ -2090,6 +2231,8 @@ class Repos(Namespace):
             environment_name: string; required
             integration_id: integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/protection-rules#create-a-custom-deployment-protection-rule-on-an-environment
         """
@@ -2103,7 +2246,9 @@ class Repos(Namespace):
             body={
                 "integration_id": integration_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_deployment_status(
@@ -2120,6 +2265,8 @@ class Repos(Namespace):
         environment_url: str | Omit = OMIT,
         auto_inactive: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a deployment status.
 
@@ -2137,6 +2284,8 @@ class Repos(Namespace):
             environment_url: string; optional; server default ''
             auto_inactive: boolean; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/statuses#create-a-deployment-status
         """
@@ -2156,7 +2305,9 @@ class Repos(Namespace):
                 "environment_url": environment_url,
                 "auto_inactive": auto_inactive,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_dispatch_event(
@@ -2167,6 +2318,8 @@ class Repos(Namespace):
         event_type: str,
         client_payload: dict[str, Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a repository dispatch event.
 
@@ -2178,6 +2331,8 @@ class Repos(Namespace):
             event_type: string; required; length 1..100
             client_payload: object; optional; at most 10 properties
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#create-a-repository-dispatch-event
         """
@@ -2191,7 +2346,9 @@ class Repos(Namespace):
                 "event_type": event_type,
                 "client_payload": client_payload,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_for_authenticated_user(
@@ -2221,6 +2378,8 @@ class Repos(Namespace):
         has_downloads: bool | Omit = OMIT,
         is_template: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a repository for the authenticated user.
 
@@ -2251,6 +2410,8 @@ class Repos(Namespace):
             has_downloads: boolean; optional; server default True
             is_template: boolean; optional; server default False
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#create-a-repository-for-the-authenticated-user
         """
@@ -2281,7 +2442,9 @@ class Repos(Namespace):
                 "has_downloads": has_downloads,
                 "is_template": is_template,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_fork(
@@ -2293,6 +2456,8 @@ class Repos(Namespace):
         name: str | Omit = OMIT,
         default_branch_only: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a fork.
 
@@ -2305,6 +2470,8 @@ class Repos(Namespace):
             name: string; optional
             default_branch_only: boolean; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/forks#create-a-fork
         """
@@ -2319,7 +2486,9 @@ class Repos(Namespace):
                 "name": name,
                 "default_branch_only": default_branch_only,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_in_org(
@@ -2352,6 +2521,8 @@ class Repos(Namespace):
         merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | Omit = OMIT,
         custom_properties: dict[str, Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create an organization repository.
 
@@ -2385,6 +2556,8 @@ class Repos(Namespace):
             merge_commit_message: string; optional; one of PR_BODY, PR_TITLE, BLANK
             custom_properties: object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#create-an-organization-repository
         """
@@ -2420,7 +2593,9 @@ class Repos(Namespace):
                 "merge_commit_message": merge_commit_message,
                 "custom_properties": custom_properties,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_or_update_environment(
@@ -2434,6 +2609,8 @@ class Repos(Namespace):
         reviewers: List[dict[str, Any]] | None | Omit = OMIT,
         deployment_branch_policy: dict[str, Any] | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create or update an environment.
 
@@ -2448,6 +2625,8 @@ class Repos(Namespace):
             reviewers: array of object; optional; may be None (sent as null)
             deployment_branch_policy: object; optional; may be None (sent as null)
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/environments#create-or-update-an-environment
         """
@@ -2464,7 +2643,9 @@ class Repos(Namespace):
                 "reviewers": reviewers,
                 "deployment_branch_policy": deployment_branch_policy,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_or_update_file_contents(
@@ -2480,6 +2661,8 @@ class Repos(Namespace):
         committer: dict[str, Any] | Omit = OMIT,
         author: dict[str, Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create or update file contents.
 
@@ -2496,6 +2679,8 @@ class Repos(Namespace):
             committer: object; optional
             author: object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/contents#create-or-update-file-contents
         """
@@ -2514,7 +2699,9 @@ class Repos(Namespace):
                 "committer": committer,
                 "author": author,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_org_ruleset(
@@ -2528,6 +2715,8 @@ class Repos(Namespace):
         conditions: dict[str, Any] | Omit = OMIT,
         rules: List[dict[str, Any]] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create an organization repository ruleset.
 
@@ -2542,6 +2731,8 @@ class Repos(Namespace):
             conditions: object; optional
             rules: array of object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/rules#create-an-organization-repository-ruleset
         """
@@ -2558,7 +2749,9 @@ class Repos(Namespace):
                 "conditions": conditions,
                 "rules": rules,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_pages_deployment(
@@ -2572,6 +2765,8 @@ class Repos(Namespace):
         artifact_url: str | Omit = OMIT,
         environment: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a GitHub Pages deployment.
 
@@ -2586,6 +2781,8 @@ class Repos(Namespace):
             artifact_url: string; optional
             environment: string; optional; server default 'github-pages'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pages/pages#create-a-github-pages-deployment
         """
@@ -2602,7 +2799,9 @@ class Repos(Namespace):
                 "pages_build_version": pages_build_version,
                 "oidc_token": oidc_token,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_pages_site(
@@ -2613,6 +2812,8 @@ class Repos(Namespace):
         build_type: Literal["legacy", "workflow"] | Omit = OMIT,
         source: dict[str, Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a GitHub Pages site.
 
@@ -2624,6 +2825,8 @@ class Repos(Namespace):
             build_type: string; optional; one of legacy, workflow
             source: object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pages/pages#create-a-apiname-pages-site
         """
@@ -2637,7 +2840,9 @@ class Repos(Namespace):
                 "build_type": build_type,
                 "source": source,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_release(
@@ -2655,6 +2860,8 @@ class Repos(Namespace):
         generate_release_notes: bool | Omit = OMIT,
         make_latest: Literal["true", "false", "legacy"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a release.
 
@@ -2673,6 +2880,8 @@ class Repos(Namespace):
             generate_release_notes: boolean; optional; server default False
             make_latest: string; optional; one of true, false, legacy; server default 'true'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/releases/releases#create-a-release
         """
@@ -2693,7 +2902,9 @@ class Repos(Namespace):
                 "generate_release_notes": generate_release_notes,
                 "make_latest": make_latest,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_repo_ruleset(
@@ -2708,6 +2919,8 @@ class Repos(Namespace):
         conditions: dict[str, Any] | Omit = OMIT,
         rules: List[dict[str, Any]] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a repository ruleset.
 
@@ -2723,6 +2936,8 @@ class Repos(Namespace):
             conditions: object; optional
             rules: array of object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/rules#create-a-repository-ruleset
         """
@@ -2740,7 +2955,9 @@ class Repos(Namespace):
                 "conditions": conditions,
                 "rules": rules,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_using_template(
@@ -2754,6 +2971,8 @@ class Repos(Namespace):
         include_all_branches: bool | Omit = OMIT,
         private: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a repository using a template.
 
@@ -2768,6 +2987,8 @@ class Repos(Namespace):
             include_all_branches: boolean; optional; server default False
             private: boolean; optional; server default False
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#create-a-repository-using-a-template
         """
@@ -2784,7 +3005,9 @@ class Repos(Namespace):
                 "include_all_branches": include_all_branches,
                 "private": private,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_webhook(
@@ -2797,6 +3020,8 @@ class Repos(Namespace):
         events: List[str] | Omit = OMIT,
         active: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a repository webhook.
 
@@ -2810,6 +3035,8 @@ class Repos(Namespace):
             events: array of string; optional; server default ['push']
             active: boolean; optional; server default True
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/webhooks#create-a-repository-webhook
         """
@@ -2825,7 +3052,9 @@ class Repos(Namespace):
                 "events": events,
                 "active": active,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def custom_properties_for_repos_create_or_update_repository_values(
@@ -2835,6 +3064,8 @@ class Repos(Namespace):
         *,
         properties: List[dict[str, Any]],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create or update custom property values for a repository.
 
@@ -2845,6 +3076,8 @@ class Repos(Namespace):
             repo: string; required
             properties: array of object; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/custom-properties#create-or-update-custom-property-values-for-a-repository
         """
@@ -2857,7 +3090,9 @@ class Repos(Namespace):
             body={
                 "properties": properties,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def custom_properties_for_repos_get_repository_values(
@@ -2866,6 +3101,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get all custom property values for a repository.
 
@@ -2875,6 +3112,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/custom-properties#get-all-custom-property-values-for-a-repository
         """
@@ -2884,7 +3123,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def decline_invitation_for_authenticated_user(
@@ -2892,6 +3133,8 @@ class Repos(Namespace):
         invitation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Decline a repository invitation.
 
@@ -2900,6 +3143,8 @@ class Repos(Namespace):
         Args:
             invitation_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/collaborators/invitations#decline-a-repository-invitation
         """
@@ -2908,7 +3153,9 @@ class Repos(Namespace):
             path={
                 "invitation_id": invitation_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     decline_invitation = deprecated_alias(decline_invitation_for_authenticated_user, "repos.decline_invitation", "repos.decline_invitation_for_authenticated_user")
@@ -2919,6 +3166,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a repository.
 
@@ -2928,6 +3177,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#delete-a-repository
         """
@@ -2937,7 +3188,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_access_restrictions(
@@ -2947,6 +3200,8 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete access restrictions.
 
@@ -2957,6 +3212,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#delete-access-restrictions
         """
@@ -2967,7 +3224,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_admin_branch_protection(
@@ -2977,6 +3236,8 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete admin branch protection.
 
@@ -2987,6 +3248,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#delete-admin-branch-protection
         """
@@ -2997,7 +3260,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_an_environment(
@@ -3007,6 +3272,8 @@ class Repos(Namespace):
         environment_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an environment.
 
@@ -3017,6 +3284,8 @@ class Repos(Namespace):
             repo: string; required
             environment_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/environments#delete-an-environment
         """
@@ -3027,7 +3296,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "environment_name": environment_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_autolink(
@@ -3037,6 +3308,8 @@ class Repos(Namespace):
         autolink_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an autolink reference from a repository.
 
@@ -3047,6 +3320,8 @@ class Repos(Namespace):
             repo: string; required
             autolink_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/autolinks#delete-an-autolink-reference-from-a-repository
         """
@@ -3057,7 +3332,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "autolink_id": autolink_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_branch_protection(
@@ -3067,6 +3344,8 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete branch protection.
 
@@ -3077,6 +3356,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#delete-branch-protection
         """
@@ -3087,7 +3368,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_commit_comment(
@@ -3097,6 +3380,8 @@ class Repos(Namespace):
         comment_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a commit comment.
 
@@ -3107,6 +3392,8 @@ class Repos(Namespace):
             repo: string; required
             comment_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/commits/comments#delete-a-commit-comment
         """
@@ -3117,7 +3404,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "comment_id": comment_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_commit_signature_protection(
@@ -3127,6 +3416,8 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete commit signature protection.
 
@@ -3137,6 +3428,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#delete-commit-signature-protection
         """
@@ -3147,7 +3440,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_deploy_key(
@@ -3157,6 +3452,8 @@ class Repos(Namespace):
         key_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a deploy key.
 
@@ -3167,6 +3464,8 @@ class Repos(Namespace):
             repo: string; required
             key_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deploy-keys/deploy-keys#delete-a-deploy-key
         """
@@ -3177,7 +3476,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "key_id": key_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_deployment(
@@ -3187,6 +3488,8 @@ class Repos(Namespace):
         deployment_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a deployment.
 
@@ -3197,6 +3500,8 @@ class Repos(Namespace):
             repo: string; required
             deployment_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/deployments#delete-a-deployment
         """
@@ -3207,7 +3512,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "deployment_id": deployment_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_deployment_branch_policy(
@@ -3218,6 +3525,8 @@ class Repos(Namespace):
         branch_policy_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a deployment branch policy.
 
@@ -3229,6 +3538,8 @@ class Repos(Namespace):
             environment_name: string; required
             branch_policy_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/branch-policies#delete-a-deployment-branch-policy
         """
@@ -3240,7 +3551,9 @@ class Repos(Namespace):
                 "environment_name": environment_name,
                 "branch_policy_id": branch_policy_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_file(
@@ -3255,6 +3568,8 @@ class Repos(Namespace):
         committer: dict[str, Any] | Omit = OMIT,
         author: dict[str, Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a file.
 
@@ -3270,6 +3585,8 @@ class Repos(Namespace):
             committer: object; optional
             author: object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/contents#delete-a-file
         """
@@ -3287,7 +3604,9 @@ class Repos(Namespace):
                 "committer": committer,
                 "author": author,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_invitation(
@@ -3297,6 +3616,8 @@ class Repos(Namespace):
         invitation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a repository invitation.
 
@@ -3307,6 +3628,8 @@ class Repos(Namespace):
             repo: string; required
             invitation_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/collaborators/invitations#delete-a-repository-invitation
         """
@@ -3317,7 +3640,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "invitation_id": invitation_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_org_ruleset(
@@ -3326,6 +3651,8 @@ class Repos(Namespace):
         ruleset_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an organization repository ruleset.
 
@@ -3335,6 +3662,8 @@ class Repos(Namespace):
             org: string; required
             ruleset_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/rules#delete-an-organization-repository-ruleset
         """
@@ -3344,7 +3673,9 @@ class Repos(Namespace):
                 "org": org,
                 "ruleset_id": ruleset_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_pages_site(
@@ -3353,6 +3684,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a GitHub Pages site.
 
@@ -3362,6 +3695,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pages/pages#delete-a-apiname-pages-site
         """
@@ -3371,7 +3706,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_pull_request_review_protection(
@@ -3381,6 +3718,8 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete pull request review protection.
 
@@ -3391,6 +3730,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#delete-pull-request-review-protection
         """
@@ -3401,7 +3742,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_release(
@@ -3411,6 +3754,8 @@ class Repos(Namespace):
         release_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a release.
 
@@ -3421,6 +3766,8 @@ class Repos(Namespace):
             repo: string; required
             release_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/releases/releases#delete-a-release
         """
@@ -3431,7 +3778,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "release_id": release_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_release_asset(
@@ -3441,6 +3790,8 @@ class Repos(Namespace):
         asset_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a release asset.
 
@@ -3451,6 +3802,8 @@ class Repos(Namespace):
             repo: string; required
             asset_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/releases/assets#delete-a-release-asset
         """
@@ -3461,7 +3814,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "asset_id": asset_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_repo_ruleset(
@@ -3471,6 +3826,8 @@ class Repos(Namespace):
         ruleset_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a repository ruleset.
 
@@ -3481,6 +3838,8 @@ class Repos(Namespace):
             repo: string; required
             ruleset_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/rules#delete-a-repository-ruleset
         """
@@ -3491,7 +3850,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "ruleset_id": ruleset_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_webhook(
@@ -3501,6 +3862,8 @@ class Repos(Namespace):
         hook_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a repository webhook.
 
@@ -3511,6 +3874,8 @@ class Repos(Namespace):
             repo: string; required
             hook_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/webhooks#delete-a-repository-webhook
         """
@@ -3521,7 +3886,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "hook_id": hook_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def disable_automated_security_fixes(
@@ -3530,6 +3897,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Disable Dependabot security updates.
 
@@ -3539,6 +3908,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#disable-dependabot-security-updates
         """
@@ -3548,7 +3919,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def disable_deployment_protection_rule(
@@ -3559,6 +3932,8 @@ class Repos(Namespace):
         protection_rule_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Disable a custom protection rule for an environment.
 
@@ -3570,6 +3945,8 @@ class Repos(Namespace):
             environment_name: string; required
             protection_rule_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/protection-rules#disable-a-custom-protection-rule-for-an-environment
         """
@@ -3581,7 +3958,9 @@ class Repos(Namespace):
                 "environment_name": environment_name,
                 "protection_rule_id": protection_rule_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def disable_immutable_releases(
@@ -3590,6 +3969,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Disable immutable releases.
 
@@ -3599,6 +3980,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#disable-immutable-releases
         """
@@ -3608,7 +3991,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def disable_private_vulnerability_reporting(
@@ -3617,6 +4002,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Disable private vulnerability reporting for a repository.
 
@@ -3626,6 +4013,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#disable-private-vulnerability-reporting-for-a-repository
         """
@@ -3635,7 +4024,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def disable_vulnerability_alerts(
@@ -3644,6 +4035,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Disable vulnerability alerts.
 
@@ -3653,6 +4046,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#disable-vulnerability-alerts
         """
@@ -3662,7 +4057,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def download_tarball_archive(
@@ -3672,6 +4069,8 @@ class Repos(Namespace):
         ref: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Download a repository archive (tar).
 
@@ -3682,6 +4081,8 @@ class Repos(Namespace):
             repo: string; required
             ref: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/contents#download-a-repository-archive-tar
         """
@@ -3692,7 +4093,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "ref": ref,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def download_zipball_archive(
@@ -3702,6 +4105,8 @@ class Repos(Namespace):
         ref: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Download a repository archive (zip).
 
@@ -3712,6 +4117,8 @@ class Repos(Namespace):
             repo: string; required
             ref: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/contents#download-a-repository-archive-zip
         """
@@ -3722,7 +4129,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "ref": ref,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     download_archive = deprecated_alias(download_zipball_archive, "repos.download_archive", "repos.download_zipball_archive")
@@ -3733,6 +4142,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Enable Dependabot security updates.
 
@@ -3742,6 +4153,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#enable-dependabot-security-updates
         """
@@ -3751,7 +4164,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def enable_immutable_releases(
@@ -3760,6 +4175,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Enable immutable releases.
 
@@ -3769,6 +4186,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#enable-immutable-releases
         """
@@ -3778,7 +4197,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def enable_private_vulnerability_reporting(
@@ -3787,6 +4208,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Enable private vulnerability reporting for a repository.
 
@@ -3796,6 +4219,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#enable-private-vulnerability-reporting-for-a-repository
         """
@@ -3805,7 +4230,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def enable_vulnerability_alerts(
@@ -3814,6 +4241,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Enable vulnerability alerts.
 
@@ -3823,6 +4252,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#enable-vulnerability-alerts
         """
@@ -3832,7 +4263,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def generate_release_notes(
@@ -3845,6 +4278,8 @@ class Repos(Namespace):
         previous_tag_name: str | Omit = OMIT,
         configuration_file_path: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Generate release notes content for a release.
 
@@ -3858,6 +4293,8 @@ class Repos(Namespace):
             previous_tag_name: string; optional
             configuration_file_path: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/releases/releases#generate-release-notes-content-for-a-release
         """
@@ -3873,7 +4310,9 @@ class Repos(Namespace):
                 "previous_tag_name": previous_tag_name,
                 "configuration_file_path": configuration_file_path,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get(
@@ -3882,6 +4321,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a repository.
 
@@ -3891,6 +4332,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#get-a-repository
         """
@@ -3900,7 +4343,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_access_restrictions(
@@ -3910,6 +4355,8 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get access restrictions.
 
@@ -3920,6 +4367,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-access-restrictions
         """
@@ -3930,7 +4379,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_admin_branch_protection(
@@ -3940,6 +4391,8 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get admin branch protection.
 
@@ -3950,6 +4403,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-admin-branch-protection
         """
@@ -3960,7 +4415,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_all_deployment_protection_rules(
@@ -3970,6 +4427,8 @@ class Repos(Namespace):
         environment_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get all deployment protection rules for an environment.
 
@@ -3980,6 +4439,8 @@ class Repos(Namespace):
             repo: string; required
             environment_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/protection-rules#get-all-deployment-protection-rules-for-an-environment
         """
@@ -3990,7 +4451,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "environment_name": environment_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("environments")
@@ -4002,6 +4465,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List environments.
 
@@ -4013,6 +4478,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/environments#list-environments
         """
@@ -4026,7 +4493,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_all_status_check_contexts(
@@ -4036,6 +4505,8 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get all status check contexts.
 
@@ -4046,6 +4517,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-all-status-check-contexts
         """
@@ -4056,7 +4529,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("names")
@@ -4068,6 +4543,8 @@ class Repos(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get all repository topics.
 
@@ -4079,6 +4556,8 @@ class Repos(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#get-all-repository-topics
         """
@@ -4092,7 +4571,9 @@ class Repos(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_apps_with_access_to_protected_branch(
@@ -4102,6 +4583,8 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get apps with access to the protected branch.
 
@@ -4112,6 +4595,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-apps-with-access-to-the-protected-branch
         """
@@ -4122,7 +4607,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_autolink(
@@ -4132,6 +4619,8 @@ class Repos(Namespace):
         autolink_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an autolink reference of a repository.
 
@@ -4142,6 +4631,8 @@ class Repos(Namespace):
             repo: string; required
             autolink_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/autolinks#get-an-autolink-reference-of-a-repository
         """
@@ -4152,7 +4643,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "autolink_id": autolink_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_branch(
@@ -4162,6 +4655,8 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a branch.
 
@@ -4172,6 +4667,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branches#get-a-branch
         """
@@ -4182,7 +4679,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_branch_protection(
@@ -4192,6 +4691,8 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get branch protection.
 
@@ -4202,6 +4703,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-branch-protection
         """
@@ -4212,7 +4715,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -4225,6 +4730,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get rules for a branch.
 
@@ -4237,6 +4744,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/rules#get-rules-for-a-branch
         """
@@ -4251,7 +4760,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_clones(
@@ -4261,6 +4772,8 @@ class Repos(Namespace):
         *,
         per: Literal["day", "week"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get repository clones.
 
@@ -4271,6 +4784,8 @@ class Repos(Namespace):
             repo: string; required
             per: string; optional; one of day, week; server default 'day'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/metrics/traffic#get-repository-clones
         """
@@ -4283,7 +4798,9 @@ class Repos(Namespace):
             query={
                 "per": per,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_code_frequency_stats(
@@ -4292,6 +4809,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the weekly commit activity.
 
@@ -4301,6 +4820,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/metrics/statistics#get-the-weekly-commit-activity
         """
@@ -4310,7 +4831,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_collaborator_permission_level(
@@ -4320,6 +4843,8 @@ class Repos(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get repository permissions for a user.
 
@@ -4330,6 +4855,8 @@ class Repos(Namespace):
             repo: string; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/collaborators/collaborators#get-repository-permissions-for-a-user
         """
@@ -4340,7 +4867,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_combined_status_for_ref(
@@ -4352,6 +4881,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the combined status for a specific reference.
 
@@ -4364,6 +4895,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/commits/statuses#get-the-combined-status-for-a-specific-reference
         """
@@ -4378,7 +4911,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_commit(
@@ -4391,6 +4926,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         media_type: Literal["diff", "patch", "sha"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a commit.
 
@@ -4404,6 +4941,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             media_type: ask for another representation: diff, patch, sha
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/commits/commits#get-a-commit
         """
@@ -4418,8 +4957,10 @@ class Repos(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_commit_activity_stats(
@@ -4428,6 +4969,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the last year of commit activity.
 
@@ -4437,6 +4980,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/metrics/statistics#get-the-last-year-of-commit-activity
         """
@@ -4446,7 +4991,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_commit_comment(
@@ -4457,6 +5004,8 @@ class Repos(Namespace):
         *,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a commit comment.
 
@@ -4468,6 +5017,8 @@ class Repos(Namespace):
             comment_id: integer; required
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/commits/comments#get-a-commit-comment
         """
@@ -4478,8 +5029,10 @@ class Repos(Namespace):
                 "repo": repo,
                 "comment_id": comment_id,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_commit_signature_protection(
@@ -4489,6 +5042,8 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get commit signature protection.
 
@@ -4499,6 +5054,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-commit-signature-protection
         """
@@ -4509,7 +5066,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_community_profile_metrics(
@@ -4518,6 +5077,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get community profile metrics.
 
@@ -4527,6 +5088,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/metrics/community#get-community-profile-metrics
         """
@@ -4536,7 +5099,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_content(
@@ -4548,6 +5113,8 @@ class Repos(Namespace):
         ref: str | Omit = OMIT,
         media_type: Literal["html", "object", "raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get repository content.
 
@@ -4560,6 +5127,8 @@ class Repos(Namespace):
             ref: string; optional
             media_type: ask for another representation: html, object, raw
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/contents#get-repository-content
         """
@@ -4573,8 +5142,10 @@ class Repos(Namespace):
             query={
                 "ref": ref,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_contributors_stats(
@@ -4583,6 +5154,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get all contributor commit activity.
 
@@ -4592,6 +5165,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/metrics/statistics#get-all-contributor-commit-activity
         """
@@ -4601,7 +5176,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_custom_deployment_protection_rule(
@@ -4612,6 +5189,8 @@ class Repos(Namespace):
         protection_rule_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a custom deployment protection rule.
 
@@ -4623,6 +5202,8 @@ class Repos(Namespace):
             environment_name: string; required
             protection_rule_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/protection-rules#get-a-custom-deployment-protection-rule
         """
@@ -4634,7 +5215,9 @@ class Repos(Namespace):
                 "environment_name": environment_name,
                 "protection_rule_id": protection_rule_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_deploy_key(
@@ -4644,6 +5227,8 @@ class Repos(Namespace):
         key_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a deploy key.
 
@@ -4654,6 +5239,8 @@ class Repos(Namespace):
             repo: string; required
             key_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deploy-keys/deploy-keys#get-a-deploy-key
         """
@@ -4664,7 +5251,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "key_id": key_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_deployment(
@@ -4674,6 +5263,8 @@ class Repos(Namespace):
         deployment_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a deployment.
 
@@ -4684,6 +5275,8 @@ class Repos(Namespace):
             repo: string; required
             deployment_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/deployments#get-a-deployment
         """
@@ -4694,7 +5287,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "deployment_id": deployment_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_deployment_branch_policy(
@@ -4705,6 +5300,8 @@ class Repos(Namespace):
         branch_policy_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a deployment branch policy.
 
@@ -4716,6 +5313,8 @@ class Repos(Namespace):
             environment_name: string; required
             branch_policy_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/branch-policies#get-a-deployment-branch-policy
         """
@@ -4727,7 +5326,9 @@ class Repos(Namespace):
                 "environment_name": environment_name,
                 "branch_policy_id": branch_policy_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_deployment_status(
@@ -4738,6 +5339,8 @@ class Repos(Namespace):
         status_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a deployment status.
 
@@ -4749,6 +5352,8 @@ class Repos(Namespace):
             deployment_id: integer; required
             status_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/statuses#get-a-deployment-status
         """
@@ -4760,7 +5365,9 @@ class Repos(Namespace):
                 "deployment_id": deployment_id,
                 "status_id": status_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_environment(
@@ -4770,6 +5377,8 @@ class Repos(Namespace):
         environment_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an environment.
 
@@ -4780,6 +5389,8 @@ class Repos(Namespace):
             repo: string; required
             environment_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/environments#get-an-environment
         """
@@ -4790,7 +5401,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "environment_name": environment_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_hash_algorithm(
@@ -4799,6 +5412,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the hash algorithm for a repository.
 
@@ -4808,6 +5423,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#get-the-hash-algorithm-for-a-repository
         """
@@ -4817,7 +5434,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_latest_pages_build(
@@ -4826,6 +5445,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get latest Pages build.
 
@@ -4835,6 +5456,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pages/pages#get-latest-pages-build
         """
@@ -4844,7 +5467,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_latest_release(
@@ -4853,6 +5478,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the latest release.
 
@@ -4862,6 +5489,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/releases/releases#get-the-latest-release
         """
@@ -4871,7 +5500,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_org_rule_suite(
@@ -4880,6 +5511,8 @@ class Repos(Namespace):
         rule_suite_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an organization rule suite.
 
@@ -4889,6 +5522,8 @@ class Repos(Namespace):
             org: string; required
             rule_suite_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/rule-suites#get-an-organization-rule-suite
         """
@@ -4898,7 +5533,9 @@ class Repos(Namespace):
                 "org": org,
                 "rule_suite_id": rule_suite_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -4915,6 +5552,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organization rule suites.
 
@@ -4931,6 +5570,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/rule-suites#list-organization-rule-suites
         """
@@ -4949,7 +5590,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_org_ruleset(
@@ -4958,6 +5601,8 @@ class Repos(Namespace):
         ruleset_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an organization repository ruleset.
 
@@ -4967,6 +5612,8 @@ class Repos(Namespace):
             org: string; required
             ruleset_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/rules#get-an-organization-repository-ruleset
         """
@@ -4976,7 +5623,9 @@ class Repos(Namespace):
                 "org": org,
                 "ruleset_id": ruleset_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -4988,6 +5637,8 @@ class Repos(Namespace):
         page: int | Omit = OMIT,
         targets: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get all organization repository rulesets.
 
@@ -4999,6 +5650,8 @@ class Repos(Namespace):
             page: integer; optional; server default 1
             targets: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/rules#get-all-organization-repository-rulesets
         """
@@ -5012,7 +5665,9 @@ class Repos(Namespace):
                 "page": page,
                 "targets": targets,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_pages(
@@ -5021,6 +5676,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a GitHub Pages site.
 
@@ -5030,6 +5687,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pages/pages#get-a-apiname-pages-site
         """
@@ -5039,7 +5698,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_pages_build(
@@ -5049,6 +5710,8 @@ class Repos(Namespace):
         build_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get GitHub Pages build.
 
@@ -5059,6 +5722,8 @@ class Repos(Namespace):
             repo: string; required
             build_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pages/pages#get-apiname-pages-build
         """
@@ -5069,7 +5734,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "build_id": build_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_pages_deployment(
@@ -5079,6 +5746,8 @@ class Repos(Namespace):
         pages_deployment_id: Any,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the status of a GitHub Pages deployment.
 
@@ -5089,6 +5758,8 @@ class Repos(Namespace):
             repo: string; required
             pages_deployment_id: any; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pages/pages#get-the-status-of-a-github-pages-deployment
         """
@@ -5099,7 +5770,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "pages_deployment_id": pages_deployment_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_pages_health_check(
@@ -5108,6 +5781,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a DNS health check for GitHub Pages.
 
@@ -5117,6 +5792,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pages/pages#get-a-dns-health-check-for-github-pages
         """
@@ -5126,7 +5803,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_participation_stats(
@@ -5135,6 +5814,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the weekly commit count.
 
@@ -5144,6 +5825,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/metrics/statistics#get-the-weekly-commit-count
         """
@@ -5153,7 +5836,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_pull_request_review_protection(
@@ -5163,6 +5848,8 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get pull request review protection.
 
@@ -5173,6 +5860,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-pull-request-review-protection
         """
@@ -5183,7 +5872,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_punch_card_stats(
@@ -5192,6 +5883,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the hourly commit count for each day.
 
@@ -5201,6 +5894,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/metrics/statistics#get-the-hourly-commit-count-for-each-day
         """
@@ -5210,7 +5905,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_readme(
@@ -5221,6 +5918,8 @@ class Repos(Namespace):
         ref: str | Omit = OMIT,
         media_type: Literal["html", "raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a repository README.
 
@@ -5232,6 +5931,8 @@ class Repos(Namespace):
             ref: string; optional
             media_type: ask for another representation: html, raw
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/contents#get-a-repository-readme
         """
@@ -5244,8 +5945,10 @@ class Repos(Namespace):
             query={
                 "ref": ref,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_readme_in_directory(
@@ -5257,6 +5960,8 @@ class Repos(Namespace):
         ref: str | Omit = OMIT,
         media_type: Literal["html", "raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a repository README for a directory.
 
@@ -5269,6 +5974,8 @@ class Repos(Namespace):
             ref: string; optional
             media_type: ask for another representation: html, raw
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/contents#get-a-repository-readme-for-a-directory
         """
@@ -5282,8 +5989,10 @@ class Repos(Namespace):
             query={
                 "ref": ref,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_release(
@@ -5293,6 +6002,8 @@ class Repos(Namespace):
         release_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a release.
 
@@ -5303,6 +6014,8 @@ class Repos(Namespace):
             repo: string; required
             release_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/releases/releases#get-a-release
         """
@@ -5313,7 +6026,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "release_id": release_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_release_asset(
@@ -5323,6 +6038,8 @@ class Repos(Namespace):
         asset_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a release asset.
 
@@ -5333,6 +6050,8 @@ class Repos(Namespace):
             repo: string; required
             asset_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/releases/assets#get-a-release-asset
         """
@@ -5343,7 +6062,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "asset_id": asset_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_release_by_tag(
@@ -5353,6 +6074,8 @@ class Repos(Namespace):
         tag: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a release by tag name.
 
@@ -5363,6 +6086,8 @@ class Repos(Namespace):
             repo: string; required
             tag: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/releases/releases#get-a-release-by-tag-name
         """
@@ -5373,7 +6098,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "tag": tag,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_repo_rule_suite(
@@ -5383,6 +6110,8 @@ class Repos(Namespace):
         rule_suite_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a repository rule suite.
 
@@ -5393,6 +6122,8 @@ class Repos(Namespace):
             repo: string; required
             rule_suite_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/rule-suites#get-a-repository-rule-suite
         """
@@ -5403,7 +6134,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "rule_suite_id": rule_suite_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -5420,6 +6153,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository rule suites.
 
@@ -5436,6 +6171,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/rule-suites#list-repository-rule-suites
         """
@@ -5454,7 +6191,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_repo_ruleset(
@@ -5465,6 +6204,8 @@ class Repos(Namespace):
         *,
         includes_parents: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a repository ruleset.
 
@@ -5476,6 +6217,8 @@ class Repos(Namespace):
             ruleset_id: integer; required
             includes_parents: boolean; optional; server default True
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/rules#get-a-repository-ruleset
         """
@@ -5489,7 +6232,9 @@ class Repos(Namespace):
             query={
                 "includes_parents": includes_parents,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -5502,6 +6247,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get repository ruleset history.
 
@@ -5514,6 +6261,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/rules#get-repository-ruleset-history
         """
@@ -5528,7 +6277,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_repo_ruleset_version(
@@ -5539,6 +6290,8 @@ class Repos(Namespace):
         version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get repository ruleset version.
 
@@ -5550,6 +6303,8 @@ class Repos(Namespace):
             ruleset_id: integer; required
             version_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/rules#get-repository-ruleset-version
         """
@@ -5561,7 +6316,9 @@ class Repos(Namespace):
                 "ruleset_id": ruleset_id,
                 "version_id": version_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -5575,6 +6332,8 @@ class Repos(Namespace):
         includes_parents: bool | Omit = OMIT,
         targets: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get all repository rulesets.
 
@@ -5588,6 +6347,8 @@ class Repos(Namespace):
             includes_parents: boolean; optional; server default True
             targets: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/rules#get-all-repository-rulesets
         """
@@ -5603,7 +6364,9 @@ class Repos(Namespace):
                 "includes_parents": includes_parents,
                 "targets": targets,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_status_checks_protection(
@@ -5613,6 +6376,8 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get status checks protection.
 
@@ -5623,6 +6388,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-status-checks-protection
         """
@@ -5633,7 +6400,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_teams_with_access_to_protected_branch(
@@ -5643,6 +6412,8 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get teams with access to the protected branch.
 
@@ -5653,6 +6424,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-teams-with-access-to-the-protected-branch
         """
@@ -5663,7 +6436,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_top_paths(
@@ -5672,6 +6447,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get top referral paths.
 
@@ -5681,6 +6458,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/metrics/traffic#get-top-referral-paths
         """
@@ -5690,7 +6469,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_top_referrers(
@@ -5699,6 +6480,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get top referral sources.
 
@@ -5708,6 +6491,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/metrics/traffic#get-top-referral-sources
         """
@@ -5717,7 +6502,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_users_with_access_to_protected_branch(
@@ -5727,6 +6514,8 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get users with access to the protected branch.
 
@@ -5737,6 +6526,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-users-with-access-to-the-protected-branch
         """
@@ -5747,7 +6538,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_views(
@@ -5757,6 +6550,8 @@ class Repos(Namespace):
         *,
         per: Literal["day", "week"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get page views.
 
@@ -5767,6 +6562,8 @@ class Repos(Namespace):
             repo: string; required
             per: string; optional; one of day, week; server default 'day'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/metrics/traffic#get-page-views
         """
@@ -5779,7 +6576,9 @@ class Repos(Namespace):
             query={
                 "per": per,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_webhook(
@@ -5789,6 +6588,8 @@ class Repos(Namespace):
         hook_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a repository webhook.
 
@@ -5799,6 +6600,8 @@ class Repos(Namespace):
             repo: string; required
             hook_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/webhooks#get-a-repository-webhook
         """
@@ -5809,7 +6612,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "hook_id": hook_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_webhook_config_for_repo(
@@ -5819,6 +6624,8 @@ class Repos(Namespace):
         hook_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a webhook configuration for a repository.
 
@@ -5829,6 +6636,8 @@ class Repos(Namespace):
             repo: string; required
             hook_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/webhooks#get-a-webhook-configuration-for-a-repository
         """
@@ -5839,7 +6648,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "hook_id": hook_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_webhook_delivery(
@@ -5850,6 +6661,8 @@ class Repos(Namespace):
         delivery_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a delivery for a repository webhook.
 
@@ -5861,6 +6674,8 @@ class Repos(Namespace):
             hook_id: integer; required
             delivery_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/webhooks#get-a-delivery-for-a-repository-webhook
         """
@@ -5872,7 +6687,9 @@ class Repos(Namespace):
                 "hook_id": hook_id,
                 "delivery_id": delivery_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -5890,6 +6707,8 @@ class Repos(Namespace):
         time_period: Literal["day", "week", "month", "quarter", "year"] | Omit = OMIT,
         activity_type: Literal["push", "force_push", "branch_creation", "branch_deletion", "pr_merge", "merge_queue_merge"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository activities.
 
@@ -5907,6 +6726,8 @@ class Repos(Namespace):
             time_period: string; optional; one of day, week, month, quarter, year
             activity_type: string; optional; one of push, force_push, branch_creation, branch_deletion, pr_merge, merge_queue_merge
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-activities
         """
@@ -5926,7 +6747,9 @@ class Repos(Namespace):
                 "time_period": time_period,
                 "activity_type": activity_type,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("attestations")
@@ -5941,6 +6764,8 @@ class Repos(Namespace):
         after: str | Omit = OMIT,
         predicate_type: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List attestations.
 
@@ -5955,6 +6780,8 @@ class Repos(Namespace):
             after: string; optional
             predicate_type: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/attestations#list-attestations
         """
@@ -5971,7 +6798,9 @@ class Repos(Namespace):
                 "after": after,
                 "predicate_type": predicate_type,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_autolinks(
@@ -5980,6 +6809,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get all autolinks of a repository.
 
@@ -5989,6 +6820,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/autolinks#get-all-autolinks-of-a-repository
         """
@@ -5998,7 +6831,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6011,6 +6846,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List branches.
 
@@ -6023,6 +6860,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branches#list-branches
         """
@@ -6037,7 +6876,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_branches_for_head_commit(
@@ -6047,6 +6888,8 @@ class Repos(Namespace):
         commit_sha: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List branches for HEAD commit.
 
@@ -6057,6 +6900,8 @@ class Repos(Namespace):
             repo: string; required
             commit_sha: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/commits/commits#list-branches-for-head-commit
         """
@@ -6067,7 +6912,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "commit_sha": commit_sha,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6081,6 +6928,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository collaborators.
 
@@ -6094,6 +6943,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/collaborators/collaborators#list-repository-collaborators
         """
@@ -6109,7 +6960,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6123,6 +6976,8 @@ class Repos(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List commit comments.
 
@@ -6136,6 +6991,8 @@ class Repos(Namespace):
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/commits/comments#list-commit-comments
         """
@@ -6150,8 +7007,10 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6164,6 +7023,8 @@ class Repos(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List commit comments for a repository.
 
@@ -6176,6 +7037,8 @@ class Repos(Namespace):
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/commits/comments#list-commit-comments-for-a-repository
         """
@@ -6189,8 +7052,10 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6203,6 +7068,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List commit statuses for a reference.
 
@@ -6215,6 +7082,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/commits/statuses#list-commit-statuses-for-a-reference
         """
@@ -6229,7 +7098,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6247,6 +7118,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List commits.
 
@@ -6264,6 +7137,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/commits/commits#list-commits
         """
@@ -6283,7 +7158,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6296,6 +7173,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository contributors.
 
@@ -6308,6 +7187,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-contributors
         """
@@ -6322,7 +7203,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("available_custom_deployment_protection_rule_integrations")
@@ -6335,6 +7218,8 @@ class Repos(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List custom deployment rule integrations available for an environment.
 
@@ -6347,6 +7232,8 @@ class Repos(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/protection-rules#list-custom-deployment-rule-integrations-available-for-an-environment
         """
@@ -6361,7 +7248,9 @@ class Repos(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6373,6 +7262,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List deploy keys.
 
@@ -6384,6 +7275,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deploy-keys/deploy-keys#list-deploy-keys
         """
@@ -6397,7 +7290,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("branch_policies")
@@ -6410,6 +7305,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List deployment branch policies.
 
@@ -6422,6 +7319,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/branch-policies#list-deployment-branch-policies
         """
@@ -6436,7 +7335,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6449,6 +7350,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List deployment statuses.
 
@@ -6461,6 +7364,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/statuses#list-deployment-statuses
         """
@@ -6475,7 +7380,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6491,6 +7398,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List deployments.
 
@@ -6506,6 +7415,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/deployments#list-deployments
         """
@@ -6523,7 +7434,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6540,6 +7453,8 @@ class Repos(Namespace):
         since: str | Omit = OMIT,
         before: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repositories for the authenticated user.
 
@@ -6556,6 +7471,8 @@ class Repos(Namespace):
             since: string; optional
             before: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#list-repositories-for-the-authenticated-user
         """
@@ -6572,7 +7489,9 @@ class Repos(Namespace):
                 "since": since,
                 "before": before,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6586,6 +7505,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organization repositories.
 
@@ -6599,6 +7520,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#list-organization-repositories
         """
@@ -6614,7 +7537,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6628,6 +7553,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repositories for a user.
 
@@ -6641,6 +7568,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#list-repositories-for-a-user
         """
@@ -6656,7 +7585,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6669,6 +7600,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List forks.
 
@@ -6681,6 +7614,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/forks#list-forks
         """
@@ -6695,7 +7630,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6707,6 +7644,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository invitations.
 
@@ -6718,6 +7657,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/collaborators/invitations#list-repository-invitations
         """
@@ -6731,7 +7672,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6741,6 +7684,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository invitations for the authenticated user.
 
@@ -6750,6 +7695,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/collaborators/invitations#list-repository-invitations-for-the-authenticated-user
         """
@@ -6759,7 +7706,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_issue_types(
@@ -6768,6 +7717,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List issue types for a repository.
 
@@ -6777,6 +7728,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/issue-types#list-issue-types-for-a-repository
         """
@@ -6786,7 +7739,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_languages(
@@ -6795,6 +7750,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository languages.
 
@@ -6804,6 +7761,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-languages
         """
@@ -6813,7 +7772,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6825,6 +7786,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List GitHub Pages builds.
 
@@ -6836,6 +7799,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pages/pages#list-apiname-pages-builds
         """
@@ -6849,7 +7814,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6858,6 +7825,8 @@ class Repos(Namespace):
         *,
         since: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List public repositories.
 
@@ -6866,6 +7835,8 @@ class Repos(Namespace):
         Args:
             since: integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#list-public-repositories
         """
@@ -6874,7 +7845,9 @@ class Repos(Namespace):
             query={
                 "since": since,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6887,6 +7860,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List pull requests associated with a commit.
 
@@ -6899,6 +7874,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit
         """
@@ -6913,7 +7890,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6926,6 +7905,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List release assets.
 
@@ -6938,6 +7919,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/releases/assets#list-release-assets
         """
@@ -6952,7 +7935,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -6964,6 +7949,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List releases.
 
@@ -6975,6 +7962,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/releases/releases#list-releases
         """
@@ -6988,7 +7977,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -7000,6 +7991,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository tags.
 
@@ -7011,6 +8004,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-tags
         """
@@ -7024,7 +8019,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -7036,6 +8033,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository teams.
 
@@ -7047,6 +8046,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-teams
         """
@@ -7060,7 +8061,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -7074,6 +8077,8 @@ class Repos(Namespace):
         cursor: str | Omit = OMIT,
         status: Literal["success", "failure"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List deliveries for a repository webhook.
 
@@ -7087,6 +8092,8 @@ class Repos(Namespace):
             cursor: string; optional
             status: string; optional; one of success, failure
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/webhooks#list-deliveries-for-a-repository-webhook
         """
@@ -7102,7 +8109,9 @@ class Repos(Namespace):
                 "cursor": cursor,
                 "status": status,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -7114,6 +8123,8 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository webhooks.
 
@@ -7125,6 +8136,8 @@ class Repos(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/webhooks#list-repository-webhooks
         """
@@ -7138,7 +8151,9 @@ class Repos(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def merge(
@@ -7150,6 +8165,8 @@ class Repos(Namespace):
         head: str,
         commit_message: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Merge a branch.
 
@@ -7162,6 +8179,8 @@ class Repos(Namespace):
             head: string; required
             commit_message: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branches#merge-a-branch
         """
@@ -7176,7 +8195,9 @@ class Repos(Namespace):
                 "head": head,
                 "commit_message": commit_message,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def merge_upstream(
@@ -7186,6 +8207,8 @@ class Repos(Namespace):
         *,
         branch: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Sync a fork branch with the upstream repository.
 
@@ -7196,6 +8219,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branches#sync-a-fork-branch-with-the-upstream-repository
         """
@@ -7208,7 +8233,9 @@ class Repos(Namespace):
             body={
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def ping_webhook(
@@ -7218,6 +8245,8 @@ class Repos(Namespace):
         hook_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Ping a repository webhook.
 
@@ -7228,6 +8257,8 @@ class Repos(Namespace):
             repo: string; required
             hook_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/webhooks#ping-a-repository-webhook
         """
@@ -7238,7 +8269,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "hook_id": hook_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def redeliver_webhook_delivery(
@@ -7249,6 +8282,8 @@ class Repos(Namespace):
         delivery_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Redeliver a delivery for a repository webhook.
 
@@ -7260,6 +8295,8 @@ class Repos(Namespace):
             hook_id: integer; required
             delivery_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/webhooks#redeliver-a-delivery-for-a-repository-webhook
         """
@@ -7271,7 +8308,9 @@ class Repos(Namespace):
                 "hook_id": hook_id,
                 "delivery_id": delivery_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_app_access_restrictions(
@@ -7282,6 +8321,8 @@ class Repos(Namespace):
         *,
         apps: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove app access restrictions.
 
@@ -7293,6 +8334,8 @@ class Repos(Namespace):
             branch: string; required; may contain '/'
             apps: array of string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#remove-app-access-restrictions
         """
@@ -7306,7 +8349,9 @@ class Repos(Namespace):
             body={
                 "apps": apps,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_collaborator(
@@ -7316,6 +8361,8 @@ class Repos(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove a repository collaborator.
 
@@ -7326,6 +8373,8 @@ class Repos(Namespace):
             repo: string; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/collaborators/collaborators#remove-a-repository-collaborator
         """
@@ -7336,7 +8385,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_status_check_contexts(
@@ -7347,6 +8398,8 @@ class Repos(Namespace):
         *,
         contexts: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove status check contexts.
 
@@ -7358,6 +8411,8 @@ class Repos(Namespace):
             branch: string; required; may contain '/'
             contexts: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#remove-status-check-contexts
         """
@@ -7371,7 +8426,9 @@ class Repos(Namespace):
             body={
                 "contexts": contexts,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_status_check_protection(
@@ -7381,6 +8438,8 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove status check protection.
 
@@ -7391,6 +8450,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#remove-status-check-protection
         """
@@ -7401,7 +8462,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_team_access_restrictions(
@@ -7412,6 +8475,8 @@ class Repos(Namespace):
         *,
         teams: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove team access restrictions.
 
@@ -7423,6 +8488,8 @@ class Repos(Namespace):
             branch: string; required; may contain '/'
             teams: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#remove-team-access-restrictions
         """
@@ -7436,7 +8503,9 @@ class Repos(Namespace):
             body={
                 "teams": teams,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_user_access_restrictions(
@@ -7447,6 +8516,8 @@ class Repos(Namespace):
         *,
         users: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove user access restrictions.
 
@@ -7458,6 +8529,8 @@ class Repos(Namespace):
             branch: string; required; may contain '/'
             users: array of string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#remove-user-access-restrictions
         """
@@ -7471,7 +8544,9 @@ class Repos(Namespace):
             body={
                 "users": users,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def rename_branch(
@@ -7482,6 +8557,8 @@ class Repos(Namespace):
         *,
         new_name: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Rename a branch.
 
@@ -7493,6 +8570,8 @@ class Repos(Namespace):
             branch: string; required; may contain '/'
             new_name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branches#rename-a-branch
         """
@@ -7506,7 +8585,9 @@ class Repos(Namespace):
             body={
                 "new_name": new_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def replace_all_topics(
@@ -7516,6 +8597,8 @@ class Repos(Namespace):
         *,
         names: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Replace all repository topics.
 
@@ -7526,6 +8609,8 @@ class Repos(Namespace):
             repo: string; required
             names: array of string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#replace-all-repository-topics
         """
@@ -7538,7 +8623,9 @@ class Repos(Namespace):
             body={
                 "names": names,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def request_pages_build(
@@ -7547,6 +8634,8 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Request a GitHub Pages build.
 
@@ -7556,6 +8645,8 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pages/pages#request-a-apiname-pages-build
         """
@@ -7565,7 +8656,9 @@ class Repos(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_admin_branch_protection(
@@ -7575,6 +8668,8 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set admin branch protection.
 
@@ -7585,6 +8680,8 @@ class Repos(Namespace):
             repo: string; required
             branch: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#set-admin-branch-protection
         """
@@ -7595,7 +8692,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "branch": branch,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_app_access_restrictions(
@@ -7606,6 +8705,8 @@ class Repos(Namespace):
         *,
         apps: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set app access restrictions.
 
@@ -7617,6 +8718,8 @@ class Repos(Namespace):
             branch: string; required; may contain '/'
             apps: array of string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#set-app-access-restrictions
         """
@@ -7630,7 +8733,9 @@ class Repos(Namespace):
             body={
                 "apps": apps,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_status_check_contexts(
@@ -7641,6 +8746,8 @@ class Repos(Namespace):
         *,
         contexts: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set status check contexts.
 
@@ -7652,6 +8759,8 @@ class Repos(Namespace):
             branch: string; required; may contain '/'
             contexts: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#set-status-check-contexts
         """
@@ -7665,7 +8774,9 @@ class Repos(Namespace):
             body={
                 "contexts": contexts,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_team_access_restrictions(
@@ -7676,6 +8787,8 @@ class Repos(Namespace):
         *,
         teams: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set team access restrictions.
 
@@ -7687,6 +8800,8 @@ class Repos(Namespace):
             branch: string; required; may contain '/'
             teams: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#set-team-access-restrictions
         """
@@ -7700,7 +8815,9 @@ class Repos(Namespace):
             body={
                 "teams": teams,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_user_access_restrictions(
@@ -7711,6 +8828,8 @@ class Repos(Namespace):
         *,
         users: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set user access restrictions.
 
@@ -7722,6 +8841,8 @@ class Repos(Namespace):
             branch: string; required; may contain '/'
             users: array of string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#set-user-access-restrictions
         """
@@ -7735,7 +8856,9 @@ class Repos(Namespace):
             body={
                 "users": users,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def test_push_webhook(
@@ -7745,6 +8868,8 @@ class Repos(Namespace):
         hook_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Test the push repository webhook.
 
@@ -7755,6 +8880,8 @@ class Repos(Namespace):
             repo: string; required
             hook_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/webhooks#test-the-push-repository-webhook
         """
@@ -7765,7 +8892,9 @@ class Repos(Namespace):
                 "repo": repo,
                 "hook_id": hook_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def transfer(
@@ -7777,6 +8906,8 @@ class Repos(Namespace):
         new_name: str | Omit = OMIT,
         team_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Transfer a repository.
 
@@ -7789,6 +8920,8 @@ class Repos(Namespace):
             new_name: string; optional
             team_ids: array of integer; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#transfer-a-repository
         """
@@ -7803,7 +8936,9 @@ class Repos(Namespace):
                 "new_name": new_name,
                 "team_ids": team_ids,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update(
@@ -7839,6 +8974,8 @@ class Repos(Namespace):
         allow_forking: bool | Omit = OMIT,
         web_commit_signoff_required: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a repository.
 
@@ -7875,6 +9012,8 @@ class Repos(Namespace):
             allow_forking: boolean; optional; server default False
             web_commit_signoff_required: boolean; optional; server default False
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#update-a-repository
         """
@@ -7913,7 +9052,9 @@ class Repos(Namespace):
                 "allow_forking": allow_forking,
                 "web_commit_signoff_required": web_commit_signoff_required,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_branch_protection(
@@ -7934,6 +9075,8 @@ class Repos(Namespace):
         lock_branch: bool | Omit = OMIT,
         allow_fork_syncing: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update branch protection.
 
@@ -7955,6 +9098,8 @@ class Repos(Namespace):
             lock_branch: boolean; optional; server default False
             allow_fork_syncing: boolean; optional; server default False
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#update-branch-protection
         """
@@ -7978,7 +9123,9 @@ class Repos(Namespace):
                 "lock_branch": lock_branch,
                 "allow_fork_syncing": allow_fork_syncing,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_commit_comment(
@@ -7990,6 +9137,8 @@ class Repos(Namespace):
         body: str,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a commit comment.
 
@@ -8002,6 +9151,8 @@ class Repos(Namespace):
             body: string; required
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/commits/comments#update-a-commit-comment
         """
@@ -8015,8 +9166,10 @@ class Repos(Namespace):
             body={
                 "body": body,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_deployment_branch_policy(
@@ -8028,6 +9181,8 @@ class Repos(Namespace):
         *,
         name: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a deployment branch policy.
 
@@ -8040,6 +9195,8 @@ class Repos(Namespace):
             branch_policy_id: integer; required
             name: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/branch-policies#update-a-deployment-branch-policy
         """
@@ -8054,7 +9211,9 @@ class Repos(Namespace):
             body={
                 "name": name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_information_about_pages_site(
@@ -8067,6 +9226,8 @@ class Repos(Namespace):
         build_type: Literal["legacy", "workflow"] | Omit = OMIT,
         source: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update information about a GitHub Pages site.
 
@@ -8080,6 +9241,8 @@ class Repos(Namespace):
             build_type: string; optional; one of legacy, workflow
             source: any; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/pages/pages#update-information-about-a-apiname-pages-site
         """
@@ -8095,7 +9258,9 @@ class Repos(Namespace):
                 "build_type": build_type,
                 "source": source,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_invitation(
@@ -8106,6 +9271,8 @@ class Repos(Namespace):
         *,
         permissions: Literal["read", "write", "maintain", "triage", "admin"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a repository invitation.
 
@@ -8117,6 +9284,8 @@ class Repos(Namespace):
             invitation_id: integer; required
             permissions: string; optional; one of read, write, maintain, triage, admin
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/collaborators/invitations#update-a-repository-invitation
         """
@@ -8130,7 +9299,9 @@ class Repos(Namespace):
             body={
                 "permissions": permissions,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_org_ruleset(
@@ -8145,6 +9316,8 @@ class Repos(Namespace):
         conditions: dict[str, Any] | Omit = OMIT,
         rules: List[dict[str, Any]] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update an organization repository ruleset.
 
@@ -8160,6 +9333,8 @@ class Repos(Namespace):
             conditions: object; optional
             rules: array of object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/rules#update-an-organization-repository-ruleset
         """
@@ -8177,7 +9352,9 @@ class Repos(Namespace):
                 "conditions": conditions,
                 "rules": rules,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_pull_request_review_protection(
@@ -8193,6 +9370,8 @@ class Repos(Namespace):
         require_last_push_approval: bool | Omit = OMIT,
         bypass_pull_request_allowances: dict[str, Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update pull request review protection.
 
@@ -8209,6 +9388,8 @@ class Repos(Namespace):
             require_last_push_approval: boolean; optional; server default False
             bypass_pull_request_allowances: object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#update-pull-request-review-protection
         """
@@ -8227,7 +9408,9 @@ class Repos(Namespace):
                 "require_last_push_approval": require_last_push_approval,
                 "bypass_pull_request_allowances": bypass_pull_request_allowances,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_release(
@@ -8245,6 +9428,8 @@ class Repos(Namespace):
         make_latest: Literal["true", "false", "legacy"] | Omit = OMIT,
         discussion_category_name: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a release.
 
@@ -8263,6 +9448,8 @@ class Repos(Namespace):
             make_latest: string; optional; one of true, false, legacy; server default 'true'
             discussion_category_name: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/releases/releases#update-a-release
         """
@@ -8283,7 +9470,9 @@ class Repos(Namespace):
                 "make_latest": make_latest,
                 "discussion_category_name": discussion_category_name,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_release_asset(
@@ -8296,6 +9485,8 @@ class Repos(Namespace):
         label: str | Omit = OMIT,
         state: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a release asset.
 
@@ -8309,6 +9500,8 @@ class Repos(Namespace):
             label: string; optional
             state: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/releases/assets#update-a-release-asset
         """
@@ -8324,7 +9517,9 @@ class Repos(Namespace):
                 "label": label,
                 "state": state,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_repo_ruleset(
@@ -8340,6 +9535,8 @@ class Repos(Namespace):
         conditions: dict[str, Any] | Omit = OMIT,
         rules: List[dict[str, Any]] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a repository ruleset.
 
@@ -8356,6 +9553,8 @@ class Repos(Namespace):
             conditions: object; optional
             rules: array of object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/rules#update-a-repository-ruleset
         """
@@ -8374,7 +9573,9 @@ class Repos(Namespace):
                 "conditions": conditions,
                 "rules": rules,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_status_check_protection(
@@ -8387,6 +9588,8 @@ class Repos(Namespace):
         contexts: List[str] | Omit = OMIT,
         checks: List[dict[str, Any]] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update status check protection.
 
@@ -8400,6 +9603,8 @@ class Repos(Namespace):
             contexts: array of string; optional; deprecated
             checks: array of object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/branches/branch-protection#update-status-check-protection
         """
@@ -8415,7 +9620,9 @@ class Repos(Namespace):
                 "contexts": contexts,
                 "checks": checks,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     update_status_check_potection = deprecated_alias(update_status_check_protection, "repos.update_status_check_potection", "repos.update_status_check_protection")
@@ -8432,6 +9639,8 @@ class Repos(Namespace):
         remove_events: List[str] | Omit = OMIT,
         active: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a repository webhook.
 
@@ -8447,6 +9656,8 @@ class Repos(Namespace):
             remove_events: array of string; optional
             active: boolean; optional; server default True
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/webhooks#update-a-repository-webhook
         """
@@ -8464,7 +9675,9 @@ class Repos(Namespace):
                 "remove_events": remove_events,
                 "active": active,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_webhook_config_for_repo(
@@ -8478,6 +9691,8 @@ class Repos(Namespace):
         secret: str | Omit = OMIT,
         insecure_ssl: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a webhook configuration for a repository.
 
@@ -8492,6 +9707,8 @@ class Repos(Namespace):
             secret: string; optional
             insecure_ssl: any; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/webhooks#update-a-webhook-configuration-for-a-repository
         """
@@ -8508,7 +9725,9 @@ class Repos(Namespace):
                 "secret": secret,
                 "insecure_ssl": insecure_ssl,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def upload_release_asset(
@@ -8521,6 +9740,8 @@ class Repos(Namespace):
         label: str | Omit = OMIT,
         data: bytes | BinaryIO | PathLike[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Upload a release asset.
 
@@ -8532,8 +9753,10 @@ class Repos(Namespace):
             release_id: integer; required
             name: string; required
             label: string; optional
-            data: the request body: a Path, bytes or a binary file, streamed; Content-Type guessed from the name, optional
+            data: the request body: a Path, bytes or a binary file, streamed; Content-Type guessed from the name unless headers= gives one, optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/releases/assets#upload-a-release-asset
         """
@@ -8548,8 +9771,10 @@ class Repos(Namespace):
                 "name": name,
                 "label": label,
             },
+            headers=headers,
             data=data,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
@@ -155,6 +156,8 @@ class SecretScanning(Namespace):
         *,
         patterns: List[dict[str, Any]],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Bulk create organization custom patterns.
 
@@ -164,6 +167,8 @@ class SecretScanning(Namespace):
             org: string; required
             patterns: array of object; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-create-organization-custom-patterns
         """
@@ -175,7 +180,9 @@ class SecretScanning(Namespace):
             body={
                 "patterns": patterns,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def bulk_create_repo_custom_patterns(
@@ -185,6 +192,8 @@ class SecretScanning(Namespace):
         *,
         patterns: List[dict[str, Any]],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Bulk create repository custom patterns.
 
@@ -195,6 +204,8 @@ class SecretScanning(Namespace):
             repo: string; required
             patterns: array of object; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-create-repository-custom-patterns
         """
@@ -207,7 +218,9 @@ class SecretScanning(Namespace):
             body={
                 "patterns": patterns,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def bulk_delete_org_custom_patterns(
@@ -217,6 +230,8 @@ class SecretScanning(Namespace):
         patterns: List[dict[str, Any]],
         post_delete_action: Literal["delete_alerts", "resolve_alerts"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Bulk delete organization custom patterns.
 
@@ -227,6 +242,8 @@ class SecretScanning(Namespace):
             patterns: array of object; required; items 0..500
             post_delete_action: string; optional; one of delete_alerts, resolve_alerts; server default 'delete_alerts'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-delete-organization-custom-patterns
         """
@@ -239,7 +256,9 @@ class SecretScanning(Namespace):
                 "patterns": patterns,
                 "post_delete_action": post_delete_action,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def bulk_delete_repo_custom_patterns(
@@ -250,6 +269,8 @@ class SecretScanning(Namespace):
         patterns: List[dict[str, Any]],
         post_delete_action: Literal["delete_alerts", "resolve_alerts"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Bulk delete repository custom patterns.
 
@@ -261,6 +282,8 @@ class SecretScanning(Namespace):
             patterns: array of object; required; items 0..500
             post_delete_action: string; optional; one of delete_alerts, resolve_alerts; server default 'delete_alerts'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-delete-repository-custom-patterns
         """
@@ -274,7 +297,9 @@ class SecretScanning(Namespace):
                 "patterns": patterns,
                 "post_delete_action": post_delete_action,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_push_protection_bypass(
@@ -285,6 +310,8 @@ class SecretScanning(Namespace):
         reason: Literal["false_positive", "used_in_tests", "will_fix_later"],
         placeholder_id: str,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a push protection bypass.
 
@@ -296,6 +323,8 @@ class SecretScanning(Namespace):
             reason: string; required; one of false_positive, used_in_tests, will_fix_later
             placeholder_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#create-a-push-protection-bypass
         """
@@ -309,7 +338,9 @@ class SecretScanning(Namespace):
                 "reason": reason,
                 "placeholder_id": placeholder_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_alert(
@@ -320,6 +351,8 @@ class SecretScanning(Namespace):
         *,
         hide_secret: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a secret scanning alert.
 
@@ -331,6 +364,8 @@ class SecretScanning(Namespace):
             alert_number: integer; required
             hide_secret: boolean; optional; server default False
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#get-a-secret-scanning-alert
         """
@@ -344,7 +379,9 @@ class SecretScanning(Namespace):
             query={
                 "hide_secret": hide_secret,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_scan_history(
@@ -353,6 +390,8 @@ class SecretScanning(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get secret scanning scan history for a repository.
 
@@ -362,6 +401,8 @@ class SecretScanning(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#get-secret-scanning-scan-history-for-a-repository
         """
@@ -371,7 +412,9 @@ class SecretScanning(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -400,6 +443,8 @@ class SecretScanning(Namespace):
         included_metadata: str | Omit = OMIT,
         owner_email_hash: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List secret scanning alerts for an organization.
 
@@ -428,6 +473,8 @@ class SecretScanning(Namespace):
             included_metadata: string; optional
             owner_email_hash: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#list-secret-scanning-alerts-for-an-organization
         """
@@ -458,7 +505,9 @@ class SecretScanning(Namespace):
                 "included_metadata": included_metadata,
                 "owner_email_hash": owner_email_hash,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -488,6 +537,8 @@ class SecretScanning(Namespace):
         included_metadata: str | Omit = OMIT,
         owner_email_hash: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List secret scanning alerts for a repository.
 
@@ -517,6 +568,8 @@ class SecretScanning(Namespace):
             included_metadata: string; optional
             owner_email_hash: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#list-secret-scanning-alerts-for-a-repository
         """
@@ -548,7 +601,9 @@ class SecretScanning(Namespace):
                 "included_metadata": included_metadata,
                 "owner_email_hash": owner_email_hash,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -561,6 +616,8 @@ class SecretScanning(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List locations for a secret scanning alert.
 
@@ -573,6 +630,8 @@ class SecretScanning(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#list-locations-for-a-secret-scanning-alert
         """
@@ -587,7 +646,9 @@ class SecretScanning(Namespace):
                 "page": page,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -604,6 +665,8 @@ class SecretScanning(Namespace):
         before: str | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organization custom patterns.
 
@@ -620,6 +683,8 @@ class SecretScanning(Namespace):
             before: string; optional
             after: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#list-organization-custom-patterns
         """
@@ -638,7 +703,9 @@ class SecretScanning(Namespace):
                 "before": before,
                 "after": after,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_org_pattern_configs(
@@ -646,6 +713,8 @@ class SecretScanning(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List organization pattern configurations.
 
@@ -654,6 +723,8 @@ class SecretScanning(Namespace):
         Args:
             org: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/push-protection#list-organization-pattern-configurations
         """
@@ -662,7 +733,9 @@ class SecretScanning(Namespace):
             path={
                 "org": org,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -680,6 +753,8 @@ class SecretScanning(Namespace):
         before: str | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository custom patterns.
 
@@ -697,6 +772,8 @@ class SecretScanning(Namespace):
             before: string; optional
             after: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#list-repository-custom-patterns
         """
@@ -716,7 +793,9 @@ class SecretScanning(Namespace):
                 "before": before,
                 "after": after,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_alert(
@@ -731,6 +810,8 @@ class SecretScanning(Namespace):
         assignee: str | None | Omit = OMIT,
         validity: Literal["active", "inactive"] | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a secret scanning alert.
 
@@ -746,6 +827,8 @@ class SecretScanning(Namespace):
             assignee: string; optional; may be None (sent as null)
             validity: string; optional; may be None (sent as null); one of active, inactive
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#update-a-secret-scanning-alert
         """
@@ -763,7 +846,9 @@ class SecretScanning(Namespace):
                 "assignee": assignee,
                 "validity": validity,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_org_custom_pattern(
@@ -778,6 +863,8 @@ class SecretScanning(Namespace):
         must_match: List[str] | Omit = OMIT,
         must_not_match: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update an organization custom pattern.
 
@@ -793,6 +880,8 @@ class SecretScanning(Namespace):
             must_match: array of string; optional
             must_not_match: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#update-an-organization-custom-pattern
         """
@@ -810,7 +899,9 @@ class SecretScanning(Namespace):
                 "must_not_match": must_not_match,
                 "custom_pattern_version": custom_pattern_version,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_org_pattern_configs(
@@ -821,6 +912,8 @@ class SecretScanning(Namespace):
         provider_pattern_settings: List[dict[str, Any]] | Omit = OMIT,
         custom_pattern_settings: List[dict[str, Any]] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update organization pattern configurations.
 
@@ -832,6 +925,8 @@ class SecretScanning(Namespace):
             provider_pattern_settings: array of object; optional
             custom_pattern_settings: array of object; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/push-protection#update-organization-pattern-configurations
         """
@@ -845,7 +940,9 @@ class SecretScanning(Namespace):
                 "provider_pattern_settings": provider_pattern_settings,
                 "custom_pattern_settings": custom_pattern_settings,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_repo_custom_pattern(
@@ -861,6 +958,8 @@ class SecretScanning(Namespace):
         must_match: List[str] | Omit = OMIT,
         must_not_match: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a repository custom pattern.
 
@@ -877,6 +976,8 @@ class SecretScanning(Namespace):
             must_match: array of string; optional
             must_not_match: array of string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#update-a-repository-custom-pattern
         """
@@ -895,7 +996,9 @@ class SecretScanning(Namespace):
                 "must_not_match": must_not_match,
                 "custom_pattern_version": custom_pattern_version,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
@@ -113,6 +114,8 @@ class SecurityAdvisories(Namespace):
         ghsa_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a temporary private fork.
 
@@ -123,6 +126,8 @@ class SecurityAdvisories(Namespace):
             repo: string; required
             ghsa_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#create-a-temporary-private-fork
         """
@@ -133,7 +138,9 @@ class SecurityAdvisories(Namespace):
                 "repo": repo,
                 "ghsa_id": ghsa_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_private_vulnerability_report(
@@ -149,6 +156,8 @@ class SecurityAdvisories(Namespace):
         cvss_vector_string: str | None | Omit = OMIT,
         start_private_fork: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Privately report a security vulnerability.
 
@@ -165,6 +174,8 @@ class SecurityAdvisories(Namespace):
             cvss_vector_string: string; optional; may be None (sent as null)
             start_private_fork: boolean; optional; server default False
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#privately-report-a-security-vulnerability
         """
@@ -183,7 +194,9 @@ class SecurityAdvisories(Namespace):
                 "cvss_vector_string": cvss_vector_string,
                 "start_private_fork": start_private_fork,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_repository_advisory(
@@ -201,6 +214,8 @@ class SecurityAdvisories(Namespace):
         cvss_vector_string: str | None | Omit = OMIT,
         start_private_fork: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a repository security advisory.
 
@@ -219,6 +234,8 @@ class SecurityAdvisories(Namespace):
             cvss_vector_string: string; optional; may be None (sent as null)
             start_private_fork: boolean; optional; server default False
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#create-a-repository-security-advisory
         """
@@ -239,7 +256,9 @@ class SecurityAdvisories(Namespace):
                 "cvss_vector_string": cvss_vector_string,
                 "start_private_fork": start_private_fork,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_repository_advisory_cve_request(
@@ -249,6 +268,8 @@ class SecurityAdvisories(Namespace):
         ghsa_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Request a CVE for a repository security advisory.
 
@@ -259,6 +280,8 @@ class SecurityAdvisories(Namespace):
             repo: string; required
             ghsa_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#request-a-cve-for-a-repository-security-advisory
         """
@@ -269,7 +292,9 @@ class SecurityAdvisories(Namespace):
                 "repo": repo,
                 "ghsa_id": ghsa_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_global_advisory(
@@ -277,6 +302,8 @@ class SecurityAdvisories(Namespace):
         ghsa_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a global security advisory.
 
@@ -285,6 +312,8 @@ class SecurityAdvisories(Namespace):
         Args:
             ghsa_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/security-advisories/global-advisories#get-a-global-security-advisory
         """
@@ -293,7 +322,9 @@ class SecurityAdvisories(Namespace):
             path={
                 "ghsa_id": ghsa_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_repository_advisory(
@@ -303,6 +334,8 @@ class SecurityAdvisories(Namespace):
         ghsa_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a repository security advisory.
 
@@ -313,6 +346,8 @@ class SecurityAdvisories(Namespace):
             repo: string; required
             ghsa_id: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#get-a-repository-security-advisory
         """
@@ -323,7 +358,9 @@ class SecurityAdvisories(Namespace):
                 "repo": repo,
                 "ghsa_id": ghsa_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -349,6 +386,8 @@ class SecurityAdvisories(Namespace):
         per_page: int | Omit = OMIT,
         sort: Literal["updated", "published", "epss_percentage", "epss_percentile"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List global security advisories.
 
@@ -374,6 +413,8 @@ class SecurityAdvisories(Namespace):
             per_page: integer; optional; range 1..100; server default 30
             sort: string; optional; one of updated, published, epss_percentage, epss_percentile; server default 'published'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/security-advisories/global-advisories#list-global-security-advisories
         """
@@ -399,7 +440,9 @@ class SecurityAdvisories(Namespace):
                 "per_page": per_page,
                 "sort": sort,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -414,6 +457,8 @@ class SecurityAdvisories(Namespace):
         per_page: int | Omit = OMIT,
         state: Literal["triage", "draft", "published", "closed"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository security advisories for an organization.
 
@@ -428,6 +473,8 @@ class SecurityAdvisories(Namespace):
             per_page: integer; optional; range 1..100; server default 30
             state: string; optional; one of triage, draft, published, closed
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#list-repository-security-advisories-for-an-organization
         """
@@ -444,7 +491,9 @@ class SecurityAdvisories(Namespace):
                 "per_page": per_page,
                 "state": state,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -460,6 +509,8 @@ class SecurityAdvisories(Namespace):
         per_page: int | Omit = OMIT,
         state: Literal["triage", "draft", "published", "closed"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List repository security advisories.
 
@@ -475,6 +526,8 @@ class SecurityAdvisories(Namespace):
             per_page: integer; optional; range 1..100; server default 30
             state: string; optional; one of triage, draft, published, closed
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#list-repository-security-advisories
         """
@@ -492,7 +545,9 @@ class SecurityAdvisories(Namespace):
                 "per_page": per_page,
                 "state": state,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_repository_advisory(
@@ -513,6 +568,8 @@ class SecurityAdvisories(Namespace):
         collaborating_users: List[str] | None | Omit = OMIT,
         collaborating_teams: List[str] | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a repository security advisory.
 
@@ -534,6 +591,8 @@ class SecurityAdvisories(Namespace):
             collaborating_users: array of string; optional; may be None (sent as null)
             collaborating_teams: array of string; optional; may be None (sent as null)
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#update-a-repository-security-advisory
         """
@@ -557,7 +616,9 @@ class SecurityAdvisories(Namespace):
                 "collaborating_users": collaborating_users,
                 "collaborating_teams": collaborating_teams,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
@@ -239,6 +240,8 @@ class Teams(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add team member (Legacy).
 
@@ -248,6 +251,8 @@ class Teams(Namespace):
             team_id: integer; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/members#add-team-member-legacy
         """
@@ -257,7 +262,9 @@ class Teams(Namespace):
                 "team_id": team_id,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_or_update_membership_for_user_in_org(
@@ -268,6 +275,8 @@ class Teams(Namespace):
         *,
         role: Literal["member", "maintainer"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add or update team membership for a user.
 
@@ -279,6 +288,8 @@ class Teams(Namespace):
             username: string; required
             role: string; optional; one of member, maintainer; server default 'member'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/members#add-or-update-team-membership-for-a-user
         """
@@ -292,7 +303,9 @@ class Teams(Namespace):
             body={
                 "role": role,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_or_update_membership_for_user_legacy(
@@ -302,6 +315,8 @@ class Teams(Namespace):
         *,
         role: Literal["member", "maintainer"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add or update team membership for a user (Legacy).
 
@@ -312,6 +327,8 @@ class Teams(Namespace):
             username: string; required
             role: string; optional; one of member, maintainer; server default 'member'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/members#add-or-update-team-membership-for-a-user-legacy
         """
@@ -324,7 +341,9 @@ class Teams(Namespace):
             body={
                 "role": role,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_or_update_repo_permissions_in_org(
@@ -336,6 +355,8 @@ class Teams(Namespace):
         *,
         permission: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add or update team repository permissions.
 
@@ -348,6 +369,8 @@ class Teams(Namespace):
             repo: string; required
             permission: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#add-or-update-team-repository-permissions
         """
@@ -362,7 +385,9 @@ class Teams(Namespace):
             body={
                 "permission": permission,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def add_or_update_repo_permissions_legacy(
@@ -373,6 +398,8 @@ class Teams(Namespace):
         *,
         permission: Literal["pull", "push", "admin"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add or update team repository permissions (Legacy).
 
@@ -384,6 +411,8 @@ class Teams(Namespace):
             repo: string; required
             permission: string; optional; one of pull, push, admin
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#add-or-update-team-repository-permissions-legacy
         """
@@ -397,7 +426,9 @@ class Teams(Namespace):
             body={
                 "permission": permission,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def check_permissions_for_repo_in_org(
@@ -409,6 +440,8 @@ class Teams(Namespace):
         *,
         media_type: Literal["repository"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Check team permissions for a repository.
 
@@ -421,6 +454,8 @@ class Teams(Namespace):
             repo: string; required
             media_type: ask for another representation: repository
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#check-team-permissions-for-a-repository
         """
@@ -432,8 +467,10 @@ class Teams(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             media_type=media_type,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def check_permissions_for_repo_legacy(
@@ -443,6 +480,8 @@ class Teams(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Check team permissions for a repository (Legacy).
 
@@ -453,6 +492,8 @@ class Teams(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#check-team-permissions-for-a-repository-legacy
         """
@@ -463,7 +504,9 @@ class Teams(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create(
@@ -480,6 +523,8 @@ class Teams(Namespace):
         parent_team_id: int | Omit = OMIT,
         parent_team_slug: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a team.
 
@@ -497,6 +542,8 @@ class Teams(Namespace):
             parent_team_id: integer; optional
             parent_team_slug: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#create-a-team
         """
@@ -516,7 +563,9 @@ class Teams(Namespace):
                 "parent_team_id": parent_team_id,
                 "parent_team_slug": parent_team_slug,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_in_org(
@@ -525,6 +574,8 @@ class Teams(Namespace):
         team_slug: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a team.
 
@@ -534,6 +585,8 @@ class Teams(Namespace):
             org: string; required
             team_slug: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#delete-a-team
         """
@@ -543,7 +596,9 @@ class Teams(Namespace):
                 "org": org,
                 "team_slug": team_slug,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_legacy(
@@ -551,6 +606,8 @@ class Teams(Namespace):
         team_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a team (Legacy).
 
@@ -559,6 +616,8 @@ class Teams(Namespace):
         Args:
             team_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#delete-a-team-legacy
         """
@@ -567,7 +626,9 @@ class Teams(Namespace):
             path={
                 "team_id": team_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_by_name(
@@ -576,6 +637,8 @@ class Teams(Namespace):
         team_slug: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a team by name.
 
@@ -585,6 +648,8 @@ class Teams(Namespace):
             org: string; required
             team_slug: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#get-a-team-by-name
         """
@@ -594,7 +659,9 @@ class Teams(Namespace):
                 "org": org,
                 "team_slug": team_slug,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_legacy(
@@ -602,6 +669,8 @@ class Teams(Namespace):
         team_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a team (Legacy).
 
@@ -610,6 +679,8 @@ class Teams(Namespace):
         Args:
             team_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#get-a-team-legacy
         """
@@ -618,7 +689,9 @@ class Teams(Namespace):
             path={
                 "team_id": team_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_member_legacy(
@@ -627,6 +700,8 @@ class Teams(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get team member (Legacy).
 
@@ -636,6 +711,8 @@ class Teams(Namespace):
             team_id: integer; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/members#get-team-member-legacy
         """
@@ -645,7 +722,9 @@ class Teams(Namespace):
                 "team_id": team_id,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_membership_for_user_in_org(
@@ -655,6 +734,8 @@ class Teams(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get team membership for a user.
 
@@ -665,6 +746,8 @@ class Teams(Namespace):
             team_slug: string; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/members#get-team-membership-for-a-user
         """
@@ -675,7 +758,9 @@ class Teams(Namespace):
                 "team_slug": team_slug,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_membership_for_user_legacy(
@@ -684,6 +769,8 @@ class Teams(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get team membership for a user (Legacy).
 
@@ -693,6 +780,8 @@ class Teams(Namespace):
             team_id: integer; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/members#get-team-membership-for-a-user-legacy
         """
@@ -702,7 +791,9 @@ class Teams(Namespace):
                 "team_id": team_id,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -714,6 +805,8 @@ class Teams(Namespace):
         page: int | Omit = OMIT,
         team_type: Literal["all", "enterprise", "organization"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List teams.
 
@@ -725,6 +818,8 @@ class Teams(Namespace):
             page: integer; optional; server default 1
             team_type: string; optional; one of all, enterprise, organization; server default 'all'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#list-teams
         """
@@ -738,7 +833,9 @@ class Teams(Namespace):
                 "page": page,
                 "team_type": team_type,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -750,6 +847,8 @@ class Teams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List child teams.
 
@@ -761,6 +860,8 @@ class Teams(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#list-child-teams
         """
@@ -774,7 +875,9 @@ class Teams(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -785,6 +888,8 @@ class Teams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List child teams (Legacy).
 
@@ -795,6 +900,8 @@ class Teams(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#list-child-teams-legacy
         """
@@ -807,7 +914,9 @@ class Teams(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -817,6 +926,8 @@ class Teams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List teams for the authenticated user.
 
@@ -826,6 +937,8 @@ class Teams(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#list-teams-for-the-authenticated-user
         """
@@ -835,7 +948,9 @@ class Teams(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -848,6 +963,8 @@ class Teams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List team members.
 
@@ -860,6 +977,8 @@ class Teams(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/members#list-team-members
         """
@@ -874,7 +993,9 @@ class Teams(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -886,6 +1007,8 @@ class Teams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List team members (Legacy).
 
@@ -897,6 +1020,8 @@ class Teams(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/members#list-team-members-legacy
         """
@@ -910,7 +1035,9 @@ class Teams(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -922,6 +1049,8 @@ class Teams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List pending team invitations.
 
@@ -933,6 +1062,8 @@ class Teams(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/members#list-pending-team-invitations
         """
@@ -946,7 +1077,9 @@ class Teams(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -957,6 +1090,8 @@ class Teams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List pending team invitations (Legacy).
 
@@ -967,6 +1102,8 @@ class Teams(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/members#list-pending-team-invitations-legacy
         """
@@ -979,7 +1116,9 @@ class Teams(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -991,6 +1130,8 @@ class Teams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List team repositories.
 
@@ -1002,6 +1143,8 @@ class Teams(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#list-team-repositories
         """
@@ -1015,7 +1158,9 @@ class Teams(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1026,6 +1171,8 @@ class Teams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List team repositories (Legacy).
 
@@ -1036,6 +1183,8 @@ class Teams(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#list-team-repositories-legacy
         """
@@ -1048,7 +1197,9 @@ class Teams(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_member_legacy(
@@ -1057,6 +1208,8 @@ class Teams(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove team member (Legacy).
 
@@ -1066,6 +1219,8 @@ class Teams(Namespace):
             team_id: integer; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/members#remove-team-member-legacy
         """
@@ -1075,7 +1230,9 @@ class Teams(Namespace):
                 "team_id": team_id,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_membership_for_user_in_org(
@@ -1085,6 +1242,8 @@ class Teams(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove team membership for a user.
 
@@ -1095,6 +1254,8 @@ class Teams(Namespace):
             team_slug: string; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/members#remove-team-membership-for-a-user
         """
@@ -1105,7 +1266,9 @@ class Teams(Namespace):
                 "team_slug": team_slug,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_membership_for_user_legacy(
@@ -1114,6 +1277,8 @@ class Teams(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove team membership for a user (Legacy).
 
@@ -1123,6 +1288,8 @@ class Teams(Namespace):
             team_id: integer; required
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/members#remove-team-membership-for-a-user-legacy
         """
@@ -1132,7 +1299,9 @@ class Teams(Namespace):
                 "team_id": team_id,
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_repo_in_org(
@@ -1143,6 +1312,8 @@ class Teams(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove a repository from a team.
 
@@ -1154,6 +1325,8 @@ class Teams(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#remove-a-repository-from-a-team
         """
@@ -1165,7 +1338,9 @@ class Teams(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def remove_repo_legacy(
@@ -1175,6 +1350,8 @@ class Teams(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Remove a repository from a team (Legacy).
 
@@ -1185,6 +1362,8 @@ class Teams(Namespace):
             owner: string; required
             repo: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#remove-a-repository-from-a-team-legacy
         """
@@ -1195,7 +1374,9 @@ class Teams(Namespace):
                 "owner": owner,
                 "repo": repo,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_in_org(
@@ -1211,6 +1392,8 @@ class Teams(Namespace):
         parent_team_id: int | None | Omit = OMIT,
         parent_team_slug: str | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a team.
 
@@ -1227,6 +1410,8 @@ class Teams(Namespace):
             parent_team_id: integer; optional; may be None (sent as null)
             parent_team_slug: string; optional; may be None (sent as null)
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#update-a-team
         """
@@ -1245,7 +1430,9 @@ class Teams(Namespace):
                 "parent_team_id": parent_team_id,
                 "parent_team_slug": parent_team_slug,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_legacy(
@@ -1260,6 +1447,8 @@ class Teams(Namespace):
         parent_team_id: int | None | Omit = OMIT,
         parent_team_slug: str | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update a team (Legacy).
 
@@ -1275,6 +1464,8 @@ class Teams(Namespace):
             parent_team_id: integer; optional; may be None (sent as null)
             parent_team_slug: string; optional; may be None (sent as null)
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#update-a-team-legacy
         """
@@ -1292,7 +1483,9 @@ class Teams(Namespace):
                 "parent_team_id": parent_team_id,
                 "parent_team_slug": parent_team_slug,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, List, Literal
 
 from octo.namespace import Namespace, deprecated_alias, paginated
@@ -290,6 +291,8 @@ class Users(Namespace):
         *,
         emails: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add an email address for the authenticated user.
 
@@ -298,6 +301,8 @@ class Users(Namespace):
         Args:
             emails: array of string; optional; items 1..
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/emails#add-an-email-address-for-the-authenticated-user
         """
@@ -306,7 +311,9 @@ class Users(Namespace):
             body={
                 "emails": emails,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     add_email_for_authenticated = deprecated_alias(add_email_for_authenticated_user, "users.add_email_for_authenticated", "users.add_email_for_authenticated_user")
@@ -316,6 +323,8 @@ class Users(Namespace):
         *,
         account_urls: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Add social accounts for the authenticated user.
 
@@ -324,6 +333,8 @@ class Users(Namespace):
         Args:
             account_urls: array of string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/social-accounts#add-social-accounts-for-the-authenticated-user
         """
@@ -332,7 +343,9 @@ class Users(Namespace):
             body={
                 "account_urls": account_urls,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def block(
@@ -340,6 +353,8 @@ class Users(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Block a user.
 
@@ -348,6 +363,8 @@ class Users(Namespace):
         Args:
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/blocking#block-a-user
         """
@@ -356,7 +373,9 @@ class Users(Namespace):
             path={
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def check_blocked(
@@ -364,6 +383,8 @@ class Users(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Check if a user is blocked by the authenticated user.
 
@@ -372,6 +393,8 @@ class Users(Namespace):
         Args:
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/blocking#check-if-a-user-is-blocked-by-the-authenticated-user
         """
@@ -380,7 +403,9 @@ class Users(Namespace):
             path={
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def check_following_for_user(
@@ -389,6 +414,8 @@ class Users(Namespace):
         target_user: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Check if a user follows another user.
 
@@ -398,6 +425,8 @@ class Users(Namespace):
             username: string; required
             target_user: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/followers#check-if-a-user-follows-another-user
         """
@@ -407,7 +436,9 @@ class Users(Namespace):
                 "username": username,
                 "target_user": target_user,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def check_person_is_followed_by_authenticated(
@@ -415,6 +446,8 @@ class Users(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Check if a person is followed by the authenticated user.
 
@@ -423,6 +456,8 @@ class Users(Namespace):
         Args:
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/followers#check-if-a-person-is-followed-by-the-authenticated-user
         """
@@ -431,7 +466,9 @@ class Users(Namespace):
             path={
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def create_gpg_key_for_authenticated_user(
@@ -440,6 +477,8 @@ class Users(Namespace):
         armored_public_key: str,
         name: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a GPG key for the authenticated user.
 
@@ -449,6 +488,8 @@ class Users(Namespace):
             armored_public_key: string; required
             name: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/gpg-keys#create-a-gpg-key-for-the-authenticated-user
         """
@@ -458,7 +499,9 @@ class Users(Namespace):
                 "name": name,
                 "armored_public_key": armored_public_key,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     create_gpg_key_for_authenticated = deprecated_alias(create_gpg_key_for_authenticated_user, "users.create_gpg_key_for_authenticated", "users.create_gpg_key_for_authenticated_user")
@@ -469,6 +512,8 @@ class Users(Namespace):
         key: str,
         title: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a public SSH key for the authenticated user.
 
@@ -478,6 +523,8 @@ class Users(Namespace):
             key: string; required
             title: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/keys#create-a-public-ssh-key-for-the-authenticated-user
         """
@@ -487,7 +534,9 @@ class Users(Namespace):
                 "title": title,
                 "key": key,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     create_public_ssh_key_for_authenticated = deprecated_alias(create_public_ssh_key_for_authenticated_user, "users.create_public_ssh_key_for_authenticated", "users.create_public_ssh_key_for_authenticated_user")
@@ -498,6 +547,8 @@ class Users(Namespace):
         key: str,
         title: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Create a SSH signing key for the authenticated user.
 
@@ -507,6 +558,8 @@ class Users(Namespace):
             key: string; required
             title: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/ssh-signing-keys#create-a-ssh-signing-key-for-the-authenticated-user
         """
@@ -516,7 +569,9 @@ class Users(Namespace):
                 "title": title,
                 "key": key,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_attestations_bulk(
@@ -527,6 +582,8 @@ class Users(Namespace):
         attestation_ids: List[int] | Omit = OMIT,
         data: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete attestations in bulk.
 
@@ -538,6 +595,8 @@ class Users(Namespace):
             attestation_ids: array of integer; optional; items 1..1024
             data: the request body (application/json), optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/attestations#delete-attestations-in-bulk
         """
@@ -550,8 +609,10 @@ class Users(Namespace):
                 "subject_digests": subject_digests,
                 "attestation_ids": attestation_ids,
             },
+            headers=headers,
             data=data,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_attestations_by_id(
@@ -560,6 +621,8 @@ class Users(Namespace):
         attestation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete attestations by ID.
 
@@ -569,6 +632,8 @@ class Users(Namespace):
             username: string; required
             attestation_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/attestations#delete-attestations-by-id
         """
@@ -578,7 +643,9 @@ class Users(Namespace):
                 "username": username,
                 "attestation_id": attestation_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_attestations_by_subject_digest(
@@ -587,6 +654,8 @@ class Users(Namespace):
         subject_digest: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete attestations by subject digest.
 
@@ -596,6 +665,8 @@ class Users(Namespace):
             username: string; required
             subject_digest: string; required; may contain '/'
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/attestations#delete-attestations-by-subject-digest
         """
@@ -605,7 +676,9 @@ class Users(Namespace):
                 "username": username,
                 "subject_digest": subject_digest,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_email_for_authenticated_user(
@@ -613,6 +686,8 @@ class Users(Namespace):
         *,
         emails: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an email address for the authenticated user.
 
@@ -621,6 +696,8 @@ class Users(Namespace):
         Args:
             emails: array of string; optional; items 1..
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/emails#delete-an-email-address-for-the-authenticated-user
         """
@@ -629,7 +706,9 @@ class Users(Namespace):
             body={
                 "emails": emails,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     delete_email_for_authenticated = deprecated_alias(delete_email_for_authenticated_user, "users.delete_email_for_authenticated", "users.delete_email_for_authenticated_user")
@@ -639,6 +718,8 @@ class Users(Namespace):
         gpg_key_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a GPG key for the authenticated user.
 
@@ -647,6 +728,8 @@ class Users(Namespace):
         Args:
             gpg_key_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/gpg-keys#delete-a-gpg-key-for-the-authenticated-user
         """
@@ -655,7 +738,9 @@ class Users(Namespace):
             path={
                 "gpg_key_id": gpg_key_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     delete_gpg_key_for_authenticated = deprecated_alias(delete_gpg_key_for_authenticated_user, "users.delete_gpg_key_for_authenticated", "users.delete_gpg_key_for_authenticated_user")
@@ -665,6 +750,8 @@ class Users(Namespace):
         key_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete a public SSH key for the authenticated user.
 
@@ -673,6 +760,8 @@ class Users(Namespace):
         Args:
             key_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/keys#delete-a-public-ssh-key-for-the-authenticated-user
         """
@@ -681,7 +770,9 @@ class Users(Namespace):
             path={
                 "key_id": key_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     delete_public_ssh_key_for_authenticated = deprecated_alias(delete_public_ssh_key_for_authenticated_user, "users.delete_public_ssh_key_for_authenticated", "users.delete_public_ssh_key_for_authenticated_user")
@@ -691,6 +782,8 @@ class Users(Namespace):
         *,
         account_urls: List[str],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete social accounts for the authenticated user.
 
@@ -699,6 +792,8 @@ class Users(Namespace):
         Args:
             account_urls: array of string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/social-accounts#delete-social-accounts-for-the-authenticated-user
         """
@@ -707,7 +802,9 @@ class Users(Namespace):
             body={
                 "account_urls": account_urls,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def delete_ssh_signing_key_for_authenticated_user(
@@ -715,6 +812,8 @@ class Users(Namespace):
         ssh_signing_key_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Delete an SSH signing key for the authenticated user.
 
@@ -723,6 +822,8 @@ class Users(Namespace):
         Args:
             ssh_signing_key_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/ssh-signing-keys#delete-an-ssh-signing-key-for-the-authenticated-user
         """
@@ -731,7 +832,9 @@ class Users(Namespace):
             path={
                 "ssh_signing_key_id": ssh_signing_key_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def follow(
@@ -739,6 +842,8 @@ class Users(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Follow a user.
 
@@ -747,6 +852,8 @@ class Users(Namespace):
         Args:
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/followers#follow-a-user
         """
@@ -755,23 +862,34 @@ class Users(Namespace):
             path={
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_authenticated(
         self,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get the authenticated user.
 
         `GET /user`
 
+        Args:
+            timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
         Docs: https://docs.github.com/rest/users/users#get-the-authenticated-user
         """
         return self._client.request(
             _GET_AUTHENTICATED,
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_by_id(
@@ -779,6 +897,8 @@ class Users(Namespace):
         account_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a user using their ID.
 
@@ -787,6 +907,8 @@ class Users(Namespace):
         Args:
             account_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/users#get-a-user-using-their-id
         """
@@ -795,7 +917,9 @@ class Users(Namespace):
             path={
                 "account_id": account_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_by_username(
@@ -803,6 +927,8 @@ class Users(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a user.
 
@@ -811,6 +937,8 @@ class Users(Namespace):
         Args:
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/users#get-a-user
         """
@@ -819,7 +947,9 @@ class Users(Namespace):
             path={
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_context_for_user(
@@ -829,6 +959,8 @@ class Users(Namespace):
         subject_type: Literal["organization", "repository", "issue", "pull_request"] | Omit = OMIT,
         subject_id: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get contextual information for a user.
 
@@ -839,6 +971,8 @@ class Users(Namespace):
             subject_type: string; optional; one of organization, repository, issue, pull_request
             subject_id: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/users#get-contextual-information-for-a-user
         """
@@ -851,7 +985,9 @@ class Users(Namespace):
                 "subject_type": subject_type,
                 "subject_id": subject_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def get_gpg_key_for_authenticated_user(
@@ -859,6 +995,8 @@ class Users(Namespace):
         gpg_key_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a GPG key for the authenticated user.
 
@@ -867,6 +1005,8 @@ class Users(Namespace):
         Args:
             gpg_key_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/gpg-keys#get-a-gpg-key-for-the-authenticated-user
         """
@@ -875,7 +1015,9 @@ class Users(Namespace):
             path={
                 "gpg_key_id": gpg_key_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     get_gpg_key_for_authenticated = deprecated_alias(get_gpg_key_for_authenticated_user, "users.get_gpg_key_for_authenticated", "users.get_gpg_key_for_authenticated_user")
@@ -885,6 +1027,8 @@ class Users(Namespace):
         key_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get a public SSH key for the authenticated user.
 
@@ -893,6 +1037,8 @@ class Users(Namespace):
         Args:
             key_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/keys#get-a-public-ssh-key-for-the-authenticated-user
         """
@@ -901,7 +1047,9 @@ class Users(Namespace):
             path={
                 "key_id": key_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     get_public_ssh_key_for_authenticated = deprecated_alias(get_public_ssh_key_for_authenticated_user, "users.get_public_ssh_key_for_authenticated", "users.get_public_ssh_key_for_authenticated_user")
@@ -911,6 +1059,8 @@ class Users(Namespace):
         ssh_signing_key_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Get an SSH signing key for the authenticated user.
 
@@ -919,6 +1069,8 @@ class Users(Namespace):
         Args:
             ssh_signing_key_id: integer; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/ssh-signing-keys#get-an-ssh-signing-key-for-the-authenticated-user
         """
@@ -927,7 +1079,9 @@ class Users(Namespace):
             path={
                 "ssh_signing_key_id": ssh_signing_key_id,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -937,6 +1091,8 @@ class Users(Namespace):
         since: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List users.
 
@@ -946,6 +1102,8 @@ class Users(Namespace):
             since: integer; optional
             per_page: integer; optional; server default 30
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/users#list-users
         """
@@ -955,7 +1113,9 @@ class Users(Namespace):
                 "since": since,
                 "per_page": per_page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated("attestations")
@@ -969,6 +1129,8 @@ class Users(Namespace):
         after: str | Omit = OMIT,
         predicate_type: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List attestations.
 
@@ -982,6 +1144,8 @@ class Users(Namespace):
             after: string; optional
             predicate_type: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/attestations#list-attestations
         """
@@ -997,7 +1161,9 @@ class Users(Namespace):
                 "after": after,
                 "predicate_type": predicate_type,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def list_attestations_bulk(
@@ -1010,6 +1176,8 @@ class Users(Namespace):
         after: str | Omit = OMIT,
         predicate_type: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List attestations by bulk subject digests.
 
@@ -1023,6 +1191,8 @@ class Users(Namespace):
             after: string; optional
             predicate_type: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/attestations#list-attestations-by-bulk-subject-digests
         """
@@ -1040,7 +1210,9 @@ class Users(Namespace):
                 "subject_digests": subject_digests,
                 "predicate_type": predicate_type,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1050,6 +1222,8 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List users blocked by the authenticated user.
 
@@ -1059,6 +1233,8 @@ class Users(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/blocking#list-users-blocked-by-the-authenticated-user
         """
@@ -1068,7 +1244,9 @@ class Users(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     list_blocked_by_authenticated = deprecated_alias(list_blocked_by_authenticated_user, "users.list_blocked_by_authenticated", "users.list_blocked_by_authenticated_user")
@@ -1080,6 +1258,8 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List email addresses for the authenticated user.
 
@@ -1089,6 +1269,8 @@ class Users(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/emails#list-email-addresses-for-the-authenticated-user
         """
@@ -1098,7 +1280,9 @@ class Users(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     list_emails_for_authenticated = deprecated_alias(list_emails_for_authenticated_user, "users.list_emails_for_authenticated", "users.list_emails_for_authenticated_user")
@@ -1110,6 +1294,8 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List the people the authenticated user follows.
 
@@ -1119,6 +1305,8 @@ class Users(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/followers#list-the-people-the-authenticated-user-follows
         """
@@ -1128,7 +1316,9 @@ class Users(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     list_followed_by_authenticated = deprecated_alias(list_followed_by_authenticated_user, "users.list_followed_by_authenticated", "users.list_followed_by_authenticated_user")
@@ -1140,6 +1330,8 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List followers of the authenticated user.
 
@@ -1149,6 +1341,8 @@ class Users(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/followers#list-followers-of-the-authenticated-user
         """
@@ -1158,7 +1352,9 @@ class Users(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1169,6 +1365,8 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List followers of a user.
 
@@ -1179,6 +1377,8 @@ class Users(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/followers#list-followers-of-a-user
         """
@@ -1191,7 +1391,9 @@ class Users(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1202,6 +1404,8 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List the people a user follows.
 
@@ -1212,6 +1416,8 @@ class Users(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/followers#list-the-people-a-user-follows
         """
@@ -1224,7 +1430,9 @@ class Users(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1234,6 +1442,8 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List GPG keys for the authenticated user.
 
@@ -1243,6 +1453,8 @@ class Users(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/gpg-keys#list-gpg-keys-for-the-authenticated-user
         """
@@ -1252,7 +1464,9 @@ class Users(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     list_gpg_keys_for_authenticated = deprecated_alias(list_gpg_keys_for_authenticated_user, "users.list_gpg_keys_for_authenticated", "users.list_gpg_keys_for_authenticated_user")
@@ -1265,6 +1479,8 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List GPG keys for a user.
 
@@ -1275,6 +1491,8 @@ class Users(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/gpg-keys#list-gpg-keys-for-a-user
         """
@@ -1287,7 +1505,9 @@ class Users(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1297,6 +1517,8 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List public email addresses for the authenticated user.
 
@@ -1306,6 +1528,8 @@ class Users(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/emails#list-public-email-addresses-for-the-authenticated-user
         """
@@ -1315,7 +1539,9 @@ class Users(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     list_public_emails_for_authenticated = deprecated_alias(list_public_emails_for_authenticated_user, "users.list_public_emails_for_authenticated", "users.list_public_emails_for_authenticated_user")
@@ -1328,6 +1554,8 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List public keys for a user.
 
@@ -1338,6 +1566,8 @@ class Users(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/keys#list-public-keys-for-a-user
         """
@@ -1350,7 +1580,9 @@ class Users(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1360,6 +1592,8 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List public SSH keys for the authenticated user.
 
@@ -1369,6 +1603,8 @@ class Users(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/keys#list-public-ssh-keys-for-the-authenticated-user
         """
@@ -1378,7 +1614,9 @@ class Users(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     list_public_ssh_keys_for_authenticated = deprecated_alias(list_public_ssh_keys_for_authenticated_user, "users.list_public_ssh_keys_for_authenticated", "users.list_public_ssh_keys_for_authenticated_user")
@@ -1390,6 +1628,8 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List social accounts for the authenticated user.
 
@@ -1399,6 +1639,8 @@ class Users(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/social-accounts#list-social-accounts-for-the-authenticated-user
         """
@@ -1408,7 +1650,9 @@ class Users(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1419,6 +1663,8 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List social accounts for a user.
 
@@ -1429,6 +1675,8 @@ class Users(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/social-accounts#list-social-accounts-for-a-user
         """
@@ -1441,7 +1689,9 @@ class Users(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1451,6 +1701,8 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List SSH signing keys for the authenticated user.
 
@@ -1460,6 +1712,8 @@ class Users(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/ssh-signing-keys#list-ssh-signing-keys-for-the-authenticated-user
         """
@@ -1469,7 +1723,9 @@ class Users(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     @paginated()
@@ -1480,6 +1736,8 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """List SSH signing keys for a user.
 
@@ -1490,6 +1748,8 @@ class Users(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/ssh-signing-keys#list-ssh-signing-keys-for-a-user
         """
@@ -1502,7 +1762,9 @@ class Users(Namespace):
                 "per_page": per_page,
                 "page": page,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def set_primary_email_visibility_for_authenticated_user(
@@ -1510,6 +1772,8 @@ class Users(Namespace):
         *,
         visibility: Literal["public", "private"],
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Set primary email visibility for the authenticated user.
 
@@ -1518,6 +1782,8 @@ class Users(Namespace):
         Args:
             visibility: string; required; one of public, private
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/emails#set-primary-email-visibility-for-the-authenticated-user
         """
@@ -1526,7 +1792,9 @@ class Users(Namespace):
             body={
                 "visibility": visibility,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     set_primary_email_visibility_for_authenticated = deprecated_alias(set_primary_email_visibility_for_authenticated_user, "users.set_primary_email_visibility_for_authenticated", "users.set_primary_email_visibility_for_authenticated_user")
@@ -1536,6 +1804,8 @@ class Users(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Unblock a user.
 
@@ -1544,6 +1814,8 @@ class Users(Namespace):
         Args:
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/blocking#unblock-a-user
         """
@@ -1552,7 +1824,9 @@ class Users(Namespace):
             path={
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def unfollow(
@@ -1560,6 +1834,8 @@ class Users(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Unfollow a user.
 
@@ -1568,6 +1844,8 @@ class Users(Namespace):
         Args:
             username: string; required
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/followers#unfollow-a-user
         """
@@ -1576,7 +1854,9 @@ class Users(Namespace):
             path={
                 "username": username,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
     def update_authenticated(
@@ -1591,6 +1871,8 @@ class Users(Namespace):
         hireable: bool | Omit = OMIT,
         bio: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
     ) -> Response:
         """Update the authenticated user.
 
@@ -1606,6 +1888,8 @@ class Users(Namespace):
             hireable: boolean; optional
             bio: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/users/users#update-the-authenticated-user
         """
@@ -1621,7 +1905,9 @@ class Users(Namespace):
                 "hireable": hireable,
                 "bio": bio,
             },
+            headers=headers,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
 
 

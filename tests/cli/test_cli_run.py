@@ -200,3 +200,56 @@ def test_ctrl_c_exits_130_without_a_traceback(run: Run, github: ScriptedServer,
     result = run("repos", "get", "o", "r")
     assert result.code == 130
     assert "Traceback" not in result.err and github.requests == []
+
+
+def test_an_empty_file_path_lists_the_root_and_an_empty_segment_is_a_usage_error(
+    run: Run, github: ScriptedServer
+) -> None:
+    github.queue(Reply(200, json=[{"name": "README.md"}]), Reply(200, json=[]))
+    assert run("repos", "get-content", "o", "r", "").out == '[{"name":"README.md"}]\n'
+    assert run("git", "list-matching-refs", "o", "r", "").code == 0
+    assert [r.path for r in github.requests] == ["/repos/o/r/contents/", "/repos/o/r/git/matching-refs/"]
+    for bad in ("a//b", "docs/..", ""):
+        result = run("repos", "get-content", "o", "r", bad) if bad else run("repos", "get", "o", bad)
+        assert result.code == 2 and "path parameter" in result.err
+    assert len(github.requests) == 2
+
+
+def test_header_option_sends_the_callers_headers_before_and_after_the_command(
+    run: Run, github: ScriptedServer
+) -> None:
+    github.queue(Reply(304), Reply(200, body="# Hi", headers={"content-type": "application/vnd.github.raw"}))
+    result = run("-H", 'If-None-Match: "v1"', "-i", "repos", "get", "o", "r", "--header", "X-Trace:abc")
+    assert (result.code, result.out.splitlines()[0]) == (0, "HTTP 304")
+    assert (github.requests[0].headers["if-none-match"], github.requests[0].headers["x-trace"]) == ('"v1"', "abc")
+    result = run("repos", "get-content", "o", "r", "README.md", "-H", "Accept: application/vnd.github.raw")
+    assert result.out == "# Hi"
+    assert github.requests[1].headers["accept"] == "application/vnd.github.raw"
+
+
+def test_header_option_reaches_every_page_and_the_dry_run(run: Run, github: ScriptedServer) -> None:
+    github.queue(Reply(200, json=[1], headers={"link": f'<{github.url}/repos/o/r/issues?page=2>; rel="next"'}),
+                 Reply(200, json=[2]))
+    assert run("--paginate", "-H", "X-Trace: 1", "issues", "list-for-repo", "o", "r").out == "1\n2\n"
+    assert [r.headers["x-trace"] for r in github.requests] == ["1", "1"]
+    shown = json.loads(run("--dry-run", "-H", "Accept: application/vnd.github.raw", "repos", "get", "o", "r").out)
+    assert shown["headers"]["Accept"] == "application/vnd.github.raw"
+    assert len(github.requests) == 2
+
+
+def test_a_header_without_a_name_and_colon_is_a_usage_error(run: Run, github: ScriptedServer) -> None:
+    for bad in ("If-None-Match", ": value", "   : x"):
+        result = run("-H", bad, "repos", "get", "o", "r")
+        assert result.code == 2 and "NAME: VALUE" in result.err, bad
+    assert github.requests == []
+
+
+def test_an_uploads_content_type_can_be_given(run: Run, github: ScriptedServer, tmp_path: Path) -> None:
+    asset = tmp_path / "app.zip"
+    asset.write_bytes(b"PK\x03\x04")
+    github.queue(Reply(201, json={"id": 1}), Reply(201, json={"id": 2}))
+    upload = ["repos", "upload-release-asset", "o", "r", "1", "--name", "app.zip", "--data", f"@{asset}"]
+    assert run(*upload).code == 0
+    assert run(*upload, "-H", "Content-Type: application/octet-stream").code == 0
+    assert [r.headers["content-type"] for r in github.requests] == ["application/zip", "application/octet-stream"]
+    assert github.requests[1].body == b"PK\x03\x04"

@@ -547,3 +547,14 @@ class TestSecrets:
     def test_app_auth_is_not_pickled(self, key: rsa.RSAPrivateKey) -> None:
         with pytest.raises(TypeError, match="private key"):
             pickle.dumps(octo.AppAuth(APP_ID, key, 42))
+
+
+def test_follow_redirects_false_holds_through_the_app_credential(
+    server: ScriptedServer, github: FakeGitHub, key: rsa.RSAPrivateKey, clock: Clock
+) -> None:
+    location = f"{server.url}/storage/archive.tar.gz"
+    server.handler = lambda r: Reply(302, headers={"location": location}) if "/tarball/" in r.route else github(r)
+    gh = app_client(server, key, clock)
+    r = gh.repos.download_tarball_archive("o", "r", "main", follow_redirects=False)
+    assert (r.status, r.headers["location"]) == (302, location)
+    assert credentials(server) == [MINT, ("GET", "/repos/o/r/tarball/main", "token")]

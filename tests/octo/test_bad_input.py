@@ -108,6 +108,28 @@ def test_multi_segment_parameters_keep_slashes_encode_the_rest_and_refuse_dot_se
     assert len(server.requests) == 2
 
 
+def test_a_wholly_empty_multi_segment_value_at_the_end_lists_the_collection(
+    server: ScriptedServer, client: octo.Octo
+) -> None:
+    # Octokit: getContent({owner, repo, path: ""}) lists the root; matching-refs/ every ref.
+    assert client.repos.get_content("o", "r", "").status == 200
+    client.git.list_matching_refs("o", "r", "")
+    client.request(GET_REF, path={"owner": "o", "repo": "r", "ref": ""})
+    assert [r.path for r in server.requests] == [
+        "/repos/o/r/contents/", "/repos/o/r/git/matching-refs/", "/repos/o/r/git/ref/"]
+    # Only a wholly empty value, only at the end, only where the value may span segments.
+    inner = Operation("GET", "/repos/{owner}/{repo}/branches/{branch}/protection",
+                      multi_segment=frozenset({"branch"}))
+    for op, values in [
+        (inner, {"owner": "o", "repo": "r", "branch": ""}),
+        (GET_REPO, {"owner": "o", "repo": ""}),
+        (Operation("GET", "/repos/{owner}/{repo}/contents/{path}"), {"owner": "o", "repo": "r", "path": ""}),
+    ]:
+        with pytest.raises(ValueError, match="branch|repo|path"):
+            client.request(op, path=values)
+    assert len(server.requests) == 3
+
+
 @pytest.mark.parametrize("bad", [
     SENTINEL + "\r\nX-Injected: 1", SENTINEL + "\n", "\r" + SENTINEL, SENTINEL + "\x00",
     SENTINEL + "\x7f", SENTINEL + "\t", SENTINEL + " x", SENTINEL + "é",

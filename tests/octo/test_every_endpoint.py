@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from conftest import SENTINEL
-from server import ScriptedServer
+from server import Reply, ScriptedServer
 from spec_data import namespaces
 
 import octo
@@ -41,11 +41,16 @@ def dummy(p: Param, item: str | None = None) -> Any:
     raise AssertionError(kind)
 
 
-def call(ns: Any, e: Endpoint, name: str | None = None) -> str:
-    """Call the method with dummy required arguments; the path it should send."""
+def required_arguments(e: Endpoint) -> dict[str, Any]:
     kwargs = {p.python_name: dummy(p) for p in e.params if p.required}
     if e.body is not None and e.body.required and not e.params_in("body"):
         kwargs["data"] = {"binary": b"x", "string": "x"}.get(e.body.type, {})
+    return kwargs
+
+
+def call(ns: Any, e: Endpoint, name: str | None = None, /, **given: Any) -> str:
+    """Call the method with dummy required arguments (and `given`); the path it should send."""
+    kwargs = {**required_arguments(e), **given}
     getattr(ns, name or e.name)(**kwargs)
     path = e.path
     for p in e.path_params:
@@ -110,3 +115,75 @@ def test_uploads_go_to_the_uploads_host(server: ScriptedServer, gh: octo.Octo) -
                                                      {"name": ["app.zip"]})
     # The description says octet-stream; the runtime names the type from the file name.
     assert (sent.headers["content-type"], sent.body) == ("application/zip", b"PK\x03\x04")
+
+
+def open_ended(e: Endpoint) -> bool:
+    """The route ends with a multi-segment parameter (`.../contents/{path}`)."""
+    last = e.path_params[-1:]
+    return bool(last) and last[0].multi_segment and e.path.endswith("{" + last[0].name + "}")
+
+
+def test_an_empty_multi_segment_value_at_the_end_of_the_route_sends_the_route_with_a_trailing_slash(
+    server: ScriptedServer, gh: octo.Octo
+) -> None:
+    # repos.get_content(o, r, "") lists the root, git.list_matching_refs(o, r, "") every ref,
+    # as in Octokit; this holds for every route of that shape in spec/.
+    endpoints = [(ns, e) for ns in namespaces() for e in ns.endpoints if open_ended(e)]
+    names = {f"{ns.name}.{e.name}" for ns, e in endpoints}
+    assert {"repos.get_content", "git.list_matching_refs", "repos.download_tarball_archive"} <= names
+    wrong = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for ns, e in endpoints:
+            last = e.path_params[-1].python_name
+            expected = call(getattr(gh, ns.name), e, **{last: ""})
+            sent = server.requests[-1]
+            if not expected.endswith("/") or (sent.method, sent.route) != (e.method, expected):
+                wrong.append(f"{ns.name}.{e.name}: sent {sent.method} {sent.route}, expected {expected}")
+            for bad in ("a//b", "/a", "a/", "..", ".", "a/../b"):
+                with pytest.raises(ValueError, match=e.path_params[-1].name):
+                    call(getattr(gh, ns.name), e, **{last: bad})
+    assert wrong == []
+    assert len(server.requests) == len(endpoints)
+
+
+def test_an_empty_value_anywhere_else_in_the_route_is_refused_before_io(
+    server: ScriptedServer, gh: octo.Octo
+) -> None:
+    # A multi-segment parameter inside the route (`/branches/{branch}/protection`) and every
+    # single-segment one: an empty value would make another route.
+    cases = [(ns, e, p) for ns in namespaces() for e in ns.endpoints for p in e.path_params
+             if not (open_ended(e) and p is e.path_params[-1])]
+    assert any(p.multi_segment for _, _, p in cases)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for ns, e, p in cases:
+            with pytest.raises(ValueError, match=p.name):
+                call(getattr(gh, ns.name), e, **{p.python_name: ""})
+    assert server.requests == []
+
+
+def test_every_method_sends_the_callers_headers_and_can_return_a_redirect_unfollowed(
+    server: ScriptedServer, gh: octo.Octo
+) -> None:
+    server.handler = lambda request: Reply(302, headers={"location": "/moved"})
+    wrong = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for ns in namespaces():
+            client_ns = getattr(gh, ns.name)
+            for e in ns.endpoints:
+                label = f"{ns.name}.{e.name}"
+                headers = {"X-Octo-Call": label, "If-None-Match": '"e"'}
+                try:
+                    response = getattr(client_ns, e.name)(**required_arguments(e), headers=headers,
+                                                          follow_redirects=False)
+                except octo.OctoError as exc:
+                    wrong.append(f"{label}: {exc!r}")
+                    continue
+                sent = server.requests[-1]
+                if (response.status, response.headers.get("location")) != (302, "/moved") \
+                        or (sent.headers.get("x-octo-call"), sent.headers.get("if-none-match")) != (label, '"e"'):
+                    wrong.append(f"{label}: answered {response.status}, sent {sent.headers}")
+    assert wrong == []
+    assert len(server.requests) == sum(len(ns.endpoints) for ns in namespaces())

@@ -328,6 +328,18 @@ class TestUploads:
         with pytest.raises(TypeError, match="name= is required"):
             octo.upload(f"{uploads.url}/x", b"data", client=gh)
 
+    @pytest.mark.parametrize("content_type", ["application/octet-stream", "application/x-custom"])
+    def test_an_explicit_content_type_is_sent_as_given_never_guessed(
+        self, gh: octo.Octo, uploads: ScriptedServer, asset: Path, content_type: str
+    ) -> None:
+        octo.upload(f"{uploads.url}/repos/o/r/releases/1/assets{{?name,label}}", asset,
+                    content_type=content_type, client=gh)
+        repos = namespace(gh, REPOS)
+        repos.upload_release_asset("o", "r", 1, name="app.zip", data=b"PK", headers={"Content-Type": content_type})
+        repos.upload_release_asset("o", "r", 1, name="app.zip", data=b"PK", headers={"content-type": content_type})
+        assert [r.headers["content-type"] for r in uploads.requests] == [content_type] * 3
+        assert uploads.requests[0].body == asset.read_bytes()
+
     def test_an_upload_url_on_another_origin_gets_no_token(
         self, gh: octo.Octo, storage: ScriptedServer
     ) -> None:
