@@ -122,7 +122,8 @@ class Method:
 
 # What every method takes besides its parameters, passed to `Octo.request` as is.
 PER_CALL = (
-    Arg("timeout", "Timeout | Omit", "OMIT", "seconds, or a (connect, read) pair; overrides the client's"),
+    Arg("timeout", "Timeout | Omit", "OMIT",
+        "seconds, a (connect, read) pair or (connect, read, total); overrides the client's"),
     Arg("headers", "Mapping[str, str] | None", "None",
         "your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name"),
     Arg("follow_redirects", "bool", "True",

@@ -124,7 +124,7 @@ class Billing(Namespace):
             budget_type: string; optional
             budget_product_sku: string; optional
             user: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -166,7 +166,7 @@ class Billing(Namespace):
         Args:
             org: string; required
             budget_id: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -206,7 +206,7 @@ class Billing(Namespace):
             per_page: integer; optional; server default 10
             scope: string; optional; one of enterprise, organization, repository, cost_center, multi_user_customer, user
             user: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -244,7 +244,7 @@ class Billing(Namespace):
         Args:
             org: string; required
             budget_id: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -287,7 +287,7 @@ class Billing(Namespace):
             user: string; optional
             model: string; optional
             product: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -335,7 +335,7 @@ class Billing(Namespace):
             day: integer; optional
             model: string; optional
             product: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -384,7 +384,7 @@ class Billing(Namespace):
             user: string; optional
             model: string; optional
             product: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -432,7 +432,7 @@ class Billing(Namespace):
             day: integer; optional
             model: string; optional
             product: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -475,7 +475,7 @@ class Billing(Namespace):
             year: integer; optional
             month: integer; optional
             day: integer; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -516,7 +516,7 @@ class Billing(Namespace):
             year: integer; optional
             month: integer; optional
             day: integer; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -563,7 +563,7 @@ class Billing(Namespace):
             repository: string; optional
             product: string; optional
             sku: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -613,7 +613,7 @@ class Billing(Namespace):
             repository: string; optional
             product: string; optional
             sku: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -669,7 +669,7 @@ class Billing(Namespace):
             budget_type: string; optional
             budget_product_sku: string; optional
             user: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 

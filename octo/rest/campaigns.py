@@ -94,7 +94,7 @@ class Campaigns(Namespace):
             contact_link: string; optional; may be None (sent as null)
             code_scanning_alerts: array of object; optional; may be None (sent as null); items 1..
             generate_issues: boolean; optional; server default False
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -136,7 +136,7 @@ class Campaigns(Namespace):
         Args:
             org: string; required
             campaign_number: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -169,7 +169,7 @@ class Campaigns(Namespace):
         Args:
             org: string; required
             campaign_number: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -211,7 +211,7 @@ class Campaigns(Namespace):
             direction: string; optional; one of asc, desc; server default 'desc'
             state: string; optional; one of open, closed
             sort: string; optional; one of created, updated, ends_at, published; server default 'created'
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -264,7 +264,7 @@ class Campaigns(Namespace):
             ends_at: string; optional
             contact_link: string; optional; may be None (sent as null)
             state: string; optional; one of open, closed
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 

@@ -253,7 +253,7 @@ class CodeSecurity(Namespace):
             configuration_id: integer; required
             scope: string; required; one of all, all_without_configurations, public, private_or_internal, selected
             selected_repository_ids: array of integer; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -292,7 +292,7 @@ class CodeSecurity(Namespace):
             enterprise: string; required
             configuration_id: integer; required
             scope: string; required; one of all, all_without_configurations
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -378,7 +378,7 @@ class CodeSecurity(Namespace):
             secret_scanning_extended_metadata: string; optional; one of enabled, disabled, not_set
             private_vulnerability_reporting: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             enforcement: string; optional; one of enforced, unenforced; server default 'enforced'
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -482,7 +482,7 @@ class CodeSecurity(Namespace):
             secret_scanning_extended_metadata: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             private_vulnerability_reporting: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             enforcement: string; optional; one of enforced, unenforced; server default 'enforced'
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -539,7 +539,7 @@ class CodeSecurity(Namespace):
         Args:
             org: string; required
             configuration_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -572,7 +572,7 @@ class CodeSecurity(Namespace):
         Args:
             enterprise: string; required
             configuration_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -605,7 +605,7 @@ class CodeSecurity(Namespace):
         Args:
             org: string; required
             selected_repository_ids: array of integer; required; items 1..250
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -640,7 +640,7 @@ class CodeSecurity(Namespace):
         Args:
             org: string; required
             configuration_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -673,7 +673,7 @@ class CodeSecurity(Namespace):
         Args:
             owner: string; required
             repo: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -711,7 +711,7 @@ class CodeSecurity(Namespace):
             per_page: integer; optional; server default 30
             before: string; optional
             after: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -755,7 +755,7 @@ class CodeSecurity(Namespace):
             per_page: integer; optional; server default 30
             before: string; optional
             after: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -791,7 +791,7 @@ class CodeSecurity(Namespace):
 
         Args:
             org: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -821,7 +821,7 @@ class CodeSecurity(Namespace):
 
         Args:
             enterprise: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -862,7 +862,7 @@ class CodeSecurity(Namespace):
             before: string; optional
             after: string; optional
             status: string; optional; server default 'all'
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -910,7 +910,7 @@ class CodeSecurity(Namespace):
             before: string; optional
             after: string; optional
             status: string; optional; server default 'all'
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -949,7 +949,7 @@ class CodeSecurity(Namespace):
         Args:
             enterprise: string; required
             configuration_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -984,7 +984,7 @@ class CodeSecurity(Namespace):
             org: string; required
             configuration_id: integer; required
             default_for_new_repos: string; optional; one of all, none, private_and_internal, public
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1022,7 +1022,7 @@ class CodeSecurity(Namespace):
             enterprise: string; required
             configuration_id: integer; required
             default_for_new_repos: string; optional; one of all, none, private_and_internal, public
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1110,7 +1110,7 @@ class CodeSecurity(Namespace):
             secret_scanning_extended_metadata: string; optional; one of enabled, disabled, not_set
             private_vulnerability_reporting: string; optional; one of enabled, disabled, not_set
             enforcement: string; optional; one of enforced, unenforced
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1217,7 +1217,7 @@ class CodeSecurity(Namespace):
             secret_scanning_extended_metadata: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             private_vulnerability_reporting: string; optional; one of enabled, disabled, not_set
             enforcement: string; optional; one of enforced, unenforced
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 

@@ -313,7 +313,7 @@ class Codespaces(Namespace):
         Args:
             secret_name: string; required
             repository_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -348,7 +348,7 @@ class Codespaces(Namespace):
             org: string; required
             secret_name: string; required
             repository_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -386,7 +386,7 @@ class Codespaces(Namespace):
             repo: string; required
             ref: string; required
             devcontainer_path: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -421,7 +421,7 @@ class Codespaces(Namespace):
 
         Args:
             codespace_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -477,7 +477,7 @@ class Codespaces(Namespace):
             retention_period_minutes: integer; optional
             pull_request: object; optional
             data: the request body (application/json), optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -530,7 +530,7 @@ class Codespaces(Namespace):
             encrypted_value: string; optional
             key_id: string; optional
             selected_repository_ids: array of integer; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -575,7 +575,7 @@ class Codespaces(Namespace):
             secret_name: string; required
             encrypted_value: string; optional
             key_id: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -617,7 +617,7 @@ class Codespaces(Namespace):
             key_id: string; required
             encrypted_value: string; optional
             selected_repository_ids: array of any; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -676,7 +676,7 @@ class Codespaces(Namespace):
             idle_timeout_minutes: integer; optional
             display_name: string; optional
             retention_period_minutes: integer; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -744,7 +744,7 @@ class Codespaces(Namespace):
             idle_timeout_minutes: integer; optional
             display_name: string; optional
             retention_period_minutes: integer; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -790,7 +790,7 @@ class Codespaces(Namespace):
         Args:
             org: string; required
             selected_usernames: array of string; required; items 0..100
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -823,7 +823,7 @@ class Codespaces(Namespace):
 
         Args:
             codespace_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -857,7 +857,7 @@ class Codespaces(Namespace):
             org: string; required
             username: string; required
             codespace_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -891,7 +891,7 @@ class Codespaces(Namespace):
         Args:
             org: string; required
             secret_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -926,7 +926,7 @@ class Codespaces(Namespace):
             owner: string; required
             repo: string; required
             secret_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -958,7 +958,7 @@ class Codespaces(Namespace):
 
         Args:
             secret_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -988,7 +988,7 @@ class Codespaces(Namespace):
 
         Args:
             codespace_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1025,7 +1025,7 @@ class Codespaces(Namespace):
             username: string; required
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1062,7 +1062,7 @@ class Codespaces(Namespace):
         Args:
             codespace_name: string; required
             export_id: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1093,7 +1093,7 @@ class Codespaces(Namespace):
 
         Args:
             codespace_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1123,7 +1123,7 @@ class Codespaces(Namespace):
 
         Args:
             org: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1155,7 +1155,7 @@ class Codespaces(Namespace):
         Args:
             org: string; required
             secret_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1184,7 +1184,7 @@ class Codespaces(Namespace):
         `GET /user/codespaces/secrets/public-key`
 
         Args:
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1213,7 +1213,7 @@ class Codespaces(Namespace):
         Args:
             owner: string; required
             repo: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1248,7 +1248,7 @@ class Codespaces(Namespace):
             owner: string; required
             repo: string; required
             secret_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1280,7 +1280,7 @@ class Codespaces(Namespace):
 
         Args:
             secret_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1317,7 +1317,7 @@ class Codespaces(Namespace):
             repo: string; required
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1357,7 +1357,7 @@ class Codespaces(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             repository_id: integer; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1395,7 +1395,7 @@ class Codespaces(Namespace):
             org: string; required; formerly org_id
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1436,7 +1436,7 @@ class Codespaces(Namespace):
             repo: string; required
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1476,7 +1476,7 @@ class Codespaces(Namespace):
             org: string; required
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1517,7 +1517,7 @@ class Codespaces(Namespace):
             repo: string; required
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1552,7 +1552,7 @@ class Codespaces(Namespace):
 
         Args:
             secret_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1585,7 +1585,7 @@ class Codespaces(Namespace):
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1623,7 +1623,7 @@ class Codespaces(Namespace):
             secret_name: string; required
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1664,7 +1664,7 @@ class Codespaces(Namespace):
             repo: string; required
             ref: string; optional
             client_ip: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1703,7 +1703,7 @@ class Codespaces(Namespace):
             codespace_name: string; required
             name: string; optional
             private: boolean; optional; server default False
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1739,7 +1739,7 @@ class Codespaces(Namespace):
         Args:
             secret_name: string; required
             repository_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1774,7 +1774,7 @@ class Codespaces(Namespace):
             org: string; required
             secret_name: string; required
             repository_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1814,7 +1814,7 @@ class Codespaces(Namespace):
             location: string; optional
             client_ip: string; optional
             ref: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1854,7 +1854,7 @@ class Codespaces(Namespace):
             org: string; required
             visibility: string; required; one of disabled, selected_members, all_members, all_members_and_outside_collaborators
             selected_usernames: array of string; optional; items 0..100
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1890,7 +1890,7 @@ class Codespaces(Namespace):
         Args:
             org: string; required
             selected_usernames: array of string; required; items 0..100
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1925,7 +1925,7 @@ class Codespaces(Namespace):
         Args:
             secret_name: string; required
             selected_repository_ids: array of integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1962,7 +1962,7 @@ class Codespaces(Namespace):
             org: string; required
             secret_name: string; required
             selected_repository_ids: array of integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1996,7 +1996,7 @@ class Codespaces(Namespace):
 
         Args:
             codespace_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -2026,7 +2026,7 @@ class Codespaces(Namespace):
 
         Args:
             codespace_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -2060,7 +2060,7 @@ class Codespaces(Namespace):
             org: string; required
             username: string; required
             codespace_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -2098,7 +2098,7 @@ class Codespaces(Namespace):
             machine: string; optional
             display_name: string; optional
             recent_folders: array of string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 

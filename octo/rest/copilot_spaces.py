@@ -242,7 +242,7 @@ class CopilotSpaces(Namespace):
             actor_type: string; required; one of User, Team
             actor_identifier: string; required
             role: string; required; one of reader, writer, admin
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -286,7 +286,7 @@ class CopilotSpaces(Namespace):
             actor_type: string; required; one of User, Team
             actor_identifier: string; required
             role: string; required; one of reader, writer, admin
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -332,7 +332,7 @@ class CopilotSpaces(Namespace):
             general_instructions: string; optional; length 0..4000
             base_role: string; optional; one of reader, writer, admin, no_access; server default 'no_access'
             resources_attributes: array of object; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -379,7 +379,7 @@ class CopilotSpaces(Namespace):
             general_instructions: string; optional; length 0..4000
             base_role: string; optional; one of reader, no_access; server default 'no_access'
             resources_attributes: array of object; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -422,7 +422,7 @@ class CopilotSpaces(Namespace):
             space_number: integer; required
             resource_type: string; required; one of repository, github_file, free_text, github_issue, github_pull_request
             metadata: object; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -463,7 +463,7 @@ class CopilotSpaces(Namespace):
             space_number: integer; required
             resource_type: string; required; one of repository, github_file, free_text, github_issue, github_pull_request
             metadata: object; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -500,7 +500,7 @@ class CopilotSpaces(Namespace):
         Args:
             org: string; required
             space_number: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -533,7 +533,7 @@ class CopilotSpaces(Namespace):
         Args:
             username: string; required
             space_number: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -568,7 +568,7 @@ class CopilotSpaces(Namespace):
             org: string; required
             space_number: integer; required
             space_resource_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -604,7 +604,7 @@ class CopilotSpaces(Namespace):
             username: string; required
             space_number: integer; required
             space_resource_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -638,7 +638,7 @@ class CopilotSpaces(Namespace):
         Args:
             org: string; required
             space_number: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -671,7 +671,7 @@ class CopilotSpaces(Namespace):
         Args:
             username: string; required
             space_number: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -706,7 +706,7 @@ class CopilotSpaces(Namespace):
             org: string; required
             space_number: integer; required
             space_resource_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -742,7 +742,7 @@ class CopilotSpaces(Namespace):
             username: string; required
             space_number: integer; required
             space_resource_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -776,7 +776,7 @@ class CopilotSpaces(Namespace):
         Args:
             org: string; required
             space_number: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -809,7 +809,7 @@ class CopilotSpaces(Namespace):
         Args:
             username: string; required
             space_number: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -847,7 +847,7 @@ class CopilotSpaces(Namespace):
             per_page: integer; optional; range 1..100; server default 30
             before: string; optional
             after: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -889,7 +889,7 @@ class CopilotSpaces(Namespace):
             per_page: integer; optional; range 1..100; server default 30
             before: string; optional
             after: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -926,7 +926,7 @@ class CopilotSpaces(Namespace):
         Args:
             org: string; required
             space_number: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -959,7 +959,7 @@ class CopilotSpaces(Namespace):
         Args:
             username: string; required
             space_number: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -996,7 +996,7 @@ class CopilotSpaces(Namespace):
             space_number: integer; required
             actor_type: string; required; one of User, Team
             actor_identifier: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1035,7 +1035,7 @@ class CopilotSpaces(Namespace):
             space_number: integer; required
             actor_type: string; required; one of User, Team
             actor_identifier: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1076,7 +1076,7 @@ class CopilotSpaces(Namespace):
             actor_type: string; required; one of User, Team
             actor_identifier: string; required
             role: string; required; one of reader, writer, admin, no_access
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1120,7 +1120,7 @@ class CopilotSpaces(Namespace):
             actor_type: string; required; one of User, Team
             actor_identifier: string; required
             role: string; required; one of reader, writer, admin, no_access
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1168,7 +1168,7 @@ class CopilotSpaces(Namespace):
             general_instructions: string; optional; length 0..4000
             base_role: string; optional; one of reader, writer, admin, no_access
             resources_attributes: array of object; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1218,7 +1218,7 @@ class CopilotSpaces(Namespace):
             general_instructions: string; optional; length 0..4000
             base_role: string; optional; one of reader, no_access
             resources_attributes: array of object; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1262,7 +1262,7 @@ class CopilotSpaces(Namespace):
             space_number: integer; required
             space_resource_id: integer; required
             metadata: object; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1303,7 +1303,7 @@ class CopilotSpaces(Namespace):
             space_number: integer; required
             space_resource_id: integer; required
             metadata: object; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 

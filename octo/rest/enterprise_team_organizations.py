@@ -68,7 +68,7 @@ class EnterpriseTeamOrganizations(Namespace):
             enterprise: string; required
             enterprise_team: string; sent as 'enterprise-team'; required
             org: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -104,7 +104,7 @@ class EnterpriseTeamOrganizations(Namespace):
             enterprise: string; required
             enterprise_team: string; sent as 'enterprise-team'; required
             organization_slugs: array of string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -142,7 +142,7 @@ class EnterpriseTeamOrganizations(Namespace):
             enterprise: string; required
             enterprise_team: string; sent as 'enterprise-team'; required
             organization_slugs: array of string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -180,7 +180,7 @@ class EnterpriseTeamOrganizations(Namespace):
             enterprise: string; required
             enterprise_team: string; sent as 'enterprise-team'; required
             org: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -216,7 +216,7 @@ class EnterpriseTeamOrganizations(Namespace):
             enterprise: string; required
             enterprise_team: string; sent as 'enterprise-team'; required
             org: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -255,7 +255,7 @@ class EnterpriseTeamOrganizations(Namespace):
             enterprise_team: string; sent as 'enterprise-team'; required
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 

@@ -81,7 +81,7 @@ class EnterpriseTeams(Namespace):
             organization_selection_type: string; optional; one of disabled, selected, all; server default 'disabled'
             group_id: string; optional; may be None (sent as null)
             notification_setting: string; optional; one of notifications_enabled, notifications_disabled
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -121,7 +121,7 @@ class EnterpriseTeams(Namespace):
         Args:
             enterprise: string; required
             team_slug: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -154,7 +154,7 @@ class EnterpriseTeams(Namespace):
         Args:
             enterprise: string; required
             team_slug: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -190,7 +190,7 @@ class EnterpriseTeams(Namespace):
             enterprise: string; required
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -238,7 +238,7 @@ class EnterpriseTeams(Namespace):
             organization_selection_type: string; optional; one of disabled, selected, all; server default 'disabled'
             group_id: string; optional; may be None (sent as null)
             notification_setting: string; optional; one of notifications_enabled, notifications_disabled
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 

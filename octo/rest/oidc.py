@@ -77,7 +77,7 @@ class Oidc(Namespace):
         Args:
             enterprise: string; required
             custom_property_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -112,7 +112,7 @@ class Oidc(Namespace):
         Args:
             org: string; required
             custom_property_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -147,7 +147,7 @@ class Oidc(Namespace):
         Args:
             enterprise: string; required
             custom_property_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -180,7 +180,7 @@ class Oidc(Namespace):
         Args:
             org: string; required
             custom_property_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -211,7 +211,7 @@ class Oidc(Namespace):
 
         Args:
             org: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -241,7 +241,7 @@ class Oidc(Namespace):
 
         Args:
             enterprise: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -271,7 +271,7 @@ class Oidc(Namespace):
 
         Args:
             org: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -305,7 +305,7 @@ class Oidc(Namespace):
             org: string; required
             include_claim_keys: array of string; optional
             use_immutable_subject: boolean; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 

@@ -246,7 +246,7 @@ class Packages(Namespace):
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -281,7 +281,7 @@ class Packages(Namespace):
             org: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -317,7 +317,7 @@ class Packages(Namespace):
             username: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -353,7 +353,7 @@ class Packages(Namespace):
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
             package_version_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -391,7 +391,7 @@ class Packages(Namespace):
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
             package_version_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -430,7 +430,7 @@ class Packages(Namespace):
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
             package_version_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -472,7 +472,7 @@ class Packages(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
             state: string; optional; one of active, deleted; server default 'active'
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -521,7 +521,7 @@ class Packages(Namespace):
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
             state: string; optional; one of active, deleted; server default 'active'
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -564,7 +564,7 @@ class Packages(Namespace):
             username: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -598,7 +598,7 @@ class Packages(Namespace):
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -633,7 +633,7 @@ class Packages(Namespace):
             org: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -669,7 +669,7 @@ class Packages(Namespace):
             username: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -705,7 +705,7 @@ class Packages(Namespace):
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
             package_version_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -743,7 +743,7 @@ class Packages(Namespace):
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
             package_version_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -782,7 +782,7 @@ class Packages(Namespace):
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
             package_version_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -813,7 +813,7 @@ class Packages(Namespace):
         `GET /user/docker/conflicts`
 
         Args:
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -840,7 +840,7 @@ class Packages(Namespace):
 
         Args:
             org: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -870,7 +870,7 @@ class Packages(Namespace):
 
         Args:
             username: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -907,7 +907,7 @@ class Packages(Namespace):
             visibility: string; optional; one of public, private, internal
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -949,7 +949,7 @@ class Packages(Namespace):
             visibility: string; optional; one of public, private, internal
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -994,7 +994,7 @@ class Packages(Namespace):
             visibility: string; optional; one of public, private, internal
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1034,7 +1034,7 @@ class Packages(Namespace):
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
             token: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1074,7 +1074,7 @@ class Packages(Namespace):
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
             token: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1115,7 +1115,7 @@ class Packages(Namespace):
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
             token: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1154,7 +1154,7 @@ class Packages(Namespace):
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
             package_version_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1192,7 +1192,7 @@ class Packages(Namespace):
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
             package_version_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1231,7 +1231,7 @@ class Packages(Namespace):
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
             package_version_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 

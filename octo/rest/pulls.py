@@ -233,7 +233,7 @@ class Pulls(Namespace):
             owner: string; required
             repo: string; required
             pull_number: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -285,7 +285,7 @@ class Pulls(Namespace):
             draft: boolean; optional
             issue: integer; optional
             media_type: ask for another representation: full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -337,7 +337,7 @@ class Pulls(Namespace):
             comment_id: integer; required
             body: string; required
             media_type: ask for another representation: full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -388,7 +388,7 @@ class Pulls(Namespace):
             event: string; optional; one of APPROVE, REQUEST_CHANGES, COMMENT
             comments: array of object; optional
             media_type: ask for another representation: full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -453,7 +453,7 @@ class Pulls(Namespace):
             in_reply_to: integer; optional
             subject_type: string; optional; one of line, file
             media_type: ask for another representation: full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -506,7 +506,7 @@ class Pulls(Namespace):
             pull_number: integer; required
             review_id: integer; required
             media_type: ask for another representation: full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -544,7 +544,7 @@ class Pulls(Namespace):
             owner: string; required
             repo: string; required
             comment_id: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -588,7 +588,7 @@ class Pulls(Namespace):
             message: string; required
             event: string; optional; one of DISMISS
             media_type: ask for another representation: full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -632,7 +632,7 @@ class Pulls(Namespace):
             repo: string; required
             pull_number: integer; required
             media_type: ask for another representation: diff, full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -671,7 +671,7 @@ class Pulls(Namespace):
             repo: string; required
             pull_number: integer; required
             uuid: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -712,7 +712,7 @@ class Pulls(Namespace):
             pull_number: integer; required
             review_id: integer; required
             media_type: ask for another representation: full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -752,7 +752,7 @@ class Pulls(Namespace):
             repo: string; required
             comment_id: integer; required
             media_type: ask for another representation: full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -804,7 +804,7 @@ class Pulls(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -858,7 +858,7 @@ class Pulls(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -907,7 +907,7 @@ class Pulls(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -955,7 +955,7 @@ class Pulls(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -996,7 +996,7 @@ class Pulls(Namespace):
             owner: string; required
             repo: string; required
             pull_number: integer; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1045,7 +1045,7 @@ class Pulls(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1100,7 +1100,7 @@ class Pulls(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1150,7 +1150,7 @@ class Pulls(Namespace):
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
             media_type: ask for another representation: full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1199,7 +1199,7 @@ class Pulls(Namespace):
             commit_message: string; optional
             sha: string; optional
             merge_method: string; optional; one of merge, squash, rebase
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1251,7 +1251,7 @@ class Pulls(Namespace):
             sha: string; optional
             merge_method: string; optional; one of merge, squash, rebase
             merge_action: string; optional; one of default, direct_merge, merge_queue
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1298,7 +1298,7 @@ class Pulls(Namespace):
             pull_number: integer; required
             reviewers: array of string; required
             team_reviewers: array of string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1342,7 +1342,7 @@ class Pulls(Namespace):
             pull_number: integer; required
             reviewers: array of string; optional
             team_reviewers: array of string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1390,7 +1390,7 @@ class Pulls(Namespace):
             event: string; required; one of APPROVE, REQUEST_CHANGES, COMMENT
             body: string; optional
             media_type: ask for another representation: full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1444,7 +1444,7 @@ class Pulls(Namespace):
             base: string; optional
             maintainer_can_modify: boolean; optional
             media_type: ask for another representation: full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1490,7 +1490,7 @@ class Pulls(Namespace):
             repo: string; required
             pull_number: integer; required
             expected_head_sha: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1535,7 +1535,7 @@ class Pulls(Namespace):
             review_id: integer; required
             body: string; required
             media_type: ask for another representation: full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -1580,7 +1580,7 @@ class Pulls(Namespace):
             comment_id: integer; required
             body: string; required
             media_type: ask for another representation: full, html, raw, text
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 

@@ -35,7 +35,7 @@ class RateLimit(Namespace):
         `GET /rate_limit`
 
         Args:
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 

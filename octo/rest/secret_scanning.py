@@ -166,7 +166,7 @@ class SecretScanning(Namespace):
         Args:
             org: string; required
             patterns: array of object; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -203,7 +203,7 @@ class SecretScanning(Namespace):
             owner: string; required
             repo: string; required
             patterns: array of object; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -241,7 +241,7 @@ class SecretScanning(Namespace):
             org: string; required
             patterns: array of object; required; items 0..500
             post_delete_action: string; optional; one of delete_alerts, resolve_alerts; server default 'delete_alerts'
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -281,7 +281,7 @@ class SecretScanning(Namespace):
             repo: string; required
             patterns: array of object; required; items 0..500
             post_delete_action: string; optional; one of delete_alerts, resolve_alerts; server default 'delete_alerts'
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -322,7 +322,7 @@ class SecretScanning(Namespace):
             repo: string; required
             reason: string; required; one of false_positive, used_in_tests, will_fix_later
             placeholder_id: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -363,7 +363,7 @@ class SecretScanning(Namespace):
             repo: string; required
             alert_number: integer; required
             hide_secret: boolean; optional; server default False
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -400,7 +400,7 @@ class SecretScanning(Namespace):
         Args:
             owner: string; required
             repo: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -472,7 +472,7 @@ class SecretScanning(Namespace):
             is_bypassed: boolean; optional
             included_metadata: string; optional
             owner_email_hash: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -567,7 +567,7 @@ class SecretScanning(Namespace):
             is_bypassed: boolean; optional
             included_metadata: string; optional
             owner_email_hash: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -629,7 +629,7 @@ class SecretScanning(Namespace):
             alert_number: integer; required
             page: integer; optional; server default 1
             per_page: integer; optional; server default 30
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -682,7 +682,7 @@ class SecretScanning(Namespace):
             per_page: integer; optional; server default 30
             before: string; optional
             after: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -722,7 +722,7 @@ class SecretScanning(Namespace):
 
         Args:
             org: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -771,7 +771,7 @@ class SecretScanning(Namespace):
             per_page: integer; optional; server default 30
             before: string; optional
             after: string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -826,7 +826,7 @@ class SecretScanning(Namespace):
             resolution_comment: string; optional; may be None (sent as null)
             assignee: string; optional; may be None (sent as null)
             validity: string; optional; may be None (sent as null); one of active, inactive
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -879,7 +879,7 @@ class SecretScanning(Namespace):
             end_delimiter: string; optional
             must_match: array of string; optional
             must_not_match: array of string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -924,7 +924,7 @@ class SecretScanning(Namespace):
             pattern_config_version: string; optional; may be None (sent as null)
             provider_pattern_settings: array of object; optional
             custom_pattern_settings: array of object; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -975,7 +975,7 @@ class SecretScanning(Namespace):
             end_delimiter: string; optional
             must_match: array of string; optional
             must_not_match: array of string; optional
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 

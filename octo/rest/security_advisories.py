@@ -125,7 +125,7 @@ class SecurityAdvisories(Namespace):
             owner: string; required
             repo: string; required
             ghsa_id: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -173,7 +173,7 @@ class SecurityAdvisories(Namespace):
             severity: string; optional; may be None (sent as null); one of critical, high, medium, low
             cvss_vector_string: string; optional; may be None (sent as null)
             start_private_fork: boolean; optional; server default False
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -233,7 +233,7 @@ class SecurityAdvisories(Namespace):
             severity: string; optional; may be None (sent as null); one of critical, high, medium, low
             cvss_vector_string: string; optional; may be None (sent as null)
             start_private_fork: boolean; optional; server default False
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -279,7 +279,7 @@ class SecurityAdvisories(Namespace):
             owner: string; required
             repo: string; required
             ghsa_id: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -311,7 +311,7 @@ class SecurityAdvisories(Namespace):
 
         Args:
             ghsa_id: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -345,7 +345,7 @@ class SecurityAdvisories(Namespace):
             owner: string; required
             repo: string; required
             ghsa_id: string; required
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -412,7 +412,7 @@ class SecurityAdvisories(Namespace):
             direction: string; optional; one of asc, desc; server default 'desc'
             per_page: integer; optional; range 1..100; server default 30
             sort: string; optional; one of updated, published, epss_percentage, epss_percentile; server default 'published'
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -472,7 +472,7 @@ class SecurityAdvisories(Namespace):
             after: string; optional
             per_page: integer; optional; range 1..100; server default 30
             state: string; optional; one of triage, draft, published, closed
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -525,7 +525,7 @@ class SecurityAdvisories(Namespace):
             after: string; optional
             per_page: integer; optional; range 1..100; server default 30
             state: string; optional; one of triage, draft, published, closed
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
@@ -590,7 +590,7 @@ class SecurityAdvisories(Namespace):
             state: string; optional; one of published, closed, draft
             collaborating_users: array of string; optional; may be None (sent as null)
             collaborating_teams: array of string; optional; may be None (sent as null)
-            timeout: seconds, or a (connect, read) pair; overrides the client's
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
