@@ -36,6 +36,16 @@ class OctoError(Exception):
         self.rate_limit = rate_limit or NO_RATE_LIMIT
         self.request = request
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as its class, `args` and attributes, and rebuilt without
+        # calling `__init__`, whose arguments differ by subclass. The answer and
+        # the request travel redacted, as their own pickling makes them.
+        return (_unpickle, (type(self), self.args), self.__dict__)
+
+
+def _unpickle(cls: type[OctoError], args: tuple[Any, ...]) -> OctoError:
+    return cls.__new__(cls, *args)
+
 
 class TransportError(OctoError):
     """No usable answer: connection refused or reset, timeout, TLS failure.

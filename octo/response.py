@@ -48,6 +48,9 @@ class RateLimit:
     def __hash__(self) -> int:
         return hash(self._fields())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RateLimit, self._fields())
+
     def __repr__(self) -> str:
         return ("RateLimit(limit={!r}, remaining={!r}, used={!r}, reset={!r}, resource={!r})"
                 .format(*self._fields()))
