@@ -72,7 +72,11 @@ MEDIA_TYPES = {
     "sarif": "application/sarif+json",
 }
 
+# Route strings given to `request()`, parsed once. Only templates are kept:
+# an absolute URL (a next page, an asset) or a literal path is seldom seen
+# twice, and a long-running process would keep every one.
 _route_cache: dict[str, Operation] = {}
+_ROUTE_CACHE_SIZE = 1024
 
 
 def check_token(token: str) -> str:
@@ -546,7 +550,11 @@ def _route(route: str) -> Operation:
         method, _, path = route.partition(" ")
         if not path.startswith(("/", "https://", "http://")):
             raise ValueError(f"route must look like 'GET /path' or 'GET https://...', got {route!r}")
-        op = _route_cache[route] = Operation(method.upper(), path)
+        op = Operation(method.upper(), path)
+        if "{" in path:
+            if len(_route_cache) >= _ROUTE_CACHE_SIZE:
+                _route_cache.clear()  # templates built at run time: start again rather than grow
+            _route_cache[route] = op
     return op
 
 
