@@ -11,7 +11,6 @@ PyJWT and cryptography (the `octo[app]` extra) are imported when the first
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import re
 import threading
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from octo.client import check_token
 from octo.errors import InvalidResponseError, OctoError, UnauthorizedError
 from octo.redaction import Secret
+from octo.response import header_date
 
 if TYPE_CHECKING:
     from octo.client import Octo
@@ -137,10 +137,10 @@ class _AppState:
         minted_at = self.clock()
         data = response.data if isinstance(response.data, Mapping) else {}
         value = data.get("token")
-        if not isinstance(value, str) or not value:
-            raise OctoError(f"the access token answer for installation {installation_id} has no token "
+        if not _sendable(value):
+            raise OctoError(f"the access token answer for installation {installation_id} has no usable token "
                             f"(request id {response.request_id})")
-        value = Secret(check_token(value))
+        value = Secret(value)
         lifetime = _lifetime(data.get("expires_at"), response.headers.get("date"),
                              minted_at + self.offset)
         # A token shorter-lived than the margin is still used for half its life.
@@ -219,7 +219,7 @@ class AppAuth:
         try:
             return send({**headers, "Authorization": Secret(f"Bearer {value}")})
         except UnauthorizedError as error:
-            server_now = _http_date(error.response.headers.get("date"))
+            server_now = header_date(error.response.headers.get("date"))
             if server_now is None or not _CLAIM_ERROR.search(error.message):
                 raise
             offset = self._state.learn_offset(server_now)
@@ -272,7 +272,7 @@ def installation_client(client: Octo, installation_id: int | None = None, *, own
             route, values = "GET /users/{username}/installation", {"username": str(user)}
         response = client.request(route, path=values)
         found = response.data.get("id") if isinstance(response.data, Mapping) else None
-        if not isinstance(found, int):
+        if not isinstance(found, int) or isinstance(found, bool) or found <= 0:
             raise OctoError(f"{route}: the answer has no installation id (request id {response.request_id})")
         installation_id = found
     return type(client)(auth=auth.for_installation(installation_id), session=client._session,
@@ -322,22 +322,24 @@ def _installation_id(value: int | None) -> int | None:
     return value
 
 
-def _http_date(value: str | None) -> float | None:
-    if not value:
-        return None
+def _sendable(token: Any) -> bool:
+    """Whether a token from an answer can go into a header (`check_token`'s rule)."""
     try:
-        return email.utils.parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError, IndexError):
-        return None
+        check_token(token)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _lifetime(expires_at: Any, date: str | None, now: float) -> float:
     """Seconds the token lives, measured in GitHub's clock so that our clock's
     error does not count."""
-    try:
-        parsed = datetime.fromisoformat(str(expires_at).replace("Z", "+00:00"))
-    except ValueError:
+    if not isinstance(expires_at, str):
         return DEFAULT_TOKEN_LIFETIME
-    expires = (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()
-    issued = _http_date(date)
+    try:
+        parsed = datetime.fromisoformat(expires_at.replace("Z", "+00:00"))
+        expires = (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()
+    except (ValueError, OverflowError):
+        return DEFAULT_TOKEN_LIFETIME
+    issued = header_date(date)
     return max(0.0, expires - (now if issued is None else issued))

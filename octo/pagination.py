@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
 
 from requests.utils import parse_header_links
 
+from octo.client import link_target
 from octo.errors import InvalidResponseError, OctoError, RedirectError
 from octo.namespace import Namespace, Pagination
 from octo.operation import OMIT, Operation
+from octo.redaction import redact_url
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -30,13 +31,20 @@ DEFAULT_PER_PAGE = 100
 
 
 def next_link(response: Response) -> str | None:
-    """The absolute URL of the `rel="next"` link, if any."""
+    """The absolute URL of the `rel="next"` link, if any; a next link that
+    is no http(s) URL is an InvalidResponseError."""
     header = response.headers.get("link")
     if not header:
         return None
     for link in parse_header_links(header):
         if "next" in link.get("rel", "").split():
-            return urljoin(response.url, link["url"])
+            url = link_target(response.url, link["url"])
+            if url is None:
+                raise InvalidResponseError(
+                    f"GET {redact_url(response.url)}: the next link is not an http(s) URL",
+                    status=response.status, request_id=response.request_id, body=b"", response=response,
+                    rate_limit=response.rate_limit, request=response.request)
+            return url
     return None
 
 
