@@ -81,6 +81,8 @@ BUILDERS: dict[type[BaseException], Callable[[type[Any]], BaseException]] = {
 
 
 def build(cls: type[BaseException]) -> BaseException:
+    if not issubclass(cls, OctoError):
+        return cls("something failed")  # one of octo's own on another base (a parser's, say)
     owner = next(c for c in cls.__mro__ if "__init__" in vars(c))
     assert owner in BUILDERS, f"{cls.__qualname__} has its own __init__; add a builder for it"
     return BUILDERS[owner](cls)
@@ -110,10 +112,11 @@ def test_every_octo_exception_survives_pickling(cls: type[BaseException]) -> Non
     copy = pickle.loads(data)
     assert type(copy) is cls
     assert str(copy) == str(error) and copy.args == error.args
-    assert isinstance(copy, OctoError)
+    assert vars(copy).keys() == vars(error).keys()
+    if not isinstance(copy, OctoError):
+        return
     assert (copy.status, copy.request_id, copy.rate_limit) == (error.status, error.request_id,
                                                                error.rate_limit)
-    assert vars(copy).keys() == vars(error).keys()
     for name, value in vars(error).items():
         assert comparable(getattr(copy, name)) == comparable(value), name
     assert copy.request is not None and copy.request.headers["Authorization"] == "[redacted]"
