@@ -11,7 +11,6 @@ PyJWT and cryptography (the `octo[app]` extra) are imported when the first
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import re
 import threading
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from octo.client import is_token_text
 from octo.errors import InvalidResponseError, OctoError, UnauthorizedError
 from octo.redaction import Secret, SecretBytes, conceal, redact_url
+from octo.response import header_date
 
 if TYPE_CHECKING:
     from octo.client import Octo
@@ -222,7 +222,7 @@ class AppAuth:
         try:
             return send({**headers, "Authorization": Secret(f"Bearer {value}")})
         except UnauthorizedError as error:
-            server_now = _http_date(error.response.headers.get("date"))
+            server_now = header_date(error.response.headers.get("date"))
             if server_now is None or not _CLAIM_ERROR.search(error.message):
                 raise
             offset = self._state.learn_offset(server_now)
@@ -275,7 +275,7 @@ def installation_client(client: Octo, installation_id: int | None = None, *, own
             route, values = "GET /users/{username}/installation", {"username": str(user)}
         response = client.request(route, path=values)
         found = response.data.get("id") if isinstance(response.data, Mapping) else None
-        if not isinstance(found, int):
+        if not isinstance(found, int) or isinstance(found, bool) or found <= 0:
             raise OctoError(f"{route}: the answer has no installation id (request id {response.request_id})")
         installation_id = found
     return type(client)(auth=auth.for_installation(installation_id), session=client._session,
@@ -336,22 +336,15 @@ def _installation_id(value: int | None) -> int | None:
     return value
 
 
-def _http_date(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return email.utils.parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError, IndexError):
-        return None
-
-
 def _lifetime(expires_at: Any, date: str | None, now: float) -> float:
     """Seconds the token lives, measured in GitHub's clock so that our clock's
     error does not count."""
-    try:
-        parsed = datetime.fromisoformat(str(expires_at).replace("Z", "+00:00"))
-    except ValueError:
+    if not isinstance(expires_at, str):
         return DEFAULT_TOKEN_LIFETIME
-    expires = (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()
-    issued = _http_date(date)
+    try:
+        parsed = datetime.fromisoformat(expires_at.replace("Z", "+00:00"))
+        expires = (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()
+    except (ValueError, OverflowError):
+        return DEFAULT_TOKEN_LIFETIME
+    issued = header_date(date)
     return max(0.0, expires - (now if issued is None else issued))

@@ -45,6 +45,18 @@ class Exhausted(NamedTuple):
     resource: str
     until: float  # epoch seconds: the reset plus one second of margin
     seen: Response
+    reset: int  # of the window that `seen` used up
+    used: int | None
+
+    def is_older_than(self, rate_limit: RateLimit) -> bool:
+        """Whether `rate_limit` comes from an answer given after `seen`: from a
+        later window, or from this one with more of it used. An answer sent
+        earlier but read later (threads) cannot show that, so it does not
+        release the bucket."""
+        reset = rate_limit.reset
+        if reset is None or reset != self.reset:
+            return reset is not None and reset > self.reset
+        return rate_limit.used is not None and self.used is not None and rate_limit.used > self.used
 
 
 class Buckets:
@@ -66,11 +78,13 @@ class Buckets:
                     self._routes.clear()
                 self._routes[route] = rate_limit.resource
             resource = rate_limit.resource or self.resource(route)
-            if rate_limit.remaining == 0 and rate_limit.reset is not None and rate_limit.reset > now:
-                if seen is not None:
-                    self._exhausted[resource] = Exhausted(resource, rate_limit.reset + 1, seen)
-            elif rate_limit.remaining:
-                self._exhausted.pop(resource, None)
+            current = self._exhausted.get(resource)
+            reset = rate_limit.reset
+            if rate_limit.remaining == 0 and reset is not None and reset > now:
+                if seen is not None and (current is None or reset >= current.reset):
+                    self._exhausted[resource] = Exhausted(resource, reset + 1, seen, reset, rate_limit.used)
+            elif rate_limit.remaining and current is not None and current.is_older_than(rate_limit):
+                del self._exhausted[resource]
 
     def observe_success(self, route: str, response: Response, clock: Callable[[], float]) -> None:
         """Learn from a successful answer to `route`. Most teach nothing new

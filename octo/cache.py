@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import sys
 import threading
 from collections import OrderedDict
 from typing import NamedTuple, Protocol
@@ -43,14 +44,30 @@ class CacheStore(Protocol):
     def __setitem__(self, key: str, value: CachedAnswer, /) -> None: ...
 
 
+# What the store's own bookkeeping costs per entry (its slot and link in the
+# ordered dict), on top of the objects `entry_size` measures.
+_ENTRY_OVERHEAD = 160
+
+
+def entry_size(key: str, value: CachedAnswer) -> int:
+    """The bytes one entry keeps alive: key, ETag, body and headers, with the
+    objects that hold them. A small answer's headers weigh far more than its body."""
+    headers = value.headers
+    size = (_ENTRY_OVERHEAD + sys.getsizeof(key) + sys.getsizeof(value) + sys.getsizeof(value.etag)
+            + sys.getsizeof(value.content) + sys.getsizeof(headers))
+    for name, text in headers.items():
+        size += sys.getsizeof(name) + sys.getsizeof(text)
+    return size
+
+
 class MemoryCache:
     """An in-memory store that forgets the least recently used entries once
-    the bodies add up to more than `max_bytes`. Safe to share between clients
-    and threads."""
+    they add up to more than `max_bytes` (each counted with its headers and
+    key, see `entry_size`). Safe to share between clients and threads."""
 
     def __init__(self, max_bytes: int = 64 << 20) -> None:
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[str, CachedAnswer] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[CachedAnswer, int]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
@@ -64,22 +81,24 @@ class MemoryCache:
     def get(self, key: str, /) -> CachedAnswer | None:
         with self._lock:
             entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry[0]
 
     def __setitem__(self, key: str, value: CachedAnswer, /) -> None:
-        if len(value.content) > self.max_bytes:
-            return
+        size = entry_size(key, value)
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
-                self._size -= len(old.content)
-            self._entries[key] = value
-            self._size += len(value.content)
+                self._size -= old[1]
+            if size > self.max_bytes:
+                return
+            self._entries[key] = (value, size)
+            self._size += size
             while self._size > self.max_bytes:
-                _, dropped = self._entries.popitem(last=False)
-                self._size -= len(dropped.content)
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._size -= dropped
 
 
 class ETagCache:

@@ -74,7 +74,11 @@ MEDIA_TYPES = {
     "sarif": "application/sarif+json",
 }
 
+# Route strings given to `request()`, parsed once. Only templates are kept:
+# an absolute URL (a next page, an asset) or a literal path is seldom seen
+# twice, and a long-running process would keep every one.
 _route_cache: dict[str, Operation] = {}
+_ROUTE_CACHE_SIZE = 1024
 
 
 def check_token(token: object) -> Secret:
@@ -466,7 +470,7 @@ class Octo(Namespaces):
             if not follow_redirects:  # the caller reads the Location
                 return self._response(method, answer, sink, redirect=True)
             # A SecretURL: the signature of a storage URL stays out of a traceback's locals.
-            location = SecretURL(urljoin(answer.url, answer.headers["location"]))
+            location = SecretURL(_location(answer))
             answer.close()
             refusal = None
             if hop == MAX_REDIRECTS:
@@ -474,8 +478,6 @@ class Octo(Namespaces):
             elif method not in _SAFE_REDIRECT_METHODS and answer.status_code not in (307, 308):
                 refusal = (f"answered {answer.status_code} to {redact_url(location)}; "
                            "a write is only re-sent on 307/308")
-            elif urlsplit(location).scheme not in ("http", "https"):
-                refusal = f"refusing redirect to {redact_url(location)}"
             elif url.startswith("https:") and location.startswith("http:"):
                 refusal = f"refusing redirect from https to http ({redact_url(location)})"
             if refusal:
@@ -570,7 +572,7 @@ class Octo(Namespaces):
                 malformed = False
                 try:
                     data = json.loads(content)
-                except ValueError:
+                except (ValueError, RecursionError):  # RecursionError: nested too deeply
                     malformed = True
                 # Not raised in the except block: the parser's exception holds the whole body.
                 if malformed and status < 400:
@@ -604,17 +606,60 @@ def _prepare(session: requests.Session, method: str, url: str, params: Any, json
     """
     if session.params:
         # Rare: let requests merge those its own way; `_as_is` keeps it off netrc.
-        return session.prepare_request(requests.Request(
+        prepared = session.prepare_request(requests.Request(
             method, url, params=params, json=json_body, data=raw, headers=headers,
             auth=None if session.auth else _as_is))
-    merged = CaseInsensitiveDict(session.headers)
-    merged.update(headers)
-    for name in [name for name, value in merged.items() if value is None]:
-        del merged[name]  # as in requests: a session header set to None is not sent
-    prepared = requests.PreparedRequest()
-    prepared.prepare(method=method, url=url, headers=merged, params=params, json=json_body,
-                     data=raw, auth=session.auth, cookies=session.cookies, hooks=session.hooks)
+    else:
+        merged = CaseInsensitiveDict(session.headers)
+        merged.update(headers)
+        for name in [name for name, value in merged.items() if value is None]:
+            del merged[name]  # as in requests: a session header set to None is not sent
+        prepared = requests.PreparedRequest()
+        prepared.prepare(method=method, url=url, headers=merged, params=params, json=json_body,
+                         data=raw, auth=session.auth, cookies=session.cookies, hooks=session.hooks)
+    # First, so that no other hook and not requests itself meets a malformed Location.
+    prepared.hooks["response"].insert(0, _check_location)
     return prepared
+
+
+def link_target(base: str, reference: str) -> str | None:
+    """The http(s) URL a `Location` or `Link` value names, relative to
+    `base`, as requests will send it; None if it names none that can be
+    sent (another scheme, no host, a port out of range, an invalid name)."""
+    try:
+        url = urljoin(base, reference)
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.port == 0:
+            return None
+        prepared = requests.PreparedRequest()
+        prepared.prepare_url(url, None)  # requests' InvalidURL is a ValueError
+    except ValueError:  # urlsplit: a port out of range, a broken IPv6 address
+        return None
+    return prepared.url
+
+
+def _location(answer: requests.Response) -> str:
+    """Where a redirect answer points; a `Location` that is no http(s) URL
+    octo could follow is a RedirectError."""
+    try:
+        # The header's bytes read as UTF-8, as requests reads them.
+        target = link_target(answer.url, answer.headers["location"].encode("latin-1").decode("utf-8"))
+    except UnicodeError:
+        target = None
+    if target is None:
+        answer.close()
+        raise RedirectError(f"{answer.request.method} {redact_url(answer.url)}: answered {answer.status_code} "
+                            "with a Location that is not an http(s) URL", **_facts(answer))
+    return target
+
+
+def _check_location(answer: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:
+    """A response hook. `Session.send` works out where a redirect points
+    (for `Response.next`) even when told not to follow it, and crashes on a
+    malformed `Location`; octo refuses it here first."""
+    if answer.status_code in _REDIRECT_STATUSES and "location" in answer.headers:
+        _location(answer)
+    return answer
 
 
 def _as_is(request: requests.PreparedRequest) -> requests.PreparedRequest:
@@ -733,7 +778,11 @@ def _route(route: str) -> Operation:
         method, _, path = route.partition(" ")
         if not path.startswith(("/", "https://", "http://")):
             raise ValueError(f"route must look like 'GET /path' or 'GET https://...', got {redact_url(route)!r}")
-        op = _route_cache[route] = Operation(method.upper(), path)
+        op = Operation(method.upper(), path)
+        if "{" in path:
+            if len(_route_cache) >= _ROUTE_CACHE_SIZE:
+                _route_cache.clear()  # templates built at run time: start again rather than grow
+            _route_cache[route] = op
     return op
 
 

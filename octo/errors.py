@@ -7,6 +7,7 @@ method, the URL and GitHub's message, never a credential.
 
 from __future__ import annotations
 
+import reprlib
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,16 @@ class OctoError(Exception):
         self.request_id = request_id
         self.rate_limit = rate_limit or NO_RATE_LIMIT
         self.request = request
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as its class, `args` and attributes, and rebuilt without
+        # calling `__init__`, whose arguments differ by subclass. The answer and
+        # the request travel redacted, as their own pickling makes them.
+        return (_unpickle, (type(self), self.args), self.__dict__)
+
+
+def _unpickle(cls: type[OctoError], args: tuple[Any, ...]) -> OctoError:
+    return cls.__new__(cls, *args)
 
 
 class TransportError(OctoError):
@@ -74,6 +85,14 @@ class InvalidResponseError(OctoError):
                          request=request)
 
 
+# GitHub's `errors` list as a message shows it: a few items, a few levels,
+# so that a list of odd shape (huge, deeply nested) cannot swamp or crash it.
+_ERRORS_REPR = reprlib.Repr()
+_ERRORS_REPR.maxlevel = 3
+_ERRORS_REPR.maxlist = _ERRORS_REPR.maxdict = 10
+_ERRORS_REPR.maxstring = _ERRORS_REPR.maxother = 200
+
+
 class RequestError(OctoError):
     """GitHub answered with an error status."""
 
@@ -91,7 +110,7 @@ class RequestError(OctoError):
         text = f"{response.status} {self.message or 'error'} ({response.method} {redact_url(response.url)})"
         request_id = response.request_id
         if self.errors:
-            text += f"; errors: {self.errors}"
+            text += f"; errors: {_ERRORS_REPR.repr(self.errors)}"
         if request_id:
             text += f"; request id {request_id}"
         if self.documentation_url:
@@ -107,6 +126,7 @@ class RequestError(OctoError):
         if isinstance(body, dict):
             message = body.get("message") if isinstance(body.get("message"), str) else None
             documentation_url = body.get("documentation_url")
+            documentation_url = documentation_url if isinstance(documentation_url, str) else None
             raw_errors = body.get("errors")
             errors = raw_errors if isinstance(raw_errors, list) else None
         elif isinstance(body, str) and body and not _looks_like_html(body):

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
 
 from requests.utils import parse_header_links
 
+from octo.client import link_target
 from octo.errors import InvalidResponseError, OctoError, RedirectError
 from octo.namespace import Namespace, Pagination
 from octo.operation import Operation
@@ -34,13 +34,20 @@ _PER_CALL = frozenset({"media_type", "timeout", "headers", "follow_redirects"})
 
 def next_link(response: Response) -> str | None:
     """The absolute URL of the `rel="next"` link, if any (a `SecretURL`: a
-    credential in it stays out of a traceback's locals)."""
+    credential in it stays out of a traceback's locals); a next link that is
+    no http(s) URL is an InvalidResponseError."""
     header = response.headers.get("link")
     if not header:
         return None
     for link in parse_header_links(header):
         if "next" in link.get("rel", "").split():
-            return SecretURL(urljoin(response.url, link["url"]))
+            url = link_target(response.url, link["url"])
+            if url is None:
+                raise InvalidResponseError(
+                    f"GET {redact_url(response.url)}: the next link is not an http(s) URL",
+                    status=response.status, request_id=response.request_id, body=b"", response=response,
+                    rate_limit=response.rate_limit, request=response.request)
+            return SecretURL(url)
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
 from octo.redaction import SentRequest, redact_url
@@ -48,6 +49,9 @@ class RateLimit:
     def __hash__(self) -> int:
         return hash(self._fields())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RateLimit, self._fields())
+
     def __repr__(self) -> str:
         # getattr: every octo repr works on a half-built object (a traceback's locals).
         return ("RateLimit(limit={!r}, remaining={!r}, used={!r}, reset={!r}, resource={!r})"
@@ -55,30 +59,49 @@ class RateLimit:
 
     @classmethod
     def from_headers(cls, headers: Mapping[str, str]) -> RateLimit:
+        reset = header_int(headers.get("x-ratelimit-reset"))
         return cls(
             limit=header_int(headers.get("x-ratelimit-limit")),
             remaining=header_int(headers.get("x-ratelimit-remaining")),
             used=header_int(headers.get("x-ratelimit-used")),
-            reset=header_int(headers.get("x-ratelimit-reset")),
+            # A reset no date can hold is no reset: waiting for it would hold the bucket forever.
+            reset=reset if reset is None or reset <= MAX_TIMESTAMP else None,
             resource=headers.get("x-ratelimit-resource"),
         )
 
     @property
     def reset_at(self) -> datetime | None:
-        """`reset` as an aware UTC datetime."""
-        return None if self.reset is None else datetime.fromtimestamp(self.reset, timezone.utc)
+        """`reset` as an aware UTC datetime (None if absent or beyond year 9999)."""
+        if self.reset is None or not 0 <= self.reset <= MAX_TIMESTAMP:
+            return None
+        return datetime.fromtimestamp(self.reset, timezone.utc)
 
 
 NO_RATE_LIMIT = RateLimit(None, None, None, None, None)
+MAX_TIMESTAMP = 253402300799  # 9999-12-31 23:59:59 UTC, the last second a datetime holds
 
 
 def header_int(value: str | None) -> int | None:
-    """A header's whole number; None when absent or not a number."""
+    """A header's whole number; None when absent or not a plain number."""
     if value is None:
         return None
+    text = value.strip()
+    # ASCII digits only: `isdigit()` and `int()` also take '²', '١٢' and '1_000'.
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)
+
+
+def header_date(value: str | None) -> float | None:
+    """An HTTP date (`Date`, `Retry-After`) in epoch seconds; None when absent,
+    malformed, without a zone (RFC 9110 dates are GMT; a naive one came from
+    "-0000") or beyond what a datetime holds."""
+    if not value:
+        return None
     try:
-        return int(value.strip())
-    except ValueError:
+        when = parsedate_to_datetime(value.strip())
+        return None if when.tzinfo is None else when.timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
 
 

@@ -15,7 +15,6 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from email.utils import parsedate_to_datetime
 
 from octo.buckets import Buckets
 from octo.errors import (
@@ -28,7 +27,7 @@ from octo.errors import (
     TransportError,
 )
 from octo.redaction import redact_url
-from octo.response import Response
+from octo.response import Response, header_date, header_int
 
 log = logging.getLogger("octo")
 
@@ -42,16 +41,11 @@ SECONDARY_FIRST_WAIT = 60.0
 def parse_retry_after(value: str, now: float) -> float:
     """Seconds to wait for a `Retry-After` value: delay-seconds or an HTTP
     date; anything else means 60 s. Never negative."""
-    text = value.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return RETRY_AFTER_FALLBACK
-    if when.tzinfo is None:  # RFC 9110 dates are GMT; a naive one came from "-0000"
-        return RETRY_AFTER_FALLBACK
-    return max(0.0, when.timestamp() - now)
+    seconds = header_int(value)
+    if seconds is not None:
+        return float(seconds)
+    when = header_date(value)
+    return RETRY_AFTER_FALLBACK if when is None else max(0.0, when - now)
 
 
 def jitter(wait: float) -> float:

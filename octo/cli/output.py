@@ -33,7 +33,9 @@ class Writer:
         self.pretty = is_terminal(self.stream)
 
     def text(self, text: str) -> None:
-        self.bytes(text.encode("utf-8"))
+        # A lone surrogate (JSON's "\ud800" parses to one) cannot be UTF-8;
+        # written as its escape it is still the same JSON string.
+        self.bytes(text.encode("utf-8", "backslashreplace"))
 
     def bytes(self, data: bytes) -> None:
         buffer = getattr(self.stream, "buffer", None)

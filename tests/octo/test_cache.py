@@ -83,12 +83,12 @@ def test_off_by_default_and_only_for_get(server: ScriptedServer) -> None:
 
 
 def test_memory_cache_stays_within_its_budget() -> None:
-    store = octo.MemoryCache(max_bytes=10)
+    store = octo.MemoryCache(max_bytes=11_000)  # two 5,000-byte bodies with their keys and headers
     for key in "ab":
-        store[key] = octo.cache.CachedAnswer('"e"', {}, b"12345")
+        store[key] = octo.cache.CachedAnswer('"e"', {}, b"x" * 5000)
     assert store.get("a") is not None  # now "b" is the least recently used
-    store["c"] = octo.cache.CachedAnswer('"e"', {}, b"12345")
-    store["huge"] = octo.cache.CachedAnswer('"e"', {}, b"x" * 11)
+    store["c"] = octo.cache.CachedAnswer('"e"', {}, b"x" * 5000)
+    store["huge"] = octo.cache.CachedAnswer('"e"', {}, b"x" * 11_000)
     assert (store.get("b"), store.get("huge")) == (None, None)
     assert store.get("a") is not None and store.get("c") is not None and len(store) == 2
 
