@@ -14,6 +14,7 @@ from pathlib import Path
 
 from codegen.render import render_all
 from codegen.spec import SpecError, load_spec
+from codegen.spec_types import check_references, load_types
 
 GENERATED_DIRS = ("octo/rest", "docs/reference", "octo/rest/_cli")
 GENERATED_SUFFIXES = {"octo/rest": ".py", "docs/reference": ".md", "octo/rest/_cli": ".json"}
@@ -38,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         namespaces = load_spec(root / "spec")
+        check_references(namespaces, load_types(root / "spec" / "types"))
     except SpecError as exc:
         print(f"spec error: {exc}", file=sys.stderr)
         return 2

@@ -48,6 +48,7 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "spec").mkdir()
     for name in ("repos.yaml", "markdown.yaml"):
         shutil.copy(ROOT / "spec" / name, tmp_path / "spec" / name)
+    shutil.copytree(ROOT / "spec" / "types", tmp_path / "spec" / "types")
     shutil.copytree(ROOT / "octo", tmp_path / "octo",
                     ignore=shutil.ignore_patterns("__pycache__", "rest"))
     return tmp_path
@@ -95,6 +96,22 @@ BAD_SPECS = {
     "namespace differs from file name": (
         DISPATCH.replace("namespace: repos", "namespace: repo"), ["namespace", "file name"]),
     "not yaml": ("namespace: [unclosed\n", ["repos.yaml", "not valid YAML"]),
+    "response that does not parse": (
+        DISPATCH.replace("    parameters:", "    response: array[Foo\n    parameters:"),
+        ["create_dispatch_event", "response", "expected ']'"]),
+    "response naming no type": (
+        DISPATCH.replace("    parameters:", "    response: Dispatch\n    parameters:"),
+        ["create_dispatch_event", "response", "'Dispatch'", "no spec/types/ file defines"]),
+    "both response and untyped": (
+        DISPATCH.replace("    parameters:", "    response: empty\n    untyped: why\n    parameters:"),
+        ["create_dispatch_event", "untyped", "not untyped"]),
+    "media response of no media type": (
+        DISPATCH.replace("    parameters:", "    media_responses: {diff: text}\n    parameters:"),
+        ["create_dispatch_event", "media_responses.diff", "not one of the endpoint's media_types"]),
+    "shape on a query parameter": (
+        DISPATCH.replace("{name: owner, in: path, type: string, required: true}",
+                         "{name: owner, in: path, type: string, required: true, shape: string}"),
+        ["parameters[owner].shape", "only a body parameter"]),
 }
 
 
@@ -183,3 +200,26 @@ def test_adding_one_spec_entry_gives_a_working_method(project: Path) -> None:
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "GET /repos/octocat/hello-world/readme?ref=main README.md"
+
+
+BAD_TYPES = {
+    "lowercase type name": ("types:\n  thing:\n    type: string\n", ["types/local.yaml", "'thing'", "CamelCase"]),
+    "property type that does not parse": (
+        "types:\n  Thing:\n    properties:\n      id: integr\n", ["Thing.properties.id", "'integr'"]),
+    "neither properties nor type": ("types:\n  Thing:\n    source: x\n", ["Thing", "either 'properties'"]),
+    "event with a bad payload": ("events:\n  push: push\ntypes: {}\n", ["events.push", "'push'"]),
+    "a name no file defines": ("types:\n  Thing:\n    type: array[Other]\n", ["Thing", "'Other'"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_TYPES))
+def test_bad_types_file_is_refused_with_a_clear_message(tmp_path: Path, case: str) -> None:
+    text, needles = BAD_TYPES[case]
+    root = small_project(tmp_path, DISPATCH)
+    (root / "spec" / "types").mkdir()
+    (root / "spec" / "types" / "local.yaml").write_text(text)
+    result = codegen(root)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in result.stderr, (needle, result.stderr)
+    assert not (root / "octo").exists()
