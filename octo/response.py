@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic
 
 from octo.redaction import SentRequest, redact_url
 
 if TYPE_CHECKING:
     from requests import PreparedRequest
+    from typing_extensions import TypeVar
+
+    # A bare `Response` is `Response[Any]`.
+    T = TypeVar("T", default=Any)
+    ItemT = TypeVar("ItemT")
+    DataT = TypeVar("DataT", default=list[ItemT])
+else:
+    from typing import TypeVar
+
+    T = TypeVar("T")
 
 
 class RateLimit:
@@ -81,17 +91,22 @@ def header_int(value: str | None) -> int | None:
         return None
 
 
-class Response:
+class Response(Generic[T]):
     """A successful answer.
 
     `headers` is case-insensitive; `data` is the parsed JSON, `None` for an
     empty body (204/205), `str` or `bytes` for other media types. `request`
     is the request that got this answer, with credentials redacted.
+
+    `T` is what the endpoint's spec says `data` holds (`Response[FullRepository]`),
+    for type checkers only: `data` is the JSON as it came, never checked or
+    converted, so an answer that differs from GitHub's description still works.
     """
 
     __slots__ = ("status", "headers", "data", "url", "method", "_request")
+    data: T
 
-    def __init__(self, status: int, headers: Mapping[str, str], data: Any, url: str,
+    def __init__(self, status: int, headers: Mapping[str, str], data: T, url: str,
                  method: str = "GET", request: SentRequest | PreparedRequest | None = None) -> None:
         self.status = status
         self.headers = headers
@@ -124,3 +139,14 @@ class Response:
 
     def __repr__(self) -> str:
         return f"<Response {self.status} {self.method} {redact_url(self.url)}>"
+
+
+if TYPE_CHECKING:
+    class Paged(Response[DataT], Generic[ItemT, DataT]):
+        """What a paginated method returns, as type checkers see it: a
+        `Response` whose `data` (`DataT`, by default `list[ItemT]`) holds a page of
+        `ItemT` items. `octo.paginate` takes only such methods and yields `ItemT`.
+
+        There is no such class at run time (the answer is a `Response`):
+        name it in annotations only.
+        """

@@ -3,11 +3,89 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        ActionsArtifactAndLogRetentionResponse,
+        ActionsCacheList,
+        ActionsCacheListActionsCachesItem,
+        ActionsCacheRetentionLimitForEnterprise,
+        ActionsCacheStorageLimitForEnterprise,
+        ActionsCacheUsageByRepository,
+        ActionsCacheUsageOrgEnterprise,
+        ActionsCreateHostedRunnerForOrgImage,
+        ActionsForkPrContributorApproval,
+        ActionsForkPrWorkflowsPrivateRepos,
+        ActionsGenerateRunnerJitconfigForOrgData,
+        ActionsGetActionsCacheUsageByRepoForOrgData,
+        ActionsGetDefaultWorkflowPermissions,
+        ActionsGetHostedRunnersMachineSpecsForOrgData,
+        ActionsGetHostedRunnersPartnerImagesForOrgData,
+        ActionsGetHostedRunnersPlatformsForOrgData,
+        ActionsHostedRunner,
+        ActionsHostedRunnerCustomImage,
+        ActionsHostedRunnerCustomImageVersion,
+        ActionsHostedRunnerLimits,
+        ActionsListArtifactsForRepoData,
+        ActionsListCustomImageVersionsForOrgData,
+        ActionsListCustomImagesForOrgData,
+        ActionsListGithubHostedRunnersInGroupForOrgData,
+        ActionsListHostedRunnersForOrgData,
+        ActionsListJobsForWorkflowRunData,
+        ActionsListLabelsForSelfHostedRunnerForOrgData,
+        ActionsListRepoAccessToSelfHostedRunnerGroupInOrgData,
+        ActionsListRepoWorkflowsData,
+        ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationData,
+        ActionsListSelectedRepositoriesSelfHostedRunnersOrganizationData,
+        ActionsListSelfHostedRunnerGroupsForOrgData,
+        ActionsListSelfHostedRunnersForOrgData,
+        ActionsListSelfHostedRunnersInGroupForOrgData,
+        ActionsListWorkflowRunsData,
+        ActionsOrganizationPermissions,
+        ActionsPublicKey,
+        ActionsRepositoryPermissions,
+        ActionsSecret,
+        ActionsVariable,
+        ActionsWorkflowAccessToRepository,
+        AgentsListOrgSecretsData,
+        AgentsListOrgVariablesData,
+        AgentsListRepoSecretsData,
+        AgentsListRepoVariablesData,
+        AgentsListSelectedReposForOrgSecretData,
+        Artifact,
+        AuthenticationToken,
+        CodespacesOrgSecret,
+        ConcurrencyGroup,
+        ConcurrencyGroupList,
+        ConcurrencyGroupListConcurrencyGroupsItem,
+        ConcurrencyGroupRunList,
+        ConcurrencyGroupRunListConcurrencyGroupsItem,
+        Deployment,
+        EnvironmentApprovals,
+        Job,
+        MinimalRepository,
+        OidcCustomSubRepo,
+        OrganizationActionsVariable,
+        PendingDeployment,
+        Repository,
+        Runner,
+        RunnerApplication,
+        RunnerGroupsOrg,
+        SelectedActions,
+        SelfHostedRunnersSettings,
+        Workflow,
+        WorkflowDispatchResponse,
+        WorkflowRun,
+        WorkflowRunUsage,
+        WorkflowUsage,
+    )
 
 _ADD_CUSTOM_LABELS_TO_SELF_HOSTED_RUNNER_FOR_ORG = Operation(
     "POST",
@@ -1102,7 +1180,7 @@ class Actions(Namespace):
         *,
         labels: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """Add custom labels to a self-hosted runner for an organization.
 
         `POST /orgs/{org}/actions/runners/{runner_id}/labels`
@@ -1135,7 +1213,7 @@ class Actions(Namespace):
         *,
         labels: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """Add custom labels to a self-hosted runner for a repository.
 
         `POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels`
@@ -1169,7 +1247,7 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Add repository access to a self-hosted runner group in an organization.
 
         `PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}`
@@ -1199,7 +1277,7 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Add selected repository to an organization secret.
 
         `PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}`
@@ -1229,7 +1307,7 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Add selected repository to an organization variable.
 
         `PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}`
@@ -1259,7 +1337,7 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Add a self-hosted runner to a group for an organization.
 
         `PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/runners/{runner_id}`
@@ -1289,7 +1367,7 @@ class Actions(Namespace):
         run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Approve a workflow run for a fork pull request.
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve`
@@ -1319,7 +1397,7 @@ class Actions(Namespace):
         run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Cancel a workflow run.
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`
@@ -1351,7 +1429,7 @@ class Actions(Namespace):
         name: str,
         value: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Create an environment variable.
 
         `POST /repos/{owner}/{repo}/environments/{environment_name}/variables`
@@ -1385,14 +1463,14 @@ class Actions(Namespace):
         org: str,
         *,
         name: str,
-        image: dict[str, Any],
+        image: ActionsCreateHostedRunnerForOrgImage,
         size: str,
         runner_group_id: int,
         maximum_runners: int | Omit = OMIT,
         enable_static_ip: bool | Omit = OMIT,
         image_gen: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsHostedRunner]:
         """Create a GitHub-hosted runner for an organization.
 
         `POST /orgs/{org}/actions/hosted-runners`
@@ -1400,7 +1478,7 @@ class Actions(Namespace):
         Args:
             org: string; required
             name: string; required
-            image: object; required
+            image: object (ActionsCreateHostedRunnerForOrgImage); required
             size: string; required
             runner_group_id: integer; required
             maximum_runners: integer; optional
@@ -1437,7 +1515,7 @@ class Actions(Namespace):
         encrypted_value: str,
         key_id: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update an environment secret.
 
         `PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}`
@@ -1478,7 +1556,7 @@ class Actions(Namespace):
         key_id: str | Omit = OMIT,
         selected_repository_ids: List[Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update an organization secret.
 
         `PUT /orgs/{org}/actions/secrets/{secret_name}`
@@ -1518,7 +1596,7 @@ class Actions(Namespace):
         encrypted_value: str,
         key_id: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update a repository secret.
 
         `PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}`
@@ -1556,7 +1634,7 @@ class Actions(Namespace):
         visibility: Literal["all", "private", "selected"],
         selected_repository_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Create an organization variable.
 
         `POST /orgs/{org}/actions/variables`
@@ -1590,7 +1668,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[AuthenticationToken]:
         """Create a registration token for an organization.
 
         `POST /orgs/{org}/actions/runners/registration-token`
@@ -1615,7 +1693,7 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[AuthenticationToken]:
         """Create a registration token for a repository.
 
         `POST /repos/{owner}/{repo}/actions/runners/registration-token`
@@ -1641,7 +1719,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[AuthenticationToken]:
         """Create a remove token for an organization.
 
         `POST /orgs/{org}/actions/runners/remove-token`
@@ -1666,7 +1744,7 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[AuthenticationToken]:
         """Create a remove token for a repository.
 
         `POST /repos/{owner}/{repo}/actions/runners/remove-token`
@@ -1695,7 +1773,7 @@ class Actions(Namespace):
         name: str,
         value: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Create a repository variable.
 
         `POST /repos/{owner}/{repo}/actions/variables`
@@ -1735,7 +1813,7 @@ class Actions(Namespace):
         selected_workflows: List[str] | Omit = OMIT,
         network_configuration_id: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RunnerGroupsOrg]:
         """Create a self-hosted runner group for an organization.
 
         `POST /orgs/{org}/actions/runner-groups`
@@ -1782,7 +1860,7 @@ class Actions(Namespace):
         inputs: dict[str, Any] | Omit = OMIT,
         return_run_details: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[WorkflowDispatchResponse | None]:
         """Create a workflow dispatch event.
 
         `POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches`
@@ -1820,7 +1898,7 @@ class Actions(Namespace):
         cache_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a GitHub Actions cache for a repository (using a cache ID).
 
         `DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}`
@@ -1851,7 +1929,7 @@ class Actions(Namespace):
         key: str,
         ref: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsCacheList]:
         """Delete GitHub Actions caches for a repository (using a cache key).
 
         `DELETE /repos/{owner}/{repo}/actions/caches`
@@ -1885,7 +1963,7 @@ class Actions(Namespace):
         artifact_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an artifact.
 
         `DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}`
@@ -1914,7 +1992,7 @@ class Actions(Namespace):
         image_definition_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a custom image from the organization.
 
         `DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}`
@@ -1942,7 +2020,7 @@ class Actions(Namespace):
         version: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an image version of custom image from the organization.
 
         `DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}`
@@ -1973,7 +2051,7 @@ class Actions(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an environment secret.
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}`
@@ -2006,7 +2084,7 @@ class Actions(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an environment variable.
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}`
@@ -2037,7 +2115,7 @@ class Actions(Namespace):
         hosted_runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsHostedRunner]:
         """Delete a GitHub-hosted runner for an organization.
 
         `DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}`
@@ -2064,7 +2142,7 @@ class Actions(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization secret.
 
         `DELETE /orgs/{org}/actions/secrets/{secret_name}`
@@ -2091,7 +2169,7 @@ class Actions(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization variable.
 
         `DELETE /orgs/{org}/actions/variables/{name}`
@@ -2119,7 +2197,7 @@ class Actions(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository secret.
 
         `DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}`
@@ -2149,7 +2227,7 @@ class Actions(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository variable.
 
         `DELETE /repos/{owner}/{repo}/actions/variables/{name}`
@@ -2178,7 +2256,7 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a self-hosted runner from an organization.
 
         `DELETE /orgs/{org}/actions/runners/{runner_id}`
@@ -2206,7 +2284,7 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a self-hosted runner from a repository.
 
         `DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}`
@@ -2235,7 +2313,7 @@ class Actions(Namespace):
         runner_group_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a self-hosted runner group from an organization.
 
         `DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}`
@@ -2263,7 +2341,7 @@ class Actions(Namespace):
         run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a workflow run.
 
         `DELETE /repos/{owner}/{repo}/actions/runs/{run_id}`
@@ -2293,7 +2371,7 @@ class Actions(Namespace):
         run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete workflow run logs.
 
         `DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs`
@@ -2322,7 +2400,7 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Disable a selected repository for GitHub Actions in an organization.
 
         `DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}`
@@ -2349,7 +2427,7 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a repository from the list of repositories allowed to use self-hosted runners in an organization.
 
         `DELETE /orgs/{org}/actions/permissions/self-hosted-runners/repositories/{repository_id}`
@@ -2377,7 +2455,7 @@ class Actions(Namespace):
         workflow_id: Any,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Disable a workflow.
 
         `PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable`
@@ -2408,7 +2486,7 @@ class Actions(Namespace):
         archive_format: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Download an artifact.
 
         `GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}`
@@ -2440,7 +2518,7 @@ class Actions(Namespace):
         job_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Download job logs for a workflow run.
 
         `GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs`
@@ -2471,7 +2549,7 @@ class Actions(Namespace):
         attempt_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Download workflow run attempt logs.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs`
@@ -2503,7 +2581,7 @@ class Actions(Namespace):
         run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Download workflow run logs.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs`
@@ -2532,7 +2610,7 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Enable a selected repository for GitHub Actions in an organization.
 
         `PUT /orgs/{org}/actions/permissions/repositories/{repository_id}`
@@ -2559,7 +2637,7 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Add a repository to the list of repositories allowed to use self-hosted runners in an organization.
 
         `PUT /orgs/{org}/actions/permissions/self-hosted-runners/repositories/{repository_id}`
@@ -2587,7 +2665,7 @@ class Actions(Namespace):
         workflow_id: Any,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Enable a workflow.
 
         `PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable`
@@ -2617,7 +2695,7 @@ class Actions(Namespace):
         run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Force cancel a workflow run.
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel`
@@ -2649,7 +2727,7 @@ class Actions(Namespace):
         labels: List[str],
         work_folder: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsGenerateRunnerJitconfigForOrgData]:
         """Create configuration for a just-in-time runner for an organization.
 
         `POST /orgs/{org}/actions/runners/generate-jitconfig`
@@ -2688,7 +2766,7 @@ class Actions(Namespace):
         labels: List[str],
         work_folder: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsGenerateRunnerJitconfigForOrgData]:
         """Create configuration for a just-in-time runner for a repository.
 
         `POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig`
@@ -2732,7 +2810,7 @@ class Actions(Namespace):
         sort: Literal["created_at", "last_accessed_at", "size_in_bytes"] | Omit = OMIT,
         direction: Literal["asc", "desc"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ActionsCacheListActionsCachesItem, ActionsCacheList]:
         """List GitHub Actions caches for a repository.
 
         `GET /repos/{owner}/{repo}/actions/caches` (paginated: use octo.paginate)
@@ -2750,7 +2828,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#list-github-actions-caches-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ACTIONS_CACHE_LIST,
             path={
                 "owner": owner,
@@ -2772,7 +2850,7 @@ class Actions(Namespace):
         enterprise: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsCacheRetentionLimitForEnterprise]:
         """Get GitHub Actions cache retention limit for an enterprise.
 
         `GET /enterprises/{enterprise}/actions/cache/retention-limit`
@@ -2796,7 +2874,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsCacheRetentionLimitForEnterprise]:
         """Get GitHub Actions cache retention limit for an organization.
 
         `GET /organizations/{org}/actions/cache/retention-limit`
@@ -2821,7 +2899,7 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsCacheRetentionLimitForEnterprise]:
         """Get GitHub Actions cache retention limit for a repository.
 
         `GET /repos/{owner}/{repo}/actions/cache/retention-limit`
@@ -2847,7 +2925,7 @@ class Actions(Namespace):
         enterprise: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsCacheStorageLimitForEnterprise]:
         """Get GitHub Actions cache storage limit for an enterprise.
 
         `GET /enterprises/{enterprise}/actions/cache/storage-limit`
@@ -2871,7 +2949,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsCacheStorageLimitForEnterprise]:
         """Get GitHub Actions cache storage limit for an organization.
 
         `GET /organizations/{org}/actions/cache/storage-limit`
@@ -2896,7 +2974,7 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsCacheStorageLimitForEnterprise]:
         """Get GitHub Actions cache storage limit for a repository.
 
         `GET /repos/{owner}/{repo}/actions/cache/storage-limit`
@@ -2923,7 +3001,7 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsCacheUsageByRepository]:
         """Get GitHub Actions cache usage for a repository.
 
         `GET /repos/{owner}/{repo}/actions/cache/usage`
@@ -2952,7 +3030,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ActionsCacheUsageByRepository, ActionsGetActionsCacheUsageByRepoForOrgData]:
         """List repositories with GitHub Actions cache usage for an organization.
 
         `GET /orgs/{org}/actions/cache/usage-by-repository` (paginated: use octo.paginate)
@@ -2965,7 +3043,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#list-repositories-with-github-actions-cache-usage-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ACTIONS_CACHE_USAGE_BY_REPO_FOR_ORG,
             path={
                 "org": org,
@@ -2982,7 +3060,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsCacheUsageOrgEnterprise]:
         """Get GitHub Actions cache usage for an organization.
 
         `GET /orgs/{org}/actions/cache/usage`
@@ -3006,7 +3084,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[SelectedActions]:
         """Get allowed actions and reusable workflows for an organization.
 
         `GET /orgs/{org}/actions/permissions/selected-actions`
@@ -3031,7 +3109,7 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[SelectedActions]:
         """Get allowed actions and reusable workflows for a repository.
 
         `GET /repos/{owner}/{repo}/actions/permissions/selected-actions`
@@ -3059,7 +3137,7 @@ class Actions(Namespace):
         artifact_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Artifact]:
         """Get an artifact.
 
         `GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}`
@@ -3087,7 +3165,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsArtifactAndLogRetentionResponse]:
         """Get artifact and log retention settings for an organization.
 
         `GET /orgs/{org}/actions/permissions/artifact-and-log-retention`
@@ -3112,7 +3190,7 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsArtifactAndLogRetentionResponse]:
         """Get artifact and log retention settings for a repository.
 
         `GET /repos/{owner}/{repo}/actions/permissions/artifact-and-log-retention`
@@ -3142,7 +3220,7 @@ class Actions(Namespace):
         ahead_of_run: int | Omit = OMIT,
         ahead_of_job: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ConcurrencyGroup]:
         """Get a concurrency group for a repository.
 
         `GET /repos/{owner}/{repo}/actions/concurrency_groups/{concurrency_group_name}`
@@ -3177,7 +3255,7 @@ class Actions(Namespace):
         image_definition_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsHostedRunnerCustomImage]:
         """Get a custom image definition for GitHub Actions Hosted Runners.
 
         `GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}`
@@ -3205,7 +3283,7 @@ class Actions(Namespace):
         version: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsHostedRunnerCustomImageVersion]:
         """Get an image version of a custom image for GitHub Actions Hosted Runners.
 
         `GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}`
@@ -3234,7 +3312,7 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OidcCustomSubRepo]:
         """Get the customization template for an OIDC subject claim for a repository.
 
         `GET /repos/{owner}/{repo}/actions/oidc/customization/sub`
@@ -3262,7 +3340,7 @@ class Actions(Namespace):
         environment_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsPublicKey]:
         """Get an environment public key.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key`
@@ -3293,7 +3371,7 @@ class Actions(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsSecret]:
         """Get an environment secret.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}`
@@ -3326,7 +3404,7 @@ class Actions(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsVariable]:
         """Get an environment variable.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}`
@@ -3356,7 +3434,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsForkPrContributorApproval]:
         """Get fork PR contributor approval permissions for an organization.
 
         `GET /orgs/{org}/actions/permissions/fork-pr-contributor-approval`
@@ -3381,7 +3459,7 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsForkPrContributorApproval]:
         """Get fork PR contributor approval permissions for a repository.
 
         `GET /repos/{owner}/{repo}/actions/permissions/fork-pr-contributor-approval`
@@ -3407,7 +3485,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsGetDefaultWorkflowPermissions]:
         """Get default workflow permissions for an organization.
 
         `GET /orgs/{org}/actions/permissions/workflow`
@@ -3432,7 +3510,7 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsGetDefaultWorkflowPermissions]:
         """Get default workflow permissions for a repository.
 
         `GET /repos/{owner}/{repo}/actions/permissions/workflow`
@@ -3458,7 +3536,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsOrganizationPermissions]:
         """Get GitHub Actions permissions for an organization.
 
         `GET /orgs/{org}/actions/permissions`
@@ -3483,7 +3561,7 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsRepositoryPermissions]:
         """Get GitHub Actions permissions for a repository.
 
         `GET /repos/{owner}/{repo}/actions/permissions`
@@ -3512,7 +3590,7 @@ class Actions(Namespace):
         hosted_runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsHostedRunner]:
         """Get a GitHub-hosted runner for an organization.
 
         `GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}`
@@ -3538,7 +3616,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsGetHostedRunnersPartnerImagesForOrgData]:
         """Get GitHub-owned images for GitHub-hosted runners in an organization.
 
         `GET /orgs/{org}/actions/hosted-runners/images/github-owned`
@@ -3562,7 +3640,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsHostedRunnerLimits]:
         """Get limits on GitHub-hosted runners for an organization.
 
         `GET /orgs/{org}/actions/hosted-runners/limits`
@@ -3586,7 +3664,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsGetHostedRunnersMachineSpecsForOrgData]:
         """Get GitHub-hosted runners machine specs for an organization.
 
         `GET /orgs/{org}/actions/hosted-runners/machine-sizes`
@@ -3610,7 +3688,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsGetHostedRunnersPartnerImagesForOrgData]:
         """Get partner images for GitHub-hosted runners in an organization.
 
         `GET /orgs/{org}/actions/hosted-runners/images/partner`
@@ -3634,7 +3712,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsGetHostedRunnersPlatformsForOrgData]:
         """Get platforms for GitHub-hosted runners in an organization.
 
         `GET /orgs/{org}/actions/hosted-runners/platforms`
@@ -3660,7 +3738,7 @@ class Actions(Namespace):
         job_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Job]:
         """Get a job for a workflow run.
 
         `GET /repos/{owner}/{repo}/actions/jobs/{job_id}`
@@ -3688,7 +3766,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsPublicKey]:
         """Get an organization public key.
 
         `GET /orgs/{org}/actions/secrets/public-key`
@@ -3713,7 +3791,7 @@ class Actions(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodespacesOrgSecret]:
         """Get an organization secret.
 
         `GET /orgs/{org}/actions/secrets/{secret_name}`
@@ -3740,7 +3818,7 @@ class Actions(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrganizationActionsVariable]:
         """Get an organization variable.
 
         `GET /orgs/{org}/actions/variables/{name}`
@@ -3768,7 +3846,7 @@ class Actions(Namespace):
         run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[PendingDeployment]]:
         """Get pending deployments for a workflow run.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments`
@@ -3796,7 +3874,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsForkPrWorkflowsPrivateRepos]:
         """Get private repo fork PR workflow settings for an organization.
 
         `GET /orgs/{org}/actions/permissions/fork-pr-workflows-private-repos`
@@ -3821,7 +3899,7 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsForkPrWorkflowsPrivateRepos]:
         """Get private repo fork PR workflow settings for a repository.
 
         `GET /repos/{owner}/{repo}/actions/permissions/fork-pr-workflows-private-repos`
@@ -3848,7 +3926,7 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsPublicKey]:
         """Get a repository public key.
 
         `GET /repos/{owner}/{repo}/actions/secrets/public-key`
@@ -3876,7 +3954,7 @@ class Actions(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsSecret]:
         """Get a repository secret.
 
         `GET /repos/{owner}/{repo}/actions/secrets/{secret_name}`
@@ -3906,7 +3984,7 @@ class Actions(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsVariable]:
         """Get a repository variable.
 
         `GET /repos/{owner}/{repo}/actions/variables/{name}`
@@ -3936,7 +4014,7 @@ class Actions(Namespace):
         run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[EnvironmentApprovals]]:
         """Get the review history for a workflow run.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals`
@@ -3965,7 +4043,7 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Runner]:
         """Get a self-hosted runner for an organization.
 
         `GET /orgs/{org}/actions/runners/{runner_id}`
@@ -3993,7 +4071,7 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Runner]:
         """Get a self-hosted runner for a repository.
 
         `GET /repos/{owner}/{repo}/actions/runners/{runner_id}`
@@ -4022,7 +4100,7 @@ class Actions(Namespace):
         runner_group_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RunnerGroupsOrg]:
         """Get a self-hosted runner group for an organization.
 
         `GET /orgs/{org}/actions/runner-groups/{runner_group_id}`
@@ -4048,7 +4126,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[SelfHostedRunnersSettings]:
         """Get self-hosted runners settings for an organization.
 
         `GET /orgs/{org}/actions/permissions/self-hosted-runners`
@@ -4074,7 +4152,7 @@ class Actions(Namespace):
         workflow_id: Any,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Workflow]:
         """Get a workflow.
 
         `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}`
@@ -4103,7 +4181,7 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsWorkflowAccessToRepository]:
         """Get the level of access for workflows outside of the repository.
 
         `GET /repos/{owner}/{repo}/actions/permissions/access`
@@ -4132,7 +4210,7 @@ class Actions(Namespace):
         *,
         exclude_pull_requests: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[WorkflowRun]:
         """Get a workflow run.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}`
@@ -4168,7 +4246,7 @@ class Actions(Namespace):
         *,
         exclude_pull_requests: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[WorkflowRun]:
         """Get a workflow run attempt.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}`
@@ -4204,7 +4282,7 @@ class Actions(Namespace):
         run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[WorkflowRunUsage]:
         """Get workflow run usage.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing`
@@ -4234,7 +4312,7 @@ class Actions(Namespace):
         workflow_id: Any,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[WorkflowUsage]:
         """Get workflow usage.
 
         `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing`
@@ -4267,7 +4345,7 @@ class Actions(Namespace):
         page: int | Omit = OMIT,
         name: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Artifact, ActionsListArtifactsForRepoData]:
         """List artifacts for a repository.
 
         `GET /repos/{owner}/{repo}/actions/artifacts` (paginated: use octo.paginate)
@@ -4282,7 +4360,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/artifacts#list-artifacts-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ARTIFACTS_FOR_REPO,
             path={
                 "owner": owner,
@@ -4305,7 +4383,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ConcurrencyGroupListConcurrencyGroupsItem, ConcurrencyGroupList]:
         """List concurrency groups for a repository.
 
         `GET /repos/{owner}/{repo}/actions/concurrency_groups` (paginated: use octo.paginate)
@@ -4319,7 +4397,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/concurrency-groups#list-concurrency-groups-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CONCURRENCY_GROUPS_FOR_REPOSITORY,
             path={
                 "owner": owner,
@@ -4343,7 +4421,7 @@ class Actions(Namespace):
         before: str | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ConcurrencyGroupRunListConcurrencyGroupsItem, ConcurrencyGroupRunList]:
         """List concurrency groups for a workflow run.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/concurrency_groups` (paginated: use octo.paginate)
@@ -4359,7 +4437,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/concurrency-groups#list-concurrency-groups-for-a-workflow-run
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CONCURRENCY_GROUPS_FOR_WORKFLOW_RUN,
             path={
                 "owner": owner,
@@ -4380,7 +4458,7 @@ class Actions(Namespace):
         image_definition_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsListCustomImageVersionsForOrgData]:
         """List image versions of a custom image for an organization.
 
         `GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions`
@@ -4406,7 +4484,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsListCustomImagesForOrgData]:
         """List custom images for an organization.
 
         `GET /orgs/{org}/actions/hosted-runners/images/custom`
@@ -4435,7 +4513,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ActionsSecret, AgentsListRepoSecretsData]:
         """List environment secrets.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/secrets` (paginated: use octo.paginate)
@@ -4450,7 +4528,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-environment-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ENVIRONMENT_SECRETS,
             path={
                 "owner": owner,
@@ -4474,7 +4552,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ActionsVariable, AgentsListRepoVariablesData]:
         """List environment variables.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/variables` (paginated: use octo.paginate)
@@ -4489,7 +4567,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-environment-variables
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ENVIRONMENT_VARIABLES,
             path={
                 "owner": owner,
@@ -4512,7 +4590,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ActionsHostedRunner, ActionsListGithubHostedRunnersInGroupForOrgData]:
         """List GitHub-hosted runners in a group for an organization.
 
         `GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners` (paginated: use octo.paginate)
@@ -4526,7 +4604,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-github-hosted-runners-in-a-group-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_GITHUB_HOSTED_RUNNERS_IN_GROUP_FOR_ORG,
             path={
                 "org": org,
@@ -4547,7 +4625,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ActionsHostedRunner, ActionsListHostedRunnersForOrgData]:
         """List GitHub-hosted runners for an organization.
 
         `GET /orgs/{org}/actions/hosted-runners` (paginated: use octo.paginate)
@@ -4560,7 +4638,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#list-github-hosted-runners-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_HOSTED_RUNNERS_FOR_ORG,
             path={
                 "org": org,
@@ -4583,7 +4661,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Job, ActionsListJobsForWorkflowRunData]:
         """List jobs for a workflow run.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs` (paginated: use octo.paginate)
@@ -4599,7 +4677,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_JOBS_FOR_WORKFLOW_RUN,
             path={
                 "owner": owner,
@@ -4625,7 +4703,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Job, ActionsListJobsForWorkflowRunData]:
         """List jobs for a workflow run attempt.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs` (paginated: use octo.paginate)
@@ -4641,7 +4719,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run-attempt
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_JOBS_FOR_WORKFLOW_RUN_ATTEMPT,
             path={
                 "owner": owner,
@@ -4662,7 +4740,7 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """List labels for a self-hosted runner for an organization.
 
         `GET /orgs/{org}/actions/runners/{runner_id}/labels`
@@ -4690,7 +4768,7 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """List labels for a self-hosted runner for a repository.
 
         `GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels`
@@ -4721,7 +4799,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CodespacesOrgSecret, AgentsListOrgSecretsData]:
         """List organization secrets.
 
         `GET /orgs/{org}/actions/secrets` (paginated: use octo.paginate)
@@ -4734,7 +4812,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-organization-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_SECRETS,
             path={
                 "org": org,
@@ -4754,7 +4832,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[OrganizationActionsVariable, AgentsListOrgVariablesData]:
         """List organization variables.
 
         `GET /orgs/{org}/actions/variables` (paginated: use octo.paginate)
@@ -4767,7 +4845,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-organization-variables
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_VARIABLES,
             path={
                 "org": org,
@@ -4788,7 +4866,7 @@ class Actions(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository, ActionsListRepoAccessToSelfHostedRunnerGroupInOrgData]:
         """List repository access to a self-hosted runner group in an organization.
 
         `GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories` (paginated: use octo.paginate)
@@ -4802,7 +4880,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-repository-access-to-a-self-hosted-runner-group-in-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_ACCESS_TO_SELF_HOSTED_RUNNER_GROUP_IN_ORG,
             path={
                 "org": org,
@@ -4824,7 +4902,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ActionsSecret, AgentsListRepoSecretsData]:
         """List repository organization secrets.
 
         `GET /repos/{owner}/{repo}/actions/organization-secrets` (paginated: use octo.paginate)
@@ -4838,7 +4916,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-repository-organization-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_ORGANIZATION_SECRETS,
             path={
                 "owner": owner,
@@ -4860,7 +4938,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ActionsVariable, AgentsListRepoVariablesData]:
         """List repository organization variables.
 
         `GET /repos/{owner}/{repo}/actions/organization-variables` (paginated: use octo.paginate)
@@ -4874,7 +4952,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-repository-organization-variables
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_ORGANIZATION_VARIABLES,
             path={
                 "owner": owner,
@@ -4896,7 +4974,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ActionsSecret, AgentsListRepoSecretsData]:
         """List repository secrets.
 
         `GET /repos/{owner}/{repo}/actions/secrets` (paginated: use octo.paginate)
@@ -4910,7 +4988,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-repository-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_SECRETS,
             path={
                 "owner": owner,
@@ -4932,7 +5010,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ActionsVariable, AgentsListRepoVariablesData]:
         """List repository variables.
 
         `GET /repos/{owner}/{repo}/actions/variables` (paginated: use octo.paginate)
@@ -4946,7 +5024,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-repository-variables
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_VARIABLES,
             path={
                 "owner": owner,
@@ -4968,7 +5046,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Workflow, ActionsListRepoWorkflowsData]:
         """List repository workflows.
 
         `GET /repos/{owner}/{repo}/actions/workflows` (paginated: use octo.paginate)
@@ -4982,7 +5060,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflows#list-repository-workflows
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_WORKFLOWS,
             path={
                 "owner": owner,
@@ -5000,7 +5078,7 @@ class Actions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[RunnerApplication]]:
         """List runner applications for an organization.
 
         `GET /orgs/{org}/actions/runners/downloads`
@@ -5025,7 +5103,7 @@ class Actions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[RunnerApplication]]:
         """List runner applications for a repository.
 
         `GET /repos/{owner}/{repo}/actions/runners/downloads`
@@ -5055,7 +5133,7 @@ class Actions(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository, AgentsListSelectedReposForOrgSecretData]:
         """List selected repositories for an organization secret.
 
         `GET /orgs/{org}/actions/secrets/{secret_name}/repositories` (paginated: use octo.paginate)
@@ -5069,7 +5147,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-selected-repositories-for-an-organization-secret
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
                 "org": org,
@@ -5091,7 +5169,7 @@ class Actions(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository, AgentsListSelectedReposForOrgSecretData]:
         """List selected repositories for an organization variable.
 
         `GET /orgs/{org}/actions/variables/{name}/repositories` (paginated: use octo.paginate)
@@ -5105,7 +5183,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-selected-repositories-for-an-organization-variable
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOS_FOR_ORG_VARIABLE,
             path={
                 "org": org,
@@ -5126,7 +5204,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Repository, ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationData]:
         """List selected repositories enabled for GitHub Actions in an organization.
 
         `GET /orgs/{org}/actions/permissions/repositories` (paginated: use octo.paginate)
@@ -5139,7 +5217,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#list-selected-repositories-enabled-for-github-actions-in-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOSITORIES_ENABLED_GITHUB_ACTIONS_ORGANIZATION,
             path={
                 "org": org,
@@ -5159,7 +5237,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Repository, ActionsListSelectedRepositoriesSelfHostedRunnersOrganizationData]:
         """List repositories allowed to use self-hosted runners in an organization.
 
         `GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories` (paginated: use octo.paginate)
@@ -5172,7 +5250,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#list-repositories-allowed-to-use-self-hosted-runners-in-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOSITORIES_SELF_HOSTED_RUNNERS_ORGANIZATION,
             path={
                 "org": org,
@@ -5193,7 +5271,7 @@ class Actions(Namespace):
         page: int | Omit = OMIT,
         visible_to_repository: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[RunnerGroupsOrg, ActionsListSelfHostedRunnerGroupsForOrgData]:
         """List self-hosted runner groups for an organization.
 
         `GET /orgs/{org}/actions/runner-groups` (paginated: use octo.paginate)
@@ -5207,7 +5285,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-self-hosted-runner-groups-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELF_HOSTED_RUNNER_GROUPS_FOR_ORG,
             path={
                 "org": org,
@@ -5229,7 +5307,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Runner, ActionsListSelfHostedRunnersForOrgData]:
         """List self-hosted runners for an organization.
 
         `GET /orgs/{org}/actions/runners` (paginated: use octo.paginate)
@@ -5243,7 +5321,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-self-hosted-runners-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELF_HOSTED_RUNNERS_FOR_ORG,
             path={
                 "org": org,
@@ -5266,7 +5344,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Runner, ActionsListSelfHostedRunnersForOrgData]:
         """List self-hosted runners for a repository.
 
         `GET /repos/{owner}/{repo}/actions/runners` (paginated: use octo.paginate)
@@ -5281,7 +5359,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-self-hosted-runners-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELF_HOSTED_RUNNERS_FOR_REPO,
             path={
                 "owner": owner,
@@ -5304,7 +5382,7 @@ class Actions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Runner, ActionsListSelfHostedRunnersInGroupForOrgData]:
         """List self-hosted runners in a group for an organization.
 
         `GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners` (paginated: use octo.paginate)
@@ -5318,7 +5396,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-self-hosted-runners-in-a-group-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELF_HOSTED_RUNNERS_IN_GROUP_FOR_ORG,
             path={
                 "org": org,
@@ -5343,7 +5421,7 @@ class Actions(Namespace):
         name: str | Omit = OMIT,
         direction: Literal["asc", "desc"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Artifact, ActionsListArtifactsForRepoData]:
         """List workflow run artifacts.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts` (paginated: use octo.paginate)
@@ -5360,7 +5438,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/artifacts#list-workflow-run-artifacts
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WORKFLOW_RUN_ARTIFACTS,
             path={
                 "owner": owner,
@@ -5394,7 +5472,7 @@ class Actions(Namespace):
         check_suite_id: int | Omit = OMIT,
         head_sha: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[WorkflowRun, ActionsListWorkflowRunsData]:
         """List workflow runs for a workflow.
 
         `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs` (paginated: use octo.paginate)
@@ -5417,7 +5495,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-workflow
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WORKFLOW_RUNS,
             path={
                 "owner": owner,
@@ -5456,7 +5534,7 @@ class Actions(Namespace):
         check_suite_id: int | Omit = OMIT,
         head_sha: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[WorkflowRun, ActionsListWorkflowRunsData]:
         """List workflow runs for a repository.
 
         `GET /repos/{owner}/{repo}/actions/runs` (paginated: use octo.paginate)
@@ -5478,7 +5556,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WORKFLOW_RUNS_FOR_REPO,
             path={
                 "owner": owner,
@@ -5508,7 +5586,7 @@ class Actions(Namespace):
         enable_debug_logging: bool | Omit = OMIT,
         enable_debugger: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Re-run a job from a workflow run.
 
         `POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun`
@@ -5545,7 +5623,7 @@ class Actions(Namespace):
         *,
         enable_debug_logging: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Re-run a workflow.
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun`
@@ -5580,7 +5658,7 @@ class Actions(Namespace):
         *,
         enable_debug_logging: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Re-run failed jobs from a workflow run.
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs`
@@ -5613,7 +5691,7 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """Remove all custom labels from a self-hosted runner for an organization.
 
         `DELETE /orgs/{org}/actions/runners/{runner_id}/labels`
@@ -5641,7 +5719,7 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """Remove all custom labels from a self-hosted runner for a repository.
 
         `DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels`
@@ -5671,7 +5749,7 @@ class Actions(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """Remove a custom label from a self-hosted runner for an organization.
 
         `DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}`
@@ -5702,7 +5780,7 @@ class Actions(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """Remove a custom label from a self-hosted runner for a repository.
 
         `DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}`
@@ -5734,7 +5812,7 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove repository access to a self-hosted runner group in an organization.
 
         `DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}`
@@ -5764,7 +5842,7 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove selected repository from an organization secret.
 
         `DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}`
@@ -5794,7 +5872,7 @@ class Actions(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove selected repository from an organization variable.
 
         `DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}`
@@ -5824,7 +5902,7 @@ class Actions(Namespace):
         runner_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a self-hosted runner from a group for an organization.
 
         `DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}/runners/{runner_id}`
@@ -5858,7 +5936,7 @@ class Actions(Namespace):
         state: Literal["approved", "rejected"] | Omit = OMIT,
         data: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Review custom deployment protection rules for a workflow run.
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`
@@ -5901,7 +5979,7 @@ class Actions(Namespace):
         state: Literal["approved", "rejected"],
         comment: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[Deployment]]:
         """Review pending deployments for a workflow run.
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments`
@@ -5938,7 +6016,7 @@ class Actions(Namespace):
         *,
         max_cache_retention_days: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set GitHub Actions cache retention limit for an enterprise.
 
         `PUT /enterprises/{enterprise}/actions/cache/retention-limit`
@@ -5967,7 +6045,7 @@ class Actions(Namespace):
         *,
         max_cache_retention_days: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set GitHub Actions cache retention limit for an organization.
 
         `PUT /organizations/{org}/actions/cache/retention-limit`
@@ -5997,7 +6075,7 @@ class Actions(Namespace):
         *,
         max_cache_retention_days: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set GitHub Actions cache retention limit for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/cache/retention-limit`
@@ -6028,7 +6106,7 @@ class Actions(Namespace):
         *,
         max_cache_size_gb: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set GitHub Actions cache storage limit for an enterprise.
 
         `PUT /enterprises/{enterprise}/actions/cache/storage-limit`
@@ -6057,7 +6135,7 @@ class Actions(Namespace):
         *,
         max_cache_size_gb: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set GitHub Actions cache storage limit for an organization.
 
         `PUT /organizations/{org}/actions/cache/storage-limit`
@@ -6087,7 +6165,7 @@ class Actions(Namespace):
         *,
         max_cache_size_gb: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set GitHub Actions cache storage limit for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/cache/storage-limit`
@@ -6120,7 +6198,7 @@ class Actions(Namespace):
         verified_allowed: bool | Omit = OMIT,
         patterns_allowed: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set allowed actions and reusable workflows for an organization.
 
         `PUT /orgs/{org}/actions/permissions/selected-actions`
@@ -6156,7 +6234,7 @@ class Actions(Namespace):
         verified_allowed: bool | Omit = OMIT,
         patterns_allowed: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set allowed actions and reusable workflows for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/permissions/selected-actions`
@@ -6191,7 +6269,7 @@ class Actions(Namespace):
         *,
         days: int,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set artifact and log retention settings for an organization.
 
         `PUT /orgs/{org}/actions/permissions/artifact-and-log-retention`
@@ -6221,7 +6299,7 @@ class Actions(Namespace):
         *,
         days: int,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set artifact and log retention settings for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/permissions/artifact-and-log-retention`
@@ -6253,7 +6331,7 @@ class Actions(Namespace):
         *,
         labels: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """Set custom labels for a self-hosted runner for an organization.
 
         `PUT /orgs/{org}/actions/runners/{runner_id}/labels`
@@ -6286,7 +6364,7 @@ class Actions(Namespace):
         *,
         labels: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """Set custom labels for a self-hosted runner for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels`
@@ -6322,7 +6400,7 @@ class Actions(Namespace):
         include_claim_keys: List[str] | Omit = OMIT,
         use_immutable_subject: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Set the customization template for an OIDC subject claim for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/oidc/customization/sub`
@@ -6357,7 +6435,7 @@ class Actions(Namespace):
         *,
         approval_policy: Literal["first_time_contributors_new_to_github", "first_time_contributors", "all_external_contributors"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set fork PR contributor approval permissions for an organization.
 
         `PUT /orgs/{org}/actions/permissions/fork-pr-contributor-approval`
@@ -6387,7 +6465,7 @@ class Actions(Namespace):
         *,
         approval_policy: Literal["first_time_contributors_new_to_github", "first_time_contributors", "all_external_contributors"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set fork PR contributor approval permissions for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/permissions/fork-pr-contributor-approval`
@@ -6419,7 +6497,7 @@ class Actions(Namespace):
         default_workflow_permissions: Literal["read", "write"] | Omit = OMIT,
         can_approve_pull_request_reviews: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set default workflow permissions for an organization.
 
         `PUT /orgs/{org}/actions/permissions/workflow`
@@ -6452,7 +6530,7 @@ class Actions(Namespace):
         default_workflow_permissions: Literal["read", "write"] | Omit = OMIT,
         can_approve_pull_request_reviews: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set default workflow permissions for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/permissions/workflow`
@@ -6487,7 +6565,7 @@ class Actions(Namespace):
         allowed_actions: Literal["all", "local_only", "selected"] | Omit = OMIT,
         sha_pinning_required: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set GitHub Actions permissions for an organization.
 
         `PUT /orgs/{org}/actions/permissions`
@@ -6523,7 +6601,7 @@ class Actions(Namespace):
         allowed_actions: Literal["all", "local_only", "selected"] | Omit = OMIT,
         sha_pinning_required: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set GitHub Actions permissions for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/permissions`
@@ -6561,7 +6639,7 @@ class Actions(Namespace):
         send_secrets_and_variables: bool | Omit = OMIT,
         require_approval_for_fork_pr_workflows: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set private repo fork PR workflow settings for an organization.
 
         `PUT /orgs/{org}/actions/permissions/fork-pr-workflows-private-repos`
@@ -6600,7 +6678,7 @@ class Actions(Namespace):
         send_secrets_and_variables: bool | Omit = OMIT,
         require_approval_for_fork_pr_workflows: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set private repo fork PR workflow settings for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/permissions/fork-pr-workflows-private-repos`
@@ -6638,7 +6716,7 @@ class Actions(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set repository access for a self-hosted runner group in an organization.
 
         `PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories`
@@ -6670,7 +6748,7 @@ class Actions(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories for an organization secret.
 
         `PUT /orgs/{org}/actions/secrets/{secret_name}/repositories`
@@ -6702,7 +6780,7 @@ class Actions(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories for an organization variable.
 
         `PUT /orgs/{org}/actions/variables/{name}/repositories`
@@ -6733,7 +6811,7 @@ class Actions(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories enabled for GitHub Actions in an organization.
 
         `PUT /orgs/{org}/actions/permissions/repositories`
@@ -6762,7 +6840,7 @@ class Actions(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set repositories allowed to use self-hosted runners in an organization.
 
         `PUT /orgs/{org}/actions/permissions/self-hosted-runners/repositories`
@@ -6792,7 +6870,7 @@ class Actions(Namespace):
         *,
         runners: List[int],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set self-hosted runners in a group for an organization.
 
         `PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/runners`
@@ -6823,7 +6901,7 @@ class Actions(Namespace):
         *,
         enabled_repositories: Literal["all", "selected", "none"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set self-hosted runners settings for an organization.
 
         `PUT /orgs/{org}/actions/permissions/self-hosted-runners`
@@ -6853,7 +6931,7 @@ class Actions(Namespace):
         *,
         access_level: Literal["none", "user", "organization"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set the level of access for workflows outside of the repository.
 
         `PUT /repos/{owner}/{repo}/actions/permissions/access`
@@ -6888,7 +6966,7 @@ class Actions(Namespace):
         name_body: str | Omit = OMIT,
         value: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Update an environment variable.
 
         `PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}`
@@ -6934,7 +7012,7 @@ class Actions(Namespace):
         image_version: str | None | Omit = OMIT,
         image_gen: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsHostedRunner]:
         """Update a GitHub-hosted runner for an organization.
 
         `PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}`
@@ -6985,7 +7063,7 @@ class Actions(Namespace):
         visibility: Literal["all", "private", "selected"] | Omit = OMIT,
         selected_repository_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Update an organization variable.
 
         `PATCH /orgs/{org}/actions/variables/{name}`
@@ -7025,7 +7103,7 @@ class Actions(Namespace):
         name_body: str | Omit = OMIT,
         value: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Update a repository variable.
 
         `PATCH /repos/{owner}/{repo}/actions/variables/{name}`
@@ -7066,7 +7144,7 @@ class Actions(Namespace):
         selected_workflows: List[str] | Omit = OMIT,
         network_configuration_id: str | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RunnerGroupsOrg]:
         """Update a self-hosted runner group for an organization.
 
         `PATCH /orgs/{org}/actions/runner-groups/{runner_group_id}`

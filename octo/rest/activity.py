@@ -3,11 +3,30 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        ActivityGetStargazerCountForRepoData,
+        Event,
+        Feed,
+        MinimalRepository,
+        PullsUpdateBranchData,
+        ReposCreateDeploymentData,
+        Repository,
+        RepositorySubscription,
+        SimpleUser,
+        Stargazer,
+        StarredRepository,
+        Thread,
+        ThreadSubscription,
+    )
 
 _CHECK_REPO_IS_STARRED_BY_AUTHENTICATED_USER = Operation(
     "GET",
@@ -200,7 +219,7 @@ class Activity(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a repository is starred by the authenticated user.
 
         `GET /user/starred/{owner}/{repo}`
@@ -227,7 +246,7 @@ class Activity(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository subscription.
 
         `DELETE /repos/{owner}/{repo}/subscription`
@@ -253,7 +272,7 @@ class Activity(Namespace):
         thread_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a thread subscription.
 
         `DELETE /notifications/threads/{thread_id}/subscription`
@@ -276,7 +295,7 @@ class Activity(Namespace):
         self,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Feed]:
         """Get feeds.
 
         `GET /feeds`
@@ -294,7 +313,7 @@ class Activity(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RepositorySubscription]:
         """Get a repository subscription.
 
         `GET /repos/{owner}/{repo}/subscription`
@@ -321,7 +340,7 @@ class Activity(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActivityGetStargazerCountForRepoData]:
         """Get stargazer count.
 
         `GET /repos/{owner}/{repo}/stargazers/count`
@@ -347,7 +366,7 @@ class Activity(Namespace):
         thread_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Thread]:
         """Get a thread.
 
         `GET /notifications/threads/{thread_id}`
@@ -371,7 +390,7 @@ class Activity(Namespace):
         thread_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ThreadSubscription]:
         """Get a thread subscription for the authenticated user.
 
         `GET /notifications/threads/{thread_id}/subscription`
@@ -398,7 +417,7 @@ class Activity(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Event]:
         """List events for the authenticated user.
 
         `GET /users/{username}/events` (paginated: use octo.paginate)
@@ -411,7 +430,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-events-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_EVENTS_FOR_AUTHENTICATED_USER,
             path={
                 "username": username,
@@ -434,7 +453,7 @@ class Activity(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Thread]:
         """List notifications for the authenticated user.
 
         `GET /notifications` (paginated: use octo.paginate)
@@ -450,7 +469,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_NOTIFICATIONS_FOR_AUTHENTICATED_USER,
             query={
                 "all": all,
@@ -472,7 +491,7 @@ class Activity(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Event]:
         """List organization events for the authenticated user.
 
         `GET /users/{username}/events/orgs/{org}` (paginated: use octo.paginate)
@@ -486,7 +505,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-organization-events-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_EVENTS_FOR_AUTHENTICATED_USER,
             path={
                 "username": username,
@@ -506,7 +525,7 @@ class Activity(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Event]:
         """List public events.
 
         `GET /events` (paginated: use octo.paginate)
@@ -518,7 +537,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-events
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_EVENTS,
             query={
                 "per_page": per_page,
@@ -536,7 +555,7 @@ class Activity(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Event]:
         """List public events for a network of repositories.
 
         `GET /networks/{owner}/{repo}/events` (paginated: use octo.paginate)
@@ -550,7 +569,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-events-for-a-network-of-repositories
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_EVENTS_FOR_REPO_NETWORK,
             path={
                 "owner": owner,
@@ -571,7 +590,7 @@ class Activity(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Event]:
         """List public events for a user.
 
         `GET /users/{username}/events/public` (paginated: use octo.paginate)
@@ -584,7 +603,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-events-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_EVENTS_FOR_USER,
             path={
                 "username": username,
@@ -604,7 +623,7 @@ class Activity(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Event]:
         """List public organization events.
 
         `GET /orgs/{org}/events` (paginated: use octo.paginate)
@@ -617,7 +636,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-organization-events
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_ORG_EVENTS,
             path={
                 "org": org,
@@ -637,7 +656,7 @@ class Activity(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Event]:
         """List events received by the authenticated user.
 
         `GET /users/{username}/received_events` (paginated: use octo.paginate)
@@ -650,7 +669,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-events-received-by-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_RECEIVED_EVENTS_FOR_USER,
             path={
                 "username": username,
@@ -670,7 +689,7 @@ class Activity(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Event]:
         """List public events received by a user.
 
         `GET /users/{username}/received_events/public` (paginated: use octo.paginate)
@@ -683,7 +702,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-events-received-by-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_RECEIVED_PUBLIC_EVENTS_FOR_USER,
             path={
                 "username": username,
@@ -704,7 +723,7 @@ class Activity(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Event]:
         """List repository events.
 
         `GET /repos/{owner}/{repo}/events` (paginated: use octo.paginate)
@@ -718,7 +737,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-repository-events
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_EVENTS,
             path={
                 "owner": owner,
@@ -744,7 +763,7 @@ class Activity(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Thread]:
         """List repository notifications for the authenticated user.
 
         `GET /repos/{owner}/{repo}/notifications` (paginated: use octo.paginate)
@@ -762,7 +781,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#list-repository-notifications-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_NOTIFICATIONS_FOR_AUTHENTICATED_USER,
             path={
                 "owner": owner,
@@ -779,6 +798,30 @@ class Activity(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_repos_starred_by_authenticated_user(
+            self,
+            *,
+            sort: Literal["created", "updated"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[Repository]: ...
+        @overload
+        def list_repos_starred_by_authenticated_user(
+            self,
+            *,
+            sort: Literal["created", "updated"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["star"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[List[StarredRepository]]: ...
+
     @paginated()
     def list_repos_starred_by_authenticated_user(
         self,
@@ -789,7 +832,7 @@ class Activity(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["star"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List repositories starred by the authenticated user.
 
         `GET /user/starred` (paginated: use octo.paginate)
@@ -816,6 +859,32 @@ class Activity(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_repos_starred_by_user(
+            self,
+            username: str,
+            *,
+            sort: Literal["created", "updated"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[StarredRepository, List[StarredRepository] | List[Repository]]: ...
+        @overload
+        def list_repos_starred_by_user(
+            self,
+            username: str,
+            *,
+            sort: Literal["created", "updated"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["star"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_repos_starred_by_user(
         self,
@@ -827,7 +896,7 @@ class Activity(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["star"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List repositories starred by a user.
 
         `GET /users/{username}/starred` (paginated: use octo.paginate)
@@ -866,7 +935,7 @@ class Activity(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List repositories watched by a user.
 
         `GET /users/{username}/subscriptions` (paginated: use octo.paginate)
@@ -879,7 +948,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/watching#list-repositories-watched-by-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOS_WATCHED_BY_USER,
             path={
                 "username": username,
@@ -891,6 +960,30 @@ class Activity(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_stargazers_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[SimpleUser, List[SimpleUser] | List[Stargazer]]: ...
+        @overload
+        def list_stargazers_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["star"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_stargazers_for_repo(
         self,
@@ -901,7 +994,7 @@ class Activity(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["star"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List stargazers.
 
         `GET /repos/{owner}/{repo}/stargazers` (paginated: use octo.paginate)
@@ -937,7 +1030,7 @@ class Activity(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List repositories watched by the authenticated user.
 
         `GET /user/subscriptions` (paginated: use octo.paginate)
@@ -949,7 +1042,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/watching#list-repositories-watched-by-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WATCHED_REPOS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -967,7 +1060,7 @@ class Activity(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List watchers.
 
         `GET /repos/{owner}/{repo}/subscribers` (paginated: use octo.paginate)
@@ -981,7 +1074,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/watching#list-watchers
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WATCHERS_FOR_REPO,
             path={
                 "owner": owner,
@@ -1000,7 +1093,7 @@ class Activity(Namespace):
         last_read_at: str | Omit = OMIT,
         read: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ReposCreateDeploymentData | None]:
         """Mark notifications as read.
 
         `PUT /notifications`
@@ -1028,7 +1121,7 @@ class Activity(Namespace):
         *,
         last_read_at: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PullsUpdateBranchData | None]:
         """Mark repository notifications as read.
 
         `PUT /repos/{owner}/{repo}/notifications`
@@ -1058,7 +1151,7 @@ class Activity(Namespace):
         thread_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Mark a thread as done.
 
         `DELETE /notifications/threads/{thread_id}`
@@ -1082,7 +1175,7 @@ class Activity(Namespace):
         thread_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Mark a thread as read.
 
         `PATCH /notifications/threads/{thread_id}`
@@ -1109,7 +1202,7 @@ class Activity(Namespace):
         subscribed: bool | Omit = OMIT,
         ignored: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RepositorySubscription]:
         """Set a repository subscription.
 
         `PUT /repos/{owner}/{repo}/subscription`
@@ -1142,7 +1235,7 @@ class Activity(Namespace):
         *,
         ignored: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ThreadSubscription]:
         """Set a thread subscription.
 
         `PUT /notifications/threads/{thread_id}/subscription`
@@ -1171,7 +1264,7 @@ class Activity(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Star a repository for the authenticated user.
 
         `PUT /user/starred/{owner}/{repo}`
@@ -1198,7 +1291,7 @@ class Activity(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Unstar a repository for the authenticated user.
 
         `DELETE /user/starred/{owner}/{repo}`

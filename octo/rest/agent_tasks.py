@@ -3,11 +3,20 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        AgentTasksCreateTaskInRepoData,
+        AgentTasksGetTaskByIdData,
+        AgentTasksListTasksData,
+    )
 
 _CREATE_TASK_IN_REPO = Operation(
     "POST",
@@ -67,7 +76,7 @@ class AgentTasks(Namespace):
         base_ref: str | Omit = OMIT,
         head_ref: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[AgentTasksCreateTaskInRepoData]:
         """Start a task.
 
         `POST /agents/repos/{owner}/{repo}/tasks`
@@ -107,7 +116,7 @@ class AgentTasks(Namespace):
         task_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[AgentTasksGetTaskByIdData]:
         """Get a task by ID.
 
         `GET /agents/tasks/{task_id}`
@@ -133,7 +142,7 @@ class AgentTasks(Namespace):
         task_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[AgentTasksGetTaskByIdData]:
         """Get a task by repo.
 
         `GET /agents/repos/{owner}/{repo}/tasks/{task_id}`
@@ -168,7 +177,7 @@ class AgentTasks(Namespace):
         is_archived: bool | Omit = OMIT,
         since: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[AgentTasksCreateTaskInRepoData, AgentTasksListTasksData]:
         """List tasks.
 
         `GET /agents/tasks` (paginated: use octo.paginate)
@@ -185,7 +194,7 @@ class AgentTasks(Namespace):
 
         Docs: https://docs.github.com/rest/agent-tasks/agent-tasks#list-tasks
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_TASKS,
             query={
                 "per_page": per_page,
@@ -214,7 +223,7 @@ class AgentTasks(Namespace):
         since: str | Omit = OMIT,
         creator_id: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[AgentTasksCreateTaskInRepoData, AgentTasksListTasksData]:
         """List tasks for repository.
 
         `GET /agents/repos/{owner}/{repo}/tasks` (paginated: use octo.paginate)
@@ -234,7 +243,7 @@ class AgentTasks(Namespace):
 
         Docs: https://docs.github.com/rest/agent-tasks/agent-tasks#list-tasks-for-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_TASKS_FOR_REPO,
             path={
                 "owner": owner,

@@ -3,11 +3,28 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        ActionsPublicKey,
+        ActionsSecret,
+        ActionsVariable,
+        AgentsListOrgSecretsData,
+        AgentsListOrgVariablesData,
+        AgentsListRepoSecretsData,
+        AgentsListRepoVariablesData,
+        AgentsListSelectedReposForOrgSecretData,
+        CodespacesOrgSecret,
+        MinimalRepository,
+        OrganizationActionsVariable,
+    )
 
 _ADD_SELECTED_REPO_TO_ORG_SECRET = Operation(
     "PUT",
@@ -191,7 +208,7 @@ class Agents(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Add selected repository to an organization secret.
 
         `PUT /orgs/{org}/agents/secrets/{secret_name}/repositories/{repository_id}`
@@ -221,7 +238,7 @@ class Agents(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Add selected repository to an organization variable.
 
         `PUT /orgs/{org}/agents/variables/{name}/repositories/{repository_id}`
@@ -254,7 +271,7 @@ class Agents(Namespace):
         visibility: Literal["all", "private", "selected"],
         selected_repository_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update an organization secret.
 
         `PUT /orgs/{org}/agents/secrets/{secret_name}`
@@ -294,7 +311,7 @@ class Agents(Namespace):
         encrypted_value: str,
         key_id: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update a repository secret.
 
         `PUT /repos/{owner}/{repo}/agents/secrets/{secret_name}`
@@ -332,7 +349,7 @@ class Agents(Namespace):
         visibility: Literal["all", "private", "selected"],
         selected_repository_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Create an organization variable.
 
         `POST /orgs/{org}/agents/variables`
@@ -369,7 +386,7 @@ class Agents(Namespace):
         name: str,
         value: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Create a repository variable.
 
         `POST /repos/{owner}/{repo}/agents/variables`
@@ -402,7 +419,7 @@ class Agents(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization secret.
 
         `DELETE /orgs/{org}/agents/secrets/{secret_name}`
@@ -429,7 +446,7 @@ class Agents(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization variable.
 
         `DELETE /orgs/{org}/agents/variables/{name}`
@@ -457,7 +474,7 @@ class Agents(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository secret.
 
         `DELETE /repos/{owner}/{repo}/agents/secrets/{secret_name}`
@@ -487,7 +504,7 @@ class Agents(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository variable.
 
         `DELETE /repos/{owner}/{repo}/agents/variables/{name}`
@@ -515,7 +532,7 @@ class Agents(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsPublicKey]:
         """Get an organization public key.
 
         `GET /orgs/{org}/agents/secrets/public-key`
@@ -540,7 +557,7 @@ class Agents(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodespacesOrgSecret]:
         """Get an organization secret.
 
         `GET /orgs/{org}/agents/secrets/{secret_name}`
@@ -567,7 +584,7 @@ class Agents(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrganizationActionsVariable]:
         """Get an organization variable.
 
         `GET /orgs/{org}/agents/variables/{name}`
@@ -594,7 +611,7 @@ class Agents(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsPublicKey]:
         """Get a repository public key.
 
         `GET /repos/{owner}/{repo}/agents/secrets/public-key`
@@ -622,7 +639,7 @@ class Agents(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsSecret]:
         """Get a repository secret.
 
         `GET /repos/{owner}/{repo}/agents/secrets/{secret_name}`
@@ -652,7 +669,7 @@ class Agents(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsVariable]:
         """Get a repository variable.
 
         `GET /repos/{owner}/{repo}/agents/variables/{name}`
@@ -683,7 +700,7 @@ class Agents(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CodespacesOrgSecret, AgentsListOrgSecretsData]:
         """List organization secrets.
 
         `GET /orgs/{org}/agents/secrets` (paginated: use octo.paginate)
@@ -696,7 +713,7 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#list-organization-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_SECRETS,
             path={
                 "org": org,
@@ -716,7 +733,7 @@ class Agents(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[OrganizationActionsVariable, AgentsListOrgVariablesData]:
         """List organization variables.
 
         `GET /orgs/{org}/agents/variables` (paginated: use octo.paginate)
@@ -729,7 +746,7 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#list-organization-variables
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_VARIABLES,
             path={
                 "org": org,
@@ -750,7 +767,7 @@ class Agents(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ActionsSecret, AgentsListRepoSecretsData]:
         """List repository organization secrets.
 
         `GET /repos/{owner}/{repo}/agents/organization-secrets` (paginated: use octo.paginate)
@@ -764,7 +781,7 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#list-repository-organization-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_ORGANIZATION_SECRETS,
             path={
                 "owner": owner,
@@ -786,7 +803,7 @@ class Agents(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ActionsVariable, AgentsListRepoVariablesData]:
         """List repository organization variables.
 
         `GET /repos/{owner}/{repo}/agents/organization-variables` (paginated: use octo.paginate)
@@ -800,7 +817,7 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#list-repository-organization-variables
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_ORGANIZATION_VARIABLES,
             path={
                 "owner": owner,
@@ -822,7 +839,7 @@ class Agents(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ActionsSecret, AgentsListRepoSecretsData]:
         """List repository secrets.
 
         `GET /repos/{owner}/{repo}/agents/secrets` (paginated: use octo.paginate)
@@ -836,7 +853,7 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#list-repository-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_SECRETS,
             path={
                 "owner": owner,
@@ -858,7 +875,7 @@ class Agents(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ActionsVariable, AgentsListRepoVariablesData]:
         """List repository variables.
 
         `GET /repos/{owner}/{repo}/agents/variables` (paginated: use octo.paginate)
@@ -872,7 +889,7 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#list-repository-variables
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_VARIABLES,
             path={
                 "owner": owner,
@@ -894,7 +911,7 @@ class Agents(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository, AgentsListSelectedReposForOrgSecretData]:
         """List selected repositories for an organization secret.
 
         `GET /orgs/{org}/agents/secrets/{secret_name}/repositories` (paginated: use octo.paginate)
@@ -908,7 +925,7 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#list-selected-repositories-for-an-organization-secret
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
                 "org": org,
@@ -930,7 +947,7 @@ class Agents(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository, AgentsListSelectedReposForOrgSecretData]:
         """List selected repositories for an organization variable.
 
         `GET /orgs/{org}/agents/variables/{name}/repositories` (paginated: use octo.paginate)
@@ -944,7 +961,7 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#list-selected-repositories-for-an-organization-variable
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOS_FOR_ORG_VARIABLE,
             path={
                 "org": org,
@@ -964,7 +981,7 @@ class Agents(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove selected repository from an organization secret.
 
         `DELETE /orgs/{org}/agents/secrets/{secret_name}/repositories/{repository_id}`
@@ -994,7 +1011,7 @@ class Agents(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove selected repository from an organization variable.
 
         `DELETE /orgs/{org}/agents/variables/{name}/repositories/{repository_id}`
@@ -1024,7 +1041,7 @@ class Agents(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories for an organization secret.
 
         `PUT /orgs/{org}/agents/secrets/{secret_name}/repositories`
@@ -1056,7 +1073,7 @@ class Agents(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories for an organization variable.
 
         `PUT /orgs/{org}/agents/variables/{name}/repositories`
@@ -1091,7 +1108,7 @@ class Agents(Namespace):
         visibility: Literal["all", "private", "selected"] | Omit = OMIT,
         selected_repository_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Update an organization variable.
 
         `PATCH /orgs/{org}/agents/variables/{name}`
@@ -1131,7 +1148,7 @@ class Agents(Namespace):
         name_body: str | Omit = OMIT,
         value: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Update a repository variable.
 
         `PATCH /repos/{owner}/{repo}/agents/variables/{name}`

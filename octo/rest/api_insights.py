@@ -3,11 +3,22 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        ApiInsightsRouteStats,
+        ApiInsightsSubjectStats,
+        ApiInsightsSummaryStats,
+        ApiInsightsTimeStats,
+        ApiInsightsUserStats,
+    )
 
 _GET_ROUTE_STATS_BY_ACTOR = Operation(
     "GET",
@@ -93,7 +104,7 @@ class ApiInsights(Namespace):
         sort: List[str] | Omit = OMIT,
         api_route_substring: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Any, ApiInsightsRouteStats]:
         """Get route stats by actor.
 
         `GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}` (paginated: use octo.paginate)
@@ -113,7 +124,7 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-route-stats-by-actor
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ROUTE_STATS_BY_ACTOR,
             path={
                 "org": org,
@@ -145,7 +156,7 @@ class ApiInsights(Namespace):
         sort: List[str] | Omit = OMIT,
         subject_name_substring: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Any, ApiInsightsSubjectStats]:
         """Get subject stats.
 
         `GET /orgs/{org}/insights/api/subject-stats` (paginated: use octo.paginate)
@@ -163,7 +174,7 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-subject-stats
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_SUBJECT_STATS,
             path={
                 "org": org,
@@ -187,7 +198,7 @@ class ApiInsights(Namespace):
         min_timestamp: str,
         max_timestamp: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ApiInsightsSummaryStats]:
         """Get summary stats.
 
         `GET /orgs/{org}/insights/api/summary-stats`
@@ -221,7 +232,7 @@ class ApiInsights(Namespace):
         min_timestamp: str,
         max_timestamp: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ApiInsightsSummaryStats]:
         """Get summary stats by actor.
 
         `GET /orgs/{org}/insights/api/summary-stats/{actor_type}/{actor_id}`
@@ -258,7 +269,7 @@ class ApiInsights(Namespace):
         min_timestamp: str,
         max_timestamp: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ApiInsightsSummaryStats]:
         """Get summary stats by user.
 
         `GET /orgs/{org}/insights/api/summary-stats/users/{user_id}`
@@ -293,7 +304,7 @@ class ApiInsights(Namespace):
         timestamp_increment: str,
         max_timestamp: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ApiInsightsTimeStats]:
         """Get time stats.
 
         `GET /orgs/{org}/insights/api/time-stats`
@@ -330,7 +341,7 @@ class ApiInsights(Namespace):
         timestamp_increment: str,
         max_timestamp: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ApiInsightsTimeStats]:
         """Get time stats by actor.
 
         `GET /orgs/{org}/insights/api/time-stats/{actor_type}/{actor_id}`
@@ -370,7 +381,7 @@ class ApiInsights(Namespace):
         timestamp_increment: str,
         max_timestamp: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ApiInsightsTimeStats]:
         """Get time stats by user.
 
         `GET /orgs/{org}/insights/api/time-stats/users/{user_id}`
@@ -413,7 +424,7 @@ class ApiInsights(Namespace):
         sort: List[str] | Omit = OMIT,
         actor_name_substring: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Any, ApiInsightsUserStats]:
         """Get user stats.
 
         `GET /orgs/{org}/insights/api/user-stats/{user_id}` (paginated: use octo.paginate)
@@ -432,7 +443,7 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-user-stats
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_USER_STATS,
             path={
                 "org": org,

@@ -3,11 +3,35 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        AppPermissions,
+        AppsCreateFromManifestData,
+        AppsListInstallationsDataItem,
+        AppsListReposAccessibleToInstallationData,
+        AppsListReposAccessibleToInstallationDataRepositoriesItem,
+        Authorization,
+        HookDelivery,
+        HookDeliveryItem,
+        Installation,
+        InstallationToken,
+        Integration,
+        IntegrationInstallationRequest,
+        MarketplaceListingPlan,
+        MarketplacePurchase,
+        OrgsListAppInstallationsData,
+        UserMarketplacePurchase,
+        WebhookConfig,
+        WebhookConfigInsecureSsl,
+    )
 
 _ADD_REPO_TO_INSTALLATION_FOR_AUTHENTICATED_USER = Operation(
     "PUT",
@@ -226,7 +250,7 @@ class Apps(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Add a repository to an app installation.
 
         `PUT /user/installations/{installation_id}/repositories/{repository_id}`
@@ -255,7 +279,7 @@ class Apps(Namespace):
         *,
         access_token: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Authorization]:
         """Check a token.
 
         `POST /applications/{client_id}/token`
@@ -283,7 +307,7 @@ class Apps(Namespace):
         code: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[AppsCreateFromManifestData | None]:
         """Create a GitHub App from a manifest.
 
         `POST /app-manifests/{code}/conversions`
@@ -308,9 +332,9 @@ class Apps(Namespace):
         *,
         repositories: List[str] | Omit = OMIT,
         repository_ids: List[int] | Omit = OMIT,
-        permissions: dict[str, Any] | Omit = OMIT,
+        permissions: AppPermissions | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[InstallationToken]:
         """Create an installation access token for an app.
 
         `POST /app/installations/{installation_id}/access_tokens`
@@ -319,7 +343,7 @@ class Apps(Namespace):
             installation_id: integer; required
             repositories: array of string; optional
             repository_ids: array of integer; optional
-            permissions: object; optional
+            permissions: object (AppPermissions); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app
@@ -343,7 +367,7 @@ class Apps(Namespace):
         *,
         access_token: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an app authorization.
 
         `DELETE /applications/{client_id}/grant`
@@ -371,7 +395,7 @@ class Apps(Namespace):
         installation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an installation for the authenticated app.
 
         `DELETE /app/installations/{installation_id}`
@@ -396,7 +420,7 @@ class Apps(Namespace):
         *,
         access_token: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an app token.
 
         `DELETE /applications/{client_id}/token`
@@ -423,7 +447,7 @@ class Apps(Namespace):
         self,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Integration | None]:
         """Get the authenticated app.
 
         `GET /app`
@@ -440,7 +464,7 @@ class Apps(Namespace):
         app_slug: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Integration | None]:
         """Get an app.
 
         `GET /apps/{app_slug}`
@@ -464,7 +488,7 @@ class Apps(Namespace):
         installation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Installation]:
         """Get an installation for the authenticated app.
 
         `GET /app/installations/{installation_id}`
@@ -488,7 +512,7 @@ class Apps(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Installation]:
         """Get an organization installation for the authenticated app.
 
         `GET /orgs/{org}/installation`
@@ -513,7 +537,7 @@ class Apps(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Installation]:
         """Get a repository installation for the authenticated app.
 
         `GET /repos/{owner}/{repo}/installation`
@@ -539,7 +563,7 @@ class Apps(Namespace):
         account_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[MarketplacePurchase]:
         """Get a subscription plan for an account.
 
         `GET /marketplace_listing/accounts/{account_id}`
@@ -563,7 +587,7 @@ class Apps(Namespace):
         account_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[MarketplacePurchase]:
         """Get a subscription plan for an account (stubbed).
 
         `GET /marketplace_listing/stubbed/accounts/{account_id}`
@@ -587,7 +611,7 @@ class Apps(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Installation]:
         """Get a user installation for the authenticated app.
 
         `GET /users/{username}/installation`
@@ -610,7 +634,7 @@ class Apps(Namespace):
         self,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[WebhookConfig]:
         """Get a webhook configuration for an app.
 
         `GET /app/hook/config`
@@ -627,7 +651,7 @@ class Apps(Namespace):
         delivery_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[HookDelivery]:
         """Get a delivery for an app webhook.
 
         `GET /app/hook/deliveries/{delivery_id}`
@@ -656,7 +680,7 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MarketplacePurchase]:
         """List accounts for a plan.
 
         `GET /marketplace_listing/plans/{plan_id}/accounts` (paginated: use octo.paginate)
@@ -671,7 +695,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-accounts-for-a-plan
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ACCOUNTS_FOR_PLAN,
             path={
                 "plan_id": plan_id,
@@ -695,7 +719,7 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MarketplacePurchase]:
         """List accounts for a plan (stubbed).
 
         `GET /marketplace_listing/stubbed/plans/{plan_id}/accounts` (paginated: use octo.paginate)
@@ -710,7 +734,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-accounts-for-a-plan-stubbed
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ACCOUNTS_FOR_PLAN_STUBBED,
             path={
                 "plan_id": plan_id,
@@ -732,7 +756,7 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[AppsListReposAccessibleToInstallationDataRepositoriesItem, AppsListReposAccessibleToInstallationData]:
         """List repositories accessible to the user access token.
 
         `GET /user/installations/{installation_id}/repositories` (paginated: use octo.paginate)
@@ -745,7 +769,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-user-access-token
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INSTALLATION_REPOS_FOR_AUTHENTICATED_USER,
             path={
                 "installation_id": installation_id,
@@ -764,7 +788,7 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[IntegrationInstallationRequest]:
         """List installation requests for the authenticated app.
 
         `GET /app/installation-requests` (paginated: use octo.paginate)
@@ -776,7 +800,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#list-installation-requests-for-the-authenticated-app
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INSTALLATION_REQUESTS_FOR_AUTHENTICATED_APP,
             query={
                 "per_page": per_page,
@@ -794,7 +818,7 @@ class Apps(Namespace):
         since: str | Omit = OMIT,
         outdated: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[AppsListInstallationsDataItem]:
         """List installations for the authenticated app.
 
         `GET /app/installations` (paginated: use octo.paginate)
@@ -808,7 +832,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/enterprise-server@3.9/rest/apps/apps#list-installations-for-the-authenticated-app
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INSTALLATIONS,
             query={
                 "per_page": per_page,
@@ -826,7 +850,7 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Installation, OrgsListAppInstallationsData]:
         """List app installations accessible to the user access token.
 
         `GET /user/installations` (paginated: use octo.paginate)
@@ -838,7 +862,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/installations#list-app-installations-accessible-to-the-user-access-token
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INSTALLATIONS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -854,7 +878,7 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MarketplaceListingPlan]:
         """List plans.
 
         `GET /marketplace_listing/plans` (paginated: use octo.paginate)
@@ -866,7 +890,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-plans
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PLANS,
             query={
                 "per_page": per_page,
@@ -882,7 +906,7 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MarketplaceListingPlan]:
         """List plans (stubbed).
 
         `GET /marketplace_listing/stubbed/plans` (paginated: use octo.paginate)
@@ -894,7 +918,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-plans-stubbed
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PLANS_STUBBED,
             query={
                 "per_page": per_page,
@@ -910,7 +934,7 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[AppsListReposAccessibleToInstallationDataRepositoriesItem, AppsListReposAccessibleToInstallationData]:
         """List repositories accessible to the app installation.
 
         `GET /installation/repositories` (paginated: use octo.paginate)
@@ -922,7 +946,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-app-installation
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOS_ACCESSIBLE_TO_INSTALLATION,
             query={
                 "per_page": per_page,
@@ -938,7 +962,7 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[UserMarketplacePurchase]:
         """List subscriptions for the authenticated user.
 
         `GET /user/marketplace_purchases` (paginated: use octo.paginate)
@@ -950,7 +974,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-subscriptions-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SUBSCRIPTIONS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -966,7 +990,7 @@ class Apps(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[UserMarketplacePurchase]:
         """List subscriptions for the authenticated user (stubbed).
 
         `GET /user/marketplace_purchases/stubbed` (paginated: use octo.paginate)
@@ -978,7 +1002,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-subscriptions-for-the-authenticated-user-stubbed
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SUBSCRIPTIONS_FOR_AUTHENTICATED_USER_STUBBED,
             query={
                 "per_page": per_page,
@@ -995,7 +1019,7 @@ class Apps(Namespace):
         cursor: str | Omit = OMIT,
         status: Literal["success", "failure"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[HookDeliveryItem]:
         """List deliveries for an app webhook.
 
         `GET /app/hook/deliveries` (paginated: use octo.paginate)
@@ -1008,7 +1032,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/webhooks#list-deliveries-for-an-app-webhook
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WEBHOOK_DELIVERIES,
             query={
                 "per_page": per_page,
@@ -1023,7 +1047,7 @@ class Apps(Namespace):
         delivery_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Redeliver a delivery for an app webhook.
 
         `POST /app/hook/deliveries/{delivery_id}/attempts`
@@ -1048,7 +1072,7 @@ class Apps(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a repository from an app installation.
 
         `DELETE /user/installations/{installation_id}/repositories/{repository_id}`
@@ -1077,7 +1101,7 @@ class Apps(Namespace):
         *,
         access_token: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Authorization]:
         """Reset a token.
 
         `PATCH /applications/{client_id}/token`
@@ -1104,7 +1128,7 @@ class Apps(Namespace):
         self,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Revoke an installation access token.
 
         `DELETE /installation/token`
@@ -1125,9 +1149,9 @@ class Apps(Namespace):
         target_id: int | Omit = OMIT,
         repositories: List[str] | Omit = OMIT,
         repository_ids: List[int] | Omit = OMIT,
-        permissions: dict[str, Any] | Omit = OMIT,
+        permissions: AppPermissions | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Authorization]:
         """Create a scoped access token.
 
         `POST /applications/{client_id}/token/scoped`
@@ -1139,7 +1163,7 @@ class Apps(Namespace):
             target_id: integer; optional
             repositories: array of string; optional
             repository_ids: array of integer; optional
-            permissions: object; optional
+            permissions: object (AppPermissions); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/apps/apps#create-a-scoped-access-token
@@ -1165,7 +1189,7 @@ class Apps(Namespace):
         installation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Suspend an app installation.
 
         `PUT /app/installations/{installation_id}/suspended`
@@ -1189,7 +1213,7 @@ class Apps(Namespace):
         installation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Unsuspend an app installation.
 
         `DELETE /app/installations/{installation_id}/suspended`
@@ -1214,9 +1238,9 @@ class Apps(Namespace):
         url: str | Omit = OMIT,
         content_type: str | Omit = OMIT,
         secret: str | Omit = OMIT,
-        insecure_ssl: Any | Omit = OMIT,
+        insecure_ssl: WebhookConfigInsecureSsl | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[WebhookConfig]:
         """Update a webhook configuration for an app.
 
         `PATCH /app/hook/config`
@@ -1225,7 +1249,7 @@ class Apps(Namespace):
             url: string; optional
             content_type: string; optional
             secret: string; optional
-            insecure_ssl: any; optional
+            insecure_ssl: any (WebhookConfigInsecureSsl); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/apps/webhooks#update-a-webhook-configuration-for-an-app

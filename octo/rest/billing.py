@@ -3,11 +3,30 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        BillingAiCreditUsageReportOrg,
+        BillingAiCreditUsageReportUser,
+        BillingUsageReport,
+        BillingUsageReportUser,
+        BillingUsageSummaryReportOrg,
+        BillingUsageSummaryReportUser,
+        Budget,
+        CreateBudget,
+        DeleteBudget,
+        GetAllBudgets,
+        GetBudget,
+        GetBudgetBudgetAlerting,
+        UpdateBudget,
+    )
 
 _CREATE_ORGANIZATION_BUDGET = Operation(
     "POST",
@@ -99,14 +118,14 @@ class Billing(Namespace):
         *,
         budget_amount: int | Omit = OMIT,
         prevent_further_usage: bool | Omit = OMIT,
-        budget_alerting: dict[str, Any] | Omit = OMIT,
+        budget_alerting: GetBudgetBudgetAlerting | Omit = OMIT,
         budget_scope: Literal["organization", "repository", "multi_user_customer", "user"] | Omit = OMIT,
         budget_entity_name: str | Omit = OMIT,
         budget_type: str | Omit = OMIT,
         budget_product_sku: str | Omit = OMIT,
         user: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CreateBudget]:
         """Create a budget for an organization.
 
         `POST /organizations/{org}/settings/billing/budgets`
@@ -115,7 +134,7 @@ class Billing(Namespace):
             org: string; required
             budget_amount: integer; optional
             prevent_further_usage: boolean; optional
-            budget_alerting: object; optional
+            budget_alerting: object (GetBudgetBudgetAlerting); optional
             budget_scope: string; optional; one of organization, repository, multi_user_customer, user
             budget_entity_name: string; optional; server default ''
             budget_type: string; optional
@@ -149,7 +168,7 @@ class Billing(Namespace):
         budget_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DeleteBudget]:
         """Delete a budget for an organization.
 
         `DELETE /organizations/{org}/settings/billing/budgets/{budget_id}`
@@ -180,7 +199,7 @@ class Billing(Namespace):
         scope: Literal["enterprise", "organization", "repository", "cost_center", "multi_user_customer", "user"] | Omit = OMIT,
         user: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Budget, GetAllBudgets]:
         """Get all budgets for an organization.
 
         `GET /organizations/{org}/settings/billing/budgets` (paginated: use octo.paginate)
@@ -195,7 +214,7 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/budgets#get-all-budgets-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ALL_BUDGETS_ORG,
             path={
                 "org": org,
@@ -215,7 +234,7 @@ class Billing(Namespace):
         budget_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[GetBudget]:
         """Get a budget by ID for an organization.
 
         `GET /organizations/{org}/settings/billing/budgets/{budget_id}`
@@ -247,7 +266,7 @@ class Billing(Namespace):
         model: str | Omit = OMIT,
         product: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[BillingAiCreditUsageReportOrg]:
         """Get billing AI credit usage report for an organization.
 
         `GET /organizations/{org}/settings/billing/ai_credit/usage`
@@ -290,7 +309,7 @@ class Billing(Namespace):
         model: str | Omit = OMIT,
         product: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[BillingAiCreditUsageReportUser]:
         """Get billing AI credit usage report for a user.
 
         `GET /users/{username}/settings/billing/ai_credit/usage`
@@ -332,7 +351,7 @@ class Billing(Namespace):
         model: str | Omit = OMIT,
         product: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[BillingAiCreditUsageReportOrg]:
         """Get billing premium request usage report for an organization.
 
         `GET /organizations/{org}/settings/billing/premium_request/usage`
@@ -375,7 +394,7 @@ class Billing(Namespace):
         model: str | Omit = OMIT,
         product: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[BillingAiCreditUsageReportUser]:
         """Get billing premium request usage report for a user.
 
         `GET /users/{username}/settings/billing/premium_request/usage`
@@ -414,7 +433,7 @@ class Billing(Namespace):
         month: int | Omit = OMIT,
         day: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[BillingUsageReport]:
         """Get billing usage report for an organization.
 
         `GET /organizations/{org}/settings/billing/usage`
@@ -449,7 +468,7 @@ class Billing(Namespace):
         month: int | Omit = OMIT,
         day: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[BillingUsageReportUser]:
         """Get billing usage report for a user.
 
         `GET /users/{username}/settings/billing/usage`
@@ -487,7 +506,7 @@ class Billing(Namespace):
         product: str | Omit = OMIT,
         sku: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[BillingUsageSummaryReportOrg]:
         """Get billing usage summary for an organization.
 
         `GET /organizations/{org}/settings/billing/usage/summary`
@@ -531,7 +550,7 @@ class Billing(Namespace):
         product: str | Omit = OMIT,
         sku: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[BillingUsageSummaryReportUser]:
         """Get billing usage summary for a user.
 
         `GET /users/{username}/settings/billing/usage/summary`
@@ -571,14 +590,14 @@ class Billing(Namespace):
         *,
         budget_amount: int | Omit = OMIT,
         prevent_further_usage: bool | Omit = OMIT,
-        budget_alerting: dict[str, Any] | Omit = OMIT,
+        budget_alerting: GetBudgetBudgetAlerting | Omit = OMIT,
         budget_scope: Literal["enterprise", "organization", "repository", "cost_center", "multi_user_customer", "user"] | Omit = OMIT,
         budget_entity_name: str | Omit = OMIT,
         budget_type: str | Omit = OMIT,
         budget_product_sku: str | Omit = OMIT,
         user: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[UpdateBudget]:
         """Update a budget for an organization.
 
         `PATCH /organizations/{org}/settings/billing/budgets/{budget_id}`
@@ -588,7 +607,7 @@ class Billing(Namespace):
             budget_id: string; required
             budget_amount: integer; optional
             prevent_further_usage: boolean; optional
-            budget_alerting: object; optional
+            budget_alerting: object (GetBudgetBudgetAlerting); optional
             budget_scope: string; optional; one of enterprise, organization, repository, cost_center, multi_user_customer, user
             budget_entity_name: string; optional
             budget_type: string; optional

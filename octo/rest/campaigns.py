@@ -3,11 +3,19 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        CampaignSummary,
+        CampaignsCreateCampaignCodeScanningAlertsItem,
+    )
 
 _CREATE_CAMPAIGN = Operation(
     "POST",
@@ -73,10 +81,10 @@ class Campaigns(Namespace):
         managers: List[str] | Omit = OMIT,
         team_managers: List[str] | Omit = OMIT,
         contact_link: str | None | Omit = OMIT,
-        code_scanning_alerts: List[dict[str, Any]] | None | Omit = OMIT,
+        code_scanning_alerts: List[CampaignsCreateCampaignCodeScanningAlertsItem] | None | Omit = OMIT,
         generate_issues: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CampaignSummary]:
         """Create a campaign for an organization.
 
         `POST /orgs/{org}/campaigns`
@@ -89,7 +97,7 @@ class Campaigns(Namespace):
             managers: array of string; optional; items 0..10
             team_managers: array of string; optional; items 0..10
             contact_link: string; optional; may be None (sent as null)
-            code_scanning_alerts: array of object; optional; may be None (sent as null); items 1..
+            code_scanning_alerts: array of object (array[CampaignsCreateCampaignCodeScanningAlertsItem]); optional; may be None (sent as null); items 1..
             generate_issues: boolean; optional; server default False
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
@@ -119,7 +127,7 @@ class Campaigns(Namespace):
         campaign_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a campaign for an organization.
 
         `DELETE /orgs/{org}/campaigns/{campaign_number}`
@@ -146,7 +154,7 @@ class Campaigns(Namespace):
         campaign_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CampaignSummary]:
         """Get a campaign for an organization.
 
         `GET /orgs/{org}/campaigns/{campaign_number}`
@@ -178,7 +186,7 @@ class Campaigns(Namespace):
         state: Literal["open", "closed"] | Omit = OMIT,
         sort: Literal["created", "updated", "ends_at", "published"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CampaignSummary]:
         """List campaigns for an organization.
 
         `GET /orgs/{org}/campaigns` (paginated: use octo.paginate)
@@ -194,7 +202,7 @@ class Campaigns(Namespace):
 
         Docs: https://docs.github.com/rest/campaigns/campaigns#list-campaigns-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_CAMPAIGNS,
             path={
                 "org": org,
@@ -222,7 +230,7 @@ class Campaigns(Namespace):
         contact_link: str | None | Omit = OMIT,
         state: Literal["open", "closed"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CampaignSummary]:
         """Update a campaign.
 
         `PATCH /orgs/{org}/campaigns/{campaign_number}`

@@ -3,11 +3,27 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        CheckAnnotation,
+        CheckRun,
+        CheckSuite,
+        CheckSuitePreference,
+        ChecksCreateActionsItem,
+        ChecksCreateOutput,
+        ChecksListForRefData,
+        ChecksListSuitesForRefData,
+        ChecksSetSuitesPreferencesAutoTriggerChecksItem,
+        ChecksUpdateOutput,
+    )
 
 _CREATE = Operation(
     "POST",
@@ -114,10 +130,10 @@ class Checks(Namespace):
         started_at: str | Omit = OMIT,
         conclusion: Literal["action_required", "cancelled", "failure", "neutral", "success", "skipped", "stale", "timed_out"] | Omit = OMIT,
         completed_at: str | Omit = OMIT,
-        output: dict[str, Any] | Omit = OMIT,
-        actions: List[dict[str, Any]] | Omit = OMIT,
+        output: ChecksCreateOutput | Omit = OMIT,
+        actions: List[ChecksCreateActionsItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CheckRun]:
         """Create a check run.
 
         `POST /repos/{owner}/{repo}/check-runs`
@@ -133,8 +149,8 @@ class Checks(Namespace):
             started_at: string; optional
             conclusion: string; optional; one of action_required, cancelled, failure, neutral, success, skipped, stale, timed_out
             completed_at: string; optional
-            output: object; optional
-            actions: array of object; optional; items 0..3
+            output: object (ChecksCreateOutput); optional
+            actions: array of object (array[ChecksCreateActionsItem]); optional; items 0..3
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/reference/checks#create-a-check-run
@@ -167,7 +183,7 @@ class Checks(Namespace):
         *,
         head_sha: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CheckSuite]:
         """Create a check suite.
 
         `POST /repos/{owner}/{repo}/check-suites`
@@ -199,7 +215,7 @@ class Checks(Namespace):
         check_run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CheckRun]:
         """Get a check run.
 
         `GET /repos/{owner}/{repo}/check-runs/{check_run_id}`
@@ -229,7 +245,7 @@ class Checks(Namespace):
         check_suite_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CheckSuite]:
         """Get a check suite.
 
         `GET /repos/{owner}/{repo}/check-suites/{check_suite_id}`
@@ -262,7 +278,7 @@ class Checks(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CheckAnnotation]:
         """List check run annotations.
 
         `GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations` (paginated: use octo.paginate)
@@ -277,7 +293,7 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/runs#list-check-run-annotations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ANNOTATIONS,
             path={
                 "owner": owner,
@@ -305,7 +321,7 @@ class Checks(Namespace):
         page: int | Omit = OMIT,
         app_id: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CheckRun, ChecksListForRefData]:
         """List check runs for a Git reference.
 
         `GET /repos/{owner}/{repo}/commits/{ref}/check-runs` (paginated: use octo.paginate)
@@ -324,7 +340,7 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_REF,
             path={
                 "owner": owner,
@@ -355,7 +371,7 @@ class Checks(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CheckRun, ChecksListForRefData]:
         """List check runs in a check suite.
 
         `GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs` (paginated: use octo.paginate)
@@ -373,7 +389,7 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/runs#list-check-runs-in-a-check-suite
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_SUITE,
             path={
                 "owner": owner,
@@ -402,7 +418,7 @@ class Checks(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CheckSuite, ChecksListSuitesForRefData]:
         """List check suites for a Git reference.
 
         `GET /repos/{owner}/{repo}/commits/{ref}/check-suites` (paginated: use octo.paginate)
@@ -419,7 +435,7 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/suites#list-check-suites-for-a-git-reference
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SUITES_FOR_REF,
             path={
                 "owner": owner,
@@ -442,7 +458,7 @@ class Checks(Namespace):
         check_run_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Rerequest a check run.
 
         `POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest`
@@ -472,7 +488,7 @@ class Checks(Namespace):
         check_suite_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Rerequest a check suite.
 
         `POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest`
@@ -500,9 +516,9 @@ class Checks(Namespace):
         owner: str,
         repo: str,
         *,
-        auto_trigger_checks: List[dict[str, Any]] | Omit = OMIT,
+        auto_trigger_checks: List[ChecksSetSuitesPreferencesAutoTriggerChecksItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CheckSuitePreference]:
         """Update repository preferences for check suites.
 
         `PATCH /repos/{owner}/{repo}/check-suites/preferences`
@@ -510,7 +526,7 @@ class Checks(Namespace):
         Args:
             owner: string; required
             repo: string; required
-            auto_trigger_checks: array of object; optional
+            auto_trigger_checks: array of object (array[ChecksSetSuitesPreferencesAutoTriggerChecksItem]); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/checks/suites#update-repository-preferences-for-check-suites
@@ -540,10 +556,10 @@ class Checks(Namespace):
         status: Literal["queued", "in_progress", "completed", "waiting", "requested", "pending"] | Omit = OMIT,
         conclusion: Literal["action_required", "cancelled", "failure", "neutral", "success", "skipped", "stale", "timed_out"] | Omit = OMIT,
         completed_at: str | Omit = OMIT,
-        output: dict[str, Any] | Omit = OMIT,
-        actions: List[dict[str, Any]] | Omit = OMIT,
+        output: ChecksUpdateOutput | Omit = OMIT,
+        actions: List[ChecksCreateActionsItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CheckRun]:
         """Update a check run.
 
         `PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}`
@@ -559,8 +575,8 @@ class Checks(Namespace):
             status: string; optional; one of queued, in_progress, completed, waiting, requested, pending
             conclusion: string; optional; one of action_required, cancelled, failure, neutral, success, skipped, stale, timed_out
             completed_at: string; optional
-            output: object; optional
-            actions: array of object; optional; items 0..3
+            output: object (ChecksUpdateOutput); optional
+            actions: array of object (array[ChecksCreateActionsItem]); optional; items 0..3
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/checks/runs#update-a-check-run

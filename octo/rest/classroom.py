@@ -3,11 +3,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        Classroom as Classroom_,
+        ClassroomAcceptedAssignment,
+        ClassroomAssignment,
+        ClassroomAssignmentGrade,
+        SimpleClassroom,
+        SimpleClassroomAssignment,
+    )
 
 _GET_A_CLASSROOM = Operation(
     "GET",
@@ -58,7 +70,7 @@ class Classroom(Namespace):
         classroom_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Classroom_]:
         """Closing down - Get a classroom.
 
         `GET /classrooms/{classroom_id}` (deprecated)
@@ -82,7 +94,7 @@ class Classroom(Namespace):
         assignment_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ClassroomAssignment]:
         """Closing down - Get an assignment.
 
         `GET /assignments/{assignment_id}` (deprecated)
@@ -106,7 +118,7 @@ class Classroom(Namespace):
         assignment_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[ClassroomAssignmentGrade]]:
         """Closing down - Get assignment grades.
 
         `GET /assignments/{assignment_id}/grades` (deprecated)
@@ -133,7 +145,7 @@ class Classroom(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ClassroomAcceptedAssignment]:
         """Closing down - List accepted assignments for an assignment.
 
         `GET /assignments/{assignment_id}/accepted_assignments` (deprecated) (paginated: use octo.paginate)
@@ -146,7 +158,7 @@ class Classroom(Namespace):
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---list-accepted-assignments-for-an-assignment
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ACCEPTED_ASSIGNMENTS_FOR_AN_ASSIGNMENT,
             path={
                 "assignment_id": assignment_id,
@@ -166,7 +178,7 @@ class Classroom(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SimpleClassroomAssignment]:
         """Closing down - List assignments for a classroom.
 
         `GET /classrooms/{classroom_id}/assignments` (deprecated) (paginated: use octo.paginate)
@@ -179,7 +191,7 @@ class Classroom(Namespace):
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---list-assignments-for-a-classroom
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ASSIGNMENTS_FOR_A_CLASSROOM,
             path={
                 "classroom_id": classroom_id,
@@ -198,7 +210,7 @@ class Classroom(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SimpleClassroom]:
         """Closing down - List classrooms.
 
         `GET /classrooms` (deprecated) (paginated: use octo.paginate)
@@ -210,7 +222,7 @@ class Classroom(Namespace):
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---list-classrooms
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CLASSROOMS,
             query={
                 "page": page,

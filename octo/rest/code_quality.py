@@ -3,11 +3,20 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        CodeQualityFinding,
+        CodeQualitySetup,
+        CodeQualitySetupUpdateResponse,
+    )
 
 _GET_FINDING = Operation(
     "GET",
@@ -54,7 +63,7 @@ class CodeQuality(Namespace):
         finding_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeQualityFinding]:
         """Get a code quality finding.
 
         `GET /repos/{owner}/{repo}/code-quality/findings/{finding_number}`
@@ -83,7 +92,7 @@ class CodeQuality(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeQualitySetup]:
         """Get a code quality setup configuration.
 
         `GET /repos/{owner}/{repo}/code-quality/setup`
@@ -116,7 +125,7 @@ class CodeQuality(Namespace):
         after: str | Omit = OMIT,
         state: Literal["open", "dismissed"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CodeQualityFinding]:
         """List code quality findings for a repository.
 
         `GET /repos/{owner}/{repo}/code-quality/findings` (paginated: use octo.paginate)
@@ -133,7 +142,7 @@ class CodeQuality(Namespace):
 
         Docs: https://docs.github.com/rest/code-quality/code-quality#list-code-quality-findings-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FINDINGS_FOR_REPO,
             path={
                 "owner": owner,
@@ -160,7 +169,7 @@ class CodeQuality(Namespace):
         languages: List[str] | Omit = OMIT,
         ai_findings_option: Literal["disabled", "on_push"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | CodeQualitySetupUpdateResponse]:
         """Update a code quality setup configuration.
 
         `PATCH /repos/{owner}/{repo}/code-quality/setup`

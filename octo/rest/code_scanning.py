@@ -3,11 +3,33 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, deprecated_alias, paginated, renamed_parameters
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        CodeQualitySetupUpdateResponse,
+        CodeScanningAlert,
+        CodeScanningAlertAssignees,
+        CodeScanningAlertInstanceList,
+        CodeScanningAlertItems,
+        CodeScanningAnalysis,
+        CodeScanningAnalysisDeletion,
+        CodeScanningAutofix,
+        CodeScanningAutofixCommitsResponse,
+        CodeScanningCodeqlDatabase,
+        CodeScanningDefaultSetup,
+        CodeScanningOrganizationAlertItems,
+        CodeScanningSarifsReceipt,
+        CodeScanningSarifsStatus,
+        CodeScanningVariantAnalysis,
+        CodeScanningVariantAnalysisRepoTask,
+    )
 
 _COMMIT_AUTOFIX = Operation(
     "POST",
@@ -170,7 +192,7 @@ class CodeScanning(Namespace):
         target_ref: str | Omit = OMIT,
         message: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeScanningAutofixCommitsResponse]:
         """Commit an autofix for a code scanning alert.
 
         `POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits`
@@ -206,7 +228,7 @@ class CodeScanning(Namespace):
         alert_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeScanningAutofix]:
         """Create an autofix for a code scanning alert.
 
         `POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix`
@@ -240,7 +262,7 @@ class CodeScanning(Namespace):
         repository_lists: List[str] | Omit = OMIT,
         repository_owners: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeScanningVariantAnalysis]:
         """Create a CodeQL variant analysis.
 
         `POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses`
@@ -281,7 +303,7 @@ class CodeScanning(Namespace):
         *,
         confirm_delete: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeScanningAnalysisDeletion]:
         """Delete a code scanning analysis from a repository.
 
         `DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}`
@@ -315,7 +337,7 @@ class CodeScanning(Namespace):
         language: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a CodeQL database.
 
         `DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}`
@@ -346,7 +368,7 @@ class CodeScanning(Namespace):
         alert_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeScanningAlert]:
         """Get a code scanning alert.
 
         `GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}`
@@ -369,6 +391,28 @@ class CodeScanning(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_analysis(
+            self,
+            owner: str,
+            repo: str,
+            analysis_id: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[CodeScanningAnalysis]: ...
+        @overload
+        def get_analysis(
+            self,
+            owner: str,
+            repo: str,
+            analysis_id: int,
+            *,
+            media_type: Literal["sarif"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[dict[str, Any]]: ...
+
     def get_analysis(
         self,
         owner: str,
@@ -377,7 +421,7 @@ class CodeScanning(Namespace):
         *,
         media_type: Literal["sarif"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a code scanning analysis for a repository.
 
         `GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}`
@@ -409,7 +453,7 @@ class CodeScanning(Namespace):
         alert_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeScanningAutofix]:
         """Get the status of an autofix for a code scanning alert.
 
         `GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix`
@@ -439,7 +483,7 @@ class CodeScanning(Namespace):
         language: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeScanningCodeqlDatabase]:
         """Get a CodeQL database for a repository.
 
         `GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}`
@@ -468,7 +512,7 @@ class CodeScanning(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeScanningDefaultSetup]:
         """Get a code scanning default setup configuration.
 
         `GET /repos/{owner}/{repo}/code-scanning/default-setup`
@@ -496,7 +540,7 @@ class CodeScanning(Namespace):
         sarif_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeScanningSarifsStatus]:
         """Get information about a SARIF upload.
 
         `GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}`
@@ -526,7 +570,7 @@ class CodeScanning(Namespace):
         codeql_variant_analysis_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeScanningVariantAnalysis]:
         """Get the summary of a CodeQL variant analysis.
 
         `GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}`
@@ -558,7 +602,7 @@ class CodeScanning(Namespace):
         repo_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeScanningVariantAnalysisRepoTask]:
         """Get the analysis status of a repository in a CodeQL variant analysis.
 
         `GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}`
@@ -597,7 +641,7 @@ class CodeScanning(Namespace):
         ref: str | Omit = OMIT,
         pr: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CodeScanningAlertInstanceList]:
         """List instances of a code scanning alert.
 
         `GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances` (paginated: use octo.paginate)
@@ -614,7 +658,7 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-instances-of-a-code-scanning-alert
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERT_INSTANCES,
             path={
                 "owner": owner,
@@ -649,7 +693,7 @@ class CodeScanning(Namespace):
         severity: Literal["critical", "high", "medium", "low", "warning", "note", "error"] | Omit = OMIT,
         assignees: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CodeScanningOrganizationAlertItems]:
         """List code scanning alerts for an organization.
 
         `GET /orgs/{org}/code-scanning/alerts` (paginated: use octo.paginate)
@@ -671,7 +715,7 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-alerts-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_ORG,
             path={
                 "org": org,
@@ -707,7 +751,7 @@ class CodeScanning(Namespace):
         sort: Literal["created", "number", "updated"] | Omit = OMIT,
         state: Literal["open", "dismissed", "fixed"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CodeScanningAlertItems]:
         """List code scanning alerts for a repository.
 
         `GET /repos/{owner}/{repo}/code-scanning/alerts` (paginated: use octo.paginate)
@@ -727,7 +771,7 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/reference/code-scanning#list-code-scanning-alerts-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_REPO,
             path={
                 "owner": owner,
@@ -752,7 +796,7 @@ class CodeScanning(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[CodeScanningCodeqlDatabase]]:
         """List CodeQL databases for a repository.
 
         `GET /repos/{owner}/{repo}/code-scanning/codeql/databases`
@@ -789,7 +833,7 @@ class CodeScanning(Namespace):
         direction: Literal["asc", "desc"] | Omit = OMIT,
         sort: Literal["created"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CodeScanningAnalysis]:
         """List code scanning analyses for a repository.
 
         `GET /repos/{owner}/{repo}/code-scanning/analyses` (paginated: use octo.paginate)
@@ -810,7 +854,7 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-analyses-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_RECENT_ANALYSES,
             path={
                 "owner": owner,
@@ -840,9 +884,9 @@ class CodeScanning(Namespace):
         dismissed_reason: Literal["false positive", "won't fix", "used in tests", "mitigated"] | None | Omit = OMIT,
         dismissed_comment: str | None | Omit = OMIT,
         create_request: bool | Omit = OMIT,
-        assignees: List[str] | Omit = OMIT,
+        assignees: CodeScanningAlertAssignees | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeScanningAlert]:
         """Update a code scanning alert.
 
         `PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}`
@@ -855,7 +899,7 @@ class CodeScanning(Namespace):
             dismissed_reason: string; optional; may be None (sent as null); one of false positive, won't fix, used in tests, mitigated
             dismissed_comment: string; optional; may be None (sent as null); length 0..280
             create_request: boolean; optional
-            assignees: array of string; optional
+            assignees: array of string (CodeScanningAlertAssignees); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#update-a-code-scanning-alert
@@ -889,7 +933,7 @@ class CodeScanning(Namespace):
         threat_model: Literal["remote", "remote_and_local"] | Omit = OMIT,
         languages: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | CodeQualitySetupUpdateResponse]:
         """Update a code scanning default setup configuration.
 
         `PATCH /repos/{owner}/{repo}/code-scanning/default-setup`
@@ -937,7 +981,7 @@ class CodeScanning(Namespace):
         tool_name: str | Omit = OMIT,
         validate: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeScanningSarifsReceipt]:
         """Upload an analysis as SARIF data.
 
         `POST /repos/{owner}/{repo}/code-scanning/sarifs`

@@ -3,11 +3,26 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        CodeScanningDefaultSetupOptions,
+        CodeScanningOptions,
+        CodeSecurityConfiguration,
+        CodeSecurityConfigurationDependencyGraphAutosubmitActionOptions,
+        CodeSecurityConfigurationForRepository,
+        CodeSecurityConfigurationRepositories,
+        CodeSecurityDefaultConfigurations,
+        CodeSecuritySetConfigurationAsDefaultData,
+        SecurityAndAnalysisSecretScanningDelegatedBypassOptions,
+    )
 
 _ATTACH_CONFIGURATION = Operation(
     "POST",
@@ -240,7 +255,7 @@ class CodeSecurity(Namespace):
         scope: Literal["all", "all_without_configurations", "public", "private_or_internal", "selected"],
         selected_repository_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Attach a configuration to repositories.
 
         `POST /orgs/{org}/code-security/configurations/{configuration_id}/attach`
@@ -274,7 +289,7 @@ class CodeSecurity(Namespace):
         *,
         scope: Literal["all", "all_without_configurations"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Attach an enterprise configuration to repositories.
 
         `POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach`
@@ -309,19 +324,19 @@ class CodeSecurity(Namespace):
         code_security: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependency_graph: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependency_graph_autosubmit_action: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        dependency_graph_autosubmit_action_options: dict[str, Any] | Omit = OMIT,
+        dependency_graph_autosubmit_action_options: CodeSecurityConfigurationDependencyGraphAutosubmitActionOptions | Omit = OMIT,
         dependabot_alerts: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependabot_security_updates: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependabot_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        code_scanning_options: dict[str, Any] | None | Omit = OMIT,
+        code_scanning_options: CodeScanningOptions | None | Omit = OMIT,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        code_scanning_default_setup_options: dict[str, Any] | None | Omit = OMIT,
+        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions | None | Omit = OMIT,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_protection: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning_push_protection: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning_delegated_bypass: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        secret_scanning_delegated_bypass_options: dict[str, Any] | Omit = OMIT,
+        secret_scanning_delegated_bypass_options: SecurityAndAnalysisSecretScanningDelegatedBypassOptions | Omit = OMIT,
         secret_scanning_validity_checks: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning_non_provider_patterns: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning_generic_secrets: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
@@ -330,7 +345,7 @@ class CodeSecurity(Namespace):
         private_vulnerability_reporting: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         enforcement: Literal["enforced", "unenforced"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeSecurityConfiguration]:
         """Create a code security configuration.
 
         `POST /orgs/{org}/code-security/configurations`
@@ -343,19 +358,19 @@ class CodeSecurity(Namespace):
             code_security: string; optional; one of enabled, disabled, not_set
             dependency_graph: string; optional; one of enabled, disabled, not_set; server default 'enabled'
             dependency_graph_autosubmit_action: string; optional; one of enabled, disabled, not_set; server default 'disabled'
-            dependency_graph_autosubmit_action_options: object; optional
+            dependency_graph_autosubmit_action_options: object (CodeSecurityConfigurationDependencyGraphAutosubmitActionOptions); optional
             dependabot_alerts: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             dependabot_security_updates: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             dependabot_delegated_alert_dismissal: string; optional; one of enabled, disabled, not_set; server default 'disabled'
-            code_scanning_options: object; optional; may be None (sent as null)
+            code_scanning_options: object (CodeScanningOptions); optional; may be None (sent as null)
             code_scanning_default_setup: string; optional; one of enabled, disabled, not_set; server default 'disabled'
-            code_scanning_default_setup_options: object; optional; may be None (sent as null)
+            code_scanning_default_setup_options: object (CodeScanningDefaultSetupOptions); optional; may be None (sent as null)
             code_scanning_delegated_alert_dismissal: string; optional; one of enabled, disabled, not_set; server default 'not_set'
             secret_protection: string; optional; one of enabled, disabled, not_set
             secret_scanning: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             secret_scanning_push_protection: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             secret_scanning_delegated_bypass: string; optional; one of enabled, disabled, not_set; server default 'disabled'
-            secret_scanning_delegated_bypass_options: object; optional
+            secret_scanning_delegated_bypass_options: object (SecurityAndAnalysisSecretScanningDelegatedBypassOptions); optional
             secret_scanning_validity_checks: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             secret_scanning_non_provider_patterns: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             secret_scanning_generic_secrets: string; optional; one of enabled, disabled, not_set; server default 'disabled'
@@ -413,12 +428,12 @@ class CodeSecurity(Namespace):
         code_security: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependency_graph: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependency_graph_autosubmit_action: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        dependency_graph_autosubmit_action_options: dict[str, Any] | Omit = OMIT,
+        dependency_graph_autosubmit_action_options: CodeSecurityConfigurationDependencyGraphAutosubmitActionOptions | Omit = OMIT,
         dependabot_alerts: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependabot_security_updates: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        code_scanning_options: dict[str, Any] | None | Omit = OMIT,
+        code_scanning_options: CodeScanningOptions | None | Omit = OMIT,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        code_scanning_default_setup_options: dict[str, Any] | None | Omit = OMIT,
+        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions | None | Omit = OMIT,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_protection: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
@@ -431,7 +446,7 @@ class CodeSecurity(Namespace):
         private_vulnerability_reporting: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         enforcement: Literal["enforced", "unenforced"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeSecurityConfiguration]:
         """Create a code security configuration for an enterprise.
 
         `POST /enterprises/{enterprise}/code-security/configurations`
@@ -444,12 +459,12 @@ class CodeSecurity(Namespace):
             code_security: string; optional; one of enabled, disabled, not_set
             dependency_graph: string; optional; one of enabled, disabled, not_set; server default 'enabled'
             dependency_graph_autosubmit_action: string; optional; one of enabled, disabled, not_set; server default 'disabled'
-            dependency_graph_autosubmit_action_options: object; optional
+            dependency_graph_autosubmit_action_options: object (CodeSecurityConfigurationDependencyGraphAutosubmitActionOptions); optional
             dependabot_alerts: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             dependabot_security_updates: string; optional; one of enabled, disabled, not_set; server default 'disabled'
-            code_scanning_options: object; optional; may be None (sent as null)
+            code_scanning_options: object (CodeScanningOptions); optional; may be None (sent as null)
             code_scanning_default_setup: string; optional; one of enabled, disabled, not_set; server default 'disabled'
-            code_scanning_default_setup_options: object; optional; may be None (sent as null)
+            code_scanning_default_setup_options: object (CodeScanningDefaultSetupOptions); optional; may be None (sent as null)
             code_scanning_delegated_alert_dismissal: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             secret_protection: string; optional; one of enabled, disabled, not_set
             secret_scanning: string; optional; one of enabled, disabled, not_set; server default 'disabled'
@@ -504,7 +519,7 @@ class CodeSecurity(Namespace):
         configuration_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a code security configuration.
 
         `DELETE /orgs/{org}/code-security/configurations/{configuration_id}`
@@ -531,7 +546,7 @@ class CodeSecurity(Namespace):
         configuration_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a code security configuration for an enterprise.
 
         `DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}`
@@ -558,7 +573,7 @@ class CodeSecurity(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Detach configurations from repositories.
 
         `DELETE /orgs/{org}/code-security/configurations/detach`
@@ -587,7 +602,7 @@ class CodeSecurity(Namespace):
         configuration_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeSecurityConfiguration]:
         """Get a code security configuration.
 
         `GET /orgs/{org}/code-security/configurations/{configuration_id}`
@@ -614,7 +629,7 @@ class CodeSecurity(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeSecurityConfigurationForRepository | None]:
         """Get the code security configuration associated with a repository.
 
         `GET /repos/{owner}/{repo}/code-security-configuration`
@@ -644,7 +659,7 @@ class CodeSecurity(Namespace):
         before: str | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CodeSecurityConfiguration]:
         """Get code security configurations for an enterprise.
 
         `GET /enterprises/{enterprise}/code-security/configurations` (paginated: use octo.paginate)
@@ -658,7 +673,7 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-code-security-configurations-for-an-enterprise
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_CONFIGURATIONS_FOR_ENTERPRISE,
             path={
                 "enterprise": enterprise,
@@ -681,7 +696,7 @@ class CodeSecurity(Namespace):
         before: str | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CodeSecurityConfiguration]:
         """Get code security configurations for an organization.
 
         `GET /orgs/{org}/code-security/configurations` (paginated: use octo.paginate)
@@ -696,7 +711,7 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-code-security-configurations-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_CONFIGURATIONS_FOR_ORG,
             path={
                 "org": org,
@@ -715,7 +730,7 @@ class CodeSecurity(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeSecurityDefaultConfigurations]:
         """Get default code security configurations.
 
         `GET /orgs/{org}/code-security/configurations/defaults`
@@ -739,7 +754,7 @@ class CodeSecurity(Namespace):
         enterprise: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeSecurityDefaultConfigurations]:
         """Get default code security configurations for an enterprise.
 
         `GET /enterprises/{enterprise}/code-security/configurations/defaults`
@@ -769,7 +784,7 @@ class CodeSecurity(Namespace):
         after: str | Omit = OMIT,
         status: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CodeSecurityConfigurationRepositories]:
         """Get repositories associated with a code security configuration.
 
         `GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories` (paginated: use octo.paginate)
@@ -785,7 +800,7 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-repositories-associated-with-a-code-security-configuration
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_REPOSITORIES_FOR_CONFIGURATION,
             path={
                 "org": org,
@@ -811,7 +826,7 @@ class CodeSecurity(Namespace):
         after: str | Omit = OMIT,
         status: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CodeSecurityConfigurationRepositories]:
         """Get repositories associated with an enterprise code security configuration.
 
         `GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories` (paginated: use octo.paginate)
@@ -827,7 +842,7 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-repositories-associated-with-an-enterprise-code-security-configuration
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_REPOSITORIES_FOR_ENTERPRISE_CONFIGURATION,
             path={
                 "enterprise": enterprise,
@@ -848,7 +863,7 @@ class CodeSecurity(Namespace):
         configuration_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeSecurityConfiguration]:
         """Retrieve a code security configuration of an enterprise.
 
         `GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}`
@@ -876,7 +891,7 @@ class CodeSecurity(Namespace):
         *,
         default_for_new_repos: Literal["all", "none", "private_and_internal", "public"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeSecuritySetConfigurationAsDefaultData]:
         """Set a code security configuration as a default for an organization.
 
         `PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults`
@@ -908,7 +923,7 @@ class CodeSecurity(Namespace):
         *,
         default_for_new_repos: Literal["all", "none", "private_and_internal", "public"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeSecuritySetConfigurationAsDefaultData]:
         """Set a code security configuration as a default for an enterprise.
 
         `PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults`
@@ -944,19 +959,19 @@ class CodeSecurity(Namespace):
         code_security: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependency_graph: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependency_graph_autosubmit_action: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        dependency_graph_autosubmit_action_options: dict[str, Any] | Omit = OMIT,
+        dependency_graph_autosubmit_action_options: CodeSecurityConfigurationDependencyGraphAutosubmitActionOptions | Omit = OMIT,
         dependabot_alerts: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependabot_security_updates: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependabot_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        code_scanning_default_setup_options: dict[str, Any] | None | Omit = OMIT,
-        code_scanning_options: dict[str, Any] | None | Omit = OMIT,
+        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions | None | Omit = OMIT,
+        code_scanning_options: CodeScanningOptions | None | Omit = OMIT,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_protection: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning_push_protection: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning_delegated_bypass: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        secret_scanning_delegated_bypass_options: dict[str, Any] | Omit = OMIT,
+        secret_scanning_delegated_bypass_options: SecurityAndAnalysisSecretScanningDelegatedBypassOptions | Omit = OMIT,
         secret_scanning_validity_checks: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning_non_provider_patterns: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning_generic_secrets: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
@@ -965,7 +980,7 @@ class CodeSecurity(Namespace):
         private_vulnerability_reporting: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         enforcement: Literal["enforced", "unenforced"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeSecurityConfiguration | None]:
         """Update a code security configuration.
 
         `PATCH /orgs/{org}/code-security/configurations/{configuration_id}`
@@ -979,19 +994,19 @@ class CodeSecurity(Namespace):
             code_security: string; optional; one of enabled, disabled, not_set
             dependency_graph: string; optional; one of enabled, disabled, not_set
             dependency_graph_autosubmit_action: string; optional; one of enabled, disabled, not_set
-            dependency_graph_autosubmit_action_options: object; optional
+            dependency_graph_autosubmit_action_options: object (CodeSecurityConfigurationDependencyGraphAutosubmitActionOptions); optional
             dependabot_alerts: string; optional; one of enabled, disabled, not_set
             dependabot_security_updates: string; optional; one of enabled, disabled, not_set
             dependabot_delegated_alert_dismissal: string; optional; one of enabled, disabled, not_set
             code_scanning_default_setup: string; optional; one of enabled, disabled, not_set
-            code_scanning_default_setup_options: object; optional; may be None (sent as null)
-            code_scanning_options: object; optional; may be None (sent as null)
+            code_scanning_default_setup_options: object (CodeScanningDefaultSetupOptions); optional; may be None (sent as null)
+            code_scanning_options: object (CodeScanningOptions); optional; may be None (sent as null)
             code_scanning_delegated_alert_dismissal: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             secret_protection: string; optional; one of enabled, disabled, not_set
             secret_scanning: string; optional; one of enabled, disabled, not_set
             secret_scanning_push_protection: string; optional; one of enabled, disabled, not_set
             secret_scanning_delegated_bypass: string; optional; one of enabled, disabled, not_set
-            secret_scanning_delegated_bypass_options: object; optional
+            secret_scanning_delegated_bypass_options: object (SecurityAndAnalysisSecretScanningDelegatedBypassOptions); optional
             secret_scanning_validity_checks: string; optional; one of enabled, disabled, not_set
             secret_scanning_non_provider_patterns: string; optional; one of enabled, disabled, not_set
             secret_scanning_generic_secrets: string; optional; one of enabled, disabled, not_set
@@ -1051,12 +1066,12 @@ class CodeSecurity(Namespace):
         code_security: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependency_graph: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependency_graph_autosubmit_action: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        dependency_graph_autosubmit_action_options: dict[str, Any] | Omit = OMIT,
+        dependency_graph_autosubmit_action_options: CodeSecurityConfigurationDependencyGraphAutosubmitActionOptions | Omit = OMIT,
         dependabot_alerts: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependabot_security_updates: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        code_scanning_default_setup_options: dict[str, Any] | None | Omit = OMIT,
-        code_scanning_options: dict[str, Any] | None | Omit = OMIT,
+        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions | None | Omit = OMIT,
+        code_scanning_options: CodeScanningOptions | None | Omit = OMIT,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_protection: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
@@ -1069,7 +1084,7 @@ class CodeSecurity(Namespace):
         private_vulnerability_reporting: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         enforcement: Literal["enforced", "unenforced"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeSecurityConfiguration]:
         """Update a custom code security configuration for an enterprise.
 
         `PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}`
@@ -1083,12 +1098,12 @@ class CodeSecurity(Namespace):
             code_security: string; optional; one of enabled, disabled, not_set
             dependency_graph: string; optional; one of enabled, disabled, not_set
             dependency_graph_autosubmit_action: string; optional; one of enabled, disabled, not_set
-            dependency_graph_autosubmit_action_options: object; optional
+            dependency_graph_autosubmit_action_options: object (CodeSecurityConfigurationDependencyGraphAutosubmitActionOptions); optional
             dependabot_alerts: string; optional; one of enabled, disabled, not_set
             dependabot_security_updates: string; optional; one of enabled, disabled, not_set
             code_scanning_default_setup: string; optional; one of enabled, disabled, not_set
-            code_scanning_default_setup_options: object; optional; may be None (sent as null)
-            code_scanning_options: object; optional; may be None (sent as null)
+            code_scanning_default_setup_options: object (CodeScanningDefaultSetupOptions); optional; may be None (sent as null)
+            code_scanning_options: object (CodeScanningOptions); optional; may be None (sent as null)
             code_scanning_delegated_alert_dismissal: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             secret_protection: string; optional; one of enabled, disabled, not_set
             secret_scanning: string; optional; one of enabled, disabled, not_set

@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+
+    from octo.rest.types.api import (
+        CodeOfConduct,
+    )
 
 _GET_ALL_CODES_OF_CONDUCT = Operation(
     "GET",
@@ -31,7 +37,7 @@ class CodesOfConduct(Namespace):
         self,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[CodeOfConduct]]:
         """Get all codes of conduct.
 
         `GET /codes_of_conduct`
@@ -48,7 +54,7 @@ class CodesOfConduct(Namespace):
         key: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeOfConduct]:
         """Get a code of conduct.
 
         `GET /codes_of_conduct/{key}`

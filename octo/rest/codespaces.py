@@ -3,11 +3,37 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated, renamed_parameters
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        ActionsPublicKey,
+        ActionsSecret,
+        AgentsListOrgSecretsData,
+        AgentsListRepoSecretsData,
+        AgentsListSelectedReposForOrgSecretData,
+        Codespace,
+        CodespaceExportDetails,
+        CodespaceWithFullRepository,
+        CodespacesCreateForAuthenticatedUserPullRequest,
+        CodespacesListDevcontainersInRepositoryForAuthenticatedUserData,
+        CodespacesListDevcontainersInRepositoryForAuthenticatedUserDataDevcontainersItem,
+        CodespacesListInOrganizationData,
+        CodespacesListSecretsForAuthenticatedUserData,
+        CodespacesOrgSecret,
+        CodespacesPermissionsCheckForDevcontainer,
+        CodespacesPreFlightWithRepoForAuthenticatedUserData,
+        CodespacesRepoMachinesForAuthenticatedUserData,
+        CodespacesSecret,
+        DependabotPublicKey,
+        MinimalRepository,
+    )
 
 _ADD_REPOSITORY_FOR_SECRET_FOR_AUTHENTICATED_USER = Operation(
     "PUT",
@@ -302,7 +328,7 @@ class Codespaces(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Add a selected repository to a user secret.
 
         `PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}`
@@ -330,7 +356,7 @@ class Codespaces(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Add selected repository to an organization secret.
 
         `PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}`
@@ -361,7 +387,7 @@ class Codespaces(Namespace):
         ref: str,
         devcontainer_path: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodespacesPermissionsCheckForDevcontainer]:
         """Check if permissions defined by a devcontainer have been accepted by the authenticated user.
 
         `GET /repos/{owner}/{repo}/codespaces/permissions_check`
@@ -393,7 +419,7 @@ class Codespaces(Namespace):
         codespace_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodespacesRepoMachinesForAuthenticatedUserData]:
         """List machine types for a codespace.
 
         `GET /user/codespaces/{codespace_name}/machines`
@@ -427,10 +453,10 @@ class Codespaces(Namespace):
         idle_timeout_minutes: int | Omit = OMIT,
         display_name: str | Omit = OMIT,
         retention_period_minutes: int | Omit = OMIT,
-        pull_request: dict[str, Any] | Omit = OMIT,
+        pull_request: CodespacesCreateForAuthenticatedUserPullRequest | Omit = OMIT,
         data: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Codespace]:
         """Create a codespace for the authenticated user.
 
         `POST /user/codespaces`
@@ -448,7 +474,7 @@ class Codespaces(Namespace):
             idle_timeout_minutes: integer; optional
             display_name: string; optional
             retention_period_minutes: integer; optional
-            pull_request: object; optional
+            pull_request: object (CodespacesCreateForAuthenticatedUserPullRequest); optional
             data: the request body (application/json), optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
@@ -485,7 +511,7 @@ class Codespaces(Namespace):
         key_id: str | Omit = OMIT,
         selected_repository_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update an organization secret.
 
         `PUT /orgs/{org}/codespaces/secrets/{secret_name}`
@@ -525,7 +551,7 @@ class Codespaces(Namespace):
         encrypted_value: str | Omit = OMIT,
         key_id: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update a repository secret.
 
         `PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}`
@@ -562,7 +588,7 @@ class Codespaces(Namespace):
         encrypted_value: str | Omit = OMIT,
         selected_repository_ids: List[Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update a secret for the authenticated user.
 
         `PUT /user/codespaces/secrets/{secret_name}`
@@ -606,7 +632,7 @@ class Codespaces(Namespace):
         display_name: str | Omit = OMIT,
         retention_period_minutes: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Codespace]:
         """Create a codespace from a pull request.
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces`
@@ -668,7 +694,7 @@ class Codespaces(Namespace):
         display_name: str | Omit = OMIT,
         retention_period_minutes: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Codespace]:
         """Create a codespace in a repository.
 
         `POST /repos/{owner}/{repo}/codespaces`
@@ -719,7 +745,7 @@ class Codespaces(Namespace):
         *,
         selected_usernames: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove users from Codespaces access for an organization.
 
         `DELETE /orgs/{org}/codespaces/access/selected_users` (deprecated)
@@ -747,7 +773,7 @@ class Codespaces(Namespace):
         codespace_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Delete a codespace for the authenticated user.
 
         `DELETE /user/codespaces/{codespace_name}`
@@ -773,7 +799,7 @@ class Codespaces(Namespace):
         codespace_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Delete a codespace from the organization.
 
         `DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}`
@@ -802,7 +828,7 @@ class Codespaces(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization secret.
 
         `DELETE /orgs/{org}/codespaces/secrets/{secret_name}`
@@ -830,7 +856,7 @@ class Codespaces(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository secret.
 
         `DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}`
@@ -858,7 +884,7 @@ class Codespaces(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a secret for the authenticated user.
 
         `DELETE /user/codespaces/secrets/{secret_name}`
@@ -882,7 +908,7 @@ class Codespaces(Namespace):
         codespace_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodespaceExportDetails]:
         """Export a codespace for the authenticated user.
 
         `POST /user/codespaces/{codespace_name}/exports`
@@ -910,7 +936,7 @@ class Codespaces(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Codespace, CodespacesListInOrganizationData]:
         """List codespaces for a user in organization.
 
         `GET /orgs/{org}/members/{username}/codespaces` (paginated: use octo.paginate)
@@ -924,7 +950,7 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organizations#list-codespaces-for-a-user-in-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_CODESPACES_FOR_USER_IN_ORG,
             path={
                 "org": org,
@@ -943,7 +969,7 @@ class Codespaces(Namespace):
         export_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodespaceExportDetails]:
         """Get details about a codespace export.
 
         `GET /user/codespaces/{codespace_name}/exports/{export_id}`
@@ -969,7 +995,7 @@ class Codespaces(Namespace):
         codespace_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Codespace]:
         """Get a codespace for the authenticated user.
 
         `GET /user/codespaces/{codespace_name}`
@@ -993,7 +1019,7 @@ class Codespaces(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsPublicKey]:
         """Get an organization public key.
 
         `GET /orgs/{org}/codespaces/secrets/public-key`
@@ -1018,7 +1044,7 @@ class Codespaces(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodespacesOrgSecret]:
         """Get an organization secret.
 
         `GET /orgs/{org}/codespaces/secrets/{secret_name}`
@@ -1043,7 +1069,7 @@ class Codespaces(Namespace):
         self,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DependabotPublicKey]:
         """Get public key for the authenticated user.
 
         `GET /user/codespaces/secrets/public-key`
@@ -1061,7 +1087,7 @@ class Codespaces(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsPublicKey]:
         """Get a repository public key.
 
         `GET /repos/{owner}/{repo}/codespaces/secrets/public-key`
@@ -1089,7 +1115,7 @@ class Codespaces(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsSecret]:
         """Get a repository secret.
 
         `GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}`
@@ -1117,7 +1143,7 @@ class Codespaces(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodespacesSecret]:
         """Get a secret for the authenticated user.
 
         `GET /user/codespaces/secrets/{secret_name}`
@@ -1145,7 +1171,7 @@ class Codespaces(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CodespacesListDevcontainersInRepositoryForAuthenticatedUserDataDevcontainersItem, CodespacesListDevcontainersInRepositoryForAuthenticatedUserData]:
         """List devcontainer configurations in a repository for the authenticated user.
 
         `GET /repos/{owner}/{repo}/codespaces/devcontainers` (paginated: use octo.paginate)
@@ -1159,7 +1185,7 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#list-devcontainer-configurations-in-a-repository-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_DEVCONTAINERS_IN_REPOSITORY_FOR_AUTHENTICATED_USER,
             path={
                 "owner": owner,
@@ -1180,7 +1206,7 @@ class Codespaces(Namespace):
         page: int | Omit = OMIT,
         repository_id: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Codespace, CodespacesListInOrganizationData]:
         """List codespaces for the authenticated user.
 
         `GET /user/codespaces` (paginated: use octo.paginate)
@@ -1193,7 +1219,7 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#list-codespaces-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1212,7 +1238,7 @@ class Codespaces(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Codespace, CodespacesListInOrganizationData]:
         """List codespaces for the organization.
 
         `GET /orgs/{org}/codespaces` (paginated: use octo.paginate)
@@ -1225,7 +1251,7 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organizations#list-codespaces-for-the-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_IN_ORGANIZATION,
             path={
                 "org": org,
@@ -1246,7 +1272,7 @@ class Codespaces(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Codespace, CodespacesListInOrganizationData]:
         """List codespaces in a repository for the authenticated user.
 
         `GET /repos/{owner}/{repo}/codespaces` (paginated: use octo.paginate)
@@ -1260,7 +1286,7 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#list-codespaces-in-a-repository-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_IN_REPOSITORY_FOR_AUTHENTICATED_USER,
             path={
                 "owner": owner,
@@ -1281,7 +1307,7 @@ class Codespaces(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CodespacesOrgSecret, AgentsListOrgSecretsData]:
         """List organization secrets.
 
         `GET /orgs/{org}/codespaces/secrets` (paginated: use octo.paginate)
@@ -1294,7 +1320,7 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#list-organization-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_SECRETS,
             path={
                 "org": org,
@@ -1315,7 +1341,7 @@ class Codespaces(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ActionsSecret, AgentsListRepoSecretsData]:
         """List repository secrets.
 
         `GET /repos/{owner}/{repo}/codespaces/secrets` (paginated: use octo.paginate)
@@ -1329,7 +1355,7 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/repository-secrets#list-repository-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_SECRETS,
             path={
                 "owner": owner,
@@ -1347,7 +1373,7 @@ class Codespaces(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[AgentsListSelectedReposForOrgSecretData]:
         """List selected repositories for a user secret.
 
         `GET /user/codespaces/secrets/{secret_name}/repositories`
@@ -1373,7 +1399,7 @@ class Codespaces(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CodespacesSecret, CodespacesListSecretsForAuthenticatedUserData]:
         """List secrets for the authenticated user.
 
         `GET /user/codespaces/secrets` (paginated: use octo.paginate)
@@ -1385,7 +1411,7 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#list-secrets-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SECRETS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1403,7 +1429,7 @@ class Codespaces(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository, AgentsListSelectedReposForOrgSecretData]:
         """List selected repositories for an organization secret.
 
         `GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories` (paginated: use octo.paginate)
@@ -1417,7 +1443,7 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#list-selected-repositories-for-an-organization-secret
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
                 "org": org,
@@ -1438,7 +1464,7 @@ class Codespaces(Namespace):
         ref: str | Omit = OMIT,
         client_ip: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodespacesPreFlightWithRepoForAuthenticatedUserData]:
         """Get default attributes for a codespace.
 
         `GET /repos/{owner}/{repo}/codespaces/new`
@@ -1472,7 +1498,7 @@ class Codespaces(Namespace):
         name: str | Omit = OMIT,
         private: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodespaceWithFullRepository]:
         """Create a repository from an unpublished codespace.
 
         `POST /user/codespaces/{codespace_name}/publish`
@@ -1503,7 +1529,7 @@ class Codespaces(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a selected repository from a user secret.
 
         `DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}`
@@ -1531,7 +1557,7 @@ class Codespaces(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove selected repository from an organization secret.
 
         `DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}`
@@ -1563,7 +1589,7 @@ class Codespaces(Namespace):
         client_ip: str | Omit = OMIT,
         ref: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodespacesRepoMachinesForAuthenticatedUserData]:
         """List available machine types for a repository.
 
         `GET /repos/{owner}/{repo}/codespaces/machines`
@@ -1599,7 +1625,7 @@ class Codespaces(Namespace):
         visibility: Literal["disabled", "selected_members", "all_members", "all_members_and_outside_collaborators"],
         selected_usernames: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Manage access control for organization codespaces.
 
         `PUT /orgs/{org}/codespaces/access` (deprecated)
@@ -1630,7 +1656,7 @@ class Codespaces(Namespace):
         *,
         selected_usernames: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Add users to Codespaces access for an organization.
 
         `POST /orgs/{org}/codespaces/access/selected_users` (deprecated)
@@ -1659,7 +1685,7 @@ class Codespaces(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories for a user secret.
 
         `PUT /user/codespaces/secrets/{secret_name}/repositories`
@@ -1689,7 +1715,7 @@ class Codespaces(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories for an organization secret.
 
         `PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories`
@@ -1719,7 +1745,7 @@ class Codespaces(Namespace):
         codespace_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Codespace]:
         """Start a codespace for the authenticated user.
 
         `POST /user/codespaces/{codespace_name}/start`
@@ -1743,7 +1769,7 @@ class Codespaces(Namespace):
         codespace_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Codespace]:
         """Stop a codespace for the authenticated user.
 
         `POST /user/codespaces/{codespace_name}/stop`
@@ -1769,7 +1795,7 @@ class Codespaces(Namespace):
         codespace_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Codespace]:
         """Stop a codespace for an organization user.
 
         `POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop`
@@ -1800,7 +1826,7 @@ class Codespaces(Namespace):
         display_name: str | Omit = OMIT,
         recent_folders: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Codespace]:
         """Update a codespace for the authenticated user.
 
         `PATCH /user/codespaces/{codespace_name}`

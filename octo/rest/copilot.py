@@ -3,11 +3,31 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        AgentsListSelectedReposForOrgSecretData,
+        CopilotAddCopilotSeatsForTeamsData,
+        CopilotAddOrganizationsToEnterpriseCodingAgentPolicyCustomPropertiesItem,
+        CopilotCancelCopilotSeatAssignmentForTeamsData,
+        CopilotGetCopilotCloudAgentConfigurationData,
+        CopilotListCopilotSeatsData,
+        CopilotOrganizationContentExclusionDetails,
+        CopilotOrganizationDetails,
+        CopilotSeatDetails,
+        CopilotUsageMetrics1DayReport,
+        CopilotUsageMetrics28DayReport,
+        MinimalRepository,
+        ReposCreateDeploymentData,
+        SelfHostedRunnersSettings,
+    )
 
 _ADD_COPILOT_SEATS_FOR_TEAMS = Operation(
     "POST",
@@ -206,7 +226,7 @@ class Copilot(Namespace):
         *,
         selected_teams: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotAddCopilotSeatsForTeamsData]:
         """Add teams to the Copilot subscription for an organization.
 
         `POST /orgs/{org}/copilot/billing/selected_teams`
@@ -235,7 +255,7 @@ class Copilot(Namespace):
         *,
         selected_usernames: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotAddCopilotSeatsForTeamsData]:
         """Add users to the Copilot subscription for an organization.
 
         `POST /orgs/{org}/copilot/billing/selected_users`
@@ -263,9 +283,9 @@ class Copilot(Namespace):
         enterprise: str,
         *,
         organizations: List[str] | Omit = OMIT,
-        custom_properties: List[dict[str, Any]] | Omit = OMIT,
+        custom_properties: List[CopilotAddOrganizationsToEnterpriseCodingAgentPolicyCustomPropertiesItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Add organizations to the enterprise coding agent policy.
 
         `POST /enterprises/{enterprise}/copilot/policies/coding_agent/organizations`
@@ -273,7 +293,7 @@ class Copilot(Namespace):
         Args:
             enterprise: string; required
             organizations: array of string; optional
-            custom_properties: array of object; optional
+            custom_properties: array of object (array[CopilotAddOrganizationsToEnterpriseCodingAgentPolicyCustomPropertiesItem]); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#add-organizations-to-the-enterprise-coding-agent-policy
@@ -296,7 +316,7 @@ class Copilot(Namespace):
         *,
         selected_teams: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotCancelCopilotSeatAssignmentForTeamsData]:
         """Remove teams from the Copilot subscription for an organization.
 
         `DELETE /orgs/{org}/copilot/billing/selected_teams`
@@ -325,7 +345,7 @@ class Copilot(Namespace):
         *,
         selected_usernames: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotCancelCopilotSeatAssignmentForTeamsData]:
         """Remove users from the Copilot subscription for an organization.
 
         `DELETE /orgs/{org}/copilot/billing/selected_users`
@@ -353,7 +373,7 @@ class Copilot(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotOrganizationContentExclusionDetails]:
         """Get Copilot content exclusion rules for an organization.
 
         `GET /orgs/{org}/copilot/content_exclusion`
@@ -378,7 +398,7 @@ class Copilot(Namespace):
         *,
         day: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics1DayReport]:
         """Get Copilot enterprise usage metrics for a specific day.
 
         `GET /enterprises/{enterprise}/copilot/metrics/reports/enterprise-1-day`
@@ -407,7 +427,7 @@ class Copilot(Namespace):
         *,
         day: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics1DayReport | None]:
         """Get Copilot enterprise repository report for a specific day.
 
         `GET /enterprises/{enterprise}/copilot/metrics/reports/repos-1-day`
@@ -435,7 +455,7 @@ class Copilot(Namespace):
         enterprise: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics28DayReport]:
         """Get Copilot enterprise usage metrics.
 
         `GET /enterprises/{enterprise}/copilot/metrics/reports/enterprise-28-day/latest`
@@ -460,7 +480,7 @@ class Copilot(Namespace):
         *,
         day: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics1DayReport]:
         """Get Copilot enterprise user-teams report for a specific day.
 
         `GET /enterprises/{enterprise}/copilot/metrics/reports/user-teams-1-day`
@@ -489,7 +509,7 @@ class Copilot(Namespace):
         *,
         day: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics1DayReport | None]:
         """Get Copilot organization usage metrics for a specific day.
 
         `GET /orgs/{org}/copilot/metrics/reports/organization-1-day`
@@ -518,7 +538,7 @@ class Copilot(Namespace):
         *,
         day: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics1DayReport | None]:
         """Get Copilot organization repository report for a specific day.
 
         `GET /orgs/{org}/copilot/metrics/reports/repos-1-day`
@@ -546,7 +566,7 @@ class Copilot(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics28DayReport]:
         """Get Copilot organization usage metrics.
 
         `GET /orgs/{org}/copilot/metrics/reports/organization-28-day/latest`
@@ -571,7 +591,7 @@ class Copilot(Namespace):
         *,
         day: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics1DayReport | None]:
         """Get Copilot organization user-teams report for a specific day.
 
         `GET /orgs/{org}/copilot/metrics/reports/user-teams-1-day`
@@ -600,7 +620,7 @@ class Copilot(Namespace):
         *,
         day: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics1DayReport | None]:
         """Get Copilot organization users usage metrics for a specific day.
 
         `GET /orgs/{org}/copilot/metrics/reports/users-1-day`
@@ -628,7 +648,7 @@ class Copilot(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics28DayReport]:
         """Get Copilot organization users usage metrics.
 
         `GET /orgs/{org}/copilot/metrics/reports/users-28-day/latest`
@@ -653,7 +673,7 @@ class Copilot(Namespace):
         *,
         day: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics1DayReport]:
         """Get Copilot users usage metrics for a specific day.
 
         `GET /enterprises/{enterprise}/copilot/metrics/reports/users-1-day`
@@ -681,7 +701,7 @@ class Copilot(Namespace):
         enterprise: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics28DayReport]:
         """Get Copilot users usage metrics.
 
         `GET /enterprises/{enterprise}/copilot/metrics/reports/users-28-day/latest`
@@ -706,7 +726,7 @@ class Copilot(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Disable a repository for Copilot cloud agent in an organization.
 
         `DELETE /orgs/{org}/copilot/coding-agent/permissions/repositories/{repository_id}`
@@ -733,7 +753,7 @@ class Copilot(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Enable a repository for Copilot cloud agent in an organization.
 
         `PUT /orgs/{org}/copilot/coding-agent/permissions/repositories/{repository_id}`
@@ -760,7 +780,7 @@ class Copilot(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotGetCopilotCloudAgentConfigurationData]:
         """Get Copilot cloud agent configuration for a repository.
 
         `GET /repos/{owner}/{repo}/copilot/cloud-agent/configuration`
@@ -786,7 +806,7 @@ class Copilot(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[SelfHostedRunnersSettings]:
         """Get Copilot cloud agent permissions for an organization.
 
         `GET /orgs/{org}/copilot/coding-agent/permissions`
@@ -810,7 +830,7 @@ class Copilot(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotOrganizationDetails]:
         """Get Copilot seat information and settings for an organization.
 
         `GET /orgs/{org}/copilot/billing`
@@ -835,7 +855,7 @@ class Copilot(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSeatDetails]:
         """Get Copilot seat assignment details for a user.
 
         `GET /orgs/{org}/members/{username}/copilot`
@@ -864,7 +884,7 @@ class Copilot(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository, AgentsListSelectedReposForOrgSecretData]:
         """List repositories enabled for Copilot cloud agent in an organization.
 
         `GET /orgs/{org}/copilot/coding-agent/permissions/repositories` (paginated: use octo.paginate)
@@ -877,7 +897,7 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#list-repositories-enabled-for-copilot-cloud-agent-in-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_COPILOT_CODING_AGENT_SELECTED_REPOSITORIES_FOR_ORGANIZATION,
             path={
                 "org": org,
@@ -897,7 +917,7 @@ class Copilot(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CopilotSeatDetails, CopilotListCopilotSeatsData]:
         """List all Copilot seat assignments for an organization.
 
         `GET /orgs/{org}/copilot/billing/seats` (paginated: use octo.paginate)
@@ -910,7 +930,7 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#list-all-copilot-seat-assignments-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_COPILOT_SEATS,
             path={
                 "org": org,
@@ -927,9 +947,9 @@ class Copilot(Namespace):
         enterprise: str,
         *,
         organizations: List[str] | Omit = OMIT,
-        custom_properties: List[dict[str, Any]] | Omit = OMIT,
+        custom_properties: List[CopilotAddOrganizationsToEnterpriseCodingAgentPolicyCustomPropertiesItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove organizations from the enterprise coding agent policy.
 
         `DELETE /enterprises/{enterprise}/copilot/policies/coding_agent/organizations`
@@ -937,7 +957,7 @@ class Copilot(Namespace):
         Args:
             enterprise: string; required
             organizations: array of string; optional
-            custom_properties: array of object; optional
+            custom_properties: array of object (array[CopilotAddOrganizationsToEnterpriseCodingAgentPolicyCustomPropertiesItem]); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#remove-organizations-from-the-enterprise-coding-agent-policy
@@ -960,7 +980,7 @@ class Copilot(Namespace):
         *,
         enabled_repositories: Literal["all", "selected", "none"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set Copilot cloud agent permissions for an organization.
 
         `PUT /orgs/{org}/copilot/coding-agent/permissions`
@@ -989,7 +1009,7 @@ class Copilot(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories for Copilot cloud agent in an organization.
 
         `PUT /orgs/{org}/copilot/coding-agent/permissions/repositories`
@@ -1018,7 +1038,7 @@ class Copilot(Namespace):
         *,
         data: Any,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ReposCreateDeploymentData]:
         """Set Copilot content exclusion rules for an organization.
 
         `PUT /orgs/{org}/copilot/content_exclusion`
@@ -1045,7 +1065,7 @@ class Copilot(Namespace):
         *,
         policy_state: Literal["enabled_for_all_orgs", "disabled_for_all_orgs", "enabled_for_selected_orgs", "configured_by_org_admins"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set the coding agent policy for an enterprise.
 
         `PUT /enterprises/{enterprise}/copilot/policies/coding_agent`

@@ -3,11 +3,24 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        CopilotSpace,
+        CopilotSpaceCollaborator,
+        CopilotSpaceResource,
+        CopilotSpacesCreateForOrgResourcesAttributesItem,
+        CopilotSpacesListCollaboratorsForOrgData,
+        CopilotSpacesListForOrgData,
+        CopilotSpacesListResourcesForOrgData,
+    )
 
 _ADD_COLLABORATOR_FOR_ORG = Operation(
     "POST",
@@ -228,7 +241,7 @@ class CopilotSpaces(Namespace):
         actor_identifier: str,
         role: Literal["reader", "writer", "admin"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpaceCollaborator]:
         """Add a collaborator to an organization Copilot Space.
 
         `POST /orgs/{org}/copilot-spaces/{space_number}/collaborators`
@@ -266,7 +279,7 @@ class CopilotSpaces(Namespace):
         actor_identifier: str,
         role: Literal["reader", "writer", "admin"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpaceCollaborator]:
         """Add a collaborator to a Copilot Space for a user.
 
         `POST /users/{username}/copilot-spaces/{space_number}/collaborators`
@@ -303,9 +316,9 @@ class CopilotSpaces(Namespace):
         description: str | Omit = OMIT,
         general_instructions: str | Omit = OMIT,
         base_role: Literal["reader", "writer", "admin", "no_access"] | Omit = OMIT,
-        resources_attributes: List[dict[str, Any]] | Omit = OMIT,
+        resources_attributes: List[CopilotSpacesCreateForOrgResourcesAttributesItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpace]:
         """Create an organization Copilot Space.
 
         `POST /orgs/{org}/copilot-spaces`
@@ -316,7 +329,7 @@ class CopilotSpaces(Namespace):
             description: string; optional
             general_instructions: string; optional; length 0..4000
             base_role: string; optional; one of reader, writer, admin, no_access; server default 'no_access'
-            resources_attributes: array of object; optional
+            resources_attributes: array of object (array[CopilotSpacesCreateForOrgResourcesAttributesItem]); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#create-an-organization-copilot-space
@@ -344,9 +357,9 @@ class CopilotSpaces(Namespace):
         description: str | Omit = OMIT,
         general_instructions: str | Omit = OMIT,
         base_role: Literal["reader", "no_access"] | Omit = OMIT,
-        resources_attributes: List[dict[str, Any]] | Omit = OMIT,
+        resources_attributes: List[CopilotSpacesCreateForOrgResourcesAttributesItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpace]:
         """Create a Copilot Space for a user.
 
         `POST /users/{username}/copilot-spaces`
@@ -357,7 +370,7 @@ class CopilotSpaces(Namespace):
             description: string; optional
             general_instructions: string; optional; length 0..4000
             base_role: string; optional; one of reader, no_access; server default 'no_access'
-            resources_attributes: array of object; optional
+            resources_attributes: array of object (array[CopilotSpacesCreateForOrgResourcesAttributesItem]); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#create-a-copilot-space-for-a-user
@@ -385,7 +398,7 @@ class CopilotSpaces(Namespace):
         resource_type: Literal["repository", "github_file", "free_text", "github_issue", "github_pull_request"],
         metadata: dict[str, Any],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpaceResource]:
         """Create a resource for an organization Copilot Space.
 
         `POST /orgs/{org}/copilot-spaces/{space_number}/resources`
@@ -420,7 +433,7 @@ class CopilotSpaces(Namespace):
         resource_type: Literal["repository", "github_file", "free_text", "github_issue", "github_pull_request"],
         metadata: dict[str, Any],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpaceResource]:
         """Create a resource for a Copilot Space for a user.
 
         `POST /users/{username}/copilot-spaces/{space_number}/resources`
@@ -453,7 +466,7 @@ class CopilotSpaces(Namespace):
         space_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization Copilot Space.
 
         `DELETE /orgs/{org}/copilot-spaces/{space_number}`
@@ -480,7 +493,7 @@ class CopilotSpaces(Namespace):
         space_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a Copilot Space for a user.
 
         `DELETE /users/{username}/copilot-spaces/{space_number}`
@@ -508,7 +521,7 @@ class CopilotSpaces(Namespace):
         space_resource_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a resource from an organization Copilot Space.
 
         `DELETE /orgs/{org}/copilot-spaces/{space_number}/resources/{space_resource_id}`
@@ -538,7 +551,7 @@ class CopilotSpaces(Namespace):
         space_resource_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a resource from a Copilot Space for a user.
 
         `DELETE /users/{username}/copilot-spaces/{space_number}/resources/{space_resource_id}`
@@ -567,7 +580,7 @@ class CopilotSpaces(Namespace):
         space_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpace]:
         """Get an organization Copilot Space.
 
         `GET /orgs/{org}/copilot-spaces/{space_number}`
@@ -594,7 +607,7 @@ class CopilotSpaces(Namespace):
         space_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpace]:
         """Get a Copilot Space for a user.
 
         `GET /users/{username}/copilot-spaces/{space_number}`
@@ -622,7 +635,7 @@ class CopilotSpaces(Namespace):
         space_resource_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpaceResource]:
         """Get a resource for an organization Copilot Space.
 
         `GET /orgs/{org}/copilot-spaces/{space_number}/resources/{space_resource_id}`
@@ -652,7 +665,7 @@ class CopilotSpaces(Namespace):
         space_resource_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpaceResource]:
         """Get a resource for a Copilot Space for a user.
 
         `GET /users/{username}/copilot-spaces/{space_number}/resources/{space_resource_id}`
@@ -681,7 +694,7 @@ class CopilotSpaces(Namespace):
         space_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpacesListCollaboratorsForOrgData]:
         """List collaborators for an organization Copilot Space.
 
         `GET /orgs/{org}/copilot-spaces/{space_number}/collaborators`
@@ -708,7 +721,7 @@ class CopilotSpaces(Namespace):
         space_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpacesListCollaboratorsForOrgData]:
         """List collaborators for a Copilot Space for a user.
 
         `GET /users/{username}/copilot-spaces/{space_number}/collaborators`
@@ -738,7 +751,7 @@ class CopilotSpaces(Namespace):
         before: str | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CopilotSpace, CopilotSpacesListForOrgData]:
         """List organization Copilot Spaces.
 
         `GET /orgs/{org}/copilot-spaces` (paginated: use octo.paginate)
@@ -752,7 +765,7 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#list-organization-copilot-spaces
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_ORG,
             path={
                 "org": org,
@@ -774,7 +787,7 @@ class CopilotSpaces(Namespace):
         before: str | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CopilotSpace, CopilotSpacesListForOrgData]:
         """List Copilot Spaces for a user.
 
         `GET /users/{username}/copilot-spaces` (paginated: use octo.paginate)
@@ -788,7 +801,7 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#list-copilot-spaces-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_USER,
             path={
                 "username": username,
@@ -807,7 +820,7 @@ class CopilotSpaces(Namespace):
         space_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpacesListResourcesForOrgData]:
         """List resources for an organization Copilot Space.
 
         `GET /orgs/{org}/copilot-spaces/{space_number}/resources`
@@ -834,7 +847,7 @@ class CopilotSpaces(Namespace):
         space_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpacesListResourcesForOrgData]:
         """List resources for a Copilot Space for a user.
 
         `GET /users/{username}/copilot-spaces/{space_number}/resources`
@@ -863,7 +876,7 @@ class CopilotSpaces(Namespace):
         actor_identifier: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a collaborator from an organization Copilot Space.
 
         `DELETE /orgs/{org}/copilot-spaces/{space_number}/collaborators/{actor_type}/{actor_identifier}`
@@ -896,7 +909,7 @@ class CopilotSpaces(Namespace):
         actor_identifier: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a collaborator from a Copilot Space for a user.
 
         `DELETE /users/{username}/copilot-spaces/{space_number}/collaborators/{actor_type}/{actor_identifier}`
@@ -930,7 +943,7 @@ class CopilotSpaces(Namespace):
         *,
         role: Literal["reader", "writer", "admin", "no_access"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpaceCollaborator | None]:
         """Set a collaborator role for an organization Copilot Space.
 
         `PUT /orgs/{org}/copilot-spaces/{space_number}/collaborators/{actor_type}/{actor_identifier}`
@@ -968,7 +981,7 @@ class CopilotSpaces(Namespace):
         *,
         role: Literal["reader", "writer", "admin", "no_access"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpaceCollaborator | None]:
         """Set a collaborator role for a Copilot Space for a user.
 
         `PUT /users/{username}/copilot-spaces/{space_number}/collaborators/{actor_type}/{actor_identifier}`
@@ -1006,9 +1019,9 @@ class CopilotSpaces(Namespace):
         description: str | Omit = OMIT,
         general_instructions: str | Omit = OMIT,
         base_role: Literal["reader", "writer", "admin", "no_access"] | Omit = OMIT,
-        resources_attributes: List[dict[str, Any]] | Omit = OMIT,
+        resources_attributes: List[CopilotSpacesCreateForOrgResourcesAttributesItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpace]:
         """Set an organization Copilot Space.
 
         `PUT /orgs/{org}/copilot-spaces/{space_number}`
@@ -1020,7 +1033,7 @@ class CopilotSpaces(Namespace):
             description: string; optional
             general_instructions: string; optional; length 0..4000
             base_role: string; optional; one of reader, writer, admin, no_access
-            resources_attributes: array of object; optional
+            resources_attributes: array of object (array[CopilotSpacesCreateForOrgResourcesAttributesItem]); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#set-an-organization-copilot-space
@@ -1050,9 +1063,9 @@ class CopilotSpaces(Namespace):
         description: str | Omit = OMIT,
         general_instructions: str | Omit = OMIT,
         base_role: Literal["reader", "no_access"] | Omit = OMIT,
-        resources_attributes: List[dict[str, Any]] | Omit = OMIT,
+        resources_attributes: List[CopilotSpacesCreateForOrgResourcesAttributesItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpace]:
         """Set a Copilot Space for a user.
 
         `PUT /users/{username}/copilot-spaces/{space_number}`
@@ -1064,7 +1077,7 @@ class CopilotSpaces(Namespace):
             description: string; optional
             general_instructions: string; optional; length 0..4000
             base_role: string; optional; one of reader, no_access
-            resources_attributes: array of object; optional
+            resources_attributes: array of object (array[CopilotSpacesCreateForOrgResourcesAttributesItem]); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#set-a-copilot-space-for-a-user
@@ -1093,7 +1106,7 @@ class CopilotSpaces(Namespace):
         *,
         metadata: dict[str, Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpaceResource]:
         """Set a resource for an organization Copilot Space.
 
         `PUT /orgs/{org}/copilot-spaces/{space_number}/resources/{space_resource_id}`
@@ -1128,7 +1141,7 @@ class CopilotSpaces(Namespace):
         *,
         metadata: dict[str, Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CopilotSpaceResource]:
         """Set a resource for a Copilot Space for a user.
 
         `PUT /users/{username}/copilot-spaces/{space_number}/resources/{space_resource_id}`

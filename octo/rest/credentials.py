@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Any, List
+from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    pass
 
 _REVOKE = Operation(
     "POST",
@@ -31,7 +34,7 @@ class Credentials(Namespace):
         *,
         credentials: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Revoke a list of credentials.
 
         `POST /credentials/revoke`

@@ -3,11 +3,29 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        ActionsSecret,
+        AgentsListOrgSecretsData,
+        AgentsListRepoSecretsData,
+        AgentsListSelectedReposForOrgSecretData,
+        CodespacesOrgSecret,
+        DependabotAlert,
+        DependabotAlertWithRepository,
+        DependabotPublicKey,
+        DependabotRepositoryAccessDetails,
+        DependabotUpdateAlertAgentAssignment,
+        MinimalRepository,
+        SimpleRepository,
+    )
 
 _ADD_SELECTED_REPO_TO_ORG_SECRET = Operation(
     "PUT",
@@ -194,7 +212,7 @@ class Dependabot(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Add selected repository to an organization secret.
 
         `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}`
@@ -227,7 +245,7 @@ class Dependabot(Namespace):
         key_id: str | Omit = OMIT,
         selected_repository_ids: List[Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update an organization secret.
 
         `PUT /orgs/{org}/dependabot/secrets/{secret_name}`
@@ -267,7 +285,7 @@ class Dependabot(Namespace):
         encrypted_value: str | Omit = OMIT,
         key_id: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update a repository secret.
 
         `PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}`
@@ -302,7 +320,7 @@ class Dependabot(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization secret.
 
         `DELETE /orgs/{org}/dependabot/secrets/{secret_name}`
@@ -330,7 +348,7 @@ class Dependabot(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository secret.
 
         `DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}`
@@ -360,7 +378,7 @@ class Dependabot(Namespace):
         alert_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DependabotAlert]:
         """Get a Dependabot alert.
 
         `GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}`
@@ -388,7 +406,7 @@ class Dependabot(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DependabotPublicKey]:
         """Get an organization public key.
 
         `GET /orgs/{org}/dependabot/secrets/public-key`
@@ -413,7 +431,7 @@ class Dependabot(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodespacesOrgSecret]:
         """Get an organization secret.
 
         `GET /orgs/{org}/dependabot/secrets/{secret_name}`
@@ -440,7 +458,7 @@ class Dependabot(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DependabotPublicKey]:
         """Get a repository public key.
 
         `GET /repos/{owner}/{repo}/dependabot/secrets/public-key`
@@ -468,7 +486,7 @@ class Dependabot(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ActionsSecret]:
         """Get a repository secret.
 
         `GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}`
@@ -512,7 +530,7 @@ class Dependabot(Namespace):
         after: str | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[DependabotAlertWithRepository]:
         """List Dependabot alerts for an enterprise.
 
         `GET /enterprises/{enterprise}/dependabot/alerts` (paginated: use octo.paginate)
@@ -538,7 +556,7 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-an-enterprise
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_ENTERPRISE,
             path={
                 "enterprise": enterprise,
@@ -587,7 +605,7 @@ class Dependabot(Namespace):
         after: str | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[DependabotAlertWithRepository]:
         """List Dependabot alerts for an organization.
 
         `GET /orgs/{org}/dependabot/alerts` (paginated: use octo.paginate)
@@ -616,7 +634,7 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_ORG,
             path={
                 "org": org,
@@ -667,7 +685,7 @@ class Dependabot(Namespace):
         after: str | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[DependabotAlert]:
         """List Dependabot alerts for a repository.
 
         `GET /repos/{owner}/{repo}/dependabot/alerts` (paginated: use octo.paginate)
@@ -695,7 +713,7 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_REPO,
             path={
                 "owner": owner,
@@ -730,7 +748,7 @@ class Dependabot(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CodespacesOrgSecret, AgentsListOrgSecretsData]:
         """List organization secrets.
 
         `GET /orgs/{org}/dependabot/secrets` (paginated: use octo.paginate)
@@ -743,7 +761,7 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#list-organization-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_SECRETS,
             path={
                 "org": org,
@@ -764,7 +782,7 @@ class Dependabot(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ActionsSecret, AgentsListRepoSecretsData]:
         """List repository secrets.
 
         `GET /repos/{owner}/{repo}/dependabot/secrets` (paginated: use octo.paginate)
@@ -778,7 +796,7 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#list-repository-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_SECRETS,
             path={
                 "owner": owner,
@@ -800,7 +818,7 @@ class Dependabot(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository, AgentsListSelectedReposForOrgSecretData]:
         """List selected repositories for an organization secret.
 
         `GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (paginated: use octo.paginate)
@@ -814,7 +832,7 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#list-selected-repositories-for-an-organization-secret
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
                 "org": org,
@@ -834,7 +852,7 @@ class Dependabot(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove selected repository from an organization secret.
 
         `DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}`
@@ -865,7 +883,7 @@ class Dependabot(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SimpleRepository | None, DependabotRepositoryAccessDetails]:
         """Lists the repositories Dependabot can access in an enterprise.
 
         `GET /enterprises/{enterprise}/dependabot/repository-access` (paginated: use octo.paginate)
@@ -878,7 +896,7 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#lists-the-repositories-dependabot-can-access-in-an-enterprise
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _REPOSITORY_ACCESS_FOR_ENTERPRISE,
             path={
                 "enterprise": enterprise,
@@ -898,7 +916,7 @@ class Dependabot(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SimpleRepository | None, DependabotRepositoryAccessDetails]:
         """Lists the repositories Dependabot can access in an organization.
 
         `GET /orgs/{org}/dependabot/repository-access` (paginated: use octo.paginate)
@@ -911,7 +929,7 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#lists-the-repositories-dependabot-can-access-in-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _REPOSITORY_ACCESS_FOR_ORG,
             path={
                 "org": org,
@@ -929,7 +947,7 @@ class Dependabot(Namespace):
         *,
         default_level: Literal["public", "internal"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set the default repository access level for Dependabot.
 
         `PUT /orgs/{org}/dependabot/repository-access/default-level`
@@ -958,7 +976,7 @@ class Dependabot(Namespace):
         *,
         default_level: Literal["public", "internal"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set the default repository access level for Dependabot in an enterprise.
 
         `PUT /enterprises/{enterprise}/dependabot/repository-access/default-level`
@@ -988,7 +1006,7 @@ class Dependabot(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories for an organization secret.
 
         `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories`
@@ -1023,9 +1041,9 @@ class Dependabot(Namespace):
         dismissed_reason: Literal["fix_started", "inaccurate", "no_bandwidth", "not_used", "tolerable_risk"] | Omit = OMIT,
         dismissed_comment: str | Omit = OMIT,
         assignees: List[str] | Omit = OMIT,
-        agent_assignment: dict[str, Any] | Omit = OMIT,
+        agent_assignment: DependabotUpdateAlertAgentAssignment | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DependabotAlert]:
         """Update a Dependabot alert.
 
         `PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}`
@@ -1038,7 +1056,7 @@ class Dependabot(Namespace):
             dismissed_reason: string; optional; one of fix_started, inaccurate, no_bandwidth, not_used, tolerable_risk
             dismissed_comment: string; optional; length 0..280
             assignees: array of string; optional
-            agent_assignment: object; optional
+            agent_assignment: object (DependabotUpdateAlertAgentAssignment); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/dependabot/alerts#update-a-dependabot-alert
@@ -1067,7 +1085,7 @@ class Dependabot(Namespace):
         repository_ids_to_add: List[int] | Omit = OMIT,
         repository_ids_to_remove: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Updates Dependabot's repository access list for an enterprise.
 
         `PATCH /enterprises/{enterprise}/dependabot/repository-access`
@@ -1099,7 +1117,7 @@ class Dependabot(Namespace):
         repository_ids_to_add: List[int] | Omit = OMIT,
         repository_ids_to_remove: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Updates Dependabot's repository access list for an organization.
 
         `PATCH /orgs/{org}/dependabot/repository-access`

@@ -3,11 +3,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+
+    from octo.rest.types.api import (
+        DependencyGraphCreateRepositorySnapshotData,
+        DependencyGraphCreateRepositorySnapshotDetector,
+        DependencyGraphCreateRepositorySnapshotJob,
+        DependencyGraphDiff,
+        DependencyGraphGenerateSbomReportData,
+        DependencyGraphSpdxSbom,
+        Manifest,
+        Metadata,
+    )
 
 _CREATE_REPOSITORY_SNAPSHOT = Operation(
     "POST",
@@ -53,15 +66,15 @@ class DependencyGraph(Namespace):
         repo: str,
         *,
         version: int,
-        job: dict[str, Any],
+        job: DependencyGraphCreateRepositorySnapshotJob,
         sha: str,
         ref: str,
-        detector: dict[str, Any],
+        detector: DependencyGraphCreateRepositorySnapshotDetector,
         scanned: str,
-        metadata: dict[str, Any] | Omit = OMIT,
-        manifests: dict[str, Any] | Omit = OMIT,
+        metadata: Metadata | Omit = OMIT,
+        manifests: dict[str, Manifest] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DependencyGraphCreateRepositorySnapshotData]:
         """Create a snapshot of dependencies for a repository.
 
         `POST /repos/{owner}/{repo}/dependency-graph/snapshots`
@@ -70,13 +83,13 @@ class DependencyGraph(Namespace):
             owner: string; required
             repo: string; required
             version: integer; required
-            job: object; required
+            job: object (DependencyGraphCreateRepositorySnapshotJob); required
             sha: string; required; length 40..64
             ref: string; required
-            detector: object; required
+            detector: object (DependencyGraphCreateRepositorySnapshotDetector); required
             scanned: string; required
-            metadata: object; optional; at most 8 properties
-            manifests: object; optional
+            metadata: object (Metadata); optional; at most 8 properties
+            manifests: object (map[Manifest]); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/dependency-graph/dependency-submission#create-a-snapshot-of-dependencies-for-a-repository
@@ -108,7 +121,7 @@ class DependencyGraph(Namespace):
         *,
         name: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DependencyGraphDiff]:
         """Get a diff of the dependencies between commits.
 
         `GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}`
@@ -141,7 +154,7 @@ class DependencyGraph(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DependencyGraphSpdxSbom]:
         """Export a software bill of materials (SBOM) for a repository.
 
         `GET /repos/{owner}/{repo}/dependency-graph/sbom`
@@ -169,7 +182,7 @@ class DependencyGraph(Namespace):
         sbom_uuid: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Fetch a software bill of materials (SBOM) for a repository.
 
         `GET /repos/{owner}/{repo}/dependency-graph/sbom/fetch-report/{sbom_uuid}`
@@ -198,7 +211,7 @@ class DependencyGraph(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DependencyGraphGenerateSbomReportData]:
         """Request generation of a software bill of materials (SBOM) for a repository.
 
         `GET /repos/{owner}/{repo}/dependency-graph/sbom/generate-report`

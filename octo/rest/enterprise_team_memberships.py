@@ -3,11 +3,18 @@
 
 from __future__ import annotations
 
-from typing import Any, List
+from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        SimpleUser,
+    )
 
 _ADD = Operation(
     "PUT",
@@ -56,7 +63,7 @@ class EnterpriseTeamMemberships(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[SimpleUser]:
         """Add team member.
 
         `PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}`
@@ -86,7 +93,7 @@ class EnterpriseTeamMemberships(Namespace):
         *,
         usernames: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[SimpleUser]]:
         """Bulk add team members.
 
         `POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add`
@@ -118,7 +125,7 @@ class EnterpriseTeamMemberships(Namespace):
         *,
         usernames: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[SimpleUser]]:
         """Bulk remove team members.
 
         `POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove`
@@ -150,7 +157,7 @@ class EnterpriseTeamMemberships(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[SimpleUser]:
         """Get enterprise team membership.
 
         `GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}`
@@ -182,7 +189,7 @@ class EnterpriseTeamMemberships(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List members in an enterprise team.
 
         `GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships` (paginated: use octo.paginate)
@@ -196,7 +203,7 @@ class EnterpriseTeamMemberships(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#list-members-in-an-enterprise-team
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             path={
                 "enterprise": enterprise,
@@ -216,7 +223,7 @@ class EnterpriseTeamMemberships(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove team membership.
 
         `DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}`

@@ -3,11 +3,18 @@
 
 from __future__ import annotations
 
-from typing import Any, List
+from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        OrganizationSimple,
+    )
 
 _ADD = Operation(
     "PUT",
@@ -56,7 +63,7 @@ class EnterpriseTeamOrganizations(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrganizationSimple]:
         """Add an organization assignment.
 
         `PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}`
@@ -86,7 +93,7 @@ class EnterpriseTeamOrganizations(Namespace):
         *,
         organization_slugs: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[OrganizationSimple]]:
         """Add organization assignments.
 
         `POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add`
@@ -118,7 +125,7 @@ class EnterpriseTeamOrganizations(Namespace):
         *,
         organization_slugs: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove organization assignments.
 
         `POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove`
@@ -150,7 +157,7 @@ class EnterpriseTeamOrganizations(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization assignment.
 
         `DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}`
@@ -180,7 +187,7 @@ class EnterpriseTeamOrganizations(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrganizationSimple]:
         """Get organization assignment.
 
         `GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}`
@@ -212,7 +219,7 @@ class EnterpriseTeamOrganizations(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[OrganizationSimple]:
         """Get organization assignments.
 
         `GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations` (paginated: use octo.paginate)
@@ -226,7 +233,7 @@ class EnterpriseTeamOrganizations(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#get-organization-assignments
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ASSIGNMENTS,
             path={
                 "enterprise": enterprise,

@@ -3,11 +3,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        EnterpriseTeam,
+    )
 
 _CREATE = Operation(
     "POST",
@@ -65,7 +72,7 @@ class EnterpriseTeams(Namespace):
         group_id: str | None | Omit = OMIT,
         notification_setting: Literal["notifications_enabled", "notifications_disabled"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[EnterpriseTeam]:
         """Create an enterprise team.
 
         `POST /enterprises/{enterprise}/teams`
@@ -104,7 +111,7 @@ class EnterpriseTeams(Namespace):
         team_slug: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an enterprise team.
 
         `DELETE /enterprises/{enterprise}/teams/{team_slug}`
@@ -131,7 +138,7 @@ class EnterpriseTeams(Namespace):
         team_slug: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[EnterpriseTeam]:
         """Get an enterprise team.
 
         `GET /enterprises/{enterprise}/teams/{team_slug}`
@@ -160,7 +167,7 @@ class EnterpriseTeams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[EnterpriseTeam]:
         """List enterprise teams.
 
         `GET /enterprises/{enterprise}/teams` (paginated: use octo.paginate)
@@ -173,7 +180,7 @@ class EnterpriseTeams(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-teams#list-enterprise-teams
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             path={
                 "enterprise": enterprise,
@@ -197,7 +204,7 @@ class EnterpriseTeams(Namespace):
         group_id: str | None | Omit = OMIT,
         notification_setting: Literal["notifications_enabled", "notifications_disabled"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[EnterpriseTeam]:
         """Update an enterprise team.
 
         `PATCH /enterprises/{enterprise}/teams/{team_slug}`

@@ -3,11 +3,23 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        BaseGist,
+        GistComment,
+        GistCommit,
+        GistSimple,
+        GistsCreateFilesValue,
+        GistsUpdateFilesValue,
+    )
 
 _CHECK_IS_STARRED = Operation(
     "GET",
@@ -132,7 +144,7 @@ class Gists(Namespace):
         gist_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a gist is starred.
 
         `GET /gists/{gist_id}/star`
@@ -154,17 +166,17 @@ class Gists(Namespace):
     def create(
         self,
         *,
-        files: dict[str, Any],
+        files: dict[str, GistsCreateFilesValue],
         description: str | Omit = OMIT,
         public: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[GistSimple]:
         """Create a gist.
 
         `POST /gists`
 
         Args:
-            files: object; required
+            files: object (map[GistsCreateFilesValue]); required
             description: string; optional
             public: any; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
@@ -181,6 +193,26 @@ class Gists(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def create_comment(
+            self,
+            gist_id: str,
+            *,
+            body: str,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[GistComment]: ...
+        @overload
+        def create_comment(
+            self,
+            gist_id: str,
+            *,
+            body: str,
+            media_type: Literal["raw"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def create_comment(
         self,
         gist_id: str,
@@ -188,7 +220,7 @@ class Gists(Namespace):
         body: str,
         media_type: Literal["raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Create a gist comment.
 
         `POST /gists/{gist_id}/comments`
@@ -218,7 +250,7 @@ class Gists(Namespace):
         gist_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a gist.
 
         `DELETE /gists/{gist_id}`
@@ -243,7 +275,7 @@ class Gists(Namespace):
         comment_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a gist comment.
 
         `DELETE /gists/{gist_id}/comments/{comment_id}`
@@ -269,7 +301,7 @@ class Gists(Namespace):
         gist_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[BaseGist]:
         """Fork a gist.
 
         `POST /gists/{gist_id}/forks`
@@ -288,13 +320,31 @@ class Gists(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get(
+            self,
+            gist_id: str,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[GistSimple]: ...
+        @overload
+        def get(
+            self,
+            gist_id: str,
+            *,
+            media_type: Literal["raw"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def get(
         self,
         gist_id: str,
         *,
         media_type: Literal["raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a gist.
 
         `GET /gists/{gist_id}`
@@ -315,6 +365,26 @@ class Gists(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_comment(
+            self,
+            gist_id: str,
+            comment_id: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[GistComment]: ...
+        @overload
+        def get_comment(
+            self,
+            gist_id: str,
+            comment_id: int,
+            *,
+            media_type: Literal["raw"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def get_comment(
         self,
         gist_id: str,
@@ -322,7 +392,7 @@ class Gists(Namespace):
         *,
         media_type: Literal["raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a gist comment.
 
         `GET /gists/{gist_id}/comments/{comment_id}`
@@ -345,6 +415,26 @@ class Gists(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_revision(
+            self,
+            gist_id: str,
+            sha: str,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[GistSimple]: ...
+        @overload
+        def get_revision(
+            self,
+            gist_id: str,
+            sha: str,
+            *,
+            media_type: Literal["raw"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def get_revision(
         self,
         gist_id: str,
@@ -352,7 +442,7 @@ class Gists(Namespace):
         *,
         media_type: Literal["raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a gist revision.
 
         `GET /gists/{gist_id}/{sha}`
@@ -383,7 +473,7 @@ class Gists(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[BaseGist]:
         """List gists for the authenticated user.
 
         `GET /gists` (paginated: use octo.paginate)
@@ -396,7 +486,7 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-gists-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             query={
                 "since": since,
@@ -405,6 +495,28 @@ class Gists(Namespace):
             },
             timeout=timeout,
         )
+
+    if TYPE_CHECKING:
+        @overload
+        def list_comments(
+            self,
+            gist_id: str,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[GistComment]: ...
+        @overload
+        def list_comments(
+            self,
+            gist_id: str,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["raw"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
 
     @paginated()
     def list_comments(
@@ -415,7 +527,7 @@ class Gists(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List gist comments.
 
         `GET /gists/{gist_id}/comments` (paginated: use octo.paginate)
@@ -450,7 +562,7 @@ class Gists(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[GistCommit]:
         """List gist commits.
 
         `GET /gists/{gist_id}/commits` (paginated: use octo.paginate)
@@ -463,7 +575,7 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-gist-commits
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_COMMITS,
             path={
                 "gist_id": gist_id,
@@ -484,7 +596,7 @@ class Gists(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[BaseGist]:
         """List gists for a user.
 
         `GET /users/{username}/gists` (paginated: use octo.paginate)
@@ -498,7 +610,7 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-gists-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_USER,
             path={
                 "username": username,
@@ -519,7 +631,7 @@ class Gists(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[GistSimple]:
         """List gist forks.
 
         `GET /gists/{gist_id}/forks` (paginated: use octo.paginate)
@@ -532,7 +644,7 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-gist-forks
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FORKS,
             path={
                 "gist_id": gist_id,
@@ -552,7 +664,7 @@ class Gists(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[BaseGist]:
         """List public gists.
 
         `GET /gists/public` (paginated: use octo.paginate)
@@ -565,7 +677,7 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-public-gists
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC,
             query={
                 "since": since,
@@ -583,7 +695,7 @@ class Gists(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[BaseGist]:
         """List starred gists.
 
         `GET /gists/starred` (paginated: use octo.paginate)
@@ -596,7 +708,7 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-starred-gists
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_STARRED,
             query={
                 "since": since,
@@ -611,7 +723,7 @@ class Gists(Namespace):
         gist_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Star a gist.
 
         `PUT /gists/{gist_id}/star`
@@ -635,7 +747,7 @@ class Gists(Namespace):
         gist_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Unstar a gist.
 
         `DELETE /gists/{gist_id}/star`
@@ -659,9 +771,9 @@ class Gists(Namespace):
         gist_id: str,
         *,
         description: str | Omit = OMIT,
-        files: dict[str, Any] | Omit = OMIT,
+        files: dict[str, GistsUpdateFilesValue] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[GistSimple]:
         """Update a gist.
 
         `PATCH /gists/{gist_id}`
@@ -669,7 +781,7 @@ class Gists(Namespace):
         Args:
             gist_id: string; required
             description: string; optional
-            files: object; optional
+            files: object (map[GistsUpdateFilesValue]); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/reference/gists/#update-a-gist
@@ -686,6 +798,28 @@ class Gists(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def update_comment(
+            self,
+            gist_id: str,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[GistComment]: ...
+        @overload
+        def update_comment(
+            self,
+            gist_id: str,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Literal["raw"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def update_comment(
         self,
         gist_id: str,
@@ -694,7 +828,7 @@ class Gists(Namespace):
         body: str,
         media_type: Literal["raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Update a gist comment.
 
         `PATCH /gists/{gist_id}/comments/{comment_id}`

@@ -3,11 +3,25 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+
+    from octo.rest.types.api import (
+        Blob,
+        GitCommit,
+        GitCreateTagTagger,
+        GitCreateTreeTreeItem,
+        GitRef,
+        GitTag,
+        GitTree,
+        NullableGitUser,
+        ShortBlob,
+    )
 
 _CREATE_BLOB = Operation(
     "POST",
@@ -105,7 +119,7 @@ class Git(Namespace):
         content: str,
         encoding: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ShortBlob]:
         """Create a blob.
 
         `POST /repos/{owner}/{repo}/git/blobs`
@@ -140,11 +154,11 @@ class Git(Namespace):
         message: str,
         tree: str,
         parents: List[str] | Omit = OMIT,
-        author: dict[str, Any] | Omit = OMIT,
-        committer: dict[str, Any] | Omit = OMIT,
+        author: GitCreateTagTagger | Omit = OMIT,
+        committer: NullableGitUser | Omit = OMIT,
         signature: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[GitCommit]:
         """Create a commit.
 
         `POST /repos/{owner}/{repo}/git/commits`
@@ -155,8 +169,8 @@ class Git(Namespace):
             message: string; required
             tree: string; required
             parents: array of string; optional
-            author: object; optional
-            committer: object; optional
+            author: object (GitCreateTagTagger); optional
+            committer: object (NullableGitUser); optional
             signature: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
@@ -187,7 +201,7 @@ class Git(Namespace):
         ref: str,
         sha: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[GitRef]:
         """Create a reference.
 
         `POST /repos/{owner}/{repo}/git/refs`
@@ -223,9 +237,9 @@ class Git(Namespace):
         message: str,
         object: str,
         type: Literal["commit", "tree", "blob"],
-        tagger: dict[str, Any] | Omit = OMIT,
+        tagger: GitCreateTagTagger | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[GitTag]:
         """Create a tag object.
 
         `POST /repos/{owner}/{repo}/git/tags`
@@ -237,7 +251,7 @@ class Git(Namespace):
             message: string; required
             object: string; required
             type: string; required; one of commit, tree, blob
-            tagger: object; optional
+            tagger: object (GitCreateTagTagger); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/git/tags#create-a-tag-object
@@ -263,10 +277,10 @@ class Git(Namespace):
         owner: str,
         repo: str,
         *,
-        tree: List[dict[str, Any]],
+        tree: List[GitCreateTreeTreeItem],
         base_tree: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[GitTree]:
         """Create a tree.
 
         `POST /repos/{owner}/{repo}/git/trees`
@@ -274,7 +288,7 @@ class Git(Namespace):
         Args:
             owner: string; required
             repo: string; required
-            tree: array of object; required
+            tree: array of object (array[GitCreateTreeTreeItem]); required
             base_tree: string; optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
@@ -300,7 +314,7 @@ class Git(Namespace):
         ref: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a reference.
 
         `DELETE /repos/{owner}/{repo}/git/refs/{ref}`
@@ -323,6 +337,28 @@ class Git(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_blob(
+            self,
+            owner: str,
+            repo: str,
+            file_sha: str,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Blob]: ...
+        @overload
+        def get_blob(
+            self,
+            owner: str,
+            repo: str,
+            file_sha: str,
+            *,
+            media_type: Literal["raw"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def get_blob(
         self,
         owner: str,
@@ -331,7 +367,7 @@ class Git(Namespace):
         *,
         media_type: Literal["raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a blob.
 
         `GET /repos/{owner}/{repo}/git/blobs/{file_sha}`
@@ -363,7 +399,7 @@ class Git(Namespace):
         commit_sha: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[GitCommit]:
         """Get a commit object.
 
         `GET /repos/{owner}/{repo}/git/commits/{commit_sha}`
@@ -393,7 +429,7 @@ class Git(Namespace):
         ref: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[GitRef]:
         """Get a reference.
 
         `GET /repos/{owner}/{repo}/git/ref/{ref}`
@@ -423,7 +459,7 @@ class Git(Namespace):
         tag_sha: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[GitTag]:
         """Get a tag.
 
         `GET /repos/{owner}/{repo}/git/tags/{tag_sha}`
@@ -454,7 +490,7 @@ class Git(Namespace):
         *,
         recursive: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[GitTree]:
         """Get a tree.
 
         `GET /repos/{owner}/{repo}/git/trees/{tree_sha}`
@@ -488,7 +524,7 @@ class Git(Namespace):
         ref: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[GitRef]]:
         """List matching references.
 
         `GET /repos/{owner}/{repo}/git/matching-refs/{ref}`
@@ -520,7 +556,7 @@ class Git(Namespace):
         sha: str,
         force: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[GitRef]:
         """Update a reference.
 
         `PATCH /repos/{owner}/{repo}/git/refs/{ref}`

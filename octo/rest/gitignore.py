@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+
+    from octo.rest.types.api import (
+        GitignoreTemplate,
+    )
 
 _GET_ALL_TEMPLATES = Operation(
     "GET",
@@ -31,7 +37,7 @@ class Gitignore(Namespace):
         self,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[str]]:
         """Get all gitignore templates.
 
         `GET /gitignore/templates`
@@ -43,13 +49,31 @@ class Gitignore(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_template(
+            self,
+            name: str,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[GitignoreTemplate]: ...
+        @overload
+        def get_template(
+            self,
+            name: str,
+            *,
+            media_type: Literal["raw"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def get_template(
         self,
         name: str,
         *,
         media_type: Literal["raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a gitignore template.
 
         `GET /gitignore/templates/{name}`

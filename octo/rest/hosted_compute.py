@@ -3,11 +3,20 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        HostedComputeListNetworkConfigurationsForOrgData,
+        NetworkConfiguration,
+        NetworkSettings,
+    )
 
 _CREATE_NETWORK_CONFIGURATION_FOR_ORG = Operation(
     "POST",
@@ -69,7 +78,7 @@ class HostedCompute(Namespace):
         failover_network_settings_ids: List[str] | Omit = OMIT,
         failover_network_enabled: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[NetworkConfiguration]:
         """Create a hosted compute network configuration for an organization.
 
         `POST /orgs/{org}/settings/network-configurations`
@@ -106,7 +115,7 @@ class HostedCompute(Namespace):
         network_configuration_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a hosted compute network configuration from an organization.
 
         `DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}`
@@ -133,7 +142,7 @@ class HostedCompute(Namespace):
         network_configuration_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[NetworkConfiguration]:
         """Get a hosted compute network configuration for an organization.
 
         `GET /orgs/{org}/settings/network-configurations/{network_configuration_id}`
@@ -160,7 +169,7 @@ class HostedCompute(Namespace):
         network_settings_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[NetworkSettings]:
         """Get a hosted compute network settings resource for an organization.
 
         `GET /orgs/{org}/settings/network-settings/{network_settings_id}`
@@ -189,7 +198,7 @@ class HostedCompute(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[NetworkConfiguration, HostedComputeListNetworkConfigurationsForOrgData]:
         """List hosted compute network configurations for an organization.
 
         `GET /orgs/{org}/settings/network-configurations` (paginated: use octo.paginate)
@@ -202,7 +211,7 @@ class HostedCompute(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/network-configurations#list-hosted-compute-network-configurations-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_NETWORK_CONFIGURATIONS_FOR_ORG,
             path={
                 "org": org,
@@ -225,7 +234,7 @@ class HostedCompute(Namespace):
         failover_network_settings_ids: List[str] | Omit = OMIT,
         failover_network_enabled: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[NetworkConfiguration]:
         """Update a hosted compute network configuration for an organization.
 
         `PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}`

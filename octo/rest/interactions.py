@@ -3,11 +3,19 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+
+    from octo.rest.types.api import (
+        InteractionLimitResponse,
+        InteractionsGetPullRequestCreationCapForOrgData,
+        SimpleUser,
+    )
 
 _GET_PULL_REQUEST_BYPASS_LIST_FOR_REPO = Operation(
     "GET",
@@ -128,7 +136,7 @@ class Interactions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[SimpleUser]]:
         """Get pull request creation cap bypass list for a repository.
 
         `GET /repos/{owner}/{repo}/interaction-limits/pulls/bypass-list`
@@ -154,7 +162,7 @@ class Interactions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[InteractionsGetPullRequestCreationCapForOrgData]:
         """Get pull request creation cap for an org.
 
         `GET /orgs/{org}/interaction-limits/pulls/creation-cap`
@@ -179,7 +187,7 @@ class Interactions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[InteractionsGetPullRequestCreationCapForOrgData]:
         """Get pull request creation cap for a repository.
 
         `GET /repos/{owner}/{repo}/interaction-limits/pulls/creation-cap`
@@ -204,7 +212,7 @@ class Interactions(Namespace):
         self,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[InteractionLimitResponse | dict[str, Any] | None]:
         """Get interaction restrictions for your public repositories.
 
         `GET /user/interaction-limits`
@@ -223,7 +231,7 @@ class Interactions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[InteractionLimitResponse | dict[str, Any]]:
         """Get interaction restrictions for an organization.
 
         `GET /orgs/{org}/interaction-limits`
@@ -248,7 +256,7 @@ class Interactions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[InteractionLimitResponse | dict[str, Any]]:
         """Get interaction restrictions for a repository.
 
         `GET /repos/{owner}/{repo}/interaction-limits`
@@ -276,7 +284,7 @@ class Interactions(Namespace):
         *,
         users: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove users from the pull request creation cap bypass list for a repository.
 
         `DELETE /repos/{owner}/{repo}/interaction-limits/pulls/bypass-list`
@@ -305,7 +313,7 @@ class Interactions(Namespace):
         self,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove interaction restrictions from your public repositories.
 
         `DELETE /user/interaction-limits`
@@ -324,7 +332,7 @@ class Interactions(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove interaction restrictions for an organization.
 
         `DELETE /orgs/{org}/interaction-limits`
@@ -349,7 +357,7 @@ class Interactions(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove interaction restrictions for a repository.
 
         `DELETE /repos/{owner}/{repo}/interaction-limits`
@@ -377,7 +385,7 @@ class Interactions(Namespace):
         *,
         users: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Add users to the pull request creation cap bypass list for a repository.
 
         `PUT /repos/{owner}/{repo}/interaction-limits/pulls/bypass-list`
@@ -408,7 +416,7 @@ class Interactions(Namespace):
         limit: Literal["existing_users", "contributors_only", "collaborators_only"],
         expiry: Literal["one_day", "three_days", "one_week", "one_month", "six_months"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[InteractionLimitResponse]:
         """Set interaction restrictions for your public repositories.
 
         `PUT /user/interaction-limits`
@@ -438,7 +446,7 @@ class Interactions(Namespace):
         limit: Literal["existing_users", "contributors_only", "collaborators_only"],
         expiry: Literal["one_day", "three_days", "one_week", "one_month", "six_months"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[InteractionLimitResponse]:
         """Set interaction restrictions for an organization.
 
         `PUT /orgs/{org}/interaction-limits`
@@ -471,7 +479,7 @@ class Interactions(Namespace):
         limit: Literal["existing_users", "contributors_only", "collaborators_only"],
         expiry: Literal["one_day", "three_days", "one_week", "one_month", "six_months"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[InteractionLimitResponse]:
         """Set interaction restrictions for a repository.
 
         `PUT /repos/{owner}/{repo}/interaction-limits`
@@ -505,7 +513,7 @@ class Interactions(Namespace):
         enabled: bool,
         max_open_pull_requests: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[InteractionsGetPullRequestCreationCapForOrgData]:
         """Update pull request creation cap for an org.
 
         `PATCH /orgs/{org}/interaction-limits/pulls/creation-cap`
@@ -538,7 +546,7 @@ class Interactions(Namespace):
         enabled: bool,
         max_open_pull_requests: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[InteractionsGetPullRequestCreationCapForOrgData]:
         """Update pull request creation cap for a repository.
 
         `PATCH /repos/{owner}/{repo}/interaction-limits/pulls/creation-cap`

@@ -3,11 +3,37 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        Issue,
+        IssueComment,
+        IssueEvent,
+        IssueEventForIssue,
+        IssueFieldValue,
+        IssueSuggestion,
+        IssuesAddAssigneesAssigneesItem2,
+        IssuesAddLabelsLabelsItem2,
+        IssuesCreateIssueFieldValuesItem,
+        IssuesCreateLabelsItem2,
+        IssuesSetIssueFieldValuesIssueFieldValuesItem,
+        IssuesUpdateAssigneesItem2,
+        IssuesUpdateData,
+        IssuesUpdateIssueFieldValuesItem,
+        IssuesUpdateLabelsItem2,
+        IssuesUpdateType2,
+        Label,
+        Milestone,
+        SimpleUser,
+        TimelineIssueEvents,
+    )
 
 _ADD_ASSIGNEES = Operation(
     "POST",
@@ -393,9 +419,9 @@ class Issues(Namespace):
         repo: str,
         issue_number: int,
         *,
-        assignees: List[Any] | Omit = OMIT,
+        assignees: List[str | IssuesAddAssigneesAssigneesItem2] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Issue]:
         """Add assignees to an issue.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/assignees`
@@ -404,7 +430,7 @@ class Issues(Namespace):
             owner: string; required
             repo: string; required
             issue_number: integer; required
-            assignees: array of any; optional
+            assignees: array of any (array[string | IssuesAddAssigneesAssigneesItem2]); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/issues/assignees#add-assignees-to-an-issue
@@ -422,6 +448,30 @@ class Issues(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def add_blocked_by_dependency(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            issue_id: int,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Issue]: ...
+        @overload
+        def add_blocked_by_dependency(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            issue_id: int,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def add_blocked_by_dependency(
         self,
         owner: str,
@@ -431,7 +481,7 @@ class Issues(Namespace):
         issue_id: int,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Add a dependency an issue is blocked by.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by`
@@ -466,9 +516,9 @@ class Issues(Namespace):
         repo: str,
         issue_number: int,
         *,
-        issue_field_values: List[dict[str, Any]] | Omit = OMIT,
+        issue_field_values: List[IssuesCreateIssueFieldValuesItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[IssueFieldValue]]:
         """Add issue field values to an issue.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`
@@ -477,7 +527,7 @@ class Issues(Namespace):
             owner: string; required
             repo: string; required
             issue_number: integer; required
-            issue_field_values: array of object; optional; items 0..25
+            issue_field_values: array of object (array[IssuesCreateIssueFieldValuesItem]); optional; items 0..25
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/issues/issue-field-values#add-issue-field-values-to-an-issue
@@ -501,9 +551,9 @@ class Issues(Namespace):
         repo: str,
         issue_number: int,
         *,
-        labels: List[Any] | Omit = OMIT,
+        labels: List[str | IssuesAddLabelsLabelsItem2] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[Label]]:
         """Add labels to an issue.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/labels`
@@ -512,7 +562,7 @@ class Issues(Namespace):
             owner: string; required
             repo: string; required
             issue_number: integer; required
-            labels: array of any; optional; items 1..
+            labels: array of any (array[string | IssuesAddLabelsLabelsItem2]); optional; items 1..
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/issues/labels#add-labels-to-an-issue
@@ -530,6 +580,32 @@ class Issues(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def add_sub_issue(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            sub_issue_id: int,
+            replace_parent: bool | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Issue]: ...
+        @overload
+        def add_sub_issue(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            sub_issue_id: int,
+            replace_parent: bool | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def add_sub_issue(
         self,
         owner: str,
@@ -540,7 +616,7 @@ class Issues(Namespace):
         replace_parent: bool | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Add sub-issue.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues`
@@ -579,7 +655,7 @@ class Issues(Namespace):
         suggestion_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[IssueSuggestion]:
         """Approve an issue suggestion.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/approve`
@@ -611,7 +687,7 @@ class Issues(Namespace):
         assignee: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a user can be assigned.
 
         `GET /repos/{owner}/{repo}/assignees/{assignee}`
@@ -642,7 +718,7 @@ class Issues(Namespace):
         assignee: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a user can be assigned to a issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}`
@@ -667,6 +743,42 @@ class Issues(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def create(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            title: Any,
+            body: str | Omit = OMIT,
+            assignee: str | None | Omit = OMIT,
+            milestone: Any | Omit = OMIT,
+            labels: List[str | IssuesCreateLabelsItem2] | Omit = OMIT,
+            assignees: List[str] | Omit = OMIT,
+            issue_field_values: List[IssuesCreateIssueFieldValuesItem] | Omit = OMIT,
+            type: str | None | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Issue]: ...
+        @overload
+        def create(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            title: Any,
+            body: str | Omit = OMIT,
+            assignee: str | None | Omit = OMIT,
+            milestone: Any | Omit = OMIT,
+            labels: List[str | IssuesCreateLabelsItem2] | Omit = OMIT,
+            assignees: List[str] | Omit = OMIT,
+            issue_field_values: List[IssuesCreateIssueFieldValuesItem] | Omit = OMIT,
+            type: str | None | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def create(
         self,
         owner: str,
@@ -676,13 +788,13 @@ class Issues(Namespace):
         body: str | Omit = OMIT,
         assignee: str | None | Omit = OMIT,
         milestone: Any | Omit = OMIT,
-        labels: List[Any] | Omit = OMIT,
+        labels: List[str | IssuesCreateLabelsItem2] | Omit = OMIT,
         assignees: List[str] | Omit = OMIT,
-        issue_field_values: List[dict[str, Any]] | Omit = OMIT,
+        issue_field_values: List[IssuesCreateIssueFieldValuesItem] | Omit = OMIT,
         type: str | None | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Create an issue.
 
         `POST /repos/{owner}/{repo}/issues`
@@ -694,9 +806,9 @@ class Issues(Namespace):
             body: string; optional
             assignee: string; optional; may be None (sent as null)
             milestone: any; optional; may be None (sent as null)
-            labels: array of any; optional
+            labels: array of any (array[string | IssuesCreateLabelsItem2]); optional
             assignees: array of string; optional
-            issue_field_values: array of object; optional
+            issue_field_values: array of object (array[IssuesCreateIssueFieldValuesItem]); optional
             type: string; optional; may be None (sent as null)
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
@@ -723,6 +835,30 @@ class Issues(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def create_comment(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            body: str,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[IssueComment]: ...
+        @overload
+        def create_comment(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            body: str,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def create_comment(
         self,
         owner: str,
@@ -732,7 +868,7 @@ class Issues(Namespace):
         body: str,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Create an issue comment.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`
@@ -770,7 +906,7 @@ class Issues(Namespace):
         color: str | Omit = OMIT,
         description: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Label]:
         """Create a label.
 
         `POST /repos/{owner}/{repo}/labels`
@@ -809,7 +945,7 @@ class Issues(Namespace):
         description: str | Omit = OMIT,
         due_on: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Milestone]:
         """Create a milestone.
 
         `POST /repos/{owner}/{repo}/milestones`
@@ -847,7 +983,7 @@ class Issues(Namespace):
         comment_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an issue comment.
 
         `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}`
@@ -878,7 +1014,7 @@ class Issues(Namespace):
         issue_field_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an issue field value from an issue.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values/{issue_field_id}`
@@ -910,7 +1046,7 @@ class Issues(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a label.
 
         `DELETE /repos/{owner}/{repo}/labels/{name}`
@@ -940,7 +1076,7 @@ class Issues(Namespace):
         milestone_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a milestone.
 
         `DELETE /repos/{owner}/{repo}/milestones/{milestone_number}`
@@ -971,7 +1107,7 @@ class Issues(Namespace):
         suggestion_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[IssueSuggestion]:
         """Dismiss an issue suggestion.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/dismiss`
@@ -996,6 +1132,28 @@ class Issues(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Issue]: ...
+        @overload
+        def get(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def get(
         self,
         owner: str,
@@ -1004,7 +1162,7 @@ class Issues(Namespace):
         *,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get an issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}`
@@ -1029,6 +1187,28 @@ class Issues(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[IssueComment]: ...
+        @overload
+        def get_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def get_comment(
         self,
         owner: str,
@@ -1037,7 +1217,7 @@ class Issues(Namespace):
         *,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get an issue comment.
 
         `GET /repos/{owner}/{repo}/issues/comments/{comment_id}`
@@ -1069,7 +1249,7 @@ class Issues(Namespace):
         event_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[IssueEvent]:
         """Get an issue event.
 
         `GET /repos/{owner}/{repo}/issues/events/{event_id}`
@@ -1099,7 +1279,7 @@ class Issues(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Label]:
         """Get a label.
 
         `GET /repos/{owner}/{repo}/labels/{name}`
@@ -1129,7 +1309,7 @@ class Issues(Namespace):
         milestone_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Milestone]:
         """Get a milestone.
 
         `GET /repos/{owner}/{repo}/milestones/{milestone_number}`
@@ -1152,6 +1332,28 @@ class Issues(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_parent(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Issue]: ...
+        @overload
+        def get_parent(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def get_parent(
         self,
         owner: str,
@@ -1160,7 +1362,7 @@ class Issues(Namespace):
         *,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get parent issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/parent`
@@ -1185,6 +1387,46 @@ class Issues(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list(
+            self,
+            *,
+            filter: Literal["assigned", "created", "mentioned", "subscribed", "repos", "all"] | Omit = OMIT,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            labels: str | Omit = OMIT,
+            sort: Literal["created", "updated", "comments"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            collab: bool | Omit = OMIT,
+            orgs: bool | Omit = OMIT,
+            owned: bool | Omit = OMIT,
+            pulls: bool | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[Issue]: ...
+        @overload
+        def list(
+            self,
+            *,
+            filter: Literal["assigned", "created", "mentioned", "subscribed", "repos", "all"] | Omit = OMIT,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            labels: str | Omit = OMIT,
+            sort: Literal["created", "updated", "comments"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            collab: bool | Omit = OMIT,
+            orgs: bool | Omit = OMIT,
+            owned: bool | Omit = OMIT,
+            pulls: bool | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list(
         self,
@@ -1203,7 +1445,7 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List issues assigned to the authenticated user.
 
         `GET /issues` (paginated: use octo.paginate)
@@ -1255,7 +1497,7 @@ class Issues(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List assignees.
 
         `GET /repos/{owner}/{repo}/assignees` (paginated: use octo.paginate)
@@ -1269,7 +1511,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/assignees#list-assignees
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ASSIGNEES,
             path={
                 "owner": owner,
@@ -1281,6 +1523,34 @@ class Issues(Namespace):
             },
             timeout=timeout,
         )
+
+    if TYPE_CHECKING:
+        @overload
+        def list_comments(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[IssueComment]: ...
+        @overload
+        def list_comments(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
 
     @paginated()
     def list_comments(
@@ -1294,7 +1564,7 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List issue comments.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/comments` (paginated: use octo.paginate)
@@ -1327,6 +1597,36 @@ class Issues(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_comments_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            sort: Literal["created", "updated"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[IssueComment]: ...
+        @overload
+        def list_comments_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            sort: Literal["created", "updated"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_comments_for_repo(
         self,
@@ -1340,7 +1640,7 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List issue comments for a repository.
 
         `GET /repos/{owner}/{repo}/issues/comments` (paginated: use octo.paginate)
@@ -1375,6 +1675,32 @@ class Issues(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_dependencies_blocked_by(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[Issue]: ...
+        @overload
+        def list_dependencies_blocked_by(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_dependencies_blocked_by(
         self,
@@ -1386,7 +1712,7 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List dependencies an issue is blocked by.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by` (paginated: use octo.paginate)
@@ -1417,6 +1743,32 @@ class Issues(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_dependencies_blocking(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[Issue]: ...
+        @overload
+        def list_dependencies_blocking(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_dependencies_blocking(
         self,
@@ -1428,7 +1780,7 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List dependencies an issue is blocking.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking` (paginated: use octo.paginate)
@@ -1469,7 +1821,7 @@ class Issues(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[IssueEventForIssue]:
         """List issue events.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/events` (paginated: use octo.paginate)
@@ -1484,7 +1836,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/events#list-issue-events
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_EVENTS,
             path={
                 "owner": owner,
@@ -1507,7 +1859,7 @@ class Issues(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[IssueEvent]:
         """List issue events for a repository.
 
         `GET /repos/{owner}/{repo}/issues/events` (paginated: use octo.paginate)
@@ -1521,7 +1873,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/events#list-issue-events-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_EVENTS_FOR_REPO,
             path={
                 "owner": owner,
@@ -1545,7 +1897,7 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         exclude: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[TimelineIssueEvents]:
         """List timeline events for an issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/timeline` (paginated: use octo.paginate)
@@ -1561,7 +1913,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/timeline#list-timeline-events-for-an-issue
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_EVENTS_FOR_TIMELINE,
             path={
                 "owner": owner,
@@ -1575,6 +1927,38 @@ class Issues(Namespace):
             },
             timeout=timeout,
         )
+
+    if TYPE_CHECKING:
+        @overload
+        def list_for_authenticated_user(
+            self,
+            *,
+            filter: Literal["assigned", "created", "mentioned", "subscribed", "repos", "all"] | Omit = OMIT,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            labels: str | Omit = OMIT,
+            sort: Literal["created", "updated", "comments"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[Issue]: ...
+        @overload
+        def list_for_authenticated_user(
+            self,
+            *,
+            filter: Literal["assigned", "created", "mentioned", "subscribed", "repos", "all"] | Omit = OMIT,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            labels: str | Omit = OMIT,
+            sort: Literal["created", "updated", "comments"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
 
     @paginated()
     def list_for_authenticated_user(
@@ -1590,7 +1974,7 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List user account issues assigned to the authenticated user.
 
         `GET /user/issues` (paginated: use octo.paginate)
@@ -1625,6 +2009,42 @@ class Issues(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_for_org(
+            self,
+            org: str,
+            *,
+            filter: Literal["assigned", "created", "mentioned", "subscribed", "repos", "all"] | Omit = OMIT,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            labels: str | Omit = OMIT,
+            type: str | Omit = OMIT,
+            sort: Literal["created", "updated", "comments"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[Issue]: ...
+        @overload
+        def list_for_org(
+            self,
+            org: str,
+            *,
+            filter: Literal["assigned", "created", "mentioned", "subscribed", "repos", "all"] | Omit = OMIT,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            labels: str | Omit = OMIT,
+            type: str | Omit = OMIT,
+            sort: Literal["created", "updated", "comments"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_for_org(
         self,
@@ -1641,7 +2061,7 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List organization issues assigned to the authenticated user.
 
         `GET /orgs/{org}/issues` (paginated: use octo.paginate)
@@ -1682,6 +2102,52 @@ class Issues(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            milestone: str | Omit = OMIT,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            assignee: str | Omit = OMIT,
+            type: str | Omit = OMIT,
+            creator: str | Omit = OMIT,
+            mentioned: str | Omit = OMIT,
+            issue_field_values: str | Omit = OMIT,
+            labels: str | Omit = OMIT,
+            sort: Literal["created", "updated", "comments"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[Issue]: ...
+        @overload
+        def list_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            milestone: str | Omit = OMIT,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            assignee: str | Omit = OMIT,
+            type: str | Omit = OMIT,
+            creator: str | Omit = OMIT,
+            mentioned: str | Omit = OMIT,
+            issue_field_values: str | Omit = OMIT,
+            labels: str | Omit = OMIT,
+            sort: Literal["created", "updated", "comments"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_for_repo(
         self,
@@ -1703,7 +2169,7 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List repository issues.
 
         `GET /repos/{owner}/{repo}/issues` (paginated: use octo.paginate)
@@ -1764,7 +2230,7 @@ class Issues(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[IssueFieldValue]:
         """List issue field values for an issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values` (paginated: use octo.paginate)
@@ -1779,7 +2245,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issue-field-values#list-issue-field-values-for-an-issue
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ISSUE_FIELD_VALUES_FOR_ISSUE,
             path={
                 "owner": owner,
@@ -1803,7 +2269,7 @@ class Issues(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Label]:
         """List labels for issues in a milestone.
 
         `GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels` (paginated: use octo.paginate)
@@ -1818,7 +2284,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#list-labels-for-issues-in-a-milestone
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_LABELS_FOR_MILESTONE,
             path={
                 "owner": owner,
@@ -1841,7 +2307,7 @@ class Issues(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Label]:
         """List labels for a repository.
 
         `GET /repos/{owner}/{repo}/labels` (paginated: use octo.paginate)
@@ -1855,7 +2321,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#list-labels-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_LABELS_FOR_REPO,
             path={
                 "owner": owner,
@@ -1878,7 +2344,7 @@ class Issues(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Label]:
         """List labels for an issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/labels` (paginated: use octo.paginate)
@@ -1893,7 +2359,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#list-labels-for-an-issue
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_LABELS_ON_ISSUE,
             path={
                 "owner": owner,
@@ -1919,7 +2385,7 @@ class Issues(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Milestone]:
         """List milestones.
 
         `GET /repos/{owner}/{repo}/milestones` (paginated: use octo.paginate)
@@ -1936,7 +2402,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/milestones#list-milestones
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_MILESTONES,
             path={
                 "owner": owner,
@@ -1952,6 +2418,32 @@ class Issues(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_sub_issues(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[Issue]: ...
+        @overload
+        def list_sub_issues(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_sub_issues(
         self,
@@ -1963,7 +2455,7 @@ class Issues(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List sub-issues.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues` (paginated: use octo.paginate)
@@ -2006,7 +2498,7 @@ class Issues(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[IssueSuggestion]:
         """List issue suggestions.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/suggestions` (paginated: use octo.paginate)
@@ -2023,7 +2515,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#list-issue-suggestions
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SUGGESTIONS,
             path={
                 "owner": owner,
@@ -2047,7 +2539,7 @@ class Issues(Namespace):
         *,
         lock_reason: Literal["off-topic", "too heated", "resolved", "spam"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Lock an issue.
 
         `PUT /repos/{owner}/{repo}/issues/{issue_number}/lock`
@@ -2074,6 +2566,28 @@ class Issues(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def pin_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[IssueComment]: ...
+        @overload
+        def pin_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def pin_comment(
         self,
         owner: str,
@@ -2082,7 +2596,7 @@ class Issues(Namespace):
         *,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Pin an issue comment.
 
         `PUT /repos/{owner}/{repo}/issues/comments/{comment_id}/pin`
@@ -2114,7 +2628,7 @@ class Issues(Namespace):
         issue_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove all labels from an issue.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels`
@@ -2145,7 +2659,7 @@ class Issues(Namespace):
         *,
         assignees: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Issue]:
         """Remove assignees from an issue.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees`
@@ -2172,6 +2686,30 @@ class Issues(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def remove_dependency_blocked_by(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            issue_id: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Issue]: ...
+        @overload
+        def remove_dependency_blocked_by(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            issue_id: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def remove_dependency_blocked_by(
         self,
         owner: str,
@@ -2181,7 +2719,7 @@ class Issues(Namespace):
         *,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Remove dependency an issue is blocked by.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}`
@@ -2216,7 +2754,7 @@ class Issues(Namespace):
         name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[Label]]:
         """Remove a label from an issue.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}`
@@ -2241,6 +2779,30 @@ class Issues(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def remove_sub_issue(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            sub_issue_id: int,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Issue]: ...
+        @overload
+        def remove_sub_issue(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            sub_issue_id: int,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def remove_sub_issue(
         self,
         owner: str,
@@ -2250,7 +2812,7 @@ class Issues(Namespace):
         sub_issue_id: int,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Remove sub-issue.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue`
@@ -2289,7 +2851,7 @@ class Issues(Namespace):
         after_id: int | Omit = OMIT,
         before_id: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Issue]:
         """Reprioritize sub-issue.
 
         `PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority`
@@ -2326,9 +2888,9 @@ class Issues(Namespace):
         repo: str,
         issue_number: int,
         *,
-        issue_field_values: List[dict[str, Any]] | Omit = OMIT,
+        issue_field_values: List[IssuesSetIssueFieldValuesIssueFieldValuesItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[IssueFieldValue]]:
         """Set issue field values for an issue.
 
         `PUT /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`
@@ -2337,7 +2899,7 @@ class Issues(Namespace):
             owner: string; required
             repo: string; required
             issue_number: integer; required
-            issue_field_values: array of object; optional; items 0..25
+            issue_field_values: array of object (array[IssuesSetIssueFieldValuesIssueFieldValuesItem]); optional; items 0..25
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/issues/issue-field-values#set-issue-field-values-for-an-issue
@@ -2364,7 +2926,7 @@ class Issues(Namespace):
         labels: List[str] | Omit = OMIT,
         data: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[Label]]:
         """Set labels for an issue.
 
         `PUT /repos/{owner}/{repo}/issues/{issue_number}/labels`
@@ -2400,7 +2962,7 @@ class Issues(Namespace):
         issue_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Unlock an issue.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock`
@@ -2430,7 +2992,7 @@ class Issues(Namespace):
         comment_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Unpin an issue comment.
 
         `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/pin`
@@ -2453,6 +3015,50 @@ class Issues(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def update(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            title: Any | Omit = OMIT,
+            body: str | None | Omit = OMIT,
+            assignee: str | None | Omit = OMIT,
+            state: Literal["open", "closed"] | Omit = OMIT,
+            state_reason: Literal["completed", "not_planned", "duplicate", "reopened"] | None | Omit = OMIT,
+            duplicate_issue_id: int | Omit = OMIT,
+            milestone: Any | Omit = OMIT,
+            labels: List[str | IssuesUpdateLabelsItem2] | Omit = OMIT,
+            assignees: List[str | IssuesUpdateAssigneesItem2] | Omit = OMIT,
+            issue_field_values: List[IssuesUpdateIssueFieldValuesItem] | Omit = OMIT,
+            type: str | IssuesUpdateType2 | None | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[IssuesUpdateData]: ...
+        @overload
+        def update(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            title: Any | Omit = OMIT,
+            body: str | None | Omit = OMIT,
+            assignee: str | None | Omit = OMIT,
+            state: Literal["open", "closed"] | Omit = OMIT,
+            state_reason: Literal["completed", "not_planned", "duplicate", "reopened"] | None | Omit = OMIT,
+            duplicate_issue_id: int | Omit = OMIT,
+            milestone: Any | Omit = OMIT,
+            labels: List[str | IssuesUpdateLabelsItem2] | Omit = OMIT,
+            assignees: List[str | IssuesUpdateAssigneesItem2] | Omit = OMIT,
+            issue_field_values: List[IssuesUpdateIssueFieldValuesItem] | Omit = OMIT,
+            type: str | IssuesUpdateType2 | None | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def update(
         self,
         owner: str,
@@ -2466,13 +3072,13 @@ class Issues(Namespace):
         state_reason: Literal["completed", "not_planned", "duplicate", "reopened"] | None | Omit = OMIT,
         duplicate_issue_id: int | Omit = OMIT,
         milestone: Any | Omit = OMIT,
-        labels: List[Any] | Omit = OMIT,
-        assignees: List[Any] | Omit = OMIT,
-        issue_field_values: List[dict[str, Any]] | Omit = OMIT,
-        type: Any | Omit = OMIT,
+        labels: List[str | IssuesUpdateLabelsItem2] | Omit = OMIT,
+        assignees: List[str | IssuesUpdateAssigneesItem2] | Omit = OMIT,
+        issue_field_values: List[IssuesUpdateIssueFieldValuesItem] | Omit = OMIT,
+        type: str | IssuesUpdateType2 | None | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Update an issue.
 
         `PATCH /repos/{owner}/{repo}/issues/{issue_number}`
@@ -2488,10 +3094,10 @@ class Issues(Namespace):
             state_reason: string; optional; may be None (sent as null); one of completed, not_planned, duplicate, reopened
             duplicate_issue_id: integer; optional
             milestone: any; optional; may be None (sent as null)
-            labels: array of any; optional
-            assignees: array of any; optional
-            issue_field_values: array of object; optional
-            type: any; optional; may be None (sent as null)
+            labels: array of any (array[string | IssuesUpdateLabelsItem2]); optional
+            assignees: array of any (array[string | IssuesUpdateAssigneesItem2]); optional
+            issue_field_values: array of object (array[IssuesUpdateIssueFieldValuesItem]); optional
+            type: any (string | IssuesUpdateType2); optional; may be None (sent as null)
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
@@ -2521,6 +3127,30 @@ class Issues(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def update_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[IssueComment]: ...
+        @overload
+        def update_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def update_comment(
         self,
         owner: str,
@@ -2530,7 +3160,7 @@ class Issues(Namespace):
         body: str,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Update an issue comment.
 
         `PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}`
@@ -2569,7 +3199,7 @@ class Issues(Namespace):
         color: str | Omit = OMIT,
         description: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Label]:
         """Update a label.
 
         `PATCH /repos/{owner}/{repo}/labels/{name}`
@@ -2611,7 +3241,7 @@ class Issues(Namespace):
         description: str | Omit = OMIT,
         due_on: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Milestone]:
         """Update a milestone.
 
         `PATCH /repos/{owner}/{repo}/milestones/{milestone_number}`

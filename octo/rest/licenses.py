@@ -3,11 +3,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        License,
+        LicenseContent,
+        LicenseSimple,
+    )
 
 _GET = Operation(
     "GET",
@@ -37,7 +46,7 @@ class Licenses(Namespace):
         license: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[License]:
         """Get a license.
 
         `GET /licenses/{license}`
@@ -64,7 +73,7 @@ class Licenses(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[LicenseSimple]:
         """Get all commonly used licenses.
 
         `GET /licenses` (paginated: use octo.paginate)
@@ -77,7 +86,7 @@ class Licenses(Namespace):
 
         Docs: https://docs.github.com/rest/licenses/licenses#get-all-commonly-used-licenses
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ALL_COMMONLY_USED,
             query={
                 "featured": featured,
@@ -87,6 +96,28 @@ class Licenses(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            ref: str | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[LicenseContent]: ...
+        @overload
+        def get_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            ref: str | Omit = OMIT,
+            media_type: Literal["html", "raw"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def get_for_repo(
         self,
         owner: str,
@@ -95,7 +126,7 @@ class Licenses(Namespace):
         ref: str | Omit = OMIT,
         media_type: Literal["html", "raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get the license for a repository.
 
         `GET /repos/{owner}/{repo}/license`

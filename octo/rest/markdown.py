@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    pass
 
 _RENDER = Operation(
     "POST",
@@ -39,7 +42,7 @@ class Markdown(Namespace):
         mode: Literal["markdown", "gfm"] | Omit = OMIT,
         context: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[str]:
         """Render a Markdown document.
 
         `POST /markdown`
@@ -67,7 +70,7 @@ class Markdown(Namespace):
         *,
         data: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[str]:
         """Render a Markdown document in raw mode.
 
         `POST /markdown/raw`

@@ -3,11 +3,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+
+    from octo.rest.types.api import (
+        ApiOverview,
+        Root,
+    )
 
 _GET = Operation(
     "GET",
@@ -46,7 +53,7 @@ class Meta(Namespace):
         self,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ApiOverview]:
         """Get GitHub meta information.
 
         `GET /meta`
@@ -62,7 +69,7 @@ class Meta(Namespace):
         self,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[str]]:
         """Get all API versions.
 
         `GET /versions`
@@ -79,7 +86,7 @@ class Meta(Namespace):
         *,
         s: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[bytes]:
         """Get Octocat.
 
         `GET /octocat`
@@ -102,7 +109,7 @@ class Meta(Namespace):
         self,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[str]:
         """Get the Zen of GitHub.
 
         `GET /zen`
@@ -118,7 +125,7 @@ class Meta(Namespace):
         self,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Root]:
         """GitHub API Root.
 
         `GET /`

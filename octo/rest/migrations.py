@@ -3,11 +3,22 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        Import,
+        Migration,
+        MinimalRepository,
+        PorterAuthor,
+        PorterLargeFile,
+    )
 
 _CANCEL_IMPORT = Operation(
     "DELETE",
@@ -156,7 +167,7 @@ class Migrations(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Cancel an import.
 
         `DELETE /repos/{owner}/{repo}/import` (deprecated)
@@ -182,7 +193,7 @@ class Migrations(Namespace):
         migration_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a user migration archive.
 
         `DELETE /user/migrations/{migration_id}/archive`
@@ -207,7 +218,7 @@ class Migrations(Namespace):
         migration_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization migration archive.
 
         `DELETE /orgs/{org}/migrations/{migration_id}/archive`
@@ -234,7 +245,7 @@ class Migrations(Namespace):
         migration_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Download an organization migration archive.
 
         `GET /orgs/{org}/migrations/{migration_id}/archive`
@@ -260,7 +271,7 @@ class Migrations(Namespace):
         migration_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Download a user migration archive.
 
         `GET /user/migrations/{migration_id}/archive`
@@ -287,7 +298,7 @@ class Migrations(Namespace):
         *,
         since: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[PorterAuthor]:
         """Get commit authors.
 
         `GET /repos/{owner}/{repo}/import/authors` (deprecated) (paginated: use octo.paginate)
@@ -300,7 +311,7 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/source-imports#get-commit-authors
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_COMMIT_AUTHORS,
             path={
                 "owner": owner,
@@ -318,7 +329,7 @@ class Migrations(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Import]:
         """Get an import status.
 
         `GET /repos/{owner}/{repo}/import` (deprecated)
@@ -345,7 +356,7 @@ class Migrations(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[PorterLargeFile]]:
         """Get large files.
 
         `GET /repos/{owner}/{repo}/import/large_files` (deprecated)
@@ -372,7 +383,7 @@ class Migrations(Namespace):
         *,
         exclude: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Migration]:
         """Get a user migration status.
 
         `GET /user/migrations/{migration_id}`
@@ -402,7 +413,7 @@ class Migrations(Namespace):
         *,
         exclude: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Migration]:
         """Get an organization migration status.
 
         `GET /orgs/{org}/migrations/{migration_id}`
@@ -434,7 +445,7 @@ class Migrations(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Migration]:
         """List user migrations.
 
         `GET /user/migrations` (paginated: use octo.paginate)
@@ -446,7 +457,7 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/users#list-user-migrations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -464,7 +475,7 @@ class Migrations(Namespace):
         page: int | Omit = OMIT,
         exclude: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Migration]:
         """List organization migrations.
 
         `GET /orgs/{org}/migrations` (paginated: use octo.paginate)
@@ -478,7 +489,7 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/orgs#list-organization-migrations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_ORG,
             path={
                 "org": org,
@@ -499,7 +510,7 @@ class Migrations(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List repositories for a user migration.
 
         `GET /user/migrations/{migration_id}/repositories` (paginated: use octo.paginate)
@@ -512,7 +523,7 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/users#list-repositories-for-a-user-migration
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOS_FOR_AUTHENTICATED_USER,
             path={
                 "migration_id": migration_id,
@@ -535,7 +546,7 @@ class Migrations(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List repositories in an organization migration.
 
         `GET /orgs/{org}/migrations/{migration_id}/repositories` (paginated: use octo.paginate)
@@ -549,7 +560,7 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/orgs#list-repositories-in-an-organization-migration
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOS_FOR_ORG,
             path={
                 "org": org,
@@ -571,7 +582,7 @@ class Migrations(Namespace):
         email: str | Omit = OMIT,
         name: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PorterAuthor]:
         """Map a commit author.
 
         `PATCH /repos/{owner}/{repo}/import/authors/{author_id}` (deprecated)
@@ -607,7 +618,7 @@ class Migrations(Namespace):
         *,
         use_lfs: Literal["opt_in", "opt_out"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Import]:
         """Update Git LFS preference.
 
         `PATCH /repos/{owner}/{repo}/import/lfs` (deprecated)
@@ -645,7 +656,7 @@ class Migrations(Namespace):
         org_metadata_only: bool | Omit = OMIT,
         exclude: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Migration]:
         """Start a user migration.
 
         `POST /user/migrations`
@@ -694,7 +705,7 @@ class Migrations(Namespace):
         org_metadata_only: bool | Omit = OMIT,
         exclude: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Migration]:
         """Start an organization migration.
 
         `POST /orgs/{org}/migrations`
@@ -744,7 +755,7 @@ class Migrations(Namespace):
         vcs_password: str | Omit = OMIT,
         tfvc_project: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Import]:
         """Start an import.
 
         `PUT /repos/{owner}/{repo}/import` (deprecated)
@@ -783,7 +794,7 @@ class Migrations(Namespace):
         repo_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Unlock a user repository.
 
         `DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock`
@@ -811,7 +822,7 @@ class Migrations(Namespace):
         repo_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Unlock an organization repository.
 
         `DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock`
@@ -844,7 +855,7 @@ class Migrations(Namespace):
         vcs: Literal["subversion", "tfvc", "git", "mercurial"] | Omit = OMIT,
         tfvc_project: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Import]:
         """Update an import.
 
         `PATCH /repos/{owner}/{repo}/import` (deprecated)

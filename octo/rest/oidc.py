@@ -3,11 +3,18 @@
 
 from __future__ import annotations
 
-from typing import Any, List
+from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+
+    from octo.rest.types.api import (
+        OidcCustomPropertyInclusion,
+        OidcCustomSub,
+    )
 
 _CREATE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ENTERPRISE = Operation(
     "POST",
@@ -66,7 +73,7 @@ class Oidc(Namespace):
         *,
         custom_property_name: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OidcCustomPropertyInclusion]:
         """Create an OIDC custom property inclusion for an enterprise.
 
         `POST /enterprises/{enterprise}/actions/oidc/customization/properties/repo`
@@ -95,7 +102,7 @@ class Oidc(Namespace):
         *,
         custom_property_name: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OidcCustomPropertyInclusion]:
         """Create an OIDC custom property inclusion for an organization.
 
         `POST /orgs/{org}/actions/oidc/customization/properties/repo`
@@ -124,7 +131,7 @@ class Oidc(Namespace):
         custom_property_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an OIDC custom property inclusion for an enterprise.
 
         `DELETE /enterprises/{enterprise}/actions/oidc/customization/properties/repo/{custom_property_name}`
@@ -151,7 +158,7 @@ class Oidc(Namespace):
         custom_property_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an OIDC custom property inclusion for an organization.
 
         `DELETE /orgs/{org}/actions/oidc/customization/properties/repo/{custom_property_name}`
@@ -177,7 +184,7 @@ class Oidc(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OidcCustomSub]:
         """Get the customization template for an OIDC subject claim for an organization.
 
         `GET /orgs/{org}/actions/oidc/customization/sub`
@@ -201,7 +208,7 @@ class Oidc(Namespace):
         enterprise: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[OidcCustomPropertyInclusion]]:
         """List OIDC custom property inclusions for an enterprise.
 
         `GET /enterprises/{enterprise}/actions/oidc/customization/properties/repo`
@@ -225,7 +232,7 @@ class Oidc(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[OidcCustomPropertyInclusion]]:
         """List OIDC custom property inclusions for an organization.
 
         `GET /orgs/{org}/actions/oidc/customization/properties/repo`
@@ -251,7 +258,7 @@ class Oidc(Namespace):
         include_claim_keys: List[str] | Omit = OMIT,
         use_immutable_subject: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Set the customization template for an OIDC subject claim for an organization.
 
         `PUT /orgs/{org}/actions/oidc/customization/sub`

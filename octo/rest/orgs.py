@@ -3,11 +3,64 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        AgentsListSelectedReposForOrgSecretData,
+        CustomProperty,
+        CustomPropertyValue,
+        HookDelivery,
+        HookDeliveryItem,
+        ImmutableReleasesOrganizationSettings,
+        Installation,
+        IssueField,
+        IssueType,
+        MinimalRepository,
+        OrgHook,
+        OrgMembership,
+        OrgRepoCustomPropertyValues,
+        OrganizationFull,
+        OrganizationInvitation,
+        OrganizationProgrammaticAccessGrant,
+        OrganizationProgrammaticAccessGrantRequest,
+        OrganizationRole,
+        OrganizationSimple,
+        OrgsCreateArtifactStorageRecordData,
+        OrgsCreateClusterDeploymentRecordsJobData,
+        OrgsCreateIssueFieldOptionsItem,
+        OrgsCreateWebhookConfig,
+        OrgsGetClusterDeploymentRecordsJobData,
+        OrgsListAppInstallationsData,
+        OrgsListArtifactDeploymentRecordsData,
+        OrgsListArtifactStorageRecordsData,
+        OrgsListAttestationRepositoriesDataItem,
+        OrgsListAttestationsBulkData,
+        OrgsListAttestationsData,
+        OrgsListAttestationsDataAttestationsItem,
+        OrgsListOrgRolesData,
+        OrgsListOrganizationFineGrainedPermissionsDataItem,
+        OrgsSetClusterDeploymentRecordsData,
+        OrgsSetClusterDeploymentRecordsData2,
+        OrgsSetClusterDeploymentRecordsDeploymentsItem,
+        OrgsUpdateIssueFieldOptionsItem,
+        OrgsUpdateWebhookConfig,
+        RulesetVersion,
+        RulesetVersionWithState,
+        SimpleUser,
+        Team,
+        TeamRoleAssignment,
+        TeamSimple,
+        UserRoleAssignment,
+        WebhookConfig,
+        WebhookConfigInsecureSsl,
+    )
 
 _ADD_SECURITY_MANAGER_TEAM = Operation(
     "PUT",
@@ -711,7 +764,7 @@ class Orgs(Namespace):
         team_slug: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Add a security manager team.
 
         `PUT /orgs/{org}/security-managers/teams/{team_slug}` (deprecated)
@@ -739,7 +792,7 @@ class Orgs(Namespace):
         role_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Assign an organization role to a team.
 
         `PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}`
@@ -769,7 +822,7 @@ class Orgs(Namespace):
         role_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Assign an organization role to a user.
 
         `PUT /orgs/{org}/organization-roles/users/{username}/{role_id}`
@@ -798,7 +851,7 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Block a user from an organization.
 
         `PUT /orgs/{org}/blocks/{username}`
@@ -825,7 +878,7 @@ class Orgs(Namespace):
         invitation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Cancel an organization invitation.
 
         `DELETE /orgs/{org}/invitations/{invitation_id}`
@@ -852,7 +905,7 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a user is blocked by an organization.
 
         `GET /orgs/{org}/blocks/{username}`
@@ -879,7 +932,7 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Check organization membership for a user.
 
         `GET /orgs/{org}/members/{username}`
@@ -906,7 +959,7 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Check public organization membership for a user.
 
         `GET /orgs/{org}/public_members/{username}`
@@ -934,7 +987,7 @@ class Orgs(Namespace):
         *,
         async_: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Convert an organization member to outside collaborator.
 
         `PUT /orgs/{org}/outside_collaborators/{username}`
@@ -976,7 +1029,7 @@ class Orgs(Namespace):
         github_repository: str | Omit = OMIT,
         return_records: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrgsSetClusterDeploymentRecordsData]:
         """Create an artifact deployment record.
 
         `POST /orgs/{org}/artifacts/metadata/deployment-record`
@@ -1036,7 +1089,7 @@ class Orgs(Namespace):
         github_repository: str | Omit = OMIT,
         return_records: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrgsCreateArtifactStorageRecordData]:
         """Create artifact metadata storage record.
 
         `POST /orgs/{org}/artifacts/metadata/storage-record`
@@ -1083,10 +1136,10 @@ class Orgs(Namespace):
         cluster: str,
         *,
         logical_environment: str,
-        deployments: List[dict[str, Any]],
+        deployments: List[OrgsSetClusterDeploymentRecordsDeploymentsItem],
         physical_environment: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrgsCreateClusterDeploymentRecordsJobData]:
         """Create a cluster deployment records job.
 
         `POST /orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}/jobs`
@@ -1095,7 +1148,7 @@ class Orgs(Namespace):
             org: string; required
             cluster: string; required; length 1..128
             logical_environment: string; required; length 1..128
-            deployments: array of object; required; items 0..5000
+            deployments: array of object (array[OrgsSetClusterDeploymentRecordsDeploymentsItem]); required; items 0..5000
             physical_environment: string; optional; length 0..128
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
@@ -1124,7 +1177,7 @@ class Orgs(Namespace):
         role: Literal["admin", "direct_member", "billing_manager", "reinstate"] | Omit = OMIT,
         team_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrganizationInvitation]:
         """Create an organization invitation.
 
         `POST /orgs/{org}/invitations`
@@ -1161,9 +1214,9 @@ class Orgs(Namespace):
         data_type: Literal["text", "date", "single_select", "multi_select", "number"],
         description: str | None | Omit = OMIT,
         visibility: Literal["organization_members_only", "all"] | Omit = OMIT,
-        options: List[dict[str, Any]] | None | Omit = OMIT,
+        options: List[OrgsCreateIssueFieldOptionsItem] | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[IssueField | None]:
         """Create issue field for an organization.
 
         `POST /orgs/{org}/issue-fields`
@@ -1174,7 +1227,7 @@ class Orgs(Namespace):
             data_type: string; required; one of text, date, single_select, multi_select, number
             description: string; optional; may be None (sent as null)
             visibility: string; optional; one of organization_members_only, all
-            options: array of object; optional; may be None (sent as null)
+            options: array of object (array[OrgsCreateIssueFieldOptionsItem]); optional; may be None (sent as null)
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/orgs/issue-fields#create-issue-field-for-an-organization
@@ -1203,7 +1256,7 @@ class Orgs(Namespace):
         description: str | None | Omit = OMIT,
         color: Literal["gray", "blue", "green", "yellow", "orange", "red", "pink", "purple"] | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[IssueType | None]:
         """Create issue type for an organization.
 
         `POST /orgs/{org}/issue-types`
@@ -1237,11 +1290,11 @@ class Orgs(Namespace):
         org: str,
         *,
         name: str,
-        config: dict[str, Any],
+        config: OrgsCreateWebhookConfig,
         events: List[str] | Omit = OMIT,
         active: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrgHook]:
         """Create an organization webhook.
 
         `POST /orgs/{org}/hooks`
@@ -1249,7 +1302,7 @@ class Orgs(Namespace):
         Args:
             org: string; required
             name: string; required
-            config: object; required
+            config: object (OrgsCreateWebhookConfig); required
             events: array of string; optional; server default ['push']
             active: boolean; optional; server default True
             timeout: seconds, or a (connect, read) pair; overrides the client's
@@ -1283,7 +1336,7 @@ class Orgs(Namespace):
         values_editable_by: Literal["org_actors", "org_and_repo_actors"] | None | Omit = OMIT,
         require_explicit_values: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CustomProperty]:
         """Create or update a custom property for an organization.
 
         `PUT /orgs/{org}/properties/schema/{custom_property_name}`
@@ -1324,16 +1377,16 @@ class Orgs(Namespace):
         self,
         org: str,
         *,
-        properties: List[dict[str, Any]],
+        properties: List[CustomProperty],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[CustomProperty]]:
         """Create or update custom properties for an organization.
 
         `PATCH /orgs/{org}/properties/schema`
 
         Args:
             org: string; required
-            properties: array of object; required; items 1..100
+            properties: array of object (array[CustomProperty]); required; items 1..100
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#create-or-update-custom-properties-for-an-organization
@@ -1354,9 +1407,9 @@ class Orgs(Namespace):
         org: str,
         *,
         repository_names: List[str],
-        properties: List[dict[str, Any]],
+        properties: List[CustomPropertyValue],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Create or update custom property values for organization repositories.
 
         `PATCH /orgs/{org}/properties/values`
@@ -1364,7 +1417,7 @@ class Orgs(Namespace):
         Args:
             org: string; required
             repository_names: array of string; required; items 1..30
-            properties: array of object; required
+            properties: array of object (array[CustomPropertyValue]); required
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#create-or-update-custom-property-values-for-organization-repositories
@@ -1387,7 +1440,7 @@ class Orgs(Namespace):
         custom_property_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a custom property for an organization.
 
         `DELETE /orgs/{org}/properties/schema/{custom_property_name}`
@@ -1414,7 +1467,7 @@ class Orgs(Namespace):
         custom_property_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CustomProperty]:
         """Get a custom property for an organization.
 
         `GET /orgs/{org}/properties/schema/{custom_property_name}`
@@ -1440,7 +1493,7 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[CustomProperty]]:
         """Get all custom properties for an organization.
 
         `GET /orgs/{org}/properties/schema`
@@ -1468,7 +1521,7 @@ class Orgs(Namespace):
         page: int | Omit = OMIT,
         repository_query: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[OrgRepoCustomPropertyValues]:
         """List custom property values for organization repositories.
 
         `GET /orgs/{org}/properties/values` (paginated: use octo.paginate)
@@ -1482,7 +1535,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#list-custom-property-values-for-organization-repositories
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _CUSTOM_PROPERTIES_FOR_REPOS_GET_ORGANIZATION_VALUES,
             path={
                 "org": org,
@@ -1500,7 +1553,7 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Delete an organization.
 
         `DELETE /orgs/{org}`
@@ -1527,7 +1580,7 @@ class Orgs(Namespace):
         attestation_ids: List[int] | Omit = OMIT,
         data: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Delete attestations in bulk.
 
         `POST /orgs/{org}/attestations/delete-request`
@@ -1560,7 +1613,7 @@ class Orgs(Namespace):
         attestation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Delete attestations by ID.
 
         `DELETE /orgs/{org}/attestations/{attestation_id}`
@@ -1587,7 +1640,7 @@ class Orgs(Namespace):
         subject_digest: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Delete attestations by subject digest.
 
         `DELETE /orgs/{org}/attestations/digest/{subject_digest}`
@@ -1614,7 +1667,7 @@ class Orgs(Namespace):
         issue_field_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete issue field for an organization.
 
         `DELETE /orgs/{org}/issue-fields/{issue_field_id}`
@@ -1641,7 +1694,7 @@ class Orgs(Namespace):
         issue_type_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete issue type for an organization.
 
         `DELETE /orgs/{org}/issue-types/{issue_type_id}`
@@ -1668,7 +1721,7 @@ class Orgs(Namespace):
         hook_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization webhook.
 
         `DELETE /orgs/{org}/hooks/{hook_id}`
@@ -1695,7 +1748,7 @@ class Orgs(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Disable a selected repository for immutable releases in an organization.
 
         `DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}`
@@ -1724,7 +1777,7 @@ class Orgs(Namespace):
         *,
         query_suite: Literal["default", "extended"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Enable or disable a security feature for an organization.
 
         `POST /orgs/{org}/{security_product}/{enablement}` (deprecated)
@@ -1757,7 +1810,7 @@ class Orgs(Namespace):
         repository_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Enable a selected repository for immutable releases in an organization.
 
         `PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}`
@@ -1783,7 +1836,7 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrganizationFull]:
         """Get an organization.
 
         `GET /orgs/{org}`
@@ -1809,7 +1862,7 @@ class Orgs(Namespace):
         job_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrgsGetClusterDeploymentRecordsJobData]:
         """Get cluster deployment records job status.
 
         `GET /orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}/jobs/{job_id}`
@@ -1837,7 +1890,7 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ImmutableReleasesOrganizationSettings]:
         """Get immutable releases settings for an organization.
 
         `GET /orgs/{org}/settings/immutable-releases`
@@ -1864,7 +1917,7 @@ class Orgs(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository, AgentsListSelectedReposForOrgSecretData]:
         """List selected repositories for immutable releases enforcement.
 
         `GET /orgs/{org}/settings/immutable-releases/repositories` (paginated: use octo.paginate)
@@ -1877,7 +1930,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-selected-repositories-for-immutable-releases-enforcement
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_IMMUTABLE_RELEASES_SETTINGS_REPOSITORIES,
             path={
                 "org": org,
@@ -1894,7 +1947,7 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrgMembership]:
         """Get an organization membership for the authenticated user.
 
         `GET /user/memberships/orgs/{org}`
@@ -1919,7 +1972,7 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrgMembership]:
         """Get organization membership for a user.
 
         `GET /orgs/{org}/memberships/{username}`
@@ -1946,7 +1999,7 @@ class Orgs(Namespace):
         role_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrganizationRole]:
         """Get an organization role.
 
         `GET /orgs/{org}/organization-roles/{role_id}`
@@ -1976,7 +2029,7 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[RulesetVersion]:
         """Get organization ruleset history.
 
         `GET /orgs/{org}/rulesets/{ruleset_id}/history` (paginated: use octo.paginate)
@@ -1990,7 +2043,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rules#get-organization-ruleset-history
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ORG_RULESET_HISTORY,
             path={
                 "org": org,
@@ -2010,7 +2063,7 @@ class Orgs(Namespace):
         version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RulesetVersionWithState]:
         """Get organization ruleset version.
 
         `GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}`
@@ -2039,7 +2092,7 @@ class Orgs(Namespace):
         hook_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrgHook]:
         """Get an organization webhook.
 
         `GET /orgs/{org}/hooks/{hook_id}`
@@ -2066,7 +2119,7 @@ class Orgs(Namespace):
         hook_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[WebhookConfig]:
         """Get a webhook configuration for an organization.
 
         `GET /orgs/{org}/hooks/{hook_id}/config`
@@ -2094,7 +2147,7 @@ class Orgs(Namespace):
         delivery_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[HookDelivery]:
         """Get a webhook delivery for an organization webhook.
 
         `GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}`
@@ -2124,7 +2177,7 @@ class Orgs(Namespace):
         since: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[OrganizationSimple]:
         """List organizations.
 
         `GET /organizations` (paginated: use octo.paginate)
@@ -2136,7 +2189,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-organizations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             query={
                 "since": since,
@@ -2153,7 +2206,7 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Installation, OrgsListAppInstallationsData]:
         """List app installations for an organization.
 
         `GET /orgs/{org}/installations` (paginated: use octo.paginate)
@@ -2166,7 +2219,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-app-installations-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_APP_INSTALLATIONS,
             path={
                 "org": org,
@@ -2184,7 +2237,7 @@ class Orgs(Namespace):
         subject_digest: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrgsListArtifactDeploymentRecordsData]:
         """List artifact deployment records.
 
         `GET /orgs/{org}/artifacts/{subject_digest}/metadata/deployment-records`
@@ -2211,7 +2264,7 @@ class Orgs(Namespace):
         subject_digest: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrgsListArtifactStorageRecordsData]:
         """List artifact storage records.
 
         `GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records`
@@ -2242,7 +2295,7 @@ class Orgs(Namespace):
         after: str | Omit = OMIT,
         predicate_type: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[OrgsListAttestationRepositoriesDataItem]:
         """List attestation repositories.
 
         `GET /orgs/{org}/attestations/repositories` (paginated: use octo.paginate)
@@ -2257,7 +2310,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/attestations#list-attestation-repositories
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ATTESTATION_REPOSITORIES,
             path={
                 "org": org,
@@ -2282,7 +2335,7 @@ class Orgs(Namespace):
         after: str | Omit = OMIT,
         predicate_type: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[OrgsListAttestationsDataAttestationsItem, OrgsListAttestationsData]:
         """List attestations.
 
         `GET /orgs/{org}/attestations/{subject_digest}` (paginated: use octo.paginate)
@@ -2298,7 +2351,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/attestations#list-attestations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ATTESTATIONS,
             path={
                 "org": org,
@@ -2323,7 +2376,7 @@ class Orgs(Namespace):
         after: str | Omit = OMIT,
         predicate_type: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrgsListAttestationsBulkData]:
         """List attestations by bulk subject digests.
 
         `POST /orgs/{org}/attestations/bulk-list`
@@ -2364,7 +2417,7 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List users blocked by an organization.
 
         `GET /orgs/{org}/blocks` (paginated: use octo.paginate)
@@ -2377,7 +2430,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/blocking#list-users-blocked-by-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_BLOCKED_USERS,
             path={
                 "org": org,
@@ -2397,7 +2450,7 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[OrganizationInvitation]:
         """List failed organization invitations.
 
         `GET /orgs/{org}/failed_invitations` (paginated: use octo.paginate)
@@ -2410,7 +2463,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-failed-organization-invitations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FAILED_INVITATIONS,
             path={
                 "org": org,
@@ -2429,7 +2482,7 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[OrganizationSimple]:
         """List organizations for the authenticated user.
 
         `GET /user/orgs` (paginated: use octo.paginate)
@@ -2441,7 +2494,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-organizations-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -2458,7 +2511,7 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[OrganizationSimple]:
         """List organizations for a user.
 
         `GET /users/{username}/orgs` (paginated: use octo.paginate)
@@ -2471,7 +2524,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-organizations-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_USER,
             path={
                 "username": username,
@@ -2492,7 +2545,7 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Team]:
         """List organization invitation teams.
 
         `GET /orgs/{org}/invitations/{invitation_id}/teams` (paginated: use octo.paginate)
@@ -2506,7 +2559,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-organization-invitation-teams
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INVITATION_TEAMS,
             path={
                 "org": org,
@@ -2524,7 +2577,7 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[IssueField | None]]:
         """List issue fields for an organization.
 
         `GET /orgs/{org}/issue-fields`
@@ -2548,7 +2601,7 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[IssueType | None]]:
         """List issue types for an organization.
 
         `GET /orgs/{org}/issue-types`
@@ -2577,7 +2630,7 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List organization members.
 
         `GET /orgs/{org}/members` (paginated: use octo.paginate)
@@ -2592,7 +2645,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-organization-members
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_MEMBERS,
             path={
                 "org": org,
@@ -2614,7 +2667,7 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[OrgMembership]:
         """List organization memberships for the authenticated user.
 
         `GET /user/memberships/orgs` (paginated: use octo.paginate)
@@ -2627,7 +2680,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-organization-memberships-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_MEMBERSHIPS_FOR_AUTHENTICATED_USER,
             query={
                 "state": state,
@@ -2646,7 +2699,7 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[TeamRoleAssignment]:
         """List teams that are assigned to an organization role.
 
         `GET /orgs/{org}/organization-roles/{role_id}/teams` (paginated: use octo.paginate)
@@ -2660,7 +2713,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#list-teams-that-are-assigned-to-an-organization-role
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_ROLE_TEAMS,
             path={
                 "org": org,
@@ -2682,7 +2735,7 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[UserRoleAssignment]:
         """List users that are assigned to an organization role.
 
         `GET /orgs/{org}/organization-roles/{role_id}/users` (paginated: use octo.paginate)
@@ -2696,7 +2749,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#list-users-that-are-assigned-to-an-organization-role
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_ROLE_USERS,
             path={
                 "org": org,
@@ -2714,7 +2767,7 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrgsListOrgRolesData]:
         """Get all organization roles for an organization.
 
         `GET /orgs/{org}/organization-roles`
@@ -2738,7 +2791,7 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[OrgsListOrganizationFineGrainedPermissionsDataItem]]:
         """List organization fine-grained permissions for an organization.
 
         `GET /orgs/{org}/organization-fine-grained-permissions`
@@ -2766,7 +2819,7 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List outside collaborators for an organization.
 
         `GET /orgs/{org}/outside_collaborators` (paginated: use octo.paginate)
@@ -2780,7 +2833,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/outside-collaborators#list-outside-collaborators-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_OUTSIDE_COLLABORATORS,
             path={
                 "org": org,
@@ -2802,7 +2855,7 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List repositories a fine-grained personal access token has access to.
 
         `GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories` (paginated: use octo.paginate)
@@ -2816,7 +2869,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-repositories-a-fine-grained-personal-access-token-has-access-to
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PAT_GRANT_REPOSITORIES,
             path={
                 "org": org,
@@ -2838,7 +2891,7 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List repositories requested to be accessed by a fine-grained personal access token.
 
         `GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories` (paginated: use octo.paginate)
@@ -2852,7 +2905,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-repositories-requested-to-be-accessed-by-a-fine-grained-personal-access-token
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PAT_GRANT_REQUEST_REPOSITORIES,
             path={
                 "org": org,
@@ -2881,7 +2934,7 @@ class Orgs(Namespace):
         last_used_after: str | Omit = OMIT,
         token_id: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[OrganizationProgrammaticAccessGrantRequest]:
         """List requests to access organization resources with fine-grained personal access tokens.
 
         `GET /orgs/{org}/personal-access-token-requests` (paginated: use octo.paginate)
@@ -2902,7 +2955,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-requests-to-access-organization-resources-with-fine-grained-personal-access-tokens
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PAT_GRANT_REQUESTS,
             path={
                 "org": org,
@@ -2938,7 +2991,7 @@ class Orgs(Namespace):
         last_used_after: str | Omit = OMIT,
         token_id: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[OrganizationProgrammaticAccessGrant]:
         """List fine-grained personal access tokens with access to organization resources.
 
         `GET /orgs/{org}/personal-access-tokens` (paginated: use octo.paginate)
@@ -2959,7 +3012,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-fine-grained-personal-access-tokens-with-access-to-organization-resources
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PAT_GRANTS,
             path={
                 "org": org,
@@ -2989,7 +3042,7 @@ class Orgs(Namespace):
         role: Literal["all", "admin", "direct_member", "billing_manager", "hiring_manager"] | Omit = OMIT,
         invitation_source: Literal["all", "member", "scim"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[OrganizationInvitation]:
         """List pending organization invitations.
 
         `GET /orgs/{org}/invitations` (paginated: use octo.paginate)
@@ -3004,7 +3057,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-pending-organization-invitations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PENDING_INVITATIONS,
             path={
                 "org": org,
@@ -3026,7 +3079,7 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List public organization members.
 
         `GET /orgs/{org}/public_members` (paginated: use octo.paginate)
@@ -3039,7 +3092,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-public-organization-members
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_MEMBERS,
             path={
                 "org": org,
@@ -3056,7 +3109,7 @@ class Orgs(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[TeamSimple]]:
         """List security manager teams.
 
         `GET /orgs/{org}/security-managers` (deprecated)
@@ -3085,7 +3138,7 @@ class Orgs(Namespace):
         cursor: str | Omit = OMIT,
         status: Literal["success", "failure"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[HookDeliveryItem]:
         """List deliveries for an organization webhook.
 
         `GET /orgs/{org}/hooks/{hook_id}/deliveries` (paginated: use octo.paginate)
@@ -3100,7 +3153,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#list-deliveries-for-an-organization-webhook
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WEBHOOK_DELIVERIES,
             path={
                 "org": org,
@@ -3122,7 +3175,7 @@ class Orgs(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[OrgHook]:
         """List organization webhooks.
 
         `GET /orgs/{org}/hooks` (paginated: use octo.paginate)
@@ -3135,7 +3188,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#list-organization-webhooks
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WEBHOOKS,
             path={
                 "org": org,
@@ -3153,7 +3206,7 @@ class Orgs(Namespace):
         hook_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Ping an organization webhook.
 
         `POST /orgs/{org}/hooks/{hook_id}/pings`
@@ -3181,7 +3234,7 @@ class Orgs(Namespace):
         delivery_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Redeliver a delivery for an organization webhook.
 
         `POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts`
@@ -3210,7 +3263,7 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove an organization member.
 
         `DELETE /orgs/{org}/members/{username}`
@@ -3237,7 +3290,7 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove organization membership for a user.
 
         `DELETE /orgs/{org}/memberships/{username}`
@@ -3264,7 +3317,7 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove outside collaborator from an organization.
 
         `DELETE /orgs/{org}/outside_collaborators/{username}`
@@ -3291,7 +3344,7 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove public organization membership for the authenticated user.
 
         `DELETE /orgs/{org}/public_members/{username}`
@@ -3318,7 +3371,7 @@ class Orgs(Namespace):
         team_slug: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a security manager team.
 
         `DELETE /orgs/{org}/security-managers/teams/{team_slug}` (deprecated)
@@ -3347,7 +3400,7 @@ class Orgs(Namespace):
         action: Literal["approve", "deny"],
         reason: str | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Review a request to access organization resources with a fine-grained personal access token.
 
         `POST /orgs/{org}/personal-access-token-requests/{pat_request_id}`
@@ -3382,7 +3435,7 @@ class Orgs(Namespace):
         pat_request_ids: List[int] | Omit = OMIT,
         reason: str | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Review requests to access organization resources with fine-grained personal access tokens.
 
         `POST /orgs/{org}/personal-access-token-requests`
@@ -3415,7 +3468,7 @@ class Orgs(Namespace):
         team_slug: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove all organization roles for a team.
 
         `DELETE /orgs/{org}/organization-roles/teams/{team_slug}`
@@ -3442,7 +3495,7 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove all organization roles for a user.
 
         `DELETE /orgs/{org}/organization-roles/users/{username}`
@@ -3470,7 +3523,7 @@ class Orgs(Namespace):
         role_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove an organization role from a team.
 
         `DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}`
@@ -3500,7 +3553,7 @@ class Orgs(Namespace):
         role_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove an organization role from a user.
 
         `DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}`
@@ -3529,12 +3582,12 @@ class Orgs(Namespace):
         cluster: str,
         *,
         logical_environment: str,
-        deployments: List[dict[str, Any]],
+        deployments: List[OrgsSetClusterDeploymentRecordsDeploymentsItem],
         physical_environment: str | Omit = OMIT,
         partial_success: bool | Omit = OMIT,
         return_records: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrgsSetClusterDeploymentRecordsData | OrgsSetClusterDeploymentRecordsData2]:
         """Set cluster deployment records.
 
         `POST /orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}`
@@ -3543,7 +3596,7 @@ class Orgs(Namespace):
             org: string; required
             cluster: string; required; length 1..128
             logical_environment: string; required; length 1..128
-            deployments: array of object; required; items 0..1000
+            deployments: array of object (array[OrgsSetClusterDeploymentRecordsDeploymentsItem]); required; items 0..1000
             physical_environment: string; optional; length 0..128
             partial_success: boolean; optional; server default False
             return_records: boolean; optional; server default True
@@ -3574,7 +3627,7 @@ class Orgs(Namespace):
         enforced_repositories: Literal["all", "none", "selected"],
         selected_repository_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set immutable releases settings for an organization.
 
         `PUT /orgs/{org}/settings/immutable-releases`
@@ -3605,7 +3658,7 @@ class Orgs(Namespace):
         *,
         selected_repository_ids: List[int],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories for immutable releases enforcement.
 
         `PUT /orgs/{org}/settings/immutable-releases/repositories`
@@ -3635,7 +3688,7 @@ class Orgs(Namespace):
         *,
         role: Literal["admin", "member"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrgMembership]:
         """Set organization membership for a user.
 
         `PUT /orgs/{org}/memberships/{username}`
@@ -3666,7 +3719,7 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Set public organization membership for the authenticated user.
 
         `PUT /orgs/{org}/public_members/{username}`
@@ -3693,7 +3746,7 @@ class Orgs(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Unblock a user from an organization.
 
         `DELETE /orgs/{org}/blocks/{username}`
@@ -3749,7 +3802,7 @@ class Orgs(Namespace):
         secret_scanning_push_protection_custom_link: str | Omit = OMIT,
         deploy_keys_enabled_for_repositories: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrganizationFull]:
         """Update an organization.
 
         `PATCH /orgs/{org}`
@@ -3838,9 +3891,9 @@ class Orgs(Namespace):
         name: str | Omit = OMIT,
         description: str | None | Omit = OMIT,
         visibility: Literal["organization_members_only", "all"] | Omit = OMIT,
-        options: List[dict[str, Any]] | Omit = OMIT,
+        options: List[OrgsUpdateIssueFieldOptionsItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[IssueField | None]:
         """Update issue field for an organization.
 
         `PATCH /orgs/{org}/issue-fields/{issue_field_id}`
@@ -3851,7 +3904,7 @@ class Orgs(Namespace):
             name: string; optional
             description: string; optional; may be None (sent as null)
             visibility: string; optional; one of organization_members_only, all
-            options: array of object; optional
+            options: array of object (array[OrgsUpdateIssueFieldOptionsItem]); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/orgs/issue-fields#update-issue-field-for-an-organization
@@ -3881,7 +3934,7 @@ class Orgs(Namespace):
         description: str | None | Omit = OMIT,
         color: Literal["gray", "blue", "green", "yellow", "orange", "red", "pink", "purple"] | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[IssueType | None]:
         """Update issue type for an organization.
 
         `PUT /orgs/{org}/issue-types/{issue_type_id}`
@@ -3918,7 +3971,7 @@ class Orgs(Namespace):
         *,
         state: Literal["active"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrgMembership]:
         """Update an organization membership for the authenticated user.
 
         `PATCH /user/memberships/orgs/{org}`
@@ -3948,7 +4001,7 @@ class Orgs(Namespace):
         *,
         action: Literal["revoke"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Update the access a fine-grained personal access token has to organization resources.
 
         `POST /orgs/{org}/personal-access-tokens/{pat_id}`
@@ -3980,7 +4033,7 @@ class Orgs(Namespace):
         action: Literal["revoke"],
         pat_ids: List[int],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Update the access to organization resources via fine-grained personal access tokens.
 
         `POST /orgs/{org}/personal-access-tokens`
@@ -4010,12 +4063,12 @@ class Orgs(Namespace):
         org: str,
         hook_id: int,
         *,
-        config: dict[str, Any] | Omit = OMIT,
+        config: OrgsUpdateWebhookConfig | Omit = OMIT,
         events: List[str] | Omit = OMIT,
         active: bool | Omit = OMIT,
         name: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrgHook]:
         """Update an organization webhook.
 
         `PATCH /orgs/{org}/hooks/{hook_id}`
@@ -4023,7 +4076,7 @@ class Orgs(Namespace):
         Args:
             org: string; required
             hook_id: integer; required
-            config: object; optional
+            config: object (OrgsUpdateWebhookConfig); optional
             events: array of string; optional; server default ['push']
             active: boolean; optional; server default True
             name: string; optional
@@ -4054,9 +4107,9 @@ class Orgs(Namespace):
         url: str | Omit = OMIT,
         content_type: str | Omit = OMIT,
         secret: str | Omit = OMIT,
-        insecure_ssl: Any | Omit = OMIT,
+        insecure_ssl: WebhookConfigInsecureSsl | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[WebhookConfig]:
         """Update a webhook configuration for an organization.
 
         `PATCH /orgs/{org}/hooks/{hook_id}/config`
@@ -4067,7 +4120,7 @@ class Orgs(Namespace):
             url: string; optional
             content_type: string; optional
             secret: string; optional
-            insecure_ssl: any; optional
+            insecure_ssl: any (WebhookConfigInsecureSsl); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/orgs/webhooks#update-a-webhook-configuration-for-an-organization

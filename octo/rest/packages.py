@@ -3,11 +3,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        Package,
+        PackageVersion,
+    )
 
 _DELETE_PACKAGE_FOR_AUTHENTICATED_USER = Operation(
     "DELETE",
@@ -235,7 +243,7 @@ class Packages(Namespace):
         package_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a package for the authenticated user.
 
         `DELETE /user/packages/{package_type}/{package_name}`
@@ -263,7 +271,7 @@ class Packages(Namespace):
         package_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a package for an organization.
 
         `DELETE /orgs/{org}/packages/{package_type}/{package_name}`
@@ -293,7 +301,7 @@ class Packages(Namespace):
         package_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a package for a user.
 
         `DELETE /users/{username}/packages/{package_type}/{package_name}`
@@ -323,7 +331,7 @@ class Packages(Namespace):
         package_version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a package version for the authenticated user.
 
         `DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}`
@@ -354,7 +362,7 @@ class Packages(Namespace):
         package_version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete package version for an organization.
 
         `DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}`
@@ -387,7 +395,7 @@ class Packages(Namespace):
         package_version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete package version for a user.
 
         `DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}`
@@ -422,7 +430,7 @@ class Packages(Namespace):
         per_page: int | Omit = OMIT,
         state: Literal["active", "deleted"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[PackageVersion]:
         """List package versions for a package owned by the authenticated user.
 
         `GET /user/packages/{package_type}/{package_name}/versions` (paginated: use octo.paginate)
@@ -437,7 +445,7 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_AUTHENTICATED_USER,
             path={
                 "package_type": package_type,
@@ -464,7 +472,7 @@ class Packages(Namespace):
         per_page: int | Omit = OMIT,
         state: Literal["active", "deleted"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[PackageVersion]:
         """List package versions for a package owned by an organization.
 
         `GET /orgs/{org}/packages/{package_type}/{package_name}/versions` (paginated: use octo.paginate)
@@ -480,7 +488,7 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_ORG,
             path={
                 "org": org,
@@ -504,7 +512,7 @@ class Packages(Namespace):
         package_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[PackageVersion]]:
         """List package versions for a package owned by a user.
 
         `GET /users/{username}/packages/{package_type}/{package_name}/versions`
@@ -533,7 +541,7 @@ class Packages(Namespace):
         package_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Package]:
         """Get a package for the authenticated user.
 
         `GET /user/packages/{package_type}/{package_name}`
@@ -561,7 +569,7 @@ class Packages(Namespace):
         package_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Package]:
         """Get a package for an organization.
 
         `GET /orgs/{org}/packages/{package_type}/{package_name}`
@@ -591,7 +599,7 @@ class Packages(Namespace):
         package_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Package]:
         """Get a package for a user.
 
         `GET /users/{username}/packages/{package_type}/{package_name}`
@@ -621,7 +629,7 @@ class Packages(Namespace):
         package_version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PackageVersion]:
         """Get a package version for the authenticated user.
 
         `GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}`
@@ -652,7 +660,7 @@ class Packages(Namespace):
         package_version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PackageVersion]:
         """Get a package version for an organization.
 
         `GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}`
@@ -685,7 +693,7 @@ class Packages(Namespace):
         package_version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PackageVersion]:
         """Get a package version for a user.
 
         `GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}`
@@ -714,7 +722,7 @@ class Packages(Namespace):
         self,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[Package]]:
         """Get list of conflicting packages during Docker migration for authenticated-user.
 
         `GET /user/docker/conflicts`
@@ -731,7 +739,7 @@ class Packages(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[Package]]:
         """Get list of conflicting packages during Docker migration for organization.
 
         `GET /orgs/{org}/docker/conflicts`
@@ -755,7 +763,7 @@ class Packages(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[Package]]:
         """Get list of conflicting packages during Docker migration for user.
 
         `GET /users/{username}/docker/conflicts`
@@ -783,7 +791,7 @@ class Packages(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Package]:
         """List packages for the authenticated user's namespace.
 
         `GET /user/packages` (paginated: use octo.paginate)
@@ -797,7 +805,7 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-packages-for-the-authenticated-users-namespace
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PACKAGES_FOR_AUTHENTICATED_USER,
             query={
                 "package_type": package_type,
@@ -818,7 +826,7 @@ class Packages(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Package]:
         """List packages for an organization.
 
         `GET /orgs/{org}/packages` (paginated: use octo.paginate)
@@ -833,7 +841,7 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-packages-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PACKAGES_FOR_ORGANIZATION,
             path={
                 "org": org,
@@ -857,7 +865,7 @@ class Packages(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Package]:
         """List packages for a user.
 
         `GET /users/{username}/packages` (paginated: use octo.paginate)
@@ -872,7 +880,7 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-packages-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PACKAGES_FOR_USER,
             path={
                 "username": username,
@@ -893,7 +901,7 @@ class Packages(Namespace):
         *,
         token: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Restore a package for the authenticated user.
 
         `POST /user/packages/{package_type}/{package_name}/restore`
@@ -926,7 +934,7 @@ class Packages(Namespace):
         *,
         token: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Restore a package for an organization.
 
         `POST /orgs/{org}/packages/{package_type}/{package_name}/restore`
@@ -961,7 +969,7 @@ class Packages(Namespace):
         *,
         token: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Restore a package for a user.
 
         `POST /users/{username}/packages/{package_type}/{package_name}/restore`
@@ -995,7 +1003,7 @@ class Packages(Namespace):
         package_version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Restore a package version for the authenticated user.
 
         `POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore`
@@ -1026,7 +1034,7 @@ class Packages(Namespace):
         package_version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Restore package version for an organization.
 
         `POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore`
@@ -1059,7 +1067,7 @@ class Packages(Namespace):
         package_version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Restore package version for a user.
 
         `POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore`

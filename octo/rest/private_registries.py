@@ -3,11 +3,21 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        DependabotPublicKey,
+        OrgPrivateRegistryConfiguration,
+        OrgPrivateRegistryConfigurationWithSelectedRepositories,
+        PrivateRegistriesListOrgPrivateRegistriesData,
+    )
 
 _CREATE_ORG_PRIVATE_REGISTRY = Operation(
     "POST",
@@ -88,7 +98,7 @@ class PrivateRegistries(Namespace):
         workload_identity_provider: str | Omit = OMIT,
         service_account: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrgPrivateRegistryConfigurationWithSelectedRepositories]:
         """Create a private registry for an organization.
 
         `POST /orgs/{org}/private-registries`
@@ -163,7 +173,7 @@ class PrivateRegistries(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a private registry for an organization.
 
         `DELETE /orgs/{org}/private-registries/{secret_name}`
@@ -190,7 +200,7 @@ class PrivateRegistries(Namespace):
         secret_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrgPrivateRegistryConfiguration]:
         """Get a private registry for an organization.
 
         `GET /orgs/{org}/private-registries/{secret_name}`
@@ -216,7 +226,7 @@ class PrivateRegistries(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DependabotPublicKey]:
         """Get private registries public key for an organization.
 
         `GET /orgs/{org}/private-registries/public-key`
@@ -243,7 +253,7 @@ class PrivateRegistries(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[OrgPrivateRegistryConfiguration, PrivateRegistriesListOrgPrivateRegistriesData]:
         """List private registries for an organization.
 
         `GET /orgs/{org}/private-registries` (paginated: use octo.paginate)
@@ -256,7 +266,7 @@ class PrivateRegistries(Namespace):
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#list-private-registries-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_PRIVATE_REGISTRIES,
             path={
                 "org": org,
@@ -298,7 +308,7 @@ class PrivateRegistries(Namespace):
         workload_identity_provider: str | Omit = OMIT,
         service_account: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Update a private registry for an organization.
 
         `PATCH /orgs/{org}/private-registries/{secret_name}`

@@ -3,11 +3,25 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        ProjectsUpdateItemForOrgFieldsItem,
+        ProjectsV2,
+        ProjectsV2Field,
+        ProjectsV2FieldIterationConfiguration,
+        ProjectsV2FieldSingleSelectOption,
+        ProjectsV2ItemSimple,
+        ProjectsV2ItemWithContent,
+        ProjectsV2View,
+    )
 
 _ADD_FIELD_FOR_ORG = Operation(
     "POST",
@@ -189,11 +203,11 @@ class Projects(Namespace):
         issue_field_id: int | Omit = OMIT,
         name: str | Omit = OMIT,
         data_type: Literal["text", "number", "date"] | Omit = OMIT,
-        single_select_options: List[dict[str, Any]] | Omit = OMIT,
-        iteration_configuration: dict[str, Any] | Omit = OMIT,
+        single_select_options: List[ProjectsV2FieldSingleSelectOption] | Omit = OMIT,
+        iteration_configuration: ProjectsV2FieldIterationConfiguration | Omit = OMIT,
         data: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProjectsV2Field]:
         """Add a field to an organization-owned project.
 
         `POST /orgs/{org}/projectsV2/{project_number}/fields`
@@ -204,8 +218,8 @@ class Projects(Namespace):
             issue_field_id: integer; optional
             name: string; optional
             data_type: string; optional; one of text, number, date
-            single_select_options: array of object; optional
-            iteration_configuration: object; optional
+            single_select_options: array of object (array[ProjectsV2FieldSingleSelectOption]); optional
+            iteration_configuration: object (ProjectsV2FieldIterationConfiguration); optional
             data: the request body (application/json), optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
@@ -235,11 +249,11 @@ class Projects(Namespace):
         *,
         name: str | Omit = OMIT,
         data_type: Literal["text", "number", "date"] | Omit = OMIT,
-        single_select_options: List[dict[str, Any]] | Omit = OMIT,
-        iteration_configuration: dict[str, Any] | Omit = OMIT,
+        single_select_options: List[ProjectsV2FieldSingleSelectOption] | Omit = OMIT,
+        iteration_configuration: ProjectsV2FieldIterationConfiguration | Omit = OMIT,
         data: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProjectsV2Field]:
         """Add field to user owned project.
 
         `POST /users/{username}/projectsV2/{project_number}/fields`
@@ -249,8 +263,8 @@ class Projects(Namespace):
             project_number: integer; required
             name: string; optional
             data_type: string; optional; one of text, number, date
-            single_select_options: array of object; optional
-            iteration_configuration: object; optional
+            single_select_options: array of object (array[ProjectsV2FieldSingleSelectOption]); optional
+            iteration_configuration: object (ProjectsV2FieldIterationConfiguration); optional
             data: the request body (application/json), optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
@@ -283,7 +297,7 @@ class Projects(Namespace):
         repo: str | Omit = OMIT,
         number: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProjectsV2ItemSimple]:
         """Add item to organization owned project.
 
         `POST /orgs/{org}/projectsV2/{project_number}/items`
@@ -327,7 +341,7 @@ class Projects(Namespace):
         repo: str | Omit = OMIT,
         number: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProjectsV2ItemSimple]:
         """Add item to user owned project.
 
         `POST /users/{username}/projectsV2/{project_number}/items`
@@ -368,7 +382,7 @@ class Projects(Namespace):
         title: str,
         body: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProjectsV2ItemSimple]:
         """Create draft item for user owned project.
 
         `POST /user/{user_id}/projectsV2/{project_number}/drafts`
@@ -403,7 +417,7 @@ class Projects(Namespace):
         title: str,
         body: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProjectsV2ItemSimple]:
         """Create draft item for organization owned project.
 
         `POST /orgs/{org}/projectsV2/{project_number}/drafts`
@@ -443,7 +457,7 @@ class Projects(Namespace):
         group_by: List[int] | Omit = OMIT,
         vertical_group_by: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProjectsV2View]:
         """Create a view for an organization-owned project.
 
         `POST /orgs/{org}/projectsV2/{project_number}/views`
@@ -493,7 +507,7 @@ class Projects(Namespace):
         group_by: List[int] | Omit = OMIT,
         vertical_group_by: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProjectsV2View]:
         """Create a view for a user-owned project.
 
         `POST /users/{user_id}/projectsV2/{project_number}/views`
@@ -537,7 +551,7 @@ class Projects(Namespace):
         item_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete project item for organization.
 
         `DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}`
@@ -567,7 +581,7 @@ class Projects(Namespace):
         item_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete project item for user.
 
         `DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}`
@@ -597,7 +611,7 @@ class Projects(Namespace):
         field_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProjectsV2Field]:
         """Get project field for organization.
 
         `GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}`
@@ -627,7 +641,7 @@ class Projects(Namespace):
         field_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProjectsV2Field]:
         """Get project field for user.
 
         `GET /users/{username}/projectsV2/{project_number}/fields/{field_id}`
@@ -656,7 +670,7 @@ class Projects(Namespace):
         project_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProjectsV2]:
         """Get project for organization.
 
         `GET /orgs/{org}/projectsV2/{project_number}`
@@ -683,7 +697,7 @@ class Projects(Namespace):
         project_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProjectsV2]:
         """Get project for user.
 
         `GET /users/{username}/projectsV2/{project_number}`
@@ -712,7 +726,7 @@ class Projects(Namespace):
         *,
         fields: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProjectsV2ItemWithContent]:
         """Get an item for an organization owned project.
 
         `GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}`
@@ -747,7 +761,7 @@ class Projects(Namespace):
         *,
         fields: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProjectsV2ItemWithContent]:
         """Get an item for a user owned project.
 
         `GET /users/{username}/projectsV2/{project_number}/items/{item_id}`
@@ -784,7 +798,7 @@ class Projects(Namespace):
         before: str | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ProjectsV2Field]:
         """List project fields for organization.
 
         `GET /orgs/{org}/projectsV2/{project_number}/fields` (paginated: use octo.paginate)
@@ -799,7 +813,7 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/fields#list-project-fields-for-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FIELDS_FOR_ORG,
             path={
                 "org": org,
@@ -823,7 +837,7 @@ class Projects(Namespace):
         before: str | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ProjectsV2Field]:
         """List project fields for user.
 
         `GET /users/{username}/projectsV2/{project_number}/fields` (paginated: use octo.paginate)
@@ -838,7 +852,7 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/fields#list-project-fields-for-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FIELDS_FOR_USER,
             path={
                 "username": username,
@@ -862,7 +876,7 @@ class Projects(Namespace):
         after: str | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ProjectsV2]:
         """List projects for organization.
 
         `GET /orgs/{org}/projectsV2` (paginated: use octo.paginate)
@@ -877,7 +891,7 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/projects#list-projects-for-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_ORG,
             path={
                 "org": org,
@@ -901,7 +915,7 @@ class Projects(Namespace):
         after: str | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ProjectsV2]:
         """List projects for user.
 
         `GET /users/{username}/projectsV2` (paginated: use octo.paginate)
@@ -916,7 +930,7 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/projects#list-projects-for-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_USER,
             path={
                 "username": username,
@@ -942,7 +956,7 @@ class Projects(Namespace):
         after: str | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ProjectsV2ItemWithContent]:
         """List items for an organization owned project.
 
         `GET /orgs/{org}/projectsV2/{project_number}/items` (paginated: use octo.paginate)
@@ -959,7 +973,7 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-an-organization-owned-project
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ITEMS_FOR_ORG,
             path={
                 "org": org,
@@ -987,7 +1001,7 @@ class Projects(Namespace):
         q: str | Omit = OMIT,
         fields: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ProjectsV2ItemWithContent]:
         """List items for a user owned project.
 
         `GET /users/{username}/projectsV2/{project_number}/items` (paginated: use octo.paginate)
@@ -1004,7 +1018,7 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-a-user-owned-project
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ITEMS_FOR_USER,
             path={
                 "username": username,
@@ -1032,7 +1046,7 @@ class Projects(Namespace):
         after: str | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ProjectsV2ItemWithContent]:
         """List items for an organization project view.
 
         `GET /orgs/{org}/projectsV2/{project_number}/views/{view_number}/items` (paginated: use octo.paginate)
@@ -1049,7 +1063,7 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-an-organization-project-view
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_VIEW_ITEMS_FOR_ORG,
             path={
                 "org": org,
@@ -1077,7 +1091,7 @@ class Projects(Namespace):
         after: str | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ProjectsV2ItemWithContent]:
         """List items for a user project view.
 
         `GET /users/{username}/projectsV2/{project_number}/views/{view_number}/items` (paginated: use octo.paginate)
@@ -1094,7 +1108,7 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-a-user-project-view
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_VIEW_ITEMS_FOR_USER,
             path={
                 "username": username,
@@ -1116,9 +1130,9 @@ class Projects(Namespace):
         project_number: int,
         item_id: int,
         *,
-        fields: List[dict[str, Any]],
+        fields: List[ProjectsUpdateItemForOrgFieldsItem],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProjectsV2ItemWithContent]:
         """Update project item for organization.
 
         `PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}`
@@ -1127,7 +1141,7 @@ class Projects(Namespace):
             org: string; required
             project_number: integer; required
             item_id: integer; required
-            fields: array of object; required
+            fields: array of object (array[ProjectsUpdateItemForOrgFieldsItem]); required
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/projects/items#update-project-item-for-organization
@@ -1151,9 +1165,9 @@ class Projects(Namespace):
         project_number: int,
         item_id: int,
         *,
-        fields: List[dict[str, Any]],
+        fields: List[ProjectsUpdateItemForOrgFieldsItem],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProjectsV2ItemWithContent]:
         """Update project item for user.
 
         `PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}`
@@ -1162,7 +1176,7 @@ class Projects(Namespace):
             username: string; required
             project_number: integer; required
             item_id: integer; required
-            fields: array of object; required
+            fields: array of object (array[ProjectsUpdateItemForOrgFieldsItem]); required
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/projects/items#update-project-item-for-user

@@ -3,11 +3,19 @@
 
 from __future__ import annotations
 
-from typing import Any, List
+from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        PullRequestStackMinimal,
+        PullRequestStacksAddData,
+    )
 
 _ADD = Operation(
     "POST",
@@ -58,7 +66,7 @@ class PullRequestStacks(Namespace):
         *,
         pull_requests: List[int],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PullRequestStacksAddData]:
         """Add pull requests to a pull request stack.
 
         `POST /repos/{owner}/{repo}/stacks/{stack_number}/add`
@@ -92,7 +100,7 @@ class PullRequestStacks(Namespace):
         *,
         pull_requests: List[int],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PullRequestStacksAddData]:
         """Create a pull request stack.
 
         `POST /repos/{owner}/{repo}/stacks`
@@ -124,7 +132,7 @@ class PullRequestStacks(Namespace):
         stack_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PullRequestStacksAddData]:
         """Get a pull request stack.
 
         `GET /repos/{owner}/{repo}/stacks/{stack_number}`
@@ -157,7 +165,7 @@ class PullRequestStacks(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[PullRequestStackMinimal]:
         """List pull request stacks.
 
         `GET /repos/{owner}/{repo}/stacks` (paginated: use octo.paginate)
@@ -172,7 +180,7 @@ class PullRequestStacks(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/stacks#list-pull-request-stacks
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             path={
                 "owner": owner,
@@ -193,7 +201,7 @@ class PullRequestStacks(Namespace):
         stack_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PullRequestStacksAddData | None]:
         """Remove pull requests from a pull request stack.
 
         `POST /repos/{owner}/{repo}/stacks/{stack_number}/unstack`

@@ -3,11 +3,29 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        Commit,
+        DiffEntry,
+        PullRequest,
+        PullRequestMergeAsyncResult,
+        PullRequestMergeResult,
+        PullRequestReview,
+        PullRequestReviewComment,
+        PullRequestReviewRequest,
+        PullRequestSimple,
+        PullsCreateReviewCommentsItem,
+        PullsUpdateBranchData,
+        ReviewComment,
+    )
 
 _CHECK_IF_MERGED = Operation(
     "GET",
@@ -221,7 +239,7 @@ class Pulls(Namespace):
         pull_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a pull request has been merged.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/merge`
@@ -244,6 +262,42 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def create(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            head: str,
+            base: str,
+            title: str | Omit = OMIT,
+            head_repo: str | Omit = OMIT,
+            body: str | Omit = OMIT,
+            maintainer_can_modify: bool | Omit = OMIT,
+            draft: bool | Omit = OMIT,
+            issue: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[PullRequest]: ...
+        @overload
+        def create(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            head: str,
+            base: str,
+            title: str | Omit = OMIT,
+            head_repo: str | Omit = OMIT,
+            body: str | Omit = OMIT,
+            maintainer_can_modify: bool | Omit = OMIT,
+            draft: bool | Omit = OMIT,
+            issue: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def create(
         self,
         owner: str,
@@ -259,7 +313,7 @@ class Pulls(Namespace):
         issue: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Create a pull request.
 
         `POST /repos/{owner}/{repo}/pulls`
@@ -300,6 +354,32 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def create_reply_for_review_comment(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[PullRequestReviewComment]: ...
+        @overload
+        def create_reply_for_review_comment(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def create_reply_for_review_comment(
         self,
         owner: str,
@@ -310,7 +390,7 @@ class Pulls(Namespace):
         body: str,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Create a reply for a review comment.
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies`
@@ -341,6 +421,36 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def create_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            commit_id: str | Omit = OMIT,
+            body: str | Omit = OMIT,
+            event: Literal["APPROVE", "REQUEST_CHANGES", "COMMENT"] | Omit = OMIT,
+            comments: List[PullsCreateReviewCommentsItem] | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[PullRequestReview]: ...
+        @overload
+        def create_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            commit_id: str | Omit = OMIT,
+            body: str | Omit = OMIT,
+            event: Literal["APPROVE", "REQUEST_CHANGES", "COMMENT"] | Omit = OMIT,
+            comments: List[PullsCreateReviewCommentsItem] | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def create_review(
         self,
         owner: str,
@@ -350,10 +460,10 @@ class Pulls(Namespace):
         commit_id: str | Omit = OMIT,
         body: str | Omit = OMIT,
         event: Literal["APPROVE", "REQUEST_CHANGES", "COMMENT"] | Omit = OMIT,
-        comments: List[dict[str, Any]] | Omit = OMIT,
+        comments: List[PullsCreateReviewCommentsItem] | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Create a review for a pull request.
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews`
@@ -365,7 +475,7 @@ class Pulls(Namespace):
             commit_id: string; optional
             body: string; optional
             event: string; optional; one of APPROVE, REQUEST_CHANGES, COMMENT
-            comments: array of object; optional
+            comments: array of object (array[PullsCreateReviewCommentsItem]); optional
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
@@ -388,6 +498,48 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def create_review_comment(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            body: str,
+            commit_id: str,
+            path: str,
+            position: int | Omit = OMIT,
+            side: Literal["LEFT", "RIGHT"] | Omit = OMIT,
+            line: int | Omit = OMIT,
+            start_line: int | Omit = OMIT,
+            start_side: Literal["LEFT", "RIGHT", "side"] | Omit = OMIT,
+            in_reply_to: int | Omit = OMIT,
+            subject_type: Literal["line", "file"] | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[PullRequestReviewComment]: ...
+        @overload
+        def create_review_comment(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            body: str,
+            commit_id: str,
+            path: str,
+            position: int | Omit = OMIT,
+            side: Literal["LEFT", "RIGHT"] | Omit = OMIT,
+            line: int | Omit = OMIT,
+            start_line: int | Omit = OMIT,
+            start_side: Literal["LEFT", "RIGHT", "side"] | Omit = OMIT,
+            in_reply_to: int | Omit = OMIT,
+            subject_type: Literal["line", "file"] | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def create_review_comment(
         self,
         owner: str,
@@ -406,7 +558,7 @@ class Pulls(Namespace):
         subject_type: Literal["line", "file"] | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Create a review comment for a pull request.
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/comments`
@@ -453,6 +605,30 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def delete_pending_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[PullRequestReview]: ...
+        @overload
+        def delete_pending_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def delete_pending_review(
         self,
         owner: str,
@@ -462,7 +638,7 @@ class Pulls(Namespace):
         *,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Delete a pending review for a pull request.
 
         `DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`
@@ -496,7 +672,7 @@ class Pulls(Namespace):
         comment_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a review comment for a pull request.
 
         `DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}`
@@ -519,6 +695,34 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def dismiss_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            message: str,
+            event: Literal["DISMISS"] | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[PullRequestReview]: ...
+        @overload
+        def dismiss_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            message: str,
+            event: Literal["DISMISS"] | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def dismiss_review(
         self,
         owner: str,
@@ -530,7 +734,7 @@ class Pulls(Namespace):
         event: Literal["DISMISS"] | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Dismiss a review for a pull request.
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals`
@@ -563,6 +767,38 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[PullRequest]: ...
+        @overload
+        def get(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            media_type: Literal["diff"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[str]: ...
+        @overload
+        def get(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def get(
         self,
         owner: str,
@@ -571,7 +807,7 @@ class Pulls(Namespace):
         *,
         media_type: Literal["diff", "full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a pull request.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}`
@@ -604,7 +840,7 @@ class Pulls(Namespace):
         uuid: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PullRequestMergeAsyncResult]:
         """Get the result of an asynchronous merge.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/merge-async/{uuid}`
@@ -629,6 +865,30 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[PullRequestReview]: ...
+        @overload
+        def get_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def get_review(
         self,
         owner: str,
@@ -638,7 +898,7 @@ class Pulls(Namespace):
         *,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a review for a pull request.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`
@@ -665,6 +925,28 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_review_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[PullRequestReviewComment]: ...
+        @overload
+        def get_review_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def get_review_comment(
         self,
         owner: str,
@@ -673,7 +955,7 @@ class Pulls(Namespace):
         *,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a review comment for a pull request.
 
         `GET /repos/{owner}/{repo}/pulls/comments/{comment_id}`
@@ -698,6 +980,40 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            head: str | Omit = OMIT,
+            base: str | Omit = OMIT,
+            sort: Literal["created", "updated", "popularity", "long-running"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[PullRequestSimple]: ...
+        @overload
+        def list(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            head: str | Omit = OMIT,
+            base: str | Omit = OMIT,
+            sort: Literal["created", "updated", "popularity", "long-running"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list(
         self,
@@ -713,7 +1029,7 @@ class Pulls(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List pull requests.
 
         `GET /repos/{owner}/{repo}/pulls` (paginated: use octo.paginate)
@@ -752,6 +1068,34 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_comments_for_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[ReviewComment]: ...
+        @overload
+        def list_comments_for_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_comments_for_review(
         self,
@@ -764,7 +1108,7 @@ class Pulls(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List comments for a pull request review.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments` (paginated: use octo.paginate)
@@ -797,6 +1141,32 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_commits(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[Commit]: ...
+        @overload
+        def list_commits(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_commits(
         self,
@@ -808,7 +1178,7 @@ class Pulls(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List commits on a pull request.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/commits` (paginated: use octo.paginate)
@@ -839,6 +1209,32 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_files(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[DiffEntry]: ...
+        @overload
+        def list_files(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_files(
         self,
@@ -850,7 +1246,7 @@ class Pulls(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List pull requests files.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/files` (paginated: use octo.paginate)
@@ -888,7 +1284,7 @@ class Pulls(Namespace):
         pull_number: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PullRequestReviewRequest]:
         """Get all requested reviewers for a pull request.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
@@ -911,6 +1307,38 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_review_comments(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            sort: Literal["created", "updated"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[PullRequestReviewComment]: ...
+        @overload
+        def list_review_comments(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            sort: Literal["created", "updated"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_review_comments(
         self,
@@ -925,7 +1353,7 @@ class Pulls(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List review comments on a pull request.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/comments` (paginated: use octo.paginate)
@@ -962,6 +1390,36 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_review_comments_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            sort: Literal["created", "updated", "created_at"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[PullRequestReviewComment]: ...
+        @overload
+        def list_review_comments_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            sort: Literal["created", "updated", "created_at"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_review_comments_for_repo(
         self,
@@ -975,7 +1433,7 @@ class Pulls(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List review comments in a repository.
 
         `GET /repos/{owner}/{repo}/pulls/comments` (paginated: use octo.paginate)
@@ -1010,6 +1468,32 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_reviews(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[PullRequestReview]: ...
+        @overload
+        def list_reviews(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_reviews(
         self,
@@ -1021,7 +1505,7 @@ class Pulls(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List reviews for a pull request.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews` (paginated: use octo.paginate)
@@ -1063,7 +1547,7 @@ class Pulls(Namespace):
         sha: str | Omit = OMIT,
         merge_method: Literal["merge", "squash", "rebase"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PullRequestMergeResult]:
         """Merge a pull request.
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge`
@@ -1108,7 +1592,7 @@ class Pulls(Namespace):
         merge_method: Literal["merge", "squash", "rebase"] | Omit = OMIT,
         merge_action: Literal["default", "direct_merge", "merge_queue"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PullRequestMergeAsyncResult]:
         """Merge a pull request asynchronously.
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge-async`
@@ -1152,7 +1636,7 @@ class Pulls(Namespace):
         reviewers: List[str],
         team_reviewers: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PullRequestSimple]:
         """Remove requested reviewers from a pull request.
 
         `DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
@@ -1190,7 +1674,7 @@ class Pulls(Namespace):
         reviewers: List[str] | Omit = OMIT,
         team_reviewers: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PullRequestSimple]:
         """Request reviewers for a pull request.
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
@@ -1219,6 +1703,34 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def submit_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            event: Literal["APPROVE", "REQUEST_CHANGES", "COMMENT"],
+            body: str | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[PullRequestReview]: ...
+        @overload
+        def submit_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            event: Literal["APPROVE", "REQUEST_CHANGES", "COMMENT"],
+            body: str | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def submit_review(
         self,
         owner: str,
@@ -1230,7 +1742,7 @@ class Pulls(Namespace):
         body: str | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Submit a review for a pull request.
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events`
@@ -1263,6 +1775,38 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def update(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            title: str | Omit = OMIT,
+            body: str | Omit = OMIT,
+            state: Literal["open", "closed"] | Omit = OMIT,
+            base: str | Omit = OMIT,
+            maintainer_can_modify: bool | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[PullRequest]: ...
+        @overload
+        def update(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            title: str | Omit = OMIT,
+            body: str | Omit = OMIT,
+            state: Literal["open", "closed"] | Omit = OMIT,
+            base: str | Omit = OMIT,
+            maintainer_can_modify: bool | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def update(
         self,
         owner: str,
@@ -1276,7 +1820,7 @@ class Pulls(Namespace):
         maintainer_can_modify: bool | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Update a pull request.
 
         `PATCH /repos/{owner}/{repo}/pulls/{pull_number}`
@@ -1321,7 +1865,7 @@ class Pulls(Namespace):
         *,
         expected_head_sha: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PullsUpdateBranchData]:
         """Update a pull request branch.
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch`
@@ -1348,6 +1892,32 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def update_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            body: str,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[PullRequestReview]: ...
+        @overload
+        def update_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            body: str,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def update_review(
         self,
         owner: str,
@@ -1358,7 +1928,7 @@ class Pulls(Namespace):
         body: str,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Update a review for a pull request.
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`
@@ -1389,6 +1959,30 @@ class Pulls(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def update_review_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[PullRequestReviewComment]: ...
+        @overload
+        def update_review_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def update_review_comment(
         self,
         owner: str,
@@ -1398,7 +1992,7 @@ class Pulls(Namespace):
         body: str,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Update a review comment for a pull request.
 
         `PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}`

@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+
+    from octo.rest.types.api import (
+        RateLimitOverview,
+    )
 
 _GET = Operation(
     "GET",
@@ -26,7 +32,7 @@ class RateLimit(Namespace):
         self,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RateLimitOverview]:
         """Get rate limit status for the authenticated user.
 
         `GET /rate_limit`

@@ -3,11 +3,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        Reaction,
+    )
 
 _CREATE_FOR_COMMIT_COMMENT = Operation(
     "POST",
@@ -135,7 +142,7 @@ class Reactions(Namespace):
         *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Reaction]:
         """Create reaction for a commit comment.
 
         `POST /repos/{owner}/{repo}/comments/{comment_id}/reactions`
@@ -170,7 +177,7 @@ class Reactions(Namespace):
         *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Reaction]:
         """Create reaction for an issue.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/reactions`
@@ -205,7 +212,7 @@ class Reactions(Namespace):
         *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Reaction]:
         """Create reaction for an issue comment.
 
         `POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions`
@@ -240,7 +247,7 @@ class Reactions(Namespace):
         *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Reaction]:
         """Create reaction for a pull request review comment.
 
         `POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions`
@@ -275,7 +282,7 @@ class Reactions(Namespace):
         *,
         content: Literal["+1", "laugh", "heart", "hooray", "rocket", "eyes"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Reaction]:
         """Create reaction for a release.
 
         `POST /repos/{owner}/{repo}/releases/{release_id}/reactions`
@@ -310,7 +317,7 @@ class Reactions(Namespace):
         reaction_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a commit comment reaction.
 
         `DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}`
@@ -343,7 +350,7 @@ class Reactions(Namespace):
         reaction_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an issue reaction.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}`
@@ -376,7 +383,7 @@ class Reactions(Namespace):
         reaction_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an issue comment reaction.
 
         `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}`
@@ -409,7 +416,7 @@ class Reactions(Namespace):
         reaction_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a pull request comment reaction.
 
         `DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}`
@@ -442,7 +449,7 @@ class Reactions(Namespace):
         reaction_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a release reaction.
 
         `DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}`
@@ -478,7 +485,7 @@ class Reactions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Reaction]:
         """List reactions for a commit comment.
 
         `GET /repos/{owner}/{repo}/comments/{comment_id}/reactions` (paginated: use octo.paginate)
@@ -494,7 +501,7 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-commit-comment
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_COMMIT_COMMENT,
             path={
                 "owner": owner,
@@ -520,7 +527,7 @@ class Reactions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Reaction]:
         """List reactions for an issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/reactions` (paginated: use octo.paginate)
@@ -536,7 +543,7 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-an-issue
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_ISSUE,
             path={
                 "owner": owner,
@@ -562,7 +569,7 @@ class Reactions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Reaction]:
         """List reactions for an issue comment.
 
         `GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions` (paginated: use octo.paginate)
@@ -578,7 +585,7 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-an-issue-comment
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_ISSUE_COMMENT,
             path={
                 "owner": owner,
@@ -604,7 +611,7 @@ class Reactions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Reaction]:
         """List reactions for a pull request review comment.
 
         `GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions` (paginated: use octo.paginate)
@@ -620,7 +627,7 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-pull-request-review-comment
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_PULL_REQUEST_REVIEW_COMMENT,
             path={
                 "owner": owner,
@@ -646,7 +653,7 @@ class Reactions(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Reaction]:
         """List reactions for a release.
 
         `GET /repos/{owner}/{repo}/releases/{release_id}/reactions` (paginated: use octo.paginate)
@@ -662,7 +669,7 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-release
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_RELEASE,
             path={
                 "owner": owner,

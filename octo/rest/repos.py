@@ -4,11 +4,123 @@
 from __future__ import annotations
 
 from os import PathLike
-from typing import Any, BinaryIO, List, Literal
+from typing import Any, BinaryIO, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        Activity,
+        Autolink,
+        BranchProtection,
+        BranchRestrictionPolicy,
+        BranchShort,
+        BranchWithProtection,
+        CheckAutomatedSecurityFixes,
+        CheckImmutableReleases,
+        CloneTraffic,
+        CodeFrequencyStat,
+        CodeownersErrors,
+        Collaborator,
+        CombinedCommitStatus,
+        Commit,
+        CommitActivity,
+        CommitComment,
+        CommitComparison,
+        CommunityProfile,
+        ContentDirectory,
+        ContentFile,
+        ContentSubmodule,
+        ContentSymlink,
+        ContentTraffic,
+        ContentTree,
+        Contributor,
+        ContributorActivity,
+        CustomDeploymentRuleApp,
+        CustomPropertyValue,
+        DeployKey,
+        Deployment,
+        DeploymentBranchPolicy,
+        DeploymentBranchPolicySettings,
+        DeploymentProtectionRule,
+        DeploymentStatus,
+        Environment,
+        FileCommit,
+        FullRepository,
+        GitCreateTagTagger,
+        Hook,
+        HookDelivery,
+        HookDeliveryItem,
+        Integration,
+        IssueType,
+        Language,
+        MergedUpstream,
+        MinimalRepository,
+        OrgRules,
+        OrgRulesetConditions,
+        Page,
+        PageBuild,
+        PageBuildStatus,
+        PageDeployment,
+        PagesDeploymentStatus,
+        PagesHealthCheck,
+        ParticipationStats,
+        ProtectedBranch,
+        ProtectedBranchAdminEnforced,
+        ProtectedBranchAllowDeletions,
+        ProtectedBranchPullRequestReview,
+        PullRequestSimple,
+        ReferrerTraffic,
+        Release,
+        ReleaseAsset,
+        ReleaseNotesContent,
+        ReposCreateAttestationBundle,
+        ReposCreateAttestationData,
+        ReposCreateDeploymentData,
+        ReposCreateOrUpdateEnvironmentReviewersItem,
+        ReposCreatePagesSiteSource,
+        ReposDeleteFileAuthor,
+        ReposGetAllDeploymentProtectionRulesData,
+        ReposGetAllEnvironmentsData,
+        ReposListAttestationsData,
+        ReposListAttestationsDataAttestationsItem,
+        ReposListCustomDeploymentRuleIntegrationsData,
+        ReposListDeploymentBranchPoliciesData,
+        ReposUpdateBranchProtectionRequiredPullRequestReviews,
+        ReposUpdateBranchProtectionRequiredStatusChecks,
+        ReposUpdateBranchProtectionRestrictions,
+        ReposUpdateInformationAboutPagesSiteSource2,
+        ReposUpdatePullRequestReviewProtectionDismissalRestrictions,
+        ReposUpdateSecurityAndAnalysis,
+        ReposUpdateStatusCheckProtectionChecksItem,
+        Repository,
+        RepositoryCollaboratorPermission,
+        RepositoryHashAlgorithm,
+        RepositoryInvitation,
+        RepositoryRule,
+        RepositoryRuleDetailed,
+        RepositoryRuleset,
+        RepositoryRulesetBypassActor,
+        RepositoryRulesetConditions,
+        RuleSuite,
+        RuleSuites,
+        RulesetVersion,
+        RulesetVersionWithState,
+        ShortBranch,
+        SimpleUser,
+        Status,
+        StatusCheckPolicy,
+        Tag,
+        Team,
+        Topic,
+        ViewTraffic,
+        WebhookConfig,
+        WebhookConfigInsecureSsl,
+    )
 
 _ACCEPT_INVITATION_FOR_AUTHENTICATED_USER = Operation(
     "PATCH",
@@ -1270,7 +1382,7 @@ class Repos(Namespace):
         invitation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Accept a repository invitation.
 
         `PATCH /user/repository_invitations/{invitation_id}`
@@ -1299,7 +1411,7 @@ class Repos(Namespace):
         *,
         apps: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[Integration | None]]:
         """Add app access restrictions.
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
@@ -1334,7 +1446,7 @@ class Repos(Namespace):
         *,
         permission: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RepositoryInvitation | None]:
         """Add a repository collaborator.
 
         `PUT /repos/{owner}/{repo}/collaborators/{username}`
@@ -1369,7 +1481,7 @@ class Repos(Namespace):
         *,
         contexts: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[str]]:
         """Add status check contexts.
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
@@ -1404,7 +1516,7 @@ class Repos(Namespace):
         *,
         teams: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[Team]]:
         """Add team access restrictions.
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
@@ -1439,7 +1551,7 @@ class Repos(Namespace):
         *,
         users: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[SimpleUser]]:
         """Add user access restrictions.
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
@@ -1473,7 +1585,7 @@ class Repos(Namespace):
         pages_deployment_id: Any,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Cancel a GitHub Pages deployment.
 
         `POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel`
@@ -1502,7 +1614,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CheckAutomatedSecurityFixes]:
         """Check if Dependabot security updates are enabled for a repository.
 
         `GET /repos/{owner}/{repo}/automated-security-fixes`
@@ -1530,7 +1642,7 @@ class Repos(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a user is a repository collaborator.
 
         `GET /repos/{owner}/{repo}/collaborators/{username}`
@@ -1559,7 +1671,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CheckImmutableReleases]:
         """Check if immutable releases are enabled for a repository.
 
         `GET /repos/{owner}/{repo}/immutable-releases`
@@ -1586,7 +1698,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProtectedBranchAllowDeletions]:
         """Check if private vulnerability reporting is enabled for a repository.
 
         `GET /repos/{owner}/{repo}/private-vulnerability-reporting`
@@ -1613,7 +1725,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if vulnerability alerts are enabled for a repository.
 
         `GET /repos/{owner}/{repo}/vulnerability-alerts`
@@ -1641,7 +1753,7 @@ class Repos(Namespace):
         *,
         ref: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CodeownersErrors]:
         """List CODEOWNERS errors.
 
         `GET /repos/{owner}/{repo}/codeowners/errors`
@@ -1676,7 +1788,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CommitComparison]:
         """Compare two commits.
 
         `GET /repos/{owner}/{repo}/compare/{base}...{head}`
@@ -1707,6 +1819,32 @@ class Repos(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def compare_commits_with_basehead(
+            self,
+            owner: str,
+            repo: str,
+            basehead: str,
+            *,
+            page: int | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[CommitComparison]: ...
+        @overload
+        def compare_commits_with_basehead(
+            self,
+            owner: str,
+            repo: str,
+            basehead: str,
+            *,
+            page: int | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            media_type: Literal["diff", "patch"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[str]: ...
+
     def compare_commits_with_basehead(
         self,
         owner: str,
@@ -1717,7 +1855,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         media_type: Literal["diff", "patch"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Compare two commits.
 
         `GET /repos/{owner}/{repo}/compare/{basehead}`
@@ -1753,9 +1891,9 @@ class Repos(Namespace):
         owner: str,
         repo: str,
         *,
-        bundle: dict[str, Any],
+        bundle: ReposCreateAttestationBundle,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ReposCreateAttestationData]:
         """Create an attestation.
 
         `POST /repos/{owner}/{repo}/attestations`
@@ -1763,7 +1901,7 @@ class Repos(Namespace):
         Args:
             owner: string; required
             repo: string; required
-            bundle: object; required
+            bundle: object (ReposCreateAttestationBundle); required
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/repos/attestations#create-an-attestation
@@ -1789,7 +1927,7 @@ class Repos(Namespace):
         url_template: str,
         is_alphanumeric: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Autolink]:
         """Create an autolink reference for a repository.
 
         `POST /repos/{owner}/{repo}/autolinks`
@@ -1818,6 +1956,36 @@ class Repos(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def create_commit_comment(
+            self,
+            owner: str,
+            repo: str,
+            commit_sha: str,
+            *,
+            body: str,
+            path: str | Omit = OMIT,
+            position: int | Omit = OMIT,
+            line: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[CommitComment]: ...
+        @overload
+        def create_commit_comment(
+            self,
+            owner: str,
+            repo: str,
+            commit_sha: str,
+            *,
+            body: str,
+            path: str | Omit = OMIT,
+            position: int | Omit = OMIT,
+            line: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def create_commit_comment(
         self,
         owner: str,
@@ -1830,7 +1998,7 @@ class Repos(Namespace):
         line: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Create a commit comment.
 
         `POST /repos/{owner}/{repo}/commits/{commit_sha}/comments`
@@ -1872,7 +2040,7 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProtectedBranchAdminEnforced]:
         """Create commit signature protection.
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`
@@ -1906,7 +2074,7 @@ class Repos(Namespace):
         description: str | None | Omit = OMIT,
         context: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Status]:
         """Create a commit status.
 
         `POST /repos/{owner}/{repo}/statuses/{sha}`
@@ -1948,7 +2116,7 @@ class Repos(Namespace):
         title: str | Omit = OMIT,
         read_only: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DeployKey]:
         """Create a deploy key.
 
         `POST /repos/{owner}/{repo}/keys`
@@ -1992,7 +2160,7 @@ class Repos(Namespace):
         transient_environment: bool | Omit = OMIT,
         production_environment: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Deployment | ReposCreateDeploymentData]:
         """Create a deployment.
 
         `POST /repos/{owner}/{repo}/deployments`
@@ -2042,7 +2210,7 @@ class Repos(Namespace):
         name: str,
         type: Literal["branch", "tag"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DeploymentBranchPolicy]:
         """Create a deployment branch policy.
 
         `POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies`
@@ -2079,7 +2247,7 @@ class Repos(Namespace):
         *,
         integration_id: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DeploymentProtectionRule]:
         """Create a custom deployment protection rule on an environment.
 
         `POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules`
@@ -2120,7 +2288,7 @@ class Repos(Namespace):
         environment_url: str | Omit = OMIT,
         auto_inactive: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DeploymentStatus]:
         """Create a deployment status.
 
         `POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses`
@@ -2167,7 +2335,7 @@ class Repos(Namespace):
         event_type: str,
         client_payload: dict[str, Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Create a repository dispatch event.
 
         `POST /repos/{owner}/{repo}/dispatches`
@@ -2221,7 +2389,7 @@ class Repos(Namespace):
         has_downloads: bool | Omit = OMIT,
         is_template: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[FullRepository]:
         """Create a repository for the authenticated user.
 
         `POST /user/repos`
@@ -2293,7 +2461,7 @@ class Repos(Namespace):
         name: str | Omit = OMIT,
         default_branch_only: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[FullRepository]:
         """Create a fork.
 
         `POST /repos/{owner}/{repo}/forks`
@@ -2352,7 +2520,7 @@ class Repos(Namespace):
         merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | Omit = OMIT,
         custom_properties: dict[str, Any] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[FullRepository]:
         """Create an organization repository.
 
         `POST /orgs/{org}/repos`
@@ -2431,10 +2599,10 @@ class Repos(Namespace):
         *,
         wait_timer: int | Omit = OMIT,
         prevent_self_review: bool | Omit = OMIT,
-        reviewers: List[dict[str, Any]] | None | Omit = OMIT,
-        deployment_branch_policy: dict[str, Any] | None | Omit = OMIT,
+        reviewers: List[ReposCreateOrUpdateEnvironmentReviewersItem] | None | Omit = OMIT,
+        deployment_branch_policy: DeploymentBranchPolicySettings | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Environment]:
         """Create or update an environment.
 
         `PUT /repos/{owner}/{repo}/environments/{environment_name}`
@@ -2445,8 +2613,8 @@ class Repos(Namespace):
             environment_name: string; required
             wait_timer: integer; optional
             prevent_self_review: boolean; optional
-            reviewers: array of object; optional; may be None (sent as null)
-            deployment_branch_policy: object; optional; may be None (sent as null)
+            reviewers: array of object (array[ReposCreateOrUpdateEnvironmentReviewersItem]); optional; may be None (sent as null)
+            deployment_branch_policy: object (DeploymentBranchPolicySettings); optional; may be None (sent as null)
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/deployments/environments#create-or-update-an-environment
@@ -2477,10 +2645,10 @@ class Repos(Namespace):
         content: str,
         sha: str | Omit = OMIT,
         branch: str | Omit = OMIT,
-        committer: dict[str, Any] | Omit = OMIT,
-        author: dict[str, Any] | Omit = OMIT,
+        committer: GitCreateTagTagger | Omit = OMIT,
+        author: GitCreateTagTagger | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[FileCommit]:
         """Create or update file contents.
 
         `PUT /repos/{owner}/{repo}/contents/{path}`
@@ -2493,8 +2661,8 @@ class Repos(Namespace):
             content: string; required
             sha: string; optional
             branch: string; optional
-            committer: object; optional
-            author: object; optional
+            committer: object (GitCreateTagTagger); optional
+            author: object (GitCreateTagTagger); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/repos/contents#create-or-update-file-contents
@@ -2524,11 +2692,11 @@ class Repos(Namespace):
         name: str,
         enforcement: Literal["disabled", "active", "evaluate"],
         target: Literal["branch", "tag", "push", "repository"] | Omit = OMIT,
-        bypass_actors: List[dict[str, Any]] | Omit = OMIT,
-        conditions: dict[str, Any] | Omit = OMIT,
-        rules: List[dict[str, Any]] | Omit = OMIT,
+        bypass_actors: List[RepositoryRulesetBypassActor] | Omit = OMIT,
+        conditions: OrgRulesetConditions | Omit = OMIT,
+        rules: List[OrgRules] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RepositoryRuleset]:
         """Create an organization repository ruleset.
 
         `POST /orgs/{org}/rulesets`
@@ -2538,9 +2706,9 @@ class Repos(Namespace):
             name: string; required
             enforcement: string; required; one of disabled, active, evaluate
             target: string; optional; one of branch, tag, push, repository; server default 'branch'
-            bypass_actors: array of object; optional
-            conditions: object; optional
-            rules: array of object; optional
+            bypass_actors: array of object (array[RepositoryRulesetBypassActor]); optional
+            conditions: object (OrgRulesetConditions); optional
+            rules: array of object (array[OrgRules]); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/orgs/rules#create-an-organization-repository-ruleset
@@ -2572,7 +2740,7 @@ class Repos(Namespace):
         artifact_url: str | Omit = OMIT,
         environment: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PageDeployment]:
         """Create a GitHub Pages deployment.
 
         `POST /repos/{owner}/{repo}/pages/deployments`
@@ -2611,9 +2779,9 @@ class Repos(Namespace):
         repo: str,
         *,
         build_type: Literal["legacy", "workflow"] | Omit = OMIT,
-        source: dict[str, Any] | Omit = OMIT,
+        source: ReposCreatePagesSiteSource | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Page]:
         """Create a GitHub Pages site.
 
         `POST /repos/{owner}/{repo}/pages`
@@ -2622,7 +2790,7 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             build_type: string; optional; one of legacy, workflow
-            source: object; optional
+            source: object (ReposCreatePagesSiteSource); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/pages/pages#create-a-apiname-pages-site
@@ -2655,7 +2823,7 @@ class Repos(Namespace):
         generate_release_notes: bool | Omit = OMIT,
         make_latest: Literal["true", "false", "legacy"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Release]:
         """Create a release.
 
         `POST /repos/{owner}/{repo}/releases`
@@ -2704,11 +2872,11 @@ class Repos(Namespace):
         name: str,
         enforcement: Literal["disabled", "active", "evaluate"],
         target: Literal["branch", "tag", "push"] | Omit = OMIT,
-        bypass_actors: List[dict[str, Any]] | Omit = OMIT,
-        conditions: dict[str, Any] | Omit = OMIT,
-        rules: List[dict[str, Any]] | Omit = OMIT,
+        bypass_actors: List[RepositoryRulesetBypassActor] | Omit = OMIT,
+        conditions: RepositoryRulesetConditions | Omit = OMIT,
+        rules: List[RepositoryRule] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RepositoryRuleset]:
         """Create a repository ruleset.
 
         `POST /repos/{owner}/{repo}/rulesets`
@@ -2719,9 +2887,9 @@ class Repos(Namespace):
             name: string; required
             enforcement: string; required; one of disabled, active, evaluate
             target: string; optional; one of branch, tag, push; server default 'branch'
-            bypass_actors: array of object; optional
-            conditions: object; optional
-            rules: array of object; optional
+            bypass_actors: array of object (array[RepositoryRulesetBypassActor]); optional
+            conditions: object (RepositoryRulesetConditions); optional
+            rules: array of object (array[RepositoryRule]); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/repos/rules#create-a-repository-ruleset
@@ -2754,7 +2922,7 @@ class Repos(Namespace):
         include_all_branches: bool | Omit = OMIT,
         private: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[FullRepository]:
         """Create a repository using a template.
 
         `POST /repos/{template_owner}/{template_repo}/generate`
@@ -2793,11 +2961,11 @@ class Repos(Namespace):
         repo: str,
         *,
         name: str | Omit = OMIT,
-        config: dict[str, Any] | Omit = OMIT,
+        config: WebhookConfig | Omit = OMIT,
         events: List[str] | Omit = OMIT,
         active: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Hook]:
         """Create a repository webhook.
 
         `POST /repos/{owner}/{repo}/hooks`
@@ -2806,7 +2974,7 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             name: string; optional
-            config: object; optional
+            config: object (WebhookConfig); optional
             events: array of string; optional; server default ['push']
             active: boolean; optional; server default True
             timeout: seconds, or a (connect, read) pair; overrides the client's
@@ -2833,9 +3001,9 @@ class Repos(Namespace):
         owner: str,
         repo: str,
         *,
-        properties: List[dict[str, Any]],
+        properties: List[CustomPropertyValue],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Create or update custom property values for a repository.
 
         `PATCH /repos/{owner}/{repo}/properties/values`
@@ -2843,7 +3011,7 @@ class Repos(Namespace):
         Args:
             owner: string; required
             repo: string; required
-            properties: array of object; required
+            properties: array of object (array[CustomPropertyValue]); required
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/repos/custom-properties#create-or-update-custom-property-values-for-a-repository
@@ -2866,7 +3034,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[CustomPropertyValue]]:
         """Get all custom property values for a repository.
 
         `GET /repos/{owner}/{repo}/properties/values`
@@ -2892,7 +3060,7 @@ class Repos(Namespace):
         invitation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Decline a repository invitation.
 
         `DELETE /user/repository_invitations/{invitation_id}`
@@ -2919,7 +3087,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository.
 
         `DELETE /repos/{owner}/{repo}`
@@ -2947,7 +3115,7 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete access restrictions.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions`
@@ -2977,7 +3145,7 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete admin branch protection.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`
@@ -3007,7 +3175,7 @@ class Repos(Namespace):
         environment_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an environment.
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}`
@@ -3037,7 +3205,7 @@ class Repos(Namespace):
         autolink_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an autolink reference from a repository.
 
         `DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}`
@@ -3067,7 +3235,7 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete branch protection.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection`
@@ -3097,7 +3265,7 @@ class Repos(Namespace):
         comment_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a commit comment.
 
         `DELETE /repos/{owner}/{repo}/comments/{comment_id}`
@@ -3127,7 +3295,7 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete commit signature protection.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`
@@ -3157,7 +3325,7 @@ class Repos(Namespace):
         key_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a deploy key.
 
         `DELETE /repos/{owner}/{repo}/keys/{key_id}`
@@ -3187,7 +3355,7 @@ class Repos(Namespace):
         deployment_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a deployment.
 
         `DELETE /repos/{owner}/{repo}/deployments/{deployment_id}`
@@ -3218,7 +3386,7 @@ class Repos(Namespace):
         branch_policy_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a deployment branch policy.
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`
@@ -3252,10 +3420,10 @@ class Repos(Namespace):
         message: str,
         sha: str,
         branch: str | Omit = OMIT,
-        committer: dict[str, Any] | Omit = OMIT,
-        author: dict[str, Any] | Omit = OMIT,
+        committer: ReposDeleteFileAuthor | Omit = OMIT,
+        author: ReposDeleteFileAuthor | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[FileCommit]:
         """Delete a file.
 
         `DELETE /repos/{owner}/{repo}/contents/{path}`
@@ -3267,8 +3435,8 @@ class Repos(Namespace):
             message: string; required
             sha: string; required
             branch: string; optional
-            committer: object; optional
-            author: object; optional
+            committer: object (ReposDeleteFileAuthor); optional
+            author: object (ReposDeleteFileAuthor); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/repos/contents#delete-a-file
@@ -3297,7 +3465,7 @@ class Repos(Namespace):
         invitation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository invitation.
 
         `DELETE /repos/{owner}/{repo}/invitations/{invitation_id}`
@@ -3326,7 +3494,7 @@ class Repos(Namespace):
         ruleset_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization repository ruleset.
 
         `DELETE /orgs/{org}/rulesets/{ruleset_id}`
@@ -3353,7 +3521,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a GitHub Pages site.
 
         `DELETE /repos/{owner}/{repo}/pages`
@@ -3381,7 +3549,7 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete pull request review protection.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`
@@ -3411,7 +3579,7 @@ class Repos(Namespace):
         release_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a release.
 
         `DELETE /repos/{owner}/{repo}/releases/{release_id}`
@@ -3441,7 +3609,7 @@ class Repos(Namespace):
         asset_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a release asset.
 
         `DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}`
@@ -3471,7 +3639,7 @@ class Repos(Namespace):
         ruleset_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository ruleset.
 
         `DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}`
@@ -3501,7 +3669,7 @@ class Repos(Namespace):
         hook_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository webhook.
 
         `DELETE /repos/{owner}/{repo}/hooks/{hook_id}`
@@ -3530,7 +3698,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Disable Dependabot security updates.
 
         `DELETE /repos/{owner}/{repo}/automated-security-fixes`
@@ -3559,7 +3727,7 @@ class Repos(Namespace):
         protection_rule_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Disable a custom protection rule for an environment.
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}`
@@ -3590,7 +3758,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Disable immutable releases.
 
         `DELETE /repos/{owner}/{repo}/immutable-releases`
@@ -3617,7 +3785,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Disable private vulnerability reporting for a repository.
 
         `DELETE /repos/{owner}/{repo}/private-vulnerability-reporting`
@@ -3644,7 +3812,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Disable vulnerability alerts.
 
         `DELETE /repos/{owner}/{repo}/vulnerability-alerts`
@@ -3672,7 +3840,7 @@ class Repos(Namespace):
         ref: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Download a repository archive (tar).
 
         `GET /repos/{owner}/{repo}/tarball/{ref}`
@@ -3702,7 +3870,7 @@ class Repos(Namespace):
         ref: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Download a repository archive (zip).
 
         `GET /repos/{owner}/{repo}/zipball/{ref}`
@@ -3733,7 +3901,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Enable Dependabot security updates.
 
         `PUT /repos/{owner}/{repo}/automated-security-fixes`
@@ -3760,7 +3928,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Enable immutable releases.
 
         `PUT /repos/{owner}/{repo}/immutable-releases`
@@ -3787,7 +3955,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Enable private vulnerability reporting for a repository.
 
         `PUT /repos/{owner}/{repo}/private-vulnerability-reporting`
@@ -3814,7 +3982,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Enable vulnerability alerts.
 
         `PUT /repos/{owner}/{repo}/vulnerability-alerts`
@@ -3845,7 +4013,7 @@ class Repos(Namespace):
         previous_tag_name: str | Omit = OMIT,
         configuration_file_path: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ReleaseNotesContent]:
         """Generate release notes content for a release.
 
         `POST /repos/{owner}/{repo}/releases/generate-notes`
@@ -3882,7 +4050,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[FullRepository]:
         """Get a repository.
 
         `GET /repos/{owner}/{repo}`
@@ -3910,7 +4078,7 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[BranchRestrictionPolicy]:
         """Get access restrictions.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions`
@@ -3940,7 +4108,7 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProtectedBranchAdminEnforced]:
         """Get admin branch protection.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`
@@ -3970,7 +4138,7 @@ class Repos(Namespace):
         environment_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ReposGetAllDeploymentProtectionRulesData]:
         """Get all deployment protection rules for an environment.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules`
@@ -4002,7 +4170,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Environment, ReposGetAllEnvironmentsData]:
         """List environments.
 
         `GET /repos/{owner}/{repo}/environments` (paginated: use octo.paginate)
@@ -4016,7 +4184,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/environments#list-environments
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ALL_ENVIRONMENTS,
             path={
                 "owner": owner,
@@ -4036,7 +4204,7 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[str]]:
         """Get all status check contexts.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
@@ -4068,7 +4236,7 @@ class Repos(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[str, Topic]:
         """Get all repository topics.
 
         `GET /repos/{owner}/{repo}/topics` (paginated: use octo.paginate)
@@ -4082,7 +4250,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#get-all-repository-topics
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ALL_TOPICS,
             path={
                 "owner": owner,
@@ -4102,7 +4270,7 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[Integration | None]]:
         """Get apps with access to the protected branch.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
@@ -4132,7 +4300,7 @@ class Repos(Namespace):
         autolink_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Autolink]:
         """Get an autolink reference of a repository.
 
         `GET /repos/{owner}/{repo}/autolinks/{autolink_id}`
@@ -4162,7 +4330,7 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[BranchWithProtection]:
         """Get a branch.
 
         `GET /repos/{owner}/{repo}/branches/{branch}`
@@ -4192,7 +4360,7 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[BranchProtection]:
         """Get branch protection.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection`
@@ -4225,7 +4393,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[RepositoryRuleDetailed]:
         """Get rules for a branch.
 
         `GET /repos/{owner}/{repo}/rules/branches/{branch}` (paginated: use octo.paginate)
@@ -4240,7 +4408,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#get-rules-for-a-branch
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_BRANCH_RULES,
             path={
                 "owner": owner,
@@ -4261,7 +4429,7 @@ class Repos(Namespace):
         *,
         per: Literal["day", "week"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CloneTraffic]:
         """Get repository clones.
 
         `GET /repos/{owner}/{repo}/traffic/clones`
@@ -4292,7 +4460,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[CodeFrequencyStat] | dict[str, Any] | None]:
         """Get the weekly commit activity.
 
         `GET /repos/{owner}/{repo}/stats/code_frequency`
@@ -4320,7 +4488,7 @@ class Repos(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RepositoryCollaboratorPermission]:
         """Get repository permissions for a user.
 
         `GET /repos/{owner}/{repo}/collaborators/{username}/permission`
@@ -4352,7 +4520,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CombinedCommitStatus]:
         """Get the combined status for a specific reference.
 
         `GET /repos/{owner}/{repo}/commits/{ref}/status`
@@ -4381,6 +4549,32 @@ class Repos(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_commit(
+            self,
+            owner: str,
+            repo: str,
+            ref: str,
+            *,
+            page: int | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Commit]: ...
+        @overload
+        def get_commit(
+            self,
+            owner: str,
+            repo: str,
+            ref: str,
+            *,
+            page: int | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            media_type: Literal["diff", "patch", "sha"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[str]: ...
+
     def get_commit(
         self,
         owner: str,
@@ -4391,7 +4585,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         media_type: Literal["diff", "patch", "sha"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a commit.
 
         `GET /repos/{owner}/{repo}/commits/{ref}`
@@ -4428,7 +4622,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[CommitActivity] | dict[str, Any] | None]:
         """Get the last year of commit activity.
 
         `GET /repos/{owner}/{repo}/stats/commit_activity`
@@ -4449,6 +4643,28 @@ class Repos(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_commit_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[CommitComment]: ...
+        @overload
+        def get_commit_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def get_commit_comment(
         self,
         owner: str,
@@ -4457,7 +4673,7 @@ class Repos(Namespace):
         *,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a commit comment.
 
         `GET /repos/{owner}/{repo}/comments/{comment_id}`
@@ -4489,7 +4705,7 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProtectedBranchAdminEnforced]:
         """Get commit signature protection.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`
@@ -4518,7 +4734,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[CommunityProfile]:
         """Get community profile metrics.
 
         `GET /repos/{owner}/{repo}/community/profile`
@@ -4539,6 +4755,41 @@ class Repos(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_content(
+            self,
+            owner: str,
+            repo: str,
+            path: str,
+            *,
+            ref: str | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[ContentDirectory | ContentFile | ContentSymlink | ContentSubmodule]: ...
+        @overload
+        def get_content(
+            self,
+            owner: str,
+            repo: str,
+            path: str,
+            *,
+            ref: str | Omit = OMIT,
+            media_type: Literal["html", "raw"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+        @overload
+        def get_content(
+            self,
+            owner: str,
+            repo: str,
+            path: str,
+            *,
+            ref: str | Omit = OMIT,
+            media_type: Literal["object"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[ContentTree]: ...
+
     def get_content(
         self,
         owner: str,
@@ -4548,7 +4799,7 @@ class Repos(Namespace):
         ref: str | Omit = OMIT,
         media_type: Literal["html", "object", "raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get repository content.
 
         `GET /repos/{owner}/{repo}/contents/{path}`
@@ -4583,7 +4834,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[ContributorActivity] | dict[str, Any] | None]:
         """Get all contributor commit activity.
 
         `GET /repos/{owner}/{repo}/stats/contributors`
@@ -4612,7 +4863,7 @@ class Repos(Namespace):
         protection_rule_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DeploymentProtectionRule]:
         """Get a custom deployment protection rule.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}`
@@ -4644,7 +4895,7 @@ class Repos(Namespace):
         key_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DeployKey]:
         """Get a deploy key.
 
         `GET /repos/{owner}/{repo}/keys/{key_id}`
@@ -4674,7 +4925,7 @@ class Repos(Namespace):
         deployment_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Deployment]:
         """Get a deployment.
 
         `GET /repos/{owner}/{repo}/deployments/{deployment_id}`
@@ -4705,7 +4956,7 @@ class Repos(Namespace):
         branch_policy_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DeploymentBranchPolicy]:
         """Get a deployment branch policy.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`
@@ -4738,7 +4989,7 @@ class Repos(Namespace):
         status_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DeploymentStatus]:
         """Get a deployment status.
 
         `GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}`
@@ -4770,7 +5021,7 @@ class Repos(Namespace):
         environment_name: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Environment]:
         """Get an environment.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}`
@@ -4799,7 +5050,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RepositoryHashAlgorithm]:
         """Get the hash algorithm for a repository.
 
         `GET /repos/{owner}/{repo}/hash-algorithm`
@@ -4826,7 +5077,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PageBuild]:
         """Get latest Pages build.
 
         `GET /repos/{owner}/{repo}/pages/builds/latest`
@@ -4853,7 +5104,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Release]:
         """Get the latest release.
 
         `GET /repos/{owner}/{repo}/releases/latest`
@@ -4880,7 +5131,7 @@ class Repos(Namespace):
         rule_suite_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RuleSuite]:
         """Get an organization rule suite.
 
         `GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}`
@@ -4915,7 +5166,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Any, RuleSuites]:
         """List organization rule suites.
 
         `GET /orgs/{org}/rulesets/rule-suites` (paginated: use octo.paginate)
@@ -4934,7 +5185,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rule-suites#list-organization-rule-suites
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ORG_RULE_SUITES,
             path={
                 "org": org,
@@ -4958,7 +5209,7 @@ class Repos(Namespace):
         ruleset_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RepositoryRuleset]:
         """Get an organization repository ruleset.
 
         `GET /orgs/{org}/rulesets/{ruleset_id}`
@@ -4988,7 +5239,7 @@ class Repos(Namespace):
         page: int | Omit = OMIT,
         targets: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[RepositoryRuleset]:
         """Get all organization repository rulesets.
 
         `GET /orgs/{org}/rulesets` (paginated: use octo.paginate)
@@ -5002,7 +5253,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rules#get-all-organization-repository-rulesets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ORG_RULESETS,
             path={
                 "org": org,
@@ -5021,7 +5272,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Page]:
         """Get a GitHub Pages site.
 
         `GET /repos/{owner}/{repo}/pages`
@@ -5049,7 +5300,7 @@ class Repos(Namespace):
         build_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PageBuild]:
         """Get GitHub Pages build.
 
         `GET /repos/{owner}/{repo}/pages/builds/{build_id}`
@@ -5079,7 +5330,7 @@ class Repos(Namespace):
         pages_deployment_id: Any,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PagesDeploymentStatus]:
         """Get the status of a GitHub Pages deployment.
 
         `GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}`
@@ -5108,7 +5359,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PagesHealthCheck | dict[str, Any]]:
         """Get a DNS health check for GitHub Pages.
 
         `GET /repos/{owner}/{repo}/pages/health`
@@ -5135,7 +5386,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ParticipationStats]:
         """Get the weekly commit count.
 
         `GET /repos/{owner}/{repo}/stats/participation`
@@ -5163,7 +5414,7 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProtectedBranchPullRequestReview]:
         """Get pull request review protection.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`
@@ -5192,7 +5443,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[CodeFrequencyStat] | None]:
         """Get the hourly commit count for each day.
 
         `GET /repos/{owner}/{repo}/stats/punch_card`
@@ -5213,6 +5464,28 @@ class Repos(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_readme(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            ref: str | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[ContentFile]: ...
+        @overload
+        def get_readme(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            ref: str | Omit = OMIT,
+            media_type: Literal["html", "raw"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def get_readme(
         self,
         owner: str,
@@ -5221,7 +5494,7 @@ class Repos(Namespace):
         ref: str | Omit = OMIT,
         media_type: Literal["html", "raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a repository README.
 
         `GET /repos/{owner}/{repo}/readme`
@@ -5248,6 +5521,30 @@ class Repos(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_readme_in_directory(
+            self,
+            owner: str,
+            repo: str,
+            dir: str,
+            *,
+            ref: str | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[ContentFile]: ...
+        @overload
+        def get_readme_in_directory(
+            self,
+            owner: str,
+            repo: str,
+            dir: str,
+            *,
+            ref: str | Omit = OMIT,
+            media_type: Literal["html", "raw"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def get_readme_in_directory(
         self,
         owner: str,
@@ -5257,7 +5554,7 @@ class Repos(Namespace):
         ref: str | Omit = OMIT,
         media_type: Literal["html", "raw"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a repository README for a directory.
 
         `GET /repos/{owner}/{repo}/readme/{dir}`
@@ -5293,7 +5590,7 @@ class Repos(Namespace):
         release_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Release]:
         """Get a release.
 
         `GET /repos/{owner}/{repo}/releases/{release_id}`
@@ -5323,7 +5620,7 @@ class Repos(Namespace):
         asset_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ReleaseAsset]:
         """Get a release asset.
 
         `GET /repos/{owner}/{repo}/releases/assets/{asset_id}`
@@ -5353,7 +5650,7 @@ class Repos(Namespace):
         tag: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Release]:
         """Get a release by tag name.
 
         `GET /repos/{owner}/{repo}/releases/tags/{tag}`
@@ -5383,7 +5680,7 @@ class Repos(Namespace):
         rule_suite_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RuleSuite]:
         """Get a repository rule suite.
 
         `GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}`
@@ -5420,7 +5717,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Any, RuleSuites]:
         """List repository rule suites.
 
         `GET /repos/{owner}/{repo}/rulesets/rule-suites` (paginated: use octo.paginate)
@@ -5439,7 +5736,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rule-suites#list-repository-rule-suites
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_REPO_RULE_SUITES,
             path={
                 "owner": owner,
@@ -5465,7 +5762,7 @@ class Repos(Namespace):
         *,
         includes_parents: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RepositoryRuleset]:
         """Get a repository ruleset.
 
         `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}`
@@ -5502,7 +5799,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[RulesetVersion]:
         """Get repository ruleset history.
 
         `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history` (paginated: use octo.paginate)
@@ -5517,7 +5814,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#get-repository-ruleset-history
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_REPO_RULESET_HISTORY,
             path={
                 "owner": owner,
@@ -5539,7 +5836,7 @@ class Repos(Namespace):
         version_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RulesetVersionWithState]:
         """Get repository ruleset version.
 
         `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}`
@@ -5575,7 +5872,7 @@ class Repos(Namespace):
         includes_parents: bool | Omit = OMIT,
         targets: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[RepositoryRuleset]:
         """Get all repository rulesets.
 
         `GET /repos/{owner}/{repo}/rulesets` (paginated: use octo.paginate)
@@ -5591,7 +5888,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#get-all-repository-rulesets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_REPO_RULESETS,
             path={
                 "owner": owner,
@@ -5613,7 +5910,7 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[StatusCheckPolicy]:
         """Get status checks protection.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`
@@ -5643,7 +5940,7 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[Team]]:
         """Get teams with access to the protected branch.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
@@ -5672,7 +5969,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[ContentTraffic]]:
         """Get top referral paths.
 
         `GET /repos/{owner}/{repo}/traffic/popular/paths`
@@ -5699,7 +5996,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[ReferrerTraffic]]:
         """Get top referral sources.
 
         `GET /repos/{owner}/{repo}/traffic/popular/referrers`
@@ -5727,7 +6024,7 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[SimpleUser]]:
         """Get users with access to the protected branch.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
@@ -5757,7 +6054,7 @@ class Repos(Namespace):
         *,
         per: Literal["day", "week"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ViewTraffic]:
         """Get page views.
 
         `GET /repos/{owner}/{repo}/traffic/views`
@@ -5789,7 +6086,7 @@ class Repos(Namespace):
         hook_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Hook]:
         """Get a repository webhook.
 
         `GET /repos/{owner}/{repo}/hooks/{hook_id}`
@@ -5819,7 +6116,7 @@ class Repos(Namespace):
         hook_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[WebhookConfig]:
         """Get a webhook configuration for a repository.
 
         `GET /repos/{owner}/{repo}/hooks/{hook_id}/config`
@@ -5850,7 +6147,7 @@ class Repos(Namespace):
         delivery_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[HookDelivery]:
         """Get a delivery for a repository webhook.
 
         `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}`
@@ -5890,7 +6187,7 @@ class Repos(Namespace):
         time_period: Literal["day", "week", "month", "quarter", "year"] | Omit = OMIT,
         activity_type: Literal["push", "force_push", "branch_creation", "branch_deletion", "pr_merge", "merge_queue_merge"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Activity]:
         """List repository activities.
 
         `GET /repos/{owner}/{repo}/activity` (paginated: use octo.paginate)
@@ -5910,7 +6207,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-activities
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ACTIVITIES,
             path={
                 "owner": owner,
@@ -5941,7 +6238,7 @@ class Repos(Namespace):
         after: str | Omit = OMIT,
         predicate_type: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ReposListAttestationsDataAttestationsItem, ReposListAttestationsData]:
         """List attestations.
 
         `GET /repos/{owner}/{repo}/attestations/{subject_digest}` (paginated: use octo.paginate)
@@ -5958,7 +6255,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/attestations#list-attestations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ATTESTATIONS,
             path={
                 "owner": owner,
@@ -5980,7 +6277,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[Autolink]]:
         """Get all autolinks of a repository.
 
         `GET /repos/{owner}/{repo}/autolinks`
@@ -6011,7 +6308,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ShortBranch]:
         """List branches.
 
         `GET /repos/{owner}/{repo}/branches` (paginated: use octo.paginate)
@@ -6026,7 +6323,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branches#list-branches
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_BRANCHES,
             path={
                 "owner": owner,
@@ -6047,7 +6344,7 @@ class Repos(Namespace):
         commit_sha: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[BranchShort]]:
         """List branches for HEAD commit.
 
         `GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head`
@@ -6081,7 +6378,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Collaborator]:
         """List repository collaborators.
 
         `GET /repos/{owner}/{repo}/collaborators` (paginated: use octo.paginate)
@@ -6097,7 +6394,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/collaborators#list-repository-collaborators
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_COLLABORATORS,
             path={
                 "owner": owner,
@@ -6112,6 +6409,32 @@ class Repos(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_comments_for_commit(
+            self,
+            owner: str,
+            repo: str,
+            commit_sha: str,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[CommitComment]: ...
+        @overload
+        def list_comments_for_commit(
+            self,
+            owner: str,
+            repo: str,
+            commit_sha: str,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_comments_for_commit(
         self,
@@ -6123,7 +6446,7 @@ class Repos(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List commit comments.
 
         `GET /repos/{owner}/{repo}/commits/{commit_sha}/comments` (paginated: use octo.paginate)
@@ -6154,6 +6477,30 @@ class Repos(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_commit_comments_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Paged[CommitComment]: ...
+        @overload
+        def list_commit_comments_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_commit_comments_for_repo(
         self,
@@ -6164,7 +6511,7 @@ class Repos(Namespace):
         page: int | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """List commit comments for a repository.
 
         `GET /repos/{owner}/{repo}/comments` (paginated: use octo.paginate)
@@ -6203,7 +6550,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Status]:
         """List commit statuses for a reference.
 
         `GET /repos/{owner}/{repo}/commits/{ref}/statuses` (paginated: use octo.paginate)
@@ -6218,7 +6565,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/statuses#list-commit-statuses-for-a-reference
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_COMMIT_STATUSES_FOR_REF,
             path={
                 "owner": owner,
@@ -6247,7 +6594,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Commit]:
         """List commits.
 
         `GET /repos/{owner}/{repo}/commits` (paginated: use octo.paginate)
@@ -6267,7 +6614,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/commits#list-commits
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_COMMITS,
             path={
                 "owner": owner,
@@ -6296,7 +6643,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Contributor, List[Contributor] | None]:
         """List repository contributors.
 
         `GET /repos/{owner}/{repo}/contributors` (paginated: use octo.paginate)
@@ -6311,7 +6658,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-contributors
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CONTRIBUTORS,
             path={
                 "owner": owner,
@@ -6335,7 +6682,7 @@ class Repos(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CustomDeploymentRuleApp, ReposListCustomDeploymentRuleIntegrationsData]:
         """List custom deployment rule integrations available for an environment.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps` (paginated: use octo.paginate)
@@ -6350,7 +6697,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/protection-rules#list-custom-deployment-rule-integrations-available-for-an-environment
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CUSTOM_DEPLOYMENT_RULE_INTEGRATIONS,
             path={
                 "owner": owner,
@@ -6373,7 +6720,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[DeployKey]:
         """List deploy keys.
 
         `GET /repos/{owner}/{repo}/keys` (paginated: use octo.paginate)
@@ -6387,7 +6734,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deploy-keys/deploy-keys#list-deploy-keys
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_DEPLOY_KEYS,
             path={
                 "owner": owner,
@@ -6410,7 +6757,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[DeploymentBranchPolicy, ReposListDeploymentBranchPoliciesData]:
         """List deployment branch policies.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies` (paginated: use octo.paginate)
@@ -6425,7 +6772,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/branch-policies#list-deployment-branch-policies
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_DEPLOYMENT_BRANCH_POLICIES,
             path={
                 "owner": owner,
@@ -6449,7 +6796,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[DeploymentStatus]:
         """List deployment statuses.
 
         `GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses` (paginated: use octo.paginate)
@@ -6464,7 +6811,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/statuses#list-deployment-statuses
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_DEPLOYMENT_STATUSES,
             path={
                 "owner": owner,
@@ -6491,7 +6838,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Deployment]:
         """List deployments.
 
         `GET /repos/{owner}/{repo}/deployments` (paginated: use octo.paginate)
@@ -6509,7 +6856,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/deployments#list-deployments
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_DEPLOYMENTS,
             path={
                 "owner": owner,
@@ -6540,7 +6887,7 @@ class Repos(Namespace):
         since: str | Omit = OMIT,
         before: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Repository]:
         """List repositories for the authenticated user.
 
         `GET /user/repos` (paginated: use octo.paginate)
@@ -6559,7 +6906,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repositories-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_AUTHENTICATED_USER,
             query={
                 "visibility": visibility,
@@ -6586,7 +6933,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List organization repositories.
 
         `GET /orgs/{org}/repos` (paginated: use octo.paginate)
@@ -6602,7 +6949,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-organization-repositories
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_ORG,
             path={
                 "org": org,
@@ -6628,7 +6975,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List repositories for a user.
 
         `GET /users/{username}/repos` (paginated: use octo.paginate)
@@ -6644,7 +6991,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repositories-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_USER,
             path={
                 "username": username,
@@ -6669,7 +7016,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List forks.
 
         `GET /repos/{owner}/{repo}/forks` (paginated: use octo.paginate)
@@ -6684,7 +7031,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/forks#list-forks
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FORKS,
             path={
                 "owner": owner,
@@ -6707,7 +7054,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[RepositoryInvitation]:
         """List repository invitations.
 
         `GET /repos/{owner}/{repo}/invitations` (paginated: use octo.paginate)
@@ -6721,7 +7068,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/invitations#list-repository-invitations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INVITATIONS,
             path={
                 "owner": owner,
@@ -6741,7 +7088,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[RepositoryInvitation]:
         """List repository invitations for the authenticated user.
 
         `GET /user/repository_invitations` (paginated: use octo.paginate)
@@ -6753,7 +7100,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/invitations#list-repository-invitations-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INVITATIONS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -6768,7 +7115,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[IssueType | None]]:
         """List issue types for a repository.
 
         `GET /repos/{owner}/{repo}/issue-types`
@@ -6795,7 +7142,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Language]:
         """List repository languages.
 
         `GET /repos/{owner}/{repo}/languages`
@@ -6825,7 +7172,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[PageBuild]:
         """List GitHub Pages builds.
 
         `GET /repos/{owner}/{repo}/pages/builds` (paginated: use octo.paginate)
@@ -6839,7 +7186,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#list-apiname-pages-builds
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PAGES_BUILDS,
             path={
                 "owner": owner,
@@ -6858,7 +7205,7 @@ class Repos(Namespace):
         *,
         since: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List public repositories.
 
         `GET /repositories` (paginated: use octo.paginate)
@@ -6869,7 +7216,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-public-repositories
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC,
             query={
                 "since": since,
@@ -6887,7 +7234,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[PullRequestSimple]:
         """List pull requests associated with a commit.
 
         `GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls` (paginated: use octo.paginate)
@@ -6902,7 +7249,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PULL_REQUESTS_ASSOCIATED_WITH_COMMIT,
             path={
                 "owner": owner,
@@ -6926,7 +7273,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ReleaseAsset]:
         """List release assets.
 
         `GET /repos/{owner}/{repo}/releases/{release_id}/assets` (paginated: use octo.paginate)
@@ -6941,7 +7288,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/assets#list-release-assets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_RELEASE_ASSETS,
             path={
                 "owner": owner,
@@ -6964,7 +7311,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Release]:
         """List releases.
 
         `GET /repos/{owner}/{repo}/releases` (paginated: use octo.paginate)
@@ -6978,7 +7325,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/releases#list-releases
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_RELEASES,
             path={
                 "owner": owner,
@@ -7000,7 +7347,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Tag]:
         """List repository tags.
 
         `GET /repos/{owner}/{repo}/tags` (paginated: use octo.paginate)
@@ -7014,7 +7361,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-tags
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_TAGS,
             path={
                 "owner": owner,
@@ -7036,7 +7383,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Team]:
         """List repository teams.
 
         `GET /repos/{owner}/{repo}/teams` (paginated: use octo.paginate)
@@ -7050,7 +7397,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-teams
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_TEAMS,
             path={
                 "owner": owner,
@@ -7074,7 +7421,7 @@ class Repos(Namespace):
         cursor: str | Omit = OMIT,
         status: Literal["success", "failure"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[HookDeliveryItem]:
         """List deliveries for a repository webhook.
 
         `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries` (paginated: use octo.paginate)
@@ -7090,7 +7437,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#list-deliveries-for-a-repository-webhook
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WEBHOOK_DELIVERIES,
             path={
                 "owner": owner,
@@ -7114,7 +7461,7 @@ class Repos(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Hook]:
         """List repository webhooks.
 
         `GET /repos/{owner}/{repo}/hooks` (paginated: use octo.paginate)
@@ -7128,7 +7475,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#list-repository-webhooks
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WEBHOOKS,
             path={
                 "owner": owner,
@@ -7150,7 +7497,7 @@ class Repos(Namespace):
         head: str,
         commit_message: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Commit | None]:
         """Merge a branch.
 
         `POST /repos/{owner}/{repo}/merges`
@@ -7186,7 +7533,7 @@ class Repos(Namespace):
         *,
         branch: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[MergedUpstream]:
         """Sync a fork branch with the upstream repository.
 
         `POST /repos/{owner}/{repo}/merge-upstream`
@@ -7218,7 +7565,7 @@ class Repos(Namespace):
         hook_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Ping a repository webhook.
 
         `POST /repos/{owner}/{repo}/hooks/{hook_id}/pings`
@@ -7249,7 +7596,7 @@ class Repos(Namespace):
         delivery_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Redeliver a delivery for a repository webhook.
 
         `POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts`
@@ -7282,7 +7629,7 @@ class Repos(Namespace):
         *,
         apps: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[Integration | None]]:
         """Remove app access restrictions.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
@@ -7316,7 +7663,7 @@ class Repos(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a repository collaborator.
 
         `DELETE /repos/{owner}/{repo}/collaborators/{username}`
@@ -7347,7 +7694,7 @@ class Repos(Namespace):
         *,
         contexts: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[str]]:
         """Remove status check contexts.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
@@ -7381,7 +7728,7 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove status check protection.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`
@@ -7412,7 +7759,7 @@ class Repos(Namespace):
         *,
         teams: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[Team]]:
         """Remove team access restrictions.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
@@ -7447,7 +7794,7 @@ class Repos(Namespace):
         *,
         users: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[SimpleUser]]:
         """Remove user access restrictions.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
@@ -7482,7 +7829,7 @@ class Repos(Namespace):
         *,
         new_name: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[BranchWithProtection]:
         """Rename a branch.
 
         `POST /repos/{owner}/{repo}/branches/{branch}/rename`
@@ -7516,7 +7863,7 @@ class Repos(Namespace):
         *,
         names: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Topic]:
         """Replace all repository topics.
 
         `PUT /repos/{owner}/{repo}/topics`
@@ -7547,7 +7894,7 @@ class Repos(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PageBuildStatus]:
         """Request a GitHub Pages build.
 
         `POST /repos/{owner}/{repo}/pages/builds`
@@ -7575,7 +7922,7 @@ class Repos(Namespace):
         branch: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProtectedBranchAdminEnforced]:
         """Set admin branch protection.
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`
@@ -7606,7 +7953,7 @@ class Repos(Namespace):
         *,
         apps: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[Integration | None]]:
         """Set app access restrictions.
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
@@ -7641,7 +7988,7 @@ class Repos(Namespace):
         *,
         contexts: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[str]]:
         """Set status check contexts.
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
@@ -7676,7 +8023,7 @@ class Repos(Namespace):
         *,
         teams: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[Team]]:
         """Set team access restrictions.
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
@@ -7711,7 +8058,7 @@ class Repos(Namespace):
         *,
         users: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[SimpleUser]]:
         """Set user access restrictions.
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
@@ -7745,7 +8092,7 @@ class Repos(Namespace):
         hook_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Test the push repository webhook.
 
         `POST /repos/{owner}/{repo}/hooks/{hook_id}/tests`
@@ -7777,7 +8124,7 @@ class Repos(Namespace):
         new_name: str | Omit = OMIT,
         team_ids: List[int] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[MinimalRepository]:
         """Transfer a repository.
 
         `POST /repos/{owner}/{repo}/transfer`
@@ -7816,7 +8163,7 @@ class Repos(Namespace):
         homepage: str | Omit = OMIT,
         private: bool | Omit = OMIT,
         visibility: Literal["public", "private"] | Omit = OMIT,
-        security_and_analysis: dict[str, Any] | None | Omit = OMIT,
+        security_and_analysis: ReposUpdateSecurityAndAnalysis | None | Omit = OMIT,
         has_issues: bool | Omit = OMIT,
         has_projects: bool | Omit = OMIT,
         has_wiki: bool | Omit = OMIT,
@@ -7839,7 +8186,7 @@ class Repos(Namespace):
         allow_forking: bool | Omit = OMIT,
         web_commit_signoff_required: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[FullRepository]:
         """Update a repository.
 
         `PATCH /repos/{owner}/{repo}`
@@ -7852,7 +8199,7 @@ class Repos(Namespace):
             homepage: string; optional
             private: boolean; optional; server default False
             visibility: string; optional; one of public, private
-            security_and_analysis: object; optional; may be None (sent as null)
+            security_and_analysis: object (ReposUpdateSecurityAndAnalysis); optional; may be None (sent as null)
             has_issues: boolean; optional; server default True
             has_projects: boolean; optional; server default True
             has_wiki: boolean; optional; server default True
@@ -7922,10 +8269,10 @@ class Repos(Namespace):
         repo: str,
         branch: str,
         *,
-        required_status_checks: dict[str, Any] | None,
+        required_status_checks: ReposUpdateBranchProtectionRequiredStatusChecks | None,
         enforce_admins: bool | None,
-        required_pull_request_reviews: dict[str, Any] | None,
-        restrictions: dict[str, Any] | None,
+        required_pull_request_reviews: ReposUpdateBranchProtectionRequiredPullRequestReviews | None,
+        restrictions: ReposUpdateBranchProtectionRestrictions | None,
         required_linear_history: bool | Omit = OMIT,
         allow_force_pushes: bool | None | Omit = OMIT,
         allow_deletions: bool | Omit = OMIT,
@@ -7934,7 +8281,7 @@ class Repos(Namespace):
         lock_branch: bool | Omit = OMIT,
         allow_fork_syncing: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProtectedBranch]:
         """Update branch protection.
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection`
@@ -7943,10 +8290,10 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             branch: string; required; may contain '/'
-            required_status_checks: object; required; may be None (sent as null)
+            required_status_checks: object (ReposUpdateBranchProtectionRequiredStatusChecks); required; may be None (sent as null)
             enforce_admins: boolean; required; may be None (sent as null)
-            required_pull_request_reviews: object; required; may be None (sent as null)
-            restrictions: object; required; may be None (sent as null)
+            required_pull_request_reviews: object (ReposUpdateBranchProtectionRequiredPullRequestReviews); required; may be None (sent as null)
+            restrictions: object (ReposUpdateBranchProtectionRestrictions); required; may be None (sent as null)
             required_linear_history: boolean; optional
             allow_force_pushes: boolean; optional; may be None (sent as null)
             allow_deletions: boolean; optional
@@ -7981,6 +8328,30 @@ class Repos(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def update_commit_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[CommitComment]: ...
+        @overload
+        def update_commit_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def update_commit_comment(
         self,
         owner: str,
@@ -7990,7 +8361,7 @@ class Repos(Namespace):
         body: str,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Update a commit comment.
 
         `PATCH /repos/{owner}/{repo}/comments/{comment_id}`
@@ -8028,7 +8399,7 @@ class Repos(Namespace):
         *,
         name: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[DeploymentBranchPolicy]:
         """Update a deployment branch policy.
 
         `PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`
@@ -8065,9 +8436,9 @@ class Repos(Namespace):
         cname: str | None | Omit = OMIT,
         https_enforced: bool | Omit = OMIT,
         build_type: Literal["legacy", "workflow"] | Omit = OMIT,
-        source: Any | Omit = OMIT,
+        source: Literal["gh-pages", "master", "master /docs"] | ReposUpdateInformationAboutPagesSiteSource2 | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Update information about a GitHub Pages site.
 
         `PUT /repos/{owner}/{repo}/pages`
@@ -8078,7 +8449,7 @@ class Repos(Namespace):
             cname: string; optional; may be None (sent as null)
             https_enforced: boolean; optional
             build_type: string; optional; one of legacy, workflow
-            source: any; optional
+            source: any (enum[gh-pages, master, master /docs] | ReposUpdateInformationAboutPagesSiteSource2); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/pages/pages#update-information-about-a-apiname-pages-site
@@ -8106,7 +8477,7 @@ class Repos(Namespace):
         *,
         permissions: Literal["read", "write", "maintain", "triage", "admin"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RepositoryInvitation]:
         """Update a repository invitation.
 
         `PATCH /repos/{owner}/{repo}/invitations/{invitation_id}`
@@ -8141,11 +8512,11 @@ class Repos(Namespace):
         name: str | Omit = OMIT,
         target: Literal["branch", "tag", "push", "repository"] | Omit = OMIT,
         enforcement: Literal["disabled", "active", "evaluate"] | Omit = OMIT,
-        bypass_actors: List[dict[str, Any]] | Omit = OMIT,
-        conditions: dict[str, Any] | Omit = OMIT,
-        rules: List[dict[str, Any]] | Omit = OMIT,
+        bypass_actors: List[RepositoryRulesetBypassActor] | Omit = OMIT,
+        conditions: OrgRulesetConditions | Omit = OMIT,
+        rules: List[OrgRules] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RepositoryRuleset]:
         """Update an organization repository ruleset.
 
         `PUT /orgs/{org}/rulesets/{ruleset_id}`
@@ -8156,9 +8527,9 @@ class Repos(Namespace):
             name: string; optional
             target: string; optional; one of branch, tag, push, repository
             enforcement: string; optional; one of disabled, active, evaluate
-            bypass_actors: array of object; optional
-            conditions: object; optional
-            rules: array of object; optional
+            bypass_actors: array of object (array[RepositoryRulesetBypassActor]); optional
+            conditions: object (OrgRulesetConditions); optional
+            rules: array of object (array[OrgRules]); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/orgs/rules#update-an-organization-repository-ruleset
@@ -8186,14 +8557,14 @@ class Repos(Namespace):
         repo: str,
         branch: str,
         *,
-        dismissal_restrictions: dict[str, Any] | Omit = OMIT,
+        dismissal_restrictions: ReposUpdatePullRequestReviewProtectionDismissalRestrictions | Omit = OMIT,
         dismiss_stale_reviews: bool | Omit = OMIT,
         require_code_owner_reviews: bool | Omit = OMIT,
         required_approving_review_count: int | Omit = OMIT,
         require_last_push_approval: bool | Omit = OMIT,
-        bypass_pull_request_allowances: dict[str, Any] | Omit = OMIT,
+        bypass_pull_request_allowances: ReposUpdatePullRequestReviewProtectionDismissalRestrictions | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ProtectedBranchPullRequestReview]:
         """Update pull request review protection.
 
         `PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`
@@ -8202,12 +8573,12 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             branch: string; required; may contain '/'
-            dismissal_restrictions: object; optional
+            dismissal_restrictions: object (ReposUpdatePullRequestReviewProtectionDismissalRestrictions); optional
             dismiss_stale_reviews: boolean; optional
             require_code_owner_reviews: boolean; optional
             required_approving_review_count: integer; optional
             require_last_push_approval: boolean; optional; server default False
-            bypass_pull_request_allowances: object; optional
+            bypass_pull_request_allowances: object (ReposUpdatePullRequestReviewProtectionDismissalRestrictions); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/branches/branch-protection#update-pull-request-review-protection
@@ -8245,7 +8616,7 @@ class Repos(Namespace):
         make_latest: Literal["true", "false", "legacy"] | Omit = OMIT,
         discussion_category_name: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Release]:
         """Update a release.
 
         `PATCH /repos/{owner}/{repo}/releases/{release_id}`
@@ -8296,7 +8667,7 @@ class Repos(Namespace):
         label: str | Omit = OMIT,
         state: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ReleaseAsset]:
         """Update a release asset.
 
         `PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}`
@@ -8336,11 +8707,11 @@ class Repos(Namespace):
         name: str | Omit = OMIT,
         target: Literal["branch", "tag", "push"] | Omit = OMIT,
         enforcement: Literal["disabled", "active", "evaluate"] | Omit = OMIT,
-        bypass_actors: List[dict[str, Any]] | Omit = OMIT,
-        conditions: dict[str, Any] | Omit = OMIT,
-        rules: List[dict[str, Any]] | Omit = OMIT,
+        bypass_actors: List[RepositoryRulesetBypassActor] | Omit = OMIT,
+        conditions: RepositoryRulesetConditions | Omit = OMIT,
+        rules: List[RepositoryRule] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RepositoryRuleset]:
         """Update a repository ruleset.
 
         `PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}`
@@ -8352,9 +8723,9 @@ class Repos(Namespace):
             name: string; optional
             target: string; optional; one of branch, tag, push
             enforcement: string; optional; one of disabled, active, evaluate
-            bypass_actors: array of object; optional
-            conditions: object; optional
-            rules: array of object; optional
+            bypass_actors: array of object (array[RepositoryRulesetBypassActor]); optional
+            conditions: object (RepositoryRulesetConditions); optional
+            rules: array of object (array[RepositoryRule]); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/repos/rules#update-a-repository-ruleset
@@ -8385,9 +8756,9 @@ class Repos(Namespace):
         *,
         strict: bool | Omit = OMIT,
         contexts: List[str] | Omit = OMIT,
-        checks: List[dict[str, Any]] | Omit = OMIT,
+        checks: List[ReposUpdateStatusCheckProtectionChecksItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[StatusCheckPolicy]:
         """Update status check protection.
 
         `PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`
@@ -8398,7 +8769,7 @@ class Repos(Namespace):
             branch: string; required; may contain '/'
             strict: boolean; optional
             contexts: array of string; optional; deprecated
-            checks: array of object; optional
+            checks: array of object (array[ReposUpdateStatusCheckProtectionChecksItem]); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/branches/branch-protection#update-status-check-protection
@@ -8426,13 +8797,13 @@ class Repos(Namespace):
         repo: str,
         hook_id: int,
         *,
-        config: dict[str, Any] | Omit = OMIT,
+        config: WebhookConfig | Omit = OMIT,
         events: List[str] | Omit = OMIT,
         add_events: List[str] | Omit = OMIT,
         remove_events: List[str] | Omit = OMIT,
         active: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Hook]:
         """Update a repository webhook.
 
         `PATCH /repos/{owner}/{repo}/hooks/{hook_id}`
@@ -8441,7 +8812,7 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             hook_id: integer; required
-            config: object; optional
+            config: object (WebhookConfig); optional
             events: array of string; optional; server default ['push']
             add_events: array of string; optional
             remove_events: array of string; optional
@@ -8476,9 +8847,9 @@ class Repos(Namespace):
         url: str | Omit = OMIT,
         content_type: str | Omit = OMIT,
         secret: str | Omit = OMIT,
-        insecure_ssl: Any | Omit = OMIT,
+        insecure_ssl: WebhookConfigInsecureSsl | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[WebhookConfig]:
         """Update a webhook configuration for a repository.
 
         `PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config`
@@ -8490,7 +8861,7 @@ class Repos(Namespace):
             url: string; optional
             content_type: string; optional
             secret: string; optional
-            insecure_ssl: any; optional
+            insecure_ssl: any (WebhookConfigInsecureSsl); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/repos/webhooks#update-a-webhook-configuration-for-a-repository
@@ -8521,7 +8892,7 @@ class Repos(Namespace):
         label: str | Omit = OMIT,
         data: bytes | BinaryIO | PathLike[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[ReleaseAsset]:
         """Upload a release asset.
 
         `POST /repos/{owner}/{repo}/releases/{release_id}/assets` (uploads host)

@@ -3,11 +3,31 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        CodeSearchResultItem,
+        CommitSearchResultItem,
+        IssueSearchResultItem,
+        LabelSearchResultItem,
+        RepoSearchResultItem,
+        SearchCodeData,
+        SearchCommitsData,
+        SearchIssuesAndPullRequestsData,
+        SearchLabelsData,
+        SearchReposData,
+        SearchTopicsData,
+        SearchUsersData,
+        TopicSearchResultItem,
+        UserSearchResultItem,
+    )
 
 _CODE = Operation(
     "GET",
@@ -88,7 +108,7 @@ class Search(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CodeSearchResultItem, SearchCodeData]:
         """Search code.
 
         `GET /search/code` (paginated: use octo.paginate)
@@ -103,7 +123,7 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-code
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _CODE,
             query={
                 "q": q,
@@ -125,7 +145,7 @@ class Search(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[CommitSearchResultItem, SearchCommitsData]:
         """Search commits.
 
         `GET /search/commits` (paginated: use octo.paginate)
@@ -140,7 +160,7 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-commits
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _COMMITS,
             query={
                 "q": q,
@@ -164,7 +184,7 @@ class Search(Namespace):
         advanced_search: str | Omit = OMIT,
         search_type: Literal["semantic", "hybrid"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[IssueSearchResultItem, SearchIssuesAndPullRequestsData]:
         """Search issues and pull requests.
 
         `GET /search/issues` (paginated: use octo.paginate)
@@ -181,7 +201,7 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-issues-and-pull-requests
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _ISSUES_AND_PULL_REQUESTS,
             query={
                 "q": q,
@@ -206,7 +226,7 @@ class Search(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[LabelSearchResultItem, SearchLabelsData]:
         """Search labels.
 
         `GET /search/labels` (paginated: use octo.paginate)
@@ -222,7 +242,7 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-labels
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LABELS,
             query={
                 "repository_id": repository_id,
@@ -245,7 +265,7 @@ class Search(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[RepoSearchResultItem, SearchReposData]:
         """Search repositories.
 
         `GET /search/repositories` (paginated: use octo.paginate)
@@ -260,7 +280,7 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-repositories
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _REPOS,
             query={
                 "q": q,
@@ -280,7 +300,7 @@ class Search(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[TopicSearchResultItem, SearchTopicsData]:
         """Search topics.
 
         `GET /search/topics` (paginated: use octo.paginate)
@@ -293,7 +313,7 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-topics
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _TOPICS,
             query={
                 "q": q,
@@ -313,7 +333,7 @@ class Search(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[UserSearchResultItem, SearchUsersData]:
         """Search users.
 
         `GET /search/users` (paginated: use octo.paginate)
@@ -328,7 +348,7 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-users
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _USERS,
             query={
                 "q": q,

@@ -3,11 +3,31 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        OrganizationSecretScanningAlert,
+        SecretScanningAlert,
+        SecretScanningAlertWithMetadata,
+        SecretScanningBulkCreateOrgCustomPatternsData,
+        SecretScanningCustomPattern,
+        SecretScanningCustomPatternToCreate,
+        SecretScanningCustomPatternToDelete,
+        SecretScanningLocation,
+        SecretScanningPatternConfiguration,
+        SecretScanningPushProtectionBypass,
+        SecretScanningScanHistory,
+        SecretScanningUpdateOrgPatternConfigsCustomPatternSettingsItem,
+        SecretScanningUpdateOrgPatternConfigsData,
+        SecretScanningUpdateOrgPatternConfigsProviderPatternSettingsItem,
+    )
 
 _BULK_CREATE_ORG_CUSTOM_PATTERNS = Operation(
     "POST",
@@ -153,16 +173,16 @@ class SecretScanning(Namespace):
         self,
         org: str,
         *,
-        patterns: List[dict[str, Any]],
+        patterns: List[SecretScanningCustomPatternToCreate],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[SecretScanningBulkCreateOrgCustomPatternsData]:
         """Bulk create organization custom patterns.
 
         `POST /orgs/{org}/secret-scanning/custom-patterns`
 
         Args:
             org: string; required
-            patterns: array of object; required
+            patterns: array of object (array[SecretScanningCustomPatternToCreate]); required
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-create-organization-custom-patterns
@@ -183,9 +203,9 @@ class SecretScanning(Namespace):
         owner: str,
         repo: str,
         *,
-        patterns: List[dict[str, Any]],
+        patterns: List[SecretScanningCustomPatternToCreate],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[SecretScanningBulkCreateOrgCustomPatternsData]:
         """Bulk create repository custom patterns.
 
         `POST /repos/{owner}/{repo}/secret-scanning/custom-patterns`
@@ -193,7 +213,7 @@ class SecretScanning(Namespace):
         Args:
             owner: string; required
             repo: string; required
-            patterns: array of object; required
+            patterns: array of object (array[SecretScanningCustomPatternToCreate]); required
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-create-repository-custom-patterns
@@ -214,17 +234,17 @@ class SecretScanning(Namespace):
         self,
         org: str,
         *,
-        patterns: List[dict[str, Any]],
+        patterns: List[SecretScanningCustomPatternToDelete],
         post_delete_action: Literal["delete_alerts", "resolve_alerts"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Bulk delete organization custom patterns.
 
         `DELETE /orgs/{org}/secret-scanning/custom-patterns`
 
         Args:
             org: string; required
-            patterns: array of object; required; items 0..500
+            patterns: array of object (array[SecretScanningCustomPatternToDelete]); required; items 0..500
             post_delete_action: string; optional; one of delete_alerts, resolve_alerts; server default 'delete_alerts'
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
@@ -247,10 +267,10 @@ class SecretScanning(Namespace):
         owner: str,
         repo: str,
         *,
-        patterns: List[dict[str, Any]],
+        patterns: List[SecretScanningCustomPatternToDelete],
         post_delete_action: Literal["delete_alerts", "resolve_alerts"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Bulk delete repository custom patterns.
 
         `DELETE /repos/{owner}/{repo}/secret-scanning/custom-patterns`
@@ -258,7 +278,7 @@ class SecretScanning(Namespace):
         Args:
             owner: string; required
             repo: string; required
-            patterns: array of object; required; items 0..500
+            patterns: array of object (array[SecretScanningCustomPatternToDelete]); required; items 0..500
             post_delete_action: string; optional; one of delete_alerts, resolve_alerts; server default 'delete_alerts'
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
@@ -285,7 +305,7 @@ class SecretScanning(Namespace):
         reason: Literal["false_positive", "used_in_tests", "will_fix_later"],
         placeholder_id: str,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[SecretScanningPushProtectionBypass]:
         """Create a push protection bypass.
 
         `POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses`
@@ -320,7 +340,7 @@ class SecretScanning(Namespace):
         *,
         hide_secret: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[SecretScanningAlertWithMetadata]:
         """Get a secret scanning alert.
 
         `GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}`
@@ -353,7 +373,7 @@ class SecretScanning(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[SecretScanningScanHistory]:
         """Get secret scanning scan history for a repository.
 
         `GET /repos/{owner}/{repo}/secret-scanning/scan-history`
@@ -400,7 +420,7 @@ class SecretScanning(Namespace):
         included_metadata: str | Omit = OMIT,
         owner_email_hash: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[OrganizationSecretScanningAlert]:
         """List secret scanning alerts for an organization.
 
         `GET /orgs/{org}/secret-scanning/alerts` (paginated: use octo.paginate)
@@ -431,7 +451,7 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#list-secret-scanning-alerts-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_ORG,
             path={
                 "org": org,
@@ -488,7 +508,7 @@ class SecretScanning(Namespace):
         included_metadata: str | Omit = OMIT,
         owner_email_hash: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SecretScanningAlert]:
         """List secret scanning alerts for a repository.
 
         `GET /repos/{owner}/{repo}/secret-scanning/alerts` (paginated: use octo.paginate)
@@ -520,7 +540,7 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#list-secret-scanning-alerts-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_REPO,
             path={
                 "owner": owner,
@@ -561,7 +581,7 @@ class SecretScanning(Namespace):
         page: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SecretScanningLocation]:
         """List locations for a secret scanning alert.
 
         `GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations` (paginated: use octo.paginate)
@@ -576,7 +596,7 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#list-locations-for-a-secret-scanning-alert
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_LOCATIONS_FOR_ALERT,
             path={
                 "owner": owner,
@@ -604,7 +624,7 @@ class SecretScanning(Namespace):
         before: str | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SecretScanningCustomPattern]:
         """List organization custom patterns.
 
         `GET /orgs/{org}/secret-scanning/custom-patterns` (paginated: use octo.paginate)
@@ -623,7 +643,7 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#list-organization-custom-patterns
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_CUSTOM_PATTERNS,
             path={
                 "org": org,
@@ -646,7 +666,7 @@ class SecretScanning(Namespace):
         org: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[SecretScanningPatternConfiguration]:
         """List organization pattern configurations.
 
         `GET /orgs/{org}/secret-scanning/pattern-configurations`
@@ -680,7 +700,7 @@ class SecretScanning(Namespace):
         before: str | Omit = OMIT,
         after: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SecretScanningCustomPattern]:
         """List repository custom patterns.
 
         `GET /repos/{owner}/{repo}/secret-scanning/custom-patterns` (paginated: use octo.paginate)
@@ -700,7 +720,7 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#list-repository-custom-patterns
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_CUSTOM_PATTERNS,
             path={
                 "owner": owner,
@@ -731,7 +751,7 @@ class SecretScanning(Namespace):
         assignee: str | None | Omit = OMIT,
         validity: Literal["active", "inactive"] | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[SecretScanningAlertWithMetadata]:
         """Update a secret scanning alert.
 
         `PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}`
@@ -778,7 +798,7 @@ class SecretScanning(Namespace):
         must_match: List[str] | Omit = OMIT,
         must_not_match: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[SecretScanningCustomPattern]:
         """Update an organization custom pattern.
 
         `PATCH /orgs/{org}/secret-scanning/custom-patterns/{pattern_id}`
@@ -818,10 +838,10 @@ class SecretScanning(Namespace):
         org: str,
         *,
         pattern_config_version: str | None | Omit = OMIT,
-        provider_pattern_settings: List[dict[str, Any]] | Omit = OMIT,
-        custom_pattern_settings: List[dict[str, Any]] | Omit = OMIT,
+        provider_pattern_settings: List[SecretScanningUpdateOrgPatternConfigsProviderPatternSettingsItem] | Omit = OMIT,
+        custom_pattern_settings: List[SecretScanningUpdateOrgPatternConfigsCustomPatternSettingsItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[SecretScanningUpdateOrgPatternConfigsData]:
         """Update organization pattern configurations.
 
         `PATCH /orgs/{org}/secret-scanning/pattern-configurations`
@@ -829,8 +849,8 @@ class SecretScanning(Namespace):
         Args:
             org: string; required
             pattern_config_version: string; optional; may be None (sent as null)
-            provider_pattern_settings: array of object; optional
-            custom_pattern_settings: array of object; optional
+            provider_pattern_settings: array of object (array[SecretScanningUpdateOrgPatternConfigsProviderPatternSettingsItem]); optional
+            custom_pattern_settings: array of object (array[SecretScanningUpdateOrgPatternConfigsCustomPatternSettingsItem]); optional
             timeout: seconds, or a (connect, read) pair; overrides the client's
 
         Docs: https://docs.github.com/rest/secret-scanning/push-protection#update-organization-pattern-configurations
@@ -861,7 +881,7 @@ class SecretScanning(Namespace):
         must_match: List[str] | Omit = OMIT,
         must_not_match: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[SecretScanningCustomPattern]:
         """Update a repository custom pattern.
 
         `PATCH /repos/{owner}/{repo}/secret-scanning/custom-patterns/{pattern_id}`

@@ -3,11 +3,22 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        FullRepository,
+        GlobalAdvisory,
+        RepositoryAdvisory,
+        SecurityAdvisoriesCreateRepositoryAdvisoryCreditsItem,
+        SecurityAdvisoriesCreateRepositoryAdvisoryVulnerabilitiesItem,
+    )
 
 _CREATE_FORK = Operation(
     "POST",
@@ -113,7 +124,7 @@ class SecurityAdvisories(Namespace):
         ghsa_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[FullRepository]:
         """Create a temporary private fork.
 
         `POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks`
@@ -143,13 +154,13 @@ class SecurityAdvisories(Namespace):
         *,
         summary: str,
         description: str,
-        vulnerabilities: List[dict[str, Any]] | None | Omit = OMIT,
+        vulnerabilities: List[SecurityAdvisoriesCreateRepositoryAdvisoryVulnerabilitiesItem] | None | Omit = OMIT,
         cwe_ids: List[str] | None | Omit = OMIT,
         severity: Literal["critical", "high", "medium", "low"] | None | Omit = OMIT,
         cvss_vector_string: str | None | Omit = OMIT,
         start_private_fork: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RepositoryAdvisory]:
         """Privately report a security vulnerability.
 
         `POST /repos/{owner}/{repo}/security-advisories/reports`
@@ -159,7 +170,7 @@ class SecurityAdvisories(Namespace):
             repo: string; required
             summary: string; required; length 0..1024
             description: string; required; length 0..65535
-            vulnerabilities: array of object; optional; may be None (sent as null)
+            vulnerabilities: array of object (array[SecurityAdvisoriesCreateRepositoryAdvisoryVulnerabilitiesItem]); optional; may be None (sent as null)
             cwe_ids: array of string; optional; may be None (sent as null)
             severity: string; optional; may be None (sent as null); one of critical, high, medium, low
             cvss_vector_string: string; optional; may be None (sent as null)
@@ -193,15 +204,15 @@ class SecurityAdvisories(Namespace):
         *,
         summary: str,
         description: str,
-        vulnerabilities: List[dict[str, Any]],
+        vulnerabilities: List[SecurityAdvisoriesCreateRepositoryAdvisoryVulnerabilitiesItem],
         cve_id: str | None | Omit = OMIT,
         cwe_ids: List[str] | None | Omit = OMIT,
-        credits: List[dict[str, Any]] | None | Omit = OMIT,
+        credits: List[SecurityAdvisoriesCreateRepositoryAdvisoryCreditsItem] | None | Omit = OMIT,
         severity: Literal["critical", "high", "medium", "low"] | None | Omit = OMIT,
         cvss_vector_string: str | None | Omit = OMIT,
         start_private_fork: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RepositoryAdvisory]:
         """Create a repository security advisory.
 
         `POST /repos/{owner}/{repo}/security-advisories`
@@ -211,10 +222,10 @@ class SecurityAdvisories(Namespace):
             repo: string; required
             summary: string; required; length 0..1024
             description: string; required; length 0..65535
-            vulnerabilities: array of object; required
+            vulnerabilities: array of object (array[SecurityAdvisoriesCreateRepositoryAdvisoryVulnerabilitiesItem]); required
             cve_id: string; optional; may be None (sent as null)
             cwe_ids: array of string; optional; may be None (sent as null)
-            credits: array of object; optional; may be None (sent as null)
+            credits: array of object (array[SecurityAdvisoriesCreateRepositoryAdvisoryCreditsItem]); optional; may be None (sent as null)
             severity: string; optional; may be None (sent as null); one of critical, high, medium, low
             cvss_vector_string: string; optional; may be None (sent as null)
             start_private_fork: boolean; optional; server default False
@@ -249,7 +260,7 @@ class SecurityAdvisories(Namespace):
         ghsa_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Request a CVE for a repository security advisory.
 
         `POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve`
@@ -277,7 +288,7 @@ class SecurityAdvisories(Namespace):
         ghsa_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[GlobalAdvisory]:
         """Get a global security advisory.
 
         `GET /advisories/{ghsa_id}`
@@ -303,7 +314,7 @@ class SecurityAdvisories(Namespace):
         ghsa_id: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RepositoryAdvisory]:
         """Get a repository security advisory.
 
         `GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}`
@@ -349,7 +360,7 @@ class SecurityAdvisories(Namespace):
         per_page: int | Omit = OMIT,
         sort: Literal["updated", "published", "epss_percentage", "epss_percentile"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[GlobalAdvisory]:
         """List global security advisories.
 
         `GET /advisories` (paginated: use octo.paginate)
@@ -377,7 +388,7 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/global-advisories#list-global-security-advisories
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_GLOBAL_ADVISORIES,
             query={
                 "ghsa_id": ghsa_id,
@@ -414,7 +425,7 @@ class SecurityAdvisories(Namespace):
         per_page: int | Omit = OMIT,
         state: Literal["triage", "draft", "published", "closed"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[RepositoryAdvisory]:
         """List repository security advisories for an organization.
 
         `GET /orgs/{org}/security-advisories` (paginated: use octo.paginate)
@@ -431,7 +442,7 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#list-repository-security-advisories-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_REPOSITORY_ADVISORIES,
             path={
                 "org": org,
@@ -460,7 +471,7 @@ class SecurityAdvisories(Namespace):
         per_page: int | Omit = OMIT,
         state: Literal["triage", "draft", "published", "closed"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[RepositoryAdvisory]:
         """List repository security advisories.
 
         `GET /repos/{owner}/{repo}/security-advisories` (paginated: use octo.paginate)
@@ -478,7 +489,7 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#list-repository-security-advisories
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOSITORY_ADVISORIES,
             path={
                 "owner": owner,
@@ -504,16 +515,16 @@ class SecurityAdvisories(Namespace):
         summary: str | Omit = OMIT,
         description: str | Omit = OMIT,
         cve_id: str | None | Omit = OMIT,
-        vulnerabilities: List[dict[str, Any]] | Omit = OMIT,
+        vulnerabilities: List[SecurityAdvisoriesCreateRepositoryAdvisoryVulnerabilitiesItem] | Omit = OMIT,
         cwe_ids: List[str] | None | Omit = OMIT,
-        credits: List[dict[str, Any]] | None | Omit = OMIT,
+        credits: List[SecurityAdvisoriesCreateRepositoryAdvisoryCreditsItem] | None | Omit = OMIT,
         severity: Literal["critical", "high", "medium", "low"] | None | Omit = OMIT,
         cvss_vector_string: str | None | Omit = OMIT,
         state: Literal["published", "closed", "draft"] | Omit = OMIT,
         collaborating_users: List[str] | None | Omit = OMIT,
         collaborating_teams: List[str] | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[RepositoryAdvisory]:
         """Update a repository security advisory.
 
         `PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}`
@@ -525,9 +536,9 @@ class SecurityAdvisories(Namespace):
             summary: string; optional; length 0..1024
             description: string; optional; length 0..65535
             cve_id: string; optional; may be None (sent as null)
-            vulnerabilities: array of object; optional
+            vulnerabilities: array of object (array[SecurityAdvisoriesCreateRepositoryAdvisoryVulnerabilitiesItem]); optional
             cwe_ids: array of string; optional; may be None (sent as null)
-            credits: array of object; optional; may be None (sent as null)
+            credits: array of object (array[SecurityAdvisoriesCreateRepositoryAdvisoryCreditsItem]); optional; may be None (sent as null)
             severity: string; optional; may be None (sent as null); one of critical, high, medium, low
             cvss_vector_string: string; optional; may be None (sent as null)
             state: string; optional; one of published, closed, draft

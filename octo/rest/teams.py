@@ -3,11 +3,24 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        MinimalRepository,
+        OrganizationInvitation,
+        Team,
+        TeamFull,
+        TeamMember,
+        TeamMembership,
+        TeamRepository,
+    )
 
 _ADD_MEMBER_LEGACY = Operation(
     "PUT",
@@ -239,7 +252,7 @@ class Teams(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Add team member (Legacy).
 
         `PUT /teams/{team_id}/members/{username}` (deprecated)
@@ -268,7 +281,7 @@ class Teams(Namespace):
         *,
         role: Literal["member", "maintainer"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[TeamMembership]:
         """Add or update team membership for a user.
 
         `PUT /orgs/{org}/teams/{team_slug}/memberships/{username}`
@@ -302,7 +315,7 @@ class Teams(Namespace):
         *,
         role: Literal["member", "maintainer"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[TeamMembership]:
         """Add or update team membership for a user (Legacy).
 
         `PUT /teams/{team_id}/memberships/{username}` (deprecated)
@@ -336,7 +349,7 @@ class Teams(Namespace):
         *,
         permission: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Add or update team repository permissions.
 
         `PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}`
@@ -373,7 +386,7 @@ class Teams(Namespace):
         *,
         permission: Literal["pull", "push", "admin"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Add or update team repository permissions (Legacy).
 
         `PUT /teams/{team_id}/repos/{owner}/{repo}` (deprecated)
@@ -400,6 +413,30 @@ class Teams(Namespace):
             timeout=timeout,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def check_permissions_for_repo_in_org(
+            self,
+            org: str,
+            team_slug: str,
+            owner: str,
+            repo: str,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[TeamRepository | None]: ...
+        @overload
+        def check_permissions_for_repo_in_org(
+            self,
+            org: str,
+            team_slug: str,
+            owner: str,
+            repo: str,
+            *,
+            media_type: Literal["repository"],
+            timeout: Timeout | Omit = OMIT,
+        ) -> Response[Any]: ...
+
     def check_permissions_for_repo_in_org(
         self,
         org: str,
@@ -409,7 +446,7 @@ class Teams(Namespace):
         *,
         media_type: Literal["repository"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Check team permissions for a repository.
 
         `GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}`
@@ -443,7 +480,7 @@ class Teams(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[TeamRepository | None]:
         """Check team permissions for a repository (Legacy).
 
         `GET /teams/{team_id}/repos/{owner}/{repo}` (deprecated)
@@ -480,7 +517,7 @@ class Teams(Namespace):
         parent_team_id: int | Omit = OMIT,
         parent_team_slug: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[TeamFull]:
         """Create a team.
 
         `POST /orgs/{org}/teams`
@@ -525,7 +562,7 @@ class Teams(Namespace):
         team_slug: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a team.
 
         `DELETE /orgs/{org}/teams/{team_slug}`
@@ -551,7 +588,7 @@ class Teams(Namespace):
         team_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a team (Legacy).
 
         `DELETE /teams/{team_id}` (deprecated)
@@ -576,7 +613,7 @@ class Teams(Namespace):
         team_slug: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[TeamFull]:
         """Get a team by name.
 
         `GET /orgs/{org}/teams/{team_slug}`
@@ -602,7 +639,7 @@ class Teams(Namespace):
         team_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[TeamFull]:
         """Get a team (Legacy).
 
         `GET /teams/{team_id}` (deprecated)
@@ -627,7 +664,7 @@ class Teams(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Get team member (Legacy).
 
         `GET /teams/{team_id}/members/{username}` (deprecated)
@@ -655,7 +692,7 @@ class Teams(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[TeamMembership]:
         """Get team membership for a user.
 
         `GET /orgs/{org}/teams/{team_slug}/memberships/{username}`
@@ -684,7 +721,7 @@ class Teams(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[TeamMembership]:
         """Get team membership for a user (Legacy).
 
         `GET /teams/{team_id}/memberships/{username}` (deprecated)
@@ -714,7 +751,7 @@ class Teams(Namespace):
         page: int | Omit = OMIT,
         team_type: Literal["all", "enterprise", "organization"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Team]:
         """List teams.
 
         `GET /orgs/{org}/teams` (paginated: use octo.paginate)
@@ -728,7 +765,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-teams
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             path={
                 "org": org,
@@ -750,7 +787,7 @@ class Teams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Team]:
         """List child teams.
 
         `GET /orgs/{org}/teams/{team_slug}/teams` (paginated: use octo.paginate)
@@ -764,7 +801,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-child-teams
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CHILD_IN_ORG,
             path={
                 "org": org,
@@ -785,7 +822,7 @@ class Teams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Team]:
         """List child teams (Legacy).
 
         `GET /teams/{team_id}/teams` (deprecated) (paginated: use octo.paginate)
@@ -798,7 +835,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-child-teams-legacy
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CHILD_LEGACY,
             path={
                 "team_id": team_id,
@@ -817,7 +854,7 @@ class Teams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[TeamFull]:
         """List teams for the authenticated user.
 
         `GET /user/teams` (paginated: use octo.paginate)
@@ -829,7 +866,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-teams-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -848,7 +885,7 @@ class Teams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[TeamMember]:
         """List team members.
 
         `GET /orgs/{org}/teams/{team_slug}/members` (paginated: use octo.paginate)
@@ -863,7 +900,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#list-team-members
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_MEMBERS_IN_ORG,
             path={
                 "org": org,
@@ -886,7 +923,7 @@ class Teams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[TeamMember]:
         """List team members (Legacy).
 
         `GET /teams/{team_id}/members` (deprecated) (paginated: use octo.paginate)
@@ -900,7 +937,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#list-team-members-legacy
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_MEMBERS_LEGACY,
             path={
                 "team_id": team_id,
@@ -922,7 +959,7 @@ class Teams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[OrganizationInvitation]:
         """List pending team invitations.
 
         `GET /orgs/{org}/teams/{team_slug}/invitations` (paginated: use octo.paginate)
@@ -936,7 +973,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#list-pending-team-invitations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PENDING_INVITATIONS_IN_ORG,
             path={
                 "org": org,
@@ -957,7 +994,7 @@ class Teams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[OrganizationInvitation]:
         """List pending team invitations (Legacy).
 
         `GET /teams/{team_id}/invitations` (deprecated) (paginated: use octo.paginate)
@@ -970,7 +1007,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#list-pending-team-invitations-legacy
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PENDING_INVITATIONS_LEGACY,
             path={
                 "team_id": team_id,
@@ -991,7 +1028,7 @@ class Teams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List team repositories.
 
         `GET /orgs/{org}/teams/{team_slug}/repos` (paginated: use octo.paginate)
@@ -1005,7 +1042,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-team-repositories
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOS_IN_ORG,
             path={
                 "org": org,
@@ -1026,7 +1063,7 @@ class Teams(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List team repositories (Legacy).
 
         `GET /teams/{team_id}/repos` (deprecated) (paginated: use octo.paginate)
@@ -1039,7 +1076,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-team-repositories-legacy
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOS_LEGACY,
             path={
                 "team_id": team_id,
@@ -1057,7 +1094,7 @@ class Teams(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove team member (Legacy).
 
         `DELETE /teams/{team_id}/members/{username}` (deprecated)
@@ -1085,7 +1122,7 @@ class Teams(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove team membership for a user.
 
         `DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}`
@@ -1114,7 +1151,7 @@ class Teams(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove team membership for a user (Legacy).
 
         `DELETE /teams/{team_id}/memberships/{username}` (deprecated)
@@ -1143,7 +1180,7 @@ class Teams(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a repository from a team.
 
         `DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}`
@@ -1175,7 +1212,7 @@ class Teams(Namespace):
         repo: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a repository from a team (Legacy).
 
         `DELETE /teams/{team_id}/repos/{owner}/{repo}` (deprecated)
@@ -1211,7 +1248,7 @@ class Teams(Namespace):
         parent_team_id: int | None | Omit = OMIT,
         parent_team_slug: str | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[TeamFull]:
         """Update a team.
 
         `PATCH /orgs/{org}/teams/{team_slug}`
@@ -1260,7 +1297,7 @@ class Teams(Namespace):
         parent_team_id: int | None | Omit = OMIT,
         parent_team_slug: str | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[TeamFull]:
         """Update a team (Legacy).
 
         `PATCH /teams/{team_id}` (deprecated)

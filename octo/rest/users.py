@@ -3,11 +3,30 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        Email,
+        GpgKey,
+        Hovercard,
+        Key,
+        KeySimple,
+        OrgsListAttestationsBulkData,
+        PrivateUser,
+        PublicUser,
+        ReposListAttestationsData,
+        ReposListAttestationsDataAttestationsItem,
+        SimpleUser,
+        SocialAccount,
+        SshSigningKey,
+    )
 
 _ADD_EMAIL_FOR_AUTHENTICATED_USER = Operation(
     "POST",
@@ -290,7 +309,7 @@ class Users(Namespace):
         *,
         emails: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[Email]]:
         """Add an email address for the authenticated user.
 
         `POST /user/emails`
@@ -316,7 +335,7 @@ class Users(Namespace):
         *,
         account_urls: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[SocialAccount]]:
         """Add social accounts for the authenticated user.
 
         `POST /user/social_accounts`
@@ -340,7 +359,7 @@ class Users(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Block a user.
 
         `PUT /user/blocks/{username}`
@@ -364,7 +383,7 @@ class Users(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a user is blocked by the authenticated user.
 
         `GET /user/blocks/{username}`
@@ -389,7 +408,7 @@ class Users(Namespace):
         target_user: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a user follows another user.
 
         `GET /users/{username}/following/{target_user}`
@@ -415,7 +434,7 @@ class Users(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a person is followed by the authenticated user.
 
         `GET /user/following/{username}`
@@ -440,7 +459,7 @@ class Users(Namespace):
         armored_public_key: str,
         name: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[GpgKey]:
         """Create a GPG key for the authenticated user.
 
         `POST /user/gpg_keys`
@@ -469,7 +488,7 @@ class Users(Namespace):
         key: str,
         title: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Key]:
         """Create a public SSH key for the authenticated user.
 
         `POST /user/keys`
@@ -498,7 +517,7 @@ class Users(Namespace):
         key: str,
         title: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[SshSigningKey]:
         """Create a SSH signing key for the authenticated user.
 
         `POST /user/ssh_signing_keys`
@@ -527,7 +546,7 @@ class Users(Namespace):
         attestation_ids: List[int] | Omit = OMIT,
         data: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Delete attestations in bulk.
 
         `POST /users/{username}/attestations/delete-request`
@@ -560,7 +579,7 @@ class Users(Namespace):
         attestation_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Delete attestations by ID.
 
         `DELETE /users/{username}/attestations/{attestation_id}`
@@ -587,7 +606,7 @@ class Users(Namespace):
         subject_digest: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Any]:
         """Delete attestations by subject digest.
 
         `DELETE /users/{username}/attestations/digest/{subject_digest}`
@@ -613,7 +632,7 @@ class Users(Namespace):
         *,
         emails: List[str] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an email address for the authenticated user.
 
         `DELETE /user/emails`
@@ -639,7 +658,7 @@ class Users(Namespace):
         gpg_key_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a GPG key for the authenticated user.
 
         `DELETE /user/gpg_keys/{gpg_key_id}`
@@ -665,7 +684,7 @@ class Users(Namespace):
         key_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a public SSH key for the authenticated user.
 
         `DELETE /user/keys/{key_id}`
@@ -691,7 +710,7 @@ class Users(Namespace):
         *,
         account_urls: List[str],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete social accounts for the authenticated user.
 
         `DELETE /user/social_accounts`
@@ -715,7 +734,7 @@ class Users(Namespace):
         ssh_signing_key_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an SSH signing key for the authenticated user.
 
         `DELETE /user/ssh_signing_keys/{ssh_signing_key_id}`
@@ -739,7 +758,7 @@ class Users(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Follow a user.
 
         `PUT /user/following/{username}`
@@ -762,7 +781,7 @@ class Users(Namespace):
         self,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PrivateUser | PublicUser]:
         """Get the authenticated user.
 
         `GET /user`
@@ -779,7 +798,7 @@ class Users(Namespace):
         account_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PrivateUser | PublicUser]:
         """Get a user using their ID.
 
         `GET /user/{account_id}`
@@ -803,7 +822,7 @@ class Users(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PrivateUser | PublicUser]:
         """Get a user.
 
         `GET /users/{username}`
@@ -829,7 +848,7 @@ class Users(Namespace):
         subject_type: Literal["organization", "repository", "issue", "pull_request"] | Omit = OMIT,
         subject_id: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Hovercard]:
         """Get contextual information for a user.
 
         `GET /users/{username}/hovercard`
@@ -859,7 +878,7 @@ class Users(Namespace):
         gpg_key_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[GpgKey]:
         """Get a GPG key for the authenticated user.
 
         `GET /user/gpg_keys/{gpg_key_id}`
@@ -885,7 +904,7 @@ class Users(Namespace):
         key_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[Key]:
         """Get a public SSH key for the authenticated user.
 
         `GET /user/keys/{key_id}`
@@ -911,7 +930,7 @@ class Users(Namespace):
         ssh_signing_key_id: int,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[SshSigningKey]:
         """Get an SSH signing key for the authenticated user.
 
         `GET /user/ssh_signing_keys/{ssh_signing_key_id}`
@@ -937,7 +956,7 @@ class Users(Namespace):
         since: int | Omit = OMIT,
         per_page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List users.
 
         `GET /users` (paginated: use octo.paginate)
@@ -949,7 +968,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/users#list-users
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             query={
                 "since": since,
@@ -969,7 +988,7 @@ class Users(Namespace):
         after: str | Omit = OMIT,
         predicate_type: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[ReposListAttestationsDataAttestationsItem, ReposListAttestationsData | dict[str, Any] | None]:
         """List attestations.
 
         `GET /users/{username}/attestations/{subject_digest}` (paginated: use octo.paginate)
@@ -985,7 +1004,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/attestations#list-attestations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ATTESTATIONS,
             path={
                 "username": username,
@@ -1010,7 +1029,7 @@ class Users(Namespace):
         after: str | Omit = OMIT,
         predicate_type: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[OrgsListAttestationsBulkData]:
         """List attestations by bulk subject digests.
 
         `POST /users/{username}/attestations/bulk-list`
@@ -1050,7 +1069,7 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List users blocked by the authenticated user.
 
         `GET /user/blocks` (paginated: use octo.paginate)
@@ -1062,7 +1081,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/blocking#list-users-blocked-by-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_BLOCKED_BY_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1080,7 +1099,7 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Email]:
         """List email addresses for the authenticated user.
 
         `GET /user/emails` (paginated: use octo.paginate)
@@ -1092,7 +1111,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/emails#list-email-addresses-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_EMAILS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1110,7 +1129,7 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List the people the authenticated user follows.
 
         `GET /user/following` (paginated: use octo.paginate)
@@ -1122,7 +1141,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#list-the-people-the-authenticated-user-follows
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOLLOWED_BY_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1140,7 +1159,7 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List followers of the authenticated user.
 
         `GET /user/followers` (paginated: use octo.paginate)
@@ -1152,7 +1171,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#list-followers-of-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOLLOWERS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1169,7 +1188,7 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List followers of a user.
 
         `GET /users/{username}/followers` (paginated: use octo.paginate)
@@ -1182,7 +1201,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#list-followers-of-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOLLOWERS_FOR_USER,
             path={
                 "username": username,
@@ -1202,7 +1221,7 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List the people a user follows.
 
         `GET /users/{username}/following` (paginated: use octo.paginate)
@@ -1215,7 +1234,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#list-the-people-a-user-follows
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOLLOWING_FOR_USER,
             path={
                 "username": username,
@@ -1234,7 +1253,7 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[GpgKey]:
         """List GPG keys for the authenticated user.
 
         `GET /user/gpg_keys` (paginated: use octo.paginate)
@@ -1246,7 +1265,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/gpg-keys#list-gpg-keys-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_GPG_KEYS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1265,7 +1284,7 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[GpgKey]:
         """List GPG keys for a user.
 
         `GET /users/{username}/gpg_keys` (paginated: use octo.paginate)
@@ -1278,7 +1297,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/gpg-keys#list-gpg-keys-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_GPG_KEYS_FOR_USER,
             path={
                 "username": username,
@@ -1297,7 +1316,7 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Email]:
         """List public email addresses for the authenticated user.
 
         `GET /user/public_emails` (paginated: use octo.paginate)
@@ -1309,7 +1328,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/emails#list-public-email-addresses-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_EMAILS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1328,7 +1347,7 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[KeySimple]:
         """List public keys for a user.
 
         `GET /users/{username}/keys` (paginated: use octo.paginate)
@@ -1341,7 +1360,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/keys#list-public-keys-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_KEYS_FOR_USER,
             path={
                 "username": username,
@@ -1360,7 +1379,7 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[Key]:
         """List public SSH keys for the authenticated user.
 
         `GET /user/keys` (paginated: use octo.paginate)
@@ -1372,7 +1391,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/keys#list-public-ssh-keys-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_SSH_KEYS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1390,7 +1409,7 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SocialAccount]:
         """List social accounts for the authenticated user.
 
         `GET /user/social_accounts` (paginated: use octo.paginate)
@@ -1402,7 +1421,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/social-accounts#list-social-accounts-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SOCIAL_ACCOUNTS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1419,7 +1438,7 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SocialAccount]:
         """List social accounts for a user.
 
         `GET /users/{username}/social_accounts` (paginated: use octo.paginate)
@@ -1432,7 +1451,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/social-accounts#list-social-accounts-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SOCIAL_ACCOUNTS_FOR_USER,
             path={
                 "username": username,
@@ -1451,7 +1470,7 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SshSigningKey]:
         """List SSH signing keys for the authenticated user.
 
         `GET /user/ssh_signing_keys` (paginated: use octo.paginate)
@@ -1463,7 +1482,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/ssh-signing-keys#list-ssh-signing-keys-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SSH_SIGNING_KEYS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1480,7 +1499,7 @@ class Users(Namespace):
         per_page: int | Omit = OMIT,
         page: int | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Paged[SshSigningKey]:
         """List SSH signing keys for a user.
 
         `GET /users/{username}/ssh_signing_keys` (paginated: use octo.paginate)
@@ -1493,7 +1512,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/ssh-signing-keys#list-ssh-signing-keys-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SSH_SIGNING_KEYS_FOR_USER,
             path={
                 "username": username,
@@ -1510,7 +1529,7 @@ class Users(Namespace):
         *,
         visibility: Literal["public", "private"],
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[List[Email]]:
         """Set primary email visibility for the authenticated user.
 
         `PATCH /user/email/visibility`
@@ -1536,7 +1555,7 @@ class Users(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Unblock a user.
 
         `DELETE /user/blocks/{username}`
@@ -1560,7 +1579,7 @@ class Users(Namespace):
         username: str,
         *,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[None]:
         """Unfollow a user.
 
         `DELETE /user/following/{username}`
@@ -1591,7 +1610,7 @@ class Users(Namespace):
         hireable: bool | Omit = OMIT,
         bio: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
-    ) -> Response:
+    ) -> Response[PrivateUser]:
         """Update the authenticated user.
 
         `PATCH /user`

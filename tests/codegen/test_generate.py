@@ -223,3 +223,54 @@ def test_bad_types_file_is_refused_with_a_clear_message(tmp_path: Path, case: st
     for needle in needles:
         assert needle in result.stderr, (needle, result.stderr)
     assert not (root / "octo").exists()
+
+
+HAND_TYPES = """\
+types:
+  Readme:
+    properties:
+      name: string
+      size?: integer
+      encoding: enum[base64, utf-8] | null
+      "+1": integer
+      from?: string
+      list: array[Readme]
+  ReadmeOrNot:
+    type: Readme | null
+"""
+
+
+def test_a_hand_entry_names_a_hand_type(project: Path) -> None:
+    spec = project / "spec" / "repos.yaml"
+    typed = NEW_ENTRY.replace("    parameters:", "    response: ReadmeOrNot\n    parameters:")
+    spec.write_text(spec.read_text() + typed)
+    (project / "spec" / "types" / "local.yaml").write_text(HAND_TYPES)
+    result = codegen(project)
+    assert result.returncode == 0, result.stderr
+    assert "types: 1495 TypedDicts and aliases; 205 of 207 operations typed" in result.stdout
+    repos = (project / "octo" / "rest" / "repos.py").read_text()
+    assert ") -> Response[ReadmeOrNot]:\n        \"\"\"Get a repository README." in repos
+    assert "if TYPE_CHECKING:\n" in repos and "    from octo.rest.types.local import (\n        ReadmeOrNot,\n" in repos
+    module = (project / "octo" / "rest" / "types" / "local.py").read_text()
+    # Keys a class cannot hold ("+1", from, a field named like the builtin its annotation uses): functional form.
+    assert 'Readme = TypedDict("Readme", {\n    "name": "str",\n    "size": "NotRequired[int]",\n' in module
+    assert '    "encoding": "Literal[\\"base64\\", \\"utf-8\\"] | None",\n    "+1": "int",\n' in module
+    assert 'ReadmeOrNot: TypeAlias = "Readme | None"' in module
+    namespace: dict[str, object] = {}
+    exec(compile(module, "local.py", "exec"), namespace)  # importable as it is, when a user wants to
+    assert list(namespace["Readme"].__annotations__) == ["name", "size", "encoding", "+1", "from", "list"]  # type: ignore[attr-defined]
+    page = (project / "docs" / "reference" / "types" / "Readme.md").read_text()
+    assert "Written by hand in spec/types/local.yaml." in page
+    assert "| `size` | `int` | no |" in page and "| `list` | `list[`[`Readme`](Readme.md)`]` | yes |" in page
+    reference = (project / "docs" / "reference" / "repos.md").read_text()
+    assert "Returns `Response[`[`ReadmeOrNot`](types/ReadmeOrNot.md)`]`." in reference
+
+
+def test_check_covers_type_modules_and_pages(project: Path) -> None:
+    assert codegen(project).returncode == 0
+    page = project / "docs" / "reference" / "types" / "FullRepository.md"
+    page.write_text(page.read_text().replace("`full_name`", "`fullname`"))
+    (project / "octo" / "rest" / "types" / "leftover.py").write_text("# old\n")
+    result = codegen(project, "--check")
+    assert result.returncode == 1
+    assert "docs/reference/types/FullRepository.md" in result.stdout and "types/leftover.py" in result.stdout
