@@ -330,7 +330,7 @@ def render_all(namespaces: list[Namespace], types: Types = NO_TYPES) -> dict[str
     files["octo/rest/__init__.py"] = env.get_template("rest_init.py.j2").render(shared)
     files["octo/rest/_typing.py"] = env.get_template("typing.py.j2").render(shared)
     files["docs/reference/README.md"] = env.get_template("reference_index.md.j2").render(
-        {**shared, "spaces": namespaces}
+        {**shared, "spaces": namespaces, "types": len(types.types), "events": len(types.events)}
     )
     from codegen.render_cli import render_cli  # imports this module, so not at the top
 

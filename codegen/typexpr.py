@@ -15,6 +15,7 @@ Grammar (spec/README.md, "Types"):
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -100,6 +101,12 @@ def parse(text: str, response: bool = False) -> Expr:
     """The expression `text` means; `response` admits empty, text and binary."""
     if not isinstance(text, str):
         raise TypeExprError(f"a type must be text, got {text!r}")
+    return _parse(text, response)
+
+
+@functools.lru_cache(maxsize=None)
+def _parse(text: str, response: bool) -> Expr:
+    # Most types of the full API are a few texts (`string`, `integer`, ...) said many times.
     reader = _Reader(text, response)
     expr = reader.expr()
     if reader.peek():
