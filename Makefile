@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: shells venv generate check-generated openapi spec test lint typecheck clean prism cassettes demo bench
+.PHONY: shells venv generate check-generated openapi spec test lint typecheck clean prism pyright cassettes demo bench
 
 venv: $(STAMP)
 
@@ -30,7 +30,7 @@ check-generated: openapi
 	$(PY) -m codegen.openapi --check
 	$(PY) -m codegen --check
 
-test: $(STAMP) openapi check-generated prism shells
+test: $(STAMP) openapi check-generated prism pyright shells
 	$(PY) -m pytest
 
 # The CLI's completion scripts are tested in the real shells.
@@ -44,6 +44,30 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(PY) -m mypy
+
+# Node tools from their lockfiles into tests/<folder>/node_modules (no global install):
+# Prism for the contract tests, pyright, the second type checker of tests/typing/.
+PRISM_STAMP := tests/contract/node_modules/.installed
+PYRIGHT_STAMP := tests/typing/node_modules/.installed
+
+# $(call npm_ci,FOLDER,WHO): install FOLDER's package-lock.json; WHO needs Node.js.
+define npm_ci
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+	  echo "$(2) need Node.js (>= 18) and npm." >&2; \
+	  echo "Install them (Debian: apt-get install nodejs npm) and rerun." >&2; exit 1; }
+	npm ci --prefix $(1) --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+endef
+
+prism: $(PRISM_STAMP)
+
+$(PRISM_STAMP): tests/contract/package-lock.json
+	$(call npm_ci,tests/contract,The contract tests (Prism))
+
+pyright: $(PYRIGHT_STAMP)
+
+$(PYRIGHT_STAMP): tests/typing/package-lock.json
+	$(call npm_ci,tests/typing,The typing tests (pyright))
 
 # Benchmarks against the peers, in a virtualenv of their own (bench/requirements.txt).
 # octo is installed editable in compat mode where setuptools still has it: a plain path
@@ -60,23 +84,11 @@ $(BENCH_STAMP): bench/requirements.txt pyproject.toml
 	  || $(BENCH_VENV)/bin/python -m pip install --quiet --no-deps -e .
 	touch $(BENCH_STAMP)
 
-bench: $(STAMP) $(BENCH_STAMP)
+bench: $(STAMP) $(BENCH_STAMP) $(PYRIGHT_STAMP)
 	$(BENCH_VENV)/bin/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache .mypy_cache .ruff_cache
-
-# Prism, from the lockfile into tests/contract/node_modules (no global install).
-PRISM_STAMP := tests/contract/node_modules/.installed
-
-prism: $(PRISM_STAMP)
-
-$(PRISM_STAMP): tests/contract/package-lock.json
-	@command -v node >/dev/null && command -v npm >/dev/null || { \
-	  echo "The contract tests need Node.js (>= 18) and npm to run Prism." >&2; \
-	  echo "Install them (Debian: apt-get install nodejs npm) and rerun." >&2; exit 1; }
-	npm ci --prefix tests/contract --ignore-scripts --no-audit --no-fund --loglevel=error
-	touch $@
 
 cassettes: $(STAMP) openapi prism
 	PYTHONPATH=tests $(PY) -m contract.cassettes

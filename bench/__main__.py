@@ -24,7 +24,7 @@ from typing import Any
 from bench import measure, report
 from bench.peers import PEERS
 
-SECTIONS = ("import", "per_call", "paginate", "memory", "codegen")
+SECTIONS = ("import", "per_call", "paginate", "memory", "codegen", "typecheck")
 VERSIONED = ("requests", "urllib3", "octo", "PyGithub", "githubkit", "pydantic", "httpx",
              "ghapi", "fastcore", "matplotlib")
 
@@ -142,6 +142,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             else:
                 results["unavailable"][f"codegen.{target}"] = f"`make {target}` does not exist yet"
         results["codegen"] = codegen
+
+    if "typecheck" in sections:
+        step("typecheck")
+        checks: dict[str, Any] = {}
+        for name in measure.CHECKERS:
+            why = measure.checker_missing(name)
+            if why is None:
+                checks[name] = measure.typecheck(name, 1 if args.quick else 3)
+            else:
+                results["unavailable"][f"typecheck.{name}"] = why
+        results["typecheck"] = checks
     return results
 
 

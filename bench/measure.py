@@ -277,3 +277,40 @@ def make_wall(target: str, runs: int) -> list[float]:
         if i:
             samples.append(elapsed)
     return samples
+
+
+# -- type checkers ---------------------------------------------------------------------
+
+TYPED_SCRIPT = ROOT / "tests" / "typing" / "scripts" / "typed.py"
+CHECKERS = {
+    # mypy is octo's dev dependency (its .venv), pyright comes from tests/typing (`make pyright`).
+    "mypy": [str(ROOT / ".venv" / "bin" / "python"), "-m", "mypy", "--strict", "--config-file", os.devnull,
+             "--cache-dir", "{cache}", "typed.py"],
+    "pyright": [str(ROOT / "tests" / "typing" / "node_modules" / ".bin" / "pyright"),
+                "--pythonpath", str(ROOT / ".venv" / "bin" / "python"), "typed.py"],
+}
+
+
+def checker_missing(name: str) -> str | None:
+    return None if Path(CHECKERS[name][0]).exists() else f"{CHECKERS[name][0]} is missing (make venv pyright)"
+
+
+def typecheck(name: str, runs: int) -> dict[str, list[float]]:
+    """Wall and CPU seconds of a cold run (no cache) of checker `name` on
+    tests/typing/scripts/typed.py, with octo found as a library, as a user has it."""
+    wall, cpu = [], []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as folder:
+            (Path(folder) / "typed.py").write_text(TYPED_SCRIPT.read_text())
+            args = [a.replace("{cache}", str(Path(folder) / "cache")) for a in CHECKERS[name]]
+            env = {**child_env(), "MYPYPATH": str(ROOT), "PYTHONPATH": str(ROOT)}
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            done = subprocess.run(args, cwd=folder, env=env, capture_output=True, text=True, timeout=600,
+                                  check=False)
+            wall.append(time.perf_counter() - started)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            if done.returncode:
+                raise RuntimeError(f"{name} found errors in {TYPED_SCRIPT.name}: {done.stdout[-500:]}")
+    return {"wall": wall, "cpu": cpu}

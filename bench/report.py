@@ -22,6 +22,7 @@ TARGETS = {
     "paginate": ("`octo.paginate` CPU ÷ hand-written loop", 1.15, "x"),
     "generate": ("`make generate` (full API)", 5.0, "s"),
     "spec": ("`make spec` (full API)", 20.0, "s"),
+    "mypy": ("cold `mypy --strict` on a user script", 15.0, "s"),
 }
 
 
@@ -67,6 +68,11 @@ def target_values(r: dict[str, Any]) -> dict[str, float | str]:
         out["paginate"] = paired(pcpu["octo"], pcpu["requests"], "/")
     elif "paginate.octo" in un:
         out["paginate"] = f"{NOT_AVAILABLE}: {un['paginate.octo']}"
+    mypy = r.get("typecheck", {}).get("mypy")
+    if mypy:
+        out["mypy"] = median(mypy["wall"])
+    elif "typecheck.mypy" in un:
+        out["mypy"] = f"{NOT_AVAILABLE}: {un['typecheck.mypy']}"
     for target in ("generate", "spec"):
         samples = r.get("codegen", {}).get(target)
         if samples:
@@ -181,6 +187,19 @@ def markdown(r: dict[str, Any], chart: str | None) -> str:
         for target in ("spec", "generate"):
             shown = _fmt(median(codegen[target]), "s") if codegen.get(target) else NOT_AVAILABLE
             lines.append(f"| `make {target}` | {shown} |")
+
+    checks = r.get("typecheck")
+    if checks is not None:
+        lines += ["", "## Type checkers", "",
+                  "A cold run (no cache) on `tests/typing/scripts/typed.py` (typed answers, pages and "
+                  "webhook payloads), octo found as a library; the checker reads every type module.", "",
+                  "| checker | wall | CPU |", "| --- | --- | --- |"]
+        for name in ("mypy", "pyright"):
+            if checks.get(name):
+                lines.append(f"| {'`mypy --strict`' if name == 'mypy' else '`pyright`'} | "
+                             f"{_fmt(median(checks[name]['wall']), 's')} | {_fmt(median(checks[name]['cpu']), 's')} |")
+            else:
+                lines.append(f"| {name} | {un.get(f'typecheck.{name}', NOT_AVAILABLE)} | |")
 
     missing = {k: v for k, v in un.items() if "." not in k}
     if missing:

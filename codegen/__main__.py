@@ -14,9 +14,11 @@ from pathlib import Path
 
 from codegen.render import render_all
 from codegen.spec import SpecError, load_spec
+from codegen.spec_types import Types, load_types
 
-GENERATED_DIRS = ("octo/rest", "docs/reference", "octo/rest/_cli")
-GENERATED_SUFFIXES = {"octo/rest": ".py", "docs/reference": ".md", "octo/rest/_cli": ".json"}
+GENERATED_DIRS = ("octo/rest", "docs/reference", "octo/rest/_cli", "octo/rest/types", "docs/reference/types")
+GENERATED_SUFFIXES = {"octo/rest": ".py", "docs/reference": ".md", "octo/rest/_cli": ".json",
+                      "octo/rest/types": ".py", "docs/reference/types": ".md"}
 
 
 def existing_generated(root: Path) -> set[str]:
@@ -38,13 +40,14 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         namespaces = load_spec(root / "spec")
+        types = load_types(root / "spec" / "types")
+        if not namespaces:
+            print(f"spec error: no spec/*.yaml under {root}", file=sys.stderr)
+            return 2
+        files = render_all(namespaces, types)
     except SpecError as exc:
         print(f"spec error: {exc}", file=sys.stderr)
         return 2
-    if not namespaces:
-        print(f"spec error: no spec/*.yaml under {root}", file=sys.stderr)
-        return 2
-    files = render_all(namespaces)
     stale = sorted(existing_generated(root) - set(files))
     count = sum(len(ns.endpoints) for ns in namespaces)
 
@@ -78,7 +81,24 @@ def main(argv: list[str] | None = None) -> int:
         (root / rel).unlink()
     print(f"generated {count} endpoints in {len(namespaces)} namespaces "
           f"({written} file(s) written, {len(stale)} removed)")
+    print(type_counts(namespaces, types))
     return 0
+
+
+def type_counts(namespaces: list, types: Types) -> str:
+    """What `make generate` says about types: how many, and what is left untyped."""
+    endpoints = [e for ns in namespaces for e in ns.endpoints]
+    typed = sum(e.response is not None for e in endpoints)
+    reasons: dict[str, int] = {}
+    for e in endpoints:
+        if e.response is None:
+            reason = e.untyped or "no response type in the spec entry"
+            reasons[reason] = reasons.get(reason, 0) + 1
+    lines = [f"types: {len(types.types)} TypedDicts and aliases; {typed} of {len(endpoints)} "
+             f"operations typed, {len(endpoints) - typed} untyped; {len(types.events)} webhook events "
+             f"({sum(len(p) for p in types.events.values())} payloads)"]
+    lines += [f"  untyped: {n} x {reason}" for reason, n in sorted(reasons.items())]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -14,13 +14,15 @@ import json
 import re
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from codegen.names import python_name, snake_case
+from codegen.openapi_types import ANY, AliasType, TypeImporter, camel, without_null
 from codegen.spec import MEDIA_TYPES
+from codegen.typexpr import Expr, Word, format_expr, refs, rename, union
 
 DEFAULT_PATH = Path(".cache/openapi/api.github.com.json")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -62,6 +64,10 @@ class Report:
 
     operations: int = 0
     namespaces: set[str] = field(default_factory=set)
+    types: dict[str, int] = field(default_factory=dict)  # spec/types/ file -> types in it
+    untyped: dict[str, int] = field(default_factory=dict)  # reason -> operations
+    events: int = 0
+    actions: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
 
@@ -275,7 +281,8 @@ def _object_properties(schema: dict[str, Any]) -> bool:
     return isinstance(schema.get("properties"), dict) and bool(schema["properties"])
 
 
-def body_facts(d: Description, op: dict[str, Any]) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+def body_facts(d: Description, op: dict[str, Any],
+               typed: Shapes | None = None) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """The `body` field (or None) and the body keyword parameters of an operation.
 
     A JSON object with named properties gives keyword parameters only; its
@@ -312,7 +319,7 @@ def body_facts(d: Description, op: dict[str, Any]) -> tuple[dict[str, Any] | Non
                 props.setdefault(name, sub)
         needed = set(schema.get("required", [])) if required else set()
         return None, [
-            param_entry(name, "body", shape_of(d, sub), name in needed)
+            _shaped(param_entry(name, "body", shape_of(d, sub), name in needed), sub, typed)
             for name, sub in props.items()
         ]
     kind = simple_type(d, schema)[0]
@@ -326,9 +333,86 @@ def body_facts(d: Description, op: dict[str, Any]) -> tuple[dict[str, Any] | Non
         body = {"content_type": content_type,
                 "type": "object" if all(simple_type(d, a)[0] == "object" for a in alternatives) else "any",
                 "required": required}
-        return body, [param_entry(name, "body", shape_of(d, sub), False) for name, sub in props.items()]
+        return body, [_shaped(param_entry(name, "body", shape_of(d, sub), False), sub, typed)
+                      for name, sub in props.items()]
     body_type = kind if kind in ("object", "array") else "any"
     return {"content_type": content_type, "type": body_type, "required": required}, []
+
+
+Shapes = Callable[[str, Any], Expr]  # (parameter name, schema) -> its type
+
+
+def _shaped(entry: dict[str, Any], schema: Any, typed: Shapes | None) -> dict[str, Any]:
+    """A body parameter whose value holds named types gets their `shape`."""
+    if typed is not None and entry["type"] in ("object", "array", "any"):
+        expr = typed(entry["name"], schema)
+        if refs(expr):
+            entry["shape"] = without_null(expr)
+    return entry
+
+
+# -- responses ------------------------------------------------------------------
+
+EMPTY, TEXT, BINARY = Word("empty"), Word("text"), Word("binary")
+_TEXT_MEDIA = ("diff", "patch", "sha")  # answered as text whatever else (octo/media.py)
+
+
+def _json_type(content: dict[str, Any]) -> str | None:
+    if "application/json" in content:
+        return "application/json"
+    return next((ct for ct in sorted(content) if ct.endswith("json")), None)
+
+
+def response_facts(d: Description, types: TypeImporter, op: dict[str, Any], hint: str,
+                   where: str) -> tuple[Expr | None, str | None]:
+    """The type of what a call's `data` holds, or the reason there is none.
+
+    The union over the 2xx answers: the JSON schema's type, `empty` for a
+    204/205 without a body, `text` for text/*, `binary` for other media.
+    """
+    codes = sorted(str(c) for c in op.get("responses", {}) if str(c).startswith("2"))
+    if not codes:
+        redirects = sorted(str(c) for c in op.get("responses", {}) if str(c).startswith("3"))
+        return None, "no success response" + (f" (a {redirects[0]} redirect to a download)" if redirects else "")
+    parts: list[Expr] = []
+    for code in codes:
+        content = d.resolve(op["responses"][code]).get("content") or {}
+        if not content:
+            if code in ("204", "205"):
+                parts.append(EMPTY)
+                continue
+            return None, f"no schema for the {code} answer"
+        json_type = _json_type(content)
+        if json_type is None:
+            parts.append(TEXT if "text/plain" in content or sorted(content)[0].startswith("text/") else BINARY)
+            continue
+        schema = content[json_type].get("schema")
+        expr = types.expr(schema, hint, f"{where} {code}") if schema else ANY
+        if expr == ANY:
+            return None, f"the {code} answer's schema allows any value"
+        parts.append(expr)
+    return union(parts), None
+
+
+def media_responses(d: Description, types: TypeImporter, op: dict[str, Any], hint: str,
+                    where: str) -> dict[str, Expr]:
+    """The type of each other representation a 2xx answer documents."""
+    found: dict[str, Expr] = {}
+    for code, raw in sorted(op.get("responses", {}).items()):
+        content = d.resolve(raw).get("content") or {}
+        if not str(code).startswith("2") or len(content) < 2:
+            continue
+        # The runtime asks for every representation but diff, patch and sha as JSON.
+        default = _json_type(content)
+        for ctype, media in sorted(content.items()):
+            name = media_name(ctype)
+            if ctype == default or name is None or name in found:
+                continue
+            if name in _TEXT_MEDIA:
+                found[name] = TEXT
+            elif media.get("schema"):
+                found[name] = types.expr(media["schema"], hint + camel(name), f"{where} {code} {name}")
+    return found
 
 
 # -- pagination and media types -----------------------------------------------
@@ -399,13 +483,19 @@ def media_types(d: Description, op: dict[str, Any], where: str, report: Report) 
     for media in found:
         if media in ("application/json", "application/vnd.github+json"):
             continue
-        vnd = _VND.match(media)
-        name = vnd.group(1) if vnd else _OTHER_MEDIA.get(media)
-        if name in KNOWN_MEDIA:
+        name = media_name(media)
+        if name is not None:
             names.add(name)
         else:
             report.note(where, f"media type {media!r} has no short name; left out")
     return sorted(names)
+
+
+def media_name(media: str) -> str | None:
+    """`application/vnd.github.diff` -> `diff`; None for the default JSON and unknown types."""
+    vnd = _VND.match(media)
+    name = vnd.group(1) if vnd else _OTHER_MEDIA.get(media)
+    return name if name in KNOWN_MEDIA else None
 
 
 # -- operations ---------------------------------------------------------------
@@ -444,12 +534,15 @@ def resolve_clashes(params: list[dict[str, Any]]) -> list[str]:
 
 
 def operation_entry(d: Description, method: str, path: str, op: dict[str, Any],
-                    report: Report) -> tuple[str, dict[str, Any]]:
-    """(namespace, spec entry) of one operation."""
+                    report: Report, types: TypeImporter | None = None) -> tuple[str, dict[str, Any]]:
+    """(namespace, spec entry) of one operation. With `types`, the entry's
+    `response`, `media_responses` and body `shape`s hold type expressions
+    (`Expr`), formatted once the types are merged (`import_description`)."""
     operation_id = op.get("operationId")
     if not isinstance(operation_id, str):
         raise OpenAPIError("no operationId")
     namespace, name = split_operation_id(operation_id)
+    hint = camel(namespace) + camel(name)
     if method.upper() not in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"):
         raise OpenAPIError(f"HTTP method {method.upper()} is not supported")
     docs = op.get("externalDocs", {}).get("url")
@@ -457,7 +550,9 @@ def operation_entry(d: Description, method: str, path: str, op: dict[str, Any],
     if not docs or not summary:
         raise OpenAPIError("no summary or docs URL")
     params = _operation_parameters(d, op, operation_id, report)
-    body, body_params = body_facts(d, op)
+    shapes = None if types is None else (
+        lambda pname, schema: types.expr(schema, hint + camel(pname), f"{operation_id} body.{pname}"))
+    body, body_params = body_facts(d, op, shapes)
     params += body_params
     problems = resolve_clashes(params)
     if problems:
@@ -485,6 +580,15 @@ def operation_entry(d: Description, method: str, path: str, op: dict[str, Any],
     media = media_types(d, op, operation_id, report)
     if media:
         entry["media_types"] = media
+    if types is not None:
+        response, reason = response_facts(d, types, op, hint + "Data", operation_id)
+        if response is not None:
+            entry["response"] = response
+        else:
+            entry["untyped"] = reason
+        others = media_responses(d, types, op, hint + "Data", operation_id)
+        if others:
+            entry["media_responses"] = others
     if body is not None:
         entry["body"] = body
     if params:
@@ -521,19 +625,32 @@ def _operation_renames(op: dict[str, Any]) -> list[str]:
 
 
 Entries = dict[str, list[dict[str, Any]]]
+# spec/types/ file stem -> {"types": {name: entry}, "events": {...}} (the format of spec/README.md)
+TypeFiles = dict[str, dict[str, Any]]
+API_TYPES, WEBHOOK_TYPES = "api", "webhooks"
 
 
-def import_description(doc: dict[str, Any], report: Report | None = None) -> tuple[Entries, Report]:
-    """Spec entries by namespace, and what was done."""
+@dataclass
+class Imported:
+    """What an import produces: spec entries by namespace, type files, and the report."""
+
+    spaces: Entries
+    types: TypeFiles
+    report: Report
+
+
+def import_description(doc: dict[str, Any], report: Report | None = None) -> Imported:
+    """Spec entries by namespace and spec/types/ files, and what was done."""
     report = report or Report()
     d = Description(doc)
+    types = TypeImporter(d)
     spaces: dict[str, list[dict[str, Any]]] = {}
     renames: list[tuple[str, str, dict[str, Any]]] = []  # (namespace, old operationId, entry)
     seen_ids: dict[str, str] = {}
     for method, path, op in d.operations():
         where = op.get("operationId") or f"{method.upper()} {path}"
         try:
-            namespace, entry = operation_entry(d, method, path, op, report)
+            namespace, entry = operation_entry(d, method, path, op, report, types)
         except (OpenAPIError, KeyError, TypeError) as exc:
             report.skip(str(where), str(exc) or type(exc).__name__)
             continue
@@ -548,7 +665,94 @@ def import_description(doc: dict[str, Any], report: Report | None = None) -> tup
     for entries in spaces.values():
         entries.sort(key=lambda e: e["name"])
     report.namespaces = set(spaces)
-    return spaces, report
+    events = webhook_events(d, types, report)
+    return Imported(spaces, _type_files(types, spaces, events, report), report)
+
+
+def _entry_exprs(entry: dict[str, Any]) -> list[Expr]:
+    found = [entry["response"]] if "response" in entry else []
+    found += entry.get("media_responses", {}).values()
+    return found + [p["shape"] for p in entry.get("parameters", []) if "shape" in p]
+
+
+def _type_files(types: TypeImporter, spaces: Entries, events: dict[str, Any], report: Report) -> TypeFiles:
+    """Merge same-shaped types, keep the ones the spec uses, and write every
+    expression as text: spec/types/api.yaml holds what the endpoints use,
+    spec/types/webhooks.yaml the events and the types only they use."""
+    rest_roots = [e for entries in spaces.values() for entry in entries for e in _entry_exprs(entry)]
+    event_roots = [e for v in events.values() for e in (v.values() if isinstance(v, dict) else [v])]
+    kept, names = types.finish(rest_roots + event_roots)
+    rest, _ = types.finish(rest_roots)
+
+    def text(expr: Expr) -> str:
+        return format_expr(rename(expr, names))
+
+    for entries in spaces.values():
+        for entry in entries:
+            if "response" in entry:
+                entry["response"] = text(entry["response"])
+            else:
+                report.untyped[entry["untyped"]] = report.untyped.get(entry["untyped"], 0) + 1
+            if "media_responses" in entry:
+                entry["media_responses"] = {k: text(v) for k, v in entry["media_responses"].items()}
+            for p in entry.get("parameters", []):
+                if "shape" in p:
+                    p["shape"] = text(p["shape"])
+    files: TypeFiles = {API_TYPES: {"types": {}}, WEBHOOK_TYPES: {"types": {}, "events": {}}}
+    for name, t in kept.items():
+        if isinstance(t, AliasType):
+            data: dict[str, Any] = {"source": t.source, "type": format_expr(t.expr)}
+        else:
+            data = {"source": t.source,
+                    "properties": {p + ("" if req else "?"): format_expr(e) for p, req, e in t.properties}}
+        files[API_TYPES if name in rest else WEBHOOK_TYPES]["types"][name] = data
+    for event, value in sorted(events.items()):
+        files[WEBHOOK_TYPES]["events"][event] = (
+            {a: text(e) for a, e in sorted(value.items())} if isinstance(value, dict) else text(value))
+    report.types = {stem: len(f["types"]) for stem, f in files.items()}
+    return files
+
+
+def webhook_events(d: Description, types: TypeImporter, report: Report) -> dict[str, Any]:
+    """event name -> {action: payload type} (or the payload type of an event
+    without actions), from the description's `x-webhooks`."""
+    events: dict[str, Any] = {}
+    types.for_webhooks = True
+    for key, item in d.doc.get("x-webhooks", {}).items():
+        op = d.resolve(item).get("post", {})
+        event = op.get("x-github", {}).get("subcategory")
+        schema = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+        if not isinstance(event, str) or schema is None:
+            report.skip(f"x-webhooks {key}", "no event name (x-github.subcategory) or no JSON payload")
+            continue
+        # X-GitHub-Event spells `sub-issues` as `sub_issues`.
+        event = event.replace("-", "_")
+        expr = types.expr(schema, camel(f"webhook-{key}"), f"x-webhooks {key}")
+        action = _webhook_action(d, schema)
+        known = events.get(event)
+        if action is None and known is None:
+            events[event] = expr
+        elif action is not None and (known is None or isinstance(known, dict)):
+            actions = events.setdefault(event, {})
+            actions[action] = union([actions[action], expr]) if action in actions else expr
+        else:
+            report.skip(f"x-webhooks {key}", f"event {event!r} has payloads both with and without an action")
+            continue
+        report.actions += 1
+    report.events = len(events)
+    return events
+
+
+def _webhook_action(d: Description, node: Any) -> str | None:
+    """The one `action` value a payload schema allows (its parts' for a oneOf)."""
+    schema = schema_of(d, node)
+    parts = [schema] + [schema_of(d, s) for key in ("oneOf", "anyOf") for s in schema.get(key, [])]
+    for part in parts:
+        action = schema_of(d, (part.get("properties") or {}).get("action"))
+        enum = action.get("enum")
+        if isinstance(enum, list) and len(enum) == 1 and isinstance(enum[0], str):
+            return enum[0]
+    return None
 
 
 def _add_operation_aliases(spaces: dict[str, list[dict[str, Any]]],
@@ -608,11 +812,18 @@ def _move_after(entry: dict[str, Any], key: str, anchors: tuple[str, ...]) -> No
 
 
 def print_report(report: Report, written: int, removed: int, kept: int, seconds: float,
-                 out: Any = None) -> None:
+                 out: Any = None, kept_types: int = 0) -> None:
     out = out or sys.stdout
     print(f"imported {report.operations} operations in {len(report.namespaces)} namespaces "
           f"({written} file(s) written, {removed} removed, {kept} hand-written entries kept) "
           f"in {seconds:.1f} s", file=out)
+    untyped = sum(report.untyped.values())
+    print(f"types: {sum(report.types.values())} ("
+          + ", ".join(f"{n} in spec/types/{stem}.yaml" for stem, n in sorted(report.types.items()))
+          + f", {kept_types} hand-written kept); {report.operations - untyped} operations typed, "
+          f"{untyped} untyped; {report.events} webhook events ({report.actions} payloads)", file=out)
+    for reason, n in sorted(report.untyped.items()):
+        print(f"  untyped: {n} x {reason}", file=out)
     for what, why in sorted(report.notes):
         print(f"  note: {what}: {why}", file=out)
     if report.skipped:
@@ -643,15 +854,16 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-        spaces, report = import_description(doc)
+        imported = import_description(doc)
+        report = imported.report
         if args.check:
-            texts, remove, _ = render_spec(root / "spec", spaces)
+            texts, remove, *_ = render_spec(root / "spec", imported.spaces, imported.types)
             return _check_spec(root, texts, remove)
-        written, removed, kept = write_spec(root / "spec", spaces)
+        written, removed, kept, kept_types = write_spec(root / "spec", imported.spaces, imported.types)
     except (ValueError, OpenAPIError, MergeError) as exc:
         print(f"import error: {exc}", file=sys.stderr)
         return 2
-    print_report(report, written, removed, kept, time.perf_counter() - started)
+    print_report(report, written, removed, kept, time.perf_counter() - started, kept_types=kept_types)
     return 0
 
 

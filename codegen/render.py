@@ -14,7 +14,10 @@ from typing import Any
 import jinja2
 
 from codegen.names import class_name
+from codegen.render_types import imports, link, render_types
 from codegen.spec import Endpoint, Namespace, Param, SpecError
+from codegen.spec_types import NO_TYPES, Types, check_references
+from codegen.typexpr import Array, Expr, Ref, Word, format_expr, members, python, refs, rename
 
 TEMPLATES = Path(__file__).parent / "templates"
 COMMAND = "make generate (python -m codegen)"
@@ -40,8 +43,11 @@ _BODY_TYPES = {
 }
 
 
-def annotation(p: Param) -> str:
-    if p.enum is not None and all(isinstance(v, str) for v in p.enum):
+def annotation(p: Param, names: dict[str, str] | None = None) -> str:
+    """`names`: type names a module imports under another name (a clash)."""
+    if p.shape is not None:
+        base = python(rename(p.shape, names or {}), "List")
+    elif p.enum is not None and all(isinstance(v, str) for v in p.enum):
         base = "Literal[" + ", ".join(_py_repr(v) for v in p.enum) + "]"
     elif p.type == "array":
         # typing.List: a method named `list` would shadow the builtin in the class body.
@@ -66,6 +72,8 @@ def _py_repr(value: Any) -> str:
 def describe(p: Param) -> str:
     """One docstring line's facts: type, required, constraints."""
     facts = [p.type if p.type != "array" else f"array of {p.items or 'any'}"]
+    if p.shape is not None:
+        facts[0] += f" ({format_expr(p.shape)})"
     if p.python_name != p.name:
         facts.append(f"sent as {p.name!r}")
     facts.append("required" if p.required else "optional")
@@ -118,6 +126,13 @@ class Method:
     has_data: bool
     json_body: bool  # an object body: sent as `{}` when no body argument is given
     rows: list[tuple[str, str, str]]
+    returns: str  # the return annotation
+    # With media types: (media_type annotation, return annotation) per overload.
+    overloads: list[tuple[str, str]]
+    # A paginated method's `Paged[...]` is the static view of the Response it returns.
+    paged: bool
+    response_doc: str  # Markdown: what `data` holds
+    item_doc: str | None  # Markdown: what octo.paginate yields
 
 
 # What every method takes besides its parameters, passed to `Octo.request` as is.
@@ -139,13 +154,67 @@ def _limit_args(p: Param) -> str | None:
     return f"Limit({', '.join(args)})" if args else None
 
 
-def method_view(e: Endpoint) -> Method:
+_TEXT_MEDIA = ("diff", "patch", "sha")  # answered as text (octo/media.py)
+
+
+def page_item(e: Endpoint, types: Types) -> Expr | None:
+    """What `octo.paginate` yields for `e`: the list's item type."""
+    for m in members(e.response) if e.response is not None else ():
+        if e.list_key is None and isinstance(m, Array):
+            return m.item
+        seen = set()
+        while isinstance(m, Ref) and m.name in types.types and m.name not in seen:
+            seen.add(m.name)
+            t = types.types[m.name]
+            if t.alias is not None:
+                m = t.alias
+                continue
+            prop = next((p for p in t.properties or () if p.name == e.list_key), None)
+            if prop is not None and isinstance(prop.type, Array):
+                return prop.type.item
+    return None
+
+
+def media_overloads(e: Endpoint) -> list[tuple[tuple[str, ...], Expr | None]]:
+    """(media types, their data's type) groups, for a method with `media_type=`.
+
+    A type the spec gives (`media_responses`), else text for diff, patch and
+    sha, else unknown (None: Any), in the order of `media_types`.
+    """
+    given = dict(e.media_responses)
+    groups: dict[str, tuple[list[str], Expr | None]] = {}
+    for media in e.media_types:
+        expr = given.get(media)
+        if expr is None and media in _TEXT_MEDIA:
+            expr = Word("text")
+        key = format_expr(expr) if expr is not None else ""
+        groups.setdefault(key, ([], expr))[0].append(media)
+    return [(tuple(names), expr) for names, expr in groups.values()]
+
+
+def _data(expr: Expr | None, names: dict[str, str]) -> str:
+    return "Any" if expr is None else python(rename(expr, names), "List")
+
+
+def _response_doc(e: Endpoint) -> str:
+    """Markdown: `Response[...]` with the data's type, linked to the type pages."""
+    if e.response is None:
+        return "`Response[Any]`" + (f" (untyped: {e.untyped})" if e.untyped else "")
+    text = f"`Response[`{link(e.response, 'types/')}`]`"
+    for media, expr in media_overloads(e) if e.media_types else ():
+        shown = f"`Response[`{link(expr, 'types/')}`]`" if expr is not None else "`Response[Any]`"
+        text += f"; with `media_type` {', '.join(repr(m) for m in media)}: {shown}"
+    return text.replace("``", "")
+
+
+def method_view(e: Endpoint, types: Types = NO_TYPES, names: dict[str, str] | None = None) -> Method:
+    names = names or {}
     path = e.path_params
     others = [p for p in e.params if p.location != "path"]
     others.sort(key=lambda p: not p.required)  # stable: spec order within each group
-    positional = [Arg(p.python_name, annotation(p), None, describe(p)) for p in path]
+    positional = [Arg(p.python_name, annotation(p, names), None, describe(p)) for p in path]
     keyword = [
-        Arg(p.python_name, annotation(p) if p.required else f"{annotation(p)} | Omit",
+        Arg(p.python_name, annotation(p, names) if p.required else f"{annotation(p, names)} | Omit",
             None if p.required else "OMIT", describe(p))
         for p in others
     ]
@@ -170,6 +239,19 @@ def method_view(e: Endpoint) -> Method:
                            "ask for another representation: " + ", ".join(e.media_types)))
     keyword.extend(PER_CALL)
     limits = [(p.name, lim) for p in e.params if (lim := _limit_args(p)) is not None]
+    data = _data(e.response, names)
+    item = page_item(e, types) if e.paginated else None
+    if e.paginated:
+        item_text = _data(item, names)
+        returns = f"Paged[{item_text}]" if data == f"List[{item_text}]" else f"Paged[{item_text}, {data}]"
+    else:
+        returns = f"Response[{data}]"
+    overloads = []
+    if e.media_types:
+        overloads.append(("Omit = OMIT", returns))
+        for media, expr in media_overloads(e):
+            choices = ", ".join(_py_repr(m) for m in media)
+            overloads.append((f"Literal[{choices}]", f"Response[{_data(expr, names)}]"))
     return Method(
         endpoint=e,
         constant="_" + e.name.upper(),
@@ -188,6 +270,11 @@ def method_view(e: Endpoint) -> Method:
         json_body=bool(e.params_in("body")) and not (e.body is not None and not e.body.required),
         rows=[(p.python_name, p.location, describe(p)) for p in path + others]
         + ([("data", "body", e.body.content_type)] if e.body else []),
+        returns=returns,
+        overloads=overloads,
+        paged=e.paginated and not overloads,
+        response_doc=_response_doc(e),
+        item_doc=(link(item, "types/") if item is not None else "`Any`") if e.paginated else None,
     )
 
 
@@ -204,8 +291,27 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render_all(namespaces: list[Namespace]) -> dict[str, str]:
+# Names a namespace module defines or imports itself; a type of the same name
+# is imported under another (`Classroom as Classroom_`).
+_MODULE_NAMES = frozenset({
+    "Any", "BinaryIO", "List", "Literal", "PathLike", "TYPE_CHECKING", "overload", "Namespace",
+    "Limit", "Omit", "Operation", "Timeout", "Response", "Paged",
+})
+
+
+def _type_names(ns: Namespace, types: Types) -> set[str]:
+    used: set[str] = set()
+    for e in ns.endpoints:
+        item = page_item(e, types) if e.paginated else None
+        for expr in [e.response, item, *(x for _, x in e.media_responses), *(p.shape for p in e.params)]:
+            if expr is not None:
+                used |= refs(expr)
+    return used
+
+
+def render_all(namespaces: list[Namespace], types: Types = NO_TYPES) -> dict[str, str]:
     """Every generated file, by path relative to the project root."""
+    check_references(namespaces, types)
     env = _environment()
     files: dict[str, str] = {}
     module = env.get_template("namespace.py.j2")
@@ -214,13 +320,18 @@ def render_all(namespaces: list[Namespace]) -> dict[str, str]:
         for e in ns.endpoints:
             if e.name in _ANNOTATION_BUILTINS:
                 raise SpecError(ns.file, e.name, "name", "would shadow a type the generated annotations use")
-        methods = [method_view(e) for e in ns.endpoints]
+        used = _type_names(ns, types)
+        clashes = _MODULE_NAMES | {class_name(ns.name)}
+        names = {n: f"{n}_" for n in used if n in clashes}
+        methods = [method_view(e, types, names) for e in ns.endpoints]
         context = {
             "ns": ns,
             "class_name": class_name(ns.name),
             "methods": methods,
             "command": COMMAND,
             "uses": _uses(methods),
+            "type_imports": [(module, [(n, names.get(n, n)) for n in group])
+                             for module, group in imports(types, used)],
         }
         files[f"octo/rest/{ns.name}.py"] = module.render(context)
         files[f"docs/reference/{ns.name}.md"] = reference.render(context)
@@ -230,20 +341,24 @@ def render_all(namespaces: list[Namespace]) -> dict[str, str]:
     files["octo/rest/__init__.py"] = env.get_template("rest_init.py.j2").render(shared)
     files["octo/rest/_typing.py"] = env.get_template("typing.py.j2").render(shared)
     files["docs/reference/README.md"] = env.get_template("reference_index.md.j2").render(
-        {**shared, "spaces": namespaces}
+        {**shared, "spaces": namespaces, "types": len(types.types), "events": len(types.events)}
     )
     from codegen.render_cli import render_cli  # imports this module, so not at the top
 
     files.update(render_cli(namespaces))
+    files.update(render_types(env, types, COMMAND))
     return files
 
 
 def _uses(methods: list[Method]) -> dict[str, Any]:
     """Which runtime names a module needs, so its imports are exactly those."""
-    annotations = " ".join(a.annotation for m in methods for a in m.keyword + m.positional)
+    annotations = " ".join([a.annotation for m in methods for a in m.keyword + m.positional]
+                           + [m.returns for m in methods])
     typing_names = ["Any"] + [n for n in ("BinaryIO", "List", "Literal") if f"{n}[" in annotations
                                 or (n == "BinaryIO" and "BinaryIO" in annotations)]
+    typing_names += ["TYPE_CHECKING"] + (["overload"] if any(m.overloads for m in methods) else [])
     return {
+        "paged": any(m.endpoint.paginated for m in methods),
         "typing": ", ".join(sorted(typing_names)),
         "Limit": any(m.limits for m in methods),
         "paginated": any(m.endpoint.paginated for m in methods),

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from codegen.names import RESERVED, is_identifier, python_name
+from codegen.typexpr import Expr, TypeExprError, parse
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 LOCATIONS = ("path", "query", "body", "header")
@@ -33,10 +34,11 @@ LIMITS = (
 ENDPOINT_FIELDS = {
     "name", "method", "path", "summary", "docs_url", "parameters", "deprecated", "aliases",
     "body", "host", "paginated", "list_key", "media_types", "operation_id", "override",
+    "response", "untyped", "media_responses",
 }
 PARAM_FIELDS = {
     "name", "in", "type", "required", "python_name", "items", "nullable", "enum", "default",
-    "multi_segment", "deprecated", "aliases", *LIMITS,
+    "multi_segment", "deprecated", "aliases", "shape", *LIMITS,
 }
 _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
 
@@ -72,6 +74,7 @@ class Param:
     multi_segment: bool = False
     deprecated: bool = False
     aliases: tuple[str, ...] = ()
+    shape: Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,9 @@ class Endpoint:
     media_types: tuple[str, ...] = ()
     operation_id: str | None = None
     override: bool = False
+    response: Expr | None = None
+    untyped: str | None = None
+    media_responses: tuple[tuple[str, Expr], ...] = ()
 
     @property
     def path_params(self) -> list[Param]:
@@ -181,6 +187,9 @@ def _param(raw: Any, index: int, file: str, endpoint: str) -> Param:
     multi = _flag(raw, "multi_segment", file, endpoint, prefix)
     if multi and location != "path":
         raise _fail(file, endpoint, prefix + "multi_segment", "only a path parameter can span segments")
+    shape = _type(raw, "shape", file, endpoint, prefix)
+    if shape is not None and location != "body":
+        raise _fail(file, endpoint, prefix + "shape", "only a body parameter has a shape")
     return Param(
         name=name,
         location=location,
@@ -196,7 +205,38 @@ def _param(raw: Any, index: int, file: str, endpoint: str) -> Param:
         multi_segment=multi,
         deprecated=_flag(raw, "deprecated", file, endpoint, prefix),
         aliases=_names(raw, "aliases", file, endpoint, prefix),
+        shape=shape,
     )
+
+
+def _type(raw: dict[str, Any], key: str, file: str, endpoint: str, prefix: str = "",
+          response: bool = False) -> Expr | None:
+    """A type expression field (see codegen.typexpr); None when absent."""
+    if key not in raw:
+        return None
+    try:
+        return parse(raw[key], response=response)
+    except TypeExprError as exc:
+        raise _fail(file, endpoint, prefix + key, str(exc)) from None
+
+
+def _response(raw: dict[str, Any], file: str, name: str,
+              media: tuple[str, ...]) -> tuple[Expr | None, str | None, tuple[tuple[str, Expr], ...]]:
+    response = _type(raw, "response", file, name, response=True)
+    untyped = raw.get("untyped")
+    if untyped is not None and (not isinstance(untyped, str) or not untyped.strip()):
+        raise _fail(file, name, "untyped", "must be the reason the response has no type")
+    if response is not None and untyped is not None:
+        raise _fail(file, name, "untyped", "an endpoint with a response type is not untyped")
+    others = raw.get("media_responses", {})
+    if not isinstance(others, dict):
+        raise _fail(file, name, "media_responses", "must map media types to types")
+    found = []
+    for m in sorted(others):
+        if m not in media:
+            raise _fail(file, name, f"media_responses.{m}", "is not one of the endpoint's media_types")
+        found.append((m, _type(others, m, file, name, "media_responses.", response=True)))
+    return response, untyped, tuple((m, e) for m, e in found if e is not None)
 
 
 def _body(raw: Any, file: str, endpoint: str) -> Body | None:
@@ -272,6 +312,7 @@ def _endpoint(raw: Any, index: int, file: str) -> Endpoint:
     for alias in aliases:
         if not is_identifier(alias):
             raise _fail(file, name, "aliases", f"{alias!r} is not a valid Python name")
+    response, untyped, media_responses = _response(raw, file, name, media)
     return Endpoint(
         name=name,
         method=method,
@@ -288,6 +329,9 @@ def _endpoint(raw: Any, index: int, file: str) -> Endpoint:
         media_types=media,
         operation_id=raw.get("operation_id"),
         override=_flag(raw, "override", file, name),
+        response=response,
+        untyped=untyped,
+        media_responses=media_responses,
     )
 
 

@@ -24,11 +24,12 @@ HEADER = (
 )
 FIELD_ORDER = (
     "name", "operation_id", "override", "method", "path", "summary", "docs_url", "deprecated",
-    "aliases", "host", "paginated", "list_key", "media_types", "body", "parameters",
+    "aliases", "host", "paginated", "list_key", "media_types", "response", "untyped", "media_responses",
+    "body", "parameters",
 )
 PARAM_ORDER = (
     "name", "python_name", "in", "type", "items", "required", "nullable", "multi_segment",
-    "deprecated", "aliases", "enum", "default", *LIMITS,
+    "deprecated", "aliases", "enum", "default", *LIMITS, "shape",
 )
 _BODY_ORDER = ("content_type", "type", "required")
 _SPECIAL_WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null", "y", "n", "~"})
@@ -60,6 +61,14 @@ def scalar(value: Any, flow: bool = False) -> str:
     if _plain(value, flow):
         return value
     return json.dumps(value)
+
+
+def type_value(text: str) -> str:
+    """A type expression as a block YAML value: plain where YAML reads it back as is."""
+    if text[:1].isalpha() and ": " not in text and " #" not in text and text.rstrip() == text \
+            and text.lower() not in _SPECIAL_WORDS and text.isprintable():
+        return text
+    return json.dumps(text)
 
 
 def _plain(text: str, flow: bool) -> bool:
@@ -98,6 +107,11 @@ def dump_namespace(namespace: str, entries: list[dict[str, Any]]) -> str:
                 lines += [f"      - {flow(p, PARAM_ORDER)}" for p in value]
             elif key == "body":
                 lines.append(f"{lead}body: {flow(value, _BODY_ORDER)}")
+            elif key == "media_responses":
+                lines.append(f"{lead}media_responses:")
+                lines += [f"      {m}: {type_value(t)}" for m, t in sorted(value.items())]
+            elif key == "response":
+                lines.append(f"{lead}response: {type_value(value)}")
             elif isinstance(value, (list, dict)):
                 lines.append(f"{lead}{key}: {flow(value)}")
             else:
@@ -154,8 +168,25 @@ def merge(file: str, imported: list[Entry], existing: list[Entry]) -> tuple[list
     return result + hand, len(hand)
 
 
-def render_spec(spec_dir: Path, spaces: dict[str, list[dict[str, Any]]]) -> tuple[dict[Path, str], list[Path], int]:
-    """(text of every spec file, files to remove, hand entries kept); nothing written."""
+def render_spec(spec_dir: Path, spaces: dict[str, list[dict[str, Any]]],
+                types: dict[str, dict[str, Any]] | None = None) -> tuple[dict[Path, str], list[Path], int, int]:
+    """(text of every spec file, files to remove, hand entries kept, hand types
+    kept); nothing written.
+
+    `types`: the imported spec/types/ files by stem (`codegen.openapi.Imported.types`).
+    """
+    texts, remove, kept = _render_namespaces(spec_dir, spaces)
+    hand = 0
+    if types is not None:
+        from codegen.typefile import render_types  # imports this module
+
+        type_texts, hand = render_types(spec_dir, spaces, types)
+        texts.update(type_texts)
+    return texts, remove, kept, hand
+
+
+def _render_namespaces(spec_dir: Path,
+                       spaces: dict[str, list[dict[str, Any]]]) -> tuple[dict[Path, str], list[Path], int]:
     existing = {p.stem: p for p in sorted(spec_dir.glob("*.yaml"))}
     texts: dict[Path, str] = {}
     remove = []
@@ -181,18 +212,21 @@ def _check(file: str, namespace: str, entries: list[Entry]) -> None:
         raise MergeError(str(exc)) from None
 
 
-def write_spec(spec_dir: Path, spaces: dict[str, list[dict[str, Any]]]) -> tuple[int, int, int]:
-    """Write spec/*.yaml; (files written, files removed, hand entries kept).
+def write_spec(spec_dir: Path, spaces: dict[str, list[dict[str, Any]]],
+               types: dict[str, dict[str, Any]] | None = None) -> tuple[int, int, int, int]:
+    """Write spec/*.yaml (and spec/types/*.yaml); (files written, files removed,
+    hand entries kept, hand types kept).
 
     Everything is rendered and checked before the first file is touched.
     """
-    texts, remove, kept = render_spec(spec_dir, spaces)
+    texts, remove, kept, kept_types = render_spec(spec_dir, spaces, types)
     spec_dir.mkdir(parents=True, exist_ok=True)
     written = 0
     for path, text in texts.items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             written += 1
     for path in remove:
         path.unlink()
-    return written, len(remove), kept
+    return written, len(remove), kept, kept_types

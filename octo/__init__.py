@@ -36,6 +36,7 @@ from octo.errors import (
     TransportError,
     UnauthorizedError,
     ValidationFailedError,
+    WebhookError,
 )
 from octo.operation import OMIT, Omit
 from octo.pagination import Paginator, paginate
@@ -43,6 +44,8 @@ from octo.response import RateLimit, Response
 from octo.transfer import download, upload
 
 if TYPE_CHECKING:
+    from octo.response import Paged
+    from octo.rest import _typing
     from octo.rest._typing import *  # noqa: F403  (the namespaces of the default client)
 
 __all__ = [
@@ -70,6 +73,7 @@ __all__ = [
     "TransportError",
     "UnauthorizedError",
     "ValidationFailedError",
+    "WebhookError",
     "configure",
     "default_client",
     "download",
@@ -77,6 +81,11 @@ __all__ = [
     "upload",
     "webhooks",
 ]
+if TYPE_CHECKING:
+    # Type checkers take `octo.repos` as public only if `__all__` names it;
+    # at run time the namespaces stay lazy (`from octo import *` loads none).
+    __all__ += ["Paged"]
+    __all__ += _typing.__all__
 
 _default: Octo | None = None
 _lock = threading.Lock()

@@ -70,6 +70,11 @@ class RedirectError(OctoError):
     301/302/303 answer to a write)."""
 
 
+class WebhookError(OctoError):
+    """A webhook delivery that `octo.webhooks.parse` cannot read: an event it
+    does not know, or a body that is not a JSON object."""
+
+
 class InvalidResponseError(OctoError):
     """An answer whose body is not what it claims: cut short (`truncated`),
     or malformed JSON in a 2xx. `body` holds its first KiB."""

@@ -13,7 +13,7 @@ attached to each generated method by `@paginated`.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
 from requests.utils import parse_header_links
 
@@ -26,10 +26,14 @@ from octo.response import Response
 
 if TYPE_CHECKING:
     from octo.client import Octo
+    from octo.response import Paged
 
 DEFAULT_PER_PAGE = 100
 # The keywords of an endpoint method that `Octo.request` takes as they are.
 _PER_CALL = frozenset({"media_type", "timeout", "headers", "follow_redirects"})
+ItemT = TypeVar("ItemT")
+DataT = TypeVar("DataT")
+P = ParamSpec("P")
 
 
 def next_link(response: Response) -> str | None:
@@ -108,7 +112,7 @@ class _Walk:
         )
 
 
-class Paginator(Iterator[Any]):
+class Paginator(Iterator[ItemT], Generic[ItemT]):
     """Every item across pages, fetched as iteration reaches them.
 
     For a wrapped list, `meta` holds the latest page's other fields;
@@ -120,7 +124,7 @@ class Paginator(Iterator[Any]):
     def __init__(self, walk: _Walk, max_items: int | None) -> None:
         self._walk = walk
         self._pages = walk.pages()
-        self._items: Iterator[Any] = iter(())
+        self._items: Iterator[ItemT] = iter(())
         self._left = max_items
         self._started = False
         self._incomplete = False
@@ -132,10 +136,10 @@ class Paginator(Iterator[Any]):
         label = getattr(getattr(self, "_walk", None), "label", "?")
         return f"<Paginator {label}: {getattr(self, 'pages_fetched', 0)} page(s) fetched>"
 
-    def __iter__(self) -> Paginator:
+    def __iter__(self) -> Paginator[ItemT]:
         return self
 
-    def __next__(self) -> Any:
+    def __next__(self) -> ItemT:
         if self._left is not None and self._left <= 0:
             self.close()
             raise StopIteration
@@ -144,7 +148,7 @@ class Paginator(Iterator[Any]):
             if item is not _END:
                 if self._left is not None:
                     self._left -= 1
-                return item
+                return item  # type: ignore[return-value]  # not _END, so an item
             if not self._fetch():
                 raise StopIteration
 
@@ -197,17 +201,34 @@ class _Paginate:
     """`octo.paginate(method, *args, max_items=None, **params)` iterates every
     item; `octo.paginate.pages(method, *args, **params)` yields each page's
     `Response`. `per_page` is 100 unless given; `headers`, `timeout`,
-    `media_type` and `follow_redirects` apply to every page."""
+    `media_type` and `follow_redirects` apply to every page.
 
-    def __call__(self, method: Callable[..., Response], /, *args: Any,
-                 max_items: int | None = None, **params: Any) -> Paginator:
+    Type checkers see the item type of the method (`Paged[Issue]` -> `Issue`)
+    and check `args` and `params` against its signature; a method that does
+    not paginate is an error. `max_items=` is not one of the method's
+    parameters, so a call with it is checked for the method only (or use
+    `itertools.islice(octo.paginate(...), n)`, checked in full).
+    """
+
+    if TYPE_CHECKING:
+        @overload
+        def __call__(self, method: Callable[P, Paged[ItemT, Any]], /, *args: P.args,
+                     **params: P.kwargs) -> Paginator[ItemT]: ...
+
+        @overload
+        def __call__(self, method: Callable[..., Paged[ItemT, Any]], /, *args: Any,
+                     max_items: int | None, **params: Any) -> Paginator[ItemT]: ...
+
+    def __call__(self, method: Callable[..., Response], /, *args: Any, **params: Any) -> Paginator[Any]:
+        max_items = params.pop("max_items", None)
         if max_items is not None and (isinstance(max_items, bool) or max_items < 0):
             raise ValueError(f"max_items must be a non-negative integer, got {max_items!r}")
         return Paginator(_Walk(method, args, params), max_items)
 
-    def pages(self, method: Callable[..., Response], /, *args: Any,
-              **params: Any) -> Iterator[Response]:
-        return _Walk(method, args, params).pages()
+    def pages(self, method: Callable[P, Paged[ItemT, DataT]], /, *args: P.args,
+              **params: P.kwargs) -> Iterator[Paged[ItemT, DataT]]:
+        # Each page is the Response that `Paged` describes to type checkers.
+        return _Walk(method, args, params).pages()  # type: ignore[return-value]
 
     def __repr__(self) -> str:
         return "<octo.paginate>"

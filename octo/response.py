@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic
 
 from octo.redaction import SentRequest, redact_url
 
 if TYPE_CHECKING:
     from requests import PreparedRequest
+    from typing_extensions import TypeVar
+
+    # A bare `Response` is `Response[Any]`.
+    T = TypeVar("T", default=Any)
+    ItemT = TypeVar("ItemT")
+    DataT = TypeVar("DataT", default=list[ItemT])
+else:
+    from typing import TypeVar
+
+    T = TypeVar("T")
 
 
 class RateLimit:
@@ -105,17 +115,22 @@ def header_date(value: str | None) -> float | None:
         return None
 
 
-class Response:
+class Response(Generic[T]):
     """A successful answer.
 
     `headers` is case-insensitive; `data` is the parsed JSON, `None` for an
     empty body (204/205), `str` or `bytes` for other media types. `request`
     is the request that got this answer, with credentials redacted.
+
+    `T` is what the endpoint's spec says `data` holds (`Response[FullRepository]`),
+    for type checkers only: `data` is the JSON as it came, never checked or
+    converted, so an answer that differs from GitHub's description still works.
     """
 
     __slots__ = ("status", "headers", "data", "url", "method", "_request")
+    data: T
 
-    def __init__(self, status: int, headers: Mapping[str, str], data: Any, url: str,
+    def __init__(self, status: int, headers: Mapping[str, str], data: T, url: str,
                  method: str = "GET", request: SentRequest | PreparedRequest | None = None) -> None:
         self.status = status
         self.headers = headers
@@ -150,3 +165,14 @@ class Response:
         # getattr: every octo repr works on a half-built object (a traceback's locals).
         return (f"<Response {getattr(self, 'status', '?')} {getattr(self, 'method', '?')} "
                 f"{redact_url(getattr(self, 'url', '?'))}>")
+
+
+if TYPE_CHECKING:
+    class Paged(Response[DataT], Generic[ItemT, DataT]):
+        """What a paginated method returns, as type checkers see it: a
+        `Response` whose `data` (`DataT`, by default `list[ItemT]`) holds a page of
+        `ItemT` items. `octo.paginate` takes only such methods and yields `ItemT`.
+
+        There is no such class at run time (the answer is a `Response`):
+        name it in annotations only.
+        """

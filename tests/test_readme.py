@@ -8,7 +8,6 @@ import re
 import shlex
 from email.utils import formatdate
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -22,6 +21,7 @@ from octo.cli import main
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 GHES = "https://ghe.example.com/api/v3"
+WEBHOOK_SECRET = "It's a Secret to Everybody"
 
 
 def blocks(language: str) -> list[str]:
@@ -68,7 +68,8 @@ class FakeGitHub:
             }, headers=headers)
         if "/releases/" in route and route.endswith("/assets"):
             return Reply(201, json={"id": 9, "name": request.query["name"][0]}, headers=headers)
-        return Reply(200, json={"full_name": "octocat/hello-world", "id": 1}, headers=headers)
+        return Reply(200, json={"full_name": "octocat/hello-world", "id": 1, "stargazers_count": 80},
+                     headers=headers)
 
 
 @pytest.fixture
@@ -78,6 +79,7 @@ def github(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ScriptedServer:
         fake.url = server.url
         monkeypatch.setenv("GITHUB_TOKEN", SENTINEL)
         monkeypatch.setenv("GITHUB_API_URL", server.url)
+        monkeypatch.setenv("WEBHOOK_SECRET", WEBHOOK_SECRET)
         # An `Octo(...)` without base_url (the App example) talks to the loopback server too.
         monkeypatch.setitem(octo.Octo.__init__.__kwdefaults__, "base_url", server.url)
         monkeypatch.chdir(tmp_path)
@@ -90,7 +92,7 @@ def github(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ScriptedServer:
 
 
 def test_python_examples_run_as_written(github: ScriptedServer, capsys: pytest.CaptureFixture[str]) -> None:
-    namespace: dict[str, Any] = {"__name__": "readme", "WEBHOOK_SECRET": "It's a Secret to Everybody"}
+    namespace: dict[str, Any] = {"__name__": "readme"}
     examples = blocks("python")
     assert len(examples) >= 5
     for i, code in enumerate(examples):
@@ -102,11 +104,16 @@ def test_python_examples_run_as_written(github: ScriptedServer, capsys: pytest.C
     assert ("POST", "/api/uploads/repos/o/r/releases/1/assets") in sent
     assert Path("hello-world.tar.gz").read_bytes() == b"\x1f\x8b archive"
     assert Path("app.tar.gz").read_bytes() == b"\x1f\x8b archive"
-    assert "160" in capsys.readouterr().out  # the last issue number printed while paginating
-    body = b"Hello, World!"
-    signature = octo.webhooks.signature(namespace["WEBHOOK_SECRET"], body)
-    assert namespace["receive"](SimpleNamespace(body=body, headers={"X-Hub-Signature-256": signature})) is None
-    assert namespace["receive"](SimpleNamespace(body=body + b" ", headers={"X-Hub-Signature-256": signature})) == 401
+    out = capsys.readouterr().out
+    assert "160" in out  # the last issue number printed while paginating
+    assert "octocat/hello-world: 80 stars" in out  # the Types example
+    body = b'{"action": "opened", "issue": {"title": "Crash on start"}}'
+    signature = octo.webhooks.signature(WEBHOOK_SECRET, body)
+    assert namespace["receive"]("issues", body, signature) == 204
+    assert "new issue: Crash on start" in capsys.readouterr().out
+    assert namespace["receive"]("issues", body + b" ", signature) == 401
+    push = b'{"ref": "main"}'
+    assert namespace["receive"]("push", push, octo.webhooks.signature(WEBHOOK_SECRET, push)) == 204
 
 
 def _command_lines() -> list[list[str]]:

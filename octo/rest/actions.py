@@ -4,11 +4,89 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        ActionsArtifactAndLogRetentionResponse,
+        ActionsCacheList,
+        ActionsCacheListActionsCachesItem,
+        ActionsCacheRetentionLimitForEnterprise,
+        ActionsCacheStorageLimitForEnterprise,
+        ActionsCacheUsageByRepository,
+        ActionsCacheUsageOrgEnterprise,
+        ActionsCreateHostedRunnerForOrgImage,
+        ActionsForkPrContributorApproval,
+        ActionsForkPrWorkflowsPrivateRepos,
+        ActionsGenerateRunnerJitconfigForOrgData,
+        ActionsGetActionsCacheUsageByRepoForOrgData,
+        ActionsGetDefaultWorkflowPermissions,
+        ActionsGetHostedRunnersMachineSpecsForOrgData,
+        ActionsGetHostedRunnersPartnerImagesForOrgData,
+        ActionsGetHostedRunnersPlatformsForOrgData,
+        ActionsHostedRunner,
+        ActionsHostedRunnerCustomImage,
+        ActionsHostedRunnerCustomImageVersion,
+        ActionsHostedRunnerLimits,
+        ActionsListArtifactsForRepoData,
+        ActionsListCustomImageVersionsForOrgData,
+        ActionsListCustomImagesForOrgData,
+        ActionsListGithubHostedRunnersInGroupForOrgData,
+        ActionsListHostedRunnersForOrgData,
+        ActionsListJobsForWorkflowRunData,
+        ActionsListLabelsForSelfHostedRunnerForOrgData,
+        ActionsListRepoAccessToSelfHostedRunnerGroupInOrgData,
+        ActionsListRepoWorkflowsData,
+        ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationData,
+        ActionsListSelectedRepositoriesSelfHostedRunnersOrganizationData,
+        ActionsListSelfHostedRunnerGroupsForOrgData,
+        ActionsListSelfHostedRunnersForOrgData,
+        ActionsListSelfHostedRunnersInGroupForOrgData,
+        ActionsListWorkflowRunsData,
+        ActionsOrganizationPermissions,
+        ActionsPublicKey,
+        ActionsRepositoryPermissions,
+        ActionsSecret,
+        ActionsVariable,
+        ActionsWorkflowAccessToRepository,
+        AgentsListOrgSecretsData,
+        AgentsListOrgVariablesData,
+        AgentsListRepoSecretsData,
+        AgentsListRepoVariablesData,
+        AgentsListSelectedReposForOrgSecretData,
+        Artifact,
+        AuthenticationToken,
+        CodespacesOrgSecret,
+        ConcurrencyGroup,
+        ConcurrencyGroupList,
+        ConcurrencyGroupListConcurrencyGroupsItem,
+        ConcurrencyGroupRunList,
+        ConcurrencyGroupRunListConcurrencyGroupsItem,
+        Deployment,
+        EnvironmentApprovals,
+        Job,
+        MinimalRepository,
+        OidcCustomSubRepo,
+        OrganizationActionsVariable,
+        PendingDeployment,
+        Repository,
+        Runner,
+        RunnerApplication,
+        RunnerGroupsOrg,
+        SelectedActions,
+        SelfHostedRunnersSettings,
+        Workflow,
+        WorkflowDispatchResponse,
+        WorkflowRun,
+        WorkflowRunUsage,
+        WorkflowUsage,
+    )
 
 _ADD_CUSTOM_LABELS_TO_SELF_HOSTED_RUNNER_FOR_ORG = Operation(
     "POST",
@@ -1105,7 +1183,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """Add custom labels to a self-hosted runner for an organization.
 
         `POST /orgs/{org}/actions/runners/{runner_id}/labels`
@@ -1144,7 +1222,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """Add custom labels to a self-hosted runner for a repository.
 
         `POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels`
@@ -1184,7 +1262,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Add repository access to a self-hosted runner group in an organization.
 
         `PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}`
@@ -1220,7 +1298,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Add selected repository to an organization secret.
 
         `PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}`
@@ -1256,7 +1334,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Add selected repository to an organization variable.
 
         `PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}`
@@ -1292,7 +1370,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Add a self-hosted runner to a group for an organization.
 
         `PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/runners/{runner_id}`
@@ -1328,7 +1406,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Approve a workflow run for a fork pull request.
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve`
@@ -1364,7 +1442,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Cancel a workflow run.
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`
@@ -1402,7 +1480,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Create an environment variable.
 
         `POST /repos/{owner}/{repo}/environments/{environment_name}/variables`
@@ -1440,7 +1518,7 @@ class Actions(Namespace):
         org: str,
         *,
         name: str,
-        image: dict[str, Any],
+        image: ActionsCreateHostedRunnerForOrgImage,
         size: str,
         runner_group_id: int,
         maximum_runners: int | Omit = OMIT,
@@ -1449,7 +1527,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsHostedRunner]:
         """Create a GitHub-hosted runner for an organization.
 
         `POST /orgs/{org}/actions/hosted-runners`
@@ -1457,7 +1535,7 @@ class Actions(Namespace):
         Args:
             org: string; required
             name: string; required
-            image: object; required
+            image: object (ActionsCreateHostedRunnerForOrgImage); required
             size: string; required
             runner_group_id: integer; required
             maximum_runners: integer; optional
@@ -1500,7 +1578,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update an environment secret.
 
         `PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}`
@@ -1547,7 +1625,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update an organization secret.
 
         `PUT /orgs/{org}/actions/secrets/{secret_name}`
@@ -1593,7 +1671,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update a repository secret.
 
         `PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}`
@@ -1637,7 +1715,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Create an organization variable.
 
         `POST /orgs/{org}/actions/variables`
@@ -1677,7 +1755,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[AuthenticationToken]:
         """Create a registration token for an organization.
 
         `POST /orgs/{org}/actions/runners/registration-token`
@@ -1708,7 +1786,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[AuthenticationToken]:
         """Create a registration token for a repository.
 
         `POST /repos/{owner}/{repo}/actions/runners/registration-token`
@@ -1740,7 +1818,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[AuthenticationToken]:
         """Create a remove token for an organization.
 
         `POST /orgs/{org}/actions/runners/remove-token`
@@ -1771,7 +1849,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[AuthenticationToken]:
         """Create a remove token for a repository.
 
         `POST /repos/{owner}/{repo}/actions/runners/remove-token`
@@ -1806,7 +1884,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Create a repository variable.
 
         `POST /repos/{owner}/{repo}/actions/variables`
@@ -1852,7 +1930,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RunnerGroupsOrg]:
         """Create a self-hosted runner group for an organization.
 
         `POST /orgs/{org}/actions/runner-groups`
@@ -1905,7 +1983,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[WorkflowDispatchResponse | None]:
         """Create a workflow dispatch event.
 
         `POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches`
@@ -1949,7 +2027,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a GitHub Actions cache for a repository (using a cache ID).
 
         `DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}`
@@ -1986,7 +2064,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsCacheList]:
         """Delete GitHub Actions caches for a repository (using a cache key).
 
         `DELETE /repos/{owner}/{repo}/actions/caches`
@@ -2026,7 +2104,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an artifact.
 
         `DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}`
@@ -2061,7 +2139,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a custom image from the organization.
 
         `DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}`
@@ -2095,7 +2173,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an image version of custom image from the organization.
 
         `DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}`
@@ -2132,7 +2210,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an environment secret.
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}`
@@ -2171,7 +2249,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an environment variable.
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}`
@@ -2208,7 +2286,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsHostedRunner]:
         """Delete a GitHub-hosted runner for an organization.
 
         `DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}`
@@ -2241,7 +2319,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization secret.
 
         `DELETE /orgs/{org}/actions/secrets/{secret_name}`
@@ -2274,7 +2352,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization variable.
 
         `DELETE /orgs/{org}/actions/variables/{name}`
@@ -2308,7 +2386,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository secret.
 
         `DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}`
@@ -2344,7 +2422,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository variable.
 
         `DELETE /repos/{owner}/{repo}/actions/variables/{name}`
@@ -2379,7 +2457,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a self-hosted runner from an organization.
 
         `DELETE /orgs/{org}/actions/runners/{runner_id}`
@@ -2413,7 +2491,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a self-hosted runner from a repository.
 
         `DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}`
@@ -2448,7 +2526,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a self-hosted runner group from an organization.
 
         `DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}`
@@ -2482,7 +2560,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a workflow run.
 
         `DELETE /repos/{owner}/{repo}/actions/runs/{run_id}`
@@ -2518,7 +2596,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete workflow run logs.
 
         `DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs`
@@ -2553,7 +2631,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Disable a selected repository for GitHub Actions in an organization.
 
         `DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}`
@@ -2586,7 +2664,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a repository from the list of repositories allowed to use self-hosted runners in an organization.
 
         `DELETE /orgs/{org}/actions/permissions/self-hosted-runners/repositories/{repository_id}`
@@ -2620,7 +2698,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Disable a workflow.
 
         `PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable`
@@ -2657,7 +2735,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Download an artifact.
 
         `GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}`
@@ -2695,7 +2773,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Download job logs for a workflow run.
 
         `GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs`
@@ -2732,7 +2810,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Download workflow run attempt logs.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs`
@@ -2770,7 +2848,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Download workflow run logs.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs`
@@ -2805,7 +2883,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Enable a selected repository for GitHub Actions in an organization.
 
         `PUT /orgs/{org}/actions/permissions/repositories/{repository_id}`
@@ -2838,7 +2916,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Add a repository to the list of repositories allowed to use self-hosted runners in an organization.
 
         `PUT /orgs/{org}/actions/permissions/self-hosted-runners/repositories/{repository_id}`
@@ -2872,7 +2950,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Enable a workflow.
 
         `PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable`
@@ -2908,7 +2986,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Force cancel a workflow run.
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel`
@@ -2946,7 +3024,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsGenerateRunnerJitconfigForOrgData]:
         """Create configuration for a just-in-time runner for an organization.
 
         `POST /orgs/{org}/actions/runners/generate-jitconfig`
@@ -2991,7 +3069,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsGenerateRunnerJitconfigForOrgData]:
         """Create configuration for a just-in-time runner for a repository.
 
         `POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig`
@@ -3041,7 +3119,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ActionsCacheListActionsCachesItem, ActionsCacheList]:
         """List GitHub Actions caches for a repository.
 
         `GET /repos/{owner}/{repo}/actions/caches` (paginated: use octo.paginate)
@@ -3061,7 +3139,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#list-github-actions-caches-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ACTIONS_CACHE_LIST,
             path={
                 "owner": owner,
@@ -3087,7 +3165,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsCacheRetentionLimitForEnterprise]:
         """Get GitHub Actions cache retention limit for an enterprise.
 
         `GET /enterprises/{enterprise}/actions/cache/retention-limit`
@@ -3117,7 +3195,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsCacheRetentionLimitForEnterprise]:
         """Get GitHub Actions cache retention limit for an organization.
 
         `GET /organizations/{org}/actions/cache/retention-limit`
@@ -3148,7 +3226,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsCacheRetentionLimitForEnterprise]:
         """Get GitHub Actions cache retention limit for a repository.
 
         `GET /repos/{owner}/{repo}/actions/cache/retention-limit`
@@ -3180,7 +3258,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsCacheStorageLimitForEnterprise]:
         """Get GitHub Actions cache storage limit for an enterprise.
 
         `GET /enterprises/{enterprise}/actions/cache/storage-limit`
@@ -3210,7 +3288,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsCacheStorageLimitForEnterprise]:
         """Get GitHub Actions cache storage limit for an organization.
 
         `GET /organizations/{org}/actions/cache/storage-limit`
@@ -3241,7 +3319,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsCacheStorageLimitForEnterprise]:
         """Get GitHub Actions cache storage limit for a repository.
 
         `GET /repos/{owner}/{repo}/actions/cache/storage-limit`
@@ -3274,7 +3352,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsCacheUsageByRepository]:
         """Get GitHub Actions cache usage for a repository.
 
         `GET /repos/{owner}/{repo}/actions/cache/usage`
@@ -3309,7 +3387,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ActionsCacheUsageByRepository, ActionsGetActionsCacheUsageByRepoForOrgData]:
         """List repositories with GitHub Actions cache usage for an organization.
 
         `GET /orgs/{org}/actions/cache/usage-by-repository` (paginated: use octo.paginate)
@@ -3324,7 +3402,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#list-repositories-with-github-actions-cache-usage-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ACTIONS_CACHE_USAGE_BY_REPO_FOR_ORG,
             path={
                 "org": org,
@@ -3345,7 +3423,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsCacheUsageOrgEnterprise]:
         """Get GitHub Actions cache usage for an organization.
 
         `GET /orgs/{org}/actions/cache/usage`
@@ -3375,7 +3453,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[SelectedActions]:
         """Get allowed actions and reusable workflows for an organization.
 
         `GET /orgs/{org}/actions/permissions/selected-actions`
@@ -3406,7 +3484,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[SelectedActions]:
         """Get allowed actions and reusable workflows for a repository.
 
         `GET /repos/{owner}/{repo}/actions/permissions/selected-actions`
@@ -3440,7 +3518,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Artifact]:
         """Get an artifact.
 
         `GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}`
@@ -3474,7 +3552,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsArtifactAndLogRetentionResponse]:
         """Get artifact and log retention settings for an organization.
 
         `GET /orgs/{org}/actions/permissions/artifact-and-log-retention`
@@ -3505,7 +3583,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsArtifactAndLogRetentionResponse]:
         """Get artifact and log retention settings for a repository.
 
         `GET /repos/{owner}/{repo}/actions/permissions/artifact-and-log-retention`
@@ -3541,7 +3619,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ConcurrencyGroup]:
         """Get a concurrency group for a repository.
 
         `GET /repos/{owner}/{repo}/actions/concurrency_groups/{concurrency_group_name}`
@@ -3582,7 +3660,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsHostedRunnerCustomImage]:
         """Get a custom image definition for GitHub Actions Hosted Runners.
 
         `GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}`
@@ -3616,7 +3694,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsHostedRunnerCustomImageVersion]:
         """Get an image version of a custom image for GitHub Actions Hosted Runners.
 
         `GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}`
@@ -3651,7 +3729,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OidcCustomSubRepo]:
         """Get the customization template for an OIDC subject claim for a repository.
 
         `GET /repos/{owner}/{repo}/actions/oidc/customization/sub`
@@ -3685,7 +3763,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsPublicKey]:
         """Get an environment public key.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key`
@@ -3722,7 +3800,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsSecret]:
         """Get an environment secret.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}`
@@ -3761,7 +3839,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsVariable]:
         """Get an environment variable.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}`
@@ -3797,7 +3875,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsForkPrContributorApproval]:
         """Get fork PR contributor approval permissions for an organization.
 
         `GET /orgs/{org}/actions/permissions/fork-pr-contributor-approval`
@@ -3828,7 +3906,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsForkPrContributorApproval]:
         """Get fork PR contributor approval permissions for a repository.
 
         `GET /repos/{owner}/{repo}/actions/permissions/fork-pr-contributor-approval`
@@ -3860,7 +3938,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsGetDefaultWorkflowPermissions]:
         """Get default workflow permissions for an organization.
 
         `GET /orgs/{org}/actions/permissions/workflow`
@@ -3891,7 +3969,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsGetDefaultWorkflowPermissions]:
         """Get default workflow permissions for a repository.
 
         `GET /repos/{owner}/{repo}/actions/permissions/workflow`
@@ -3923,7 +4001,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsOrganizationPermissions]:
         """Get GitHub Actions permissions for an organization.
 
         `GET /orgs/{org}/actions/permissions`
@@ -3954,7 +4032,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsRepositoryPermissions]:
         """Get GitHub Actions permissions for a repository.
 
         `GET /repos/{owner}/{repo}/actions/permissions`
@@ -3989,7 +4067,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsHostedRunner]:
         """Get a GitHub-hosted runner for an organization.
 
         `GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}`
@@ -4021,7 +4099,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsGetHostedRunnersPartnerImagesForOrgData]:
         """Get GitHub-owned images for GitHub-hosted runners in an organization.
 
         `GET /orgs/{org}/actions/hosted-runners/images/github-owned`
@@ -4051,7 +4129,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsHostedRunnerLimits]:
         """Get limits on GitHub-hosted runners for an organization.
 
         `GET /orgs/{org}/actions/hosted-runners/limits`
@@ -4081,7 +4159,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsGetHostedRunnersMachineSpecsForOrgData]:
         """Get GitHub-hosted runners machine specs for an organization.
 
         `GET /orgs/{org}/actions/hosted-runners/machine-sizes`
@@ -4111,7 +4189,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsGetHostedRunnersPartnerImagesForOrgData]:
         """Get partner images for GitHub-hosted runners in an organization.
 
         `GET /orgs/{org}/actions/hosted-runners/images/partner`
@@ -4141,7 +4219,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsGetHostedRunnersPlatformsForOrgData]:
         """Get platforms for GitHub-hosted runners in an organization.
 
         `GET /orgs/{org}/actions/hosted-runners/platforms`
@@ -4173,7 +4251,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Job]:
         """Get a job for a workflow run.
 
         `GET /repos/{owner}/{repo}/actions/jobs/{job_id}`
@@ -4207,7 +4285,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsPublicKey]:
         """Get an organization public key.
 
         `GET /orgs/{org}/actions/secrets/public-key`
@@ -4238,7 +4316,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodespacesOrgSecret]:
         """Get an organization secret.
 
         `GET /orgs/{org}/actions/secrets/{secret_name}`
@@ -4271,7 +4349,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrganizationActionsVariable]:
         """Get an organization variable.
 
         `GET /orgs/{org}/actions/variables/{name}`
@@ -4305,7 +4383,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[PendingDeployment]]:
         """Get pending deployments for a workflow run.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments`
@@ -4339,7 +4417,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsForkPrWorkflowsPrivateRepos]:
         """Get private repo fork PR workflow settings for an organization.
 
         `GET /orgs/{org}/actions/permissions/fork-pr-workflows-private-repos`
@@ -4370,7 +4448,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsForkPrWorkflowsPrivateRepos]:
         """Get private repo fork PR workflow settings for a repository.
 
         `GET /repos/{owner}/{repo}/actions/permissions/fork-pr-workflows-private-repos`
@@ -4403,7 +4481,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsPublicKey]:
         """Get a repository public key.
 
         `GET /repos/{owner}/{repo}/actions/secrets/public-key`
@@ -4437,7 +4515,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsSecret]:
         """Get a repository secret.
 
         `GET /repos/{owner}/{repo}/actions/secrets/{secret_name}`
@@ -4473,7 +4551,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsVariable]:
         """Get a repository variable.
 
         `GET /repos/{owner}/{repo}/actions/variables/{name}`
@@ -4509,7 +4587,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[EnvironmentApprovals]]:
         """Get the review history for a workflow run.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals`
@@ -4544,7 +4622,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Runner]:
         """Get a self-hosted runner for an organization.
 
         `GET /orgs/{org}/actions/runners/{runner_id}`
@@ -4578,7 +4656,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Runner]:
         """Get a self-hosted runner for a repository.
 
         `GET /repos/{owner}/{repo}/actions/runners/{runner_id}`
@@ -4613,7 +4691,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RunnerGroupsOrg]:
         """Get a self-hosted runner group for an organization.
 
         `GET /orgs/{org}/actions/runner-groups/{runner_group_id}`
@@ -4645,7 +4723,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[SelfHostedRunnersSettings]:
         """Get self-hosted runners settings for an organization.
 
         `GET /orgs/{org}/actions/permissions/self-hosted-runners`
@@ -4677,7 +4755,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Workflow]:
         """Get a workflow.
 
         `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}`
@@ -4712,7 +4790,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsWorkflowAccessToRepository]:
         """Get the level of access for workflows outside of the repository.
 
         `GET /repos/{owner}/{repo}/actions/permissions/access`
@@ -4747,7 +4825,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[WorkflowRun]:
         """Get a workflow run.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}`
@@ -4789,7 +4867,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[WorkflowRun]:
         """Get a workflow run attempt.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}`
@@ -4831,7 +4909,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[WorkflowRunUsage]:
         """Get workflow run usage.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing`
@@ -4867,7 +4945,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[WorkflowUsage]:
         """Get workflow usage.
 
         `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing`
@@ -4906,7 +4984,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Artifact, ActionsListArtifactsForRepoData]:
         """List artifacts for a repository.
 
         `GET /repos/{owner}/{repo}/actions/artifacts` (paginated: use octo.paginate)
@@ -4923,7 +5001,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/artifacts#list-artifacts-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ARTIFACTS_FOR_REPO,
             path={
                 "owner": owner,
@@ -4950,7 +5028,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ConcurrencyGroupListConcurrencyGroupsItem, ConcurrencyGroupList]:
         """List concurrency groups for a repository.
 
         `GET /repos/{owner}/{repo}/actions/concurrency_groups` (paginated: use octo.paginate)
@@ -4966,7 +5044,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/concurrency-groups#list-concurrency-groups-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CONCURRENCY_GROUPS_FOR_REPOSITORY,
             path={
                 "owner": owner,
@@ -4994,7 +5072,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ConcurrencyGroupRunListConcurrencyGroupsItem, ConcurrencyGroupRunList]:
         """List concurrency groups for a workflow run.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/concurrency_groups` (paginated: use octo.paginate)
@@ -5012,7 +5090,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/concurrency-groups#list-concurrency-groups-for-a-workflow-run
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CONCURRENCY_GROUPS_FOR_WORKFLOW_RUN,
             path={
                 "owner": owner,
@@ -5037,7 +5115,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsListCustomImageVersionsForOrgData]:
         """List image versions of a custom image for an organization.
 
         `GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions`
@@ -5069,7 +5147,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsListCustomImagesForOrgData]:
         """List custom images for an organization.
 
         `GET /orgs/{org}/actions/hosted-runners/images/custom`
@@ -5104,7 +5182,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ActionsSecret, AgentsListRepoSecretsData]:
         """List environment secrets.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/secrets` (paginated: use octo.paginate)
@@ -5121,7 +5199,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-environment-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ENVIRONMENT_SECRETS,
             path={
                 "owner": owner,
@@ -5149,7 +5227,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ActionsVariable, AgentsListRepoVariablesData]:
         """List environment variables.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/variables` (paginated: use octo.paginate)
@@ -5166,7 +5244,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-environment-variables
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ENVIRONMENT_VARIABLES,
             path={
                 "owner": owner,
@@ -5193,7 +5271,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ActionsHostedRunner, ActionsListGithubHostedRunnersInGroupForOrgData]:
         """List GitHub-hosted runners in a group for an organization.
 
         `GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners` (paginated: use octo.paginate)
@@ -5209,7 +5287,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-github-hosted-runners-in-a-group-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_GITHUB_HOSTED_RUNNERS_IN_GROUP_FOR_ORG,
             path={
                 "org": org,
@@ -5234,7 +5312,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ActionsHostedRunner, ActionsListHostedRunnersForOrgData]:
         """List GitHub-hosted runners for an organization.
 
         `GET /orgs/{org}/actions/hosted-runners` (paginated: use octo.paginate)
@@ -5249,7 +5327,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#list-github-hosted-runners-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_HOSTED_RUNNERS_FOR_ORG,
             path={
                 "org": org,
@@ -5276,7 +5354,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Job, ActionsListJobsForWorkflowRunData]:
         """List jobs for a workflow run.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs` (paginated: use octo.paginate)
@@ -5294,7 +5372,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_JOBS_FOR_WORKFLOW_RUN,
             path={
                 "owner": owner,
@@ -5324,7 +5402,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Job, ActionsListJobsForWorkflowRunData]:
         """List jobs for a workflow run attempt.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs` (paginated: use octo.paginate)
@@ -5342,7 +5420,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run-attempt
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_JOBS_FOR_WORKFLOW_RUN_ATTEMPT,
             path={
                 "owner": owner,
@@ -5367,7 +5445,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """List labels for a self-hosted runner for an organization.
 
         `GET /orgs/{org}/actions/runners/{runner_id}/labels`
@@ -5401,7 +5479,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """List labels for a self-hosted runner for a repository.
 
         `GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels`
@@ -5438,7 +5516,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CodespacesOrgSecret, AgentsListOrgSecretsData]:
         """List organization secrets.
 
         `GET /orgs/{org}/actions/secrets` (paginated: use octo.paginate)
@@ -5453,7 +5531,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-organization-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_SECRETS,
             path={
                 "org": org,
@@ -5477,7 +5555,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[OrganizationActionsVariable, AgentsListOrgVariablesData]:
         """List organization variables.
 
         `GET /orgs/{org}/actions/variables` (paginated: use octo.paginate)
@@ -5492,7 +5570,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-organization-variables
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_VARIABLES,
             path={
                 "org": org,
@@ -5517,7 +5595,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository, ActionsListRepoAccessToSelfHostedRunnerGroupInOrgData]:
         """List repository access to a self-hosted runner group in an organization.
 
         `GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories` (paginated: use octo.paginate)
@@ -5533,7 +5611,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-repository-access-to-a-self-hosted-runner-group-in-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_ACCESS_TO_SELF_HOSTED_RUNNER_GROUP_IN_ORG,
             path={
                 "org": org,
@@ -5559,7 +5637,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ActionsSecret, AgentsListRepoSecretsData]:
         """List repository organization secrets.
 
         `GET /repos/{owner}/{repo}/actions/organization-secrets` (paginated: use octo.paginate)
@@ -5575,7 +5653,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-repository-organization-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_ORGANIZATION_SECRETS,
             path={
                 "owner": owner,
@@ -5601,7 +5679,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ActionsVariable, AgentsListRepoVariablesData]:
         """List repository organization variables.
 
         `GET /repos/{owner}/{repo}/actions/organization-variables` (paginated: use octo.paginate)
@@ -5617,7 +5695,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-repository-organization-variables
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_ORGANIZATION_VARIABLES,
             path={
                 "owner": owner,
@@ -5643,7 +5721,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ActionsSecret, AgentsListRepoSecretsData]:
         """List repository secrets.
 
         `GET /repos/{owner}/{repo}/actions/secrets` (paginated: use octo.paginate)
@@ -5659,7 +5737,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-repository-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_SECRETS,
             path={
                 "owner": owner,
@@ -5685,7 +5763,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ActionsVariable, AgentsListRepoVariablesData]:
         """List repository variables.
 
         `GET /repos/{owner}/{repo}/actions/variables` (paginated: use octo.paginate)
@@ -5701,7 +5779,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-repository-variables
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_VARIABLES,
             path={
                 "owner": owner,
@@ -5727,7 +5805,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Workflow, ActionsListRepoWorkflowsData]:
         """List repository workflows.
 
         `GET /repos/{owner}/{repo}/actions/workflows` (paginated: use octo.paginate)
@@ -5743,7 +5821,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflows#list-repository-workflows
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_WORKFLOWS,
             path={
                 "owner": owner,
@@ -5765,7 +5843,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[RunnerApplication]]:
         """List runner applications for an organization.
 
         `GET /orgs/{org}/actions/runners/downloads`
@@ -5796,7 +5874,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[RunnerApplication]]:
         """List runner applications for a repository.
 
         `GET /repos/{owner}/{repo}/actions/runners/downloads`
@@ -5832,7 +5910,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository, AgentsListSelectedReposForOrgSecretData]:
         """List selected repositories for an organization secret.
 
         `GET /orgs/{org}/actions/secrets/{secret_name}/repositories` (paginated: use octo.paginate)
@@ -5848,7 +5926,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-selected-repositories-for-an-organization-secret
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
                 "org": org,
@@ -5874,7 +5952,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository, AgentsListSelectedReposForOrgSecretData]:
         """List selected repositories for an organization variable.
 
         `GET /orgs/{org}/actions/variables/{name}/repositories` (paginated: use octo.paginate)
@@ -5890,7 +5968,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-selected-repositories-for-an-organization-variable
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOS_FOR_ORG_VARIABLE,
             path={
                 "org": org,
@@ -5915,7 +5993,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Repository, ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationData]:
         """List selected repositories enabled for GitHub Actions in an organization.
 
         `GET /orgs/{org}/actions/permissions/repositories` (paginated: use octo.paginate)
@@ -5930,7 +6008,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#list-selected-repositories-enabled-for-github-actions-in-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOSITORIES_ENABLED_GITHUB_ACTIONS_ORGANIZATION,
             path={
                 "org": org,
@@ -5954,7 +6032,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Repository, ActionsListSelectedRepositoriesSelfHostedRunnersOrganizationData]:
         """List repositories allowed to use self-hosted runners in an organization.
 
         `GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories` (paginated: use octo.paginate)
@@ -5969,7 +6047,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#list-repositories-allowed-to-use-self-hosted-runners-in-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOSITORIES_SELF_HOSTED_RUNNERS_ORGANIZATION,
             path={
                 "org": org,
@@ -5994,7 +6072,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[RunnerGroupsOrg, ActionsListSelfHostedRunnerGroupsForOrgData]:
         """List self-hosted runner groups for an organization.
 
         `GET /orgs/{org}/actions/runner-groups` (paginated: use octo.paginate)
@@ -6010,7 +6088,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-self-hosted-runner-groups-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELF_HOSTED_RUNNER_GROUPS_FOR_ORG,
             path={
                 "org": org,
@@ -6036,7 +6114,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Runner, ActionsListSelfHostedRunnersForOrgData]:
         """List self-hosted runners for an organization.
 
         `GET /orgs/{org}/actions/runners` (paginated: use octo.paginate)
@@ -6052,7 +6130,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-self-hosted-runners-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELF_HOSTED_RUNNERS_FOR_ORG,
             path={
                 "org": org,
@@ -6079,7 +6157,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Runner, ActionsListSelfHostedRunnersForOrgData]:
         """List self-hosted runners for a repository.
 
         `GET /repos/{owner}/{repo}/actions/runners` (paginated: use octo.paginate)
@@ -6096,7 +6174,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-self-hosted-runners-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELF_HOSTED_RUNNERS_FOR_REPO,
             path={
                 "owner": owner,
@@ -6123,7 +6201,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Runner, ActionsListSelfHostedRunnersInGroupForOrgData]:
         """List self-hosted runners in a group for an organization.
 
         `GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners` (paginated: use octo.paginate)
@@ -6139,7 +6217,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-self-hosted-runners-in-a-group-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELF_HOSTED_RUNNERS_IN_GROUP_FOR_ORG,
             path={
                 "org": org,
@@ -6168,7 +6246,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Artifact, ActionsListArtifactsForRepoData]:
         """List workflow run artifacts.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts` (paginated: use octo.paginate)
@@ -6187,7 +6265,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/artifacts#list-workflow-run-artifacts
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WORKFLOW_RUN_ARTIFACTS,
             path={
                 "owner": owner,
@@ -6225,7 +6303,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[WorkflowRun, ActionsListWorkflowRunsData]:
         """List workflow runs for a workflow.
 
         `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs` (paginated: use octo.paginate)
@@ -6250,7 +6328,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-workflow
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WORKFLOW_RUNS,
             path={
                 "owner": owner,
@@ -6293,7 +6371,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[WorkflowRun, ActionsListWorkflowRunsData]:
         """List workflow runs for a repository.
 
         `GET /repos/{owner}/{repo}/actions/runs` (paginated: use octo.paginate)
@@ -6317,7 +6395,7 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WORKFLOW_RUNS_FOR_REPO,
             path={
                 "owner": owner,
@@ -6351,7 +6429,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Re-run a job from a workflow run.
 
         `POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun`
@@ -6394,7 +6472,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Re-run a workflow.
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun`
@@ -6435,7 +6513,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Re-run failed jobs from a workflow run.
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs`
@@ -6474,7 +6552,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """Remove all custom labels from a self-hosted runner for an organization.
 
         `DELETE /orgs/{org}/actions/runners/{runner_id}/labels`
@@ -6508,7 +6586,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """Remove all custom labels from a self-hosted runner for a repository.
 
         `DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels`
@@ -6544,7 +6622,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """Remove a custom label from a self-hosted runner for an organization.
 
         `DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}`
@@ -6581,7 +6659,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """Remove a custom label from a self-hosted runner for a repository.
 
         `DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}`
@@ -6619,7 +6697,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove repository access to a self-hosted runner group in an organization.
 
         `DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}`
@@ -6655,7 +6733,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove selected repository from an organization secret.
 
         `DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}`
@@ -6691,7 +6769,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove selected repository from an organization variable.
 
         `DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}`
@@ -6727,7 +6805,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a self-hosted runner from a group for an organization.
 
         `DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}/runners/{runner_id}`
@@ -6767,7 +6845,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Review custom deployment protection rules for a workflow run.
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`
@@ -6816,7 +6894,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[Deployment]]:
         """Review pending deployments for a workflow run.
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments`
@@ -6859,7 +6937,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set GitHub Actions cache retention limit for an enterprise.
 
         `PUT /enterprises/{enterprise}/actions/cache/retention-limit`
@@ -6894,7 +6972,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set GitHub Actions cache retention limit for an organization.
 
         `PUT /organizations/{org}/actions/cache/retention-limit`
@@ -6930,7 +7008,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set GitHub Actions cache retention limit for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/cache/retention-limit`
@@ -6967,7 +7045,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set GitHub Actions cache storage limit for an enterprise.
 
         `PUT /enterprises/{enterprise}/actions/cache/storage-limit`
@@ -7002,7 +7080,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set GitHub Actions cache storage limit for an organization.
 
         `PUT /organizations/{org}/actions/cache/storage-limit`
@@ -7038,7 +7116,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set GitHub Actions cache storage limit for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/cache/storage-limit`
@@ -7077,7 +7155,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set allowed actions and reusable workflows for an organization.
 
         `PUT /orgs/{org}/actions/permissions/selected-actions`
@@ -7119,7 +7197,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set allowed actions and reusable workflows for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/permissions/selected-actions`
@@ -7160,7 +7238,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set artifact and log retention settings for an organization.
 
         `PUT /orgs/{org}/actions/permissions/artifact-and-log-retention`
@@ -7196,7 +7274,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set artifact and log retention settings for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/permissions/artifact-and-log-retention`
@@ -7234,7 +7312,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """Set custom labels for a self-hosted runner for an organization.
 
         `PUT /orgs/{org}/actions/runners/{runner_id}/labels`
@@ -7273,7 +7351,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsListLabelsForSelfHostedRunnerForOrgData]:
         """Set custom labels for a self-hosted runner for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels`
@@ -7315,7 +7393,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Set the customization template for an OIDC subject claim for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/oidc/customization/sub`
@@ -7356,7 +7434,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set fork PR contributor approval permissions for an organization.
 
         `PUT /orgs/{org}/actions/permissions/fork-pr-contributor-approval`
@@ -7392,7 +7470,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set fork PR contributor approval permissions for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/permissions/fork-pr-contributor-approval`
@@ -7430,7 +7508,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set default workflow permissions for an organization.
 
         `PUT /orgs/{org}/actions/permissions/workflow`
@@ -7469,7 +7547,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set default workflow permissions for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/permissions/workflow`
@@ -7510,7 +7588,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set GitHub Actions permissions for an organization.
 
         `PUT /orgs/{org}/actions/permissions`
@@ -7552,7 +7630,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set GitHub Actions permissions for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/permissions`
@@ -7596,7 +7674,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set private repo fork PR workflow settings for an organization.
 
         `PUT /orgs/{org}/actions/permissions/fork-pr-workflows-private-repos`
@@ -7641,7 +7719,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set private repo fork PR workflow settings for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/permissions/fork-pr-workflows-private-repos`
@@ -7685,7 +7763,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set repository access for a self-hosted runner group in an organization.
 
         `PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories`
@@ -7723,7 +7801,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories for an organization secret.
 
         `PUT /orgs/{org}/actions/secrets/{secret_name}/repositories`
@@ -7761,7 +7839,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories for an organization variable.
 
         `PUT /orgs/{org}/actions/variables/{name}/repositories`
@@ -7798,7 +7876,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories enabled for GitHub Actions in an organization.
 
         `PUT /orgs/{org}/actions/permissions/repositories`
@@ -7833,7 +7911,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set repositories allowed to use self-hosted runners in an organization.
 
         `PUT /orgs/{org}/actions/permissions/self-hosted-runners/repositories`
@@ -7869,7 +7947,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set self-hosted runners in a group for an organization.
 
         `PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/runners`
@@ -7906,7 +7984,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set self-hosted runners settings for an organization.
 
         `PUT /orgs/{org}/actions/permissions/self-hosted-runners`
@@ -7942,7 +8020,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set the level of access for workflows outside of the repository.
 
         `PUT /repos/{owner}/{repo}/actions/permissions/access`
@@ -7983,7 +8061,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Update an environment variable.
 
         `PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}`
@@ -8035,7 +8113,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsHostedRunner]:
         """Update a GitHub-hosted runner for an organization.
 
         `PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}`
@@ -8092,7 +8170,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Update an organization variable.
 
         `PATCH /orgs/{org}/actions/variables/{name}`
@@ -8138,7 +8216,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Update a repository variable.
 
         `PATCH /repos/{owner}/{repo}/actions/variables/{name}`
@@ -8185,7 +8263,7 @@ class Actions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RunnerGroupsOrg]:
         """Update a self-hosted runner group for an organization.
 
         `PATCH /orgs/{org}/actions/runner-groups/{runner_group_id}`

@@ -4,11 +4,30 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        ActivityGetStargazerCountForRepoData,
+        Event,
+        Feed,
+        MinimalRepository,
+        PullsUpdateBranchData,
+        ReposCreateDeploymentData,
+        Repository,
+        RepositorySubscription,
+        SimpleUser,
+        Stargazer,
+        StarredRepository,
+        Thread,
+        ThreadSubscription,
+    )
 
 _CHECK_REPO_IS_STARRED_BY_AUTHENTICATED_USER = Operation(
     "GET",
@@ -203,7 +222,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a repository is starred by the authenticated user.
 
         `GET /user/starred/{owner}/{repo}`
@@ -236,7 +255,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository subscription.
 
         `DELETE /repos/{owner}/{repo}/subscription`
@@ -268,7 +287,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a thread subscription.
 
         `DELETE /notifications/threads/{thread_id}/subscription`
@@ -297,7 +316,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Feed]:
         """Get feeds.
 
         `GET /feeds`
@@ -324,7 +343,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RepositorySubscription]:
         """Get a repository subscription.
 
         `GET /repos/{owner}/{repo}/subscription`
@@ -357,7 +376,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActivityGetStargazerCountForRepoData]:
         """Get stargazer count.
 
         `GET /repos/{owner}/{repo}/stargazers/count`
@@ -389,7 +408,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Thread]:
         """Get a thread.
 
         `GET /notifications/threads/{thread_id}`
@@ -419,7 +438,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ThreadSubscription]:
         """Get a thread subscription for the authenticated user.
 
         `GET /notifications/threads/{thread_id}/subscription`
@@ -452,7 +471,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Event]:
         """List events for the authenticated user.
 
         `GET /users/{username}/events` (paginated: use octo.paginate)
@@ -467,7 +486,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-events-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_EVENTS_FOR_AUTHENTICATED_USER,
             path={
                 "username": username,
@@ -494,7 +513,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Thread]:
         """List notifications for the authenticated user.
 
         `GET /notifications` (paginated: use octo.paginate)
@@ -512,7 +531,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_NOTIFICATIONS_FOR_AUTHENTICATED_USER,
             query={
                 "all": all,
@@ -538,7 +557,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Event]:
         """List organization events for the authenticated user.
 
         `GET /users/{username}/events/orgs/{org}` (paginated: use octo.paginate)
@@ -554,7 +573,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-organization-events-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_EVENTS_FOR_AUTHENTICATED_USER,
             path={
                 "username": username,
@@ -578,7 +597,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Event]:
         """List public events.
 
         `GET /events` (paginated: use octo.paginate)
@@ -592,7 +611,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-events
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_EVENTS,
             query={
                 "per_page": per_page,
@@ -614,7 +633,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Event]:
         """List public events for a network of repositories.
 
         `GET /networks/{owner}/{repo}/events` (paginated: use octo.paginate)
@@ -630,7 +649,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-events-for-a-network-of-repositories
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_EVENTS_FOR_REPO_NETWORK,
             path={
                 "owner": owner,
@@ -655,7 +674,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Event]:
         """List public events for a user.
 
         `GET /users/{username}/events/public` (paginated: use octo.paginate)
@@ -670,7 +689,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-events-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_EVENTS_FOR_USER,
             path={
                 "username": username,
@@ -694,7 +713,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Event]:
         """List public organization events.
 
         `GET /orgs/{org}/events` (paginated: use octo.paginate)
@@ -709,7 +728,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-organization-events
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_ORG_EVENTS,
             path={
                 "org": org,
@@ -733,7 +752,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Event]:
         """List events received by the authenticated user.
 
         `GET /users/{username}/received_events` (paginated: use octo.paginate)
@@ -748,7 +767,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-events-received-by-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_RECEIVED_EVENTS_FOR_USER,
             path={
                 "username": username,
@@ -772,7 +791,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Event]:
         """List public events received by a user.
 
         `GET /users/{username}/received_events/public` (paginated: use octo.paginate)
@@ -787,7 +806,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-events-received-by-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_RECEIVED_PUBLIC_EVENTS_FOR_USER,
             path={
                 "username": username,
@@ -812,7 +831,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Event]:
         """List repository events.
 
         `GET /repos/{owner}/{repo}/events` (paginated: use octo.paginate)
@@ -828,7 +847,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-repository-events
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_EVENTS,
             path={
                 "owner": owner,
@@ -858,7 +877,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Thread]:
         """List repository notifications for the authenticated user.
 
         `GET /repos/{owner}/{repo}/notifications` (paginated: use octo.paginate)
@@ -878,7 +897,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#list-repository-notifications-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_NOTIFICATIONS_FOR_AUTHENTICATED_USER,
             path={
                 "owner": owner,
@@ -897,6 +916,34 @@ class Activity(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_repos_starred_by_authenticated_user(
+            self,
+            *,
+            sort: Literal["created", "updated"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[Repository]: ...
+        @overload
+        def list_repos_starred_by_authenticated_user(
+            self,
+            *,
+            sort: Literal["created", "updated"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["star"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[List[StarredRepository]]: ...
+
     @paginated()
     def list_repos_starred_by_authenticated_user(
         self,
@@ -909,7 +956,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List repositories starred by the authenticated user.
 
         `GET /user/starred` (paginated: use octo.paginate)
@@ -940,6 +987,36 @@ class Activity(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_repos_starred_by_user(
+            self,
+            username: str,
+            *,
+            sort: Literal["created", "updated"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[StarredRepository, List[StarredRepository] | List[Repository]]: ...
+        @overload
+        def list_repos_starred_by_user(
+            self,
+            username: str,
+            *,
+            sort: Literal["created", "updated"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["star"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_repos_starred_by_user(
         self,
@@ -953,7 +1030,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List repositories starred by a user.
 
         `GET /users/{username}/starred` (paginated: use octo.paginate)
@@ -998,7 +1075,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List repositories watched by a user.
 
         `GET /users/{username}/subscriptions` (paginated: use octo.paginate)
@@ -1013,7 +1090,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/watching#list-repositories-watched-by-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOS_WATCHED_BY_USER,
             path={
                 "username": username,
@@ -1027,6 +1104,34 @@ class Activity(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_stargazers_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[SimpleUser, List[SimpleUser] | List[Stargazer]]: ...
+        @overload
+        def list_stargazers_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["star"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_stargazers_for_repo(
         self,
@@ -1039,7 +1144,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List stargazers.
 
         `GET /repos/{owner}/{repo}/stargazers` (paginated: use octo.paginate)
@@ -1081,7 +1186,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List repositories watched by the authenticated user.
 
         `GET /user/subscriptions` (paginated: use octo.paginate)
@@ -1095,7 +1200,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/watching#list-repositories-watched-by-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WATCHED_REPOS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1117,7 +1222,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List watchers.
 
         `GET /repos/{owner}/{repo}/subscribers` (paginated: use octo.paginate)
@@ -1133,7 +1238,7 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/watching#list-watchers
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WATCHERS_FOR_REPO,
             path={
                 "owner": owner,
@@ -1156,7 +1261,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ReposCreateDeploymentData | None]:
         """Mark notifications as read.
 
         `PUT /notifications`
@@ -1190,7 +1295,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PullsUpdateBranchData | None]:
         """Mark repository notifications as read.
 
         `PUT /repos/{owner}/{repo}/notifications`
@@ -1226,7 +1331,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Mark a thread as done.
 
         `DELETE /notifications/threads/{thread_id}`
@@ -1256,7 +1361,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Mark a thread as read.
 
         `PATCH /notifications/threads/{thread_id}`
@@ -1289,7 +1394,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RepositorySubscription]:
         """Set a repository subscription.
 
         `PUT /repos/{owner}/{repo}/subscription`
@@ -1328,7 +1433,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ThreadSubscription]:
         """Set a thread subscription.
 
         `PUT /notifications/threads/{thread_id}/subscription`
@@ -1363,7 +1468,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Star a repository for the authenticated user.
 
         `PUT /user/starred/{owner}/{repo}`
@@ -1396,7 +1501,7 @@ class Activity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Unstar a repository for the authenticated user.
 
         `DELETE /user/starred/{owner}/{repo}`

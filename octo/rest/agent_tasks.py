@@ -4,11 +4,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        AgentTasksCreateTaskInRepoData,
+        AgentTasksGetTaskByIdData,
+        AgentTasksListTasksData,
+    )
 
 _CREATE_TASK_IN_REPO = Operation(
     "POST",
@@ -70,7 +79,7 @@ class AgentTasks(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[AgentTasksCreateTaskInRepoData]:
         """Start a task.
 
         `POST /agents/repos/{owner}/{repo}/tasks`
@@ -116,7 +125,7 @@ class AgentTasks(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[AgentTasksGetTaskByIdData]:
         """Get a task by ID.
 
         `GET /agents/tasks/{task_id}`
@@ -148,7 +157,7 @@ class AgentTasks(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[AgentTasksGetTaskByIdData]:
         """Get a task by repo.
 
         `GET /agents/repos/{owner}/{repo}/tasks/{task_id}`
@@ -189,7 +198,7 @@ class AgentTasks(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[AgentTasksCreateTaskInRepoData, AgentTasksListTasksData]:
         """List tasks.
 
         `GET /agents/tasks` (paginated: use octo.paginate)
@@ -208,7 +217,7 @@ class AgentTasks(Namespace):
 
         Docs: https://docs.github.com/rest/agent-tasks/agent-tasks#list-tasks
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_TASKS,
             query={
                 "per_page": per_page,
@@ -241,7 +250,7 @@ class AgentTasks(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[AgentTasksCreateTaskInRepoData, AgentTasksListTasksData]:
         """List tasks for repository.
 
         `GET /agents/repos/{owner}/{repo}/tasks` (paginated: use octo.paginate)
@@ -263,7 +272,7 @@ class AgentTasks(Namespace):
 
         Docs: https://docs.github.com/rest/agent-tasks/agent-tasks#list-tasks-for-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_TASKS_FOR_REPO,
             path={
                 "owner": owner,

@@ -4,11 +4,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        ActionsPublicKey,
+        ActionsSecret,
+        ActionsVariable,
+        AgentsListOrgSecretsData,
+        AgentsListOrgVariablesData,
+        AgentsListRepoSecretsData,
+        AgentsListRepoVariablesData,
+        AgentsListSelectedReposForOrgSecretData,
+        CodespacesOrgSecret,
+        MinimalRepository,
+        OrganizationActionsVariable,
+    )
 
 _ADD_SELECTED_REPO_TO_ORG_SECRET = Operation(
     "PUT",
@@ -194,7 +211,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Add selected repository to an organization secret.
 
         `PUT /orgs/{org}/agents/secrets/{secret_name}/repositories/{repository_id}`
@@ -230,7 +247,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Add selected repository to an organization variable.
 
         `PUT /orgs/{org}/agents/variables/{name}/repositories/{repository_id}`
@@ -269,7 +286,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update an organization secret.
 
         `PUT /orgs/{org}/agents/secrets/{secret_name}`
@@ -315,7 +332,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update a repository secret.
 
         `PUT /repos/{owner}/{repo}/agents/secrets/{secret_name}`
@@ -359,7 +376,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Create an organization variable.
 
         `POST /orgs/{org}/agents/variables`
@@ -402,7 +419,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Create a repository variable.
 
         `POST /repos/{owner}/{repo}/agents/variables`
@@ -441,7 +458,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization secret.
 
         `DELETE /orgs/{org}/agents/secrets/{secret_name}`
@@ -474,7 +491,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization variable.
 
         `DELETE /orgs/{org}/agents/variables/{name}`
@@ -508,7 +525,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository secret.
 
         `DELETE /repos/{owner}/{repo}/agents/secrets/{secret_name}`
@@ -544,7 +561,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository variable.
 
         `DELETE /repos/{owner}/{repo}/agents/variables/{name}`
@@ -578,7 +595,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsPublicKey]:
         """Get an organization public key.
 
         `GET /orgs/{org}/agents/secrets/public-key`
@@ -609,7 +626,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodespacesOrgSecret]:
         """Get an organization secret.
 
         `GET /orgs/{org}/agents/secrets/{secret_name}`
@@ -642,7 +659,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrganizationActionsVariable]:
         """Get an organization variable.
 
         `GET /orgs/{org}/agents/variables/{name}`
@@ -675,7 +692,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsPublicKey]:
         """Get a repository public key.
 
         `GET /repos/{owner}/{repo}/agents/secrets/public-key`
@@ -709,7 +726,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsSecret]:
         """Get a repository secret.
 
         `GET /repos/{owner}/{repo}/agents/secrets/{secret_name}`
@@ -745,7 +762,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsVariable]:
         """Get a repository variable.
 
         `GET /repos/{owner}/{repo}/agents/variables/{name}`
@@ -782,7 +799,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CodespacesOrgSecret, AgentsListOrgSecretsData]:
         """List organization secrets.
 
         `GET /orgs/{org}/agents/secrets` (paginated: use octo.paginate)
@@ -797,7 +814,7 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#list-organization-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_SECRETS,
             path={
                 "org": org,
@@ -821,7 +838,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[OrganizationActionsVariable, AgentsListOrgVariablesData]:
         """List organization variables.
 
         `GET /orgs/{org}/agents/variables` (paginated: use octo.paginate)
@@ -836,7 +853,7 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#list-organization-variables
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_VARIABLES,
             path={
                 "org": org,
@@ -861,7 +878,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ActionsSecret, AgentsListRepoSecretsData]:
         """List repository organization secrets.
 
         `GET /repos/{owner}/{repo}/agents/organization-secrets` (paginated: use octo.paginate)
@@ -877,7 +894,7 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#list-repository-organization-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_ORGANIZATION_SECRETS,
             path={
                 "owner": owner,
@@ -903,7 +920,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ActionsVariable, AgentsListRepoVariablesData]:
         """List repository organization variables.
 
         `GET /repos/{owner}/{repo}/agents/organization-variables` (paginated: use octo.paginate)
@@ -919,7 +936,7 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#list-repository-organization-variables
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_ORGANIZATION_VARIABLES,
             path={
                 "owner": owner,
@@ -945,7 +962,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ActionsSecret, AgentsListRepoSecretsData]:
         """List repository secrets.
 
         `GET /repos/{owner}/{repo}/agents/secrets` (paginated: use octo.paginate)
@@ -961,7 +978,7 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#list-repository-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_SECRETS,
             path={
                 "owner": owner,
@@ -987,7 +1004,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ActionsVariable, AgentsListRepoVariablesData]:
         """List repository variables.
 
         `GET /repos/{owner}/{repo}/agents/variables` (paginated: use octo.paginate)
@@ -1003,7 +1020,7 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#list-repository-variables
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_VARIABLES,
             path={
                 "owner": owner,
@@ -1029,7 +1046,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository, AgentsListSelectedReposForOrgSecretData]:
         """List selected repositories for an organization secret.
 
         `GET /orgs/{org}/agents/secrets/{secret_name}/repositories` (paginated: use octo.paginate)
@@ -1045,7 +1062,7 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#list-selected-repositories-for-an-organization-secret
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
                 "org": org,
@@ -1071,7 +1088,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository, AgentsListSelectedReposForOrgSecretData]:
         """List selected repositories for an organization variable.
 
         `GET /orgs/{org}/agents/variables/{name}/repositories` (paginated: use octo.paginate)
@@ -1087,7 +1104,7 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#list-selected-repositories-for-an-organization-variable
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOS_FOR_ORG_VARIABLE,
             path={
                 "org": org,
@@ -1111,7 +1128,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove selected repository from an organization secret.
 
         `DELETE /orgs/{org}/agents/secrets/{secret_name}/repositories/{repository_id}`
@@ -1147,7 +1164,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove selected repository from an organization variable.
 
         `DELETE /orgs/{org}/agents/variables/{name}/repositories/{repository_id}`
@@ -1183,7 +1200,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories for an organization secret.
 
         `PUT /orgs/{org}/agents/secrets/{secret_name}/repositories`
@@ -1221,7 +1238,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories for an organization variable.
 
         `PUT /orgs/{org}/agents/variables/{name}/repositories`
@@ -1262,7 +1279,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Update an organization variable.
 
         `PATCH /orgs/{org}/agents/variables/{name}`
@@ -1308,7 +1325,7 @@ class Agents(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Update a repository variable.
 
         `PATCH /repos/{owner}/{repo}/agents/variables/{name}`

@@ -4,11 +4,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        ApiInsightsRouteStats,
+        ApiInsightsSubjectStats,
+        ApiInsightsSummaryStats,
+        ApiInsightsTimeStats,
+        ApiInsightsUserStats,
+    )
 
 _GET_ROUTE_STATS_BY_ACTOR = Operation(
     "GET",
@@ -96,7 +107,7 @@ class ApiInsights(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Any, ApiInsightsRouteStats]:
         """Get route stats by actor.
 
         `GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}` (paginated: use octo.paginate)
@@ -118,7 +129,7 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-route-stats-by-actor
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ROUTE_STATS_BY_ACTOR,
             path={
                 "org": org,
@@ -154,7 +165,7 @@ class ApiInsights(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Any, ApiInsightsSubjectStats]:
         """Get subject stats.
 
         `GET /orgs/{org}/insights/api/subject-stats` (paginated: use octo.paginate)
@@ -174,7 +185,7 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-subject-stats
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_SUBJECT_STATS,
             path={
                 "org": org,
@@ -202,7 +213,7 @@ class ApiInsights(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ApiInsightsSummaryStats]:
         """Get summary stats.
 
         `GET /orgs/{org}/insights/api/summary-stats`
@@ -242,7 +253,7 @@ class ApiInsights(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ApiInsightsSummaryStats]:
         """Get summary stats by actor.
 
         `GET /orgs/{org}/insights/api/summary-stats/{actor_type}/{actor_id}`
@@ -285,7 +296,7 @@ class ApiInsights(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ApiInsightsSummaryStats]:
         """Get summary stats by user.
 
         `GET /orgs/{org}/insights/api/summary-stats/users/{user_id}`
@@ -326,7 +337,7 @@ class ApiInsights(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ApiInsightsTimeStats]:
         """Get time stats.
 
         `GET /orgs/{org}/insights/api/time-stats`
@@ -369,7 +380,7 @@ class ApiInsights(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ApiInsightsTimeStats]:
         """Get time stats by actor.
 
         `GET /orgs/{org}/insights/api/time-stats/{actor_type}/{actor_id}`
@@ -415,7 +426,7 @@ class ApiInsights(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ApiInsightsTimeStats]:
         """Get time stats by user.
 
         `GET /orgs/{org}/insights/api/time-stats/users/{user_id}`
@@ -464,7 +475,7 @@ class ApiInsights(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Any, ApiInsightsUserStats]:
         """Get user stats.
 
         `GET /orgs/{org}/insights/api/user-stats/{user_id}` (paginated: use octo.paginate)
@@ -485,7 +496,7 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-user-stats
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_USER_STATS,
             path={
                 "org": org,

@@ -4,11 +4,35 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        AppPermissions,
+        AppsCreateFromManifestData,
+        AppsListInstallationsDataItem,
+        AppsListReposAccessibleToInstallationData,
+        AppsListReposAccessibleToInstallationDataRepositoriesItem,
+        Authorization,
+        HookDelivery,
+        HookDeliveryItem,
+        Installation,
+        InstallationToken,
+        Integration,
+        IntegrationInstallationRequest,
+        MarketplaceListingPlan,
+        MarketplacePurchase,
+        OrgsListAppInstallationsData,
+        UserMarketplacePurchase,
+        WebhookConfig,
+        WebhookConfigInsecureSsl,
+    )
 
 _ADD_REPO_TO_INSTALLATION_FOR_AUTHENTICATED_USER = Operation(
     "PUT",
@@ -229,7 +253,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Add a repository to an app installation.
 
         `PUT /user/installations/{installation_id}/repositories/{repository_id}`
@@ -264,7 +288,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Authorization]:
         """Check a token.
 
         `POST /applications/{client_id}/token`
@@ -298,7 +322,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[AppsCreateFromManifestData | None]:
         """Create a GitHub App from a manifest.
 
         `POST /app-manifests/{code}/conversions`
@@ -327,11 +351,11 @@ class Apps(Namespace):
         *,
         repositories: List[str] | Omit = OMIT,
         repository_ids: List[int] | Omit = OMIT,
-        permissions: dict[str, Any] | Omit = OMIT,
+        permissions: AppPermissions | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[InstallationToken]:
         """Create an installation access token for an app.
 
         `POST /app/installations/{installation_id}/access_tokens`
@@ -340,7 +364,7 @@ class Apps(Namespace):
             installation_id: integer; required
             repositories: array of string; optional
             repository_ids: array of integer; optional
-            permissions: object; optional
+            permissions: object (AppPermissions); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -370,7 +394,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an app authorization.
 
         `DELETE /applications/{client_id}/grant`
@@ -404,7 +428,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an installation for the authenticated app.
 
         `DELETE /app/installations/{installation_id}`
@@ -435,7 +459,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an app token.
 
         `DELETE /applications/{client_id}/token`
@@ -468,7 +492,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Integration | None]:
         """Get the authenticated app.
 
         `GET /app`
@@ -494,7 +518,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Integration | None]:
         """Get an app.
 
         `GET /apps/{app_slug}`
@@ -524,7 +548,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Installation]:
         """Get an installation for the authenticated app.
 
         `GET /app/installations/{installation_id}`
@@ -554,7 +578,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Installation]:
         """Get an organization installation for the authenticated app.
 
         `GET /orgs/{org}/installation`
@@ -585,7 +609,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Installation]:
         """Get a repository installation for the authenticated app.
 
         `GET /repos/{owner}/{repo}/installation`
@@ -617,7 +641,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[MarketplacePurchase]:
         """Get a subscription plan for an account.
 
         `GET /marketplace_listing/accounts/{account_id}`
@@ -647,7 +671,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[MarketplacePurchase]:
         """Get a subscription plan for an account (stubbed).
 
         `GET /marketplace_listing/stubbed/accounts/{account_id}`
@@ -677,7 +701,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Installation]:
         """Get a user installation for the authenticated app.
 
         `GET /users/{username}/installation`
@@ -706,7 +730,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[WebhookConfig]:
         """Get a webhook configuration for an app.
 
         `GET /app/hook/config`
@@ -732,7 +756,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[HookDelivery]:
         """Get a delivery for an app webhook.
 
         `GET /app/hook/deliveries/{delivery_id}`
@@ -767,7 +791,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MarketplacePurchase]:
         """List accounts for a plan.
 
         `GET /marketplace_listing/plans/{plan_id}/accounts` (paginated: use octo.paginate)
@@ -784,7 +808,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-accounts-for-a-plan
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ACCOUNTS_FOR_PLAN,
             path={
                 "plan_id": plan_id,
@@ -812,7 +836,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MarketplacePurchase]:
         """List accounts for a plan (stubbed).
 
         `GET /marketplace_listing/stubbed/plans/{plan_id}/accounts` (paginated: use octo.paginate)
@@ -829,7 +853,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-accounts-for-a-plan-stubbed
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ACCOUNTS_FOR_PLAN_STUBBED,
             path={
                 "plan_id": plan_id,
@@ -855,7 +879,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[AppsListReposAccessibleToInstallationDataRepositoriesItem, AppsListReposAccessibleToInstallationData]:
         """List repositories accessible to the user access token.
 
         `GET /user/installations/{installation_id}/repositories` (paginated: use octo.paginate)
@@ -870,7 +894,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-user-access-token
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INSTALLATION_REPOS_FOR_AUTHENTICATED_USER,
             path={
                 "installation_id": installation_id,
@@ -893,7 +917,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[IntegrationInstallationRequest]:
         """List installation requests for the authenticated app.
 
         `GET /app/installation-requests` (paginated: use octo.paginate)
@@ -907,7 +931,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#list-installation-requests-for-the-authenticated-app
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INSTALLATION_REQUESTS_FOR_AUTHENTICATED_APP,
             query={
                 "per_page": per_page,
@@ -929,7 +953,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[AppsListInstallationsDataItem]:
         """List installations for the authenticated app.
 
         `GET /app/installations` (paginated: use octo.paginate)
@@ -945,7 +969,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/enterprise-server@3.9/rest/apps/apps#list-installations-for-the-authenticated-app
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INSTALLATIONS,
             query={
                 "per_page": per_page,
@@ -967,7 +991,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Installation, OrgsListAppInstallationsData]:
         """List app installations accessible to the user access token.
 
         `GET /user/installations` (paginated: use octo.paginate)
@@ -981,7 +1005,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/installations#list-app-installations-accessible-to-the-user-access-token
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INSTALLATIONS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1001,7 +1025,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MarketplaceListingPlan]:
         """List plans.
 
         `GET /marketplace_listing/plans` (paginated: use octo.paginate)
@@ -1015,7 +1039,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-plans
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PLANS,
             query={
                 "per_page": per_page,
@@ -1035,7 +1059,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MarketplaceListingPlan]:
         """List plans (stubbed).
 
         `GET /marketplace_listing/stubbed/plans` (paginated: use octo.paginate)
@@ -1049,7 +1073,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-plans-stubbed
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PLANS_STUBBED,
             query={
                 "per_page": per_page,
@@ -1069,7 +1093,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[AppsListReposAccessibleToInstallationDataRepositoriesItem, AppsListReposAccessibleToInstallationData]:
         """List repositories accessible to the app installation.
 
         `GET /installation/repositories` (paginated: use octo.paginate)
@@ -1083,7 +1107,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-app-installation
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOS_ACCESSIBLE_TO_INSTALLATION,
             query={
                 "per_page": per_page,
@@ -1103,7 +1127,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[UserMarketplacePurchase]:
         """List subscriptions for the authenticated user.
 
         `GET /user/marketplace_purchases` (paginated: use octo.paginate)
@@ -1117,7 +1141,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-subscriptions-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SUBSCRIPTIONS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1137,7 +1161,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[UserMarketplacePurchase]:
         """List subscriptions for the authenticated user (stubbed).
 
         `GET /user/marketplace_purchases/stubbed` (paginated: use octo.paginate)
@@ -1151,7 +1175,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-subscriptions-for-the-authenticated-user-stubbed
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SUBSCRIPTIONS_FOR_AUTHENTICATED_USER_STUBBED,
             query={
                 "per_page": per_page,
@@ -1172,7 +1196,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[HookDeliveryItem]:
         """List deliveries for an app webhook.
 
         `GET /app/hook/deliveries` (paginated: use octo.paginate)
@@ -1187,7 +1211,7 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/webhooks#list-deliveries-for-an-app-webhook
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WEBHOOK_DELIVERIES,
             query={
                 "per_page": per_page,
@@ -1206,7 +1230,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Redeliver a delivery for an app webhook.
 
         `POST /app/hook/deliveries/{delivery_id}/attempts`
@@ -1237,7 +1261,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a repository from an app installation.
 
         `DELETE /user/installations/{installation_id}/repositories/{repository_id}`
@@ -1272,7 +1296,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Authorization]:
         """Reset a token.
 
         `PATCH /applications/{client_id}/token`
@@ -1305,7 +1329,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Revoke an installation access token.
 
         `DELETE /installation/token`
@@ -1333,11 +1357,11 @@ class Apps(Namespace):
         target_id: int | Omit = OMIT,
         repositories: List[str] | Omit = OMIT,
         repository_ids: List[int] | Omit = OMIT,
-        permissions: dict[str, Any] | Omit = OMIT,
+        permissions: AppPermissions | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Authorization]:
         """Create a scoped access token.
 
         `POST /applications/{client_id}/token/scoped`
@@ -1349,7 +1373,7 @@ class Apps(Namespace):
             target_id: integer; optional
             repositories: array of string; optional
             repository_ids: array of integer; optional
-            permissions: object; optional
+            permissions: object (AppPermissions); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -1381,7 +1405,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Suspend an app installation.
 
         `PUT /app/installations/{installation_id}/suspended`
@@ -1411,7 +1435,7 @@ class Apps(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Unsuspend an app installation.
 
         `DELETE /app/installations/{installation_id}/suspended`
@@ -1440,11 +1464,11 @@ class Apps(Namespace):
         url: str | Omit = OMIT,
         content_type: str | Omit = OMIT,
         secret: str | Omit = OMIT,
-        insecure_ssl: Any | Omit = OMIT,
+        insecure_ssl: WebhookConfigInsecureSsl | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[WebhookConfig]:
         """Update a webhook configuration for an app.
 
         `PATCH /app/hook/config`
@@ -1453,7 +1477,7 @@ class Apps(Namespace):
             url: string; optional
             content_type: string; optional
             secret: string; optional
-            insecure_ssl: any; optional
+            insecure_ssl: any (WebhookConfigInsecureSsl); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it

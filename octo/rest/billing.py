@@ -4,11 +4,30 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        BillingAiCreditUsageReportOrg,
+        BillingAiCreditUsageReportUser,
+        BillingUsageReport,
+        BillingUsageReportUser,
+        BillingUsageSummaryReportOrg,
+        BillingUsageSummaryReportUser,
+        Budget,
+        CreateBudget,
+        DeleteBudget,
+        GetAllBudgets,
+        GetBudget,
+        GetBudgetBudgetAlerting,
+        UpdateBudget,
+    )
 
 _CREATE_ORGANIZATION_BUDGET = Operation(
     "POST",
@@ -100,7 +119,7 @@ class Billing(Namespace):
         *,
         budget_amount: int | Omit = OMIT,
         prevent_further_usage: bool | Omit = OMIT,
-        budget_alerting: dict[str, Any] | Omit = OMIT,
+        budget_alerting: GetBudgetBudgetAlerting | Omit = OMIT,
         budget_scope: Literal["organization", "repository", "multi_user_customer", "user"] | Omit = OMIT,
         budget_entity_name: str | Omit = OMIT,
         budget_type: str | Omit = OMIT,
@@ -109,7 +128,7 @@ class Billing(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CreateBudget]:
         """Create a budget for an organization.
 
         `POST /organizations/{org}/settings/billing/budgets`
@@ -118,7 +137,7 @@ class Billing(Namespace):
             org: string; required
             budget_amount: integer; optional
             prevent_further_usage: boolean; optional
-            budget_alerting: object; optional
+            budget_alerting: object (GetBudgetBudgetAlerting); optional
             budget_scope: string; optional; one of organization, repository, multi_user_customer, user
             budget_entity_name: string; optional; server default ''
             budget_type: string; optional
@@ -158,7 +177,7 @@ class Billing(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DeleteBudget]:
         """Delete a budget for an organization.
 
         `DELETE /organizations/{org}/settings/billing/budgets/{budget_id}`
@@ -195,7 +214,7 @@ class Billing(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Budget, GetAllBudgets]:
         """Get all budgets for an organization.
 
         `GET /organizations/{org}/settings/billing/budgets` (paginated: use octo.paginate)
@@ -212,7 +231,7 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/budgets#get-all-budgets-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ALL_BUDGETS_ORG,
             path={
                 "org": org,
@@ -236,7 +255,7 @@ class Billing(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[GetBudget]:
         """Get a budget by ID for an organization.
 
         `GET /organizations/{org}/settings/billing/budgets/{budget_id}`
@@ -274,7 +293,7 @@ class Billing(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[BillingAiCreditUsageReportOrg]:
         """Get billing AI credit usage report for an organization.
 
         `GET /organizations/{org}/settings/billing/ai_credit/usage`
@@ -323,7 +342,7 @@ class Billing(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[BillingAiCreditUsageReportUser]:
         """Get billing AI credit usage report for a user.
 
         `GET /users/{username}/settings/billing/ai_credit/usage`
@@ -371,7 +390,7 @@ class Billing(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[BillingAiCreditUsageReportOrg]:
         """Get billing premium request usage report for an organization.
 
         `GET /organizations/{org}/settings/billing/premium_request/usage`
@@ -420,7 +439,7 @@ class Billing(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[BillingAiCreditUsageReportUser]:
         """Get billing premium request usage report for a user.
 
         `GET /users/{username}/settings/billing/premium_request/usage`
@@ -465,7 +484,7 @@ class Billing(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[BillingUsageReport]:
         """Get billing usage report for an organization.
 
         `GET /organizations/{org}/settings/billing/usage`
@@ -506,7 +525,7 @@ class Billing(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[BillingUsageReportUser]:
         """Get billing usage report for a user.
 
         `GET /users/{username}/settings/billing/usage`
@@ -550,7 +569,7 @@ class Billing(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[BillingUsageSummaryReportOrg]:
         """Get billing usage summary for an organization.
 
         `GET /organizations/{org}/settings/billing/usage/summary`
@@ -600,7 +619,7 @@ class Billing(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[BillingUsageSummaryReportUser]:
         """Get billing usage summary for a user.
 
         `GET /users/{username}/settings/billing/usage/summary`
@@ -644,7 +663,7 @@ class Billing(Namespace):
         *,
         budget_amount: int | Omit = OMIT,
         prevent_further_usage: bool | Omit = OMIT,
-        budget_alerting: dict[str, Any] | Omit = OMIT,
+        budget_alerting: GetBudgetBudgetAlerting | Omit = OMIT,
         budget_scope: Literal["enterprise", "organization", "repository", "cost_center", "multi_user_customer", "user"] | Omit = OMIT,
         budget_entity_name: str | Omit = OMIT,
         budget_type: str | Omit = OMIT,
@@ -653,7 +672,7 @@ class Billing(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[UpdateBudget]:
         """Update a budget for an organization.
 
         `PATCH /organizations/{org}/settings/billing/budgets/{budget_id}`
@@ -663,7 +682,7 @@ class Billing(Namespace):
             budget_id: string; required
             budget_amount: integer; optional
             prevent_further_usage: boolean; optional
-            budget_alerting: object; optional
+            budget_alerting: object (GetBudgetBudgetAlerting); optional
             budget_scope: string; optional; one of enterprise, organization, repository, cost_center, multi_user_customer, user
             budget_entity_name: string; optional
             budget_type: string; optional

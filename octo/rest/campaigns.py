@@ -4,11 +4,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        CampaignSummary,
+        CampaignsCreateCampaignCodeScanningAlertsItem,
+    )
 
 _CREATE_CAMPAIGN = Operation(
     "POST",
@@ -74,12 +82,12 @@ class Campaigns(Namespace):
         managers: List[str] | Omit = OMIT,
         team_managers: List[str] | Omit = OMIT,
         contact_link: str | None | Omit = OMIT,
-        code_scanning_alerts: List[dict[str, Any]] | None | Omit = OMIT,
+        code_scanning_alerts: List[CampaignsCreateCampaignCodeScanningAlertsItem] | None | Omit = OMIT,
         generate_issues: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CampaignSummary]:
         """Create a campaign for an organization.
 
         `POST /orgs/{org}/campaigns`
@@ -92,7 +100,7 @@ class Campaigns(Namespace):
             managers: array of string; optional; items 0..10
             team_managers: array of string; optional; items 0..10
             contact_link: string; optional; may be None (sent as null)
-            code_scanning_alerts: array of object; optional; may be None (sent as null); items 1..
+            code_scanning_alerts: array of object (array[CampaignsCreateCampaignCodeScanningAlertsItem]); optional; may be None (sent as null); items 1..
             generate_issues: boolean; optional; server default False
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -128,7 +136,7 @@ class Campaigns(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a campaign for an organization.
 
         `DELETE /orgs/{org}/campaigns/{campaign_number}`
@@ -161,7 +169,7 @@ class Campaigns(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CampaignSummary]:
         """Get a campaign for an organization.
 
         `GET /orgs/{org}/campaigns/{campaign_number}`
@@ -199,7 +207,7 @@ class Campaigns(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CampaignSummary]:
         """List campaigns for an organization.
 
         `GET /orgs/{org}/campaigns` (paginated: use octo.paginate)
@@ -217,7 +225,7 @@ class Campaigns(Namespace):
 
         Docs: https://docs.github.com/rest/campaigns/campaigns#list-campaigns-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_CAMPAIGNS,
             path={
                 "org": org,
@@ -249,7 +257,7 @@ class Campaigns(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CampaignSummary]:
         """Update a campaign.
 
         `PATCH /orgs/{org}/campaigns/{campaign_number}`

@@ -4,11 +4,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        CheckAnnotation,
+        CheckRun,
+        CheckSuite,
+        CheckSuitePreference,
+        ChecksCreateActionsItem,
+        ChecksCreateOutput,
+        ChecksListForRefData,
+        ChecksListSuitesForRefData,
+        ChecksSetSuitesPreferencesAutoTriggerChecksItem,
+        ChecksUpdateOutput,
+    )
 
 _CREATE = Operation(
     "POST",
@@ -115,12 +131,12 @@ class Checks(Namespace):
         started_at: str | Omit = OMIT,
         conclusion: Literal["action_required", "cancelled", "failure", "neutral", "success", "skipped", "stale", "timed_out"] | Omit = OMIT,
         completed_at: str | Omit = OMIT,
-        output: dict[str, Any] | Omit = OMIT,
-        actions: List[dict[str, Any]] | Omit = OMIT,
+        output: ChecksCreateOutput | Omit = OMIT,
+        actions: List[ChecksCreateActionsItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CheckRun]:
         """Create a check run.
 
         `POST /repos/{owner}/{repo}/check-runs`
@@ -136,8 +152,8 @@ class Checks(Namespace):
             started_at: string; optional
             conclusion: string; optional; one of action_required, cancelled, failure, neutral, success, skipped, stale, timed_out
             completed_at: string; optional
-            output: object; optional
-            actions: array of object; optional; items 0..3
+            output: object (ChecksCreateOutput); optional
+            actions: array of object (array[ChecksCreateActionsItem]); optional; items 0..3
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -176,7 +192,7 @@ class Checks(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CheckSuite]:
         """Create a check suite.
 
         `POST /repos/{owner}/{repo}/check-suites`
@@ -214,7 +230,7 @@ class Checks(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CheckRun]:
         """Get a check run.
 
         `GET /repos/{owner}/{repo}/check-runs/{check_run_id}`
@@ -250,7 +266,7 @@ class Checks(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CheckSuite]:
         """Get a check suite.
 
         `GET /repos/{owner}/{repo}/check-suites/{check_suite_id}`
@@ -289,7 +305,7 @@ class Checks(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CheckAnnotation]:
         """List check run annotations.
 
         `GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations` (paginated: use octo.paginate)
@@ -306,7 +322,7 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/runs#list-check-run-annotations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ANNOTATIONS,
             path={
                 "owner": owner,
@@ -338,7 +354,7 @@ class Checks(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CheckRun, ChecksListForRefData]:
         """List check runs for a Git reference.
 
         `GET /repos/{owner}/{repo}/commits/{ref}/check-runs` (paginated: use octo.paginate)
@@ -359,7 +375,7 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_REF,
             path={
                 "owner": owner,
@@ -394,7 +410,7 @@ class Checks(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CheckRun, ChecksListForRefData]:
         """List check runs in a check suite.
 
         `GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs` (paginated: use octo.paginate)
@@ -414,7 +430,7 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/runs#list-check-runs-in-a-check-suite
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_SUITE,
             path={
                 "owner": owner,
@@ -447,7 +463,7 @@ class Checks(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CheckSuite, ChecksListSuitesForRefData]:
         """List check suites for a Git reference.
 
         `GET /repos/{owner}/{repo}/commits/{ref}/check-suites` (paginated: use octo.paginate)
@@ -466,7 +482,7 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/suites#list-check-suites-for-a-git-reference
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SUITES_FOR_REF,
             path={
                 "owner": owner,
@@ -493,7 +509,7 @@ class Checks(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Rerequest a check run.
 
         `POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest`
@@ -529,7 +545,7 @@ class Checks(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Rerequest a check suite.
 
         `POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest`
@@ -561,11 +577,11 @@ class Checks(Namespace):
         owner: str,
         repo: str,
         *,
-        auto_trigger_checks: List[dict[str, Any]] | Omit = OMIT,
+        auto_trigger_checks: List[ChecksSetSuitesPreferencesAutoTriggerChecksItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CheckSuitePreference]:
         """Update repository preferences for check suites.
 
         `PATCH /repos/{owner}/{repo}/check-suites/preferences`
@@ -573,7 +589,7 @@ class Checks(Namespace):
         Args:
             owner: string; required
             repo: string; required
-            auto_trigger_checks: array of object; optional
+            auto_trigger_checks: array of object (array[ChecksSetSuitesPreferencesAutoTriggerChecksItem]); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -607,12 +623,12 @@ class Checks(Namespace):
         status: Literal["queued", "in_progress", "completed", "waiting", "requested", "pending"] | Omit = OMIT,
         conclusion: Literal["action_required", "cancelled", "failure", "neutral", "success", "skipped", "stale", "timed_out"] | Omit = OMIT,
         completed_at: str | Omit = OMIT,
-        output: dict[str, Any] | Omit = OMIT,
-        actions: List[dict[str, Any]] | Omit = OMIT,
+        output: ChecksUpdateOutput | Omit = OMIT,
+        actions: List[ChecksCreateActionsItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CheckRun]:
         """Update a check run.
 
         `PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}`
@@ -628,8 +644,8 @@ class Checks(Namespace):
             status: string; optional; one of queued, in_progress, completed, waiting, requested, pending
             conclusion: string; optional; one of action_required, cancelled, failure, neutral, success, skipped, stale, timed_out
             completed_at: string; optional
-            output: object; optional
-            actions: array of object; optional; items 0..3
+            output: object (ChecksUpdateOutput); optional
+            actions: array of object (array[ChecksCreateActionsItem]); optional; items 0..3
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it

@@ -4,11 +4,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        Classroom as Classroom_,
+        ClassroomAcceptedAssignment,
+        ClassroomAssignment,
+        ClassroomAssignmentGrade,
+        SimpleClassroom,
+        SimpleClassroomAssignment,
+    )
 
 _GET_A_CLASSROOM = Operation(
     "GET",
@@ -61,7 +73,7 @@ class Classroom(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Classroom_]:
         """Closing down - Get a classroom.
 
         `GET /classrooms/{classroom_id}` (deprecated)
@@ -91,7 +103,7 @@ class Classroom(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ClassroomAssignment]:
         """Closing down - Get an assignment.
 
         `GET /assignments/{assignment_id}` (deprecated)
@@ -121,7 +133,7 @@ class Classroom(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[ClassroomAssignmentGrade]]:
         """Closing down - Get assignment grades.
 
         `GET /assignments/{assignment_id}/grades` (deprecated)
@@ -154,7 +166,7 @@ class Classroom(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ClassroomAcceptedAssignment]:
         """Closing down - List accepted assignments for an assignment.
 
         `GET /assignments/{assignment_id}/accepted_assignments` (deprecated) (paginated: use octo.paginate)
@@ -169,7 +181,7 @@ class Classroom(Namespace):
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---list-accepted-assignments-for-an-assignment
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ACCEPTED_ASSIGNMENTS_FOR_AN_ASSIGNMENT,
             path={
                 "assignment_id": assignment_id,
@@ -193,7 +205,7 @@ class Classroom(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SimpleClassroomAssignment]:
         """Closing down - List assignments for a classroom.
 
         `GET /classrooms/{classroom_id}/assignments` (deprecated) (paginated: use octo.paginate)
@@ -208,7 +220,7 @@ class Classroom(Namespace):
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---list-assignments-for-a-classroom
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ASSIGNMENTS_FOR_A_CLASSROOM,
             path={
                 "classroom_id": classroom_id,
@@ -231,7 +243,7 @@ class Classroom(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SimpleClassroom]:
         """Closing down - List classrooms.
 
         `GET /classrooms` (deprecated) (paginated: use octo.paginate)
@@ -245,7 +257,7 @@ class Classroom(Namespace):
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---list-classrooms
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CLASSROOMS,
             query={
                 "page": page,

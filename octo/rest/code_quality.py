@@ -4,11 +4,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        CodeQualityFinding,
+        CodeQualitySetup,
+        CodeQualitySetupUpdateResponse,
+    )
 
 _GET_FINDING = Operation(
     "GET",
@@ -57,7 +66,7 @@ class CodeQuality(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeQualityFinding]:
         """Get a code quality finding.
 
         `GET /repos/{owner}/{repo}/code-quality/findings/{finding_number}`
@@ -92,7 +101,7 @@ class CodeQuality(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeQualitySetup]:
         """Get a code quality setup configuration.
 
         `GET /repos/{owner}/{repo}/code-quality/setup`
@@ -131,7 +140,7 @@ class CodeQuality(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CodeQualityFinding]:
         """List code quality findings for a repository.
 
         `GET /repos/{owner}/{repo}/code-quality/findings` (paginated: use octo.paginate)
@@ -150,7 +159,7 @@ class CodeQuality(Namespace):
 
         Docs: https://docs.github.com/rest/code-quality/code-quality#list-code-quality-findings-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FINDINGS_FOR_REPO,
             path={
                 "owner": owner,
@@ -181,7 +190,7 @@ class CodeQuality(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | CodeQualitySetupUpdateResponse]:
         """Update a code quality setup configuration.
 
         `PATCH /repos/{owner}/{repo}/code-quality/setup`

@@ -4,11 +4,33 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, deprecated_alias, paginated, renamed_parameters
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        CodeQualitySetupUpdateResponse,
+        CodeScanningAlert,
+        CodeScanningAlertAssignees,
+        CodeScanningAlertInstanceList,
+        CodeScanningAlertItems,
+        CodeScanningAnalysis,
+        CodeScanningAnalysisDeletion,
+        CodeScanningAutofix,
+        CodeScanningAutofixCommitsResponse,
+        CodeScanningCodeqlDatabase,
+        CodeScanningDefaultSetup,
+        CodeScanningOrganizationAlertItems,
+        CodeScanningSarifsReceipt,
+        CodeScanningSarifsStatus,
+        CodeScanningVariantAnalysis,
+        CodeScanningVariantAnalysisRepoTask,
+    )
 
 _COMMIT_AUTOFIX = Operation(
     "POST",
@@ -173,7 +195,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeScanningAutofixCommitsResponse]:
         """Commit an autofix for a code scanning alert.
 
         `POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits`
@@ -215,7 +237,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeScanningAutofix]:
         """Create an autofix for a code scanning alert.
 
         `POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix`
@@ -255,7 +277,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeScanningVariantAnalysis]:
         """Create a CodeQL variant analysis.
 
         `POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses`
@@ -302,7 +324,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeScanningAnalysisDeletion]:
         """Delete a code scanning analysis from a repository.
 
         `DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}`
@@ -342,7 +364,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a CodeQL database.
 
         `DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}`
@@ -379,7 +401,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeScanningAlert]:
         """Get a code scanning alert.
 
         `GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}`
@@ -406,6 +428,32 @@ class CodeScanning(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_analysis(
+            self,
+            owner: str,
+            repo: str,
+            analysis_id: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[CodeScanningAnalysis]: ...
+        @overload
+        def get_analysis(
+            self,
+            owner: str,
+            repo: str,
+            analysis_id: int,
+            *,
+            media_type: Literal["sarif"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[dict[str, Any]]: ...
+
     def get_analysis(
         self,
         owner: str,
@@ -416,7 +464,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a code scanning analysis for a repository.
 
         `GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}`
@@ -454,7 +502,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeScanningAutofix]:
         """Get the status of an autofix for a code scanning alert.
 
         `GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix`
@@ -490,7 +538,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeScanningCodeqlDatabase]:
         """Get a CodeQL database for a repository.
 
         `GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}`
@@ -525,7 +573,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeScanningDefaultSetup]:
         """Get a code scanning default setup configuration.
 
         `GET /repos/{owner}/{repo}/code-scanning/default-setup`
@@ -559,7 +607,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeScanningSarifsStatus]:
         """Get information about a SARIF upload.
 
         `GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}`
@@ -595,7 +643,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeScanningVariantAnalysis]:
         """Get the summary of a CodeQL variant analysis.
 
         `GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}`
@@ -633,7 +681,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeScanningVariantAnalysisRepoTask]:
         """Get the analysis status of a repository in a CodeQL variant analysis.
 
         `GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}`
@@ -678,7 +726,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CodeScanningAlertInstanceList]:
         """List instances of a code scanning alert.
 
         `GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances` (paginated: use octo.paginate)
@@ -697,7 +745,7 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-instances-of-a-code-scanning-alert
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERT_INSTANCES,
             path={
                 "owner": owner,
@@ -736,7 +784,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CodeScanningOrganizationAlertItems]:
         """List code scanning alerts for an organization.
 
         `GET /orgs/{org}/code-scanning/alerts` (paginated: use octo.paginate)
@@ -760,7 +808,7 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-alerts-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_ORG,
             path={
                 "org": org,
@@ -800,7 +848,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CodeScanningAlertItems]:
         """List code scanning alerts for a repository.
 
         `GET /repos/{owner}/{repo}/code-scanning/alerts` (paginated: use octo.paginate)
@@ -822,7 +870,7 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/reference/code-scanning#list-code-scanning-alerts-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_REPO,
             path={
                 "owner": owner,
@@ -851,7 +899,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[CodeScanningCodeqlDatabase]]:
         """List CodeQL databases for a repository.
 
         `GET /repos/{owner}/{repo}/code-scanning/codeql/databases`
@@ -894,7 +942,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CodeScanningAnalysis]:
         """List code scanning analyses for a repository.
 
         `GET /repos/{owner}/{repo}/code-scanning/analyses` (paginated: use octo.paginate)
@@ -917,7 +965,7 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-analyses-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_RECENT_ANALYSES,
             path={
                 "owner": owner,
@@ -949,11 +997,11 @@ class CodeScanning(Namespace):
         dismissed_reason: Literal["false positive", "won't fix", "used in tests", "mitigated"] | None | Omit = OMIT,
         dismissed_comment: str | None | Omit = OMIT,
         create_request: bool | Omit = OMIT,
-        assignees: List[str] | Omit = OMIT,
+        assignees: CodeScanningAlertAssignees | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeScanningAlert]:
         """Update a code scanning alert.
 
         `PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}`
@@ -966,7 +1014,7 @@ class CodeScanning(Namespace):
             dismissed_reason: string; optional; may be None (sent as null); one of false positive, won't fix, used in tests, mitigated
             dismissed_comment: string; optional; may be None (sent as null); length 0..280
             create_request: boolean; optional
-            assignees: array of string; optional
+            assignees: array of string (CodeScanningAlertAssignees); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -1006,7 +1054,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | CodeQualitySetupUpdateResponse]:
         """Update a code scanning default setup configuration.
 
         `PATCH /repos/{owner}/{repo}/code-scanning/default-setup`
@@ -1060,7 +1108,7 @@ class CodeScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeScanningSarifsReceipt]:
         """Upload an analysis as SARIF data.
 
         `POST /repos/{owner}/{repo}/code-scanning/sarifs`

@@ -4,11 +4,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        CodeScanningDefaultSetupOptions,
+        CodeScanningOptions,
+        CodeSecurityConfiguration,
+        CodeSecurityConfigurationDependencyGraphAutosubmitActionOptions,
+        CodeSecurityConfigurationForRepository,
+        CodeSecurityConfigurationRepositories,
+        CodeSecurityDefaultConfigurations,
+        CodeSecuritySetConfigurationAsDefaultData,
+        SecurityAndAnalysisSecretScanningDelegatedBypassOptions,
+    )
 
 _ATTACH_CONFIGURATION = Operation(
     "POST",
@@ -243,7 +258,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Attach a configuration to repositories.
 
         `POST /orgs/{org}/code-security/configurations/{configuration_id}/attach`
@@ -283,7 +298,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Attach an enterprise configuration to repositories.
 
         `POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach`
@@ -322,19 +337,19 @@ class CodeSecurity(Namespace):
         code_security: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependency_graph: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependency_graph_autosubmit_action: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        dependency_graph_autosubmit_action_options: dict[str, Any] | Omit = OMIT,
+        dependency_graph_autosubmit_action_options: CodeSecurityConfigurationDependencyGraphAutosubmitActionOptions | Omit = OMIT,
         dependabot_alerts: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependabot_security_updates: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependabot_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        code_scanning_options: dict[str, Any] | None | Omit = OMIT,
+        code_scanning_options: CodeScanningOptions | None | Omit = OMIT,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        code_scanning_default_setup_options: dict[str, Any] | None | Omit = OMIT,
+        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions | None | Omit = OMIT,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_protection: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning_push_protection: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning_delegated_bypass: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        secret_scanning_delegated_bypass_options: dict[str, Any] | Omit = OMIT,
+        secret_scanning_delegated_bypass_options: SecurityAndAnalysisSecretScanningDelegatedBypassOptions | Omit = OMIT,
         secret_scanning_validity_checks: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning_non_provider_patterns: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning_generic_secrets: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
@@ -345,7 +360,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeSecurityConfiguration]:
         """Create a code security configuration.
 
         `POST /orgs/{org}/code-security/configurations`
@@ -358,19 +373,19 @@ class CodeSecurity(Namespace):
             code_security: string; optional; one of enabled, disabled, not_set
             dependency_graph: string; optional; one of enabled, disabled, not_set; server default 'enabled'
             dependency_graph_autosubmit_action: string; optional; one of enabled, disabled, not_set; server default 'disabled'
-            dependency_graph_autosubmit_action_options: object; optional
+            dependency_graph_autosubmit_action_options: object (CodeSecurityConfigurationDependencyGraphAutosubmitActionOptions); optional
             dependabot_alerts: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             dependabot_security_updates: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             dependabot_delegated_alert_dismissal: string; optional; one of enabled, disabled, not_set; server default 'disabled'
-            code_scanning_options: object; optional; may be None (sent as null)
+            code_scanning_options: object (CodeScanningOptions); optional; may be None (sent as null)
             code_scanning_default_setup: string; optional; one of enabled, disabled, not_set; server default 'disabled'
-            code_scanning_default_setup_options: object; optional; may be None (sent as null)
+            code_scanning_default_setup_options: object (CodeScanningDefaultSetupOptions); optional; may be None (sent as null)
             code_scanning_delegated_alert_dismissal: string; optional; one of enabled, disabled, not_set; server default 'not_set'
             secret_protection: string; optional; one of enabled, disabled, not_set
             secret_scanning: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             secret_scanning_push_protection: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             secret_scanning_delegated_bypass: string; optional; one of enabled, disabled, not_set; server default 'disabled'
-            secret_scanning_delegated_bypass_options: object; optional
+            secret_scanning_delegated_bypass_options: object (SecurityAndAnalysisSecretScanningDelegatedBypassOptions); optional
             secret_scanning_validity_checks: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             secret_scanning_non_provider_patterns: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             secret_scanning_generic_secrets: string; optional; one of enabled, disabled, not_set; server default 'disabled'
@@ -432,12 +447,12 @@ class CodeSecurity(Namespace):
         code_security: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependency_graph: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependency_graph_autosubmit_action: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        dependency_graph_autosubmit_action_options: dict[str, Any] | Omit = OMIT,
+        dependency_graph_autosubmit_action_options: CodeSecurityConfigurationDependencyGraphAutosubmitActionOptions | Omit = OMIT,
         dependabot_alerts: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependabot_security_updates: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        code_scanning_options: dict[str, Any] | None | Omit = OMIT,
+        code_scanning_options: CodeScanningOptions | None | Omit = OMIT,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        code_scanning_default_setup_options: dict[str, Any] | None | Omit = OMIT,
+        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions | None | Omit = OMIT,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_protection: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
@@ -452,7 +467,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeSecurityConfiguration]:
         """Create a code security configuration for an enterprise.
 
         `POST /enterprises/{enterprise}/code-security/configurations`
@@ -465,12 +480,12 @@ class CodeSecurity(Namespace):
             code_security: string; optional; one of enabled, disabled, not_set
             dependency_graph: string; optional; one of enabled, disabled, not_set; server default 'enabled'
             dependency_graph_autosubmit_action: string; optional; one of enabled, disabled, not_set; server default 'disabled'
-            dependency_graph_autosubmit_action_options: object; optional
+            dependency_graph_autosubmit_action_options: object (CodeSecurityConfigurationDependencyGraphAutosubmitActionOptions); optional
             dependabot_alerts: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             dependabot_security_updates: string; optional; one of enabled, disabled, not_set; server default 'disabled'
-            code_scanning_options: object; optional; may be None (sent as null)
+            code_scanning_options: object (CodeScanningOptions); optional; may be None (sent as null)
             code_scanning_default_setup: string; optional; one of enabled, disabled, not_set; server default 'disabled'
-            code_scanning_default_setup_options: object; optional; may be None (sent as null)
+            code_scanning_default_setup_options: object (CodeScanningDefaultSetupOptions); optional; may be None (sent as null)
             code_scanning_delegated_alert_dismissal: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             secret_protection: string; optional; one of enabled, disabled, not_set
             secret_scanning: string; optional; one of enabled, disabled, not_set; server default 'disabled'
@@ -531,7 +546,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a code security configuration.
 
         `DELETE /orgs/{org}/code-security/configurations/{configuration_id}`
@@ -564,7 +579,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a code security configuration for an enterprise.
 
         `DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}`
@@ -597,7 +612,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Detach configurations from repositories.
 
         `DELETE /orgs/{org}/code-security/configurations/detach`
@@ -632,7 +647,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeSecurityConfiguration]:
         """Get a code security configuration.
 
         `GET /orgs/{org}/code-security/configurations/{configuration_id}`
@@ -665,7 +680,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeSecurityConfigurationForRepository | None]:
         """Get the code security configuration associated with a repository.
 
         `GET /repos/{owner}/{repo}/code-security-configuration`
@@ -701,7 +716,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CodeSecurityConfiguration]:
         """Get code security configurations for an enterprise.
 
         `GET /enterprises/{enterprise}/code-security/configurations` (paginated: use octo.paginate)
@@ -717,7 +732,7 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-code-security-configurations-for-an-enterprise
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_CONFIGURATIONS_FOR_ENTERPRISE,
             path={
                 "enterprise": enterprise,
@@ -744,7 +759,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CodeSecurityConfiguration]:
         """Get code security configurations for an organization.
 
         `GET /orgs/{org}/code-security/configurations` (paginated: use octo.paginate)
@@ -761,7 +776,7 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-code-security-configurations-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_CONFIGURATIONS_FOR_ORG,
             path={
                 "org": org,
@@ -784,7 +799,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeSecurityDefaultConfigurations]:
         """Get default code security configurations.
 
         `GET /orgs/{org}/code-security/configurations/defaults`
@@ -814,7 +829,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeSecurityDefaultConfigurations]:
         """Get default code security configurations for an enterprise.
 
         `GET /enterprises/{enterprise}/code-security/configurations/defaults`
@@ -850,7 +865,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CodeSecurityConfigurationRepositories]:
         """Get repositories associated with a code security configuration.
 
         `GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories` (paginated: use octo.paginate)
@@ -868,7 +883,7 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-repositories-associated-with-a-code-security-configuration
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_REPOSITORIES_FOR_CONFIGURATION,
             path={
                 "org": org,
@@ -898,7 +913,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CodeSecurityConfigurationRepositories]:
         """Get repositories associated with an enterprise code security configuration.
 
         `GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories` (paginated: use octo.paginate)
@@ -916,7 +931,7 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-repositories-associated-with-an-enterprise-code-security-configuration
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_REPOSITORIES_FOR_ENTERPRISE_CONFIGURATION,
             path={
                 "enterprise": enterprise,
@@ -941,7 +956,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeSecurityConfiguration]:
         """Retrieve a code security configuration of an enterprise.
 
         `GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}`
@@ -975,7 +990,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeSecuritySetConfigurationAsDefaultData]:
         """Set a code security configuration as a default for an organization.
 
         `PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults`
@@ -1013,7 +1028,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeSecuritySetConfigurationAsDefaultData]:
         """Set a code security configuration as a default for an enterprise.
 
         `PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults`
@@ -1053,19 +1068,19 @@ class CodeSecurity(Namespace):
         code_security: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependency_graph: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependency_graph_autosubmit_action: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        dependency_graph_autosubmit_action_options: dict[str, Any] | Omit = OMIT,
+        dependency_graph_autosubmit_action_options: CodeSecurityConfigurationDependencyGraphAutosubmitActionOptions | Omit = OMIT,
         dependabot_alerts: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependabot_security_updates: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependabot_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        code_scanning_default_setup_options: dict[str, Any] | None | Omit = OMIT,
-        code_scanning_options: dict[str, Any] | None | Omit = OMIT,
+        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions | None | Omit = OMIT,
+        code_scanning_options: CodeScanningOptions | None | Omit = OMIT,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_protection: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning_push_protection: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning_delegated_bypass: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        secret_scanning_delegated_bypass_options: dict[str, Any] | Omit = OMIT,
+        secret_scanning_delegated_bypass_options: SecurityAndAnalysisSecretScanningDelegatedBypassOptions | Omit = OMIT,
         secret_scanning_validity_checks: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning_non_provider_patterns: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning_generic_secrets: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
@@ -1076,7 +1091,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeSecurityConfiguration | None]:
         """Update a code security configuration.
 
         `PATCH /orgs/{org}/code-security/configurations/{configuration_id}`
@@ -1090,19 +1105,19 @@ class CodeSecurity(Namespace):
             code_security: string; optional; one of enabled, disabled, not_set
             dependency_graph: string; optional; one of enabled, disabled, not_set
             dependency_graph_autosubmit_action: string; optional; one of enabled, disabled, not_set
-            dependency_graph_autosubmit_action_options: object; optional
+            dependency_graph_autosubmit_action_options: object (CodeSecurityConfigurationDependencyGraphAutosubmitActionOptions); optional
             dependabot_alerts: string; optional; one of enabled, disabled, not_set
             dependabot_security_updates: string; optional; one of enabled, disabled, not_set
             dependabot_delegated_alert_dismissal: string; optional; one of enabled, disabled, not_set
             code_scanning_default_setup: string; optional; one of enabled, disabled, not_set
-            code_scanning_default_setup_options: object; optional; may be None (sent as null)
-            code_scanning_options: object; optional; may be None (sent as null)
+            code_scanning_default_setup_options: object (CodeScanningDefaultSetupOptions); optional; may be None (sent as null)
+            code_scanning_options: object (CodeScanningOptions); optional; may be None (sent as null)
             code_scanning_delegated_alert_dismissal: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             secret_protection: string; optional; one of enabled, disabled, not_set
             secret_scanning: string; optional; one of enabled, disabled, not_set
             secret_scanning_push_protection: string; optional; one of enabled, disabled, not_set
             secret_scanning_delegated_bypass: string; optional; one of enabled, disabled, not_set
-            secret_scanning_delegated_bypass_options: object; optional
+            secret_scanning_delegated_bypass_options: object (SecurityAndAnalysisSecretScanningDelegatedBypassOptions); optional
             secret_scanning_validity_checks: string; optional; one of enabled, disabled, not_set
             secret_scanning_non_provider_patterns: string; optional; one of enabled, disabled, not_set
             secret_scanning_generic_secrets: string; optional; one of enabled, disabled, not_set
@@ -1166,12 +1181,12 @@ class CodeSecurity(Namespace):
         code_security: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependency_graph: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependency_graph_autosubmit_action: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        dependency_graph_autosubmit_action_options: dict[str, Any] | Omit = OMIT,
+        dependency_graph_autosubmit_action_options: CodeSecurityConfigurationDependencyGraphAutosubmitActionOptions | Omit = OMIT,
         dependabot_alerts: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         dependabot_security_updates: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
-        code_scanning_default_setup_options: dict[str, Any] | None | Omit = OMIT,
-        code_scanning_options: dict[str, Any] | None | Omit = OMIT,
+        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions | None | Omit = OMIT,
+        code_scanning_options: CodeScanningOptions | None | Omit = OMIT,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_protection: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
         secret_scanning: Literal["enabled", "disabled", "not_set"] | Omit = OMIT,
@@ -1186,7 +1201,7 @@ class CodeSecurity(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeSecurityConfiguration]:
         """Update a custom code security configuration for an enterprise.
 
         `PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}`
@@ -1200,12 +1215,12 @@ class CodeSecurity(Namespace):
             code_security: string; optional; one of enabled, disabled, not_set
             dependency_graph: string; optional; one of enabled, disabled, not_set
             dependency_graph_autosubmit_action: string; optional; one of enabled, disabled, not_set
-            dependency_graph_autosubmit_action_options: object; optional
+            dependency_graph_autosubmit_action_options: object (CodeSecurityConfigurationDependencyGraphAutosubmitActionOptions); optional
             dependabot_alerts: string; optional; one of enabled, disabled, not_set
             dependabot_security_updates: string; optional; one of enabled, disabled, not_set
             code_scanning_default_setup: string; optional; one of enabled, disabled, not_set
-            code_scanning_default_setup_options: object; optional; may be None (sent as null)
-            code_scanning_options: object; optional; may be None (sent as null)
+            code_scanning_default_setup_options: object (CodeScanningDefaultSetupOptions); optional; may be None (sent as null)
+            code_scanning_options: object (CodeScanningOptions); optional; may be None (sent as null)
             code_scanning_delegated_alert_dismissal: string; optional; one of enabled, disabled, not_set; server default 'disabled'
             secret_protection: string; optional; one of enabled, disabled, not_set
             secret_scanning: string; optional; one of enabled, disabled, not_set

@@ -4,11 +4,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+
+    from octo.rest.types.api import (
+        CodeOfConduct,
+    )
 
 _GET_ALL_CODES_OF_CONDUCT = Operation(
     "GET",
@@ -34,7 +40,7 @@ class CodesOfConduct(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[CodeOfConduct]]:
         """Get all codes of conduct.
 
         `GET /codes_of_conduct`
@@ -60,7 +66,7 @@ class CodesOfConduct(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeOfConduct]:
         """Get a code of conduct.
 
         `GET /codes_of_conduct/{key}`

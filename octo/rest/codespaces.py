@@ -4,11 +4,37 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated, renamed_parameters
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        ActionsPublicKey,
+        ActionsSecret,
+        AgentsListOrgSecretsData,
+        AgentsListRepoSecretsData,
+        AgentsListSelectedReposForOrgSecretData,
+        Codespace,
+        CodespaceExportDetails,
+        CodespaceWithFullRepository,
+        CodespacesCreateForAuthenticatedUserPullRequest,
+        CodespacesListDevcontainersInRepositoryForAuthenticatedUserData,
+        CodespacesListDevcontainersInRepositoryForAuthenticatedUserDataDevcontainersItem,
+        CodespacesListInOrganizationData,
+        CodespacesListSecretsForAuthenticatedUserData,
+        CodespacesOrgSecret,
+        CodespacesPermissionsCheckForDevcontainer,
+        CodespacesPreFlightWithRepoForAuthenticatedUserData,
+        CodespacesRepoMachinesForAuthenticatedUserData,
+        CodespacesSecret,
+        DependabotPublicKey,
+        MinimalRepository,
+    )
 
 _ADD_REPOSITORY_FOR_SECRET_FOR_AUTHENTICATED_USER = Operation(
     "PUT",
@@ -305,7 +331,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Add a selected repository to a user secret.
 
         `PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}`
@@ -339,7 +365,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Add selected repository to an organization secret.
 
         `PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}`
@@ -376,7 +402,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodespacesPermissionsCheckForDevcontainer]:
         """Check if permissions defined by a devcontainer have been accepted by the authenticated user.
 
         `GET /repos/{owner}/{repo}/codespaces/permissions_check`
@@ -414,7 +440,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodespacesRepoMachinesForAuthenticatedUserData]:
         """List machine types for a codespace.
 
         `GET /user/codespaces/{codespace_name}/machines`
@@ -452,12 +478,12 @@ class Codespaces(Namespace):
         idle_timeout_minutes: int | Omit = OMIT,
         display_name: str | Omit = OMIT,
         retention_period_minutes: int | Omit = OMIT,
-        pull_request: dict[str, Any] | Omit = OMIT,
+        pull_request: CodespacesCreateForAuthenticatedUserPullRequest | Omit = OMIT,
         data: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Codespace]:
         """Create a codespace for the authenticated user.
 
         `POST /user/codespaces`
@@ -475,7 +501,7 @@ class Codespaces(Namespace):
             idle_timeout_minutes: integer; optional
             display_name: string; optional
             retention_period_minutes: integer; optional
-            pull_request: object; optional
+            pull_request: object (CodespacesCreateForAuthenticatedUserPullRequest); optional
             data: the request body (application/json), optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -518,7 +544,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update an organization secret.
 
         `PUT /orgs/{org}/codespaces/secrets/{secret_name}`
@@ -564,7 +590,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update a repository secret.
 
         `PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}`
@@ -607,7 +633,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update a secret for the authenticated user.
 
         `PUT /user/codespaces/secrets/{secret_name}`
@@ -657,7 +683,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Codespace]:
         """Create a codespace from a pull request.
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces`
@@ -725,7 +751,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Codespace]:
         """Create a codespace in a repository.
 
         `POST /repos/{owner}/{repo}/codespaces`
@@ -782,7 +808,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove users from Codespaces access for an organization.
 
         `DELETE /orgs/{org}/codespaces/access/selected_users` (deprecated)
@@ -816,7 +842,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Delete a codespace for the authenticated user.
 
         `DELETE /user/codespaces/{codespace_name}`
@@ -848,7 +874,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Delete a codespace from the organization.
 
         `DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}`
@@ -883,7 +909,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization secret.
 
         `DELETE /orgs/{org}/codespaces/secrets/{secret_name}`
@@ -917,7 +943,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository secret.
 
         `DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}`
@@ -951,7 +977,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a secret for the authenticated user.
 
         `DELETE /user/codespaces/secrets/{secret_name}`
@@ -981,7 +1007,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodespaceExportDetails]:
         """Export a codespace for the authenticated user.
 
         `POST /user/codespaces/{codespace_name}/exports`
@@ -1015,7 +1041,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Codespace, CodespacesListInOrganizationData]:
         """List codespaces for a user in organization.
 
         `GET /orgs/{org}/members/{username}/codespaces` (paginated: use octo.paginate)
@@ -1031,7 +1057,7 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organizations#list-codespaces-for-a-user-in-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_CODESPACES_FOR_USER_IN_ORG,
             path={
                 "org": org,
@@ -1054,7 +1080,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodespaceExportDetails]:
         """Get details about a codespace export.
 
         `GET /user/codespaces/{codespace_name}/exports/{export_id}`
@@ -1086,7 +1112,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Codespace]:
         """Get a codespace for the authenticated user.
 
         `GET /user/codespaces/{codespace_name}`
@@ -1116,7 +1142,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsPublicKey]:
         """Get an organization public key.
 
         `GET /orgs/{org}/codespaces/secrets/public-key`
@@ -1147,7 +1173,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodespacesOrgSecret]:
         """Get an organization secret.
 
         `GET /orgs/{org}/codespaces/secrets/{secret_name}`
@@ -1178,7 +1204,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DependabotPublicKey]:
         """Get public key for the authenticated user.
 
         `GET /user/codespaces/secrets/public-key`
@@ -1205,7 +1231,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsPublicKey]:
         """Get a repository public key.
 
         `GET /repos/{owner}/{repo}/codespaces/secrets/public-key`
@@ -1239,7 +1265,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsSecret]:
         """Get a repository secret.
 
         `GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}`
@@ -1273,7 +1299,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodespacesSecret]:
         """Get a secret for the authenticated user.
 
         `GET /user/codespaces/secrets/{secret_name}`
@@ -1307,7 +1333,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CodespacesListDevcontainersInRepositoryForAuthenticatedUserDataDevcontainersItem, CodespacesListDevcontainersInRepositoryForAuthenticatedUserData]:
         """List devcontainer configurations in a repository for the authenticated user.
 
         `GET /repos/{owner}/{repo}/codespaces/devcontainers` (paginated: use octo.paginate)
@@ -1323,7 +1349,7 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#list-devcontainer-configurations-in-a-repository-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_DEVCONTAINERS_IN_REPOSITORY_FOR_AUTHENTICATED_USER,
             path={
                 "owner": owner,
@@ -1348,7 +1374,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Codespace, CodespacesListInOrganizationData]:
         """List codespaces for the authenticated user.
 
         `GET /user/codespaces` (paginated: use octo.paginate)
@@ -1363,7 +1389,7 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#list-codespaces-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1386,7 +1412,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Codespace, CodespacesListInOrganizationData]:
         """List codespaces for the organization.
 
         `GET /orgs/{org}/codespaces` (paginated: use octo.paginate)
@@ -1401,7 +1427,7 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organizations#list-codespaces-for-the-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_IN_ORGANIZATION,
             path={
                 "org": org,
@@ -1426,7 +1452,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Codespace, CodespacesListInOrganizationData]:
         """List codespaces in a repository for the authenticated user.
 
         `GET /repos/{owner}/{repo}/codespaces` (paginated: use octo.paginate)
@@ -1442,7 +1468,7 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#list-codespaces-in-a-repository-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_IN_REPOSITORY_FOR_AUTHENTICATED_USER,
             path={
                 "owner": owner,
@@ -1467,7 +1493,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CodespacesOrgSecret, AgentsListOrgSecretsData]:
         """List organization secrets.
 
         `GET /orgs/{org}/codespaces/secrets` (paginated: use octo.paginate)
@@ -1482,7 +1508,7 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#list-organization-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_SECRETS,
             path={
                 "org": org,
@@ -1507,7 +1533,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ActionsSecret, AgentsListRepoSecretsData]:
         """List repository secrets.
 
         `GET /repos/{owner}/{repo}/codespaces/secrets` (paginated: use octo.paginate)
@@ -1523,7 +1549,7 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/repository-secrets#list-repository-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_SECRETS,
             path={
                 "owner": owner,
@@ -1545,7 +1571,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[AgentsListSelectedReposForOrgSecretData]:
         """List selected repositories for a user secret.
 
         `GET /user/codespaces/secrets/{secret_name}/repositories`
@@ -1577,7 +1603,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CodespacesSecret, CodespacesListSecretsForAuthenticatedUserData]:
         """List secrets for the authenticated user.
 
         `GET /user/codespaces/secrets` (paginated: use octo.paginate)
@@ -1591,7 +1617,7 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#list-secrets-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SECRETS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1613,7 +1639,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository, AgentsListSelectedReposForOrgSecretData]:
         """List selected repositories for an organization secret.
 
         `GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories` (paginated: use octo.paginate)
@@ -1629,7 +1655,7 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#list-selected-repositories-for-an-organization-secret
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
                 "org": org,
@@ -1654,7 +1680,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodespacesPreFlightWithRepoForAuthenticatedUserData]:
         """Get default attributes for a codespace.
 
         `GET /repos/{owner}/{repo}/codespaces/new`
@@ -1694,7 +1720,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodespaceWithFullRepository]:
         """Create a repository from an unpublished codespace.
 
         `POST /user/codespaces/{codespace_name}/publish`
@@ -1731,7 +1757,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a selected repository from a user secret.
 
         `DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}`
@@ -1765,7 +1791,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove selected repository from an organization secret.
 
         `DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}`
@@ -1803,7 +1829,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodespacesRepoMachinesForAuthenticatedUserData]:
         """List available machine types for a repository.
 
         `GET /repos/{owner}/{repo}/codespaces/machines`
@@ -1845,7 +1871,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Manage access control for organization codespaces.
 
         `PUT /orgs/{org}/codespaces/access` (deprecated)
@@ -1882,7 +1908,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Add users to Codespaces access for an organization.
 
         `POST /orgs/{org}/codespaces/access/selected_users` (deprecated)
@@ -1917,7 +1943,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories for a user secret.
 
         `PUT /user/codespaces/secrets/{secret_name}/repositories`
@@ -1953,7 +1979,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories for an organization secret.
 
         `PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories`
@@ -1989,7 +2015,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Codespace]:
         """Start a codespace for the authenticated user.
 
         `POST /user/codespaces/{codespace_name}/start`
@@ -2019,7 +2045,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Codespace]:
         """Stop a codespace for the authenticated user.
 
         `POST /user/codespaces/{codespace_name}/stop`
@@ -2051,7 +2077,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Codespace]:
         """Stop a codespace for an organization user.
 
         `POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop`
@@ -2088,7 +2114,7 @@ class Codespaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Codespace]:
         """Update a codespace for the authenticated user.
 
         `PATCH /user/codespaces/{codespace_name}`

@@ -4,11 +4,31 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        AgentsListSelectedReposForOrgSecretData,
+        CopilotAddCopilotSeatsForTeamsData,
+        CopilotAddOrganizationsToEnterpriseCodingAgentPolicyCustomPropertiesItem,
+        CopilotCancelCopilotSeatAssignmentForTeamsData,
+        CopilotGetCopilotCloudAgentConfigurationData,
+        CopilotListCopilotSeatsData,
+        CopilotOrganizationContentExclusionDetails,
+        CopilotOrganizationDetails,
+        CopilotSeatDetails,
+        CopilotUsageMetrics1DayReport,
+        CopilotUsageMetrics28DayReport,
+        MinimalRepository,
+        ReposCreateDeploymentData,
+        SelfHostedRunnersSettings,
+    )
 
 _ADD_COPILOT_SEATS_FOR_TEAMS = Operation(
     "POST",
@@ -209,7 +229,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotAddCopilotSeatsForTeamsData]:
         """Add teams to the Copilot subscription for an organization.
 
         `POST /orgs/{org}/copilot/billing/selected_teams`
@@ -244,7 +264,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotAddCopilotSeatsForTeamsData]:
         """Add users to the Copilot subscription for an organization.
 
         `POST /orgs/{org}/copilot/billing/selected_users`
@@ -276,11 +296,11 @@ class Copilot(Namespace):
         enterprise: str,
         *,
         organizations: List[str] | Omit = OMIT,
-        custom_properties: List[dict[str, Any]] | Omit = OMIT,
+        custom_properties: List[CopilotAddOrganizationsToEnterpriseCodingAgentPolicyCustomPropertiesItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Add organizations to the enterprise coding agent policy.
 
         `POST /enterprises/{enterprise}/copilot/policies/coding_agent/organizations`
@@ -288,7 +308,7 @@ class Copilot(Namespace):
         Args:
             enterprise: string; required
             organizations: array of string; optional
-            custom_properties: array of object; optional
+            custom_properties: array of object (array[CopilotAddOrganizationsToEnterpriseCodingAgentPolicyCustomPropertiesItem]); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -317,7 +337,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotCancelCopilotSeatAssignmentForTeamsData]:
         """Remove teams from the Copilot subscription for an organization.
 
         `DELETE /orgs/{org}/copilot/billing/selected_teams`
@@ -352,7 +372,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotCancelCopilotSeatAssignmentForTeamsData]:
         """Remove users from the Copilot subscription for an organization.
 
         `DELETE /orgs/{org}/copilot/billing/selected_users`
@@ -386,7 +406,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotOrganizationContentExclusionDetails]:
         """Get Copilot content exclusion rules for an organization.
 
         `GET /orgs/{org}/copilot/content_exclusion`
@@ -417,7 +437,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics1DayReport]:
         """Get Copilot enterprise usage metrics for a specific day.
 
         `GET /enterprises/{enterprise}/copilot/metrics/reports/enterprise-1-day`
@@ -452,7 +472,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics1DayReport | None]:
         """Get Copilot enterprise repository report for a specific day.
 
         `GET /enterprises/{enterprise}/copilot/metrics/reports/repos-1-day`
@@ -486,7 +506,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics28DayReport]:
         """Get Copilot enterprise usage metrics.
 
         `GET /enterprises/{enterprise}/copilot/metrics/reports/enterprise-28-day/latest`
@@ -517,7 +537,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics1DayReport]:
         """Get Copilot enterprise user-teams report for a specific day.
 
         `GET /enterprises/{enterprise}/copilot/metrics/reports/user-teams-1-day`
@@ -552,7 +572,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics1DayReport | None]:
         """Get Copilot organization usage metrics for a specific day.
 
         `GET /orgs/{org}/copilot/metrics/reports/organization-1-day`
@@ -587,7 +607,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics1DayReport | None]:
         """Get Copilot organization repository report for a specific day.
 
         `GET /orgs/{org}/copilot/metrics/reports/repos-1-day`
@@ -621,7 +641,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics28DayReport]:
         """Get Copilot organization usage metrics.
 
         `GET /orgs/{org}/copilot/metrics/reports/organization-28-day/latest`
@@ -652,7 +672,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics1DayReport | None]:
         """Get Copilot organization user-teams report for a specific day.
 
         `GET /orgs/{org}/copilot/metrics/reports/user-teams-1-day`
@@ -687,7 +707,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics1DayReport | None]:
         """Get Copilot organization users usage metrics for a specific day.
 
         `GET /orgs/{org}/copilot/metrics/reports/users-1-day`
@@ -721,7 +741,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics28DayReport]:
         """Get Copilot organization users usage metrics.
 
         `GET /orgs/{org}/copilot/metrics/reports/users-28-day/latest`
@@ -752,7 +772,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics1DayReport]:
         """Get Copilot users usage metrics for a specific day.
 
         `GET /enterprises/{enterprise}/copilot/metrics/reports/users-1-day`
@@ -786,7 +806,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotUsageMetrics28DayReport]:
         """Get Copilot users usage metrics.
 
         `GET /enterprises/{enterprise}/copilot/metrics/reports/users-28-day/latest`
@@ -817,7 +837,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Disable a repository for Copilot cloud agent in an organization.
 
         `DELETE /orgs/{org}/copilot/coding-agent/permissions/repositories/{repository_id}`
@@ -850,7 +870,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Enable a repository for Copilot cloud agent in an organization.
 
         `PUT /orgs/{org}/copilot/coding-agent/permissions/repositories/{repository_id}`
@@ -883,7 +903,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotGetCopilotCloudAgentConfigurationData]:
         """Get Copilot cloud agent configuration for a repository.
 
         `GET /repos/{owner}/{repo}/copilot/cloud-agent/configuration`
@@ -915,7 +935,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[SelfHostedRunnersSettings]:
         """Get Copilot cloud agent permissions for an organization.
 
         `GET /orgs/{org}/copilot/coding-agent/permissions`
@@ -945,7 +965,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotOrganizationDetails]:
         """Get Copilot seat information and settings for an organization.
 
         `GET /orgs/{org}/copilot/billing`
@@ -976,7 +996,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSeatDetails]:
         """Get Copilot seat assignment details for a user.
 
         `GET /orgs/{org}/members/{username}/copilot`
@@ -1011,7 +1031,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository, AgentsListSelectedReposForOrgSecretData]:
         """List repositories enabled for Copilot cloud agent in an organization.
 
         `GET /orgs/{org}/copilot/coding-agent/permissions/repositories` (paginated: use octo.paginate)
@@ -1026,7 +1046,7 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#list-repositories-enabled-for-copilot-cloud-agent-in-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_COPILOT_CODING_AGENT_SELECTED_REPOSITORIES_FOR_ORGANIZATION,
             path={
                 "org": org,
@@ -1050,7 +1070,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CopilotSeatDetails, CopilotListCopilotSeatsData]:
         """List all Copilot seat assignments for an organization.
 
         `GET /orgs/{org}/copilot/billing/seats` (paginated: use octo.paginate)
@@ -1065,7 +1085,7 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#list-all-copilot-seat-assignments-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_COPILOT_SEATS,
             path={
                 "org": org,
@@ -1084,11 +1104,11 @@ class Copilot(Namespace):
         enterprise: str,
         *,
         organizations: List[str] | Omit = OMIT,
-        custom_properties: List[dict[str, Any]] | Omit = OMIT,
+        custom_properties: List[CopilotAddOrganizationsToEnterpriseCodingAgentPolicyCustomPropertiesItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove organizations from the enterprise coding agent policy.
 
         `DELETE /enterprises/{enterprise}/copilot/policies/coding_agent/organizations`
@@ -1096,7 +1116,7 @@ class Copilot(Namespace):
         Args:
             enterprise: string; required
             organizations: array of string; optional
-            custom_properties: array of object; optional
+            custom_properties: array of object (array[CopilotAddOrganizationsToEnterpriseCodingAgentPolicyCustomPropertiesItem]); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -1125,7 +1145,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set Copilot cloud agent permissions for an organization.
 
         `PUT /orgs/{org}/copilot/coding-agent/permissions`
@@ -1160,7 +1180,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories for Copilot cloud agent in an organization.
 
         `PUT /orgs/{org}/copilot/coding-agent/permissions/repositories`
@@ -1195,7 +1215,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ReposCreateDeploymentData]:
         """Set Copilot content exclusion rules for an organization.
 
         `PUT /orgs/{org}/copilot/content_exclusion`
@@ -1228,7 +1248,7 @@ class Copilot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set the coding agent policy for an enterprise.
 
         `PUT /enterprises/{enterprise}/copilot/policies/coding_agent`

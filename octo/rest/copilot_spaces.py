@@ -4,11 +4,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        CopilotSpace,
+        CopilotSpaceCollaborator,
+        CopilotSpaceResource,
+        CopilotSpacesCreateForOrgResourcesAttributesItem,
+        CopilotSpacesListCollaboratorsForOrgData,
+        CopilotSpacesListForOrgData,
+        CopilotSpacesListResourcesForOrgData,
+    )
 
 _ADD_COLLABORATOR_FOR_ORG = Operation(
     "POST",
@@ -231,7 +244,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpaceCollaborator]:
         """Add a collaborator to an organization Copilot Space.
 
         `POST /orgs/{org}/copilot-spaces/{space_number}/collaborators`
@@ -275,7 +288,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpaceCollaborator]:
         """Add a collaborator to a Copilot Space for a user.
 
         `POST /users/{username}/copilot-spaces/{space_number}/collaborators`
@@ -316,11 +329,11 @@ class CopilotSpaces(Namespace):
         description: str | Omit = OMIT,
         general_instructions: str | Omit = OMIT,
         base_role: Literal["reader", "writer", "admin", "no_access"] | Omit = OMIT,
-        resources_attributes: List[dict[str, Any]] | Omit = OMIT,
+        resources_attributes: List[CopilotSpacesCreateForOrgResourcesAttributesItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpace]:
         """Create an organization Copilot Space.
 
         `POST /orgs/{org}/copilot-spaces`
@@ -331,7 +344,7 @@ class CopilotSpaces(Namespace):
             description: string; optional
             general_instructions: string; optional; length 0..4000
             base_role: string; optional; one of reader, writer, admin, no_access; server default 'no_access'
-            resources_attributes: array of object; optional
+            resources_attributes: array of object (array[CopilotSpacesCreateForOrgResourcesAttributesItem]); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -363,11 +376,11 @@ class CopilotSpaces(Namespace):
         description: str | Omit = OMIT,
         general_instructions: str | Omit = OMIT,
         base_role: Literal["reader", "no_access"] | Omit = OMIT,
-        resources_attributes: List[dict[str, Any]] | Omit = OMIT,
+        resources_attributes: List[CopilotSpacesCreateForOrgResourcesAttributesItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpace]:
         """Create a Copilot Space for a user.
 
         `POST /users/{username}/copilot-spaces`
@@ -378,7 +391,7 @@ class CopilotSpaces(Namespace):
             description: string; optional
             general_instructions: string; optional; length 0..4000
             base_role: string; optional; one of reader, no_access; server default 'no_access'
-            resources_attributes: array of object; optional
+            resources_attributes: array of object (array[CopilotSpacesCreateForOrgResourcesAttributesItem]); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -412,7 +425,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpaceResource]:
         """Create a resource for an organization Copilot Space.
 
         `POST /orgs/{org}/copilot-spaces/{space_number}/resources`
@@ -453,7 +466,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpaceResource]:
         """Create a resource for a Copilot Space for a user.
 
         `POST /users/{username}/copilot-spaces/{space_number}/resources`
@@ -492,7 +505,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization Copilot Space.
 
         `DELETE /orgs/{org}/copilot-spaces/{space_number}`
@@ -525,7 +538,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a Copilot Space for a user.
 
         `DELETE /users/{username}/copilot-spaces/{space_number}`
@@ -559,7 +572,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a resource from an organization Copilot Space.
 
         `DELETE /orgs/{org}/copilot-spaces/{space_number}/resources/{space_resource_id}`
@@ -595,7 +608,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a resource from a Copilot Space for a user.
 
         `DELETE /users/{username}/copilot-spaces/{space_number}/resources/{space_resource_id}`
@@ -630,7 +643,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpace]:
         """Get an organization Copilot Space.
 
         `GET /orgs/{org}/copilot-spaces/{space_number}`
@@ -663,7 +676,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpace]:
         """Get a Copilot Space for a user.
 
         `GET /users/{username}/copilot-spaces/{space_number}`
@@ -697,7 +710,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpaceResource]:
         """Get a resource for an organization Copilot Space.
 
         `GET /orgs/{org}/copilot-spaces/{space_number}/resources/{space_resource_id}`
@@ -733,7 +746,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpaceResource]:
         """Get a resource for a Copilot Space for a user.
 
         `GET /users/{username}/copilot-spaces/{space_number}/resources/{space_resource_id}`
@@ -768,7 +781,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpacesListCollaboratorsForOrgData]:
         """List collaborators for an organization Copilot Space.
 
         `GET /orgs/{org}/copilot-spaces/{space_number}/collaborators`
@@ -801,7 +814,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpacesListCollaboratorsForOrgData]:
         """List collaborators for a Copilot Space for a user.
 
         `GET /users/{username}/copilot-spaces/{space_number}/collaborators`
@@ -837,7 +850,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CopilotSpace, CopilotSpacesListForOrgData]:
         """List organization Copilot Spaces.
 
         `GET /orgs/{org}/copilot-spaces` (paginated: use octo.paginate)
@@ -853,7 +866,7 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#list-organization-copilot-spaces
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_ORG,
             path={
                 "org": org,
@@ -879,7 +892,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CopilotSpace, CopilotSpacesListForOrgData]:
         """List Copilot Spaces for a user.
 
         `GET /users/{username}/copilot-spaces` (paginated: use octo.paginate)
@@ -895,7 +908,7 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#list-copilot-spaces-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_USER,
             path={
                 "username": username,
@@ -918,7 +931,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpacesListResourcesForOrgData]:
         """List resources for an organization Copilot Space.
 
         `GET /orgs/{org}/copilot-spaces/{space_number}/resources`
@@ -951,7 +964,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpacesListResourcesForOrgData]:
         """List resources for a Copilot Space for a user.
 
         `GET /users/{username}/copilot-spaces/{space_number}/resources`
@@ -986,7 +999,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a collaborator from an organization Copilot Space.
 
         `DELETE /orgs/{org}/copilot-spaces/{space_number}/collaborators/{actor_type}/{actor_identifier}`
@@ -1025,7 +1038,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a collaborator from a Copilot Space for a user.
 
         `DELETE /users/{username}/copilot-spaces/{space_number}/collaborators/{actor_type}/{actor_identifier}`
@@ -1065,7 +1078,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpaceCollaborator | None]:
         """Set a collaborator role for an organization Copilot Space.
 
         `PUT /orgs/{org}/copilot-spaces/{space_number}/collaborators/{actor_type}/{actor_identifier}`
@@ -1109,7 +1122,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpaceCollaborator | None]:
         """Set a collaborator role for a Copilot Space for a user.
 
         `PUT /users/{username}/copilot-spaces/{space_number}/collaborators/{actor_type}/{actor_identifier}`
@@ -1151,11 +1164,11 @@ class CopilotSpaces(Namespace):
         description: str | Omit = OMIT,
         general_instructions: str | Omit = OMIT,
         base_role: Literal["reader", "writer", "admin", "no_access"] | Omit = OMIT,
-        resources_attributes: List[dict[str, Any]] | Omit = OMIT,
+        resources_attributes: List[CopilotSpacesCreateForOrgResourcesAttributesItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpace]:
         """Set an organization Copilot Space.
 
         `PUT /orgs/{org}/copilot-spaces/{space_number}`
@@ -1167,7 +1180,7 @@ class CopilotSpaces(Namespace):
             description: string; optional
             general_instructions: string; optional; length 0..4000
             base_role: string; optional; one of reader, writer, admin, no_access
-            resources_attributes: array of object; optional
+            resources_attributes: array of object (array[CopilotSpacesCreateForOrgResourcesAttributesItem]); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -1201,11 +1214,11 @@ class CopilotSpaces(Namespace):
         description: str | Omit = OMIT,
         general_instructions: str | Omit = OMIT,
         base_role: Literal["reader", "no_access"] | Omit = OMIT,
-        resources_attributes: List[dict[str, Any]] | Omit = OMIT,
+        resources_attributes: List[CopilotSpacesCreateForOrgResourcesAttributesItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpace]:
         """Set a Copilot Space for a user.
 
         `PUT /users/{username}/copilot-spaces/{space_number}`
@@ -1217,7 +1230,7 @@ class CopilotSpaces(Namespace):
             description: string; optional
             general_instructions: string; optional; length 0..4000
             base_role: string; optional; one of reader, no_access
-            resources_attributes: array of object; optional
+            resources_attributes: array of object (array[CopilotSpacesCreateForOrgResourcesAttributesItem]); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -1252,7 +1265,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpaceResource]:
         """Set a resource for an organization Copilot Space.
 
         `PUT /orgs/{org}/copilot-spaces/{space_number}/resources/{space_resource_id}`
@@ -1293,7 +1306,7 @@ class CopilotSpaces(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CopilotSpaceResource]:
         """Set a resource for a Copilot Space for a user.
 
         `PUT /users/{username}/copilot-spaces/{space_number}/resources/{space_resource_id}`

@@ -4,11 +4,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        ActionsSecret,
+        AgentsListOrgSecretsData,
+        AgentsListRepoSecretsData,
+        AgentsListSelectedReposForOrgSecretData,
+        CodespacesOrgSecret,
+        DependabotAlert,
+        DependabotAlertWithRepository,
+        DependabotPublicKey,
+        DependabotRepositoryAccessDetails,
+        DependabotUpdateAlertAgentAssignment,
+        MinimalRepository,
+        SimpleRepository,
+    )
 
 _ADD_SELECTED_REPO_TO_ORG_SECRET = Operation(
     "PUT",
@@ -197,7 +215,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Add selected repository to an organization secret.
 
         `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}`
@@ -236,7 +254,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update an organization secret.
 
         `PUT /orgs/{org}/dependabot/secrets/{secret_name}`
@@ -282,7 +300,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Create or update a repository secret.
 
         `PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}`
@@ -323,7 +341,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization secret.
 
         `DELETE /orgs/{org}/dependabot/secrets/{secret_name}`
@@ -357,7 +375,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository secret.
 
         `DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}`
@@ -393,7 +411,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DependabotAlert]:
         """Get a Dependabot alert.
 
         `GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}`
@@ -427,7 +445,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DependabotPublicKey]:
         """Get an organization public key.
 
         `GET /orgs/{org}/dependabot/secrets/public-key`
@@ -458,7 +476,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodespacesOrgSecret]:
         """Get an organization secret.
 
         `GET /orgs/{org}/dependabot/secrets/{secret_name}`
@@ -491,7 +509,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DependabotPublicKey]:
         """Get a repository public key.
 
         `GET /repos/{owner}/{repo}/dependabot/secrets/public-key`
@@ -525,7 +543,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ActionsSecret]:
         """Get a repository secret.
 
         `GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}`
@@ -575,7 +593,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[DependabotAlertWithRepository]:
         """List Dependabot alerts for an enterprise.
 
         `GET /enterprises/{enterprise}/dependabot/alerts` (paginated: use octo.paginate)
@@ -603,7 +621,7 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-an-enterprise
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_ENTERPRISE,
             path={
                 "enterprise": enterprise,
@@ -656,7 +674,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[DependabotAlertWithRepository]:
         """List Dependabot alerts for an organization.
 
         `GET /orgs/{org}/dependabot/alerts` (paginated: use octo.paginate)
@@ -687,7 +705,7 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_ORG,
             path={
                 "org": org,
@@ -742,7 +760,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[DependabotAlert]:
         """List Dependabot alerts for a repository.
 
         `GET /repos/{owner}/{repo}/dependabot/alerts` (paginated: use octo.paginate)
@@ -772,7 +790,7 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_REPO,
             path={
                 "owner": owner,
@@ -811,7 +829,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CodespacesOrgSecret, AgentsListOrgSecretsData]:
         """List organization secrets.
 
         `GET /orgs/{org}/dependabot/secrets` (paginated: use octo.paginate)
@@ -826,7 +844,7 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#list-organization-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_SECRETS,
             path={
                 "org": org,
@@ -851,7 +869,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ActionsSecret, AgentsListRepoSecretsData]:
         """List repository secrets.
 
         `GET /repos/{owner}/{repo}/dependabot/secrets` (paginated: use octo.paginate)
@@ -867,7 +885,7 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#list-repository-secrets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_SECRETS,
             path={
                 "owner": owner,
@@ -893,7 +911,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository, AgentsListSelectedReposForOrgSecretData]:
         """List selected repositories for an organization secret.
 
         `GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (paginated: use octo.paginate)
@@ -909,7 +927,7 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#list-selected-repositories-for-an-organization-secret
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
                 "org": org,
@@ -933,7 +951,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove selected repository from an organization secret.
 
         `DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}`
@@ -970,7 +988,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SimpleRepository | None, DependabotRepositoryAccessDetails]:
         """Lists the repositories Dependabot can access in an enterprise.
 
         `GET /enterprises/{enterprise}/dependabot/repository-access` (paginated: use octo.paginate)
@@ -985,7 +1003,7 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#lists-the-repositories-dependabot-can-access-in-an-enterprise
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _REPOSITORY_ACCESS_FOR_ENTERPRISE,
             path={
                 "enterprise": enterprise,
@@ -1009,7 +1027,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SimpleRepository | None, DependabotRepositoryAccessDetails]:
         """Lists the repositories Dependabot can access in an organization.
 
         `GET /orgs/{org}/dependabot/repository-access` (paginated: use octo.paginate)
@@ -1024,7 +1042,7 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#lists-the-repositories-dependabot-can-access-in-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _REPOSITORY_ACCESS_FOR_ORG,
             path={
                 "org": org,
@@ -1046,7 +1064,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set the default repository access level for Dependabot.
 
         `PUT /orgs/{org}/dependabot/repository-access/default-level`
@@ -1081,7 +1099,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set the default repository access level for Dependabot in an enterprise.
 
         `PUT /enterprises/{enterprise}/dependabot/repository-access/default-level`
@@ -1117,7 +1135,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories for an organization secret.
 
         `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories`
@@ -1156,11 +1174,11 @@ class Dependabot(Namespace):
         dismissed_reason: Literal["fix_started", "inaccurate", "no_bandwidth", "not_used", "tolerable_risk"] | Omit = OMIT,
         dismissed_comment: str | Omit = OMIT,
         assignees: List[str] | Omit = OMIT,
-        agent_assignment: dict[str, Any] | Omit = OMIT,
+        agent_assignment: DependabotUpdateAlertAgentAssignment | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DependabotAlert]:
         """Update a Dependabot alert.
 
         `PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}`
@@ -1173,7 +1191,7 @@ class Dependabot(Namespace):
             dismissed_reason: string; optional; one of fix_started, inaccurate, no_bandwidth, not_used, tolerable_risk
             dismissed_comment: string; optional; length 0..280
             assignees: array of string; optional
-            agent_assignment: object; optional
+            agent_assignment: object (DependabotUpdateAlertAgentAssignment); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -1208,7 +1226,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Updates Dependabot's repository access list for an enterprise.
 
         `PATCH /enterprises/{enterprise}/dependabot/repository-access`
@@ -1246,7 +1264,7 @@ class Dependabot(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Updates Dependabot's repository access list for an organization.
 
         `PATCH /orgs/{org}/dependabot/repository-access`

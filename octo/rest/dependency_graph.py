@@ -4,11 +4,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+
+    from octo.rest.types.api import (
+        DependencyGraphCreateRepositorySnapshotData,
+        DependencyGraphCreateRepositorySnapshotDetector,
+        DependencyGraphCreateRepositorySnapshotJob,
+        DependencyGraphDiff,
+        DependencyGraphGenerateSbomReportData,
+        DependencyGraphSpdxSbom,
+        Manifest,
+        Metadata,
+    )
 
 _CREATE_REPOSITORY_SNAPSHOT = Operation(
     "POST",
@@ -54,17 +67,17 @@ class DependencyGraph(Namespace):
         repo: str,
         *,
         version: int,
-        job: dict[str, Any],
+        job: DependencyGraphCreateRepositorySnapshotJob,
         sha: str,
         ref: str,
-        detector: dict[str, Any],
+        detector: DependencyGraphCreateRepositorySnapshotDetector,
         scanned: str,
-        metadata: dict[str, Any] | Omit = OMIT,
-        manifests: dict[str, Any] | Omit = OMIT,
+        metadata: Metadata | Omit = OMIT,
+        manifests: dict[str, Manifest] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DependencyGraphCreateRepositorySnapshotData]:
         """Create a snapshot of dependencies for a repository.
 
         `POST /repos/{owner}/{repo}/dependency-graph/snapshots`
@@ -73,13 +86,13 @@ class DependencyGraph(Namespace):
             owner: string; required
             repo: string; required
             version: integer; required
-            job: object; required
+            job: object (DependencyGraphCreateRepositorySnapshotJob); required
             sha: string; required; length 40..64
             ref: string; required
-            detector: object; required
+            detector: object (DependencyGraphCreateRepositorySnapshotDetector); required
             scanned: string; required
-            metadata: object; optional; at most 8 properties
-            manifests: object; optional
+            metadata: object (Metadata); optional; at most 8 properties
+            manifests: object (map[Manifest]); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -117,7 +130,7 @@ class DependencyGraph(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DependencyGraphDiff]:
         """Get a diff of the dependencies between commits.
 
         `GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}`
@@ -156,7 +169,7 @@ class DependencyGraph(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DependencyGraphSpdxSbom]:
         """Export a software bill of materials (SBOM) for a repository.
 
         `GET /repos/{owner}/{repo}/dependency-graph/sbom`
@@ -190,7 +203,7 @@ class DependencyGraph(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Fetch a software bill of materials (SBOM) for a repository.
 
         `GET /repos/{owner}/{repo}/dependency-graph/sbom/fetch-report/{sbom_uuid}`
@@ -225,7 +238,7 @@ class DependencyGraph(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DependencyGraphGenerateSbomReportData]:
         """Request generation of a software bill of materials (SBOM) for a repository.
 
         `GET /repos/{owner}/{repo}/dependency-graph/sbom/generate-report`

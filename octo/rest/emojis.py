@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    pass
 
 _GET = Operation(
     "GET",
@@ -29,7 +32,7 @@ class Emojis(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, str]]:
         """Get emojis.
 
         `GET /emojis`

@@ -4,11 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List
+from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        SimpleUser,
+    )
 
 _ADD = Operation(
     "PUT",
@@ -59,7 +66,7 @@ class EnterpriseTeamMemberships(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[SimpleUser]:
         """Add team member.
 
         `PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}`
@@ -95,7 +102,7 @@ class EnterpriseTeamMemberships(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[SimpleUser]]:
         """Bulk add team members.
 
         `POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add`
@@ -133,7 +140,7 @@ class EnterpriseTeamMemberships(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[SimpleUser]]:
         """Bulk remove team members.
 
         `POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove`
@@ -171,7 +178,7 @@ class EnterpriseTeamMemberships(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[SimpleUser]:
         """Get enterprise team membership.
 
         `GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}`
@@ -209,7 +216,7 @@ class EnterpriseTeamMemberships(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List members in an enterprise team.
 
         `GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships` (paginated: use octo.paginate)
@@ -225,7 +232,7 @@ class EnterpriseTeamMemberships(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#list-members-in-an-enterprise-team
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             path={
                 "enterprise": enterprise,
@@ -249,7 +256,7 @@ class EnterpriseTeamMemberships(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove team membership.
 
         `DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}`

@@ -4,11 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List
+from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        OrganizationSimple,
+    )
 
 _ADD = Operation(
     "PUT",
@@ -59,7 +66,7 @@ class EnterpriseTeamOrganizations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrganizationSimple]:
         """Add an organization assignment.
 
         `PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}`
@@ -95,7 +102,7 @@ class EnterpriseTeamOrganizations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[OrganizationSimple]]:
         """Add organization assignments.
 
         `POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add`
@@ -133,7 +140,7 @@ class EnterpriseTeamOrganizations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove organization assignments.
 
         `POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove`
@@ -171,7 +178,7 @@ class EnterpriseTeamOrganizations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization assignment.
 
         `DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}`
@@ -207,7 +214,7 @@ class EnterpriseTeamOrganizations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrganizationSimple]:
         """Get organization assignment.
 
         `GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}`
@@ -245,7 +252,7 @@ class EnterpriseTeamOrganizations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[OrganizationSimple]:
         """Get organization assignments.
 
         `GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations` (paginated: use octo.paginate)
@@ -261,7 +268,7 @@ class EnterpriseTeamOrganizations(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#get-organization-assignments
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ASSIGNMENTS,
             path={
                 "enterprise": enterprise,

@@ -4,11 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        EnterpriseTeam,
+    )
 
 _CREATE = Operation(
     "POST",
@@ -68,7 +75,7 @@ class EnterpriseTeams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[EnterpriseTeam]:
         """Create an enterprise team.
 
         `POST /enterprises/{enterprise}/teams`
@@ -113,7 +120,7 @@ class EnterpriseTeams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an enterprise team.
 
         `DELETE /enterprises/{enterprise}/teams/{team_slug}`
@@ -146,7 +153,7 @@ class EnterpriseTeams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[EnterpriseTeam]:
         """Get an enterprise team.
 
         `GET /enterprises/{enterprise}/teams/{team_slug}`
@@ -181,7 +188,7 @@ class EnterpriseTeams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[EnterpriseTeam]:
         """List enterprise teams.
 
         `GET /enterprises/{enterprise}/teams` (paginated: use octo.paginate)
@@ -196,7 +203,7 @@ class EnterpriseTeams(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-teams#list-enterprise-teams
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             path={
                 "enterprise": enterprise,
@@ -224,7 +231,7 @@ class EnterpriseTeams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[EnterpriseTeam]:
         """Update an enterprise team.
 
         `PATCH /enterprises/{enterprise}/teams/{team_slug}`

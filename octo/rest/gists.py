@@ -4,11 +4,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        BaseGist,
+        GistComment,
+        GistCommit,
+        GistSimple,
+        GistsCreateFilesValue,
+        GistsUpdateFilesValue,
+    )
 
 _CHECK_IS_STARRED = Operation(
     "GET",
@@ -135,7 +147,7 @@ class Gists(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a gist is starred.
 
         `GET /gists/{gist_id}/star`
@@ -161,19 +173,19 @@ class Gists(Namespace):
     def create(
         self,
         *,
-        files: dict[str, Any],
+        files: dict[str, GistsCreateFilesValue],
         description: str | Omit = OMIT,
         public: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[GistSimple]:
         """Create a gist.
 
         `POST /gists`
 
         Args:
-            files: object; required
+            files: object (map[GistsCreateFilesValue]); required
             description: string; optional
             public: any; optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -194,6 +206,30 @@ class Gists(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def create_comment(
+            self,
+            gist_id: str,
+            *,
+            body: str,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[GistComment]: ...
+        @overload
+        def create_comment(
+            self,
+            gist_id: str,
+            *,
+            body: str,
+            media_type: Literal["raw"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def create_comment(
         self,
         gist_id: str,
@@ -203,7 +239,7 @@ class Gists(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Create a gist comment.
 
         `POST /gists/{gist_id}/comments`
@@ -239,7 +275,7 @@ class Gists(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a gist.
 
         `DELETE /gists/{gist_id}`
@@ -270,7 +306,7 @@ class Gists(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a gist comment.
 
         `DELETE /gists/{gist_id}/comments/{comment_id}`
@@ -302,7 +338,7 @@ class Gists(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[BaseGist]:
         """Fork a gist.
 
         `POST /gists/{gist_id}/forks`
@@ -325,6 +361,28 @@ class Gists(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get(
+            self,
+            gist_id: str,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[GistSimple]: ...
+        @overload
+        def get(
+            self,
+            gist_id: str,
+            *,
+            media_type: Literal["raw"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def get(
         self,
         gist_id: str,
@@ -333,7 +391,7 @@ class Gists(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a gist.
 
         `GET /gists/{gist_id}`
@@ -358,6 +416,30 @@ class Gists(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_comment(
+            self,
+            gist_id: str,
+            comment_id: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[GistComment]: ...
+        @overload
+        def get_comment(
+            self,
+            gist_id: str,
+            comment_id: int,
+            *,
+            media_type: Literal["raw"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def get_comment(
         self,
         gist_id: str,
@@ -367,7 +449,7 @@ class Gists(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a gist comment.
 
         `GET /gists/{gist_id}/comments/{comment_id}`
@@ -394,6 +476,30 @@ class Gists(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_revision(
+            self,
+            gist_id: str,
+            sha: str,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[GistSimple]: ...
+        @overload
+        def get_revision(
+            self,
+            gist_id: str,
+            sha: str,
+            *,
+            media_type: Literal["raw"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def get_revision(
         self,
         gist_id: str,
@@ -403,7 +509,7 @@ class Gists(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a gist revision.
 
         `GET /gists/{gist_id}/{sha}`
@@ -440,7 +546,7 @@ class Gists(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[BaseGist]:
         """List gists for the authenticated user.
 
         `GET /gists` (paginated: use octo.paginate)
@@ -455,7 +561,7 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-gists-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             query={
                 "since": since,
@@ -466,6 +572,32 @@ class Gists(Namespace):
             timeout=timeout,
             follow_redirects=follow_redirects,
         )
+
+    if TYPE_CHECKING:
+        @overload
+        def list_comments(
+            self,
+            gist_id: str,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[GistComment]: ...
+        @overload
+        def list_comments(
+            self,
+            gist_id: str,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["raw"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
 
     @paginated()
     def list_comments(
@@ -478,7 +610,7 @@ class Gists(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List gist comments.
 
         `GET /gists/{gist_id}/comments` (paginated: use octo.paginate)
@@ -519,7 +651,7 @@ class Gists(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[GistCommit]:
         """List gist commits.
 
         `GET /gists/{gist_id}/commits` (paginated: use octo.paginate)
@@ -534,7 +666,7 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-gist-commits
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_COMMITS,
             path={
                 "gist_id": gist_id,
@@ -559,7 +691,7 @@ class Gists(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[BaseGist]:
         """List gists for a user.
 
         `GET /users/{username}/gists` (paginated: use octo.paginate)
@@ -575,7 +707,7 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-gists-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_USER,
             path={
                 "username": username,
@@ -600,7 +732,7 @@ class Gists(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[GistSimple]:
         """List gist forks.
 
         `GET /gists/{gist_id}/forks` (paginated: use octo.paginate)
@@ -615,7 +747,7 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-gist-forks
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FORKS,
             path={
                 "gist_id": gist_id,
@@ -639,7 +771,7 @@ class Gists(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[BaseGist]:
         """List public gists.
 
         `GET /gists/public` (paginated: use octo.paginate)
@@ -654,7 +786,7 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-public-gists
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC,
             query={
                 "since": since,
@@ -676,7 +808,7 @@ class Gists(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[BaseGist]:
         """List starred gists.
 
         `GET /gists/starred` (paginated: use octo.paginate)
@@ -691,7 +823,7 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-starred-gists
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_STARRED,
             query={
                 "since": since,
@@ -710,7 +842,7 @@ class Gists(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Star a gist.
 
         `PUT /gists/{gist_id}/star`
@@ -740,7 +872,7 @@ class Gists(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Unstar a gist.
 
         `DELETE /gists/{gist_id}/star`
@@ -768,11 +900,11 @@ class Gists(Namespace):
         gist_id: str,
         *,
         description: str | Omit = OMIT,
-        files: dict[str, Any] | Omit = OMIT,
+        files: dict[str, GistsUpdateFilesValue] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[GistSimple]:
         """Update a gist.
 
         `PATCH /gists/{gist_id}`
@@ -780,7 +912,7 @@ class Gists(Namespace):
         Args:
             gist_id: string; required
             description: string; optional
-            files: object; optional
+            files: object (map[GistsUpdateFilesValue]); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -801,6 +933,32 @@ class Gists(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def update_comment(
+            self,
+            gist_id: str,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[GistComment]: ...
+        @overload
+        def update_comment(
+            self,
+            gist_id: str,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Literal["raw"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def update_comment(
         self,
         gist_id: str,
@@ -811,7 +969,7 @@ class Gists(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Update a gist comment.
 
         `PATCH /gists/{gist_id}/comments/{comment_id}`

@@ -4,11 +4,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+
+    from octo.rest.types.api import (
+        Blob,
+        GitCommit,
+        GitCreateTagTagger,
+        GitCreateTreeTreeItem,
+        GitRef,
+        GitTag,
+        GitTree,
+        NullableGitUser,
+        ShortBlob,
+    )
 
 _CREATE_BLOB = Operation(
     "POST",
@@ -108,7 +122,7 @@ class Git(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ShortBlob]:
         """Create a blob.
 
         `POST /repos/{owner}/{repo}/git/blobs`
@@ -147,13 +161,13 @@ class Git(Namespace):
         message: str,
         tree: str,
         parents: List[str] | Omit = OMIT,
-        author: dict[str, Any] | Omit = OMIT,
-        committer: dict[str, Any] | Omit = OMIT,
+        author: GitCreateTagTagger | Omit = OMIT,
+        committer: NullableGitUser | Omit = OMIT,
         signature: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[GitCommit]:
         """Create a commit.
 
         `POST /repos/{owner}/{repo}/git/commits`
@@ -164,8 +178,8 @@ class Git(Namespace):
             message: string; required
             tree: string; required
             parents: array of string; optional
-            author: object; optional
-            committer: object; optional
+            author: object (GitCreateTagTagger); optional
+            committer: object (NullableGitUser); optional
             signature: string; optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -202,7 +216,7 @@ class Git(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[GitRef]:
         """Create a reference.
 
         `POST /repos/{owner}/{repo}/git/refs`
@@ -242,11 +256,11 @@ class Git(Namespace):
         message: str,
         object: str,
         type: Literal["commit", "tree", "blob"],
-        tagger: dict[str, Any] | Omit = OMIT,
+        tagger: GitCreateTagTagger | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[GitTag]:
         """Create a tag object.
 
         `POST /repos/{owner}/{repo}/git/tags`
@@ -258,7 +272,7 @@ class Git(Namespace):
             message: string; required
             object: string; required
             type: string; required; one of commit, tree, blob
-            tagger: object; optional
+            tagger: object (GitCreateTagTagger); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -288,12 +302,12 @@ class Git(Namespace):
         owner: str,
         repo: str,
         *,
-        tree: List[dict[str, Any]],
+        tree: List[GitCreateTreeTreeItem],
         base_tree: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[GitTree]:
         """Create a tree.
 
         `POST /repos/{owner}/{repo}/git/trees`
@@ -301,7 +315,7 @@ class Git(Namespace):
         Args:
             owner: string; required
             repo: string; required
-            tree: array of object; required
+            tree: array of object (array[GitCreateTreeTreeItem]); required
             base_tree: string; optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -333,7 +347,7 @@ class Git(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a reference.
 
         `DELETE /repos/{owner}/{repo}/git/refs/{ref}`
@@ -360,6 +374,32 @@ class Git(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_blob(
+            self,
+            owner: str,
+            repo: str,
+            file_sha: str,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Blob]: ...
+        @overload
+        def get_blob(
+            self,
+            owner: str,
+            repo: str,
+            file_sha: str,
+            *,
+            media_type: Literal["raw"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def get_blob(
         self,
         owner: str,
@@ -370,7 +410,7 @@ class Git(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a blob.
 
         `GET /repos/{owner}/{repo}/git/blobs/{file_sha}`
@@ -408,7 +448,7 @@ class Git(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[GitCommit]:
         """Get a commit object.
 
         `GET /repos/{owner}/{repo}/git/commits/{commit_sha}`
@@ -444,7 +484,7 @@ class Git(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[GitRef]:
         """Get a reference.
 
         `GET /repos/{owner}/{repo}/git/ref/{ref}`
@@ -480,7 +520,7 @@ class Git(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[GitTag]:
         """Get a tag.
 
         `GET /repos/{owner}/{repo}/git/tags/{tag_sha}`
@@ -517,7 +557,7 @@ class Git(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[GitTree]:
         """Get a tree.
 
         `GET /repos/{owner}/{repo}/git/trees/{tree_sha}`
@@ -557,7 +597,7 @@ class Git(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[GitRef]]:
         """List matching references.
 
         `GET /repos/{owner}/{repo}/git/matching-refs/{ref}`
@@ -595,7 +635,7 @@ class Git(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[GitRef]:
         """Update a reference.
 
         `PATCH /repos/{owner}/{repo}/git/refs/{ref}`

@@ -4,11 +4,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+
+    from octo.rest.types.api import (
+        GitignoreTemplate,
+    )
 
 _GET_ALL_TEMPLATES = Operation(
     "GET",
@@ -34,7 +40,7 @@ class Gitignore(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[str]]:
         """Get all gitignore templates.
 
         `GET /gitignore/templates`
@@ -53,6 +59,28 @@ class Gitignore(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_template(
+            self,
+            name: str,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[GitignoreTemplate]: ...
+        @overload
+        def get_template(
+            self,
+            name: str,
+            *,
+            media_type: Literal["raw"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def get_template(
         self,
         name: str,
@@ -61,7 +89,7 @@ class Gitignore(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a gitignore template.
 
         `GET /gitignore/templates/{name}`

@@ -4,11 +4,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        HostedComputeListNetworkConfigurationsForOrgData,
+        NetworkConfiguration,
+        NetworkSettings,
+    )
 
 _CREATE_NETWORK_CONFIGURATION_FOR_ORG = Operation(
     "POST",
@@ -72,7 +81,7 @@ class HostedCompute(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[NetworkConfiguration]:
         """Create a hosted compute network configuration for an organization.
 
         `POST /orgs/{org}/settings/network-configurations`
@@ -115,7 +124,7 @@ class HostedCompute(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a hosted compute network configuration from an organization.
 
         `DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}`
@@ -148,7 +157,7 @@ class HostedCompute(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[NetworkConfiguration]:
         """Get a hosted compute network configuration for an organization.
 
         `GET /orgs/{org}/settings/network-configurations/{network_configuration_id}`
@@ -181,7 +190,7 @@ class HostedCompute(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[NetworkSettings]:
         """Get a hosted compute network settings resource for an organization.
 
         `GET /orgs/{org}/settings/network-settings/{network_settings_id}`
@@ -216,7 +225,7 @@ class HostedCompute(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[NetworkConfiguration, HostedComputeListNetworkConfigurationsForOrgData]:
         """List hosted compute network configurations for an organization.
 
         `GET /orgs/{org}/settings/network-configurations` (paginated: use octo.paginate)
@@ -231,7 +240,7 @@ class HostedCompute(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/network-configurations#list-hosted-compute-network-configurations-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_NETWORK_CONFIGURATIONS_FOR_ORG,
             path={
                 "org": org,
@@ -258,7 +267,7 @@ class HostedCompute(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[NetworkConfiguration]:
         """Update a hosted compute network configuration for an organization.
 
         `PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}`

@@ -4,11 +4,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+
+    from octo.rest.types.api import (
+        InteractionLimitResponse,
+        InteractionsGetPullRequestCreationCapForOrgData,
+        SimpleUser,
+    )
 
 _GET_PULL_REQUEST_BYPASS_LIST_FOR_REPO = Operation(
     "GET",
@@ -131,7 +139,7 @@ class Interactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[SimpleUser]]:
         """Get pull request creation cap bypass list for a repository.
 
         `GET /repos/{owner}/{repo}/interaction-limits/pulls/bypass-list`
@@ -163,7 +171,7 @@ class Interactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[InteractionsGetPullRequestCreationCapForOrgData]:
         """Get pull request creation cap for an org.
 
         `GET /orgs/{org}/interaction-limits/pulls/creation-cap`
@@ -194,7 +202,7 @@ class Interactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[InteractionsGetPullRequestCreationCapForOrgData]:
         """Get pull request creation cap for a repository.
 
         `GET /repos/{owner}/{repo}/interaction-limits/pulls/creation-cap`
@@ -225,7 +233,7 @@ class Interactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[InteractionLimitResponse | dict[str, Any] | None]:
         """Get interaction restrictions for your public repositories.
 
         `GET /user/interaction-limits`
@@ -253,7 +261,7 @@ class Interactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[InteractionLimitResponse | dict[str, Any]]:
         """Get interaction restrictions for an organization.
 
         `GET /orgs/{org}/interaction-limits`
@@ -284,7 +292,7 @@ class Interactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[InteractionLimitResponse | dict[str, Any]]:
         """Get interaction restrictions for a repository.
 
         `GET /repos/{owner}/{repo}/interaction-limits`
@@ -318,7 +326,7 @@ class Interactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove users from the pull request creation cap bypass list for a repository.
 
         `DELETE /repos/{owner}/{repo}/interaction-limits/pulls/bypass-list`
@@ -353,7 +361,7 @@ class Interactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove interaction restrictions from your public repositories.
 
         `DELETE /user/interaction-limits`
@@ -381,7 +389,7 @@ class Interactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove interaction restrictions for an organization.
 
         `DELETE /orgs/{org}/interaction-limits`
@@ -412,7 +420,7 @@ class Interactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove interaction restrictions for a repository.
 
         `DELETE /repos/{owner}/{repo}/interaction-limits`
@@ -446,7 +454,7 @@ class Interactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Add users to the pull request creation cap bypass list for a repository.
 
         `PUT /repos/{owner}/{repo}/interaction-limits/pulls/bypass-list`
@@ -483,7 +491,7 @@ class Interactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[InteractionLimitResponse]:
         """Set interaction restrictions for your public repositories.
 
         `PUT /user/interaction-limits`
@@ -519,7 +527,7 @@ class Interactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[InteractionLimitResponse]:
         """Set interaction restrictions for an organization.
 
         `PUT /orgs/{org}/interaction-limits`
@@ -558,7 +566,7 @@ class Interactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[InteractionLimitResponse]:
         """Set interaction restrictions for a repository.
 
         `PUT /repos/{owner}/{repo}/interaction-limits`
@@ -598,7 +606,7 @@ class Interactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[InteractionsGetPullRequestCreationCapForOrgData]:
         """Update pull request creation cap for an org.
 
         `PATCH /orgs/{org}/interaction-limits/pulls/creation-cap`
@@ -637,7 +645,7 @@ class Interactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[InteractionsGetPullRequestCreationCapForOrgData]:
         """Update pull request creation cap for a repository.
 
         `PATCH /repos/{owner}/{repo}/interaction-limits/pulls/creation-cap`

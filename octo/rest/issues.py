@@ -4,11 +4,37 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        Issue,
+        IssueComment,
+        IssueEvent,
+        IssueEventForIssue,
+        IssueFieldValue,
+        IssueSuggestion,
+        IssuesAddAssigneesAssigneesItem2,
+        IssuesAddLabelsLabelsItem2,
+        IssuesCreateIssueFieldValuesItem,
+        IssuesCreateLabelsItem2,
+        IssuesSetIssueFieldValuesIssueFieldValuesItem,
+        IssuesUpdateAssigneesItem2,
+        IssuesUpdateData,
+        IssuesUpdateIssueFieldValuesItem,
+        IssuesUpdateLabelsItem2,
+        IssuesUpdateType2,
+        Label,
+        Milestone,
+        SimpleUser,
+        TimelineIssueEvents,
+    )
 
 _ADD_ASSIGNEES = Operation(
     "POST",
@@ -394,11 +420,11 @@ class Issues(Namespace):
         repo: str,
         issue_number: int,
         *,
-        assignees: List[Any] | Omit = OMIT,
+        assignees: List[str | IssuesAddAssigneesAssigneesItem2] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Issue]:
         """Add assignees to an issue.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/assignees`
@@ -407,7 +433,7 @@ class Issues(Namespace):
             owner: string; required
             repo: string; required
             issue_number: integer; required
-            assignees: array of any; optional
+            assignees: array of any (array[string | IssuesAddAssigneesAssigneesItem2]); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -429,6 +455,34 @@ class Issues(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def add_blocked_by_dependency(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            issue_id: int,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Issue]: ...
+        @overload
+        def add_blocked_by_dependency(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            issue_id: int,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def add_blocked_by_dependency(
         self,
         owner: str,
@@ -440,7 +494,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Add a dependency an issue is blocked by.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by`
@@ -479,11 +533,11 @@ class Issues(Namespace):
         repo: str,
         issue_number: int,
         *,
-        issue_field_values: List[dict[str, Any]] | Omit = OMIT,
+        issue_field_values: List[IssuesCreateIssueFieldValuesItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[IssueFieldValue]]:
         """Add issue field values to an issue.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`
@@ -492,7 +546,7 @@ class Issues(Namespace):
             owner: string; required
             repo: string; required
             issue_number: integer; required
-            issue_field_values: array of object; optional; items 0..25
+            issue_field_values: array of object (array[IssuesCreateIssueFieldValuesItem]); optional; items 0..25
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -520,11 +574,11 @@ class Issues(Namespace):
         repo: str,
         issue_number: int,
         *,
-        labels: List[Any] | Omit = OMIT,
+        labels: List[str | IssuesAddLabelsLabelsItem2] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[Label]]:
         """Add labels to an issue.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/labels`
@@ -533,7 +587,7 @@ class Issues(Namespace):
             owner: string; required
             repo: string; required
             issue_number: integer; required
-            labels: array of any; optional; items 1..
+            labels: array of any (array[string | IssuesAddLabelsLabelsItem2]); optional; items 1..
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -555,6 +609,36 @@ class Issues(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def add_sub_issue(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            sub_issue_id: int,
+            replace_parent: bool | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Issue]: ...
+        @overload
+        def add_sub_issue(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            sub_issue_id: int,
+            replace_parent: bool | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def add_sub_issue(
         self,
         owner: str,
@@ -567,7 +651,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Add sub-issue.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues`
@@ -612,7 +696,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[IssueSuggestion]:
         """Approve an issue suggestion.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/approve`
@@ -650,7 +734,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a user can be assigned.
 
         `GET /repos/{owner}/{repo}/assignees/{assignee}`
@@ -687,7 +771,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a user can be assigned to a issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}`
@@ -716,6 +800,46 @@ class Issues(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def create(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            title: Any,
+            body: str | Omit = OMIT,
+            assignee: str | None | Omit = OMIT,
+            milestone: Any | Omit = OMIT,
+            labels: List[str | IssuesCreateLabelsItem2] | Omit = OMIT,
+            assignees: List[str] | Omit = OMIT,
+            issue_field_values: List[IssuesCreateIssueFieldValuesItem] | Omit = OMIT,
+            type: str | None | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Issue]: ...
+        @overload
+        def create(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            title: Any,
+            body: str | Omit = OMIT,
+            assignee: str | None | Omit = OMIT,
+            milestone: Any | Omit = OMIT,
+            labels: List[str | IssuesCreateLabelsItem2] | Omit = OMIT,
+            assignees: List[str] | Omit = OMIT,
+            issue_field_values: List[IssuesCreateIssueFieldValuesItem] | Omit = OMIT,
+            type: str | None | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def create(
         self,
         owner: str,
@@ -725,15 +849,15 @@ class Issues(Namespace):
         body: str | Omit = OMIT,
         assignee: str | None | Omit = OMIT,
         milestone: Any | Omit = OMIT,
-        labels: List[Any] | Omit = OMIT,
+        labels: List[str | IssuesCreateLabelsItem2] | Omit = OMIT,
         assignees: List[str] | Omit = OMIT,
-        issue_field_values: List[dict[str, Any]] | Omit = OMIT,
+        issue_field_values: List[IssuesCreateIssueFieldValuesItem] | Omit = OMIT,
         type: str | None | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Create an issue.
 
         `POST /repos/{owner}/{repo}/issues`
@@ -745,9 +869,9 @@ class Issues(Namespace):
             body: string; optional
             assignee: string; optional; may be None (sent as null)
             milestone: any; optional; may be None (sent as null)
-            labels: array of any; optional
+            labels: array of any (array[string | IssuesCreateLabelsItem2]); optional
             assignees: array of string; optional
-            issue_field_values: array of object; optional
+            issue_field_values: array of object (array[IssuesCreateIssueFieldValuesItem]); optional
             type: string; optional; may be None (sent as null)
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -778,6 +902,34 @@ class Issues(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def create_comment(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            body: str,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[IssueComment]: ...
+        @overload
+        def create_comment(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            body: str,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def create_comment(
         self,
         owner: str,
@@ -789,7 +941,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Create an issue comment.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`
@@ -833,7 +985,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Label]:
         """Create a label.
 
         `POST /repos/{owner}/{repo}/labels`
@@ -878,7 +1030,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Milestone]:
         """Create a milestone.
 
         `POST /repos/{owner}/{repo}/milestones`
@@ -922,7 +1074,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an issue comment.
 
         `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}`
@@ -959,7 +1111,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an issue field value from an issue.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values/{issue_field_id}`
@@ -997,7 +1149,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a label.
 
         `DELETE /repos/{owner}/{repo}/labels/{name}`
@@ -1033,7 +1185,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a milestone.
 
         `DELETE /repos/{owner}/{repo}/milestones/{milestone_number}`
@@ -1070,7 +1222,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[IssueSuggestion]:
         """Dismiss an issue suggestion.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/dismiss`
@@ -1099,6 +1251,32 @@ class Issues(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Issue]: ...
+        @overload
+        def get(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def get(
         self,
         owner: str,
@@ -1109,7 +1287,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get an issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}`
@@ -1138,6 +1316,32 @@ class Issues(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[IssueComment]: ...
+        @overload
+        def get_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def get_comment(
         self,
         owner: str,
@@ -1148,7 +1352,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get an issue comment.
 
         `GET /repos/{owner}/{repo}/issues/comments/{comment_id}`
@@ -1186,7 +1390,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[IssueEvent]:
         """Get an issue event.
 
         `GET /repos/{owner}/{repo}/issues/events/{event_id}`
@@ -1222,7 +1426,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Label]:
         """Get a label.
 
         `GET /repos/{owner}/{repo}/labels/{name}`
@@ -1258,7 +1462,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Milestone]:
         """Get a milestone.
 
         `GET /repos/{owner}/{repo}/milestones/{milestone_number}`
@@ -1285,6 +1489,32 @@ class Issues(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_parent(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Issue]: ...
+        @overload
+        def get_parent(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def get_parent(
         self,
         owner: str,
@@ -1295,7 +1525,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get parent issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/parent`
@@ -1324,6 +1554,50 @@ class Issues(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list(
+            self,
+            *,
+            filter: Literal["assigned", "created", "mentioned", "subscribed", "repos", "all"] | Omit = OMIT,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            labels: str | Omit = OMIT,
+            sort: Literal["created", "updated", "comments"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            collab: bool | Omit = OMIT,
+            orgs: bool | Omit = OMIT,
+            owned: bool | Omit = OMIT,
+            pulls: bool | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[Issue]: ...
+        @overload
+        def list(
+            self,
+            *,
+            filter: Literal["assigned", "created", "mentioned", "subscribed", "repos", "all"] | Omit = OMIT,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            labels: str | Omit = OMIT,
+            sort: Literal["created", "updated", "comments"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            collab: bool | Omit = OMIT,
+            orgs: bool | Omit = OMIT,
+            owned: bool | Omit = OMIT,
+            pulls: bool | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list(
         self,
@@ -1344,7 +1618,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List issues assigned to the authenticated user.
 
         `GET /issues` (paginated: use octo.paginate)
@@ -1402,7 +1676,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List assignees.
 
         `GET /repos/{owner}/{repo}/assignees` (paginated: use octo.paginate)
@@ -1418,7 +1692,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/assignees#list-assignees
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ASSIGNEES,
             path={
                 "owner": owner,
@@ -1432,6 +1706,38 @@ class Issues(Namespace):
             timeout=timeout,
             follow_redirects=follow_redirects,
         )
+
+    if TYPE_CHECKING:
+        @overload
+        def list_comments(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[IssueComment]: ...
+        @overload
+        def list_comments(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
 
     @paginated()
     def list_comments(
@@ -1447,7 +1753,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List issue comments.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/comments` (paginated: use octo.paginate)
@@ -1484,6 +1790,40 @@ class Issues(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_comments_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            sort: Literal["created", "updated"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[IssueComment]: ...
+        @overload
+        def list_comments_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            sort: Literal["created", "updated"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_comments_for_repo(
         self,
@@ -1499,7 +1839,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List issue comments for a repository.
 
         `GET /repos/{owner}/{repo}/issues/comments` (paginated: use octo.paginate)
@@ -1538,6 +1878,36 @@ class Issues(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_dependencies_blocked_by(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[Issue]: ...
+        @overload
+        def list_dependencies_blocked_by(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_dependencies_blocked_by(
         self,
@@ -1551,7 +1921,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List dependencies an issue is blocked by.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by` (paginated: use octo.paginate)
@@ -1586,6 +1956,36 @@ class Issues(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_dependencies_blocking(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[Issue]: ...
+        @overload
+        def list_dependencies_blocking(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_dependencies_blocking(
         self,
@@ -1599,7 +1999,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List dependencies an issue is blocking.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking` (paginated: use octo.paginate)
@@ -1646,7 +2046,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[IssueEventForIssue]:
         """List issue events.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/events` (paginated: use octo.paginate)
@@ -1663,7 +2063,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/events#list-issue-events
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_EVENTS,
             path={
                 "owner": owner,
@@ -1690,7 +2090,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[IssueEvent]:
         """List issue events for a repository.
 
         `GET /repos/{owner}/{repo}/issues/events` (paginated: use octo.paginate)
@@ -1706,7 +2106,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/events#list-issue-events-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_EVENTS_FOR_REPO,
             path={
                 "owner": owner,
@@ -1734,7 +2134,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[TimelineIssueEvents]:
         """List timeline events for an issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/timeline` (paginated: use octo.paginate)
@@ -1752,7 +2152,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/timeline#list-timeline-events-for-an-issue
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_EVENTS_FOR_TIMELINE,
             path={
                 "owner": owner,
@@ -1768,6 +2168,42 @@ class Issues(Namespace):
             timeout=timeout,
             follow_redirects=follow_redirects,
         )
+
+    if TYPE_CHECKING:
+        @overload
+        def list_for_authenticated_user(
+            self,
+            *,
+            filter: Literal["assigned", "created", "mentioned", "subscribed", "repos", "all"] | Omit = OMIT,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            labels: str | Omit = OMIT,
+            sort: Literal["created", "updated", "comments"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[Issue]: ...
+        @overload
+        def list_for_authenticated_user(
+            self,
+            *,
+            filter: Literal["assigned", "created", "mentioned", "subscribed", "repos", "all"] | Omit = OMIT,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            labels: str | Omit = OMIT,
+            sort: Literal["created", "updated", "comments"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
 
     @paginated()
     def list_for_authenticated_user(
@@ -1785,7 +2221,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List user account issues assigned to the authenticated user.
 
         `GET /user/issues` (paginated: use octo.paginate)
@@ -1824,6 +2260,46 @@ class Issues(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_for_org(
+            self,
+            org: str,
+            *,
+            filter: Literal["assigned", "created", "mentioned", "subscribed", "repos", "all"] | Omit = OMIT,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            labels: str | Omit = OMIT,
+            type: str | Omit = OMIT,
+            sort: Literal["created", "updated", "comments"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[Issue]: ...
+        @overload
+        def list_for_org(
+            self,
+            org: str,
+            *,
+            filter: Literal["assigned", "created", "mentioned", "subscribed", "repos", "all"] | Omit = OMIT,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            labels: str | Omit = OMIT,
+            type: str | Omit = OMIT,
+            sort: Literal["created", "updated", "comments"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_for_org(
         self,
@@ -1842,7 +2318,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List organization issues assigned to the authenticated user.
 
         `GET /orgs/{org}/issues` (paginated: use octo.paginate)
@@ -1887,6 +2363,56 @@ class Issues(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            milestone: str | Omit = OMIT,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            assignee: str | Omit = OMIT,
+            type: str | Omit = OMIT,
+            creator: str | Omit = OMIT,
+            mentioned: str | Omit = OMIT,
+            issue_field_values: str | Omit = OMIT,
+            labels: str | Omit = OMIT,
+            sort: Literal["created", "updated", "comments"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[Issue]: ...
+        @overload
+        def list_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            milestone: str | Omit = OMIT,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            assignee: str | Omit = OMIT,
+            type: str | Omit = OMIT,
+            creator: str | Omit = OMIT,
+            mentioned: str | Omit = OMIT,
+            issue_field_values: str | Omit = OMIT,
+            labels: str | Omit = OMIT,
+            sort: Literal["created", "updated", "comments"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_for_repo(
         self,
@@ -1910,7 +2436,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List repository issues.
 
         `GET /repos/{owner}/{repo}/issues` (paginated: use octo.paginate)
@@ -1977,7 +2503,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[IssueFieldValue]:
         """List issue field values for an issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values` (paginated: use octo.paginate)
@@ -1994,7 +2520,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issue-field-values#list-issue-field-values-for-an-issue
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ISSUE_FIELD_VALUES_FOR_ISSUE,
             path={
                 "owner": owner,
@@ -2022,7 +2548,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Label]:
         """List labels for issues in a milestone.
 
         `GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels` (paginated: use octo.paginate)
@@ -2039,7 +2565,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#list-labels-for-issues-in-a-milestone
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_LABELS_FOR_MILESTONE,
             path={
                 "owner": owner,
@@ -2066,7 +2592,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Label]:
         """List labels for a repository.
 
         `GET /repos/{owner}/{repo}/labels` (paginated: use octo.paginate)
@@ -2082,7 +2608,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#list-labels-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_LABELS_FOR_REPO,
             path={
                 "owner": owner,
@@ -2109,7 +2635,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Label]:
         """List labels for an issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/labels` (paginated: use octo.paginate)
@@ -2126,7 +2652,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#list-labels-for-an-issue
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_LABELS_ON_ISSUE,
             path={
                 "owner": owner,
@@ -2156,7 +2682,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Milestone]:
         """List milestones.
 
         `GET /repos/{owner}/{repo}/milestones` (paginated: use octo.paginate)
@@ -2175,7 +2701,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/milestones#list-milestones
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_MILESTONES,
             path={
                 "owner": owner,
@@ -2193,6 +2719,36 @@ class Issues(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_sub_issues(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[Issue]: ...
+        @overload
+        def list_sub_issues(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_sub_issues(
         self,
@@ -2206,7 +2762,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List sub-issues.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues` (paginated: use octo.paginate)
@@ -2255,7 +2811,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[IssueSuggestion]:
         """List issue suggestions.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/suggestions` (paginated: use octo.paginate)
@@ -2274,7 +2830,7 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#list-issue-suggestions
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SUGGESTIONS,
             path={
                 "owner": owner,
@@ -2302,7 +2858,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Lock an issue.
 
         `PUT /repos/{owner}/{repo}/issues/{issue_number}/lock`
@@ -2333,6 +2889,32 @@ class Issues(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def pin_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[IssueComment]: ...
+        @overload
+        def pin_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def pin_comment(
         self,
         owner: str,
@@ -2343,7 +2925,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Pin an issue comment.
 
         `PUT /repos/{owner}/{repo}/issues/comments/{comment_id}/pin`
@@ -2381,7 +2963,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove all labels from an issue.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels`
@@ -2418,7 +3000,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Issue]:
         """Remove assignees from an issue.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees`
@@ -2449,6 +3031,34 @@ class Issues(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def remove_dependency_blocked_by(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            issue_id: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Issue]: ...
+        @overload
+        def remove_dependency_blocked_by(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            issue_id: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def remove_dependency_blocked_by(
         self,
         owner: str,
@@ -2460,7 +3070,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Remove dependency an issue is blocked by.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}`
@@ -2501,7 +3111,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[Label]]:
         """Remove a label from an issue.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}`
@@ -2530,6 +3140,34 @@ class Issues(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def remove_sub_issue(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            sub_issue_id: int,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Issue]: ...
+        @overload
+        def remove_sub_issue(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            sub_issue_id: int,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def remove_sub_issue(
         self,
         owner: str,
@@ -2541,7 +3179,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Remove sub-issue.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue`
@@ -2586,7 +3224,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Issue]:
         """Reprioritize sub-issue.
 
         `PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority`
@@ -2627,11 +3265,11 @@ class Issues(Namespace):
         repo: str,
         issue_number: int,
         *,
-        issue_field_values: List[dict[str, Any]] | Omit = OMIT,
+        issue_field_values: List[IssuesSetIssueFieldValuesIssueFieldValuesItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[IssueFieldValue]]:
         """Set issue field values for an issue.
 
         `PUT /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`
@@ -2640,7 +3278,7 @@ class Issues(Namespace):
             owner: string; required
             repo: string; required
             issue_number: integer; required
-            issue_field_values: array of object; optional; items 0..25
+            issue_field_values: array of object (array[IssuesSetIssueFieldValuesIssueFieldValuesItem]); optional; items 0..25
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -2673,7 +3311,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[Label]]:
         """Set labels for an issue.
 
         `PUT /repos/{owner}/{repo}/issues/{issue_number}/labels`
@@ -2715,7 +3353,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Unlock an issue.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock`
@@ -2751,7 +3389,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Unpin an issue comment.
 
         `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/pin`
@@ -2778,6 +3416,54 @@ class Issues(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def update(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            title: Any | Omit = OMIT,
+            body: str | None | Omit = OMIT,
+            assignee: str | None | Omit = OMIT,
+            state: Literal["open", "closed"] | Omit = OMIT,
+            state_reason: Literal["completed", "not_planned", "duplicate", "reopened"] | None | Omit = OMIT,
+            duplicate_issue_id: int | Omit = OMIT,
+            milestone: Any | Omit = OMIT,
+            labels: List[str | IssuesUpdateLabelsItem2] | Omit = OMIT,
+            assignees: List[str | IssuesUpdateAssigneesItem2] | Omit = OMIT,
+            issue_field_values: List[IssuesUpdateIssueFieldValuesItem] | Omit = OMIT,
+            type: str | IssuesUpdateType2 | None | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[IssuesUpdateData]: ...
+        @overload
+        def update(
+            self,
+            owner: str,
+            repo: str,
+            issue_number: int,
+            *,
+            title: Any | Omit = OMIT,
+            body: str | None | Omit = OMIT,
+            assignee: str | None | Omit = OMIT,
+            state: Literal["open", "closed"] | Omit = OMIT,
+            state_reason: Literal["completed", "not_planned", "duplicate", "reopened"] | None | Omit = OMIT,
+            duplicate_issue_id: int | Omit = OMIT,
+            milestone: Any | Omit = OMIT,
+            labels: List[str | IssuesUpdateLabelsItem2] | Omit = OMIT,
+            assignees: List[str | IssuesUpdateAssigneesItem2] | Omit = OMIT,
+            issue_field_values: List[IssuesUpdateIssueFieldValuesItem] | Omit = OMIT,
+            type: str | IssuesUpdateType2 | None | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def update(
         self,
         owner: str,
@@ -2791,15 +3477,15 @@ class Issues(Namespace):
         state_reason: Literal["completed", "not_planned", "duplicate", "reopened"] | None | Omit = OMIT,
         duplicate_issue_id: int | Omit = OMIT,
         milestone: Any | Omit = OMIT,
-        labels: List[Any] | Omit = OMIT,
-        assignees: List[Any] | Omit = OMIT,
-        issue_field_values: List[dict[str, Any]] | Omit = OMIT,
-        type: Any | Omit = OMIT,
+        labels: List[str | IssuesUpdateLabelsItem2] | Omit = OMIT,
+        assignees: List[str | IssuesUpdateAssigneesItem2] | Omit = OMIT,
+        issue_field_values: List[IssuesUpdateIssueFieldValuesItem] | Omit = OMIT,
+        type: str | IssuesUpdateType2 | None | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Update an issue.
 
         `PATCH /repos/{owner}/{repo}/issues/{issue_number}`
@@ -2815,10 +3501,10 @@ class Issues(Namespace):
             state_reason: string; optional; may be None (sent as null); one of completed, not_planned, duplicate, reopened
             duplicate_issue_id: integer; optional
             milestone: any; optional; may be None (sent as null)
-            labels: array of any; optional
-            assignees: array of any; optional
-            issue_field_values: array of object; optional
-            type: any; optional; may be None (sent as null)
+            labels: array of any (array[string | IssuesUpdateLabelsItem2]); optional
+            assignees: array of any (array[string | IssuesUpdateAssigneesItem2]); optional
+            issue_field_values: array of object (array[IssuesUpdateIssueFieldValuesItem]); optional
+            type: any (string | IssuesUpdateType2); optional; may be None (sent as null)
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -2852,6 +3538,34 @@ class Issues(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def update_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[IssueComment]: ...
+        @overload
+        def update_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def update_comment(
         self,
         owner: str,
@@ -2863,7 +3577,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Update an issue comment.
 
         `PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}`
@@ -2908,7 +3622,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Label]:
         """Update a label.
 
         `PATCH /repos/{owner}/{repo}/labels/{name}`
@@ -2956,7 +3670,7 @@ class Issues(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Milestone]:
         """Update a milestone.
 
         `PATCH /repos/{owner}/{repo}/milestones/{milestone_number}`

@@ -4,11 +4,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        License,
+        LicenseContent,
+        LicenseSimple,
+    )
 
 _GET = Operation(
     "GET",
@@ -40,7 +49,7 @@ class Licenses(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[License]:
         """Get a license.
 
         `GET /licenses/{license}`
@@ -73,7 +82,7 @@ class Licenses(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[LicenseSimple]:
         """Get all commonly used licenses.
 
         `GET /licenses` (paginated: use octo.paginate)
@@ -88,7 +97,7 @@ class Licenses(Namespace):
 
         Docs: https://docs.github.com/rest/licenses/licenses#get-all-commonly-used-licenses
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ALL_COMMONLY_USED,
             query={
                 "featured": featured,
@@ -100,6 +109,32 @@ class Licenses(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            ref: str | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[LicenseContent]: ...
+        @overload
+        def get_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            ref: str | Omit = OMIT,
+            media_type: Literal["html", "raw"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def get_for_repo(
         self,
         owner: str,
@@ -110,7 +145,7 @@ class Licenses(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get the license for a repository.
 
         `GET /repos/{owner}/{repo}/license`

@@ -4,11 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+
+    from octo.rest.types.api import (
+        ApiOverview,
+        Root,
+    )
 
 _GET = Operation(
     "GET",
@@ -49,7 +56,7 @@ class Meta(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ApiOverview]:
         """Get GitHub meta information.
 
         `GET /meta`
@@ -74,7 +81,7 @@ class Meta(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[str]]:
         """Get all API versions.
 
         `GET /versions`
@@ -100,7 +107,7 @@ class Meta(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[bytes]:
         """Get Octocat.
 
         `GET /octocat`
@@ -129,7 +136,7 @@ class Meta(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[str]:
         """Get the Zen of GitHub.
 
         `GET /zen`
@@ -154,7 +161,7 @@ class Meta(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Root]:
         """GitHub API Root.
 
         `GET /`

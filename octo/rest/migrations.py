@@ -4,11 +4,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        Import,
+        Migration,
+        MinimalRepository,
+        PorterAuthor,
+        PorterLargeFile,
+    )
 
 _CANCEL_IMPORT = Operation(
     "DELETE",
@@ -159,7 +170,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Cancel an import.
 
         `DELETE /repos/{owner}/{repo}/import` (deprecated)
@@ -191,7 +202,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a user migration archive.
 
         `DELETE /user/migrations/{migration_id}/archive`
@@ -222,7 +233,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization migration archive.
 
         `DELETE /orgs/{org}/migrations/{migration_id}/archive`
@@ -255,7 +266,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Download an organization migration archive.
 
         `GET /orgs/{org}/migrations/{migration_id}/archive`
@@ -287,7 +298,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Download a user migration archive.
 
         `GET /user/migrations/{migration_id}/archive`
@@ -320,7 +331,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[PorterAuthor]:
         """Get commit authors.
 
         `GET /repos/{owner}/{repo}/import/authors` (deprecated) (paginated: use octo.paginate)
@@ -335,7 +346,7 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/source-imports#get-commit-authors
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_COMMIT_AUTHORS,
             path={
                 "owner": owner,
@@ -357,7 +368,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Import]:
         """Get an import status.
 
         `GET /repos/{owner}/{repo}/import` (deprecated)
@@ -390,7 +401,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[PorterLargeFile]]:
         """Get large files.
 
         `GET /repos/{owner}/{repo}/import/large_files` (deprecated)
@@ -423,7 +434,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Migration]:
         """Get a user migration status.
 
         `GET /user/migrations/{migration_id}`
@@ -459,7 +470,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Migration]:
         """Get an organization migration status.
 
         `GET /orgs/{org}/migrations/{migration_id}`
@@ -497,7 +508,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Migration]:
         """List user migrations.
 
         `GET /user/migrations` (paginated: use octo.paginate)
@@ -511,7 +522,7 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/users#list-user-migrations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -533,7 +544,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Migration]:
         """List organization migrations.
 
         `GET /orgs/{org}/migrations` (paginated: use octo.paginate)
@@ -549,7 +560,7 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/orgs#list-organization-migrations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_ORG,
             path={
                 "org": org,
@@ -574,7 +585,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List repositories for a user migration.
 
         `GET /user/migrations/{migration_id}/repositories` (paginated: use octo.paginate)
@@ -589,7 +600,7 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/users#list-repositories-for-a-user-migration
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOS_FOR_AUTHENTICATED_USER,
             path={
                 "migration_id": migration_id,
@@ -616,7 +627,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List repositories in an organization migration.
 
         `GET /orgs/{org}/migrations/{migration_id}/repositories` (paginated: use octo.paginate)
@@ -632,7 +643,7 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/orgs#list-repositories-in-an-organization-migration
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOS_FOR_ORG,
             path={
                 "org": org,
@@ -658,7 +669,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PorterAuthor]:
         """Map a commit author.
 
         `PATCH /repos/{owner}/{repo}/import/authors/{author_id}` (deprecated)
@@ -700,7 +711,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Import]:
         """Update Git LFS preference.
 
         `PATCH /repos/{owner}/{repo}/import/lfs` (deprecated)
@@ -744,7 +755,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Migration]:
         """Start a user migration.
 
         `POST /user/migrations`
@@ -799,7 +810,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Migration]:
         """Start an organization migration.
 
         `POST /orgs/{org}/migrations`
@@ -855,7 +866,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Import]:
         """Start an import.
 
         `PUT /repos/{owner}/{repo}/import` (deprecated)
@@ -900,7 +911,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Unlock a user repository.
 
         `DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock`
@@ -934,7 +945,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Unlock an organization repository.
 
         `DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock`
@@ -973,7 +984,7 @@ class Migrations(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Import]:
         """Update an import.
 
         `PATCH /repos/{owner}/{repo}/import` (deprecated)

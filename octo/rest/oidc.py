@@ -4,11 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List
+from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+
+    from octo.rest.types.api import (
+        OidcCustomPropertyInclusion,
+        OidcCustomSub,
+    )
 
 _CREATE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ENTERPRISE = Operation(
     "POST",
@@ -69,7 +76,7 @@ class Oidc(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OidcCustomPropertyInclusion]:
         """Create an OIDC custom property inclusion for an enterprise.
 
         `POST /enterprises/{enterprise}/actions/oidc/customization/properties/repo`
@@ -104,7 +111,7 @@ class Oidc(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OidcCustomPropertyInclusion]:
         """Create an OIDC custom property inclusion for an organization.
 
         `POST /orgs/{org}/actions/oidc/customization/properties/repo`
@@ -139,7 +146,7 @@ class Oidc(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an OIDC custom property inclusion for an enterprise.
 
         `DELETE /enterprises/{enterprise}/actions/oidc/customization/properties/repo/{custom_property_name}`
@@ -172,7 +179,7 @@ class Oidc(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an OIDC custom property inclusion for an organization.
 
         `DELETE /orgs/{org}/actions/oidc/customization/properties/repo/{custom_property_name}`
@@ -204,7 +211,7 @@ class Oidc(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OidcCustomSub]:
         """Get the customization template for an OIDC subject claim for an organization.
 
         `GET /orgs/{org}/actions/oidc/customization/sub`
@@ -234,7 +241,7 @@ class Oidc(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[OidcCustomPropertyInclusion]]:
         """List OIDC custom property inclusions for an enterprise.
 
         `GET /enterprises/{enterprise}/actions/oidc/customization/properties/repo`
@@ -264,7 +271,7 @@ class Oidc(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[OidcCustomPropertyInclusion]]:
         """List OIDC custom property inclusions for an organization.
 
         `GET /orgs/{org}/actions/oidc/customization/properties/repo`
@@ -296,7 +303,7 @@ class Oidc(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Set the customization template for an OIDC subject claim for an organization.
 
         `PUT /orgs/{org}/actions/oidc/customization/sub`

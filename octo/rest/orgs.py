@@ -4,11 +4,64 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        AgentsListSelectedReposForOrgSecretData,
+        CustomProperty,
+        CustomPropertyValue,
+        HookDelivery,
+        HookDeliveryItem,
+        ImmutableReleasesOrganizationSettings,
+        Installation,
+        IssueField,
+        IssueType,
+        MinimalRepository,
+        OrgHook,
+        OrgMembership,
+        OrgRepoCustomPropertyValues,
+        OrganizationFull,
+        OrganizationInvitation,
+        OrganizationProgrammaticAccessGrant,
+        OrganizationProgrammaticAccessGrantRequest,
+        OrganizationRole,
+        OrganizationSimple,
+        OrgsCreateArtifactStorageRecordData,
+        OrgsCreateClusterDeploymentRecordsJobData,
+        OrgsCreateIssueFieldOptionsItem,
+        OrgsCreateWebhookConfig,
+        OrgsGetClusterDeploymentRecordsJobData,
+        OrgsListAppInstallationsData,
+        OrgsListArtifactDeploymentRecordsData,
+        OrgsListArtifactStorageRecordsData,
+        OrgsListAttestationRepositoriesDataItem,
+        OrgsListAttestationsBulkData,
+        OrgsListAttestationsData,
+        OrgsListAttestationsDataAttestationsItem,
+        OrgsListOrgRolesData,
+        OrgsListOrganizationFineGrainedPermissionsDataItem,
+        OrgsSetClusterDeploymentRecordsData,
+        OrgsSetClusterDeploymentRecordsData2,
+        OrgsSetClusterDeploymentRecordsDeploymentsItem,
+        OrgsUpdateIssueFieldOptionsItem,
+        OrgsUpdateWebhookConfig,
+        RulesetVersion,
+        RulesetVersionWithState,
+        SimpleUser,
+        Team,
+        TeamRoleAssignment,
+        TeamSimple,
+        UserRoleAssignment,
+        WebhookConfig,
+        WebhookConfigInsecureSsl,
+    )
 
 _ADD_SECURITY_MANAGER_TEAM = Operation(
     "PUT",
@@ -714,7 +767,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Add a security manager team.
 
         `PUT /orgs/{org}/security-managers/teams/{team_slug}` (deprecated)
@@ -748,7 +801,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Assign an organization role to a team.
 
         `PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}`
@@ -784,7 +837,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Assign an organization role to a user.
 
         `PUT /orgs/{org}/organization-roles/users/{username}/{role_id}`
@@ -819,7 +872,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Block a user from an organization.
 
         `PUT /orgs/{org}/blocks/{username}`
@@ -852,7 +905,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Cancel an organization invitation.
 
         `DELETE /orgs/{org}/invitations/{invitation_id}`
@@ -885,7 +938,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a user is blocked by an organization.
 
         `GET /orgs/{org}/blocks/{username}`
@@ -918,7 +971,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Check organization membership for a user.
 
         `GET /orgs/{org}/members/{username}`
@@ -951,7 +1004,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Check public organization membership for a user.
 
         `GET /orgs/{org}/public_members/{username}`
@@ -985,7 +1038,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any] | None]:
         """Convert an organization member to outside collaborator.
 
         `PUT /orgs/{org}/outside_collaborators/{username}`
@@ -1033,7 +1086,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrgsSetClusterDeploymentRecordsData]:
         """Create an artifact deployment record.
 
         `POST /orgs/{org}/artifacts/metadata/deployment-record`
@@ -1099,7 +1152,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrgsCreateArtifactStorageRecordData]:
         """Create artifact metadata storage record.
 
         `POST /orgs/{org}/artifacts/metadata/storage-record`
@@ -1150,12 +1203,12 @@ class Orgs(Namespace):
         cluster: str,
         *,
         logical_environment: str,
-        deployments: List[dict[str, Any]],
+        deployments: List[OrgsSetClusterDeploymentRecordsDeploymentsItem],
         physical_environment: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrgsCreateClusterDeploymentRecordsJobData]:
         """Create a cluster deployment records job.
 
         `POST /orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}/jobs`
@@ -1164,7 +1217,7 @@ class Orgs(Namespace):
             org: string; required
             cluster: string; required; length 1..128
             logical_environment: string; required; length 1..128
-            deployments: array of object; required; items 0..5000
+            deployments: array of object (array[OrgsSetClusterDeploymentRecordsDeploymentsItem]); required; items 0..5000
             physical_environment: string; optional; length 0..128
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -1199,7 +1252,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrganizationInvitation]:
         """Create an organization invitation.
 
         `POST /orgs/{org}/invitations`
@@ -1240,11 +1293,11 @@ class Orgs(Namespace):
         data_type: Literal["text", "date", "single_select", "multi_select", "number"],
         description: str | None | Omit = OMIT,
         visibility: Literal["organization_members_only", "all"] | Omit = OMIT,
-        options: List[dict[str, Any]] | None | Omit = OMIT,
+        options: List[OrgsCreateIssueFieldOptionsItem] | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[IssueField | None]:
         """Create issue field for an organization.
 
         `POST /orgs/{org}/issue-fields`
@@ -1255,7 +1308,7 @@ class Orgs(Namespace):
             data_type: string; required; one of text, date, single_select, multi_select, number
             description: string; optional; may be None (sent as null)
             visibility: string; optional; one of organization_members_only, all
-            options: array of object; optional; may be None (sent as null)
+            options: array of object (array[OrgsCreateIssueFieldOptionsItem]); optional; may be None (sent as null)
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -1290,7 +1343,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[IssueType | None]:
         """Create issue type for an organization.
 
         `POST /orgs/{org}/issue-types`
@@ -1328,13 +1381,13 @@ class Orgs(Namespace):
         org: str,
         *,
         name: str,
-        config: dict[str, Any],
+        config: OrgsCreateWebhookConfig,
         events: List[str] | Omit = OMIT,
         active: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrgHook]:
         """Create an organization webhook.
 
         `POST /orgs/{org}/hooks`
@@ -1342,7 +1395,7 @@ class Orgs(Namespace):
         Args:
             org: string; required
             name: string; required
-            config: object; required
+            config: object (OrgsCreateWebhookConfig); required
             events: array of string; optional; server default ['push']
             active: boolean; optional; server default True
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1382,7 +1435,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CustomProperty]:
         """Create or update a custom property for an organization.
 
         `PUT /orgs/{org}/properties/schema/{custom_property_name}`
@@ -1427,18 +1480,18 @@ class Orgs(Namespace):
         self,
         org: str,
         *,
-        properties: List[dict[str, Any]],
+        properties: List[CustomProperty],
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[CustomProperty]]:
         """Create or update custom properties for an organization.
 
         `PATCH /orgs/{org}/properties/schema`
 
         Args:
             org: string; required
-            properties: array of object; required; items 1..100
+            properties: array of object (array[CustomProperty]); required; items 1..100
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -1463,11 +1516,11 @@ class Orgs(Namespace):
         org: str,
         *,
         repository_names: List[str],
-        properties: List[dict[str, Any]],
+        properties: List[CustomPropertyValue],
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Create or update custom property values for organization repositories.
 
         `PATCH /orgs/{org}/properties/values`
@@ -1475,7 +1528,7 @@ class Orgs(Namespace):
         Args:
             org: string; required
             repository_names: array of string; required; items 1..30
-            properties: array of object; required
+            properties: array of object (array[CustomPropertyValue]); required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -1504,7 +1557,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a custom property for an organization.
 
         `DELETE /orgs/{org}/properties/schema/{custom_property_name}`
@@ -1537,7 +1590,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CustomProperty]:
         """Get a custom property for an organization.
 
         `GET /orgs/{org}/properties/schema/{custom_property_name}`
@@ -1569,7 +1622,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[CustomProperty]]:
         """Get all custom properties for an organization.
 
         `GET /orgs/{org}/properties/schema`
@@ -1603,7 +1656,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[OrgRepoCustomPropertyValues]:
         """List custom property values for organization repositories.
 
         `GET /orgs/{org}/properties/values` (paginated: use octo.paginate)
@@ -1619,7 +1672,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#list-custom-property-values-for-organization-repositories
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _CUSTOM_PROPERTIES_FOR_REPOS_GET_ORGANIZATION_VALUES,
             path={
                 "org": org,
@@ -1641,7 +1694,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Delete an organization.
 
         `DELETE /orgs/{org}`
@@ -1674,7 +1727,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Delete attestations in bulk.
 
         `POST /orgs/{org}/attestations/delete-request`
@@ -1713,7 +1766,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Delete attestations by ID.
 
         `DELETE /orgs/{org}/attestations/{attestation_id}`
@@ -1746,7 +1799,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Delete attestations by subject digest.
 
         `DELETE /orgs/{org}/attestations/digest/{subject_digest}`
@@ -1779,7 +1832,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete issue field for an organization.
 
         `DELETE /orgs/{org}/issue-fields/{issue_field_id}`
@@ -1812,7 +1865,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete issue type for an organization.
 
         `DELETE /orgs/{org}/issue-types/{issue_type_id}`
@@ -1845,7 +1898,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization webhook.
 
         `DELETE /orgs/{org}/hooks/{hook_id}`
@@ -1878,7 +1931,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Disable a selected repository for immutable releases in an organization.
 
         `DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}`
@@ -1913,7 +1966,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Enable or disable a security feature for an organization.
 
         `POST /orgs/{org}/{security_product}/{enablement}` (deprecated)
@@ -1952,7 +2005,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Enable a selected repository for immutable releases in an organization.
 
         `PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}`
@@ -1984,7 +2037,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrganizationFull]:
         """Get an organization.
 
         `GET /orgs/{org}`
@@ -2016,7 +2069,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrgsGetClusterDeploymentRecordsJobData]:
         """Get cluster deployment records job status.
 
         `GET /orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}/jobs/{job_id}`
@@ -2050,7 +2103,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ImmutableReleasesOrganizationSettings]:
         """Get immutable releases settings for an organization.
 
         `GET /orgs/{org}/settings/immutable-releases`
@@ -2083,7 +2136,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository, AgentsListSelectedReposForOrgSecretData]:
         """List selected repositories for immutable releases enforcement.
 
         `GET /orgs/{org}/settings/immutable-releases/repositories` (paginated: use octo.paginate)
@@ -2098,7 +2151,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-selected-repositories-for-immutable-releases-enforcement
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_IMMUTABLE_RELEASES_SETTINGS_REPOSITORIES,
             path={
                 "org": org,
@@ -2119,7 +2172,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrgMembership]:
         """Get an organization membership for the authenticated user.
 
         `GET /user/memberships/orgs/{org}`
@@ -2150,7 +2203,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrgMembership]:
         """Get organization membership for a user.
 
         `GET /orgs/{org}/memberships/{username}`
@@ -2183,7 +2236,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrganizationRole]:
         """Get an organization role.
 
         `GET /orgs/{org}/organization-roles/{role_id}`
@@ -2219,7 +2272,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[RulesetVersion]:
         """Get organization ruleset history.
 
         `GET /orgs/{org}/rulesets/{ruleset_id}/history` (paginated: use octo.paginate)
@@ -2235,7 +2288,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rules#get-organization-ruleset-history
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ORG_RULESET_HISTORY,
             path={
                 "org": org,
@@ -2259,7 +2312,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RulesetVersionWithState]:
         """Get organization ruleset version.
 
         `GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}`
@@ -2294,7 +2347,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrgHook]:
         """Get an organization webhook.
 
         `GET /orgs/{org}/hooks/{hook_id}`
@@ -2327,7 +2380,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[WebhookConfig]:
         """Get a webhook configuration for an organization.
 
         `GET /orgs/{org}/hooks/{hook_id}/config`
@@ -2361,7 +2414,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[HookDelivery]:
         """Get a webhook delivery for an organization webhook.
 
         `GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}`
@@ -2397,7 +2450,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[OrganizationSimple]:
         """List organizations.
 
         `GET /organizations` (paginated: use octo.paginate)
@@ -2411,7 +2464,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-organizations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             query={
                 "since": since,
@@ -2432,7 +2485,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Installation, OrgsListAppInstallationsData]:
         """List app installations for an organization.
 
         `GET /orgs/{org}/installations` (paginated: use octo.paginate)
@@ -2447,7 +2500,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-app-installations-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_APP_INSTALLATIONS,
             path={
                 "org": org,
@@ -2469,7 +2522,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrgsListArtifactDeploymentRecordsData]:
         """List artifact deployment records.
 
         `GET /orgs/{org}/artifacts/{subject_digest}/metadata/deployment-records`
@@ -2502,7 +2555,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrgsListArtifactStorageRecordsData]:
         """List artifact storage records.
 
         `GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records`
@@ -2539,7 +2592,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[OrgsListAttestationRepositoriesDataItem]:
         """List attestation repositories.
 
         `GET /orgs/{org}/attestations/repositories` (paginated: use octo.paginate)
@@ -2556,7 +2609,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/attestations#list-attestation-repositories
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ATTESTATION_REPOSITORIES,
             path={
                 "org": org,
@@ -2585,7 +2638,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[OrgsListAttestationsDataAttestationsItem, OrgsListAttestationsData]:
         """List attestations.
 
         `GET /orgs/{org}/attestations/{subject_digest}` (paginated: use octo.paginate)
@@ -2603,7 +2656,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/attestations#list-attestations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ATTESTATIONS,
             path={
                 "org": org,
@@ -2632,7 +2685,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrgsListAttestationsBulkData]:
         """List attestations by bulk subject digests.
 
         `POST /orgs/{org}/attestations/bulk-list`
@@ -2679,7 +2732,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List users blocked by an organization.
 
         `GET /orgs/{org}/blocks` (paginated: use octo.paginate)
@@ -2694,7 +2747,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/blocking#list-users-blocked-by-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_BLOCKED_USERS,
             path={
                 "org": org,
@@ -2718,7 +2771,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[OrganizationInvitation]:
         """List failed organization invitations.
 
         `GET /orgs/{org}/failed_invitations` (paginated: use octo.paginate)
@@ -2733,7 +2786,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-failed-organization-invitations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FAILED_INVITATIONS,
             path={
                 "org": org,
@@ -2756,7 +2809,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[OrganizationSimple]:
         """List organizations for the authenticated user.
 
         `GET /user/orgs` (paginated: use octo.paginate)
@@ -2770,7 +2823,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-organizations-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -2791,7 +2844,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[OrganizationSimple]:
         """List organizations for a user.
 
         `GET /users/{username}/orgs` (paginated: use octo.paginate)
@@ -2806,7 +2859,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-organizations-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_USER,
             path={
                 "username": username,
@@ -2831,7 +2884,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Team]:
         """List organization invitation teams.
 
         `GET /orgs/{org}/invitations/{invitation_id}/teams` (paginated: use octo.paginate)
@@ -2847,7 +2900,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-organization-invitation-teams
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INVITATION_TEAMS,
             path={
                 "org": org,
@@ -2869,7 +2922,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[IssueField | None]]:
         """List issue fields for an organization.
 
         `GET /orgs/{org}/issue-fields`
@@ -2899,7 +2952,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[IssueType | None]]:
         """List issue types for an organization.
 
         `GET /orgs/{org}/issue-types`
@@ -2934,7 +2987,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List organization members.
 
         `GET /orgs/{org}/members` (paginated: use octo.paginate)
@@ -2951,7 +3004,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-organization-members
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_MEMBERS,
             path={
                 "org": org,
@@ -2977,7 +3030,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[OrgMembership]:
         """List organization memberships for the authenticated user.
 
         `GET /user/memberships/orgs` (paginated: use octo.paginate)
@@ -2992,7 +3045,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-organization-memberships-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_MEMBERSHIPS_FOR_AUTHENTICATED_USER,
             query={
                 "state": state,
@@ -3015,7 +3068,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[TeamRoleAssignment]:
         """List teams that are assigned to an organization role.
 
         `GET /orgs/{org}/organization-roles/{role_id}/teams` (paginated: use octo.paginate)
@@ -3031,7 +3084,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#list-teams-that-are-assigned-to-an-organization-role
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_ROLE_TEAMS,
             path={
                 "org": org,
@@ -3057,7 +3110,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[UserRoleAssignment]:
         """List users that are assigned to an organization role.
 
         `GET /orgs/{org}/organization-roles/{role_id}/users` (paginated: use octo.paginate)
@@ -3073,7 +3126,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#list-users-that-are-assigned-to-an-organization-role
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_ROLE_USERS,
             path={
                 "org": org,
@@ -3095,7 +3148,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrgsListOrgRolesData]:
         """Get all organization roles for an organization.
 
         `GET /orgs/{org}/organization-roles`
@@ -3125,7 +3178,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[OrgsListOrganizationFineGrainedPermissionsDataItem]]:
         """List organization fine-grained permissions for an organization.
 
         `GET /orgs/{org}/organization-fine-grained-permissions`
@@ -3159,7 +3212,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List outside collaborators for an organization.
 
         `GET /orgs/{org}/outside_collaborators` (paginated: use octo.paginate)
@@ -3175,7 +3228,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/outside-collaborators#list-outside-collaborators-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_OUTSIDE_COLLABORATORS,
             path={
                 "org": org,
@@ -3201,7 +3254,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List repositories a fine-grained personal access token has access to.
 
         `GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories` (paginated: use octo.paginate)
@@ -3217,7 +3270,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-repositories-a-fine-grained-personal-access-token-has-access-to
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PAT_GRANT_REPOSITORIES,
             path={
                 "org": org,
@@ -3243,7 +3296,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List repositories requested to be accessed by a fine-grained personal access token.
 
         `GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories` (paginated: use octo.paginate)
@@ -3259,7 +3312,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-repositories-requested-to-be-accessed-by-a-fine-grained-personal-access-token
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PAT_GRANT_REQUEST_REPOSITORIES,
             path={
                 "org": org,
@@ -3292,7 +3345,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[OrganizationProgrammaticAccessGrantRequest]:
         """List requests to access organization resources with fine-grained personal access tokens.
 
         `GET /orgs/{org}/personal-access-token-requests` (paginated: use octo.paginate)
@@ -3315,7 +3368,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-requests-to-access-organization-resources-with-fine-grained-personal-access-tokens
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PAT_GRANT_REQUESTS,
             path={
                 "org": org,
@@ -3355,7 +3408,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[OrganizationProgrammaticAccessGrant]:
         """List fine-grained personal access tokens with access to organization resources.
 
         `GET /orgs/{org}/personal-access-tokens` (paginated: use octo.paginate)
@@ -3378,7 +3431,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-fine-grained-personal-access-tokens-with-access-to-organization-resources
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PAT_GRANTS,
             path={
                 "org": org,
@@ -3412,7 +3465,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[OrganizationInvitation]:
         """List pending organization invitations.
 
         `GET /orgs/{org}/invitations` (paginated: use octo.paginate)
@@ -3429,7 +3482,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-pending-organization-invitations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PENDING_INVITATIONS,
             path={
                 "org": org,
@@ -3455,7 +3508,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List public organization members.
 
         `GET /orgs/{org}/public_members` (paginated: use octo.paginate)
@@ -3470,7 +3523,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-public-organization-members
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_MEMBERS,
             path={
                 "org": org,
@@ -3491,7 +3544,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[TeamSimple]]:
         """List security manager teams.
 
         `GET /orgs/{org}/security-managers` (deprecated)
@@ -3526,7 +3579,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[HookDeliveryItem]:
         """List deliveries for an organization webhook.
 
         `GET /orgs/{org}/hooks/{hook_id}/deliveries` (paginated: use octo.paginate)
@@ -3543,7 +3596,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#list-deliveries-for-an-organization-webhook
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WEBHOOK_DELIVERIES,
             path={
                 "org": org,
@@ -3569,7 +3622,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[OrgHook]:
         """List organization webhooks.
 
         `GET /orgs/{org}/hooks` (paginated: use octo.paginate)
@@ -3584,7 +3637,7 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#list-organization-webhooks
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WEBHOOKS,
             path={
                 "org": org,
@@ -3606,7 +3659,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Ping an organization webhook.
 
         `POST /orgs/{org}/hooks/{hook_id}/pings`
@@ -3640,7 +3693,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Redeliver a delivery for an organization webhook.
 
         `POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts`
@@ -3675,7 +3728,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove an organization member.
 
         `DELETE /orgs/{org}/members/{username}`
@@ -3708,7 +3761,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove organization membership for a user.
 
         `DELETE /orgs/{org}/memberships/{username}`
@@ -3741,7 +3794,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove outside collaborator from an organization.
 
         `DELETE /orgs/{org}/outside_collaborators/{username}`
@@ -3774,7 +3827,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove public organization membership for the authenticated user.
 
         `DELETE /orgs/{org}/public_members/{username}`
@@ -3807,7 +3860,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a security manager team.
 
         `DELETE /orgs/{org}/security-managers/teams/{team_slug}` (deprecated)
@@ -3842,7 +3895,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Review a request to access organization resources with a fine-grained personal access token.
 
         `POST /orgs/{org}/personal-access-token-requests/{pat_request_id}`
@@ -3883,7 +3936,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Review requests to access organization resources with fine-grained personal access tokens.
 
         `POST /orgs/{org}/personal-access-token-requests`
@@ -3922,7 +3975,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove all organization roles for a team.
 
         `DELETE /orgs/{org}/organization-roles/teams/{team_slug}`
@@ -3955,7 +4008,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove all organization roles for a user.
 
         `DELETE /orgs/{org}/organization-roles/users/{username}`
@@ -3989,7 +4042,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove an organization role from a team.
 
         `DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}`
@@ -4025,7 +4078,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove an organization role from a user.
 
         `DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}`
@@ -4058,14 +4111,14 @@ class Orgs(Namespace):
         cluster: str,
         *,
         logical_environment: str,
-        deployments: List[dict[str, Any]],
+        deployments: List[OrgsSetClusterDeploymentRecordsDeploymentsItem],
         physical_environment: str | Omit = OMIT,
         partial_success: bool | Omit = OMIT,
         return_records: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrgsSetClusterDeploymentRecordsData | OrgsSetClusterDeploymentRecordsData2]:
         """Set cluster deployment records.
 
         `POST /orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}`
@@ -4074,7 +4127,7 @@ class Orgs(Namespace):
             org: string; required
             cluster: string; required; length 1..128
             logical_environment: string; required; length 1..128
-            deployments: array of object; required; items 0..1000
+            deployments: array of object (array[OrgsSetClusterDeploymentRecordsDeploymentsItem]); required; items 0..1000
             physical_environment: string; optional; length 0..128
             partial_success: boolean; optional; server default False
             return_records: boolean; optional; server default True
@@ -4111,7 +4164,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set immutable releases settings for an organization.
 
         `PUT /orgs/{org}/settings/immutable-releases`
@@ -4148,7 +4201,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set selected repositories for immutable releases enforcement.
 
         `PUT /orgs/{org}/settings/immutable-releases/repositories`
@@ -4184,7 +4237,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrgMembership]:
         """Set organization membership for a user.
 
         `PUT /orgs/{org}/memberships/{username}`
@@ -4221,7 +4274,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Set public organization membership for the authenticated user.
 
         `PUT /orgs/{org}/public_members/{username}`
@@ -4254,7 +4307,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Unblock a user from an organization.
 
         `DELETE /orgs/{org}/blocks/{username}`
@@ -4316,7 +4369,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrganizationFull]:
         """Update an organization.
 
         `PATCH /orgs/{org}`
@@ -4409,11 +4462,11 @@ class Orgs(Namespace):
         name: str | Omit = OMIT,
         description: str | None | Omit = OMIT,
         visibility: Literal["organization_members_only", "all"] | Omit = OMIT,
-        options: List[dict[str, Any]] | Omit = OMIT,
+        options: List[OrgsUpdateIssueFieldOptionsItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[IssueField | None]:
         """Update issue field for an organization.
 
         `PATCH /orgs/{org}/issue-fields/{issue_field_id}`
@@ -4424,7 +4477,7 @@ class Orgs(Namespace):
             name: string; optional
             description: string; optional; may be None (sent as null)
             visibility: string; optional; one of organization_members_only, all
-            options: array of object; optional
+            options: array of object (array[OrgsUpdateIssueFieldOptionsItem]); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -4460,7 +4513,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[IssueType | None]:
         """Update issue type for an organization.
 
         `PUT /orgs/{org}/issue-types/{issue_type_id}`
@@ -4503,7 +4556,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrgMembership]:
         """Update an organization membership for the authenticated user.
 
         `PATCH /user/memberships/orgs/{org}`
@@ -4539,7 +4592,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Update the access a fine-grained personal access token has to organization resources.
 
         `POST /orgs/{org}/personal-access-tokens/{pat_id}`
@@ -4577,7 +4630,7 @@ class Orgs(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Update the access to organization resources via fine-grained personal access tokens.
 
         `POST /orgs/{org}/personal-access-tokens`
@@ -4611,14 +4664,14 @@ class Orgs(Namespace):
         org: str,
         hook_id: int,
         *,
-        config: dict[str, Any] | Omit = OMIT,
+        config: OrgsUpdateWebhookConfig | Omit = OMIT,
         events: List[str] | Omit = OMIT,
         active: bool | Omit = OMIT,
         name: str | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrgHook]:
         """Update an organization webhook.
 
         `PATCH /orgs/{org}/hooks/{hook_id}`
@@ -4626,7 +4679,7 @@ class Orgs(Namespace):
         Args:
             org: string; required
             hook_id: integer; required
-            config: object; optional
+            config: object (OrgsUpdateWebhookConfig); optional
             events: array of string; optional; server default ['push']
             active: boolean; optional; server default True
             name: string; optional
@@ -4661,11 +4714,11 @@ class Orgs(Namespace):
         url: str | Omit = OMIT,
         content_type: str | Omit = OMIT,
         secret: str | Omit = OMIT,
-        insecure_ssl: Any | Omit = OMIT,
+        insecure_ssl: WebhookConfigInsecureSsl | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[WebhookConfig]:
         """Update a webhook configuration for an organization.
 
         `PATCH /orgs/{org}/hooks/{hook_id}/config`
@@ -4676,7 +4729,7 @@ class Orgs(Namespace):
             url: string; optional
             content_type: string; optional
             secret: string; optional
-            insecure_ssl: any; optional
+            insecure_ssl: any (WebhookConfigInsecureSsl); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it

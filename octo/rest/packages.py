@@ -4,11 +4,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        Package,
+        PackageVersion,
+    )
 
 _DELETE_PACKAGE_FOR_AUTHENTICATED_USER = Operation(
     "DELETE",
@@ -238,7 +246,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a package for the authenticated user.
 
         `DELETE /user/packages/{package_type}/{package_name}`
@@ -272,7 +280,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a package for an organization.
 
         `DELETE /orgs/{org}/packages/{package_type}/{package_name}`
@@ -308,7 +316,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a package for a user.
 
         `DELETE /users/{username}/packages/{package_type}/{package_name}`
@@ -344,7 +352,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a package version for the authenticated user.
 
         `DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}`
@@ -381,7 +389,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete package version for an organization.
 
         `DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}`
@@ -420,7 +428,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete package version for a user.
 
         `DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}`
@@ -461,7 +469,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[PackageVersion]:
         """List package versions for a package owned by the authenticated user.
 
         `GET /user/packages/{package_type}/{package_name}/versions` (paginated: use octo.paginate)
@@ -478,7 +486,7 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_AUTHENTICATED_USER,
             path={
                 "package_type": package_type,
@@ -509,7 +517,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[PackageVersion]:
         """List package versions for a package owned by an organization.
 
         `GET /orgs/{org}/packages/{package_type}/{package_name}/versions` (paginated: use octo.paginate)
@@ -527,7 +535,7 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_ORG,
             path={
                 "org": org,
@@ -555,7 +563,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[PackageVersion]]:
         """List package versions for a package owned by a user.
 
         `GET /users/{username}/packages/{package_type}/{package_name}/versions`
@@ -590,7 +598,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Package]:
         """Get a package for the authenticated user.
 
         `GET /user/packages/{package_type}/{package_name}`
@@ -624,7 +632,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Package]:
         """Get a package for an organization.
 
         `GET /orgs/{org}/packages/{package_type}/{package_name}`
@@ -660,7 +668,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Package]:
         """Get a package for a user.
 
         `GET /users/{username}/packages/{package_type}/{package_name}`
@@ -696,7 +704,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PackageVersion]:
         """Get a package version for the authenticated user.
 
         `GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}`
@@ -733,7 +741,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PackageVersion]:
         """Get a package version for an organization.
 
         `GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}`
@@ -772,7 +780,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PackageVersion]:
         """Get a package version for a user.
 
         `GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}`
@@ -807,7 +815,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[Package]]:
         """Get list of conflicting packages during Docker migration for authenticated-user.
 
         `GET /user/docker/conflicts`
@@ -833,7 +841,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[Package]]:
         """Get list of conflicting packages during Docker migration for organization.
 
         `GET /orgs/{org}/docker/conflicts`
@@ -863,7 +871,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[Package]]:
         """Get list of conflicting packages during Docker migration for user.
 
         `GET /users/{username}/docker/conflicts`
@@ -897,7 +905,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Package]:
         """List packages for the authenticated user's namespace.
 
         `GET /user/packages` (paginated: use octo.paginate)
@@ -913,7 +921,7 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-packages-for-the-authenticated-users-namespace
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PACKAGES_FOR_AUTHENTICATED_USER,
             query={
                 "package_type": package_type,
@@ -938,7 +946,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Package]:
         """List packages for an organization.
 
         `GET /orgs/{org}/packages` (paginated: use octo.paginate)
@@ -955,7 +963,7 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-packages-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PACKAGES_FOR_ORGANIZATION,
             path={
                 "org": org,
@@ -983,7 +991,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Package]:
         """List packages for a user.
 
         `GET /users/{username}/packages` (paginated: use octo.paginate)
@@ -1000,7 +1008,7 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-packages-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PACKAGES_FOR_USER,
             path={
                 "username": username,
@@ -1025,7 +1033,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Restore a package for the authenticated user.
 
         `POST /user/packages/{package_type}/{package_name}/restore`
@@ -1064,7 +1072,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Restore a package for an organization.
 
         `POST /orgs/{org}/packages/{package_type}/{package_name}/restore`
@@ -1105,7 +1113,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Restore a package for a user.
 
         `POST /users/{username}/packages/{package_type}/{package_name}/restore`
@@ -1145,7 +1153,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Restore a package version for the authenticated user.
 
         `POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore`
@@ -1182,7 +1190,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Restore package version for an organization.
 
         `POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore`
@@ -1221,7 +1229,7 @@ class Packages(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Restore package version for a user.
 
         `POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore`

@@ -4,11 +4,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        DependabotPublicKey,
+        OrgPrivateRegistryConfiguration,
+        OrgPrivateRegistryConfigurationWithSelectedRepositories,
+        PrivateRegistriesListOrgPrivateRegistriesData,
+    )
 
 _CREATE_ORG_PRIVATE_REGISTRY = Operation(
     "POST",
@@ -91,7 +101,7 @@ class PrivateRegistries(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrgPrivateRegistryConfigurationWithSelectedRepositories]:
         """Create a private registry for an organization.
 
         `POST /orgs/{org}/private-registries`
@@ -172,7 +182,7 @@ class PrivateRegistries(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a private registry for an organization.
 
         `DELETE /orgs/{org}/private-registries/{secret_name}`
@@ -205,7 +215,7 @@ class PrivateRegistries(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrgPrivateRegistryConfiguration]:
         """Get a private registry for an organization.
 
         `GET /orgs/{org}/private-registries/{secret_name}`
@@ -237,7 +247,7 @@ class PrivateRegistries(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DependabotPublicKey]:
         """Get private registries public key for an organization.
 
         `GET /orgs/{org}/private-registries/public-key`
@@ -270,7 +280,7 @@ class PrivateRegistries(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[OrgPrivateRegistryConfiguration, PrivateRegistriesListOrgPrivateRegistriesData]:
         """List private registries for an organization.
 
         `GET /orgs/{org}/private-registries` (paginated: use octo.paginate)
@@ -285,7 +295,7 @@ class PrivateRegistries(Namespace):
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#list-private-registries-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_PRIVATE_REGISTRIES,
             path={
                 "org": org,
@@ -331,7 +341,7 @@ class PrivateRegistries(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Update a private registry for an organization.
 
         `PATCH /orgs/{org}/private-registries/{secret_name}`

@@ -4,11 +4,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        ProjectsUpdateItemForOrgFieldsItem,
+        ProjectsV2,
+        ProjectsV2Field,
+        ProjectsV2FieldIterationConfiguration,
+        ProjectsV2FieldSingleSelectOption,
+        ProjectsV2ItemSimple,
+        ProjectsV2ItemWithContent,
+        ProjectsV2View,
+    )
 
 _ADD_FIELD_FOR_ORG = Operation(
     "POST",
@@ -190,13 +204,13 @@ class Projects(Namespace):
         issue_field_id: int | Omit = OMIT,
         name: str | Omit = OMIT,
         data_type: Literal["text", "number", "date"] | Omit = OMIT,
-        single_select_options: List[dict[str, Any]] | Omit = OMIT,
-        iteration_configuration: dict[str, Any] | Omit = OMIT,
+        single_select_options: List[ProjectsV2FieldSingleSelectOption] | Omit = OMIT,
+        iteration_configuration: ProjectsV2FieldIterationConfiguration | Omit = OMIT,
         data: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProjectsV2Field]:
         """Add a field to an organization-owned project.
 
         `POST /orgs/{org}/projectsV2/{project_number}/fields`
@@ -207,8 +221,8 @@ class Projects(Namespace):
             issue_field_id: integer; optional
             name: string; optional
             data_type: string; optional; one of text, number, date
-            single_select_options: array of object; optional
-            iteration_configuration: object; optional
+            single_select_options: array of object (array[ProjectsV2FieldSingleSelectOption]); optional
+            iteration_configuration: object (ProjectsV2FieldIterationConfiguration); optional
             data: the request body (application/json), optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -242,13 +256,13 @@ class Projects(Namespace):
         *,
         name: str | Omit = OMIT,
         data_type: Literal["text", "number", "date"] | Omit = OMIT,
-        single_select_options: List[dict[str, Any]] | Omit = OMIT,
-        iteration_configuration: dict[str, Any] | Omit = OMIT,
+        single_select_options: List[ProjectsV2FieldSingleSelectOption] | Omit = OMIT,
+        iteration_configuration: ProjectsV2FieldIterationConfiguration | Omit = OMIT,
         data: Any | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProjectsV2Field]:
         """Add field to user owned project.
 
         `POST /users/{username}/projectsV2/{project_number}/fields`
@@ -258,8 +272,8 @@ class Projects(Namespace):
             project_number: integer; required
             name: string; optional
             data_type: string; optional; one of text, number, date
-            single_select_options: array of object; optional
-            iteration_configuration: object; optional
+            single_select_options: array of object (array[ProjectsV2FieldSingleSelectOption]); optional
+            iteration_configuration: object (ProjectsV2FieldIterationConfiguration); optional
             data: the request body (application/json), optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -298,7 +312,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProjectsV2ItemSimple]:
         """Add item to organization owned project.
 
         `POST /orgs/{org}/projectsV2/{project_number}/items`
@@ -348,7 +362,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProjectsV2ItemSimple]:
         """Add item to user owned project.
 
         `POST /users/{username}/projectsV2/{project_number}/items`
@@ -395,7 +409,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProjectsV2ItemSimple]:
         """Create draft item for user owned project.
 
         `POST /user/{user_id}/projectsV2/{project_number}/drafts`
@@ -436,7 +450,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProjectsV2ItemSimple]:
         """Create draft item for organization owned project.
 
         `POST /orgs/{org}/projectsV2/{project_number}/drafts`
@@ -482,7 +496,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProjectsV2View]:
         """Create a view for an organization-owned project.
 
         `POST /orgs/{org}/projectsV2/{project_number}/views`
@@ -538,7 +552,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProjectsV2View]:
         """Create a view for a user-owned project.
 
         `POST /users/{user_id}/projectsV2/{project_number}/views`
@@ -588,7 +602,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete project item for organization.
 
         `DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}`
@@ -624,7 +638,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete project item for user.
 
         `DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}`
@@ -660,7 +674,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProjectsV2Field]:
         """Get project field for organization.
 
         `GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}`
@@ -696,7 +710,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProjectsV2Field]:
         """Get project field for user.
 
         `GET /users/{username}/projectsV2/{project_number}/fields/{field_id}`
@@ -731,7 +745,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProjectsV2]:
         """Get project for organization.
 
         `GET /orgs/{org}/projectsV2/{project_number}`
@@ -764,7 +778,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProjectsV2]:
         """Get project for user.
 
         `GET /users/{username}/projectsV2/{project_number}`
@@ -799,7 +813,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProjectsV2ItemWithContent]:
         """Get an item for an organization owned project.
 
         `GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}`
@@ -840,7 +854,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProjectsV2ItemWithContent]:
         """Get an item for a user owned project.
 
         `GET /users/{username}/projectsV2/{project_number}/items/{item_id}`
@@ -883,7 +897,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ProjectsV2Field]:
         """List project fields for organization.
 
         `GET /orgs/{org}/projectsV2/{project_number}/fields` (paginated: use octo.paginate)
@@ -900,7 +914,7 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/fields#list-project-fields-for-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FIELDS_FOR_ORG,
             path={
                 "org": org,
@@ -928,7 +942,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ProjectsV2Field]:
         """List project fields for user.
 
         `GET /users/{username}/projectsV2/{project_number}/fields` (paginated: use octo.paginate)
@@ -945,7 +959,7 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/fields#list-project-fields-for-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FIELDS_FOR_USER,
             path={
                 "username": username,
@@ -973,7 +987,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ProjectsV2]:
         """List projects for organization.
 
         `GET /orgs/{org}/projectsV2` (paginated: use octo.paginate)
@@ -990,7 +1004,7 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/projects#list-projects-for-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_ORG,
             path={
                 "org": org,
@@ -1018,7 +1032,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ProjectsV2]:
         """List projects for user.
 
         `GET /users/{username}/projectsV2` (paginated: use octo.paginate)
@@ -1035,7 +1049,7 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/projects#list-projects-for-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_USER,
             path={
                 "username": username,
@@ -1065,7 +1079,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ProjectsV2ItemWithContent]:
         """List items for an organization owned project.
 
         `GET /orgs/{org}/projectsV2/{project_number}/items` (paginated: use octo.paginate)
@@ -1084,7 +1098,7 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-an-organization-owned-project
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ITEMS_FOR_ORG,
             path={
                 "org": org,
@@ -1116,7 +1130,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ProjectsV2ItemWithContent]:
         """List items for a user owned project.
 
         `GET /users/{username}/projectsV2/{project_number}/items` (paginated: use octo.paginate)
@@ -1135,7 +1149,7 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-a-user-owned-project
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ITEMS_FOR_USER,
             path={
                 "username": username,
@@ -1167,7 +1181,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ProjectsV2ItemWithContent]:
         """List items for an organization project view.
 
         `GET /orgs/{org}/projectsV2/{project_number}/views/{view_number}/items` (paginated: use octo.paginate)
@@ -1186,7 +1200,7 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-an-organization-project-view
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_VIEW_ITEMS_FOR_ORG,
             path={
                 "org": org,
@@ -1218,7 +1232,7 @@ class Projects(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ProjectsV2ItemWithContent]:
         """List items for a user project view.
 
         `GET /users/{username}/projectsV2/{project_number}/views/{view_number}/items` (paginated: use octo.paginate)
@@ -1237,7 +1251,7 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-a-user-project-view
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_VIEW_ITEMS_FOR_USER,
             path={
                 "username": username,
@@ -1261,11 +1275,11 @@ class Projects(Namespace):
         project_number: int,
         item_id: int,
         *,
-        fields: List[dict[str, Any]],
+        fields: List[ProjectsUpdateItemForOrgFieldsItem],
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProjectsV2ItemWithContent]:
         """Update project item for organization.
 
         `PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}`
@@ -1274,7 +1288,7 @@ class Projects(Namespace):
             org: string; required
             project_number: integer; required
             item_id: integer; required
-            fields: array of object; required
+            fields: array of object (array[ProjectsUpdateItemForOrgFieldsItem]); required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -1302,11 +1316,11 @@ class Projects(Namespace):
         project_number: int,
         item_id: int,
         *,
-        fields: List[dict[str, Any]],
+        fields: List[ProjectsUpdateItemForOrgFieldsItem],
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProjectsV2ItemWithContent]:
         """Update project item for user.
 
         `PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}`
@@ -1315,7 +1329,7 @@ class Projects(Namespace):
             username: string; required
             project_number: integer; required
             item_id: integer; required
-            fields: array of object; required
+            fields: array of object (array[ProjectsUpdateItemForOrgFieldsItem]); required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it

@@ -4,11 +4,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List
+from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        PullRequestStackMinimal,
+        PullRequestStacksAddData,
+    )
 
 _ADD = Operation(
     "POST",
@@ -61,7 +69,7 @@ class PullRequestStacks(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PullRequestStacksAddData]:
         """Add pull requests to a pull request stack.
 
         `POST /repos/{owner}/{repo}/stacks/{stack_number}/add`
@@ -101,7 +109,7 @@ class PullRequestStacks(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PullRequestStacksAddData]:
         """Create a pull request stack.
 
         `POST /repos/{owner}/{repo}/stacks`
@@ -139,7 +147,7 @@ class PullRequestStacks(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PullRequestStacksAddData]:
         """Get a pull request stack.
 
         `GET /repos/{owner}/{repo}/stacks/{stack_number}`
@@ -178,7 +186,7 @@ class PullRequestStacks(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[PullRequestStackMinimal]:
         """List pull request stacks.
 
         `GET /repos/{owner}/{repo}/stacks` (paginated: use octo.paginate)
@@ -195,7 +203,7 @@ class PullRequestStacks(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/stacks#list-pull-request-stacks
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             path={
                 "owner": owner,
@@ -220,7 +228,7 @@ class PullRequestStacks(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PullRequestStacksAddData | None]:
         """Remove pull requests from a pull request stack.
 
         `POST /repos/{owner}/{repo}/stacks/{stack_number}/unstack`

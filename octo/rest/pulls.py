@@ -4,11 +4,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        Commit,
+        DiffEntry,
+        PullRequest,
+        PullRequestMergeAsyncResult,
+        PullRequestMergeResult,
+        PullRequestReview,
+        PullRequestReviewComment,
+        PullRequestReviewRequest,
+        PullRequestSimple,
+        PullsCreateReviewCommentsItem,
+        PullsUpdateBranchData,
+        ReviewComment,
+    )
 
 _CHECK_IF_MERGED = Operation(
     "GET",
@@ -224,7 +242,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a pull request has been merged.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/merge`
@@ -251,6 +269,46 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def create(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            head: str,
+            base: str,
+            title: str | Omit = OMIT,
+            head_repo: str | Omit = OMIT,
+            body: str | Omit = OMIT,
+            maintainer_can_modify: bool | Omit = OMIT,
+            draft: bool | Omit = OMIT,
+            issue: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[PullRequest]: ...
+        @overload
+        def create(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            head: str,
+            base: str,
+            title: str | Omit = OMIT,
+            head_repo: str | Omit = OMIT,
+            body: str | Omit = OMIT,
+            maintainer_can_modify: bool | Omit = OMIT,
+            draft: bool | Omit = OMIT,
+            issue: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def create(
         self,
         owner: str,
@@ -268,7 +326,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Create a pull request.
 
         `POST /repos/{owner}/{repo}/pulls`
@@ -313,6 +371,36 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def create_reply_for_review_comment(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[PullRequestReviewComment]: ...
+        @overload
+        def create_reply_for_review_comment(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def create_reply_for_review_comment(
         self,
         owner: str,
@@ -325,7 +413,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Create a reply for a review comment.
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies`
@@ -360,6 +448,40 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def create_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            commit_id: str | Omit = OMIT,
+            body: str | Omit = OMIT,
+            event: Literal["APPROVE", "REQUEST_CHANGES", "COMMENT"] | Omit = OMIT,
+            comments: List[PullsCreateReviewCommentsItem] | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[PullRequestReview]: ...
+        @overload
+        def create_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            commit_id: str | Omit = OMIT,
+            body: str | Omit = OMIT,
+            event: Literal["APPROVE", "REQUEST_CHANGES", "COMMENT"] | Omit = OMIT,
+            comments: List[PullsCreateReviewCommentsItem] | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def create_review(
         self,
         owner: str,
@@ -369,12 +491,12 @@ class Pulls(Namespace):
         commit_id: str | Omit = OMIT,
         body: str | Omit = OMIT,
         event: Literal["APPROVE", "REQUEST_CHANGES", "COMMENT"] | Omit = OMIT,
-        comments: List[dict[str, Any]] | Omit = OMIT,
+        comments: List[PullsCreateReviewCommentsItem] | Omit = OMIT,
         media_type: Literal["full", "html", "raw", "text"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Create a review for a pull request.
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews`
@@ -386,7 +508,7 @@ class Pulls(Namespace):
             commit_id: string; optional
             body: string; optional
             event: string; optional; one of APPROVE, REQUEST_CHANGES, COMMENT
-            comments: array of object; optional
+            comments: array of object (array[PullsCreateReviewCommentsItem]); optional
             media_type: ask for another representation: full, html, raw, text
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -413,6 +535,52 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def create_review_comment(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            body: str,
+            commit_id: str,
+            path: str,
+            position: int | Omit = OMIT,
+            side: Literal["LEFT", "RIGHT"] | Omit = OMIT,
+            line: int | Omit = OMIT,
+            start_line: int | Omit = OMIT,
+            start_side: Literal["LEFT", "RIGHT", "side"] | Omit = OMIT,
+            in_reply_to: int | Omit = OMIT,
+            subject_type: Literal["line", "file"] | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[PullRequestReviewComment]: ...
+        @overload
+        def create_review_comment(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            body: str,
+            commit_id: str,
+            path: str,
+            position: int | Omit = OMIT,
+            side: Literal["LEFT", "RIGHT"] | Omit = OMIT,
+            line: int | Omit = OMIT,
+            start_line: int | Omit = OMIT,
+            start_side: Literal["LEFT", "RIGHT", "side"] | Omit = OMIT,
+            in_reply_to: int | Omit = OMIT,
+            subject_type: Literal["line", "file"] | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def create_review_comment(
         self,
         owner: str,
@@ -433,7 +601,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Create a review comment for a pull request.
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/comments`
@@ -484,6 +652,34 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def delete_pending_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[PullRequestReview]: ...
+        @overload
+        def delete_pending_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def delete_pending_review(
         self,
         owner: str,
@@ -495,7 +691,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Delete a pending review for a pull request.
 
         `DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`
@@ -535,7 +731,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a review comment for a pull request.
 
         `DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}`
@@ -562,6 +758,38 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def dismiss_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            message: str,
+            event: Literal["DISMISS"] | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[PullRequestReview]: ...
+        @overload
+        def dismiss_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            message: str,
+            event: Literal["DISMISS"] | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def dismiss_review(
         self,
         owner: str,
@@ -575,7 +803,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Dismiss a review for a pull request.
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals`
@@ -612,6 +840,44 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[PullRequest]: ...
+        @overload
+        def get(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            media_type: Literal["diff"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[str]: ...
+        @overload
+        def get(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def get(
         self,
         owner: str,
@@ -622,7 +888,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a pull request.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}`
@@ -661,7 +927,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PullRequestMergeAsyncResult]:
         """Get the result of an asynchronous merge.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/merge-async/{uuid}`
@@ -690,6 +956,34 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[PullRequestReview]: ...
+        @overload
+        def get_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def get_review(
         self,
         owner: str,
@@ -701,7 +995,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a review for a pull request.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`
@@ -732,6 +1026,32 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_review_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[PullRequestReviewComment]: ...
+        @overload
+        def get_review_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def get_review_comment(
         self,
         owner: str,
@@ -742,7 +1062,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a review comment for a pull request.
 
         `GET /repos/{owner}/{repo}/pulls/comments/{comment_id}`
@@ -771,6 +1091,44 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            head: str | Omit = OMIT,
+            base: str | Omit = OMIT,
+            sort: Literal["created", "updated", "popularity", "long-running"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[PullRequestSimple]: ...
+        @overload
+        def list(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            state: Literal["open", "closed", "all"] | Omit = OMIT,
+            head: str | Omit = OMIT,
+            base: str | Omit = OMIT,
+            sort: Literal["created", "updated", "popularity", "long-running"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list(
         self,
@@ -788,7 +1146,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List pull requests.
 
         `GET /repos/{owner}/{repo}/pulls` (paginated: use octo.paginate)
@@ -831,6 +1189,38 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_comments_for_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[ReviewComment]: ...
+        @overload
+        def list_comments_for_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_comments_for_review(
         self,
@@ -845,7 +1235,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List comments for a pull request review.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments` (paginated: use octo.paginate)
@@ -882,6 +1272,36 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_commits(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[Commit]: ...
+        @overload
+        def list_commits(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_commits(
         self,
@@ -895,7 +1315,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List commits on a pull request.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/commits` (paginated: use octo.paginate)
@@ -930,6 +1350,36 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_files(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[DiffEntry]: ...
+        @overload
+        def list_files(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_files(
         self,
@@ -943,7 +1393,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List pull requests files.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/files` (paginated: use octo.paginate)
@@ -987,7 +1437,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PullRequestReviewRequest]:
         """Get all requested reviewers for a pull request.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
@@ -1014,6 +1464,42 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_review_comments(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            sort: Literal["created", "updated"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[PullRequestReviewComment]: ...
+        @overload
+        def list_review_comments(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            sort: Literal["created", "updated"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_review_comments(
         self,
@@ -1030,7 +1516,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List review comments on a pull request.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/comments` (paginated: use octo.paginate)
@@ -1071,6 +1557,40 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_review_comments_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            sort: Literal["created", "updated", "created_at"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[PullRequestReviewComment]: ...
+        @overload
+        def list_review_comments_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            sort: Literal["created", "updated", "created_at"] | Omit = OMIT,
+            direction: Literal["asc", "desc"] | Omit = OMIT,
+            since: str | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_review_comments_for_repo(
         self,
@@ -1086,7 +1606,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List review comments in a repository.
 
         `GET /repos/{owner}/{repo}/pulls/comments` (paginated: use octo.paginate)
@@ -1125,6 +1645,36 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_reviews(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[PullRequestReview]: ...
+        @overload
+        def list_reviews(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_reviews(
         self,
@@ -1138,7 +1688,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List reviews for a pull request.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews` (paginated: use octo.paginate)
@@ -1186,7 +1736,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PullRequestMergeResult]:
         """Merge a pull request.
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge`
@@ -1237,7 +1787,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PullRequestMergeAsyncResult]:
         """Merge a pull request asynchronously.
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge-async`
@@ -1287,7 +1837,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PullRequestSimple]:
         """Remove requested reviewers from a pull request.
 
         `DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
@@ -1331,7 +1881,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PullRequestSimple]:
         """Request reviewers for a pull request.
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
@@ -1364,6 +1914,38 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def submit_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            event: Literal["APPROVE", "REQUEST_CHANGES", "COMMENT"],
+            body: str | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[PullRequestReview]: ...
+        @overload
+        def submit_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            event: Literal["APPROVE", "REQUEST_CHANGES", "COMMENT"],
+            body: str | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def submit_review(
         self,
         owner: str,
@@ -1377,7 +1959,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Submit a review for a pull request.
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events`
@@ -1414,6 +1996,42 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def update(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            title: str | Omit = OMIT,
+            body: str | Omit = OMIT,
+            state: Literal["open", "closed"] | Omit = OMIT,
+            base: str | Omit = OMIT,
+            maintainer_can_modify: bool | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[PullRequest]: ...
+        @overload
+        def update(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            *,
+            title: str | Omit = OMIT,
+            body: str | Omit = OMIT,
+            state: Literal["open", "closed"] | Omit = OMIT,
+            base: str | Omit = OMIT,
+            maintainer_can_modify: bool | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def update(
         self,
         owner: str,
@@ -1429,7 +2047,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Update a pull request.
 
         `PATCH /repos/{owner}/{repo}/pulls/{pull_number}`
@@ -1480,7 +2098,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PullsUpdateBranchData]:
         """Update a pull request branch.
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch`
@@ -1511,6 +2129,36 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def update_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            body: str,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[PullRequestReview]: ...
+        @overload
+        def update_review(
+            self,
+            owner: str,
+            repo: str,
+            pull_number: int,
+            review_id: int,
+            *,
+            body: str,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def update_review(
         self,
         owner: str,
@@ -1523,7 +2171,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Update a review for a pull request.
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`
@@ -1558,6 +2206,34 @@ class Pulls(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def update_review_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[PullRequestReviewComment]: ...
+        @overload
+        def update_review_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def update_review_comment(
         self,
         owner: str,
@@ -1569,7 +2245,7 @@ class Pulls(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Update a review comment for a pull request.
 
         `PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}`

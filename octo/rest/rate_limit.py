@@ -4,11 +4,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+
+    from octo.rest.types.api import (
+        RateLimitOverview,
+    )
 
 _GET = Operation(
     "GET",
@@ -29,7 +35,7 @@ class RateLimit(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RateLimitOverview]:
         """Get rate limit status for the authenticated user.
 
         `GET /rate_limit`

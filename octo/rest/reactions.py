@@ -4,11 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        Reaction,
+    )
 
 _CREATE_FOR_COMMIT_COMMENT = Operation(
     "POST",
@@ -138,7 +145,7 @@ class Reactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Reaction]:
         """Create reaction for a commit comment.
 
         `POST /repos/{owner}/{repo}/comments/{comment_id}/reactions`
@@ -179,7 +186,7 @@ class Reactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Reaction]:
         """Create reaction for an issue.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/reactions`
@@ -220,7 +227,7 @@ class Reactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Reaction]:
         """Create reaction for an issue comment.
 
         `POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions`
@@ -261,7 +268,7 @@ class Reactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Reaction]:
         """Create reaction for a pull request review comment.
 
         `POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions`
@@ -302,7 +309,7 @@ class Reactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Reaction]:
         """Create reaction for a release.
 
         `POST /repos/{owner}/{repo}/releases/{release_id}/reactions`
@@ -343,7 +350,7 @@ class Reactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a commit comment reaction.
 
         `DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}`
@@ -382,7 +389,7 @@ class Reactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an issue reaction.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}`
@@ -421,7 +428,7 @@ class Reactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an issue comment reaction.
 
         `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}`
@@ -460,7 +467,7 @@ class Reactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a pull request comment reaction.
 
         `DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}`
@@ -499,7 +506,7 @@ class Reactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a release reaction.
 
         `DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}`
@@ -541,7 +548,7 @@ class Reactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Reaction]:
         """List reactions for a commit comment.
 
         `GET /repos/{owner}/{repo}/comments/{comment_id}/reactions` (paginated: use octo.paginate)
@@ -559,7 +566,7 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-commit-comment
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_COMMIT_COMMENT,
             path={
                 "owner": owner,
@@ -589,7 +596,7 @@ class Reactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Reaction]:
         """List reactions for an issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/reactions` (paginated: use octo.paginate)
@@ -607,7 +614,7 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-an-issue
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_ISSUE,
             path={
                 "owner": owner,
@@ -637,7 +644,7 @@ class Reactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Reaction]:
         """List reactions for an issue comment.
 
         `GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions` (paginated: use octo.paginate)
@@ -655,7 +662,7 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-an-issue-comment
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_ISSUE_COMMENT,
             path={
                 "owner": owner,
@@ -685,7 +692,7 @@ class Reactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Reaction]:
         """List reactions for a pull request review comment.
 
         `GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions` (paginated: use octo.paginate)
@@ -703,7 +710,7 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-pull-request-review-comment
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_PULL_REQUEST_REVIEW_COMMENT,
             path={
                 "owner": owner,
@@ -733,7 +740,7 @@ class Reactions(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Reaction]:
         """List reactions for a release.
 
         `GET /repos/{owner}/{repo}/releases/{release_id}/reactions` (paginated: use octo.paginate)
@@ -751,7 +758,7 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-release
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_RELEASE,
             path={
                 "owner": owner,

@@ -5,11 +5,123 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from os import PathLike
-from typing import Any, BinaryIO, List, Literal
+from typing import Any, BinaryIO, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        Activity,
+        Autolink,
+        BranchProtection,
+        BranchRestrictionPolicy,
+        BranchShort,
+        BranchWithProtection,
+        CheckAutomatedSecurityFixes,
+        CheckImmutableReleases,
+        CloneTraffic,
+        CodeFrequencyStat,
+        CodeownersErrors,
+        Collaborator,
+        CombinedCommitStatus,
+        Commit,
+        CommitActivity,
+        CommitComment,
+        CommitComparison,
+        CommunityProfile,
+        ContentDirectory,
+        ContentFile,
+        ContentSubmodule,
+        ContentSymlink,
+        ContentTraffic,
+        ContentTree,
+        Contributor,
+        ContributorActivity,
+        CustomDeploymentRuleApp,
+        CustomPropertyValue,
+        DeployKey,
+        Deployment,
+        DeploymentBranchPolicy,
+        DeploymentBranchPolicySettings,
+        DeploymentProtectionRule,
+        DeploymentStatus,
+        Environment,
+        FileCommit,
+        FullRepository,
+        GitCreateTagTagger,
+        Hook,
+        HookDelivery,
+        HookDeliveryItem,
+        Integration,
+        IssueType,
+        Language,
+        MergedUpstream,
+        MinimalRepository,
+        OrgRules,
+        OrgRulesetConditions,
+        Page,
+        PageBuild,
+        PageBuildStatus,
+        PageDeployment,
+        PagesDeploymentStatus,
+        PagesHealthCheck,
+        ParticipationStats,
+        ProtectedBranch,
+        ProtectedBranchAdminEnforced,
+        ProtectedBranchAllowDeletions,
+        ProtectedBranchPullRequestReview,
+        PullRequestSimple,
+        ReferrerTraffic,
+        Release,
+        ReleaseAsset,
+        ReleaseNotesContent,
+        ReposCreateAttestationBundle,
+        ReposCreateAttestationData,
+        ReposCreateDeploymentData,
+        ReposCreateOrUpdateEnvironmentReviewersItem,
+        ReposCreatePagesSiteSource,
+        ReposDeleteFileAuthor,
+        ReposGetAllDeploymentProtectionRulesData,
+        ReposGetAllEnvironmentsData,
+        ReposListAttestationsData,
+        ReposListAttestationsDataAttestationsItem,
+        ReposListCustomDeploymentRuleIntegrationsData,
+        ReposListDeploymentBranchPoliciesData,
+        ReposUpdateBranchProtectionRequiredPullRequestReviews,
+        ReposUpdateBranchProtectionRequiredStatusChecks,
+        ReposUpdateBranchProtectionRestrictions,
+        ReposUpdateInformationAboutPagesSiteSource2,
+        ReposUpdatePullRequestReviewProtectionDismissalRestrictions,
+        ReposUpdateSecurityAndAnalysis,
+        ReposUpdateStatusCheckProtectionChecksItem,
+        Repository,
+        RepositoryCollaboratorPermission,
+        RepositoryHashAlgorithm,
+        RepositoryInvitation,
+        RepositoryRule,
+        RepositoryRuleDetailed,
+        RepositoryRuleset,
+        RepositoryRulesetBypassActor,
+        RepositoryRulesetConditions,
+        RuleSuite,
+        RuleSuites,
+        RulesetVersion,
+        RulesetVersionWithState,
+        ShortBranch,
+        SimpleUser,
+        Status,
+        StatusCheckPolicy,
+        Tag,
+        Team,
+        Topic,
+        ViewTraffic,
+        WebhookConfig,
+        WebhookConfigInsecureSsl,
+    )
 
 _ACCEPT_INVITATION_FOR_AUTHENTICATED_USER = Operation(
     "PATCH",
@@ -1273,7 +1385,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Accept a repository invitation.
 
         `PATCH /user/repository_invitations/{invitation_id}`
@@ -1308,7 +1420,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[Integration | None]]:
         """Add app access restrictions.
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
@@ -1349,7 +1461,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RepositoryInvitation | None]:
         """Add a repository collaborator.
 
         `PUT /repos/{owner}/{repo}/collaborators/{username}`
@@ -1390,7 +1502,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[str]]:
         """Add status check contexts.
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
@@ -1431,7 +1543,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[Team]]:
         """Add team access restrictions.
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
@@ -1472,7 +1584,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[SimpleUser]]:
         """Add user access restrictions.
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
@@ -1512,7 +1624,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Cancel a GitHub Pages deployment.
 
         `POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel`
@@ -1547,7 +1659,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CheckAutomatedSecurityFixes]:
         """Check if Dependabot security updates are enabled for a repository.
 
         `GET /repos/{owner}/{repo}/automated-security-fixes`
@@ -1581,7 +1693,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a user is a repository collaborator.
 
         `GET /repos/{owner}/{repo}/collaborators/{username}`
@@ -1616,7 +1728,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CheckImmutableReleases]:
         """Check if immutable releases are enabled for a repository.
 
         `GET /repos/{owner}/{repo}/immutable-releases`
@@ -1649,7 +1761,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProtectedBranchAllowDeletions]:
         """Check if private vulnerability reporting is enabled for a repository.
 
         `GET /repos/{owner}/{repo}/private-vulnerability-reporting`
@@ -1682,7 +1794,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if vulnerability alerts are enabled for a repository.
 
         `GET /repos/{owner}/{repo}/vulnerability-alerts`
@@ -1716,7 +1828,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CodeownersErrors]:
         """List CODEOWNERS errors.
 
         `GET /repos/{owner}/{repo}/codeowners/errors`
@@ -1757,7 +1869,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CommitComparison]:
         """Compare two commits.
 
         `GET /repos/{owner}/{repo}/compare/{base}...{head}`
@@ -1792,6 +1904,36 @@ class Repos(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def compare_commits_with_basehead(
+            self,
+            owner: str,
+            repo: str,
+            basehead: str,
+            *,
+            page: int | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[CommitComparison]: ...
+        @overload
+        def compare_commits_with_basehead(
+            self,
+            owner: str,
+            repo: str,
+            basehead: str,
+            *,
+            page: int | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            media_type: Literal["diff", "patch"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[str]: ...
+
     def compare_commits_with_basehead(
         self,
         owner: str,
@@ -1804,7 +1946,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Compare two commits.
 
         `GET /repos/{owner}/{repo}/compare/{basehead}`
@@ -1844,11 +1986,11 @@ class Repos(Namespace):
         owner: str,
         repo: str,
         *,
-        bundle: dict[str, Any],
+        bundle: ReposCreateAttestationBundle,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ReposCreateAttestationData]:
         """Create an attestation.
 
         `POST /repos/{owner}/{repo}/attestations`
@@ -1856,7 +1998,7 @@ class Repos(Namespace):
         Args:
             owner: string; required
             repo: string; required
-            bundle: object; required
+            bundle: object (ReposCreateAttestationBundle); required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -1888,7 +2030,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Autolink]:
         """Create an autolink reference for a repository.
 
         `POST /repos/{owner}/{repo}/autolinks`
@@ -1921,6 +2063,40 @@ class Repos(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def create_commit_comment(
+            self,
+            owner: str,
+            repo: str,
+            commit_sha: str,
+            *,
+            body: str,
+            path: str | Omit = OMIT,
+            position: int | Omit = OMIT,
+            line: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[CommitComment]: ...
+        @overload
+        def create_commit_comment(
+            self,
+            owner: str,
+            repo: str,
+            commit_sha: str,
+            *,
+            body: str,
+            path: str | Omit = OMIT,
+            position: int | Omit = OMIT,
+            line: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def create_commit_comment(
         self,
         owner: str,
@@ -1935,7 +2111,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Create a commit comment.
 
         `POST /repos/{owner}/{repo}/commits/{commit_sha}/comments`
@@ -1983,7 +2159,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProtectedBranchAdminEnforced]:
         """Create commit signature protection.
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`
@@ -2023,7 +2199,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Status]:
         """Create a commit status.
 
         `POST /repos/{owner}/{repo}/statuses/{sha}`
@@ -2071,7 +2247,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DeployKey]:
         """Create a deploy key.
 
         `POST /repos/{owner}/{repo}/keys`
@@ -2121,7 +2297,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Deployment | ReposCreateDeploymentData]:
         """Create a deployment.
 
         `POST /repos/{owner}/{repo}/deployments`
@@ -2177,7 +2353,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DeploymentBranchPolicy]:
         """Create a deployment branch policy.
 
         `POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies`
@@ -2220,7 +2396,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DeploymentProtectionRule]:
         """Create a custom deployment protection rule on an environment.
 
         `POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules`
@@ -2267,7 +2443,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DeploymentStatus]:
         """Create a deployment status.
 
         `POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses`
@@ -2320,7 +2496,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Create a repository dispatch event.
 
         `POST /repos/{owner}/{repo}/dispatches`
@@ -2380,7 +2556,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[FullRepository]:
         """Create a repository for the authenticated user.
 
         `POST /user/repos`
@@ -2458,7 +2634,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[FullRepository]:
         """Create a fork.
 
         `POST /repos/{owner}/{repo}/forks`
@@ -2523,7 +2699,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[FullRepository]:
         """Create an organization repository.
 
         `POST /orgs/{org}/repos`
@@ -2606,12 +2782,12 @@ class Repos(Namespace):
         *,
         wait_timer: int | Omit = OMIT,
         prevent_self_review: bool | Omit = OMIT,
-        reviewers: List[dict[str, Any]] | None | Omit = OMIT,
-        deployment_branch_policy: dict[str, Any] | None | Omit = OMIT,
+        reviewers: List[ReposCreateOrUpdateEnvironmentReviewersItem] | None | Omit = OMIT,
+        deployment_branch_policy: DeploymentBranchPolicySettings | None | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Environment]:
         """Create or update an environment.
 
         `PUT /repos/{owner}/{repo}/environments/{environment_name}`
@@ -2622,8 +2798,8 @@ class Repos(Namespace):
             environment_name: string; required
             wait_timer: integer; optional
             prevent_self_review: boolean; optional
-            reviewers: array of object; optional; may be None (sent as null)
-            deployment_branch_policy: object; optional; may be None (sent as null)
+            reviewers: array of object (array[ReposCreateOrUpdateEnvironmentReviewersItem]); optional; may be None (sent as null)
+            deployment_branch_policy: object (DeploymentBranchPolicySettings); optional; may be None (sent as null)
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -2658,12 +2834,12 @@ class Repos(Namespace):
         content: str,
         sha: str | Omit = OMIT,
         branch: str | Omit = OMIT,
-        committer: dict[str, Any] | Omit = OMIT,
-        author: dict[str, Any] | Omit = OMIT,
+        committer: GitCreateTagTagger | Omit = OMIT,
+        author: GitCreateTagTagger | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[FileCommit]:
         """Create or update file contents.
 
         `PUT /repos/{owner}/{repo}/contents/{path}`
@@ -2676,8 +2852,8 @@ class Repos(Namespace):
             content: string; required
             sha: string; optional
             branch: string; optional
-            committer: object; optional
-            author: object; optional
+            committer: object (GitCreateTagTagger); optional
+            author: object (GitCreateTagTagger); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -2711,13 +2887,13 @@ class Repos(Namespace):
         name: str,
         enforcement: Literal["disabled", "active", "evaluate"],
         target: Literal["branch", "tag", "push", "repository"] | Omit = OMIT,
-        bypass_actors: List[dict[str, Any]] | Omit = OMIT,
-        conditions: dict[str, Any] | Omit = OMIT,
-        rules: List[dict[str, Any]] | Omit = OMIT,
+        bypass_actors: List[RepositoryRulesetBypassActor] | Omit = OMIT,
+        conditions: OrgRulesetConditions | Omit = OMIT,
+        rules: List[OrgRules] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RepositoryRuleset]:
         """Create an organization repository ruleset.
 
         `POST /orgs/{org}/rulesets`
@@ -2727,9 +2903,9 @@ class Repos(Namespace):
             name: string; required
             enforcement: string; required; one of disabled, active, evaluate
             target: string; optional; one of branch, tag, push, repository; server default 'branch'
-            bypass_actors: array of object; optional
-            conditions: object; optional
-            rules: array of object; optional
+            bypass_actors: array of object (array[RepositoryRulesetBypassActor]); optional
+            conditions: object (OrgRulesetConditions); optional
+            rules: array of object (array[OrgRules]); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -2767,7 +2943,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PageDeployment]:
         """Create a GitHub Pages deployment.
 
         `POST /repos/{owner}/{repo}/pages/deployments`
@@ -2810,11 +2986,11 @@ class Repos(Namespace):
         repo: str,
         *,
         build_type: Literal["legacy", "workflow"] | Omit = OMIT,
-        source: dict[str, Any] | Omit = OMIT,
+        source: ReposCreatePagesSiteSource | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Page]:
         """Create a GitHub Pages site.
 
         `POST /repos/{owner}/{repo}/pages`
@@ -2823,7 +2999,7 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             build_type: string; optional; one of legacy, workflow
-            source: object; optional
+            source: object (ReposCreatePagesSiteSource); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -2862,7 +3038,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Release]:
         """Create a release.
 
         `POST /repos/{owner}/{repo}/releases`
@@ -2915,13 +3091,13 @@ class Repos(Namespace):
         name: str,
         enforcement: Literal["disabled", "active", "evaluate"],
         target: Literal["branch", "tag", "push"] | Omit = OMIT,
-        bypass_actors: List[dict[str, Any]] | Omit = OMIT,
-        conditions: dict[str, Any] | Omit = OMIT,
-        rules: List[dict[str, Any]] | Omit = OMIT,
+        bypass_actors: List[RepositoryRulesetBypassActor] | Omit = OMIT,
+        conditions: RepositoryRulesetConditions | Omit = OMIT,
+        rules: List[RepositoryRule] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RepositoryRuleset]:
         """Create a repository ruleset.
 
         `POST /repos/{owner}/{repo}/rulesets`
@@ -2932,9 +3108,9 @@ class Repos(Namespace):
             name: string; required
             enforcement: string; required; one of disabled, active, evaluate
             target: string; optional; one of branch, tag, push; server default 'branch'
-            bypass_actors: array of object; optional
-            conditions: object; optional
-            rules: array of object; optional
+            bypass_actors: array of object (array[RepositoryRulesetBypassActor]); optional
+            conditions: object (RepositoryRulesetConditions); optional
+            rules: array of object (array[RepositoryRule]); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -2973,7 +3149,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[FullRepository]:
         """Create a repository using a template.
 
         `POST /repos/{template_owner}/{template_repo}/generate`
@@ -3016,13 +3192,13 @@ class Repos(Namespace):
         repo: str,
         *,
         name: str | Omit = OMIT,
-        config: dict[str, Any] | Omit = OMIT,
+        config: WebhookConfig | Omit = OMIT,
         events: List[str] | Omit = OMIT,
         active: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Hook]:
         """Create a repository webhook.
 
         `POST /repos/{owner}/{repo}/hooks`
@@ -3031,7 +3207,7 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             name: string; optional
-            config: object; optional
+            config: object (WebhookConfig); optional
             events: array of string; optional; server default ['push']
             active: boolean; optional; server default True
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -3062,11 +3238,11 @@ class Repos(Namespace):
         owner: str,
         repo: str,
         *,
-        properties: List[dict[str, Any]],
+        properties: List[CustomPropertyValue],
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Create or update custom property values for a repository.
 
         `PATCH /repos/{owner}/{repo}/properties/values`
@@ -3074,7 +3250,7 @@ class Repos(Namespace):
         Args:
             owner: string; required
             repo: string; required
-            properties: array of object; required
+            properties: array of object (array[CustomPropertyValue]); required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -3103,7 +3279,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[CustomPropertyValue]]:
         """Get all custom property values for a repository.
 
         `GET /repos/{owner}/{repo}/properties/values`
@@ -3135,7 +3311,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Decline a repository invitation.
 
         `DELETE /user/repository_invitations/{invitation_id}`
@@ -3168,7 +3344,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository.
 
         `DELETE /repos/{owner}/{repo}`
@@ -3202,7 +3378,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete access restrictions.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions`
@@ -3238,7 +3414,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete admin branch protection.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`
@@ -3274,7 +3450,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an environment.
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}`
@@ -3310,7 +3486,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an autolink reference from a repository.
 
         `DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}`
@@ -3346,7 +3522,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete branch protection.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection`
@@ -3382,7 +3558,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a commit comment.
 
         `DELETE /repos/{owner}/{repo}/comments/{comment_id}`
@@ -3418,7 +3594,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete commit signature protection.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`
@@ -3454,7 +3630,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a deploy key.
 
         `DELETE /repos/{owner}/{repo}/keys/{key_id}`
@@ -3490,7 +3666,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a deployment.
 
         `DELETE /repos/{owner}/{repo}/deployments/{deployment_id}`
@@ -3527,7 +3703,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a deployment branch policy.
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`
@@ -3565,12 +3741,12 @@ class Repos(Namespace):
         message: str,
         sha: str,
         branch: str | Omit = OMIT,
-        committer: dict[str, Any] | Omit = OMIT,
-        author: dict[str, Any] | Omit = OMIT,
+        committer: ReposDeleteFileAuthor | Omit = OMIT,
+        author: ReposDeleteFileAuthor | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[FileCommit]:
         """Delete a file.
 
         `DELETE /repos/{owner}/{repo}/contents/{path}`
@@ -3582,8 +3758,8 @@ class Repos(Namespace):
             message: string; required
             sha: string; required
             branch: string; optional
-            committer: object; optional
-            author: object; optional
+            committer: object (ReposDeleteFileAuthor); optional
+            author: object (ReposDeleteFileAuthor); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -3618,7 +3794,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository invitation.
 
         `DELETE /repos/{owner}/{repo}/invitations/{invitation_id}`
@@ -3653,7 +3829,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an organization repository ruleset.
 
         `DELETE /orgs/{org}/rulesets/{ruleset_id}`
@@ -3686,7 +3862,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a GitHub Pages site.
 
         `DELETE /repos/{owner}/{repo}/pages`
@@ -3720,7 +3896,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete pull request review protection.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`
@@ -3756,7 +3932,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a release.
 
         `DELETE /repos/{owner}/{repo}/releases/{release_id}`
@@ -3792,7 +3968,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a release asset.
 
         `DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}`
@@ -3828,7 +4004,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository ruleset.
 
         `DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}`
@@ -3864,7 +4040,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a repository webhook.
 
         `DELETE /repos/{owner}/{repo}/hooks/{hook_id}`
@@ -3899,7 +4075,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Disable Dependabot security updates.
 
         `DELETE /repos/{owner}/{repo}/automated-security-fixes`
@@ -3934,7 +4110,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Disable a custom protection rule for an environment.
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}`
@@ -3971,7 +4147,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Disable immutable releases.
 
         `DELETE /repos/{owner}/{repo}/immutable-releases`
@@ -4004,7 +4180,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Disable private vulnerability reporting for a repository.
 
         `DELETE /repos/{owner}/{repo}/private-vulnerability-reporting`
@@ -4037,7 +4213,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Disable vulnerability alerts.
 
         `DELETE /repos/{owner}/{repo}/vulnerability-alerts`
@@ -4071,7 +4247,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Download a repository archive (tar).
 
         `GET /repos/{owner}/{repo}/tarball/{ref}`
@@ -4107,7 +4283,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Download a repository archive (zip).
 
         `GET /repos/{owner}/{repo}/zipball/{ref}`
@@ -4144,7 +4320,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Enable Dependabot security updates.
 
         `PUT /repos/{owner}/{repo}/automated-security-fixes`
@@ -4177,7 +4353,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Enable immutable releases.
 
         `PUT /repos/{owner}/{repo}/immutable-releases`
@@ -4210,7 +4386,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Enable private vulnerability reporting for a repository.
 
         `PUT /repos/{owner}/{repo}/private-vulnerability-reporting`
@@ -4243,7 +4419,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Enable vulnerability alerts.
 
         `PUT /repos/{owner}/{repo}/vulnerability-alerts`
@@ -4280,7 +4456,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ReleaseNotesContent]:
         """Generate release notes content for a release.
 
         `POST /repos/{owner}/{repo}/releases/generate-notes`
@@ -4323,7 +4499,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[FullRepository]:
         """Get a repository.
 
         `GET /repos/{owner}/{repo}`
@@ -4357,7 +4533,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[BranchRestrictionPolicy]:
         """Get access restrictions.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions`
@@ -4393,7 +4569,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProtectedBranchAdminEnforced]:
         """Get admin branch protection.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`
@@ -4429,7 +4605,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ReposGetAllDeploymentProtectionRulesData]:
         """Get all deployment protection rules for an environment.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules`
@@ -4467,7 +4643,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Environment, ReposGetAllEnvironmentsData]:
         """List environments.
 
         `GET /repos/{owner}/{repo}/environments` (paginated: use octo.paginate)
@@ -4483,7 +4659,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/environments#list-environments
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ALL_ENVIRONMENTS,
             path={
                 "owner": owner,
@@ -4507,7 +4683,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[str]]:
         """Get all status check contexts.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
@@ -4545,7 +4721,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[str, Topic]:
         """Get all repository topics.
 
         `GET /repos/{owner}/{repo}/topics` (paginated: use octo.paginate)
@@ -4561,7 +4737,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#get-all-repository-topics
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ALL_TOPICS,
             path={
                 "owner": owner,
@@ -4585,7 +4761,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[Integration | None]]:
         """Get apps with access to the protected branch.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
@@ -4621,7 +4797,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Autolink]:
         """Get an autolink reference of a repository.
 
         `GET /repos/{owner}/{repo}/autolinks/{autolink_id}`
@@ -4657,7 +4833,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[BranchWithProtection]:
         """Get a branch.
 
         `GET /repos/{owner}/{repo}/branches/{branch}`
@@ -4693,7 +4869,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[BranchProtection]:
         """Get branch protection.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection`
@@ -4732,7 +4908,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[RepositoryRuleDetailed]:
         """Get rules for a branch.
 
         `GET /repos/{owner}/{repo}/rules/branches/{branch}` (paginated: use octo.paginate)
@@ -4749,7 +4925,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#get-rules-for-a-branch
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_BRANCH_RULES,
             path={
                 "owner": owner,
@@ -4774,7 +4950,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CloneTraffic]:
         """Get repository clones.
 
         `GET /repos/{owner}/{repo}/traffic/clones`
@@ -4811,7 +4987,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[CodeFrequencyStat] | dict[str, Any] | None]:
         """Get the weekly commit activity.
 
         `GET /repos/{owner}/{repo}/stats/code_frequency`
@@ -4845,7 +5021,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RepositoryCollaboratorPermission]:
         """Get repository permissions for a user.
 
         `GET /repos/{owner}/{repo}/collaborators/{username}/permission`
@@ -4883,7 +5059,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CombinedCommitStatus]:
         """Get the combined status for a specific reference.
 
         `GET /repos/{owner}/{repo}/commits/{ref}/status`
@@ -4916,6 +5092,36 @@ class Repos(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_commit(
+            self,
+            owner: str,
+            repo: str,
+            ref: str,
+            *,
+            page: int | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Commit]: ...
+        @overload
+        def get_commit(
+            self,
+            owner: str,
+            repo: str,
+            ref: str,
+            *,
+            page: int | Omit = OMIT,
+            per_page: int | Omit = OMIT,
+            media_type: Literal["diff", "patch", "sha"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[str]: ...
+
     def get_commit(
         self,
         owner: str,
@@ -4928,7 +5134,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a commit.
 
         `GET /repos/{owner}/{repo}/commits/{ref}`
@@ -4971,7 +5177,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[CommitActivity] | dict[str, Any] | None]:
         """Get the last year of commit activity.
 
         `GET /repos/{owner}/{repo}/stats/commit_activity`
@@ -4996,6 +5202,32 @@ class Repos(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_commit_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[CommitComment]: ...
+        @overload
+        def get_commit_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def get_commit_comment(
         self,
         owner: str,
@@ -5006,7 +5238,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a commit comment.
 
         `GET /repos/{owner}/{repo}/comments/{comment_id}`
@@ -5044,7 +5276,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProtectedBranchAdminEnforced]:
         """Get commit signature protection.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`
@@ -5079,7 +5311,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[CommunityProfile]:
         """Get community profile metrics.
 
         `GET /repos/{owner}/{repo}/community/profile`
@@ -5104,6 +5336,47 @@ class Repos(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_content(
+            self,
+            owner: str,
+            repo: str,
+            path: str,
+            *,
+            ref: str | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[ContentDirectory | ContentFile | ContentSymlink | ContentSubmodule]: ...
+        @overload
+        def get_content(
+            self,
+            owner: str,
+            repo: str,
+            path: str,
+            *,
+            ref: str | Omit = OMIT,
+            media_type: Literal["html", "raw"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+        @overload
+        def get_content(
+            self,
+            owner: str,
+            repo: str,
+            path: str,
+            *,
+            ref: str | Omit = OMIT,
+            media_type: Literal["object"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[ContentTree]: ...
+
     def get_content(
         self,
         owner: str,
@@ -5115,7 +5388,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get repository content.
 
         `GET /repos/{owner}/{repo}/contents/{path}`
@@ -5156,7 +5429,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[ContributorActivity] | dict[str, Any] | None]:
         """Get all contributor commit activity.
 
         `GET /repos/{owner}/{repo}/stats/contributors`
@@ -5191,7 +5464,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DeploymentProtectionRule]:
         """Get a custom deployment protection rule.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}`
@@ -5229,7 +5502,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DeployKey]:
         """Get a deploy key.
 
         `GET /repos/{owner}/{repo}/keys/{key_id}`
@@ -5265,7 +5538,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Deployment]:
         """Get a deployment.
 
         `GET /repos/{owner}/{repo}/deployments/{deployment_id}`
@@ -5302,7 +5575,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DeploymentBranchPolicy]:
         """Get a deployment branch policy.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`
@@ -5341,7 +5614,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DeploymentStatus]:
         """Get a deployment status.
 
         `GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}`
@@ -5379,7 +5652,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Environment]:
         """Get an environment.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}`
@@ -5414,7 +5687,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RepositoryHashAlgorithm]:
         """Get the hash algorithm for a repository.
 
         `GET /repos/{owner}/{repo}/hash-algorithm`
@@ -5447,7 +5720,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PageBuild]:
         """Get latest Pages build.
 
         `GET /repos/{owner}/{repo}/pages/builds/latest`
@@ -5480,7 +5753,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Release]:
         """Get the latest release.
 
         `GET /repos/{owner}/{repo}/releases/latest`
@@ -5513,7 +5786,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RuleSuite]:
         """Get an organization rule suite.
 
         `GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}`
@@ -5554,7 +5827,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Any, RuleSuites]:
         """List organization rule suites.
 
         `GET /orgs/{org}/rulesets/rule-suites` (paginated: use octo.paginate)
@@ -5575,7 +5848,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rule-suites#list-organization-rule-suites
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ORG_RULE_SUITES,
             path={
                 "org": org,
@@ -5603,7 +5876,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RepositoryRuleset]:
         """Get an organization repository ruleset.
 
         `GET /orgs/{org}/rulesets/{ruleset_id}`
@@ -5639,7 +5912,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[RepositoryRuleset]:
         """Get all organization repository rulesets.
 
         `GET /orgs/{org}/rulesets` (paginated: use octo.paginate)
@@ -5655,7 +5928,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rules#get-all-organization-repository-rulesets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ORG_RULESETS,
             path={
                 "org": org,
@@ -5678,7 +5951,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Page]:
         """Get a GitHub Pages site.
 
         `GET /repos/{owner}/{repo}/pages`
@@ -5712,7 +5985,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PageBuild]:
         """Get GitHub Pages build.
 
         `GET /repos/{owner}/{repo}/pages/builds/{build_id}`
@@ -5748,7 +6021,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PagesDeploymentStatus]:
         """Get the status of a GitHub Pages deployment.
 
         `GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}`
@@ -5783,7 +6056,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PagesHealthCheck | dict[str, Any]]:
         """Get a DNS health check for GitHub Pages.
 
         `GET /repos/{owner}/{repo}/pages/health`
@@ -5816,7 +6089,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ParticipationStats]:
         """Get the weekly commit count.
 
         `GET /repos/{owner}/{repo}/stats/participation`
@@ -5850,7 +6123,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProtectedBranchPullRequestReview]:
         """Get pull request review protection.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`
@@ -5885,7 +6158,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[CodeFrequencyStat] | None]:
         """Get the hourly commit count for each day.
 
         `GET /repos/{owner}/{repo}/stats/punch_card`
@@ -5910,6 +6183,32 @@ class Repos(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_readme(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            ref: str | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[ContentFile]: ...
+        @overload
+        def get_readme(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            ref: str | Omit = OMIT,
+            media_type: Literal["html", "raw"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def get_readme(
         self,
         owner: str,
@@ -5920,7 +6219,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a repository README.
 
         `GET /repos/{owner}/{repo}/readme`
@@ -5951,6 +6250,34 @@ class Repos(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def get_readme_in_directory(
+            self,
+            owner: str,
+            repo: str,
+            dir: str,
+            *,
+            ref: str | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[ContentFile]: ...
+        @overload
+        def get_readme_in_directory(
+            self,
+            owner: str,
+            repo: str,
+            dir: str,
+            *,
+            ref: str | Omit = OMIT,
+            media_type: Literal["html", "raw"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def get_readme_in_directory(
         self,
         owner: str,
@@ -5962,7 +6289,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Get a repository README for a directory.
 
         `GET /repos/{owner}/{repo}/readme/{dir}`
@@ -6004,7 +6331,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Release]:
         """Get a release.
 
         `GET /repos/{owner}/{repo}/releases/{release_id}`
@@ -6040,7 +6367,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ReleaseAsset]:
         """Get a release asset.
 
         `GET /repos/{owner}/{repo}/releases/assets/{asset_id}`
@@ -6076,7 +6403,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Release]:
         """Get a release by tag name.
 
         `GET /repos/{owner}/{repo}/releases/tags/{tag}`
@@ -6112,7 +6439,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RuleSuite]:
         """Get a repository rule suite.
 
         `GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}`
@@ -6155,7 +6482,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Any, RuleSuites]:
         """List repository rule suites.
 
         `GET /repos/{owner}/{repo}/rulesets/rule-suites` (paginated: use octo.paginate)
@@ -6176,7 +6503,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rule-suites#list-repository-rule-suites
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_REPO_RULE_SUITES,
             path={
                 "owner": owner,
@@ -6206,7 +6533,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RepositoryRuleset]:
         """Get a repository ruleset.
 
         `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}`
@@ -6249,7 +6576,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[RulesetVersion]:
         """Get repository ruleset history.
 
         `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history` (paginated: use octo.paginate)
@@ -6266,7 +6593,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#get-repository-ruleset-history
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_REPO_RULESET_HISTORY,
             path={
                 "owner": owner,
@@ -6292,7 +6619,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RulesetVersionWithState]:
         """Get repository ruleset version.
 
         `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}`
@@ -6334,7 +6661,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[RepositoryRuleset]:
         """Get all repository rulesets.
 
         `GET /repos/{owner}/{repo}/rulesets` (paginated: use octo.paginate)
@@ -6352,7 +6679,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#get-all-repository-rulesets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_REPO_RULESETS,
             path={
                 "owner": owner,
@@ -6378,7 +6705,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[StatusCheckPolicy]:
         """Get status checks protection.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`
@@ -6414,7 +6741,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[Team]]:
         """Get teams with access to the protected branch.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
@@ -6449,7 +6776,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[ContentTraffic]]:
         """Get top referral paths.
 
         `GET /repos/{owner}/{repo}/traffic/popular/paths`
@@ -6482,7 +6809,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[ReferrerTraffic]]:
         """Get top referral sources.
 
         `GET /repos/{owner}/{repo}/traffic/popular/referrers`
@@ -6516,7 +6843,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[SimpleUser]]:
         """Get users with access to the protected branch.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
@@ -6552,7 +6879,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ViewTraffic]:
         """Get page views.
 
         `GET /repos/{owner}/{repo}/traffic/views`
@@ -6590,7 +6917,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Hook]:
         """Get a repository webhook.
 
         `GET /repos/{owner}/{repo}/hooks/{hook_id}`
@@ -6626,7 +6953,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[WebhookConfig]:
         """Get a webhook configuration for a repository.
 
         `GET /repos/{owner}/{repo}/hooks/{hook_id}/config`
@@ -6663,7 +6990,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[HookDelivery]:
         """Get a delivery for a repository webhook.
 
         `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}`
@@ -6709,7 +7036,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Activity]:
         """List repository activities.
 
         `GET /repos/{owner}/{repo}/activity` (paginated: use octo.paginate)
@@ -6731,7 +7058,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-activities
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ACTIVITIES,
             path={
                 "owner": owner,
@@ -6766,7 +7093,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ReposListAttestationsDataAttestationsItem, ReposListAttestationsData]:
         """List attestations.
 
         `GET /repos/{owner}/{repo}/attestations/{subject_digest}` (paginated: use octo.paginate)
@@ -6785,7 +7112,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/attestations#list-attestations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ATTESTATIONS,
             path={
                 "owner": owner,
@@ -6811,7 +7138,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[Autolink]]:
         """Get all autolinks of a repository.
 
         `GET /repos/{owner}/{repo}/autolinks`
@@ -6848,7 +7175,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ShortBranch]:
         """List branches.
 
         `GET /repos/{owner}/{repo}/branches` (paginated: use octo.paginate)
@@ -6865,7 +7192,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branches#list-branches
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_BRANCHES,
             path={
                 "owner": owner,
@@ -6890,7 +7217,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[BranchShort]]:
         """List branches for HEAD commit.
 
         `GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head`
@@ -6930,7 +7257,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Collaborator]:
         """List repository collaborators.
 
         `GET /repos/{owner}/{repo}/collaborators` (paginated: use octo.paginate)
@@ -6948,7 +7275,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/collaborators#list-repository-collaborators
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_COLLABORATORS,
             path={
                 "owner": owner,
@@ -6965,6 +7292,36 @@ class Repos(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_comments_for_commit(
+            self,
+            owner: str,
+            repo: str,
+            commit_sha: str,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[CommitComment]: ...
+        @overload
+        def list_comments_for_commit(
+            self,
+            owner: str,
+            repo: str,
+            commit_sha: str,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_comments_for_commit(
         self,
@@ -6978,7 +7335,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List commit comments.
 
         `GET /repos/{owner}/{repo}/commits/{commit_sha}/comments` (paginated: use octo.paginate)
@@ -7013,6 +7370,34 @@ class Repos(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def list_commit_comments_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Paged[CommitComment]: ...
+        @overload
+        def list_commit_comments_for_repo(
+            self,
+            owner: str,
+            repo: str,
+            *,
+            per_page: int | Omit = OMIT,
+            page: int | Omit = OMIT,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     @paginated()
     def list_commit_comments_for_repo(
         self,
@@ -7025,7 +7410,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """List commit comments for a repository.
 
         `GET /repos/{owner}/{repo}/comments` (paginated: use octo.paginate)
@@ -7070,7 +7455,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Status]:
         """List commit statuses for a reference.
 
         `GET /repos/{owner}/{repo}/commits/{ref}/statuses` (paginated: use octo.paginate)
@@ -7087,7 +7472,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/statuses#list-commit-statuses-for-a-reference
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_COMMIT_STATUSES_FOR_REF,
             path={
                 "owner": owner,
@@ -7120,7 +7505,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Commit]:
         """List commits.
 
         `GET /repos/{owner}/{repo}/commits` (paginated: use octo.paginate)
@@ -7142,7 +7527,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/commits#list-commits
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_COMMITS,
             path={
                 "owner": owner,
@@ -7175,7 +7560,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Contributor, List[Contributor] | None]:
         """List repository contributors.
 
         `GET /repos/{owner}/{repo}/contributors` (paginated: use octo.paginate)
@@ -7192,7 +7577,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-contributors
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CONTRIBUTORS,
             path={
                 "owner": owner,
@@ -7220,7 +7605,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CustomDeploymentRuleApp, ReposListCustomDeploymentRuleIntegrationsData]:
         """List custom deployment rule integrations available for an environment.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps` (paginated: use octo.paginate)
@@ -7237,7 +7622,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/protection-rules#list-custom-deployment-rule-integrations-available-for-an-environment
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CUSTOM_DEPLOYMENT_RULE_INTEGRATIONS,
             path={
                 "owner": owner,
@@ -7264,7 +7649,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[DeployKey]:
         """List deploy keys.
 
         `GET /repos/{owner}/{repo}/keys` (paginated: use octo.paginate)
@@ -7280,7 +7665,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deploy-keys/deploy-keys#list-deploy-keys
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_DEPLOY_KEYS,
             path={
                 "owner": owner,
@@ -7307,7 +7692,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[DeploymentBranchPolicy, ReposListDeploymentBranchPoliciesData]:
         """List deployment branch policies.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies` (paginated: use octo.paginate)
@@ -7324,7 +7709,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/branch-policies#list-deployment-branch-policies
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_DEPLOYMENT_BRANCH_POLICIES,
             path={
                 "owner": owner,
@@ -7352,7 +7737,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[DeploymentStatus]:
         """List deployment statuses.
 
         `GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses` (paginated: use octo.paginate)
@@ -7369,7 +7754,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/statuses#list-deployment-statuses
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_DEPLOYMENT_STATUSES,
             path={
                 "owner": owner,
@@ -7400,7 +7785,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Deployment]:
         """List deployments.
 
         `GET /repos/{owner}/{repo}/deployments` (paginated: use octo.paginate)
@@ -7420,7 +7805,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/deployments#list-deployments
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_DEPLOYMENTS,
             path={
                 "owner": owner,
@@ -7455,7 +7840,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Repository]:
         """List repositories for the authenticated user.
 
         `GET /user/repos` (paginated: use octo.paginate)
@@ -7476,7 +7861,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repositories-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_AUTHENTICATED_USER,
             query={
                 "visibility": visibility,
@@ -7507,7 +7892,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List organization repositories.
 
         `GET /orgs/{org}/repos` (paginated: use octo.paginate)
@@ -7525,7 +7910,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-organization-repositories
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_ORG,
             path={
                 "org": org,
@@ -7555,7 +7940,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List repositories for a user.
 
         `GET /users/{username}/repos` (paginated: use octo.paginate)
@@ -7573,7 +7958,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repositories-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_USER,
             path={
                 "username": username,
@@ -7602,7 +7987,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List forks.
 
         `GET /repos/{owner}/{repo}/forks` (paginated: use octo.paginate)
@@ -7619,7 +8004,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/forks#list-forks
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FORKS,
             path={
                 "owner": owner,
@@ -7646,7 +8031,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[RepositoryInvitation]:
         """List repository invitations.
 
         `GET /repos/{owner}/{repo}/invitations` (paginated: use octo.paginate)
@@ -7662,7 +8047,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/invitations#list-repository-invitations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INVITATIONS,
             path={
                 "owner": owner,
@@ -7686,7 +8071,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[RepositoryInvitation]:
         """List repository invitations for the authenticated user.
 
         `GET /user/repository_invitations` (paginated: use octo.paginate)
@@ -7700,7 +8085,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/invitations#list-repository-invitations-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INVITATIONS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -7719,7 +8104,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[IssueType | None]]:
         """List issue types for a repository.
 
         `GET /repos/{owner}/{repo}/issue-types`
@@ -7752,7 +8137,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Language]:
         """List repository languages.
 
         `GET /repos/{owner}/{repo}/languages`
@@ -7788,7 +8173,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[PageBuild]:
         """List GitHub Pages builds.
 
         `GET /repos/{owner}/{repo}/pages/builds` (paginated: use octo.paginate)
@@ -7804,7 +8189,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#list-apiname-pages-builds
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PAGES_BUILDS,
             path={
                 "owner": owner,
@@ -7827,7 +8212,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List public repositories.
 
         `GET /repositories` (paginated: use octo.paginate)
@@ -7840,7 +8225,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-public-repositories
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC,
             query={
                 "since": since,
@@ -7862,7 +8247,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[PullRequestSimple]:
         """List pull requests associated with a commit.
 
         `GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls` (paginated: use octo.paginate)
@@ -7879,7 +8264,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PULL_REQUESTS_ASSOCIATED_WITH_COMMIT,
             path={
                 "owner": owner,
@@ -7907,7 +8292,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ReleaseAsset]:
         """List release assets.
 
         `GET /repos/{owner}/{repo}/releases/{release_id}/assets` (paginated: use octo.paginate)
@@ -7924,7 +8309,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/assets#list-release-assets
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_RELEASE_ASSETS,
             path={
                 "owner": owner,
@@ -7951,7 +8336,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Release]:
         """List releases.
 
         `GET /repos/{owner}/{repo}/releases` (paginated: use octo.paginate)
@@ -7967,7 +8352,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/releases#list-releases
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_RELEASES,
             path={
                 "owner": owner,
@@ -7993,7 +8378,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Tag]:
         """List repository tags.
 
         `GET /repos/{owner}/{repo}/tags` (paginated: use octo.paginate)
@@ -8009,7 +8394,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-tags
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_TAGS,
             path={
                 "owner": owner,
@@ -8035,7 +8420,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Team]:
         """List repository teams.
 
         `GET /repos/{owner}/{repo}/teams` (paginated: use octo.paginate)
@@ -8051,7 +8436,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-teams
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_TEAMS,
             path={
                 "owner": owner,
@@ -8079,7 +8464,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[HookDeliveryItem]:
         """List deliveries for a repository webhook.
 
         `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries` (paginated: use octo.paginate)
@@ -8097,7 +8482,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#list-deliveries-for-a-repository-webhook
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WEBHOOK_DELIVERIES,
             path={
                 "owner": owner,
@@ -8125,7 +8510,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Hook]:
         """List repository webhooks.
 
         `GET /repos/{owner}/{repo}/hooks` (paginated: use octo.paginate)
@@ -8141,7 +8526,7 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#list-repository-webhooks
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WEBHOOKS,
             path={
                 "owner": owner,
@@ -8167,7 +8552,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Commit | None]:
         """Merge a branch.
 
         `POST /repos/{owner}/{repo}/merges`
@@ -8209,7 +8594,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[MergedUpstream]:
         """Sync a fork branch with the upstream repository.
 
         `POST /repos/{owner}/{repo}/merge-upstream`
@@ -8247,7 +8632,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Ping a repository webhook.
 
         `POST /repos/{owner}/{repo}/hooks/{hook_id}/pings`
@@ -8284,7 +8669,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Redeliver a delivery for a repository webhook.
 
         `POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts`
@@ -8323,7 +8708,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[Integration | None]]:
         """Remove app access restrictions.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
@@ -8363,7 +8748,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a repository collaborator.
 
         `DELETE /repos/{owner}/{repo}/collaborators/{username}`
@@ -8400,7 +8785,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[str]]:
         """Remove status check contexts.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
@@ -8440,7 +8825,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove status check protection.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`
@@ -8477,7 +8862,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[Team]]:
         """Remove team access restrictions.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
@@ -8518,7 +8903,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[SimpleUser]]:
         """Remove user access restrictions.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
@@ -8559,7 +8944,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[BranchWithProtection]:
         """Rename a branch.
 
         `POST /repos/{owner}/{repo}/branches/{branch}/rename`
@@ -8599,7 +8984,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Topic]:
         """Replace all repository topics.
 
         `PUT /repos/{owner}/{repo}/topics`
@@ -8636,7 +9021,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PageBuildStatus]:
         """Request a GitHub Pages build.
 
         `POST /repos/{owner}/{repo}/pages/builds`
@@ -8670,7 +9055,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProtectedBranchAdminEnforced]:
         """Set admin branch protection.
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`
@@ -8707,7 +9092,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[Integration | None]]:
         """Set app access restrictions.
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
@@ -8748,7 +9133,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[str]]:
         """Set status check contexts.
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
@@ -8789,7 +9174,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[Team]]:
         """Set team access restrictions.
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
@@ -8830,7 +9215,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[SimpleUser]]:
         """Set user access restrictions.
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
@@ -8870,7 +9255,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Test the push repository webhook.
 
         `POST /repos/{owner}/{repo}/hooks/{hook_id}/tests`
@@ -8908,7 +9293,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[MinimalRepository]:
         """Transfer a repository.
 
         `POST /repos/{owner}/{repo}/transfer`
@@ -8951,7 +9336,7 @@ class Repos(Namespace):
         homepage: str | Omit = OMIT,
         private: bool | Omit = OMIT,
         visibility: Literal["public", "private"] | Omit = OMIT,
-        security_and_analysis: dict[str, Any] | None | Omit = OMIT,
+        security_and_analysis: ReposUpdateSecurityAndAnalysis | None | Omit = OMIT,
         has_issues: bool | Omit = OMIT,
         has_projects: bool | Omit = OMIT,
         has_wiki: bool | Omit = OMIT,
@@ -8976,7 +9361,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[FullRepository]:
         """Update a repository.
 
         `PATCH /repos/{owner}/{repo}`
@@ -8989,7 +9374,7 @@ class Repos(Namespace):
             homepage: string; optional
             private: boolean; optional; server default False
             visibility: string; optional; one of public, private
-            security_and_analysis: object; optional; may be None (sent as null)
+            security_and_analysis: object (ReposUpdateSecurityAndAnalysis); optional; may be None (sent as null)
             has_issues: boolean; optional; server default True
             has_projects: boolean; optional; server default True
             has_wiki: boolean; optional; server default True
@@ -9063,10 +9448,10 @@ class Repos(Namespace):
         repo: str,
         branch: str,
         *,
-        required_status_checks: dict[str, Any] | None,
+        required_status_checks: ReposUpdateBranchProtectionRequiredStatusChecks | None,
         enforce_admins: bool | None,
-        required_pull_request_reviews: dict[str, Any] | None,
-        restrictions: dict[str, Any] | None,
+        required_pull_request_reviews: ReposUpdateBranchProtectionRequiredPullRequestReviews | None,
+        restrictions: ReposUpdateBranchProtectionRestrictions | None,
         required_linear_history: bool | Omit = OMIT,
         allow_force_pushes: bool | None | Omit = OMIT,
         allow_deletions: bool | Omit = OMIT,
@@ -9077,7 +9462,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProtectedBranch]:
         """Update branch protection.
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection`
@@ -9086,10 +9471,10 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             branch: string; required; may contain '/'
-            required_status_checks: object; required; may be None (sent as null)
+            required_status_checks: object (ReposUpdateBranchProtectionRequiredStatusChecks); required; may be None (sent as null)
             enforce_admins: boolean; required; may be None (sent as null)
-            required_pull_request_reviews: object; required; may be None (sent as null)
-            restrictions: object; required; may be None (sent as null)
+            required_pull_request_reviews: object (ReposUpdateBranchProtectionRequiredPullRequestReviews); required; may be None (sent as null)
+            restrictions: object (ReposUpdateBranchProtectionRestrictions); required; may be None (sent as null)
             required_linear_history: boolean; optional
             allow_force_pushes: boolean; optional; may be None (sent as null)
             allow_deletions: boolean; optional
@@ -9128,6 +9513,34 @@ class Repos(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def update_commit_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[CommitComment]: ...
+        @overload
+        def update_commit_comment(
+            self,
+            owner: str,
+            repo: str,
+            comment_id: int,
+            *,
+            body: str,
+            media_type: Literal["full", "html", "raw", "text"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def update_commit_comment(
         self,
         owner: str,
@@ -9139,7 +9552,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Update a commit comment.
 
         `PATCH /repos/{owner}/{repo}/comments/{comment_id}`
@@ -9183,7 +9596,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[DeploymentBranchPolicy]:
         """Update a deployment branch policy.
 
         `PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`
@@ -9224,11 +9637,11 @@ class Repos(Namespace):
         cname: str | None | Omit = OMIT,
         https_enforced: bool | Omit = OMIT,
         build_type: Literal["legacy", "workflow"] | Omit = OMIT,
-        source: Any | Omit = OMIT,
+        source: Literal["gh-pages", "master", "master /docs"] | ReposUpdateInformationAboutPagesSiteSource2 | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Update information about a GitHub Pages site.
 
         `PUT /repos/{owner}/{repo}/pages`
@@ -9239,7 +9652,7 @@ class Repos(Namespace):
             cname: string; optional; may be None (sent as null)
             https_enforced: boolean; optional
             build_type: string; optional; one of legacy, workflow
-            source: any; optional
+            source: any (enum[gh-pages, master, master /docs] | ReposUpdateInformationAboutPagesSiteSource2); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -9273,7 +9686,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RepositoryInvitation]:
         """Update a repository invitation.
 
         `PATCH /repos/{owner}/{repo}/invitations/{invitation_id}`
@@ -9312,13 +9725,13 @@ class Repos(Namespace):
         name: str | Omit = OMIT,
         target: Literal["branch", "tag", "push", "repository"] | Omit = OMIT,
         enforcement: Literal["disabled", "active", "evaluate"] | Omit = OMIT,
-        bypass_actors: List[dict[str, Any]] | Omit = OMIT,
-        conditions: dict[str, Any] | Omit = OMIT,
-        rules: List[dict[str, Any]] | Omit = OMIT,
+        bypass_actors: List[RepositoryRulesetBypassActor] | Omit = OMIT,
+        conditions: OrgRulesetConditions | Omit = OMIT,
+        rules: List[OrgRules] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RepositoryRuleset]:
         """Update an organization repository ruleset.
 
         `PUT /orgs/{org}/rulesets/{ruleset_id}`
@@ -9329,9 +9742,9 @@ class Repos(Namespace):
             name: string; optional
             target: string; optional; one of branch, tag, push, repository
             enforcement: string; optional; one of disabled, active, evaluate
-            bypass_actors: array of object; optional
-            conditions: object; optional
-            rules: array of object; optional
+            bypass_actors: array of object (array[RepositoryRulesetBypassActor]); optional
+            conditions: object (OrgRulesetConditions); optional
+            rules: array of object (array[OrgRules]); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -9363,16 +9776,16 @@ class Repos(Namespace):
         repo: str,
         branch: str,
         *,
-        dismissal_restrictions: dict[str, Any] | Omit = OMIT,
+        dismissal_restrictions: ReposUpdatePullRequestReviewProtectionDismissalRestrictions | Omit = OMIT,
         dismiss_stale_reviews: bool | Omit = OMIT,
         require_code_owner_reviews: bool | Omit = OMIT,
         required_approving_review_count: int | Omit = OMIT,
         require_last_push_approval: bool | Omit = OMIT,
-        bypass_pull_request_allowances: dict[str, Any] | Omit = OMIT,
+        bypass_pull_request_allowances: ReposUpdatePullRequestReviewProtectionDismissalRestrictions | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ProtectedBranchPullRequestReview]:
         """Update pull request review protection.
 
         `PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`
@@ -9381,12 +9794,12 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             branch: string; required; may contain '/'
-            dismissal_restrictions: object; optional
+            dismissal_restrictions: object (ReposUpdatePullRequestReviewProtectionDismissalRestrictions); optional
             dismiss_stale_reviews: boolean; optional
             require_code_owner_reviews: boolean; optional
             required_approving_review_count: integer; optional
             require_last_push_approval: boolean; optional; server default False
-            bypass_pull_request_allowances: object; optional
+            bypass_pull_request_allowances: object (ReposUpdatePullRequestReviewProtectionDismissalRestrictions); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -9430,7 +9843,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Release]:
         """Update a release.
 
         `PATCH /repos/{owner}/{repo}/releases/{release_id}`
@@ -9487,7 +9900,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ReleaseAsset]:
         """Update a release asset.
 
         `PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}`
@@ -9531,13 +9944,13 @@ class Repos(Namespace):
         name: str | Omit = OMIT,
         target: Literal["branch", "tag", "push"] | Omit = OMIT,
         enforcement: Literal["disabled", "active", "evaluate"] | Omit = OMIT,
-        bypass_actors: List[dict[str, Any]] | Omit = OMIT,
-        conditions: dict[str, Any] | Omit = OMIT,
-        rules: List[dict[str, Any]] | Omit = OMIT,
+        bypass_actors: List[RepositoryRulesetBypassActor] | Omit = OMIT,
+        conditions: RepositoryRulesetConditions | Omit = OMIT,
+        rules: List[RepositoryRule] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RepositoryRuleset]:
         """Update a repository ruleset.
 
         `PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}`
@@ -9549,9 +9962,9 @@ class Repos(Namespace):
             name: string; optional
             target: string; optional; one of branch, tag, push
             enforcement: string; optional; one of disabled, active, evaluate
-            bypass_actors: array of object; optional
-            conditions: object; optional
-            rules: array of object; optional
+            bypass_actors: array of object (array[RepositoryRulesetBypassActor]); optional
+            conditions: object (RepositoryRulesetConditions); optional
+            rules: array of object (array[RepositoryRule]); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -9586,11 +9999,11 @@ class Repos(Namespace):
         *,
         strict: bool | Omit = OMIT,
         contexts: List[str] | Omit = OMIT,
-        checks: List[dict[str, Any]] | Omit = OMIT,
+        checks: List[ReposUpdateStatusCheckProtectionChecksItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[StatusCheckPolicy]:
         """Update status check protection.
 
         `PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`
@@ -9601,7 +10014,7 @@ class Repos(Namespace):
             branch: string; required; may contain '/'
             strict: boolean; optional
             contexts: array of string; optional; deprecated
-            checks: array of object; optional
+            checks: array of object (array[ReposUpdateStatusCheckProtectionChecksItem]); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -9633,7 +10046,7 @@ class Repos(Namespace):
         repo: str,
         hook_id: int,
         *,
-        config: dict[str, Any] | Omit = OMIT,
+        config: WebhookConfig | Omit = OMIT,
         events: List[str] | Omit = OMIT,
         add_events: List[str] | Omit = OMIT,
         remove_events: List[str] | Omit = OMIT,
@@ -9641,7 +10054,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Hook]:
         """Update a repository webhook.
 
         `PATCH /repos/{owner}/{repo}/hooks/{hook_id}`
@@ -9650,7 +10063,7 @@ class Repos(Namespace):
             owner: string; required
             repo: string; required
             hook_id: integer; required
-            config: object; optional
+            config: object (WebhookConfig); optional
             events: array of string; optional; server default ['push']
             add_events: array of string; optional
             remove_events: array of string; optional
@@ -9689,11 +10102,11 @@ class Repos(Namespace):
         url: str | Omit = OMIT,
         content_type: str | Omit = OMIT,
         secret: str | Omit = OMIT,
-        insecure_ssl: Any | Omit = OMIT,
+        insecure_ssl: WebhookConfigInsecureSsl | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[WebhookConfig]:
         """Update a webhook configuration for a repository.
 
         `PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config`
@@ -9705,7 +10118,7 @@ class Repos(Namespace):
             url: string; optional
             content_type: string; optional
             secret: string; optional
-            insecure_ssl: any; optional
+            insecure_ssl: any (WebhookConfigInsecureSsl); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -9742,7 +10155,7 @@ class Repos(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[ReleaseAsset]:
         """Upload a release asset.
 
         `POST /repos/{owner}/{repo}/releases/{release_id}/assets` (uploads host)

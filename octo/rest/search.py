@@ -4,11 +4,31 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        CodeSearchResultItem,
+        CommitSearchResultItem,
+        IssueSearchResultItem,
+        LabelSearchResultItem,
+        RepoSearchResultItem,
+        SearchCodeData,
+        SearchCommitsData,
+        SearchIssuesAndPullRequestsData,
+        SearchLabelsData,
+        SearchReposData,
+        SearchTopicsData,
+        SearchUsersData,
+        TopicSearchResultItem,
+        UserSearchResultItem,
+    )
 
 _CODE = Operation(
     "GET",
@@ -91,7 +111,7 @@ class Search(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CodeSearchResultItem, SearchCodeData]:
         """Search code.
 
         `GET /search/code` (paginated: use octo.paginate)
@@ -108,7 +128,7 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-code
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _CODE,
             query={
                 "q": q,
@@ -134,7 +154,7 @@ class Search(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[CommitSearchResultItem, SearchCommitsData]:
         """Search commits.
 
         `GET /search/commits` (paginated: use octo.paginate)
@@ -151,7 +171,7 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-commits
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _COMMITS,
             query={
                 "q": q,
@@ -179,7 +199,7 @@ class Search(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[IssueSearchResultItem, SearchIssuesAndPullRequestsData]:
         """Search issues and pull requests.
 
         `GET /search/issues` (paginated: use octo.paginate)
@@ -198,7 +218,7 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-issues-and-pull-requests
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _ISSUES_AND_PULL_REQUESTS,
             query={
                 "q": q,
@@ -227,7 +247,7 @@ class Search(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[LabelSearchResultItem, SearchLabelsData]:
         """Search labels.
 
         `GET /search/labels` (paginated: use octo.paginate)
@@ -245,7 +265,7 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-labels
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LABELS,
             query={
                 "repository_id": repository_id,
@@ -272,7 +292,7 @@ class Search(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[RepoSearchResultItem, SearchReposData]:
         """Search repositories.
 
         `GET /search/repositories` (paginated: use octo.paginate)
@@ -289,7 +309,7 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-repositories
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _REPOS,
             query={
                 "q": q,
@@ -313,7 +333,7 @@ class Search(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[TopicSearchResultItem, SearchTopicsData]:
         """Search topics.
 
         `GET /search/topics` (paginated: use octo.paginate)
@@ -328,7 +348,7 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-topics
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _TOPICS,
             query={
                 "q": q,
@@ -352,7 +372,7 @@ class Search(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[UserSearchResultItem, SearchUsersData]:
         """Search users.
 
         `GET /search/users` (paginated: use octo.paginate)
@@ -369,7 +389,7 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-users
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _USERS,
             query={
                 "q": q,

@@ -4,11 +4,31 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        OrganizationSecretScanningAlert,
+        SecretScanningAlert,
+        SecretScanningAlertWithMetadata,
+        SecretScanningBulkCreateOrgCustomPatternsData,
+        SecretScanningCustomPattern,
+        SecretScanningCustomPatternToCreate,
+        SecretScanningCustomPatternToDelete,
+        SecretScanningLocation,
+        SecretScanningPatternConfiguration,
+        SecretScanningPushProtectionBypass,
+        SecretScanningScanHistory,
+        SecretScanningUpdateOrgPatternConfigsCustomPatternSettingsItem,
+        SecretScanningUpdateOrgPatternConfigsData,
+        SecretScanningUpdateOrgPatternConfigsProviderPatternSettingsItem,
+    )
 
 _BULK_CREATE_ORG_CUSTOM_PATTERNS = Operation(
     "POST",
@@ -154,18 +174,18 @@ class SecretScanning(Namespace):
         self,
         org: str,
         *,
-        patterns: List[dict[str, Any]],
+        patterns: List[SecretScanningCustomPatternToCreate],
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[SecretScanningBulkCreateOrgCustomPatternsData]:
         """Bulk create organization custom patterns.
 
         `POST /orgs/{org}/secret-scanning/custom-patterns`
 
         Args:
             org: string; required
-            patterns: array of object; required
+            patterns: array of object (array[SecretScanningCustomPatternToCreate]); required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -190,11 +210,11 @@ class SecretScanning(Namespace):
         owner: str,
         repo: str,
         *,
-        patterns: List[dict[str, Any]],
+        patterns: List[SecretScanningCustomPatternToCreate],
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[SecretScanningBulkCreateOrgCustomPatternsData]:
         """Bulk create repository custom patterns.
 
         `POST /repos/{owner}/{repo}/secret-scanning/custom-patterns`
@@ -202,7 +222,7 @@ class SecretScanning(Namespace):
         Args:
             owner: string; required
             repo: string; required
-            patterns: array of object; required
+            patterns: array of object (array[SecretScanningCustomPatternToCreate]); required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -227,19 +247,19 @@ class SecretScanning(Namespace):
         self,
         org: str,
         *,
-        patterns: List[dict[str, Any]],
+        patterns: List[SecretScanningCustomPatternToDelete],
         post_delete_action: Literal["delete_alerts", "resolve_alerts"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Bulk delete organization custom patterns.
 
         `DELETE /orgs/{org}/secret-scanning/custom-patterns`
 
         Args:
             org: string; required
-            patterns: array of object; required; items 0..500
+            patterns: array of object (array[SecretScanningCustomPatternToDelete]); required; items 0..500
             post_delete_action: string; optional; one of delete_alerts, resolve_alerts; server default 'delete_alerts'
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -266,12 +286,12 @@ class SecretScanning(Namespace):
         owner: str,
         repo: str,
         *,
-        patterns: List[dict[str, Any]],
+        patterns: List[SecretScanningCustomPatternToDelete],
         post_delete_action: Literal["delete_alerts", "resolve_alerts"] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Bulk delete repository custom patterns.
 
         `DELETE /repos/{owner}/{repo}/secret-scanning/custom-patterns`
@@ -279,7 +299,7 @@ class SecretScanning(Namespace):
         Args:
             owner: string; required
             repo: string; required
-            patterns: array of object; required; items 0..500
+            patterns: array of object (array[SecretScanningCustomPatternToDelete]); required; items 0..500
             post_delete_action: string; optional; one of delete_alerts, resolve_alerts; server default 'delete_alerts'
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -312,7 +332,7 @@ class SecretScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[SecretScanningPushProtectionBypass]:
         """Create a push protection bypass.
 
         `POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses`
@@ -353,7 +373,7 @@ class SecretScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[SecretScanningAlertWithMetadata]:
         """Get a secret scanning alert.
 
         `GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}`
@@ -392,7 +412,7 @@ class SecretScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[SecretScanningScanHistory]:
         """Get secret scanning scan history for a repository.
 
         `GET /repos/{owner}/{repo}/secret-scanning/scan-history`
@@ -445,7 +465,7 @@ class SecretScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[OrganizationSecretScanningAlert]:
         """List secret scanning alerts for an organization.
 
         `GET /orgs/{org}/secret-scanning/alerts` (paginated: use octo.paginate)
@@ -478,7 +498,7 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#list-secret-scanning-alerts-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_ORG,
             path={
                 "org": org,
@@ -539,7 +559,7 @@ class SecretScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SecretScanningAlert]:
         """List secret scanning alerts for a repository.
 
         `GET /repos/{owner}/{repo}/secret-scanning/alerts` (paginated: use octo.paginate)
@@ -573,7 +593,7 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#list-secret-scanning-alerts-for-a-repository
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_REPO,
             path={
                 "owner": owner,
@@ -618,7 +638,7 @@ class SecretScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SecretScanningLocation]:
         """List locations for a secret scanning alert.
 
         `GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations` (paginated: use octo.paginate)
@@ -635,7 +655,7 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#list-locations-for-a-secret-scanning-alert
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_LOCATIONS_FOR_ALERT,
             path={
                 "owner": owner,
@@ -667,7 +687,7 @@ class SecretScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SecretScanningCustomPattern]:
         """List organization custom patterns.
 
         `GET /orgs/{org}/secret-scanning/custom-patterns` (paginated: use octo.paginate)
@@ -688,7 +708,7 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#list-organization-custom-patterns
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_CUSTOM_PATTERNS,
             path={
                 "org": org,
@@ -715,7 +735,7 @@ class SecretScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[SecretScanningPatternConfiguration]:
         """List organization pattern configurations.
 
         `GET /orgs/{org}/secret-scanning/pattern-configurations`
@@ -755,7 +775,7 @@ class SecretScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SecretScanningCustomPattern]:
         """List repository custom patterns.
 
         `GET /repos/{owner}/{repo}/secret-scanning/custom-patterns` (paginated: use octo.paginate)
@@ -777,7 +797,7 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#list-repository-custom-patterns
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_CUSTOM_PATTERNS,
             path={
                 "owner": owner,
@@ -812,7 +832,7 @@ class SecretScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[SecretScanningAlertWithMetadata]:
         """Update a secret scanning alert.
 
         `PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}`
@@ -865,7 +885,7 @@ class SecretScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[SecretScanningCustomPattern]:
         """Update an organization custom pattern.
 
         `PATCH /orgs/{org}/secret-scanning/custom-patterns/{pattern_id}`
@@ -909,12 +929,12 @@ class SecretScanning(Namespace):
         org: str,
         *,
         pattern_config_version: str | None | Omit = OMIT,
-        provider_pattern_settings: List[dict[str, Any]] | Omit = OMIT,
-        custom_pattern_settings: List[dict[str, Any]] | Omit = OMIT,
+        provider_pattern_settings: List[SecretScanningUpdateOrgPatternConfigsProviderPatternSettingsItem] | Omit = OMIT,
+        custom_pattern_settings: List[SecretScanningUpdateOrgPatternConfigsCustomPatternSettingsItem] | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[SecretScanningUpdateOrgPatternConfigsData]:
         """Update organization pattern configurations.
 
         `PATCH /orgs/{org}/secret-scanning/pattern-configurations`
@@ -922,8 +942,8 @@ class SecretScanning(Namespace):
         Args:
             org: string; required
             pattern_config_version: string; optional; may be None (sent as null)
-            provider_pattern_settings: array of object; optional
-            custom_pattern_settings: array of object; optional
+            provider_pattern_settings: array of object (array[SecretScanningUpdateOrgPatternConfigsProviderPatternSettingsItem]); optional
+            custom_pattern_settings: array of object (array[SecretScanningUpdateOrgPatternConfigsCustomPatternSettingsItem]); optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
@@ -960,7 +980,7 @@ class SecretScanning(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[SecretScanningCustomPattern]:
         """Update a repository custom pattern.
 
         `PATCH /repos/{owner}/{repo}/secret-scanning/custom-patterns/{pattern_id}`

@@ -4,11 +4,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        FullRepository,
+        GlobalAdvisory,
+        RepositoryAdvisory,
+        SecurityAdvisoriesCreateRepositoryAdvisoryCreditsItem,
+        SecurityAdvisoriesCreateRepositoryAdvisoryVulnerabilitiesItem,
+    )
 
 _CREATE_FORK = Operation(
     "POST",
@@ -116,7 +127,7 @@ class SecurityAdvisories(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[FullRepository]:
         """Create a temporary private fork.
 
         `POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks`
@@ -150,7 +161,7 @@ class SecurityAdvisories(Namespace):
         *,
         summary: str,
         description: str,
-        vulnerabilities: List[dict[str, Any]] | None | Omit = OMIT,
+        vulnerabilities: List[SecurityAdvisoriesCreateRepositoryAdvisoryVulnerabilitiesItem] | None | Omit = OMIT,
         cwe_ids: List[str] | None | Omit = OMIT,
         severity: Literal["critical", "high", "medium", "low"] | None | Omit = OMIT,
         cvss_vector_string: str | None | Omit = OMIT,
@@ -158,7 +169,7 @@ class SecurityAdvisories(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RepositoryAdvisory]:
         """Privately report a security vulnerability.
 
         `POST /repos/{owner}/{repo}/security-advisories/reports`
@@ -168,7 +179,7 @@ class SecurityAdvisories(Namespace):
             repo: string; required
             summary: string; required; length 0..1024
             description: string; required; length 0..65535
-            vulnerabilities: array of object; optional; may be None (sent as null)
+            vulnerabilities: array of object (array[SecurityAdvisoriesCreateRepositoryAdvisoryVulnerabilitiesItem]); optional; may be None (sent as null)
             cwe_ids: array of string; optional; may be None (sent as null)
             severity: string; optional; may be None (sent as null); one of critical, high, medium, low
             cvss_vector_string: string; optional; may be None (sent as null)
@@ -206,17 +217,17 @@ class SecurityAdvisories(Namespace):
         *,
         summary: str,
         description: str,
-        vulnerabilities: List[dict[str, Any]],
+        vulnerabilities: List[SecurityAdvisoriesCreateRepositoryAdvisoryVulnerabilitiesItem],
         cve_id: str | None | Omit = OMIT,
         cwe_ids: List[str] | None | Omit = OMIT,
-        credits: List[dict[str, Any]] | None | Omit = OMIT,
+        credits: List[SecurityAdvisoriesCreateRepositoryAdvisoryCreditsItem] | None | Omit = OMIT,
         severity: Literal["critical", "high", "medium", "low"] | None | Omit = OMIT,
         cvss_vector_string: str | None | Omit = OMIT,
         start_private_fork: bool | Omit = OMIT,
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RepositoryAdvisory]:
         """Create a repository security advisory.
 
         `POST /repos/{owner}/{repo}/security-advisories`
@@ -226,10 +237,10 @@ class SecurityAdvisories(Namespace):
             repo: string; required
             summary: string; required; length 0..1024
             description: string; required; length 0..65535
-            vulnerabilities: array of object; required
+            vulnerabilities: array of object (array[SecurityAdvisoriesCreateRepositoryAdvisoryVulnerabilitiesItem]); required
             cve_id: string; optional; may be None (sent as null)
             cwe_ids: array of string; optional; may be None (sent as null)
-            credits: array of object; optional; may be None (sent as null)
+            credits: array of object (array[SecurityAdvisoriesCreateRepositoryAdvisoryCreditsItem]); optional; may be None (sent as null)
             severity: string; optional; may be None (sent as null); one of critical, high, medium, low
             cvss_vector_string: string; optional; may be None (sent as null)
             start_private_fork: boolean; optional; server default False
@@ -270,7 +281,7 @@ class SecurityAdvisories(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[dict[str, Any]]:
         """Request a CVE for a repository security advisory.
 
         `POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve`
@@ -304,7 +315,7 @@ class SecurityAdvisories(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[GlobalAdvisory]:
         """Get a global security advisory.
 
         `GET /advisories/{ghsa_id}`
@@ -336,7 +347,7 @@ class SecurityAdvisories(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RepositoryAdvisory]:
         """Get a repository security advisory.
 
         `GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}`
@@ -388,7 +399,7 @@ class SecurityAdvisories(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[GlobalAdvisory]:
         """List global security advisories.
 
         `GET /advisories` (paginated: use octo.paginate)
@@ -418,7 +429,7 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/global-advisories#list-global-security-advisories
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_GLOBAL_ADVISORIES,
             query={
                 "ghsa_id": ghsa_id,
@@ -459,7 +470,7 @@ class SecurityAdvisories(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[RepositoryAdvisory]:
         """List repository security advisories for an organization.
 
         `GET /orgs/{org}/security-advisories` (paginated: use octo.paginate)
@@ -478,7 +489,7 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#list-repository-security-advisories-for-an-organization
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_REPOSITORY_ADVISORIES,
             path={
                 "org": org,
@@ -511,7 +522,7 @@ class SecurityAdvisories(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[RepositoryAdvisory]:
         """List repository security advisories.
 
         `GET /repos/{owner}/{repo}/security-advisories` (paginated: use octo.paginate)
@@ -531,7 +542,7 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#list-repository-security-advisories
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOSITORY_ADVISORIES,
             path={
                 "owner": owner,
@@ -559,9 +570,9 @@ class SecurityAdvisories(Namespace):
         summary: str | Omit = OMIT,
         description: str | Omit = OMIT,
         cve_id: str | None | Omit = OMIT,
-        vulnerabilities: List[dict[str, Any]] | Omit = OMIT,
+        vulnerabilities: List[SecurityAdvisoriesCreateRepositoryAdvisoryVulnerabilitiesItem] | Omit = OMIT,
         cwe_ids: List[str] | None | Omit = OMIT,
-        credits: List[dict[str, Any]] | None | Omit = OMIT,
+        credits: List[SecurityAdvisoriesCreateRepositoryAdvisoryCreditsItem] | None | Omit = OMIT,
         severity: Literal["critical", "high", "medium", "low"] | None | Omit = OMIT,
         cvss_vector_string: str | None | Omit = OMIT,
         state: Literal["published", "closed", "draft"] | Omit = OMIT,
@@ -570,7 +581,7 @@ class SecurityAdvisories(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[RepositoryAdvisory]:
         """Update a repository security advisory.
 
         `PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}`
@@ -582,9 +593,9 @@ class SecurityAdvisories(Namespace):
             summary: string; optional; length 0..1024
             description: string; optional; length 0..65535
             cve_id: string; optional; may be None (sent as null)
-            vulnerabilities: array of object; optional
+            vulnerabilities: array of object (array[SecurityAdvisoriesCreateRepositoryAdvisoryVulnerabilitiesItem]); optional
             cwe_ids: array of string; optional; may be None (sent as null)
-            credits: array of object; optional; may be None (sent as null)
+            credits: array of object (array[SecurityAdvisoriesCreateRepositoryAdvisoryCreditsItem]); optional; may be None (sent as null)
             severity: string; optional; may be None (sent as null); one of critical, high, medium, low
             cvss_vector_string: string; optional; may be None (sent as null)
             state: string; optional; one of published, closed, draft

@@ -4,11 +4,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        MinimalRepository,
+        OrganizationInvitation,
+        Team,
+        TeamFull,
+        TeamMember,
+        TeamMembership,
+        TeamRepository,
+    )
 
 _ADD_MEMBER_LEGACY = Operation(
     "PUT",
@@ -242,7 +255,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Add team member (Legacy).
 
         `PUT /teams/{team_id}/members/{username}` (deprecated)
@@ -277,7 +290,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[TeamMembership]:
         """Add or update team membership for a user.
 
         `PUT /orgs/{org}/teams/{team_slug}/memberships/{username}`
@@ -317,7 +330,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[TeamMembership]:
         """Add or update team membership for a user (Legacy).
 
         `PUT /teams/{team_id}/memberships/{username}` (deprecated)
@@ -357,7 +370,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Add or update team repository permissions.
 
         `PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}`
@@ -400,7 +413,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Add or update team repository permissions (Legacy).
 
         `PUT /teams/{team_id}/repos/{owner}/{repo}` (deprecated)
@@ -431,6 +444,34 @@ class Teams(Namespace):
             follow_redirects=follow_redirects,
         )
 
+    if TYPE_CHECKING:
+        @overload
+        def check_permissions_for_repo_in_org(
+            self,
+            org: str,
+            team_slug: str,
+            owner: str,
+            repo: str,
+            *,
+            media_type: Omit = OMIT,
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[TeamRepository | None]: ...
+        @overload
+        def check_permissions_for_repo_in_org(
+            self,
+            org: str,
+            team_slug: str,
+            owner: str,
+            repo: str,
+            *,
+            media_type: Literal["repository"],
+            timeout: Timeout | Omit = OMIT,
+            headers: Mapping[str, str] | None = None,
+            follow_redirects: bool = True,
+        ) -> Response[Any]: ...
+
     def check_permissions_for_repo_in_org(
         self,
         org: str,
@@ -442,7 +483,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Check team permissions for a repository.
 
         `GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}`
@@ -482,7 +523,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[TeamRepository | None]:
         """Check team permissions for a repository (Legacy).
 
         `GET /teams/{team_id}/repos/{owner}/{repo}` (deprecated)
@@ -525,7 +566,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[TeamFull]:
         """Create a team.
 
         `POST /orgs/{org}/teams`
@@ -576,7 +617,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a team.
 
         `DELETE /orgs/{org}/teams/{team_slug}`
@@ -608,7 +649,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a team (Legacy).
 
         `DELETE /teams/{team_id}` (deprecated)
@@ -639,7 +680,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[TeamFull]:
         """Get a team by name.
 
         `GET /orgs/{org}/teams/{team_slug}`
@@ -671,7 +712,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[TeamFull]:
         """Get a team (Legacy).
 
         `GET /teams/{team_id}` (deprecated)
@@ -702,7 +743,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Get team member (Legacy).
 
         `GET /teams/{team_id}/members/{username}` (deprecated)
@@ -736,7 +777,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[TeamMembership]:
         """Get team membership for a user.
 
         `GET /orgs/{org}/teams/{team_slug}/memberships/{username}`
@@ -771,7 +812,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[TeamMembership]:
         """Get team membership for a user (Legacy).
 
         `GET /teams/{team_id}/memberships/{username}` (deprecated)
@@ -807,7 +848,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Team]:
         """List teams.
 
         `GET /orgs/{org}/teams` (paginated: use octo.paginate)
@@ -823,7 +864,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-teams
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             path={
                 "org": org,
@@ -849,7 +890,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Team]:
         """List child teams.
 
         `GET /orgs/{org}/teams/{team_slug}/teams` (paginated: use octo.paginate)
@@ -865,7 +906,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-child-teams
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CHILD_IN_ORG,
             path={
                 "org": org,
@@ -890,7 +931,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Team]:
         """List child teams (Legacy).
 
         `GET /teams/{team_id}/teams` (deprecated) (paginated: use octo.paginate)
@@ -905,7 +946,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-child-teams-legacy
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CHILD_LEGACY,
             path={
                 "team_id": team_id,
@@ -928,7 +969,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[TeamFull]:
         """List teams for the authenticated user.
 
         `GET /user/teams` (paginated: use octo.paginate)
@@ -942,7 +983,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-teams-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -965,7 +1006,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[TeamMember]:
         """List team members.
 
         `GET /orgs/{org}/teams/{team_slug}/members` (paginated: use octo.paginate)
@@ -982,7 +1023,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#list-team-members
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_MEMBERS_IN_ORG,
             path={
                 "org": org,
@@ -1009,7 +1050,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[TeamMember]:
         """List team members (Legacy).
 
         `GET /teams/{team_id}/members` (deprecated) (paginated: use octo.paginate)
@@ -1025,7 +1066,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#list-team-members-legacy
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_MEMBERS_LEGACY,
             path={
                 "team_id": team_id,
@@ -1051,7 +1092,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[OrganizationInvitation]:
         """List pending team invitations.
 
         `GET /orgs/{org}/teams/{team_slug}/invitations` (paginated: use octo.paginate)
@@ -1067,7 +1108,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#list-pending-team-invitations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PENDING_INVITATIONS_IN_ORG,
             path={
                 "org": org,
@@ -1092,7 +1133,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[OrganizationInvitation]:
         """List pending team invitations (Legacy).
 
         `GET /teams/{team_id}/invitations` (deprecated) (paginated: use octo.paginate)
@@ -1107,7 +1148,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#list-pending-team-invitations-legacy
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PENDING_INVITATIONS_LEGACY,
             path={
                 "team_id": team_id,
@@ -1132,7 +1173,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List team repositories.
 
         `GET /orgs/{org}/teams/{team_slug}/repos` (paginated: use octo.paginate)
@@ -1148,7 +1189,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-team-repositories
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOS_IN_ORG,
             path={
                 "org": org,
@@ -1173,7 +1214,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[MinimalRepository]:
         """List team repositories (Legacy).
 
         `GET /teams/{team_id}/repos` (deprecated) (paginated: use octo.paginate)
@@ -1188,7 +1229,7 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-team-repositories-legacy
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOS_LEGACY,
             path={
                 "team_id": team_id,
@@ -1210,7 +1251,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove team member (Legacy).
 
         `DELETE /teams/{team_id}/members/{username}` (deprecated)
@@ -1244,7 +1285,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove team membership for a user.
 
         `DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}`
@@ -1279,7 +1320,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove team membership for a user (Legacy).
 
         `DELETE /teams/{team_id}/memberships/{username}` (deprecated)
@@ -1314,7 +1355,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a repository from a team.
 
         `DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}`
@@ -1352,7 +1393,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Remove a repository from a team (Legacy).
 
         `DELETE /teams/{team_id}/repos/{owner}/{repo}` (deprecated)
@@ -1394,7 +1435,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[TeamFull]:
         """Update a team.
 
         `PATCH /orgs/{org}/teams/{team_slug}`
@@ -1449,7 +1490,7 @@ class Teams(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[TeamFull]:
         """Update a team (Legacy).
 
         `PATCH /teams/{team_id}` (deprecated)

@@ -4,11 +4,30 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, List, Literal
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
 from octo.response import Response
+
+if TYPE_CHECKING:
+    from octo.response import Paged
+
+    from octo.rest.types.api import (
+        Email,
+        GpgKey,
+        Hovercard,
+        Key,
+        KeySimple,
+        OrgsListAttestationsBulkData,
+        PrivateUser,
+        PublicUser,
+        ReposListAttestationsData,
+        ReposListAttestationsDataAttestationsItem,
+        SimpleUser,
+        SocialAccount,
+        SshSigningKey,
+    )
 
 _ADD_EMAIL_FOR_AUTHENTICATED_USER = Operation(
     "POST",
@@ -293,7 +312,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[Email]]:
         """Add an email address for the authenticated user.
 
         `POST /user/emails`
@@ -325,7 +344,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[SocialAccount]]:
         """Add social accounts for the authenticated user.
 
         `POST /user/social_accounts`
@@ -355,7 +374,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Block a user.
 
         `PUT /user/blocks/{username}`
@@ -385,7 +404,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a user is blocked by the authenticated user.
 
         `GET /user/blocks/{username}`
@@ -416,7 +435,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a user follows another user.
 
         `GET /users/{username}/following/{target_user}`
@@ -448,7 +467,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Check if a person is followed by the authenticated user.
 
         `GET /user/following/{username}`
@@ -479,7 +498,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[GpgKey]:
         """Create a GPG key for the authenticated user.
 
         `POST /user/gpg_keys`
@@ -514,7 +533,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Key]:
         """Create a public SSH key for the authenticated user.
 
         `POST /user/keys`
@@ -549,7 +568,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[SshSigningKey]:
         """Create a SSH signing key for the authenticated user.
 
         `POST /user/ssh_signing_keys`
@@ -584,7 +603,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Delete attestations in bulk.
 
         `POST /users/{username}/attestations/delete-request`
@@ -623,7 +642,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Delete attestations by ID.
 
         `DELETE /users/{username}/attestations/{attestation_id}`
@@ -656,7 +675,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Any]:
         """Delete attestations by subject digest.
 
         `DELETE /users/{username}/attestations/digest/{subject_digest}`
@@ -688,7 +707,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an email address for the authenticated user.
 
         `DELETE /user/emails`
@@ -720,7 +739,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a GPG key for the authenticated user.
 
         `DELETE /user/gpg_keys/{gpg_key_id}`
@@ -752,7 +771,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete a public SSH key for the authenticated user.
 
         `DELETE /user/keys/{key_id}`
@@ -784,7 +803,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete social accounts for the authenticated user.
 
         `DELETE /user/social_accounts`
@@ -814,7 +833,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Delete an SSH signing key for the authenticated user.
 
         `DELETE /user/ssh_signing_keys/{ssh_signing_key_id}`
@@ -844,7 +863,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Follow a user.
 
         `PUT /user/following/{username}`
@@ -873,7 +892,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PrivateUser | PublicUser]:
         """Get the authenticated user.
 
         `GET /user`
@@ -899,7 +918,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PrivateUser | PublicUser]:
         """Get a user using their ID.
 
         `GET /user/{account_id}`
@@ -929,7 +948,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PrivateUser | PublicUser]:
         """Get a user.
 
         `GET /users/{username}`
@@ -961,7 +980,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Hovercard]:
         """Get contextual information for a user.
 
         `GET /users/{username}/hovercard`
@@ -997,7 +1016,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[GpgKey]:
         """Get a GPG key for the authenticated user.
 
         `GET /user/gpg_keys/{gpg_key_id}`
@@ -1029,7 +1048,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[Key]:
         """Get a public SSH key for the authenticated user.
 
         `GET /user/keys/{key_id}`
@@ -1061,7 +1080,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[SshSigningKey]:
         """Get an SSH signing key for the authenticated user.
 
         `GET /user/ssh_signing_keys/{ssh_signing_key_id}`
@@ -1093,7 +1112,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List users.
 
         `GET /users` (paginated: use octo.paginate)
@@ -1107,7 +1126,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/users#list-users
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             query={
                 "since": since,
@@ -1131,7 +1150,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[ReposListAttestationsDataAttestationsItem, ReposListAttestationsData | dict[str, Any] | None]:
         """List attestations.
 
         `GET /users/{username}/attestations/{subject_digest}` (paginated: use octo.paginate)
@@ -1149,7 +1168,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/attestations#list-attestations
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ATTESTATIONS,
             path={
                 "username": username,
@@ -1178,7 +1197,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[OrgsListAttestationsBulkData]:
         """List attestations by bulk subject digests.
 
         `POST /users/{username}/attestations/bulk-list`
@@ -1224,7 +1243,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List users blocked by the authenticated user.
 
         `GET /user/blocks` (paginated: use octo.paginate)
@@ -1238,7 +1257,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/blocking#list-users-blocked-by-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_BLOCKED_BY_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1260,7 +1279,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Email]:
         """List email addresses for the authenticated user.
 
         `GET /user/emails` (paginated: use octo.paginate)
@@ -1274,7 +1293,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/emails#list-email-addresses-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_EMAILS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1296,7 +1315,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List the people the authenticated user follows.
 
         `GET /user/following` (paginated: use octo.paginate)
@@ -1310,7 +1329,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#list-the-people-the-authenticated-user-follows
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOLLOWED_BY_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1332,7 +1351,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List followers of the authenticated user.
 
         `GET /user/followers` (paginated: use octo.paginate)
@@ -1346,7 +1365,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#list-followers-of-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOLLOWERS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1367,7 +1386,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List followers of a user.
 
         `GET /users/{username}/followers` (paginated: use octo.paginate)
@@ -1382,7 +1401,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#list-followers-of-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOLLOWERS_FOR_USER,
             path={
                 "username": username,
@@ -1406,7 +1425,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SimpleUser]:
         """List the people a user follows.
 
         `GET /users/{username}/following` (paginated: use octo.paginate)
@@ -1421,7 +1440,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#list-the-people-a-user-follows
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOLLOWING_FOR_USER,
             path={
                 "username": username,
@@ -1444,7 +1463,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[GpgKey]:
         """List GPG keys for the authenticated user.
 
         `GET /user/gpg_keys` (paginated: use octo.paginate)
@@ -1458,7 +1477,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/gpg-keys#list-gpg-keys-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_GPG_KEYS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1481,7 +1500,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[GpgKey]:
         """List GPG keys for a user.
 
         `GET /users/{username}/gpg_keys` (paginated: use octo.paginate)
@@ -1496,7 +1515,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/gpg-keys#list-gpg-keys-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_GPG_KEYS_FOR_USER,
             path={
                 "username": username,
@@ -1519,7 +1538,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Email]:
         """List public email addresses for the authenticated user.
 
         `GET /user/public_emails` (paginated: use octo.paginate)
@@ -1533,7 +1552,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/emails#list-public-email-addresses-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_EMAILS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1556,7 +1575,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[KeySimple]:
         """List public keys for a user.
 
         `GET /users/{username}/keys` (paginated: use octo.paginate)
@@ -1571,7 +1590,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/keys#list-public-keys-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_KEYS_FOR_USER,
             path={
                 "username": username,
@@ -1594,7 +1613,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[Key]:
         """List public SSH keys for the authenticated user.
 
         `GET /user/keys` (paginated: use octo.paginate)
@@ -1608,7 +1627,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/keys#list-public-ssh-keys-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_SSH_KEYS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1630,7 +1649,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SocialAccount]:
         """List social accounts for the authenticated user.
 
         `GET /user/social_accounts` (paginated: use octo.paginate)
@@ -1644,7 +1663,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/social-accounts#list-social-accounts-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SOCIAL_ACCOUNTS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1665,7 +1684,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SocialAccount]:
         """List social accounts for a user.
 
         `GET /users/{username}/social_accounts` (paginated: use octo.paginate)
@@ -1680,7 +1699,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/social-accounts#list-social-accounts-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SOCIAL_ACCOUNTS_FOR_USER,
             path={
                 "username": username,
@@ -1703,7 +1722,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SshSigningKey]:
         """List SSH signing keys for the authenticated user.
 
         `GET /user/ssh_signing_keys` (paginated: use octo.paginate)
@@ -1717,7 +1736,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/ssh-signing-keys#list-ssh-signing-keys-for-the-authenticated-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SSH_SIGNING_KEYS_FOR_AUTHENTICATED_USER,
             query={
                 "per_page": per_page,
@@ -1738,7 +1757,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Paged[SshSigningKey]:
         """List SSH signing keys for a user.
 
         `GET /users/{username}/ssh_signing_keys` (paginated: use octo.paginate)
@@ -1753,7 +1772,7 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/ssh-signing-keys#list-ssh-signing-keys-for-a-user
         """
-        return self._client.request(
+        return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SSH_SIGNING_KEYS_FOR_USER,
             path={
                 "username": username,
@@ -1774,7 +1793,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[List[Email]]:
         """Set primary email visibility for the authenticated user.
 
         `PATCH /user/email/visibility`
@@ -1806,7 +1825,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Unblock a user.
 
         `DELETE /user/blocks/{username}`
@@ -1836,7 +1855,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[None]:
         """Unfollow a user.
 
         `DELETE /user/following/{username}`
@@ -1873,7 +1892,7 @@ class Users(Namespace):
         timeout: Timeout | Omit = OMIT,
         headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
-    ) -> Response:
+    ) -> Response[PrivateUser]:
         """Update the authenticated user.
 
         `PATCH /user`

@@ -29,6 +29,8 @@ def test_bench_runs_and_writes_the_report(tmp_path: Path) -> None:
     paginate = results.get("paginate", {}).get("cpu", {})
     assert "requests" in paginate
     assert "octo" in paginate or "paginate.octo" in results["unavailable"]
+    for checker in ("mypy", "pyright"):
+        assert checker in results["typecheck"] or f"typecheck.{checker}" in results["unavailable"]
 
     report = (tmp_path / "benchmarks.md").read_text()
     assert "| octo |" in report

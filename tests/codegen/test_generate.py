@@ -48,6 +48,7 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "spec").mkdir()
     for name in ("repos.yaml", "markdown.yaml"):
         shutil.copy(ROOT / "spec" / name, tmp_path / "spec" / name)
+    shutil.copytree(ROOT / "spec" / "types", tmp_path / "spec" / "types")
     shutil.copytree(ROOT / "octo", tmp_path / "octo",
                     ignore=shutil.ignore_patterns("__pycache__", "rest"))
     return tmp_path
@@ -95,6 +96,22 @@ BAD_SPECS = {
     "namespace differs from file name": (
         DISPATCH.replace("namespace: repos", "namespace: repo"), ["namespace", "file name"]),
     "not yaml": ("namespace: [unclosed\n", ["repos.yaml", "not valid YAML"]),
+    "response that does not parse": (
+        DISPATCH.replace("    parameters:", "    response: array[Foo\n    parameters:"),
+        ["create_dispatch_event", "response", "expected ']'"]),
+    "response naming no type": (
+        DISPATCH.replace("    parameters:", "    response: Dispatch\n    parameters:"),
+        ["create_dispatch_event", "response", "'Dispatch'", "no spec/types/ file defines"]),
+    "both response and untyped": (
+        DISPATCH.replace("    parameters:", "    response: empty\n    untyped: why\n    parameters:"),
+        ["create_dispatch_event", "untyped", "not untyped"]),
+    "media response of no media type": (
+        DISPATCH.replace("    parameters:", "    media_responses: {diff: text}\n    parameters:"),
+        ["create_dispatch_event", "media_responses.diff", "not one of the endpoint's media_types"]),
+    "shape on a query parameter": (
+        DISPATCH.replace("{name: owner, in: path, type: string, required: true}",
+                         "{name: owner, in: path, type: string, required: true, shape: string}"),
+        ["parameters[owner].shape", "only a body parameter"]),
 }
 
 
@@ -183,3 +200,77 @@ def test_adding_one_spec_entry_gives_a_working_method(project: Path) -> None:
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "GET /repos/octocat/hello-world/readme?ref=main README.md"
+
+
+BAD_TYPES = {
+    "lowercase type name": ("types:\n  thing:\n    type: string\n", ["types/local.yaml", "'thing'", "CamelCase"]),
+    "property type that does not parse": (
+        "types:\n  Thing:\n    properties:\n      id: integr\n", ["Thing.properties.id", "'integr'"]),
+    "neither properties nor type": ("types:\n  Thing:\n    source: x\n", ["Thing", "either 'properties'"]),
+    "event with a bad payload": ("events:\n  push: push\ntypes: {}\n", ["events.push", "'push'"]),
+    "a name no file defines": ("types:\n  Thing:\n    type: array[Other]\n", ["Thing", "'Other'"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_TYPES))
+def test_bad_types_file_is_refused_with_a_clear_message(tmp_path: Path, case: str) -> None:
+    text, needles = BAD_TYPES[case]
+    root = small_project(tmp_path, DISPATCH)
+    (root / "spec" / "types").mkdir()
+    (root / "spec" / "types" / "local.yaml").write_text(text)
+    result = codegen(root)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in result.stderr, (needle, result.stderr)
+    assert not (root / "octo").exists()
+
+
+HAND_TYPES = """\
+types:
+  Readme:
+    properties:
+      name: string
+      size?: integer
+      encoding: enum[base64, utf-8] | null
+      "+1": integer
+      from?: string
+      list: array[Readme]
+  ReadmeOrNot:
+    type: Readme | null
+"""
+
+
+def test_a_hand_entry_names_a_hand_type(project: Path) -> None:
+    spec = project / "spec" / "repos.yaml"
+    typed = NEW_ENTRY.replace("    parameters:", "    response: ReadmeOrNot\n    parameters:")
+    spec.write_text(spec.read_text() + typed)
+    (project / "spec" / "types" / "local.yaml").write_text(HAND_TYPES)
+    result = codegen(project)
+    assert result.returncode == 0, result.stderr
+    assert "types: 1495 TypedDicts and aliases; 205 of 207 operations typed" in result.stdout
+    repos = (project / "octo" / "rest" / "repos.py").read_text()
+    assert ") -> Response[ReadmeOrNot]:\n        \"\"\"Get a repository README." in repos
+    assert "if TYPE_CHECKING:\n" in repos and "    from octo.rest.types.local import (\n        ReadmeOrNot,\n" in repos
+    module = (project / "octo" / "rest" / "types" / "local.py").read_text()
+    # Keys a class cannot hold ("+1", from, a field named like the builtin its annotation uses): functional form.
+    assert 'Readme = TypedDict("Readme", {\n    "name": "str",\n    "size": "NotRequired[int]",\n' in module
+    assert '    "encoding": "Literal[\\"base64\\", \\"utf-8\\"] | None",\n    "+1": "int",\n' in module
+    assert 'ReadmeOrNot: TypeAlias = "Readme | None"' in module
+    namespace: dict[str, object] = {}
+    exec(compile(module, "local.py", "exec"), namespace)  # importable as it is, when a user wants to
+    assert list(namespace["Readme"].__annotations__) == ["name", "size", "encoding", "+1", "from", "list"]  # type: ignore[attr-defined]
+    page = (project / "docs" / "reference" / "types" / "Readme.md").read_text()
+    assert "Written by hand in spec/types/local.yaml." in page
+    assert "| `size` | `int` | no |" in page and "| `list` | `list[`[`Readme`](Readme.md)`]` | yes |" in page
+    reference = (project / "docs" / "reference" / "repos.md").read_text()
+    assert "Returns `Response[`[`ReadmeOrNot`](types/ReadmeOrNot.md)`]`." in reference
+
+
+def test_check_covers_type_modules_and_pages(project: Path) -> None:
+    assert codegen(project).returncode == 0
+    page = project / "docs" / "reference" / "types" / "FullRepository.md"
+    page.write_text(page.read_text().replace("`full_name`", "`fullname`"))
+    (project / "octo" / "rest" / "types" / "leftover.py").write_text("# old\n")
+    result = codegen(project, "--check")
+    assert result.returncode == 1
+    assert "docs/reference/types/FullRepository.md" in result.stdout and "types/leftover.py" in result.stdout

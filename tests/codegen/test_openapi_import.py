@@ -27,7 +27,7 @@ FIXTURE = ROOT / "tests" / "data" / "openapi-mini.json"
 
 
 def entries() -> dict[str, dict[str, Any]]:
-    spaces, _ = import_description(json.loads(FIXTURE.read_text()))
+    spaces = import_description(json.loads(FIXTURE.read_text())).spaces
     return {f"{ns}.{e['name']}": e for ns, es in spaces.items() for e in es}
 
 
@@ -57,7 +57,8 @@ def test_object_body_becomes_keywords_with_facts() -> None:
                            "enum": ["red", "blue"]}
     assert p["milestone"] == {"name": "milestone", "in": "body", "type": "any", "nullable": True}
     assert p["tags"]["items"] == "string" and p["tags"]["max_items"] == 3
-    assert p["meta"] == {"name": "meta", "in": "body", "type": "object", "max_properties": 4}  # $ref + allOf
+    assert p["meta"] == {"name": "meta", "in": "body", "type": "object", "max_properties": 4,  # $ref + allOf
+                         "shape": "Meta"}
     assert p["old"]["deprecated"] is True
 
 
@@ -96,7 +97,8 @@ def test_bodies_that_are_not_plain_objects_take_data() -> None:
 
 
 def test_renames_become_aliases() -> None:
-    spaces, report = import_description(json.loads(FIXTURE.read_text()))
+    imported = import_description(json.loads(FIXTURE.read_text()))
+    spaces, report = imported.spaces, imported.report
     got = {e["name"]: e for e in spaces["things"]}
     assert got["update"]["aliases"] == ["edit"]
     assert params(got["update"])["org"]["aliases"] == ["org_id"]
@@ -130,12 +132,13 @@ def run_import(root: Path, capsys: pytest.CaptureFixture[str]) -> str:
 
 def test_import_is_byte_identical_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = run_import(tmp_path, capsys)
-    assert "imported 14 operations in 2 namespaces (2 file(s) written" in out
+    assert "imported 14 operations in 2 namespaces (4 file(s) written" in out
     assert "skipped: things/list alias 'things/list': the old name is a current method" in out
-    first = {p.name: p.read_bytes() for p in (tmp_path / "spec").iterdir()}
+    first = {p.name: p.read_bytes() for p in (tmp_path / "spec").rglob("*.yaml")}
+    assert sorted(first) == ["api.yaml", "search.yaml", "things.yaml", "webhooks.yaml"]
     out = run_import(tmp_path, capsys)
     assert "(0 file(s) written, 0 removed" in out
-    assert {p.name: p.read_bytes() for p in (tmp_path / "spec").iterdir()} == first
+    assert {p.name: p.read_bytes() for p in (tmp_path / "spec").rglob("*.yaml")} == first
 
 
 def test_check_finds_a_spec_file_that_is_not_the_import(
@@ -199,7 +202,7 @@ def test_a_hand_entry_with_an_imported_name_is_an_error_unless_override(
     # An alias of an imported method is taken too.
     (spec / "things.yaml").write_text(HAND.replace("list_preview   # a hand entry: no operation_id", "edit"))
     with pytest.raises(MergeError, match="'edit'"):
-        render_spec(spec, import_description(json.loads(FIXTURE.read_text()))[0])
+        render_spec(spec, import_description(json.loads(FIXTURE.read_text())).spaces)
 
     (spec / "things.yaml").write_text(clash.replace("    method: GET", "    override: true\n    method: GET"))
     run_import(tmp_path, capsys)
@@ -224,13 +227,19 @@ def test_committed_spec_is_the_import_of_the_pinned_description() -> None:
     # `make test` runs `make openapi` first, so the description is there.
     assert (ROOT / openapi.DEFAULT_PATH).exists(), "run `make openapi` first"
     assert pinned.sha256(ROOT / openapi.DEFAULT_PATH) == pinned.SHA256, "run `make openapi` again"
-    spaces, report = import_description(json.loads((ROOT / openapi.DEFAULT_PATH).read_text()))
+    imported = import_description(json.loads((ROOT / openapi.DEFAULT_PATH).read_text()))
+    spaces, report = imported.spaces, imported.report
     assert (report.operations, len(report.namespaces), report.skipped) == (1223, 49, [])
-    texts, remove, _ = render_spec(ROOT / "spec", spaces)
+    # Every operation has a response type or says why not; every webhook payload is typed.
+    assert sum(report.untyped.values()) < 20 and (report.events, report.actions) == (75, 270)
+    texts, remove, *_ = render_spec(ROOT / "spec", spaces, imported.types)
     assert remove == []
-    for text in texts.values():  # the emitter writes what it means
+    for path, text in texts.items():  # the emitter writes what it means
         data = yaml.load(text, Loader=Loader)
-        assert data["endpoints"] == sorted(spaces[data["namespace"]], key=lambda e: e["name"])
+        if path.parent.name == "types":
+            assert data == imported.types[path.stem]
+        else:
+            assert data["endpoints"] == sorted(spaces[data["namespace"]], key=lambda e: e["name"])
     stale = [p.name for p, text in texts.items() if p.read_text() != text]
     assert stale == [], "spec/ is not the import of the pinned description: run `make spec`"
 
@@ -241,8 +250,8 @@ def test_committed_spec_is_the_import_of_the_pinned_description() -> None:
 @pytest.fixture(scope="module")
 def things(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     root = tmp_path_factory.mktemp("mini")
-    spaces, _ = import_description(json.loads(FIXTURE.read_text()))
-    write_spec(root / "spec", spaces)
+    imported = import_description(json.loads(FIXTURE.read_text()))
+    write_spec(root / "spec", imported.spaces, imported.types)
     assert codegen_main.main(["--root", str(root)]) == 0
     spec = importlib.util.spec_from_file_location("mini_things", root / "octo" / "rest" / "things.py")
     assert spec is not None and spec.loader is not None

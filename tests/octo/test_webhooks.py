@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import pytest
+from conftest import SENTINEL as SENTINEL_TOKEN
 
 import octo
 
@@ -52,3 +55,51 @@ def test_no_operation_namespace_is_called_webhooks() -> None:
 
     assert "webhooks" not in NAMESPACES
     assert octo.webhooks.__name__ == "octo.webhooks"
+
+
+# -- parse --------------------------------------------------------------------
+
+ISSUE_OPENED = {"action": "opened", "issue": {"number": 7, "title": "Bug"}, "sender": {"login": "octocat"}}
+
+
+@pytest.mark.parametrize("body", [json.dumps(ISSUE_OPENED).encode(), json.dumps(ISSUE_OPENED),
+                                  bytearray(json.dumps(ISSUE_OPENED).encode()),
+                                  json.dumps(ISSUE_OPENED).encode("utf-16")])
+def test_parse_gives_the_payload_as_sent(body: Any) -> None:
+    assert octo.webhooks.parse("issues", body) == ISSUE_OPENED
+
+
+def test_parse_does_not_verify_and_does_not_check_the_shape() -> None:
+    # Unsigned, an action the description does not know, fields it lacks: that is verify's job,
+    # and a payload GitHub has since changed must still be read.
+    assert octo.webhooks.parse("issues", b'{"action": "teleported", "x": 1}') == {"action": "teleported", "x": 1}
+    assert octo.webhooks.parse("ping", b'{"zen": "Keep it logically awesome."}')["zen"].startswith("Keep")
+
+
+@pytest.mark.parametrize(("event", "body", "message"), [
+    ("issue", b"{}", "unknown webhook event 'issue'"),
+    ("Issues", b"{}", "unknown webhook event 'Issues'"),
+    (None, b"{}", "unknown webhook event None"),
+    ("x" * 500, b"{}", "unknown webhook event 'xxxx"),
+    ("issues", b'{"action": ', "not valid JSON"),
+    ("issues", b"\xff\xfe\xfd", "not valid JSON"),
+    ("issues", b'{"n": NaN}', "not valid JSON"),
+    ("issues", b"[" * 100_000 + b"]" * 100_000, "not valid JSON"),
+    ("issues", b'["opened"]', "not a JSON object, it is a list"),
+    ("issues", b"", "not valid JSON"),
+    ("issues", 42, "must be bytes or str, got int"),
+])
+def test_parse_refuses_what_it_cannot_read(event: Any, body: Any, message: str) -> None:
+    with pytest.raises(octo.WebhookError, match=re.escape(message)) as caught:
+        octo.webhooks.parse(event, body)
+    assert isinstance(caught.value, octo.OctoError)
+    assert len(str(caught.value)) < 300  # a short name of what came, never the body itself
+    # No decoding error rides along: json's holds the whole body.
+    assert caught.value.__cause__ is None and caught.value.__context__ is None
+
+
+def test_parse_never_echoes_the_body() -> None:
+    with pytest.raises(octo.WebhookError) as caught:
+        octo.webhooks.parse("issues", b'{"token": "' + SENTINEL_TOKEN.encode() + b'", oops}')
+    assert SENTINEL_TOKEN not in str(caught.value)
+

@@ -1,0 +1,3 @@
+import octo
+
+octo.Octo().repos.get("o", "r").data["full_nme"]  # error

@@ -1,0 +1,3 @@
+import octo
+
+octo.paginate(octo.Octo().repos.get, "o", "r")  # error
