@@ -361,6 +361,8 @@ BAD_BASE_URLS = [
     ("https://:443/api/v3", "no host"),
     ("https://ghe.example.com:99999", "port"),
     ("https://ghe.example.com:x", "port"),
+    ("https://ghe..example.com/api/v3", "host name"),
+    ("https://" + "a" * 64 + ".example.com", "host name"),
 ]
 
 
