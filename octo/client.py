@@ -126,7 +126,8 @@ def check_url(what: str, url: object) -> str:
         elif not is_host_name(parts.hostname):
             problem = "has an invalid host name (an empty label, or one over 63 characters)"
     if problem:
-        shown = "" if "@" in url else f": {url.partition('?')[0].partition('#')[0]!r}"
+        # str(): without a '?' or '#', partition gives back the Secret itself, shown as [redacted].
+        shown = "" if "@" in url else f": {str(url).partition('?')[0].partition('#')[0]!r}"
         raise ValueError(f"{what} {problem}{shown}")
     return url.rstrip("/")
 

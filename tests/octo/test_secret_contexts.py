@@ -375,6 +375,8 @@ def test_a_base_url_of_the_wrong_shape_is_refused_without_echoing_a_secret(
         octo.Octo(**{option: url})  # type: ignore[arg-type]
     message = str(info.value)
     assert message.startswith(f"{option} ") and problem in message, message
+    if "@" not in url:  # without a password, the URL is shown up to its query or fragment
+        assert message.endswith(repr(url.partition("?")[0].partition("#")[0])), message
     # The password of a refused URL is the caller's own argument: only the
     # message, the exceptions and their attributes are checked here.
     assert SENTINEL not in everything_about(info.value, frame_locals=False)
