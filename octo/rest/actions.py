@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _ADD_CUSTOM_LABELS_TO_SELF_HOSTED_RUNNER_FOR_ORG = Operation(
@@ -1120,6 +1121,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#add-custom-labels-to-a-self-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_CUSTOM_LABELS_TO_SELF_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -1160,6 +1163,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#add-custom-labels-to-a-self-hosted-runner-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_CUSTOM_LABELS_TO_SELF_HOSTED_RUNNER_FOR_REPO,
             path={
@@ -1199,6 +1204,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#add-repository-access-to-a-self-hosted-runner-group-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_REPO_ACCESS_TO_SELF_HOSTED_RUNNER_GROUP_IN_ORG,
             path={
@@ -1235,6 +1242,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#add-selected-repository-to-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SELECTED_REPO_TO_ORG_SECRET,
             path={
@@ -1271,6 +1280,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#add-selected-repository-to-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SELECTED_REPO_TO_ORG_VARIABLE,
             path={
@@ -1307,6 +1318,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#add-a-self-hosted-runner-to-a-group-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SELF_HOSTED_RUNNER_TO_GROUP_FOR_ORG,
             path={
@@ -1343,6 +1356,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#approve-a-workflow-run-for-a-fork-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _APPROVE_WORKFLOW_RUN,
             path={
@@ -1379,6 +1394,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#cancel-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CANCEL_WORKFLOW_RUN,
             path={
@@ -1419,6 +1436,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#create-an-environment-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ENVIRONMENT_VARIABLE,
             path={
@@ -1469,6 +1488,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#create-a-github-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -1518,6 +1539,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#create-or-update-an-environment-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_ENVIRONMENT_SECRET,
             path={
@@ -1565,6 +1588,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/reference/actions#create-or-update-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_ORG_SECRET,
             path={
@@ -1610,6 +1635,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#create-or-update-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_REPO_SECRET,
             path={
@@ -1654,6 +1681,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#create-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ORG_VARIABLE,
             path={
@@ -1690,6 +1719,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#create-a-registration-token-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REGISTRATION_TOKEN_FOR_ORG,
             path={
@@ -1722,6 +1753,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#create-a-registration-token-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REGISTRATION_TOKEN_FOR_REPO,
             path={
@@ -1753,6 +1786,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#create-a-remove-token-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REMOVE_TOKEN_FOR_ORG,
             path={
@@ -1785,6 +1820,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#create-a-remove-token-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REMOVE_TOKEN_FOR_REPO,
             path={
@@ -1822,6 +1859,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#create-a-repository-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REPO_VARIABLE,
             path={
@@ -1873,6 +1912,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#create-a-self-hosted-runner-group-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_SELF_HOSTED_RUNNER_GROUP_FOR_ORG,
             path={
@@ -1923,6 +1964,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_WORKFLOW_DISPATCH,
             path={
@@ -1964,6 +2007,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#delete-a-github-actions-cache-for-a-repository-using-a-cache-id
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ACTIONS_CACHE_BY_ID,
             path={
@@ -2002,6 +2047,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#delete-github-actions-caches-for-a-repository-using-a-cache-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ACTIONS_CACHE_BY_KEY,
             path={
@@ -2041,6 +2088,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/artifacts#delete-an-artifact
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ARTIFACT,
             path={
@@ -2075,6 +2124,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#delete-a-custom-image-from-the-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_CUSTOM_IMAGE_FROM_ORG,
             path={
@@ -2110,6 +2161,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#delete-an-image-version-of-custom-image-from-the-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_CUSTOM_IMAGE_VERSION_FROM_ORG,
             path={
@@ -2148,6 +2201,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#delete-an-environment-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ENVIRONMENT_SECRET,
             path={
@@ -2187,6 +2242,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#delete-an-environment-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ENVIRONMENT_VARIABLE,
             path={
@@ -2222,6 +2279,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#delete-a-github-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -2255,6 +2314,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#delete-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ORG_SECRET,
             path={
@@ -2288,6 +2349,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#delete-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ORG_VARIABLE,
             path={
@@ -2323,6 +2386,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#delete-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REPO_SECRET,
             path={
@@ -2359,6 +2424,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#delete-a-repository-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REPO_VARIABLE,
             path={
@@ -2393,6 +2460,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#delete-a-self-hosted-runner-from-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_SELF_HOSTED_RUNNER_FROM_ORG,
             path={
@@ -2428,6 +2497,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#delete-a-self-hosted-runner-from-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_SELF_HOSTED_RUNNER_FROM_REPO,
             path={
@@ -2462,6 +2533,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#delete-a-self-hosted-runner-group-from-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_SELF_HOSTED_RUNNER_GROUP_FROM_ORG,
             path={
@@ -2497,6 +2570,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#delete-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_WORKFLOW_RUN,
             path={
@@ -2533,6 +2608,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#delete-workflow-run-logs
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_WORKFLOW_RUN_LOGS,
             path={
@@ -2567,6 +2644,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#disable-a-selected-repository-for-github-actions-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_SELECTED_REPOSITORY_GITHUB_ACTIONS_ORGANIZATION,
             path={
@@ -2600,6 +2679,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#remove-a-repository-from-the-list-of-repositories-allowed-to-use-self-hosted-runners-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_SELECTED_REPOSITORY_SELF_HOSTED_RUNNERS_ORGANIZATION,
             path={
@@ -2635,6 +2716,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflows#disable-a-workflow
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_WORKFLOW,
             path={
@@ -2673,6 +2756,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/artifacts#download-an-artifact
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DOWNLOAD_ARTIFACT,
             path={
@@ -2710,6 +2795,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-jobs#download-job-logs-for-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DOWNLOAD_JOB_LOGS_FOR_WORKFLOW_RUN,
             path={
@@ -2748,6 +2835,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#download-workflow-run-attempt-logs
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DOWNLOAD_WORKFLOW_RUN_ATTEMPT_LOGS,
             path={
@@ -2785,6 +2874,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#download-workflow-run-logs
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DOWNLOAD_WORKFLOW_RUN_LOGS,
             path={
@@ -2819,6 +2910,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#enable-a-selected-repository-for-github-actions-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_SELECTED_REPOSITORY_GITHUB_ACTIONS_ORGANIZATION,
             path={
@@ -2852,6 +2945,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#add-a-repository-to-the-list-of-repositories-allowed-to-use-self-hosted-runners-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_SELECTED_REPOSITORY_SELF_HOSTED_RUNNERS_ORGANIZATION,
             path={
@@ -2887,6 +2982,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflows#enable-a-workflow
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_WORKFLOW,
             path={
@@ -2923,6 +3020,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#force-cancel-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _FORCE_CANCEL_WORKFLOW_RUN,
             path={
@@ -2963,6 +3062,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#create-configuration-for-a-just-in-time-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GENERATE_RUNNER_JITCONFIG_FOR_ORG,
             path={
@@ -3009,6 +3110,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#create-configuration-for-a-just-in-time-runner-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GENERATE_RUNNER_JITCONFIG_FOR_REPO,
             path={
@@ -3061,6 +3164,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#list-github-actions-caches-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACTIONS_CACHE_LIST,
             path={
@@ -3100,6 +3205,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-retention-limit-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACTIONS_CACHE_RETENTION_LIMIT_FOR_ENTERPRISE,
             path={
@@ -3130,6 +3237,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-retention-limit-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACTIONS_CACHE_RETENTION_LIMIT_FOR_ORGANIZATION,
             path={
@@ -3162,6 +3271,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-retention-limit-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACTIONS_CACHE_RETENTION_LIMIT_FOR_REPOSITORY,
             path={
@@ -3193,6 +3304,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-storage-limit-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_ENTERPRISE,
             path={
@@ -3223,6 +3336,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-storage-limit-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_ORGANIZATION,
             path={
@@ -3255,6 +3370,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-storage-limit-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_REPOSITORY,
             path={
@@ -3288,6 +3405,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-usage-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACTIONS_CACHE_USAGE,
             path={
@@ -3324,6 +3443,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#list-repositories-with-github-actions-cache-usage-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACTIONS_CACHE_USAGE_BY_REPO_FOR_ORG,
             path={
@@ -3358,6 +3479,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-usage-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACTIONS_CACHE_USAGE_FOR_ORG,
             path={
@@ -3388,6 +3511,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-allowed-actions-and-reusable-workflows-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALLOWED_ACTIONS_ORGANIZATION,
             path={
@@ -3420,6 +3545,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-allowed-actions-and-reusable-workflows-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALLOWED_ACTIONS_REPOSITORY,
             path={
@@ -3455,6 +3582,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/artifacts#get-an-artifact
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ARTIFACT,
             path={
@@ -3487,6 +3616,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-artifact-and-log-retention-settings-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ARTIFACT_AND_LOG_RETENTION_SETTINGS_ORGANIZATION,
             path={
@@ -3519,6 +3650,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-artifact-and-log-retention-settings-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ARTIFACT_AND_LOG_RETENTION_SETTINGS_REPOSITORY,
             path={
@@ -3558,6 +3691,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/concurrency-groups#get-a-concurrency-group-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CONCURRENCY_GROUP_FOR_REPOSITORY,
             path={
@@ -3596,6 +3731,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-a-custom-image-definition-for-github-actions-hosted-runners
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CUSTOM_IMAGE_FOR_ORG,
             path={
@@ -3631,6 +3768,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-an-image-version-of-a-custom-image-for-github-actions-hosted-runners
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CUSTOM_IMAGE_VERSION_FOR_ORG,
             path={
@@ -3665,6 +3804,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#get-the-customization-template-for-an-oidc-subject-claim-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CUSTOM_OIDC_SUB_CLAIM_FOR_REPO,
             path={
@@ -3700,6 +3841,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#get-an-environment-public-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ENVIRONMENT_PUBLIC_KEY,
             path={
@@ -3738,6 +3881,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#get-an-environment-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ENVIRONMENT_SECRET,
             path={
@@ -3777,6 +3922,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#get-an-environment-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ENVIRONMENT_VARIABLE,
             path={
@@ -3810,6 +3957,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-fork-pr-contributor-approval-permissions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FORK_PR_CONTRIBUTOR_APPROVAL_PERMISSIONS_ORGANIZATION,
             path={
@@ -3842,6 +3991,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-fork-pr-contributor-approval-permissions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FORK_PR_CONTRIBUTOR_APPROVAL_PERMISSIONS_REPOSITORY,
             path={
@@ -3873,6 +4024,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-default-workflow-permissions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_ACTIONS_DEFAULT_WORKFLOW_PERMISSIONS_ORGANIZATION,
             path={
@@ -3905,6 +4058,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-default-workflow-permissions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_ACTIONS_DEFAULT_WORKFLOW_PERMISSIONS_REPOSITORY,
             path={
@@ -3936,6 +4091,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-github-actions-permissions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_ACTIONS_PERMISSIONS_ORGANIZATION,
             path={
@@ -3968,6 +4125,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-github-actions-permissions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_ACTIONS_PERMISSIONS_REPOSITORY,
             path={
@@ -4003,6 +4162,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-a-github-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -4034,6 +4195,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-github-owned-images-for-github-hosted-runners-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_HOSTED_RUNNERS_GITHUB_OWNED_IMAGES_FOR_ORG,
             path={
@@ -4064,6 +4227,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-limits-on-github-hosted-runners-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_HOSTED_RUNNERS_LIMITS_FOR_ORG,
             path={
@@ -4094,6 +4259,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-github-hosted-runners-machine-specs-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_HOSTED_RUNNERS_MACHINE_SPECS_FOR_ORG,
             path={
@@ -4124,6 +4291,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-partner-images-for-github-hosted-runners-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_HOSTED_RUNNERS_PARTNER_IMAGES_FOR_ORG,
             path={
@@ -4154,6 +4323,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-platforms-for-github-hosted-runners-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_HOSTED_RUNNERS_PLATFORMS_FOR_ORG,
             path={
@@ -4188,6 +4359,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-jobs#get-a-job-for-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_JOB_FOR_WORKFLOW_RUN,
             path={
@@ -4220,6 +4393,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#get-an-organization-public-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_PUBLIC_KEY,
             path={
@@ -4252,6 +4427,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#get-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_SECRET,
             path={
@@ -4285,6 +4462,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#get-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_VARIABLE,
             path={
@@ -4320,6 +4499,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#get-pending-deployments-for-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PENDING_DEPLOYMENTS_FOR_RUN,
             path={
@@ -4352,6 +4533,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-private-repo-fork-pr-workflow-settings-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PRIVATE_REPO_FORK_PR_WORKFLOWS_SETTINGS_ORGANIZATION,
             path={
@@ -4384,6 +4567,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-private-repo-fork-pr-workflow-settings-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PRIVATE_REPO_FORK_PR_WORKFLOWS_SETTINGS_REPOSITORY,
             path={
@@ -4417,6 +4602,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#get-a-repository-public-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_PUBLIC_KEY,
             path={
@@ -4452,6 +4639,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#get-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_SECRET,
             path={
@@ -4488,6 +4677,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#get-a-repository-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_VARIABLE,
             path={
@@ -4524,6 +4715,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#get-the-review-history-for-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REVIEWS_FOR_RUN,
             path={
@@ -4558,6 +4751,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#get-a-self-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SELF_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -4593,6 +4788,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#get-a-self-hosted-runner-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SELF_HOSTED_RUNNER_FOR_REPO,
             path={
@@ -4627,6 +4824,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#get-a-self-hosted-runner-group-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SELF_HOSTED_RUNNER_GROUP_FOR_ORG,
             path={
@@ -4658,6 +4857,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-self-hosted-runners-settings-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SELF_HOSTED_RUNNERS_PERMISSIONS_ORGANIZATION,
             path={
@@ -4692,6 +4893,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflows#get-a-workflow
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WORKFLOW,
             path={
@@ -4726,6 +4929,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-the-level-of-access-for-workflows-outside-of-the-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WORKFLOW_ACCESS_TO_REPOSITORY,
             path={
@@ -4763,6 +4968,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#get-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WORKFLOW_RUN,
             path={
@@ -4806,6 +5013,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#get-a-workflow-run-attempt
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WORKFLOW_RUN_ATTEMPT,
             path={
@@ -4846,6 +5055,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#get-workflow-run-usage
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WORKFLOW_RUN_USAGE,
             path={
@@ -4882,6 +5093,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflows#get-workflow-usage
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WORKFLOW_USAGE,
             path={
@@ -4923,6 +5136,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/artifacts#list-artifacts-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ARTIFACTS_FOR_REPO,
             path={
@@ -4966,6 +5181,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/concurrency-groups#list-concurrency-groups-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_CONCURRENCY_GROUPS_FOR_REPOSITORY,
             path={
@@ -5012,6 +5229,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/concurrency-groups#list-concurrency-groups-for-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_CONCURRENCY_GROUPS_FOR_WORKFLOW_RUN,
             path={
@@ -5051,6 +5270,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#list-image-versions-of-a-custom-image-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_CUSTOM_IMAGE_VERSIONS_FOR_ORG,
             path={
@@ -5082,6 +5303,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#list-custom-images-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_CUSTOM_IMAGES_FOR_ORG,
             path={
@@ -5121,6 +5344,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-environment-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ENVIRONMENT_SECRETS,
             path={
@@ -5166,6 +5391,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-environment-variables
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ENVIRONMENT_VARIABLES,
             path={
@@ -5209,6 +5436,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-github-hosted-runners-in-a-group-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_GITHUB_HOSTED_RUNNERS_IN_GROUP_FOR_ORG,
             path={
@@ -5249,6 +5478,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#list-github-hosted-runners-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_HOSTED_RUNNERS_FOR_ORG,
             path={
@@ -5294,6 +5525,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_JOBS_FOR_WORKFLOW_RUN,
             path={
@@ -5342,6 +5575,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run-attempt
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_JOBS_FOR_WORKFLOW_RUN_ATTEMPT,
             path={
@@ -5381,6 +5616,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-labels-for-a-self-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_LABELS_FOR_SELF_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -5416,6 +5653,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-labels-for-a-self-hosted-runner-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_LABELS_FOR_SELF_HOSTED_RUNNER_FOR_REPO,
             path={
@@ -5453,6 +5692,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-organization-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ORG_SECRETS,
             path={
@@ -5492,6 +5733,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-organization-variables
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ORG_VARIABLES,
             path={
@@ -5533,6 +5776,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-repository-access-to-a-self-hosted-runner-group-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPO_ACCESS_TO_SELF_HOSTED_RUNNER_GROUP_IN_ORG,
             path={
@@ -5575,6 +5820,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-repository-organization-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPO_ORGANIZATION_SECRETS,
             path={
@@ -5617,6 +5864,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-repository-organization-variables
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPO_ORGANIZATION_VARIABLES,
             path={
@@ -5659,6 +5908,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-repository-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPO_SECRETS,
             path={
@@ -5701,6 +5952,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-repository-variables
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPO_VARIABLES,
             path={
@@ -5743,6 +5996,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflows#list-repository-workflows
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPO_WORKFLOWS,
             path={
@@ -5778,6 +6033,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-runner-applications-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_RUNNER_APPLICATIONS_FOR_ORG,
             path={
@@ -5810,6 +6067,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-runner-applications-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_RUNNER_APPLICATIONS_FOR_REPO,
             path={
@@ -5848,6 +6107,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-selected-repositories-for-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
@@ -5890,6 +6151,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-selected-repositories-for-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SELECTED_REPOS_FOR_ORG_VARIABLE,
             path={
@@ -5930,6 +6193,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#list-selected-repositories-enabled-for-github-actions-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SELECTED_REPOSITORIES_ENABLED_GITHUB_ACTIONS_ORGANIZATION,
             path={
@@ -5969,6 +6234,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#list-repositories-allowed-to-use-self-hosted-runners-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SELECTED_REPOSITORIES_SELF_HOSTED_RUNNERS_ORGANIZATION,
             path={
@@ -6010,6 +6277,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-self-hosted-runner-groups-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SELF_HOSTED_RUNNER_GROUPS_FOR_ORG,
             path={
@@ -6052,6 +6321,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-self-hosted-runners-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SELF_HOSTED_RUNNERS_FOR_ORG,
             path={
@@ -6096,6 +6367,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-self-hosted-runners-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SELF_HOSTED_RUNNERS_FOR_REPO,
             path={
@@ -6139,6 +6412,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-self-hosted-runners-in-a-group-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SELF_HOSTED_RUNNERS_IN_GROUP_FOR_ORG,
             path={
@@ -6187,6 +6462,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/artifacts#list-workflow-run-artifacts
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_WORKFLOW_RUN_ARTIFACTS,
             path={
@@ -6250,6 +6527,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-workflow
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_WORKFLOW_RUNS,
             path={
@@ -6317,6 +6596,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_WORKFLOW_RUNS_FOR_REPO,
             path={
@@ -6368,6 +6649,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#re-run-a-job-from-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RE_RUN_JOB_FOR_WORKFLOW_RUN,
             path={
@@ -6410,6 +6693,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#re-run-a-workflow
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RE_RUN_WORKFLOW,
             path={
@@ -6451,6 +6736,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#re-run-failed-jobs-from-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RE_RUN_WORKFLOW_FAILED_JOBS,
             path={
@@ -6488,6 +6775,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#remove-all-custom-labels-from-a-self-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_ALL_CUSTOM_LABELS_FROM_SELF_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -6523,6 +6812,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#remove-all-custom-labels-from-a-self-hosted-runner-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_ALL_CUSTOM_LABELS_FROM_SELF_HOSTED_RUNNER_FOR_REPO,
             path={
@@ -6559,6 +6850,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#remove-a-custom-label-from-a-self-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_CUSTOM_LABEL_FROM_SELF_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -6597,6 +6890,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#remove-a-custom-label-from-a-self-hosted-runner-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_CUSTOM_LABEL_FROM_SELF_HOSTED_RUNNER_FOR_REPO,
             path={
@@ -6634,6 +6929,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#remove-repository-access-to-a-self-hosted-runner-group-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_REPO_ACCESS_TO_SELF_HOSTED_RUNNER_GROUP_IN_ORG,
             path={
@@ -6670,6 +6967,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#remove-selected-repository-from-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_SELECTED_REPO_FROM_ORG_SECRET,
             path={
@@ -6706,6 +7005,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#remove-selected-repository-from-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_SELECTED_REPO_FROM_ORG_VARIABLE,
             path={
@@ -6742,6 +7043,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#remove-a-self-hosted-runner-from-a-group-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_SELF_HOSTED_RUNNER_FROM_GROUP_FOR_ORG,
             path={
@@ -6786,6 +7089,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#review-custom-deployment-protection-rules-for-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REVIEW_CUSTOM_GATES_FOR_RUN,
             path={
@@ -6834,6 +7139,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#review-pending-deployments-for-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REVIEW_PENDING_DEPLOYMENTS_FOR_RUN,
             path={
@@ -6873,6 +7180,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#set-github-actions-cache-retention-limit-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ACTIONS_CACHE_RETENTION_LIMIT_FOR_ENTERPRISE,
             path={
@@ -6908,6 +7217,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#set-github-actions-cache-retention-limit-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ACTIONS_CACHE_RETENTION_LIMIT_FOR_ORGANIZATION,
             path={
@@ -6945,6 +7256,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#set-github-actions-cache-retention-limit-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ACTIONS_CACHE_RETENTION_LIMIT_FOR_REPOSITORY,
             path={
@@ -6981,6 +7294,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#set-github-actions-cache-storage-limit-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_ENTERPRISE,
             path={
@@ -7016,6 +7331,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#set-github-actions-cache-storage-limit-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_ORGANIZATION,
             path={
@@ -7053,6 +7370,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#set-github-actions-cache-storage-limit-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_REPOSITORY,
             path={
@@ -7093,6 +7412,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-allowed-actions-and-reusable-workflows-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ALLOWED_ACTIONS_ORGANIZATION,
             path={
@@ -7136,6 +7457,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-allowed-actions-and-reusable-workflows-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ALLOWED_ACTIONS_REPOSITORY,
             path={
@@ -7174,6 +7497,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-artifact-and-log-retention-settings-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ARTIFACT_AND_LOG_RETENTION_SETTINGS_ORGANIZATION,
             path={
@@ -7211,6 +7536,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-artifact-and-log-retention-settings-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ARTIFACT_AND_LOG_RETENTION_SETTINGS_REPOSITORY,
             path={
@@ -7249,6 +7576,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#set-custom-labels-for-a-self-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_CUSTOM_LABELS_FOR_SELF_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -7289,6 +7618,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#set-custom-labels-for-a-self-hosted-runner-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_CUSTOM_LABELS_FOR_SELF_HOSTED_RUNNER_FOR_REPO,
             path={
@@ -7332,6 +7663,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#set-the-customization-template-for-an-oidc-subject-claim-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_CUSTOM_OIDC_SUB_CLAIM_FOR_REPO,
             path={
@@ -7370,6 +7703,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-fork-pr-contributor-approval-permissions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_FORK_PR_CONTRIBUTOR_APPROVAL_PERMISSIONS_ORGANIZATION,
             path={
@@ -7407,6 +7742,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-fork-pr-contributor-approval-permissions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_FORK_PR_CONTRIBUTOR_APPROVAL_PERMISSIONS_REPOSITORY,
             path={
@@ -7445,6 +7782,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-default-workflow-permissions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_GITHUB_ACTIONS_DEFAULT_WORKFLOW_PERMISSIONS_ORGANIZATION,
             path={
@@ -7485,6 +7824,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-default-workflow-permissions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_GITHUB_ACTIONS_DEFAULT_WORKFLOW_PERMISSIONS_REPOSITORY,
             path={
@@ -7526,6 +7867,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-github-actions-permissions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_GITHUB_ACTIONS_PERMISSIONS_ORGANIZATION,
             path={
@@ -7569,6 +7912,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-github-actions-permissions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_GITHUB_ACTIONS_PERMISSIONS_REPOSITORY,
             path={
@@ -7613,6 +7958,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-private-repo-fork-pr-workflow-settings-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_PRIVATE_REPO_FORK_PR_WORKFLOWS_SETTINGS_ORGANIZATION,
             path={
@@ -7659,6 +8006,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-private-repo-fork-pr-workflow-settings-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_PRIVATE_REPO_FORK_PR_WORKFLOWS_SETTINGS_REPOSITORY,
             path={
@@ -7700,6 +8049,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#set-repository-access-for-a-self-hosted-runner-group-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_REPO_ACCESS_TO_SELF_HOSTED_RUNNER_GROUP_IN_ORG,
             path={
@@ -7738,6 +8089,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#set-selected-repositories-for-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
@@ -7776,6 +8129,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#set-selected-repositories-for-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELECTED_REPOS_FOR_ORG_VARIABLE,
             path={
@@ -7812,6 +8167,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-selected-repositories-enabled-for-github-actions-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELECTED_REPOSITORIES_ENABLED_GITHUB_ACTIONS_ORGANIZATION,
             path={
@@ -7847,6 +8204,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-repositories-allowed-to-use-self-hosted-runners-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELECTED_REPOSITORIES_SELF_HOSTED_RUNNERS_ORGANIZATION,
             path={
@@ -7884,6 +8243,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#set-self-hosted-runners-in-a-group-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELF_HOSTED_RUNNERS_IN_GROUP_FOR_ORG,
             path={
@@ -7920,6 +8281,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-self-hosted-runners-settings-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELF_HOSTED_RUNNERS_PERMISSIONS_ORGANIZATION,
             path={
@@ -7957,6 +8320,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-the-level-of-access-for-workflows-outside-of-the-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_WORKFLOW_ACCESS_TO_REPOSITORY,
             path={
@@ -8001,6 +8366,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#update-an-environment-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ENVIRONMENT_VARIABLE,
             path={
@@ -8058,6 +8425,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#update-a-github-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -8110,6 +8479,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#update-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ORG_VARIABLE,
             path={
@@ -8155,6 +8526,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#update-a-repository-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REPO_VARIABLE,
             path={
@@ -8205,6 +8578,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#update-a-self-hosted-runner-group-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_SELF_HOSTED_RUNNER_GROUP_FOR_ORG,
             path={

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _CHECK_REPO_IS_STARRED_BY_AUTHENTICATED_USER = Operation(
@@ -217,6 +218,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/starring#check-if-a-repository-is-starred-by-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_REPO_IS_STARRED_BY_AUTHENTICATED_USER,
             path={
@@ -250,6 +253,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/watching#delete-a-repository-subscription
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REPO_SUBSCRIPTION,
             path={
@@ -281,6 +286,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#delete-a-thread-subscription
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_THREAD_SUBSCRIPTION,
             path={
@@ -309,6 +316,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/feeds#get-feeds
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FEEDS,
             headers=headers,
@@ -338,6 +347,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/watching#get-a-repository-subscription
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_SUBSCRIPTION,
             path={
@@ -371,6 +382,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/starring#get-stargazer-count
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_STARGAZER_COUNT_FOR_REPO,
             path={
@@ -402,6 +415,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#get-a-thread
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_THREAD,
             path={
@@ -432,6 +447,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#get-a-thread-subscription-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_THREAD_SUBSCRIPTION_FOR_AUTHENTICATED_USER,
             path={
@@ -467,6 +484,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-events-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_EVENTS_FOR_AUTHENTICATED_USER,
             path={
@@ -512,6 +531,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_NOTIFICATIONS_FOR_AUTHENTICATED_USER,
             query={
@@ -554,6 +575,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-organization-events-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ORG_EVENTS_FOR_AUTHENTICATED_USER,
             path={
@@ -592,6 +615,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-events
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PUBLIC_EVENTS,
             query={
@@ -630,6 +655,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-events-for-a-network-of-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PUBLIC_EVENTS_FOR_REPO_NETWORK,
             path={
@@ -670,6 +697,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-events-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PUBLIC_EVENTS_FOR_USER,
             path={
@@ -709,6 +738,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-organization-events
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PUBLIC_ORG_EVENTS,
             path={
@@ -748,6 +779,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-events-received-by-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_RECEIVED_EVENTS_FOR_USER,
             path={
@@ -787,6 +820,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-events-received-by-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_RECEIVED_PUBLIC_EVENTS_FOR_USER,
             path={
@@ -828,6 +863,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-repository-events
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPO_EVENTS,
             path={
@@ -878,6 +915,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#list-repository-notifications-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPO_NOTIFICATIONS_FOR_AUTHENTICATED_USER,
             path={
@@ -926,6 +965,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/starring#list-repositories-starred-by-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPOS_STARRED_BY_AUTHENTICATED_USER,
             query={
@@ -971,6 +1012,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/starring#list-repositories-starred-by-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPOS_STARRED_BY_USER,
             path={
@@ -1013,6 +1056,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/watching#list-repositories-watched-by-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPOS_WATCHED_BY_USER,
             path={
@@ -1056,6 +1101,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/starring#list-stargazers
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_STARGAZERS_FOR_REPO,
             path={
@@ -1095,6 +1142,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/watching#list-repositories-watched-by-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_WATCHED_REPOS_FOR_AUTHENTICATED_USER,
             query={
@@ -1133,6 +1182,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/watching#list-watchers
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_WATCHERS_FOR_REPO,
             path={
@@ -1170,6 +1221,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#mark-notifications-as-read
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _MARK_NOTIFICATIONS_AS_READ,
             body={
@@ -1205,6 +1258,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#mark-repository-notifications-as-read
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _MARK_REPO_NOTIFICATIONS_AS_READ,
             path={
@@ -1239,6 +1294,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#mark-a-thread-as-done
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _MARK_THREAD_AS_DONE,
             path={
@@ -1269,6 +1326,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#mark-a-thread-as-read
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _MARK_THREAD_AS_READ,
             path={
@@ -1305,6 +1364,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/watching#set-a-repository-subscription
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_REPO_SUBSCRIPTION,
             path={
@@ -1342,6 +1403,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#set-a-thread-subscription
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_THREAD_SUBSCRIPTION,
             path={
@@ -1377,6 +1440,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/starring#star-a-repository-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _STAR_REPO_FOR_AUTHENTICATED_USER,
             path={
@@ -1410,6 +1475,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/starring#unstar-a-repository-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNSTAR_REPO_FOR_AUTHENTICATED_USER,
             path={

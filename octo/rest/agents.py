@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _ADD_SELECTED_REPO_TO_ORG_SECRET = Operation(
@@ -209,6 +210,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#add-selected-repository-to-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SELECTED_REPO_TO_ORG_SECRET,
             path={
@@ -245,6 +248,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#add-selected-repository-to-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SELECTED_REPO_TO_ORG_VARIABLE,
             path={
@@ -287,6 +292,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#create-or-update-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_ORG_SECRET,
             path={
@@ -332,6 +339,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#create-or-update-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_REPO_SECRET,
             path={
@@ -376,6 +385,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#create-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ORG_VARIABLE,
             path={
@@ -418,6 +429,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#create-a-repository-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REPO_VARIABLE,
             path={
@@ -455,6 +468,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#delete-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ORG_SECRET,
             path={
@@ -488,6 +503,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#delete-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ORG_VARIABLE,
             path={
@@ -523,6 +540,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#delete-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REPO_SECRET,
             path={
@@ -559,6 +578,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#delete-a-repository-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REPO_VARIABLE,
             path={
@@ -591,6 +612,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#get-an-organization-public-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_PUBLIC_KEY,
             path={
@@ -623,6 +646,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#get-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_SECRET,
             path={
@@ -656,6 +681,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#get-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_VARIABLE,
             path={
@@ -689,6 +716,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#get-a-repository-public-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_PUBLIC_KEY,
             path={
@@ -724,6 +753,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#get-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_SECRET,
             path={
@@ -760,6 +791,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#get-a-repository-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_VARIABLE,
             path={
@@ -797,6 +830,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#list-organization-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ORG_SECRETS,
             path={
@@ -836,6 +871,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#list-organization-variables
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ORG_VARIABLES,
             path={
@@ -877,6 +914,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#list-repository-organization-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPO_ORGANIZATION_SECRETS,
             path={
@@ -919,6 +958,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#list-repository-organization-variables
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPO_ORGANIZATION_VARIABLES,
             path={
@@ -961,6 +1002,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#list-repository-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPO_SECRETS,
             path={
@@ -1003,6 +1046,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#list-repository-variables
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPO_VARIABLES,
             path={
@@ -1045,6 +1090,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#list-selected-repositories-for-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
@@ -1087,6 +1134,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#list-selected-repositories-for-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SELECTED_REPOS_FOR_ORG_VARIABLE,
             path={
@@ -1126,6 +1175,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#remove-selected-repository-from-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_SELECTED_REPO_FROM_ORG_SECRET,
             path={
@@ -1162,6 +1213,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#remove-selected-repository-from-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_SELECTED_REPO_FROM_ORG_VARIABLE,
             path={
@@ -1198,6 +1251,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#set-selected-repositories-for-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
@@ -1236,6 +1291,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#set-selected-repositories-for-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELECTED_REPOS_FOR_ORG_VARIABLE,
             path={
@@ -1280,6 +1337,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#update-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ORG_VARIABLE,
             path={
@@ -1325,6 +1384,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#update-a-repository-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REPO_VARIABLE,
             path={

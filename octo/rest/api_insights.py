@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _GET_ROUTE_STATS_BY_ACTOR = Operation(
@@ -118,6 +119,8 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-route-stats-by-actor
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ROUTE_STATS_BY_ACTOR,
             path={
@@ -174,6 +177,8 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-subject-stats
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SUBJECT_STATS,
             path={
@@ -217,6 +222,8 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-summary-stats
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SUMMARY_STATS,
             path={
@@ -259,6 +266,8 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-summary-stats-by-actor
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SUMMARY_STATS_BY_ACTOR,
             path={
@@ -301,6 +310,8 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-summary-stats-by-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SUMMARY_STATS_BY_USER,
             path={
@@ -342,6 +353,8 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-time-stats
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_TIME_STATS,
             path={
@@ -387,6 +400,8 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-time-stats-by-actor
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_TIME_STATS_BY_ACTOR,
             path={
@@ -432,6 +447,8 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-time-stats-by-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_TIME_STATS_BY_USER,
             path={
@@ -485,6 +502,8 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-user-stats
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_USER_STATS,
             path={

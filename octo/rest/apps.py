@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _ADD_REPO_TO_INSTALLATION_FOR_AUTHENTICATED_USER = Operation(
@@ -243,6 +244,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/installations#add-a-repository-to-an-app-installation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_REPO_TO_INSTALLATION_FOR_AUTHENTICATED_USER,
             path={
@@ -278,6 +281,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/oauth-applications#check-a-token
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_TOKEN,
             path={
@@ -311,6 +316,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#create-a-github-app-from-a-manifest
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FROM_MANIFEST,
             path={
@@ -347,6 +354,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_INSTALLATION_ACCESS_TOKEN,
             path={
@@ -384,6 +393,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/oauth-applications#delete-an-app-authorization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_AUTHORIZATION,
             path={
@@ -417,6 +428,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#delete-an-installation-for-the-authenticated-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_INSTALLATION,
             path={
@@ -449,6 +462,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/oauth-applications#delete-an-app-token
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_TOKEN,
             path={
@@ -480,6 +495,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#get-the-authenticated-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_AUTHENTICATED,
             headers=headers,
@@ -507,6 +524,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#get-an-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_BY_SLUG,
             path={
@@ -537,6 +556,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#get-an-installation-for-the-authenticated-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_INSTALLATION,
             path={
@@ -567,6 +588,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#get-an-organization-installation-for-the-authenticated-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_INSTALLATION,
             path={
@@ -599,6 +622,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#get-a-repository-installation-for-the-authenticated-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_INSTALLATION,
             path={
@@ -630,6 +655,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#get-a-subscription-plan-for-an-account
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SUBSCRIPTION_PLAN_FOR_ACCOUNT,
             path={
@@ -660,6 +687,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#get-a-subscription-plan-for-an-account-stubbed
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SUBSCRIPTION_PLAN_FOR_ACCOUNT_STUBBED,
             path={
@@ -690,6 +719,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#get-a-user-installation-for-the-authenticated-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_USER_INSTALLATION,
             path={
@@ -718,6 +749,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/webhooks#get-a-webhook-configuration-for-an-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WEBHOOK_CONFIG_FOR_APP,
             headers=headers,
@@ -745,6 +778,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/webhooks#get-a-delivery-for-an-app-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WEBHOOK_DELIVERY,
             path={
@@ -784,6 +819,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-accounts-for-a-plan
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ACCOUNTS_FOR_PLAN,
             path={
@@ -829,6 +866,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-accounts-for-a-plan-stubbed
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ACCOUNTS_FOR_PLAN_STUBBED,
             path={
@@ -870,6 +909,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-user-access-token
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_INSTALLATION_REPOS_FOR_AUTHENTICATED_USER,
             path={
@@ -907,6 +948,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#list-installation-requests-for-the-authenticated-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_INSTALLATION_REQUESTS_FOR_AUTHENTICATED_APP,
             query={
@@ -945,6 +988,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/enterprise-server@3.9/rest/apps/apps#list-installations-for-the-authenticated-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_INSTALLATIONS,
             query={
@@ -981,6 +1026,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/installations#list-app-installations-accessible-to-the-user-access-token
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_INSTALLATIONS_FOR_AUTHENTICATED_USER,
             query={
@@ -1015,6 +1062,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-plans
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PLANS,
             query={
@@ -1049,6 +1098,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-plans-stubbed
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PLANS_STUBBED,
             query={
@@ -1083,6 +1134,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-app-installation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPOS_ACCESSIBLE_TO_INSTALLATION,
             query={
@@ -1117,6 +1170,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-subscriptions-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SUBSCRIPTIONS_FOR_AUTHENTICATED_USER,
             query={
@@ -1151,6 +1206,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-subscriptions-for-the-authenticated-user-stubbed
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SUBSCRIPTIONS_FOR_AUTHENTICATED_USER_STUBBED,
             query={
@@ -1187,6 +1244,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/webhooks#list-deliveries-for-an-app-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_WEBHOOK_DELIVERIES,
             query={
@@ -1219,6 +1278,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/webhooks#redeliver-a-delivery-for-an-app-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REDELIVER_WEBHOOK_DELIVERY,
             path={
@@ -1251,6 +1312,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/installations#remove-a-repository-from-an-app-installation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_REPO_FROM_INSTALLATION_FOR_AUTHENTICATED_USER,
             path={
@@ -1286,6 +1349,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/oauth-applications#reset-a-token
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RESET_TOKEN,
             path={
@@ -1317,6 +1382,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/installations#revoke-an-installation-access-token
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REVOKE_INSTALLATION_ACCESS_TOKEN,
             headers=headers,
@@ -1356,6 +1423,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#create-a-scoped-access-token
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SCOPE_TOKEN,
             path={
@@ -1394,6 +1463,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#suspend-an-app-installation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SUSPEND_INSTALLATION,
             path={
@@ -1424,6 +1495,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#unsuspend-an-app-installation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNSUSPEND_INSTALLATION,
             path={
@@ -1460,6 +1533,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/webhooks#update-a-webhook-configuration-for-an-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_WEBHOOK_CONFIG_FOR_APP,
             body={

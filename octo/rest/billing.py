@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _CREATE_ORGANIZATION_BUDGET = Operation(
@@ -130,6 +131,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/budgets#create-a-budget-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ORGANIZATION_BUDGET,
             path={
@@ -172,6 +175,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/budgets#delete-a-budget-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_BUDGET_ORG,
             path={
@@ -212,6 +217,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/budgets#get-all-budgets-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALL_BUDGETS_ORG,
             path={
@@ -250,6 +257,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/budgets#get-a-budget-by-id-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_BUDGET_ORG,
             path={
@@ -293,6 +302,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-ai-credit-usage-report-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_BILLING_AI_CREDIT_USAGE_REPORT_ORG,
             path={
@@ -341,6 +352,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-ai-credit-usage-report-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_BILLING_AI_CREDIT_USAGE_REPORT_USER,
             path={
@@ -390,6 +403,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-premium-request-usage-report-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_BILLING_PREMIUM_REQUEST_USAGE_REPORT_ORG,
             path={
@@ -438,6 +453,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-premium-request-usage-report-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_BILLING_PREMIUM_REQUEST_USAGE_REPORT_USER,
             path={
@@ -481,6 +498,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-usage-report-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_BILLING_USAGE_REPORT_ORG,
             path={
@@ -522,6 +541,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-usage-report-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_BILLING_USAGE_REPORT_USER,
             path={
@@ -569,6 +590,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-usage-summary-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_BILLING_USAGE_SUMMARY_REPORT_ORG,
             path={
@@ -619,6 +642,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-usage-summary-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_BILLING_USAGE_SUMMARY_REPORT_USER,
             path={
@@ -675,6 +700,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/budgets#update-a-budget-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_BUDGET_ORG,
             path={

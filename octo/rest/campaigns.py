@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _CREATE_CAMPAIGN = Operation(
@@ -100,6 +101,8 @@ class Campaigns(Namespace):
 
         Docs: https://docs.github.com/rest/campaigns/campaigns#create-a-campaign-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_CAMPAIGN,
             path={
@@ -142,6 +145,8 @@ class Campaigns(Namespace):
 
         Docs: https://docs.github.com/rest/campaigns/campaigns#delete-a-campaign-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_CAMPAIGN,
             path={
@@ -175,6 +180,8 @@ class Campaigns(Namespace):
 
         Docs: https://docs.github.com/rest/campaigns/campaigns#get-a-campaign-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CAMPAIGN_SUMMARY,
             path={
@@ -217,6 +224,8 @@ class Campaigns(Namespace):
 
         Docs: https://docs.github.com/rest/campaigns/campaigns#list-campaigns-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ORG_CAMPAIGNS,
             path={
@@ -270,6 +279,8 @@ class Campaigns(Namespace):
 
         Docs: https://docs.github.com/rest/campaigns/campaigns#update-a-campaign
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_CAMPAIGN,
             path={

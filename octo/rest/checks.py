@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _CREATE = Operation(
@@ -144,6 +145,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/reference/checks#create-a-check-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE,
             path={
@@ -191,6 +194,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/suites#create-a-check-suite
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_SUITE,
             path={
@@ -229,6 +234,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/runs#get-a-check-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             path={
@@ -265,6 +272,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/suites#get-a-check-suite
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SUITE,
             path={
@@ -306,6 +315,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/runs#list-check-run-annotations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ANNOTATIONS,
             path={
@@ -359,6 +370,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_REF,
             path={
@@ -414,6 +427,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/runs#list-check-runs-in-a-check-suite
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_SUITE,
             path={
@@ -466,6 +481,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/suites#list-check-suites-for-a-git-reference
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SUITES_FOR_REF,
             path={
@@ -508,6 +525,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/runs#rerequest-a-check-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REREQUEST_RUN,
             path={
@@ -544,6 +563,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/suites#rerequest-a-check-suite
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REREQUEST_SUITE,
             path={
@@ -580,6 +601,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/suites#update-repository-preferences-for-check-suites
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SUITES_PREFERENCES,
             path={
@@ -636,6 +659,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/runs#update-a-check-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE,
             path={

@@ -8,6 +8,7 @@ from typing import Any
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _GET_A_CLASSROOM = Operation(
@@ -74,6 +75,8 @@ class Classroom(Namespace):
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---get-a-classroom
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_A_CLASSROOM,
             path={
@@ -104,6 +107,8 @@ class Classroom(Namespace):
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---get-an-assignment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_AN_ASSIGNMENT,
             path={
@@ -134,6 +139,8 @@ class Classroom(Namespace):
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---get-assignment-grades
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ASSIGNMENT_GRADES,
             path={
@@ -169,6 +176,8 @@ class Classroom(Namespace):
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---list-accepted-assignments-for-an-assignment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ACCEPTED_ASSIGNMENTS_FOR_AN_ASSIGNMENT,
             path={
@@ -208,6 +217,8 @@ class Classroom(Namespace):
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---list-assignments-for-a-classroom
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ASSIGNMENTS_FOR_A_CLASSROOM,
             path={
@@ -245,6 +256,8 @@ class Classroom(Namespace):
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---list-classrooms
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_CLASSROOMS,
             query={

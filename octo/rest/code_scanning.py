@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, deprecated_alias, paginated, renamed_parameters
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _COMMIT_AUTOFIX = Operation(
@@ -190,6 +191,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#commit-an-autofix-for-a-code-scanning-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COMMIT_AUTOFIX,
             path={
@@ -230,6 +233,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#create-an-autofix-for-a-code-scanning-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_AUTOFIX,
             path={
@@ -274,6 +279,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#create-a-codeql-variant-analysis
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_VARIANT_ANALYSIS,
             path={
@@ -318,6 +325,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#delete-a-code-scanning-analysis-from-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ANALYSIS,
             path={
@@ -357,6 +366,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#delete-a-codeql-database
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_CODEQL_DATABASE,
             path={
@@ -394,6 +405,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-a-code-scanning-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALERT,
             path={
@@ -432,6 +445,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-a-code-scanning-analysis-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ANALYSIS,
             path={
@@ -469,6 +484,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-the-status-of-an-autofix-for-a-code-scanning-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_AUTOFIX,
             path={
@@ -505,6 +522,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-a-codeql-database-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CODEQL_DATABASE,
             path={
@@ -539,6 +558,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-a-code-scanning-default-setup-configuration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_DEFAULT_SETUP,
             path={
@@ -574,6 +595,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-information-about-a-sarif-upload
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SARIF,
             path={
@@ -610,6 +633,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-the-summary-of-a-codeql-variant-analysis
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_VARIANT_ANALYSIS,
             path={
@@ -650,6 +675,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-the-analysis-status-of-a-repository-in-a-codeql-variant-analysis
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_VARIANT_ANALYSIS_REPO_TASK,
             path={
@@ -697,6 +724,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-instances-of-a-code-scanning-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ALERT_INSTANCES,
             path={
@@ -760,6 +789,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-alerts-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ALERTS_FOR_ORG,
             path={
@@ -822,6 +853,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/reference/code-scanning#list-code-scanning-alerts-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ALERTS_FOR_REPO,
             path={
@@ -865,6 +898,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-codeql-databases-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_CODEQL_DATABASES,
             path={
@@ -917,6 +952,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-analyses-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_RECENT_ANALYSES,
             path={
@@ -973,6 +1010,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#update-a-code-scanning-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ALERT,
             path={
@@ -1026,6 +1065,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#update-a-code-scanning-default-setup-configuration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_DEFAULT_SETUP,
             path={
@@ -1081,6 +1122,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#upload-an-analysis-as-sarif-data
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPLOAD_SARIF,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _ATTACH_CONFIGURATION = Operation(
@@ -259,6 +260,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#attach-a-configuration-to-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ATTACH_CONFIGURATION,
             path={
@@ -298,6 +301,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#attach-an-enterprise-configuration-to-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ATTACH_ENTERPRISE_CONFIGURATION,
             path={
@@ -384,6 +389,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#create-a-code-security-configuration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_CONFIGURATION,
             path={
@@ -488,6 +495,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#create-a-code-security-configuration-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_CONFIGURATION_FOR_ENTERPRISE,
             path={
@@ -545,6 +554,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#delete-a-code-security-configuration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_CONFIGURATION,
             path={
@@ -578,6 +589,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#delete-a-code-security-configuration-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_CONFIGURATION_FOR_ENTERPRISE,
             path={
@@ -611,6 +624,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#detach-configurations-from-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DETACH_CONFIGURATION,
             path={
@@ -646,6 +661,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-a-code-security-configuration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CONFIGURATION,
             path={
@@ -679,6 +696,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-the-code-security-configuration-associated-with-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CONFIGURATION_FOR_REPOSITORY,
             path={
@@ -717,6 +736,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-code-security-configurations-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CONFIGURATIONS_FOR_ENTERPRISE,
             path={
@@ -761,6 +782,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-code-security-configurations-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CONFIGURATIONS_FOR_ORG,
             path={
@@ -797,6 +820,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-default-code-security-configurations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_DEFAULT_CONFIGURATIONS,
             path={
@@ -827,6 +852,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-default-code-security-configurations-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_DEFAULT_CONFIGURATIONS_FOR_ENTERPRISE,
             path={
@@ -868,6 +895,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-repositories-associated-with-a-code-security-configuration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPOSITORIES_FOR_CONFIGURATION,
             path={
@@ -916,6 +945,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-repositories-associated-with-an-enterprise-code-security-configuration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPOSITORIES_FOR_ENTERPRISE_CONFIGURATION,
             path={
@@ -955,6 +986,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#retrieve-a-code-security-configuration-of-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SINGLE_CONFIGURATION_FOR_ENTERPRISE,
             path={
@@ -990,6 +1023,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#set-a-code-security-configuration-as-a-default-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_CONFIGURATION_AS_DEFAULT,
             path={
@@ -1028,6 +1063,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#set-a-code-security-configuration-as-a-default-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_CONFIGURATION_AS_DEFAULT_FOR_ENTERPRISE,
             path={
@@ -1116,6 +1153,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#update-a-code-security-configuration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_CONFIGURATION,
             path={
@@ -1223,6 +1262,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#update-a-custom-code-security-configuration-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ENTERPRISE_CONFIGURATION,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated, renamed_parameters
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _ADD_REPOSITORY_FOR_SECRET_FOR_AUTHENTICATED_USER = Operation(
@@ -319,6 +320,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#add-a-selected-repository-to-a-user-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_REPOSITORY_FOR_SECRET_FOR_AUTHENTICATED_USER,
             path={
@@ -354,6 +357,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#add-selected-repository-to-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SELECTED_REPO_TO_ORG_SECRET,
             path={
@@ -392,6 +397,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#check-if-permissions-defined-by-a-devcontainer-have-been-accepted-by-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_PERMISSIONS_FOR_DEVCONTAINER,
             path={
@@ -427,6 +434,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/machines#list-machine-types-for-a-codespace
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CODESPACE_MACHINES_FOR_AUTHENTICATED_USER,
             path={
@@ -483,6 +492,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#create-a-codespace-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FOR_AUTHENTICATED_USER,
             body={
@@ -536,6 +547,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#create-or-update-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_ORG_SECRET,
             path={
@@ -581,6 +594,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/repository-secrets#create-or-update-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_REPO_SECRET,
             path={
@@ -623,6 +638,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#create-or-update-a-secret-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_SECRET_FOR_AUTHENTICATED_USER,
             path={
@@ -682,6 +699,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#create-a-codespace-from-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_WITH_PR_FOR_AUTHENTICATED_USER,
             path={
@@ -750,6 +769,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#create-a-codespace-in-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_WITH_REPO_FOR_AUTHENTICATED_USER,
             path={
@@ -796,6 +817,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organizations#remove-users-from-codespaces-access-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_CODESPACES_ACCESS_USERS,
             path={
@@ -829,6 +852,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#delete-a-codespace-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FOR_AUTHENTICATED_USER,
             path={
@@ -863,6 +888,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organizations#delete-a-codespace-from-the-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FROM_ORGANIZATION,
             path={
@@ -897,6 +924,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#delete-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ORG_SECRET,
             path={
@@ -932,6 +961,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/repository-secrets#delete-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REPO_SECRET,
             path={
@@ -964,6 +995,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#delete-a-secret-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_SECRET_FOR_AUTHENTICATED_USER,
             path={
@@ -994,6 +1027,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#export-a-codespace-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _EXPORT_FOR_AUTHENTICATED_USER,
             path={
@@ -1031,6 +1066,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organizations#list-codespaces-for-a-user-in-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CODESPACES_FOR_USER_IN_ORG,
             path={
@@ -1068,6 +1105,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#get-details-about-a-codespace-export
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_EXPORT_DETAILS_FOR_AUTHENTICATED_USER,
             path={
@@ -1099,6 +1138,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#get-a-codespace-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FOR_AUTHENTICATED_USER,
             path={
@@ -1129,6 +1170,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#get-an-organization-public-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_PUBLIC_KEY,
             path={
@@ -1161,6 +1204,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#get-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_SECRET,
             path={
@@ -1190,6 +1235,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#get-public-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PUBLIC_KEY_FOR_AUTHENTICATED_USER,
             headers=headers,
@@ -1219,6 +1266,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/repository-secrets#get-a-repository-public-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_PUBLIC_KEY,
             path={
@@ -1254,6 +1303,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/repository-secrets#get-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_SECRET,
             path={
@@ -1286,6 +1337,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#get-a-secret-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SECRET_FOR_AUTHENTICATED_USER,
             path={
@@ -1323,6 +1376,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#list-devcontainer-configurations-in-a-repository-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_DEVCONTAINERS_IN_REPOSITORY_FOR_AUTHENTICATED_USER,
             path={
@@ -1363,6 +1418,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#list-codespaces-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_AUTHENTICATED_USER,
             query={
@@ -1401,6 +1458,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organizations#list-codespaces-for-the-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_IN_ORGANIZATION,
             path={
@@ -1442,6 +1501,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#list-codespaces-in-a-repository-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_IN_REPOSITORY_FOR_AUTHENTICATED_USER,
             path={
@@ -1482,6 +1543,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#list-organization-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ORG_SECRETS,
             path={
@@ -1523,6 +1586,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/repository-secrets#list-repository-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPO_SECRETS,
             path={
@@ -1558,6 +1623,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#list-selected-repositories-for-a-user-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPOSITORIES_FOR_SECRET_FOR_AUTHENTICATED_USER,
             path={
@@ -1591,6 +1658,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#list-secrets-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SECRETS_FOR_AUTHENTICATED_USER,
             query={
@@ -1629,6 +1698,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#list-selected-repositories-for-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
@@ -1670,6 +1741,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#get-default-attributes-for-a-codespace
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _PRE_FLIGHT_WITH_REPO_FOR_AUTHENTICATED_USER,
             path={
@@ -1709,6 +1782,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#create-a-repository-from-an-unpublished-codespace
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _PUBLISH_FOR_AUTHENTICATED_USER,
             path={
@@ -1745,6 +1820,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#remove-a-selected-repository-from-a-user-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_REPOSITORY_FOR_SECRET_FOR_AUTHENTICATED_USER,
             path={
@@ -1780,6 +1857,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#remove-selected-repository-from-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_SELECTED_REPO_FROM_ORG_SECRET,
             path={
@@ -1820,6 +1899,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/machines#list-available-machine-types-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REPO_MACHINES_FOR_AUTHENTICATED_USER,
             path={
@@ -1860,6 +1941,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organizations#manage-access-control-for-organization-codespaces
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_CODESPACES_ACCESS,
             path={
@@ -1896,6 +1979,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organizations#add-users-to-codespaces-access-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_CODESPACES_ACCESS_USERS,
             path={
@@ -1931,6 +2016,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#set-selected-repositories-for-a-user-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_REPOSITORIES_FOR_SECRET_FOR_AUTHENTICATED_USER,
             path={
@@ -1968,6 +2055,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#set-selected-repositories-for-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
@@ -2002,6 +2091,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#start-a-codespace-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _START_FOR_AUTHENTICATED_USER,
             path={
@@ -2032,6 +2123,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#stop-a-codespace-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _STOP_FOR_AUTHENTICATED_USER,
             path={
@@ -2066,6 +2159,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organizations#stop-a-codespace-for-an-organization-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _STOP_IN_ORGANIZATION,
             path={
@@ -2104,6 +2199,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#update-a-codespace-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_FOR_AUTHENTICATED_USER,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _ADD_COPILOT_SEATS_FOR_TEAMS = Operation(
@@ -223,6 +224,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#add-teams-to-the-copilot-subscription-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_COPILOT_SEATS_FOR_TEAMS,
             path={
@@ -258,6 +261,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#add-users-to-the-copilot-subscription-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_COPILOT_SEATS_FOR_USERS,
             path={
@@ -295,6 +300,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#add-organizations-to-the-enterprise-coding-agent-policy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_ORGANIZATIONS_TO_ENTERPRISE_CODING_AGENT_POLICY,
             path={
@@ -331,6 +338,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#remove-teams-from-the-copilot-subscription-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CANCEL_COPILOT_SEAT_ASSIGNMENT_FOR_TEAMS,
             path={
@@ -366,6 +375,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#remove-users-from-the-copilot-subscription-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CANCEL_COPILOT_SEAT_ASSIGNMENT_FOR_USERS,
             path={
@@ -399,6 +410,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-content-exclusion-management#get-copilot-content-exclusion-rules-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_CONTENT_EXCLUSION_FOR_ORGANIZATION,
             path={
@@ -431,6 +444,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-usage-metrics-for-a-specific-day
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ENTERPRISE_ONE_DAY_USAGE_METRICS,
             path={
@@ -466,6 +481,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-repository-report-for-a-specific-day
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ENTERPRISE_REPOS_ONE_DAY_REPORT,
             path={
@@ -499,6 +516,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-usage-metrics
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ENTERPRISE_USAGE_METRICS,
             path={
@@ -531,6 +550,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-user-teams-report-for-a-specific-day
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ENTERPRISE_USER_TEAMS_ONE_DAY_REPORT,
             path={
@@ -566,6 +587,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-usage-metrics-for-a-specific-day
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ORGANIZATION_ONE_DAY_USAGE_METRICS,
             path={
@@ -601,6 +624,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-repository-report-for-a-specific-day
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ORGANIZATION_REPOS_ONE_DAY_REPORT,
             path={
@@ -634,6 +659,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-usage-metrics
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ORGANIZATION_USAGE_METRICS,
             path={
@@ -666,6 +693,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-user-teams-report-for-a-specific-day
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ORGANIZATION_USER_TEAMS_ONE_DAY_REPORT,
             path={
@@ -701,6 +730,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-users-usage-metrics-for-a-specific-day
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ORGANIZATION_USERS_ONE_DAY_USAGE_METRICS,
             path={
@@ -734,6 +765,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-users-usage-metrics
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ORGANIZATION_USERS_USAGE_METRICS,
             path={
@@ -766,6 +799,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-users-usage-metrics-for-a-specific-day
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_USERS_ONE_DAY_USAGE_METRICS,
             path={
@@ -799,6 +834,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-users-usage-metrics
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_USERS_USAGE_METRICS,
             path={
@@ -831,6 +868,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#disable-a-repository-for-copilot-cloud-agent-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_COPILOT_CODING_AGENT_FOR_REPOSITORY_IN_ORGANIZATION,
             path={
@@ -864,6 +903,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#enable-a-repository-for-copilot-cloud-agent-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_COPILOT_CODING_AGENT_FOR_REPOSITORY_IN_ORGANIZATION,
             path={
@@ -897,6 +938,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-cloud-agent-management#get-copilot-cloud-agent-configuration-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COPILOT_CLOUD_AGENT_CONFIGURATION,
             path={
@@ -928,6 +971,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#get-copilot-cloud-agent-permissions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COPILOT_CODING_AGENT_PERMISSIONS_ORGANIZATION,
             path={
@@ -958,6 +1003,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#get-copilot-seat-information-and-settings-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COPILOT_ORGANIZATION_DETAILS,
             path={
@@ -990,6 +1037,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#get-copilot-seat-assignment-details-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COPILOT_SEAT_DETAILS_FOR_USER,
             path={
@@ -1026,6 +1075,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#list-repositories-enabled-for-copilot-cloud-agent-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COPILOT_CODING_AGENT_SELECTED_REPOSITORIES_FOR_ORGANIZATION,
             path={
@@ -1065,6 +1116,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#list-all-copilot-seat-assignments-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COPILOT_SEATS,
             path={
@@ -1103,6 +1156,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#remove-organizations-from-the-enterprise-coding-agent-policy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_ORGANIZATIONS_FROM_ENTERPRISE_CODING_AGENT_POLICY,
             path={
@@ -1139,6 +1194,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#set-copilot-cloud-agent-permissions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_COPILOT_CODING_AGENT_PERMISSIONS_ORGANIZATION,
             path={
@@ -1174,6 +1231,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#set-selected-repositories-for-copilot-cloud-agent-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_COPILOT_CODING_AGENT_SELECTED_REPOSITORIES_FOR_ORGANIZATION,
             path={
@@ -1209,6 +1268,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-content-exclusion-management#set-copilot-content-exclusion-rules-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_COPILOT_CONTENT_EXCLUSION_FOR_ORGANIZATION,
             path={
@@ -1242,6 +1303,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#set-the-coding-agent-policy-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ENTERPRISE_CODING_AGENT_POLICY,
             path={

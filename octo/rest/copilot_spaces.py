@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _ADD_COLLABORATOR_FOR_ORG = Operation(
@@ -248,6 +249,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#add-a-collaborator-to-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_COLLABORATOR_FOR_ORG,
             path={
@@ -292,6 +295,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#add-a-collaborator-to-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_COLLABORATOR_FOR_USER,
             path={
@@ -338,6 +343,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#create-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FOR_ORG,
             path={
@@ -385,6 +392,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#create-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FOR_USER,
             path={
@@ -428,6 +437,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#create-a-resource-for-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_RESOURCE_FOR_ORG,
             path={
@@ -469,6 +480,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#create-a-resource-for-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_RESOURCE_FOR_USER,
             path={
@@ -506,6 +519,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#delete-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FOR_ORG,
             path={
@@ -539,6 +554,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#delete-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FOR_USER,
             path={
@@ -574,6 +591,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#delete-a-resource-from-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_RESOURCE_FOR_ORG,
             path={
@@ -610,6 +629,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#delete-a-resource-from-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_RESOURCE_FOR_USER,
             path={
@@ -644,6 +665,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#get-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FOR_ORG,
             path={
@@ -677,6 +700,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#get-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FOR_USER,
             path={
@@ -712,6 +737,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#get-a-resource-for-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_RESOURCE_FOR_ORG,
             path={
@@ -748,6 +775,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#get-a-resource-for-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_RESOURCE_FOR_USER,
             path={
@@ -782,6 +811,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#list-collaborators-for-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COLLABORATORS_FOR_ORG,
             path={
@@ -815,6 +846,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#list-collaborators-for-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COLLABORATORS_FOR_USER,
             path={
@@ -853,6 +886,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#list-organization-copilot-spaces
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_ORG,
             path={
@@ -895,6 +930,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#list-copilot-spaces-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_USER,
             path={
@@ -932,6 +969,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#list-resources-for-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_RESOURCES_FOR_ORG,
             path={
@@ -965,6 +1004,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#list-resources-for-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_RESOURCES_FOR_USER,
             path={
@@ -1002,6 +1043,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#remove-a-collaborator-from-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_COLLABORATOR_FOR_ORG,
             path={
@@ -1041,6 +1084,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#remove-a-collaborator-from-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_COLLABORATOR_FOR_USER,
             path={
@@ -1082,6 +1127,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#set-a-collaborator-role-for-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_COLLABORATOR_FOR_ORG,
             path={
@@ -1126,6 +1173,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#set-a-collaborator-role-for-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_COLLABORATOR_FOR_USER,
             path={
@@ -1174,6 +1223,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#set-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_FOR_ORG,
             path={
@@ -1224,6 +1275,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#set-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_FOR_USER,
             path={
@@ -1268,6 +1321,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#set-a-resource-for-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_RESOURCE_FOR_ORG,
             path={
@@ -1309,6 +1364,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#set-a-resource-for-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_RESOURCE_FOR_USER,
             path={

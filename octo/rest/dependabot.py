@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _ADD_SELECTED_REPO_TO_ORG_SECRET = Operation(
@@ -212,6 +213,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#add-selected-repository-to-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SELECTED_REPO_TO_ORG_SECRET,
             path={
@@ -254,6 +257,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/reference/dependabot#create-or-update-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_ORG_SECRET,
             path={
@@ -299,6 +304,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#create-or-update-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_REPO_SECRET,
             path={
@@ -337,6 +344,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#delete-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ORG_SECRET,
             path={
@@ -372,6 +381,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#delete-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REPO_SECRET,
             path={
@@ -408,6 +419,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/alerts#get-a-dependabot-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALERT,
             path={
@@ -440,6 +453,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#get-an-organization-public-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_PUBLIC_KEY,
             path={
@@ -472,6 +487,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#get-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_SECRET,
             path={
@@ -505,6 +522,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#get-a-repository-public-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_PUBLIC_KEY,
             path={
@@ -540,6 +559,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#get-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_SECRET,
             path={
@@ -603,6 +624,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ALERTS_FOR_ENTERPRISE,
             path={
@@ -687,6 +710,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ALERTS_FOR_ORG,
             path={
@@ -772,6 +797,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ALERTS_FOR_REPO,
             path={
@@ -826,6 +853,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#list-organization-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ORG_SECRETS,
             path={
@@ -867,6 +896,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#list-repository-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPO_SECRETS,
             path={
@@ -909,6 +940,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#list-selected-repositories-for-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
@@ -948,6 +981,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#remove-selected-repository-from-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_SELECTED_REPO_FROM_ORG_SECRET,
             path={
@@ -985,6 +1020,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#lists-the-repositories-dependabot-can-access-in-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REPOSITORY_ACCESS_FOR_ENTERPRISE,
             path={
@@ -1024,6 +1061,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#lists-the-repositories-dependabot-can-access-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REPOSITORY_ACCESS_FOR_ORG,
             path={
@@ -1060,6 +1099,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#set-the-default-repository-access-level-for-dependabot
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_REPOSITORY_ACCESS_DEFAULT_LEVEL,
             path={
@@ -1095,6 +1136,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#set-the-default-repository-access-level-for-dependabot-in-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_REPOSITORY_ACCESS_DEFAULT_LEVEL_FOR_ENTERPRISE,
             path={
@@ -1132,6 +1175,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#set-selected-repositories-for-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
@@ -1180,6 +1225,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/alerts#update-a-dependabot-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ALERT,
             path={
@@ -1223,6 +1270,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#updates-dependabots-repository-access-list-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REPOSITORY_ACCESS_FOR_ENTERPRISE,
             path={
@@ -1261,6 +1310,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#updates-dependabots-repository-access-list-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REPOSITORY_ACCESS_FOR_ORG,
             path={

@@ -8,6 +8,7 @@ from typing import Any
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _CREATE_REPOSITORY_SNAPSHOT = Operation(
@@ -86,6 +87,8 @@ class DependencyGraph(Namespace):
 
         Docs: https://docs.github.com/rest/dependency-graph/dependency-submission#create-a-snapshot-of-dependencies-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REPOSITORY_SNAPSHOT,
             path={
@@ -133,6 +136,8 @@ class DependencyGraph(Namespace):
 
         Docs: https://docs.github.com/rest/dependency-graph/dependency-review#get-a-diff-of-the-dependencies-between-commits
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DIFF_RANGE,
             path={
@@ -170,6 +175,8 @@ class DependencyGraph(Namespace):
 
         Docs: https://docs.github.com/rest/dependency-graph/sboms#export-a-software-bill-of-materials-sbom-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _EXPORT_SBOM,
             path={
@@ -205,6 +212,8 @@ class DependencyGraph(Namespace):
 
         Docs: https://docs.github.com/rest/dependency-graph/sboms#fetch-a-software-bill-of-materials-sbom-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _FETCH_SBOM_REPORT,
             path={
@@ -239,6 +248,8 @@ class DependencyGraph(Namespace):
 
         Docs: https://docs.github.com/rest/dependency-graph/sboms#request-generation-of-a-software-bill-of-materials-sbom-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GENERATE_SBOM_REPORT,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _ADD = Operation(
@@ -74,6 +75,8 @@ class EnterpriseTeamMemberships(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#add-team-member
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD,
             path={
@@ -110,6 +113,8 @@ class EnterpriseTeamMemberships(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#bulk-add-team-members
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BULK_ADD,
             path={
@@ -148,6 +153,8 @@ class EnterpriseTeamMemberships(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#bulk-remove-team-members
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BULK_REMOVE,
             path={
@@ -186,6 +193,8 @@ class EnterpriseTeamMemberships(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#get-enterprise-team-membership
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             path={
@@ -225,6 +234,8 @@ class EnterpriseTeamMemberships(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#list-members-in-an-enterprise-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST,
             path={
@@ -264,6 +275,8 @@ class EnterpriseTeamMemberships(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#remove-team-membership
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _ADD = Operation(
@@ -74,6 +75,8 @@ class EnterpriseTeamOrganizations(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#add-an-organization-assignment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD,
             path={
@@ -110,6 +113,8 @@ class EnterpriseTeamOrganizations(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#add-organization-assignments
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BULK_ADD,
             path={
@@ -148,6 +153,8 @@ class EnterpriseTeamOrganizations(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#remove-organization-assignments
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BULK_REMOVE,
             path={
@@ -186,6 +193,8 @@ class EnterpriseTeamOrganizations(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#delete-an-organization-assignment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE,
             path={
@@ -222,6 +231,8 @@ class EnterpriseTeamOrganizations(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#get-organization-assignment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ASSIGNMENT,
             path={
@@ -261,6 +272,8 @@ class EnterpriseTeamOrganizations(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#get-organization-assignments
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ASSIGNMENTS,
             path={

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _CREATE = Operation(
@@ -87,6 +88,8 @@ class EnterpriseTeams(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-teams#create-an-enterprise-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE,
             path={
@@ -127,6 +130,8 @@ class EnterpriseTeams(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-teams#delete-an-enterprise-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE,
             path={
@@ -160,6 +165,8 @@ class EnterpriseTeams(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-teams#get-an-enterprise-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             path={
@@ -196,6 +203,8 @@ class EnterpriseTeams(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-teams#list-enterprise-teams
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST,
             path={
@@ -244,6 +253,8 @@ class EnterpriseTeams(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-teams#update-an-enterprise-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE,
             path={

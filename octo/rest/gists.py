@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _CHECK_IS_STARRED = Operation(
@@ -148,6 +149,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#check-if-a-gist-is-starred
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_IS_STARRED,
             path={
@@ -182,6 +185,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#create-a-gist
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE,
             body={
@@ -218,6 +223,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/comments#create-a-gist-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_COMMENT,
             path={
@@ -252,6 +259,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#delete-a-gist
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE,
             path={
@@ -284,6 +293,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/comments#delete-a-gist-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_COMMENT,
             path={
@@ -315,6 +326,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#fork-a-gist
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _FORK,
             path={
@@ -347,6 +360,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#get-a-gist
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             path={
@@ -382,6 +397,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/comments#get-a-gist-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COMMENT,
             path={
@@ -418,6 +435,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#get-a-gist-revision
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REVISION,
             path={
@@ -455,6 +474,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-gists-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST,
             query={
@@ -494,6 +515,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/comments#list-gist-comments
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COMMENTS,
             path={
@@ -534,6 +557,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-gist-commits
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COMMITS,
             path={
@@ -575,6 +600,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-gists-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_USER,
             path={
@@ -615,6 +642,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-gist-forks
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FORKS,
             path={
@@ -654,6 +683,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-public-gists
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PUBLIC,
             query={
@@ -691,6 +722,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-starred-gists
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_STARRED,
             query={
@@ -723,6 +756,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#star-a-gist
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _STAR,
             path={
@@ -753,6 +788,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#unstar-a-gist
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNSTAR,
             path={
@@ -787,6 +824,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/reference/gists/#update-a-gist
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE,
             path={
@@ -827,6 +866,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/comments#update-a-gist-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_COMMENT,
             path={

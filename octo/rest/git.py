@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _CREATE_BLOB = Operation(
@@ -124,6 +125,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/blobs#create-a-blob
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_BLOB,
             path={
@@ -173,6 +176,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/commits#create-a-commit
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_COMMIT,
             path={
@@ -218,6 +223,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/refs#create-a-reference
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REF,
             path={
@@ -265,6 +272,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/tags#create-a-tag-object
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_TAG,
             path={
@@ -309,6 +318,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/trees#create-a-tree
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_TREE,
             path={
@@ -348,6 +359,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/refs#delete-a-reference
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REF,
             path={
@@ -386,6 +399,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/blobs#get-a-blob
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_BLOB,
             path={
@@ -423,6 +438,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/commits#get-a-commit-object
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COMMIT,
             path={
@@ -459,6 +476,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/refs#get-a-reference
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REF,
             path={
@@ -495,6 +514,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/tags#get-a-tag
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_TAG,
             path={
@@ -533,6 +554,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/trees#get-a-tree
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_TREE,
             path={
@@ -572,6 +595,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/refs#list-matching-references
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_MATCHING_REFS,
             path={
@@ -612,6 +637,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/refs#update-a-reference
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REF,
             path={

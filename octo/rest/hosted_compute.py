@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _CREATE_NETWORK_CONFIGURATION_FOR_ORG = Operation(
@@ -90,6 +91,8 @@ class HostedCompute(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/network-configurations#create-a-hosted-compute-network-configuration-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_NETWORK_CONFIGURATION_FOR_ORG,
             path={
@@ -129,6 +132,8 @@ class HostedCompute(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/network-configurations#delete-a-hosted-compute-network-configuration-from-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_NETWORK_CONFIGURATION_FROM_ORG,
             path={
@@ -162,6 +167,8 @@ class HostedCompute(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/network-configurations#get-a-hosted-compute-network-configuration-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_NETWORK_CONFIGURATION_FOR_ORG,
             path={
@@ -195,6 +202,8 @@ class HostedCompute(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/network-configurations#get-a-hosted-compute-network-settings-resource-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_NETWORK_SETTINGS_FOR_ORG,
             path={
@@ -231,6 +240,8 @@ class HostedCompute(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/network-configurations#list-hosted-compute-network-configurations-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_NETWORK_CONFIGURATIONS_FOR_ORG,
             path={
@@ -277,6 +288,8 @@ class HostedCompute(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/network-configurations#update-a-hosted-compute-network-configuration-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_NETWORK_CONFIGURATION_FOR_ORG,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, deprecated_alias
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _GET_PULL_REQUEST_BYPASS_LIST_FOR_REPO = Operation(
@@ -145,6 +146,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/repos#get-pull-request-creation-cap-bypass-list-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PULL_REQUEST_BYPASS_LIST_FOR_REPO,
             path={
@@ -176,6 +179,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/orgs#get-pull-request-creation-cap-for-an-org
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PULL_REQUEST_CREATION_CAP_FOR_ORG,
             path={
@@ -208,6 +213,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/repos#get-pull-request-creation-cap-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PULL_REQUEST_CREATION_CAP_FOR_REPO,
             path={
@@ -237,6 +244,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/user#get-interaction-restrictions-for-your-public-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_RESTRICTIONS_FOR_AUTHENTICATED_USER,
             headers=headers,
@@ -266,6 +275,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/orgs#get-interaction-restrictions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_RESTRICTIONS_FOR_ORG,
             path={
@@ -298,6 +309,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/repos#get-interaction-restrictions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_RESTRICTIONS_FOR_REPO,
             path={
@@ -333,6 +346,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/repos#remove-users-from-the-pull-request-creation-cap-bypass-list-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_PULL_REQUEST_BYPASS_LIST_FOR_REPO,
             path={
@@ -365,6 +380,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/user#remove-interaction-restrictions-from-your-public-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_RESTRICTIONS_FOR_AUTHENTICATED_USER,
             headers=headers,
@@ -394,6 +411,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/orgs#remove-interaction-restrictions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_RESTRICTIONS_FOR_ORG,
             path={
@@ -426,6 +445,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/repos#remove-interaction-restrictions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_RESTRICTIONS_FOR_REPO,
             path={
@@ -461,6 +482,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/repos#add-users-to-the-pull-request-creation-cap-bypass-list-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_PULL_REQUEST_BYPASS_LIST_FOR_REPO,
             path={
@@ -497,6 +520,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/user#set-interaction-restrictions-for-your-public-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_RESTRICTIONS_FOR_AUTHENTICATED_USER,
             body={
@@ -534,6 +559,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/orgs#set-interaction-restrictions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_RESTRICTIONS_FOR_ORG,
             path={
@@ -574,6 +601,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/repos#set-interaction-restrictions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_RESTRICTIONS_FOR_REPO,
             path={
@@ -613,6 +642,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/orgs#update-pull-request-creation-cap-for-an-org
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_PULL_REQUEST_CREATION_CAP_FOR_ORG,
             path={
@@ -653,6 +684,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/repos#update-pull-request-creation-cap-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_PULL_REQUEST_CREATION_CAP_FOR_REPO,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _ADD_ASSIGNEES = Operation(
@@ -414,6 +415,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/assignees#add-assignees-to-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_ASSIGNEES,
             path={
@@ -457,6 +460,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issue-dependencies#add-a-dependency-an-issue-is-blocked-by
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_BLOCKED_BY_DEPENDENCY,
             path={
@@ -499,6 +504,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issue-field-values#add-issue-field-values-to-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_ISSUE_FIELD_VALUES,
             path={
@@ -540,6 +547,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#add-labels-to-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_LABELS,
             path={
@@ -585,6 +594,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/sub-issues#add-sub-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SUB_ISSUE,
             path={
@@ -628,6 +639,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#approve-an-issue-suggestion
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _APPROVE_SUGGESTION,
             path={
@@ -665,6 +678,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/assignees#check-if-a-user-can-be-assigned
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_USER_CAN_BE_ASSIGNED,
             path={
@@ -703,6 +718,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/assignees#check-if-a-user-can-be-assigned-to-a-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_USER_CAN_BE_ASSIGNED_TO_ISSUE,
             path={
@@ -756,6 +773,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#create-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE,
             path={
@@ -806,6 +825,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/comments#create-an-issue-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_COMMENT,
             path={
@@ -850,6 +871,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#create-a-label
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_LABEL,
             path={
@@ -896,6 +919,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/milestones#create-a-milestone
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_MILESTONE,
             path={
@@ -937,6 +962,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/comments#delete-an-issue-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_COMMENT,
             path={
@@ -975,6 +1002,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issue-field-values#delete-an-issue-field-value-from-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ISSUE_FIELD_VALUE,
             path={
@@ -1012,6 +1041,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#delete-a-label
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_LABEL,
             path={
@@ -1048,6 +1079,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/milestones#delete-a-milestone
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_MILESTONE,
             path={
@@ -1086,6 +1119,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#dismiss-an-issue-suggestion
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISMISS_SUGGESTION,
             path={
@@ -1125,6 +1160,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#get-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             path={
@@ -1164,6 +1201,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/comments#get-an-issue-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COMMENT,
             path={
@@ -1201,6 +1240,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/events#get-an-issue-event
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_EVENT,
             path={
@@ -1237,6 +1278,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#get-a-label
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_LABEL,
             path={
@@ -1273,6 +1316,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/milestones#get-a-milestone
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_MILESTONE,
             path={
@@ -1311,6 +1356,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/sub-issues#get-parent-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PARENT,
             path={
@@ -1369,6 +1416,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#list-issues-assigned-to-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST,
             query={
@@ -1418,6 +1467,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/assignees#list-assignees
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ASSIGNEES,
             path={
@@ -1466,6 +1517,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/comments#list-issue-comments
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COMMENTS,
             path={
@@ -1519,6 +1572,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/comments#list-issue-comments-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COMMENTS_FOR_REPO,
             path={
@@ -1569,6 +1624,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issue-dependencies#list-dependencies-an-issue-is-blocked-by
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_DEPENDENCIES_BLOCKED_BY,
             path={
@@ -1617,6 +1674,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issue-dependencies#list-dependencies-an-issue-is-blocking
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_DEPENDENCIES_BLOCKING,
             path={
@@ -1663,6 +1722,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/events#list-issue-events
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_EVENTS,
             path={
@@ -1706,6 +1767,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/events#list-issue-events-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_EVENTS_FOR_REPO,
             path={
@@ -1752,6 +1815,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/timeline#list-timeline-events-for-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_EVENTS_FOR_TIMELINE,
             path={
@@ -1806,6 +1871,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#list-user-account-issues-assigned-to-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_AUTHENTICATED_USER,
             query={
@@ -1865,6 +1932,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#list-organization-issues-assigned-to-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_ORG,
             path={
@@ -1938,6 +2007,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#list-repository-issues
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_REPO,
             path={
@@ -1994,6 +2065,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issue-field-values#list-issue-field-values-for-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ISSUE_FIELD_VALUES_FOR_ISSUE,
             path={
@@ -2039,6 +2112,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#list-labels-for-issues-in-a-milestone
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_LABELS_FOR_MILESTONE,
             path={
@@ -2082,6 +2157,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#list-labels-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_LABELS_FOR_REPO,
             path={
@@ -2126,6 +2203,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#list-labels-for-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_LABELS_ON_ISSUE,
             path={
@@ -2175,6 +2254,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/milestones#list-milestones
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_MILESTONES,
             path={
@@ -2224,6 +2305,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/sub-issues#list-sub-issues
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SUB_ISSUES,
             path={
@@ -2274,6 +2357,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#list-issue-suggestions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SUGGESTIONS,
             path={
@@ -2318,6 +2403,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#lock-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LOCK,
             path={
@@ -2359,6 +2446,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/comments#pin-an-issue-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _PIN_COMMENT,
             path={
@@ -2396,6 +2485,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#remove-all-labels-from-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_ALL_LABELS,
             path={
@@ -2434,6 +2525,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/reference/issues#remove-assignees-from-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_ASSIGNEES,
             path={
@@ -2477,6 +2570,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issue-dependencies#remove-dependency-an-issue-is-blocked-by
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_DEPENDENCY_BLOCKED_BY,
             path={
@@ -2517,6 +2612,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#remove-a-label-from-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_LABEL,
             path={
@@ -2558,6 +2655,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/sub-issues#remove-sub-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_SUB_ISSUE,
             path={
@@ -2604,6 +2703,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/sub-issues#reprioritize-sub-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REPRIORITIZE_SUB_ISSUE,
             path={
@@ -2647,6 +2748,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issue-field-values#set-issue-field-values-for-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ISSUE_FIELD_VALUES,
             path={
@@ -2690,6 +2793,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#set-labels-for-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_LABELS,
             path={
@@ -2730,6 +2835,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#unlock-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNLOCK,
             path={
@@ -2766,6 +2873,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/comments#unpin-an-issue-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNPIN_COMMENT,
             path={
@@ -2826,6 +2935,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#update-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE,
             path={
@@ -2880,6 +2991,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/comments#update-an-issue-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_COMMENT,
             path={
@@ -2926,6 +3039,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#update-a-label
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_LABEL,
             path={
@@ -2975,6 +3090,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/milestones#update-a-milestone
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_MILESTONE,
             path={

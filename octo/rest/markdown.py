@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _RENDER = Operation(
@@ -57,6 +58,8 @@ class Markdown(Namespace):
 
         Docs: https://docs.github.com/rest/markdown/markdown#render-a-markdown-document
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RENDER,
             body={
@@ -89,6 +92,8 @@ class Markdown(Namespace):
 
         Docs: https://docs.github.com/rest/markdown/markdown#render-a-markdown-document-in-raw-mode
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RENDER_RAW,
             headers=headers,

@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _CANCEL_IMPORT = Operation(
@@ -173,6 +174,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/source-imports#cancel-an-import
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CANCEL_IMPORT,
             path={
@@ -204,6 +207,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/users#delete-a-user-migration-archive
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ARCHIVE_FOR_AUTHENTICATED_USER,
             path={
@@ -236,6 +241,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/orgs#delete-an-organization-migration-archive
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ARCHIVE_FOR_ORG,
             path={
@@ -269,6 +276,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/orgs#download-an-organization-migration-archive
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DOWNLOAD_ARCHIVE_FOR_ORG,
             path={
@@ -300,6 +309,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/users#download-a-user-migration-archive
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ARCHIVE_FOR_AUTHENTICATED_USER,
             path={
@@ -335,6 +346,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/source-imports#get-commit-authors
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COMMIT_AUTHORS,
             path={
@@ -371,6 +384,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/source-imports#get-an-import-status
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_IMPORT_STATUS,
             path={
@@ -404,6 +419,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/source-imports#get-large-files
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_LARGE_FILES,
             path={
@@ -437,6 +454,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/users#get-a-user-migration-status
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_STATUS_FOR_AUTHENTICATED_USER,
             path={
@@ -474,6 +493,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/orgs#get-an-organization-migration-status
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_STATUS_FOR_ORG,
             path={
@@ -511,6 +532,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/users#list-user-migrations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_AUTHENTICATED_USER,
             query={
@@ -549,6 +572,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/orgs#list-organization-migrations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_ORG,
             path={
@@ -589,6 +614,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/users#list-repositories-for-a-user-migration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPOS_FOR_AUTHENTICATED_USER,
             path={
@@ -632,6 +659,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/orgs#list-repositories-in-an-organization-migration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPOS_FOR_ORG,
             path={
@@ -675,6 +704,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/source-imports#map-a-commit-author
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _MAP_COMMIT_AUTHOR,
             path={
@@ -715,6 +746,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/source-imports#update-git-lfs-preference
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_LFS_PREFERENCE,
             path={
@@ -765,6 +798,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/users#start-a-user-migration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _START_FOR_AUTHENTICATED_USER,
             body={
@@ -821,6 +856,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/orgs#start-an-organization-migration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _START_FOR_ORG,
             path={
@@ -874,6 +911,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/source-imports#start-an-import
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _START_IMPORT,
             path={
@@ -914,6 +953,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/users#unlock-a-user-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNLOCK_REPO_FOR_AUTHENTICATED_USER,
             path={
@@ -949,6 +990,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/orgs#unlock-an-organization-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNLOCK_REPO_FOR_ORG,
             path={
@@ -991,6 +1034,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/source-imports#update-an-import
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_IMPORT,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _CREATE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ENTERPRISE = Operation(
@@ -83,6 +84,8 @@ class Oidc(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#create-an-oidc-custom-property-inclusion-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ENTERPRISE,
             path={
@@ -118,6 +121,8 @@ class Oidc(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#create-an-oidc-custom-property-inclusion-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ORG,
             path={
@@ -153,6 +158,8 @@ class Oidc(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#delete-an-oidc-custom-property-inclusion-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ENTERPRISE,
             path={
@@ -186,6 +193,8 @@ class Oidc(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#delete-an-oidc-custom-property-inclusion-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ORG,
             path={
@@ -217,6 +226,8 @@ class Oidc(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#get-the-customization-template-for-an-oidc-subject-claim-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_OIDC_CUSTOM_SUB_TEMPLATE_FOR_ORG,
             path={
@@ -247,6 +258,8 @@ class Oidc(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#list-oidc-custom-property-inclusions-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_OIDC_CUSTOM_PROPERTY_INCLUSIONS_FOR_ENTERPRISE,
             path={
@@ -277,6 +290,8 @@ class Oidc(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#list-oidc-custom-property-inclusions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_OIDC_CUSTOM_PROPERTY_INCLUSIONS_FOR_ORG,
             path={
@@ -311,6 +326,8 @@ class Oidc(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#set-the-customization-template-for-an-oidc-subject-claim-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_OIDC_CUSTOM_SUB_TEMPLATE_FOR_ORG,
             path={

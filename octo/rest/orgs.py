@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _ADD_SECURITY_MANAGER_TEAM = Operation(
@@ -728,6 +729,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SECURITY_MANAGER_TEAM,
             path={
@@ -763,6 +766,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#assign-an-organization-role-to-a-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ASSIGN_TEAM_TO_ORG_ROLE,
             path={
@@ -799,6 +804,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#assign-an-organization-role-to-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ASSIGN_USER_TO_ORG_ROLE,
             path={
@@ -833,6 +840,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/blocking#block-a-user-from-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BLOCK_USER,
             path={
@@ -866,6 +875,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#cancel-an-organization-invitation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CANCEL_INVITATION,
             path={
@@ -899,6 +910,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/blocking#check-if-a-user-is-blocked-by-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_BLOCKED_USER,
             path={
@@ -932,6 +945,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#check-organization-membership-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_MEMBERSHIP_FOR_USER,
             path={
@@ -965,6 +980,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#check-public-organization-membership-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_PUBLIC_MEMBERSHIP_FOR_USER,
             path={
@@ -1000,6 +1017,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/outside-collaborators#convert-an-organization-member-to-outside-collaborator
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CONVERT_MEMBER_TO_OUTSIDE_COLLABORATOR,
             path={
@@ -1058,6 +1077,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#create-an-artifact-deployment-record
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ARTIFACT_DEPLOYMENT_RECORD,
             path={
@@ -1122,6 +1143,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#create-artifact-metadata-storage-record
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ARTIFACT_STORAGE_RECORD,
             path={
@@ -1172,6 +1195,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#create-a-cluster-deployment-records-job
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_CLUSTER_DEPLOYMENT_RECORDS_JOB,
             path={
@@ -1216,6 +1241,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#create-an-organization-invitation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_INVITATION,
             path={
@@ -1262,6 +1289,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/issue-fields#create-issue-field-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ISSUE_FIELD,
             path={
@@ -1307,6 +1336,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/issue-types#create-issue-type-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ISSUE_TYPE,
             path={
@@ -1351,6 +1382,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#create-an-organization-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_WEBHOOK,
             path={
@@ -1403,6 +1436,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#create-or-update-a-custom-property-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CUSTOM_PROPERTIES_FOR_REPOS_CREATE_OR_UPDATE_ORGANIZATION_DEFINITION,
             path={
@@ -1445,6 +1480,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#create-or-update-custom-properties-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CUSTOM_PROPERTIES_FOR_REPOS_CREATE_OR_UPDATE_ORGANIZATION_DEFINITIONS,
             path={
@@ -1482,6 +1519,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#create-or-update-custom-property-values-for-organization-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CUSTOM_PROPERTIES_FOR_REPOS_CREATE_OR_UPDATE_ORGANIZATION_VALUES,
             path={
@@ -1518,6 +1557,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#remove-a-custom-property-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CUSTOM_PROPERTIES_FOR_REPOS_DELETE_ORGANIZATION_DEFINITION,
             path={
@@ -1551,6 +1592,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#get-a-custom-property-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CUSTOM_PROPERTIES_FOR_REPOS_GET_ORGANIZATION_DEFINITION,
             path={
@@ -1582,6 +1625,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#get-all-custom-properties-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CUSTOM_PROPERTIES_FOR_REPOS_GET_ORGANIZATION_DEFINITIONS,
             path={
@@ -1619,6 +1664,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#list-custom-property-values-for-organization-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CUSTOM_PROPERTIES_FOR_REPOS_GET_ORGANIZATION_VALUES,
             path={
@@ -1654,6 +1701,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#delete-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE,
             path={
@@ -1690,6 +1739,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/attestations#delete-attestations-in-bulk
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ATTESTATIONS_BULK,
             path={
@@ -1727,6 +1778,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/attestations#delete-attestations-by-id
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ATTESTATIONS_BY_ID,
             path={
@@ -1760,6 +1813,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/attestations#delete-attestations-by-subject-digest
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ATTESTATIONS_BY_SUBJECT_DIGEST,
             path={
@@ -1793,6 +1848,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/issue-fields#delete-issue-field-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ISSUE_FIELD,
             path={
@@ -1826,6 +1883,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/issue-types#delete-issue-type-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ISSUE_TYPE,
             path={
@@ -1859,6 +1918,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#delete-an-organization-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_WEBHOOK,
             path={
@@ -1892,6 +1953,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#disable-a-selected-repository-for-immutable-releases-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_SELECTED_REPOSITORY_IMMUTABLE_RELEASES_ORGANIZATION,
             path={
@@ -1929,6 +1992,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#enable-or-disable-a-security-feature-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_OR_DISABLE_SECURITY_PRODUCT_ON_ALL_ORG_REPOS,
             path={
@@ -1966,6 +2031,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#enable-a-selected-repository-for-immutable-releases-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_SELECTED_REPOSITORY_IMMUTABLE_RELEASES_ORGANIZATION,
             path={
@@ -1997,6 +2064,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#get-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             path={
@@ -2031,6 +2100,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#get-cluster-deployment-records-job-status
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CLUSTER_DEPLOYMENT_RECORDS_JOB,
             path={
@@ -2063,6 +2134,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#get-immutable-releases-settings-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_IMMUTABLE_RELEASES_SETTINGS,
             path={
@@ -2098,6 +2171,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-selected-repositories-for-immutable-releases-enforcement
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_IMMUTABLE_RELEASES_SETTINGS_REPOSITORIES,
             path={
@@ -2132,6 +2207,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#get-an-organization-membership-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_MEMBERSHIP_FOR_AUTHENTICATED_USER,
             path={
@@ -2164,6 +2241,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#get-organization-membership-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_MEMBERSHIP_FOR_USER,
             path={
@@ -2197,6 +2276,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#get-an-organization-role
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_ROLE,
             path={
@@ -2235,6 +2316,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rules#get-organization-ruleset-history
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_RULESET_HISTORY,
             path={
@@ -2274,6 +2357,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rules#get-organization-ruleset-version
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_RULESET_VERSION,
             path={
@@ -2308,6 +2393,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#get-an-organization-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WEBHOOK,
             path={
@@ -2341,6 +2428,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#get-a-webhook-configuration-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WEBHOOK_CONFIG_FOR_ORG,
             path={
@@ -2376,6 +2465,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#get-a-webhook-delivery-for-an-organization-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WEBHOOK_DELIVERY,
             path={
@@ -2411,6 +2502,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-organizations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST,
             query={
@@ -2447,6 +2540,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-app-installations-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_APP_INSTALLATIONS,
             path={
@@ -2483,6 +2578,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#list-artifact-deployment-records
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ARTIFACT_DEPLOYMENT_RECORDS,
             path={
@@ -2516,6 +2613,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#list-artifact-storage-records
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ARTIFACT_STORAGE_RECORDS,
             path={
@@ -2556,6 +2655,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/attestations#list-attestation-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ATTESTATION_REPOSITORIES,
             path={
@@ -2603,6 +2704,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/attestations#list-attestations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ATTESTATIONS,
             path={
@@ -2650,6 +2753,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/attestations#list-attestations-by-bulk-subject-digests
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ATTESTATIONS_BULK,
             path={
@@ -2694,6 +2799,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/blocking#list-users-blocked-by-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_BLOCKED_USERS,
             path={
@@ -2733,6 +2840,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-failed-organization-invitations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FAILED_INVITATIONS,
             path={
@@ -2770,6 +2879,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-organizations-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_AUTHENTICATED_USER,
             query={
@@ -2806,6 +2917,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-organizations-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_USER,
             path={
@@ -2847,6 +2960,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-organization-invitation-teams
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_INVITATION_TEAMS,
             path={
@@ -2882,6 +2997,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/issue-fields#list-issue-fields-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ISSUE_FIELDS,
             path={
@@ -2912,6 +3029,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/issue-types#list-issue-types-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ISSUE_TYPES,
             path={
@@ -2951,6 +3070,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-organization-members
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_MEMBERS,
             path={
@@ -2992,6 +3113,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-organization-memberships-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_MEMBERSHIPS_FOR_AUTHENTICATED_USER,
             query={
@@ -3031,6 +3154,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#list-teams-that-are-assigned-to-an-organization-role
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ORG_ROLE_TEAMS,
             path={
@@ -3073,6 +3198,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#list-users-that-are-assigned-to-an-organization-role
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ORG_ROLE_USERS,
             path={
@@ -3108,6 +3235,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#get-all-organization-roles-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ORG_ROLES,
             path={
@@ -3138,6 +3267,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#list-organization-fine-grained-permissions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ORGANIZATION_FINE_GRAINED_PERMISSIONS,
             path={
@@ -3175,6 +3306,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/outside-collaborators#list-outside-collaborators-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_OUTSIDE_COLLABORATORS,
             path={
@@ -3217,6 +3350,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-repositories-a-fine-grained-personal-access-token-has-access-to
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PAT_GRANT_REPOSITORIES,
             path={
@@ -3259,6 +3394,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-repositories-requested-to-be-accessed-by-a-fine-grained-personal-access-token
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PAT_GRANT_REQUEST_REPOSITORIES,
             path={
@@ -3315,6 +3452,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-requests-to-access-organization-resources-with-fine-grained-personal-access-tokens
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PAT_GRANT_REQUESTS,
             path={
@@ -3378,6 +3517,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-fine-grained-personal-access-tokens-with-access-to-organization-resources
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PAT_GRANTS,
             path={
@@ -3429,6 +3570,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-pending-organization-invitations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PENDING_INVITATIONS,
             path={
@@ -3470,6 +3613,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-public-organization-members
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PUBLIC_MEMBERS,
             path={
@@ -3504,6 +3649,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SECURITY_MANAGER_TEAMS,
             path={
@@ -3543,6 +3690,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#list-deliveries-for-an-organization-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_WEBHOOK_DELIVERIES,
             path={
@@ -3584,6 +3733,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#list-organization-webhooks
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_WEBHOOKS,
             path={
@@ -3620,6 +3771,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#ping-an-organization-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _PING_WEBHOOK,
             path={
@@ -3655,6 +3808,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#redeliver-a-delivery-for-an-organization-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REDELIVER_WEBHOOK_DELIVERY,
             path={
@@ -3689,6 +3844,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#remove-an-organization-member
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_MEMBER,
             path={
@@ -3722,6 +3879,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#remove-organization-membership-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_MEMBERSHIP_FOR_USER,
             path={
@@ -3755,6 +3914,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/outside-collaborators#remove-outside-collaborator-from-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_OUTSIDE_COLLABORATOR,
             path={
@@ -3788,6 +3949,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#remove-public-organization-membership-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_PUBLIC_MEMBERSHIP_FOR_AUTHENTICATED_USER,
             path={
@@ -3821,6 +3984,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_SECURITY_MANAGER_TEAM,
             path={
@@ -3858,6 +4023,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#review-a-request-to-access-organization-resources-with-a-fine-grained-personal-access-token
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REVIEW_PAT_GRANT_REQUEST,
             path={
@@ -3899,6 +4066,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#review-requests-to-access-organization-resources-with-fine-grained-personal-access-tokens
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REVIEW_PAT_GRANT_REQUESTS_IN_BULK,
             path={
@@ -3936,6 +4105,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#remove-all-organization-roles-for-a-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REVOKE_ALL_ORG_ROLES_TEAM,
             path={
@@ -3969,6 +4140,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#remove-all-organization-roles-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REVOKE_ALL_ORG_ROLES_USER,
             path={
@@ -4004,6 +4177,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#remove-an-organization-role-from-a-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REVOKE_ORG_ROLE_TEAM,
             path={
@@ -4040,6 +4215,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#remove-an-organization-role-from-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REVOKE_ORG_ROLE_USER,
             path={
@@ -4084,6 +4261,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#set-cluster-deployment-records
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_CLUSTER_DEPLOYMENT_RECORDS,
             path={
@@ -4126,6 +4305,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#set-immutable-releases-settings-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_IMMUTABLE_RELEASES_SETTINGS,
             path={
@@ -4162,6 +4343,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#set-selected-repositories-for-immutable-releases-enforcement
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_IMMUTABLE_RELEASES_SETTINGS_REPOSITORIES,
             path={
@@ -4199,6 +4382,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#set-organization-membership-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_MEMBERSHIP_FOR_USER,
             path={
@@ -4235,6 +4420,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#set-public-organization-membership-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_PUBLIC_MEMBERSHIP_FOR_AUTHENTICATED_USER,
             path={
@@ -4268,6 +4455,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/blocking#unblock-a-user-from-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNBLOCK_USER,
             path={
@@ -4359,6 +4548,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#update-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE,
             path={
@@ -4431,6 +4622,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/issue-fields#update-issue-field-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ISSUE_FIELD,
             path={
@@ -4478,6 +4671,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/issue-types#update-issue-type-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ISSUE_TYPE,
             path={
@@ -4517,6 +4712,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#update-an-organization-membership-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_MEMBERSHIP_FOR_AUTHENTICATED_USER,
             path={
@@ -4554,6 +4751,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#update-the-access-a-fine-grained-personal-access-token-has-to-organization-resources
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_PAT_ACCESS,
             path={
@@ -4592,6 +4791,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#update-the-access-to-organization-resources-via-fine-grained-personal-access-tokens
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_PAT_ACCESSES,
             path={
@@ -4636,6 +4837,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#update-an-organization-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_WEBHOOK,
             path={
@@ -4683,6 +4886,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#update-a-webhook-configuration-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_WEBHOOK_CONFIG_FOR_ORG,
             path={

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _DELETE_PACKAGE_FOR_AUTHENTICATED_USER = Operation(
@@ -252,6 +253,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#delete-a-package-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PACKAGE_FOR_AUTHENTICATED_USER,
             path={
@@ -287,6 +290,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#delete-a-package-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PACKAGE_FOR_ORG,
             path={
@@ -323,6 +328,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#delete-a-package-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PACKAGE_FOR_USER,
             path={
@@ -359,6 +366,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#delete-a-package-version-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PACKAGE_VERSION_FOR_AUTHENTICATED_USER,
             path={
@@ -397,6 +406,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#delete-package-version-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PACKAGE_VERSION_FOR_ORG,
             path={
@@ -436,6 +447,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#delete-package-version-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PACKAGE_VERSION_FOR_USER,
             path={
@@ -478,6 +491,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_AUTHENTICATED_USER,
             path={
@@ -527,6 +542,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_ORG,
             path={
@@ -570,6 +587,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_USER,
             path={
@@ -604,6 +623,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#get-a-package-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PACKAGE_FOR_AUTHENTICATED_USER,
             path={
@@ -639,6 +660,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#get-a-package-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PACKAGE_FOR_ORGANIZATION,
             path={
@@ -675,6 +698,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#get-a-package-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PACKAGE_FOR_USER,
             path={
@@ -711,6 +736,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#get-a-package-version-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PACKAGE_VERSION_FOR_AUTHENTICATED_USER,
             path={
@@ -749,6 +776,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#get-a-package-version-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PACKAGE_VERSION_FOR_ORGANIZATION,
             path={
@@ -788,6 +817,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#get-a-package-version-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PACKAGE_VERSION_FOR_USER,
             path={
@@ -819,6 +850,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#get-list-of-conflicting-packages-during-docker-migration-for-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_AUTHENTICATED_USER,
             headers=headers,
@@ -846,6 +879,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#get-list-of-conflicting-packages-during-docker-migration-for-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_ORGANIZATION,
             path={
@@ -876,6 +911,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#get-list-of-conflicting-packages-during-docker-migration-for-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_USER,
             path={
@@ -913,6 +950,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-packages-for-the-authenticated-users-namespace
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PACKAGES_FOR_AUTHENTICATED_USER,
             query={
@@ -955,6 +994,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-packages-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PACKAGES_FOR_ORGANIZATION,
             path={
@@ -1000,6 +1041,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-packages-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PACKAGES_FOR_USER,
             path={
@@ -1040,6 +1083,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#restore-a-package-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RESTORE_PACKAGE_FOR_AUTHENTICATED_USER,
             path={
@@ -1080,6 +1125,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#restore-a-package-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RESTORE_PACKAGE_FOR_ORG,
             path={
@@ -1121,6 +1168,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#restore-a-package-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RESTORE_PACKAGE_FOR_USER,
             path={
@@ -1160,6 +1209,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#restore-a-package-version-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RESTORE_PACKAGE_VERSION_FOR_AUTHENTICATED_USER,
             path={
@@ -1198,6 +1249,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#restore-package-version-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RESTORE_PACKAGE_VERSION_FOR_ORG,
             path={
@@ -1237,6 +1290,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#restore-package-version-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RESTORE_PACKAGE_VERSION_FOR_USER,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _CREATE_ORG_PRIVATE_REGISTRY = Operation(
@@ -128,6 +129,8 @@ class PrivateRegistries(Namespace):
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#create-a-private-registry-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ORG_PRIVATE_REGISTRY,
             path={
@@ -186,6 +189,8 @@ class PrivateRegistries(Namespace):
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#delete-a-private-registry-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ORG_PRIVATE_REGISTRY,
             path={
@@ -219,6 +224,8 @@ class PrivateRegistries(Namespace):
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#get-a-private-registry-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_PRIVATE_REGISTRY,
             path={
@@ -250,6 +257,8 @@ class PrivateRegistries(Namespace):
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#get-private-registries-public-key-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_PUBLIC_KEY,
             path={
@@ -285,6 +294,8 @@ class PrivateRegistries(Namespace):
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#list-private-registries-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ORG_PRIVATE_REGISTRIES,
             path={
@@ -369,6 +380,8 @@ class PrivateRegistries(Namespace):
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#update-a-private-registry-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ORG_PRIVATE_REGISTRY,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _ADD_FIELD_FOR_ORG = Operation(
@@ -216,6 +217,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/fields#add-a-field-to-an-organization-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_FIELD_FOR_ORG,
             path={
@@ -267,6 +270,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/fields#add-field-to-user-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_FIELD_FOR_USER,
             path={
@@ -317,6 +322,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#add-item-to-organization-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_ITEM_FOR_ORG,
             path={
@@ -367,6 +374,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#add-item-to-user-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_ITEM_FOR_USER,
             path={
@@ -411,6 +420,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/drafts#create-draft-item-for-user-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_DRAFT_ITEM_FOR_AUTHENTICATED_USER,
             path={
@@ -452,6 +463,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/drafts#create-draft-item-for-organization-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_DRAFT_ITEM_FOR_ORG,
             path={
@@ -503,6 +516,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/views#create-a-view-for-an-organization-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_VIEW_FOR_ORG,
             path={
@@ -559,6 +574,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/views#create-a-view-for-a-user-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_VIEW_FOR_USER,
             path={
@@ -603,6 +620,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#delete-project-item-for-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ITEM_FOR_ORG,
             path={
@@ -639,6 +658,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#delete-project-item-for-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ITEM_FOR_USER,
             path={
@@ -675,6 +696,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/fields#get-project-field-for-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FIELD_FOR_ORG,
             path={
@@ -711,6 +734,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/fields#get-project-field-for-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FIELD_FOR_USER,
             path={
@@ -745,6 +770,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/projects#get-project-for-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FOR_ORG,
             path={
@@ -778,6 +805,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/projects#get-project-for-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FOR_USER,
             path={
@@ -815,6 +844,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#get-an-item-for-an-organization-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_ITEM,
             path={
@@ -856,6 +887,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#get-an-item-for-a-user-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_USER_ITEM,
             path={
@@ -900,6 +933,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/fields#list-project-fields-for-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FIELDS_FOR_ORG,
             path={
@@ -945,6 +980,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/fields#list-project-fields-for-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FIELDS_FOR_USER,
             path={
@@ -990,6 +1027,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/projects#list-projects-for-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_ORG,
             path={
@@ -1035,6 +1074,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/projects#list-projects-for-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_USER,
             path={
@@ -1084,6 +1125,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-an-organization-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ITEMS_FOR_ORG,
             path={
@@ -1135,6 +1178,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-a-user-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ITEMS_FOR_USER,
             path={
@@ -1186,6 +1231,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-an-organization-project-view
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_VIEW_ITEMS_FOR_ORG,
             path={
@@ -1237,6 +1284,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-a-user-project-view
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_VIEW_ITEMS_FOR_USER,
             path={
@@ -1281,6 +1330,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#update-project-item-for-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ITEM_FOR_ORG,
             path={
@@ -1322,6 +1373,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#update-project-item-for-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ITEM_FOR_USER,
             path={

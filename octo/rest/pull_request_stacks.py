@@ -8,6 +8,7 @@ from typing import Any, List
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _ADD = Operation(
@@ -77,6 +78,8 @@ class PullRequestStacks(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/stacks#add-pull-requests-to-a-pull-request-stack
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD,
             path={
@@ -116,6 +119,8 @@ class PullRequestStacks(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/stacks#create-a-pull-request-stack
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE,
             path={
@@ -154,6 +159,8 @@ class PullRequestStacks(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/stacks#get-a-pull-request-stack
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             path={
@@ -195,6 +202,8 @@ class PullRequestStacks(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/stacks#list-pull-request-stacks
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST,
             path={
@@ -235,6 +244,8 @@ class PullRequestStacks(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/stacks#remove-pull-requests-from-a-pull-request-stack
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNSTACK,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _CHECK_IF_MERGED = Operation(
@@ -239,6 +240,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#check-if-a-pull-request-has-been-merged
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_IF_MERGED,
             path={
@@ -291,6 +294,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#create-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE,
             path={
@@ -343,6 +348,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/comments#create-a-reply-for-a-review-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REPLY_FOR_REVIEW_COMMENT,
             path={
@@ -394,6 +401,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REVIEW,
             path={
@@ -459,6 +468,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/comments#create-a-review-comment-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REVIEW_COMMENT,
             path={
@@ -512,6 +523,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/reviews#delete-a-pending-review-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PENDING_REVIEW,
             path={
@@ -550,6 +563,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/comments#delete-a-review-comment-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REVIEW_COMMENT,
             path={
@@ -594,6 +609,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/reviews#dismiss-a-review-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISMISS_REVIEW,
             path={
@@ -638,6 +655,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#get-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             path={
@@ -677,6 +696,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#get-the-result-of-an-asynchronous-merge
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_MERGE_ASYNC_RESULT,
             path={
@@ -718,6 +739,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/reviews#get-a-review-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REVIEW,
             path={
@@ -758,6 +781,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REVIEW_COMMENT,
             path={
@@ -810,6 +835,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#list-pull-requests
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST,
             path={
@@ -864,6 +891,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/reviews#list-comments-for-a-pull-request-review
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COMMENTS_FOR_REVIEW,
             path={
@@ -913,6 +942,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#list-commits-on-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COMMITS,
             path={
@@ -961,6 +992,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#list-pull-requests-files
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FILES,
             path={
@@ -1002,6 +1035,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/review-requests#get-all-requested-reviewers-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REQUESTED_REVIEWERS,
             path={
@@ -1051,6 +1086,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/comments#list-review-comments-on-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REVIEW_COMMENTS,
             path={
@@ -1106,6 +1143,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/comments#list-review-comments-in-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REVIEW_COMMENTS_FOR_REPO,
             path={
@@ -1156,6 +1195,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/reviews#list-reviews-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REVIEWS,
             path={
@@ -1205,6 +1246,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#merge-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _MERGE,
             path={
@@ -1257,6 +1300,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#merge-a-pull-request-asynchronously
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _MERGE_ASYNC,
             path={
@@ -1304,6 +1349,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/review-requests#remove-requested-reviewers-from-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_REQUESTED_REVIEWERS,
             path={
@@ -1348,6 +1395,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/reference/pulls#request-reviewers-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REQUEST_REVIEWERS,
             path={
@@ -1396,6 +1445,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/reviews#submit-a-review-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SUBMIT_REVIEW,
             path={
@@ -1450,6 +1501,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#update-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE,
             path={
@@ -1496,6 +1549,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#update-a-pull-request-branch
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_BRANCH,
             path={
@@ -1541,6 +1596,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/reviews#update-a-review-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REVIEW,
             path={
@@ -1586,6 +1643,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/comments#update-a-review-comment-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REVIEW_COMMENT,
             path={

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _CREATE_FOR_COMMIT_COMMENT = Operation(
@@ -154,6 +155,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#create-reaction-for-a-commit-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FOR_COMMIT_COMMENT,
             path={
@@ -195,6 +198,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#create-reaction-for-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FOR_ISSUE,
             path={
@@ -236,6 +241,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#create-reaction-for-an-issue-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FOR_ISSUE_COMMENT,
             path={
@@ -277,6 +284,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#create-reaction-for-a-pull-request-review-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FOR_PULL_REQUEST_REVIEW_COMMENT,
             path={
@@ -318,6 +327,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#create-reaction-for-a-release
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FOR_RELEASE,
             path={
@@ -359,6 +370,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#delete-a-commit-comment-reaction
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FOR_COMMIT_COMMENT,
             path={
@@ -398,6 +411,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#delete-an-issue-reaction
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FOR_ISSUE,
             path={
@@ -437,6 +452,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#delete-an-issue-comment-reaction
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FOR_ISSUE_COMMENT,
             path={
@@ -476,6 +493,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#delete-a-pull-request-comment-reaction
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FOR_PULL_REQUEST_COMMENT,
             path={
@@ -515,6 +534,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#delete-a-release-reaction
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FOR_RELEASE,
             path={
@@ -559,6 +580,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-commit-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_COMMIT_COMMENT,
             path={
@@ -607,6 +630,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_ISSUE,
             path={
@@ -655,6 +680,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-an-issue-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_ISSUE_COMMENT,
             path={
@@ -703,6 +730,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-pull-request-review-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_PULL_REQUEST_REVIEW_COMMENT,
             path={
@@ -751,6 +780,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-release
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_RELEASE,
             path={

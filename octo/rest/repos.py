@@ -9,6 +9,7 @@ from typing import Any, BinaryIO, List, Literal
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _ACCEPT_INVITATION_FOR_AUTHENTICATED_USER = Operation(
@@ -1286,6 +1287,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/invitations#accept-a-repository-invitation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ACCEPT_INVITATION_FOR_AUTHENTICATED_USER,
             path={
@@ -1324,6 +1327,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#add-app-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_APP_ACCESS_RESTRICTIONS,
             path={
@@ -1365,6 +1370,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/collaborators#add-a-repository-collaborator
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_COLLABORATOR,
             path={
@@ -1406,6 +1413,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#add-status-check-contexts
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_STATUS_CHECK_CONTEXTS,
             path={
@@ -1447,6 +1456,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#add-team-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_TEAM_ACCESS_RESTRICTIONS,
             path={
@@ -1488,6 +1499,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#add-user-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_USER_ACCESS_RESTRICTIONS,
             path={
@@ -1527,6 +1540,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#cancel-a-github-pages-deployment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CANCEL_PAGES_DEPLOYMENT,
             path={
@@ -1561,6 +1576,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#check-if-dependabot-security-updates-are-enabled-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_AUTOMATED_SECURITY_FIXES,
             path={
@@ -1596,6 +1613,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/collaborators#check-if-a-user-is-a-repository-collaborator
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_COLLABORATOR,
             path={
@@ -1630,6 +1649,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#check-if-immutable-releases-are-enabled-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_IMMUTABLE_RELEASES,
             path={
@@ -1663,6 +1684,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#check-if-private-vulnerability-reporting-is-enabled-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_PRIVATE_VULNERABILITY_REPORTING,
             path={
@@ -1696,6 +1719,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#check-if-vulnerability-alerts-are-enabled-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_VULNERABILITY_ALERTS,
             path={
@@ -1731,6 +1756,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-codeowners-errors
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CODEOWNERS_ERRORS,
             path={
@@ -1775,6 +1802,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/reference/repos#compare-two-commits
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COMPARE_COMMITS,
             path={
@@ -1822,6 +1851,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/commits#compare-two-commits
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COMPARE_COMMITS_WITH_BASEHEAD,
             path={
@@ -1863,6 +1894,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/attestations#create-an-attestation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ATTESTATION,
             path={
@@ -1905,6 +1938,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/autolinks#create-an-autolink-reference-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_AUTOLINK,
             path={
@@ -1955,6 +1990,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/comments#create-a-commit-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_COMMIT_COMMENT,
             path={
@@ -1998,6 +2035,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#create-commit-signature-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_COMMIT_SIGNATURE_PROTECTION,
             path={
@@ -2042,6 +2081,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/statuses#create-a-commit-status
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_COMMIT_STATUS,
             path={
@@ -2088,6 +2129,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deploy-keys/deploy-keys#create-a-deploy-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_DEPLOY_KEY,
             path={
@@ -2144,6 +2187,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/deployments#create-a-deployment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_DEPLOYMENT,
             path={
@@ -2194,6 +2239,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/branch-policies#create-a-deployment-branch-policy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_DEPLOYMENT_BRANCH_POLICY,
             path={
@@ -2236,6 +2283,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/protection-rules#create-a-custom-deployment-protection-rule-on-an-environment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_DEPLOYMENT_PROTECTION_RULE,
             path={
@@ -2289,6 +2338,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/statuses#create-a-deployment-status
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_DEPLOYMENT_STATUS,
             path={
@@ -2336,6 +2387,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#create-a-repository-dispatch-event
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_DISPATCH_EVENT,
             path={
@@ -2415,6 +2468,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#create-a-repository-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FOR_AUTHENTICATED_USER,
             body={
@@ -2475,6 +2530,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/forks#create-a-fork
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FORK,
             path={
@@ -2561,6 +2618,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#create-an-organization-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_IN_ORG,
             path={
@@ -2630,6 +2689,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/environments#create-or-update-an-environment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_ENVIRONMENT,
             path={
@@ -2684,6 +2745,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/contents#create-or-update-file-contents
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_FILE_CONTENTS,
             path={
@@ -2736,6 +2799,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rules#create-an-organization-repository-ruleset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ORG_RULESET,
             path={
@@ -2786,6 +2851,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#create-a-github-pages-deployment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_PAGES_DEPLOYMENT,
             path={
@@ -2830,6 +2897,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#create-a-apiname-pages-site
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_PAGES_SITE,
             path={
@@ -2885,6 +2954,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/releases#create-a-release
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_RELEASE,
             path={
@@ -2941,6 +3012,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#create-a-repository-ruleset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REPO_RULESET,
             path={
@@ -2992,6 +3065,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#create-a-repository-using-a-template
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_USING_TEMPLATE,
             path={
@@ -3040,6 +3115,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#create-a-repository-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_WEBHOOK,
             path={
@@ -3081,6 +3158,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/custom-properties#create-or-update-custom-property-values-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CUSTOM_PROPERTIES_FOR_REPOS_CREATE_OR_UPDATE_REPOSITORY_VALUES,
             path={
@@ -3117,6 +3196,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/custom-properties#get-all-custom-property-values-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CUSTOM_PROPERTIES_FOR_REPOS_GET_REPOSITORY_VALUES,
             path={
@@ -3148,6 +3229,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/invitations#decline-a-repository-invitation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DECLINE_INVITATION_FOR_AUTHENTICATED_USER,
             path={
@@ -3182,6 +3265,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#delete-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE,
             path={
@@ -3217,6 +3302,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#delete-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ACCESS_RESTRICTIONS,
             path={
@@ -3253,6 +3340,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#delete-admin-branch-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ADMIN_BRANCH_PROTECTION,
             path={
@@ -3289,6 +3378,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/environments#delete-an-environment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_AN_ENVIRONMENT,
             path={
@@ -3325,6 +3416,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/autolinks#delete-an-autolink-reference-from-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_AUTOLINK,
             path={
@@ -3361,6 +3454,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#delete-branch-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_BRANCH_PROTECTION,
             path={
@@ -3397,6 +3492,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/comments#delete-a-commit-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_COMMIT_COMMENT,
             path={
@@ -3433,6 +3530,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#delete-commit-signature-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_COMMIT_SIGNATURE_PROTECTION,
             path={
@@ -3469,6 +3568,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deploy-keys/deploy-keys#delete-a-deploy-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_DEPLOY_KEY,
             path={
@@ -3505,6 +3606,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/deployments#delete-a-deployment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_DEPLOYMENT,
             path={
@@ -3543,6 +3646,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/branch-policies#delete-a-deployment-branch-policy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_DEPLOYMENT_BRANCH_POLICY,
             path={
@@ -3590,6 +3695,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/contents#delete-a-file
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FILE,
             path={
@@ -3633,6 +3740,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/invitations#delete-a-repository-invitation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_INVITATION,
             path={
@@ -3667,6 +3776,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rules#delete-an-organization-repository-ruleset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ORG_RULESET,
             path={
@@ -3700,6 +3811,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#delete-a-apiname-pages-site
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PAGES_SITE,
             path={
@@ -3735,6 +3848,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#delete-pull-request-review-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PULL_REQUEST_REVIEW_PROTECTION,
             path={
@@ -3771,6 +3886,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/releases#delete-a-release
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_RELEASE,
             path={
@@ -3807,6 +3924,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/assets#delete-a-release-asset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_RELEASE_ASSET,
             path={
@@ -3843,6 +3962,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#delete-a-repository-ruleset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REPO_RULESET,
             path={
@@ -3879,6 +4000,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#delete-a-repository-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_WEBHOOK,
             path={
@@ -3913,6 +4036,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#disable-dependabot-security-updates
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_AUTOMATED_SECURITY_FIXES,
             path={
@@ -3950,6 +4075,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/protection-rules#disable-a-custom-protection-rule-for-an-environment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_DEPLOYMENT_PROTECTION_RULE,
             path={
@@ -3985,6 +4112,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#disable-immutable-releases
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_IMMUTABLE_RELEASES,
             path={
@@ -4018,6 +4147,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#disable-private-vulnerability-reporting-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_PRIVATE_VULNERABILITY_REPORTING,
             path={
@@ -4051,6 +4182,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#disable-vulnerability-alerts
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_VULNERABILITY_ALERTS,
             path={
@@ -4086,6 +4219,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/contents#download-a-repository-archive-tar
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DOWNLOAD_TARBALL_ARCHIVE,
             path={
@@ -4122,6 +4257,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/contents#download-a-repository-archive-zip
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DOWNLOAD_ZIPBALL_ARCHIVE,
             path={
@@ -4158,6 +4295,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#enable-dependabot-security-updates
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_AUTOMATED_SECURITY_FIXES,
             path={
@@ -4191,6 +4330,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#enable-immutable-releases
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_IMMUTABLE_RELEASES,
             path={
@@ -4224,6 +4365,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#enable-private-vulnerability-reporting-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_PRIVATE_VULNERABILITY_REPORTING,
             path={
@@ -4257,6 +4400,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#enable-vulnerability-alerts
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_VULNERABILITY_ALERTS,
             path={
@@ -4298,6 +4443,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/releases#generate-release-notes-content-for-a-release
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GENERATE_RELEASE_NOTES,
             path={
@@ -4337,6 +4484,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#get-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             path={
@@ -4372,6 +4521,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACCESS_RESTRICTIONS,
             path={
@@ -4408,6 +4559,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-admin-branch-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ADMIN_BRANCH_PROTECTION,
             path={
@@ -4444,6 +4597,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/protection-rules#get-all-deployment-protection-rules-for-an-environment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALL_DEPLOYMENT_PROTECTION_RULES,
             path={
@@ -4483,6 +4638,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/environments#list-environments
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALL_ENVIRONMENTS,
             path={
@@ -4522,6 +4679,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-all-status-check-contexts
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALL_STATUS_CHECK_CONTEXTS,
             path={
@@ -4561,6 +4720,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#get-all-repository-topics
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALL_TOPICS,
             path={
@@ -4600,6 +4761,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-apps-with-access-to-the-protected-branch
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_APPS_WITH_ACCESS_TO_PROTECTED_BRANCH,
             path={
@@ -4636,6 +4799,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/autolinks#get-an-autolink-reference-of-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_AUTOLINK,
             path={
@@ -4672,6 +4837,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branches#get-a-branch
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_BRANCH,
             path={
@@ -4708,6 +4875,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-branch-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_BRANCH_PROTECTION,
             path={
@@ -4749,6 +4918,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#get-rules-for-a-branch
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_BRANCH_RULES,
             path={
@@ -4789,6 +4960,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/traffic#get-repository-clones
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CLONES,
             path={
@@ -4825,6 +4998,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/statistics#get-the-weekly-commit-activity
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CODE_FREQUENCY_STATS,
             path={
@@ -4860,6 +5035,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/collaborators#get-repository-permissions-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COLLABORATOR_PERMISSION_LEVEL,
             path={
@@ -4900,6 +5077,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/statuses#get-the-combined-status-for-a-specific-reference
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COMBINED_STATUS_FOR_REF,
             path={
@@ -4946,6 +5125,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/commits#get-a-commit
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COMMIT,
             path={
@@ -4985,6 +5166,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/statistics#get-the-last-year-of-commit-activity
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COMMIT_ACTIVITY_STATS,
             path={
@@ -5022,6 +5205,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/comments#get-a-commit-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COMMIT_COMMENT,
             path={
@@ -5059,6 +5244,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-commit-signature-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COMMIT_SIGNATURE_PROTECTION,
             path={
@@ -5093,6 +5280,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/community#get-community-profile-metrics
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COMMUNITY_PROFILE_METRICS,
             path={
@@ -5132,6 +5321,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/contents#get-repository-content
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CONTENT,
             path={
@@ -5170,6 +5361,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/statistics#get-all-contributor-commit-activity
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CONTRIBUTORS_STATS,
             path={
@@ -5207,6 +5400,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/protection-rules#get-a-custom-deployment-protection-rule
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CUSTOM_DEPLOYMENT_PROTECTION_RULE,
             path={
@@ -5244,6 +5439,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deploy-keys/deploy-keys#get-a-deploy-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_DEPLOY_KEY,
             path={
@@ -5280,6 +5477,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/deployments#get-a-deployment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_DEPLOYMENT,
             path={
@@ -5318,6 +5517,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/branch-policies#get-a-deployment-branch-policy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_DEPLOYMENT_BRANCH_POLICY,
             path={
@@ -5357,6 +5558,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/statuses#get-a-deployment-status
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_DEPLOYMENT_STATUS,
             path={
@@ -5394,6 +5597,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/environments#get-an-environment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ENVIRONMENT,
             path={
@@ -5428,6 +5633,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#get-the-hash-algorithm-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_HASH_ALGORITHM,
             path={
@@ -5461,6 +5668,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#get-latest-pages-build
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_LATEST_PAGES_BUILD,
             path={
@@ -5494,6 +5703,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/releases#get-the-latest-release
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_LATEST_RELEASE,
             path={
@@ -5527,6 +5738,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rule-suites#get-an-organization-rule-suite
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_RULE_SUITE,
             path={
@@ -5575,6 +5788,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rule-suites#list-organization-rule-suites
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_RULE_SUITES,
             path={
@@ -5617,6 +5832,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rules#get-an-organization-repository-ruleset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_RULESET,
             path={
@@ -5655,6 +5872,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rules#get-all-organization-repository-rulesets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_RULESETS,
             path={
@@ -5692,6 +5911,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#get-a-apiname-pages-site
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PAGES,
             path={
@@ -5727,6 +5948,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#get-apiname-pages-build
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PAGES_BUILD,
             path={
@@ -5763,6 +5986,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#get-the-status-of-a-github-pages-deployment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PAGES_DEPLOYMENT,
             path={
@@ -5797,6 +6022,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#get-a-dns-health-check-for-github-pages
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PAGES_HEALTH_CHECK,
             path={
@@ -5830,6 +6057,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/statistics#get-the-weekly-commit-count
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PARTICIPATION_STATS,
             path={
@@ -5865,6 +6094,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-pull-request-review-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PULL_REQUEST_REVIEW_PROTECTION,
             path={
@@ -5899,6 +6130,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/statistics#get-the-hourly-commit-count-for-each-day
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PUNCH_CARD_STATS,
             path={
@@ -5936,6 +6169,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/contents#get-a-repository-readme
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_README,
             path={
@@ -5979,6 +6214,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/contents#get-a-repository-readme-for-a-directory
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_README_IN_DIRECTORY,
             path={
@@ -6019,6 +6256,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/releases#get-a-release
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_RELEASE,
             path={
@@ -6055,6 +6294,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/assets#get-a-release-asset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_RELEASE_ASSET,
             path={
@@ -6091,6 +6332,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/releases#get-a-release-by-tag-name
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_RELEASE_BY_TAG,
             path={
@@ -6127,6 +6370,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rule-suites#get-a-repository-rule-suite
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_RULE_SUITE,
             path={
@@ -6176,6 +6421,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rule-suites#list-repository-rule-suites
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_RULE_SUITES,
             path={
@@ -6222,6 +6469,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#get-a-repository-ruleset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_RULESET,
             path={
@@ -6266,6 +6515,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#get-repository-ruleset-history
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_RULESET_HISTORY,
             path={
@@ -6308,6 +6559,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#get-repository-ruleset-version
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_RULESET_VERSION,
             path={
@@ -6352,6 +6605,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#get-all-repository-rulesets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_RULESETS,
             path={
@@ -6393,6 +6648,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-status-checks-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_STATUS_CHECKS_PROTECTION,
             path={
@@ -6429,6 +6686,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-teams-with-access-to-the-protected-branch
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_TEAMS_WITH_ACCESS_TO_PROTECTED_BRANCH,
             path={
@@ -6463,6 +6722,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/traffic#get-top-referral-paths
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_TOP_PATHS,
             path={
@@ -6496,6 +6757,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/traffic#get-top-referral-sources
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_TOP_REFERRERS,
             path={
@@ -6531,6 +6794,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-users-with-access-to-the-protected-branch
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_USERS_WITH_ACCESS_TO_PROTECTED_BRANCH,
             path={
@@ -6567,6 +6832,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/traffic#get-page-views
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_VIEWS,
             path={
@@ -6605,6 +6872,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#get-a-repository-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WEBHOOK,
             path={
@@ -6641,6 +6910,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#get-a-webhook-configuration-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WEBHOOK_CONFIG_FOR_REPO,
             path={
@@ -6679,6 +6950,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#get-a-delivery-for-a-repository-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WEBHOOK_DELIVERY,
             path={
@@ -6731,6 +7004,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-activities
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ACTIVITIES,
             path={
@@ -6785,6 +7060,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/attestations#list-attestations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ATTESTATIONS,
             path={
@@ -6825,6 +7102,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/autolinks#get-all-autolinks-of-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_AUTOLINKS,
             path={
@@ -6865,6 +7144,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branches#list-branches
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_BRANCHES,
             path={
@@ -6905,6 +7186,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/commits#list-branches-for-head-commit
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_BRANCHES_FOR_HEAD_COMMIT,
             path={
@@ -6948,6 +7231,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/collaborators#list-repository-collaborators
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COLLABORATORS,
             path={
@@ -6996,6 +7281,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/comments#list-commit-comments
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COMMENTS_FOR_COMMIT,
             path={
@@ -7042,6 +7329,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/comments#list-commit-comments-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COMMIT_COMMENTS_FOR_REPO,
             path={
@@ -7087,6 +7376,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/statuses#list-commit-statuses-for-a-reference
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COMMIT_STATUSES_FOR_REF,
             path={
@@ -7142,6 +7433,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/commits#list-commits
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COMMITS,
             path={
@@ -7192,6 +7485,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-contributors
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_CONTRIBUTORS,
             path={
@@ -7237,6 +7532,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/protection-rules#list-custom-deployment-rule-integrations-available-for-an-environment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_CUSTOM_DEPLOYMENT_RULE_INTEGRATIONS,
             path={
@@ -7280,6 +7577,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deploy-keys/deploy-keys#list-deploy-keys
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_DEPLOY_KEYS,
             path={
@@ -7324,6 +7623,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/branch-policies#list-deployment-branch-policies
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_DEPLOYMENT_BRANCH_POLICIES,
             path={
@@ -7369,6 +7670,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/statuses#list-deployment-statuses
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_DEPLOYMENT_STATUSES,
             path={
@@ -7420,6 +7723,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/deployments#list-deployments
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_DEPLOYMENTS,
             path={
@@ -7476,6 +7781,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repositories-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_AUTHENTICATED_USER,
             query={
@@ -7525,6 +7832,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-organization-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_ORG,
             path={
@@ -7573,6 +7882,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repositories-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_USER,
             path={
@@ -7619,6 +7930,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/forks#list-forks
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FORKS,
             path={
@@ -7662,6 +7975,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/invitations#list-repository-invitations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_INVITATIONS,
             path={
@@ -7700,6 +8015,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/invitations#list-repository-invitations-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_INVITATIONS_FOR_AUTHENTICATED_USER,
             query={
@@ -7733,6 +8050,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/issue-types#list-issue-types-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ISSUE_TYPES,
             path={
@@ -7766,6 +8085,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-languages
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_LANGUAGES,
             path={
@@ -7804,6 +8125,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#list-apiname-pages-builds
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PAGES_BUILDS,
             path={
@@ -7840,6 +8163,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-public-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PUBLIC,
             query={
@@ -7879,6 +8204,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PULL_REQUESTS_ASSOCIATED_WITH_COMMIT,
             path={
@@ -7924,6 +8251,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/assets#list-release-assets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_RELEASE_ASSETS,
             path={
@@ -7967,6 +8296,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/releases#list-releases
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_RELEASES,
             path={
@@ -8009,6 +8340,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-tags
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_TAGS,
             path={
@@ -8051,6 +8384,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-teams
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_TEAMS,
             path={
@@ -8097,6 +8432,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#list-deliveries-for-a-repository-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_WEBHOOK_DELIVERIES,
             path={
@@ -8141,6 +8478,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#list-repository-webhooks
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_WEBHOOKS,
             path={
@@ -8184,6 +8523,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branches#merge-a-branch
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _MERGE,
             path={
@@ -8224,6 +8565,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branches#sync-a-fork-branch-with-the-upstream-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _MERGE_UPSTREAM,
             path={
@@ -8262,6 +8605,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#ping-a-repository-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _PING_WEBHOOK,
             path={
@@ -8300,6 +8645,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#redeliver-a-delivery-for-a-repository-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REDELIVER_WEBHOOK_DELIVERY,
             path={
@@ -8339,6 +8686,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#remove-app-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_APP_ACCESS_RESTRICTIONS,
             path={
@@ -8378,6 +8727,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/collaborators#remove-a-repository-collaborator
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_COLLABORATOR,
             path={
@@ -8416,6 +8767,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#remove-status-check-contexts
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_STATUS_CHECK_CONTEXTS,
             path={
@@ -8455,6 +8808,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#remove-status-check-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_STATUS_CHECK_PROTECTION,
             path={
@@ -8493,6 +8848,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#remove-team-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_TEAM_ACCESS_RESTRICTIONS,
             path={
@@ -8534,6 +8891,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#remove-user-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_USER_ACCESS_RESTRICTIONS,
             path={
@@ -8575,6 +8934,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branches#rename-a-branch
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RENAME_BRANCH,
             path={
@@ -8614,6 +8975,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#replace-all-repository-topics
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REPLACE_ALL_TOPICS,
             path={
@@ -8650,6 +9013,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#request-a-apiname-pages-build
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REQUEST_PAGES_BUILD,
             path={
@@ -8685,6 +9050,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#set-admin-branch-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ADMIN_BRANCH_PROTECTION,
             path={
@@ -8723,6 +9090,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#set-app-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_APP_ACCESS_RESTRICTIONS,
             path={
@@ -8764,6 +9133,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#set-status-check-contexts
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_STATUS_CHECK_CONTEXTS,
             path={
@@ -8805,6 +9176,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#set-team-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_TEAM_ACCESS_RESTRICTIONS,
             path={
@@ -8846,6 +9219,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#set-user-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_USER_ACCESS_RESTRICTIONS,
             path={
@@ -8885,6 +9260,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#test-the-push-repository-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _TEST_PUSH_WEBHOOK,
             path={
@@ -8925,6 +9302,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#transfer-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _TRANSFER,
             path={
@@ -9017,6 +9396,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#update-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE,
             path={
@@ -9103,6 +9484,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#update-branch-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_BRANCH_PROTECTION,
             path={
@@ -9156,6 +9539,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/comments#update-a-commit-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_COMMIT_COMMENT,
             path={
@@ -9200,6 +9585,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/branch-policies#update-a-deployment-branch-policy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_DEPLOYMENT_BRANCH_POLICY,
             path={
@@ -9246,6 +9633,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#update-information-about-a-apiname-pages-site
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_INFORMATION_ABOUT_PAGES_SITE,
             path={
@@ -9289,6 +9678,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/invitations#update-a-repository-invitation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_INVITATION,
             path={
@@ -9338,6 +9729,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rules#update-an-organization-repository-ruleset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ORG_RULESET,
             path={
@@ -9393,6 +9786,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#update-pull-request-review-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_PULL_REQUEST_REVIEW_PROTECTION,
             path={
@@ -9453,6 +9848,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/releases#update-a-release
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_RELEASE,
             path={
@@ -9505,6 +9902,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/assets#update-a-release-asset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_RELEASE_ASSET,
             path={
@@ -9558,6 +9957,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#update-a-repository-ruleset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REPO_RULESET,
             path={
@@ -9608,6 +10009,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#update-status-check-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_STATUS_CHECK_PROTECTION,
             path={
@@ -9661,6 +10064,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#update-a-repository-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_WEBHOOK,
             path={
@@ -9712,6 +10117,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#update-a-webhook-configuration-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_WEBHOOK_CONFIG_FOR_REPO,
             path={
@@ -9760,6 +10167,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/assets#upload-a-release-asset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPLOAD_RELEASE_ASSET,
             path={

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _CODE = Operation(
@@ -108,6 +109,8 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-code
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CODE,
             query={
@@ -151,6 +154,8 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-commits
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COMMITS,
             query={
@@ -198,6 +203,8 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-issues-and-pull-requests
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ISSUES_AND_PULL_REQUESTS,
             query={
@@ -245,6 +252,8 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-labels
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LABELS,
             query={
@@ -289,6 +298,8 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REPOS,
             query={
@@ -328,6 +339,8 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-topics
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _TOPICS,
             query={
@@ -369,6 +382,8 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-users
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _USERS,
             query={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _BULK_CREATE_ORG_CUSTOM_PATTERNS = Operation(
@@ -172,6 +173,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-create-organization-custom-patterns
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BULK_CREATE_ORG_CUSTOM_PATTERNS,
             path={
@@ -209,6 +212,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-create-repository-custom-patterns
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BULK_CREATE_REPO_CUSTOM_PATTERNS,
             path={
@@ -247,6 +252,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-delete-organization-custom-patterns
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BULK_DELETE_ORG_CUSTOM_PATTERNS,
             path={
@@ -287,6 +294,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-delete-repository-custom-patterns
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BULK_DELETE_REPO_CUSTOM_PATTERNS,
             path={
@@ -328,6 +337,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#create-a-push-protection-bypass
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_PUSH_PROTECTION_BYPASS,
             path={
@@ -369,6 +380,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#get-a-secret-scanning-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALERT,
             path={
@@ -406,6 +419,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#get-secret-scanning-scan-history-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SCAN_HISTORY,
             path={
@@ -478,6 +493,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#list-secret-scanning-alerts-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ALERTS_FOR_ORG,
             path={
@@ -573,6 +590,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#list-secret-scanning-alerts-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ALERTS_FOR_REPO,
             path={
@@ -635,6 +654,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#list-locations-for-a-secret-scanning-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_LOCATIONS_FOR_ALERT,
             path={
@@ -688,6 +709,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#list-organization-custom-patterns
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ORG_CUSTOM_PATTERNS,
             path={
@@ -728,6 +751,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/push-protection#list-organization-pattern-configurations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ORG_PATTERN_CONFIGS,
             path={
@@ -777,6 +802,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#list-repository-custom-patterns
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPO_CUSTOM_PATTERNS,
             path={
@@ -832,6 +859,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#update-a-secret-scanning-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ALERT,
             path={
@@ -885,6 +914,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#update-an-organization-custom-pattern
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ORG_CUSTOM_PATTERN,
             path={
@@ -930,6 +961,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/push-protection#update-organization-pattern-configurations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ORG_PATTERN_CONFIGS,
             path={
@@ -981,6 +1014,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#update-a-repository-custom-pattern
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REPO_CUSTOM_PATTERN,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _CREATE_FORK = Operation(
@@ -131,6 +132,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#create-a-temporary-private-fork
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FORK,
             path={
@@ -179,6 +182,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#privately-report-a-security-vulnerability
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_PRIVATE_VULNERABILITY_REPORT,
             path={
@@ -239,6 +244,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#create-a-repository-security-advisory
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REPOSITORY_ADVISORY,
             path={
@@ -285,6 +292,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#request-a-cve-for-a-repository-security-advisory
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REPOSITORY_ADVISORY_CVE_REQUEST,
             path={
@@ -317,6 +326,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/global-advisories#get-a-global-security-advisory
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GLOBAL_ADVISORY,
             path={
@@ -351,6 +362,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#get-a-repository-security-advisory
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPOSITORY_ADVISORY,
             path={
@@ -418,6 +431,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/global-advisories#list-global-security-advisories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_GLOBAL_ADVISORIES,
             query={
@@ -478,6 +493,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#list-repository-security-advisories-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ORG_REPOSITORY_ADVISORIES,
             path={
@@ -531,6 +548,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#list-repository-security-advisories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPOSITORY_ADVISORIES,
             path={
@@ -596,6 +615,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#update-a-repository-security-advisory
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REPOSITORY_ADVISORY,
             path={

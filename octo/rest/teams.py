@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _ADD_MEMBER_LEGACY = Operation(
@@ -256,6 +257,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#add-team-member-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_MEMBER_LEGACY,
             path={
@@ -293,6 +296,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#add-or-update-team-membership-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_OR_UPDATE_MEMBERSHIP_FOR_USER_IN_ORG,
             path={
@@ -332,6 +337,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#add-or-update-team-membership-for-a-user-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_OR_UPDATE_MEMBERSHIP_FOR_USER_LEGACY,
             path={
@@ -374,6 +381,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#add-or-update-team-repository-permissions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_OR_UPDATE_REPO_PERMISSIONS_IN_ORG,
             path={
@@ -416,6 +425,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#add-or-update-team-repository-permissions-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_OR_UPDATE_REPO_PERMISSIONS_LEGACY,
             path={
@@ -459,6 +470,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#check-team-permissions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_PERMISSIONS_FOR_REPO_IN_ORG,
             path={
@@ -497,6 +510,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#check-team-permissions-for-a-repository-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_PERMISSIONS_FOR_REPO_LEGACY,
             path={
@@ -547,6 +562,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#create-a-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE,
             path={
@@ -590,6 +607,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#delete-a-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_IN_ORG,
             path={
@@ -621,6 +640,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#delete-a-team-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_LEGACY,
             path={
@@ -653,6 +674,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#get-a-team-by-name
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_BY_NAME,
             path={
@@ -684,6 +707,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#get-a-team-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_LEGACY,
             path={
@@ -716,6 +741,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#get-team-member-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_MEMBER_LEGACY,
             path={
@@ -751,6 +778,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#get-team-membership-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_MEMBERSHIP_FOR_USER_IN_ORG,
             path={
@@ -785,6 +814,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#get-team-membership-for-a-user-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_MEMBERSHIP_FOR_USER_LEGACY,
             path={
@@ -823,6 +854,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-teams
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST,
             path={
@@ -865,6 +898,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-child-teams
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_CHILD_IN_ORG,
             path={
@@ -905,6 +940,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-child-teams-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_CHILD_LEGACY,
             path={
@@ -942,6 +979,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-teams-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_AUTHENTICATED_USER,
             query={
@@ -982,6 +1021,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#list-team-members
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_MEMBERS_IN_ORG,
             path={
@@ -1025,6 +1066,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#list-team-members-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_MEMBERS_LEGACY,
             path={
@@ -1067,6 +1110,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#list-pending-team-invitations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PENDING_INVITATIONS_IN_ORG,
             path={
@@ -1107,6 +1152,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#list-pending-team-invitations-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PENDING_INVITATIONS_LEGACY,
             path={
@@ -1148,6 +1195,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-team-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPOS_IN_ORG,
             path={
@@ -1188,6 +1237,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-team-repositories-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPOS_LEGACY,
             path={
@@ -1224,6 +1275,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#remove-team-member-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_MEMBER_LEGACY,
             path={
@@ -1259,6 +1312,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#remove-team-membership-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_MEMBERSHIP_FOR_USER_IN_ORG,
             path={
@@ -1293,6 +1348,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#remove-team-membership-for-a-user-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_MEMBERSHIP_FOR_USER_LEGACY,
             path={
@@ -1330,6 +1387,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#remove-a-repository-from-a-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_REPO_IN_ORG,
             path={
@@ -1367,6 +1426,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#remove-a-repository-from-a-team-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_REPO_LEGACY,
             path={
@@ -1415,6 +1476,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#update-a-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_IN_ORG,
             path={
@@ -1469,6 +1532,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#update-a-team-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_LEGACY,
             path={

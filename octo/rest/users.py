@@ -8,6 +8,7 @@ from typing import Any, List, Literal
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 _ADD_EMAIL_FOR_AUTHENTICATED_USER = Operation(
@@ -306,6 +307,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/emails#add-an-email-address-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_EMAIL_FOR_AUTHENTICATED_USER,
             body={
@@ -338,6 +341,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/social-accounts#add-social-accounts-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SOCIAL_ACCOUNT_FOR_AUTHENTICATED_USER,
             body={
@@ -368,6 +373,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/blocking#block-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BLOCK,
             path={
@@ -398,6 +405,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/blocking#check-if-a-user-is-blocked-by-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_BLOCKED,
             path={
@@ -430,6 +439,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#check-if-a-user-follows-another-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_FOLLOWING_FOR_USER,
             path={
@@ -461,6 +472,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#check-if-a-person-is-followed-by-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_PERSON_IS_FOLLOWED_BY_AUTHENTICATED,
             path={
@@ -493,6 +506,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/gpg-keys#create-a-gpg-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_GPG_KEY_FOR_AUTHENTICATED_USER,
             body={
@@ -528,6 +543,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/keys#create-a-public-ssh-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_PUBLIC_SSH_KEY_FOR_AUTHENTICATED_USER,
             body={
@@ -563,6 +580,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/ssh-signing-keys#create-a-ssh-signing-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_SSH_SIGNING_KEY_FOR_AUTHENTICATED_USER,
             body={
@@ -600,6 +619,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/attestations#delete-attestations-in-bulk
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ATTESTATIONS_BULK,
             path={
@@ -637,6 +658,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/attestations#delete-attestations-by-id
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ATTESTATIONS_BY_ID,
             path={
@@ -670,6 +693,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/attestations#delete-attestations-by-subject-digest
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ATTESTATIONS_BY_SUBJECT_DIGEST,
             path={
@@ -701,6 +726,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/emails#delete-an-email-address-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_EMAIL_FOR_AUTHENTICATED_USER,
             body={
@@ -733,6 +760,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/gpg-keys#delete-a-gpg-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_GPG_KEY_FOR_AUTHENTICATED_USER,
             path={
@@ -765,6 +794,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/keys#delete-a-public-ssh-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PUBLIC_SSH_KEY_FOR_AUTHENTICATED_USER,
             path={
@@ -797,6 +828,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/social-accounts#delete-social-accounts-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_SOCIAL_ACCOUNT_FOR_AUTHENTICATED_USER,
             body={
@@ -827,6 +860,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/ssh-signing-keys#delete-an-ssh-signing-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_SSH_SIGNING_KEY_FOR_AUTHENTICATED_USER,
             path={
@@ -857,6 +892,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#follow-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _FOLLOW,
             path={
@@ -885,6 +922,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/users#get-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_AUTHENTICATED,
             headers=headers,
@@ -912,6 +951,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/users#get-a-user-using-their-id
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_BY_ID,
             path={
@@ -942,6 +983,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/users#get-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_BY_USERNAME,
             path={
@@ -976,6 +1019,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/users#get-contextual-information-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CONTEXT_FOR_USER,
             path={
@@ -1010,6 +1055,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/gpg-keys#get-a-gpg-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GPG_KEY_FOR_AUTHENTICATED_USER,
             path={
@@ -1042,6 +1089,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/keys#get-a-public-ssh-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PUBLIC_SSH_KEY_FOR_AUTHENTICATED_USER,
             path={
@@ -1074,6 +1123,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/ssh-signing-keys#get-an-ssh-signing-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SSH_SIGNING_KEY_FOR_AUTHENTICATED_USER,
             path={
@@ -1107,6 +1158,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/users#list-users
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST,
             query={
@@ -1149,6 +1202,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/attestations#list-attestations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ATTESTATIONS,
             path={
@@ -1196,6 +1251,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/attestations#list-attestations-by-bulk-subject-digests
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ATTESTATIONS_BULK,
             path={
@@ -1238,6 +1295,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/blocking#list-users-blocked-by-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_BLOCKED_BY_AUTHENTICATED_USER,
             query={
@@ -1274,6 +1333,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/emails#list-email-addresses-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_EMAILS_FOR_AUTHENTICATED_USER,
             query={
@@ -1310,6 +1371,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#list-the-people-the-authenticated-user-follows
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOLLOWED_BY_AUTHENTICATED_USER,
             query={
@@ -1346,6 +1409,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#list-followers-of-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOLLOWERS_FOR_AUTHENTICATED_USER,
             query={
@@ -1382,6 +1447,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#list-followers-of-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOLLOWERS_FOR_USER,
             path={
@@ -1421,6 +1488,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#list-the-people-a-user-follows
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOLLOWING_FOR_USER,
             path={
@@ -1458,6 +1527,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/gpg-keys#list-gpg-keys-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_GPG_KEYS_FOR_AUTHENTICATED_USER,
             query={
@@ -1496,6 +1567,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/gpg-keys#list-gpg-keys-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_GPG_KEYS_FOR_USER,
             path={
@@ -1533,6 +1606,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/emails#list-public-email-addresses-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PUBLIC_EMAILS_FOR_AUTHENTICATED_USER,
             query={
@@ -1571,6 +1646,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/keys#list-public-keys-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PUBLIC_KEYS_FOR_USER,
             path={
@@ -1608,6 +1685,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/keys#list-public-ssh-keys-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_PUBLIC_SSH_KEYS_FOR_AUTHENTICATED_USER,
             query={
@@ -1644,6 +1723,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/social-accounts#list-social-accounts-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SOCIAL_ACCOUNTS_FOR_AUTHENTICATED_USER,
             query={
@@ -1680,6 +1761,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/social-accounts#list-social-accounts-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SOCIAL_ACCOUNTS_FOR_USER,
             path={
@@ -1717,6 +1800,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/ssh-signing-keys#list-ssh-signing-keys-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SSH_SIGNING_KEYS_FOR_AUTHENTICATED_USER,
             query={
@@ -1753,6 +1838,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/ssh-signing-keys#list-ssh-signing-keys-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SSH_SIGNING_KEYS_FOR_USER,
             path={
@@ -1787,6 +1874,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/emails#set-primary-email-visibility-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_PRIMARY_EMAIL_VISIBILITY_FOR_AUTHENTICATED_USER,
             body={
@@ -1819,6 +1908,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/blocking#unblock-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNBLOCK,
             path={
@@ -1849,6 +1940,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#unfollow-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNFOLLOW,
             path={
@@ -1893,6 +1986,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/users#update-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_AUTHENTICATED,
             body={
