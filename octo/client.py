@@ -123,10 +123,24 @@ def check_url(what: str, url: object) -> str:
             problem = "has no host"
         elif not _has_valid_port(parts):
             problem = "has an invalid port"
+        elif not is_host_name(parts.hostname):
+            problem = "has an invalid host name (an empty label, or one over 63 characters)"
     if problem:
-        shown = "" if "@" in url else f": {url.partition('?')[0].partition('#')[0]!r}"
+        # str(): without a '?' or '#', partition gives back the Secret itself, shown as [redacted].
+        shown = "" if "@" in url else f": {str(url).partition('?')[0].partition('#')[0]!r}"
         raise ValueError(f"{what} {problem}{shown}")
     return url.rstrip("/")
+
+
+def is_host_name(host: str) -> bool:
+    """Whether urllib3 can connect to `host`: no label of its name empty or
+    over 63 characters. urllib3 checks this only when it connects, and
+    raises an error of its own (not a requests one)."""
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        return False
+    return True
 
 
 def _has_valid_port(parts: SplitResult) -> bool:
@@ -633,9 +647,10 @@ def link_target(base: str, reference: str) -> str | None:
             return None
         prepared = requests.PreparedRequest()
         prepared.prepare_url(url, None)  # requests' InvalidURL is a ValueError
+        host = urlsplit(prepared.url or "").hostname
     except ValueError:  # urlsplit: a port out of range, a broken IPv6 address
         return None
-    return prepared.url
+    return prepared.url if host and is_host_name(host) else None
 
 
 def _location(answer: requests.Response) -> str:

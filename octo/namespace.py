@@ -8,6 +8,8 @@ import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from octo.redaction import conceal_header_option
+
 if TYPE_CHECKING:
     from octo.client import Octo
 
@@ -57,6 +59,7 @@ def deprecated_alias(method: Callable[P, R], old: str, new: str) -> Callable[P, 
 
     @functools.wraps(method)
     def alias(*args: P.args, **kwargs: P.kwargs) -> R:
+        conceal_header_option(kwargs)  # first: a credential in headers= is no plain local
         warnings.warn(f"{old} is deprecated, use {new}", DeprecationWarning, stacklevel=2)
         return method(*args, **kwargs)
 
@@ -69,6 +72,7 @@ def renamed_parameters(**old_to_new: str) -> Callable[[Callable[P, R]], Callable
     def wrap(method: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(method)
         def call(*args: P.args, **kwargs: P.kwargs) -> R:
+            conceal_header_option(kwargs)  # first: a credential in headers= is no plain local
             for old, new in old_to_new.items():
                 if old in kwargs:
                     if new in kwargs:

@@ -73,6 +73,14 @@ def conceal_headers(headers: Mapping[Any, Any]) -> dict[Any, Any]:
             for name, value in headers.items()}
 
 
+def conceal_header_option(options: dict[str, Any]) -> None:
+    """Conceal, in place, the credentials of the `headers=` among a call's
+    keyword arguments, so the frame that holds them shows them redacted."""
+    headers = options.get("headers")
+    if headers and isinstance(headers, Mapping):
+        options["headers"] = conceal_headers(headers)
+
+
 def redact_url(url: str) -> str:
     """`url` without credentials: no `user:password@` part, and the values
     of query parameters that look like one (the signature of a pre-signed

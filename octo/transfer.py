@@ -22,7 +22,7 @@ import requests
 
 from octo.errors import OctoError, TransportError
 from octo.operation import OMIT, Omit, Operation, Timeout
-from octo.redaction import redact_url
+from octo.redaction import conceal_header_option, redact_url
 from octo.response import Response, header_int
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ def download(
     complete. Returns the final `Response`; its `data` is the `Path` written
     (None for a file object).
     """
+    conceal_header_option(params)  # first: a credential in headers= is no plain local
     sink = Download(to, progress)
     token = _active.set(sink)
     try:

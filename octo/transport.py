@@ -6,7 +6,8 @@ urllib3 pools and connections read answers under octo's rules.
   than opening one more and throwing it away afterwards.
 - An answer whose header block ends because the connection closed is an
   error (`HeadersCutShort`): http.client would take the lines it got as the
-  whole block and report a success.
+  whole block and report a success. So is one made of informational (1xx)
+  answers only: those are skipped for the final answer, as `100 Continue` is.
 - Every socket read of an attempt is bounded by the attempt's total time, so
   a server that drips bytes cannot keep it alive; the body of a download
   instead has to keep moving (`MIN_PROGRESS` bytes per read timeout).
@@ -159,6 +160,16 @@ class _Answer(http.client.HTTPResponse):
         self.fp = io.BufferedReader(self._reader)
         if attempt is not None and attempt.upload:
             attempt.deadline = time.monotonic() + attempt.total
+
+    def _read_status(self) -> tuple[str, int, str]:
+        # http.client skips only `100 Continue` and takes any other 1xx (102
+        # Processing, 103 Early Hints) for the whole answer, a success without
+        # a body; the final answer follows it.
+        while True:
+            version, status, reason = super()._read_status()  # type: ignore[misc]
+            if not 101 <= status < 200:
+                return version, status, reason
+            http.client.parse_headers(self.fp)  # the informational answer's own
 
     def begin(self) -> None:
         super().begin()

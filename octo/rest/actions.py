@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -1198,6 +1199,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#add-custom-labels-to-a-self-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_CUSTOM_LABELS_TO_SELF_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -1238,6 +1241,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#add-custom-labels-to-a-self-hosted-runner-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_CUSTOM_LABELS_TO_SELF_HOSTED_RUNNER_FOR_REPO,
             path={
@@ -1277,6 +1282,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#add-repository-access-to-a-self-hosted-runner-group-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_REPO_ACCESS_TO_SELF_HOSTED_RUNNER_GROUP_IN_ORG,
             path={
@@ -1313,6 +1320,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#add-selected-repository-to-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SELECTED_REPO_TO_ORG_SECRET,
             path={
@@ -1349,6 +1358,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#add-selected-repository-to-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SELECTED_REPO_TO_ORG_VARIABLE,
             path={
@@ -1385,6 +1396,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#add-a-self-hosted-runner-to-a-group-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SELF_HOSTED_RUNNER_TO_GROUP_FOR_ORG,
             path={
@@ -1421,6 +1434,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#approve-a-workflow-run-for-a-fork-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _APPROVE_WORKFLOW_RUN,
             path={
@@ -1457,6 +1472,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#cancel-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CANCEL_WORKFLOW_RUN,
             path={
@@ -1497,6 +1514,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#create-an-environment-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ENVIRONMENT_VARIABLE,
             path={
@@ -1547,6 +1566,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#create-a-github-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -1596,6 +1617,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#create-or-update-an-environment-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_ENVIRONMENT_SECRET,
             path={
@@ -1643,6 +1666,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/reference/actions#create-or-update-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_ORG_SECRET,
             path={
@@ -1688,6 +1713,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#create-or-update-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_REPO_SECRET,
             path={
@@ -1732,6 +1759,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#create-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ORG_VARIABLE,
             path={
@@ -1768,6 +1797,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#create-a-registration-token-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REGISTRATION_TOKEN_FOR_ORG,
             path={
@@ -1800,6 +1831,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#create-a-registration-token-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REGISTRATION_TOKEN_FOR_REPO,
             path={
@@ -1831,6 +1864,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#create-a-remove-token-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REMOVE_TOKEN_FOR_ORG,
             path={
@@ -1863,6 +1898,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#create-a-remove-token-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REMOVE_TOKEN_FOR_REPO,
             path={
@@ -1900,6 +1937,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#create-a-repository-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REPO_VARIABLE,
             path={
@@ -1951,6 +1990,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#create-a-self-hosted-runner-group-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_SELF_HOSTED_RUNNER_GROUP_FOR_ORG,
             path={
@@ -2001,6 +2042,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_WORKFLOW_DISPATCH,
             path={
@@ -2042,6 +2085,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#delete-a-github-actions-cache-for-a-repository-using-a-cache-id
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ACTIONS_CACHE_BY_ID,
             path={
@@ -2080,6 +2125,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#delete-github-actions-caches-for-a-repository-using-a-cache-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ACTIONS_CACHE_BY_KEY,
             path={
@@ -2119,6 +2166,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/artifacts#delete-an-artifact
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ARTIFACT,
             path={
@@ -2153,6 +2202,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#delete-a-custom-image-from-the-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_CUSTOM_IMAGE_FROM_ORG,
             path={
@@ -2188,6 +2239,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#delete-an-image-version-of-custom-image-from-the-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_CUSTOM_IMAGE_VERSION_FROM_ORG,
             path={
@@ -2226,6 +2279,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#delete-an-environment-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ENVIRONMENT_SECRET,
             path={
@@ -2265,6 +2320,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#delete-an-environment-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ENVIRONMENT_VARIABLE,
             path={
@@ -2300,6 +2357,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#delete-a-github-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -2333,6 +2392,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#delete-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ORG_SECRET,
             path={
@@ -2366,6 +2427,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#delete-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ORG_VARIABLE,
             path={
@@ -2401,6 +2464,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#delete-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REPO_SECRET,
             path={
@@ -2437,6 +2502,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#delete-a-repository-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REPO_VARIABLE,
             path={
@@ -2471,6 +2538,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#delete-a-self-hosted-runner-from-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_SELF_HOSTED_RUNNER_FROM_ORG,
             path={
@@ -2506,6 +2575,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#delete-a-self-hosted-runner-from-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_SELF_HOSTED_RUNNER_FROM_REPO,
             path={
@@ -2540,6 +2611,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#delete-a-self-hosted-runner-group-from-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_SELF_HOSTED_RUNNER_GROUP_FROM_ORG,
             path={
@@ -2575,6 +2648,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#delete-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_WORKFLOW_RUN,
             path={
@@ -2611,6 +2686,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#delete-workflow-run-logs
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_WORKFLOW_RUN_LOGS,
             path={
@@ -2645,6 +2722,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#disable-a-selected-repository-for-github-actions-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_SELECTED_REPOSITORY_GITHUB_ACTIONS_ORGANIZATION,
             path={
@@ -2678,6 +2757,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#remove-a-repository-from-the-list-of-repositories-allowed-to-use-self-hosted-runners-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_SELECTED_REPOSITORY_SELF_HOSTED_RUNNERS_ORGANIZATION,
             path={
@@ -2713,6 +2794,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflows#disable-a-workflow
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_WORKFLOW,
             path={
@@ -2751,6 +2834,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/artifacts#download-an-artifact
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DOWNLOAD_ARTIFACT,
             path={
@@ -2788,6 +2873,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-jobs#download-job-logs-for-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DOWNLOAD_JOB_LOGS_FOR_WORKFLOW_RUN,
             path={
@@ -2826,6 +2913,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#download-workflow-run-attempt-logs
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DOWNLOAD_WORKFLOW_RUN_ATTEMPT_LOGS,
             path={
@@ -2863,6 +2952,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#download-workflow-run-logs
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DOWNLOAD_WORKFLOW_RUN_LOGS,
             path={
@@ -2897,6 +2988,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#enable-a-selected-repository-for-github-actions-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_SELECTED_REPOSITORY_GITHUB_ACTIONS_ORGANIZATION,
             path={
@@ -2930,6 +3023,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#add-a-repository-to-the-list-of-repositories-allowed-to-use-self-hosted-runners-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_SELECTED_REPOSITORY_SELF_HOSTED_RUNNERS_ORGANIZATION,
             path={
@@ -2965,6 +3060,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflows#enable-a-workflow
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_WORKFLOW,
             path={
@@ -3001,6 +3098,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#force-cancel-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _FORCE_CANCEL_WORKFLOW_RUN,
             path={
@@ -3041,6 +3140,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#create-configuration-for-a-just-in-time-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GENERATE_RUNNER_JITCONFIG_FOR_ORG,
             path={
@@ -3087,6 +3188,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#create-configuration-for-a-just-in-time-runner-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GENERATE_RUNNER_JITCONFIG_FOR_REPO,
             path={
@@ -3139,6 +3242,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#list-github-actions-caches-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ACTIONS_CACHE_LIST,
             path={
@@ -3178,6 +3283,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-retention-limit-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACTIONS_CACHE_RETENTION_LIMIT_FOR_ENTERPRISE,
             path={
@@ -3208,6 +3315,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-retention-limit-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACTIONS_CACHE_RETENTION_LIMIT_FOR_ORGANIZATION,
             path={
@@ -3240,6 +3349,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-retention-limit-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACTIONS_CACHE_RETENTION_LIMIT_FOR_REPOSITORY,
             path={
@@ -3271,6 +3382,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-storage-limit-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_ENTERPRISE,
             path={
@@ -3301,6 +3414,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-storage-limit-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_ORGANIZATION,
             path={
@@ -3333,6 +3448,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-storage-limit-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_REPOSITORY,
             path={
@@ -3366,6 +3483,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-usage-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACTIONS_CACHE_USAGE,
             path={
@@ -3402,6 +3521,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#list-repositories-with-github-actions-cache-usage-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ACTIONS_CACHE_USAGE_BY_REPO_FOR_ORG,
             path={
@@ -3436,6 +3557,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-usage-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACTIONS_CACHE_USAGE_FOR_ORG,
             path={
@@ -3466,6 +3589,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-allowed-actions-and-reusable-workflows-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALLOWED_ACTIONS_ORGANIZATION,
             path={
@@ -3498,6 +3623,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-allowed-actions-and-reusable-workflows-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALLOWED_ACTIONS_REPOSITORY,
             path={
@@ -3533,6 +3660,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/artifacts#get-an-artifact
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ARTIFACT,
             path={
@@ -3565,6 +3694,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-artifact-and-log-retention-settings-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ARTIFACT_AND_LOG_RETENTION_SETTINGS_ORGANIZATION,
             path={
@@ -3597,6 +3728,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-artifact-and-log-retention-settings-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ARTIFACT_AND_LOG_RETENTION_SETTINGS_REPOSITORY,
             path={
@@ -3636,6 +3769,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/concurrency-groups#get-a-concurrency-group-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CONCURRENCY_GROUP_FOR_REPOSITORY,
             path={
@@ -3674,6 +3809,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-a-custom-image-definition-for-github-actions-hosted-runners
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CUSTOM_IMAGE_FOR_ORG,
             path={
@@ -3709,6 +3846,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-an-image-version-of-a-custom-image-for-github-actions-hosted-runners
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CUSTOM_IMAGE_VERSION_FOR_ORG,
             path={
@@ -3743,6 +3882,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#get-the-customization-template-for-an-oidc-subject-claim-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CUSTOM_OIDC_SUB_CLAIM_FOR_REPO,
             path={
@@ -3778,6 +3919,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#get-an-environment-public-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ENVIRONMENT_PUBLIC_KEY,
             path={
@@ -3816,6 +3959,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#get-an-environment-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ENVIRONMENT_SECRET,
             path={
@@ -3855,6 +4000,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#get-an-environment-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ENVIRONMENT_VARIABLE,
             path={
@@ -3888,6 +4035,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-fork-pr-contributor-approval-permissions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FORK_PR_CONTRIBUTOR_APPROVAL_PERMISSIONS_ORGANIZATION,
             path={
@@ -3920,6 +4069,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-fork-pr-contributor-approval-permissions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FORK_PR_CONTRIBUTOR_APPROVAL_PERMISSIONS_REPOSITORY,
             path={
@@ -3951,6 +4102,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-default-workflow-permissions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_ACTIONS_DEFAULT_WORKFLOW_PERMISSIONS_ORGANIZATION,
             path={
@@ -3983,6 +4136,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-default-workflow-permissions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_ACTIONS_DEFAULT_WORKFLOW_PERMISSIONS_REPOSITORY,
             path={
@@ -4014,6 +4169,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-github-actions-permissions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_ACTIONS_PERMISSIONS_ORGANIZATION,
             path={
@@ -4046,6 +4203,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-github-actions-permissions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_ACTIONS_PERMISSIONS_REPOSITORY,
             path={
@@ -4081,6 +4240,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-a-github-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -4112,6 +4273,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-github-owned-images-for-github-hosted-runners-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_HOSTED_RUNNERS_GITHUB_OWNED_IMAGES_FOR_ORG,
             path={
@@ -4142,6 +4305,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-limits-on-github-hosted-runners-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_HOSTED_RUNNERS_LIMITS_FOR_ORG,
             path={
@@ -4172,6 +4337,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-github-hosted-runners-machine-specs-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_HOSTED_RUNNERS_MACHINE_SPECS_FOR_ORG,
             path={
@@ -4202,6 +4369,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-partner-images-for-github-hosted-runners-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_HOSTED_RUNNERS_PARTNER_IMAGES_FOR_ORG,
             path={
@@ -4232,6 +4401,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-platforms-for-github-hosted-runners-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_HOSTED_RUNNERS_PLATFORMS_FOR_ORG,
             path={
@@ -4266,6 +4437,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-jobs#get-a-job-for-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_JOB_FOR_WORKFLOW_RUN,
             path={
@@ -4298,6 +4471,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#get-an-organization-public-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_PUBLIC_KEY,
             path={
@@ -4330,6 +4505,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#get-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_SECRET,
             path={
@@ -4363,6 +4540,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#get-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_VARIABLE,
             path={
@@ -4398,6 +4577,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#get-pending-deployments-for-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PENDING_DEPLOYMENTS_FOR_RUN,
             path={
@@ -4430,6 +4611,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-private-repo-fork-pr-workflow-settings-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PRIVATE_REPO_FORK_PR_WORKFLOWS_SETTINGS_ORGANIZATION,
             path={
@@ -4462,6 +4645,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-private-repo-fork-pr-workflow-settings-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PRIVATE_REPO_FORK_PR_WORKFLOWS_SETTINGS_REPOSITORY,
             path={
@@ -4495,6 +4680,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#get-a-repository-public-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_PUBLIC_KEY,
             path={
@@ -4530,6 +4717,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#get-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_SECRET,
             path={
@@ -4566,6 +4755,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#get-a-repository-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_VARIABLE,
             path={
@@ -4602,6 +4793,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#get-the-review-history-for-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REVIEWS_FOR_RUN,
             path={
@@ -4636,6 +4829,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#get-a-self-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SELF_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -4671,6 +4866,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#get-a-self-hosted-runner-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SELF_HOSTED_RUNNER_FOR_REPO,
             path={
@@ -4705,6 +4902,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#get-a-self-hosted-runner-group-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SELF_HOSTED_RUNNER_GROUP_FOR_ORG,
             path={
@@ -4736,6 +4935,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-self-hosted-runners-settings-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SELF_HOSTED_RUNNERS_PERMISSIONS_ORGANIZATION,
             path={
@@ -4770,6 +4971,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflows#get-a-workflow
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WORKFLOW,
             path={
@@ -4804,6 +5007,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#get-the-level-of-access-for-workflows-outside-of-the-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WORKFLOW_ACCESS_TO_REPOSITORY,
             path={
@@ -4841,6 +5046,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#get-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WORKFLOW_RUN,
             path={
@@ -4884,6 +5091,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#get-a-workflow-run-attempt
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WORKFLOW_RUN_ATTEMPT,
             path={
@@ -4924,6 +5133,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#get-workflow-run-usage
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WORKFLOW_RUN_USAGE,
             path={
@@ -4960,6 +5171,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflows#get-workflow-usage
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WORKFLOW_USAGE,
             path={
@@ -5001,6 +5214,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/artifacts#list-artifacts-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ARTIFACTS_FOR_REPO,
             path={
@@ -5044,6 +5259,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/concurrency-groups#list-concurrency-groups-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CONCURRENCY_GROUPS_FOR_REPOSITORY,
             path={
@@ -5090,6 +5307,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/concurrency-groups#list-concurrency-groups-for-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CONCURRENCY_GROUPS_FOR_WORKFLOW_RUN,
             path={
@@ -5129,6 +5348,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#list-image-versions-of-a-custom-image-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_CUSTOM_IMAGE_VERSIONS_FOR_ORG,
             path={
@@ -5160,6 +5381,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#list-custom-images-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_CUSTOM_IMAGES_FOR_ORG,
             path={
@@ -5199,6 +5422,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-environment-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ENVIRONMENT_SECRETS,
             path={
@@ -5244,6 +5469,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-environment-variables
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ENVIRONMENT_VARIABLES,
             path={
@@ -5287,6 +5514,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-github-hosted-runners-in-a-group-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_GITHUB_HOSTED_RUNNERS_IN_GROUP_FOR_ORG,
             path={
@@ -5327,6 +5556,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#list-github-hosted-runners-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_HOSTED_RUNNERS_FOR_ORG,
             path={
@@ -5372,6 +5603,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_JOBS_FOR_WORKFLOW_RUN,
             path={
@@ -5420,6 +5653,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run-attempt
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_JOBS_FOR_WORKFLOW_RUN_ATTEMPT,
             path={
@@ -5459,6 +5694,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-labels-for-a-self-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_LABELS_FOR_SELF_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -5494,6 +5731,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-labels-for-a-self-hosted-runner-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_LABELS_FOR_SELF_HOSTED_RUNNER_FOR_REPO,
             path={
@@ -5531,6 +5770,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-organization-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_SECRETS,
             path={
@@ -5570,6 +5811,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-organization-variables
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_VARIABLES,
             path={
@@ -5611,6 +5854,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-repository-access-to-a-self-hosted-runner-group-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_ACCESS_TO_SELF_HOSTED_RUNNER_GROUP_IN_ORG,
             path={
@@ -5653,6 +5898,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-repository-organization-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_ORGANIZATION_SECRETS,
             path={
@@ -5695,6 +5942,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-repository-organization-variables
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_ORGANIZATION_VARIABLES,
             path={
@@ -5737,6 +5986,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-repository-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_SECRETS,
             path={
@@ -5779,6 +6030,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-repository-variables
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_VARIABLES,
             path={
@@ -5821,6 +6074,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflows#list-repository-workflows
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_WORKFLOWS,
             path={
@@ -5856,6 +6111,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-runner-applications-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_RUNNER_APPLICATIONS_FOR_ORG,
             path={
@@ -5888,6 +6145,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-runner-applications-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_RUNNER_APPLICATIONS_FOR_REPO,
             path={
@@ -5926,6 +6185,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#list-selected-repositories-for-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
@@ -5968,6 +6229,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#list-selected-repositories-for-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOS_FOR_ORG_VARIABLE,
             path={
@@ -6008,6 +6271,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#list-selected-repositories-enabled-for-github-actions-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOSITORIES_ENABLED_GITHUB_ACTIONS_ORGANIZATION,
             path={
@@ -6047,6 +6312,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#list-repositories-allowed-to-use-self-hosted-runners-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOSITORIES_SELF_HOSTED_RUNNERS_ORGANIZATION,
             path={
@@ -6088,6 +6355,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-self-hosted-runner-groups-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELF_HOSTED_RUNNER_GROUPS_FOR_ORG,
             path={
@@ -6130,6 +6399,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-self-hosted-runners-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELF_HOSTED_RUNNERS_FOR_ORG,
             path={
@@ -6174,6 +6445,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#list-self-hosted-runners-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELF_HOSTED_RUNNERS_FOR_REPO,
             path={
@@ -6217,6 +6490,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-self-hosted-runners-in-a-group-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELF_HOSTED_RUNNERS_IN_GROUP_FOR_ORG,
             path={
@@ -6265,6 +6540,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/artifacts#list-workflow-run-artifacts
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WORKFLOW_RUN_ARTIFACTS,
             path={
@@ -6328,6 +6605,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-workflow
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WORKFLOW_RUNS,
             path={
@@ -6395,6 +6674,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WORKFLOW_RUNS_FOR_REPO,
             path={
@@ -6446,6 +6727,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#re-run-a-job-from-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RE_RUN_JOB_FOR_WORKFLOW_RUN,
             path={
@@ -6488,6 +6771,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#re-run-a-workflow
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RE_RUN_WORKFLOW,
             path={
@@ -6529,6 +6814,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#re-run-failed-jobs-from-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RE_RUN_WORKFLOW_FAILED_JOBS,
             path={
@@ -6566,6 +6853,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#remove-all-custom-labels-from-a-self-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_ALL_CUSTOM_LABELS_FROM_SELF_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -6601,6 +6890,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#remove-all-custom-labels-from-a-self-hosted-runner-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_ALL_CUSTOM_LABELS_FROM_SELF_HOSTED_RUNNER_FOR_REPO,
             path={
@@ -6637,6 +6928,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#remove-a-custom-label-from-a-self-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_CUSTOM_LABEL_FROM_SELF_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -6675,6 +6968,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#remove-a-custom-label-from-a-self-hosted-runner-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_CUSTOM_LABEL_FROM_SELF_HOSTED_RUNNER_FOR_REPO,
             path={
@@ -6712,6 +7007,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#remove-repository-access-to-a-self-hosted-runner-group-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_REPO_ACCESS_TO_SELF_HOSTED_RUNNER_GROUP_IN_ORG,
             path={
@@ -6748,6 +7045,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#remove-selected-repository-from-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_SELECTED_REPO_FROM_ORG_SECRET,
             path={
@@ -6784,6 +7083,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#remove-selected-repository-from-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_SELECTED_REPO_FROM_ORG_VARIABLE,
             path={
@@ -6820,6 +7121,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#remove-a-self-hosted-runner-from-a-group-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_SELF_HOSTED_RUNNER_FROM_GROUP_FOR_ORG,
             path={
@@ -6864,6 +7167,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#review-custom-deployment-protection-rules-for-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REVIEW_CUSTOM_GATES_FOR_RUN,
             path={
@@ -6912,6 +7217,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#review-pending-deployments-for-a-workflow-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REVIEW_PENDING_DEPLOYMENTS_FOR_RUN,
             path={
@@ -6951,6 +7258,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#set-github-actions-cache-retention-limit-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ACTIONS_CACHE_RETENTION_LIMIT_FOR_ENTERPRISE,
             path={
@@ -6986,6 +7295,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#set-github-actions-cache-retention-limit-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ACTIONS_CACHE_RETENTION_LIMIT_FOR_ORGANIZATION,
             path={
@@ -7023,6 +7334,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#set-github-actions-cache-retention-limit-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ACTIONS_CACHE_RETENTION_LIMIT_FOR_REPOSITORY,
             path={
@@ -7059,6 +7372,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#set-github-actions-cache-storage-limit-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_ENTERPRISE,
             path={
@@ -7094,6 +7409,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#set-github-actions-cache-storage-limit-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_ORGANIZATION,
             path={
@@ -7131,6 +7448,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/cache#set-github-actions-cache-storage-limit-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_REPOSITORY,
             path={
@@ -7171,6 +7490,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-allowed-actions-and-reusable-workflows-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ALLOWED_ACTIONS_ORGANIZATION,
             path={
@@ -7214,6 +7535,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-allowed-actions-and-reusable-workflows-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ALLOWED_ACTIONS_REPOSITORY,
             path={
@@ -7252,6 +7575,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-artifact-and-log-retention-settings-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ARTIFACT_AND_LOG_RETENTION_SETTINGS_ORGANIZATION,
             path={
@@ -7289,6 +7614,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-artifact-and-log-retention-settings-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ARTIFACT_AND_LOG_RETENTION_SETTINGS_REPOSITORY,
             path={
@@ -7327,6 +7654,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#set-custom-labels-for-a-self-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_CUSTOM_LABELS_FOR_SELF_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -7367,6 +7696,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runners#set-custom-labels-for-a-self-hosted-runner-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_CUSTOM_LABELS_FOR_SELF_HOSTED_RUNNER_FOR_REPO,
             path={
@@ -7410,6 +7741,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#set-the-customization-template-for-an-oidc-subject-claim-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_CUSTOM_OIDC_SUB_CLAIM_FOR_REPO,
             path={
@@ -7448,6 +7781,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-fork-pr-contributor-approval-permissions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_FORK_PR_CONTRIBUTOR_APPROVAL_PERMISSIONS_ORGANIZATION,
             path={
@@ -7485,6 +7820,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-fork-pr-contributor-approval-permissions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_FORK_PR_CONTRIBUTOR_APPROVAL_PERMISSIONS_REPOSITORY,
             path={
@@ -7523,6 +7860,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-default-workflow-permissions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_GITHUB_ACTIONS_DEFAULT_WORKFLOW_PERMISSIONS_ORGANIZATION,
             path={
@@ -7563,6 +7902,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-default-workflow-permissions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_GITHUB_ACTIONS_DEFAULT_WORKFLOW_PERMISSIONS_REPOSITORY,
             path={
@@ -7604,6 +7945,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-github-actions-permissions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_GITHUB_ACTIONS_PERMISSIONS_ORGANIZATION,
             path={
@@ -7647,6 +7990,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-github-actions-permissions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_GITHUB_ACTIONS_PERMISSIONS_REPOSITORY,
             path={
@@ -7691,6 +8036,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-private-repo-fork-pr-workflow-settings-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_PRIVATE_REPO_FORK_PR_WORKFLOWS_SETTINGS_ORGANIZATION,
             path={
@@ -7737,6 +8084,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-private-repo-fork-pr-workflow-settings-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_PRIVATE_REPO_FORK_PR_WORKFLOWS_SETTINGS_REPOSITORY,
             path={
@@ -7778,6 +8127,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#set-repository-access-for-a-self-hosted-runner-group-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_REPO_ACCESS_TO_SELF_HOSTED_RUNNER_GROUP_IN_ORG,
             path={
@@ -7816,6 +8167,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/secrets#set-selected-repositories-for-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
@@ -7854,6 +8207,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#set-selected-repositories-for-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELECTED_REPOS_FOR_ORG_VARIABLE,
             path={
@@ -7890,6 +8245,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-selected-repositories-enabled-for-github-actions-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELECTED_REPOSITORIES_ENABLED_GITHUB_ACTIONS_ORGANIZATION,
             path={
@@ -7925,6 +8282,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-repositories-allowed-to-use-self-hosted-runners-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELECTED_REPOSITORIES_SELF_HOSTED_RUNNERS_ORGANIZATION,
             path={
@@ -7962,6 +8321,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#set-self-hosted-runners-in-a-group-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELF_HOSTED_RUNNERS_IN_GROUP_FOR_ORG,
             path={
@@ -7998,6 +8359,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-self-hosted-runners-settings-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELF_HOSTED_RUNNERS_PERMISSIONS_ORGANIZATION,
             path={
@@ -8035,6 +8398,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/permissions#set-the-level-of-access-for-workflows-outside-of-the-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_WORKFLOW_ACCESS_TO_REPOSITORY,
             path={
@@ -8079,6 +8444,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#update-an-environment-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ENVIRONMENT_VARIABLE,
             path={
@@ -8136,6 +8503,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#update-a-github-hosted-runner-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_HOSTED_RUNNER_FOR_ORG,
             path={
@@ -8188,6 +8557,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#update-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ORG_VARIABLE,
             path={
@@ -8233,6 +8604,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/variables#update-a-repository-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REPO_VARIABLE,
             path={
@@ -8283,6 +8656,8 @@ class Actions(Namespace):
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#update-a-self-hosted-runner-group-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_SELF_HOSTED_RUNNER_GROUP_FOR_ORG,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -236,6 +237,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/starring#check-if-a-repository-is-starred-by-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_REPO_IS_STARRED_BY_AUTHENTICATED_USER,
             path={
@@ -269,6 +272,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/watching#delete-a-repository-subscription
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REPO_SUBSCRIPTION,
             path={
@@ -300,6 +305,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#delete-a-thread-subscription
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_THREAD_SUBSCRIPTION,
             path={
@@ -328,6 +335,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/feeds#get-feeds
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FEEDS,
             headers=headers,
@@ -357,6 +366,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/watching#get-a-repository-subscription
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_SUBSCRIPTION,
             path={
@@ -390,6 +401,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/starring#get-stargazer-count
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_STARGAZER_COUNT_FOR_REPO,
             path={
@@ -421,6 +434,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#get-a-thread
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_THREAD,
             path={
@@ -451,6 +466,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#get-a-thread-subscription-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_THREAD_SUBSCRIPTION_FOR_AUTHENTICATED_USER,
             path={
@@ -486,6 +503,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-events-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_EVENTS_FOR_AUTHENTICATED_USER,
             path={
@@ -531,6 +550,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_NOTIFICATIONS_FOR_AUTHENTICATED_USER,
             query={
@@ -573,6 +594,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-organization-events-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_EVENTS_FOR_AUTHENTICATED_USER,
             path={
@@ -611,6 +634,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-events
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_EVENTS,
             query={
@@ -649,6 +674,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-events-for-a-network-of-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_EVENTS_FOR_REPO_NETWORK,
             path={
@@ -689,6 +716,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-events-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_EVENTS_FOR_USER,
             path={
@@ -728,6 +757,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-organization-events
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_ORG_EVENTS,
             path={
@@ -767,6 +798,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-events-received-by-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_RECEIVED_EVENTS_FOR_USER,
             path={
@@ -806,6 +839,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-public-events-received-by-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_RECEIVED_PUBLIC_EVENTS_FOR_USER,
             path={
@@ -847,6 +882,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/events#list-repository-events
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_EVENTS,
             path={
@@ -897,6 +934,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#list-repository-notifications-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_NOTIFICATIONS_FOR_AUTHENTICATED_USER,
             path={
@@ -973,6 +1012,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/starring#list-repositories-starred-by-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPOS_STARRED_BY_AUTHENTICATED_USER,
             query={
@@ -1048,6 +1089,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/starring#list-repositories-starred-by-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPOS_STARRED_BY_USER,
             path={
@@ -1090,6 +1133,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/watching#list-repositories-watched-by-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOS_WATCHED_BY_USER,
             path={
@@ -1161,6 +1206,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/starring#list-stargazers
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_STARGAZERS_FOR_REPO,
             path={
@@ -1200,6 +1247,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/watching#list-repositories-watched-by-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WATCHED_REPOS_FOR_AUTHENTICATED_USER,
             query={
@@ -1238,6 +1287,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/watching#list-watchers
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WATCHERS_FOR_REPO,
             path={
@@ -1275,6 +1326,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#mark-notifications-as-read
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _MARK_NOTIFICATIONS_AS_READ,
             body={
@@ -1310,6 +1363,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#mark-repository-notifications-as-read
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _MARK_REPO_NOTIFICATIONS_AS_READ,
             path={
@@ -1344,6 +1399,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#mark-a-thread-as-done
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _MARK_THREAD_AS_DONE,
             path={
@@ -1374,6 +1431,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#mark-a-thread-as-read
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _MARK_THREAD_AS_READ,
             path={
@@ -1410,6 +1469,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/watching#set-a-repository-subscription
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_REPO_SUBSCRIPTION,
             path={
@@ -1447,6 +1508,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/notifications#set-a-thread-subscription
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_THREAD_SUBSCRIPTION,
             path={
@@ -1482,6 +1545,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/starring#star-a-repository-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _STAR_REPO_FOR_AUTHENTICATED_USER,
             path={
@@ -1515,6 +1580,8 @@ class Activity(Namespace):
 
         Docs: https://docs.github.com/rest/activity/starring#unstar-a-repository-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNSTAR_REPO_FOR_AUTHENTICATED_USER,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -99,6 +100,8 @@ class AgentTasks(Namespace):
 
         Docs: https://docs.github.com/rest/agent-tasks/agent-tasks#start-a-task
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_TASK_IN_REPO,
             path={
@@ -138,6 +141,8 @@ class AgentTasks(Namespace):
 
         Docs: https://docs.github.com/rest/agent-tasks/agent-tasks#get-a-task-by-id
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_TASK_BY_ID,
             path={
@@ -172,6 +177,8 @@ class AgentTasks(Namespace):
 
         Docs: https://docs.github.com/rest/agent-tasks/agent-tasks#get-a-task-by-repo
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_TASK_BY_REPO_AND_ID,
             path={
@@ -217,6 +224,8 @@ class AgentTasks(Namespace):
 
         Docs: https://docs.github.com/rest/agent-tasks/agent-tasks#list-tasks
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_TASKS,
             query={
@@ -272,6 +281,8 @@ class AgentTasks(Namespace):
 
         Docs: https://docs.github.com/rest/agent-tasks/agent-tasks#list-tasks-for-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_TASKS_FOR_REPO,
             path={

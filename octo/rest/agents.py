@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -226,6 +227,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#add-selected-repository-to-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SELECTED_REPO_TO_ORG_SECRET,
             path={
@@ -262,6 +265,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#add-selected-repository-to-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SELECTED_REPO_TO_ORG_VARIABLE,
             path={
@@ -304,6 +309,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#create-or-update-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_ORG_SECRET,
             path={
@@ -349,6 +356,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#create-or-update-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_REPO_SECRET,
             path={
@@ -393,6 +402,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#create-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ORG_VARIABLE,
             path={
@@ -435,6 +446,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#create-a-repository-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REPO_VARIABLE,
             path={
@@ -472,6 +485,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#delete-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ORG_SECRET,
             path={
@@ -505,6 +520,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#delete-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ORG_VARIABLE,
             path={
@@ -540,6 +557,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#delete-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REPO_SECRET,
             path={
@@ -576,6 +595,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#delete-a-repository-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REPO_VARIABLE,
             path={
@@ -608,6 +629,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#get-an-organization-public-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_PUBLIC_KEY,
             path={
@@ -640,6 +663,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#get-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_SECRET,
             path={
@@ -673,6 +698,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#get-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_VARIABLE,
             path={
@@ -706,6 +733,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#get-a-repository-public-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_PUBLIC_KEY,
             path={
@@ -741,6 +770,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#get-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_SECRET,
             path={
@@ -777,6 +808,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#get-a-repository-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_VARIABLE,
             path={
@@ -814,6 +847,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#list-organization-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_SECRETS,
             path={
@@ -853,6 +888,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#list-organization-variables
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_VARIABLES,
             path={
@@ -894,6 +931,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#list-repository-organization-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_ORGANIZATION_SECRETS,
             path={
@@ -936,6 +975,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#list-repository-organization-variables
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_ORGANIZATION_VARIABLES,
             path={
@@ -978,6 +1019,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#list-repository-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_SECRETS,
             path={
@@ -1020,6 +1063,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#list-repository-variables
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_VARIABLES,
             path={
@@ -1062,6 +1107,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#list-selected-repositories-for-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
@@ -1104,6 +1151,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#list-selected-repositories-for-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOS_FOR_ORG_VARIABLE,
             path={
@@ -1143,6 +1192,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#remove-selected-repository-from-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_SELECTED_REPO_FROM_ORG_SECRET,
             path={
@@ -1179,6 +1230,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#remove-selected-repository-from-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_SELECTED_REPO_FROM_ORG_VARIABLE,
             path={
@@ -1215,6 +1268,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/secrets#set-selected-repositories-for-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
@@ -1253,6 +1308,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#set-selected-repositories-for-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELECTED_REPOS_FOR_ORG_VARIABLE,
             path={
@@ -1297,6 +1354,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#update-an-organization-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ORG_VARIABLE,
             path={
@@ -1342,6 +1401,8 @@ class Agents(Namespace):
 
         Docs: https://docs.github.com/rest/agents/variables#update-a-repository-variable
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REPO_VARIABLE,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -129,6 +130,8 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-route-stats-by-actor
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ROUTE_STATS_BY_ACTOR,
             path={
@@ -185,6 +188,8 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-subject-stats
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_SUBJECT_STATS,
             path={
@@ -228,6 +233,8 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-summary-stats
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SUMMARY_STATS,
             path={
@@ -270,6 +277,8 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-summary-stats-by-actor
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SUMMARY_STATS_BY_ACTOR,
             path={
@@ -312,6 +321,8 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-summary-stats-by-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SUMMARY_STATS_BY_USER,
             path={
@@ -353,6 +364,8 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-time-stats
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_TIME_STATS,
             path={
@@ -398,6 +411,8 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-time-stats-by-actor
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_TIME_STATS_BY_ACTOR,
             path={
@@ -443,6 +458,8 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-time-stats-by-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_TIME_STATS_BY_USER,
             path={
@@ -496,6 +513,8 @@ class ApiInsights(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/api-insights#get-user-stats
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_USER_STATS,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -267,6 +268,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/installations#add-a-repository-to-an-app-installation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_REPO_TO_INSTALLATION_FOR_AUTHENTICATED_USER,
             path={
@@ -302,6 +305,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/oauth-applications#check-a-token
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_TOKEN,
             path={
@@ -335,6 +340,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#create-a-github-app-from-a-manifest
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FROM_MANIFEST,
             path={
@@ -371,6 +378,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_INSTALLATION_ACCESS_TOKEN,
             path={
@@ -408,6 +417,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/oauth-applications#delete-an-app-authorization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_AUTHORIZATION,
             path={
@@ -441,6 +452,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#delete-an-installation-for-the-authenticated-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_INSTALLATION,
             path={
@@ -473,6 +486,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/oauth-applications#delete-an-app-token
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_TOKEN,
             path={
@@ -504,6 +519,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#get-the-authenticated-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_AUTHENTICATED,
             headers=headers,
@@ -531,6 +548,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#get-an-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_BY_SLUG,
             path={
@@ -561,6 +580,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#get-an-installation-for-the-authenticated-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_INSTALLATION,
             path={
@@ -591,6 +612,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#get-an-organization-installation-for-the-authenticated-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_INSTALLATION,
             path={
@@ -623,6 +646,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#get-a-repository-installation-for-the-authenticated-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_INSTALLATION,
             path={
@@ -654,6 +679,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#get-a-subscription-plan-for-an-account
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SUBSCRIPTION_PLAN_FOR_ACCOUNT,
             path={
@@ -684,6 +711,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#get-a-subscription-plan-for-an-account-stubbed
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SUBSCRIPTION_PLAN_FOR_ACCOUNT_STUBBED,
             path={
@@ -714,6 +743,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#get-a-user-installation-for-the-authenticated-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_USER_INSTALLATION,
             path={
@@ -742,6 +773,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/webhooks#get-a-webhook-configuration-for-an-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WEBHOOK_CONFIG_FOR_APP,
             headers=headers,
@@ -769,6 +802,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/webhooks#get-a-delivery-for-an-app-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WEBHOOK_DELIVERY,
             path={
@@ -808,6 +843,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-accounts-for-a-plan
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ACCOUNTS_FOR_PLAN,
             path={
@@ -853,6 +890,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-accounts-for-a-plan-stubbed
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ACCOUNTS_FOR_PLAN_STUBBED,
             path={
@@ -894,6 +933,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-user-access-token
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INSTALLATION_REPOS_FOR_AUTHENTICATED_USER,
             path={
@@ -931,6 +972,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#list-installation-requests-for-the-authenticated-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INSTALLATION_REQUESTS_FOR_AUTHENTICATED_APP,
             query={
@@ -969,6 +1012,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/enterprise-server@3.9/rest/apps/apps#list-installations-for-the-authenticated-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INSTALLATIONS,
             query={
@@ -1005,6 +1050,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/installations#list-app-installations-accessible-to-the-user-access-token
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INSTALLATIONS_FOR_AUTHENTICATED_USER,
             query={
@@ -1039,6 +1086,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-plans
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PLANS,
             query={
@@ -1073,6 +1122,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-plans-stubbed
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PLANS_STUBBED,
             query={
@@ -1107,6 +1158,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-app-installation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOS_ACCESSIBLE_TO_INSTALLATION,
             query={
@@ -1141,6 +1194,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-subscriptions-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SUBSCRIPTIONS_FOR_AUTHENTICATED_USER,
             query={
@@ -1175,6 +1230,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/marketplace#list-subscriptions-for-the-authenticated-user-stubbed
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SUBSCRIPTIONS_FOR_AUTHENTICATED_USER_STUBBED,
             query={
@@ -1211,6 +1268,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/webhooks#list-deliveries-for-an-app-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WEBHOOK_DELIVERIES,
             query={
@@ -1243,6 +1302,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/webhooks#redeliver-a-delivery-for-an-app-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REDELIVER_WEBHOOK_DELIVERY,
             path={
@@ -1275,6 +1336,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/installations#remove-a-repository-from-an-app-installation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_REPO_FROM_INSTALLATION_FOR_AUTHENTICATED_USER,
             path={
@@ -1310,6 +1373,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/oauth-applications#reset-a-token
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RESET_TOKEN,
             path={
@@ -1341,6 +1406,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/installations#revoke-an-installation-access-token
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REVOKE_INSTALLATION_ACCESS_TOKEN,
             headers=headers,
@@ -1380,6 +1447,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#create-a-scoped-access-token
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SCOPE_TOKEN,
             path={
@@ -1418,6 +1487,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#suspend-an-app-installation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SUSPEND_INSTALLATION,
             path={
@@ -1448,6 +1519,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/apps#unsuspend-an-app-installation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNSUSPEND_INSTALLATION,
             path={
@@ -1484,6 +1557,8 @@ class Apps(Namespace):
 
         Docs: https://docs.github.com/rest/apps/webhooks#update-a-webhook-configuration-for-an-app
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_WEBHOOK_CONFIG_FOR_APP,
             body={

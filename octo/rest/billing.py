@@ -8,6 +8,7 @@ from typing import Any, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -149,6 +150,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/budgets#create-a-budget-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ORGANIZATION_BUDGET,
             path={
@@ -191,6 +194,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/budgets#delete-a-budget-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_BUDGET_ORG,
             path={
@@ -231,6 +236,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/budgets#get-all-budgets-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ALL_BUDGETS_ORG,
             path={
@@ -269,6 +276,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/budgets#get-a-budget-by-id-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_BUDGET_ORG,
             path={
@@ -312,6 +321,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-ai-credit-usage-report-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_BILLING_AI_CREDIT_USAGE_REPORT_ORG,
             path={
@@ -360,6 +371,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-ai-credit-usage-report-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_BILLING_AI_CREDIT_USAGE_REPORT_USER,
             path={
@@ -409,6 +422,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-premium-request-usage-report-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_BILLING_PREMIUM_REQUEST_USAGE_REPORT_ORG,
             path={
@@ -457,6 +472,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-premium-request-usage-report-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_BILLING_PREMIUM_REQUEST_USAGE_REPORT_USER,
             path={
@@ -500,6 +517,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-usage-report-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_BILLING_USAGE_REPORT_ORG,
             path={
@@ -541,6 +560,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-usage-report-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_BILLING_USAGE_REPORT_USER,
             path={
@@ -588,6 +609,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-usage-summary-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_BILLING_USAGE_SUMMARY_REPORT_ORG,
             path={
@@ -638,6 +661,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-usage-summary-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GITHUB_BILLING_USAGE_SUMMARY_REPORT_USER,
             path={
@@ -694,6 +719,8 @@ class Billing(Namespace):
 
         Docs: https://docs.github.com/rest/billing/budgets#update-a-budget-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_BUDGET_ORG,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -108,6 +109,8 @@ class Campaigns(Namespace):
 
         Docs: https://docs.github.com/rest/campaigns/campaigns#create-a-campaign-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_CAMPAIGN,
             path={
@@ -150,6 +153,8 @@ class Campaigns(Namespace):
 
         Docs: https://docs.github.com/rest/campaigns/campaigns#delete-a-campaign-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_CAMPAIGN,
             path={
@@ -183,6 +188,8 @@ class Campaigns(Namespace):
 
         Docs: https://docs.github.com/rest/campaigns/campaigns#get-a-campaign-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CAMPAIGN_SUMMARY,
             path={
@@ -225,6 +232,8 @@ class Campaigns(Namespace):
 
         Docs: https://docs.github.com/rest/campaigns/campaigns#list-campaigns-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_CAMPAIGNS,
             path={
@@ -278,6 +287,8 @@ class Campaigns(Namespace):
 
         Docs: https://docs.github.com/rest/campaigns/campaigns#update-a-campaign
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_CAMPAIGN,
             path={

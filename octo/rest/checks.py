@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -160,6 +161,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/reference/checks#create-a-check-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE,
             path={
@@ -207,6 +210,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/suites#create-a-check-suite
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_SUITE,
             path={
@@ -245,6 +250,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/runs#get-a-check-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             path={
@@ -281,6 +288,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/suites#get-a-check-suite
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SUITE,
             path={
@@ -322,6 +331,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/runs#list-check-run-annotations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ANNOTATIONS,
             path={
@@ -375,6 +386,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_REF,
             path={
@@ -430,6 +443,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/runs#list-check-runs-in-a-check-suite
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_SUITE,
             path={
@@ -482,6 +497,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/suites#list-check-suites-for-a-git-reference
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SUITES_FOR_REF,
             path={
@@ -524,6 +541,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/runs#rerequest-a-check-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REREQUEST_RUN,
             path={
@@ -560,6 +579,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/suites#rerequest-a-check-suite
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REREQUEST_SUITE,
             path={
@@ -596,6 +617,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/suites#update-repository-preferences-for-check-suites
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SUITES_PREFERENCES,
             path={
@@ -652,6 +675,8 @@ class Checks(Namespace):
 
         Docs: https://docs.github.com/rest/checks/runs#update-a-check-run
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -86,6 +87,8 @@ class Classroom(Namespace):
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---get-a-classroom
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_A_CLASSROOM,
             path={
@@ -116,6 +119,8 @@ class Classroom(Namespace):
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---get-an-assignment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_AN_ASSIGNMENT,
             path={
@@ -146,6 +151,8 @@ class Classroom(Namespace):
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---get-assignment-grades
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ASSIGNMENT_GRADES,
             path={
@@ -181,6 +188,8 @@ class Classroom(Namespace):
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---list-accepted-assignments-for-an-assignment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ACCEPTED_ASSIGNMENTS_FOR_AN_ASSIGNMENT,
             path={
@@ -220,6 +229,8 @@ class Classroom(Namespace):
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---list-assignments-for-a-classroom
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ASSIGNMENTS_FOR_A_CLASSROOM,
             path={
@@ -257,6 +268,8 @@ class Classroom(Namespace):
 
         Docs: https://docs.github.com/rest/classroom/classroom#closing-down---list-classrooms
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CLASSROOMS,
             query={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -81,6 +82,8 @@ class CodeQuality(Namespace):
 
         Docs: https://docs.github.com/rest/code-quality/code-quality#get-a-code-quality-finding
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FINDING,
             path={
@@ -115,6 +118,8 @@ class CodeQuality(Namespace):
 
         Docs: https://docs.github.com/rest/code-quality/code-quality#get-a-code-quality-setup-configuration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SETUP,
             path={
@@ -159,6 +164,8 @@ class CodeQuality(Namespace):
 
         Docs: https://docs.github.com/rest/code-quality/code-quality#list-code-quality-findings-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FINDINGS_FOR_REPO,
             path={
@@ -209,6 +216,8 @@ class CodeQuality(Namespace):
 
         Docs: https://docs.github.com/rest/code-quality/code-quality#update-a-code-quality-setup-configuration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_SETUP,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, deprecated_alias, paginated, renamed_parameters
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -212,6 +213,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#commit-an-autofix-for-a-code-scanning-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COMMIT_AUTOFIX,
             path={
@@ -252,6 +255,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#create-an-autofix-for-a-code-scanning-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_AUTOFIX,
             path={
@@ -296,6 +301,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#create-a-codeql-variant-analysis
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_VARIANT_ANALYSIS,
             path={
@@ -340,6 +347,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#delete-a-code-scanning-analysis-from-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ANALYSIS,
             path={
@@ -379,6 +388,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#delete-a-codeql-database
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_CODEQL_DATABASE,
             path={
@@ -416,6 +427,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-a-code-scanning-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALERT,
             path={
@@ -480,6 +493,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-a-code-scanning-analysis-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ANALYSIS,
             path={
@@ -517,6 +532,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-the-status-of-an-autofix-for-a-code-scanning-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_AUTOFIX,
             path={
@@ -553,6 +570,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-a-codeql-database-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CODEQL_DATABASE,
             path={
@@ -587,6 +606,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-a-code-scanning-default-setup-configuration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_DEFAULT_SETUP,
             path={
@@ -622,6 +643,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-information-about-a-sarif-upload
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SARIF,
             path={
@@ -658,6 +681,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-the-summary-of-a-codeql-variant-analysis
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_VARIANT_ANALYSIS,
             path={
@@ -698,6 +723,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-the-analysis-status-of-a-repository-in-a-codeql-variant-analysis
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_VARIANT_ANALYSIS_REPO_TASK,
             path={
@@ -745,6 +772,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-instances-of-a-code-scanning-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERT_INSTANCES,
             path={
@@ -808,6 +837,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-alerts-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_ORG,
             path={
@@ -870,6 +901,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/reference/code-scanning#list-code-scanning-alerts-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_REPO,
             path={
@@ -913,6 +946,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-codeql-databases-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_CODEQL_DATABASES,
             path={
@@ -965,6 +1000,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-analyses-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_RECENT_ANALYSES,
             path={
@@ -1021,6 +1058,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#update-a-code-scanning-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ALERT,
             path={
@@ -1074,6 +1113,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#update-a-code-scanning-default-setup-configuration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_DEFAULT_SETUP,
             path={
@@ -1129,6 +1170,8 @@ class CodeScanning(Namespace):
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#upload-an-analysis-as-sarif-data
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPLOAD_SARIF,
             path={

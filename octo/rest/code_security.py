@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -274,6 +275,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#attach-a-configuration-to-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ATTACH_CONFIGURATION,
             path={
@@ -313,6 +316,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#attach-an-enterprise-configuration-to-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ATTACH_ENTERPRISE_CONFIGURATION,
             path={
@@ -399,6 +404,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#create-a-code-security-configuration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_CONFIGURATION,
             path={
@@ -503,6 +510,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#create-a-code-security-configuration-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_CONFIGURATION_FOR_ENTERPRISE,
             path={
@@ -560,6 +569,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#delete-a-code-security-configuration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_CONFIGURATION,
             path={
@@ -593,6 +604,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#delete-a-code-security-configuration-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_CONFIGURATION_FOR_ENTERPRISE,
             path={
@@ -626,6 +639,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#detach-configurations-from-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DETACH_CONFIGURATION,
             path={
@@ -661,6 +676,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-a-code-security-configuration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CONFIGURATION,
             path={
@@ -694,6 +711,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-the-code-security-configuration-associated-with-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CONFIGURATION_FOR_REPOSITORY,
             path={
@@ -732,6 +751,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-code-security-configurations-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_CONFIGURATIONS_FOR_ENTERPRISE,
             path={
@@ -776,6 +797,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-code-security-configurations-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_CONFIGURATIONS_FOR_ORG,
             path={
@@ -812,6 +835,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-default-code-security-configurations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_DEFAULT_CONFIGURATIONS,
             path={
@@ -842,6 +867,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-default-code-security-configurations-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_DEFAULT_CONFIGURATIONS_FOR_ENTERPRISE,
             path={
@@ -883,6 +910,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-repositories-associated-with-a-code-security-configuration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_REPOSITORIES_FOR_CONFIGURATION,
             path={
@@ -931,6 +960,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#get-repositories-associated-with-an-enterprise-code-security-configuration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_REPOSITORIES_FOR_ENTERPRISE_CONFIGURATION,
             path={
@@ -970,6 +1001,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#retrieve-a-code-security-configuration-of-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SINGLE_CONFIGURATION_FOR_ENTERPRISE,
             path={
@@ -1005,6 +1038,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#set-a-code-security-configuration-as-a-default-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_CONFIGURATION_AS_DEFAULT,
             path={
@@ -1043,6 +1078,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#set-a-code-security-configuration-as-a-default-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_CONFIGURATION_AS_DEFAULT_FOR_ENTERPRISE,
             path={
@@ -1131,6 +1168,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#update-a-code-security-configuration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_CONFIGURATION,
             path={
@@ -1238,6 +1277,8 @@ class CodeSecurity(Namespace):
 
         Docs: https://docs.github.com/rest/code-security/configurations#update-a-custom-code-security-configuration-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ENTERPRISE_CONFIGURATION,
             path={

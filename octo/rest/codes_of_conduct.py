@@ -8,6 +8,7 @@ from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -52,6 +53,8 @@ class CodesOfConduct(Namespace):
 
         Docs: https://docs.github.com/rest/codes-of-conduct/codes-of-conduct#get-all-codes-of-conduct
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALL_CODES_OF_CONDUCT,
             headers=headers,
@@ -79,6 +82,8 @@ class CodesOfConduct(Namespace):
 
         Docs: https://docs.github.com/rest/codes-of-conduct/codes-of-conduct#get-a-code-of-conduct
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CONDUCT_CODE,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated, renamed_parameters
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -345,6 +346,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#add-a-selected-repository-to-a-user-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_REPOSITORY_FOR_SECRET_FOR_AUTHENTICATED_USER,
             path={
@@ -380,6 +383,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#add-selected-repository-to-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SELECTED_REPO_TO_ORG_SECRET,
             path={
@@ -418,6 +423,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#check-if-permissions-defined-by-a-devcontainer-have-been-accepted-by-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_PERMISSIONS_FOR_DEVCONTAINER,
             path={
@@ -453,6 +460,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/machines#list-machine-types-for-a-codespace
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CODESPACE_MACHINES_FOR_AUTHENTICATED_USER,
             path={
@@ -509,6 +518,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#create-a-codespace-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FOR_AUTHENTICATED_USER,
             body={
@@ -562,6 +573,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#create-or-update-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_ORG_SECRET,
             path={
@@ -607,6 +620,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/repository-secrets#create-or-update-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_REPO_SECRET,
             path={
@@ -649,6 +664,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#create-or-update-a-secret-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_SECRET_FOR_AUTHENTICATED_USER,
             path={
@@ -708,6 +725,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#create-a-codespace-from-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_WITH_PR_FOR_AUTHENTICATED_USER,
             path={
@@ -776,6 +795,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#create-a-codespace-in-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_WITH_REPO_FOR_AUTHENTICATED_USER,
             path={
@@ -822,6 +843,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organizations#remove-users-from-codespaces-access-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_CODESPACES_ACCESS_USERS,
             path={
@@ -855,6 +878,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#delete-a-codespace-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FOR_AUTHENTICATED_USER,
             path={
@@ -889,6 +914,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organizations#delete-a-codespace-from-the-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FROM_ORGANIZATION,
             path={
@@ -923,6 +950,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#delete-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ORG_SECRET,
             path={
@@ -958,6 +987,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/repository-secrets#delete-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REPO_SECRET,
             path={
@@ -990,6 +1021,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#delete-a-secret-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_SECRET_FOR_AUTHENTICATED_USER,
             path={
@@ -1020,6 +1053,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#export-a-codespace-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _EXPORT_FOR_AUTHENTICATED_USER,
             path={
@@ -1057,6 +1092,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organizations#list-codespaces-for-a-user-in-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_CODESPACES_FOR_USER_IN_ORG,
             path={
@@ -1094,6 +1131,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#get-details-about-a-codespace-export
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_EXPORT_DETAILS_FOR_AUTHENTICATED_USER,
             path={
@@ -1125,6 +1164,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#get-a-codespace-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FOR_AUTHENTICATED_USER,
             path={
@@ -1155,6 +1196,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#get-an-organization-public-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_PUBLIC_KEY,
             path={
@@ -1187,6 +1230,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#get-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_SECRET,
             path={
@@ -1216,6 +1261,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#get-public-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PUBLIC_KEY_FOR_AUTHENTICATED_USER,
             headers=headers,
@@ -1245,6 +1292,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/repository-secrets#get-a-repository-public-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_PUBLIC_KEY,
             path={
@@ -1280,6 +1329,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/repository-secrets#get-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_SECRET,
             path={
@@ -1312,6 +1363,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#get-a-secret-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SECRET_FOR_AUTHENTICATED_USER,
             path={
@@ -1349,6 +1402,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#list-devcontainer-configurations-in-a-repository-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_DEVCONTAINERS_IN_REPOSITORY_FOR_AUTHENTICATED_USER,
             path={
@@ -1389,6 +1444,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#list-codespaces-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_AUTHENTICATED_USER,
             query={
@@ -1427,6 +1484,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organizations#list-codespaces-for-the-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_IN_ORGANIZATION,
             path={
@@ -1468,6 +1527,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#list-codespaces-in-a-repository-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_IN_REPOSITORY_FOR_AUTHENTICATED_USER,
             path={
@@ -1508,6 +1569,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#list-organization-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_SECRETS,
             path={
@@ -1549,6 +1612,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/repository-secrets#list-repository-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_SECRETS,
             path={
@@ -1584,6 +1649,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#list-selected-repositories-for-a-user-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REPOSITORIES_FOR_SECRET_FOR_AUTHENTICATED_USER,
             path={
@@ -1617,6 +1684,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#list-secrets-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SECRETS_FOR_AUTHENTICATED_USER,
             query={
@@ -1655,6 +1724,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#list-selected-repositories-for-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
@@ -1696,6 +1767,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#get-default-attributes-for-a-codespace
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _PRE_FLIGHT_WITH_REPO_FOR_AUTHENTICATED_USER,
             path={
@@ -1735,6 +1808,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#create-a-repository-from-an-unpublished-codespace
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _PUBLISH_FOR_AUTHENTICATED_USER,
             path={
@@ -1771,6 +1846,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#remove-a-selected-repository-from-a-user-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_REPOSITORY_FOR_SECRET_FOR_AUTHENTICATED_USER,
             path={
@@ -1806,6 +1883,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#remove-selected-repository-from-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_SELECTED_REPO_FROM_ORG_SECRET,
             path={
@@ -1846,6 +1925,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/machines#list-available-machine-types-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REPO_MACHINES_FOR_AUTHENTICATED_USER,
             path={
@@ -1886,6 +1967,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organizations#manage-access-control-for-organization-codespaces
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_CODESPACES_ACCESS,
             path={
@@ -1922,6 +2005,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organizations#add-users-to-codespaces-access-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_CODESPACES_ACCESS_USERS,
             path={
@@ -1957,6 +2042,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/secrets#set-selected-repositories-for-a-user-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_REPOSITORIES_FOR_SECRET_FOR_AUTHENTICATED_USER,
             path={
@@ -1994,6 +2081,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organization-secrets#set-selected-repositories-for-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
@@ -2028,6 +2117,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#start-a-codespace-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _START_FOR_AUTHENTICATED_USER,
             path={
@@ -2058,6 +2149,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#stop-a-codespace-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _STOP_FOR_AUTHENTICATED_USER,
             path={
@@ -2092,6 +2185,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/organizations#stop-a-codespace-for-an-organization-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _STOP_IN_ORGANIZATION,
             path={
@@ -2130,6 +2225,8 @@ class Codespaces(Namespace):
 
         Docs: https://docs.github.com/rest/codespaces/codespaces#update-a-codespace-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_FOR_AUTHENTICATED_USER,
             path={

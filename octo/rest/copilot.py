@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -243,6 +244,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#add-teams-to-the-copilot-subscription-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_COPILOT_SEATS_FOR_TEAMS,
             path={
@@ -278,6 +281,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#add-users-to-the-copilot-subscription-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_COPILOT_SEATS_FOR_USERS,
             path={
@@ -315,6 +320,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#add-organizations-to-the-enterprise-coding-agent-policy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_ORGANIZATIONS_TO_ENTERPRISE_CODING_AGENT_POLICY,
             path={
@@ -351,6 +358,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#remove-teams-from-the-copilot-subscription-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CANCEL_COPILOT_SEAT_ASSIGNMENT_FOR_TEAMS,
             path={
@@ -386,6 +395,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#remove-users-from-the-copilot-subscription-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CANCEL_COPILOT_SEAT_ASSIGNMENT_FOR_USERS,
             path={
@@ -419,6 +430,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-content-exclusion-management#get-copilot-content-exclusion-rules-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_CONTENT_EXCLUSION_FOR_ORGANIZATION,
             path={
@@ -451,6 +464,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-usage-metrics-for-a-specific-day
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ENTERPRISE_ONE_DAY_USAGE_METRICS,
             path={
@@ -486,6 +501,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-repository-report-for-a-specific-day
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ENTERPRISE_REPOS_ONE_DAY_REPORT,
             path={
@@ -519,6 +536,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-usage-metrics
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ENTERPRISE_USAGE_METRICS,
             path={
@@ -551,6 +570,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-user-teams-report-for-a-specific-day
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ENTERPRISE_USER_TEAMS_ONE_DAY_REPORT,
             path={
@@ -586,6 +607,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-usage-metrics-for-a-specific-day
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ORGANIZATION_ONE_DAY_USAGE_METRICS,
             path={
@@ -621,6 +644,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-repository-report-for-a-specific-day
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ORGANIZATION_REPOS_ONE_DAY_REPORT,
             path={
@@ -654,6 +679,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-usage-metrics
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ORGANIZATION_USAGE_METRICS,
             path={
@@ -686,6 +713,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-user-teams-report-for-a-specific-day
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ORGANIZATION_USER_TEAMS_ONE_DAY_REPORT,
             path={
@@ -721,6 +750,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-users-usage-metrics-for-a-specific-day
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ORGANIZATION_USERS_ONE_DAY_USAGE_METRICS,
             path={
@@ -754,6 +785,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-users-usage-metrics
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_ORGANIZATION_USERS_USAGE_METRICS,
             path={
@@ -786,6 +819,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-users-usage-metrics-for-a-specific-day
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_USERS_ONE_DAY_USAGE_METRICS,
             path={
@@ -819,6 +854,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-users-usage-metrics
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COPILOT_USERS_USAGE_METRICS,
             path={
@@ -851,6 +888,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#disable-a-repository-for-copilot-cloud-agent-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_COPILOT_CODING_AGENT_FOR_REPOSITORY_IN_ORGANIZATION,
             path={
@@ -884,6 +923,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#enable-a-repository-for-copilot-cloud-agent-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_COPILOT_CODING_AGENT_FOR_REPOSITORY_IN_ORGANIZATION,
             path={
@@ -917,6 +958,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-cloud-agent-management#get-copilot-cloud-agent-configuration-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COPILOT_CLOUD_AGENT_CONFIGURATION,
             path={
@@ -948,6 +991,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#get-copilot-cloud-agent-permissions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COPILOT_CODING_AGENT_PERMISSIONS_ORGANIZATION,
             path={
@@ -978,6 +1023,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#get-copilot-seat-information-and-settings-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COPILOT_ORGANIZATION_DETAILS,
             path={
@@ -1010,6 +1057,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#get-copilot-seat-assignment-details-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COPILOT_SEAT_DETAILS_FOR_USER,
             path={
@@ -1046,6 +1095,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#list-repositories-enabled-for-copilot-cloud-agent-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_COPILOT_CODING_AGENT_SELECTED_REPOSITORIES_FOR_ORGANIZATION,
             path={
@@ -1085,6 +1136,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#list-all-copilot-seat-assignments-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_COPILOT_SEATS,
             path={
@@ -1123,6 +1176,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#remove-organizations-from-the-enterprise-coding-agent-policy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_ORGANIZATIONS_FROM_ENTERPRISE_CODING_AGENT_POLICY,
             path={
@@ -1159,6 +1214,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#set-copilot-cloud-agent-permissions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_COPILOT_CODING_AGENT_PERMISSIONS_ORGANIZATION,
             path={
@@ -1194,6 +1251,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#set-selected-repositories-for-copilot-cloud-agent-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_COPILOT_CODING_AGENT_SELECTED_REPOSITORIES_FOR_ORGANIZATION,
             path={
@@ -1229,6 +1288,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-content-exclusion-management#set-copilot-content-exclusion-rules-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_COPILOT_CONTENT_EXCLUSION_FOR_ORGANIZATION,
             path={
@@ -1262,6 +1323,8 @@ class Copilot(Namespace):
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#set-the-coding-agent-policy-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ENTERPRISE_CODING_AGENT_POLICY,
             path={

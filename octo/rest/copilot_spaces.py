@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -261,6 +262,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#add-a-collaborator-to-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_COLLABORATOR_FOR_ORG,
             path={
@@ -305,6 +308,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#add-a-collaborator-to-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_COLLABORATOR_FOR_USER,
             path={
@@ -351,6 +356,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#create-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FOR_ORG,
             path={
@@ -398,6 +405,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#create-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FOR_USER,
             path={
@@ -441,6 +450,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#create-a-resource-for-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_RESOURCE_FOR_ORG,
             path={
@@ -482,6 +493,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#create-a-resource-for-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_RESOURCE_FOR_USER,
             path={
@@ -519,6 +532,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#delete-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FOR_ORG,
             path={
@@ -552,6 +567,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#delete-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FOR_USER,
             path={
@@ -587,6 +604,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#delete-a-resource-from-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_RESOURCE_FOR_ORG,
             path={
@@ -623,6 +642,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#delete-a-resource-from-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_RESOURCE_FOR_USER,
             path={
@@ -657,6 +678,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#get-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FOR_ORG,
             path={
@@ -690,6 +713,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#get-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FOR_USER,
             path={
@@ -725,6 +750,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#get-a-resource-for-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_RESOURCE_FOR_ORG,
             path={
@@ -761,6 +788,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#get-a-resource-for-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_RESOURCE_FOR_USER,
             path={
@@ -795,6 +824,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#list-collaborators-for-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COLLABORATORS_FOR_ORG,
             path={
@@ -828,6 +859,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#list-collaborators-for-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COLLABORATORS_FOR_USER,
             path={
@@ -866,6 +899,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#list-organization-copilot-spaces
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_ORG,
             path={
@@ -908,6 +943,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#list-copilot-spaces-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_USER,
             path={
@@ -945,6 +982,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#list-resources-for-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_RESOURCES_FOR_ORG,
             path={
@@ -978,6 +1017,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#list-resources-for-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_RESOURCES_FOR_USER,
             path={
@@ -1015,6 +1056,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#remove-a-collaborator-from-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_COLLABORATOR_FOR_ORG,
             path={
@@ -1054,6 +1097,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#remove-a-collaborator-from-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_COLLABORATOR_FOR_USER,
             path={
@@ -1095,6 +1140,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#set-a-collaborator-role-for-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_COLLABORATOR_FOR_ORG,
             path={
@@ -1139,6 +1186,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/collaborators#set-a-collaborator-role-for-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_COLLABORATOR_FOR_USER,
             path={
@@ -1187,6 +1236,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#set-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_FOR_ORG,
             path={
@@ -1237,6 +1288,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/copilot-spaces#set-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_FOR_USER,
             path={
@@ -1281,6 +1334,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#set-a-resource-for-an-organization-copilot-space
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_RESOURCE_FOR_ORG,
             path={
@@ -1322,6 +1377,8 @@ class CopilotSpaces(Namespace):
 
         Docs: https://docs.github.com/rest/copilot-spaces/resources#set-a-resource-for-a-copilot-space-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_RESOURCE_FOR_USER,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ class Credentials(Namespace):
 
         Docs: https://docs.github.com/rest/credentials/revoke#revoke-a-list-of-credentials
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REVOKE,
             body={

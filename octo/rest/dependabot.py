@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -230,6 +231,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#add-selected-repository-to-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SELECTED_REPO_TO_ORG_SECRET,
             path={
@@ -272,6 +275,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/reference/dependabot#create-or-update-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_ORG_SECRET,
             path={
@@ -317,6 +322,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#create-or-update-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_REPO_SECRET,
             path={
@@ -355,6 +362,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#delete-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ORG_SECRET,
             path={
@@ -390,6 +399,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#delete-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REPO_SECRET,
             path={
@@ -426,6 +437,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/alerts#get-a-dependabot-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALERT,
             path={
@@ -458,6 +471,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#get-an-organization-public-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_PUBLIC_KEY,
             path={
@@ -490,6 +505,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#get-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_SECRET,
             path={
@@ -523,6 +540,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#get-a-repository-public-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_PUBLIC_KEY,
             path={
@@ -558,6 +577,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#get-a-repository-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_SECRET,
             path={
@@ -621,6 +642,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_ENTERPRISE,
             path={
@@ -705,6 +728,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_ORG,
             path={
@@ -790,6 +815,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_REPO,
             path={
@@ -844,6 +871,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#list-organization-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_SECRETS,
             path={
@@ -885,6 +914,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#list-repository-secrets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_SECRETS,
             path={
@@ -927,6 +958,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#list-selected-repositories-for-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
@@ -966,6 +999,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#remove-selected-repository-from-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_SELECTED_REPO_FROM_ORG_SECRET,
             path={
@@ -1003,6 +1038,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#lists-the-repositories-dependabot-can-access-in-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _REPOSITORY_ACCESS_FOR_ENTERPRISE,
             path={
@@ -1042,6 +1079,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#lists-the-repositories-dependabot-can-access-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _REPOSITORY_ACCESS_FOR_ORG,
             path={
@@ -1078,6 +1117,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#set-the-default-repository-access-level-for-dependabot
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_REPOSITORY_ACCESS_DEFAULT_LEVEL,
             path={
@@ -1113,6 +1154,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#set-the-default-repository-access-level-for-dependabot-in-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_REPOSITORY_ACCESS_DEFAULT_LEVEL_FOR_ENTERPRISE,
             path={
@@ -1150,6 +1193,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/secrets#set-selected-repositories-for-an-organization-secret
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_SELECTED_REPOS_FOR_ORG_SECRET,
             path={
@@ -1198,6 +1243,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/alerts#update-a-dependabot-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ALERT,
             path={
@@ -1241,6 +1288,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#updates-dependabots-repository-access-list-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REPOSITORY_ACCESS_FOR_ENTERPRISE,
             path={
@@ -1279,6 +1328,8 @@ class Dependabot(Namespace):
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#updates-dependabots-repository-access-list-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REPOSITORY_ACCESS_FOR_ORG,
             path={

@@ -8,6 +8,7 @@ from typing import Any, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -99,6 +100,8 @@ class DependencyGraph(Namespace):
 
         Docs: https://docs.github.com/rest/dependency-graph/dependency-submission#create-a-snapshot-of-dependencies-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REPOSITORY_SNAPSHOT,
             path={
@@ -146,6 +149,8 @@ class DependencyGraph(Namespace):
 
         Docs: https://docs.github.com/rest/dependency-graph/dependency-review#get-a-diff-of-the-dependencies-between-commits
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DIFF_RANGE,
             path={
@@ -183,6 +188,8 @@ class DependencyGraph(Namespace):
 
         Docs: https://docs.github.com/rest/dependency-graph/sboms#export-a-software-bill-of-materials-sbom-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _EXPORT_SBOM,
             path={
@@ -218,6 +225,8 @@ class DependencyGraph(Namespace):
 
         Docs: https://docs.github.com/rest/dependency-graph/sboms#fetch-a-software-bill-of-materials-sbom-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _FETCH_SBOM_REPORT,
             path={
@@ -252,6 +261,8 @@ class DependencyGraph(Namespace):
 
         Docs: https://docs.github.com/rest/dependency-graph/sboms#request-generation-of-a-software-bill-of-materials-sbom-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GENERATE_SBOM_REPORT,
             path={

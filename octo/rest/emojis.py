@@ -8,6 +8,7 @@ from typing import Any, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -44,6 +45,8 @@ class Emojis(Namespace):
 
         Docs: https://docs.github.com/rest/emojis/emojis#get-emojis
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             headers=headers,

@@ -8,6 +8,7 @@ from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -81,6 +82,8 @@ class EnterpriseTeamMemberships(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#add-team-member
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD,
             path={
@@ -117,6 +120,8 @@ class EnterpriseTeamMemberships(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#bulk-add-team-members
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BULK_ADD,
             path={
@@ -155,6 +160,8 @@ class EnterpriseTeamMemberships(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#bulk-remove-team-members
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BULK_REMOVE,
             path={
@@ -193,6 +200,8 @@ class EnterpriseTeamMemberships(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#get-enterprise-team-membership
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             path={
@@ -232,6 +241,8 @@ class EnterpriseTeamMemberships(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#list-members-in-an-enterprise-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             path={
@@ -271,6 +282,8 @@ class EnterpriseTeamMemberships(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-members#remove-team-membership
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -81,6 +82,8 @@ class EnterpriseTeamOrganizations(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#add-an-organization-assignment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD,
             path={
@@ -117,6 +120,8 @@ class EnterpriseTeamOrganizations(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#add-organization-assignments
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BULK_ADD,
             path={
@@ -155,6 +160,8 @@ class EnterpriseTeamOrganizations(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#remove-organization-assignments
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BULK_REMOVE,
             path={
@@ -193,6 +200,8 @@ class EnterpriseTeamOrganizations(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#delete-an-organization-assignment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE,
             path={
@@ -229,6 +238,8 @@ class EnterpriseTeamOrganizations(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#get-organization-assignment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ASSIGNMENT,
             path={
@@ -268,6 +279,8 @@ class EnterpriseTeamOrganizations(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#get-organization-assignments
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ASSIGNMENTS,
             path={

@@ -8,6 +8,7 @@ from typing import Any, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -94,6 +95,8 @@ class EnterpriseTeams(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-teams#create-an-enterprise-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE,
             path={
@@ -134,6 +137,8 @@ class EnterpriseTeams(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-teams#delete-an-enterprise-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE,
             path={
@@ -167,6 +172,8 @@ class EnterpriseTeams(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-teams#get-an-enterprise-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             path={
@@ -203,6 +210,8 @@ class EnterpriseTeams(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-teams#list-enterprise-teams
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             path={
@@ -251,6 +260,8 @@ class EnterpriseTeams(Namespace):
 
         Docs: https://docs.github.com/rest/enterprise-teams/enterprise-teams#update-an-enterprise-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE,
             path={

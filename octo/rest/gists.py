@@ -8,6 +8,7 @@ from typing import Any, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -160,6 +161,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#check-if-a-gist-is-starred
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_IS_STARRED,
             path={
@@ -194,6 +197,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#create-a-gist
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE,
             body={
@@ -254,6 +259,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/comments#create-a-gist-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_COMMENT,
             path={
@@ -288,6 +295,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#delete-a-gist
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE,
             path={
@@ -320,6 +329,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/comments#delete-a-gist-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_COMMENT,
             path={
@@ -351,6 +362,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#fork-a-gist
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _FORK,
             path={
@@ -405,6 +418,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#get-a-gist
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             path={
@@ -464,6 +479,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/comments#get-a-gist-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COMMENT,
             path={
@@ -524,6 +541,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#get-a-gist-revision
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REVISION,
             path={
@@ -561,6 +580,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-gists-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             query={
@@ -626,6 +647,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/comments#list-gist-comments
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COMMENTS,
             path={
@@ -666,6 +689,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-gist-commits
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_COMMITS,
             path={
@@ -707,6 +732,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-gists-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_USER,
             path={
@@ -747,6 +774,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-gist-forks
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FORKS,
             path={
@@ -786,6 +815,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-public-gists
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC,
             query={
@@ -823,6 +854,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#list-starred-gists
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_STARRED,
             query={
@@ -855,6 +888,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#star-a-gist
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _STAR,
             path={
@@ -885,6 +920,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/gists#unstar-a-gist
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNSTAR,
             path={
@@ -919,6 +956,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/reference/gists/#update-a-gist
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE,
             path={
@@ -985,6 +1024,8 @@ class Gists(Namespace):
 
         Docs: https://docs.github.com/rest/gists/comments#update-a-gist-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_COMMENT,
             path={

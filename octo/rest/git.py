@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -138,6 +139,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/blobs#create-a-blob
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_BLOB,
             path={
@@ -187,6 +190,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/commits#create-a-commit
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_COMMIT,
             path={
@@ -232,6 +237,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/refs#create-a-reference
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REF,
             path={
@@ -279,6 +286,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/tags#create-a-tag-object
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_TAG,
             path={
@@ -323,6 +332,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/trees#create-a-tree
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_TREE,
             path={
@@ -362,6 +373,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/refs#delete-a-reference
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REF,
             path={
@@ -426,6 +439,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/blobs#get-a-blob
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_BLOB,
             path={
@@ -463,6 +478,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/commits#get-a-commit-object
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COMMIT,
             path={
@@ -499,6 +516,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/refs#get-a-reference
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REF,
             path={
@@ -535,6 +554,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/tags#get-a-tag
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_TAG,
             path={
@@ -573,6 +594,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/trees#get-a-tree
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_TREE,
             path={
@@ -612,6 +635,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/refs#list-matching-references
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_MATCHING_REFS,
             path={
@@ -652,6 +677,8 @@ class Git(Namespace):
 
         Docs: https://docs.github.com/rest/git/refs#update-a-reference
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REF,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -52,6 +53,8 @@ class Gitignore(Namespace):
 
         Docs: https://docs.github.com/rest/gitignore/gitignore#get-all-gitignore-templates
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALL_TEMPLATES,
             headers=headers,
@@ -103,6 +106,8 @@ class Gitignore(Namespace):
 
         Docs: https://docs.github.com/rest/gitignore/gitignore#get-a-gitignore-template
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_TEMPLATE,
             path={

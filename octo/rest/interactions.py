@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -153,6 +154,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/repos#get-pull-request-creation-cap-bypass-list-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PULL_REQUEST_BYPASS_LIST_FOR_REPO,
             path={
@@ -184,6 +187,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/orgs#get-pull-request-creation-cap-for-an-org
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PULL_REQUEST_CREATION_CAP_FOR_ORG,
             path={
@@ -216,6 +221,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/repos#get-pull-request-creation-cap-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PULL_REQUEST_CREATION_CAP_FOR_REPO,
             path={
@@ -245,6 +252,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/user#get-interaction-restrictions-for-your-public-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_RESTRICTIONS_FOR_AUTHENTICATED_USER,
             headers=headers,
@@ -274,6 +283,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/orgs#get-interaction-restrictions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_RESTRICTIONS_FOR_ORG,
             path={
@@ -306,6 +317,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/repos#get-interaction-restrictions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_RESTRICTIONS_FOR_REPO,
             path={
@@ -341,6 +354,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/repos#remove-users-from-the-pull-request-creation-cap-bypass-list-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_PULL_REQUEST_BYPASS_LIST_FOR_REPO,
             path={
@@ -373,6 +388,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/user#remove-interaction-restrictions-from-your-public-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_RESTRICTIONS_FOR_AUTHENTICATED_USER,
             headers=headers,
@@ -402,6 +419,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/orgs#remove-interaction-restrictions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_RESTRICTIONS_FOR_ORG,
             path={
@@ -434,6 +453,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/repos#remove-interaction-restrictions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_RESTRICTIONS_FOR_REPO,
             path={
@@ -469,6 +490,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/repos#add-users-to-the-pull-request-creation-cap-bypass-list-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_PULL_REQUEST_BYPASS_LIST_FOR_REPO,
             path={
@@ -505,6 +528,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/user#set-interaction-restrictions-for-your-public-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_RESTRICTIONS_FOR_AUTHENTICATED_USER,
             body={
@@ -542,6 +567,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/orgs#set-interaction-restrictions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_RESTRICTIONS_FOR_ORG,
             path={
@@ -582,6 +609,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/repos#set-interaction-restrictions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_RESTRICTIONS_FOR_REPO,
             path={
@@ -621,6 +650,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/orgs#update-pull-request-creation-cap-for-an-org
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_PULL_REQUEST_CREATION_CAP_FOR_ORG,
             path={
@@ -661,6 +692,8 @@ class Interactions(Namespace):
 
         Docs: https://docs.github.com/rest/interactions/repos#update-pull-request-creation-cap-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_PULL_REQUEST_CREATION_CAP_FOR_REPO,
             path={

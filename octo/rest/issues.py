@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -440,6 +441,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/assignees#add-assignees-to-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_ASSIGNEES,
             path={
@@ -511,6 +514,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issue-dependencies#add-a-dependency-an-issue-is-blocked-by
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_BLOCKED_BY_DEPENDENCY,
             path={
@@ -553,6 +558,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issue-field-values#add-issue-field-values-to-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_ISSUE_FIELD_VALUES,
             path={
@@ -594,6 +601,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#add-labels-to-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_LABELS,
             path={
@@ -669,6 +678,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/sub-issues#add-sub-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SUB_ISSUE,
             path={
@@ -712,6 +723,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#approve-an-issue-suggestion
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _APPROVE_SUGGESTION,
             path={
@@ -749,6 +762,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/assignees#check-if-a-user-can-be-assigned
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_USER_CAN_BE_ASSIGNED,
             path={
@@ -787,6 +802,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/assignees#check-if-a-user-can-be-assigned-to-a-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_USER_CAN_BE_ASSIGNED_TO_ISSUE,
             path={
@@ -880,6 +897,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#create-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE,
             path={
@@ -958,6 +977,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/comments#create-an-issue-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_COMMENT,
             path={
@@ -1002,6 +1023,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#create-a-label
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_LABEL,
             path={
@@ -1048,6 +1071,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/milestones#create-a-milestone
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_MILESTONE,
             path={
@@ -1089,6 +1114,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/comments#delete-an-issue-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_COMMENT,
             path={
@@ -1127,6 +1154,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issue-field-values#delete-an-issue-field-value-from-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ISSUE_FIELD_VALUE,
             path={
@@ -1164,6 +1193,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#delete-a-label
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_LABEL,
             path={
@@ -1200,6 +1231,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/milestones#delete-a-milestone
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_MILESTONE,
             path={
@@ -1238,6 +1271,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#dismiss-an-issue-suggestion
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISMISS_SUGGESTION,
             path={
@@ -1303,6 +1338,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#get-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             path={
@@ -1368,6 +1405,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/comments#get-an-issue-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COMMENT,
             path={
@@ -1405,6 +1444,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/events#get-an-issue-event
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_EVENT,
             path={
@@ -1441,6 +1482,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#get-a-label
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_LABEL,
             path={
@@ -1477,6 +1520,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/milestones#get-a-milestone
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_MILESTONE,
             path={
@@ -1541,6 +1586,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/sub-issues#get-parent-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PARENT,
             path={
@@ -1643,6 +1690,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#list-issues-assigned-to-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST,
             query={
@@ -1692,6 +1741,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/assignees#list-assignees
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ASSIGNEES,
             path={
@@ -1772,6 +1823,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/comments#list-issue-comments
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COMMENTS,
             path={
@@ -1859,6 +1912,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/comments#list-issue-comments-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COMMENTS_FOR_REPO,
             path={
@@ -1939,6 +1994,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issue-dependencies#list-dependencies-an-issue-is-blocked-by
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_DEPENDENCIES_BLOCKED_BY,
             path={
@@ -2017,6 +2074,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issue-dependencies#list-dependencies-an-issue-is-blocking
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_DEPENDENCIES_BLOCKING,
             path={
@@ -2063,6 +2122,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/events#list-issue-events
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_EVENTS,
             path={
@@ -2106,6 +2167,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/events#list-issue-events-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_EVENTS_FOR_REPO,
             path={
@@ -2152,6 +2215,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/timeline#list-timeline-events-for-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_EVENTS_FOR_TIMELINE,
             path={
@@ -2242,6 +2307,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#list-user-account-issues-assigned-to-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_AUTHENTICATED_USER,
             query={
@@ -2341,6 +2408,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#list-organization-issues-assigned-to-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_ORG,
             path={
@@ -2464,6 +2533,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#list-repository-issues
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FOR_REPO,
             path={
@@ -2520,6 +2591,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issue-field-values#list-issue-field-values-for-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ISSUE_FIELD_VALUES_FOR_ISSUE,
             path={
@@ -2565,6 +2638,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#list-labels-for-issues-in-a-milestone
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_LABELS_FOR_MILESTONE,
             path={
@@ -2608,6 +2683,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#list-labels-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_LABELS_FOR_REPO,
             path={
@@ -2652,6 +2729,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#list-labels-for-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_LABELS_ON_ISSUE,
             path={
@@ -2701,6 +2780,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/milestones#list-milestones
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_MILESTONES,
             path={
@@ -2780,6 +2861,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/sub-issues#list-sub-issues
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SUB_ISSUES,
             path={
@@ -2830,6 +2913,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#list-issue-suggestions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SUGGESTIONS,
             path={
@@ -2874,6 +2959,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#lock-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LOCK,
             path={
@@ -2941,6 +3028,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/comments#pin-an-issue-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _PIN_COMMENT,
             path={
@@ -2978,6 +3067,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#remove-all-labels-from-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_ALL_LABELS,
             path={
@@ -3016,6 +3107,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/reference/issues#remove-assignees-from-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_ASSIGNEES,
             path={
@@ -3087,6 +3180,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issue-dependencies#remove-dependency-an-issue-is-blocked-by
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_DEPENDENCY_BLOCKED_BY,
             path={
@@ -3127,6 +3222,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#remove-a-label-from-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_LABEL,
             path={
@@ -3196,6 +3293,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/sub-issues#remove-sub-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_SUB_ISSUE,
             path={
@@ -3242,6 +3341,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/sub-issues#reprioritize-sub-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REPRIORITIZE_SUB_ISSUE,
             path={
@@ -3285,6 +3386,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issue-field-values#set-issue-field-values-for-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ISSUE_FIELD_VALUES,
             path={
@@ -3328,6 +3431,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#set-labels-for-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_LABELS,
             path={
@@ -3368,6 +3473,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#unlock-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNLOCK,
             path={
@@ -3404,6 +3511,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/comments#unpin-an-issue-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNPIN_COMMENT,
             path={
@@ -3512,6 +3621,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/issues#update-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE,
             path={
@@ -3594,6 +3705,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/comments#update-an-issue-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_COMMENT,
             path={
@@ -3640,6 +3753,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/labels#update-a-label
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_LABEL,
             path={
@@ -3689,6 +3804,8 @@ class Issues(Namespace):
 
         Docs: https://docs.github.com/rest/issues/milestones#update-a-milestone
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_MILESTONE,
             path={

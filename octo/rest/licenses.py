@@ -8,6 +8,7 @@ from typing import Any, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -62,6 +63,8 @@ class Licenses(Namespace):
 
         Docs: https://docs.github.com/rest/licenses/licenses#get-a-license
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             path={
@@ -97,6 +100,8 @@ class Licenses(Namespace):
 
         Docs: https://docs.github.com/rest/licenses/licenses#get-all-commonly-used-licenses
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ALL_COMMONLY_USED,
             query={
@@ -161,6 +166,8 @@ class Licenses(Namespace):
 
         Docs: https://docs.github.com/rest/licenses/licenses#get-the-license-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FOR_REPO,
             path={

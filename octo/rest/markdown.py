@@ -8,6 +8,7 @@ from typing import Any, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -60,6 +61,8 @@ class Markdown(Namespace):
 
         Docs: https://docs.github.com/rest/markdown/markdown#render-a-markdown-document
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RENDER,
             body={
@@ -92,6 +95,8 @@ class Markdown(Namespace):
 
         Docs: https://docs.github.com/rest/markdown/markdown#render-a-markdown-document-in-raw-mode
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RENDER_RAW,
             headers=headers,

@@ -8,6 +8,7 @@ from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -68,6 +69,8 @@ class Meta(Namespace):
 
         Docs: https://docs.github.com/rest/meta/meta#get-apiname-meta-information
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             headers=headers,
@@ -93,6 +96,8 @@ class Meta(Namespace):
 
         Docs: https://docs.github.com/rest/meta/meta#get-all-api-versions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALL_VERSIONS,
             headers=headers,
@@ -120,6 +125,8 @@ class Meta(Namespace):
 
         Docs: https://docs.github.com/rest/meta/meta#get-octocat
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_OCTOCAT,
             query={
@@ -148,6 +155,8 @@ class Meta(Namespace):
 
         Docs: https://docs.github.com/rest/meta/meta#get-the-zen-of-github
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ZEN,
             headers=headers,
@@ -173,6 +182,8 @@ class Meta(Namespace):
 
         Docs: https://docs.github.com/rest/meta/meta#github-api-root
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ROOT,
             headers=headers,

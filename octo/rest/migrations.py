@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -184,6 +185,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/source-imports#cancel-an-import
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CANCEL_IMPORT,
             path={
@@ -215,6 +218,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/users#delete-a-user-migration-archive
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ARCHIVE_FOR_AUTHENTICATED_USER,
             path={
@@ -247,6 +252,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/orgs#delete-an-organization-migration-archive
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ARCHIVE_FOR_ORG,
             path={
@@ -280,6 +287,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/orgs#download-an-organization-migration-archive
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DOWNLOAD_ARCHIVE_FOR_ORG,
             path={
@@ -311,6 +320,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/users#download-a-user-migration-archive
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ARCHIVE_FOR_AUTHENTICATED_USER,
             path={
@@ -346,6 +357,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/source-imports#get-commit-authors
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_COMMIT_AUTHORS,
             path={
@@ -382,6 +395,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/source-imports#get-an-import-status
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_IMPORT_STATUS,
             path={
@@ -415,6 +430,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/source-imports#get-large-files
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_LARGE_FILES,
             path={
@@ -448,6 +465,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/users#get-a-user-migration-status
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_STATUS_FOR_AUTHENTICATED_USER,
             path={
@@ -485,6 +504,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/orgs#get-an-organization-migration-status
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_STATUS_FOR_ORG,
             path={
@@ -522,6 +543,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/users#list-user-migrations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_AUTHENTICATED_USER,
             query={
@@ -560,6 +583,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/orgs#list-organization-migrations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_ORG,
             path={
@@ -600,6 +625,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/users#list-repositories-for-a-user-migration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOS_FOR_AUTHENTICATED_USER,
             path={
@@ -643,6 +670,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/orgs#list-repositories-in-an-organization-migration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOS_FOR_ORG,
             path={
@@ -686,6 +715,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/source-imports#map-a-commit-author
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _MAP_COMMIT_AUTHOR,
             path={
@@ -726,6 +757,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/source-imports#update-git-lfs-preference
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_LFS_PREFERENCE,
             path={
@@ -776,6 +809,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/users#start-a-user-migration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _START_FOR_AUTHENTICATED_USER,
             body={
@@ -832,6 +867,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/orgs#start-an-organization-migration
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _START_FOR_ORG,
             path={
@@ -885,6 +922,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/source-imports#start-an-import
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _START_IMPORT,
             path={
@@ -925,6 +964,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/users#unlock-a-user-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNLOCK_REPO_FOR_AUTHENTICATED_USER,
             path={
@@ -960,6 +1001,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/orgs#unlock-an-organization-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNLOCK_REPO_FOR_ORG,
             path={
@@ -1002,6 +1045,8 @@ class Migrations(Namespace):
 
         Docs: https://docs.github.com/rest/migrations/source-imports#update-an-import
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_IMPORT,
             path={

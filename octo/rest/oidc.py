@@ -8,6 +8,7 @@ from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -90,6 +91,8 @@ class Oidc(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#create-an-oidc-custom-property-inclusion-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ENTERPRISE,
             path={
@@ -125,6 +128,8 @@ class Oidc(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#create-an-oidc-custom-property-inclusion-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ORG,
             path={
@@ -160,6 +165,8 @@ class Oidc(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#delete-an-oidc-custom-property-inclusion-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ENTERPRISE,
             path={
@@ -193,6 +200,8 @@ class Oidc(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#delete-an-oidc-custom-property-inclusion-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ORG,
             path={
@@ -224,6 +233,8 @@ class Oidc(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#get-the-customization-template-for-an-oidc-subject-claim-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_OIDC_CUSTOM_SUB_TEMPLATE_FOR_ORG,
             path={
@@ -254,6 +265,8 @@ class Oidc(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#list-oidc-custom-property-inclusions-for-an-enterprise
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_OIDC_CUSTOM_PROPERTY_INCLUSIONS_FOR_ENTERPRISE,
             path={
@@ -284,6 +297,8 @@ class Oidc(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#list-oidc-custom-property-inclusions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_OIDC_CUSTOM_PROPERTY_INCLUSIONS_FOR_ORG,
             path={
@@ -318,6 +333,8 @@ class Oidc(Namespace):
 
         Docs: https://docs.github.com/rest/actions/oidc#set-the-customization-template-for-an-oidc-subject-claim-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_OIDC_CUSTOM_SUB_TEMPLATE_FOR_ORG,
             path={

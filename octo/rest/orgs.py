@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -781,6 +782,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SECURITY_MANAGER_TEAM,
             path={
@@ -816,6 +819,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#assign-an-organization-role-to-a-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ASSIGN_TEAM_TO_ORG_ROLE,
             path={
@@ -852,6 +857,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#assign-an-organization-role-to-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ASSIGN_USER_TO_ORG_ROLE,
             path={
@@ -886,6 +893,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/blocking#block-a-user-from-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BLOCK_USER,
             path={
@@ -919,6 +928,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#cancel-an-organization-invitation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CANCEL_INVITATION,
             path={
@@ -952,6 +963,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/blocking#check-if-a-user-is-blocked-by-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_BLOCKED_USER,
             path={
@@ -985,6 +998,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#check-organization-membership-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_MEMBERSHIP_FOR_USER,
             path={
@@ -1018,6 +1033,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#check-public-organization-membership-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_PUBLIC_MEMBERSHIP_FOR_USER,
             path={
@@ -1053,6 +1070,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/outside-collaborators#convert-an-organization-member-to-outside-collaborator
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CONVERT_MEMBER_TO_OUTSIDE_COLLABORATOR,
             path={
@@ -1111,6 +1130,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#create-an-artifact-deployment-record
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ARTIFACT_DEPLOYMENT_RECORD,
             path={
@@ -1175,6 +1196,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#create-artifact-metadata-storage-record
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ARTIFACT_STORAGE_RECORD,
             path={
@@ -1225,6 +1248,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#create-a-cluster-deployment-records-job
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_CLUSTER_DEPLOYMENT_RECORDS_JOB,
             path={
@@ -1269,6 +1294,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#create-an-organization-invitation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_INVITATION,
             path={
@@ -1315,6 +1342,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/issue-fields#create-issue-field-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ISSUE_FIELD,
             path={
@@ -1360,6 +1389,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/issue-types#create-issue-type-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ISSUE_TYPE,
             path={
@@ -1404,6 +1435,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#create-an-organization-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_WEBHOOK,
             path={
@@ -1456,6 +1489,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#create-or-update-a-custom-property-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CUSTOM_PROPERTIES_FOR_REPOS_CREATE_OR_UPDATE_ORGANIZATION_DEFINITION,
             path={
@@ -1498,6 +1533,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#create-or-update-custom-properties-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CUSTOM_PROPERTIES_FOR_REPOS_CREATE_OR_UPDATE_ORGANIZATION_DEFINITIONS,
             path={
@@ -1535,6 +1572,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#create-or-update-custom-property-values-for-organization-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CUSTOM_PROPERTIES_FOR_REPOS_CREATE_OR_UPDATE_ORGANIZATION_VALUES,
             path={
@@ -1571,6 +1610,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#remove-a-custom-property-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CUSTOM_PROPERTIES_FOR_REPOS_DELETE_ORGANIZATION_DEFINITION,
             path={
@@ -1604,6 +1645,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#get-a-custom-property-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CUSTOM_PROPERTIES_FOR_REPOS_GET_ORGANIZATION_DEFINITION,
             path={
@@ -1635,6 +1678,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#get-all-custom-properties-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CUSTOM_PROPERTIES_FOR_REPOS_GET_ORGANIZATION_DEFINITIONS,
             path={
@@ -1672,6 +1717,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/custom-properties#list-custom-property-values-for-organization-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _CUSTOM_PROPERTIES_FOR_REPOS_GET_ORGANIZATION_VALUES,
             path={
@@ -1707,6 +1754,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#delete-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE,
             path={
@@ -1743,6 +1792,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/attestations#delete-attestations-in-bulk
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ATTESTATIONS_BULK,
             path={
@@ -1780,6 +1831,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/attestations#delete-attestations-by-id
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ATTESTATIONS_BY_ID,
             path={
@@ -1813,6 +1866,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/attestations#delete-attestations-by-subject-digest
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ATTESTATIONS_BY_SUBJECT_DIGEST,
             path={
@@ -1846,6 +1901,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/issue-fields#delete-issue-field-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ISSUE_FIELD,
             path={
@@ -1879,6 +1936,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/issue-types#delete-issue-type-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ISSUE_TYPE,
             path={
@@ -1912,6 +1971,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#delete-an-organization-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_WEBHOOK,
             path={
@@ -1945,6 +2006,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#disable-a-selected-repository-for-immutable-releases-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_SELECTED_REPOSITORY_IMMUTABLE_RELEASES_ORGANIZATION,
             path={
@@ -1982,6 +2045,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#enable-or-disable-a-security-feature-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_OR_DISABLE_SECURITY_PRODUCT_ON_ALL_ORG_REPOS,
             path={
@@ -2019,6 +2084,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#enable-a-selected-repository-for-immutable-releases-in-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_SELECTED_REPOSITORY_IMMUTABLE_RELEASES_ORGANIZATION,
             path={
@@ -2050,6 +2117,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#get-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             path={
@@ -2084,6 +2153,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#get-cluster-deployment-records-job-status
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CLUSTER_DEPLOYMENT_RECORDS_JOB,
             path={
@@ -2116,6 +2187,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#get-immutable-releases-settings-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_IMMUTABLE_RELEASES_SETTINGS,
             path={
@@ -2151,6 +2224,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-selected-repositories-for-immutable-releases-enforcement
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_IMMUTABLE_RELEASES_SETTINGS_REPOSITORIES,
             path={
@@ -2185,6 +2260,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#get-an-organization-membership-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_MEMBERSHIP_FOR_AUTHENTICATED_USER,
             path={
@@ -2217,6 +2294,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#get-organization-membership-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_MEMBERSHIP_FOR_USER,
             path={
@@ -2250,6 +2329,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#get-an-organization-role
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_ROLE,
             path={
@@ -2288,6 +2369,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rules#get-organization-ruleset-history
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ORG_RULESET_HISTORY,
             path={
@@ -2327,6 +2410,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rules#get-organization-ruleset-version
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_RULESET_VERSION,
             path={
@@ -2361,6 +2446,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#get-an-organization-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WEBHOOK,
             path={
@@ -2394,6 +2481,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#get-a-webhook-configuration-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WEBHOOK_CONFIG_FOR_ORG,
             path={
@@ -2429,6 +2518,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#get-a-webhook-delivery-for-an-organization-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WEBHOOK_DELIVERY,
             path={
@@ -2464,6 +2555,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-organizations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             query={
@@ -2500,6 +2593,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-app-installations-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_APP_INSTALLATIONS,
             path={
@@ -2536,6 +2631,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#list-artifact-deployment-records
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ARTIFACT_DEPLOYMENT_RECORDS,
             path={
@@ -2569,6 +2666,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#list-artifact-storage-records
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ARTIFACT_STORAGE_RECORDS,
             path={
@@ -2609,6 +2708,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/attestations#list-attestation-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ATTESTATION_REPOSITORIES,
             path={
@@ -2656,6 +2757,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/attestations#list-attestations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ATTESTATIONS,
             path={
@@ -2703,6 +2806,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/attestations#list-attestations-by-bulk-subject-digests
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ATTESTATIONS_BULK,
             path={
@@ -2747,6 +2852,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/blocking#list-users-blocked-by-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_BLOCKED_USERS,
             path={
@@ -2786,6 +2893,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-failed-organization-invitations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FAILED_INVITATIONS,
             path={
@@ -2823,6 +2932,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-organizations-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_AUTHENTICATED_USER,
             query={
@@ -2859,6 +2970,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#list-organizations-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_USER,
             path={
@@ -2900,6 +3013,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-organization-invitation-teams
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INVITATION_TEAMS,
             path={
@@ -2935,6 +3050,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/issue-fields#list-issue-fields-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ISSUE_FIELDS,
             path={
@@ -2965,6 +3082,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/issue-types#list-issue-types-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ISSUE_TYPES,
             path={
@@ -3004,6 +3123,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-organization-members
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_MEMBERS,
             path={
@@ -3045,6 +3166,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-organization-memberships-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_MEMBERSHIPS_FOR_AUTHENTICATED_USER,
             query={
@@ -3084,6 +3207,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#list-teams-that-are-assigned-to-an-organization-role
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_ROLE_TEAMS,
             path={
@@ -3126,6 +3251,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#list-users-that-are-assigned-to-an-organization-role
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_ROLE_USERS,
             path={
@@ -3161,6 +3288,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#get-all-organization-roles-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ORG_ROLES,
             path={
@@ -3191,6 +3320,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#list-organization-fine-grained-permissions-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ORGANIZATION_FINE_GRAINED_PERMISSIONS,
             path={
@@ -3228,6 +3359,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/outside-collaborators#list-outside-collaborators-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_OUTSIDE_COLLABORATORS,
             path={
@@ -3270,6 +3403,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-repositories-a-fine-grained-personal-access-token-has-access-to
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PAT_GRANT_REPOSITORIES,
             path={
@@ -3312,6 +3447,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-repositories-requested-to-be-accessed-by-a-fine-grained-personal-access-token
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PAT_GRANT_REQUEST_REPOSITORIES,
             path={
@@ -3368,6 +3505,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-requests-to-access-organization-resources-with-fine-grained-personal-access-tokens
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PAT_GRANT_REQUESTS,
             path={
@@ -3431,6 +3570,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#list-fine-grained-personal-access-tokens-with-access-to-organization-resources
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PAT_GRANTS,
             path={
@@ -3482,6 +3623,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-pending-organization-invitations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PENDING_INVITATIONS,
             path={
@@ -3523,6 +3666,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#list-public-organization-members
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_MEMBERS,
             path={
@@ -3557,6 +3702,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_SECURITY_MANAGER_TEAMS,
             path={
@@ -3596,6 +3743,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#list-deliveries-for-an-organization-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WEBHOOK_DELIVERIES,
             path={
@@ -3637,6 +3786,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#list-organization-webhooks
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WEBHOOKS,
             path={
@@ -3673,6 +3824,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#ping-an-organization-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _PING_WEBHOOK,
             path={
@@ -3708,6 +3861,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#redeliver-a-delivery-for-an-organization-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REDELIVER_WEBHOOK_DELIVERY,
             path={
@@ -3742,6 +3897,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#remove-an-organization-member
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_MEMBER,
             path={
@@ -3775,6 +3932,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#remove-organization-membership-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_MEMBERSHIP_FOR_USER,
             path={
@@ -3808,6 +3967,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/outside-collaborators#remove-outside-collaborator-from-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_OUTSIDE_COLLABORATOR,
             path={
@@ -3841,6 +4002,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#remove-public-organization-membership-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_PUBLIC_MEMBERSHIP_FOR_AUTHENTICATED_USER,
             path={
@@ -3874,6 +4037,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_SECURITY_MANAGER_TEAM,
             path={
@@ -3911,6 +4076,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#review-a-request-to-access-organization-resources-with-a-fine-grained-personal-access-token
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REVIEW_PAT_GRANT_REQUEST,
             path={
@@ -3952,6 +4119,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#review-requests-to-access-organization-resources-with-fine-grained-personal-access-tokens
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REVIEW_PAT_GRANT_REQUESTS_IN_BULK,
             path={
@@ -3989,6 +4158,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#remove-all-organization-roles-for-a-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REVOKE_ALL_ORG_ROLES_TEAM,
             path={
@@ -4022,6 +4193,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#remove-all-organization-roles-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REVOKE_ALL_ORG_ROLES_USER,
             path={
@@ -4057,6 +4230,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#remove-an-organization-role-from-a-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REVOKE_ORG_ROLE_TEAM,
             path={
@@ -4093,6 +4268,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#remove-an-organization-role-from-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REVOKE_ORG_ROLE_USER,
             path={
@@ -4137,6 +4314,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#set-cluster-deployment-records
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_CLUSTER_DEPLOYMENT_RECORDS,
             path={
@@ -4179,6 +4358,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#set-immutable-releases-settings-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_IMMUTABLE_RELEASES_SETTINGS,
             path={
@@ -4215,6 +4396,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#set-selected-repositories-for-immutable-releases-enforcement
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_IMMUTABLE_RELEASES_SETTINGS_REPOSITORIES,
             path={
@@ -4252,6 +4435,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#set-organization-membership-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_MEMBERSHIP_FOR_USER,
             path={
@@ -4288,6 +4473,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#set-public-organization-membership-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_PUBLIC_MEMBERSHIP_FOR_AUTHENTICATED_USER,
             path={
@@ -4321,6 +4508,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/blocking#unblock-a-user-from-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNBLOCK_USER,
             path={
@@ -4412,6 +4601,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/orgs#update-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE,
             path={
@@ -4484,6 +4675,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/issue-fields#update-issue-field-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ISSUE_FIELD,
             path={
@@ -4531,6 +4724,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/issue-types#update-issue-type-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ISSUE_TYPE,
             path={
@@ -4570,6 +4765,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/members#update-an-organization-membership-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_MEMBERSHIP_FOR_AUTHENTICATED_USER,
             path={
@@ -4607,6 +4804,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#update-the-access-a-fine-grained-personal-access-token-has-to-organization-resources
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_PAT_ACCESS,
             path={
@@ -4645,6 +4844,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#update-the-access-to-organization-resources-via-fine-grained-personal-access-tokens
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_PAT_ACCESSES,
             path={
@@ -4689,6 +4890,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#update-an-organization-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_WEBHOOK,
             path={
@@ -4736,6 +4939,8 @@ class Orgs(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/webhooks#update-a-webhook-configuration-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_WEBHOOK_CONFIG_FOR_ORG,
             path={

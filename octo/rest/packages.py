@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -260,6 +261,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#delete-a-package-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PACKAGE_FOR_AUTHENTICATED_USER,
             path={
@@ -295,6 +298,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#delete-a-package-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PACKAGE_FOR_ORG,
             path={
@@ -331,6 +336,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#delete-a-package-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PACKAGE_FOR_USER,
             path={
@@ -367,6 +374,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#delete-a-package-version-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PACKAGE_VERSION_FOR_AUTHENTICATED_USER,
             path={
@@ -405,6 +414,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#delete-package-version-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PACKAGE_VERSION_FOR_ORG,
             path={
@@ -444,6 +455,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#delete-package-version-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PACKAGE_VERSION_FOR_USER,
             path={
@@ -486,6 +499,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_AUTHENTICATED_USER,
             path={
@@ -535,6 +550,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_ORG,
             path={
@@ -578,6 +595,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_USER,
             path={
@@ -612,6 +631,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#get-a-package-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PACKAGE_FOR_AUTHENTICATED_USER,
             path={
@@ -647,6 +668,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#get-a-package-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PACKAGE_FOR_ORGANIZATION,
             path={
@@ -683,6 +706,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#get-a-package-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PACKAGE_FOR_USER,
             path={
@@ -719,6 +744,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#get-a-package-version-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PACKAGE_VERSION_FOR_AUTHENTICATED_USER,
             path={
@@ -757,6 +784,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#get-a-package-version-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PACKAGE_VERSION_FOR_ORGANIZATION,
             path={
@@ -796,6 +825,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#get-a-package-version-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PACKAGE_VERSION_FOR_USER,
             path={
@@ -827,6 +858,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#get-list-of-conflicting-packages-during-docker-migration-for-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_AUTHENTICATED_USER,
             headers=headers,
@@ -854,6 +887,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#get-list-of-conflicting-packages-during-docker-migration-for-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_ORGANIZATION,
             path={
@@ -884,6 +919,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#get-list-of-conflicting-packages-during-docker-migration-for-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_USER,
             path={
@@ -921,6 +958,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-packages-for-the-authenticated-users-namespace
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PACKAGES_FOR_AUTHENTICATED_USER,
             query={
@@ -963,6 +1002,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-packages-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PACKAGES_FOR_ORGANIZATION,
             path={
@@ -1008,6 +1049,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#list-packages-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PACKAGES_FOR_USER,
             path={
@@ -1048,6 +1091,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#restore-a-package-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RESTORE_PACKAGE_FOR_AUTHENTICATED_USER,
             path={
@@ -1088,6 +1133,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#restore-a-package-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RESTORE_PACKAGE_FOR_ORG,
             path={
@@ -1129,6 +1176,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#restore-a-package-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RESTORE_PACKAGE_FOR_USER,
             path={
@@ -1168,6 +1217,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#restore-a-package-version-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RESTORE_PACKAGE_VERSION_FOR_AUTHENTICATED_USER,
             path={
@@ -1206,6 +1257,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#restore-package-version-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RESTORE_PACKAGE_VERSION_FOR_ORG,
             path={
@@ -1245,6 +1298,8 @@ class Packages(Namespace):
 
         Docs: https://docs.github.com/rest/packages/packages#restore-package-version-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RESTORE_PACKAGE_VERSION_FOR_USER,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -138,6 +139,8 @@ class PrivateRegistries(Namespace):
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#create-a-private-registry-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ORG_PRIVATE_REGISTRY,
             path={
@@ -196,6 +199,8 @@ class PrivateRegistries(Namespace):
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#delete-a-private-registry-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ORG_PRIVATE_REGISTRY,
             path={
@@ -229,6 +234,8 @@ class PrivateRegistries(Namespace):
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#get-a-private-registry-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_PRIVATE_REGISTRY,
             path={
@@ -260,6 +267,8 @@ class PrivateRegistries(Namespace):
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#get-private-registries-public-key-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_PUBLIC_KEY,
             path={
@@ -295,6 +304,8 @@ class PrivateRegistries(Namespace):
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#list-private-registries-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_PRIVATE_REGISTRIES,
             path={
@@ -379,6 +390,8 @@ class PrivateRegistries(Namespace):
 
         Docs: https://docs.github.com/rest/private-registries/organization-configurations#update-a-private-registry-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ORG_PRIVATE_REGISTRY,
             path={

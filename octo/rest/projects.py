@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -230,6 +231,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/fields#add-a-field-to-an-organization-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_FIELD_FOR_ORG,
             path={
@@ -281,6 +284,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/fields#add-field-to-user-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_FIELD_FOR_USER,
             path={
@@ -331,6 +336,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#add-item-to-organization-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_ITEM_FOR_ORG,
             path={
@@ -381,6 +388,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#add-item-to-user-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_ITEM_FOR_USER,
             path={
@@ -425,6 +434,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/drafts#create-draft-item-for-user-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_DRAFT_ITEM_FOR_AUTHENTICATED_USER,
             path={
@@ -466,6 +477,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/drafts#create-draft-item-for-organization-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_DRAFT_ITEM_FOR_ORG,
             path={
@@ -517,6 +530,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/views#create-a-view-for-an-organization-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_VIEW_FOR_ORG,
             path={
@@ -573,6 +588,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/views#create-a-view-for-a-user-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_VIEW_FOR_USER,
             path={
@@ -617,6 +634,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#delete-project-item-for-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ITEM_FOR_ORG,
             path={
@@ -653,6 +672,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#delete-project-item-for-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ITEM_FOR_USER,
             path={
@@ -689,6 +710,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/fields#get-project-field-for-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FIELD_FOR_ORG,
             path={
@@ -725,6 +748,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/fields#get-project-field-for-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FIELD_FOR_USER,
             path={
@@ -759,6 +784,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/projects#get-project-for-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FOR_ORG,
             path={
@@ -792,6 +819,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/projects#get-project-for-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_FOR_USER,
             path={
@@ -829,6 +858,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#get-an-item-for-an-organization-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_ITEM,
             path={
@@ -870,6 +901,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#get-an-item-for-a-user-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_USER_ITEM,
             path={
@@ -914,6 +947,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/fields#list-project-fields-for-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FIELDS_FOR_ORG,
             path={
@@ -959,6 +994,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/fields#list-project-fields-for-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FIELDS_FOR_USER,
             path={
@@ -1004,6 +1041,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/projects#list-projects-for-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_ORG,
             path={
@@ -1049,6 +1088,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/projects#list-projects-for-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_USER,
             path={
@@ -1098,6 +1139,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-an-organization-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ITEMS_FOR_ORG,
             path={
@@ -1149,6 +1192,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-a-user-owned-project
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ITEMS_FOR_USER,
             path={
@@ -1200,6 +1245,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-an-organization-project-view
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_VIEW_ITEMS_FOR_ORG,
             path={
@@ -1251,6 +1298,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#list-items-for-a-user-project-view
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_VIEW_ITEMS_FOR_USER,
             path={
@@ -1295,6 +1344,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#update-project-item-for-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ITEM_FOR_ORG,
             path={
@@ -1336,6 +1387,8 @@ class Projects(Namespace):
 
         Docs: https://docs.github.com/rest/projects/items#update-project-item-for-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ITEM_FOR_USER,
             path={

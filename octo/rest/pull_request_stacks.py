@@ -8,6 +8,7 @@ from typing import Any, List, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -85,6 +86,8 @@ class PullRequestStacks(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/stacks#add-pull-requests-to-a-pull-request-stack
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD,
             path={
@@ -124,6 +127,8 @@ class PullRequestStacks(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/stacks#create-a-pull-request-stack
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE,
             path={
@@ -162,6 +167,8 @@ class PullRequestStacks(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/stacks#get-a-pull-request-stack
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             path={
@@ -203,6 +210,8 @@ class PullRequestStacks(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/stacks#list-pull-request-stacks
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             path={
@@ -243,6 +252,8 @@ class PullRequestStacks(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/stacks#remove-pull-requests-from-a-pull-request-stack
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNSTACK,
             path={

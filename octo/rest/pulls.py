@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -257,6 +258,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#check-if-a-pull-request-has-been-merged
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_IF_MERGED,
             path={
@@ -349,6 +352,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#create-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE,
             path={
@@ -431,6 +436,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/comments#create-a-reply-for-a-review-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REPLY_FOR_REVIEW_COMMENT,
             path={
@@ -516,6 +523,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REVIEW,
             path={
@@ -627,6 +636,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/comments#create-a-review-comment-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REVIEW_COMMENT,
             path={
@@ -708,6 +719,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/reviews#delete-a-pending-review-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PENDING_REVIEW,
             path={
@@ -746,6 +759,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/comments#delete-a-review-comment-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REVIEW_COMMENT,
             path={
@@ -822,6 +837,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/reviews#dismiss-a-review-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISMISS_REVIEW,
             path={
@@ -904,6 +921,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#get-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             path={
@@ -943,6 +962,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#get-the-result-of-an-asynchronous-merge
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_MERGE_ASYNC_RESULT,
             path={
@@ -1012,6 +1033,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/reviews#get-a-review-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REVIEW,
             path={
@@ -1078,6 +1101,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REVIEW_COMMENT,
             path={
@@ -1168,6 +1193,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#list-pull-requests
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST,
             path={
@@ -1254,6 +1281,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/reviews#list-comments-for-a-pull-request-review
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COMMENTS_FOR_REVIEW,
             path={
@@ -1333,6 +1362,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#list-commits-on-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COMMITS,
             path={
@@ -1411,6 +1442,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#list-pull-requests-files
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_FILES,
             path={
@@ -1452,6 +1485,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/review-requests#get-all-requested-reviewers-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REQUESTED_REVIEWERS,
             path={
@@ -1537,6 +1572,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/comments#list-review-comments-on-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REVIEW_COMMENTS,
             path={
@@ -1626,6 +1663,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/comments#list-review-comments-in-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REVIEW_COMMENTS_FOR_REPO,
             path={
@@ -1706,6 +1745,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/reviews#list-reviews-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_REVIEWS,
             path={
@@ -1755,6 +1796,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#merge-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _MERGE,
             path={
@@ -1807,6 +1850,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#merge-a-pull-request-asynchronously
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _MERGE_ASYNC,
             path={
@@ -1854,6 +1899,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/review-requests#remove-requested-reviewers-from-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_REQUESTED_REVIEWERS,
             path={
@@ -1898,6 +1945,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/reference/pulls#request-reviewers-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REQUEST_REVIEWERS,
             path={
@@ -1978,6 +2027,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/reviews#submit-a-review-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SUBMIT_REVIEW,
             path={
@@ -2068,6 +2119,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#update-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE,
             path={
@@ -2114,6 +2167,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/pulls#update-a-pull-request-branch
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_BRANCH,
             path={
@@ -2189,6 +2244,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/reviews#update-a-review-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REVIEW,
             path={
@@ -2262,6 +2319,8 @@ class Pulls(Namespace):
 
         Docs: https://docs.github.com/rest/pulls/comments#update-a-review-comment-for-a-pull-request
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REVIEW_COMMENT,
             path={

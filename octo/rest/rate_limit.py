@@ -8,6 +8,7 @@ from typing import Any, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ class RateLimit(Namespace):
 
         Docs: https://docs.github.com/rest/rate-limit/rate-limit#get-rate-limit-status-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             headers=headers,

@@ -8,6 +8,7 @@ from typing import Any, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -161,6 +162,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#create-reaction-for-a-commit-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FOR_COMMIT_COMMENT,
             path={
@@ -202,6 +205,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#create-reaction-for-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FOR_ISSUE,
             path={
@@ -243,6 +248,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#create-reaction-for-an-issue-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FOR_ISSUE_COMMENT,
             path={
@@ -284,6 +291,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#create-reaction-for-a-pull-request-review-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FOR_PULL_REQUEST_REVIEW_COMMENT,
             path={
@@ -325,6 +334,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#create-reaction-for-a-release
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FOR_RELEASE,
             path={
@@ -366,6 +377,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#delete-a-commit-comment-reaction
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FOR_COMMIT_COMMENT,
             path={
@@ -405,6 +418,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#delete-an-issue-reaction
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FOR_ISSUE,
             path={
@@ -444,6 +459,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#delete-an-issue-comment-reaction
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FOR_ISSUE_COMMENT,
             path={
@@ -483,6 +500,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#delete-a-pull-request-comment-reaction
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FOR_PULL_REQUEST_COMMENT,
             path={
@@ -522,6 +541,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#delete-a-release-reaction
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FOR_RELEASE,
             path={
@@ -566,6 +587,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-commit-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_COMMIT_COMMENT,
             path={
@@ -614,6 +637,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-an-issue
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_ISSUE,
             path={
@@ -662,6 +687,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-an-issue-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_ISSUE_COMMENT,
             path={
@@ -710,6 +737,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-pull-request-review-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_PULL_REQUEST_REVIEW_COMMENT,
             path={
@@ -758,6 +787,8 @@ class Reactions(Namespace):
 
         Docs: https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-release
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_RELEASE,
             path={

@@ -9,6 +9,7 @@ from typing import Any, BinaryIO, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -1398,6 +1399,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/invitations#accept-a-repository-invitation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ACCEPT_INVITATION_FOR_AUTHENTICATED_USER,
             path={
@@ -1436,6 +1439,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#add-app-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_APP_ACCESS_RESTRICTIONS,
             path={
@@ -1477,6 +1482,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/collaborators#add-a-repository-collaborator
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_COLLABORATOR,
             path={
@@ -1518,6 +1525,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#add-status-check-contexts
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_STATUS_CHECK_CONTEXTS,
             path={
@@ -1559,6 +1568,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#add-team-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_TEAM_ACCESS_RESTRICTIONS,
             path={
@@ -1600,6 +1611,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#add-user-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_USER_ACCESS_RESTRICTIONS,
             path={
@@ -1639,6 +1652,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#cancel-a-github-pages-deployment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CANCEL_PAGES_DEPLOYMENT,
             path={
@@ -1673,6 +1688,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#check-if-dependabot-security-updates-are-enabled-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_AUTOMATED_SECURITY_FIXES,
             path={
@@ -1708,6 +1725,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/collaborators#check-if-a-user-is-a-repository-collaborator
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_COLLABORATOR,
             path={
@@ -1742,6 +1761,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#check-if-immutable-releases-are-enabled-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_IMMUTABLE_RELEASES,
             path={
@@ -1775,6 +1796,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#check-if-private-vulnerability-reporting-is-enabled-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_PRIVATE_VULNERABILITY_REPORTING,
             path={
@@ -1808,6 +1831,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#check-if-vulnerability-alerts-are-enabled-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_VULNERABILITY_ALERTS,
             path={
@@ -1843,6 +1868,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-codeowners-errors
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CODEOWNERS_ERRORS,
             path={
@@ -1887,6 +1914,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/reference/repos#compare-two-commits
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COMPARE_COMMITS,
             path={
@@ -1964,6 +1993,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/commits#compare-two-commits
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _COMPARE_COMMITS_WITH_BASEHEAD,
             path={
@@ -2005,6 +2036,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/attestations#create-an-attestation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ATTESTATION,
             path={
@@ -2047,6 +2080,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/autolinks#create-an-autolink-reference-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_AUTOLINK,
             path={
@@ -2131,6 +2166,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/comments#create-a-commit-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_COMMIT_COMMENT,
             path={
@@ -2174,6 +2211,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#create-commit-signature-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_COMMIT_SIGNATURE_PROTECTION,
             path={
@@ -2218,6 +2257,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/statuses#create-a-commit-status
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_COMMIT_STATUS,
             path={
@@ -2264,6 +2305,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deploy-keys/deploy-keys#create-a-deploy-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_DEPLOY_KEY,
             path={
@@ -2320,6 +2363,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/deployments#create-a-deployment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_DEPLOYMENT,
             path={
@@ -2370,6 +2415,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/branch-policies#create-a-deployment-branch-policy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_DEPLOYMENT_BRANCH_POLICY,
             path={
@@ -2412,6 +2459,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/protection-rules#create-a-custom-deployment-protection-rule-on-an-environment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_DEPLOYMENT_PROTECTION_RULE,
             path={
@@ -2465,6 +2514,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/statuses#create-a-deployment-status
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_DEPLOYMENT_STATUS,
             path={
@@ -2512,6 +2563,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#create-a-repository-dispatch-event
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_DISPATCH_EVENT,
             path={
@@ -2591,6 +2644,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#create-a-repository-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FOR_AUTHENTICATED_USER,
             body={
@@ -2651,6 +2706,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/forks#create-a-fork
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FORK,
             path={
@@ -2737,6 +2794,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#create-an-organization-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_IN_ORG,
             path={
@@ -2806,6 +2865,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/environments#create-or-update-an-environment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_ENVIRONMENT,
             path={
@@ -2860,6 +2921,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/contents#create-or-update-file-contents
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_OR_UPDATE_FILE_CONTENTS,
             path={
@@ -2912,6 +2975,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rules#create-an-organization-repository-ruleset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_ORG_RULESET,
             path={
@@ -2962,6 +3027,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#create-a-github-pages-deployment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_PAGES_DEPLOYMENT,
             path={
@@ -3006,6 +3073,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#create-a-apiname-pages-site
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_PAGES_SITE,
             path={
@@ -3061,6 +3130,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/releases#create-a-release
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_RELEASE,
             path={
@@ -3117,6 +3188,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#create-a-repository-ruleset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REPO_RULESET,
             path={
@@ -3168,6 +3241,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#create-a-repository-using-a-template
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_USING_TEMPLATE,
             path={
@@ -3216,6 +3291,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#create-a-repository-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_WEBHOOK,
             path={
@@ -3257,6 +3334,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/custom-properties#create-or-update-custom-property-values-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CUSTOM_PROPERTIES_FOR_REPOS_CREATE_OR_UPDATE_REPOSITORY_VALUES,
             path={
@@ -3293,6 +3372,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/custom-properties#get-all-custom-property-values-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CUSTOM_PROPERTIES_FOR_REPOS_GET_REPOSITORY_VALUES,
             path={
@@ -3324,6 +3405,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/invitations#decline-a-repository-invitation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DECLINE_INVITATION_FOR_AUTHENTICATED_USER,
             path={
@@ -3358,6 +3441,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#delete-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE,
             path={
@@ -3393,6 +3478,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#delete-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ACCESS_RESTRICTIONS,
             path={
@@ -3429,6 +3516,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#delete-admin-branch-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ADMIN_BRANCH_PROTECTION,
             path={
@@ -3465,6 +3554,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/environments#delete-an-environment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_AN_ENVIRONMENT,
             path={
@@ -3501,6 +3592,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/autolinks#delete-an-autolink-reference-from-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_AUTOLINK,
             path={
@@ -3537,6 +3630,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#delete-branch-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_BRANCH_PROTECTION,
             path={
@@ -3573,6 +3668,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/comments#delete-a-commit-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_COMMIT_COMMENT,
             path={
@@ -3609,6 +3706,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#delete-commit-signature-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_COMMIT_SIGNATURE_PROTECTION,
             path={
@@ -3645,6 +3744,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deploy-keys/deploy-keys#delete-a-deploy-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_DEPLOY_KEY,
             path={
@@ -3681,6 +3782,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/deployments#delete-a-deployment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_DEPLOYMENT,
             path={
@@ -3719,6 +3822,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/branch-policies#delete-a-deployment-branch-policy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_DEPLOYMENT_BRANCH_POLICY,
             path={
@@ -3766,6 +3871,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/contents#delete-a-file
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_FILE,
             path={
@@ -3809,6 +3916,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/invitations#delete-a-repository-invitation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_INVITATION,
             path={
@@ -3843,6 +3952,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rules#delete-an-organization-repository-ruleset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ORG_RULESET,
             path={
@@ -3876,6 +3987,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#delete-a-apiname-pages-site
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PAGES_SITE,
             path={
@@ -3911,6 +4024,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#delete-pull-request-review-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PULL_REQUEST_REVIEW_PROTECTION,
             path={
@@ -3947,6 +4062,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/releases#delete-a-release
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_RELEASE,
             path={
@@ -3983,6 +4100,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/assets#delete-a-release-asset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_RELEASE_ASSET,
             path={
@@ -4019,6 +4138,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#delete-a-repository-ruleset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_REPO_RULESET,
             path={
@@ -4055,6 +4176,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#delete-a-repository-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_WEBHOOK,
             path={
@@ -4089,6 +4212,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#disable-dependabot-security-updates
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_AUTOMATED_SECURITY_FIXES,
             path={
@@ -4126,6 +4251,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/protection-rules#disable-a-custom-protection-rule-for-an-environment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_DEPLOYMENT_PROTECTION_RULE,
             path={
@@ -4161,6 +4288,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#disable-immutable-releases
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_IMMUTABLE_RELEASES,
             path={
@@ -4194,6 +4323,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#disable-private-vulnerability-reporting-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_PRIVATE_VULNERABILITY_REPORTING,
             path={
@@ -4227,6 +4358,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#disable-vulnerability-alerts
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DISABLE_VULNERABILITY_ALERTS,
             path={
@@ -4262,6 +4395,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/contents#download-a-repository-archive-tar
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DOWNLOAD_TARBALL_ARCHIVE,
             path={
@@ -4298,6 +4433,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/contents#download-a-repository-archive-zip
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DOWNLOAD_ZIPBALL_ARCHIVE,
             path={
@@ -4334,6 +4471,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#enable-dependabot-security-updates
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_AUTOMATED_SECURITY_FIXES,
             path={
@@ -4367,6 +4506,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#enable-immutable-releases
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_IMMUTABLE_RELEASES,
             path={
@@ -4400,6 +4541,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#enable-private-vulnerability-reporting-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_PRIVATE_VULNERABILITY_REPORTING,
             path={
@@ -4433,6 +4576,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#enable-vulnerability-alerts
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ENABLE_VULNERABILITY_ALERTS,
             path={
@@ -4474,6 +4619,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/releases#generate-release-notes-content-for-a-release
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GENERATE_RELEASE_NOTES,
             path={
@@ -4513,6 +4660,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#get-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET,
             path={
@@ -4548,6 +4697,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ACCESS_RESTRICTIONS,
             path={
@@ -4584,6 +4735,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-admin-branch-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ADMIN_BRANCH_PROTECTION,
             path={
@@ -4620,6 +4773,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/protection-rules#get-all-deployment-protection-rules-for-an-environment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALL_DEPLOYMENT_PROTECTION_RULES,
             path={
@@ -4659,6 +4814,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/environments#list-environments
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ALL_ENVIRONMENTS,
             path={
@@ -4698,6 +4855,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-all-status-check-contexts
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALL_STATUS_CHECK_CONTEXTS,
             path={
@@ -4737,6 +4896,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#get-all-repository-topics
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ALL_TOPICS,
             path={
@@ -4776,6 +4937,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-apps-with-access-to-the-protected-branch
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_APPS_WITH_ACCESS_TO_PROTECTED_BRANCH,
             path={
@@ -4812,6 +4975,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/autolinks#get-an-autolink-reference-of-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_AUTOLINK,
             path={
@@ -4848,6 +5013,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branches#get-a-branch
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_BRANCH,
             path={
@@ -4884,6 +5051,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-branch-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_BRANCH_PROTECTION,
             path={
@@ -4925,6 +5094,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#get-rules-for-a-branch
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_BRANCH_RULES,
             path={
@@ -4965,6 +5136,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/traffic#get-repository-clones
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CLONES,
             path={
@@ -5001,6 +5174,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/statistics#get-the-weekly-commit-activity
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CODE_FREQUENCY_STATS,
             path={
@@ -5036,6 +5211,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/collaborators#get-repository-permissions-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COLLABORATOR_PERMISSION_LEVEL,
             path={
@@ -5076,6 +5253,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/statuses#get-the-combined-status-for-a-specific-reference
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COMBINED_STATUS_FOR_REF,
             path={
@@ -5152,6 +5331,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/commits#get-a-commit
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COMMIT,
             path={
@@ -5191,6 +5372,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/statistics#get-the-last-year-of-commit-activity
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COMMIT_ACTIVITY_STATS,
             path={
@@ -5254,6 +5437,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/comments#get-a-commit-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COMMIT_COMMENT,
             path={
@@ -5291,6 +5476,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-commit-signature-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COMMIT_SIGNATURE_PROTECTION,
             path={
@@ -5325,6 +5512,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/community#get-community-profile-metrics
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_COMMUNITY_PROFILE_METRICS,
             path={
@@ -5405,6 +5594,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/contents#get-repository-content
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CONTENT,
             path={
@@ -5443,6 +5634,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/statistics#get-all-contributor-commit-activity
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CONTRIBUTORS_STATS,
             path={
@@ -5480,6 +5673,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/protection-rules#get-a-custom-deployment-protection-rule
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CUSTOM_DEPLOYMENT_PROTECTION_RULE,
             path={
@@ -5517,6 +5712,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deploy-keys/deploy-keys#get-a-deploy-key
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_DEPLOY_KEY,
             path={
@@ -5553,6 +5750,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/deployments#get-a-deployment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_DEPLOYMENT,
             path={
@@ -5591,6 +5790,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/branch-policies#get-a-deployment-branch-policy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_DEPLOYMENT_BRANCH_POLICY,
             path={
@@ -5630,6 +5831,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/statuses#get-a-deployment-status
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_DEPLOYMENT_STATUS,
             path={
@@ -5667,6 +5870,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/environments#get-an-environment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ENVIRONMENT,
             path={
@@ -5701,6 +5906,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#get-the-hash-algorithm-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_HASH_ALGORITHM,
             path={
@@ -5734,6 +5941,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#get-latest-pages-build
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_LATEST_PAGES_BUILD,
             path={
@@ -5767,6 +5976,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/releases#get-the-latest-release
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_LATEST_RELEASE,
             path={
@@ -5800,6 +6011,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rule-suites#get-an-organization-rule-suite
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_RULE_SUITE,
             path={
@@ -5848,6 +6061,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rule-suites#list-organization-rule-suites
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ORG_RULE_SUITES,
             path={
@@ -5890,6 +6105,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rules#get-an-organization-repository-ruleset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ORG_RULESET,
             path={
@@ -5928,6 +6145,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rules#get-all-organization-repository-rulesets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_ORG_RULESETS,
             path={
@@ -5965,6 +6184,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#get-a-apiname-pages-site
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PAGES,
             path={
@@ -6000,6 +6221,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#get-apiname-pages-build
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PAGES_BUILD,
             path={
@@ -6036,6 +6259,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#get-the-status-of-a-github-pages-deployment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PAGES_DEPLOYMENT,
             path={
@@ -6070,6 +6295,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#get-a-dns-health-check-for-github-pages
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PAGES_HEALTH_CHECK,
             path={
@@ -6103,6 +6330,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/statistics#get-the-weekly-commit-count
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PARTICIPATION_STATS,
             path={
@@ -6138,6 +6367,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-pull-request-review-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PULL_REQUEST_REVIEW_PROTECTION,
             path={
@@ -6172,6 +6403,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/statistics#get-the-hourly-commit-count-for-each-day
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PUNCH_CARD_STATS,
             path={
@@ -6235,6 +6468,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/contents#get-a-repository-readme
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_README,
             path={
@@ -6306,6 +6541,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/contents#get-a-repository-readme-for-a-directory
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_README_IN_DIRECTORY,
             path={
@@ -6346,6 +6583,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/releases#get-a-release
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_RELEASE,
             path={
@@ -6382,6 +6621,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/assets#get-a-release-asset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_RELEASE_ASSET,
             path={
@@ -6418,6 +6659,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/releases#get-a-release-by-tag-name
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_RELEASE_BY_TAG,
             path={
@@ -6454,6 +6697,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rule-suites#get-a-repository-rule-suite
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_RULE_SUITE,
             path={
@@ -6503,6 +6748,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rule-suites#list-repository-rule-suites
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_REPO_RULE_SUITES,
             path={
@@ -6549,6 +6796,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#get-a-repository-ruleset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_RULESET,
             path={
@@ -6593,6 +6842,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#get-repository-ruleset-history
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_REPO_RULESET_HISTORY,
             path={
@@ -6635,6 +6886,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#get-repository-ruleset-version
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPO_RULESET_VERSION,
             path={
@@ -6679,6 +6932,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#get-all-repository-rulesets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _GET_REPO_RULESETS,
             path={
@@ -6720,6 +6975,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-status-checks-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_STATUS_CHECKS_PROTECTION,
             path={
@@ -6756,6 +7013,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-teams-with-access-to-the-protected-branch
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_TEAMS_WITH_ACCESS_TO_PROTECTED_BRANCH,
             path={
@@ -6790,6 +7049,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/traffic#get-top-referral-paths
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_TOP_PATHS,
             path={
@@ -6823,6 +7084,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/traffic#get-top-referral-sources
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_TOP_REFERRERS,
             path={
@@ -6858,6 +7121,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#get-users-with-access-to-the-protected-branch
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_USERS_WITH_ACCESS_TO_PROTECTED_BRANCH,
             path={
@@ -6894,6 +7159,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/metrics/traffic#get-page-views
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_VIEWS,
             path={
@@ -6932,6 +7199,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#get-a-repository-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WEBHOOK,
             path={
@@ -6968,6 +7237,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#get-a-webhook-configuration-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WEBHOOK_CONFIG_FOR_REPO,
             path={
@@ -7006,6 +7277,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#get-a-delivery-for-a-repository-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_WEBHOOK_DELIVERY,
             path={
@@ -7058,6 +7331,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-activities
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ACTIVITIES,
             path={
@@ -7112,6 +7387,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/attestations#list-attestations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ATTESTATIONS,
             path={
@@ -7152,6 +7429,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/autolinks#get-all-autolinks-of-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_AUTOLINKS,
             path={
@@ -7192,6 +7471,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branches#list-branches
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_BRANCHES,
             path={
@@ -7232,6 +7513,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/commits#list-branches-for-head-commit
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_BRANCHES_FOR_HEAD_COMMIT,
             path={
@@ -7275,6 +7558,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/collaborators#list-repository-collaborators
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_COLLABORATORS,
             path={
@@ -7353,6 +7638,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/comments#list-commit-comments
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COMMENTS_FOR_COMMIT,
             path={
@@ -7427,6 +7714,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/comments#list-commit-comments-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_COMMIT_COMMENTS_FOR_REPO,
             path={
@@ -7472,6 +7761,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/statuses#list-commit-statuses-for-a-reference
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_COMMIT_STATUSES_FOR_REF,
             path={
@@ -7527,6 +7818,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/commits#list-commits
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_COMMITS,
             path={
@@ -7577,6 +7870,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-contributors
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CONTRIBUTORS,
             path={
@@ -7622,6 +7917,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/protection-rules#list-custom-deployment-rule-integrations-available-for-an-environment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CUSTOM_DEPLOYMENT_RULE_INTEGRATIONS,
             path={
@@ -7665,6 +7962,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deploy-keys/deploy-keys#list-deploy-keys
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_DEPLOY_KEYS,
             path={
@@ -7709,6 +8008,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/branch-policies#list-deployment-branch-policies
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_DEPLOYMENT_BRANCH_POLICIES,
             path={
@@ -7754,6 +8055,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/statuses#list-deployment-statuses
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_DEPLOYMENT_STATUSES,
             path={
@@ -7805,6 +8108,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/deployments#list-deployments
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_DEPLOYMENTS,
             path={
@@ -7861,6 +8166,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repositories-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_AUTHENTICATED_USER,
             query={
@@ -7910,6 +8217,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-organization-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_ORG,
             path={
@@ -7958,6 +8267,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repositories-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_USER,
             path={
@@ -8004,6 +8315,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/forks#list-forks
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FORKS,
             path={
@@ -8047,6 +8360,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/invitations#list-repository-invitations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INVITATIONS,
             path={
@@ -8085,6 +8400,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/invitations#list-repository-invitations-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_INVITATIONS_FOR_AUTHENTICATED_USER,
             query={
@@ -8118,6 +8435,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/issue-types#list-issue-types-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ISSUE_TYPES,
             path={
@@ -8151,6 +8470,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-languages
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_LANGUAGES,
             path={
@@ -8189,6 +8510,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#list-apiname-pages-builds
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PAGES_BUILDS,
             path={
@@ -8225,6 +8548,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-public-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC,
             query={
@@ -8264,6 +8589,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PULL_REQUESTS_ASSOCIATED_WITH_COMMIT,
             path={
@@ -8309,6 +8636,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/assets#list-release-assets
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_RELEASE_ASSETS,
             path={
@@ -8352,6 +8681,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/releases#list-releases
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_RELEASES,
             path={
@@ -8394,6 +8725,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-tags
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_TAGS,
             path={
@@ -8436,6 +8769,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#list-repository-teams
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_TEAMS,
             path={
@@ -8482,6 +8817,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#list-deliveries-for-a-repository-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WEBHOOK_DELIVERIES,
             path={
@@ -8526,6 +8863,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#list-repository-webhooks
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_WEBHOOKS,
             path={
@@ -8569,6 +8908,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branches#merge-a-branch
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _MERGE,
             path={
@@ -8609,6 +8950,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branches#sync-a-fork-branch-with-the-upstream-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _MERGE_UPSTREAM,
             path={
@@ -8647,6 +8990,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#ping-a-repository-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _PING_WEBHOOK,
             path={
@@ -8685,6 +9030,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#redeliver-a-delivery-for-a-repository-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REDELIVER_WEBHOOK_DELIVERY,
             path={
@@ -8724,6 +9071,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#remove-app-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_APP_ACCESS_RESTRICTIONS,
             path={
@@ -8763,6 +9112,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/collaborators#remove-a-repository-collaborator
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_COLLABORATOR,
             path={
@@ -8801,6 +9152,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#remove-status-check-contexts
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_STATUS_CHECK_CONTEXTS,
             path={
@@ -8840,6 +9193,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#remove-status-check-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_STATUS_CHECK_PROTECTION,
             path={
@@ -8878,6 +9233,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#remove-team-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_TEAM_ACCESS_RESTRICTIONS,
             path={
@@ -8919,6 +9276,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#remove-user-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_USER_ACCESS_RESTRICTIONS,
             path={
@@ -8960,6 +9319,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branches#rename-a-branch
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _RENAME_BRANCH,
             path={
@@ -8999,6 +9360,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#replace-all-repository-topics
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REPLACE_ALL_TOPICS,
             path={
@@ -9035,6 +9398,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#request-a-apiname-pages-build
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REQUEST_PAGES_BUILD,
             path={
@@ -9070,6 +9435,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#set-admin-branch-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_ADMIN_BRANCH_PROTECTION,
             path={
@@ -9108,6 +9475,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#set-app-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_APP_ACCESS_RESTRICTIONS,
             path={
@@ -9149,6 +9518,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#set-status-check-contexts
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_STATUS_CHECK_CONTEXTS,
             path={
@@ -9190,6 +9561,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#set-team-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_TEAM_ACCESS_RESTRICTIONS,
             path={
@@ -9231,6 +9604,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#set-user-access-restrictions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_USER_ACCESS_RESTRICTIONS,
             path={
@@ -9270,6 +9645,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#test-the-push-repository-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _TEST_PUSH_WEBHOOK,
             path={
@@ -9310,6 +9687,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#transfer-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _TRANSFER,
             path={
@@ -9402,6 +9781,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/repos#update-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE,
             path={
@@ -9488,6 +9869,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#update-branch-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_BRANCH_PROTECTION,
             path={
@@ -9569,6 +9952,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/commits/comments#update-a-commit-comment
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_COMMIT_COMMENT,
             path={
@@ -9613,6 +9998,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/deployments/branch-policies#update-a-deployment-branch-policy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_DEPLOYMENT_BRANCH_POLICY,
             path={
@@ -9659,6 +10046,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/pages/pages#update-information-about-a-apiname-pages-site
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_INFORMATION_ABOUT_PAGES_SITE,
             path={
@@ -9702,6 +10091,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/collaborators/invitations#update-a-repository-invitation
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_INVITATION,
             path={
@@ -9751,6 +10142,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/orgs/rules#update-an-organization-repository-ruleset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ORG_RULESET,
             path={
@@ -9806,6 +10199,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#update-pull-request-review-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_PULL_REQUEST_REVIEW_PROTECTION,
             path={
@@ -9866,6 +10261,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/releases#update-a-release
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_RELEASE,
             path={
@@ -9918,6 +10315,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/assets#update-a-release-asset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_RELEASE_ASSET,
             path={
@@ -9971,6 +10370,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/rules#update-a-repository-ruleset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REPO_RULESET,
             path={
@@ -10021,6 +10422,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/branches/branch-protection#update-status-check-protection
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_STATUS_CHECK_PROTECTION,
             path={
@@ -10074,6 +10477,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#update-a-repository-webhook
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_WEBHOOK,
             path={
@@ -10125,6 +10530,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/repos/webhooks#update-a-webhook-configuration-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_WEBHOOK_CONFIG_FOR_REPO,
             path={
@@ -10173,6 +10580,8 @@ class Repos(Namespace):
 
         Docs: https://docs.github.com/rest/releases/assets#upload-a-release-asset
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPLOAD_RELEASE_ASSET,
             path={

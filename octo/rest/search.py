@@ -8,6 +8,7 @@ from typing import Any, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -128,6 +129,8 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-code
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _CODE,
             query={
@@ -171,6 +174,8 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-commits
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _COMMITS,
             query={
@@ -218,6 +223,8 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-issues-and-pull-requests
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _ISSUES_AND_PULL_REQUESTS,
             query={
@@ -265,6 +272,8 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-labels
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LABELS,
             query={
@@ -309,6 +318,8 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _REPOS,
             query={
@@ -348,6 +359,8 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-topics
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _TOPICS,
             query={
@@ -389,6 +402,8 @@ class Search(Namespace):
 
         Docs: https://docs.github.com/rest/search/search#search-users
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _USERS,
             query={

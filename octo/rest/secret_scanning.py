@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -192,6 +193,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-create-organization-custom-patterns
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BULK_CREATE_ORG_CUSTOM_PATTERNS,
             path={
@@ -229,6 +232,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-create-repository-custom-patterns
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BULK_CREATE_REPO_CUSTOM_PATTERNS,
             path={
@@ -267,6 +272,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-delete-organization-custom-patterns
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BULK_DELETE_ORG_CUSTOM_PATTERNS,
             path={
@@ -307,6 +314,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-delete-repository-custom-patterns
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BULK_DELETE_REPO_CUSTOM_PATTERNS,
             path={
@@ -348,6 +357,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#create-a-push-protection-bypass
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_PUSH_PROTECTION_BYPASS,
             path={
@@ -389,6 +400,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#get-a-secret-scanning-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_ALERT,
             path={
@@ -426,6 +439,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#get-secret-scanning-scan-history-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SCAN_HISTORY,
             path={
@@ -498,6 +513,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#list-secret-scanning-alerts-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_ORG,
             path={
@@ -593,6 +610,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#list-secret-scanning-alerts-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ALERTS_FOR_REPO,
             path={
@@ -655,6 +674,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#list-locations-for-a-secret-scanning-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_LOCATIONS_FOR_ALERT,
             path={
@@ -708,6 +729,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#list-organization-custom-patterns
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_CUSTOM_PATTERNS,
             path={
@@ -748,6 +771,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/push-protection#list-organization-pattern-configurations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ORG_PATTERN_CONFIGS,
             path={
@@ -797,6 +822,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#list-repository-custom-patterns
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPO_CUSTOM_PATTERNS,
             path={
@@ -852,6 +879,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#update-a-secret-scanning-alert
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ALERT,
             path={
@@ -905,6 +934,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#update-an-organization-custom-pattern
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ORG_CUSTOM_PATTERN,
             path={
@@ -950,6 +981,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/push-protection#update-organization-pattern-configurations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_ORG_PATTERN_CONFIGS,
             path={
@@ -1001,6 +1034,8 @@ class SecretScanning(Namespace):
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#update-a-repository-custom-pattern
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REPO_CUSTOM_PATTERN,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -142,6 +143,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#create-a-temporary-private-fork
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_FORK,
             path={
@@ -190,6 +193,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#privately-report-a-security-vulnerability
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_PRIVATE_VULNERABILITY_REPORT,
             path={
@@ -250,6 +255,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#create-a-repository-security-advisory
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REPOSITORY_ADVISORY,
             path={
@@ -296,6 +303,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#request-a-cve-for-a-repository-security-advisory
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_REPOSITORY_ADVISORY_CVE_REQUEST,
             path={
@@ -328,6 +337,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/global-advisories#get-a-global-security-advisory
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GLOBAL_ADVISORY,
             path={
@@ -362,6 +373,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#get-a-repository-security-advisory
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_REPOSITORY_ADVISORY,
             path={
@@ -429,6 +442,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/global-advisories#list-global-security-advisories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_GLOBAL_ADVISORIES,
             query={
@@ -489,6 +504,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#list-repository-security-advisories-for-an-organization
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ORG_REPOSITORY_ADVISORIES,
             path={
@@ -542,6 +559,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#list-repository-security-advisories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOSITORY_ADVISORIES,
             path={
@@ -607,6 +626,8 @@ class SecurityAdvisories(Namespace):
 
         Docs: https://docs.github.com/rest/security-advisories/repository-advisories#update-a-repository-security-advisory
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_REPOSITORY_ADVISORY,
             path={

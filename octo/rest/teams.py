@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -269,6 +270,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#add-team-member-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_MEMBER_LEGACY,
             path={
@@ -306,6 +309,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#add-or-update-team-membership-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_OR_UPDATE_MEMBERSHIP_FOR_USER_IN_ORG,
             path={
@@ -345,6 +350,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#add-or-update-team-membership-for-a-user-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_OR_UPDATE_MEMBERSHIP_FOR_USER_LEGACY,
             path={
@@ -387,6 +394,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#add-or-update-team-repository-permissions
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_OR_UPDATE_REPO_PERMISSIONS_IN_ORG,
             path={
@@ -429,6 +438,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#add-or-update-team-repository-permissions-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_OR_UPDATE_REPO_PERMISSIONS_LEGACY,
             path={
@@ -500,6 +511,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#check-team-permissions-for-a-repository
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_PERMISSIONS_FOR_REPO_IN_ORG,
             path={
@@ -538,6 +551,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#check-team-permissions-for-a-repository-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_PERMISSIONS_FOR_REPO_LEGACY,
             path={
@@ -588,6 +603,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#create-a-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE,
             path={
@@ -631,6 +648,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#delete-a-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_IN_ORG,
             path={
@@ -662,6 +681,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#delete-a-team-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_LEGACY,
             path={
@@ -694,6 +715,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#get-a-team-by-name
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_BY_NAME,
             path={
@@ -725,6 +748,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#get-a-team-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_LEGACY,
             path={
@@ -757,6 +782,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#get-team-member-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_MEMBER_LEGACY,
             path={
@@ -792,6 +819,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#get-team-membership-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_MEMBERSHIP_FOR_USER_IN_ORG,
             path={
@@ -826,6 +855,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#get-team-membership-for-a-user-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_MEMBERSHIP_FOR_USER_LEGACY,
             path={
@@ -864,6 +895,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-teams
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             path={
@@ -906,6 +939,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-child-teams
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CHILD_IN_ORG,
             path={
@@ -946,6 +981,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-child-teams-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_CHILD_LEGACY,
             path={
@@ -983,6 +1020,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-teams-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOR_AUTHENTICATED_USER,
             query={
@@ -1023,6 +1062,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#list-team-members
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_MEMBERS_IN_ORG,
             path={
@@ -1066,6 +1107,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#list-team-members-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_MEMBERS_LEGACY,
             path={
@@ -1108,6 +1151,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#list-pending-team-invitations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PENDING_INVITATIONS_IN_ORG,
             path={
@@ -1148,6 +1193,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#list-pending-team-invitations-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PENDING_INVITATIONS_LEGACY,
             path={
@@ -1189,6 +1236,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-team-repositories
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOS_IN_ORG,
             path={
@@ -1229,6 +1278,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#list-team-repositories-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_REPOS_LEGACY,
             path={
@@ -1265,6 +1316,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#remove-team-member-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_MEMBER_LEGACY,
             path={
@@ -1300,6 +1353,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#remove-team-membership-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_MEMBERSHIP_FOR_USER_IN_ORG,
             path={
@@ -1334,6 +1389,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/members#remove-team-membership-for-a-user-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_MEMBERSHIP_FOR_USER_LEGACY,
             path={
@@ -1371,6 +1428,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#remove-a-repository-from-a-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_REPO_IN_ORG,
             path={
@@ -1408,6 +1467,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#remove-a-repository-from-a-team-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _REMOVE_REPO_LEGACY,
             path={
@@ -1456,6 +1517,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#update-a-team
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_IN_ORG,
             path={
@@ -1510,6 +1573,8 @@ class Teams(Namespace):
 
         Docs: https://docs.github.com/rest/teams/teams#update-a-team-legacy
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_LEGACY,
             path={

@@ -8,6 +8,7 @@ from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias, paginated
 from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.redaction import conceal_headers
 from octo.response import Response
 
 if TYPE_CHECKING:
@@ -325,6 +326,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/emails#add-an-email-address-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_EMAIL_FOR_AUTHENTICATED_USER,
             body={
@@ -357,6 +360,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/social-accounts#add-social-accounts-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _ADD_SOCIAL_ACCOUNT_FOR_AUTHENTICATED_USER,
             body={
@@ -387,6 +392,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/blocking#block-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _BLOCK,
             path={
@@ -417,6 +424,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/blocking#check-if-a-user-is-blocked-by-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_BLOCKED,
             path={
@@ -449,6 +458,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#check-if-a-user-follows-another-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_FOLLOWING_FOR_USER,
             path={
@@ -480,6 +491,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#check-if-a-person-is-followed-by-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CHECK_PERSON_IS_FOLLOWED_BY_AUTHENTICATED,
             path={
@@ -512,6 +525,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/gpg-keys#create-a-gpg-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_GPG_KEY_FOR_AUTHENTICATED_USER,
             body={
@@ -547,6 +562,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/keys#create-a-public-ssh-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_PUBLIC_SSH_KEY_FOR_AUTHENTICATED_USER,
             body={
@@ -582,6 +599,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/ssh-signing-keys#create-a-ssh-signing-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _CREATE_SSH_SIGNING_KEY_FOR_AUTHENTICATED_USER,
             body={
@@ -619,6 +638,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/attestations#delete-attestations-in-bulk
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ATTESTATIONS_BULK,
             path={
@@ -656,6 +677,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/attestations#delete-attestations-by-id
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ATTESTATIONS_BY_ID,
             path={
@@ -689,6 +712,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/attestations#delete-attestations-by-subject-digest
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_ATTESTATIONS_BY_SUBJECT_DIGEST,
             path={
@@ -720,6 +745,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/emails#delete-an-email-address-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_EMAIL_FOR_AUTHENTICATED_USER,
             body={
@@ -752,6 +779,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/gpg-keys#delete-a-gpg-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_GPG_KEY_FOR_AUTHENTICATED_USER,
             path={
@@ -784,6 +813,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/keys#delete-a-public-ssh-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_PUBLIC_SSH_KEY_FOR_AUTHENTICATED_USER,
             path={
@@ -816,6 +847,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/social-accounts#delete-social-accounts-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_SOCIAL_ACCOUNT_FOR_AUTHENTICATED_USER,
             body={
@@ -846,6 +879,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/ssh-signing-keys#delete-an-ssh-signing-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _DELETE_SSH_SIGNING_KEY_FOR_AUTHENTICATED_USER,
             path={
@@ -876,6 +911,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#follow-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _FOLLOW,
             path={
@@ -904,6 +941,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/users#get-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_AUTHENTICATED,
             headers=headers,
@@ -931,6 +970,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/users#get-a-user-using-their-id
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_BY_ID,
             path={
@@ -961,6 +1002,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/users#get-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_BY_USERNAME,
             path={
@@ -995,6 +1038,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/users#get-contextual-information-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_CONTEXT_FOR_USER,
             path={
@@ -1029,6 +1074,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/gpg-keys#get-a-gpg-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_GPG_KEY_FOR_AUTHENTICATED_USER,
             path={
@@ -1061,6 +1108,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/keys#get-a-public-ssh-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_PUBLIC_SSH_KEY_FOR_AUTHENTICATED_USER,
             path={
@@ -1093,6 +1142,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/ssh-signing-keys#get-an-ssh-signing-key-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _GET_SSH_SIGNING_KEY_FOR_AUTHENTICATED_USER,
             path={
@@ -1126,6 +1177,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/users#list-users
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST,
             query={
@@ -1168,6 +1221,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/attestations#list-attestations
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_ATTESTATIONS,
             path={
@@ -1215,6 +1270,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/attestations#list-attestations-by-bulk-subject-digests
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _LIST_ATTESTATIONS_BULK,
             path={
@@ -1257,6 +1314,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/blocking#list-users-blocked-by-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_BLOCKED_BY_AUTHENTICATED_USER,
             query={
@@ -1293,6 +1352,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/emails#list-email-addresses-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_EMAILS_FOR_AUTHENTICATED_USER,
             query={
@@ -1329,6 +1390,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#list-the-people-the-authenticated-user-follows
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOLLOWED_BY_AUTHENTICATED_USER,
             query={
@@ -1365,6 +1428,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#list-followers-of-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOLLOWERS_FOR_AUTHENTICATED_USER,
             query={
@@ -1401,6 +1466,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#list-followers-of-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOLLOWERS_FOR_USER,
             path={
@@ -1440,6 +1507,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#list-the-people-a-user-follows
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_FOLLOWING_FOR_USER,
             path={
@@ -1477,6 +1546,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/gpg-keys#list-gpg-keys-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_GPG_KEYS_FOR_AUTHENTICATED_USER,
             query={
@@ -1515,6 +1586,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/gpg-keys#list-gpg-keys-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_GPG_KEYS_FOR_USER,
             path={
@@ -1552,6 +1625,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/emails#list-public-email-addresses-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_EMAILS_FOR_AUTHENTICATED_USER,
             query={
@@ -1590,6 +1665,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/keys#list-public-keys-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_KEYS_FOR_USER,
             path={
@@ -1627,6 +1704,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/keys#list-public-ssh-keys-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_PUBLIC_SSH_KEYS_FOR_AUTHENTICATED_USER,
             query={
@@ -1663,6 +1742,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/social-accounts#list-social-accounts-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SOCIAL_ACCOUNTS_FOR_AUTHENTICATED_USER,
             query={
@@ -1699,6 +1780,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/social-accounts#list-social-accounts-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SOCIAL_ACCOUNTS_FOR_USER,
             path={
@@ -1736,6 +1819,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/ssh-signing-keys#list-ssh-signing-keys-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SSH_SIGNING_KEYS_FOR_AUTHENTICATED_USER,
             query={
@@ -1772,6 +1857,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/ssh-signing-keys#list-ssh-signing-keys-for-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(  # type: ignore[return-value]  # Paged: what this Response is to type checkers
             _LIST_SSH_SIGNING_KEYS_FOR_USER,
             path={
@@ -1806,6 +1893,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/emails#set-primary-email-visibility-for-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _SET_PRIMARY_EMAIL_VISIBILITY_FOR_AUTHENTICATED_USER,
             body={
@@ -1838,6 +1927,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/blocking#unblock-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNBLOCK,
             path={
@@ -1868,6 +1959,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/followers#unfollow-a-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UNFOLLOW,
             path={
@@ -1912,6 +2005,8 @@ class Users(Namespace):
 
         Docs: https://docs.github.com/rest/users/users#update-the-authenticated-user
         """
+        if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
+            headers = conceal_headers(headers)
         return self._client.request(
             _UPDATE_AUTHENTICATED,
             body={

@@ -56,6 +56,8 @@ def test_retry_after_in_digits_that_are_not_ascii_digits_means_60_s(
 @pytest.mark.parametrize("location", [
     "http://127.0.0.1:99999/x", "http://127.0.0.1:-1/x", "http://127.0.0.1:0/x", "http://[::1/x",
     "https:///x", "/\xff\xfe", "ftp://127.0.0.1/x", "javascript:alert(1)", "http://*.example/x",
+    # Host names no connection can be made to: an empty label, one over 63 characters.
+    "http://storage..example/x", "http://" + "a" * 64 + ".example/x",
 ])
 @pytest.mark.parametrize("method", ["GET", "PUT"])
 def test_a_location_octo_cannot_follow_is_a_redirect_error(
@@ -84,6 +86,7 @@ def test_a_rate_limit_reset_beyond_year_9999_is_no_reset(
 
 @pytest.mark.parametrize("link", [
     "ftp://evil.example/x", "http://127.0.0.1:99999/x", "http://[::1/x", "javascript:alert(1)", "mailto:a@b",
+    "http://api..example/x", "http://" + "a" * 64 + ".example/x",
 ])
 def test_a_next_link_that_is_not_an_http_url_is_an_invalid_response(
     server: ScriptedServer, client: octo.Octo, link: str

@@ -15,6 +15,7 @@ import pkgutil
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -361,6 +362,8 @@ BAD_BASE_URLS = [
     ("https://:443/api/v3", "no host"),
     ("https://ghe.example.com:99999", "port"),
     ("https://ghe.example.com:x", "port"),
+    ("https://ghe..example.com/api/v3", "host name"),
+    ("https://" + "a" * 64 + ".example.com", "host name"),
 ]
 
 
@@ -373,6 +376,8 @@ def test_a_base_url_of_the_wrong_shape_is_refused_without_echoing_a_secret(
         octo.Octo(**{option: url})  # type: ignore[arg-type]
     message = str(info.value)
     assert message.startswith(f"{option} ") and problem in message, message
+    if "@" not in url:  # without a password, the URL is shown up to its query or fragment
+        assert message.endswith(repr(url.partition("?")[0].partition("#")[0])), message
     # The password of a refused URL is the caller's own argument: only the
     # message, the exceptions and their attributes are checked here.
     assert SENTINEL not in everything_about(info.value, frame_locals=False)
@@ -530,6 +535,32 @@ def test_a_credential_passed_in_headers_stays_out_of_errors_and_frames(
     assert_clean(error)
     error = caught(lambda: octo.Octo(base_url=gone, retries=0).request("GET /x", headers={name: SENTINEL}))
     assert isinstance(error, octo.TransportError)
+    assert_clean(error)
+
+
+CREDENTIAL = {"Authorization": f"token {SENTINEL}"}
+# Every way a caller hands `headers=` to a generated method: directly, through
+# paginate, a deprecated alias, a renamed parameter, a download.
+CALLS_WITH_HEADERS: dict[str, Callable[[octo.Octo, Path], object]] = {
+    "method": lambda gh, _: gh.repos.get("o", "r", headers=CREDENTIAL),
+    "paginate": lambda gh, _: list(octo.paginate(gh.repos.list_for_org, "o", headers=CREDENTIAL)),
+    "alias": lambda gh, _: gh.actions.get_repo_permissions("o", "r", headers=CREDENTIAL),
+    "renamed": lambda gh, _: gh.code_scanning.get_alert("o", "r", alert_id=1, headers=CREDENTIAL),
+    "download": lambda gh, tmp: octo.download(gh.repos.download_tarball_archive, "o", "r", "main",
+                                              to=tmp / "a.tar", headers=CREDENTIAL),
+}
+
+
+@pytest.mark.parametrize("call", CALLS_WITH_HEADERS.values(), ids=CALLS_WITH_HEADERS.keys())
+def test_a_credential_passed_in_headers_to_a_method_is_no_plain_local_of_its_frames(
+    server: ScriptedServer, call: Callable[[octo.Octo, Path], object], tmp_path: Path
+) -> None:
+    server.queue(Reply(404, json={"message": "Not Found"}))
+    deprecated = call in (CALLS_WITH_HEADERS["alias"], CALLS_WITH_HEADERS["renamed"])
+    with pytest.warns(DeprecationWarning) if deprecated else nullcontext():
+        error = caught(lambda: call(octo.Octo(base_url=server.url, retries=0), tmp_path))
+    assert isinstance(error, octo.NotFoundError)
+    assert server.requests[0].headers["authorization"] == f"token {SENTINEL}"  # sent as given
     assert_clean(error)
 
 

@@ -76,6 +76,27 @@ class TestBrokenFraming:
                     octo.download(server.url + ASSET, to=tmp_path / "asset", client=gh)
         assert list(tmp_path.iterdir()) == []  # nothing half-written is left
 
+    # An informational answer (102 Processing, 103 Early Hints) comes before the
+    # final one; http.client skips only 100 Continue, and took any other as
+    # the whole answer: a success with no body.
+    INTERIM = (b"HTTP/1.1 102 Processing\r\n\r\n"
+               b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n")
+
+    def test_informational_answers_are_skipped_for_the_final_one(self) -> None:
+        with RawServer(Raw(self.INTERIM + JSON_2, b"{}")) as server:
+            response = octo.Octo(base_url=server.url, retries=0).repos.get("o", "r")
+        assert (response.status, response.data) == (200, {})
+
+    @pytest.mark.parametrize("answer", [
+        pytest.param(INTERIM, id="no final answer"),
+        pytest.param(INTERIM + CUT, id="final header block cut"),
+    ])
+    def test_informational_answers_alone_are_never_a_success(self, answer: bytes) -> None:
+        with RawServer(Raw(answer)) as server:
+            with pytest.raises(octo.TransportError) as info:
+                octo.Octo(base_url=server.url, retries=0).repos.create_dispatch_event("o", "r", event_type="e")
+        assert info.value.sent
+
 
 PAD = b"X-Pad: " + b"a" * 300 + b"\r\n"
 TEXT_400 = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 400\r\n\r\n"
