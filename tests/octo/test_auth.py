@@ -186,7 +186,7 @@ class TestTokens:
         assert credentials(server) == [MINT] + [("GET", "/repos/o/r", "token")] * 3
         claims = jwt.decode(github.jwts[0], options={"verify_signature": False})
         assert claims == {"iat": int(START) - 60, "exp": int(START) - 60 + 600, "iss": str(APP_ID)}
-        assert server.requests[0].headers["user-agent"].startswith("octo-py/")
+        assert server.requests[0].headers["user-agent"].startswith("octo-github/")
 
     def test_app_routes_use_the_jwt_and_mint_nothing(
         self, server: ScriptedServer, github: FakeGitHub, key: rsa.RSAPrivateKey, clock: Clock
