@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     available = [p for p in PEERS if p.available()]
     missing = {p.key: f"{p.distribution} is not installed" for p in PEERS if not p.available()}
     results: dict[str, Any] = {
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
         "versions": versions(),
         "commit": commit(),

@@ -180,7 +180,7 @@ async def _serve(items: int, max_seconds: float) -> None:
     loop.add_reader(sys.stdin.fileno(), lambda: stop.set() if not os.read(sys.stdin.fileno(), 1) else None)
     try:
         await asyncio.wait_for(stop.wait(), max_seconds)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass
     server.close()
 

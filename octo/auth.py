@@ -17,7 +17,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from octo.client import check_token
@@ -338,6 +338,6 @@ def _lifetime(expires_at: Any, date: str | None, now: float) -> float:
         parsed = datetime.fromisoformat(str(expires_at).replace("Z", "+00:00"))
     except ValueError:
         return DEFAULT_TOKEN_LIFETIME
-    expires = (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()
+    expires = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
     issued = _http_date(date)
     return max(0.0, expires - (now if issued is None else issued))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from octo.redaction import SentRequest, redact_url
@@ -65,7 +65,7 @@ class RateLimit:
     @property
     def reset_at(self) -> datetime | None:
         """`reset` as an aware UTC datetime."""
-        return None if self.reset is None else datetime.fromtimestamp(self.reset, timezone.utc)
+        return None if self.reset is None else datetime.fromtimestamp(self.reset, UTC)
 
 
 NO_RATE_LIMIT = RateLimit(None, None, None, None, None)
