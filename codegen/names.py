@@ -22,6 +22,11 @@ def python_name(wire_name: str) -> str:
     return name
 
 
+def kebab(name: str) -> str:
+    """`create_dispatch_event` -> `create-dispatch-event` (the command line's spelling)."""
+    return name.replace("_", "-")
+
+
 def snake_case(kebab: str) -> str:
     """`create-dispatch-event` -> `create_dispatch_event`."""
     return kebab.replace("-", "_")

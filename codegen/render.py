@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from codegen.names import class_name
+from codegen.names import class_name, kebab
 from codegen.spec import Endpoint, Namespace, Param, SpecError
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -117,7 +117,8 @@ class Method:
     renamed: list[tuple[str, str]]
     has_data: bool
     json_body: bool  # an object body: sent as `{}` when no body argument is given
-    rows: list[tuple[str, str, str]]
+    rows: list[tuple[str, str, str]]  # the reference's argument table: name, where it goes, facts
+    signature: str  # as the reference shows it: `get(owner, repo, *, timeout=OMIT)`
 
 
 def _limit_args(p: Param) -> str | None:
@@ -159,6 +160,9 @@ def method_view(e: Endpoint) -> Method:
     keyword.append(Arg("timeout", "Timeout | Omit", "OMIT",
                        "seconds, or a (connect, read) pair; overrides the client's"))
     limits = [(p.name, lim) for p in e.params if (lim := _limit_args(p)) is not None]
+    options = {"media_type": "`Accept` header", "timeout": "client"}
+    shown = [a.name for a in positional] + ["*"] + [a.name if a.default is None else f"{a.name}={a.default}"
+                                                    for a in keyword]
     return Method(
         endpoint=e,
         constant="_" + e.name.upper(),
@@ -176,7 +180,9 @@ def method_view(e: Endpoint) -> Method:
         # An optional `body:` left out is not sent at all (GitHub's oneOf bodies reject `{}`).
         json_body=bool(e.params_in("body")) and not (e.body is not None and not e.body.required),
         rows=[(p.python_name, p.location, describe(p)) for p in path + others]
-        + ([("data", "body", e.body.content_type)] if e.body else []),
+        + ([("data", "body", e.body.content_type)] if e.body else [])
+        + [(a.name, options[a.name], a.doc) for a in keyword if a.name in options],
+        signature=f"{e.name}({', '.join(shown)})",
     )
 
 
@@ -190,6 +196,7 @@ def _environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["pyrepr"] = _py_repr
+    env.filters["kebab"] = kebab
     return env
 
 
