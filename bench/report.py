@@ -100,7 +100,9 @@ def summary(r: dict[str, Any]) -> list[str]:
     lines += ["", "- `import`: wall time of `python -c \"import X\"` less a bare `python -c pass` "
               "(the import of `requests` included, which every client here loads).",
               "- memory: peak RSS of a process that imports the client and touches every namespace "
-              "(`requests`: the import alone); – where the row's client is another row's with other settings.",
+              "(`requests`: the import alone); – where the row's client is another row's with other settings"
+              + "".join(f" (measured {own['date']}, octo commit `{own['commit']}`)"
+                        for own in [r.get("measured", {}).get("memory")] if own) + ".",
               "- CPU per pair of calls: the client's own CPU for `repos.create_dispatch_event` then "
               "`repos.get` against a loopback server; × raw requests compares it with a plain "
               "`requests.Session` making the same two calls."]
