@@ -101,6 +101,7 @@ def test_the_wheel_installs_and_works_in_a_fresh_venv(built: Built, tmp_path: Pa
                 cwd=tmp_path, env=env).stdout.split()
     assert Path(where[0]).is_relative_to(tmp_path / "venv") and where[1] == octo.__version__
     assert "repos" in run(bindir / "octo", "--help", cwd=tmp_path, env=env).stdout
+    assert run(bindir / "octo", "--version", cwd=tmp_path, env=env).stdout == f"octo {octo.__version__}\n"
 
     def github(request: object) -> Reply:
         return Reply(200, json={"full_name": "octocat/hello-world"})
