@@ -89,7 +89,8 @@ def updated(earlier: dict[str, Any], later: dict[str, Any], sections: set[str]) 
         for key in SECTION_KEYS[section]:
             if key in later:
                 merged[key] = later[key]
-        merged.setdefault("measured", {})[section] = {"date": later["date"], "commit": later["commit"]}
+        merged.setdefault("measured", {})[section] = {"date": later["date"], "commit": later["commit"],
+                                                      "settings": later["settings"]}
     merged["peers"] = {**earlier["peers"], **later["peers"]}
     merged["versions"] = {**earlier["versions"], **later["versions"]}
     def remeasured(key: str) -> bool:  # `per_call.ghapi` belongs to per_call; `ghapi` to the whole run
@@ -142,10 +143,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if "paginate" in sections:
                 step("paginate")
                 page_args = [base, str(args.per_page), str(args.items)]
-                workers, failed = measure.start_workers({
-                    "requests": ["paginate", "requests", *page_args],
-                    "octo": ["paginate", "octo", *page_args],
-                })
+                workers, failed = measure.start_workers({p.key: ["paginate", p.key, *page_args] for p in available})
                 results["unavailable"].update({f"paginate.{k}": v for k, v in failed.items()})
                 try:
                     cpu, wall, units = measure.interleaved(workers, args.rounds, args.round_seconds * 4, 50)

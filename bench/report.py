@@ -82,21 +82,24 @@ def summary(r: dict[str, Any]) -> list[str]:
     imports, memory = r.get("imports", {}), r.get("memory", {})
     cpu = r.get("per_call", {}).get("cpu", {})
     base = median(imports["(python)"]) if "(python)" in imports else None
-    lines = ["| client | `import` | memory | CPU per pair of calls | × raw requests |",
-             "| --- | --- | --- | --- | --- |"]
+    pcpu = r.get("paginate", {}).get("cpu", {})
+    pages = max(1, -(-r["settings"]["items"] // r["settings"]["per_page"]))
+    lines = ["| client | `import` | memory | CPU per pair of calls | × raw requests | CPU per page of 100 |",
+             "| --- | --- | --- | --- | --- | --- |"]
     order = [k for k in peers if k != "requests"] + ["requests"]
     for key in order:
         module = peers[key]["module"]
         if key in un:
-            lines.append(f"| {peers[key]['label']} | {NOT_AVAILABLE}: {un[key]} | | | |")
+            lines.append(f"| {peers[key]['label']} | {NOT_AVAILABLE}: {un[key]} | | | | |")
             continue
         shown_import = (_fmt(median(imports[module]) - base, "ms")
                         if module in imports and base is not None else "–")
         shown_memory = f"{median(memory[key]) / 1024:.1f} MiB" if key in memory else "–"
         shown_cpu = _fmt(median(cpu[key]), "us") if key in cpu else "–"
         ratio = _fmt(paired(cpu[key], cpu["requests"], "/"), "x") if key in cpu and "requests" in cpu else "–"
+        shown_page = _fmt(median(pcpu[key]) / pages, "us") if key in pcpu else "–"
         label = peers[key]["label"] + (", for scale" if key == "requests" else "")
-        lines.append(f"| {label} | {shown_import} | {shown_memory} | {shown_cpu} | {ratio} |")
+        lines.append(f"| {label} | {shown_import} | {shown_memory} | {shown_cpu} | {ratio} | {shown_page} |")
     lines += ["", "- `import`: wall time of `python -c \"import X\"` less a bare `python -c pass` "
               "(the import of `requests` included, which every client here loads).",
               "- memory: peak RSS of a process that imports the client and touches every namespace "
@@ -106,14 +109,12 @@ def summary(r: dict[str, Any]) -> list[str]:
               "- CPU per pair of calls: the client's own CPU for `repos.create_dispatch_event` then "
               "`repos.get` against a loopback server; × raw requests compares it with a plain "
               "`requests.Session` making the same two calls."]
-    pcpu = r.get("paginate", {}).get("cpu", {})
-    if "octo" in pcpu and "requests" in pcpu:
-        pages = max(1, -(-r["settings"]["items"] // r["settings"]["per_page"]))
-        lines.append(f"- per page, walking {r['settings']['items']:,} items in pages of {r['settings']['per_page']}: "
-                     f"`octo.paginate` {_fmt(median(pcpu['octo']) / pages, 'us')} of CPU, a hand-written "
-                     f"requests loop {_fmt(median(pcpu['requests']) / pages, 'us')} "
-                     f"({_fmt(paired(pcpu['octo'], pcpu['requests'], '/'), 'x')}); the other clients' "
-                     "pagination is not measured yet.")
+    if pcpu:
+        lines.append(f"- CPU per page: walking {r['settings']['items']:,} issues (GitHub's example issue, "
+                     f"{r['settings']['per_page']} per page) with each client's own pagination, reading every "
+                     "item's `number`; the raw requests row is a hand-written loop following `Link`"
+                     + "".join(f" (measured {own['date']}, octo commit `{own['commit']}`)"
+                               for own in [r.get("measured", {}).get("paginate")] if own) + ".")
     return lines
 
 
@@ -122,7 +123,9 @@ def provenance(r: dict[str, Any], section: str) -> list[str]:
     own = r.get("measured", {}).get(section)
     if not own or (own["date"], own["commit"]) == (r["date"], r["commit"]):
         return []
-    return ["", f"Measured in a later run: {own['date']}, octo commit `{own['commit']}`."]
+    counts = own.get("settings", {})
+    rounds = f", {counts['rounds']} rounds" if section in ("per_call", "paginate") and counts else ""
+    return ["", f"Measured in a later run: {own['date']}, octo commit `{own['commit']}`{rounds}."]
 
 
 def markdown(r: dict[str, Any], chart: str | None) -> str:
@@ -212,14 +215,17 @@ def markdown(r: dict[str, Any], chart: str | None) -> str:
     items = r["settings"]["items"]
     if paginate and paginate["cpu"]:
         cpu, wall = paginate["cpu"], paginate["wall"]
-        lines += [f"{items:,} items, {r['settings']['per_page']} per page, read one by one.", "",
+        lines += [f"{items:,} issues, {r['settings']['per_page']} per page, each item's `number` read the "
+                  "client's usual way (`octo.paginate`, PyGithub's `get_issues()`, githubkit's "
+                  "`rest.paginate`, ghapi's `sync_paged`).", *provenance(r, "paginate"), "",
                   "| walk | CPU | × hand loop | wall |", "| --- | --- | --- | --- |"]
-        names = {"requests": "hand-written requests loop following `Link`", "octo": "`octo.paginate`"}
+        names = {key: peers[key]["label"] for key in cpu}
+        names.update({"requests": "hand-written requests loop following `Link`", "octo": "`octo.paginate`"})
         for key, samples in cpu.items():
             ratio = _fmt(paired(samples, cpu["requests"], "/"), "x") if "requests" in cpu else ""
             lines.append(f"| {names[key]} | {_fmt(median(samples), 'ms')} | {ratio} | "
                          f"{_fmt(median(wall[key]), 'ms')} |")
-    for key in ("paginate.octo", "paginate.requests"):
+    for key in sorted(k for k in un if k.startswith("paginate.")):
         if key in un:
             lines += ["", f"`{key}`: {NOT_AVAILABLE} ({un[key]})."]
 
@@ -323,9 +329,10 @@ def chart(r: dict[str, Any], path: Path) -> bool:
              "client CPU per pair of calls (log scale)", "µs", log=True)
     pcpu = r.get("paginate", {}).get("cpu")
     if pcpu:
-        names = {"requests": "hand loop (requests)", "octo": "octo.paginate"}
+        names = {key: peers[key]["label"] for key in pcpu}
+        names.update({"requests": "hand loop (requests)", "octo": "octo.paginate"})
         bars(axes[1][0], [names[k] for k in pcpu], [median(s) * 1e3 for s in pcpu.values()],
-             f"client CPU for {r['settings']['items']:,} items", "ms")
+             f"client CPU for {r['settings']['items']:,} issues (log scale)", "ms", log=True)
     else:
         axes[1][0].text(0.5, 0.5, "pagination: octo.paginate not available", ha="center", va="center")
         axes[1][0].set_axis_off()
