@@ -135,9 +135,9 @@ def markdown(r: dict[str, Any], chart: str | None) -> str:
     lines = [
         "# Benchmarks: octo next to PyGithub, githubkit and ghapi",
         "",
-        "What each client costs on one machine, measured side by side in one run: the time "
-        "`import` takes, the memory it holds, and the CPU it spends per call. Lower is better "
-        "everywhere.",
+        "What each client costs on one machine: the time `import` takes, the memory it holds, and "
+        "the CPU it spends per call and per page. Each column is measured with every client side by "
+        "side in one run, interleaved. Lower is better everywhere.",
         "",
         *summary(r),
     ]
