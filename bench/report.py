@@ -332,7 +332,7 @@ def chart(r: dict[str, Any], path: Path) -> bool:
         names = {key: peers[key]["label"] for key in pcpu}
         names.update({"requests": "hand loop (requests)", "octo": "octo.paginate"})
         bars(axes[1][0], [names[k] for k in pcpu], [median(s) * 1e3 for s in pcpu.values()],
-             f"client CPU for {r['settings']['items']:,} issues (log scale)", "ms", log=True)
+             f"client CPU for {r['settings']['items']:,} issues", "ms")
     else:
         axes[1][0].text(0.5, 0.5, "pagination: octo.paginate not available", ha="center", va="center")
         axes[1][0].set_axis_off()

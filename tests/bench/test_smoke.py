@@ -51,7 +51,8 @@ def test_update_measures_one_section_and_keeps_the_rest(tmp_path: Path) -> None:
     assert results["per_call"] == earlier["per_call"] and results["imports"] == earlier["imports"]
     assert (results["date"], results["commit"]) == (earlier["date"], earlier["commit"])
     assert results["memory"] != earlier["memory"] and "octo" in results["memory"]
-    assert set(results["measured"]) == {"memory"}
+    assert set(results["measured"]) == set(earlier.get("measured", {})) | {"memory"}
+    assert results["measured"]["memory"] != earlier.get("measured", {}).get("memory")
     report = (tmp_path / "benchmarks.md").read_text()
     assert f"Measured in a later run: {results['measured']['memory']['date']}" in report
 
