@@ -86,7 +86,8 @@ def test_the_sdist_is_the_whole_project_and_nothing_stray(built: Built) -> None:
     tracked = project_files() - made_by_setuptools
     left_out = {n for n in tracked - ours if not n.startswith(".")}  # .ci/, .gitignore: not the project's
     assert left_out == set()
-    assert ours - tracked == set(), "files in the sdist that are not the project's"
+    assert ours - tracked == set(), ("files in the sdist that are not the project's (MANIFEST.in takes whole "
+                                     "folders: commit or remove them)")
     assert {"LICENSE", "Makefile", "constraints.txt", "mkdocs.yml", "spec/repos.yaml", "codegen/__main__.py",
             "tests/conftest.py", "tests/contract/package-lock.json", "docs/index.md"} <= ours
 
