@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 CONSTRAINTS := constraints.txt
 PIP_INSTALL = -m pip install --quiet -c $(CONSTRAINTS)
 
-.PHONY: shells browser venv generate check-generated openapi spec test test-lowest lint typecheck clean \
+.PHONY: shells browser venv generate check-generated openapi spec test test-lowest test-pythons lint typecheck clean \
 	prism cassettes demo bench docs dist sdist-check lock
 
 venv: $(STAMP)
@@ -61,6 +61,23 @@ shells:
 	@command -v zsh >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 		(apt-get update -qq && apt-get install -y -qq zsh >/dev/null); } || \
 		echo "zsh not found and not installable here: the zsh completion test will fail (apt-get install zsh)"
+
+# The library, CLI and codegen tests on the newer Pythons the classifiers name (pyenv's, or
+# pythonX.Y on the PATH); each gets its own venv. CI runs this after make test.
+PYTHONS ?= 3.12 3.13
+
+test-pythons:
+	@set -e; for v in $(PYTHONS); do \
+	  py=$$(ls -d "$$(pyenv root 2>/dev/null)"/versions/$$v.*/bin/python$$v 2>/dev/null | tail -1); \
+	  [ -n "$$py" ] || py=$$(command -v python$$v) || { echo "test-pythons: no Python $$v found" >&2; exit 1; }; \
+	  venv=.venv-py$$v; \
+	  if ! [ $$venv/.installed -nt pyproject.toml -a $$venv/.installed -nt $(CONSTRAINTS) ]; then \
+	    rm -rf $$venv && $$py -m venv $$venv && $$venv/bin/python $(PIP_INSTALL) --upgrade pip && \
+	    $$venv/bin/python $(PIP_INSTALL) -e '.[test]' && touch $$venv/.installed; fi; \
+	  echo "test-pythons: $$($$venv/bin/python --version)"; \
+	  $$venv/bin/python -m pytest -q -m 'not contract' -p no:cacheprovider \
+	    tests/octo tests/cli tests/codegen tests/test_readme.py; \
+	done
 
 # The docs site's browser test drives Debian's Chromium (Playwright downloads no browser here).
 browser:
@@ -123,7 +140,7 @@ bench: $(STAMP) $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) $(LOWEST_VENV) .pytest_cache .mypy_cache .ruff_cache site dist
+	rm -rf $(VENV) $(BENCH_VENV) $(LOWEST_VENV) .venv-py3.* .pytest_cache .mypy_cache .ruff_cache site dist
 
 # Prism, from the lockfile into tests/contract/node_modules (no global install).
 PRISM_STAMP := tests/contract/node_modules/.installed
