@@ -68,7 +68,7 @@ PYTHONS ?= 3.12 3.13
 
 test-pythons:
 	@set -e; for v in $(PYTHONS); do \
-	  py=$$(ls -d "$$(pyenv root 2>/dev/null)"/versions/$$v.*/bin/python$$v 2>/dev/null | tail -1); \
+	  py=$$(ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/$$v.*/bin/python$$v 2>/dev/null | tail -1); \
 	  [ -n "$$py" ] || py=$$(command -v python$$v) || { echo "test-pythons: no Python $$v found" >&2; exit 1; }; \
 	  venv=.venv-py$$v; \
 	  if ! [ $$venv/.installed -nt pyproject.toml -a $$venv/.installed -nt $(CONSTRAINTS) ]; then \
