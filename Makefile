@@ -4,14 +4,19 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: shells venv generate check-generated openapi spec test lint typecheck clean prism pyright cassettes demo bench
+# Every install takes its exact versions from constraints.txt (pyproject.toml has the ranges).
+CONSTRAINTS := constraints.txt
+PIP_INSTALL = -m pip install --quiet -c $(CONSTRAINTS)
+
+.PHONY: shells browser venv generate check-generated openapi spec test test-lowest test-pythons lint typecheck clean \
+	prism pyright cassettes demo bench docs dist sdist-check lock
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) $(PIP_INSTALL) --upgrade pip
+	$(PY) $(PIP_INSTALL) -e '.[dev]'
 	touch $(STAMP)
 
 generate: $(STAMP)
@@ -30,8 +35,26 @@ check-generated: openapi
 	$(PY) -m codegen.openapi --check
 	$(PY) -m codegen --check
 
-test: $(STAMP) openapi check-generated prism pyright shells
+test: $(STAMP) openapi check-generated prism pyright shells browser test-lowest
 	$(PY) -m pytest
+
+# The library and CLI tests on the lowest versions pyproject.toml allows (constraints-lowest.txt;
+# every other package as pinned in constraints.txt), on the lowest supported Python.
+LOWEST_VENV := .venv-lowest
+LOWEST_STAMP := $(LOWEST_VENV)/.installed
+
+$(LOWEST_STAMP): pyproject.toml $(CONSTRAINTS) constraints-lowest.txt
+	rm -rf $(LOWEST_VENV) && $(PYTHON) -m venv $(LOWEST_VENV)
+	@# constraints.txt without the packages constraints-lowest.txt pins lower
+	awk -F'==' '{ n = tolower($$1); gsub(/[-_.]+/, "-", n) } NR == FNR { low[n]; next } !(n in low)' \
+	  constraints-lowest.txt $(CONSTRAINTS) > $(LOWEST_VENV)/constraints.txt
+	$(LOWEST_VENV)/bin/python -m pip install --quiet -c $(LOWEST_VENV)/constraints.txt --upgrade pip
+	$(LOWEST_VENV)/bin/python -m pip install --quiet -c $(LOWEST_VENV)/constraints.txt \
+	  -c constraints-lowest.txt -e '.[test]'
+	touch $@
+
+test-lowest: $(LOWEST_STAMP)
+	$(LOWEST_VENV)/bin/python -m pytest -q -m 'not contract' -p no:cacheprovider tests/octo tests/cli tests/test_readme.py
 
 # The CLI's completion scripts are tested in the real shells.
 shells:
@@ -39,8 +62,61 @@ shells:
 		(apt-get update -qq && apt-get install -y -qq zsh >/dev/null); } || \
 		echo "zsh not found and not installable here: the zsh completion test will fail (apt-get install zsh)"
 
+# The library, CLI and codegen tests on the newer Pythons the classifiers name (pyenv's, or
+# pythonX.Y on the PATH); each gets its own venv. CI runs this after make test.
+PYTHONS ?= 3.12 3.13
+
+test-pythons:
+	@set -e; for v in $(PYTHONS); do \
+	  py=$$(ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/$$v.*/bin/python$$v 2>/dev/null | tail -1); \
+	  [ -n "$$py" ] || py=$$(command -v python$$v) || { echo "test-pythons: no Python $$v found" >&2; exit 1; }; \
+	  venv=.venv-py$$v; \
+	  if ! [ $$venv/.installed -nt pyproject.toml -a $$venv/.installed -nt $(CONSTRAINTS) ]; then \
+	    rm -rf $$venv && $$py -m venv $$venv && $$venv/bin/python $(PIP_INSTALL) --upgrade pip && \
+	    $$venv/bin/python $(PIP_INSTALL) -e '.[test]' && touch $$venv/.installed; fi; \
+	  echo "test-pythons: $$($$venv/bin/python --version)"; \
+	  $$venv/bin/python -m pytest -q -m 'not contract' -p no:cacheprovider \
+	    tests/octo tests/cli tests/codegen tests/test_readme.py; \
+	done
+
+# The docs site's browser test drives Debian's Chromium (Playwright downloads no browser here).
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		echo "installing Debian's chromium for the docs browser test (apt-get install chromium)" && \
+		(apt-get update -qq && apt-get install -y -qq chromium >/dev/null); } || \
+		echo "chromium not found and not installable here: the docs browser test will fail (apt-get install chromium)"
+
+# The documentation site, strictly (a broken link or a missing page fails), into site/.
+# (mkdocs-material announces its end of life for May 2027 on every build; CONTRIBUTING.md says so once.)
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
+
+# The sdist and wheel, built in an isolated environment, into dist/, checked by twine.
+dist: $(STAMP)
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+	$(PY) -m twine check --strict dist/*
+	@ls -l dist
+
+# What a packager does: unpack the sdist in an empty directory (no ../shared: the pinned
+# description comes from npm pack), then make generate, make check-generated and make test there.
+sdist-check: dist
+	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	tar -xzf dist/*.tar.gz -C "$$tmp"; cd "$$tmp"/*/; \
+	$(MAKE) generate PYTHON=$(PYTHON); \
+	$(MAKE) check-generated PYTHON=$(PYTHON); $(MAKE) test PYTHON=$(PYTHON)
+
+# Re-resolve constraints.txt within pyproject.toml's ranges (newest versions), in a throwaway venv.
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet -e '.[dev]'
+	{ grep '^#' $(CONSTRAINTS); \
+	  .venv-lock/bin/python -m pip freeze --all --exclude-editable | grep -viE '^(setuptools|wheel)=='; } > $(CONSTRAINTS).new
+	mv $(CONSTRAINTS).new $(CONSTRAINTS) && rm -rf .venv-lock
+
 lint: $(STAMP)
-	$(PY) -m ruff check octo codegen tests bench
+	$(PY) -m ruff check octo codegen tests bench mkdocs_hooks.py
 
 typecheck: $(STAMP)
 	$(PY) -m mypy
@@ -78,7 +154,7 @@ BENCH_STAMP := $(BENCH_VENV)/.installed
 
 $(BENCH_STAMP): bench/requirements.txt pyproject.toml
 	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python $(PIP_INSTALL) --upgrade pip
 	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
 	$(BENCH_VENV)/bin/python -m pip install --quiet --no-deps -e . --config-settings editable_mode=compat \
 	  || $(BENCH_VENV)/bin/python -m pip install --quiet --no-deps -e .
@@ -88,7 +164,7 @@ bench: $(STAMP) $(BENCH_STAMP) $(PYRIGHT_STAMP)
 	$(BENCH_VENV)/bin/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) $(LOWEST_VENV) .venv-py3.* .pytest_cache .mypy_cache .ruff_cache site dist
 
 cassettes: $(STAMP) openapi prism
 	PYTHONPATH=tests $(PY) -m contract.cassettes

@@ -25,7 +25,11 @@ from bench import measure, report
 from bench.peers import PEERS
 
 SECTIONS = ("import", "per_call", "paginate", "memory", "codegen", "typecheck")
-VERSIONED = ("requests", "urllib3", "octo", "PyGithub", "githubkit", "pydantic", "httpx",
+# Where each section's samples are kept in benchmarks.json.
+SECTION_KEYS = {"import": ("imports", "imports_cpu", "first_repos", "octo_after_requests"),
+                "per_call": ("per_call",), "paginate": ("paginate",), "memory": ("memory",),
+                "codegen": ("codegen",), "typecheck": ("typecheck",)}
+VERSIONED = ("requests", "urllib3", "octo-github", "PyGithub", "githubkit", "pydantic", "httpx",
              "ghapi", "fastcore", "matplotlib")
 
 
@@ -74,12 +78,35 @@ def spec_size() -> dict[str, int]:
     return {"endpoints": rest.ENDPOINT_COUNT, "namespaces": len(rest.NAMESPACES)}
 
 
+def chosen(args: argparse.Namespace) -> set[str]:
+    return set(args.only.split(",")) if args.only else set(SECTIONS) - set(args.skip.split(","))
+
+
+def updated(earlier: dict[str, Any], later: dict[str, Any], sections: set[str]) -> dict[str, Any]:
+    """`earlier` with the sections measured in `later`, each marked with the run it came from."""
+    merged = dict(earlier)
+    for section in sections:
+        for key in SECTION_KEYS[section]:
+            if key in later:
+                merged[key] = later[key]
+        merged.setdefault("measured", {})[section] = {"date": later["date"], "commit": later["commit"],
+                                                      "settings": later["settings"]}
+    merged["peers"] = {**earlier["peers"], **later["peers"]}
+    merged["versions"] = {**earlier["versions"], **later["versions"]}
+    def remeasured(key: str) -> bool:  # `per_call.ghapi` belongs to per_call; `ghapi` to the whole run
+        return "." not in key or key.split(".")[0] in sections
+
+    merged["unavailable"] = {**{k: v for k, v in earlier.get("unavailable", {}).items() if not remeasured(k)},
+                             **{k: v for k, v in later["unavailable"].items() if remeasured(k)}}
+    return merged
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    sections = set(args.only.split(",")) if args.only else set(SECTIONS) - set(args.skip.split(","))
+    sections = chosen(args)
     available = [p for p in PEERS if p.available()]
     missing = {p.key: f"{p.distribution} is not installed" for p in PEERS if not p.available()}
     results: dict[str, Any] = {
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
         "versions": versions(),
         "commit": commit(),
@@ -116,10 +143,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if "paginate" in sections:
                 step("paginate")
                 page_args = [base, str(args.per_page), str(args.items)]
-                workers, failed = measure.start_workers({
-                    "requests": ["paginate", "requests", *page_args],
-                    "octo": ["paginate", "octo", *page_args],
-                })
+                workers, failed = measure.start_workers({p.key: ["paginate", p.key, *page_args] for p in available})
                 results["unavailable"].update({f"paginate.{k}": v for k, v in failed.items()})
                 try:
                     cpu, wall, units = measure.interleaved(workers, args.rounds, args.round_seconds * 4, 50)
@@ -170,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", default="", help="comma-separated sections to leave out")
     parser.add_argument("--quick", action="store_true", help="tiny counts: checks that it runs, measures nothing")
     parser.add_argument("--render", action="store_true", help="only re-render the report from OUT/benchmarks.json")
+    parser.add_argument("--update", action="store_true",
+                        help="measure the chosen sections and keep the others of OUT/benchmarks.json")
     args = parser.parse_args(argv)
     if args.quick:
         args.runs, args.memory_runs, args.rounds, args.round_seconds, args.items = 1, 1, 2, 0.02, 300
@@ -180,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
         results = json.loads(data_path.read_text())
     else:
         results = run(args)
+        if args.update:
+            results = updated(json.loads(data_path.read_text()), results, chosen(args))
         data_path.write_text(json.dumps(results, indent=1) + "\n")
     report.write(results, args.out)
     print(f"bench: wrote {args.out / 'benchmarks.md'}", file=sys.stderr)

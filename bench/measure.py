@@ -126,6 +126,14 @@ client = octo.Octo({TOKEN!r})
 for name in NAMESPACES:
     getattr(client, name)
 {_RSS}""",
+    # PyGithub's API is a class per module (Repository, Organization, ...): all of them.
+    "pygithub": f"""
+import importlib, pkgutil
+import github
+client = github.Github(auth=github.Auth.Token({TOKEN!r}))
+for module in pkgutil.iter_modules(github.__path__):
+    importlib.import_module("github." + module.name)
+{_RSS}""",
     "githubkit": f"""
 from functools import cached_property
 from githubkit import GitHub
@@ -134,6 +142,12 @@ namespace = client.rest()
 for name, value in vars(type(namespace)).items():
     if isinstance(value, cached_property):
         getattr(namespace, name)
+{_RSS}""",
+    "ghapi": f"""
+from ghapi.all import GhApi
+client = GhApi(token={TOKEN!r})
+for name in client.groups:
+    getattr(client, name)
 {_RSS}""",
 }
 

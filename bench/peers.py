@@ -112,7 +112,7 @@ def _ghapi(base: str) -> tuple[Pair, Callable[[], None]]:
 
 PEERS = (
     Peer("requests", "requests (raw Session)", "requests", "requests", _requests),
-    Peer("octo", "octo", "octo", "octo", _octo),
+    Peer("octo", "octo", "octo", "octo-github", _octo),
     Peer("pygithub", "PyGithub", "github", "PyGithub", _pygithub),
     Peer("githubkit", "githubkit", "githubkit", "githubkit", _githubkit),
     # githubkit's default HTTP cache costs more with every call a client has made

@@ -1,7 +1,7 @@
 """One client in a process of its own, doing units of work on command.
 
     python -m bench.worker pair <peer> <base_url>
-    python -m bench.worker paginate <octo|requests> <base_url> <per_page> <items>
+    python -m bench.worker paginate <peer> <base_url> <per_page> <items>
 
 Reads `N` lines from stdin, does N units (a pair of calls, or one walk of the
 whole list) and answers `<cpu seconds> <wall seconds>` for the N units. Each
@@ -16,12 +16,14 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 
 from bench.peers import OWNER, PEERS, REPO, TIMEOUT, TOKEN
 
 
 def pagination_walk(kind: str, base: str, per_page: int, items: int) -> Callable[[], int]:
-    """A function that reads every item of the list once and returns the count."""
+    """A function that reads every item's `number` once, the client's usual way, and returns the count."""
+    owner, repo = OWNER, REPO
     if kind == "requests":
         import requests
 
@@ -31,34 +33,47 @@ def pagination_walk(kind: str, base: str, per_page: int, items: int) -> Callable
         session.headers.update(HEADERS)
 
         def hand_loop() -> int:
-            url: str | None = f"{base}/repos/{OWNER}/{REPO}/issues"
+            url: str | None = f"{base}/repos/{owner}/{repo}/issues"
             params: dict[str, int] | None = {"per_page": per_page}
             count = 0
             while url:
                 answer = session.get(url, params=params, timeout=TIMEOUT)
                 answer.raise_for_status()
-                for _item in answer.json():
-                    count += 1
+                for item in answer.json():
+                    count += item["number"] > 0
                 url = answer.links.get("next", {}).get("url")
                 params = None  # the next link carries the query
             return count
 
         return hand_loop
+    if kind == "octo":
+        import octo
 
-    import octo
+        client = octo.Octo(TOKEN, base_url=base, user_agent="octo-bench")
+        return lambda: sum(item["number"] > 0 for item in
+                           octo.paginate(client.issues.list_for_repo, owner=owner, repo=repo, per_page=per_page))
+    if kind == "pygithub":
+        from github import Auth, Github
 
-    paginate = getattr(octo, "paginate", None)
-    if paginate is None:
-        raise SystemExit("octo.paginate does not exist yet")
-    client = octo.Octo(TOKEN, base_url=base, user_agent="octo-bench")
+        gh = Github(auth=Auth.Token(TOKEN), base_url=base, timeout=int(TIMEOUT[1]), per_page=per_page,
+                    seconds_between_requests=None, seconds_between_writes=None)
+        repository = gh.get_repo(f"{owner}/{repo}", lazy=True)
+        return lambda: sum(issue.number > 0 for issue in repository.get_issues())
+    if kind in ("githubkit", "githubkit_nocache"):
+        from githubkit import GitHub
 
-    def octo_walk() -> int:
-        count = 0
-        for _item in paginate(client.issues.list_for_repo, owner=OWNER, repo=REPO, per_page=per_page):
-            count += 1
-        return count
+        kit: Any = GitHub(TOKEN, base_url=base + "/", timeout=TIMEOUT[1], http_cache=kind == "githubkit")
+        kit.__enter__()
+        return lambda: sum(issue.number > 0 for issue in
+                           kit.rest.paginate(kit.rest.issues.list_for_repo, owner=owner, repo=repo,
+                                             per_page=per_page))
+    if kind == "ghapi":
+        from ghapi.all import GhApi, sync_paged
 
-    return octo_walk
+        api = GhApi(owner, repo, token=TOKEN, gh_host=base, timeout=TIMEOUT[1], sync=True)
+        return lambda: sum(item.number > 0 for page in sync_paged(api.issues.list_for_repo, owner, repo,
+                                                             per_page=per_page) for item in page)
+    raise SystemExit(f"no pagination walk for {kind}")
 
 
 def main(argv: list[str]) -> None:

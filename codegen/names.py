@@ -17,9 +17,16 @@ def python_name(wire_name: str) -> str:
     name = _NOT_IDENT.sub("_", wire_name)
     if name[:1].isdigit():
         name = "_" + name
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in RESERVED:
+    # Soft keywords (`type`, `match`) are valid names; which words are soft keywords
+    # depends on the Python running the generator, and the output must not.
+    if keyword.iskeyword(name) or name in RESERVED:
         name += "_"
     return name
+
+
+def kebab(name: str) -> str:
+    """`create_dispatch_event` -> `create-dispatch-event` (the command line's spelling)."""
+    return name.replace("_", "-")
 
 
 def snake_case(kebab: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from codegen.names import class_name
+from codegen.names import class_name, kebab
 from codegen.render_types import imports, link, render_types
 from codegen.spec import Endpoint, Namespace, Param, SpecError
 from codegen.spec_types import NO_TYPES, Types, check_references
@@ -125,7 +125,8 @@ class Method:
     renamed: list[tuple[str, str]]
     has_data: bool
     json_body: bool  # an object body: sent as `{}` when no body argument is given
-    rows: list[tuple[str, str, str]]
+    rows: list[tuple[str, str, str]]  # the reference's argument table: name, where it goes, facts
+    signature: str  # as the reference shows it: `get(owner, repo, *, timeout=OMIT)`
     returns: str  # the return annotation
     # With media types: (media_type annotation, return annotation) per overload.
     overloads: list[tuple[str, str]]
@@ -252,6 +253,9 @@ def method_view(e: Endpoint, types: Types = NO_TYPES, names: dict[str, str] | No
         for media, expr in media_overloads(e):
             choices = ", ".join(_py_repr(m) for m in media)
             overloads.append((f"Literal[{choices}]", f"Response[{_data(expr, names)}]"))
+    options = {"media_type": "`Accept` header", "timeout": "client", "headers": "headers", "follow_redirects": "client"}
+    shown = [a.name for a in positional] + ["*"] + [a.name if a.default is None else f"{a.name}={a.default}"
+                                                    for a in keyword]
     return Method(
         endpoint=e,
         constant="_" + e.name.upper(),
@@ -269,7 +273,9 @@ def method_view(e: Endpoint, types: Types = NO_TYPES, names: dict[str, str] | No
         # An optional `body:` left out is not sent at all (GitHub's oneOf bodies reject `{}`).
         json_body=bool(e.params_in("body")) and not (e.body is not None and not e.body.required),
         rows=[(p.python_name, p.location, describe(p)) for p in path + others]
-        + ([("data", "body", e.body.content_type)] if e.body else []),
+        + ([("data", "body", e.body.content_type)] if e.body else [])
+        + [(a.name, options[a.name], a.doc) for a in keyword if a.name in options],
+        signature=f"{e.name}({', '.join(shown)})",
         returns=returns,
         overloads=overloads,
         paged=e.paginated and not overloads,
@@ -288,6 +294,7 @@ def _environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["pyrepr"] = _py_repr
+    env.filters["kebab"] = kebab
     return env
 
 

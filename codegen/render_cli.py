@@ -11,6 +11,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
+from codegen.names import kebab
 from codegen.render import COMMAND, _environment, describe
 from codegen.spec import Endpoint, Namespace, Param
 
@@ -18,10 +19,6 @@ CLI_DIR = "octo/rest/_cli"
 INDEX = f"{CLI_DIR}/_index.json"
 # Per-command options the CLI itself defines; a parameter never takes them.
 _TAKEN = frozenset({"help", "data", "media-type"})
-
-
-def kebab(name: str) -> str:
-    return name.replace("_", "-")
 
 
 def option_names(params: list[Param]) -> dict[str, str]:

@@ -16,7 +16,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from octo.client import is_token_text
@@ -343,7 +343,7 @@ def _lifetime(expires_at: Any, date: str | None, now: float) -> float:
         return DEFAULT_TOKEN_LIFETIME
     try:
         parsed = datetime.fromisoformat(expires_at.replace("Z", "+00:00"))
-        expires = (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()
+        expires = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
     except (ValueError, OverflowError):
         return DEFAULT_TOKEN_LIFETIME
     issued = header_date(date)

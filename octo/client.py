@@ -307,7 +307,7 @@ class Octo(Namespaces):
         self._headers = {
             "Accept": MEDIA_TYPES["json"],
             "X-GitHub-Api-Version": api_version,
-            "User-Agent": user_agent or f"octo-py/{__version__}",
+            "User-Agent": user_agent or f"octo-github/{__version__}",
         }
         self._auth_headers = dict(self._headers)
         if token is not None:

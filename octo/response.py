@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Generic
 
@@ -84,7 +84,7 @@ class RateLimit:
         """`reset` as an aware UTC datetime (None if absent or beyond year 9999)."""
         if self.reset is None or not 0 <= self.reset <= MAX_TIMESTAMP:
             return None
-        return datetime.fromtimestamp(self.reset, timezone.utc)
+        return datetime.fromtimestamp(self.reset, UTC)
 
 
 NO_RATE_LIMIT = RateLimit(None, None, None, None, None)

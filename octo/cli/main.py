@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
+from octo import __version__
 from octo.cli import completion, exits, metadata
 from octo.cli.parsing import (
     PROG,
@@ -52,9 +53,7 @@ def _main(argv: list[str]) -> int:
         sys.stdout.write(completion.SCRIPTS[top_args.completion])
         return 0
     if top_args.version:
-        from importlib.metadata import version
-
-        sys.stdout.write(f"{PROG} {version('octo')}\n")
+        sys.stdout.write(f"{PROG} {__version__}\n")  # not the metadata: it has the distribution's name
         return 0
     if not tail:
         top.print_help(sys.stderr)

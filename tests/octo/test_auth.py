@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import formatdate
 from typing import Any
 
@@ -120,7 +120,7 @@ class FakeGitHub:
             expires = self.now() + self.token_lifetime
             self.tokens[token] = (installation_id, expires)
             self._refusals[token] = self.lag
-        iso = datetime.fromtimestamp(expires, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        iso = datetime.fromtimestamp(expires, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         return self.reply(201, {"token": token, "expires_at": iso,
                                 "permissions": {"contents": "read"}}, delay=self.mint_delay)
 
@@ -186,7 +186,7 @@ class TestTokens:
         assert credentials(server) == [MINT] + [("GET", "/repos/o/r", "token")] * 3
         claims = jwt.decode(github.jwts[0], options={"verify_signature": False})
         assert claims == {"iat": int(START) - 60, "exp": int(START) - 60 + 600, "iss": str(APP_ID)}
-        assert server.requests[0].headers["user-agent"].startswith("octo-py/")
+        assert server.requests[0].headers["user-agent"].startswith("octo-github/")
 
     def test_app_routes_use_the_jwt_and_mint_nothing(
         self, server: ScriptedServer, github: FakeGitHub, key: rsa.RSAPrivateKey, clock: Clock

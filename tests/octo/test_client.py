@@ -36,7 +36,7 @@ def test_every_request_sends_github_headers(server: ScriptedServer, client: octo
     h = server.requests[0].headers
     assert h["accept"] == "application/vnd.github+json"
     assert h["x-github-api-version"] == "2022-11-28"
-    assert h["user-agent"].startswith(f"octo-py/{octo.__version__}")
+    assert h["user-agent"] == f"octo-github/{octo.__version__}"
     assert h["authorization"] == f"Bearer {SENTINEL}"
     assert r.headers["x-ratelimit-remaining"] == "4999"  # case-insensitive
     assert r.data["full_name"] == "octocat/hello-world"

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING, Any
-
-from typing_extensions import assert_type
+from typing import TYPE_CHECKING, Any, assert_type
 
 import octo
 
