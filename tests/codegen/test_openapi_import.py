@@ -3,6 +3,7 @@ and on the pinned GitHub description when `make openapi` has put it in .cache/."
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import sys
@@ -402,3 +403,23 @@ def test_a_versions_changed_limit_and_removed_argument_on_the_wire(server: Scrip
     assert server.requests[-1].json() == {"name": "x", "size": 8}
     old.update("o", "n", name_body="x", size=2, colour="red")
     assert server.requests[-1].json() == {"name": "x", "size": 2, "colour": "red"}
+
+
+def test_the_editions_descriptions_are_verified(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GHEC and GHES come from the same pinned package, each file checked against its sha256."""
+    def fetch(dests: dict[str, Path]) -> None:
+        for stem, dest in dests.items():
+            dest.write_text(f'{{"edition": "{stem}"}}')
+
+    with pytest.raises(pinned.PinnedError, match="sha256 mismatch for ghec.json"):
+        pinned.obtain_editions(tmp_path, fetch)
+    assert list((tmp_path / pinned.TARGET.parent).iterdir()) == []  # nothing half-written
+    monkeypatch.setattr(pinned, "EDITIONS", {
+        stem: hashlib.sha256(f'{{"edition": "{stem}"}}'.encode()).hexdigest() for stem in pinned.EDITIONS})
+    assert pinned.obtain_editions(tmp_path, fetch) == ["ghec", "ghes-3.17", "ghes-3.18", "ghes-3.19"]
+    assert pinned.obtain_editions(tmp_path, fetch) == []  # already there
+
+
+def test_make_openapi_has_put_every_pinned_edition_in_the_cache() -> None:
+    for stem, digest in pinned.EDITIONS.items():
+        assert pinned.sha256(pinned.edition_path(ROOT, stem)) == digest, "run `make openapi`"
