@@ -21,6 +21,7 @@ from typing import Any
 
 from codegen.names import python_name, snake_case
 from codegen.openapi_types import ANY, AliasType, TypeImporter, camel, without_null
+from codegen.openapi_versions import difference, statuses, versions_of
 from codegen.spec import MEDIA_TYPES
 from codegen.typexpr import Expr, Word, format_expr, refs, rename, union
 
@@ -534,15 +535,17 @@ def resolve_clashes(params: list[dict[str, Any]]) -> list[str]:
 
 
 def operation_entry(d: Description, method: str, path: str, op: dict[str, Any],
-                    report: Report, types: TypeImporter | None = None) -> tuple[str, dict[str, Any]]:
+                    report: Report, types: TypeImporter | None = None,
+                    version: str = "") -> tuple[str, dict[str, Any]]:
     """(namespace, spec entry) of one operation. With `types`, the entry's
     `response`, `media_responses` and body `shape`s hold type expressions
-    (`Expr`), formatted once the types are merged (`import_description`)."""
+    (`Expr`), formatted once the types are merged (`import_description`).
+    `version`: the operation as a later API version has it (names its types)."""
     operation_id = op.get("operationId")
     if not isinstance(operation_id, str):
         raise OpenAPIError("no operationId")
     namespace, name = split_operation_id(operation_id)
-    hint = camel(namespace) + camel(name)
+    hint = camel(namespace) + camel(name) + (camel("v" + version) if version else "")
     if method.upper() not in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"):
         raise OpenAPIError(f"HTTP method {method.upper()} is not supported")
     docs = op.get("externalDocs", {}).get("url")
@@ -594,6 +597,14 @@ def operation_entry(d: Description, method: str, path: str, op: dict[str, Any],
     if params:
         entry["parameters"] = params
     _apply_changes(op, entry, report)
+    if not version:
+        later = {}
+        for v, changesets, patched in versions_of(d, op):
+            # A scratch report: the version's notes are the operation's own again.
+            _, changed = operation_entry(d, method, path, patched, Report(), types, v)
+            later[v] = {"changes": changesets, "statuses": statuses(op, patched), "entry": changed}
+        if later:
+            entry["versions"] = later
     return namespace, entry
 
 
@@ -672,7 +683,27 @@ def import_description(doc: dict[str, Any], report: Report | None = None) -> Imp
 def _entry_exprs(entry: dict[str, Any]) -> list[Expr]:
     found = [entry["response"]] if "response" in entry else []
     found += entry.get("media_responses", {}).values()
-    return found + [p["shape"] for p in entry.get("parameters", []) if "shape" in p]
+    found += [p["shape"] for p in entry.get("parameters", []) if "shape" in p]
+    for later in entry.get("versions", {}).values():
+        found += _entry_exprs(later["entry"])
+    return found
+
+
+def _format_entry(entry: dict[str, Any], text: Callable[[Expr], str]) -> None:
+    """Write the entry's type expressions as text (then its versions' differences)."""
+    if "response" in entry:
+        entry["response"] = text(entry["response"])
+    if "media_responses" in entry:
+        entry["media_responses"] = {k: text(v) for k, v in entry["media_responses"].items()}
+    for p in entry.get("parameters", []):
+        if "shape" in p:
+            p["shape"] = text(p["shape"])
+    for version, later in entry.get("versions", {}).items():
+        _format_entry(later["entry"], text)
+        found = {"changes": later["changes"], **difference(entry, later["entry"])}
+        if later["statuses"]:
+            found["statuses"] = later["statuses"]
+        entry["versions"][version] = found
 
 
 def _type_files(types: TypeImporter, spaces: Entries, events: dict[str, Any], report: Report) -> TypeFiles:
@@ -689,15 +720,9 @@ def _type_files(types: TypeImporter, spaces: Entries, events: dict[str, Any], re
 
     for entries in spaces.values():
         for entry in entries:
-            if "response" in entry:
-                entry["response"] = text(entry["response"])
-            else:
+            if "response" not in entry:
                 report.untyped[entry["untyped"]] = report.untyped.get(entry["untyped"], 0) + 1
-            if "media_responses" in entry:
-                entry["media_responses"] = {k: text(v) for k, v in entry["media_responses"].items()}
-            for p in entry.get("parameters", []):
-                if "shape" in p:
-                    p["shape"] = text(p["shape"])
+            _format_entry(entry, text)
     files: TypeFiles = {API_TYPES: {"types": {}}, WEBHOOK_TYPES: {"types": {}, "events": {}}}
     for name, t in kept.items():
         if isinstance(t, AliasType):

@@ -3,7 +3,9 @@
 The file is `generated/api.github.com.json` of the npm package
 `@octokit/openapi` at the pinned version. It is copied from
 `../shared/openapi/` when that exists, else unpacked from `npm pack`; either
-way its sha256 must match, or nothing is written.
+way its sha256 must match, or nothing is written. The same package's
+descriptions of GitHub Enterprise Cloud and Server (`EDITIONS`) are unpacked
+beside it from one `npm pack`, each checked against its own sha256.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 PACKAGE = "@octokit/openapi"
@@ -22,6 +25,13 @@ VERSION = "23.0.2"
 MEMBER = "package/generated/api.github.com.json"
 SHA256 = "829b4bebb19a53133289f7b0bc819f4f1118115821db2ca9f25e9ee995a7da2a"
 TARGET = Path(".cache/openapi/api.github.com.json")
+# The other GitHubs the package describes: file stem -> sha256 of generated/<stem>.json.
+EDITIONS = {
+    "ghec": "3224a411049a9d421d42ae8575172d4cb4778f4a978afddd030168aaf6f3dd51",
+    "ghes-3.17": "b33124aa711a44f1de05c9ad49e7ef473b65cacfd0c8369fd8418ba798707dcb",
+    "ghes-3.18": "7ad144ec40d61c6b05d1161cbeda3a0d6a0825f733722f3daa33733148d1af3c",
+    "ghes-3.19": "8c852cf1bde4d40ee19dffd9cdd18650bfad09f9dd0cd5039b9d775056104139",
+}
 SHARED = Path("../shared/openapi/api.github.com.json")
 
 
@@ -37,8 +47,10 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _from_npm(dest: Path) -> None:
-    with tempfile.TemporaryDirectory(dir=dest.parent) as tmp:
+def _from_npm(dests: dict[str, Path]) -> None:
+    """Unpack `package/generated/<stem>.json` to each dest from one `npm pack`."""
+    some = next(iter(dests.values()))
+    with tempfile.TemporaryDirectory(dir=some.parent) as tmp:
         try:
             done = subprocess.run(["npm", "pack", "--silent", f"{PACKAGE}@{VERSION}"], cwd=tmp,
                                   capture_output=True, text=True, timeout=300)
@@ -47,10 +59,16 @@ def _from_npm(dest: Path) -> None:
         tarballs = list(Path(tmp).glob("*.tgz"))
         if done.returncode != 0 or len(tarballs) != 1:
             raise PinnedError(f"npm pack {PACKAGE}@{VERSION} failed: {done.stderr.strip()[-500:]}")
-        with tarfile.open(tarballs[0]) as tar:
-            member = tar.extractfile(MEMBER)
+        unpack(tarballs[0], dests)
+
+
+def unpack(tarball: Path, dests: dict[str, Path]) -> None:
+    with tarfile.open(tarball) as tar:
+        for stem, dest in dests.items():
+            name = f"package/generated/{stem}.json"
+            member = tar.extractfile(name)
             if member is None:
-                raise PinnedError(f"{tarballs[0].name} has no {MEMBER}")
+                raise PinnedError(f"{tarball.name} has no {name}")
             with dest.open("wb") as out:
                 shutil.copyfileobj(member, out)
 
@@ -68,7 +86,7 @@ def obtain(root: Path, shared: Path = SHARED) -> tuple[Path, str]:
             shutil.copyfile(source, partial)
             origin = str(shared)
         else:
-            _from_npm(partial)
+            _from_npm({TARGET.stem: partial})
             origin = f"npm pack {PACKAGE}@{VERSION}"
         got = sha256(partial)
         if got != SHA256:
@@ -80,6 +98,32 @@ def obtain(root: Path, shared: Path = SHARED) -> tuple[Path, str]:
     return target, origin
 
 
+def edition_path(root: Path, stem: str) -> Path:
+    return root / TARGET.parent / f"{stem}.json"
+
+
+def obtain_editions(root: Path, fetch: Callable[[dict[str, Path]], None] = _from_npm) -> list[str]:
+    """Put every edition's verified description in .cache/openapi/; the stems fetched."""
+    missing = {stem: edition_path(root, stem).with_suffix(".partial") for stem, digest in EDITIONS.items()
+               if not (edition_path(root, stem).exists() and sha256(edition_path(root, stem)) == digest)}
+    if not missing:
+        return []
+    edition_path(root, "x").parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fetch(missing)
+        for stem, partial in missing.items():
+            got = sha256(partial)
+            if got != EDITIONS[stem]:
+                raise PinnedError(f"sha256 mismatch for {stem}.json from npm pack {PACKAGE}@{VERSION}: "
+                                  f"expected {EDITIONS[stem]}, got {got}")
+        for stem, partial in missing.items():
+            partial.replace(edition_path(root, stem))
+    finally:
+        for partial in missing.values():
+            partial.unlink(missing_ok=True)
+    return sorted(missing)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen.pinned", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -87,10 +131,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         path, origin = obtain(args.root)
+        fetched = obtain_editions(args.root)
     except PinnedError as exc:
         print(f"openapi: {exc}", file=sys.stderr)
         return 1
     print(f"openapi: {path.relative_to(args.root)} ({PACKAGE}@{VERSION}, sha256 ok; {origin})")
+    print(f"openapi: {', '.join(f'{s}.json' for s in EDITIONS)} beside it (sha256 ok; "
+          + (f"unpacked {len(fetched)}" if fetched else "already there") + ")")
     return 0
 
 

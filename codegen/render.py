@@ -15,7 +15,7 @@ import jinja2
 
 from codegen.names import class_name, kebab
 from codegen.render_types import imports, link, render_types
-from codegen.spec import Endpoint, Namespace, Param, SpecError
+from codegen.spec import Endpoint, Namespace, Param, SpecError, Version
 from codegen.spec_types import NO_TYPES, Types, check_references
 from codegen.typexpr import Array, Expr, Ref, Word, format_expr, members, python, refs, rename
 
@@ -134,6 +134,40 @@ class Method:
     paged: bool
     response_doc: str  # Markdown: what `data` holds
     item_doc: str | None  # Markdown: what octo.paginate yields
+    versions: list[VersionView]
+
+
+@dataclass
+class VersionView:
+    """What the runtime enforces and the docs say for one later API version."""
+
+    version: str
+    removed: list[str]
+    limits: list[tuple[str, str]]
+    doc: str  # one line, Markdown: what differs
+
+
+def version_view(e: Endpoint, v: Version) -> VersionView:
+    changed = {(p.location, p.name): p for p in v.params}
+    params = [changed.get((p.location, p.name), p) for p in e.params if p.name not in v.removed]
+    facts = []
+    if v.removed:
+        facts.append("no " + ", ".join(f"`{n}`" for n in v.removed))
+    facts += [f"`{p.python_name}`: {describe(p)}" for p in v.params]
+    if v.response is not None:
+        facts.append(f"answers `Response[`{link(v.response, 'types/')}`]`".replace("``", ""))
+    elif v.untyped is not None:
+        facts.append(f"answers `Response[Any]` (untyped: {v.untyped})")
+    facts += [f"status {', '.join(map(str, codes))} {what}" for what, codes in sorted(v.statuses.items())]
+    if not facts:
+        facts.append("the description's prose only")
+    changes = f" (GitHub's changes: {', '.join(v.changes)})" if v.changes else ""
+    return VersionView(
+        version=v.version,
+        removed=sorted(v.removed),
+        limits=[(p.name, lim) for p in params if (lim := _limit_args(p)) is not None],
+        doc=f"API version {v.version} and later: " + "; ".join(facts) + changes,
+    )
 
 
 # What every method takes besides its parameters, passed to `Octo.request` as is.
@@ -281,6 +315,7 @@ def method_view(e: Endpoint, types: Types = NO_TYPES, names: dict[str, str] | No
         paged=e.paginated and not overloads,
         response_doc=_response_doc(e),
         item_doc=(link(item, "types/") if item is not None else "`Any`") if e.paginated else None,
+        versions=[version_view(e, v) for v in e.versions],
     )
 
 
@@ -302,7 +337,7 @@ def _environment() -> jinja2.Environment:
 # is imported under another (`Classroom as Classroom_`).
 _MODULE_NAMES = frozenset({
     "Any", "BinaryIO", "List", "Literal", "PathLike", "TYPE_CHECKING", "overload", "Namespace",
-    "Limit", "Omit", "Operation", "Timeout", "Response", "Paged",
+    "Limit", "Omit", "Operation", "Since", "Timeout", "Response", "Paged",
 })
 
 
@@ -367,7 +402,8 @@ def _uses(methods: list[Method]) -> dict[str, Any]:
     return {
         "paged": any(m.endpoint.paginated for m in methods),
         "typing": ", ".join(sorted(typing_names)),
-        "Limit": any(m.limits for m in methods),
+        "Limit": any(m.limits or any(v.limits for v in m.versions) for m in methods),
+        "Since": any(m.versions for m in methods),
         "paginated": any(m.endpoint.paginated for m in methods),
         "deprecated_alias": any(m.endpoint.aliases for m in methods),
         "renamed_parameters": any(m.renamed for m in methods),

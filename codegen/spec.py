@@ -34,8 +34,10 @@ LIMITS = (
 ENDPOINT_FIELDS = {
     "name", "method", "path", "summary", "docs_url", "parameters", "deprecated", "aliases",
     "body", "host", "paginated", "list_key", "media_types", "operation_id", "override",
-    "response", "untyped", "media_responses",
+    "response", "untyped", "media_responses", "versions",
 }
+VERSION_FIELDS = {"changes", "removed", "statuses", "response", "untyped", "parameters"}
+_API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PARAM_FIELDS = {
     "name", "in", "type", "required", "python_name", "items", "nullable", "enum", "default",
     "multi_segment", "deprecated", "aliases", "shape", *LIMITS,
@@ -85,6 +87,19 @@ class Body:
 
 
 @dataclass(frozen=True)
+class Version:
+    """What a later API version changes in an endpoint (`versions:` in the spec)."""
+
+    version: str  # YYYY-MM-DD; the version and every later one have these changes
+    changes: tuple[str, ...] = ()  # GitHub's changeset names
+    removed: tuple[str, ...] = ()  # wire names of parameters the version does not have
+    params: tuple[Param, ...] = ()  # parameters the version has with other facts
+    statuses: dict[str, tuple[int, ...]] = field(default_factory=dict)  # added/removed status codes
+    response: Expr | None = None
+    untyped: str | None = None
+
+
+@dataclass(frozen=True)
 class Endpoint:
     name: str
     method: str
@@ -104,6 +119,7 @@ class Endpoint:
     response: Expr | None = None
     untyped: str | None = None
     media_responses: tuple[tuple[str, Expr], ...] = ()
+    versions: tuple[Version, ...] = ()
 
     @property
     def path_params(self) -> list[Param]:
@@ -239,6 +255,46 @@ def _response(raw: dict[str, Any], file: str, name: str,
     return response, untyped, tuple((m, e) for m, e in found if e is not None)
 
 
+def _versions(raw: Any, file: str, name: str, params: tuple[Param, ...],
+              media: tuple[str, ...]) -> tuple[Version, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise _fail(file, name, "versions", "must map API versions (\"YYYY-MM-DD\") to their changes")
+    wire = {(p.location, p.name): p for p in params}
+    found = []
+    for version in sorted(raw, key=str):
+        where = f"versions.{version}"
+        data = raw[version]
+        if not isinstance(version, str) or not _API_VERSION.match(version):
+            raise _fail(file, name, where, "an API version is a quoted \"YYYY-MM-DD\" string")
+        if not isinstance(data, dict):
+            raise _fail(file, name, where, "must be a mapping")
+        unknown = set(data) - VERSION_FIELDS
+        if unknown:
+            raise _fail(file, name, f"{where}.{sorted(unknown)[0]}", "is not a known version field")
+        removed = _names(data, "removed", file, name, where + ".")
+        for r in removed:
+            if not any(n == r for _, n in wire):
+                raise _fail(file, name, f"{where}.removed", f"{r!r} is not a parameter of the endpoint")
+        raw_params = data.get("parameters", [])
+        if not isinstance(raw_params, list):
+            raise _fail(file, name, f"{where}.parameters", "must be a list")
+        changed = tuple(_param(p, i, file, name) for i, p in enumerate(raw_params))
+        for p in changed:
+            if (p.location, p.name) not in wire:
+                raise _fail(file, name, f"{where}.parameters[{p.name}]",
+                            "names no parameter of the endpoint (a version changes or removes parameters)")
+        codes = data.get("statuses", {})
+        if not isinstance(codes, dict) or set(codes) - {"added", "removed"} or not all(
+                isinstance(v, list) and all(isinstance(c, int) for c in v) for v in codes.values()):
+            raise _fail(file, name, f"{where}.statuses", "must be {added: [codes], removed: [codes]}")
+        response, untyped, _ = _response(data, file, name, media)
+        found.append(Version(version, _names(data, "changes", file, name, where + "."), removed, changed,
+                             {k: tuple(v) for k, v in codes.items()}, response, untyped))
+    return tuple(found)
+
+
 def _body(raw: Any, file: str, endpoint: str) -> Body | None:
     if raw is None:
         return None
@@ -332,6 +388,7 @@ def _endpoint(raw: Any, index: int, file: str) -> Endpoint:
         response=response,
         untyped=untyped,
         media_responses=media_responses,
+        versions=_versions(raw.get("versions"), file, name, params, media),
     )
 
 

@@ -25,13 +25,14 @@ HEADER = (
 FIELD_ORDER = (
     "name", "operation_id", "override", "method", "path", "summary", "docs_url", "deprecated",
     "aliases", "host", "paginated", "list_key", "media_types", "response", "untyped", "media_responses",
-    "body", "parameters",
+    "body", "parameters", "versions",
 )
 PARAM_ORDER = (
     "name", "python_name", "in", "type", "items", "required", "nullable", "multi_segment",
     "deprecated", "aliases", "enum", "default", *LIMITS, "shape",
 )
 _BODY_ORDER = ("content_type", "type", "required")
+VERSION_ORDER = ("changes", "removed", "statuses", "response", "untyped", "parameters")
 _SPECIAL_WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null", "y", "n", "~"})
 _BLOCK_PLAIN = re.compile(r"[A-Za-z_/][^\x00-\x1f\x7f\"'`\\]*")
 _FLOW_PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_ ./+()-]*")
@@ -99,24 +100,36 @@ def dump_namespace(namespace: str, entries: list[dict[str, Any]]) -> str:
     lines = [HEADER.rstrip("\n"), f"namespace: {scalar(namespace)}", "endpoints:"]
     for entry in sorted(entries, key=lambda e: e["name"]):
         lines.append("")
-        for i, key in enumerate(_ordered(entry, FIELD_ORDER)):
-            lead = "  - " if i == 0 else "    "
-            value = entry[key]
-            if key == "parameters":
-                lines.append(f"{lead}parameters:")
-                lines += [f"      - {flow(p, PARAM_ORDER)}" for p in value]
-            elif key == "body":
-                lines.append(f"{lead}body: {flow(value, _BODY_ORDER)}")
-            elif key == "media_responses":
-                lines.append(f"{lead}media_responses:")
-                lines += [f"      {m}: {type_value(t)}" for m, t in sorted(value.items())]
-            elif key == "response":
-                lines.append(f"{lead}response: {type_value(value)}")
-            elif isinstance(value, (list, dict)):
-                lines.append(f"{lead}{key}: {flow(value)}")
-            else:
-                lines.append(f"{lead}{key}: {scalar(value)}")
+        fields = _field_lines(entry, FIELD_ORDER, "    ")
+        lines += ["  - " + fields[0][4:], *fields[1:]]
     return "\n".join(lines) + "\n"
+
+
+def _field_lines(entry: dict[str, Any], order: tuple[str, ...], indent: str) -> list[str]:
+    """One entry's fields, each on its line(s) at `indent`."""
+    lines = []
+    for key in _ordered(entry, order):
+        value = entry[key]
+        if key == "parameters":
+            lines.append(f"{indent}parameters:")
+            lines += [f"{indent}  - {flow(p, PARAM_ORDER)}" for p in value]
+        elif key == "versions":
+            lines.append(f"{indent}versions:")
+            for version, changes in sorted(value.items()):
+                lines.append(f"{indent}  {json.dumps(version)}:")  # quoted: a bare date reads as a date
+                lines += _field_lines(changes, VERSION_ORDER, indent + "    ")
+        elif key == "body":
+            lines.append(f"{indent}body: {flow(value, _BODY_ORDER)}")
+        elif key == "media_responses":
+            lines.append(f"{indent}media_responses:")
+            lines += [f"{indent}  {m}: {type_value(t)}" for m, t in sorted(value.items())]
+        elif key == "response":
+            lines.append(f"{indent}response: {type_value(value)}")
+        elif isinstance(value, (list, dict)):
+            lines.append(f"{indent}{key}: {flow(value)}")
+        else:
+            lines.append(f"{indent}{key}: {scalar(value)}")
+    return lines
 
 
 # -- merging ------------------------------------------------------------------

@@ -403,10 +403,11 @@ class Octo(Namespaces):
             warnings.warn(f"{op.name} is deprecated", DeprecationWarning, stacklevel=3)
         params = _given(query) if query else None
         json_body = (_given(body) or None) if body else None
-        if op.limits:
+        limits = op.limits if op.versions is None else op.limits_for(self.api_version, params, json_body)
+        if limits:
             for values in (params, json_body):
                 if values:
-                    for name, limit in op.limits.items():
+                    for name, limit in limits.items():
                         if name in values:
                             limit.check(name, values[name])
         if op.deprecated_params:

@@ -103,6 +103,19 @@ class Limit:
                 raise ValueError(f"{name}: must have at most {self.max_items} items, got {len(value)}")
 
 
+class Since:
+    """What an API version (and every later one) changes in an operation: the
+    parameters it no longer has, and the limits of the ones it has."""
+
+    __slots__ = ("version", "removed", "limits")
+
+    def __init__(self, version: str, *, removed: frozenset[str] = frozenset(),
+                 limits: dict[str, Limit] | None = None) -> None:
+        self.version = version
+        self.removed = removed
+        self.limits = limits
+
+
 class Operation:
     """One endpoint: its route and the facts the runtime needs to call it.
 
@@ -111,7 +124,7 @@ class Operation:
     """
 
     __slots__ = ("method", "path", "limits", "multi_segment", "host", "deprecated",
-                 "deprecated_params", "content_type", "json_body", "name",
+                 "deprecated_params", "content_type", "json_body", "name", "versions",
                  "_parts", "_open_end")
 
     def __init__(
@@ -127,6 +140,7 @@ class Operation:
         deprecated_params: frozenset[str] = frozenset(),
         content_type: str | None = None,
         json_body: bool = False,
+        versions: tuple[Since, ...] = (),
     ) -> None:
         self.method = method
         self.path = path
@@ -138,12 +152,33 @@ class Operation:
         self.deprecated_params = deprecated_params
         self.content_type = content_type
         self.json_body = json_body
+        # Oldest first; None for the many operations no later version changes (one test per call).
+        self.versions = versions or None
         self._parts: list[str] | None = None
         self._open_end: str | None = None
 
     def __repr__(self) -> str:
         # getattr: every octo repr works on a half-built object (a traceback's locals).
         return f"Operation({getattr(self, 'method', '?')} {redact_url(getattr(self, 'path', '?'))})"
+
+    def limits_for(self, api_version: str, *given: Mapping[str, Any] | None) -> dict[str, Limit] | None:
+        """The limits of the operation as `api_version` has it; an argument in
+        `given` that the version removed is a TypeError naming the version.
+
+        A version has the changes of every earlier one: the last `Since` at or
+        before it applies (versions are dates, so they compare as text)."""
+        rules = None
+        for since in self.versions or ():
+            if since.version <= api_version:
+                rules = since
+        if rules is None:
+            return self.limits
+        for values in given:
+            gone = rules.removed.intersection(values or ())
+            if gone:
+                raise TypeError(f"{self.name}: parameter {min(gone)!r} is not in API version {api_version} "
+                                f"(the client's api_version; removed in {rules.version})")
+        return rules.limits
 
     def render_path(self, values: Mapping[str, Any]) -> str:
         """The path with each parameter percent-encoded into its segment(s)."""

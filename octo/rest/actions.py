@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias, paginated
-from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.operation import OMIT, Limit, Omit, Operation, Since, Timeout
 from octo.redaction import conceal_headers
 from octo.response import Response
 
@@ -222,6 +222,15 @@ _CREATE_WORKFLOW_DISPATCH = Operation(
         "inputs": Limit(max_properties=25),
     },
     json_body=True,
+    versions=(
+        Since(
+            "2026-03-10",
+            removed=frozenset({"return_run_details"}),
+            limits={
+                "inputs": Limit(max_properties=25),
+            },
+        ),
+    ),
 )
 _DELETE_ACTIONS_CACHE_BY_ID = Operation(
     "DELETE",
@@ -2039,6 +2048,8 @@ class Actions(Namespace):
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        API version 2026-03-10 and later: no return_run_details; answers Response[[WorkflowDispatchResponse](types/WorkflowDispatchResponse.md)]; status 204 removed (GitHub's changes: change_workflow_dispatch_response_status).
 
         Docs: https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event
         """

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias, paginated
-from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.operation import OMIT, Limit, Omit, Operation, Since, Timeout
 from octo.redaction import conceal_headers
 from octo.response import Response
 
@@ -67,6 +67,11 @@ _DELETE_INSTALLATION = Operation(
     "DELETE",
     "/app/installations/{installation_id}",
     name="apps.delete_installation",
+    versions=(
+        Since(
+            "2026-03-10",
+        ),
+    ),
 )
 _DELETE_TOKEN = Operation(
     "DELETE",
@@ -449,6 +454,8 @@ class Apps(Namespace):
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        API version 2026-03-10 and later: answers Response[Any] (untyped: no schema for the 202 answer); status 202 added; status 204 removed (GitHub's changes: change_delete_installation_success_status).
 
         Docs: https://docs.github.com/rest/apps/apps#delete-an-installation-for-the-authenticated-app
         """

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
-from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.operation import OMIT, Limit, Omit, Operation, Since, Timeout
 from octo.redaction import conceal_headers
 from octo.response import Response
 
@@ -93,6 +93,12 @@ _CREATE = Operation(
     "/repos/{owner}/{repo}/issues",
     name="issues.create",
     json_body=True,
+    versions=(
+        Since(
+            "2026-03-10",
+            removed=frozenset({"assignee"}),
+        ),
+    ),
 )
 _CREATE_COMMENT = Operation(
     "POST",
@@ -385,6 +391,16 @@ _UPDATE = Operation(
         "state_reason": Limit(enum=("completed", "not_planned", "duplicate", "reopened")),
     },
     json_body=True,
+    versions=(
+        Since(
+            "2026-03-10",
+            removed=frozenset({"assignee"}),
+            limits={
+                "state": Limit(enum=("open", "closed")),
+                "state_reason": Limit(enum=("completed", "not_planned", "duplicate", "reopened")),
+            },
+        ),
+    ),
 )
 _UPDATE_COMMENT = Operation(
     "PATCH",
@@ -894,6 +910,8 @@ class Issues(Namespace):
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        API version 2026-03-10 and later: no assignee (GitHub's changes: remove_singular_assignee_from_issues_and_pull_requests).
 
         Docs: https://docs.github.com/rest/issues/issues#create-an-issue
         """
@@ -3618,6 +3636,8 @@ class Issues(Namespace):
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        API version 2026-03-10 and later: no assignee (GitHub's changes: remove_singular_assignee_from_issues_and_pull_requests).
 
         Docs: https://docs.github.com/rest/issues/issues#update-an-issue
         """

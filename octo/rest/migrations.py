@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias, paginated
-from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.operation import OMIT, Limit, Omit, Operation, Since, Timeout
 from octo.redaction import conceal_headers
 from octo.response import Response
 
@@ -90,11 +90,21 @@ _LIST_REPOS_FOR_AUTHENTICATED_USER = Operation(
     "GET",
     "/user/migrations/{migration_id}/repositories",
     name="migrations.list_repos_for_authenticated_user",
+    versions=(
+        Since(
+            "2026-03-10",
+        ),
+    ),
 )
 _LIST_REPOS_FOR_ORG = Operation(
     "GET",
     "/orgs/{org}/migrations/{migration_id}/repositories",
     name="migrations.list_repos_for_org",
+    versions=(
+        Since(
+            "2026-03-10",
+        ),
+    ),
 )
 _MAP_COMMIT_AUTHOR = Operation(
     "PATCH",
@@ -623,6 +633,8 @@ class Migrations(Namespace):
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
+        API version 2026-03-10 and later: answers Response[list[[SimpleRepository](types/SimpleRepository.md)]] (GitHub's changes: restrict_repo_fields_in_migration_resource).
+
         Docs: https://docs.github.com/rest/migrations/users#list-repositories-for-a-user-migration
         """
         if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
@@ -667,6 +679,8 @@ class Migrations(Namespace):
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        API version 2026-03-10 and later: answers Response[list[[SimpleRepository](types/SimpleRepository.md)]] (GitHub's changes: restrict_repo_fields_in_migration_resource).
 
         Docs: https://docs.github.com/rest/migrations/orgs#list-repositories-in-an-organization-migration
         """

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, paginated
-from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.operation import OMIT, Limit, Omit, Operation, Since, Timeout
 from octo.redaction import conceal_headers
 from octo.response import Response
 
@@ -245,6 +245,11 @@ _DELETE = Operation(
     "DELETE",
     "/orgs/{org}",
     name="orgs.delete",
+    versions=(
+        Since(
+            "2026-03-10",
+        ),
+    ),
 )
 _DELETE_ATTESTATIONS_BULK = Operation(
     "POST",
@@ -405,6 +410,11 @@ _LIST_ATTESTATIONS = Operation(
     "/orgs/{org}/attestations/{subject_digest}",
     name="orgs.list_attestations",
     multi_segment=frozenset({"subject_digest"}),
+    versions=(
+        Since(
+            "2026-03-10",
+        ),
+    ),
 )
 _LIST_ATTESTATIONS_BULK = Operation(
     "POST",
@@ -414,6 +424,14 @@ _LIST_ATTESTATIONS_BULK = Operation(
         "subject_digests": Limit(min_items=1, max_items=1024),
     },
     json_body=True,
+    versions=(
+        Since(
+            "2026-03-10",
+            limits={
+                "subject_digests": Limit(min_items=1, max_items=1024),
+            },
+        ),
+    ),
 )
 _LIST_BLOCKED_USERS = Operation(
     "GET",
@@ -574,6 +592,11 @@ _REMOVE_MEMBER = Operation(
     "DELETE",
     "/orgs/{org}/members/{username}",
     name="orgs.remove_member",
+    versions=(
+        Since(
+            "2026-03-10",
+        ),
+    ),
 )
 _REMOVE_MEMBERSHIP_FOR_USER = Operation(
     "DELETE",
@@ -672,6 +695,14 @@ _SET_MEMBERSHIP_FOR_USER = Operation(
         "role": Limit(enum=("admin", "member")),
     },
     json_body=True,
+    versions=(
+        Since(
+            "2026-03-10",
+            limits={
+                "role": Limit(enum=("admin", "member")),
+            },
+        ),
+    ),
 )
 _SET_PUBLIC_MEMBERSHIP_FOR_AUTHENTICATED_USER = Operation(
     "PUT",
@@ -693,6 +724,16 @@ _UPDATE = Operation(
     },
     deprecated_params=frozenset({"advanced_security_enabled_for_new_repositories", "dependabot_alerts_enabled_for_new_repositories", "dependabot_security_updates_enabled_for_new_repositories", "dependency_graph_enabled_for_new_repositories", "secret_scanning_enabled_for_new_repositories", "secret_scanning_push_protection_enabled_for_new_repositories"}),
     json_body=True,
+    versions=(
+        Since(
+            "2026-03-10",
+            removed=frozenset({"secret_scanning_push_protection_custom_link_enabled"}),
+            limits={
+                "default_repository_permission": Limit(enum=("read", "write", "admin", "none")),
+                "members_allowed_repository_creation_type": Limit(enum=("all", "private", "none")),
+            },
+        ),
+    ),
 )
 _UPDATE_ISSUE_FIELD = Operation(
     "PATCH",
@@ -1752,6 +1793,8 @@ class Orgs(Namespace):
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
+        API version 2026-03-10 and later: status 451 added (GitHub's changes: change_delete_organization_trade_compliance_respose_status).
+
         Docs: https://docs.github.com/rest/orgs/orgs#delete-an-organization
         """
         if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
@@ -2755,6 +2798,8 @@ class Orgs(Namespace):
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
+        API version 2026-03-10 and later: answers Response[[OrgsListAttestationsV20260310Data](types/OrgsListAttestationsV20260310Data.md)] (GitHub's changes: remove_bundle).
+
         Docs: https://docs.github.com/rest/orgs/attestations#list-attestations
         """
         if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
@@ -2803,6 +2848,8 @@ class Orgs(Namespace):
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        API version 2026-03-10 and later: answers Response[[OrgsListAttestationsBulkV20260310Data](types/OrgsListAttestationsBulkV20260310Data.md)] (GitHub's changes: remove_bundle).
 
         Docs: https://docs.github.com/rest/orgs/attestations#list-attestations-by-bulk-subject-digests
         """
@@ -3895,6 +3942,8 @@ class Orgs(Namespace):
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
+        API version 2026-03-10 and later: status 451 added (GitHub's changes: change_remove_member_trade_compliance_response_status).
+
         Docs: https://docs.github.com/rest/orgs/members#remove-an-organization-member
         """
         if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
@@ -4433,6 +4482,8 @@ class Orgs(Namespace):
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
+        API version 2026-03-10 and later: status 451 added (GitHub's changes: change_update_user_membership_trade_compliance_response_status).
+
         Docs: https://docs.github.com/rest/orgs/members#set-organization-membership-for-a-user
         """
         if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
@@ -4598,6 +4649,8 @@ class Orgs(Namespace):
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        API version 2026-03-10 and later: no secret_scanning_push_protection_custom_link_enabled (GitHub's changes: remove_secret_scanning_custom_link_enablement_field).
 
         Docs: https://docs.github.com/rest/orgs/orgs#update-an-organization
         """

@@ -8,7 +8,7 @@ from os import PathLike
 from typing import Any, BinaryIO, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, deprecated_alias, paginated
-from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.operation import OMIT, Limit, Omit, Operation, Since, Timeout
 from octo.redaction import conceal_headers
 from octo.response import Response
 
@@ -128,6 +128,11 @@ _ACCEPT_INVITATION_FOR_AUTHENTICATED_USER = Operation(
     "PATCH",
     "/user/repository_invitations/{invitation_id}",
     name="repos.accept_invitation_for_authenticated_user",
+    versions=(
+        Since(
+            "2026-03-10",
+        ),
+    ),
 )
 _ADD_APP_ACCESS_RESTRICTIONS = Operation(
     "POST",
@@ -301,6 +306,17 @@ _CREATE_FOR_AUTHENTICATED_USER = Operation(
         "merge_commit_message": Limit(enum=("PR_BODY", "PR_TITLE", "BLANK")),
     },
     json_body=True,
+    versions=(
+        Since(
+            "2026-03-10",
+            limits={
+                "squash_merge_commit_title": Limit(enum=("PR_TITLE", "COMMIT_OR_PR_TITLE")),
+                "squash_merge_commit_message": Limit(enum=("PR_BODY", "COMMIT_MESSAGES", "BLANK")),
+                "merge_commit_title": Limit(enum=("PR_TITLE", "MERGE_MESSAGE")),
+                "merge_commit_message": Limit(enum=("PR_BODY", "PR_TITLE", "BLANK")),
+            },
+        ),
+    ),
 )
 _CREATE_FORK = Operation(
     "POST",
@@ -321,6 +337,18 @@ _CREATE_IN_ORG = Operation(
     },
     deprecated_params=frozenset({"use_squash_pr_title_as_default"}),
     json_body=True,
+    versions=(
+        Since(
+            "2026-03-10",
+            limits={
+                "visibility": Limit(enum=("public", "private")),
+                "squash_merge_commit_title": Limit(enum=("PR_TITLE", "COMMIT_OR_PR_TITLE")),
+                "squash_merge_commit_message": Limit(enum=("PR_BODY", "COMMIT_MESSAGES", "BLANK")),
+                "merge_commit_title": Limit(enum=("PR_TITLE", "MERGE_MESSAGE")),
+                "merge_commit_message": Limit(enum=("PR_BODY", "PR_TITLE", "BLANK")),
+            },
+        ),
+    ),
 )
 _CREATE_OR_UPDATE_ENVIRONMENT = Operation(
     "PUT",
@@ -700,6 +728,11 @@ _GET_CONTENT = Operation(
     "/repos/{owner}/{repo}/contents/{path}",
     name="repos.get_content",
     multi_segment=frozenset({"path"}),
+    versions=(
+        Since(
+            "2026-03-10",
+        ),
+    ),
 )
 _GET_CONTRIBUTORS_STATS = Operation(
     "GET",
@@ -940,6 +973,11 @@ _LIST_ATTESTATIONS = Operation(
     "/repos/{owner}/{repo}/attestations/{subject_digest}",
     name="repos.list_attestations",
     multi_segment=frozenset({"subject_digest"}),
+    versions=(
+        Since(
+            "2026-03-10",
+        ),
+    ),
 )
 _LIST_AUTOLINKS = Operation(
     "GET",
@@ -1396,6 +1434,8 @@ class Repos(Namespace):
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        API version 2026-03-10 and later: status 451 added (GitHub's changes: change_accept_repository_invitation_response_status).
 
         Docs: https://docs.github.com/rest/collaborators/invitations#accept-a-repository-invitation
         """
@@ -2642,6 +2682,8 @@ class Repos(Namespace):
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
+        API version 2026-03-10 and later: status 451 added (GitHub's changes: change_create_repo_trade_compliance_response_status).
+
         Docs: https://docs.github.com/rest/repos/repos#create-a-repository-for-the-authenticated-user
         """
         if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
@@ -2791,6 +2833,8 @@ class Repos(Namespace):
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        API version 2026-03-10 and later: status 451 added (GitHub's changes: change_create_repo_trade_compliance_response_status).
 
         Docs: https://docs.github.com/rest/repos/repos#create-an-organization-repository
         """
@@ -5592,6 +5636,8 @@ class Repos(Namespace):
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
+        API version 2026-03-10 and later: the description's prose only (GitHub's changes: return_submodule_type_for_submodules_in_directory_lists).
+
         Docs: https://docs.github.com/rest/repos/contents#get-repository-content
         """
         if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
@@ -7384,6 +7430,8 @@ class Repos(Namespace):
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        API version 2026-03-10 and later: answers Response[[OrgsListAttestationsV20260310Data](types/OrgsListAttestationsV20260310Data.md)] (GitHub's changes: remove_bundle).
 
         Docs: https://docs.github.com/rest/repos/attestations#list-attestations
         """

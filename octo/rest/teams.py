@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any, List, Literal, TYPE_CHECKING, overload
 
 from octo.namespace import Namespace, paginated
-from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.operation import OMIT, Limit, Omit, Operation, Since, Timeout
 from octo.redaction import conceal_headers
 from octo.response import Response
 
@@ -86,6 +86,16 @@ _CREATE = Operation(
         "permission": Limit(enum=("pull", "push")),
     },
     json_body=True,
+    versions=(
+        Since(
+            "2026-03-10",
+            removed=frozenset({"permission"}),
+            limits={
+                "privacy": Limit(enum=("secret", "closed")),
+                "notification_setting": Limit(enum=("notifications_enabled", "notifications_disabled")),
+            },
+        ),
+    ),
 )
 _DELETE_IN_ORG = Operation(
     "DELETE",
@@ -600,6 +610,8 @@ class Teams(Namespace):
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        API version 2026-03-10 and later: no permission (GitHub's changes: remove_team_permission).
 
         Docs: https://docs.github.com/rest/teams/teams#create-a-team
         """

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace, deprecated_alias, paginated
-from octo.operation import OMIT, Limit, Omit, Operation, Timeout
+from octo.operation import OMIT, Limit, Omit, Operation, Since, Timeout
 from octo.redaction import conceal_headers
 from octo.response import Response
 
@@ -188,6 +188,11 @@ _LIST_ATTESTATIONS = Operation(
     "/users/{username}/attestations/{subject_digest}",
     name="users.list_attestations",
     multi_segment=frozenset({"subject_digest"}),
+    versions=(
+        Since(
+            "2026-03-10",
+        ),
+    ),
 )
 _LIST_ATTESTATIONS_BULK = Operation(
     "POST",
@@ -197,6 +202,14 @@ _LIST_ATTESTATIONS_BULK = Operation(
         "subject_digests": Limit(min_items=1, max_items=1024),
     },
     json_body=True,
+    versions=(
+        Since(
+            "2026-03-10",
+            limits={
+                "subject_digests": Limit(min_items=1, max_items=1024),
+            },
+        ),
+    ),
 )
 _LIST_BLOCKED_BY_AUTHENTICATED_USER = Operation(
     "GET",
@@ -1219,6 +1232,8 @@ class Users(Namespace):
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
+        API version 2026-03-10 and later: answers Response[[OrgsListAttestationsV20260310Data](types/OrgsListAttestationsV20260310Data.md) | dict[str, Any] | None] (GitHub's changes: remove_bundle).
+
         Docs: https://docs.github.com/rest/users/attestations#list-attestations
         """
         if headers:  # first: a credential passed here shows as [redacted] in a traceback's locals
@@ -1267,6 +1282,8 @@ class Users(Namespace):
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        API version 2026-03-10 and later: answers Response[[OrgsListAttestationsBulkV20260310Data](types/OrgsListAttestationsBulkV20260310Data.md)] (GitHub's changes: remove_bundle).
 
         Docs: https://docs.github.com/rest/users/attestations#list-attestations-by-bulk-subject-digests
         """

@@ -112,6 +112,16 @@ BAD_SPECS = {
         DISPATCH.replace("{name: owner, in: path, type: string, required: true}",
                          "{name: owner, in: path, type: string, required: true, shape: string}"),
         ["parameters[owner].shape", "only a body parameter"]),
+    "api version that is a bare date": (
+        DISPATCH + "    versions:\n      2026-03-10: {removed: [event_type]}\n",
+        ["create_dispatch_event", "versions", "quoted"]),
+    "version removing no parameter": (
+        DISPATCH + '    versions:\n      "2026-03-10": {removed: [colour]}\n',
+        ["versions.2026-03-10.removed", "'colour' is not a parameter"]),
+    "version changing no parameter": (
+        DISPATCH + '    versions:\n      "2026-03-10":\n        parameters:\n'
+        "          - {name: colour, in: body, type: string}\n",
+        ["versions.2026-03-10.parameters[colour]", "names no parameter"]),
 }
 
 
@@ -247,7 +257,7 @@ def test_a_hand_entry_names_a_hand_type(project: Path) -> None:
     (project / "spec" / "types" / "local.yaml").write_text(HAND_TYPES)
     result = codegen(project)
     assert result.returncode == 0, result.stderr
-    assert "types: 1495 TypedDicts and aliases; 205 of 207 operations typed" in result.stdout
+    assert "types: 1499 TypedDicts and aliases; 205 of 207 operations typed" in result.stdout
     repos = (project / "octo" / "rest" / "repos.py").read_text()
     assert ") -> Response[ReadmeOrNot]:\n        \"\"\"Get a repository README." in repos
     assert "if TYPE_CHECKING:\n" in repos and "    from octo.rest.types.local import (\n        ReadmeOrNot,\n" in repos

@@ -3,6 +3,7 @@ and on the pinned GitHub description when `make openapi` has put it in .cache/."
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import sys
@@ -307,3 +308,118 @@ def test_fixture_renames_and_deprecations_warn(server: ScriptedServer, things: M
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ns.list()
+
+
+# -- API versions (x-github-breaking-changes) -----------------------------------------
+
+
+def _with_breaking_changes() -> dict[str, Any]:
+    """The mini description with 2026-03-10 changes in both patch styles GitHub uses:
+    a JSON merge patch (null removes) and a JSON patch (a list of operations)."""
+    doc = json.loads(FIXTURE.read_text())
+    update = doc["paths"]["/orgs/{org}/things/{name}"]["patch"]
+    update["x-github-breaking-changes"] = [
+        {"changeset": "remove_colour", "version": "2026-03-10", "patch": {
+            "requestBody": {"content": {"application/json": {"schema": {"properties": {"colour": None}}}}}}},
+        {"changeset": "size_up_to_ten", "version": "2026-03-10", "patch": {
+            "requestBody": {"content": {"application/json": {"schema": {"properties": {
+                "size": {"maximum": 10}}}}}}}},
+    ]
+    doc["paths"]["/things/free-form"]["put"]["x-github-breaking-changes"] = [
+        {"changeset": "answer_202", "version": "2026-03-10", "patch": [
+            {"op": "remove", "path": "/responses/204"},
+            {"op": "add", "path": "/responses/202", "value": {"description": "accepted"}},
+        ]},
+    ]
+    compare = doc["paths"]["/things/{thing_id}/compare/{basehead}"]["get"]
+    compare["x-github-breaking-changes"] = [
+        {"changeset": "no_files", "version": "2026-03-10", "patch": {"responses": {"200": {"content": {
+            "application/json": {"schema": {"properties": {"files": None}}}}}}}},
+    ]
+    return doc
+
+
+def test_breaking_changes_become_the_entrys_versions() -> None:
+    imported = import_description(_with_breaking_changes())
+    got = {f"{ns}.{e['name']}": e for ns, es in imported.spaces.items() for e in es}
+    update = got["things.update"]["versions"]["2026-03-10"]
+    assert update["changes"] == ["remove_colour", "size_up_to_ten"]
+    assert update["removed"] == ["colour"]
+    assert update["parameters"] == [{"name": "size", "in": "body", "type": "integer", "required": True,
+                                     "default": 2, "minimum": 1, "maximum": 10}]
+    assert "response" not in update  # the answer did not change
+    rules = got["things.set_rules"]["versions"]["2026-03-10"]
+    assert rules["statuses"] == {"added": [202], "removed": [204]}
+    assert rules["untyped"] == "no schema for the 202 answer"
+    # The version's answer has a type of its own, without the removed property.
+    versioned = got["things.compare"]["versions"]["2026-03-10"]["response"]
+    props = imported.types["api"]["types"][versioned]["properties"]
+    assert "files?" not in props and "commits?" in props
+    assert "versions" not in got["things.list"]
+
+
+def test_versions_survive_the_spec_file_round_trip(tmp_path: Path) -> None:
+    imported = import_description(_with_breaking_changes())
+    write_spec(tmp_path, imported.spaces, imported.types)
+    text = (tmp_path / "things.yaml").read_text()
+    assert '"2026-03-10":' in text  # quoted: YAML would read a bare date as a date
+    from codegen.spec import load_file
+
+    update = next(e for e in load_file(tmp_path / "things.yaml").endpoints if e.name == "update")
+    (version,) = update.versions
+    assert version.version == "2026-03-10" and version.removed == ("colour",)
+    assert [p.limits for p in version.params] == [{"minimum": 1, "maximum": 10}]
+
+
+def test_the_pinned_descriptions_2026_03_10_changes_are_in_the_spec() -> None:
+    from codegen.spec import load_spec
+
+    endpoints = {f"{ns.name}.{e.name}": e for ns in load_spec(ROOT / "spec") for e in ns.endpoints}
+    versioned = {k: e for k, e in endpoints.items() if e.versions}
+    assert len(versioned) == 20
+    (create,) = endpoints["teams.create"].versions
+    assert create.version == "2026-03-10" and create.removed == ("permission",)
+    (dispatch,) = endpoints["actions.create_workflow_dispatch"].versions
+    assert dispatch.removed == ("return_run_details",) and dispatch.statuses == {"removed": (204,)}
+
+
+def test_a_versions_changed_limit_and_removed_argument_on_the_wire(server: ScriptedServer,
+                                                                    tmp_path: Path) -> None:
+    imported = import_description(_with_breaking_changes())
+    write_spec(tmp_path / "spec", imported.spaces, imported.types)
+    assert codegen_main.main(["--root", str(tmp_path)]) == 0
+    spec = importlib.util.spec_from_file_location("mini_versioned", tmp_path / "octo" / "rest" / "things.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    old = module.NAMESPACE(octo.Octo(SENTINEL, base_url=server.url))
+    new = module.NAMESPACE(octo.Octo(SENTINEL, base_url=server.url, api_version="2026-03-10"))
+    with pytest.raises(ValueError, match="size"):
+        old.update("o", "n", name_body="x", size=8)  # at most 5 in 2022-11-28
+    with pytest.raises(TypeError, match="'colour' is not in API version 2026-03-10"):
+        new.update("o", "n", name_body="x", size=8, colour="red")
+    assert server.requests == []
+    new.update("o", "n", name_body="x", size=8)  # at most 10 in 2026-03-10
+    assert server.requests[-1].json() == {"name": "x", "size": 8}
+    old.update("o", "n", name_body="x", size=2, colour="red")
+    assert server.requests[-1].json() == {"name": "x", "size": 2, "colour": "red"}
+
+
+def test_the_editions_descriptions_are_verified(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GHEC and GHES come from the same pinned package, each file checked against its sha256."""
+    def fetch(dests: dict[str, Path]) -> None:
+        for stem, dest in dests.items():
+            dest.write_text(f'{{"edition": "{stem}"}}')
+
+    with pytest.raises(pinned.PinnedError, match="sha256 mismatch for ghec.json"):
+        pinned.obtain_editions(tmp_path, fetch)
+    assert list((tmp_path / pinned.TARGET.parent).iterdir()) == []  # nothing half-written
+    monkeypatch.setattr(pinned, "EDITIONS", {
+        stem: hashlib.sha256(f'{{"edition": "{stem}"}}'.encode()).hexdigest() for stem in pinned.EDITIONS})
+    assert pinned.obtain_editions(tmp_path, fetch) == ["ghec", "ghes-3.17", "ghes-3.18", "ghes-3.19"]
+    assert pinned.obtain_editions(tmp_path, fetch) == []  # already there
+
+
+def test_make_openapi_has_put_every_pinned_edition_in_the_cache() -> None:
+    for stem, digest in pinned.EDITIONS.items():
+        assert pinned.sha256(pinned.edition_path(ROOT, stem)) == digest, "run `make openapi`"
