@@ -16,17 +16,18 @@ PER_PAGE = 4
 
 
 def paged(wrap: str | None = None):  # type: ignore[no-untyped-def]
-    """A handler answering page N of PAGES, with `Link: <...page=N+1>; rel="next"`."""
+    """A handler answering page N of PAGES with GitHub's `Link` header: from
+    page 2 on, `prev` and `first` come before `rel="next"`."""
 
     def handler(request: Recorded) -> Reply:
         page = int(request.query.get("page", ["1"])[0])
         items = [{"n": (page - 1) * PER_PAGE + i} for i in range(PER_PAGE)]
-        headers = {}
+        at = f"{server.url}{request.route}?per_page={PER_PAGE}&page="
+        links = [f'<{at}{page - 1}>; rel="prev"', f'<{at}1>; rel="first"'] if page > 1 else []
         if page < PAGES:
-            route = request.route
-            headers["link"] = (f'<{server.url}{route}?per_page={PER_PAGE}&page={page + 1}>; rel="next", '
-                               f'<{server.url}{route}?per_page={PER_PAGE}&page={PAGES}>; rel="last"')
-        return Reply(200, json={wrap: items} if wrap else items, headers=headers)
+            links += [f'<{at}{page + 1}>; rel="next"', f'<{at}{PAGES}>; rel="last"']
+        return Reply(200, json={wrap: items} if wrap else items,
+                     headers={"link": ", ".join(links)} if links else {})
 
     server = ScriptedServer(handler)
     return server

@@ -20,17 +20,24 @@ import octo
 def cursor_pages(base: Callable[[], str], total: int, *, wrap: bool = False,
                  next_base: Callable[[], str] | None = None) -> Callable[[Recorded], Reply]:
     """A handler serving items 0..total-1, `per_page` at a time, with a
-    cursor GitHub would make up (`after=`) rather than a page number."""
+    cursor GitHub would make up (`after=`) rather than a page number. Past the
+    first page, `prev` and `first` come before `next` in the `Link` header,
+    as on GitHub's middle pages."""
 
     def handle(request: Recorded) -> Reply:
         per_page = int(request.query.get("per_page", ["30"])[0])
         start = int(request.query.get("after", ["c0"])[0][1:])
         items = [{"number": n} for n in range(start, min(start + per_page, total))]
         headers = {}
+        here = f"{base()}{request.route}?per_page={per_page}"
+        links = [f'<{here}&after=c{max(0, start - per_page)}>; rel="prev"', f'<{here}>; rel="first"'] \
+            if start else []
         if start + per_page < total:
             where = (next_base or base)()
-            headers["Link"] = (f'<{where}{request.route}?per_page={per_page}&after=c{start + per_page}>;'
-                               f' rel="next", <{base()}{request.route}?page=999>; rel="last"')
+            links += [f'<{where}{request.route}?per_page={per_page}&after=c{start + per_page}>; rel="next"',
+                      f'<{base()}{request.route}?page=999>; rel="last"']
+        if links:
+            headers["Link"] = ", ".join(links)
         body: Any = items
         if wrap:
             body = {"total_count": total, "incomplete_results": start == 0, "items": items}
@@ -53,6 +60,21 @@ def test_250_items_over_3_pages_in_order(server: ScriptedServer, client: octo.Oc
     assert first.route == "/repos/octocat/hello-world/issues"
     assert first.query == {"state": ["all"], "per_page": ["100"]}
     assert all(r.headers["authorization"] == f"Bearer {SENTINEL}" for r in server.requests)
+
+
+def test_a_relative_next_link_is_resolved_against_the_page_it_came_on(server: ScriptedServer) -> None:
+    # On GHES the API sits under /api/v3; a link that is only a path must stay under it.
+    def handle(request: Recorded) -> Reply:
+        page = int(request.query.get("page", ["1"])[0])
+        headers = {"Link": f'</api/v3/repos/o/r/issues?page={page + 1}>; rel="next"'} if page < 3 else {}
+        return Reply(200, json=[{"number": page}], headers=headers)
+
+    server.handler = handle
+    with octo.Octo(SENTINEL, base_url=server.url + "/api/v3") as gh:
+        assert [i["number"] for i in octo.paginate(gh.issues.list_for_repo, "o", "r")] == [1, 2, 3]
+    assert [r.path for r in server.requests] == [
+        "/api/v3/repos/o/r/issues?per_page=100", "/api/v3/repos/o/r/issues?page=2",
+        "/api/v3/repos/o/r/issues?page=3"]
 
 
 def test_module_level_method_and_caller_per_page(server: ScriptedServer) -> None:
