@@ -106,6 +106,10 @@ class TestRetries:
             base = [1, 4, 9][i % 3]
             assert 0.8 * base <= wait <= 1.2 * base
         assert len(set(fake_clock.sleeps)) > 3  # spread, not in step
+        # The spread is the whole ±20 %, not a narrower band inside it: of 2,000
+        # draws, some land within 1 % of each end (a miss has odds of 0.95^2000).
+        spread = [Retrier().jitter(100.0) for _ in range(2000)]
+        assert 80 <= min(spread) < 81 and 119 < max(spread) <= 120
 
     def test_max_rate_limit_wait_does_not_cap_octos_own_backoff(
         self, server: ScriptedServer, fake_clock: FakeClock, no_jitter: None
