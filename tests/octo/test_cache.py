@@ -20,7 +20,7 @@ def etag_server(request: Recorded) -> Reply:
     etag = f'W/"{who}-{request.headers["accept"][-4:]}"'
     if request.headers.get("if-none-match") == etag:
         return Reply(304, headers={"ETag": etag, "X-RateLimit-Remaining": "4999"})
-    return Reply(200, json={"who": who, "full_name": "o/r"},
+    return Reply(200, json={"who": who, "full_name": request.route.removeprefix("/repos/")},
                  headers={"ETag": etag, "X-RateLimit-Remaining": "4998"})
 
 
@@ -62,6 +62,17 @@ def test_accept_is_part_of_the_key(server: ScriptedServer) -> None:
     assert "if-none-match" not in server.requests[1].headers
 
 
+def test_the_url_is_part_of_the_key(server: ScriptedServer) -> None:
+    # ETags are per resource; this server gives every repository the same one,
+    # so only the key keeps one repository's body from being served for another.
+    server.handler = etag_server
+    gh = octo.Octo(SENTINEL, base_url=server.url, cache=True)
+    gh.repos.get("o", "r")
+    other = gh.request("GET /repos/{owner}/{repo}", path={"owner": "o", "repo": "other"})
+    assert "if-none-match" not in server.requests[1].headers
+    assert other.data == {"who": "cdef", "full_name": "o/other"}
+
+
 def test_the_api_version_is_part_of_the_key(server: ScriptedServer) -> None:
     server.handler = etag_server
     gh = octo.Octo(SENTINEL, base_url=server.url, cache=True)
@@ -91,6 +102,26 @@ def test_memory_cache_stays_within_its_budget() -> None:
     store["huge"] = octo.cache.CachedAnswer('"e"', {}, b"x" * 11)
     assert (store.get("b"), store.get("huge")) == (None, None)
     assert store.get("a") is not None and store.get("c") is not None and len(store) == 2
+
+
+def test_the_default_budget_is_64_mib(server: ScriptedServer) -> None:
+    # A 2 MiB answer (a large tree or file list) is kept by `cache=True` ...
+    big = "x" * (2 << 20)
+    server.handler = lambda request: (
+        Reply(304, headers={"ETag": '"big"'}) if request.headers.get("if-none-match") == '"big"'
+        else Reply(200, json={"blob": big}, headers={"ETag": '"big"'}))
+    gh = octo.Octo(SENTINEL, base_url=server.url, cache=True)
+    gh.repos.get("o", "r")
+    assert gh.repos.get("o", "r").data == {"blob": big}
+    assert server.requests[1].headers.get("if-none-match") == '"big"'
+    # ... and exactly 64 MiB of answers fit: one byte more drops the least recently used.
+    store = octo.MemoryCache()
+    two_mib = octo.cache.CachedAnswer('"e"', {}, b"x" * (2 << 20))
+    for n in range(32):
+        store[str(n)] = two_mib
+    assert store.get("0") is not None and len(store) == 32
+    store["one more byte"] = octo.cache.CachedAnswer('"e"', {}, b"x")
+    assert store.get("1") is None and store.get("0") is not None and len(store) == 32
 
 
 def test_a_bad_cache_argument_is_refused() -> None:
