@@ -73,7 +73,7 @@ class FakeGitHub:
     def __call__(self, request: Recorded) -> Reply:
         credential = request.headers.get("authorization", "").removeprefix("Bearer ")
         route = request.route
-        if route.startswith("/app") or route.endswith("/installation"):
+        if route.startswith(("/app", "/marketplace_listing/")) or route.endswith("/installation"):
             problem = self.check_jwt(credential)
             if problem:
                 self.jwt_refusals.append(problem)
@@ -84,6 +84,8 @@ class FakeGitHub:
             if route.endswith("/installation"):
                 found = INSTALLATIONS.get(route.removesuffix("/installation").strip("/"))
                 return self.reply(200, {"id": found}) if found else self.reply(404, {"message": "Not Found"})
+            if route.startswith("/marketplace_listing/"):
+                return self.reply(200, [{"id": 1, "name": "Free"}])
             return self.reply(200, {"id": APP_ID, "slug": "octo-test"})
         with self._lock:
             entry = self.tokens.get(credential)
@@ -197,6 +199,16 @@ class TestTokens:
                           path={"owner": "octocat", "repo": "hello-world"}).data["id"] == 42
         assert credentials(server) == [("GET", "/app", "jwt"),
                                        ("GET", "/repos/octocat/hello-world/installation", "jwt")]
+        assert github.mints == []
+
+    def test_marketplace_listing_routes_use_the_jwt_even_for_an_installation(
+        self, server: ScriptedServer, github: FakeGitHub, key: rsa.RSAPrivateKey, clock: Clock
+    ) -> None:
+        gh = app_client(server, key, clock)  # has an installation: other routes would mint
+        assert gh.apps.list_plans().data == [{"id": 1, "name": "Free"}]
+        assert gh.apps.list_accounts_for_plan_stubbed(1).status == 200
+        assert credentials(server) == [("GET", "/marketplace_listing/plans", "jwt"),
+                                       ("GET", "/marketplace_listing/stubbed/plans/1/accounts", "jwt")]
         assert github.mints == []
 
     def test_jwt_is_reused_until_close_to_expiry(
