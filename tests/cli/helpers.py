@@ -68,6 +68,14 @@ endpoints:
     summary: A raw JSON body
     docs_url: https://docs.github.com/rest/clitest#json
     body: {content_type: application/json, type: any, required: true}
+    parameters:
+      - {name: tags, in: query, type: array, items: string}
+  - name: send_text
+    method: POST
+    path: /text
+    summary: A raw text body
+    docs_url: https://docs.github.com/rest/clitest#text
+    body: {content_type: text/plain, type: string, required: true}
 """
 
 
