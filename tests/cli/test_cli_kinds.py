@@ -200,9 +200,12 @@ def test_bad_data_is_a_usage_error_naming_it(run: Run, argv: list[str], message:
     assert result.code == 2 and message in result.err, result.err
 
 
-def test_stdin_feeds_the_first_option_that_asks(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO('{"a": 1}'))
-    result = run("--dry-run", "clitest", "send-json", "--data", "-", "--tags", "@-")
+@pytest.mark.parametrize("argv", [["send-json", "--data", "-"], ["send-json", "--data", "@-"],
+                                  ["upload", "--name", "a", "--data", "-"]])
+def test_stdin_feeds_the_first_option_that_asks(run: Run, monkeypatch: pytest.MonkeyPatch,
+                                                argv: list[str]) -> None:
+    binary_stdin(monkeypatch, b'{"a": 1}')
+    result = run("--dry-run", "clitest", *argv, "--tags", "@-")
     assert result.code == 2 and "stdin already feeds --data" in result.err
     monkeypatch.setattr(sys, "stdin", io.StringIO('["x", "y"]'))
     result = run("--dry-run", "clitest", "send-json", "--tags", "@-", "--data", "-")
@@ -221,3 +224,9 @@ def test_array_items_from_a_file_or_stdin(run: Run, monkeypatch: pytest.MonkeyPa
                          ("x", "invalid integer value: 'x'")):
         result = run(*BASE, "--ids", bad)
         assert result.code == 2 and f"argument --ids: {message}" in result.err, result.err
+
+
+def test_a_nullable_array_takes_null_or_items(run: Run) -> None:
+    assert dry(run, "--labels", "null")["body"]["labels"] is None
+    assert dry(run, "--labels", "a", "--labels", "b")["body"]["labels"] == ["a", "b"]
+    assert dry(run, "--labels", "NULL")["body"]["labels"] == ["NULL"]  # only null itself means null
