@@ -688,3 +688,68 @@ def test_every_error_carries_status_request_id_rate_limit_and_redacted_request(
         assert (e.status, e.request_id) == (reply.status, "EVERY:1")
         assert e.rate_limit == octo.RateLimit(5000, 4321, 679, 1800003600, "core")
     assert SENTINEL not in repr(e.request) + str(e.request) + str(e)
+
+
+def test_each_kind_of_wait_says_why_and_how_long(
+    server: ScriptedServer, client: octo.Octo, fake_clock: FakeClock, no_jitter: None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    start = int(fake_clock.now)
+    bare_primary = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(start + 1000)}  # no resource
+    server.queue(
+        Reply(502),
+        secondary(retry_after="5"),
+        secondary(x_ratelimit_remaining="0", x_ratelimit_reset=str(start + 40)),
+        # A reset without remaining 0 is not the limit that was hit: back off instead.
+        secondary(x_ratelimit_remaining="10", x_ratelimit_reset=str(start + 5000)),
+        Reply(200, json={}),
+        primary(fake_clock, reset_in=600, resource="search"), Reply(200, json={}),
+        Reply(403, json={"message": "API rate limit exceeded"}, headers=bare_primary), Reply(200, json={}),
+        Reply(403, json={"message": "API rate limit exceeded"},
+              headers={"x-ratelimit-remaining": "0",  # an HTTP date, 7 s after the waits so far
+                       "retry-after": formatdate(start + 281 + 320 + 400 + 7, usegmt=True)}),
+        Reply(200, json={}),
+        Reply(403, json={"message": "API rate limit exceeded"}, headers={"x-ratelimit-remaining": "0"}),
+        Reply(200, json={}),
+    )
+    with caplog.at_level(logging.WARNING, logger="octo"):
+        for _ in range(5):
+            client.repos.get("o", "r")
+    url = f"{server.url}/repos/o/r"
+    assert [r.getMessage() for r in caplog.records if r.name == "octo"] == [
+        f"GET {url}: answer 502 (retry 1 of 3); waiting 1.0 s before sending it again",
+        f"GET {url}: secondary rate limit (retry 1 of 3), as Retry-After says; waiting 5.0 s before sending it again",
+        f"GET {url}: secondary rate limit (retry 2 of 3), until the window resets; waiting 35.0 s before sending it "
+        "again",
+        f"GET {url}: secondary rate limit (retry 3 of 3); waiting 240.0 s before sending it again",
+        # The resets were set at the start; 281 s and then 320 s have gone by.
+        f"GET {url}: primary rate limit 'search' used up until its reset; waiting 320.0 s before sending it again",
+        f"GET {url}: primary rate limit 'core' used up until its reset; waiting 400.0 s before sending it again",
+        f"GET {url}: primary rate limit; waiting 7.0 s before sending it again",
+        f"GET {url}: primary rate limit; waiting 60.0 s before sending it again",  # neither reset nor Retry-After
+    ]
+
+
+def test_a_reset_already_past_is_not_waited_for(server: ScriptedServer, client: octo.Octo,
+                                                fake_clock: FakeClock) -> None:
+    past = str(int(fake_clock.now) - 10)  # our clock runs ahead of GitHub's
+    server.queue(primary(fake_clock, reset_in=-10), Reply(200, json={}),
+                 secondary(x_ratelimit_remaining="0", x_ratelimit_reset=past), Reply(200, json={}))
+    client.repos.get("o", "r")
+    client.repos.get("o", "r")
+    assert fake_clock.sleeps == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("reply", [
+    secondary(),  # would wait 60 s
+    secondary(x_ratelimit_remaining="0", x_ratelimit_reset="1800000100"),  # would wait for the reset
+    Reply(403, json={"message": "API rate limit exceeded"}, headers={"x-ratelimit-remaining": "0",
+                                                                      "retry-after": "100"}),
+])
+def test_max_rate_limit_wait_caps_every_wait_github_asks_for(server: ScriptedServer, fake_clock: FakeClock,
+                                                             reply: Reply) -> None:
+    server.queue(reply)
+    gh = octo.Octo(SENTINEL, base_url=server.url, max_rate_limit_wait=30)
+    with pytest.raises(octo.RateLimitError):
+        gh.repos.get("o", "r")
+    assert fake_clock.sleeps == [] and len(server.requests) == 1
