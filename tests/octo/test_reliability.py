@@ -613,13 +613,14 @@ class TestMalformedBodies:
     def test_an_html_error_page_in_a_5xx_is_a_server_error(
         self, server: ScriptedServer, client: octo.Octo, content_type: str, status: int
     ) -> None:
-        page = "<!DOCTYPE html><html><head><title>Unicorn!</title></head><body>...</body></html>"
-        server.queue(*[Reply(status, body=page, headers={"content-type": content_type})] * 4)
-        with pytest.raises(octo.ServerError) as info:
-            client.repos.get("o", "r")
-        assert info.value.status == status
-        assert info.value.response.data == page
-        assert "<html" not in str(info.value)
+        for page in ("<!DOCTYPE html><html><head><title>Unicorn!</title></head><body>...</body></html>",
+                     "\n  <HTML><body>Bad gateway</body></HTML>"):
+            server.queue(*[Reply(status, body=page, headers={"content-type": content_type})] * 4)
+            with pytest.raises(octo.ServerError) as info:
+                client.repos.get("o", "r")
+            assert info.value.status == status
+            assert info.value.response.data == page
+            assert "<html" not in str(info.value).lower()
 
 
 @pytest.mark.parametrize(("media_type", "content_type", "body", "data"), [
@@ -628,9 +629,16 @@ class TestMalformedBodies:
     ("raw", "text/plain; charset=utf-8", b'{"a file": "that is JSON"}', '{"a file": "that is JSON"}'),
     ("raw", "text/plain; charset=utf-8", b"{not json", "{not json"),
     ("json", "application/x-gzip", b"\x1f\x8b\x08\x00archive", b"\x1f\x8b\x08\x00archive"),
+    # Text without a charset is UTF-8 (requests would guess ISO-8859-1); a named charset is used.
+    ("raw", "text/plain", "naïve ✅".encode(), "naïve ✅"),
+    ("raw", "text/plain", "€5".encode(), "€5"),  # guessing the charset would make it UTF-16
+    ("diff", None, b"diff --git a/x b/x\n", "diff --git a/x b/x\n"),
+    ("raw", "text/plain; charset=iso-8859-1", "naïve".encode("iso-8859-1"), "naïve"),
+    ("raw", "application/xml; charset=utf-8", b"<a>\xc3\xa9</a>", "<a>é</a>"),  # a charset makes it text
+    ("raw", None, b"\x00\x01", b"\x00\x01"),  # no Content-Type at all: bytes
 ])
 def test_non_json_media_come_back_as_text_or_bytes_never_parsed(
-    server: ScriptedServer, client: octo.Octo, media_type: str, content_type: str, body: bytes,
+    server: ScriptedServer, client: octo.Octo, media_type: str, content_type: str | None, body: bytes,
     data: str | bytes,
 ) -> None:
     server.queue(Reply(200, body=body, headers={"content-type": content_type}))

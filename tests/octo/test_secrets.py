@@ -14,6 +14,7 @@ from conftest import SENTINEL, FakeClock
 from server import Reply, ScriptedServer
 
 import octo
+from octo.redaction import Secret
 
 RATE_LIMITED = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1900000000",
                 "x-ratelimit-resource": "core"}
@@ -77,6 +78,13 @@ def test_no_repr_or_str_shows_the_token(server: ScriptedServer, client: octo.Oct
     for thing in objects:
         assert SENTINEL not in repr(thing), thing
         assert SENTINEL not in str(thing), thing
+
+
+def test_reprs_say_what_is_hidden() -> None:
+    assert repr(octo.Octo(SENTINEL)) == "<Octo https://api.github.com (token)>"
+    assert repr(octo.Octo()) == "<Octo https://api.github.com (anonymous)>"
+    assert repr(Secret(SENTINEL)) == "'[redacted]'"
+    assert repr(octo.OMIT) == "OMIT"  # as help() shows the default of every optional parameter
 
 
 def test_a_password_in_the_base_url_is_not_shown() -> None:
