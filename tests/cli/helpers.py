@@ -77,6 +77,7 @@ endpoints:
     path: /text
     summary: A raw text body
     docs_url: https://docs.github.com/rest/clitest#text
+    deprecated: true
     body: {content_type: text/plain, type: string, required: true}
 """
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import sys
+from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from conftest import SENTINEL
@@ -79,3 +82,62 @@ def test_an_error_on_a_later_page_stops_with_its_exit_status(run: Run, monkeypat
     assert result.code == 4
     assert result.json_lines() == [{"n": 0}]  # what came before the failure was already written
     assert "404 Not Found" in result.err
+
+
+class Terminal(io.TextIOWrapper):
+    """A stream that says it is a terminal, over bytes the test can read."""
+
+    def __init__(self) -> None:
+        super().__init__(io.BytesIO(), encoding="utf-8")
+
+    def isatty(self) -> bool:
+        return True
+
+    def written(self) -> str:
+        self.flush()
+        return self.buffer.getvalue().decode()  # type: ignore[attr-defined]
+
+
+def test_progress_is_redrawn_at_most_ten_times_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = SimpleNamespace(now=100.0)
+    monkeypatch.setattr(output, "time", SimpleNamespace(monotonic=lambda: clock.now))
+
+    class Walk:  # what octo.paginate gives: items, and how many pages so far
+        pages_fetched = 0
+
+        def __iter__(self) -> Iterator[int]:
+            for n, (now, pages) in enumerate([(100.0, 1), (100.0625, 1), (100.125, 2), (100.1875, 2)]):
+                clock.now, self.pages_fetched = now, pages
+                yield n
+
+    stream = Terminal()
+    progress = output.Progress(stream)
+    assert list(progress.track(Walk())) == [0, 1, 2, 3]
+    progress.done()
+    assert stream.written() == "\rocto: 1 items, 1 pages\rocto: 3 items, 2 pages\r\x1b[K"
+    # Exactly one interval later is late enough; a plain iterable has no pages to count.
+    stream, clock.now = Terminal(), 200.0
+    progress = output.Progress(stream, interval=0.125)
+    assert list(progress.track(iter("ab"))) == ["a", "b"]
+    clock.now = 200.125
+    assert list(progress.track(iter("c"))) == ["c"]
+    assert stream.written() == "\rocto: 1 items\rocto: 3 items"
+    quiet = Terminal()
+    output.Progress(quiet).done()  # nothing was shown: nothing to erase
+    assert quiet.written() == ""
+
+
+def test_text_ends_with_a_newline_on_a_terminal_and_bytes_come_as_they_are() -> None:
+    stream = Terminal()
+    writer = output.Writer(stream)
+    writer.data("diff --git")
+    writer.data("ends\n")
+    writer.data(b"\x00\xff")
+    writer.data({"a": [1]})
+    writer.data(None)
+    assert writer.lines([{"n": 1}, "two"]) == 2
+    assert stream.buffer.getvalue() == (  # type: ignore[attr-defined]
+        b'diff --git\nends\n\x00\xff{\n  "a": [\n    1\n  ]\n}\n{"n":1}\n"two"\n')
+    piped = io.StringIO()  # no .buffer: text is written as text
+    output.Writer(piped).data("as is")
+    assert piped.getvalue() == "as is"
