@@ -133,11 +133,27 @@ def test_import_is_byte_identical_and_reports(tmp_path: Path, capsys: pytest.Cap
     assert "imported 14 operations in 2 namespaces (2 file(s) written" in out
     seconds = float(out.split(" kept) in ")[1].split(" s\n")[0])
     assert 0 <= seconds < 60  # how long the import took
+    assert out.splitlines()[1:] == [
+        "  note: things.download: old name of both things/download-tarball and things/download-zipball; "
+        "kept for things/download-zipball",
+        "skipped 1:",
+        "  skipped: things/list alias 'things/list': the old name is a current method",
+    ]
     assert "skipped: things/list alias 'things/list': the old name is a current method" in out
     first = {p.name: p.read_bytes() for p in (tmp_path / "spec").iterdir()}
     out = run_import(tmp_path, capsys)
     assert "(0 file(s) written, 0 removed" in out
     assert {p.name: p.read_bytes() for p in (tmp_path / "spec").iterdir()} == first
+
+
+def test_a_report_with_nothing_skipped_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = json.loads(FIXTURE.read_text())
+    del doc["paths"]["/things"]["get"]["x-octokit"]  # the one rename the importer skips
+    (tmp_path / "mini.json").write_text(json.dumps(doc))
+    root = tmp_path / "new" / "project"  # spec/ and the folders above it are made
+    assert openapi.main([str(tmp_path / "mini.json"), "--root", str(root)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "skipped: nothing"
+    assert sorted(p.name for p in (root / "spec").iterdir()) == ["search.yaml", "things.yaml"]
 
 
 def test_check_finds_a_spec_file_that_is_not_the_import(
