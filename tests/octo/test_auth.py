@@ -264,6 +264,33 @@ class TestTokens:
         assert github.mints == [42, 42] and clock.sleeps == []
 
 
+class TestMintAnswers:
+    @pytest.mark.parametrize("body", [{"token": "", "expires_at": "2027-01-15T09:00:00Z"}, [{"token": "x"}]])
+    def test_an_answer_without_a_token_is_an_error_that_says_so(
+        self, server: ScriptedServer, key: rsa.RSAPrivateKey, clock: Clock, body: Any
+    ) -> None:
+        server.handler = lambda request: Reply(201, json=body, headers={"x-github-request-id": "MINT:1"})
+        with pytest.raises(octo.OctoError) as info:
+            app_client(server, key, clock).repos.get("o", "r")
+        assert type(info.value) is octo.OctoError
+        assert str(info.value) == "the access token answer for installation 42 has no token (request id MINT:1)"
+
+    def test_a_token_lives_as_long_as_githubs_clock_says(
+        self, server: ScriptedServer, github: FakeGitHub, key: rsa.RSAPrivateKey, clock: Clock
+    ) -> None:
+        # GitHub's clock is 50 s behind ours: too little to refuse the JWT, so octo never learns
+        # the offset, yet the hour is GitHub's. Measured by our clock it would end 50 s early.
+        github.skew = -50
+        gh = app_client(server, key, clock)
+        gh.repos.get("o", "r")
+        clock.now += 3600 - 300 - 30  # 30 s before the 5-minute margin, in GitHub's reckoning
+        gh.repos.get("o", "r")
+        assert github.mints == [42]
+        clock.now += 60
+        gh.repos.get("o", "r")
+        assert github.mints == [42, 42]
+
+
 class TestReplicationLag:
     def test_401_right_after_minting_is_retried_after_1_then_2_seconds(
         self, server: ScriptedServer, github: FakeGitHub, key: rsa.RSAPrivateKey, clock: Clock,
@@ -377,16 +404,22 @@ class TestForInstallation:
         with pytest.raises(octo.NotFoundError):
             app_client(server, key, clock, None).for_installation(owner="octocat", repo="nope")
 
-    @pytest.mark.parametrize("where", [{}, {"owner": "o"}, {"installation_id": 1, "org": "x"}])
+    @pytest.mark.parametrize("where", [{}, {"owner": "o"}, {"installation_id": 1, "org": "x"},
+                                       {"installation_id": 1, "owner": "o"}])
     def test_exactly_one_way_to_name_it(self, server: ScriptedServer, key: rsa.RSAPrivateKey, clock: Clock,
                                         where: dict[str, Any]) -> None:
-        with pytest.raises(TypeError, match="exactly one"):
+        with pytest.raises(TypeError) as info:
             app_client(server, key, clock, None).for_installation(**where)
+        assert str(info.value) == "pass exactly one of: installation_id, owner= with repo=, org=, user="
         assert server.requests == []
 
-    def test_needs_an_app_client(self) -> None:
-        with pytest.raises(TypeError, match="AppAuth"):
+    def test_needs_an_app_client(self, key: rsa.RSAPrivateKey) -> None:
+        with pytest.raises(TypeError) as info:
             octo.Octo(SENTINEL).for_installation(42)
+        assert str(info.value) == "for_installation needs a client made with auth=octo.AppAuth(...)"
+        with pytest.raises(TypeError) as info:
+            octo.AppAuth(APP_ID, key).for_installation(None)  # type: ignore[arg-type]
+        assert str(info.value) == "installation_id is required"
 
     def test_app_client_without_installation_refuses_other_routes_before_io(
         self, server: ScriptedServer, key: rsa.RSAPrivateKey, clock: Clock
