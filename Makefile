@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: shells venv generate check-generated openapi spec test lint typecheck clean prism cassettes demo bench
+.PHONY: shells venv generate check-generated openapi spec test lint typecheck clean prism cassettes demo bench mutation
 
 venv: $(STAMP)
 
@@ -40,7 +40,7 @@ shells:
 		echo "zsh not found and not installable here: the zsh completion test will fail (apt-get install zsh)"
 
 lint: $(STAMP)
-	$(PY) -m ruff check octo codegen tests bench
+	$(PY) -m ruff check octo codegen tests bench mutation
 
 typecheck: $(STAMP)
 	$(PY) -m mypy
@@ -64,7 +64,15 @@ bench: $(STAMP) $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache .mypy_cache .ruff_cache mutants
+
+# Mutation testing (mutmut, configured in pyproject.toml) of octo/ but not octo/rest/, and of
+# codegen/, against the non-contract tests: prints the score and the surviving mutants not
+# accepted in mutation/accepted.txt. Not part of `make test`: from scratch it keeps both cores
+# busy for most of an hour (niced); results stay in mutants/, so the next run tests only what
+# changed.
+mutation: $(STAMP) openapi
+	nice -n 19 $(PY) -m mutation
 
 # Prism, from the lockfile into tests/contract/node_modules (no global install).
 PRISM_STAMP := tests/contract/node_modules/.installed
