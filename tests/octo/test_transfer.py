@@ -287,6 +287,11 @@ class TestUploads:
         (sent,) = uploads.requests
         assert sent.body == b"" and sent.headers.get("content-length", "0") == "0"
 
+    def test_a_path_alone_goes_to_the_uploads_host(self, gh: octo.Octo, uploads: ScriptedServer,
+                                                   server: ScriptedServer) -> None:
+        octo.upload("/repos/o/r/releases/1/assets{?name,label}", b"x", name="x.bin", client=gh)
+        assert [r.route for r in uploads.requests] == ["/repos/o/r/releases/1/assets"] and server.requests == []
+
     def test_with_the_module_level_client(self, uploads: ScriptedServer, server: ScriptedServer) -> None:
         octo.configure(SENTINEL, base_url=server.url, uploads_url=uploads.url)
         octo.upload(f"{uploads.url}/repos/o/r/releases/1/assets{{?name,label}}", b"x", name="x.bin")
