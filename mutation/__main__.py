@@ -4,7 +4,8 @@ every surviving mutant that is not accepted in mutation/accepted.txt.
 mutmut keeps its results in mutants/ and tests again only the functions that
 changed since the last run. When the tests changed, the mutants that survived
 (or that no test reached) are tried once more, since a new test may kill them.
-`rm -rf mutants` starts from scratch (the full run takes about 50 minutes on 2 cores).
+`rm -rf mutants` starts from scratch. Mutant names or globs (`octo.retry.*`)
+limit a run to those mutants, tried again whatever their last result.
 
 Each line of accepted.txt is `MUTANT FINGERPRINT REASON`: an equivalent
 mutant, one that no test can tell from the original. The fingerprint is a
@@ -92,6 +93,7 @@ def accepted() -> dict[str, tuple[str, str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mutation", description=__doc__.split("\n\n")[0])
     parser.add_argument("--report", action="store_true", help="only report the last run's results")
+    parser.add_argument("mutants", nargs="*", help="only these mutants (names or globs such as 'octo.retry.*')")
     args = parser.parse_args(argv)
     os.chdir(ROOT)  # mutmut reads pyproject.toml and mutants/ from here
 
@@ -104,9 +106,10 @@ def main(argv: list[str] | None = None) -> int:
                 mutated.unlink()
         # mutmut copies tests/ over its old copy; a fresh copy leaves no deleted test behind.
         shutil.rmtree(COPIED_TESTS, ignore_errors=True)
-        mutmut("run")
-        if before is not None and before != tests_digest(ROOT / "tests"):
-            again = sorted(n for n, (status, _) in results().items() if status in UNDETECTED)
+        mutmut("run", *args.mutants)
+        if not args.mutants and before is not None and before != tests_digest(ROOT / "tests"):
+            known = accepted()  # equivalent: no new test can kill them
+            again = sorted(n for n, (status, _) in results().items() if status in UNDETECTED and n not in known)
             if again:
                 print(f"mutation: the tests changed; trying the {len(again)} undetected mutants again")
                 mutmut("run", *again)
