@@ -399,6 +399,14 @@ class TestForInstallation:
                                        ("POST", "/repos/octocat/hello-world/dispatches", "token")]
         assert server.requests[-1].json() == {"event_type": "on-demand-test"}
 
+    def test_an_answer_without_an_installation_id_is_an_error(
+        self, server: ScriptedServer, key: rsa.RSAPrivateKey, clock: Clock
+    ) -> None:
+        server.queue(Reply(200, json=[{"id": 42}], headers={"x-github-request-id": "LOOK:1"}))
+        with pytest.raises(octo.OctoError) as info:
+            app_client(server, key, clock, None).for_installation(org="octo-org")
+        assert str(info.value) == "GET /orgs/{org}/installation: the answer has no installation id (request id LOOK:1)"
+
     def test_unknown_repository_is_not_found(self, server: ScriptedServer, key: rsa.RSAPrivateKey,
                                              clock: Clock) -> None:
         with pytest.raises(octo.NotFoundError):
