@@ -51,7 +51,7 @@ class Reply:
     status: int = 200
     json: Any = None
     body: bytes | str | None = None
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str | None] = field(default_factory=dict)  # None: leave that header out
     # Faults: "reset" closes the connection without answering; "truncate"
     # announces the full length but sends half the body; "stall" waits
     # `delay` seconds before answering.
@@ -175,7 +175,8 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                     "application/json; charset=utf-8" if reply.json is not None else "text/plain"
                 )
             for name, value in headers.items():
-                self.send_header(name, value)
+                if value is not None:
+                    self.send_header(name, value)
             size = reply.length if reply.stream is not None else len(payload)
             self.send_header("content-length", str(size))
             self.end_headers()

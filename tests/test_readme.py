@@ -4,6 +4,7 @@ block in order, in one namespace (as a reader would paste them), and each
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from email.utils import formatdate
@@ -81,7 +82,8 @@ def github(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ScriptedServer:
         monkeypatch.setenv("GITHUB_API_URL", server.url)
         monkeypatch.setenv("WEBHOOK_SECRET", WEBHOOK_SECRET)
         # An `Octo(...)` without base_url (the App example) talks to the loopback server too.
-        monkeypatch.setitem(octo.Octo.__init__.__kwdefaults__, "base_url", server.url)
+        # (A partial rather than an edited default: `make mutation` wraps __init__.)
+        monkeypatch.setattr(octo.Octo, "__init__", functools.partialmethod(octo.Octo.__init__, base_url=server.url))
         monkeypatch.chdir(tmp_path)
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         Path("my-app.private-key.pem").write_bytes(key.private_bytes(

@@ -75,9 +75,10 @@ def _body(request: requests.PreparedRequest, secrets: list[str]) -> Any:
     body = request.body
     if body is None:
         return None
-    if not isinstance(body, (bytes, str)):  # a file being uploaded: never read here
-        name = getattr(body, "name", "stream")
-        return f"<file {name}, {request.headers.get('Content-Length', '?')} bytes>"
+    if not isinstance(body, (bytes, str)):  # an upload, streamed: never read here
+        name = getattr(body, "name", None)  # None for bytes given on the command line or stdin
+        size = request.headers.get("Content-Length", "?")
+        return f"<file {name}, {size} bytes>" if name else f"<{size} bytes>"
     raw = body.encode() if isinstance(body, str) else body
     try:
         text = raw.decode("utf-8")

@@ -31,6 +31,7 @@ endpoints:
       - {name: config, in: body, type: object}
       - {name: names, in: body, type: array, items: string}
       - {name: ids, in: body, type: array, items: integer}
+      - {name: labels, in: body, type: array, items: string, nullable: true}
       - {name: value, in: body, type: any}
       - {name: milestone, in: body, type: integer, nullable: true}
       - {name: async, in: body, type: boolean}
@@ -62,12 +63,22 @@ endpoints:
     body: {content_type: application/octet-stream, type: binary, required: true}
     parameters:
       - {name: name, in: query, type: string, required: true}
+      - {name: tags, in: query, type: array, items: string}
   - name: send_json
     method: POST
     path: /json
     summary: A raw JSON body
     docs_url: https://docs.github.com/rest/clitest#json
     body: {content_type: application/json, type: any, required: true}
+    parameters:
+      - {name: tags, in: query, type: array, items: string}
+  - name: send_text
+    method: POST
+    path: /text
+    summary: A raw text body
+    docs_url: https://docs.github.com/rest/clitest#text
+    deprecated: true
+    body: {content_type: text/plain, type: string, required: true}
 """
 
 

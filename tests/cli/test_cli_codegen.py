@@ -42,7 +42,7 @@ def test_a_spec_entry_adds_a_command(project: Path) -> None:
     assert command["route"] == "GET /repos/{owner}/{repo}/tags" and command["paginated"] is True
     assert [p.get("flag") for p in command["params"]] == [None, None, "--per-page"]
     index = json.loads((project / "octo/rest/_cli/_index.json").read_text())
-    assert index["namespaces"] == {"clitest": len(data["commands"])} == {"clitest": 6}
+    assert index["namespaces"] == {"clitest": len(data["commands"])} == {"clitest": 7}
 
 
 def test_check_reports_stale_and_edited_cli_files(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cli.helpers import Run
-from octo.cli.completion import candidates
+from octo.cli.completion import candidates, render
 
 
 def values(words: list[str]) -> list[str]:
@@ -32,6 +32,44 @@ def test_namespaces_commands_options_and_enum_values() -> None:
     assert values(["clitest", "raw", "x", "--media-type", ""]) == ["raw", "diff"]
     assert values(["--completion", ""]) == ["bash", "zsh"]
     assert values(["nope", ""]) == []
+
+
+@pytest.mark.usefixtures("kinds")
+def test_options_and_what_follows_them() -> None:
+    kinds = ["clitest", "kinds", "o", "1", "p"]
+    assert values([]) == ["clitest"]  # `octo <TAB>`
+    assert values(["--"]) == ["--include", "--paginate", "--dry-run", "--base-url", "--token-stdin",
+                              "--timeout", "--verbose", "--completion", "--version", "--help"]
+    assert values(["--base-url", ""]) == []  # a URL is typed, not offered
+    # After a flag without a value, the next word is an option again.
+    assert values([*kinds, "--draft", "--st"]) == ["--state"]
+    assert values([*kinds, "--no-draft", "--st"]) == ["--state"]
+    assert values([*kinds, "--per-page", "--st"]) == []  # that word is --per-page's value
+    assert values([*kinds, "--inc"]) == ["--include"]  # the command's own, not octo's as well
+    assert values(["clitest", "old-kinds", "o", "1", "p", "--st"]) == ["--state"]  # an alias
+    assert values(["clitest", "raw", "--media-type", ""]) == ["raw", "diff"]
+    assert values(["clitest", "raw", "x", "--me"]) == ["--media-type"]
+    assert values(["clitest", "send-json", "--da"]) == ["--data"]
+    assert values(["clitest", "send-json", "--data", "-"]) == []  # `--data -` reads stdin
+    assert values(["clitest", "nope", "--"]) == []
+
+
+@pytest.mark.usefixtures("kinds")
+def test_descriptions_go_with_the_candidates() -> None:
+    kinds = ["clitest", "kinds", "o", "1", "p"]
+    assert candidates(["--completion", ""]) == [("bash", ""), ("zsh", "")]
+    assert candidates([*kinds, "--state", ""]) == [("open", ""), ("closed", "")]
+    assert ("--no-draft", "") in candidates([*kinds, "--no"])
+    assert ("--version", "print octo's version") in candidates(["--v"])
+    assert ("--verbose", "log each request (method, URL, status, time) on stderr") in candidates(["--v"])
+    assert candidates(["clitest", "send-json", "--da"]) == [("--data", "the request body: text, @FILE or -")]
+    assert candidates(["clitest", "raw", "x", "--me"]) == [("--media-type", "another representation")]
+
+
+def test_zsh_escapes_colons_and_bash_gets_values_only() -> None:
+    pairs = [("a:b", "one: two"), ("c:d", "")]
+    assert render(pairs, "zsh") == "a\\:b:one: two\nc\\:d\n"
+    assert render(pairs, "bash") == "a:b\nc:d\n"
 
 
 def test_zsh_candidates_carry_descriptions(run: Run) -> None:

@@ -7,6 +7,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from cli.helpers import Run
 from octo.cli import metadata
 
@@ -28,6 +30,43 @@ def test_namespace_help_lists_commands_with_summaries(run: Run) -> None:
     assert result.code == 0
     assert re.search(r"^  create-dispatch-event +Create a repository dispatch event$", result.out, re.M)
     assert "get-content" in result.out
+
+
+def test_namespace_help_lines_up_summaries_and_wraps_long_names(run: Run) -> None:
+    out = run("repos", "--help").out
+    commands = metadata.namespace("repos")["commands"]
+    fits = next(name for name in commands if len(name) == 37)  # names up to 36 set the column: 38 wide
+    wraps = next(name for name in commands if len(name) == 38)
+    assert out.startswith("usage: octo repos COMMAND [ARGS]  (octo repos COMMAND --help for its parameters)\n"
+                          "\ncommands:\n")
+    assert f"\n  get{' ' * 35}{commands['get']['summary']}\n" in out
+    assert f"\n  {fits} {commands[fits]['summary']}\n" in out
+    assert f"\n  {wraps}\n{' ' * 40}{commands[wraps]['summary']}\n" in out
+    assert out.endswith(f"{commands[list(commands)[-1]]['summary']}\n")
+
+
+@pytest.mark.usefixtures("kinds")
+def test_namespace_help_marks_deprecated_commands(run: Run) -> None:
+    assert run("clitest", "--help").out.splitlines()[3:] == [
+        "  kinds      Every kind of parameter",
+        "  listing    A paginated list inside a wrapping object",
+        "  raw        Another representation",
+        "  send-json  A raw JSON body",
+        "  send-text  A raw text body (deprecated)",
+        "  upload     Upload bytes",
+    ]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["repos", "get-brnch"],
+     "repos has no command 'get-brnch'; did you mean 'get-branch' or 'get-branch-rules' or 'rename-branch'?"),
+    (["repo", "get"], "unknown namespace 'repo'; did you mean 'repos'?"),
+    (["repos", "zzzzzz"], "repos has no command 'zzzzzz'"),
+    (["--timeout", "0", "repos", "get", "o", "r"], "argument --timeout: invalid positive number value: '0'"),
+])
+def test_a_mistyped_name_or_value_is_a_usage_error_that_says_so(run: Run, argv: list[str], message: str) -> None:
+    result = run(*argv)
+    assert result.code == 2 and result.err.splitlines()[-1] == f"octo: error: {message}", result.err
 
 
 def test_command_help_shows_route_parameters_and_docs(run: Run) -> None:

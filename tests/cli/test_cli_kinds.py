@@ -162,3 +162,71 @@ def test_command_help_shows_types_required_flags_and_docs(run: Run) -> None:
     assert "--state {open,closed}" in out
     assert "--milestone INT" in out and "null sends JSON null" in out
     assert "--names TEXT" in out and "repeat for each item" in out
+
+
+def body_of(run: Run, *argv: str) -> Any:
+    result = run("--dry-run", "clitest", *argv)
+    assert result.code == 0, result.err
+    return json.loads(result.out)["body"]
+
+
+def binary_stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_data_is_read_as_the_body_type_needs(run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "body.json").write_text('{"from": "file", "text": "naïve"}', encoding="utf-8")
+    (tmp_path / "body.md").write_text("# from a file ✅\n", encoding="utf-8")
+    assert body_of(run, "send-json", "--data", f"@{tmp_path / 'body.json'}") == {"from": "file", "text": "naïve"}
+    assert body_of(run, "send-json", "--data", '{"a": [1]}') == {"a": [1]}
+    assert body_of(run, "send-text", "--data", "# not JSON") == "# not JSON"
+    assert body_of(run, "send-text", "--data", f"@{tmp_path / 'body.md'}") == "# from a file ✅\n"
+    # Bytes typed or piped in have no file name to show.
+    assert body_of(run, "upload", "--name", "a", "--data", "as typed") == "<8 bytes>"
+    binary_stdin(monkeypatch, b"\x00\xff\xfe raw")
+    assert body_of(run, "upload", "--name", "a", "--data", "-") == "<7 bytes>"
+    monkeypatch.setattr(sys, "stdin", io.StringIO("# from stdin"))
+    assert body_of(run, "send-text", "--data", "-") == "# from stdin"
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["send-json", "--data", "{bad"], "--data is not valid JSON"),
+    (["upload", "--name", "a", "--data", "@no/such.bin"], "no/such.bin is not a readable file"),
+    (["send-text", "--data", "@no/such.md"], "cannot read no/such.md"),
+    (["send-json", "--data", "[]", "--tags", "@no/such.json"], "cannot read no/such.json"),
+])
+def test_bad_data_is_a_usage_error_naming_it(run: Run, argv: list[str], message: str) -> None:
+    result = run("--dry-run", "clitest", *argv)
+    assert result.code == 2 and message in result.err, result.err
+
+
+@pytest.mark.parametrize("argv", [["send-json", "--data", "-"], ["send-json", "--data", "@-"],
+                                  ["upload", "--name", "a", "--data", "-"]])
+def test_stdin_feeds_the_first_option_that_asks(run: Run, monkeypatch: pytest.MonkeyPatch,
+                                                argv: list[str]) -> None:
+    binary_stdin(monkeypatch, b'{"a": 1}')
+    result = run("--dry-run", "clitest", *argv, "--tags", "@-")
+    assert result.code == 2 and "stdin already feeds --data" in result.err
+    monkeypatch.setattr(sys, "stdin", io.StringIO('["x", "y"]'))
+    result = run("--dry-run", "clitest", "send-json", "--tags", "@-", "--data", "-")
+    assert result.code == 2 and "stdin already feeds tags" in result.err
+
+
+def test_array_items_from_a_file_or_stdin(run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "names.json").write_text('["a", "ü"]', encoding="utf-8")
+    (tmp_path / "object.json").write_text('{"a": 1}')
+    (tmp_path / "broken.json").write_text("[1,")
+    assert dry(run, "--names", f"@{tmp_path / 'names.json'}")["body"]["names"] == ["a", "ü"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("[3, 4]"))
+    assert dry(run, "--ids", "@-")["body"]["ids"] == [3, 4]
+    for bad, message in ((f"@{tmp_path / 'object.json'}", "must be a JSON array"),
+                         (f"@{tmp_path / 'broken.json'}", "the file is not valid JSON"),
+                         ("x", "invalid integer value: 'x'")):
+        result = run(*BASE, "--ids", bad)
+        assert result.code == 2 and f"argument --ids: {message}" in result.err, result.err
+
+
+def test_a_nullable_array_takes_null_or_items(run: Run) -> None:
+    assert dry(run, "--labels", "null")["body"]["labels"] is None
+    assert dry(run, "--labels", "a", "--labels", "b")["body"]["labels"] == ["a", "b"]
+    assert dry(run, "--labels", "NULL")["body"]["labels"] == ["NULL"]  # only null itself means null

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import sys
+from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from conftest import SENTINEL
@@ -16,17 +19,18 @@ PER_PAGE = 4
 
 
 def paged(wrap: str | None = None):  # type: ignore[no-untyped-def]
-    """A handler answering page N of PAGES, with `Link: <...page=N+1>; rel="next"`."""
+    """A handler answering page N of PAGES with GitHub's `Link` header: from
+    page 2 on, `prev` and `first` come before `rel="next"`."""
 
     def handler(request: Recorded) -> Reply:
         page = int(request.query.get("page", ["1"])[0])
         items = [{"n": (page - 1) * PER_PAGE + i} for i in range(PER_PAGE)]
-        headers = {}
+        at = f"{server.url}{request.route}?per_page={PER_PAGE}&page="
+        links = [f'<{at}{page - 1}>; rel="prev"', f'<{at}1>; rel="first"'] if page > 1 else []
         if page < PAGES:
-            route = request.route
-            headers["link"] = (f'<{server.url}{route}?per_page={PER_PAGE}&page={page + 1}>; rel="next", '
-                               f'<{server.url}{route}?per_page={PER_PAGE}&page={PAGES}>; rel="last"')
-        return Reply(200, json={wrap: items} if wrap else items, headers=headers)
+            links += [f'<{at}{page + 1}>; rel="next"', f'<{at}{PAGES}>; rel="last"']
+        return Reply(200, json={wrap: items} if wrap else items,
+                     headers={"link": ", ".join(links)} if links else {})
 
     server = ScriptedServer(handler)
     return server
@@ -78,3 +82,62 @@ def test_an_error_on_a_later_page_stops_with_its_exit_status(run: Run, monkeypat
     assert result.code == 4
     assert result.json_lines() == [{"n": 0}]  # what came before the failure was already written
     assert "404 Not Found" in result.err
+
+
+class Terminal(io.TextIOWrapper):
+    """A stream that says it is a terminal, over bytes the test can read."""
+
+    def __init__(self) -> None:
+        super().__init__(io.BytesIO(), encoding="utf-8")
+
+    def isatty(self) -> bool:
+        return True
+
+    def written(self) -> str:
+        self.flush()
+        return self.buffer.getvalue().decode()  # type: ignore[attr-defined]
+
+
+def test_progress_is_redrawn_at_most_ten_times_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = SimpleNamespace(now=100.0)
+    monkeypatch.setattr(output, "time", SimpleNamespace(monotonic=lambda: clock.now))
+
+    class Walk:  # what octo.paginate gives: items, and how many pages so far
+        pages_fetched = 0
+
+        def __iter__(self) -> Iterator[int]:
+            for n, (now, pages) in enumerate([(100.0, 1), (100.0625, 1), (100.125, 2), (100.1875, 2)]):
+                clock.now, self.pages_fetched = now, pages
+                yield n
+
+    stream = Terminal()
+    progress = output.Progress(stream)
+    assert list(progress.track(Walk())) == [0, 1, 2, 3]
+    progress.done()
+    assert stream.written() == "\rocto: 1 items, 1 pages\rocto: 3 items, 2 pages\r\x1b[K"
+    # Exactly one interval later is late enough; a plain iterable has no pages to count.
+    stream, clock.now = Terminal(), 200.0
+    progress = output.Progress(stream, interval=0.125)
+    assert list(progress.track(iter("ab"))) == ["a", "b"]
+    clock.now = 200.125
+    assert list(progress.track(iter("c"))) == ["c"]
+    assert stream.written() == "\rocto: 1 items\rocto: 3 items"
+    quiet = Terminal()
+    output.Progress(quiet).done()  # nothing was shown: nothing to erase
+    assert quiet.written() == ""
+
+
+def test_text_ends_with_a_newline_on_a_terminal_and_bytes_come_as_they_are() -> None:
+    stream = Terminal()
+    writer = output.Writer(stream)
+    writer.data("diff --git")
+    writer.data("ends\n")
+    writer.data(b"\x00\xff")
+    writer.data({"a": [1]})
+    writer.data(None)
+    assert writer.lines([{"n": 1}, "two"]) == 2
+    assert stream.buffer.getvalue() == (  # type: ignore[attr-defined]
+        b'diff --git\nends\n\x00\xff{\n  "a": [\n    1\n  ]\n}\n{"n":1}\n"two"\n')
+    piped = io.StringIO()  # no .buffer: text is written as text
+    output.Writer(piped).data("as is")
+    assert piped.getvalue() == "as is"

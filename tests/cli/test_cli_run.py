@@ -8,11 +8,14 @@ import json
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import SENTINEL
 from server import Reply, ScriptedServer
+from tls import make_certificate, server_context
 
 from cli.helpers import Run
 from octo.cli import output
@@ -88,7 +91,10 @@ FAR_FUTURE = 4_000_000_000  # a rate-limit reset too far off to wait for, by any
     (GET, Reply(403, json={"message": "API rate limit exceeded"},
                 headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(FAR_FUTURE)}),
      5, "403 API rate limit exceeded"),
+    (GET, Reply(403, json={"message": "You have exceeded a secondary rate limit."},
+                headers={"retry-after": "99999"}), 5, "403 You have exceeded a secondary rate limit"),
     (GET, Reply(200, body="{not json", headers={"content-type": "application/json"}), 3, "malformed JSON"),
+    (POST, Reply(301, headers={"location": "/elsewhere"}), 3, "a write is only re-sent on 307/308"),
 ])
 def test_failures_exit_non_zero_with_githubs_message_on_stderr(
     run: Run, github: ScriptedServer, argv: list[str], reply: Reply, code: int, message: str
@@ -100,6 +106,28 @@ def test_failures_exit_non_zero_with_githubs_message_on_stderr(
     assert result.out == ""
     assert SENTINEL not in result.err
     assert len(github.requests) == 1
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path) -> Iterator[ScriptedServer]:
+    with ScriptedServer(tls=server_context(*make_certificate(tmp_path))) as s:
+        yield s
+
+
+@pytest.mark.parametrize("failure", ["refused", "timeout", "tls"])
+def test_no_usable_answer_exits_3(run: Run, github: ScriptedServer, tls_server: ScriptedServer,
+                                  failure: str) -> None:
+    with ScriptedServer() as gone:
+        closed = gone.url
+    base_url = {"refused": closed, "timeout": github.url, "tls": tls_server.url}[failure]
+    github.queue(Reply(200, json={}, delay=2.0))  # the timeout case: answers too late
+    started = time.monotonic()
+    result = run("--base-url", base_url, "--timeout", "0.2", *POST)
+    assert result.code == 3, result.err
+    reason = {"refused": "could not connect", "timeout": "timed out", "tls": "TLS failure"}[failure]
+    assert result.err.startswith("octo: ") and reason in result.err
+    assert result.out == "" and SENTINEL not in result.err
+    assert time.monotonic() - started < 1.5  # --timeout, not the default 30 s read timeout
 
 
 def test_include_shows_the_error_response_too(run: Run, github: ScriptedServer) -> None:

@@ -134,6 +134,19 @@ def run_import(root: Path, capsys: pytest.CaptureFixture[str]) -> str:
 def test_import_is_byte_identical_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = run_import(tmp_path, capsys)
     assert "imported 14 operations in 2 namespaces (4 file(s) written" in out
+    seconds = float(out.split(" kept) in ")[1].split(" s\n")[0])
+    assert 0 <= seconds < 60  # how long the import took
+    assert out.splitlines()[1:] == [
+        "types: 11 (8 in spec/types/api.yaml, 3 in spec/types/webhooks.yaml, 0 hand-written kept); "
+        "6 operations typed, 8 untyped; 2 webhook events (3 payloads)",
+        "  untyped: 4 x no schema for the 200 answer",
+        "  untyped: 2 x no schema for the 201 answer",
+        "  untyped: 2 x no success response (a 302 redirect to a download)",
+        "  note: things.download: old name of both things/download-tarball and things/download-zipball; "
+        "kept for things/download-zipball",
+        "skipped 1:",
+        "  skipped: things/list alias 'things/list': the old name is a current method",
+    ]
     assert "skipped: things/list alias 'things/list': the old name is a current method" in out
     first = {p.name: p.read_bytes() for p in (tmp_path / "spec").rglob("*.yaml")}
     assert sorted(first) == ["api.yaml", "search.yaml", "things.yaml", "webhooks.yaml"]
@@ -142,17 +155,65 @@ def test_import_is_byte_identical_and_reports(tmp_path: Path, capsys: pytest.Cap
     assert {p.name: p.read_bytes() for p in (tmp_path / "spec").rglob("*.yaml")} == first
 
 
+def test_a_report_with_nothing_skipped_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = json.loads(FIXTURE.read_text())
+    del doc["paths"]["/things"]["get"]["x-octokit"]  # the one rename the importer skips
+    (tmp_path / "mini.json").write_text(json.dumps(doc))
+    root = tmp_path / "new" / "project"  # spec/ and the folders above it are made
+    assert openapi.main([str(tmp_path / "mini.json"), "--root", str(root)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "skipped: nothing"
+    assert sorted(p.name for p in (root / "spec").iterdir()) == ["search.yaml", "things.yaml", "types"]
+
+
 def test_check_finds_a_spec_file_that_is_not_the_import(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run_import(tmp_path, capsys)
     assert openapi.main([str(FIXTURE), "--root", str(tmp_path), "--check"]) == 0
-    spec = next((tmp_path / "spec").glob("*.yaml"))
-    before = spec.read_text()
-    spec.write_text(before.replace("summary: ", "summary: Edited ", 1))
+    assert capsys.readouterr().out == "spec/ is the import of the description: 4 files\n"
+    search, things = sorted((tmp_path / "spec").glob("*.yaml"))
+    before = things.read_text()
+    lines = before.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if "summary: " in line)
+    things.write_text(before.replace("summary: ", "summary: Edited ", 1))
+    imported_search = search.read_text()
+    search.unlink()
+    (tmp_path / "spec" / "gone.yaml").write_text("namespace: gone\nendpoints: []\n")
     assert openapi.main([str(FIXTURE), "--root", str(tmp_path), "--check"]) == 1
     out = capsys.readouterr()
-    assert "-    summary: Edited " in out.out and "run `make spec`" in out.err
-    assert spec.read_text() != before  # --check writes nothing
+    edited = lines[at].replace("summary: ", "summary: Edited ", 1)
+    assert out.out == (
+        "--- a/spec/search.yaml\n+++ b/spec/search.yaml\n"
+        f"@@ -0,0 +1,{len(imported_search.splitlines())} @@\n"
+        + "".join(f"+{line}" for line in imported_search.splitlines(keepends=True))
+        + "--- a/spec/things.yaml\n+++ b/spec/things.yaml\n"
+        f"@@ -{at - 1},5 +{at - 1},5 @@\n"  # two lines of context either side
+        + "".join(f" {line}" for line in lines[at - 2:at]) + f"-{edited}+{lines[at]}"
+        + "".join(f" {line}" for line in lines[at + 1:at + 3])
+        + "spec/gone.yaml: the import no longer produces it\n")
+    assert out.err == "3 spec file(s) are not the import of the pinned description: run `make spec`\n"
+    assert things.read_text() != before and not search.exists()  # --check writes nothing
+
+
+def test_the_importer_explains_itself(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # one line per option
+    with pytest.raises(SystemExit):
+        openapi.main(["--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("usage: python -m codegen.openapi [-h] [--root ROOT] [--check] [path]\n")
+    assert "\n".join(openapi.__doc__.strip().splitlines()[:3]) in out  # the docstring as written
+    assert f"the OpenAPI description (default: {openapi.DEFAULT_PATH}, made by `make openapi`)" in out
+    assert "--root ROOT  project root (default: .)" in out
+    assert "--check      write nothing; exit 1 with a diff if spec/ is not the import of PATH" in out
+
+
+def test_a_missing_description_says_how_to_get_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    assert openapi.main(["--root", str(tmp_path), "--check"]) == 2
+    assert capsys.readouterr().err == (f"import error: {tmp_path / openapi.DEFAULT_PATH} does not exist "
+                                       "(run `make openapi` to fetch the pinned one)\n")
+    monkeypatch.chdir(tmp_path)  # --root defaults to where it runs
+    assert openapi.main(["--check"]) == 2
+    assert f"import error: {tmp_path / openapi.DEFAULT_PATH} does not exist" in capsys.readouterr().err
 
 
 HAND = """\

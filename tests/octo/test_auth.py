@@ -73,7 +73,7 @@ class FakeGitHub:
     def __call__(self, request: Recorded) -> Reply:
         credential = request.headers.get("authorization", "").removeprefix("Bearer ")
         route = request.route
-        if route.startswith("/app") or route.endswith("/installation"):
+        if route.startswith(("/app", "/marketplace_listing/")) or route.endswith("/installation"):
             problem = self.check_jwt(credential)
             if problem:
                 self.jwt_refusals.append(problem)
@@ -84,6 +84,8 @@ class FakeGitHub:
             if route.endswith("/installation"):
                 found = INSTALLATIONS.get(route.removesuffix("/installation").strip("/"))
                 return self.reply(200, {"id": found}) if found else self.reply(404, {"message": "Not Found"})
+            if route.startswith("/marketplace_listing/"):
+                return self.reply(200, [{"id": 1, "name": "Free"}])
             return self.reply(200, {"id": APP_ID, "slug": "octo-test"})
         with self._lock:
             entry = self.tokens.get(credential)
@@ -199,6 +201,16 @@ class TestTokens:
                                        ("GET", "/repos/octocat/hello-world/installation", "jwt")]
         assert github.mints == []
 
+    def test_marketplace_listing_routes_use_the_jwt_even_for_an_installation(
+        self, server: ScriptedServer, github: FakeGitHub, key: rsa.RSAPrivateKey, clock: Clock
+    ) -> None:
+        gh = app_client(server, key, clock)  # has an installation: other routes would mint
+        assert gh.apps.list_plans().data == [{"id": 1, "name": "Free"}]
+        assert gh.apps.list_accounts_for_plan_stubbed(1).status == 200
+        assert credentials(server) == [("GET", "/marketplace_listing/plans", "jwt"),
+                                       ("GET", "/marketplace_listing/stubbed/plans/1/accounts", "jwt")]
+        assert github.mints == []
+
     def test_jwt_is_reused_until_close_to_expiry(
         self, server: ScriptedServer, github: FakeGitHub, key: rsa.RSAPrivateKey, clock: Clock
     ) -> None:
@@ -250,6 +262,33 @@ class TestTokens:
         github.revoke_all()
         assert gh.repos.get("o", "r").status == 200
         assert github.mints == [42, 42] and clock.sleeps == []
+
+
+class TestMintAnswers:
+    @pytest.mark.parametrize("body", [{"token": "", "expires_at": "2027-01-15T09:00:00Z"}, [{"token": "x"}]])
+    def test_an_answer_without_a_token_is_an_error_that_says_so(
+        self, server: ScriptedServer, key: rsa.RSAPrivateKey, clock: Clock, body: Any
+    ) -> None:
+        server.handler = lambda request: Reply(201, json=body, headers={"x-github-request-id": "MINT:1"})
+        with pytest.raises(octo.OctoError) as info:
+            app_client(server, key, clock).repos.get("o", "r")
+        assert type(info.value) is octo.OctoError
+        assert str(info.value) == "the access token answer for installation 42 has no usable token (request id MINT:1)"
+
+    def test_a_token_lives_as_long_as_githubs_clock_says(
+        self, server: ScriptedServer, github: FakeGitHub, key: rsa.RSAPrivateKey, clock: Clock
+    ) -> None:
+        # GitHub's clock is 50 s behind ours: too little to refuse the JWT, so octo never learns
+        # the offset, yet the hour is GitHub's. Measured by our clock it would end 50 s early.
+        github.skew = -50
+        gh = app_client(server, key, clock)
+        gh.repos.get("o", "r")
+        clock.now += 3600 - 300 - 30  # 30 s before the 5-minute margin, in GitHub's reckoning
+        gh.repos.get("o", "r")
+        assert github.mints == [42]
+        clock.now += 60
+        gh.repos.get("o", "r")
+        assert github.mints == [42, 42]
 
 
 class TestReplicationLag:
@@ -360,21 +399,35 @@ class TestForInstallation:
                                        ("POST", "/repos/octocat/hello-world/dispatches", "token")]
         assert server.requests[-1].json() == {"event_type": "on-demand-test"}
 
+    def test_an_answer_without_an_installation_id_is_an_error(
+        self, server: ScriptedServer, key: rsa.RSAPrivateKey, clock: Clock
+    ) -> None:
+        server.queue(Reply(200, json=[{"id": 42}], headers={"x-github-request-id": "LOOK:1"}))
+        with pytest.raises(octo.OctoError) as info:
+            app_client(server, key, clock, None).for_installation(org="octo-org")
+        assert str(info.value) == "GET /orgs/{org}/installation: the answer has no installation id (request id LOOK:1)"
+
     def test_unknown_repository_is_not_found(self, server: ScriptedServer, key: rsa.RSAPrivateKey,
                                              clock: Clock) -> None:
         with pytest.raises(octo.NotFoundError):
             app_client(server, key, clock, None).for_installation(owner="octocat", repo="nope")
 
-    @pytest.mark.parametrize("where", [{}, {"owner": "o"}, {"installation_id": 1, "org": "x"}])
+    @pytest.mark.parametrize("where", [{}, {"owner": "o"}, {"installation_id": 1, "org": "x"},
+                                       {"installation_id": 1, "owner": "o"}])
     def test_exactly_one_way_to_name_it(self, server: ScriptedServer, key: rsa.RSAPrivateKey, clock: Clock,
                                         where: dict[str, Any]) -> None:
-        with pytest.raises(TypeError, match="exactly one"):
+        with pytest.raises(TypeError) as info:
             app_client(server, key, clock, None).for_installation(**where)
+        assert str(info.value) == "pass exactly one of: installation_id, owner= with repo=, org=, user="
         assert server.requests == []
 
-    def test_needs_an_app_client(self) -> None:
-        with pytest.raises(TypeError, match="AppAuth"):
+    def test_needs_an_app_client(self, key: rsa.RSAPrivateKey) -> None:
+        with pytest.raises(TypeError) as info:
             octo.Octo(SENTINEL).for_installation(42)
+        assert str(info.value) == "for_installation needs a client made with auth=octo.AppAuth(...)"
+        with pytest.raises(TypeError) as info:
+            octo.AppAuth(APP_ID, key).for_installation(None)  # type: ignore[arg-type]
+        assert str(info.value) == "installation_id is required"
 
     def test_app_client_without_installation_refuses_other_routes_before_io(
         self, server: ScriptedServer, key: rsa.RSAPrivateKey, clock: Clock
@@ -545,8 +598,9 @@ class TestSecrets:
         assert SENTINEL not in "".join(traceback.format_exception(info.value))
 
     def test_app_auth_is_not_pickled(self, key: rsa.RSAPrivateKey) -> None:
-        with pytest.raises(TypeError, match="private key"):
+        with pytest.raises(TypeError) as info:
             pickle.dumps(octo.AppAuth(APP_ID, key, 42))
+        assert str(info.value) == "AppAuth holds a private key and is not pickled"
 
 
 def test_follow_redirects_false_holds_through_the_app_credential(

@@ -37,7 +37,7 @@ def is_sendable(text: str) -> bool:
 
 @pytest.mark.parametrize(("value", "encoded"), [
     ("a/b", "a%2Fb"), ("?x", "%3Fx"), ("#x", "%23x"), ("%", "%25"), ("ü", "%C3%BC"),
-    ("../x", "..%2Fx"), ("{repo}", "%7Brepo%7D"),
+    ("../x", "..%2Fx"), ("{repo}", "%7Brepo%7D"), ("a b", "a%20b"),
 ])
 def test_path_values_are_percent_encoded_into_one_segment(
     server: ScriptedServer, client: octo.Octo, value: str, encoded: str
@@ -174,6 +174,8 @@ def test_a_body_field_over_a_documented_limit_is_refused_before_io_naming_the_fi
     with pytest.raises(ValueError, match="client_payload"):
         client.repos.create_dispatch_event("o", "r", event_type="e",
                                            client_payload={str(i): i for i in range(11)})
+    with pytest.raises(ValueError, match="state"):
+        client.issues.list_for_repo("o", "r", state="stale")  # type: ignore[arg-type]  # an enum
     assert server.requests == []
     # Where the spec gives no limit, GitHub decides.
     client.repos.create_dispatch_event("o", "r", event_type="x" * 100)

@@ -20,17 +20,24 @@ import octo
 def cursor_pages(base: Callable[[], str], total: int, *, wrap: bool = False,
                  next_base: Callable[[], str] | None = None) -> Callable[[Recorded], Reply]:
     """A handler serving items 0..total-1, `per_page` at a time, with a
-    cursor GitHub would make up (`after=`) rather than a page number."""
+    cursor GitHub would make up (`after=`) rather than a page number. Past the
+    first page, `prev` and `first` come before `next` in the `Link` header,
+    as on GitHub's middle pages."""
 
     def handle(request: Recorded) -> Reply:
         per_page = int(request.query.get("per_page", ["30"])[0])
         start = int(request.query.get("after", ["c0"])[0][1:])
         items = [{"number": n} for n in range(start, min(start + per_page, total))]
         headers = {}
+        here = f"{base()}{request.route}?per_page={per_page}"
+        links = [f'<{here}&after=c{max(0, start - per_page)}>; rel="prev"', f'<{here}>; rel="first"'] \
+            if start else []
         if start + per_page < total:
             where = (next_base or base)()
-            headers["Link"] = (f'<{where}{request.route}?per_page={per_page}&after=c{start + per_page}>;'
-                               f' rel="next", <{base()}{request.route}?page=999>; rel="last"')
+            links += [f'<{where}{request.route}?per_page={per_page}&after=c{start + per_page}>; rel="next"',
+                      f'<{base()}{request.route}?page=999>; rel="last"']
+        if links:
+            headers["Link"] = ", ".join(links)
         body: Any = items
         if wrap:
             body = {"total_count": total, "incomplete_results": start == 0, "items": items}
@@ -53,6 +60,21 @@ def test_250_items_over_3_pages_in_order(server: ScriptedServer, client: octo.Oc
     assert first.route == "/repos/octocat/hello-world/issues"
     assert first.query == {"state": ["all"], "per_page": ["100"]}
     assert all(r.headers["authorization"] == f"Bearer {SENTINEL}" for r in server.requests)
+
+
+def test_a_relative_next_link_is_resolved_against_the_page_it_came_on(server: ScriptedServer) -> None:
+    # On GHES the API sits under /api/v3; a link that is only a path must stay under it.
+    def handle(request: Recorded) -> Reply:
+        page = int(request.query.get("page", ["1"])[0])
+        headers = {"Link": f'</api/v3/repos/o/r/issues?page={page + 1}>; rel="next"'} if page < 3 else {}
+        return Reply(200, json=[{"number": page}], headers=headers)
+
+    server.handler = handle
+    with octo.Octo(SENTINEL, base_url=server.url + "/api/v3") as gh:
+        assert [i["number"] for i in octo.paginate(gh.issues.list_for_repo, "o", "r")] == [1, 2, 3]
+    assert [r.path for r in server.requests] == [
+        "/api/v3/repos/o/r/issues?per_page=100", "/api/v3/repos/o/r/issues?page=2",
+        "/api/v3/repos/o/r/issues?page=3"]
 
 
 def test_module_level_method_and_caller_per_page(server: ScriptedServer) -> None:
@@ -154,19 +176,38 @@ def test_repeating_next_link_stops_with_an_error(server: ScriptedServer, client:
 
 def test_a_method_that_does_not_paginate_is_a_type_error(server: ScriptedServer,
                                                          client: octo.Octo) -> None:
-    with pytest.raises(TypeError, match=r"repos\.get does not paginate"):
+    with pytest.raises(TypeError) as info:
         octo.paginate(client.repos.get, "o", "r")
-    with pytest.raises(TypeError, match="endpoint method"):
+    assert str(info.value) == "octo.paginate(): repos.get does not paginate (its spec entry has no 'paginated: true')"
+    with pytest.raises(TypeError, match="such as gh.issues.list_for_repo, got <built-in function len>"):
         octo.paginate(len)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="endpoint method"):
+        octo.paginate(lambda: None)  # type: ignore[arg-type]  # a plain function: no __self__ at all
     with pytest.raises(TypeError, match=r"repos\.get does not paginate"):
         octo.paginate.pages(client.repos.get, "o", "r")
     assert server.requests == []
 
 
-def test_a_page_of_the_wrong_shape_is_an_error(server: ScriptedServer, search: Any) -> None:
-    server.queue(Reply(200, json=[{"number": 1}]))
-    with pytest.raises(octo.InvalidResponseError, match="list under 'items'"):
+def test_a_page_of_the_wrong_shape_is_an_error(server: ScriptedServer, client: octo.Octo, search: Any) -> None:
+    server.queue(Reply(200, json=[{"number": 1}]),
+                 Reply(200, json={"number": 1}, headers={"x-github-request-id": "P:2"}))
+    with pytest.raises(octo.InvalidResponseError) as info:
         list(octo.paginate(search.issues_and_pull_requests, q="x"))
+    assert str(info.value).startswith("search.issues_and_pull_requests: expected an object with a list "
+                                      "under 'items', got list (status 200, ")
+    with pytest.raises(octo.InvalidResponseError) as info:
+        list(octo.paginate(client.issues.list_for_repo, "o", "r"))
+    assert str(info.value).startswith("issues.list_for_repo: expected a list, got dict (status 200, ")
+    error = info.value
+    assert (error.status, error.request_id, error.body, error.response.data) == (200, "P:2", b"", {"number": 1})
+
+
+def test_a_later_page_that_fails_is_retried_like_the_first(server: ScriptedServer, client: octo.Octo,
+                                                           fake_clock: Any) -> None:
+    server.queue(Reply(200, json=[1], headers={"Link": f'<{server.url}/repos/o/r/issues?page=2>; rel="next"'}),
+                 Reply(502), Reply(200, json=[2]))
+    assert list(octo.paginate(client.issues.list_for_repo, "o", "r")) == [1, 2]
+    assert len(fake_clock.sleeps) == 1
 
 
 def test_errors_on_a_later_page_propagate(server: ScriptedServer, client: octo.Octo) -> None:
@@ -229,3 +270,36 @@ def test_a_next_link_from_https_down_to_http_is_refused() -> None:
     with pytest.raises(octo.RedirectError, match="https to http"):
         next(items)
     assert len(transport.sent) == 1
+
+
+def test_the_paginator_counts_pages_and_reads_the_first_page_only_once(server: ScriptedServer,
+                                                                         search: Any) -> None:
+    server.handler = cursor_pages(lambda: server.url, 150, wrap=True)
+    results = octo.paginate(search.issues_and_pull_requests, q="x")
+    assert (results.pages_fetched, results.meta) == (0, {})
+    assert repr(results) == "<Paginator search.issues_and_pull_requests: 0 page(s) fetched>"
+    assert next(results) == {"number": 0}
+    assert results.total_count == 150 and len(server.requests) == 1  # not fetched again
+    rest = list(results)
+    assert len(rest) == 149 and results.pages_fetched == 2
+    assert repr(results) == "<Paginator search.issues_and_pull_requests: 2 page(s) fetched>"
+
+
+def test_incomplete_results_is_false_unless_a_page_says_so(server: ScriptedServer, search: Any) -> None:
+    server.queue(Reply(200, json={"total_count": 1, "incomplete_results": False, "items": [{"n": 1}]}))
+    assert octo.paginate(search.issues_and_pull_requests, q="x").incomplete_results is False
+
+
+@pytest.mark.parametrize("bad", [-1, True])
+def test_max_items_must_be_a_count(client: octo.Octo, bad: Any) -> None:
+    with pytest.raises(ValueError) as info:
+        octo.paginate(client.issues.list_for_repo, "o", "r", max_items=bad)
+    assert str(info.value) == f"max_items must be a non-negative integer, got {bad!r}"
+
+
+def test_a_link_entry_without_rel_is_passed_over(server: ScriptedServer, client: octo.Octo) -> None:
+    server.queue(Reply(200, json=[1], headers={
+        "Link": f'<{server.url}/help>; title="docs", <{server.url}/repos/o/r/issues?page=2>; rel="next"'}),
+        Reply(200, json=[2]))
+    assert list(octo.paginate(client.issues.list_for_repo, "o", "r")) == [1, 2]
+    assert server.requests[1].path == "/repos/o/r/issues?page=2"

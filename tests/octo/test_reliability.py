@@ -106,6 +106,10 @@ class TestRetries:
             base = [1, 4, 9][i % 3]
             assert 0.8 * base <= wait <= 1.2 * base
         assert len(set(fake_clock.sleeps)) > 3  # spread, not in step
+        # The spread is the whole ±20 %, not a narrower band inside it: of 2,000
+        # draws, some land within 1 % of each end (a miss has odds of 0.95^2000).
+        spread = [Retrier().jitter(100.0) for _ in range(2000)]
+        assert 80 <= min(spread) < 81 and 119 < max(spread) <= 120
 
     def test_max_rate_limit_wait_does_not_cap_octos_own_backoff(
         self, server: ScriptedServer, fake_clock: FakeClock, no_jitter: None
@@ -609,13 +613,14 @@ class TestMalformedBodies:
     def test_an_html_error_page_in_a_5xx_is_a_server_error(
         self, server: ScriptedServer, client: octo.Octo, content_type: str, status: int
     ) -> None:
-        page = "<!DOCTYPE html><html><head><title>Unicorn!</title></head><body>...</body></html>"
-        server.queue(*[Reply(status, body=page, headers={"content-type": content_type})] * 4)
-        with pytest.raises(octo.ServerError) as info:
-            client.repos.get("o", "r")
-        assert info.value.status == status
-        assert info.value.response.data == page
-        assert "<html" not in str(info.value)
+        for page in ("<!DOCTYPE html><html><head><title>Unicorn!</title></head><body>...</body></html>",
+                     "\n  <HTML><body>Bad gateway</body></HTML>"):
+            server.queue(*[Reply(status, body=page, headers={"content-type": content_type})] * 4)
+            with pytest.raises(octo.ServerError) as info:
+                client.repos.get("o", "r")
+            assert info.value.status == status
+            assert info.value.response.data == page
+            assert "<html" not in str(info.value).lower()
 
 
 @pytest.mark.parametrize(("media_type", "content_type", "body", "data"), [
@@ -624,9 +629,16 @@ class TestMalformedBodies:
     ("raw", "text/plain; charset=utf-8", b'{"a file": "that is JSON"}', '{"a file": "that is JSON"}'),
     ("raw", "text/plain; charset=utf-8", b"{not json", "{not json"),
     ("json", "application/x-gzip", b"\x1f\x8b\x08\x00archive", b"\x1f\x8b\x08\x00archive"),
+    # Text without a charset is UTF-8 (requests would guess ISO-8859-1); a named charset is used.
+    ("raw", "text/plain", "naïve ✅".encode(), "naïve ✅"),
+    ("raw", "text/plain", "€5".encode(), "€5"),  # guessing the charset would make it UTF-16
+    ("diff", None, b"diff --git a/x b/x\n", "diff --git a/x b/x\n"),
+    ("raw", "text/plain; charset=iso-8859-1", "naïve".encode("iso-8859-1"), "naïve"),
+    ("raw", "application/xml; charset=utf-8", b"<a>\xc3\xa9</a>", "<a>é</a>"),  # a charset makes it text
+    ("raw", None, b"\x00\x01", b"\x00\x01"),  # no Content-Type at all: bytes
 ])
 def test_non_json_media_come_back_as_text_or_bytes_never_parsed(
-    server: ScriptedServer, client: octo.Octo, media_type: str, content_type: str, body: bytes,
+    server: ScriptedServer, client: octo.Octo, media_type: str, content_type: str | None, body: bytes,
     data: str | bytes,
 ) -> None:
     server.queue(Reply(200, body=body, headers={"content-type": content_type}))
@@ -684,3 +696,68 @@ def test_every_error_carries_status_request_id_rate_limit_and_redacted_request(
         assert (e.status, e.request_id) == (reply.status, "EVERY:1")
         assert e.rate_limit == octo.RateLimit(5000, 4321, 679, 1800003600, "core")
     assert SENTINEL not in repr(e.request) + str(e.request) + str(e)
+
+
+def test_each_kind_of_wait_says_why_and_how_long(
+    server: ScriptedServer, client: octo.Octo, fake_clock: FakeClock, no_jitter: None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    start = int(fake_clock.now)
+    bare_primary = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(start + 1000)}  # no resource
+    server.queue(
+        Reply(502),
+        secondary(retry_after="5"),
+        secondary(x_ratelimit_remaining="0", x_ratelimit_reset=str(start + 40)),
+        # A reset without remaining 0 is not the limit that was hit: back off instead.
+        secondary(x_ratelimit_remaining="10", x_ratelimit_reset=str(start + 5000)),
+        Reply(200, json={}),
+        primary(fake_clock, reset_in=600, resource="search"), Reply(200, json={}),
+        Reply(403, json={"message": "API rate limit exceeded"}, headers=bare_primary), Reply(200, json={}),
+        Reply(403, json={"message": "API rate limit exceeded"},
+              headers={"x-ratelimit-remaining": "0",  # an HTTP date, 7 s after the waits so far
+                       "retry-after": formatdate(start + 281 + 320 + 400 + 7, usegmt=True)}),
+        Reply(200, json={}),
+        Reply(403, json={"message": "API rate limit exceeded"}, headers={"x-ratelimit-remaining": "0"}),
+        Reply(200, json={}),
+    )
+    with caplog.at_level(logging.WARNING, logger="octo"):
+        for _ in range(5):
+            client.repos.get("o", "r")
+    url = f"{server.url}/repos/o/r"
+    assert [r.getMessage() for r in caplog.records if r.name == "octo"] == [
+        f"GET {url}: answer 502 (retry 1 of 3); waiting 1.0 s before sending it again",
+        f"GET {url}: secondary rate limit (retry 1 of 3), as Retry-After says; waiting 5.0 s before sending it again",
+        f"GET {url}: secondary rate limit (retry 2 of 3), until the window resets; waiting 35.0 s before sending it "
+        "again",
+        f"GET {url}: secondary rate limit (retry 3 of 3); waiting 240.0 s before sending it again",
+        # The resets were set at the start; 281 s and then 320 s have gone by.
+        f"GET {url}: primary rate limit 'search' used up until its reset; waiting 320.0 s before sending it again",
+        f"GET {url}: primary rate limit 'core' used up until its reset; waiting 400.0 s before sending it again",
+        f"GET {url}: primary rate limit; waiting 7.0 s before sending it again",
+        f"GET {url}: primary rate limit; waiting 60.0 s before sending it again",  # neither reset nor Retry-After
+    ]
+
+
+def test_a_reset_already_past_is_not_waited_for(server: ScriptedServer, client: octo.Octo,
+                                                fake_clock: FakeClock) -> None:
+    past = str(int(fake_clock.now) - 10)  # our clock runs ahead of GitHub's
+    server.queue(primary(fake_clock, reset_in=-10), Reply(200, json={}),
+                 secondary(x_ratelimit_remaining="0", x_ratelimit_reset=past), Reply(200, json={}))
+    client.repos.get("o", "r")
+    client.repos.get("o", "r")
+    assert fake_clock.sleeps == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("reply", [
+    secondary(),  # would wait 60 s
+    secondary(x_ratelimit_remaining="0", x_ratelimit_reset="1800000100"),  # would wait for the reset
+    Reply(403, json={"message": "API rate limit exceeded"}, headers={"x-ratelimit-remaining": "0",
+                                                                      "retry-after": "100"}),
+])
+def test_max_rate_limit_wait_caps_every_wait_github_asks_for(server: ScriptedServer, fake_clock: FakeClock,
+                                                             reply: Reply) -> None:
+    server.queue(reply)
+    gh = octo.Octo(SENTINEL, base_url=server.url, max_rate_limit_wait=30)
+    with pytest.raises(octo.RateLimitError):
+        gh.repos.get("o", "r")
+    assert fake_clock.sleeps == [] and len(server.requests) == 1

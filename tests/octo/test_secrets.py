@@ -14,50 +14,56 @@ from conftest import SENTINEL, FakeClock
 from server import Reply, ScriptedServer
 
 import octo
+from octo.redaction import Secret
 
 RATE_LIMITED = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1900000000",
                 "x-ratelimit-resource": "core"}
 
 
-def failures(server: ScriptedServer) -> Iterator[tuple[str, Callable[[], object]]]:
-    """One call for each way a call can fail, with the server scripted for it."""
+def failures(server: ScriptedServer) -> Iterator[tuple[str, type[Exception], Callable[[], object]]]:
+    """One call for each way a call can fail, with the server scripted for it,
+    and the error it must raise."""
     client = octo.Octo(SENTINEL, base_url=server.url, retries=0)
     gone = ScriptedServer()
     gone.__enter__()
     gone.__exit__()
-    cases: list[tuple[str, Reply | None, Callable[[], object]]] = [
-        ("404", Reply(404, json={"message": "Not Found"}), lambda: client.repos.get("o", "r")),
-        ("422", Reply(422, json={"message": "Validation Failed", "errors": [{"code": "invalid"}]}),
-         lambda: client.issues.create("o", "r", title="")),
-        ("html 502", Reply(502, body="<html>down</html>", headers={"content-type": "text/html"}),
-         lambda: client.repos.delete("o", "r")),
-        ("malformed", Reply(200, body="{", headers={"content-type": "application/json"}),
+    cases: list[tuple[str, Reply | None, type[Exception], Callable[[], object]]] = [
+        ("404", Reply(404, json={"message": "Not Found"}), octo.NotFoundError,
          lambda: client.repos.get("o", "r")),
-        ("truncated", Reply(201, json={"a": "b" * 99}, fault="truncate"),
+        ("422", Reply(422, json={"message": "Validation Failed", "errors": [{"code": "invalid"}]}),
+         octo.ValidationFailedError, lambda: client.issues.create("o", "r", title="")),
+        ("html 502", Reply(502, body="<html>down</html>", headers={"content-type": "text/html"}),
+         octo.ServerError, lambda: client.repos.delete("o", "r")),
+        ("malformed", Reply(200, body="{", headers={"content-type": "application/json"}),
+         octo.InvalidResponseError, lambda: client.repos.get("o", "r")),
+        ("truncated", Reply(201, json={"a": "b" * 99}, fault="truncate"), octo.InvalidResponseError,
          lambda: client.issues.create("o", "r", title="t")),
-        ("reset", Reply(fault="reset"), lambda: client.issues.create("o", "r", title="t")),
-        ("redirect", Reply(301, headers={"location": "/x"}),
+        ("reset", Reply(fault="reset"), octo.TransportError, lambda: client.issues.create("o", "r", title="t")),
+        ("redirect", Reply(301, headers={"location": "/x"}), octo.RedirectError,
          lambda: client.issues.create("o", "r", title="t")),
-        ("refused", None,
+        ("refused", None, octo.TransportError,
          lambda: octo.Octo(SENTINEL, base_url=gone.url, retries=0).repos.get("o", "r")),
-        ("timeout", Reply(200, json={}, delay=0.5),
+        ("timeout", Reply(200, json={}, delay=0.5), octo.TransportError,
          lambda: client.issues.create("o", "r", title="t", timeout=0.05)),
         ("primary", Reply(403, json={"message": "API rate limit exceeded"}, headers=RATE_LIMITED),
-         lambda: client.repos.get("o", "r")),
-        ("not sent", None, lambda: client.repos.get("o", "r")),
-        ("secondary", Reply(429, headers={"retry-after": "99999"}),
+         octo.PrimaryRateLimitError, lambda: client.repos.get("o", "r")),
+        ("not sent", None, octo.PrimaryRateLimitError, lambda: client.repos.get("o", "r")),
+        ("secondary", Reply(429, headers={"retry-after": "99999"}), octo.SecondaryRateLimitError,
          lambda: client.request("GET /search/code")),
-        ("bad token", None, lambda: octo.Octo(SENTINEL + "\n")),
+        ("bad token", None, ValueError, lambda: octo.Octo(SENTINEL + "\n")),
     ]
-    for name, reply, call in cases:
+    for name, reply, expected, call in cases:
         if reply is not None:
             server.queue(reply)
-        yield name, call
+        yield name, expected, call
 
 
-def caught(call: Callable[[], object]) -> Exception:
-    with pytest.raises(Exception) as info:  # noqa: B017 - every failure, whatever its type
+def caught(expected: type[Exception], call: Callable[[], object]) -> Exception:
+    """The error `call` raises, which must be exactly `expected`: a scenario that
+    fails for another reason tests nothing about that scenario."""
+    with pytest.raises(expected) as info:
         call()
+    assert type(info.value) is expected, info.value
     return info.value
 
 
@@ -74,6 +80,13 @@ def test_no_repr_or_str_shows_the_token(server: ScriptedServer, client: octo.Oct
         assert SENTINEL not in str(thing), thing
 
 
+def test_reprs_say_what_is_hidden() -> None:
+    assert repr(octo.Octo(SENTINEL)) == "<Octo https://api.github.com (token)>"
+    assert repr(octo.Octo()) == "<Octo https://api.github.com (anonymous)>"
+    assert repr(Secret(SENTINEL)) == "'[redacted]'"
+    assert repr(octo.OMIT) == "OMIT"  # as help() shows the default of every optional parameter
+
+
 def test_a_pickled_response_holds_no_token(server: ScriptedServer, client: octo.Octo) -> None:
     response = client.repos.get("o", "r")
     copy = pickle.loads(pickle.dumps(response))
@@ -85,10 +98,8 @@ def test_a_pickled_response_holds_no_token(server: ScriptedServer, client: octo.
 def test_no_exception_or_traceback_shows_the_token(
     server: ScriptedServer, client: octo.Octo, fake_clock: FakeClock
 ) -> None:
-    seen = set()
-    for name, call in failures(server):
-        error = caught(call)
-        seen.add(type(error))
+    for name, expected, call in failures(server):
+        error = caught(expected, call)
         texts = [str(error), repr(error), "".join(traceback.format_exception(error))]
         request = getattr(error, "request", None)
         texts += [repr(request), str(getattr(request, "headers", ""))]
@@ -98,9 +109,6 @@ def test_no_exception_or_traceback_shows_the_token(
                 error, capture_locals=True).format()))
         for text in texts:
             assert SENTINEL not in text, (name, text)
-    assert {octo.NotFoundError, octo.ValidationFailedError, octo.ServerError,
-            octo.InvalidResponseError, octo.TransportError, octo.RedirectError,
-            octo.PrimaryRateLimitError, octo.SecondaryRateLimitError, ValueError} <= seen
 
 
 def test_no_log_line_at_any_level_shows_the_token(
@@ -110,8 +118,8 @@ def test_no_log_line_at_any_level_shows_the_token(
     caplog.set_level(logging.DEBUG)  # the root logger: octo, urllib3, everything
     server.queue(Reply(502), Reply(200, json={}))
     client.repos.get("o", "r")  # a retried call logs a wait
-    for _name, call in failures(server):
-        caught(call)
+    for _name, expected, call in failures(server):
+        caught(expected, call)
     assert any(r.name == "urllib3.connectionpool" for r in caplog.records)
     assert {r.levelno for r in caplog.records if r.name == "octo"} == {logging.DEBUG, logging.WARNING}
     for record in caplog.records:
@@ -162,3 +170,25 @@ def test_credentials_a_session_adds_stay_out_of_errors(server: ScriptedServer) -
                  "".join(traceback.format_exception(error))):
         assert SENTINEL not in text, text
     assert "key=[redacted]" in error.request.url and "per_page=5" in error.request.url
+
+
+# Every query parameter name octo/redaction.py treats as a credential, as services spell them.
+SECRET_QUERY_NAMES = ["token", "access_token", "refresh_token", "X-Amz-Security-Token", "X-Amz-Signature",
+                      "X-Amz-Credential", "sig", "signature", "password", "secret", "client_secret", "key",
+                      "api_key", "apikey", "jwt", "credentials"]
+
+
+@pytest.mark.parametrize("name", SECRET_QUERY_NAMES)
+def test_a_credential_in_the_query_is_redacted_in_errors(
+    server: ScriptedServer, client: octo.Octo, name: str
+) -> None:
+    server.queue(Reply(404, json={"message": "Not Found"}))
+    with pytest.raises(octo.NotFoundError) as info:
+        client.request("GET /search/code", query={name: SENTINEL, "per_page": 5, "sort": "indexed"})
+    assert server.requests[0].query[name] == [SENTINEL]  # sent as given
+    error = info.value
+    for text in (str(error), error.request.url, "".join(traceback.format_exception(error))):
+        assert SENTINEL not in text, (name, text)
+    # Only the credential is hidden: the rest of the query still tells what was asked.
+    assert f"{name}=[redacted]" in error.request.url
+    assert "per_page=5" in error.request.url and "sort=indexed" in error.request.url

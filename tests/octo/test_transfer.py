@@ -130,9 +130,10 @@ class TestDownloads:
         storage.queue(Reply(200, body=b"x" * 4 * MiB, fault="truncate",
                             headers={"content-type": "application/zip"}),
                       Reply(200, body=b"whole", headers={"content-type": "application/zip"}))
-        with open(tmp_path / "out", "wb") as f, pytest.raises(octo.OctoError, match="cannot seek"):
+        with open(tmp_path / "out", "wb") as f, pytest.raises(octo.OctoError) as info:
             f.seekable = lambda: False  # type: ignore[method-assign]
             octo.download(repos.download_tarball_archive, "o", "r", "main", to=f)
+        assert str(info.value) == "download(): cannot retry into a file object that cannot seek"
         assert b"whole" not in (tmp_path / "out").read_bytes()  # never appended to the stale half
 
     def test_a_compressed_download_reports_no_total(
@@ -277,6 +278,24 @@ class TestUploads:
         assert "transfer-encoding" not in sent.headers
         assert sent.headers["authorization"] == f"Bearer {SENTINEL}"
         assert sent.body == asset.read_bytes()
+
+    def test_a_file_read_to_its_end_sends_an_empty_body(self, gh: octo.Octo, uploads: ScriptedServer) -> None:
+        source = io.BytesIO(b"already read")
+        source.seek(0, io.SEEK_END)
+        # A length of 1 for it would leave the server waiting for a byte that never comes.
+        namespace(gh, REPOS).upload_release_asset("o", "r", 1, name="empty.bin", data=source, timeout=2)
+        (sent,) = uploads.requests
+        assert sent.body == b"" and sent.headers.get("content-length", "0") == "0"
+
+    def test_a_path_alone_goes_to_the_uploads_host(self, gh: octo.Octo, uploads: ScriptedServer,
+                                                   server: ScriptedServer) -> None:
+        octo.upload("/repos/o/r/releases/1/assets{?name,label}", b"x", name="x.bin", client=gh)
+        assert [r.route for r in uploads.requests] == ["/repos/o/r/releases/1/assets"] and server.requests == []
+
+    def test_with_the_module_level_client(self, uploads: ScriptedServer, server: ScriptedServer) -> None:
+        octo.configure(SENTINEL, base_url=server.url, uploads_url=uploads.url)
+        octo.upload(f"{uploads.url}/repos/o/r/releases/1/assets{{?name,label}}", b"x", name="x.bin")
+        assert uploads.requests[0].headers["authorization"] == f"Bearer {SENTINEL}"
 
     def test_a_file_object_is_sent_from_where_it_stands(
         self, gh: octo.Octo, uploads: ScriptedServer, asset: Path

@@ -42,11 +42,17 @@ def test_missing_or_malformed_header_is_false(header: Any) -> None:
     assert octo.webhooks.verify(SECRET, BODY, header) is False
 
 
-def test_misuse_is_an_error_not_a_silent_false() -> None:
-    with pytest.raises(TypeError, match="raw request body"):
-        octo.webhooks.verify(SECRET, "Hello, World!", SIGNATURE)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="empty"):
-        octo.webhooks.verify("", BODY, SIGNATURE)
+@pytest.mark.parametrize(("secret", "body", "error", "message"), [
+    (SECRET, "Hello, World!", TypeError, "body must be the raw request body as bytes, not str"),
+    (SECRET, 42, TypeError, "body must be bytes"),
+    (42, BODY, TypeError, "secret must be str or bytes"),
+    ("", BODY, ValueError, "the webhook secret is empty"),
+])
+def test_misuse_is_an_error_not_a_silent_false(secret: Any, body: Any, error: type[Exception],
+                                               message: str) -> None:
+    with pytest.raises(error) as info:
+        octo.webhooks.verify(secret, body, SIGNATURE)
+    assert str(info.value) == message
 
 
 def test_no_operation_namespace_is_called_webhooks() -> None:
