@@ -197,7 +197,8 @@ def test_memory_cache_counts_each_entry_once() -> None:
     five = octo.cache.CachedAnswer('"e"', {}, b"12345")
     unit = octo.cache.entry_size("a", five)
     store = octo.MemoryCache(max_bytes=2 * unit)
-    store["exactly"] = octo.cache.CachedAnswer('"e"', {}, b"x" * (2 * unit - octo.cache.entry_size("exactly", five) + 5))
+    filling = 2 * unit - octo.cache.entry_size("exactly", five) + 5
+    store["exactly"] = octo.cache.CachedAnswer('"e"', {}, b"x" * filling)
     assert store.get("exactly") is not None  # as large as the budget: kept
     store["a"] = five
     store["a"] = five  # replaced, not counted twice
