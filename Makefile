@@ -66,7 +66,7 @@ shells:
 # pythonX.Y on the PATH); each gets its own venv. CI runs this after make test.
 PYTHONS ?= 3.12 3.13
 
-test-pythons:
+test-pythons: openapi
 	@set -e; for v in $(PYTHONS); do \
 	  py=$$(ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/$$v.*/bin/python$$v 2>/dev/null | tail -1); \
 	  [ -n "$$py" ] || py=$$(command -v python$$v) || { echo "test-pythons: no Python $$v found" >&2; exit 1; }; \
