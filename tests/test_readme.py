@@ -25,8 +25,9 @@ GHES = "https://ghe.example.com/api/v3"
 WEBHOOK_SECRET = "It's a Secret to Everybody"
 
 
-def blocks(language: str) -> list[str]:
-    return re.findall(rf"^```{language}\n(.*?)^```", README, re.S | re.M)
+def blocks(text: str, language: str) -> list[str]:
+    """The code blocks of one language in a Markdown text."""
+    return re.findall(rf"^```{language}\n(.*?)^```", text, re.S | re.M)
 
 
 class FakeGitHub:
@@ -95,7 +96,7 @@ def github(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ScriptedServer:
 
 def test_python_examples_run_as_written(github: ScriptedServer, capsys: pytest.CaptureFixture[str]) -> None:
     namespace: dict[str, Any] = {"__name__": "readme"}
-    examples = blocks("python")
+    examples = blocks(README, "python")
     assert len(examples) >= 5
     for i, code in enumerate(examples):
         code = code.replace(GHES, github.url + "/api/v3")
@@ -118,9 +119,10 @@ def test_python_examples_run_as_written(github: ScriptedServer, capsys: pytest.C
     assert namespace["receive"]("push", push, octo.webhooks.signature(WEBHOOK_SECRET, push)) == 204
 
 
-def _command_lines() -> list[list[str]]:
+def command_lines(text: str) -> list[list[str]]:
+    """The arguments of every `octo ...` command in a Markdown text's sh blocks."""
     lines = []
-    for block in blocks("sh"):
+    for block in blocks(text, "sh"):
         for line in block.replace("\\\n", " ").splitlines():
             for command in line.split(";"):
                 command = command.split("|")[0].split(" #")[0].strip()
@@ -129,7 +131,7 @@ def _command_lines() -> list[list[str]]:
     return lines
 
 
-@pytest.mark.parametrize("argv", _command_lines(), ids=" ".join)
+@pytest.mark.parametrize("argv", command_lines(README), ids=" ".join)
 def test_command_lines_parse(argv: list[str], monkeypatch: pytest.MonkeyPatch,
                              capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", SENTINEL)

@@ -5,14 +5,13 @@ namespace against the README's loopback GitHub, its `octo ...` lines dry-run."""
 from __future__ import annotations
 
 import re
-import shlex
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import ROOT, SENTINEL
 from server import Recorded, Reply, ScriptedServer
-from test_readme import GHES, FakeGitHub, github  # noqa: F401 - github is the fixture used below
+from test_readme import GHES, FakeGitHub, blocks, command_lines, github  # noqa: F401 - github is the fixture used below
 
 from octo.cli import main
 
@@ -32,21 +31,6 @@ def section(file: str, name: str | None) -> str:
 def page(path: Path) -> str:
     """The page's Markdown with its includes put in, as MkDocs renders it."""
     return INCLUDE.sub(lambda m: section(m[1], m[2]), path.read_text(encoding="utf-8"))
-
-
-def blocks(text: str, language: str) -> list[str]:
-    return re.findall(rf"^```{language}\n(.*?)^```", text, re.S | re.M)
-
-
-def command_lines(text: str) -> list[list[str]]:
-    lines = []
-    for block in blocks(text, "sh"):
-        for line in block.replace("\\\n", " ").splitlines():
-            for command in line.split(";"):
-                command = command.split("|")[0].split(" #")[0].strip()
-                if command.startswith("octo "):
-                    lines.append(shlex.split(command)[1:])
-    return lines
 
 
 GUIDES = sorted(p for p in DOCS.glob("*.md") if p.name != "benchmarks.md")
