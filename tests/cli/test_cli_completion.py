@@ -39,7 +39,7 @@ def test_options_and_what_follows_them() -> None:
     kinds = ["clitest", "kinds", "o", "1", "p"]
     assert values([]) == ["clitest"]  # `octo <TAB>`
     assert values(["--"]) == ["--include", "--paginate", "--dry-run", "--base-url", "--token-stdin",
-                              "--timeout", "--verbose", "--completion", "--version", "--help"]
+                              "--timeout", "--header", "--verbose", "--completion", "--version", "--help"]
     assert values(["--base-url", ""]) == []  # a URL is typed, not offered
     # After a flag without a value, the next word is an option again.
     assert values([*kinds, "--draft", "--st"]) == ["--state"]
