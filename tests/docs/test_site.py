@@ -148,12 +148,21 @@ def test_the_quick_start_renders_without_console_errors(reader: Reader) -> None:
 
 
 def test_search_finds_create_dispatch_event(reader: Reader) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page = reader.open("")
     page.locator("input.md-search__input").click()
     # The index loads in a worker; until it has, the box says "Initializing search".
     page.locator(".md-search-result__meta", has_text="Type to start searching").wait_for(timeout=30_000)
     page.locator("input.md-search__input").press_sequentially("create_dispatch_event")
-    page.locator(".md-search-result__item a").first.wait_for(timeout=30_000)
+    # Results of the partial query ("create") show first; wait for those of the whole one.
+    try:
+        page.wait_for_function("""() => [...document.querySelectorAll('.md-search-result__item a')].slice(0, 3)
+            .some(a => { const u = new URL(a.href);
+                         return u.pathname === '/reference/repos/' && u.hash === '#create_dispatch_event'; })""",
+                               timeout=30_000)
+    except PlaywrightTimeout:
+        pass  # the assertion below shows what was found instead
     links = page.locator(".md-search-result__item a").evaluate_all("links => links.map(a => a.href)")
     assert any(urlsplit(link).path == "/reference/repos/" and urlsplit(link).fragment == "create_dispatch_event"
                for link in links[:3]), links[:3]
