@@ -101,6 +101,16 @@ class MemoryCache:
                 self._size -= dropped
 
 
+def request_key(prepared: requests.PreparedRequest) -> str:
+    """The key of one request's answer: method, URL, `Accept`, API version and
+    a hash of the `Authorization` header (never the credential itself)."""
+    headers = prepared.headers
+    credential = hashlib.sha256((headers.get("Authorization") or "").encode()).hexdigest()
+    parts = (prepared.method or "", prepared.url or "", headers.get("Accept") or "",
+             headers.get("X-GitHub-Api-Version") or "", credential)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
 class ETagCache:
     """The client's side of conditional requests, around one store."""
 
@@ -123,10 +133,7 @@ class ETagCache:
         headers = prepared.headers
         if prepared.method != "GET" or "If-None-Match" in headers:
             return None
-        credential = hashlib.sha256((headers.get("Authorization") or "").encode()).hexdigest()
-        parts = ("GET", prepared.url or "", headers.get("Accept") or "",
-                 headers.get("X-GitHub-Api-Version") or "", credential)
-        key = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        key = request_key(prepared)
         entry = self.store.get(key)
         if entry is not None:
             headers["If-None-Match"] = entry.etag

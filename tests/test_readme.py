@@ -135,4 +135,5 @@ def command_lines(text: str) -> list[list[str]]:
 def test_command_lines_parse(argv: list[str], monkeypatch: pytest.MonkeyPatch,
                              capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", SENTINEL)
+    monkeypatch.setenv("GH_REPO", "octocat/hello-world")  # for `octo api repos/{owner}/{repo}`
     assert main(["--dry-run", *argv]) == 0, capsys.readouterr().err

@@ -8,7 +8,7 @@ the installed spec and reads only the namespace being completed.
 from __future__ import annotations
 
 from octo.cli import metadata
-from octo.cli.parsing import GLOBAL_OPTIONS, VALUE_OPTIONS, split
+from octo.cli.parsing import COMMANDS, GLOBAL_OPTIONS, VALUE_OPTIONS, split
 
 BASH = """\
 # bash completion for octo. Install: eval "$(octo --completion bash)"  (e.g. in ~/.bashrc)
@@ -52,7 +52,8 @@ def candidates(words: list[str]) -> list[tuple[str, str]]:
         if current.startswith("-"):
             options = [(f, o[1]["help"]) for o in GLOBAL_OPTIONS for f in o[0] if f.startswith("--")]
             return _matching(options + list(TOP_LEVEL_ONLY), current)
-        return _matching([(n, f"{c} commands") for n, c in metadata.namespaces().items()], current)
+        commands = [(n, summary) for n, (_, summary) in COMMANDS.items()]
+        return _matching(commands + [(n, f"{c} commands") for n, c in metadata.namespaces().items()], current)
     try:
         space = metadata.namespace(tail[0])
     except KeyError:

@@ -9,14 +9,17 @@ import logging
 import os
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import requests
+
 import octo
+from octo import transport
 from octo.cli import dryrun, exits
 from octo.cli.metadata import Command
-from octo.cli.output import Progress, Writer, to_json
+from octo.cli.output import Filter, Progress, Writer, to_json
 from octo.cli.values import FileArg
 
 TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
@@ -32,6 +35,8 @@ class Options:
     timeout: float | None = None
     headers: dict[str, str] | None = None  # -H/--header
     token: str | None = None  # from --token-stdin; else the environment
+    jq: Filter | None = None  # --jq
+    cache: float | None = None  # octo api --cache: seconds
 
 
 def fail(message: str) -> None:
@@ -41,18 +46,25 @@ def fail(message: str) -> None:
 
 def run(namespace: str, command: Command, arguments: dict[str, Any], options: Options) -> int:
     """Call the endpoint and write its answer; returns the exit status."""
-    out = Writer()
-    with _report_to_stderr(options.verbose), contextlib.ExitStack() as files:
+    with contextlib.ExitStack() as files:
         for name, value in arguments.items():
             if isinstance(value, FileArg):
                 arguments[name] = files.enter_context(value.path.open("rb"))
+        return guarded(options, lambda out: _call(namespace, command["method"], arguments, options, out))
+
+
+def guarded(options: Options, call: Callable[[Writer], None]) -> int:
+    """Run `call` with stdout, and turn what it raises into a message and an exit status."""
+    out = Writer(jq=options.jq)
+    with _report_to_stderr(options.verbose):
         try:
-            _call(namespace, command["method"], arguments, options, out)
+            call(out)
         except octo.RequestError as exc:
             answer = exc.response
             if options.include:
                 out.head(answer.status, answer.headers)
-                out.data(answer.data)
+                with contextlib.suppress(ValueError):  # a --jq that does not fit the error's body
+                    out.data(answer.data)
             fail(str(exc))
             if isinstance(exc, octo.RateLimitError):
                 return exits.RATE_LIMITED
@@ -60,13 +72,14 @@ def run(namespace: str, command: Command, arguments: dict[str, Any], options: Op
         except octo.OctoError as exc:
             fail(str(exc))
             return exits.TRANSPORT
-        except (ValueError, TypeError) as exc:  # the library's checks, before any I/O
+        except (ValueError, TypeError) as exc:  # the library's checks, before any I/O; a --jq error
             fail(f"error: {exc}")
             return exits.USAGE
     return exits.OK
 
 
-def _call(namespace: str, method_name: str, arguments: dict[str, Any], options: Options, out: Writer) -> None:
+def client(options: Options) -> tuple[octo.Octo, dryrun.CaptureAdapter | None]:
+    """The client a command line asks for, and the adapter that keeps the requests of a --dry-run."""
     kwargs: dict[str, Any] = {}
     if options.base_url:
         kwargs["base_url"] = options.base_url
@@ -75,15 +88,29 @@ def _call(namespace: str, method_name: str, arguments: dict[str, Any], options: 
     capture = None
     if options.dry_run:
         kwargs["session"], capture = dryrun.capturing_session()
-    client = octo.Octo.from_env(options.token, **kwargs)
-    method = getattr(getattr(client, namespace), method_name)
+    elif options.cache:
+        from octo.cli import diskcache
+
+        kwargs["session"] = session = requests.Session()
+        transport.mount(session, transport.DEFAULT_MAX_CONNECTIONS, own=True)
+        diskcache.mount(session, options.cache)
+    return octo.Octo.from_env(options.token, **kwargs), capture
+
+
+def show_dry_run(capture: dryrun.CaptureAdapter, options: Options, out: Writer) -> None:
+    secrets = [s for s in (options.token, *map(os.environ.get, TOKEN_VARIABLES)) if s]
+    for request in capture.captured:
+        out.text(to_json(dryrun.describe(request, secrets), out.pretty) + "\n")
+
+
+def _call(namespace: str, method_name: str, arguments: dict[str, Any], options: Options, out: Writer) -> None:
+    gh, capture = client(options)
+    method = getattr(getattr(gh, namespace), method_name)
     if options.headers:
         arguments = {**arguments, "headers": options.headers}
     if capture is not None:
         method(**arguments)
-        secrets = [s for s in (options.token, *map(os.environ.get, TOKEN_VARIABLES)) if s]
-        for request in capture.captured:
-            out.text(to_json(dryrun.describe(request, secrets), out.pretty) + "\n")
+        show_dry_run(capture, options, out)
     elif options.paginate:
         progress = Progress()
         items = octo.paginate(method, **arguments)

@@ -3,18 +3,20 @@ to the library. Nothing here imports `octo` until a request is to be made."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
 from octo import __version__
 from octo.cli import completion, exits, metadata
 from octo.cli.parsing import (
+    COMMANDS,
     PROG,
     arguments,
     command_parser,
     did_you_mean,
-    global_values,
     namespace_help,
+    options,
     split,
     top_parser,
 )
@@ -60,6 +62,9 @@ def _main(argv: list[str]) -> int:
         return exits.USAGE
 
     ns_name, rest = tail[0], tail[1:]
+    if ns_name in COMMANDS:
+        status: int = importlib.import_module(COMMANDS[ns_name][0]).main(top_args, rest, argv)
+        return status
     if ns_name not in metadata.namespaces():
         return _usage(f"unknown namespace {ns_name!r}" + did_you_mean(ns_name, list(metadata.namespaces())))
     space = metadata.namespace(ns_name)
@@ -79,31 +84,10 @@ def _main(argv: list[str]) -> int:
     sources = Sources("--token-stdin" if "--token-stdin" in argv else None)
     parser = command_parser(ns_name, cmd_name, command, sources)
     args = parser.parse_args(rest[1:])
-    options = global_values(top_args, args)
-    if options.get("paginate") and not command.get("paginated"):
+    given = options(parser, top_args, args)
+    if given["paginate"] and not command.get("paginated"):
         parser.error("--paginate: this endpoint is not paginated")
-    if options.get("paginate") and options.get("include"):
-        parser.error("--include cannot be combined with --paginate")
-    token = None
-    if options.get("token_stdin"):
-        token = sys.stdin.readline().strip()
-        if not token:
-            parser.error("--token-stdin: stdin held no token")
 
     from octo.cli.execute import Options, run  # imports octo and requests
 
-    return run(
-        space["namespace"],
-        command,
-        arguments(args),
-        Options(
-            include=options.get("include", False),
-            paginate=options.get("paginate", False),
-            dry_run=options.get("dry_run", False),
-            verbose=options.get("verbose", False),
-            base_url=options.get("base_url"),
-            timeout=options.get("timeout"),
-            headers=dict(options.get("header") or ()),
-            token=token,
-        ),
-    )
+    return run(space["namespace"], command, arguments(args), Options(**given))

@@ -1,14 +1,38 @@
 """What the CLI writes: response data as JSON (pretty on a terminal, compact
 when piped), the status and headers for --include, JSON lines for
---paginate, and a progress line on stderr when stderr is a terminal."""
+--paginate, what a --jq filter makes of each, and a progress line on stderr
+when stderr is a terminal."""
 
 from __future__ import annotations
 
 import json
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import IO, Any
+
+Filter = Callable[[Any], list[Any]]
+
+
+def jq_filter(expression: str) -> Filter:
+    """`--jq EXPRESSION` compiled (a ValueError names what is wrong), with the
+    `jq` package, imported only here."""
+    try:
+        import jq  # type: ignore[import-not-found]  # ships no types
+    except ImportError:
+        raise ValueError("--jq needs the jq package: pip install 'octo-github[cli]'") from None
+    try:
+        program = jq.compile(expression)
+    except ValueError as exc:
+        raise ValueError(f"--jq: {exc}") from None
+
+    def run(value: Any) -> list[Any]:
+        try:
+            return list(program.input_value(value).all())
+        except ValueError as exc:
+            raise ValueError(f"--jq: {exc}") from None
+
+    return run
 
 
 def is_terminal(stream: IO[str]) -> bool:
@@ -28,9 +52,10 @@ class Writer:
     """stdout as UTF-8 bytes, whatever the locale, flushed after each write
     so a pipe sees each line as it is made."""
 
-    def __init__(self, stream: IO[str] | None = None) -> None:
+    def __init__(self, stream: IO[str] | None = None, jq: Filter | None = None) -> None:
         self.stream = stream or sys.stdout
         self.pretty = is_terminal(self.stream)
+        self.jq = jq
 
     def text(self, text: str) -> None:
         # A lone surrogate (JSON's "\ud800" parses to one) cannot be UTF-8;
@@ -55,7 +80,9 @@ class Writer:
         """One response's data: JSON, or text and bytes as they came."""
         if value is None:
             return
-        if isinstance(value, bytes):
+        if self.jq is not None:
+            self._filtered(value, self.pretty)
+        elif isinstance(value, bytes):
             self.bytes(value)
         elif isinstance(value, str):
             self.text(value if value.endswith("\n") or not self.pretty else value + "\n")
@@ -63,12 +90,22 @@ class Writer:
             self.text(to_json(value, self.pretty) + "\n")
 
     def lines(self, items: Iterable[Any]) -> int:
-        """Each item as one line of compact JSON; returns how many."""
+        """Each item as one line of compact JSON (or what --jq makes of it); returns how many."""
         count = 0
         for item in items:
-            self.text(to_json(item, pretty=False) + "\n")
+            if self.jq is not None:
+                self._filtered(item, pretty=False)
+            else:
+                self.text(to_json(item, pretty=False) + "\n")
             count += 1
         return count
+
+    def _filtered(self, value: Any, pretty: bool) -> None:
+        """What --jq makes of `value`: each result on its own, strings as raw text (as `jq -r`, `gh --jq`)."""
+        if self.jq is None or isinstance(value, (str, bytes)):
+            raise ValueError("--jq: the answer is not JSON")
+        for result in self.jq(value):
+            self.text((result if isinstance(result, str) else to_json(result, pretty)) + "\n")
 
 
 class Progress:

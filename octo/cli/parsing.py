@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
+import sys
 from typing import Any
 
 from octo.cli import exits, metadata
@@ -28,6 +30,29 @@ def _positive(text: str) -> float:
 
 _positive.__name__ = "positive number"
 
+
+def _jq(text: str) -> Any:
+    from octo.cli.output import jq_filter
+
+    try:
+        return jq_filter(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+_HOST = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1,5})?")
+
+
+def api_root(host: str) -> str:
+    """`--hostname`'s API root: api.github.com for github.com, else GHES's https://HOST/api/v3."""
+    if not _HOST.fullmatch(host):
+        raise argparse.ArgumentTypeError(f"{host!r} is not a host name (such as github.example.com)")
+    return "https://api.github.com" if host.lower() == "github.com" else f"https://{host}/api/v3"
+
+# Hand-written commands beside the generated namespaces: name -> (module with
+# `main(top_args, rest, argv) -> exit status`, summary).
+COMMANDS = {"api": ("octo.cli.api", "call any route, as gh api does: octo api repos/{owner}/{repo}")}
+
 # Options of octo itself, accepted before the namespace and after the command.
 # Their dests start with "@", which no parameter's Python name can.
 GLOBAL_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
@@ -39,6 +64,8 @@ GLOBAL_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
                       "help": "print the request that would be sent (token redacted); send nothing"}),
     (("--base-url",), {"metavar": "URL", "dest": "@base_url",
                        "help": "API root (default: $GITHUB_API_URL, else https://api.github.com)"}),
+    (("--hostname",), {"metavar": "HOST", "dest": "@hostname", "type": api_root,
+                       "help": "GitHub Enterprise Server host: the API root https://HOST/api/v3"}),
     (("--token-stdin",), {"action": "store_true", "dest": "@token_stdin",
                           "help": "read the token from stdin (default: $GITHUB_TOKEN, else $GH_TOKEN)"}),
     (("--timeout",), {"type": _positive, "metavar": "SECONDS", "dest": "@timeout",
@@ -47,9 +74,12 @@ GLOBAL_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
                           "help": "send this header too (repeatable); it replaces octo's of the same name"}),
     (("-v", "--verbose"), {"action": "store_true", "dest": "@verbose",
                            "help": "log each request (method, URL, status, time) on stderr"}),
+    (("-q", "--jq"), {"metavar": "EXPRESSION", "dest": "@jq", "type": _jq,
+                 "help": "filter the JSON output with jq (each item with --paginate); strings print raw"}),
 )
 # Options that take a value, so splitting a command line skips their value.
-VALUE_OPTIONS = frozenset({"--base-url", "--timeout", "-H", "--header", "--completion"})
+VALUE_OPTIONS = frozenset({"--base-url", "--hostname", "--timeout", "-H", "--header", "-q", "--jq",
+                           "--completion"})
 
 
 def split(argv: list[str]) -> tuple[list[str], list[str]]:
@@ -86,7 +116,8 @@ def top_parser() -> argparse.ArgumentParser:
         usage=f"{PROG} [options] NAMESPACE COMMAND [ARGS]",
         description="Call any GitHub REST API endpoint. The response's JSON goes to stdout "
                     "(pretty on a terminal, compact when piped); errors go to stderr.",
-        epilog=f"namespaces ({sum(counts.values())} commands; {PROG} NAMESPACE --help lists them):\n"
+        epilog="commands:\n" + "".join(f"  {name:<{width}}{summary}\n" for name, (_, summary) in COMMANDS.items())
+               + f"\nnamespaces ({sum(counts.values())} commands; {PROG} NAMESPACE --help lists them):\n"
                f"{listing}\n\nexit status:\n{statuses}\n\n"
                f'shell completion: eval "$({PROG} --completion bash)"  (or zsh)',
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -116,12 +147,16 @@ def did_you_mean(word: str, choices: list[str]) -> str:
     return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
+_METAVARS = {"integer": "INT", "number": "NUMBER", "boolean": "true|false", "object": "JSON|@FILE",
+             "array": "JSON|@FILE", "any": "JSON|TEXT|@FILE"}
+
+
 def _type_metavar(param: Param) -> str:
+    """What a value may be; `@FILE` shows exactly where a file is read."""
     kind = param["type"]
-    if kind == "array":
-        kind = param.get("items", "any")
-    return {"integer": "INT", "number": "NUMBER", "boolean": "true|false", "object": "JSON|@FILE",
-            "array": "JSON|@FILE", "any": "VALUE"}.get(kind, "TEXT")
+    if kind == "array":  # an item per use, or the whole list as JSON (or a file of it)
+        return _METAVARS.get(param.get("items", "any"), "TEXT").removesuffix("|@FILE") + "|[JSON]|@FILE"
+    return _METAVARS.get(kind, "TEXT")
 
 
 def _option_kwargs(param: Param, sources: Sources) -> dict[str, Any]:
@@ -143,7 +178,8 @@ def _option_kwargs(param: Param, sources: Sources) -> dict[str, Any]:
         if len(kwargs["metavar"]) > 40:
             kwargs["metavar"] = "CHOICE"
     else:
-        kwargs.update(type=scalar(param["type"], sources, nullable), metavar=_type_metavar(param))
+        kwargs.update(type=scalar(param["type"], sources, nullable, param.get("flag")),
+                      metavar=_type_metavar(param))
     return kwargs
 
 
@@ -223,3 +259,29 @@ def global_values(*namespaces: argparse.Namespace) -> dict[str, Any]:
 def arguments(ns: argparse.Namespace) -> dict[str, Any]:
     """The endpoint's arguments (by Python name) that the command line gave."""
     return {k: v for k, v in vars(ns).items() if not k.startswith("@")}
+
+
+def options(parser: argparse.ArgumentParser, *namespaces: argparse.Namespace) -> dict[str, Any]:
+    """The keywords of `execute.Options` that the octo options on a command line give;
+    reads the token from stdin for --token-stdin."""
+    given = global_values(*namespaces)
+    if given.get("paginate") and given.get("include"):
+        parser.error("--include cannot be combined with --paginate")
+    if given.get("hostname") and given.get("base_url"):
+        parser.error("--hostname and --base-url both name the API root; give one")
+    token = None
+    if given.get("token_stdin"):
+        token = sys.stdin.readline().strip()
+        if not token:
+            parser.error("--token-stdin: stdin held no token")
+    return {
+        "include": given.get("include", False),
+        "paginate": given.get("paginate", False),
+        "dry_run": given.get("dry_run", False),
+        "verbose": given.get("verbose", False),
+        "base_url": given.get("base_url") or given.get("hostname"),
+        "timeout": given.get("timeout"),
+        "headers": dict(given.get("header") or ()),
+        "token": token,
+        "jq": given.get("jq"),
+    }

@@ -83,12 +83,17 @@ def _boolean(text: str) -> bool:
     raise ValueError(text)
 
 
-def scalar(kind: str, sources: Sources, nullable: bool = False) -> Converter:
-    """The converter for one value of spec type `kind`."""
+def scalar(kind: str, sources: Sources, nullable: bool = False, flag: str | None = None) -> Converter:
+    """The converter for one value of spec type `kind`. `@FILE` is read only
+    for JSON kinds (object, array, any); text is sent as typed, and a text
+    option (`flag`) whose value names a file says so on stderr."""
 
     def convert(text: str) -> Any:
         if nullable and text == "null":
             return None
+        if kind == "string" and flag and text.startswith("@") and Path(text[1:]).is_file():
+            sys.stderr.write(f"octo: warning: {flag} takes text, so {text!r} is sent as it is; "
+                             f"for the file's text: {flag} \"$(cat {text[1:]})\"\n")
         if kind == "integer":
             return int(text)
         if kind == "number":

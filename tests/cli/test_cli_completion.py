@@ -37,9 +37,9 @@ def test_namespaces_commands_options_and_enum_values() -> None:
 @pytest.mark.usefixtures("kinds")
 def test_options_and_what_follows_them() -> None:
     kinds = ["clitest", "kinds", "o", "1", "p"]
-    assert values([]) == ["clitest"]  # `octo <TAB>`
-    assert values(["--"]) == ["--include", "--paginate", "--dry-run", "--base-url", "--token-stdin",
-                              "--timeout", "--header", "--verbose", "--completion", "--version", "--help"]
+    assert values([]) == ["api", "clitest"]  # `octo <TAB>`: the hand-written commands, then the namespaces
+    assert values(["--"]) == ["--include", "--paginate", "--dry-run", "--base-url", "--hostname", "--token-stdin",
+                              "--timeout", "--header", "--verbose", "--jq", "--completion", "--version", "--help"]
     assert values(["--base-url", ""]) == []  # a URL is typed, not offered
     # After a flag without a value, the next word is an option again.
     assert values([*kinds, "--draft", "--st"]) == ["--state"]

@@ -230,3 +230,22 @@ def test_a_nullable_array_takes_null_or_items(run: Run) -> None:
     assert dry(run, "--labels", "null")["body"]["labels"] is None
     assert dry(run, "--labels", "a", "--labels", "b")["body"]["labels"] == ["a", "b"]
     assert dry(run, "--labels", "NULL")["body"]["labels"] == ["NULL"]  # only null itself means null
+
+
+def test_at_file_is_read_only_where_the_option_says_so(run: Run, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("q.json").write_text('{"from": "file"}')
+    result = run(*BASE[:-1], "@q.json", "--value", "@q.json", "--config", "@q.json", "--include", "@octocat hi")
+    assert result.code == 0, result.err
+    body = json.loads(result.out)["body"]
+    # Text is sent as typed, even when it names a file; JSON values read the file.
+    assert body == {"title": "@q.json", "value": {"from": "file"}, "config": {"from": "file"},
+                    "include": "@octocat hi"}
+    assert result.err == ("octo: warning: --title takes text, so '@q.json' is sent as it is; "
+                          "for the file's text: --title \"$(cat q.json)\"\n")
+    out = run("clitest", "kinds", "--help").out
+    assert "--title TEXT" in out
+    assert "--value JSON|TEXT|@FILE" in out
+    assert "--config JSON|@FILE" in out
+    assert "--names TEXT|[JSON]|@FILE" in out and "--ids INT|[JSON]|@FILE" in out

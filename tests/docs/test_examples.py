@@ -81,4 +81,5 @@ def test_the_quick_start_shows_what_it_says(github: ScriptedServer,  # noqa: F81
 def test_command_lines_parse(argv: list[str], monkeypatch: pytest.MonkeyPatch,
                              capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", SENTINEL)
+    monkeypatch.setenv("GH_REPO", "octocat/hello-world")  # for `octo api repos/{owner}/{repo}`
     assert main(["--dry-run", *argv]) == 0, capsys.readouterr().err
