@@ -26,6 +26,7 @@ from octo.errors import (
     GoneError,
     InvalidResponseError,
     NotFoundError,
+    OAuthError,
     OctoError,
     PrimaryRateLimitError,
     RateLimitError,
@@ -44,6 +45,7 @@ from octo.response import RateLimit, Response
 from octo.transfer import download, upload
 
 if TYPE_CHECKING:
+    from octo.oauth import DeviceCode, OAuthToken, WebFlow, device_flow
     from octo.response import Paged
     from octo.rest import _typing
     from octo.rest._typing import *  # noqa: F403  (the namespaces of the default client)
@@ -52,12 +54,15 @@ __all__ = [
     "OMIT",
     "AppAuth",
     "BadRequestError",
+    "DeviceCode",
     "ConflictError",
     "ForbiddenError",
     "GoneError",
     "InvalidResponseError",
     "MemoryCache",
     "NotFoundError",
+    "OAuthError",
+    "OAuthToken",
     "Octo",
     "OctoError",
     "Omit",
@@ -73,9 +78,11 @@ __all__ = [
     "TransportError",
     "UnauthorizedError",
     "ValidationFailedError",
+    "WebFlow",
     "WebhookError",
     "configure",
     "default_client",
+    "device_flow",
     "download",
     "paginate",
     "upload",
@@ -117,7 +124,16 @@ def configure(token: str | None = None, **kwargs: Any) -> Octo:
     return client
 
 
+# Imported on first use: signing in needs `secrets` and `hmac`, which `import octo` does without.
+_SIGN_IN = frozenset({"DeviceCode", "OAuthToken", "WebFlow", "device_flow"})
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SIGN_IN:
+        from octo import oauth
+
+        value = globals()[name] = getattr(oauth, name)
+        return value
     # PEP 562: `octo.repos` is the default client's namespace.
     if name.startswith("_"):
         raise AttributeError(f"module 'octo' has no attribute {name!r}")

@@ -75,6 +75,16 @@ class WebhookError(OctoError):
     does not know, or a body that is not a JSON object."""
 
 
+class OAuthError(OctoError):
+    """A sign-in step GitHub refused or that cannot go on: `error` is GitHub's
+    code (`access_denied`, `expired_token`, `bad_verification_code`, ...)."""
+
+    def __init__(self, message: str, *, error: str | None = None, status: int | None = None,
+                 request: SentRequest | None = None) -> None:
+        super().__init__(message, status=status, request=request)
+        self.error = error
+
+
 class InvalidResponseError(OctoError):
     """An answer whose body is not what it claims: cut short (`truncated`),
     or malformed JSON in a 2xx. `body` holds its first KiB."""

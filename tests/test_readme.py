@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from server import Recorded, Reply, ScriptedServer
 
 import octo
+import octo.oauth
 from octo.cli import main
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -44,6 +45,11 @@ class FakeGitHub:
                          headers=headers)
         if route.endswith("/installation"):
             return Reply(200, json={"id": 42}, headers=headers)
+        if route == "/login/device/code":
+            return Reply(200, json={"device_code": SENTINEL, "user_code": "WDJB-MJHT", "interval": 5,
+                                    "verification_uri": "https://github.com/login/device", "expires_in": 900})
+        if route == "/login/oauth/access_token":
+            return Reply(200, json={"access_token": "gho_" + SENTINEL, "token_type": "bearer", "scope": "repo"})
         if route.endswith("/dispatches"):
             return Reply(204, headers=headers)
         if route.startswith("/repos/") and route.endswith("/issues") and request.method == "GET":
@@ -85,6 +91,10 @@ def github(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ScriptedServer:
         # An `Octo(...)` without base_url (the App example) talks to the loopback server too.
         # (A partial rather than an edited default: `make mutation` wraps __init__.)
         monkeypatch.setattr(octo.Octo, "__init__", functools.partialmethod(octo.Octo.__init__, base_url=server.url))
+        # Signing in on github.com (the OAuth examples) goes to the loopback server.
+        web_root = octo.oauth.web_root
+        monkeypatch.setattr(octo.oauth, "web_root",
+                            lambda url: web_root(server.url if url == octo.oauth.DEFAULT_WEB_URL else url))
         monkeypatch.chdir(tmp_path)
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         Path("my-app.private-key.pem").write_bytes(key.private_bytes(
@@ -114,6 +124,7 @@ def test_python_examples_run_as_written(github: ScriptedServer, capsys: pytest.C
     signature = octo.webhooks.signature(WEBHOOK_SECRET, body)
     assert namespace["receive"]("issues", body, signature) == 204
     assert "new issue: Crash on start" in capsys.readouterr().out
+    assert ("POST", "/login/device/code") in sent and namespace["signed_in"].token == "gho_" + SENTINEL
     assert namespace["receive"]("issues", body + b" ", signature) == 401
     push = b'{"ref": "main"}'
     assert namespace["receive"]("push", push, octo.webhooks.signature(WEBHOOK_SECRET, push)) == 204

@@ -18,7 +18,7 @@ from conftest import SENTINEL
 from server import Reply, ScriptedServer
 
 import octo
-from octo.errors import InvalidResponseError, OctoError, RequestError, TransportError
+from octo.errors import InvalidResponseError, OAuthError, OctoError, RequestError, TransportError
 from octo.redaction import SentRequest
 from octo.response import RateLimit, Response
 
@@ -75,6 +75,8 @@ BUILDERS: dict[type[BaseException], Callable[[type[Any]], BaseException]] = {
                                           request_id="PICKLE:1", body=b'{"a": ', response=answer(200),
                                           truncated=True, rate_limit=RateLimit.from_headers(RATE),
                                           request=sent_request()),
+    OAuthError: lambda cls: cls("device flow: the user denied access", error="access_denied", status=200,
+                                request=sent_request()),
     RequestError: lambda cls: cls(answer(403), "Something", "https://docs.github.com/rest",
                                   [{"resource": "Issue", "code": "invalid"}]),
 }
