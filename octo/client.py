@@ -319,7 +319,8 @@ class Octo(Namespaces):
     def from_env(cls, token: str | None = None, **kwargs: Any) -> Octo:
         """A client configured from the environment, as the module-level one is.
 
-        Token: `token`, else `GITHUB_TOKEN`, else `GH_TOKEN`. Base URL:
+        Token: `token`, else `GITHUB_TOKEN`, else `GH_TOKEN`, else the one
+        `octo auth login` stored for the base URL's host. Base URL:
         `base_url`, else `GITHUB_API_URL`, else https://api.github.com.
         """
         # Concealed at once: a token refused later shows as [redacted] in this frame's locals.
@@ -328,6 +329,10 @@ class Octo(Namespaces):
             token = conceal(os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None)
         if "base_url" not in kwargs and os.environ.get("GITHUB_API_URL"):
             kwargs["base_url"] = check_url("GITHUB_API_URL", os.environ["GITHUB_API_URL"])
+        if token is None and kwargs.get("auth") is None:
+            from octo.tokenstore import host_of, stored_token
+
+            token = stored_token(host_of(kwargs.get("base_url", DEFAULT_BASE_URL)))
         return cls(token, **kwargs)
 
     def __repr__(self) -> str:

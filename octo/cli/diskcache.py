@@ -27,7 +27,7 @@ from requests.utils import get_encoding_from_headers
 from urllib3 import HTTPResponse
 
 from octo.cache import request_key
-from octo.cli.dirs import cache_dir, private_folder
+from octo.dirs import cache_dir, private_folder
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _DURATION = re.compile(r"(?:\d+(?:\.\d+)?[smhd])+")

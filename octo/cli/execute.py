@@ -18,11 +18,10 @@ import requests
 import octo
 from octo import transport
 from octo.cli import dryrun, exits
+from octo.cli.login import TOKEN_VARIABLES, api_root, resolve_token
 from octo.cli.metadata import Command
 from octo.cli.output import Filter, Progress, Writer, to_json
 from octo.cli.values import FileArg
-
-TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
 
 
 @dataclass
@@ -69,6 +68,9 @@ def guarded(options: Options, call: Callable[[Writer], None]) -> int:
             if isinstance(exc, octo.RateLimitError):
                 return exits.RATE_LIMITED
             return exits.NOT_FOUND if answer.status == 404 else exits.ERROR_STATUS
+        except octo.OAuthError as exc:  # a sign-in GitHub refused, or the user denied
+            fail(str(exc))
+            return exits.ERROR_STATUS
         except octo.OctoError as exc:
             fail(str(exc))
             return exits.TRANSPORT
@@ -94,7 +96,8 @@ def client(options: Options) -> tuple[octo.Octo, dryrun.CaptureAdapter | None]:
         kwargs["session"] = session = requests.Session()
         transport.mount(session, transport.DEFAULT_MAX_CONNECTIONS, own=True)
         diskcache.mount(session, options.cache)
-    return octo.Octo.from_env(options.token, **kwargs), capture
+    token = resolve_token(options.token, api_root(options.base_url))
+    return octo.Octo.from_env(token, **kwargs), capture
 
 
 def show_dry_run(capture: dryrun.CaptureAdapter, options: Options, out: Writer) -> None:
