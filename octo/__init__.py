@@ -45,7 +45,7 @@ from octo.response import RateLimit, Response
 from octo.transfer import download, upload
 
 if TYPE_CHECKING:
-    from octo.oauth import DeviceCode, OAuthToken, WebFlow, device_flow
+    from octo.oauth import DeviceCode, OAuthToken, UserAuth, WebFlow, device_flow
     from octo.response import Paged
     from octo.rest import _typing
     from octo.rest._typing import *  # noqa: F403  (the namespaces of the default client)
@@ -77,6 +77,7 @@ __all__ = [
     "ServerError",
     "TransportError",
     "UnauthorizedError",
+    "UserAuth",
     "ValidationFailedError",
     "WebFlow",
     "WebhookError",
@@ -125,7 +126,7 @@ def configure(token: str | None = None, **kwargs: Any) -> Octo:
 
 
 # Imported on first use: signing in needs `secrets` and `hmac`, which `import octo` does without.
-_SIGN_IN = frozenset({"DeviceCode", "OAuthToken", "WebFlow", "device_flow"})
+_SIGN_IN = frozenset({"DeviceCode", "OAuthToken", "UserAuth", "WebFlow", "device_flow"})
 
 
 def __getattr__(name: str) -> Any:

@@ -43,6 +43,7 @@ from octo.retry import Retrier
 if TYPE_CHECKING:
     from octo.auth import AppAuth
     from octo.namespace import Namespace
+    from octo.oauth import UserAuth
     from octo.rest._typing import Namespaces
 else:
     Namespaces = object
@@ -257,7 +258,7 @@ class Octo(Namespaces):
         self,
         token: str | None = None,
         *,
-        auth: AppAuth | None = None,
+        auth: AppAuth | UserAuth | None = None,
         base_url: str = DEFAULT_BASE_URL,
         api_version: str = DEFAULT_API_VERSION,
         timeout: Timeout = DEFAULT_TIMEOUT,
@@ -282,7 +283,7 @@ class Octo(Namespaces):
         if token is not None and auth is not None:
             raise TypeError("pass token= or auth=, not both")
         if auth is not None and not callable(getattr(auth, "send", None)):
-            raise TypeError("auth= takes an octo.AppAuth; pass a token as token=")  # never echo it
+            raise TypeError("auth= takes an octo.AppAuth or octo.UserAuth; pass a token as token=")  # never echo it
         if token is not None or auth is not None:
             if token is not None:
                 token = check_token(token)

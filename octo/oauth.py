@@ -300,6 +300,111 @@ def refresh(client_id: str, client_secret: str, refresh_token: str, *, web_url: 
     return read_token(status, body, Retrier.clock(), "token refresh")
 
 
+class UserTokenState:
+    """The decisions of an expiring user token (a GitHub App's: 8 hours, with
+    a 6-month refresh token), without I/O or locks: which credential to send,
+    when to refresh first, and whether a 401 calls for a refresh or only a
+    retry with a token another call already got (`generation` tells them apart)."""
+
+    __slots__ = ("client_id", "_client_secret", "web_url", "token", "_refresh_token", "generation")
+
+    def __init__(self, client_id: str, client_secret: str, *, refresh_token: str,
+                 token: OAuthToken | None = None, web_url: str = DEFAULT_WEB_URL) -> None:
+        client_secret, refresh_token = conceal(client_secret), conceal(refresh_token)
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self.web_url = web_root(web_url)
+        self.token = token
+        self._refresh_token = refresh_token
+        self.generation = 0  # how many tokens were sent so far; a 401 names the one it refused
+
+    def __repr__(self) -> str:
+        return f"<UserTokenState {getattr(self, 'client_id', '?')} generation {getattr(self, 'generation', '?')}>"
+
+    def needs_refresh(self, now: float) -> bool:
+        return self.token is None or self.token.expiring(now)
+
+    def should_refresh_after_401(self, generation: int) -> bool:
+        """A 401 to the token of `generation`: refresh, unless a newer one is already here."""
+        return generation == self.generation
+
+    def refresh_request(self) -> FormPost:
+        return refresh_request(self.client_id, self._client_secret, self._refresh_token, self.web_url)
+
+    def refreshed(self, status: int, body: bytes, now: float) -> OAuthToken:
+        """Read the refresh's answer; the new token (and refresh token) replace the old."""
+        body = conceal(body)
+        token = read_token(status, body, now, "token refresh")
+        self.token = token
+        if token.refresh_token:
+            self._refresh_token = token.refresh_token  # GitHub invalidated the old one
+        self.generation += 1
+        return token
+
+    def authorization(self) -> Secret:
+        token = self.token
+        if token is None:
+            raise OAuthError("no user token yet: refresh first")
+        return Secret(f"Bearer {token.token}")
+
+
+class UserAuth:
+    """`Octo(auth=octo.UserAuth(client_id, client_secret, refresh_token=...))`:
+    calls as a user whose token expires. The token is refreshed before it
+    expires (or first, without `token=`), and once after a 401, then the call
+    is sent again; threads never refresh twice at once. `on_refresh(token)`
+    gets each new `OAuthToken`: store its `refresh_token`, the old one no
+    longer works."""
+
+    def __init__(self, client_id: str, client_secret: str, *, refresh_token: str,
+                 token: OAuthToken | None = None, on_refresh: Callable[[OAuthToken], object] | None = None,
+                 web_url: str = DEFAULT_WEB_URL, session: requests.Session | None = None) -> None:
+        client_secret, refresh_token = conceal(client_secret), conceal(refresh_token)
+        import threading
+
+        self._state = UserTokenState(client_id, client_secret, refresh_token=refresh_token, token=token,
+                                     web_url=web_url)
+        self._on_refresh = on_refresh
+        self._session = session
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        state = self.__dict__.get("_state")
+        return f"<UserAuth {getattr(state, 'client_id', '?')}>"
+
+    def __reduce__(self) -> Any:
+        raise TypeError("UserAuth holds a client secret and tokens and is not pickled")
+
+    def send(self, client: Any, url: str, headers: dict[str, str],
+             send: Callable[[dict[str, str]], Any]) -> Any:
+        """The client's credential hook: one request with the user's token."""
+        from octo.errors import UnauthorizedError
+
+        if not client._is_trusted(url) or any(name.lower() == "authorization" for name in headers):
+            return send(headers)  # another origin gets no token; the caller chose one
+        generation, value = self._credential(None)
+        refused = False
+        try:
+            return send({**headers, "Authorization": value})
+        except UnauthorizedError:
+            refused = True
+        if refused:  # out of the except block: the 401 is not the retry's context
+            generation, value = self._credential(generation)
+        return send({**headers, "Authorization": value})
+
+    def _credential(self, refused: int | None) -> tuple[int, Secret]:
+        """The token to send (refreshed first if needed) and its generation."""
+        with self._lock:
+            state = self._state
+            now = Retrier.clock()
+            if state.needs_refresh(now) or (refused is not None and state.should_refresh_after_401(refused)):
+                status, body = post(state.refresh_request(), self._session)
+                token = state.refreshed(status, body, Retrier.clock())
+                if self._on_refresh is not None:
+                    self._on_refresh(token)
+            return state.generation, state.authorization()
+
+
 # -- the sync driver -------------------------------------------------------------
 
 TIMEOUT = (10, 30)
