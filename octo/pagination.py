@@ -17,15 +17,14 @@ from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
 from requests.utils import parse_header_links
 
-from octo.client import link_target
 from octo.errors import InvalidResponseError, OctoError, RedirectError
 from octo.namespace import Namespace, Pagination
 from octo.operation import Operation
+from octo.pipeline import link_target
 from octo.redaction import SecretURL, redact_url
 from octo.response import Response
 
 if TYPE_CHECKING:
-    from octo.client import Octo
     from octo.response import Paged
 
 DEFAULT_PER_PAGE = 100
@@ -73,7 +72,7 @@ class _Walk:
         self.method = method
         self.label = label
         self.list_key = pagination.list_key
-        self.client: Octo = owner._client
+        self.client = owner._client
         self.args = args
         self.params = dict(params)
         # What the first call was given that applies to every page.

@@ -29,6 +29,7 @@ from requests.adapters import DEFAULT_POOLBLOCK, DEFAULT_POOLSIZE, HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import EmptyPoolError
 
+from octo.pipeline import Attempt
 from octo.redaction import redact_text
 
 DEFAULT_MAX_CONNECTIONS = 32
@@ -36,33 +37,6 @@ DEFAULT_MAX_CONNECTIONS = 32
 MIN_PROGRESS = 4 * 1024
 # Hosts whose pools an adapter keeps (API, uploads, storage, ...).
 _HOSTS = 10
-
-
-class Attempt:
-    """The time one attempt (one send and its redirect hops) may take.
-
-    `total` bounds everything read for it, from the start of the attempt; for
-    an upload it counts from the start of the answer, as sending a large file
-    takes its own time. A download's body is bounded by its progress instead.
-    `why` says what ended the attempt, once something did.
-    """
-
-    __slots__ = ("connect", "read", "total", "download", "upload", "deadline", "why")
-
-    def __init__(self, timeouts: tuple[float, float, float], *, download: bool = False,
-                 upload: bool = False) -> None:
-        self.connect, self.read, self.total = timeouts
-        self.download = download
-        self.upload = upload
-        self.deadline = time.monotonic() + self.total
-        self.why: str | None = None
-
-    def remaining(self) -> float:
-        return max(0.0, self.deadline - time.monotonic())
-
-    def over(self, why: str) -> TimeoutError:
-        self.why = why
-        return TimeoutError(why)
 
 
 # The attempt whose request the current thread is sending, for the answer

@@ -320,7 +320,8 @@ def test_every_repr_works_on_a_half_built_object() -> None:
     # A constructor that refuses its arguments leaves `self` half built in its
     # frame; a repr that raises there breaks TracebackException(capture_locals=True).
     classes = list(octo_classes_with_a_repr())
-    assert {octo.Octo, octo.AppAuth, octo.Paginator, octo.MemoryCache} <= set(classes)
+    # Octo's repr is its base's, which AsyncOcto shares.
+    assert {octo.client.BaseClient, octo.AppAuth, octo.Paginator, octo.MemoryCache} <= set(classes)
     for cls in classes:
         half_built = cls.__new__(cls)  # type: ignore[call-overload]
         assert isinstance(repr(half_built), str), cls
