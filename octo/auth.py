@@ -15,6 +15,7 @@ import logging
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -80,6 +81,8 @@ class _AppState:
         self._jwt_lock = threading.Lock()
         self.tokens: dict[tuple[AppId, int], _Token] = {}  # times in our clock
         self._locks: dict[tuple[AppId, int], threading.Lock] = {}
+        self._async_locks: weakref.WeakKeyDictionary[Any, dict[tuple[AppId, int], Any]] = \
+            weakref.WeakKeyDictionary()
 
     def jwt(self, rejected: str | None = None) -> str:
         """The app's JWT, signed again only when close to expiry or rejected."""
@@ -123,6 +126,13 @@ class _AppState:
     def lock(self, key: tuple[AppId, int]) -> threading.Lock:
         # setdefault on a dict is atomic, so all threads get the same lock.
         return self._locks.setdefault(key, threading.Lock())
+
+    def async_lock(self, key: tuple[AppId, int]) -> Any:
+        """The asyncio lock of `key` in the running loop (an asyncio lock serves one loop)."""
+        import asyncio
+
+        locks = self._async_locks.setdefault(asyncio.get_running_loop(), {})
+        return locks.setdefault(key, asyncio.Lock())
 
     def discard(self, installation_id: int, token: _Token) -> None:
         key = (self.app_id, installation_id)

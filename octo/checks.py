@@ -125,6 +125,12 @@ def _is_header_name(name: str) -> bool:
     return re.fullmatch(_HEADER_NAME, name) is not None
 
 
+def check_max_connections(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"max_connections must be a whole number >= 1, got {value!r}")
+    return value
+
+
 def check_timeout(timeout: Any) -> Timeout:
     """One number, a (connect, read) pair or a (connect, read, total) triple;
     never 'no timeout'."""

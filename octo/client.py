@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import importlib
 import ipaddress
+import logging
 import os
+import time
 import warnings
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -28,11 +30,13 @@ from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.pipeline import (
     MAX_REDIRECTS,
     REDIRECT_STATUSES,
+    Answer,
     Attempt,
     Request,
     Steps,
-    exchange,
     json_bytes,
+    log_answer,
+    log_failure,
     read,
     redirect,
     with_query,
@@ -49,6 +53,8 @@ if TYPE_CHECKING:
     from octo.rest._typing import Namespaces
 else:
     Namespaces = object
+
+log = logging.getLogger("octo")
 
 DEFAULT_BASE_URL = "https://api.github.com"
 DEFAULT_API_VERSION = "2022-11-28"
@@ -122,7 +128,7 @@ class Call:
         self.follow_redirects = follow_redirects
 
 
-class BaseClient(Namespaces):
+class BaseClient:
     """What the sync and the async client share; see `Octo` for the arguments."""
 
     _kind = "Octo"
@@ -305,7 +311,7 @@ class BaseClient(Namespaces):
 
     def _pipeline(self, call: Call) -> Steps:
         """The steps of one call: retries around credentials around redirects."""
-        return self._retry.run(call.op.method, call.url, call.route, lambda: self._attempt(call))
+        return self._retry.run(call, self._attempt)
 
     def _attempt(self, call: Call) -> Steps:
         if self._auth is not None:
@@ -329,7 +335,19 @@ class BaseClient(Namespaces):
                 raise OctoError(f"{method} {redact_url(url)}: cannot send again; the body came from a "
                                 "stream that cannot be read twice (pass a Path, bytes or a seekable file)")
             request = Request(method, url, headers, call.body, attempt, sink is not None)
-            answer = yield from exchange(request, self._cache)
+            # The ETag cache and the log line around the one effect that sends.
+            cache = self._cache
+            pending = cache.prepare(request) if cache is not None and sink is None else None
+            started = time.perf_counter()
+            try:
+                answer: Answer = yield request
+            except OctoError as error:
+                log_failure(request, error, started)
+                raise
+            if log.isEnabledFor(logging.DEBUG):
+                log_answer(request, answer, started)
+            if pending is not None:
+                answer = cache.settle(pending, answer)  # type: ignore[union-attr]
             if answer.status not in REDIRECT_STATUSES or "location" not in answer.headers:
                 if sink is not None and answer.status < 300:
                     return (yield from sink.receive(self._is_trusted(answer.url), method, answer))
@@ -353,7 +371,7 @@ class BaseClient(Namespaces):
         return url.startswith(self.base_url + "/") or _origin(url) in self._trusted
 
 
-class Octo(BaseClient):
+class Octo(BaseClient, Namespaces):
     """A GitHub REST API client. Namespaces are attributes: `client.repos.get(...)`.
 
     `token` is sent as `Authorization: Bearer ...` only to `base_url`'s origin
@@ -399,7 +417,7 @@ class Octo(BaseClient):
             headers = conceal_headers(headers)
         call = self._bind(operation, path=path, query=query, body=body, headers=headers, data=data,
                           media_type=media_type, timeout=timeout, follow_redirects=follow_redirects)
-        if self.hook:
+        if self.hook.active:
             return self._driver.hooked(self.hook, call, self._pipeline)  # type: ignore[no-any-return]
         return self._driver.run(self._pipeline(call))  # type: ignore[no-any-return]
 

@@ -56,16 +56,14 @@ class Hooks:
     so it can be used as a decorator. Hooks run in the order they were added;
     the last `wrap` added is the outermost."""
 
-    __slots__ = ("_before", "_after", "_error", "_wrap")
+    __slots__ = ("_before", "_after", "_error", "_wrap", "active")
 
     def __init__(self) -> None:
         self._before: list[Callable[..., Any]] = []
         self._after: list[Callable[..., Any]] = []
         self._error: list[Callable[..., Any]] = []
         self._wrap: list[Callable[..., Any]] = []
-
-    def __bool__(self) -> bool:
-        return bool(self._before or self._after or self._error or self._wrap)
+        self.active = False  # an attribute, not __bool__: read on every call, it must cost nothing
 
     def __repr__(self) -> str:
         counts = (len(getattr(self, name, ())) for name in ("_before", "_after", "_error", "_wrap"))
@@ -73,31 +71,35 @@ class Hooks:
 
     def before(self, fn: F) -> F:
         """`fn(request)` before each call."""
-        self._before.append(_callable(fn))
-        return fn
+        return self._add(self._before, fn)
 
     def after(self, fn: F) -> F:
         """`fn(response, request)` after each call that succeeded."""
-        self._after.append(_callable(fn))
-        return fn
+        return self._add(self._after, fn)
 
     def error(self, fn: F) -> F:
         """`fn(error, request)` after each call that failed: raise (the same
         error or another), or return a `Response` that the call then returns.
         Returning None lets the error through to the next error hook and the caller."""
-        self._error.append(_callable(fn))
-        return fn
+        return self._add(self._error, fn)
 
     def wrap(self, fn: F) -> F:
         """`fn(send, request)` around each call; it returns what `send(request)` returns."""
-        self._wrap.append(_callable(fn))
-        return fn
+        return self._add(self._wrap, fn)
 
     def remove(self, fn: Callable[..., Any]) -> None:
         """Take `fn` out of every list it was added to."""
         for hooks in (self._before, self._after, self._error, self._wrap):
             while fn in hooks:
                 hooks.remove(fn)
+        self.active = bool(self._before or self._after or self._error or self._wrap)
+
+    def _add(self, hooks: list[Callable[..., Any]], fn: F) -> F:
+        if not callable(fn):
+            raise TypeError(f"a hook must be callable, got {type(fn).__name__}")
+        hooks.append(fn)
+        self.active = True
+        return fn
 
     def wrappers(self) -> list[Callable[..., Any]]:
         return list(self._wrap)
@@ -134,9 +136,3 @@ def _settled(result: Any) -> Steps:
     if hasattr(result, "__await__"):  # what inspect.isawaitable checks first, without importing it
         result = yield Await(result)
     return result
-
-
-def _callable(fn: F) -> F:
-    if not callable(fn):
-        raise TypeError(f"a hook must be callable, got {type(fn).__name__}")
-    return fn

@@ -7,8 +7,8 @@ redirect, wait and retry, refresh a credential). The sync driver
 aiohttp) run the same generators; only the effects differ in how they are
 done:
 
-- `Send(request)`: send once and answer an `Answer`, or throw the
-  `OctoError` that says why there is none (`TransportError`, a body cut short);
+- a `Request`: send it once and answer an `Answer`, or throw the `OctoError`
+  that says why there is none (`TransportError`, a body cut short);
 - `Sleep(seconds, sleep)`: wait (`time.sleep` / `asyncio.sleep`);
 - `Mint(state, key, make)`: the app token of one installation, made by the
   pipeline `make()` under that installation's lock unless another call did;
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("octo")
 
 MAX_REDIRECTS = 5
+# A download slower than this per read timeout has stalled.
+MIN_PROGRESS = 4 * 1024
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 SAFE_REDIRECT_METHODS = frozenset({"GET", "HEAD"})
 
@@ -55,7 +57,8 @@ class Attempt:
     `why` says what ended the attempt, once something did.
     """
 
-    __slots__ = ("connect", "read", "total", "download", "upload", "deadline", "why")
+    __slots__ = ("connect", "read", "total", "download", "upload", "deadline", "why",
+                 "_window_end", "_window_bytes")
 
     def __init__(self, timeouts: tuple[float, float, float], *, download: bool = False,
                  upload: bool = False) -> None:
@@ -64,6 +67,8 @@ class Attempt:
         self.upload = upload
         self.deadline = time.monotonic() + self.total
         self.why: str | None = None
+        self._window_end = 0.0  # > 0 once a download's body is being read
+        self._window_bytes = 0
 
     def remaining(self) -> float:
         return max(0.0, self.deadline - time.monotonic())
@@ -71,6 +76,29 @@ class Attempt:
     def over(self, why: str) -> TimeoutError:
         self.why = why
         return TimeoutError(why)
+
+    def watch_progress(self) -> None:
+        """From now on the body must keep moving: `MIN_PROGRESS` bytes per read timeout."""
+        self._window_end = time.monotonic() + self.read
+        self._window_bytes = 0
+
+    def advanced(self, count: int) -> None:
+        self._window_bytes += count
+
+    def left(self) -> float:
+        """How long the next read may wait; raises (`over`) once the attempt is over."""
+        now = time.monotonic()
+        if self._window_end:
+            if now >= self._window_end:
+                if self._window_bytes < MIN_PROGRESS:
+                    raise self.over(f"stalled: less than {MIN_PROGRESS // 1024} KiB in {self.read:g} s")
+                self._window_end = now + self.read
+                self._window_bytes = 0
+            return self._window_end - now
+        left = self.deadline - now
+        if left <= 0:
+            raise self.over(f"no complete answer within {self.total:g} s, the total time of one attempt")
+        return left
 
 
 class Request:
@@ -110,13 +138,6 @@ class Answer:
         self.request = request
 
 
-class Send:
-    __slots__ = ("request",)
-
-    def __init__(self, request: Request) -> None:
-        self.request = request
-
-
 class Sleep:
     """Wait `seconds`. `sleep` is the policy's own (a test's fake clock, or
     `time.sleep`, which the async driver carries out as `asyncio.sleep`)."""
@@ -153,7 +174,7 @@ class Await:
         self.awaitable = awaitable
 
 
-Effect = Send | Sleep | Mint | Stream | Await
+Effect = Request | Sleep | Mint | Stream | Await
 Steps = Generator[Effect, Any, Any]
 """A pipeline: yields effects, is sent their results, returns its value."""
 
@@ -289,19 +310,12 @@ def location_of(answer: Answer) -> str:
     return target
 
 
-def exchange(request: Request, cache: Any) -> Steps:
-    """Send one request (through the ETag cache, if any) and log it."""
-    pending = cache.prepare(request) if cache is not None and not request.stream else None
-    started = time.perf_counter()
-    try:
-        answer: Answer = yield Send(request)
-    except OctoError as error:
-        log.debug("%s %s -> %s in %.1f ms", request.method, redact_url(request.url),
-                  getattr(error, "reason", None) or f"{error.status} {type(error).__name__}",
-                  (time.perf_counter() - started) * 1000)
-        raise
-    if log.isEnabledFor(logging.DEBUG):
-        log.debug("%s %s -> %s in %.1f ms (request id %s)", request.method, redact_url(request.url),
-                  answer.status, (time.perf_counter() - started) * 1000,
-                  answer.headers.get("x-github-request-id"))
-    return cache.settle(pending, answer) if pending is not None else answer
+def log_failure(request: Request, error: OctoError, started: float) -> None:
+    log.debug("%s %s -> %s in %.1f ms", request.method, redact_url(request.url),
+              getattr(error, "reason", None) or f"{error.status} {type(error).__name__}",
+              (time.perf_counter() - started) * 1000)
+
+
+def log_answer(request: Request, answer: Answer, started: float) -> None:
+    log.debug("%s %s -> %s in %.1f ms (request id %s)", request.method, redact_url(request.url),
+              answer.status, (time.perf_counter() - started) * 1000, answer.headers.get("x-github-request-id"))

@@ -34,6 +34,7 @@ from octo.redaction import redact_url
 from octo.response import header_date, header_int
 
 if TYPE_CHECKING:
+    from octo.client import Call
     from octo.response import Response
 
 log = logging.getLogger("octo")
@@ -109,10 +110,11 @@ class Retrier:
         shown = "?" if wait is None else f"{wait:g}"
         return f"<Retrier retries={getattr(self, 'retries', '?')} max_rate_limit_wait={shown}>"
 
-    def run(self, method: str, url: str, route: str, attempt: Callable[[], Steps]) -> Steps:
-        """The pipeline `attempt()` under this policy, started again as often
-        as it allows. `route` names the endpoint (its path template) for
-        rate-limit bookkeeping; `url` is only for messages."""
+    def run(self, call: Call, attempt: Callable[[Call], Steps]) -> Steps:
+        """The pipeline `attempt(call)` under this policy, started again as
+        often as it allows. `call.route` names the endpoint (its path
+        template) for rate-limit bookkeeping; `call.url` is only for messages."""
+        method, url, route = call.op.method, call.url, call.route
         retried = secondary = 0
         primary_retried = False
         while True:
@@ -120,7 +122,7 @@ class Retrier:
             if wait:
                 yield Sleep(wait, self.sleep)
             try:
-                response = yield from attempt()
+                response = yield from attempt(call)
             except OctoError as error:
                 self.buckets.observe(route, error.rate_limit, _answer_of(error), self.clock())
                 if self.retries == 0:

@@ -1,6 +1,6 @@
 """The sync driver: runs a call's pipeline (octo.pipeline) on requests.
 
-It carries out each effect with blocking I/O: `Send` through one
+It carries out each effect with blocking I/O: a `Request` through one
 `requests.Session` (a library error becomes a `TransportError` saying whether
 the request may have reached the server), `Sleep` as `time.sleep` (or the
 policy's injected sleep), `Mint` under the installation's thread lock, and
@@ -27,7 +27,6 @@ from octo.pipeline import (
     Await,
     Mint,
     Request,
-    Send,
     Sleep,
     Steps,
     Stream,
@@ -64,9 +63,9 @@ class SyncDriver:
                 return done.value
             result = None
             kind = type(effect)
-            if kind is Send:
+            if kind is Request:
                 try:
-                    result = self.send(effect.request)  # type: ignore[union-attr]
+                    result = self.send(effect)  # type: ignore[arg-type]
                 except OctoError as exc:
                     errors.append(exc)
             elif kind is Sleep:
