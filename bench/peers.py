@@ -162,6 +162,37 @@ def _httpx(base: str) -> tuple[Pair, Callable[[], None]]:
     return _in_loop(pair, client.aclose, loop)
 
 
+def _octo_async(base: str) -> tuple[Pair, Callable[[], None]]:
+    import octo
+
+    loop = asyncio.new_event_loop()
+    client = octo.AsyncOcto(TOKEN, base_url=base, user_agent="octo-bench")
+
+    async def pair() -> str:
+        await client.repos.create_dispatch_event(OWNER, REPO, event_type=EVENT, client_payload=PAYLOAD)
+        return str((await client.repos.get(OWNER, REPO)).data["full_name"])
+
+    return _in_loop(pair, client.aclose, loop)
+
+
+def _githubkit_async(base: str) -> tuple[Pair, Callable[[], None]]:
+    from githubkit import GitHub
+
+    loop = asyncio.new_event_loop()
+    client: Any = GitHub(TOKEN, base_url=base + "/", timeout=TIMEOUT[1], http_cache=False)
+    loop.run_until_complete(client.__aenter__())  # one httpx AsyncClient for every call
+
+    async def pair() -> str:
+        await client.rest.repos.async_create_dispatch_event(OWNER, REPO, event_type=EVENT,
+                                                            client_payload=PAYLOAD)
+        return str((await client.rest.repos.async_get(OWNER, REPO)).parsed_data.full_name)
+
+    async def close() -> None:
+        await client.__aexit__(None, None, None)
+
+    return _in_loop(pair, close, loop)
+
+
 PEERS = (
     Peer("requests", "requests (raw Session)", "requests", "requests", _requests),
     Peer("octo", "octo", "octo", "octo-github", _octo),
@@ -175,4 +206,6 @@ PEERS = (
     Peer("ghapi", "ghapi (sync)", "ghapi.all", "ghapi", _ghapi),
     Peer("aiohttp", "aiohttp (raw ClientSession)", "aiohttp", "aiohttp", _aiohttp),
     Peer("httpx_async", "httpx (raw AsyncClient)", "httpx", "httpx", _httpx),
+    Peer("octo_async", "octo AsyncOcto", "octo", "octo", _octo_async),
+    Peer("githubkit_async", "githubkit async, http_cache=False", "githubkit", "githubkit", _githubkit_async),
 )

@@ -241,10 +241,15 @@ def _payload(request: Request) -> tuple[Any, dict[str, str], list[str]]:
 
 
 async def _chunks(body: Any) -> AsyncIterator[bytes]:
-    """An upload body's chunks, each read from its file in a worker thread."""
+    """An upload body's chunks, each read from its file in a worker thread.
+    One is read ahead, so the body's iteration (and its progress callback) has
+    run to its end by the time aiohttp has sent the last chunk and stops asking."""
     it = iter(body)
-    while (chunk := await asyncio.to_thread(next, it, None)) is not None:
+    chunk = await asyncio.to_thread(next, it, None)
+    while chunk is not None:
+        following = await asyncio.to_thread(next, it, None)
         yield bytes(chunk)
+        chunk = following
 
 
 def _headers(answer: aiohttp.ClientResponse) -> CaseInsensitiveDict[str]:

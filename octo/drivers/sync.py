@@ -289,5 +289,9 @@ def _read_body(method: str, answer: requests.Response, attempt: Attempt) -> byte
             body=b"".join(chunks), truncated=not undecodable,
             **facts(Answer(answer.status_code, answer.headers, answer.url, None, answer, answer.request)),
         )
+    # What requests itself does once it has read a body, so that the answer
+    # reads as usual afterwards (`content`, `json()`) to whoever holds it.
+    content = answer._content = b"".join(chunks)
+    answer._content_consumed = True  # type: ignore[attr-defined]
     raw.release_conn()
-    return b"".join(chunks)
+    return content
