@@ -12,21 +12,29 @@ https://docs.github.com/apps/oauth-apps/building-oauth-apps/authorizing-oauth-ap
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
 import json
 import secrets
+import threading
+import weakref
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 import requests
 
-from octo.client import _is_loopback, check_url
-from octo.errors import OAuthError, TransportError
-from octo.redaction import Secret, conceal
+from octo.checks import check_url
+from octo.client import _is_loopback
+from octo.errors import OAuthError, TransportError, UnauthorizedError
+from octo.pipeline import Answer, Attempt, Mint, Request, Steps
+from octo.redaction import Secret, SecretBytes, conceal
 from octo.retry import Retrier
+
+if TYPE_CHECKING:
+    from octo.client import BaseClient
 
 DEFAULT_WEB_URL = "https://github.com"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -349,24 +357,24 @@ class UserTokenState:
 
 
 class UserAuth:
-    """`Octo(auth=octo.UserAuth(client_id, client_secret, refresh_token=...))`:
-    calls as a user whose token expires. The token is refreshed before it
-    expires (or first, without `token=`), and once after a 401, then the call
-    is sent again; threads never refresh twice at once. `on_refresh(token)`
+    """`Octo(auth=octo.UserAuth(client_id, client_secret, refresh_token=...))`,
+    or `AsyncOcto(auth=...)`: calls as a user whose token expires. The token
+    is refreshed before it expires (or first, without `token=`), and once
+    after a 401, then the call is sent again; calls never refresh twice at
+    once, whether threads or tasks (or both) share the auth. `on_refresh(token)`
     gets each new `OAuthToken`: store its `refresh_token`, the old one no
-    longer works."""
+    longer works. The refresh is sent by the client's own driver, so an
+    `AsyncOcto` does not block its loop for it."""
 
     def __init__(self, client_id: str, client_secret: str, *, refresh_token: str,
                  token: OAuthToken | None = None, on_refresh: Callable[[OAuthToken], object] | None = None,
-                 web_url: str = DEFAULT_WEB_URL, session: requests.Session | None = None) -> None:
+                 web_url: str = DEFAULT_WEB_URL) -> None:
         client_secret, refresh_token = conceal(client_secret), conceal(refresh_token)
-        import threading
-
         self._state = UserTokenState(client_id, client_secret, refresh_token=refresh_token, token=token,
                                      web_url=web_url)
         self._on_refresh = on_refresh
-        self._session = session
         self._lock = threading.Lock()
+        self._async_locks: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
 
     def __repr__(self) -> str:
         state = self.__dict__.get("_state")
@@ -375,34 +383,84 @@ class UserAuth:
     def __reduce__(self) -> Any:
         raise TypeError("UserAuth holds a client secret and tokens and is not pickled")
 
-    def send(self, client: Any, url: str, headers: dict[str, str],
-             send: Callable[[dict[str, str]], Any]) -> Any:
-        """The client's credential hook: one request with the user's token."""
-        from octo.errors import UnauthorizedError
-
+    def attempt(self, client: BaseClient, url: str, headers: dict[str, str],
+                send: Callable[[dict[str, str]], Steps]) -> Steps:
+        """The pipeline `send(headers)` with the user's token, refreshed first
+        if it is about to expire, and sent again once after a 401."""
         if not client._is_trusted(url) or any(name.lower() == "authorization" for name in headers):
-            return send(headers)  # another origin gets no token; the caller chose one
-        generation, value = self._credential(None)
+            return (yield from send(headers))  # another origin gets no token; the caller chose one
+        generation, value = yield from self._credential(client, None)
         refused = False
         try:
-            return send({**headers, "Authorization": value})
+            return (yield from send({**headers, "Authorization": value}))
         except UnauthorizedError:
             refused = True
         if refused:  # out of the except block: the 401 is not the retry's context
-            generation, value = self._credential(generation)
-        return send({**headers, "Authorization": value})
+            generation, value = yield from self._credential(client, generation)
+        return (yield from send({**headers, "Authorization": value}))
 
-    def _credential(self, refused: int | None) -> tuple[int, Secret]:
-        """The token to send (refreshed first if needed) and its generation."""
-        with self._lock:
-            state = self._state
-            now = Retrier.clock()
-            if state.needs_refresh(now) or (refused is not None and state.should_refresh_after_401(refused)):
-                status, body = post(state.refresh_request(), self._session)
-                token = state.refreshed(status, body, Retrier.clock())
-                if self._on_refresh is not None:
-                    self._on_refresh(token)
-            return state.generation, state.authorization()
+    def _credential(self, client: BaseClient, refused: int | None) -> Steps:
+        """The generation and `Authorization` value to send; a refresh first
+        (a `Mint`, under the lock) if the token expires or `refused` is the newest."""
+        current = self.cached(refused)
+        if current is not None:
+            return current
+        credential: tuple[int, Secret] = yield Mint(self, refused, lambda: self._refresh(client))
+        return credential
+
+    # The `Mint` protocol the drivers carry out (see octo.pipeline).
+
+    def cached(self, refused: int | None) -> tuple[int, Secret] | None:
+        state = self._state
+        if state.needs_refresh(Retrier.clock()) or \
+                (refused is not None and state.should_refresh_after_401(refused)):
+            return None
+        return state.generation, state.authorization()
+
+    def lock(self, refused: int | None) -> threading.Lock:
+        return self._lock
+
+    def async_lock(self, refused: int | None) -> _TaskAndThreadLock:
+        """One task of the running loop at a time, and one thread: a sync
+        client or another loop may share this auth."""
+        loop = asyncio.get_running_loop()
+        locks = self._async_locks
+        return _TaskAndThreadLock(locks.setdefault(loop, asyncio.Lock()), self._lock)
+
+    def _refresh(self, client: BaseClient) -> Steps:
+        form = self._state.refresh_request()
+        headers = {**FormPost.headers, "Content-Type": "application/x-www-form-urlencoded",
+                   "User-Agent": client._headers["User-Agent"]}
+        answer: Answer = yield Request("POST", form.url, headers, SecretBytes(urlencode(form.form).encode()),
+                                       Attempt(client._timeouts), False)
+        token = self._state.refreshed(answer.status, answer.content or b"", Retrier.clock())
+        if self._on_refresh is not None:
+            self._on_refresh(token)
+        return self._state.generation, self._state.authorization()
+
+
+class _TaskAndThreadLock:
+    """An asyncio lock, then a thread lock taken without blocking the loop
+    (polled: only another thread's refresh, seldom and short, makes it wait)."""
+
+    __slots__ = ("task_lock", "thread_lock")
+
+    def __init__(self, task_lock: asyncio.Lock, thread_lock: threading.Lock) -> None:
+        self.task_lock = task_lock
+        self.thread_lock = thread_lock
+
+    async def __aenter__(self) -> None:
+        await self.task_lock.acquire()
+        try:
+            while not self.thread_lock.acquire(blocking=False):
+                await asyncio.sleep(0.01)
+        except BaseException:  # cancelled while waiting: the task lock is not left held
+            self.task_lock.release()
+            raise
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.thread_lock.release()
+        self.task_lock.release()
 
 
 # -- the sync driver -------------------------------------------------------------

@@ -60,7 +60,7 @@ class DiskCacheAdapter(BaseAdapter):
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         if request.method not in _READS:
             return self.inner.send(request, *args, **kwargs)
-        entry = self.folder / request_key(request)
+        entry = self.folder / request_key(request.method, request.url or "", request.headers)
         stored = _load(entry)
         if stored is not None and 0 <= self.clock() - stored["stored"] < self.max_age:
             return _answer(request, stored["status"], stored["headers"], base64.b64decode(stored["body"]))

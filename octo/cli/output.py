@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import IO, Any
 
+from octo.errors import OctoError
+
 Filter = Callable[[Any], list[Any]]
 
 
@@ -43,9 +45,15 @@ def is_terminal(stream: IO[str]) -> bool:
 
 
 def to_json(value: Any, pretty: bool) -> str:
-    if pretty:
-        return json.dumps(value, indent=2, ensure_ascii=False)
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """`value` as JSON; an OctoError (exit 3) if it nests deeper than the
+    encoder can go, which an answer parsed on a shallower stack may."""
+    try:
+        if pretty:
+            return json.dumps(value, indent=2, ensure_ascii=False)
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    except RecursionError:
+        pass  # raised below, without the encoder's exception as its context
+    raise OctoError("the answer is nested too deeply to print as JSON")
 
 
 class Writer:

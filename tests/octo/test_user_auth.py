@@ -4,11 +4,13 @@ refreshed before expiry, once after a 401, never twice at once."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs
 
+import blocking
 import pytest
 from conftest import SENTINEL, FakeClock
 from server import Recorded, Reply, ScriptedServer
@@ -140,3 +142,51 @@ def test_the_token_goes_to_the_api_origin_only(github: tuple[ScriptedServer, Git
         gh = user_client(server, [])
         gh.request(f"GET {elsewhere.url}/somewhere")
         assert "authorization" not in elsewhere.requests[0].headers
+
+
+@pytest.mark.sync_only("it makes an Octo and an AsyncOcto of its own")
+def test_a_sync_and_an_async_client_sharing_the_auth_refresh_once(github: tuple[ScriptedServer, GitHub]) -> None:
+    server, fake = github
+    fake.refresh_delay = 0.2  # both arrive while the first refresh is on its way
+    saved: list[octo.OAuthToken] = []
+    auth = octo.UserAuth(CLIENT_ID, SENTINEL, refresh_token=f"ghr_1_{SENTINEL}", on_refresh=saved.append,
+                         web_url=server.url)
+    sync_client = octo.Octo(auth=auth, base_url=server.url)
+    async_client = octo.AsyncOcto(auth=auth, base_url=server.url)
+    blocking.made.append(async_client)
+
+    async def four_tasks() -> list[int]:
+        answers = await asyncio.gather(*(async_client.users.get_authenticated() for _ in range(4)))
+        return [answer.status for answer in answers]
+
+    with ThreadPoolExecutor(2) as pool:
+        from_thread = pool.submit(lambda: sync_client.users.get_authenticated().status)
+        assert blocking.wait(four_tasks()) == [200] * 4
+        assert from_thread.result(5) == 200
+    assert fake.refreshes == 1 and len(saved) == 1
+
+
+@pytest.mark.sync_only("it runs an AsyncOcto on a loop of its own")
+def test_an_async_refresh_leaves_the_loop_free(github: tuple[ScriptedServer, GitHub]) -> None:
+    server, fake = github
+    fake.refresh_delay = 0.3
+    auth = octo.UserAuth(CLIENT_ID, SENTINEL, refresh_token=f"ghr_1_{SENTINEL}", web_url=server.url)
+
+    async def call_and_count() -> tuple[int, int]:
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticker = asyncio.ensure_future(tick())
+        async with octo.AsyncOcto(auth=auth, base_url=server.url) as gh:
+            status = (await gh.users.get_authenticated()).status
+        ticker.cancel()
+        return status, ticks
+
+    status, ticks = asyncio.run(call_and_count())
+    assert status == 200 and fake.refreshes == 1
+    assert ticks >= 10  # the loop ran other tasks during the 0.3 s refresh
