@@ -190,3 +190,16 @@ def test_an_async_refresh_leaves_the_loop_free(github: tuple[ScriptedServer, Git
     status, ticks = asyncio.run(call_and_count())
     assert status == 200 and fake.refreshes == 1
     assert ticks >= 10  # the loop ran other tasks during the 0.3 s refresh
+
+
+def test_an_on_refresh_that_fails_is_raised_without_secrets(github: tuple[ScriptedServer, GitHub]) -> None:
+    server, fake = github
+
+    def cannot_store(token: octo.OAuthToken) -> None:
+        raise OSError("the disk is full")
+
+    auth = octo.UserAuth(CLIENT_ID, SENTINEL, refresh_token=f"ghr_1_{SENTINEL}", on_refresh=cannot_store,
+                         web_url=server.url)
+    failure = caught(lambda: octo.Octo(auth=auth, base_url=server.url).users.get_authenticated())
+    assert isinstance(failure, OSError) and fake.refreshes == 1
+    assert SENTINEL not in everything_about(failure)
