@@ -329,3 +329,15 @@ class TestConnectionPool:
     def test_max_connections_is_a_whole_number_of_at_least_1(self, bad: Any) -> None:
         with pytest.raises(ValueError, match="max_connections"):
             octo.Octo(max_connections=bad)
+
+
+def test_answer_headers_read_the_same_through_both_clients() -> None:
+    # http.client reads each byte as Latin-1 and urllib3 joins a repeated
+    # header; the async driver must hand the pipeline the same mapping.
+    head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+            b"X-Seen: a\r\nx-seen: b\r\nX-Latin: caf\xe9\r\n\r\n")
+    with RawServer(Raw(head, b"{}")) as server:
+        headers = octo.Octo(base_url=server.url, retries=0).repos.get("o", "r").headers
+    assert (headers["X-SEEN"], headers["x-latin"]) == ("a, b", "café")
+    assert [name for name in headers if name.lower() == "x-seen"] == ["X-Seen"]
+    assert len(headers) == 4
