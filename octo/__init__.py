@@ -42,6 +42,7 @@ from octo.operation import OMIT, Omit
 from octo.pagination import Paginator, paginate
 from octo.response import RateLimit, Response
 from octo.transfer import download, upload
+from octo.webhooks import Webhooks
 
 if TYPE_CHECKING:
     from octo.response import Paged
@@ -74,6 +75,7 @@ __all__ = [
     "UnauthorizedError",
     "ValidationFailedError",
     "WebhookError",
+    "Webhooks",
     "configure",
     "default_client",
     "download",
