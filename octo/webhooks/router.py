@@ -14,7 +14,7 @@ once, and say what to answer GitHub.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeGuard, TypeVar, cast, overload
 
 from octo.errors import WebhookError
@@ -34,7 +34,15 @@ log = logging.getLogger("octo.webhooks")
 
 P = TypeVar("P")
 R = TypeVar("R")
-Headers = Mapping[str, str] | Mapping[bytes, bytes] | Iterable[tuple[str, str]] | Iterable[tuple[bytes, bytes]]
+
+
+class _HeaderItems(Protocol):
+    """A framework's header object (Flask's, Django's, Starlette's): anything with `items()`."""
+
+    def items(self) -> Iterable[tuple[Any, Any]]: ...
+
+
+Headers = _HeaderItems | Iterable[tuple[str, str]] | Iterable[tuple[bytes, bytes]]
 ErrorHandler = Callable[[Exception, "Delivery"], object]
 
 THREE_DAYS = 3 * 24 * 3600.0  # how long GitHub keeps a delivery to redeliver

@@ -495,3 +495,59 @@ def test_redeliver_failed_wants_an_aware_time(key: Any) -> None:
 
     with pytest.raises(ValueError, match="aware"):
         octo.webhooks.redeliver_failed(octo.AppAuth(APP_ID, key), since=datetime(2027, 1, 15))
+
+
+# -- octo webhooks replay ------------------------------------------------------------------
+
+
+def test_replay_sends_a_saved_delivery_signed_to_a_local_app(tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from octo.cli import main
+
+    wh = octo.Webhooks(SECRET)
+    got: list[Any] = []
+    wh.on("issues.opened")(got.append)
+    saved = tmp_path / "delivery.json"  # as `octo apps get-webhook-delivery ID` prints it
+    saved.write_text(json.dumps({
+        "id": 12, "guid": "0b989ba4-242f-11e5-81e1-c7b6966d2516", "event": "issues", "action": "opened",
+        "request": {"headers": {"X-GitHub-Event": "issues", "X-GitHub-Delivery": "0b989ba4-242f-11e5-81e1-c7b6966d2516",
+                                "X-Hub-Signature-256": "sha256=" + "0" * 64, "Content-Length": "9999",
+                                "Content-Type": "application/json"},
+                    "payload": ISSUE_OPENED}}))
+    monkeypatch.setenv("WEBHOOK_SECRET", SECRET)
+    with wsgi_server(wh.wsgi()) as url:
+        assert main(["webhooks", "replay", str(saved), url + "/webhooks"]) == 0
+        assert "HTTP 200" in capsys.readouterr().out
+        assert main(["webhooks", "replay", str(saved), url]) == 0  # a duplicate, answered 200
+        assert "duplicate" in capsys.readouterr().out
+        assert main(["webhooks", "replay", "--new-delivery-id", str(saved), url]) == 0
+        monkeypatch.setenv("WEBHOOK_SECRET", "not the app's secret")
+        assert main(["webhooks", "replay", "--new-delivery-id", str(saved), url]) == 1
+        assert "HTTP 401" in capsys.readouterr().out
+    assert got == [ISSUE_OPENED, ISSUE_OPENED]
+
+
+def test_replay_reads_headers_and_a_raw_body_and_says_what_is_wrong(tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from octo.cli import main
+
+    wh = octo.Webhooks(SECRET)
+    got: list[Any] = []
+    wh.on("ping")(got.append)
+    raw = tmp_path / "raw.json"
+    raw.write_text(json.dumps({"headers": {"x-github-event": "ping", "x-github-delivery": "p-1"},
+                               "body": '{"zen": "Design for failure."}'}))
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({"headers": {"x-github-event": "ping"}}))
+    monkeypatch.setenv("WEBHOOK_SECRET", SECRET)
+    with wsgi_server(wh.wsgi()) as url:
+        assert main(["webhooks", "replay", str(raw), url]) == 0
+        assert main(["webhooks", "replay", str(broken), url]) == 2
+        assert "'body'" in capsys.readouterr().err
+        monkeypatch.delenv("WEBHOOK_SECRET")
+        assert main(["webhooks", "replay", str(raw), url]) == 2
+        assert "WEBHOOK_SECRET" in capsys.readouterr().err
+        assert main(["webhooks", "send", str(raw), url]) == 2
+    assert got == [{"zen": "Design for failure."}]
+    monkeypatch.setenv("WEBHOOK_SECRET", SECRET)
+    assert main(["webhooks", "replay", str(raw), "http://127.0.0.1:9"]) == 3  # nothing listens there
