@@ -8,8 +8,15 @@ from typing import TYPE_CHECKING, Any, assert_type
 import octo
 
 if TYPE_CHECKING:
-    from octo.types import (FullRepository, Issue, IssueSearchResultItem, PullRequest, WebhookIssues,
-                            WebhookIssuesOpened, WebhookPush)
+    from octo.types import (
+        FullRepository,
+        Issue,
+        IssueSearchResultItem,
+        PullRequest,
+        WebhookIssues,
+        WebhookIssuesOpened,
+        WebhookPush,
+    )
 
 gh = octo.Octo()
 
