@@ -84,7 +84,9 @@ class Delivery:
         self.installation_id = installation_id
 
     def __repr__(self) -> str:
-        return f"Delivery(id={self.id!r}, event={self.event!r}, action={self.action!r})"
+        # getattr: a half-built one shows in a traceback's locals too.
+        shown = ", ".join(f"{name}={getattr(self, name, None)!r}" for name in ("id", "event", "action"))
+        return f"Delivery({shown})"
 
     @property
     def name(self) -> str:
@@ -139,7 +141,9 @@ class Webhooks:
         self._count = 0
 
     def __repr__(self) -> str:
-        return f"Webhooks(secrets={len(self._secrets)}, handlers={self._count}, app={self._app is not None})"
+        # getattr: a half-built one (its __init__ refused) shows in a traceback's locals too.
+        return (f"Webhooks(secrets={len(getattr(self, '_secrets', ()))}, handlers={getattr(self, '_count', 0)}, "
+                f"app={getattr(self, '_app', None) is not None})")
 
     # -- handlers ---------------------------------------------------------------
 
