@@ -24,11 +24,11 @@ from typing import Any
 from bench import measure, report
 from bench.peers import PEERS
 
-SECTIONS = ("import", "per_call", "paginate", "memory", "codegen", "typecheck")
+SECTIONS = ("import", "per_call", "paginate", "memory", "codegen", "typecheck", "webhooks")
 # Where each section's samples are kept in benchmarks.json.
 SECTION_KEYS = {"import": ("imports", "imports_cpu", "first_repos", "octo_after_requests"),
                 "per_call": ("per_call",), "paginate": ("paginate",), "memory": ("memory",),
-                "codegen": ("codegen",), "typecheck": ("typecheck",)}
+                "codegen": ("codegen",), "typecheck": ("typecheck",), "webhooks": ("webhooks",)}
 VERSIONED = ("requests", "urllib3", "octo-github", "PyGithub", "githubkit", "pydantic", "httpx",
              "ghapi", "fastcore", "matplotlib")
 
@@ -177,6 +177,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             else:
                 results["unavailable"][f"typecheck.{name}"] = why
         results["typecheck"] = checks
+
+    if "webhooks" in sections:
+        step("webhooks")
+        from bench import webhooks
+
+        results["webhooks"] = webhooks.measure(args.rounds, args.round_seconds)
     return results
 
 
