@@ -23,6 +23,7 @@ from octo.webhooks.signing import _secret_bytes, _shown, json_object, verify
 from octo.webhooks.store import DeliveryStore, MemoryDeliveryStore
 
 if TYPE_CHECKING:
+    from octo.aclient import AsyncOcto
     from octo.auth import AppAuth
     from octo.client import Octo
     from octo.rest._events import On
@@ -53,10 +54,15 @@ _FORM = "application/x-www-form-urlencoded"  # a webhook set to send its JSON as
 
 class Register(Protocol[P]):
     """What `wh.on(name)` returns: a decorator for a handler of payload `P`,
-    taking the payload alone or the payload and the installation's client."""
+    taking the payload alone or the payload and the installation's client
+    (an `AsyncOcto` for an async handler)."""
 
     @overload
     def __call__(self, handler: Callable[[P], R], /) -> Callable[[P], R]: ...
+
+    @overload
+    def __call__(self, handler: Callable[[P, AsyncOcto], Awaitable[R]], /
+                 ) -> Callable[[P, AsyncOcto], Awaitable[R]]: ...
 
     @overload
     def __call__(self, handler: Callable[[P, Octo], R], /) -> Callable[[P, Octo], R]: ...
@@ -101,26 +107,35 @@ class _Handler(NamedTuple):
     is_async: bool
 
 
-def installation_client(app: Octo, installation_id: int | None, *, is_async: bool) -> Any:
+def installation_client(app: Octo, installation_id: int | None, *, is_async: bool) -> Octo | AsyncOcto:
     """The client a two-argument handler gets: `app` acting as the event's
     installation, or `app` itself (the app's JWT) for an event without one.
 
-    An async handler gets the same sync client for now; this is where the
-    async client plugs in."""
-    del is_async
-    return app if installation_id is None else app.for_installation(installation_id)
+    An async handler's is a new `AsyncOcto` with `app`'s settings and the same
+    `AppAuth` (so its tokens are the ones `app` minted); the caller closes it
+    in the event loop it was used in, since its connections belong to that loop."""
+    if not is_async:
+        return app if installation_id is None else app.for_installation(installation_id)
+    from octo.aclient import AsyncOcto
+
+    auth = app._auth
+    assert auth is not None  # _app_client made sure
+    return AsyncOcto(auth=auth if installation_id is None else auth.for_installation(installation_id),
+                     **app._options)
 
 
 class Webhooks:
     """Receive GitHub's webhook deliveries: `secret` (or a list of them, while
-    one is rotated), `app` an `octo.AppAuth` or an app client (`Octo(auth=...)`)
-    for handlers that take the installation's client, `max_body` in bytes,
+    one is rotated), `app` an `octo.AppAuth` or an app client (`Octo(auth=...)`
+    or `AsyncOcto(auth=...)`) for handlers that take the installation's client
+    (an `Octo`, or an `AsyncOcto` for an async handler), `max_body` in bytes,
     `on_error(error, delivery)` for each handler that raised. A delivery that
     ran is not run again within `dedupe_window` seconds; one whose handler
     raised is forgotten, so GitHub's redelivery runs. `store` holds what ran
     (this process's memory unless given: see `octo.webhooks.store`)."""
 
-    def __init__(self, secret: str | bytes | Sequence[str | bytes], *, app: AppAuth | Octo | None = None,
+    def __init__(self, secret: str | bytes | Sequence[str | bytes], *,
+                 app: AppAuth | Octo | AsyncOcto | None = None,
                  max_body: int = 25 * 2**20, on_error: ErrorHandler | None = None,
                  store: DeliveryStore | None = None, dedupe_window: float = THREE_DAYS) -> None:
         secret = conceal(secret)  # first: a refused secret shows as [redacted] in a traceback's locals
@@ -221,7 +236,8 @@ class Webhooks:
                 try:
                     result = handler.function(*self._arguments(handler, delivery, clients))
                     if _is_awaitable(result):
-                        _run(result)
+                        # Each run is a loop of its own: this handler's AsyncOcto is closed in it.
+                        _run(_closing(result, clients.pop(True, None)))
                 except Exception as error:
                     failures += 1
                     self._report(error, delivery, handler)
@@ -254,8 +270,8 @@ class Webhooks:
         if not claimed:
             return self._duplicate(delivery)
         failures = 0
+        clients: dict[bool, Any] = {}
         try:
-            clients: dict[bool, Any] = {}
             for handler in handlers:
                 arguments = self._arguments(handler, delivery, clients)
                 try:
@@ -277,6 +293,9 @@ class Webhooks:
         except BaseException:  # cancelled: a redelivery must run it
             await _settle(self.store.release(delivery.id))
             raise
+        finally:
+            if True in clients:  # the async handlers' AsyncOcto: its connections end with the delivery
+                await clients[True].aclose()
         if failures:
             await _settle(self.store.release(delivery.id))
         return _answer(failures)
@@ -345,18 +364,20 @@ class Webhooks:
                   label, delivery.id, delivery.event, delivery.action, type(error).__name__, exc_info=error)
 
 
-def _app_client(app: AppAuth | Octo | None) -> Octo | None:
-    """One app client for every delivery, so they share connections and tokens."""
+def _app_client(app: AppAuth | Octo | AsyncOcto | None) -> Octo | None:
+    """One sync app client for every delivery, so they share connections and
+    tokens; an async app client's settings and `AppAuth` make it."""
     if app is None:
         return None
     from octo.auth import AppAuth
-    from octo.client import Octo
+    from octo.client import BaseClient, Octo
 
     if isinstance(app, AppAuth):
         return Octo(auth=app)
-    if isinstance(app, Octo) and isinstance(app._auth, AppAuth):
-        return app
-    raise TypeError("app must be an octo.AppAuth or a client made with Octo(auth=octo.AppAuth(...))")
+    if isinstance(app, BaseClient) and isinstance(app._auth, AppAuth):
+        return app if isinstance(app, Octo) else Octo(auth=app._auth, **app._options)
+    raise TypeError("app must be an octo.AppAuth or a client made with Octo(auth=octo.AppAuth(...)) "
+                    "or AsyncOcto(auth=octo.AppAuth(...))")
 
 
 def _headers(headers: Headers) -> dict[str, str]:
@@ -419,6 +440,14 @@ def _run(awaitable: Any) -> Any:
         return await awaitable
 
     return asyncio.run(wait())
+
+
+async def _closing(awaitable: Awaitable[Any], client: AsyncOcto | None) -> Any:
+    try:
+        return await awaitable
+    finally:
+        if client is not None:
+            await client.aclose()
 
 
 async def _settle(result: object) -> None:

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from typing import Any
 
+import blocking
 import jwt
 import pytest
 from conftest import ROOT, SENTINEL
@@ -389,19 +390,29 @@ def github(key: rsa.RSAPrivateKey) -> Iterator[tuple[ScriptedServer, AppGitHub]]
         yield server, fake
 
 
-def test_a_two_argument_handler_acts_as_the_events_installation(serve: Any, key: Any, github: Any) -> None:
+def app_client(key: Any, base_url: str) -> Any:
+    """The app client a user passes as `app=`: an `Octo`, or in the [async] run an `AsyncOcto`."""
+    app = octo.Octo(auth=octo.AppAuth(APP_ID, key), base_url=base_url)
+    return getattr(app, "client", app)  # tests/blocking.py's front: the AsyncOcto behind it
+
+
+def test_a_two_argument_handler_acts_as_the_events_installation(serve: Any, key: Any, github: Any,
+                                                                recwarn: pytest.WarningsRecorder,
+                                                                caplog: pytest.LogCaptureFixture) -> None:
     server, fake = github
-    app = octo.Octo(auth=octo.AppAuth(APP_ID, key), base_url=server.url)
-    wh = octo.Webhooks(SECRET, app=app)
+    wh = octo.Webhooks(SECRET, app=app_client(key, server.url))
+    given: list[Any] = []
 
     @wh.on("issues.opened")
     def thank(event: Any, gh: octo.Octo) -> None:
+        assert type(gh) is octo.client.Octo
         repo = event["repository"]
         gh.issues.create_comment(repo["owner"]["login"], repo["name"], event["issue"]["number"], body="Thanks!")
 
     @wh.on("issues.opened")
-    async def thank_async(event: Any, gh: octo.Octo) -> None:  # the sync client, until AsyncOcto
-        await asyncio.to_thread(gh.issues.create_comment, "octocat", "hello-world", 7, body="Async thanks!")
+    async def thank_async(event: Any, gh: octo.AsyncOcto) -> None:
+        given.append(gh)
+        await gh.issues.create_comment("octocat", "hello-world", 7, body="Async thanks!")
 
     @wh.on("issues")
     def payload_only(event: Any) -> None:
@@ -418,8 +429,19 @@ def test_a_two_argument_handler_acts_as_the_events_installation(serve: Any, key:
         ("/repos/octocat/hello-world/issues/7/comments", token + "9", {"body": "Thanks!"}),
         ("/repos/octocat/hello-world/issues/7/comments", token + "9", {"body": "Async thanks!"}),
     ], key=repr)
+    # The sync and the async client share the app's token cache: one token per installation.
     mints = [r.route for r in server.requests if r.route.endswith("/access_tokens")]
     assert sorted(mints) == ["/app/installations/42/access_tokens", "/app/installations/9/access_tokens"]
+    # Each delivery's async client is an AsyncOcto of the installation, closed once its handlers ran.
+    assert [type(gh) for gh in given] == [octo.AsyncOcto] * 2
+    assert sorted(gh._auth.installation_id for gh in given) == [9, 42]
+    assert all(gh._driver.closed for gh in given)
+    del given[:]
+    import gc
+
+    gc.collect()
+    assert not [w for w in recwarn if issubclass(w.category, ResourceWarning)]
+    assert "Unclosed" not in caplog.text
 
 
 def test_an_app_auth_alone_is_enough(key: Any) -> None:
@@ -494,10 +516,12 @@ def test_redeliver_failed_asks_once_per_failed_delivery_since_a_time(key: Any) -
         return Reply(200, json=pages[cursor], headers=headers)
 
     with ScriptedServer(github) as server:
-        app = octo.Octo(auth=octo.AppAuth(APP_ID, key), base_url=server.url)
+        app = app_client(key, server.url)
         from datetime import UTC, datetime
 
         done = octo.webhooks.redeliver_failed(app, since=datetime(2027, 1, 15, 9, 0, tzinfo=UTC))
+        if isinstance(app, octo.AsyncOcto):  # an async app client's is awaited
+            done = blocking.wait(done)
     assert sorted(done) == [3, 6]
     posts = [r.route for r in server.requests if r.method == "POST"]
     assert sorted(posts) == ["/app/hook/deliveries/3/attempts", "/app/hook/deliveries/6/attempts"]
