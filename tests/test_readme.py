@@ -123,6 +123,7 @@ def test_python_examples_run_as_written(github: ScriptedServer, capsys: pytest.C
 
 def the_webhook_app_comments_as_the_installation(github: ScriptedServer, namespace: dict[str, Any]) -> None:
     """The Webhooks example under a real WSGI server, and mounted in Flask and Starlette (uvicorn)."""
+    minted_before = sum(r.route.endswith("/access_tokens") for r in github.requests)  # the App example's
     opened = {"action": "opened", "issue": {"number": 7}, "installation": {"id": 42},
               "repository": {"name": "hello-world", "owner": {"login": "octocat"}}}
     with wsgi_server(namespace["application"]) as url:
@@ -136,7 +137,11 @@ def the_webhook_app_comments_as_the_installation(github: ScriptedServer, namespa
     assert flask.post("/webhooks", data=body, headers=headers).text.startswith("duplicate")
     comments = [r for r in github.requests if r.route == "/repos/octocat/hello-world/issues/7/comments"]
     assert [r.json() for r in comments] == [{"body": "Thanks for the report!"}] * 3
-    assert {r.headers["authorization"] for r in comments} == {f"Bearer ghs_{SENTINEL}"}
+    labels = [r for r in github.requests if r.route == "/repos/octocat/hello-world/issues/7/labels"]
+    assert [r.json() for r in labels] == [{"labels": ["triage"]}] * 3  # the async handler, under each server
+    assert {r.headers["authorization"] for r in comments + labels} == {f"Bearer ghs_{SENTINEL}"}
+    minted = sum(r.route.endswith("/access_tokens") for r in github.requests) - minted_before
+    assert minted == 1  # the sync and the async clients share the app's token
 
 
 def command_lines(text: str) -> list[list[str]]:
