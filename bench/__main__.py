@@ -24,11 +24,12 @@ from typing import Any
 from bench import measure, report
 from bench.peers import PEERS
 
-SECTIONS = ("import", "per_call", "concurrency", "paginate", "memory", "codegen", "typecheck")
+SECTIONS = ("import", "per_call", "concurrency", "paginate", "memory", "codegen", "typecheck", "webhooks")
 # Where each section's samples are kept in benchmarks.json.
 SECTION_KEYS = {"import": ("imports", "imports_cpu", "first_repos", "octo_after_requests"),
                 "per_call": ("per_call",), "concurrency": ("concurrency",), "paginate": ("paginate",),
-                "memory": ("memory",), "codegen": ("codegen",), "typecheck": ("typecheck",)}
+                "memory": ("memory",), "codegen": ("codegen",), "typecheck": ("typecheck",),
+                "webhooks": ("webhooks",)}
 VERSIONED = ("requests", "urllib3", "octo-github", "PyGithub", "githubkit", "pydantic", "httpx",
              "ghapi", "fastcore", "matplotlib")
 
@@ -182,6 +183,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             else:
                 results["unavailable"][f"typecheck.{name}"] = why
         results["typecheck"] = checks
+
+    if "webhooks" in sections:
+        step("webhooks")
+        from bench import webhooks
+
+        results["webhooks"] = webhooks.measure(args.rounds, args.round_seconds)
     return results
 
 

@@ -285,6 +285,17 @@ def markdown(r: dict[str, Any], chart: str | None) -> str:
             else:
                 lines.append(f"| {name} | {un.get(f'typecheck.{name}', NOT_AVAILABLE)} | |")
 
+    hooks = r.get("webhooks")
+    if hooks is not None:
+        lines += ["", "## Receiving webhooks", *provenance(r, "webhooks"), "",
+                  f"`Webhooks.wsgi()` under wsgiref on loopback, one client making a new connection per "
+                  f"delivery, a {hooks['payload_bytes']:,} B `issues.opened` payload and one handler: "
+                  f"**{median(hooks['wsgi_deliveries_per_second']):,.0f} deliveries per second** (median of "
+                  f"{len(hooks['wsgi_deliveries_per_second'])} rounds). The signature check, CPU per delivery:",
+                  "", "| body | secrets | verify |", "| --- | --- | --- |"]
+        for row in hooks["verify"]:
+            lines.append(f"| {row['bytes']:,} B | {row['secrets']} | {_fmt(row['seconds'], 'us')} |")
+
     missing = {k: v for k, v in un.items() if "." not in k}
     if missing:
         lines += ["", "Not measured: " + "; ".join(f"{k} ({v})" for k, v in missing.items()) + "."]

@@ -136,7 +136,7 @@ def render_types(env: jinja2.Environment, types: Types, command: str) -> dict[st
         command=command, modules=[f"{TYPES_PACKAGE}.{s}" for s in types.files], names=names)
     files["octo/rest/_events.py"] = env.get_template("events.py.j2").render(
         command=command, events=[(e, json.dumps(e), event_type(types, e)) for e in types.events],
-        imports=imports_for_events(types))
+        handlers=handler_names(types), imports=imports_for_events(types))
     for t in types.types.values():
         files[f"docs/reference/types/{t.name}.md"] = page.render(command=command, t=t, link=link)
     files["docs/reference/types/README.md"] = env.get_template("types_index.md.j2").render(
@@ -150,15 +150,26 @@ def _events_file(types: Types, event: str) -> str:
     return types.event_files[event].removesuffix(".yaml")
 
 
+def handler_names(types: Types) -> list[tuple[str, str]]:
+    """(quoted name, payload type) of each name `Webhooks.on` takes: the event
+    (every action) and each `event.action`."""
+    names = []
+    for event, payloads in types.events.items():
+        names.append((json.dumps(event), event_type(types, event)))
+        names += [(json.dumps(f"{event}.{action}"), python(payload)) for action, payload in payloads if action]
+    return names
+
+
 def imports_for_events(types: Types) -> list[tuple[str, list[str]]]:
     aliased = set(_aliased(types))
     by_module: dict[str, set[str]] = {}
     for event, payloads in types.events.items():
         if event in aliased:
             by_module.setdefault(f"{TYPES_PACKAGE}.{_events_file(types, event)}", set()).add(event_alias(event))
-        else:
-            for name in refs(payloads[0][1]):
-                by_module.setdefault(module_of(types, name), set()).add(name)
+        for action, payload in payloads:
+            if action is not None or event not in aliased:
+                for name in refs(payload):
+                    by_module.setdefault(module_of(types, name), set()).add(name)
     return sorted((m, sorted(n)) for m, n in by_module.items())
 
 

@@ -45,6 +45,7 @@ from octo.operation import OMIT, Omit
 from octo.pagination import Paginator, paginate
 from octo.response import RateLimit, Response
 from octo.transfer import download, upload
+from octo.webhooks import Webhooks
 
 if TYPE_CHECKING:
     from octo.oauth import DeviceCode, OAuthToken, UserAuth, WebFlow, device_flow
@@ -86,6 +87,7 @@ __all__ = [
     "ValidationFailedError",
     "WebFlow",
     "WebhookError",
+    "Webhooks",
     "configure",
     "default_client",
     "device_flow",

@@ -16,6 +16,7 @@ from conftest import ROOT, SENTINEL
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from server import Recorded, Reply, ScriptedServer
+from webhook_servers import asgi_server, post, signed, wsgi_server
 
 import octo
 import octo.oauth
@@ -128,6 +129,30 @@ def test_python_examples_run_as_written(github: ScriptedServer, capsys: pytest.C
     assert namespace["receive"]("issues", body + b" ", signature) == 401
     push = b'{"ref": "main"}'
     assert namespace["receive"]("push", push, octo.webhooks.signature(WEBHOOK_SECRET, push)) == 204
+    the_webhook_app_comments_as_the_installation(github, namespace)
+
+
+def the_webhook_app_comments_as_the_installation(github: ScriptedServer, namespace: dict[str, Any]) -> None:
+    """The Webhooks example under a real WSGI server, and mounted in Flask and Starlette (uvicorn)."""
+    minted_before = sum(r.route.endswith("/access_tokens") for r in github.requests)  # the App example's
+    opened = {"action": "opened", "issue": {"number": 7}, "installation": {"id": 42},
+              "repository": {"name": "hello-world", "owner": {"login": "octocat"}}}
+    with wsgi_server(namespace["application"]) as url:
+        assert post(url, *signed(WEBHOOK_SECRET, "issues", opened, "d-1")).status_code == 200
+    with asgi_server(namespace["starlette_app"]) as url:
+        assert post(url + "/webhooks", *signed(WEBHOOK_SECRET, "issues", opened, "d-2")).status_code == 200
+        assert post(url + "/webhooks", *signed("wrong", "issues", opened, "d-3")).status_code == 401
+    flask = namespace["flask_app"].test_client()
+    headers, body = signed(WEBHOOK_SECRET, "issues", opened, "d-4")
+    assert flask.post("/webhooks", data=body, headers=headers).status_code == 200
+    assert flask.post("/webhooks", data=body, headers=headers).text.startswith("duplicate")
+    comments = [r for r in github.requests if r.route == "/repos/octocat/hello-world/issues/7/comments"]
+    assert [r.json() for r in comments] == [{"body": "Thanks for the report!"}] * 3
+    labels = [r for r in github.requests if r.route == "/repos/octocat/hello-world/issues/7/labels"]
+    assert [r.json() for r in labels] == [{"labels": ["triage"]}] * 3  # the async handler, under each server
+    assert {r.headers["authorization"] for r in comments + labels} == {f"Bearer ghs_{SENTINEL}"}
+    minted = sum(r.route.endswith("/access_tokens") for r in github.requests) - minted_before
+    assert minted == 1  # the sync and the async clients share the app's token
 
 
 def command_lines(text: str) -> list[list[str]]:

@@ -52,7 +52,8 @@ def api_root(host: str) -> str:
 # Hand-written commands beside the generated namespaces: name -> (module with
 # `main(top_args, rest, argv) -> exit status`, summary).
 COMMANDS = {"api": ("octo.cli.api", "call any route, as gh api does: octo api repos/{owner}/{repo}"),
-            "auth": ("octo.cli.login", "sign in (auth login), see who is signed in (auth status), sign out")}
+            "auth": ("octo.cli.login", "sign in (auth login), see who is signed in (auth status), sign out"),
+            "webhooks": ("octo.cli.webhooks", "send a saved delivery to a local app, signed: webhooks replay FILE URL")}
 
 # Options of octo itself, accepted before the namespace and after the command.
 # Their dests start with "@", which no parameter's Python name can.

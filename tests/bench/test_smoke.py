@@ -32,8 +32,11 @@ def test_bench_runs_and_writes_the_report(tmp_path: Path) -> None:
     for checker in ("mypy", "pyright"):
         assert checker in results["typecheck"] or f"typecheck.{checker}" in results["unavailable"]
 
+    assert results["webhooks"]["wsgi_deliveries_per_second"] and results["webhooks"]["verify"]
+
     report = (tmp_path / "benchmarks.md").read_text()
     assert "| octo |" in report
+    assert "deliveries per second" in report
     assert "octo CPU per call ÷ raw requests" in report
     for peer in ("pygithub", "githubkit", "ghapi"):
         if peer in results["unavailable"]:

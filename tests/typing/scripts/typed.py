@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, assert_type
 import octo
 
 if TYPE_CHECKING:
-    from octo.types import FullRepository, Issue, IssueSearchResultItem, PullRequest, WebhookIssuesOpened
+    from octo.types import (
+        FullRepository,
+        Issue,
+        IssueSearchResultItem,
+        PullRequest,
+        WebhookIssues,
+        WebhookIssuesOpened,
+        WebhookPush,
+    )
 
 gh = octo.Octo()
 
@@ -45,3 +53,23 @@ gh.repos.update_branch_protection(
     required_status_checks={"strict": True, "contexts": ["ci"]},
     enforce_admins=None, required_pull_request_reviews=None, restrictions=None,
 )
+
+wh = octo.Webhooks("secret", app=octo.AppAuth(1, "key"))
+
+
+@wh.on("issues.opened")
+def opened(event: WebhookIssuesOpened) -> None:
+    print(event["issue"]["number"])
+
+
+@wh.on("issues")
+def any_issue_event(event: WebhookIssues, gh: octo.Octo) -> None:
+    gh.issues.create_comment("o", "r", event["issue"]["number"], body="seen")
+
+
+@wh.on("push")
+async def pushed(event: WebhookPush) -> None:
+    assert_type(event["ref"], str)
+
+
+wh.on("*")(lambda event: print(event))

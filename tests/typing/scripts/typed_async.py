@@ -3,12 +3,13 @@ for `Octo` (tests/typing/scripts/typed.py), awaited (checked, never run)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, assert_type
 
 import octo
 
 if TYPE_CHECKING:
-    from octo.types import FullRepository, Issue, IssueSearchResultItem, PullRequest
+    from octo.types import FullRepository, Issue, IssueSearchResultItem, PullRequest, WebhookIssuesOpened
 
 
 async def main() -> None:
@@ -29,3 +30,16 @@ async def main() -> None:
         assert_type((await gh.pulls.get("o", "r", 7, media_type="diff")).data, str)
         assert_type((await gh.repos.get_content("o", "r", "README.md", media_type="raw")).data, Any)
         assert_type(await gh.request("GET /rate_limit"), octo.Response[Any])
+
+
+app = octo.AsyncOcto(auth=octo.AppAuth(1, "key"))
+wh = octo.Webhooks("secret", app=app)
+
+
+@wh.on("issues.opened")
+async def thank(event: WebhookIssuesOpened, gh: octo.AsyncOcto) -> None:
+    await gh.issues.create_comment("o", "r", event["issue"]["number"], body="Thanks!")
+
+
+async def redeliver() -> None:
+    assert_type(await octo.webhooks.redeliver_failed(app, since=datetime.now(UTC)), list[int])

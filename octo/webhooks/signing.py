@@ -1,4 +1,4 @@
-"""Webhook deliveries: check that one came from GitHub (the `X-Hub-Signature-256`
+"""Check that a webhook delivery came from GitHub (the `X-Hub-Signature-256`
 header is the HMAC-SHA256 of the raw request body under the webhook's secret),
 and read its payload, typed by its event.
 
@@ -86,6 +86,12 @@ def _parse(event_name: str, body: bytes | str) -> Any:
     if not isinstance(event_name, str) or event_name not in EVENTS:
         raise WebhookError(f"unknown webhook event {_shown(event_name)}; the X-GitHub-Event header names it "
                            "(issues, push, pull_request, ...)")
+    return json_object(event_name, body)
+
+
+def json_object(event_name: str, body: bytes | str) -> dict[str, Any]:
+    """The body of a delivery of `event_name`, which must be a JSON object
+    (a `WebhookError` that never holds the body otherwise)."""
     if isinstance(body, (bytearray, memoryview)):
         body = bytes(body)
     if not isinstance(body, (bytes, str)):

@@ -1,0 +1,4 @@
+import octo
+
+wh = octo.Webhooks("secret")
+wh.on("issue.opened")(print)  # error
