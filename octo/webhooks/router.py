@@ -117,9 +117,10 @@ def installation_client(app: Octo, installation_id: int | None, *, is_async: boo
     if not is_async:
         return app if installation_id is None else app.for_installation(installation_id)
     from octo.aclient import AsyncOcto
+    from octo.auth import AppAuth
 
     auth = app._auth
-    assert auth is not None  # _app_client made sure
+    assert isinstance(auth, AppAuth)  # _app_client made sure
     return AsyncOcto(auth=auth if installation_id is None else auth.for_installation(installation_id),
                      **app._options)
 
