@@ -38,6 +38,7 @@ from octo.errors import (
     ValidationFailedError,
     WebhookError,
 )
+from octo.graphql import GraphQLError, graphql_check
 from octo.operation import OMIT, Omit
 from octo.pagination import Paginator, paginate
 from octo.response import RateLimit, Response
@@ -55,6 +56,7 @@ __all__ = [
     "ConflictError",
     "ForbiddenError",
     "GoneError",
+    "GraphQLError",
     "InvalidResponseError",
     "MemoryCache",
     "NotFoundError",
@@ -77,6 +79,7 @@ __all__ = [
     "configure",
     "default_client",
     "download",
+    "graphql_check",
     "paginate",
     "upload",
     "webhooks",

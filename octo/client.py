@@ -35,6 +35,7 @@ from octo.errors import (
     ServerError,
     TransportError,
 )
+from octo.graphql import Call, Data
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.redaction import Secret, SecretURL, SentRequest, conceal, conceal_headers, redact_url
 from octo.response import RateLimit, Response
@@ -452,7 +453,19 @@ class Octo(Namespaces):
             timeout=send_timeout,
             sink=sink,
             follow_redirects=follow_redirects,
-        ))
+        ), op.idempotent)
+
+    def graphql(self, query: str, /, variables: Mapping[str, Any] | None = None, **more: Any) -> Data:
+        """Send a GraphQL query or mutation; its answer's `data` (a dict whose
+        `response` attribute is the `Response`: headers, rate limit).
+
+        Variables are `variables=` and/or keywords. An answer with `errors`
+        raises `octo.GraphQLError` (with `.errors` and the partial `.data`).
+        A query is retried like a GET; a mutation never once it may have
+        arrived. See `octo.graphql` for what is decided how.
+        """
+        call = Call(self.base_url, query, variables, more)
+        return call.read(self.request(call.operation, data=call.body))
 
     def _send(
         self,

@@ -12,13 +12,14 @@ attached to each generated method by `@paginated`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
 from requests.utils import parse_header_links
 
 from octo.client import link_target
 from octo.errors import InvalidResponseError, OctoError, RedirectError
+from octo.graphql import Data, Walk, merge
 from octo.namespace import Namespace, Pagination
 from octo.operation import Operation
 from octo.redaction import SecretURL, redact_url
@@ -230,8 +231,27 @@ class _Paginate:
         # Each page is the Response that `Paged` describes to type checkers.
         return _Walk(method, args, params).pages()  # type: ignore[return-value]
 
+    def graphql(self, client: Octo, query: str, /, variables: Mapping[str, Any] | None = None,
+                **more: Any) -> Iterator[Any]:
+        """Every node of the one connection `query` walks with `$cursor`
+        (its `nodes`, else its `edges`), page after page; see `octo.graphql.Walk`."""
+        walk = Walk(query, merge(variables, more))  # here: a bad query is refused at the call
+        return (node for _ in _graphql_pages(client, query, walk) for node in walk.nodes())
+
+    def graphql_pages(self, client: Octo, query: str, /, variables: Mapping[str, Any] | None = None,
+                      **more: Any) -> Iterator[Data]:
+        """Each page's `data` of a `$cursor` walk (see `graphql`)."""
+        return _graphql_pages(client, query, Walk(query, merge(variables, more)))
+
     def __repr__(self) -> str:
         return "<octo.paginate>"
+
+
+def _graphql_pages(client: Octo, query: str, walk: Walk) -> Iterator[Data]:
+    while (values := walk.variables()) is not None:
+        data = client.graphql(query, values)
+        walk.receive(data)
+        yield data
 
 
 paginate = _Paginate()

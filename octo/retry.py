@@ -102,9 +102,12 @@ class Retrier:
         shown = "?" if wait is None else f"{wait:g}"
         return f"<Retrier retries={getattr(self, 'retries', '?')} max_rate_limit_wait={shown}>"
 
-    def call(self, method: str, url: str, route: str, send: Callable[[], Response]) -> Response:
+    def call(self, method: str, url: str, route: str, send: Callable[[], Response],
+             idempotent: bool | None = None) -> Response:
         """`send()` under this policy. `route` names the endpoint (its path
-        template) for rate-limit bookkeeping; `url` is only for messages."""
+        template) for rate-limit bookkeeping; `url` is only for messages.
+        `idempotent` says whether sending it twice is safe; None: the method says."""
+        repeatable = method in IDEMPOTENT if idempotent is None else idempotent
         retried = secondary = 0
         primary_retried = False
         while True:
@@ -125,7 +128,7 @@ class Retrier:
                         raise
                     wait, reason, told = self._secondary_wait(error, secondary)
                     secondary += 1
-                elif retried < self.retries and self._may_repeat(method, error):
+                elif retried < self.retries and self._may_repeat(repeatable, error):
                     wait, reason, told = self._backoff_wait(error, retried)
                     retried += 1
                 else:
@@ -172,11 +175,11 @@ class Retrier:
             return max(0.0, reset + 1 - now), reason + ", until the window resets", True
         return SECONDARY_FIRST_WAIT * 2**tries, reason, True
 
-    def _may_repeat(self, method: str, error: OctoError) -> bool:
+    def _may_repeat(self, repeatable: bool, error: OctoError) -> bool:
         if isinstance(error, TransportError):
             # A request that never left may be sent again whatever it does.
-            return error.retriable and (method in IDEMPOTENT or not error.sent)
-        if method not in IDEMPOTENT:
+            return error.retriable and (repeatable or not error.sent)
+        if not repeatable:
             return False
         if isinstance(error, ServerError):
             return error.status in RETRY_STATUSES
