@@ -14,6 +14,7 @@ from graphql_server import GraphQLServer, cursor
 from server import Reply, ScriptedServer
 
 import octo
+from octo.buckets import guess_resource
 from octo.graphql import endpoint, parse
 
 ISSUES = """
@@ -64,8 +65,9 @@ def test_a_query_returns_its_data_with_the_response_at_hand(gql: GraphQLServer, 
 
 def test_variables_named_like_the_methods_own_keywords_go_through_the_mapping(
         gql: GraphQLServer, gh: octo.Octo) -> None:
-    query = "query($query: String!, $variables: String = \"is:closed\") { a: search(query: $query, type: ISSUE, first: 1) " \
-            "{ issueCount } b: search(query: $variables, type: ISSUE, first: 1) { issueCount } }"
+    query = ('query($query: String!, $variables: String = "is:closed") {'
+             " a: search(query: $query, type: ISSUE, first: 1) { issueCount }"
+             " b: search(query: $variables, type: ISSUE, first: 1) { issueCount } }")
     gh.graphql(query, query="is:open")
     assert gql.requests[-1].json()["variables"] == {"query": "is:open"}
     gh.graphql(query, {"variables": "x"}, query="y")
@@ -107,7 +109,7 @@ def test_error_types_map_to_the_rest_error_classes(server: ScriptedServer, clien
     with pytest.raises(expected) as info:
         client.graphql("{ viewer { login } }")
     assert isinstance(info.value, octo.GraphQLError)
-    assert kind == "SOMETHING_NEW" or not type(info.value) is octo.GraphQLError
+    assert kind == "SOMETHING_NEW" or type(info.value) is not octo.GraphQLError
 
 
 @pytest.mark.parametrize("answer", [[1, 2], {"something": "else"}, {"data": "text"}])
@@ -207,6 +209,8 @@ def test_a_used_up_graphql_bucket_holds_back_graphql_but_not_rest(
 def test_the_endpoint_of_github_and_of_enterprise_server() -> None:
     assert endpoint("https://api.github.com") == "https://api.github.com/graphql"
     assert endpoint("https://ghe.example/api/v3") == "https://ghe.example/api/graphql"
+    # Counted against the graphql bucket before any answer names it, on either.
+    assert guess_resource("/graphql") == guess_resource("https://ghe.example/api/graphql") == "graphql"
     with GraphQLServer() as gql, octo.Octo(SENTINEL, base_url=gql.url + "/api/v3") as gh:
         gh.graphql("{ viewer { login } }")
         assert gql.requests[0].route == "/api/graphql"
