@@ -54,16 +54,27 @@ def run(namespace: str, command: Command, arguments: dict[str, Any], options: Op
                 out.head(answer.status, answer.headers)
                 out.data(answer.data)
             fail(str(exc))
-            if isinstance(exc, octo.RateLimitError):
-                return exits.RATE_LIMITED
-            return exits.NOT_FOUND if answer.status == 404 else exits.ERROR_STATUS
+            return exit_status(exc)
         except octo.OctoError as exc:
             fail(str(exc))
-            return exits.TRANSPORT
+            return exit_status(exc)
         except (ValueError, TypeError) as exc:  # the library's checks, before any I/O
             fail(f"error: {exc}")
-            return exits.USAGE
+            return exit_status(exc)
     return exits.OK
+
+
+def exit_status(exc: Exception) -> int:
+    """The exit status for an error the library raised (`exits.MEANINGS`)."""
+    if isinstance(exc, octo.RateLimitError):
+        return exits.RATE_LIMITED
+    if isinstance(exc, octo.NotFoundError) and not isinstance(exc, octo.GraphQLError):
+        return exits.NOT_FOUND
+    if isinstance(exc, octo.RequestError):
+        return exits.ERROR_STATUS
+    if isinstance(exc, octo.OctoError):
+        return exits.TRANSPORT
+    return exits.USAGE  # ValueError, TypeError: the library's checks, before any I/O
 
 
 def _call(namespace: str, method_name: str, arguments: dict[str, Any], options: Options, out: Writer) -> None:

@@ -60,6 +60,10 @@ def _main(argv: list[str]) -> int:
         return exits.USAGE
 
     ns_name, rest = tail[0], tail[1:]
+    if ns_name == "graphql":
+        from octo.cli import graphql
+
+        return graphql.main(rest, top_args)
     if ns_name not in metadata.namespaces():
         return _usage(f"unknown namespace {ns_name!r}" + did_you_mean(ns_name, list(metadata.namespaces())))
     space = metadata.namespace(ns_name)
