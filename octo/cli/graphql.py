@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from octo.cli import exits
@@ -33,7 +35,8 @@ def parser(sources: Sources) -> argparse.ArgumentParser:
     parser.add_argument("-f", "--raw-field", action="append", default=[], metavar="KEY=VALUE",
                         type=lambda text: _field(text, sources, typed=False), help="a string variable")
     parser.add_argument("--jq", metavar="EXPR", help="filter the output through jq (jq must be installed)")
-    _add_global_options(parser, {"-i", "--include", "--dry-run"}, command_level=True)
+    # -i and -H are the REST commands' (gh.graphql takes no headers of the caller's).
+    _add_global_options(parser, {"-i", "--include", "-H", "--header"}, command_level=True)
     return parser
 
 
@@ -70,15 +73,25 @@ def main(argv: list[str], top_args: argparse.Namespace) -> int:
     token = sys.stdin.readline().strip() if options.get("token_stdin") else None
 
     import octo  # here: `octo --help` stays fast
-    from octo.cli.execute import _report_to_stderr, exit_status, fail
+    from octo.cli import dryrun
+    from octo.cli.execute import TOKEN_VARIABLES, _report_to_stderr, exit_status, fail
     from octo.cli.output import Writer, to_json
+    from octo.graphql import Call
 
     out = Writer()
-    settings = {k: options[k] for k in ("base_url", "timeout") if options.get(k)}
+    settings: dict[str, Any] = {k: options[k] for k in ("base_url", "timeout") if options.get(k)}
+    capture = None
+    if options.get("dry_run"):
+        settings["session"], capture = dryrun.capturing_session()
     with _report_to_stderr(options.get("verbose", False)):
         try:
             with octo.Octo.from_env(token, **settings) as gh:
-                if options.get("paginate"):
+                if capture is not None:  # the first request, as it would be sent
+                    call = Call(gh.base_url, query, variables)
+                    gh.request(call.operation, data=call.body)
+                    secrets = [s for s in (token, *map(os.environ.get, TOKEN_VARIABLES)) if s]
+                    lines: Iterator[str] = iter([to_json(dryrun.describe(capture.captured[0], secrets), out.pretty)])
+                elif options.get("paginate"):
                     lines = (to_json(node, False) for node in octo.paginate.graphql(gh, query, variables))
                 else:
                     lines = iter([to_json(gh.graphql(query, variables), out.pretty)])

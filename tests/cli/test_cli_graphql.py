@@ -76,3 +76,13 @@ def test_a_missing_query_or_a_bad_field_is_a_usage_error(run: Run, gql: GraphQLS
     result = run("graphql", "--base-url", gql.url, "-f", "query=query A { a } query B { b }")
     assert result.code == 2 and "2 operations" in result.err
     assert gql.requests == []
+
+
+def test_dry_run_prints_the_request_and_sends_nothing(run: Run, gql: GraphQLServer) -> None:
+    result = run("--dry-run", "graphql", "--base-url", gql.url + "/api/v3", "-f", "query={ viewer { login } }",
+                 "-F", "n=7")
+    assert result.code == 0, result.err
+    shown = json.loads(result.out)
+    assert (shown["method"], shown["url"]) == ("POST", gql.url + "/api/graphql")
+    assert shown["body"] == {"query": "{ viewer { login } }", "variables": {"n": 7}}
+    assert SENTINEL not in result.out and gql.requests == []
