@@ -4,6 +4,7 @@ block in order, in one namespace (as a reader would paste them), and each
 
 from __future__ import annotations
 
+import ast
 import functools
 import re
 import shlex
@@ -15,6 +16,7 @@ import pytest
 from conftest import ROOT, SENTINEL
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from graphql_server import MockGitHub
 from server import Recorded, Reply, ScriptedServer
 
 import octo
@@ -35,8 +37,11 @@ class FakeGitHub:
 
     def __init__(self) -> None:
         self.url = ""
+        self.graphql = MockGitHub()  # executes GitHub's GraphQL schema
 
     def __call__(self, request: Recorded) -> Reply:
+        if request.route in ("/graphql", "/api/graphql"):
+            return self.graphql.handle(request)
         route = request.route.removeprefix("/api/v3")
         headers = {"x-ratelimit-remaining": "4999", "date": formatdate(usegmt=True)}
         if route.endswith("/access_tokens"):
@@ -110,6 +115,7 @@ def test_python_examples_run_as_written(github: ScriptedServer, capsys: pytest.C
     out = capsys.readouterr().out
     assert "160" in out  # the last issue number printed while paginating
     assert "octocat/hello-world: 80 stars" in out  # the Types example
+    assert "['NOT_FOUND'] {'repository': None}" in out and github.handler.graphql.mutations == ["addStar"]
     body = b'{"action": "opened", "issue": {"title": "Crash on start"}}'
     signature = octo.webhooks.signature(WEBHOOK_SECRET, body)
     assert namespace["receive"]("issues", body, signature) == 204
@@ -117,6 +123,29 @@ def test_python_examples_run_as_written(github: ScriptedServer, capsys: pytest.C
     assert namespace["receive"]("issues", body + b" ", signature) == 401
     push = b'{"ref": "main"}'
     assert namespace["receive"]("push", push, octo.webhooks.signature(WEBHOOK_SECRET, push)) == 204
+
+
+def graphql_documents() -> list[str]:
+    """The GraphQL documents of the README's GraphQL section: its string
+    literals that are one operation, and the query files its commands read."""
+    section = README.split("<!-- --8<-- [start:graphql] -->")[1].split("<!-- --8<-- [end:graphql] -->")[0]
+    found = []
+    for code in blocks(section, "python"):
+        for node in ast.walk(ast.parse(code)):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and "{" in node.value:
+                found.append(node.value)
+    found += [(ROOT / ref).read_text() for ref in re.findall(r"query=@(\S+)", section)]
+    return found
+
+
+def test_the_readme_graphql_examples_are_valid_against_githubs_schema() -> None:
+    documents = graphql_documents()
+    assert len(documents) >= 4
+    problems = {d: octo.graphql_check(d) for d in documents}
+    # The one invalid on purpose, to show what a check reports.
+    assert problems.pop("{ viewer { nme } }") == ["Cannot query field 'nme' on type 'User'. Did you mean "
+                                                  "'name'? (line 1, column 12)"]
+    assert problems and all(p == [] for p in problems.values()), problems
 
 
 def command_lines(text: str) -> list[list[str]]:
