@@ -333,8 +333,9 @@ class Walk:
         cursor = info[cursor_name]
         if not isinstance(cursor, str) or cursor in self._seen:
             self._done = True
-            raise OctoError(f"octo.paginate.graphql: {path}.pageInfo.{cursor_name} does not advance "
-                            f"({str(cursor)[:80]!r} again); stopping")
+            problem = (f"is {cursor!r}, though {more} is true" if not isinstance(cursor, str)
+                       else f"does not advance ({cursor[:80]!r} again)")
+            raise OctoError(f"octo.paginate.graphql: {path}.pageInfo.{cursor_name} {problem}; stopping")
         self._seen.add(cursor)
         self._variables = {**self._variables, CURSOR: cursor}
         return data

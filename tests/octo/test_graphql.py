@@ -168,6 +168,17 @@ def test_a_cursor_that_does_not_advance_stops_with_an_error() -> None:
         assert walked == [1, 2, 3] and len(gql.requests) == 2  # the repeated page is not yielded
 
 
+def test_a_next_page_without_a_cursor_stops_with_an_error(server: ScriptedServer, client: octo.Octo) -> None:
+    info = {"hasNextPage": True, "endCursor": None}
+    server.queue(Reply(200, json={"data": {"viewer": {"repositories": {"nodes": [], "pageInfo": info}}}}))
+    query = "query($cursor: String) { viewer { repositories(first: 2, after: $cursor) { nodes { name } " \
+            "pageInfo { hasNextPage endCursor } } } }"
+    with pytest.raises(octo.OctoError, match=r"data.viewer.repositories.pageInfo.endCursor is None, though "
+                                             "hasNextPage is true"):
+        list(octo.paginate.graphql(client, query))
+    assert len(server.requests) == 1
+
+
 def test_a_mutation_whose_connection_broke_is_not_sent_again(fake_clock: FakeClock) -> None:
     # The server ran it, then the connection broke: sending it again would star twice.
     with GraphQLServer(faults=["reset-after"]) as gql, octo.Octo(SENTINEL, base_url=gql.url) as gh:
