@@ -24,12 +24,12 @@ from typing import Any
 from bench import measure, report
 from bench.peers import PEERS
 
-SECTIONS = ("import", "per_call", "paginate", "graphql", "memory", "codegen", "typecheck")
+SECTIONS = ("import", "per_call", "concurrency", "paginate", "graphql", "memory", "codegen", "typecheck")
 # Where each section's samples are kept in benchmarks.json.
 SECTION_KEYS = {"import": ("imports", "imports_cpu", "first_repos", "octo_after_requests"),
-                "per_call": ("per_call",), "paginate": ("paginate",), "graphql": ("graphql",),
-                "memory": ("memory",),
-                "codegen": ("codegen",), "typecheck": ("typecheck",)}
+                "per_call": ("per_call",), "concurrency": ("concurrency",), "paginate": ("paginate",),
+                "graphql": ("graphql",), "memory": ("memory",), "codegen": ("codegen",),
+                "typecheck": ("typecheck",)}
 VERSIONED = ("requests", "urllib3", "octo-github", "PyGithub", "githubkit", "pydantic", "httpx",
              "ghapi", "fastcore", "matplotlib")
 
@@ -152,6 +152,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if "graphql" in sections:  # octo's REST and GraphQL calls of the same answer
                 workers_section("graphql", {k: ["call", k, base] for k in ("rest", "graphql")},
                                 args.round_seconds, 2000)
+
+    if "concurrency" in sections:
+        step("concurrency")
+        kinds = [k for k in ("octo_async", "aiohttp") if k not in missing]
+        results["concurrency"] = measure.concurrency(kinds, 1 if args.quick else 5)
 
     if "memory" in sections:
         step("memory")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 from octo import webhooks
+from octo.aclient import AsyncOcto
 from octo.auth import AppAuth
 from octo.cache import MemoryCache
 from octo.client import Octo
@@ -39,6 +40,7 @@ from octo.errors import (
     WebhookError,
 )
 from octo.graphql import GraphQLError, graphql_check
+from octo.hooks import HookRequest, Hooks
 from octo.operation import OMIT, Omit
 from octo.pagination import Paginator, paginate
 from octo.response import RateLimit, Response
@@ -52,11 +54,14 @@ if TYPE_CHECKING:
 __all__ = [
     "OMIT",
     "AppAuth",
+    "AsyncOcto",
     "BadRequestError",
     "ConflictError",
     "ForbiddenError",
     "GoneError",
     "GraphQLError",
+    "HookRequest",
+    "Hooks",
     "InvalidResponseError",
     "MemoryCache",
     "NotFoundError",

@@ -94,6 +94,26 @@ def test_an_error_answer_raises_with_every_error_and_the_partial_data(gh: octo.O
     assert error.response.status == 200
 
 
+def test_hooks_see_a_graphql_call_as_the_post_it_is(gql: GraphQLServer, gh: octo.Octo) -> None:
+    seen: list[object] = []
+    gh.hook.before(lambda request: seen.append((request.method, request.url)))
+    gh.hook.after(lambda response, request: seen.append(type(response).__name__))
+    gh.hook.wrap(lambda send, request: seen.append("wrap") or send(request))
+    data = gh.graphql("{ viewer { login } }")
+    assert data == {"viewer": {"login": "login-0"}} and data.response.status == 200
+    assert seen == ["wrap", ("POST", gql.url + "/graphql"), "Response"]
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_a_value_json_cannot_carry_is_refused_before_sending(
+        server: ScriptedServer, client: octo.Octo, value: float) -> None:
+    with pytest.raises(ValueError, match=r"graphql query: the body cannot be sent as JSON \(NaN or infinity\)"):
+        client.graphql("query($n: Float) { viewer { login } }", n=value)
+    with pytest.raises(ValueError, match="POST /markdown: the body cannot be sent as JSON"):
+        client.request("POST /markdown", body={"text": [value]})
+    assert server.requests == []
+
+
 def test_an_invalid_query_is_a_graphql_error_naming_the_field(gh: octo.Octo) -> None:
     with pytest.raises(octo.GraphQLError, match="Cannot query field 'nme' on type 'Repository'") as info:
         gh.graphql('query { repository(owner: "o", name: "r") { nme } }')
