@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, assert_type
 import octo
 
 if TYPE_CHECKING:
+    from octo.graphql import Data
     from octo.types import FullRepository, Issue, IssueSearchResultItem, PullRequest, WebhookIssuesOpened
 
 gh = octo.Octo()
@@ -47,9 +48,9 @@ gh.repos.update_branch_protection(
 )
 
 data = gh.graphql("{ viewer { login } }", variables={"n": 1}, owner="o")
-assert_type(data, octo.graphql.Data)
+assert_type(data, Data)
 assert_type(data.response, octo.Response[Any])
 for node in octo.paginate.graphql(gh, "query($cursor: String) { x }"):
     assert_type(node, Any)
 for data in octo.paginate.graphql_pages(gh, "query($cursor: String) { x }", owner="o"):
-    assert_type(data, octo.graphql.Data)
+    assert_type(data, Data)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, assert_type
 import octo
 
 if TYPE_CHECKING:
+    from octo.graphql import Data
     from octo.types import FullRepository, Issue, IssueSearchResultItem, PullRequest
 
 
@@ -31,9 +32,9 @@ async def main() -> None:
         assert_type(await gh.request("GET /rate_limit"), octo.Response[Any])
 
         data = await gh.graphql("{ viewer { login } }", variables={"n": 1}, owner="o")
-        assert_type(data, octo.graphql.Data)
+        assert_type(data, Data)
         assert_type(data.response, octo.Response[Any])
         async for node in octo.paginate.graphql(gh, "query($cursor: String) { x }"):
             assert_type(node, Any)
-        async for page in octo.paginate.graphql_pages(gh, "query($cursor: String) { x }", owner="o"):
-            assert_type(page, octo.graphql.Data)
+        async for answer in octo.paginate.graphql_pages(gh, "query($cursor: String) { x }", owner="o"):
+            assert_type(answer, Data)
