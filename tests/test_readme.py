@@ -109,6 +109,7 @@ def test_python_examples_run_as_written(github: ScriptedServer, capsys: pytest.C
     sent = {(r.method, r.route) for r in github.requests}
     assert ("POST", "/repos/octocat/hello-world/dispatches") in sent
     assert ("GET", "/api/v3/repos/octocat/hello-world") in sent
+    assert ("POST", "/api/graphql") in sent  # the Async example's GraphQL call, on GHES
     assert ("POST", "/api/uploads/repos/o/r/releases/1/assets") in sent
     assert Path("hello-world.tar.gz").read_bytes() == b"\x1f\x8b archive"
     assert Path("app.tar.gz").read_bytes() == b"\x1f\x8b archive"
