@@ -24,12 +24,13 @@ from typing import Any
 from bench import measure, report
 from bench.peers import PEERS
 
-SECTIONS = ("import", "per_call", "concurrency", "paginate", "memory", "codegen", "typecheck", "webhooks")
+SECTIONS = ("import", "per_call", "concurrency", "paginate", "graphql", "memory", "codegen", "typecheck",
+            "webhooks")
 # Where each section's samples are kept in benchmarks.json.
 SECTION_KEYS = {"import": ("imports", "imports_cpu", "first_repos", "octo_after_requests"),
                 "per_call": ("per_call",), "concurrency": ("concurrency",), "paginate": ("paginate",),
-                "memory": ("memory",), "codegen": ("codegen",), "typecheck": ("typecheck",),
-                "webhooks": ("webhooks",)}
+                "graphql": ("graphql",), "memory": ("memory",), "codegen": ("codegen",),
+                "typecheck": ("typecheck",), "webhooks": ("webhooks",)}
 VERSIONED = ("requests", "urllib3", "octo-github", "PyGithub", "githubkit", "pydantic", "httpx",
              "ghapi", "fastcore", "matplotlib")
 
@@ -129,29 +130,29 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         results["first_repos"] = measure.first_repos(args.runs, warm)
         results["octo_after_requests"] = measure.octo_after_requests(args.runs)
 
-    if "per_call" in sections or "paginate" in sections:
+    if sections & {"per_call", "paginate", "graphql"}:
         with measure.server(args.items) as base:
+            def workers_section(section: str, specs: dict[str, list[str]], seconds: float, most: int) -> None:
+                step(section.replace("_", " "))
+                workers, failed = measure.start_workers(specs)
+                results["unavailable"].update({f"{section}.{k}": v for k, v in failed.items()})
+                try:
+                    cpu, wall, units = measure.interleaved(workers, args.rounds, seconds, most)
+                finally:
+                    for worker in workers.values():
+                        worker.close()
+                results[section] = {"cpu": cpu, "wall": wall, "units": units}
+
             if "per_call" in sections:
-                step("per call")
-                workers, failed = measure.start_workers({p.key: ["pair", p.key, base] for p in available})
-                results["unavailable"].update({f"per_call.{k}": v for k, v in failed.items()})
-                try:
-                    cpu, wall, units = measure.interleaved(workers, args.rounds, args.round_seconds, 2000)
-                finally:
-                    for worker in workers.values():
-                        worker.close()
-                results["per_call"] = {"cpu": cpu, "wall": wall, "units": units}
+                workers_section("per_call", {p.key: ["pair", p.key, base] for p in available},
+                                args.round_seconds, 2000)
             if "paginate" in sections:
-                step("paginate")
                 page_args = [base, str(args.per_page), str(args.items)]
-                workers, failed = measure.start_workers({p.key: ["paginate", p.key, *page_args] for p in available})
-                results["unavailable"].update({f"paginate.{k}": v for k, v in failed.items()})
-                try:
-                    cpu, wall, units = measure.interleaved(workers, args.rounds, args.round_seconds * 4, 50)
-                finally:
-                    for worker in workers.values():
-                        worker.close()
-                results["paginate"] = {"cpu": cpu, "wall": wall, "units": units}
+                workers_section("paginate", {p.key: ["paginate", p.key, *page_args] for p in available},
+                                args.round_seconds * 4, 50)
+            if "graphql" in sections:  # octo's REST and GraphQL calls of the same answer
+                workers_section("graphql", {k: ["call", k, base] for k in ("rest", "graphql")},
+                                args.round_seconds, 2000)
 
     if "concurrency" in sections:
         step("concurrency")

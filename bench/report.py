@@ -139,7 +139,7 @@ def provenance(r: dict[str, Any], section: str) -> list[str]:
     if not own or (own["date"], own["commit"]) == (r["date"], r["commit"]):
         return []
     counts = own.get("settings", {})
-    rounds = f", {counts['rounds']} rounds" if section in ("per_call", "paginate") and counts else ""
+    rounds = f", {counts['rounds']} rounds" if section in ("per_call", "paginate", "graphql") and counts else ""
     return ["", f"Measured in a later run: {own['date']}, octo commit `{own['commit']}`{rounds}."]
 
 
@@ -234,6 +234,21 @@ def markdown(r: dict[str, Any], chart: str | None) -> str:
         names = {"octo_async": "octo AsyncOcto", "aiohttp": "aiohttp (raw ClientSession)"}
         for key, samples in concurrent.items():
             lines.append(f"| {names.get(key, key)} | {_fmt(median(samples), 's')} |")
+    graphql = r.get("graphql")
+    if graphql and graphql["cpu"]:
+        cpu, wall = graphql["cpu"], graphql["wall"]
+        lines += ["", "## GraphQL", "",
+                  "octo's CPU for one call reading the same repository (the answer of `repos.get` in the "
+                  "table above) by REST, `gh.repos.get(...)`, and by GraphQL, "
+                  "`gh.graphql(query, owner=..., name=...)`, whose answer holds that repository under "
+                  "`data.repository`.", *provenance(r, "graphql"), "",
+                  "| call | CPU per call | × REST | wall per call |", "| --- | --- | --- | --- |"]
+        for key, samples in cpu.items():
+            ratio = _fmt(paired(samples, cpu["rest"], "/"), "x") if "rest" in cpu else ""
+            lines.append(f"| {'`gh.graphql`' if key == 'graphql' else '`gh.repos.get`'} | "
+                         f"{_fmt(median(samples), 'us')} | {ratio} | {_fmt(median(wall[key]), 'us')} |")
+    for key in sorted(k for k in un if k.startswith("graphql.")):
+        lines += ["", f"`{key}`: {NOT_AVAILABLE} ({un[key]})."]
 
     lines += ["", "## Pagination", ""]
     paginate = r.get("paginate")
@@ -410,7 +425,7 @@ def canonical(r: dict[str, Any]) -> dict[str, Any]:
     for key in ("imports", "imports_cpu", "memory"):
         if key in r:
             r[key] = _ordered(r[key])
-    for key in ("per_call", "paginate"):
+    for key in ("per_call", "paginate", "graphql"):
         if key in r:
             r[key] = {part: _ordered(values) for part, values in r[key].items()}
     return r

@@ -14,6 +14,8 @@ Routes (any owner/repo):
   an example from GitHub's OpenAPI description) whose URLs point back here;
 - `GET /repos/{o}/{r}/issues?per_page=&page=`: one page of `--items` issues
   (bench/fixtures/issue.json), with GitHub's `Link` header;
+- `POST /graphql`: 200 and `{"data": {"repository": ...}}` holding the same
+  repository as `GET /repos/{o}/{r}` (a GraphQL call of the same size);
 - anything else: 404 with GitHub's error body.
 """
 
@@ -81,6 +83,8 @@ class Site:
         repo = (FIXTURES / "repo.json").read_text().replace("https://api.github.com", base)
         body = json.dumps(json.loads(repo), separators=(",", ":")).encode()
         self.repo = _answer("200 OK", body, 'etag: W/"7c0b4b2e1bd3c7d2"\r\n')
+        self.graphql = _answer("200 OK", b'{"data":{"repository":' + body + b"}}",
+                               "x-ratelimit-resource: graphql\r\n")
         self.dispatch = _answer("204 No Content")
         self.not_found = _answer(
             "404 Not Found",
@@ -91,6 +95,8 @@ class Site:
     def answer(self, method: str, target: str) -> bytes:
         parts = urlsplit(target)
         segments = parts.path.strip("/").split("/")
+        if method == "POST" and parts.path == "/graphql":
+            return self.graphql
         if len(segments) >= 3 and segments[0] == "repos":
             rest = segments[3:]
             if method == "POST" and rest == ["dispatches"]:

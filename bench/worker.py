@@ -2,12 +2,13 @@
 
     python -m bench.worker pair <peer> <base_url>
     python -m bench.worker paginate <peer> <base_url> <per_page> <items>
+    python -m bench.worker call rest|graphql <base_url>
 
-Reads `N` lines from stdin, does N units (a pair of calls, or one walk of the
-whole list) and answers `<cpu seconds> <wall seconds>` for the N units. Each
-client runs alone in its process, so it pays for its own imports and garbage
-only, and its CPU time (`time.process_time`) is its own; the driver
-interleaves the processes.
+Reads `N` lines from stdin, does N units (a pair of calls, one walk of the
+whole list, or one octo call reading a repository by REST or by GraphQL) and
+answers `<cpu seconds> <wall seconds>` for the N units. Each client runs alone
+in its process, so it pays for its own imports and garbage only, and its CPU
+time (`time.process_time`) is its own; the driver interleaves the processes.
 """
 
 from __future__ import annotations
@@ -76,6 +77,19 @@ def pagination_walk(kind: str, base: str, per_page: int, items: int) -> Callable
     raise SystemExit(f"no pagination walk for {kind}")
 
 
+REPOSITORY_QUERY = "query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { id } }"
+
+
+def octo_call(kind: str, base: str) -> Callable[[], object]:
+    """One octo call reading the same repository: `repos.get`, or `gh.graphql`."""
+    import octo
+
+    client = octo.Octo(TOKEN, base_url=base, user_agent="octo-bench")
+    if kind == "rest":
+        return lambda: client.repos.get(OWNER, REPO).data["full_name"]
+    return lambda: client.graphql(REPOSITORY_QUERY, owner=OWNER, name=REPO)["repository"]["full_name"]
+
+
 def main(argv: list[str]) -> None:
     if os.environ.get("BENCH_CLIENT_CPU") and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {int(os.environ["BENCH_CLIENT_CPU"])})
@@ -85,6 +99,8 @@ def main(argv: list[str]) -> None:
         peer = next(p for p in PEERS if p.key == kind)
         unit, _close = peer.make(base)
         expected: object = f"{OWNER}/{REPO}"
+    elif mode == "call":
+        unit, expected = octo_call(kind, base), f"{OWNER}/{REPO}"
     else:
         per_page, items = int(argv[3]), int(argv[4])
         unit = pagination_walk(kind, base, per_page, items)

@@ -6,6 +6,10 @@ The file is `generated/api.github.com.json` of the npm package
 way its sha256 must match, or nothing is written. The same package's
 descriptions of GitHub Enterprise Cloud and Server (`EDITIONS`) are unpacked
 beside it from one `npm pack`, each checked against its own sha256.
+
+GitHub's GraphQL schema (`schema.json` of `@octokit/graphql-schema`, an
+introspection result) is pinned the same way, at .cache/graphql/schema.json:
+the GraphQL tests and `octo.graphql_check` read it.
 """
 
 from __future__ import annotations
@@ -33,6 +37,11 @@ EDITIONS = {
     "ghes-3.19": "8c852cf1bde4d40ee19dffd9cdd18650bfad09f9dd0cd5039b9d775056104139",
 }
 SHARED = Path("../shared/openapi/api.github.com.json")
+GRAPHQL_PACKAGE = "@octokit/graphql-schema"
+GRAPHQL_VERSION = "15.26.1"
+GRAPHQL_MEMBER = "package/schema.json"
+GRAPHQL_SHA256 = "bbdb03f4006f4e34964d67d55385f1c8c47c4cacd507ccdc38af2544247ecddd"
+GRAPHQL_TARGET = Path(".cache/graphql/schema.json")
 
 
 class PinnedError(Exception):
@@ -47,25 +56,26 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _from_npm(dests: dict[str, Path]) -> None:
-    """Unpack `package/generated/<stem>.json` to each dest from one `npm pack`."""
+def _from_npm(dests: dict[str, Path], package: str = PACKAGE, version: str = VERSION) -> None:
+    """Unpack `package/generated/<stem>.json` to each dest from one `npm pack`
+    (`package/<member>` for a dest keyed by a member path ending in .json)."""
     some = next(iter(dests.values()))
     with tempfile.TemporaryDirectory(dir=some.parent) as tmp:
         try:
-            done = subprocess.run(["npm", "pack", "--silent", f"{PACKAGE}@{VERSION}"], cwd=tmp,
+            done = subprocess.run(["npm", "pack", "--silent", f"{package}@{version}"], cwd=tmp,
                                   capture_output=True, text=True, timeout=300)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise PinnedError(f"npm pack {PACKAGE}@{VERSION} failed: {exc}") from None
+            raise PinnedError(f"npm pack {package}@{version} failed: {exc}") from None
         tarballs = list(Path(tmp).glob("*.tgz"))
         if done.returncode != 0 or len(tarballs) != 1:
-            raise PinnedError(f"npm pack {PACKAGE}@{VERSION} failed: {done.stderr.strip()[-500:]}")
+            raise PinnedError(f"npm pack {package}@{version} failed: {done.stderr.strip()[-500:]}")
         unpack(tarballs[0], dests)
 
 
 def unpack(tarball: Path, dests: dict[str, Path]) -> None:
     with tarfile.open(tarball) as tar:
         for stem, dest in dests.items():
-            name = f"package/generated/{stem}.json"
+            name = stem if stem.startswith("package/") else f"package/generated/{stem}.json"
             member = tar.extractfile(name)
             if member is None:
                 raise PinnedError(f"{tarball.name} has no {name}")
@@ -124,6 +134,30 @@ def obtain_editions(root: Path, fetch: Callable[[dict[str, Path]], None] = _from
     return sorted(missing)
 
 
+def obtain_graphql(root: Path,
+                   fetch: Callable[[dict[str, Path]], None] | None = None) -> tuple[Path, str]:
+    """The verified GraphQL schema's path, and where it came from."""
+    target = root / GRAPHQL_TARGET
+    if target.exists() and sha256(target) == GRAPHQL_SHA256:
+        return target, "already there"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    origin = f"npm pack {GRAPHQL_PACKAGE}@{GRAPHQL_VERSION}"
+    try:
+        if fetch is None:
+            _from_npm({GRAPHQL_MEMBER: partial}, GRAPHQL_PACKAGE, GRAPHQL_VERSION)
+        else:
+            fetch({GRAPHQL_MEMBER: partial})
+        got = sha256(partial)
+        if got != GRAPHQL_SHA256:
+            raise PinnedError(f"sha256 mismatch for the GraphQL schema from {origin}: "
+                              f"expected {GRAPHQL_SHA256}, got {got}")
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target, origin
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen.pinned", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -132,12 +166,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         path, origin = obtain(args.root)
         fetched = obtain_editions(args.root)
+        schema, schema_origin = obtain_graphql(args.root)
     except PinnedError as exc:
         print(f"openapi: {exc}", file=sys.stderr)
         return 1
     print(f"openapi: {path.relative_to(args.root)} ({PACKAGE}@{VERSION}, sha256 ok; {origin})")
     print(f"openapi: {', '.join(f'{s}.json' for s in EDITIONS)} beside it (sha256 ok; "
           + (f"unpacked {len(fetched)}" if fetched else "already there") + ")")
+    print(f"graphql: {schema.relative_to(args.root)} ({GRAPHQL_PACKAGE}@{GRAPHQL_VERSION}, sha256 ok; "
+          f"{schema_origin})")
     return 0
 
 

@@ -40,6 +40,7 @@ from octo.errors import (
     ValidationFailedError,
     WebhookError,
 )
+from octo.graphql import GraphQLError, graphql_check
 from octo.hooks import HookRequest, Hooks
 from octo.operation import OMIT, Omit
 from octo.pagination import Paginator, paginate
@@ -62,6 +63,7 @@ __all__ = [
     "ConflictError",
     "ForbiddenError",
     "GoneError",
+    "GraphQLError",
     "HookRequest",
     "Hooks",
     "InvalidResponseError",
@@ -92,6 +94,7 @@ __all__ = [
     "default_client",
     "device_flow",
     "download",
+    "graphql_check",
     "paginate",
     "upload",
     "webhooks",

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     import aiohttp
 
     from octo.auth import AppAuth
+    from octo.drivers.aio import AsyncDriver
+    from octo.graphql import Data
     from octo.rest._async import AsyncNamespaces
 else:
     AsyncNamespaces = object
@@ -35,6 +37,7 @@ class AsyncOcto(BaseClient, AsyncNamespaces):
     """
 
     _kind = "AsyncOcto"
+    _driver: AsyncDriver
 
     def _connect(self, session: aiohttp.ClientSession | None, max_connections: int) -> None:
         from octo.drivers.aio import AsyncDriver
@@ -68,6 +71,11 @@ class AsyncOcto(BaseClient, AsyncNamespaces):
         call = self._bind(operation, path=path, query=query, body=body, headers=headers, data=data,
                           media_type=media_type, timeout=timeout, follow_redirects=follow_redirects)
         return self._driver.call(self.hook, call, self._pipeline)
+
+    if TYPE_CHECKING:
+        def graphql(self, query: str, /, variables: Mapping[str, Any] | None = None,
+                    **more: Any) -> Coroutine[Any, Any, Data]:
+            """`await gh.graphql(query, **variables)`: the answer's `data` (see `Octo.graphql`)."""
 
     async def for_installation(self, installation_id: int | None = None, *, owner: str | None = None,
                                repo: str | None = None, org: str | None = None,

@@ -21,7 +21,7 @@ from octo.response import RateLimit, Response
 _GUESSES = [
     (r"^/search/code\b", "code_search"),
     (r"^/search/", "search"),
-    (r"^/graphql\b", "graphql"),
+    (r"^(?:https?://[^/]+/api)?/graphql$", "graphql"),  # GHES: https://HOST/api/graphql
     (r"^/app-manifests/[^/]+/conversions$", "integration_manifest"),
     (r"/code-scanning/sarifs$", "code_scanning_upload"),
     (r"/actions/runners/registration-token$", "actions_runner_registration"),

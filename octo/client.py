@@ -25,6 +25,7 @@ from octo import __version__, transfer, transport
 from octo.cache import CacheStore, ETagCache
 from octo.checks import check_header_value, check_headers, check_timeout, check_token, check_url, timeouts
 from octo.errors import OctoError
+from octo.graphql import Call as GraphQLCall
 from octo.hooks import Hooks
 from octo.operation import OMIT, Omit, Operation, Timeout
 from octo.pipeline import (
@@ -49,6 +50,8 @@ if TYPE_CHECKING:
     import requests
 
     from octo.auth import AppAuth
+    from octo.drivers.sync import SyncDriver
+    from octo.graphql import Data
     from octo.namespace import Namespace
     from octo.oauth import UserAuth
     from octo.rest._typing import Namespaces
@@ -134,6 +137,7 @@ class BaseClient:
 
     _kind = "Octo"
     request: Callable[..., Any]  # the driver's own: returns a Response, or an awaitable of one
+    _driver: Any  # octo.drivers.sync.SyncDriver or octo.drivers.aio.AsyncDriver
 
     def __init__(
         self,
@@ -245,6 +249,20 @@ class BaseClient:
     def _derived(self: C, auth: AppAuth) -> C:
         """A client like this one with another credential, sharing connections."""
         return type(self)(auth=auth, session=self._session, **self._options)
+
+    def graphql(self, query: str, /, variables: Mapping[str, Any] | None = None, **more: Any) -> Any:
+        """Send a GraphQL query or mutation; its answer's `data` (a dict whose
+        `response` attribute is the `Response`: headers, rate limit). On
+        `AsyncOcto`, an awaitable of it.
+
+        Variables are `variables=` and/or keywords. An answer with `errors`
+        raises `octo.GraphQLError` (with `.errors` and the partial `.data`).
+        A query is retried like a GET; a mutation never once it may have
+        arrived. See `octo.graphql` for what is decided how.
+        """
+        call = GraphQLCall(self.base_url, query, variables, more)
+        # Read after the hooks, which see the call's Response as for any request.
+        return self._driver.then(self.request(call.operation, data=call.body), call.read)
 
     # -- the one request path -------------------------------------------------
 
@@ -392,6 +410,8 @@ class Octo(BaseClient, Namespaces):
     a `requests.Session` of your own (proxies, certificates, adapters).
     """
 
+    _driver: SyncDriver
+
     def _connect(self, session: requests.Session | None, max_connections: int) -> None:
         from octo.drivers.sync import SyncDriver
 
@@ -426,6 +446,10 @@ class Octo(BaseClient, Namespaces):
         if self.hook.active:
             return self._driver.hooked(self.hook, call, self._pipeline)  # type: ignore[no-any-return]
         return self._driver.run(self._pipeline(call))  # type: ignore[no-any-return]
+
+    if TYPE_CHECKING:
+        def graphql(self, query: str, /, variables: Mapping[str, Any] | None = None,
+                    **more: Any) -> Data: ...
 
     def for_installation(self, installation_id: int | None = None, *, owner: str | None = None,
                          repo: str | None = None, org: str | None = None, user: str | None = None) -> Octo:

@@ -120,12 +120,14 @@ class Operation:
     """One endpoint: its route and the facts the runtime needs to call it.
 
     `json_body`: the body is a JSON object, sent as `{}` when no body argument
-    is given; without it such a call sends no body at all.
+    is given; without it such a call sends no body at all. `idempotent`
+    overrides what the method says about sending it again (a GraphQL query
+    is a POST that may be retried like a GET); None: the method decides.
     """
 
     __slots__ = ("method", "path", "limits", "multi_segment", "host", "deprecated",
                  "deprecated_params", "content_type", "json_body", "name", "versions",
-                 "_parts", "_open_end")
+                 "idempotent", "_parts", "_open_end")
 
     def __init__(
         self,
@@ -141,6 +143,7 @@ class Operation:
         content_type: str | None = None,
         json_body: bool = False,
         versions: tuple[Since, ...] = (),
+        idempotent: bool | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -154,6 +157,7 @@ class Operation:
         self.json_body = json_body
         # Oldest first; None for the many operations no later version changes (one test per call).
         self.versions = versions or None
+        self.idempotent = idempotent
         self._parts: list[str] | None = None
         self._open_end: str | None = None
 

@@ -12,12 +12,13 @@ attached to each generated method by `@paginated`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
 from requests.utils import parse_header_links
 
 from octo.errors import InvalidResponseError, OctoError, RedirectError
+from octo.graphql import Walk, merge
 from octo.namespace import Namespace, Pagination
 from octo.operation import Operation
 from octo.pipeline import link_target
@@ -25,6 +26,9 @@ from octo.redaction import SecretURL, redact_url
 from octo.response import Response
 
 if TYPE_CHECKING:
+    from octo.aclient import AsyncOcto
+    from octo.client import Octo
+    from octo.graphql import Data
     from octo.response import Paged
 
 DEFAULT_PER_PAGE = 100
@@ -328,8 +332,94 @@ class _Paginate:
         walk = _Walk(method, args, params)
         return walk.apages() if walk.is_async else walk.pages()
 
+    if TYPE_CHECKING:
+        @overload
+        def graphql(self, client: Octo, query: str, /, variables: Mapping[str, Any] | None = None,
+                    **more: Any) -> Iterator[Any]: ...
+
+        @overload
+        def graphql(self, client: AsyncOcto, query: str, /, variables: Mapping[str, Any] | None = None,
+                    **more: Any) -> AsyncIterator[Any]: ...
+
+    def graphql(self, client: Any, query: str, /, variables: Mapping[str, Any] | None = None,
+                **more: Any) -> Any:
+        """Every node of the one connection `query` walks with `$cursor`
+        (its `nodes`, else its `edges`), page after page; see `octo.graphql.Walk`.
+        Given an `AsyncOcto`, an async iterator (`async for`)."""
+        return GraphQLWalk(client, query, merge(variables, more), nodes=True)
+
+    if TYPE_CHECKING:
+        @overload
+        def graphql_pages(self, client: Octo, query: str, /, variables: Mapping[str, Any] | None = None,
+                          **more: Any) -> Iterator[Data]: ...
+
+        @overload
+        def graphql_pages(self, client: AsyncOcto, query: str, /,
+                          variables: Mapping[str, Any] | None = None, **more: Any) -> AsyncIterator[Data]: ...
+
+    def graphql_pages(self, client: Any, query: str, /, variables: Mapping[str, Any] | None = None,
+                      **more: Any) -> Any:
+        """Each page's `data` of a `$cursor` walk (see `graphql`)."""
+        return GraphQLWalk(client, query, merge(variables, more), nodes=False)
+
     def __repr__(self) -> str:
         return "<octo.paginate>"
+
+
+class GraphQLWalk:
+    """The pages (or their nodes) of one `$cursor` walk: an iterator over an
+    `Octo`, an async iterator over an `AsyncOcto`. What to send next and
+    when to stop is `octo.graphql.Walk`'s; this only makes the calls."""
+
+    def __init__(self, client: Any, query: str, variables: dict[str, Any], *, nodes: bool) -> None:
+        self._walk = Walk(query, variables)  # here: a bad query is refused at the call
+        self._client = client
+        self._query = query
+        self._nodes = nodes
+        kind = getattr(type(client), "_kind", None)
+        if kind not in ("Octo", "AsyncOcto"):
+            raise TypeError(f"octo.paginate.graphql takes a client (octo.Octo or octo.AsyncOcto) first, "
+                            f"got {type(client).__name__}")
+        self._async = kind == "AsyncOcto"
+        self._items: Iterator[Any] = iter(())
+
+    def __repr__(self) -> str:
+        return f"<octo.paginate.graphql{'' if getattr(self, '_nodes', True) else '_pages'}>"
+
+    def _call(self) -> Any:
+        """The next page's call (an awaitable on AsyncOcto), or None when the walk is over."""
+        values = self._walk.variables()
+        return None if values is None else self._client.graphql(self._query, values)
+
+    def _accept(self, data: Data) -> None:
+        self._walk.receive(data)
+        self._items = iter(self._walk.nodes() if self._nodes else (data,))
+
+    def __iter__(self) -> GraphQLWalk:
+        if self._async:
+            raise TypeError("octo.paginate.graphql with an AsyncOcto is an async iterator: use async for")
+        return self
+
+    def __next__(self) -> Any:
+        while (item := next(self._items, _END)) is _END:
+            call = self._call()
+            if call is None:
+                raise StopIteration
+            self._accept(call)
+        return item
+
+    def __aiter__(self) -> GraphQLWalk:
+        if not self._async:
+            raise TypeError("octo.paginate.graphql with an Octo is an iterator: use for, not async for")
+        return self
+
+    async def __anext__(self) -> Any:
+        while (item := next(self._items, _END)) is _END:
+            call = self._call()
+            if call is None:
+                raise StopAsyncIteration
+            self._accept(await call)
+        return item
 
 
 paginate = _Paginate()

@@ -113,8 +113,11 @@ class Retrier:
     def run(self, call: Call, attempt: Callable[[Call], Steps]) -> Steps:
         """The pipeline `attempt(call)` under this policy, started again as
         often as it allows. `call.route` names the endpoint (its path
-        template) for rate-limit bookkeeping; `call.url` is only for messages."""
+        template) for rate-limit bookkeeping; `call.url` is only for messages.
+        Whether sending it twice is safe is `call.op.idempotent`, else its method's."""
         method, url, route = call.op.method, call.url, call.route
+        idempotent = call.op.idempotent
+        repeatable = method in IDEMPOTENT if idempotent is None else idempotent
         retried = secondary = 0
         primary_retried = False
         while True:
@@ -137,7 +140,7 @@ class Retrier:
                         raise
                     wait, reason, told = self._secondary_wait(error, secondary)
                     secondary += 1
-                elif retried < self.retries and self._may_repeat(method, error):
+                elif retried < self.retries and self._may_repeat(repeatable, error):
                     wait, reason, told = self._backoff_wait(error, retried)
                     retried += 1
                 else:
@@ -185,11 +188,11 @@ class Retrier:
             return max(0.0, reset + 1 - now), reason + ", until the window resets", True
         return SECONDARY_FIRST_WAIT * 2**tries, reason, True
 
-    def _may_repeat(self, method: str, error: OctoError) -> bool:
+    def _may_repeat(self, repeatable: bool, error: OctoError) -> bool:
         if isinstance(error, TransportError):
             # A request that never left may be sent again whatever it does.
-            return error.retriable and (method in IDEMPOTENT or not error.sent)
-        if method not in IDEMPOTENT:
+            return error.retriable and (repeatable or not error.sent)
+        if not repeatable:
             return False
         if isinstance(error, ServerError):
             return error.status in RETRY_STATUSES

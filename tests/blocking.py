@@ -79,6 +79,9 @@ class BlockingOcto:
     def request(self, *args: Any, **kwargs: Any) -> Any:
         return wait(self.client.request(*args, **kwargs))
 
+    def graphql(self, *args: Any, **kwargs: Any) -> Any:
+        return wait(self.client.graphql(*args, **kwargs))
+
     def for_installation(self, *args: Any, **kwargs: Any) -> BlockingOcto:
         return BlockingOcto(_client=wait(self.client.for_installation(*args, **kwargs)))
 
@@ -158,6 +161,12 @@ class BlockingPaginate:
         # Not a generator itself: a method that does not paginate is refused at the call.
         return self._pages(self._real.pages(_unwrapped(method), *args, **kwargs))
 
+    def graphql(self, client: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        return self._pages(self._real.graphql(_client(client), *args, **kwargs))
+
+    def graphql_pages(self, client: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        return self._pages(self._real.graphql_pages(_client(client), *args, **kwargs))
+
     def _pages(self, pages: Any) -> Iterator[Any]:
         try:
             while True:
@@ -167,7 +176,8 @@ class BlockingPaginate:
                     return
                 yield page
         finally:
-            wait(pages.aclose())
+            if hasattr(pages, "aclose"):  # an async generator; a GraphQL walk holds nothing open
+                wait(pages.aclose())
 
 
 def trusting(ca_file: Path, kind: str) -> Any:
@@ -189,6 +199,10 @@ def trusting(ca_file: Path, kind: str) -> Any:
 def pool(client: Any) -> Any:
     """What holds a client's connections (derived clients share it)."""
     return client.client._driver if isinstance(client, BlockingOcto) else client._session
+
+
+def _client(client: Any) -> Any:
+    return client.client if isinstance(client, BlockingOcto) else client
 
 
 def _unwrapped(method: Callable[..., Any]) -> Callable[..., Any]:

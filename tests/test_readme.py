@@ -4,6 +4,7 @@ block in order, in one namespace (as a reader would paste them), and each
 
 from __future__ import annotations
 
+import ast
 import functools
 import re
 import shlex
@@ -15,6 +16,7 @@ import pytest
 from conftest import ROOT, SENTINEL
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from graphql_server import MockGitHub
 from server import Recorded, Reply, ScriptedServer
 from webhook_servers import asgi_server, post, signed, wsgi_server
 
@@ -37,8 +39,11 @@ class FakeGitHub:
 
     def __init__(self) -> None:
         self.url = ""
+        self.graphql = MockGitHub()  # executes GitHub's GraphQL schema
 
     def __call__(self, request: Recorded) -> Reply:
+        if request.route in ("/graphql", "/api/graphql"):
+            return self.graphql.handle(request)
         route = request.route.removeprefix("/api/v3")
         headers = {"x-ratelimit-remaining": "4999", "date": formatdate(usegmt=True)}
         if route.endswith("/access_tokens"):
@@ -115,12 +120,14 @@ def test_python_examples_run_as_written(github: ScriptedServer, capsys: pytest.C
     sent = {(r.method, r.route) for r in github.requests}
     assert ("POST", "/repos/octocat/hello-world/dispatches") in sent
     assert ("GET", "/api/v3/repos/octocat/hello-world") in sent
+    assert ("POST", "/api/graphql") in sent  # the Async example's GraphQL call, on GHES
     assert ("POST", "/api/uploads/repos/o/r/releases/1/assets") in sent
     assert Path("hello-world.tar.gz").read_bytes() == b"\x1f\x8b archive"
     assert Path("app.tar.gz").read_bytes() == b"\x1f\x8b archive"
     out = capsys.readouterr().out
     assert "160" in out  # the last issue number printed while paginating
     assert "octocat/hello-world: 80 stars" in out  # the Types example
+    assert "['NOT_FOUND'] {'repository': None}" in out and github.handler.graphql.mutations == ["addStar"]
     body = b'{"action": "opened", "issue": {"title": "Crash on start"}}'
     signature = octo.webhooks.signature(WEBHOOK_SECRET, body)
     assert namespace["receive"]("issues", body, signature) == 204
@@ -153,6 +160,29 @@ def the_webhook_app_comments_as_the_installation(github: ScriptedServer, namespa
     assert {r.headers["authorization"] for r in comments + labels} == {f"Bearer ghs_{SENTINEL}"}
     minted = sum(r.route.endswith("/access_tokens") for r in github.requests) - minted_before
     assert minted == 1  # the sync and the async clients share the app's token
+
+
+def graphql_documents() -> list[str]:
+    """The GraphQL documents of the README's GraphQL section: its string
+    literals that are one operation, and the query files its commands read."""
+    section = README.split("<!-- --8<-- [start:graphql] -->")[1].split("<!-- --8<-- [end:graphql] -->")[0]
+    found = []
+    for code in blocks(section, "python"):
+        for node in ast.walk(ast.parse(code)):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and "{" in node.value:
+                found.append(node.value)
+    found += [(ROOT / ref).read_text() for ref in re.findall(r"query=@(\S+)", section)]
+    return found
+
+
+def test_the_readme_graphql_examples_are_valid_against_githubs_schema() -> None:
+    documents = graphql_documents()
+    assert len(documents) >= 4
+    problems = {d: octo.graphql_check(d) for d in documents}
+    # The one invalid on purpose, to show what a check reports.
+    assert problems.pop("{ viewer { nme } }") == ["Cannot query field 'nme' on type 'User'. Did you mean "
+                                                  "'name'? (line 1, column 12)"]
+    assert problems and all(p == [] for p in problems.values()), problems
 
 
 def command_lines(text: str) -> list[list[str]]:

@@ -64,20 +64,29 @@ def guarded(options: Options, call: Callable[[Writer], None]) -> int:
                 out.head(answer.status, answer.headers)
                 with contextlib.suppress(ValueError):  # a --jq that does not fit the error's body
                     out.data(answer.data)
-            fail(str(exc))
-            if isinstance(exc, octo.RateLimitError):
-                return exits.RATE_LIMITED
-            return exits.NOT_FOUND if answer.status == 404 else exits.ERROR_STATUS
-        except octo.OAuthError as exc:  # a sign-in GitHub refused, or the user denied
-            fail(str(exc))
-            return exits.ERROR_STATUS
+            for message in map(str, exc.errors) if isinstance(exc, octo.GraphQLError) else [str(exc)]:
+                fail(message)  # a GraphQL answer's errors one per line, as gh api prints them
+            return exit_status(exc)
         except octo.OctoError as exc:
             fail(str(exc))
-            return exits.TRANSPORT
+            return exit_status(exc)
         except (ValueError, TypeError) as exc:  # the library's checks, before any I/O; a --jq error
             fail(f"error: {exc}")
-            return exits.USAGE
+            return exit_status(exc)
     return exits.OK
+
+
+def exit_status(exc: Exception) -> int:
+    """The exit status for an error the library raised (`exits.MEANINGS`)."""
+    if isinstance(exc, octo.RateLimitError):
+        return exits.RATE_LIMITED
+    if isinstance(exc, octo.NotFoundError) and not isinstance(exc, octo.GraphQLError):
+        return exits.NOT_FOUND
+    if isinstance(exc, octo.RequestError | octo.OAuthError):  # OAuthError: a sign-in refused or denied
+        return exits.ERROR_STATUS
+    if isinstance(exc, octo.OctoError):
+        return exits.TRANSPORT
+    return exits.USAGE  # ValueError, TypeError: the library's checks, before any I/O
 
 
 def client(options: Options) -> tuple[octo.Octo, dryrun.CaptureAdapter | None]:

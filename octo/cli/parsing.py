@@ -53,6 +53,7 @@ def api_root(host: str) -> str:
 # `main(top_args, rest, argv) -> exit status`, summary).
 COMMANDS = {"api": ("octo.cli.api", "call any route, as gh api does: octo api repos/{owner}/{repo}"),
             "auth": ("octo.cli.login", "sign in (auth login), see who is signed in (auth status), sign out"),
+            "graphql": ("octo.cli.graphql", "send a GraphQL query: graphql -F query=@q.graphql [--paginate]"),
             "webhooks": ("octo.cli.webhooks", "send a saved delivery to a local app, signed: webhooks replay FILE URL")}
 
 # Options of octo itself, accepted before the namespace and after the command.

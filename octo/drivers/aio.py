@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 try:
@@ -76,6 +76,11 @@ class AsyncDriver:
         for wrap in hooks.wrappers():
             send = functools.partial(_awaited, wrap, send)
         return await send(HookRequest(call))
+
+    @staticmethod
+    async def then(call: Awaitable[Any], read: Callable[[Any], Any]) -> Any:
+        """`read` of what the awaited call returns."""
+        return read(await call)
 
     async def run(self, steps: Steps) -> Any:
         """Carry out the effects of `steps` until it returns; its value."""

@@ -83,6 +83,11 @@ class SyncDriver:
             else:
                 raise AssertionError(f"unknown effect {effect!r}")
 
+    @staticmethod
+    def then(response: Any, read: Callable[[Any], Any]) -> Any:
+        """`read` of what a call returned (the async driver's awaits it first)."""
+        return read(response)
+
     def hooked(self, hooks: Hooks, call: Call, pipeline: Callable[[Call], Steps]) -> Any:
         """The call between its hooks; `wrap` hooks get a `send` that runs the rest."""
         def send(request: HookRequest) -> Any:

@@ -133,6 +133,34 @@ def test_async_for_over_pages_and_items(server: ScriptedServer) -> None:
     assert run(main()) == ([10, 11, 20, 21, 30, 31], [200, 200, 200])
 
 
+def test_await_graphql_and_async_for_over_a_cursor_walk() -> None:
+    from graphql_server import GraphQLServer
+
+    query = ("query($cursor: String) { repository(owner: \"o\", name: \"r\") {"
+             " issues(first: 3, after: $cursor) { nodes { number } pageInfo { hasNextPage endCursor } } } }")
+
+    async def main(url: str) -> tuple[Any, ...]:
+        async with octo.AsyncOcto(SENTINEL, base_url=url) as gh:
+            call = gh.graphql("{ viewer { login } }")  # checked here, sent when awaited
+            data = await call
+            numbers = [node["number"] async for node in octo.paginate.graphql(gh, query)]
+            pages = [page.response.status async for page in octo.paginate.graphql_pages(gh, query)]
+            with pytest.raises(ValueError, match="operations"):
+                gh.graphql("{ a } { b }")  # refused at the call, before any await
+            with pytest.raises(TypeError, match="async iterator: use async for"):
+                iter(octo.paginate.graphql(gh, query))
+            return data, numbers, pages
+
+    with GraphQLServer() as gql:
+        data, numbers, pages = run(main(gql.url))
+    assert data == {"viewer": {"login": "login-0"}} and data.response.status == 200
+    assert numbers == [1, 2, 3, 4, 5, 6, 7] and pages == [200, 200, 200]
+    with pytest.raises(TypeError, match="an iterator: use for, not async for"):
+        octo.paginate.graphql(octo.Octo(), query).__aiter__()
+    with pytest.raises(TypeError, match="takes a client"):
+        octo.paginate.graphql("not a client", query)  # type: ignore[call-overload]
+
+
 def test_a_sync_client_inside_a_running_loop_works_as_before(server: ScriptedServer) -> None:
     async def main() -> int:
         return octo.Octo(base_url=server.url).repos.get("o", "r").status

@@ -27,6 +27,7 @@ def test_bench_runs_and_writes_the_report(tmp_path: Path) -> None:
     assert {"requests", "octo"} <= set(results["per_call"]["cpu"])
     assert "octo" in results["memory"]
     assert {"requests", "octo"} <= set(results["paginate"]["cpu"])
+    assert set(results["graphql"]["cpu"]) == {"rest", "graphql"}
     # Only a peer that is not installed may be missing; octo's own measurements never are.
     assert [k for k in results["unavailable"] if "octo" in k.split(".")] == [], results["unavailable"]
     for checker in ("mypy", "pyright"):
@@ -38,6 +39,7 @@ def test_bench_runs_and_writes_the_report(tmp_path: Path) -> None:
     assert "| octo |" in report
     assert "deliveries per second" in report
     assert "octo CPU per call ÷ raw requests" in report
+    assert "| `gh.graphql` |" in report
     for peer in ("pygithub", "githubkit", "ghapi"):
         if peer in results["unavailable"]:
             assert "is not installed" in report

@@ -38,7 +38,7 @@ def test_namespaces_commands_options_and_enum_values() -> None:
 def test_options_and_what_follows_them() -> None:
     kinds = ["clitest", "kinds", "o", "1", "p"]
     # `octo <TAB>`: the hand-written commands, then the namespaces
-    assert values([]) == ["api", "auth", "webhooks", "clitest"]
+    assert values([]) == ["api", "auth", "graphql", "webhooks", "clitest"]
     assert values(["--"]) == ["--include", "--paginate", "--dry-run", "--base-url", "--hostname", "--token-stdin",
                               "--timeout", "--header", "--verbose", "--jq", "--completion", "--version", "--help"]
     assert values(["--base-url", ""]) == []  # a URL is typed, not offered

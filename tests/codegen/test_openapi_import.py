@@ -285,6 +285,26 @@ def test_pinned_description_is_verified(tmp_path: Path, monkeypatch: pytest.Monk
     assert pinned.obtain(tmp_path, shared)[1] == "already there"
 
 
+def test_pinned_graphql_schema_is_verified(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fetch(dests: dict[str, Path]) -> None:
+        assert list(dests) == [pinned.GRAPHQL_MEMBER]
+        dests[pinned.GRAPHQL_MEMBER].write_text('{"not": "the pinned schema"}')
+
+    with pytest.raises(pinned.PinnedError, match="sha256 mismatch for the GraphQL schema"):
+        pinned.obtain_graphql(tmp_path, fetch)
+    assert not (tmp_path / pinned.GRAPHQL_TARGET).exists()
+    monkeypatch.setattr(pinned, "GRAPHQL_SHA256", pinned.sha256(_written(tmp_path)))
+    path, origin = pinned.obtain_graphql(tmp_path, fetch)
+    assert path.read_text() == '{"not": "the pinned schema"}' and "@octokit/graphql-schema@" in origin
+    assert pinned.obtain_graphql(tmp_path, fetch)[1] == "already there"
+
+
+def _written(root: Path) -> Path:
+    sample = root / "sample.json"
+    sample.write_text('{"not": "the pinned schema"}')
+    return sample
+
+
 def test_committed_spec_is_the_import_of_the_pinned_description() -> None:
     # `make test` runs `make openapi` first, so the description is there.
     assert (ROOT / openapi.DEFAULT_PATH).exists(), "run `make openapi` first"

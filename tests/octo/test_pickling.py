@@ -19,6 +19,7 @@ from server import Reply, ScriptedServer
 
 import octo
 from octo.errors import InvalidResponseError, OAuthError, OctoError, RequestError, TransportError
+from octo.graphql import ErrorItem, GraphQLError
 from octo.redaction import SentRequest
 from octo.response import RateLimit, Response
 
@@ -79,6 +80,8 @@ BUILDERS: dict[type[BaseException], Callable[[type[Any]], BaseException]] = {
                                 request=sent_request()),
     RequestError: lambda cls: cls(answer(403), "Something", "https://docs.github.com/rest",
                                   [{"resource": "Issue", "code": "invalid"}]),
+    GraphQLError: lambda cls: cls(answer(200), [ErrorItem("NOT_FOUND", "no such repository", ("repository",),
+                                                          ((1, 3),))], {"repository": None}, "query"),
 }
 
 

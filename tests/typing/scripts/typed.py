@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, assert_type
 import octo
 
 if TYPE_CHECKING:
+    from octo.graphql import Data
     from octo.types import (
         FullRepository,
         Issue,
@@ -53,6 +54,14 @@ gh.repos.update_branch_protection(
     required_status_checks={"strict": True, "contexts": ["ci"]},
     enforce_admins=None, required_pull_request_reviews=None, restrictions=None,
 )
+
+data = gh.graphql("{ viewer { login } }", variables={"n": 1}, owner="o")
+assert_type(data, Data)
+assert_type(data.response, octo.Response[Any])
+for node in octo.paginate.graphql(gh, "query($cursor: String) { x }"):
+    assert_type(node, Any)
+for data in octo.paginate.graphql_pages(gh, "query($cursor: String) { x }", owner="o"):
+    assert_type(data, Data)
 
 wh = octo.Webhooks("secret", app=octo.AppAuth(1, "key"))
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, assert_type
 import octo
 
 if TYPE_CHECKING:
+    from octo.graphql import Data
     from octo.types import FullRepository, Issue, IssueSearchResultItem, PullRequest, WebhookIssuesOpened
 
 
@@ -31,6 +32,13 @@ async def main() -> None:
         assert_type((await gh.repos.get_content("o", "r", "README.md", media_type="raw")).data, Any)
         assert_type(await gh.request("GET /rate_limit"), octo.Response[Any])
 
+        data = await gh.graphql("{ viewer { login } }", variables={"n": 1}, owner="o")
+        assert_type(data, Data)
+        assert_type(data.response, octo.Response[Any])
+        async for node in octo.paginate.graphql(gh, "query($cursor: String) { x }"):
+            assert_type(node, Any)
+        async for answer in octo.paginate.graphql_pages(gh, "query($cursor: String) { x }", owner="o"):
+            assert_type(answer, Data)
 
 app = octo.AsyncOcto(auth=octo.AppAuth(1, "key"))
 wh = octo.Webhooks("secret", app=app)
