@@ -40,7 +40,9 @@ from octo.errors import (
 )
 from octo.operation import OMIT, Omit
 from octo.pagination import Paginator, paginate
+from octo.redis_store import RedisStore
 from octo.response import RateLimit, Response
+from octo.store import MemoryStore, Store
 from octo.transfer import download, upload
 
 if TYPE_CHECKING:
@@ -57,6 +59,7 @@ __all__ = [
     "GoneError",
     "InvalidResponseError",
     "MemoryCache",
+    "MemoryStore",
     "NotFoundError",
     "Octo",
     "OctoError",
@@ -65,11 +68,13 @@ __all__ = [
     "PrimaryRateLimitError",
     "RateLimit",
     "RateLimitError",
+    "RedisStore",
     "RedirectError",
     "RequestError",
     "Response",
     "SecondaryRateLimitError",
     "ServerError",
+    "Store",
     "TransportError",
     "UnauthorizedError",
     "ValidationFailedError",

@@ -23,6 +23,7 @@ from octo.client import is_token_text
 from octo.errors import InvalidResponseError, OctoError, UnauthorizedError
 from octo.redaction import Secret, SecretBytes, conceal, redact_url
 from octo.response import header_date
+from octo.store import fleet_token
 
 if TYPE_CHECKING:
     from octo.client import Octo
@@ -64,6 +65,10 @@ class _Token:
 
     def __repr__(self) -> str:
         return "<credential>"
+
+    def shared(self) -> tuple[str, float, float]:
+        """What a store keeps of this token."""
+        return self.value, self.minted_at, self.refresh_at
 
 
 class _AppState:
@@ -116,14 +121,25 @@ class _AppState:
             current = self.tokens.get(key)
             if current is not None and current.refresh_at > self.clock():
                 return current
-            token = self.tokens[key] = self._mint(client, installation_id)
+            shared = client._retry.shared
+            if shared is None or not shared.shares_tokens:
+                token = self.tokens[key] = self._mint(client, installation_id)
+                return token
+            # One mint for the fleet: the token the other processes share, or minted here for them.
+            value, minted_at, refresh_at = fleet_token(
+                shared, client._retry.scope,
+                lambda: self._mint(client, installation_id).shared(), self.clock, self.sleep)
+            token = self.tokens[key] = _Token(Secret(value), minted_at, refresh_at)
             return token
 
-    def discard(self, installation_id: int, token: _Token) -> None:
+    def discard(self, client: Octo, installation_id: int, token: _Token) -> None:
         key = (self.app_id, installation_id)
         with self._locks.setdefault(key, threading.Lock()):
             if self.tokens.get(key) is token:
                 del self.tokens[key]
+        shared = client._retry.shared
+        if shared is not None and shared.shares_tokens:
+            shared.run(lambda s: s.drop_token(client._retry.scope, token.value))
 
     def _mint(self, client: Octo, installation_id: int) -> _Token:
         malformed = None
@@ -244,7 +260,7 @@ class AppAuth:
                 lagging = lagging or state.clock() - token.minted_at < FRESH
                 if not lagging and not reminted:
                     # A cached token GitHub no longer accepts (revoked early): mint a new one.
-                    state.discard(installation_id, token)
+                    state.discard(client, installation_id, token)
                     token = state.token(client, installation_id)
                     reminted = True
                     continue

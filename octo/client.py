@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from octo.auth import AppAuth
     from octo.namespace import Namespace
     from octo.rest._typing import Namespaces
+    from octo.store import Store
 else:
     Namespaces = object
 
@@ -250,7 +251,9 @@ class Octo(Namespaces):
     as it keeps coming. `max_connections` bounds the connections kept per host.
     `retries` bounds how often a failed call is sent again (0: never);
     `max_rate_limit_wait` is the longest wait for a rate limit or a
-    `Retry-After` that octo accepts before it raises instead.
+    `Retry-After` that octo accepts before it raises instead. `store`
+    (`octo.RedisStore`) shares rate limits, pauses, pacing, app tokens and
+    the ETag cache with other processes; by default a client keeps its own.
     """
 
     def __init__(
@@ -269,6 +272,7 @@ class Octo(Namespaces):
         retries: int = 3,
         max_rate_limit_wait: float = 900,
         max_connections: int = transport.DEFAULT_MAX_CONNECTIONS,
+        store: Store | None = None,
     ) -> None:
         # First: a token refused below shows as [redacted] in a traceback's locals.
         token = conceal(token)
@@ -304,6 +308,8 @@ class Octo(Namespaces):
         self._session = session or requests.Session()
         transport.mount(self._session, max_connections, own=session is None)
         self._cache = ETagCache.of(cache)
+        if store is not None:
+            self._share(store, token, auth)
         self._headers = {
             "Accept": MEDIA_TYPES["json"],
             "X-GitHub-Api-Version": api_version,
@@ -315,12 +321,29 @@ class Octo(Namespaces):
         # Proxy and CA settings from the environment, per origin (see `_settings_for`).
         self._settings: dict[str, dict[str, Any]] = {}
 
+    def _share(self, store: Store, token: str | None, auth: AppAuth | None) -> None:
+        """Consult `store` for this client's state, under the key prefix of
+        its credential and host."""
+        from octo import store as stores
+
+        shared = stores.Shared.of(store)
+        if auth is not None:
+            credential = f"app:{auth.app_id}:{auth.installation_id or ''}"
+        else:
+            credential = f"token:{token or ''}"
+        self._retry.shared = shared
+        self._retry.scope = stores.scope(self.base_url, credential)
+        if self._cache is not None and not isinstance(store, stores.MemoryStore):
+            self._cache = ETagCache(stores.SharedCache(shared))
+
     @classmethod
     def from_env(cls, token: str | None = None, **kwargs: Any) -> Octo:
         """A client configured from the environment, as the module-level one is.
 
         Token: `token`, else `GITHUB_TOKEN`, else `GH_TOKEN`. Base URL:
         `base_url`, else `GITHUB_API_URL`, else https://api.github.com.
+        Store: `store`, else a `RedisStore` on `OCTO_REDIS_URL` if set (its
+        tokens shared if `OCTO_REDIS_ENCRYPTION_KEY` holds a Fernet key).
         """
         # Concealed at once: a token refused later shows as [redacted] in this frame's locals.
         token = conceal(token)
@@ -328,6 +351,11 @@ class Octo(Namespaces):
             token = conceal(os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None)
         if "base_url" not in kwargs and os.environ.get("GITHUB_API_URL"):
             kwargs["base_url"] = check_url("GITHUB_API_URL", os.environ["GITHUB_API_URL"])
+        if "store" not in kwargs and os.environ.get("OCTO_REDIS_URL"):
+            from octo.redis_store import RedisStore
+
+            kwargs["store"] = RedisStore(os.environ["OCTO_REDIS_URL"],
+                                         encryption_key=os.environ.get("OCTO_REDIS_ENCRYPTION_KEY") or None)
         return cls(token, **kwargs)
 
     def __repr__(self) -> str:

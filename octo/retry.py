@@ -27,12 +27,15 @@ from octo.errors import (
     TransportError,
 )
 from octo.redaction import redact_url
-from octo.response import Response, header_date, header_int
+from octo.response import RateLimit, Response, header_date, header_int
+from octo.store import SEND, Admission, Shared, Window, admission, merged_window
 
 log = logging.getLogger("octo")
 
 # Methods whose repetition changes nothing on the server (RFC 9110 9.2.2).
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+# Methods that change nothing, which pacing does not space.
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 RETRY_AFTER_FALLBACK = 60.0
 SECONDARY_FIRST_WAIT = 60.0
@@ -95,6 +98,10 @@ class Retrier:
         if jitter is not None:
             self.jitter = jitter
         self.buckets = Buckets()
+        # Set by the client with `store=`: the state shared with other
+        # processes, under the key prefix of this client's credential and host.
+        self.shared: Shared | None = None
+        self.scope = ""
 
     def __repr__(self) -> str:
         # getattr: a Retrier whose __init__ refused its arguments is shown too.
@@ -108,11 +115,19 @@ class Retrier:
         retried = secondary = 0
         primary_retried = False
         while True:
-            self._hold_back(method, url, route)
+            admitted = self._hold_back(method, url, route)
+            if admitted.wait:
+                self.sleep(admitted.wait)
+            if admitted.held:
+                continue  # asked again: the hold may have been extended meanwhile
             try:
-                response = send()
+                try:
+                    response = send()
+                finally:
+                    if admitted.lease:
+                        self._give_back(admitted.lease)
             except OctoError as error:
-                self.buckets.observe(route, error.rate_limit, _answer_of(error), self.clock())
+                self._observe(route, error.rate_limit, _answer_of(error))
                 if self.retries == 0:
                     raise
                 if isinstance(error, PrimaryRateLimitError):
@@ -125,6 +140,7 @@ class Retrier:
                         raise
                     wait, reason, told = self._secondary_wait(error, secondary)
                     secondary += 1
+                    self._share_pause(wait)
                 elif retried < self.retries and self._may_repeat(method, error):
                     wait, reason, told = self._backoff_wait(error, retried)
                     retried += 1
@@ -139,20 +155,65 @@ class Retrier:
                 self.sleep(wait)
                 continue
             self.buckets.observe_success(route, response, self.clock)
+            if self.shared is not None and response.headers.get("x-ratelimit-remaining") == "0":
+                self._observe(route, response.rate_limit, response)
             return response
 
-    def _hold_back(self, method: str, url: str, route: str) -> None:
-        """Wait for, or refuse, a call whose bucket is known to be used up."""
+    def _hold_back(self, method: str, url: str, route: str) -> Admission:
+        """How long to wait before a call, and whether to ask again after the
+        wait: for a bucket known to be used up (here or, with a store, in
+        another process), a secondary-limit pause, or the call's paced slot.
+        A wait beyond `max_rate_limit_wait` raises PrimaryRateLimitError
+        without sending."""
         now = self.clock()
         exhausted = self.buckets.exhausted(route, now)
-        if exhausted is None:
+        if exhausted is not None:
+            wait = exhausted.until - now
+            if wait > self.max_rate_limit_wait:
+                raise PrimaryRateLimitError.not_sent(exhausted.seen, method, url, exhausted.resource)
+            log.warning("%s %s: rate limit %r is used up until its reset; waiting %.1f s before sending",
+                        method, redact_url(url), exhausted.resource, wait)
+            return Admission(wait, True)
+        if self.shared is None:
+            return SEND
+        resource, write = self.buckets.resource(route), method not in READS
+        admitted = admission(self.shared.run(lambda s: s.admit(self.scope, resource, write)), now)
+        if admitted.reason == "bucket":
+            if admitted.wait > self.max_rate_limit_wait:
+                raise PrimaryRateLimitError.not_sent_shared(admitted.window, method, url, resource)
+            log.warning("%s %s: rate limit %r is used up until its reset (seen by another worker); "
+                        "waiting %.1f s before sending", method, redact_url(url), resource, admitted.wait)
+        elif admitted.reason == "pause":
+            log.warning("%s %s: another worker hit a secondary rate limit; waiting %.1f s before sending",
+                        method, redact_url(url), admitted.wait)
+        return admitted
+
+    def _observe(self, route: str, rate_limit: RateLimit, seen: Response | None) -> None:
+        """Learn from an answer here, and share a window it shows used up,
+        or over, with the other processes."""
+        now = self.clock()
+        shared = self.shared
+        resource = rate_limit.resource or self.buckets.resource(route)
+        had = shared is not None and self.buckets.exhausted(route, now) is not None
+        self.buckets.observe(route, rate_limit, seen, now)
+        if shared is None:
             return
-        wait = exhausted.until - now
-        if wait > self.max_rate_limit_wait:
-            raise PrimaryRateLimitError.not_sent(exhausted.seen, method, url, exhausted.resource)
-        log.warning("%s %s: rate limit %r is used up until its reset; waiting %.1f s before sending",
-                    method, redact_url(url), exhausted.resource, wait)
-        self.sleep(wait)
+        reset = rate_limit.reset
+        if rate_limit.remaining == 0 and reset is not None and reset > now and seen is not None:
+            seen_window = Window(reset + 1, reset, rate_limit.used)
+            shared.run(lambda s: s.update_window(self.scope, resource,
+                                                 lambda current: merged_window(current, seen_window)))
+        elif rate_limit.remaining and had and self.buckets.exhausted(route, now) is None:
+            shared.run(lambda s: s.release_window(self.scope, resource, reset, rate_limit.used))
+
+    def _share_pause(self, wait: float) -> None:
+        if self.shared is not None:
+            until = self.clock() + wait
+            self.shared.run(lambda s: s.pause(self.scope, until))
+
+    def _give_back(self, lease: str) -> None:
+        if self.shared is not None:
+            self.shared.run(lambda s: s.done(self.scope, lease))
 
     def _primary_wait(self, error: PrimaryRateLimitError) -> tuple[float, str, bool]:
         reset = error.rate_limit.reset

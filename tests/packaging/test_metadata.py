@@ -35,7 +35,8 @@ def lower_bounds(requirements: list[str]) -> dict[str, Version]:
 
 def test_what_users_install_is_tested_at_its_lower_bounds() -> None:
     project = PYPROJECT["project"]
-    runtime = lower_bounds(project["dependencies"] + project["optional-dependencies"]["app"])
+    extras = project["optional-dependencies"]
+    runtime = lower_bounds(project["dependencies"] + extras["app"] + extras["redis"])
     assert runtime == pins("constraints-lowest.txt")
 
 
