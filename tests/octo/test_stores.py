@@ -1,0 +1,315 @@
+"""Many processes, one budget: `RedisStore` on a real redis-server, with
+several OS processes (spawned) against a loopback GitHub."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import redis as redis_client
+import store_workers
+from conftest import SENTINEL
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from redis_server import RedisServer
+from server import Recorded, Reply, ScriptedServer
+
+import octo
+
+CTX = multiprocessing.get_context("spawn")
+OTHER = "octo_test_other_token_fedcba9876543210"
+
+
+@pytest.fixture
+def redis() -> Iterator[RedisServer]:
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+class GitHub:
+    """A loopback GitHub that stamps when each request arrived and mints
+    installation tokens, counting the mints."""
+
+    def __init__(self) -> None:
+        self.arrivals: list[tuple[float, Recorded]] = []
+        self.mints: list[str] = []
+        self.answer = lambda request: Reply(200, json={"ok": True}, headers=_left(4999))
+        self._lock = threading.Lock()
+        self.server = ScriptedServer(self._handle)
+
+    def _handle(self, request: Recorded) -> Reply:
+        with self._lock:
+            self.arrivals.append((time.time(), request))
+        if request.route.endswith("/access_tokens"):
+            with self._lock:
+                token = f"ghs_minted{len(self.mints)}{request.route.split('/')[3]}abcdefghij"
+                self.mints.append(token)
+            expires = datetime.fromtimestamp(time.time() + 3600, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            return Reply(201, json={"token": token, "expires_at": expires}, delay=0.3)
+        return self.answer(request)
+
+    def times(self, route: str) -> list[float]:
+        return sorted(t for t, r in self.arrivals if r.route == route)
+
+
+@pytest.fixture
+def github() -> Iterator[GitHub]:
+    hub = GitHub()
+    with hub.server:
+        yield hub
+
+
+@pytest.fixture(scope="module")
+def pem() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                             serialization.NoEncryption()).decode()
+
+
+def _left(remaining: int, reset: int | None = None) -> dict[str, str | None]:
+    return {"x-ratelimit-remaining": str(remaining), "x-ratelimit-limit": "5000",
+            "x-ratelimit-used": str(5000 - remaining), "x-ratelimit-resource": "core",
+            "x-ratelimit-reset": str(reset or int(time.time()) + 3600)}
+
+
+class Fleet:
+    """Spawned worker processes, each waiting for its start event."""
+
+    def __init__(self, specs: list[dict[str, Any]]) -> None:
+        self.results: Any = CTX.Queue()
+        self.starts = {spec["name"]: CTX.Event() for spec in specs}
+        self.processes = [CTX.Process(target=store_workers.run, args=(spec, self.starts[spec["name"]],
+                                                                       self.results))
+                          for spec in specs]
+        for process in self.processes:
+            process.start()
+
+    def start(self, *names: str) -> None:
+        for name in names or tuple(self.starts):
+            self.starts[name].set()
+
+    def collect(self, count: int | None = None, timeout: float = 40) -> dict[str, tuple[list[Any], list[Any]]]:
+        found = {}
+        for _ in range(count or len(self.processes)):
+            name, outcomes, lines = self.results.get(timeout=timeout)
+            found[name] = (outcomes, lines)
+        return found
+
+    def close(self) -> None:
+        for process in self.processes:
+            process.join(10)
+            if process.is_alive():
+                process.kill()
+
+
+@pytest.fixture
+def fleets() -> Iterator[list[Fleet]]:
+    made: list[Fleet] = []
+    yield made
+    for fleet in made:
+        fleet.close()
+
+
+def spec(name: str, github: GitHub, redis: RedisServer, calls: list[tuple[str, str]], **extra: Any) -> dict[str, Any]:
+    return {"name": name, "base": github.server.url, "redis": redis.url, "token": SENTINEL, "calls": calls,
+            **extra}
+
+
+def wait_for(condition: Any, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_a_bucket_used_up_in_one_process_holds_the_others_until_its_reset(
+        redis: RedisServer, github: GitHub, fleets: list[Fleet]) -> None:
+    resets: list[int] = []
+
+    def answer(request: Recorded) -> Reply:
+        if not resets:
+            resets.append(int(time.time()) + 1)
+            return Reply(403, json={"message": "API rate limit exceeded"}, headers=_left(0, resets[0]))
+        return Reply(200, json={}, headers=_left(4999, resets[0] + 3600))
+    github.answer = answer
+    calls = [("GET", "/repos/o/r")]
+    fleets.append(fleet := Fleet([spec("A", github, redis, calls, retries=0),
+                                  spec("B", github, redis, calls), spec("C", github, redis, calls)]))
+    fleet.start("A")
+    assert fleet.collect(1)["A"][0] == ["PrimaryRateLimitError"]
+    fleet.start("B", "C")
+    done = fleet.collect(2)
+    assert done["B"][0] == done["C"][0] == [200]
+    held = github.times("/repos/o/r")[1:]
+    # The window is held until its reset plus octo's one second of margin.
+    assert len(held) == 2 and min(held) >= resets[0] + 1 - 0.05
+
+
+def test_one_secondary_limit_answer_pauses_every_process_for_its_retry_after(
+        redis: RedisServer, github: GitHub, fleets: list[Fleet]) -> None:
+    hit: list[float] = []
+
+    def answer(request: Recorded) -> Reply:
+        if not hit:
+            hit.append(time.time())
+            return Reply(403, json={"message": "You have exceeded a secondary rate limit."},
+                         headers={"retry-after": "2"})
+        return Reply(200, json={}, headers=_left(4999))
+    github.answer = answer
+    calls = [("GET", "/repos/o/r")]
+    fleets.append(fleet := Fleet([spec(name, github, redis, calls) for name in "ABC"]))
+    fleet.start("A")
+    paused = redis_client.Redis.from_url(redis.url)
+    wait_for(lambda: paused.keys("test:*:p"))
+    fleet.start("B", "C")
+    done = fleet.collect()
+    assert [done[name][0] for name in "ABC"] == [[200], [200], [200]]
+    later = github.times("/repos/o/r")[1:]
+    assert len(later) == 3 and min(later) >= hit[0] + 2 - 0.05
+
+
+def test_eight_processes_needing_an_installation_token_cause_one_mint(
+        redis: RedisServer, github: GitHub, fleets: list[Fleet], pem: str) -> None:
+    key = Fernet.generate_key().decode()
+    calls = [("GET", "/repos/o/r")]
+    fleets.append(fleet := Fleet([spec(str(n), github, redis, calls, app_id=1, pem=pem, key=key)
+                                  for n in range(8)]))
+    fleet.start()
+    done = fleet.collect()
+    assert all(outcomes == [200] for outcomes, _ in done.values())
+    assert len(github.mints) == 1
+    used = {r.headers["authorization"] for _, r in github.arrivals if r.route == "/repos/o/r"}
+    assert used == {f"Bearer {github.mints[0]}"}
+    # At rest the token is encrypted: no key or value shows it.
+    stored = redis_client.Redis.from_url(redis.url)
+    assert not [k for k in stored.keys("*") if github.mints[0].encode() in k + (stored.get(k) or b"")]
+
+
+def test_without_an_encryption_key_each_process_mints_its_own(
+        redis: RedisServer, github: GitHub, fleets: list[Fleet], pem: str) -> None:
+    calls = [("GET", "/repos/o/r")]
+    fleets.append(fleet := Fleet([spec(str(n), github, redis, calls, app_id=1, pem=pem) for n in range(2)]))
+    fleet.start()
+    assert all(outcomes == [200] for outcomes, _ in fleet.collect().values())
+    assert len(github.mints) == 2
+
+
+def test_mutative_calls_from_four_processes_are_spaced_as_configured(
+        redis: RedisServer, github: GitHub, fleets: list[Fleet]) -> None:
+    interval = 0.25
+    calls = [("POST", "/repos/o/r/issues"), ("GET", "/repos/o/r"), ("POST", "/repos/o/r/issues")]
+    fleets.append(fleet := Fleet([spec(str(n), github, redis, calls, write_interval=interval)
+                                  for n in range(4)]))
+    fleet.start()
+    assert all(outcomes == [200, 200, 200] for outcomes, _ in fleet.collect().values())
+    writes = github.times("/repos/o/r/issues")
+    gaps = [b - a for a, b in zip(writes, writes[1:], strict=False)]
+    assert len(writes) == 8
+    # Measured at the server: each write waited for its slot (scheduling jitter aside).
+    assert min(gaps) >= interval - 0.08, gaps
+    assert writes[-1] - writes[0] >= 7 * interval - 0.05
+    # Reads are not paced: all four were answered before the writes were done.
+    assert max(github.times("/repos/o/r")) < writes[-1]
+
+
+def test_redis_killed_and_restarted_mid_run_every_call_completes_once_and_sharing_resumes(
+        redis: RedisServer, github: GitHub, fleets: list[Fleet]) -> None:
+    calls = [("GET", f"/repos/o/r/issues/{n}") for n in range(30)] + [("POST", "/repos/o/r/issues")]
+    fleets.append(fleet := Fleet([spec(name, github, redis, calls, pause=0.08, write_interval=0.1)
+                                  for name in "AB"]))
+    fleet.start()
+    wait_for(lambda: len(github.arrivals) >= 6)
+    redis.stop()
+    time.sleep(0.6)
+    redis.start()
+    done = fleet.collect()
+    for outcomes, lines in done.values():
+        assert outcomes == [200] * 31
+        warnings = [text for level, text in lines if level == "WARNING"]
+        assert len(warnings) == 1 and "unavailable" in warnings[0]
+        assert [text for level, text in lines if level == "INFO" and "is back" in text]
+    sent = [r.route for _, r in github.arrivals]
+    assert sorted(sent) == sorted(route for _, route in calls * 2)  # nothing lost, nothing twice
+    # The last writes were paced on the restarted server again.
+    assert redis_client.Redis.from_url(redis.url).keys("test:*:n")
+
+
+def test_two_credentials_on_one_redis_never_share_state_or_tokens(
+        redis: RedisServer, github: GitHub, fleets: list[Fleet], pem: str) -> None:
+    reset = int(time.time()) + 30
+
+    def answer(request: Recorded) -> Reply:
+        if request.headers.get("authorization") == f"Bearer {SENTINEL}":
+            return Reply(403, json={"message": "API rate limit exceeded"}, headers=_left(0, reset))
+        return Reply(200, json={}, headers=_left(4999))
+    github.answer = answer
+    key = Fernet.generate_key().decode()
+    calls = [("GET", "/repos/o/r")]
+    fleets.append(fleet := Fleet([
+        spec("used-up", github, redis, calls, retries=0),
+        spec("other-token", github, redis, calls, token=OTHER),
+        spec("app-1", github, redis, calls, app_id=1, pem=pem, key=key),
+        spec("app-2", github, redis, calls, app_id=2, pem=pem, key=key)]))
+    fleet.start("used-up")
+    assert fleet.collect(1)["used-up"][0] == ["PrimaryRateLimitError"]
+    started = time.time()
+    fleet.start()
+    done = fleet.collect(3)
+    assert [done[name][0] for name in ("other-token", "app-1", "app-2")] == [[200], [200], [200]]
+    assert time.time() - started < 10  # none waited for the other credential's reset
+    assert len(github.mints) == 2
+    tokens = {r.headers["authorization"] for _, r in github.arrivals if r.route == "/repos/o/r"}
+    assert tokens == {f"Bearer {SENTINEL}", f"Bearer {OTHER}", *(f"Bearer {t}" for t in github.mints)}
+    stored = redis_client.Redis.from_url(redis.url)
+    for name in stored.keys("*"):
+        text = name + (stored.get(name) or b"" if stored.type(name) == b"string" else b"")
+        assert SENTINEL.encode() not in text and OTHER.encode() not in text
+        assert not any(t.encode() in text for t in github.mints)
+
+
+def test_a_frozen_redis_costs_one_timeout_and_one_warning_then_calls_go_on_alone(
+        redis: RedisServer, server: ScriptedServer, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(octo.retry.Retrier, "clock", time.time)  # the store's windows are in real time
+    gh = octo.Octo(SENTINEL, base_url=server.url, store=octo.RedisStore(redis.url, timeout=0.2))
+    assert gh.request("GET /repos/o/r").status == 200
+    redis.freeze()
+    try:
+        with caplog.at_level(logging.INFO, logger="octo"):
+            started = time.monotonic()
+            statuses = [gh.request("GET /repos/o/r").status for _ in range(5)]
+            elapsed = time.monotonic() - started
+    finally:
+        redis.thaw()
+    assert statuses == [200] * 5 and len(server.requests) == 6
+    assert elapsed < 1.0  # one timeout of 0.2 s, not one per call
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "unavailable" in warnings[0].getMessage()
+    assert SENTINEL not in caplog.text
+
+
+def test_the_etag_cache_on_redis_serves_another_process_from_the_shared_entry(
+        redis: RedisServer, server: ScriptedServer) -> None:
+    server.queue(Reply(200, json={"n": 1}, headers={"etag": '"v1"'}), Reply(304, headers={"etag": '"v1"'}))
+    key = Fernet.generate_key()
+    first = octo.Octo(SENTINEL, base_url=server.url, cache=True,
+                      store=octo.RedisStore(redis.url, encryption_key=key))
+    second = octo.Octo(SENTINEL, base_url=server.url, cache=True,
+                       store=octo.RedisStore(redis.url, encryption_key=key))
+    assert first.request("GET /repos/o/r").data == {"n": 1}
+    assert second.request("GET /repos/o/r").data == {"n": 1}
+    assert server.requests[1].headers.get("if-none-match") == '"v1"'
+    # Another credential gets no entry of this one's.
+    other = octo.Octo(OTHER, base_url=server.url, cache=True,
+                      store=octo.RedisStore(redis.url, encryption_key=key))
+    other.request("GET /repos/o/r")
+    assert "if-none-match" not in server.requests[2].headers
