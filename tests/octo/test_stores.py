@@ -313,3 +313,93 @@ def test_the_etag_cache_on_redis_serves_another_process_from_the_shared_entry(
                       store=octo.RedisStore(redis.url, encryption_key=key))
     other.request("GET /repos/o/r")
     assert "if-none-match" not in server.requests[2].headers
+
+
+@pytest.fixture(params=["memory", "redis"])
+def store(request: pytest.FixtureRequest, redis: RedisServer) -> octo.Store:
+    if request.param == "memory":
+        return octo.MemoryStore(write_interval=1.0)
+    return octo.RedisStore(redis.url, encryption_key=Fernet.generate_key())
+
+
+def test_a_stale_answer_never_moves_a_shared_reset_back_and_only_a_newer_one_releases_it(
+        store: octo.Store) -> None:
+    from octo.store import Window, merged_window
+
+    late = Window(time.time() + 100, int(time.time()) + 99, 5000)
+    store.update_window("s", "core", lambda current: merged_window(current, late))
+    stale = Window(time.time() + 50, int(time.time()) + 49, 5000)  # sent before, read after
+    store.update_window("s", "core", lambda current: merged_window(current, stale))
+    assert store.admit("s", "core", False).window == late
+    store.release_window("s", "core", late.reset, 4990)  # same window, less used: older
+    assert store.admit("s", "core", False).window == late
+    store.release_window("s", "core", late.reset + 3600, 1)  # the next window
+    assert store.admit("s", "core", False).window is None
+    assert store.admit("other", "core", False).window is None
+
+
+def test_writes_get_slots_an_interval_apart_and_reads_none(store: octo.Store) -> None:
+    waits = [store.admit("s", "core", True).slot_wait for _ in range(3)]
+    assert waits[0] == pytest.approx(0, abs=0.05)
+    assert waits[1] == pytest.approx(1, abs=0.05) and waits[2] == pytest.approx(2, abs=0.05)
+    assert store.admit("s", "core", False).slot_wait is None
+    assert store.admit("other", "core", True).slot_wait == pytest.approx(0, abs=0.05)
+
+
+def test_the_mint_lock_is_held_by_one_owner_and_frees_itself_when_its_holder_dies(store: octo.Store) -> None:
+    owner = store.lock("s", 0.3)
+    assert owner is not None and store.lock("s", 0.3) is None
+    store.unlock("s", "not-the-owner")
+    assert store.lock("s", 0.3) is None
+    time.sleep(0.35)  # the holder never unlocked
+    assert store.lock("s", 0.3) is not None
+
+
+def test_the_concurrency_cap_admits_that_many_calls_at_once(redis: RedisServer) -> None:
+    store = octo.RedisStore(redis.url, max_concurrent=2)
+    first, second, third = (store.admit("s", "core", False) for _ in range(3))
+    assert first.lease and second.lease and third.lease == ""
+    store.done("s", first.lease)
+    assert store.admit("s", "core", False).lease
+
+
+def test_bad_store_settings_are_refused_by_name_without_echoing_secrets(redis: RedisServer) -> None:
+    with pytest.raises(ValueError, match="encryption_key is not a Fernet key") as caught:
+        octo.RedisStore(redis.url, encryption_key=SENTINEL)
+    assert SENTINEL not in str(caught.value) and caught.value.__context__ is None
+    with pytest.raises(ValueError, match="redis://"):
+        octo.RedisStore(f"http://user:{SENTINEL}@host/")
+    with pytest.raises(ValueError, match="write_interval"):
+        octo.RedisStore(redis.url, write_interval=-1)
+    with pytest.raises(ValueError, match="max_concurrent"):
+        octo.MemoryStore(max_concurrent=0)
+    with pytest.raises(TypeError, match="store must be"):
+        octo.Octo(store="redis://localhost")  # type: ignore[arg-type]
+    shown = repr(octo.RedisStore(f"redis://:{SENTINEL}@127.0.0.1:{redis.port}/0"))
+    assert SENTINEL not in shown and "127.0.0.1" in shown
+
+
+def test_from_env_uses_octo_redis_url(redis: RedisServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OCTO_REDIS_URL", redis.url)
+    assert isinstance(octo.Octo.from_env()._retry.shared.store, octo.RedisStore)  # type: ignore[union-attr]
+    monkeypatch.delenv("OCTO_REDIS_URL")
+    assert octo.Octo.from_env()._retry.shared is None
+
+
+def test_without_a_store_or_with_a_plain_memory_store_no_write_waits(
+        server: ScriptedServer, fake_clock: Any) -> None:
+    for store in (None, octo.MemoryStore()):
+        gh = octo.Octo(SENTINEL, base_url=server.url, store=store)
+        for _ in range(3):
+            gh.request("POST /repos/o/r/issues")
+    assert fake_clock.sleeps == [] and len(server.requests) == 6
+
+
+def test_a_memory_store_paces_the_writes_of_the_clients_sharing_it(
+        server: ScriptedServer, fake_clock: Any) -> None:
+    store = octo.MemoryStore(write_interval=1.0, clock=fake_clock.time)
+    a, b = (octo.Octo(SENTINEL, base_url=server.url, store=store) for _ in range(2))
+    for gh in (a, b, a):
+        gh.request("POST /repos/o/r/issues")
+    a.request("GET /repos/o/r")
+    assert fake_clock.sleeps == [1.0, 1.0]
