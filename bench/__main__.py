@@ -21,13 +21,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench import measure, report
+from bench import measure, report, store
 from bench.peers import PEERS
 
-SECTIONS = ("import", "per_call", "paginate", "memory", "codegen", "typecheck")
+SECTIONS = ("import", "per_call", "store", "paginate", "memory", "codegen", "typecheck")
 # Where each section's samples are kept in benchmarks.json.
 SECTION_KEYS = {"import": ("imports", "imports_cpu", "first_repos", "octo_after_requests"),
-                "per_call": ("per_call",), "paginate": ("paginate",), "memory": ("memory",),
+                "per_call": ("per_call",), "store": ("store",), "paginate": ("paginate",), "memory": ("memory",),
                 "codegen": ("codegen",), "typecheck": ("typecheck",)}
 VERSIONED = ("requests", "urllib3", "octo-github", "PyGithub", "githubkit", "pydantic", "httpx",
              "ghapi", "fastcore", "matplotlib")
@@ -151,6 +151,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     for worker in workers.values():
                         worker.close()
                 results["paginate"] = {"cpu": cpu, "wall": wall, "units": units}
+
+    if "store" in sections:
+        step("store")
+        with measure.server(args.items) as base:
+            found = store.measure(base, args.rounds, args.round_seconds)
+        results["unavailable"].update({f"store.{k}": v for k, v in found.pop("unavailable").items()})
+        results["store"] = found
 
     if "memory" in sections:
         step("memory")

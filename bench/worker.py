@@ -85,6 +85,11 @@ def main(argv: list[str]) -> None:
         peer = next(p for p in PEERS if p.key == kind)
         unit, _close = peer.make(base)
         expected: object = f"{OWNER}/{REPO}"
+    elif mode == "store":
+        from bench import store
+
+        unit, _close = store.unit(kind, base, argv[3])
+        expected = f"{OWNER}/{REPO}"
     else:
         per_page, items = int(argv[3]), int(argv[4])
         unit = pagination_walk(kind, base, per_page, items)

@@ -18,10 +18,10 @@ from conftest import SENTINEL
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from redis_server import RedisServer
 from server import Recorded, Reply, ScriptedServer
 
 import octo
+from bench.redis_server import RedisServer
 
 CTX = multiprocessing.get_context("spawn")
 OTHER = "octo_test_other_token_fedcba9876543210"

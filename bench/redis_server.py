@@ -1,4 +1,4 @@
-"""A real `redis-server` on a free loopback port for the store tests
+"""A real `redis-server` on a free loopback port for the store tests and bench
 (Debian's package; `make redis` installs it), stopped and started at will."""
 
 from __future__ import annotations
