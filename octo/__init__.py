@@ -40,15 +40,15 @@ from octo.errors import (
 )
 from octo.operation import OMIT, Omit
 from octo.pagination import Paginator, paginate
-from octo.redis_store import RedisStore
 from octo.response import RateLimit, Response
-from octo.store import MemoryStore, Store
 from octo.transfer import download, upload
 
 if TYPE_CHECKING:
+    from octo.redis_store import RedisStore
     from octo.response import Paged
     from octo.rest import _typing
     from octo.rest._typing import *  # noqa: F403  (the namespaces of the default client)
+    from octo.store import MemoryStore, Store
 
 __all__ = [
     "OMIT",
@@ -92,6 +92,7 @@ if TYPE_CHECKING:
     __all__ += ["Paged"]
     __all__ += _typing.__all__
 
+_STORES = {"MemoryStore": "octo.store", "Store": "octo.store", "RedisStore": "octo.redis_store"}
 _default: Octo | None = None
 _lock = threading.Lock()
 
@@ -126,6 +127,12 @@ def __getattr__(name: str) -> Any:
     # PEP 562: `octo.repos` is the default client's namespace.
     if name.startswith("_"):
         raise AttributeError(f"module 'octo' has no attribute {name!r}")
+    if name in _STORES:  # loaded on first use: a single script never needs them
+        import importlib
+
+        value = getattr(importlib.import_module(_STORES[name]), name)
+        globals()[name] = value
+        return value
     return getattr(default_client(), name)
 
 

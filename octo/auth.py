@@ -23,7 +23,6 @@ from octo.client import is_token_text
 from octo.errors import InvalidResponseError, OctoError, UnauthorizedError
 from octo.redaction import Secret, SecretBytes, conceal, redact_url
 from octo.response import header_date
-from octo.store import fleet_token
 
 if TYPE_CHECKING:
     from octo.client import Octo
@@ -126,6 +125,8 @@ class _AppState:
                 token = self.tokens[key] = self._mint(client, installation_id)
                 return token
             # One mint for the fleet: the token the other processes share, or minted here for them.
+            from octo.store import fleet_token
+
             value, minted_at, refresh_at = fleet_token(
                 shared, client._retry.scope,
                 lambda: self._mint(client, installation_id).shared(), self.clock, self.sleep)

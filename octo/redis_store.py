@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from octo.redaction import conceal
+from octo.redaction import SecretBytes, conceal
 from octo.store import LEASE_SECONDS, StoreUnavailable, Ticket, Window, check_pacing, later_pause, releases
 
 if TYPE_CHECKING:
@@ -189,7 +189,8 @@ class RedisStore:
         if opened is None:
             return None
         value, minted_at, refresh_at = json.loads(opened)
-        return conceal(value), float(minted_at), float(refresh_at)
+        value = conceal(value)  # rebound at once: shown as [redacted] in a traceback's locals
+        return value, float(minted_at), float(refresh_at)
 
     def save_token(self, scope: str, value: str, minted_at: float, refresh_at: float) -> None:
         if self._fernet is None:
@@ -241,8 +242,8 @@ class RedisStore:
         from cryptography.fernet import InvalidToken
 
         try:
-            opened: bytes = self._fernet.decrypt(sealed)
-            return opened
+            # SecretBytes: a token's plain text shows as [redacted] in a traceback's locals.
+            return SecretBytes(self._fernet.decrypt(sealed))
         except InvalidToken:
             return None
 

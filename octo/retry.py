@@ -15,6 +15,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from octo.buckets import Buckets
 from octo.errors import (
@@ -28,7 +29,9 @@ from octo.errors import (
 )
 from octo.redaction import redact_url
 from octo.response import RateLimit, Response, header_date, header_int
-from octo.store import SEND, Admission, Shared, Window, admission, merged_window
+
+if TYPE_CHECKING:
+    from octo.store import Admission, Shared
 
 log = logging.getLogger("octo")
 
@@ -116,15 +119,16 @@ class Retrier:
         primary_retried = False
         while True:
             admitted = self._hold_back(method, url, route)
-            if admitted.wait:
-                self.sleep(admitted.wait)
-            if admitted.held:
-                continue  # asked again: the hold may have been extended meanwhile
+            if admitted is not None:
+                if admitted.wait:
+                    self.sleep(admitted.wait)
+                if admitted.held:
+                    continue  # asked again: the hold may have been extended meanwhile
             try:
                 try:
                     response = send()
                 finally:
-                    if admitted.lease:
+                    if admitted is not None and admitted.lease:
                         self._give_back(admitted.lease)
             except OctoError as error:
                 self._observe(route, error.rate_limit, _answer_of(error))
@@ -140,7 +144,6 @@ class Retrier:
                         raise
                     wait, reason, told = self._secondary_wait(error, secondary)
                     secondary += 1
-                    self._share_pause(wait)
                 elif retried < self.retries and self._may_repeat(method, error):
                     wait, reason, told = self._backoff_wait(error, retried)
                     retried += 1
@@ -150,6 +153,8 @@ class Retrier:
                 # backoff is short.
                 if told and wait > self.max_rate_limit_wait:
                     raise
+                if isinstance(error, SecondaryRateLimitError):
+                    self._share_pause(wait)
                 log.warning("%s %s: %s; waiting %.1f s before sending it again",
                             method, redact_url(url), reason, wait)
                 self.sleep(wait)
@@ -159,15 +164,17 @@ class Retrier:
                 self._observe(route, response.rate_limit, response)
             return response
 
-    def _hold_back(self, method: str, url: str, route: str) -> Admission:
+    def _hold_back(self, method: str, url: str, route: str) -> Admission | None:
         """How long to wait before a call, and whether to ask again after the
-        wait: for a bucket known to be used up (here or, with a store, in
-        another process), a secondary-limit pause, or the call's paced slot.
-        A wait beyond `max_rate_limit_wait` raises PrimaryRateLimitError
-        without sending."""
+        wait (None: send now): for a bucket known to be used up (here or,
+        with a store, in another process), a secondary-limit pause, or the
+        call's paced slot. A wait beyond `max_rate_limit_wait` raises
+        PrimaryRateLimitError without sending."""
         now = self.clock()
         exhausted = self.buckets.exhausted(route, now)
         if exhausted is not None:
+            from octo.store import Admission
+
             wait = exhausted.until - now
             if wait > self.max_rate_limit_wait:
                 raise PrimaryRateLimitError.not_sent(exhausted.seen, method, url, exhausted.resource)
@@ -175,7 +182,9 @@ class Retrier:
                         method, redact_url(url), exhausted.resource, wait)
             return Admission(wait, True)
         if self.shared is None:
-            return SEND
+            return None
+        from octo.store import admission  # here: `import octo` does not pay for the store module
+
         resource, write = self.buckets.resource(route), method not in READS
         admitted = admission(self.shared.run(lambda s: s.admit(self.scope, resource, write)), now)
         if admitted.reason == "bucket":
@@ -200,6 +209,8 @@ class Retrier:
             return
         reset = rate_limit.reset
         if rate_limit.remaining == 0 and reset is not None and reset > now and seen is not None:
+            from octo.store import Window, merged_window
+
             seen_window = Window(reset + 1, reset, rate_limit.used)
             shared.run(lambda s: s.update_window(self.scope, resource,
                                                  lambda current: merged_window(current, seen_window)))

@@ -189,6 +189,7 @@ def test_eight_processes_needing_an_installation_token_cause_one_mint(
     assert len(github.mints) == 1
     used = {r.headers["authorization"] for _, r in github.arrivals if r.route == "/repos/o/r"}
     assert used == {f"Bearer {github.mints[0]}"}
+    assert not [line for _, lines in done.values() for line in lines if github.mints[0] in line[1]]
     # At rest the token is encrypted: no key or value shows it.
     stored = redis_client.Redis.from_url(redis.url)
     assert not [k for k in stored.keys("*") if github.mints[0].encode() in k + (stored.get(k) or b"")]
