@@ -1,7 +1,7 @@
 """`RedisStore`: the state many octo processes share, on Redis or a
 Redis-compatible server (Valkey). Needs the `octo[redis]` extra.
 
-Keys are `<namespace>:<scope>:<what>` (see `octo.store.scope`), each with a
+Keys are `<namespace>:{<scope>}:<what>` (see `octo.store.scope`), each with a
 TTL, so nothing outlives the window, pause, lock or token it stands for.
 """
 
@@ -116,7 +116,8 @@ class RedisStore:
         raise TypeError("RedisStore holds a connection and keys; make one per process")
 
     def _key(self, scope: str, what: str) -> str:
-        return f"{self.namespace}:{scope}:{what}"
+        # {scope}: a Redis Cluster hash tag, so the keys one script reads share a slot.
+        return f"{self.namespace}:{{{scope}}}:{what}"
 
     def _do(self, operation: Callable[[], Any]) -> Any:
         try:

@@ -29,15 +29,16 @@ def client(spec: dict[str, Any]) -> octo.Octo:
     return octo.Octo(spec["token"], base_url=spec["base"], store=store, retries=spec.get("retries", 3))
 
 
-def run(spec: dict[str, Any], start: Any, results: Any) -> None:
-    """Make the calls `spec["calls"]` names once `start` is set; put what
-    each answered, and the octo log, on `results`."""
+def run(spec: dict[str, Any], ready: Any, start: Any, results: Any) -> None:
+    """Set `ready`, then make the calls `spec["calls"]` names once `start`
+    is set; put what each answered, and the octo log, on `results`."""
     records = _Records()
     logging.getLogger("octo").addHandler(records)
     logging.getLogger("octo").setLevel(logging.INFO)
     gh = client(spec)
     outcomes: list[Any] = []
     try:
+        ready.set()
         if not start.wait(30):
             raise AssertionError("never started")
         for method, path in spec["calls"]:
