@@ -24,11 +24,12 @@ from typing import Any
 from bench import measure, report, store
 from bench.peers import PEERS
 
-SECTIONS = ("import", "per_call", "store", "paginate", "memory", "codegen", "typecheck")
+SECTIONS = ("import", "per_call", "store", "concurrency", "paginate", "memory", "codegen", "typecheck")
 # Where each section's samples are kept in benchmarks.json.
 SECTION_KEYS = {"import": ("imports", "imports_cpu", "first_repos", "octo_after_requests"),
-                "per_call": ("per_call",), "store": ("store",), "paginate": ("paginate",), "memory": ("memory",),
-                "codegen": ("codegen",), "typecheck": ("typecheck",)}
+                "per_call": ("per_call",), "store": ("store",), "concurrency": ("concurrency",),
+                "paginate": ("paginate",), "memory": ("memory",), "codegen": ("codegen",),
+                "typecheck": ("typecheck",)}
 VERSIONED = ("requests", "urllib3", "octo-github", "PyGithub", "githubkit", "pydantic", "httpx",
              "ghapi", "fastcore", "matplotlib")
 
@@ -158,6 +159,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             found = store.measure(base, args.rounds, args.round_seconds)
         results["unavailable"].update({f"store.{k}": v for k, v in found.pop("unavailable").items()})
         results["store"] = found
+
+    if "concurrency" in sections:
+        step("concurrency")
+        kinds = [k for k in ("octo_async", "aiohttp") if k not in missing]
+        results["concurrency"] = measure.concurrency(kinds, 1 if args.quick else 5)
 
     if "memory" in sections:
         step("memory")

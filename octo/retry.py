@@ -1,9 +1,11 @@
 """When octo sends a request again, and how long it waits first.
 
-`Retrier.call` wraps one logical call (all its redirect hops): it holds the
+`Retrier.run` wraps one logical call (all its redirect hops): it holds the
 call back while the route's rate-limit bucket is known to be used up, and
 after a failure decides from the typed error whether a retry is safe and
-worth the wait. Every wait is logged at WARNING on the `octo` logger.
+worth the wait. Every wait is logged at WARNING on the `octo` logger and is
+a `Sleep` the driver carries out (octo.pipeline), so sync and async clients
+share this policy.
 
 The defaults are listed in README.md ("Reliability"); GitHub's advice is at
 https://docs.github.com/rest/using-the-rest-api/best-practices-for-using-the-rest-api#handle-rate-limit-errors-appropriately
@@ -14,8 +16,8 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
 
 from octo.buckets import Buckets
 from octo.errors import (
@@ -27,10 +29,13 @@ from octo.errors import (
     ServerError,
     TransportError,
 )
+from octo.pipeline import Effect, Sleep, Steps, StoreCall
 from octo.redaction import redact_url
-from octo.response import RateLimit, Response, header_date, header_int
+from octo.response import RateLimit, header_date, header_int
 
 if TYPE_CHECKING:
+    from octo.client import Call
+    from octo.response import Response
     from octo.store import Admission, Shared
 
 log = logging.getLogger("octo")
@@ -112,26 +117,36 @@ class Retrier:
         shown = "?" if wait is None else f"{wait:g}"
         return f"<Retrier retries={getattr(self, 'retries', '?')} max_rate_limit_wait={shown}>"
 
-    def call(self, method: str, url: str, route: str, send: Callable[[], Response]) -> Response:
-        """`send()` under this policy. `route` names the endpoint (its path
-        template) for rate-limit bookkeeping; `url` is only for messages."""
+    def run(self, call: Call, attempt: Callable[[Call], Steps]) -> Steps:
+        """The pipeline `attempt(call)` under this policy, started again as
+        often as it allows. `call.route` names the endpoint (its path
+        template) for rate-limit bookkeeping; `call.url` is only for messages."""
+        method, url, route = call.op.method, call.url, call.route
         retried = secondary = 0
         primary_retried = False
         while True:
             admitted = self._hold_back(method, url, route)
+            if admitted is None and self.shared is not None:
+                admitted = yield from self._admit(self.shared, method, url, route)
             if admitted is not None:
                 if admitted.wait:
-                    self.sleep(admitted.wait)
+                    yield Sleep(admitted.wait, self.sleep)
                 if admitted.held:
                     continue  # asked again: the hold may have been extended meanwhile
+            lease = admitted.lease if admitted is not None else None
             try:
                 try:
-                    response = send()
-                finally:
-                    if admitted is not None and admitted.lease:
-                        self._give_back(admitted.lease)
+                    response = yield from attempt(call)
+                except Exception:
+                    # Not in a finally: a generator closed mid-call (a cancelled
+                    # task) may not yield; its lease then frees itself.
+                    if lease:
+                        yield from self._give_back(lease)
+                    raise
+                if lease:
+                    yield from self._give_back(lease)
             except OctoError as error:
-                self._observe(route, error.rate_limit, _answer_of(error))
+                yield from self._observe(route, error.rate_limit, _answer_of(error))
                 if self.retries == 0:
                     raise
                 if isinstance(error, PrimaryRateLimitError):
@@ -154,22 +169,20 @@ class Retrier:
                 if told and wait > self.max_rate_limit_wait:
                     raise
                 if isinstance(error, SecondaryRateLimitError):
-                    self._share_pause(wait)
+                    yield from self._share_pause(wait)
                 log.warning("%s %s: %s; waiting %.1f s before sending it again",
                             method, redact_url(url), reason, wait)
-                self.sleep(wait)
+                yield Sleep(wait, self.sleep)
                 continue
             self.buckets.observe_success(route, response, self.clock)
             if self.shared is not None and response.headers.get("x-ratelimit-remaining") == "0":
-                self._observe(route, response.rate_limit, response)
+                yield from self._observe(route, response.rate_limit, response)
             return response
 
     def _hold_back(self, method: str, url: str, route: str) -> Admission | None:
-        """How long to wait before a call, and whether to ask again after the
-        wait (None: send now): for a bucket known to be used up (here or,
-        with a store, in another process), a secondary-limit pause, or the
-        call's paced slot. A wait beyond `max_rate_limit_wait` raises
-        PrimaryRateLimitError without sending."""
+        """How long to wait before a call whose bucket this process knows is
+        used up, then ask again (None: no hold here), or PrimaryRateLimitError
+        without sending if that is beyond `max_rate_limit_wait`."""
         now = self.clock()
         exhausted = self.buckets.exhausted(route, now)
         if exhausted is not None:
@@ -181,12 +194,18 @@ class Retrier:
             log.warning("%s %s: rate limit %r is used up until its reset; waiting %.1f s before sending",
                         method, redact_url(url), exhausted.resource, wait)
             return Admission(wait, True)
-        if self.shared is None:
-            return None
+        return None
+
+    def _admit(self, shared: Shared, method: str, url: str, route: str) -> Generator[Effect, Any, Admission]:
+        """What the store says of a call: a bucket another process saw used
+        up, a secondary-limit pause, or the call's paced slot and lease."""
         from octo.store import admission  # here: `import octo` does not pay for the store module
 
+        now = self.clock()
+
         resource, write = self.buckets.resource(route), method not in READS
-        admitted = admission(self.shared.run(lambda s: s.admit(self.scope, resource, write)), now)
+        ticket = yield StoreCall(shared, lambda s: s.admit(self.scope, resource, write))
+        admitted = admission(ticket, now)
         if admitted.reason == "bucket":
             if admitted.wait > self.max_rate_limit_wait:
                 raise PrimaryRateLimitError.not_sent_shared(admitted.window, method, url, resource)
@@ -197,7 +216,7 @@ class Retrier:
                         method, redact_url(url), admitted.wait)
         return admitted
 
-    def _observe(self, route: str, rate_limit: RateLimit, seen: Response | None) -> None:
+    def _observe(self, route: str, rate_limit: RateLimit, seen: Response | None) -> Steps:
         """Learn from an answer here, and share a window it shows used up,
         or over, with the other processes."""
         now = self.clock()
@@ -212,19 +231,19 @@ class Retrier:
             from octo.store import Window, merged_window
 
             seen_window = Window(reset + 1, reset, rate_limit.used)
-            shared.run(lambda s: s.update_window(self.scope, resource,
-                                                 lambda current: merged_window(current, seen_window)))
+            yield StoreCall(shared, lambda s: s.update_window(self.scope, resource,
+                                                              lambda current: merged_window(current, seen_window)))
         elif rate_limit.remaining and had and self.buckets.exhausted(route, now) is None:
-            shared.run(lambda s: s.release_window(self.scope, resource, reset, rate_limit.used))
+            yield StoreCall(shared, lambda s: s.release_window(self.scope, resource, reset, rate_limit.used))
 
-    def _share_pause(self, wait: float) -> None:
+    def _share_pause(self, wait: float) -> Steps:
         if self.shared is not None:
             until = self.clock() + wait
-            self.shared.run(lambda s: s.pause(self.scope, until))
+            yield StoreCall(self.shared, lambda s: s.pause(self.scope, until))
 
-    def _give_back(self, lease: str) -> None:
+    def _give_back(self, lease: str) -> Steps:
         if self.shared is not None:
-            self.shared.run(lambda s: s.done(self.scope, lease))
+            yield StoreCall(self.shared, lambda s: s.done(self.scope, lease))
 
     def _primary_wait(self, error: PrimaryRateLimitError) -> tuple[float, str, bool]:
         reset = error.rate_limit.reset

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
 
 from octo.buckets import answered_after
+from octo.pipeline import Sleep, Steps, StoreCall
 
 if TYPE_CHECKING:
     from octo.cache import CachedAnswer
@@ -313,6 +314,11 @@ class Shared:
                     pass  # a store with __slots__: one Shared per client
             return shared
 
+    def in_process(self) -> bool:
+        """Whether `run` answers now without the network: the store is this
+        process's own, or known to be out until its next re-check."""
+        return self.store is self.local or (self._down and time.monotonic() < self._retry_at)
+
     def run(self, operation: Callable[[Store], T]) -> T:
         """`operation(store)`, or `operation(local)` while the store is out."""
         if self._down and time.monotonic() < self._retry_at:
@@ -339,7 +345,7 @@ class SharedCache:
     """The ETag cache (`cache.CacheStore`) on a shared store; a fault is a miss."""
 
     def __init__(self, shared: Shared) -> None:
-        self._shared = shared
+        self._shared = self.octo_shared = shared  # octo_shared: ETagCache asks through the driver
 
     def get(self, key: str, /) -> CachedAnswer | None:
         return self._shared.run(lambda s: s.cache_get(key))
@@ -348,29 +354,37 @@ class SharedCache:
         self._shared.run(lambda s: s.cache_set(key, value))
 
 
-def fleet_token(shared: Shared, key: str, mint: Callable[[], tuple[str, float, float]],
-                clock: Callable[[], float], sleep: Callable[[float], None]) -> tuple[str, float, float]:
-    """The shared installation token of `key`, minted by one process of the
-    fleet under the mint lock while the others wait for it. The lock frees
-    itself when its holder dies; a waiter gives up waiting after the lock's
+def fleet_token(shared: Shared, key: str, mint: Callable[[], Steps],
+                clock: Callable[[], float], sleep: Callable[[float], object]) -> Steps:
+    """The shared installation token of `key` as (value, minted_at,
+    refresh_at), minted (`mint()`, a pipeline) by one process of the fleet
+    under the mint lock while the others wait for it. The lock frees itself
+    when its holder dies; a waiter gives up waiting after the lock's
     lifetime and mints its own, so nobody waits forever."""
     deadline = time.monotonic() + MINT_LOCK_SECONDS
     while True:
-        found = shared.run(lambda s: s.load_token(key))
+        found = yield StoreCall(shared, lambda s: s.load_token(key))
         if found is not None and token_fresh(found[2], clock()):
             return found
-        owner = shared.run(lambda s: s.lock(key, MINT_LOCK_SECONDS))
+        owner = yield StoreCall(shared, lambda s: s.lock(key, MINT_LOCK_SECONDS))
         if owner is not None or time.monotonic() > deadline:
             break
-        sleep(MINT_POLL)
+        yield Sleep(MINT_POLL, sleep)
     try:
-        found = shared.run(lambda s: s.load_token(key))  # minted while we took the lock
-        if found is not None and token_fresh(found[2], clock()):
-            return found
-        token = mint()
-        shared.run(lambda s: s.save_token(key, *token))
-        return token
-    finally:
-        if owner is not None:
-            held: str = owner
-            shared.run(lambda s: s.unlock(key, held))
+        found = yield StoreCall(shared, lambda s: s.load_token(key))  # minted while we took the lock
+        if found is None or not token_fresh(found[2], clock()):
+            found = yield from mint()
+            token = found
+            yield StoreCall(shared, lambda s: s.save_token(key, *token))
+    except Exception:
+        # Not in a finally: a pipeline closed mid-mint may not yield; its lock then frees itself.
+        yield from _unlock(shared, key, owner)
+        raise
+    yield from _unlock(shared, key, owner)
+    return found
+
+
+def _unlock(shared: Shared, key: str, owner: str | None) -> Steps:
+    if owner is not None:
+        held: str = owner
+        yield StoreCall(shared, lambda s: s.unlock(key, held))

@@ -3,6 +3,7 @@ several OS processes (spawned) against a loopback GitHub."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import threading
@@ -139,7 +140,8 @@ def wait_for(condition: Any, timeout: float = 10) -> None:
 
 
 def test_a_bucket_used_up_in_one_process_holds_the_others_until_its_reset(
-        redis: RedisServer, github: GitHub, fleets: list[Fleet]) -> None:
+        redis: RedisServer, github: GitHub, fleets: list[Fleet], client_kind: str) -> None:
+    """A is always an `Octo`; B and C are the run's client (AsyncOcto in [async])."""
     resets: list[int] = []
 
     def answer(request: Recorded) -> Reply:
@@ -150,7 +152,8 @@ def test_a_bucket_used_up_in_one_process_holds_the_others_until_its_reset(
     github.answer = answer
     calls = [("GET", "/repos/o/r")]
     fleets.append(fleet := Fleet([spec("A", github, redis, calls, retries=0),
-                                  spec("B", github, redis, calls), spec("C", github, redis, calls)]))
+                                  spec("B", github, redis, calls, client=client_kind),
+                                  spec("C", github, redis, calls, client=client_kind)]))
     fleet.start("A")
     assert fleet.collect(1)["A"][0] == ["PrimaryRateLimitError"]
     fleet.start("B", "C")
@@ -162,7 +165,7 @@ def test_a_bucket_used_up_in_one_process_holds_the_others_until_its_reset(
 
 
 def test_one_secondary_limit_answer_pauses_every_process_for_its_retry_after(
-        redis: RedisServer, github: GitHub, fleets: list[Fleet]) -> None:
+        redis: RedisServer, github: GitHub, fleets: list[Fleet], client_kind: str) -> None:
     hit: list[float] = []
 
     def answer(request: Recorded) -> Reply:
@@ -173,7 +176,7 @@ def test_one_secondary_limit_answer_pauses_every_process_for_its_retry_after(
         return Reply(200, json={}, headers=_left(4999))
     github.answer = answer
     calls = [("GET", "/repos/o/r")]
-    fleets.append(fleet := Fleet([spec(name, github, redis, calls) for name in "ABC"]))
+    fleets.append(fleet := Fleet([spec(name, github, redis, calls, client=client_kind) for name in "ABC"]))
     fleet.start("A")
     paused = redis_client.Redis.from_url(redis.url)
     wait_for(lambda: paused.keys("test:*:p"))
@@ -185,11 +188,12 @@ def test_one_secondary_limit_answer_pauses_every_process_for_its_retry_after(
 
 
 def test_eight_processes_needing_an_installation_token_cause_one_mint(
-        redis: RedisServer, github: GitHub, fleets: list[Fleet], pem: str) -> None:
+        redis: RedisServer, github: GitHub, fleets: list[Fleet], pem: str, client_kind: str) -> None:
+    """In [async], half the fleet are AsyncOcto processes: one mint all the same."""
     key = Fernet.generate_key().decode()
     calls = [("GET", "/repos/o/r")]
-    fleets.append(fleet := Fleet([spec(str(n), github, redis, calls, app_id=1, pem=pem, key=key)
-                                  for n in range(8)]))
+    fleets.append(fleet := Fleet([spec(str(n), github, redis, calls, app_id=1, pem=pem, key=key,
+                                       client=client_kind if n % 2 else "sync") for n in range(8)]))
     fleet.start()
     done = fleet.collect()
     assert all(outcomes == [200] for outcomes, _ in done.values())
@@ -212,10 +216,10 @@ def test_without_an_encryption_key_each_process_mints_its_own(
 
 
 def test_mutative_calls_from_four_processes_are_spaced_as_configured(
-        redis: RedisServer, github: GitHub, fleets: list[Fleet]) -> None:
+        redis: RedisServer, github: GitHub, fleets: list[Fleet], client_kind: str) -> None:
     interval = 0.25
     calls = [("POST", "/repos/o/r/issues"), ("GET", "/repos/o/r"), ("POST", "/repos/o/r/issues")]
-    fleets.append(fleet := Fleet([spec(str(n), github, redis, calls, write_interval=interval)
+    fleets.append(fleet := Fleet([spec(str(n), github, redis, calls, write_interval=interval, client=client_kind)
                                   for n in range(4)]))
     started = fleet.start()
     assert all(outcomes == [200, 200, 200] for outcomes, _ in fleet.collect().values())
@@ -230,10 +234,10 @@ def test_mutative_calls_from_four_processes_are_spaced_as_configured(
 
 
 def test_redis_killed_and_restarted_mid_run_every_call_completes_once_and_sharing_resumes(
-        redis: RedisServer, github: GitHub, fleets: list[Fleet]) -> None:
+        redis: RedisServer, github: GitHub, fleets: list[Fleet], client_kind: str) -> None:
     calls = [("GET", f"/repos/o/r/issues/{n}") for n in range(30)] + [("POST", "/repos/o/r/issues")]
-    fleets.append(fleet := Fleet([spec(name, github, redis, calls, pause=0.08, write_interval=0.1)
-                                  for name in "AB"]))
+    fleets.append(fleet := Fleet([spec(name, github, redis, calls, pause=0.08, write_interval=0.1,
+                                       client=client_kind) for name in "AB"]))
     fleet.start()
     wait_for(lambda: len(github.arrivals) >= 6)
     redis.stop()
@@ -299,6 +303,52 @@ def test_a_frozen_redis_costs_one_timeout_and_one_warning_then_calls_go_on_alone
         redis.thaw()
     assert statuses == [200] * 10 and len(server.requests) == 11
     assert elapsed < 1.5  # one timeout of 0.2 s, not one per call (2 s)
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "unavailable" in warnings[0].getMessage()
+    assert SENTINEL not in caplog.text
+
+
+@pytest.mark.sync_only("drives octo.AsyncOcto itself, to watch its event loop")
+def test_a_frozen_redis_never_stalls_async_octos_event_loop_nor_raises(
+        redis: RedisServer, server: ScriptedServer, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(octo.retry.Retrier, "clock", time.time)  # the store's windows are in real time
+    timeout = 0.5
+
+    async def main() -> tuple[list[int], float, float]:
+        async with octo.AsyncOcto(SENTINEL, base_url=server.url,
+                                  store=octo.RedisStore(redis.url, timeout=timeout)) as gh:
+            assert (await gh.request("GET /repos/o/r")).status == 200
+            redis.freeze()
+            gaps = [0.0]
+            running = True
+
+            async def ticker() -> None:
+                last = time.monotonic()
+                while running:
+                    await asyncio.sleep(0.01)
+                    now = time.monotonic()
+                    gaps.append(now - last)
+                    last = now
+
+            ticks = asyncio.create_task(ticker())
+            started = time.monotonic()
+            statuses = [r.status for r in await asyncio.gather(*(gh.request("GET /repos/o/r") for _ in range(8)))]
+            statuses += [(await gh.request("GET /repos/o/r")).status for _ in range(4)]
+            elapsed = time.monotonic() - started
+            running = False
+            await ticks
+            return statuses, max(gaps), elapsed
+
+    try:
+        with caplog.at_level(logging.INFO, logger="octo"):
+            statuses, longest_gap, elapsed = asyncio.run(main())
+    finally:
+        redis.thaw()
+    assert statuses == [200] * 12 and len(server.requests) == 13
+    # The loop went on while the store calls waited out their timeout in threads.
+    assert longest_gap < timeout / 2, longest_gap
+    assert elapsed < 3 * timeout  # one timeout for the outage, not one per call
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "unavailable" in warnings[0].getMessage()
     assert SENTINEL not in caplog.text
