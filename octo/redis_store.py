@@ -1,5 +1,5 @@
 """`RedisStore`: the state many octo processes share, on Redis or a
-Redis-compatible server (Valkey). Needs the `octo[redis]` extra.
+Redis-compatible server (Valkey). Needs the `octo-github[redis]` extra.
 
 Keys are `<namespace>:{<scope>}:<what>` (see `octo.store.scope`), each with a
 TTL, so nothing outlives the window, pause, lock or token it stands for.
@@ -91,7 +91,7 @@ class RedisStore:
             from redis.backoff import NoBackoff
             from redis.retry import Retry
         except ImportError:
-            raise ImportError("RedisStore needs the redis package: pip install 'octo[redis]'") from None
+            raise ImportError("RedisStore needs the redis package: pip install 'octo-github[redis]'") from None
         self._fernet = _fernet(encryption_key) if encryption_key is not None else None
         self.shares_tokens = self._fernet is not None
         self.namespace = namespace
@@ -253,7 +253,8 @@ def _fernet(key: str | bytes) -> Any:
     try:
         from cryptography.fernet import Fernet
     except ImportError:
-        raise ImportError("RedisStore(encryption_key=...) needs cryptography: pip install 'octo[redis]'") from None
+        raise ImportError("RedisStore(encryption_key=...) needs cryptography: "
+                          "pip install 'octo-github[redis]'") from None
     failed = False
     try:
         return Fernet(key)
