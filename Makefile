@@ -9,7 +9,7 @@ CONSTRAINTS := constraints.txt
 PIP_INSTALL = -m pip install --quiet -c $(CONSTRAINTS)
 
 .PHONY: shells browser venv generate check-generated openapi spec test test-lowest test-pythons lint typecheck clean \
-	prism pyright cassettes demo bench docs dist sdist-check lock mutation
+	prism pyright cassettes demo bench docs dist sdist-check lock mutation redis
 
 venv: $(STAMP)
 
@@ -35,7 +35,7 @@ check-generated: openapi
 	$(PY) -m codegen.openapi --check
 	$(PY) -m codegen --check
 
-test: $(STAMP) openapi check-generated prism pyright shells browser test-lowest
+test: $(STAMP) openapi check-generated prism pyright shells browser redis test-lowest
 	$(PY) -m pytest
 
 # The library and CLI tests on the lowest versions pyproject.toml allows (constraints-lowest.txt;
@@ -78,6 +78,13 @@ test-pythons: openapi
 	  $$venv/bin/python -m pytest -q -m 'not contract' -p no:cacheprovider \
 	    tests/octo tests/cli tests/codegen tests/test_readme.py; \
 	done
+
+# The store tests (tests/octo/test_stores.py) start Debian's redis-server on a free loopback port.
+redis:
+	@command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		echo "installing Debian's redis-server for the store tests (apt-get install redis-server)" && \
+		(apt-get update -qq && apt-get install -y -qq redis-server >/dev/null); } || \
+		echo "redis-server not found and not installable here: the store tests will fail (apt-get install redis-server)"
 
 # The docs site's browser test drives Debian's Chromium (Playwright downloads no browser here).
 browser:

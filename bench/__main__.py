@@ -21,16 +21,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench import measure, report
+from bench import measure, report, store
 from bench.peers import PEERS
 
-SECTIONS = ("import", "per_call", "concurrency", "paginate", "graphql", "memory", "codegen", "typecheck",
-            "webhooks")
+SECTIONS = ("import", "per_call", "store", "concurrency", "paginate", "graphql", "memory", "codegen",
+            "typecheck", "webhooks")
 # Where each section's samples are kept in benchmarks.json.
 SECTION_KEYS = {"import": ("imports", "imports_cpu", "first_repos", "octo_after_requests"),
-                "per_call": ("per_call",), "concurrency": ("concurrency",), "paginate": ("paginate",),
-                "graphql": ("graphql",), "memory": ("memory",), "codegen": ("codegen",),
-                "typecheck": ("typecheck",), "webhooks": ("webhooks",)}
+                "per_call": ("per_call",), "store": ("store",), "concurrency": ("concurrency",),
+                "paginate": ("paginate",), "graphql": ("graphql",), "memory": ("memory",),
+                "codegen": ("codegen",), "typecheck": ("typecheck",), "webhooks": ("webhooks",)}
 VERSIONED = ("requests", "urllib3", "octo-github", "PyGithub", "githubkit", "pydantic", "httpx",
              "ghapi", "fastcore", "matplotlib")
 
@@ -153,6 +153,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if "graphql" in sections:  # octo's REST and GraphQL calls of the same answer
                 workers_section("graphql", {k: ["call", k, base] for k in ("rest", "graphql")},
                                 args.round_seconds, 2000)
+
+    if "store" in sections:
+        step("store")
+        with measure.server(args.items) as base:
+            found = store.measure(base, args.rounds, args.round_seconds)
+        results["unavailable"].update({f"store.{k}": v for k, v in found.pop("unavailable").items()})
+        results["store"] = found
 
     if "concurrency" in sections:
         step("concurrency")

@@ -249,6 +249,26 @@ def markdown(r: dict[str, Any], chart: str | None) -> str:
                          f"{_fmt(median(samples), 'us')} | {ratio} | {_fmt(median(wall[key]), 'us')} |")
     for key in sorted(k for k in un if k.startswith("graphql.")):
         lines += ["", f"`{key}`: {NOT_AVAILABLE} ({un[key]})."]
+    shared = r.get("store")
+    if shared and shared["cpu"]:
+        cpu, wall = shared["cpu"], shared["wall"]
+        lines += ["", "## Shared store", "",
+                  "One `repos.get` by a client (`Octo`; `AsyncOcto` in the `_async` rows) without a store "
+                  "(the default), with `octo.MemoryStore()` and "
+                  "with `octo.RedisStore` (pacing off) on a local redis-server, against the loopback server "
+                  "above: the client's CPU and wall time per call, and each over the default's.", "",
+                  "| store | CPU per call | × no store | wall per call | × no store |",
+                  "| --- | --- | --- | --- | --- |"]
+        for key, samples in cpu.items():
+            # Each client over itself without a store (`AsyncOcto` rows end in `_async`).
+            none = "none_async" if key.endswith("_async") else "none"
+            base_cpu, base_wall = cpu.get(none), wall.get(none)
+            lines.append(f"| {key} | {_fmt(median(samples), 'us')} | "
+                         f"{_fmt(paired(samples, base_cpu, '/'), 'x') if base_cpu else ''} | "
+                         f"{_fmt(median(wall[key]), 'us')} | "
+                         f"{_fmt(paired(wall[key], base_wall, '/'), 'x') if base_wall else ''} |")
+    for key in sorted(k for k in un if k.startswith("store.")):
+        lines += ["", f"`{key}`: {NOT_AVAILABLE} ({un[key]})."]
 
     lines += ["", "## Pagination", ""]
     paginate = r.get("paginate")

@@ -101,6 +101,11 @@ def main(argv: list[str]) -> None:
         expected: object = f"{OWNER}/{REPO}"
     elif mode == "call":
         unit, expected = octo_call(kind, base), f"{OWNER}/{REPO}"
+    elif mode == "store":
+        from bench import store
+
+        unit, _close = store.unit(kind, base, argv[3])
+        expected = f"{OWNER}/{REPO}"
     else:
         per_page, items = int(argv[3]), int(argv[4])
         unit = pagination_walk(kind, base, per_page, items)

@@ -50,9 +50,11 @@ from octo.webhooks import Webhooks
 
 if TYPE_CHECKING:
     from octo.oauth import DeviceCode, OAuthToken, UserAuth, WebFlow, device_flow
+    from octo.redis_store import RedisStore
     from octo.response import Paged
     from octo.rest import _typing
     from octo.rest._typing import *  # noqa: F403  (the namespaces of the default client)
+    from octo.store import MemoryStore, Store
 
 __all__ = [
     "OMIT",
@@ -68,6 +70,7 @@ __all__ = [
     "Hooks",
     "InvalidResponseError",
     "MemoryCache",
+    "MemoryStore",
     "NotFoundError",
     "OAuthError",
     "OAuthToken",
@@ -78,11 +81,13 @@ __all__ = [
     "PrimaryRateLimitError",
     "RateLimit",
     "RateLimitError",
+    "RedisStore",
     "RedirectError",
     "RequestError",
     "Response",
     "SecondaryRateLimitError",
     "ServerError",
+    "Store",
     "TransportError",
     "UnauthorizedError",
     "UserAuth",
@@ -105,6 +110,7 @@ if TYPE_CHECKING:
     __all__ += ["Paged"]
     __all__ += _typing.__all__
 
+_STORES = {"MemoryStore": "octo.store", "Store": "octo.store", "RedisStore": "octo.redis_store"}
 _default: Octo | None = None
 _lock = threading.Lock()
 
@@ -148,6 +154,12 @@ def __getattr__(name: str) -> Any:
     # PEP 562: `octo.repos` is the default client's namespace.
     if name.startswith("_"):
         raise AttributeError(f"module 'octo' has no attribute {name!r}")
+    if name in _STORES:  # loaded on first use: a single script never needs them
+        import importlib
+
+        value = getattr(importlib.import_module(_STORES[name]), name)
+        globals()[name] = value
+        return value
     return getattr(default_client(), name)
 
 

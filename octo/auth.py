@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from octo.checks import is_token_text
 from octo.errors import InvalidResponseError, OctoError, UnauthorizedError
-from octo.pipeline import Mint, Sleep, Steps
+from octo.pipeline import Mint, Sleep, Steps, StoreCall
 from octo.redaction import Secret, SecretBytes, conceal, redact_url
 from octo.response import header_date
 
@@ -65,6 +65,10 @@ class _Token:
 
     def __repr__(self) -> str:
         return "<credential>"
+
+    def shared(self) -> tuple[str, float, float]:
+        """What a store keeps of this token."""
+        return self.value, self.minted_at, self.refresh_at
 
 
 class _AppState:
@@ -116,8 +120,24 @@ class _AppState:
         current = self.cached(key)
         if current is not None:
             return current
-        token: _Token = yield Mint(self, key, lambda: self._mint(client, installation_id))
+        token: _Token = yield Mint(self, key, lambda: self._mint_for(client, installation_id))
         return token
+
+    def _mint_for(self, client: BaseClient, installation_id: int) -> Steps:
+        """A new token, or with a store that shares tokens, the fleet's:
+        the one another process minted, or minted here for them all."""
+        retry = client._retry
+        shared = retry.shared
+        if shared is None or not shared.shares_tokens:
+            return (yield from self._mint(client, installation_id))
+        from octo.store import fleet_token
+
+        def mint() -> Steps:
+            token: _Token = yield from self._mint(client, installation_id)
+            return token.shared()
+
+        value, minted_at, refresh_at = yield from fleet_token(shared, retry.scope, mint, self.clock, self.sleep)
+        return _Token(Secret(value), minted_at, refresh_at)
 
     def cached(self, key: tuple[AppId, int]) -> _Token | None:
         current = self.tokens.get(key)
@@ -134,11 +154,16 @@ class _AppState:
         locks = self._async_locks.setdefault(asyncio.get_running_loop(), {})
         return locks.setdefault(key, asyncio.Lock())
 
-    def discard(self, installation_id: int, token: _Token) -> None:
+    def discard(self, client: BaseClient, installation_id: int, token: _Token) -> Steps:
+        """Forget `token` here, and in the store if it shares tokens."""
         key = (self.app_id, installation_id)
         with self.lock(key):
             if self.tokens.get(key) is token:
                 del self.tokens[key]
+        retry = client._retry
+        shared = retry.shared
+        if shared is not None and shared.shares_tokens:
+            yield StoreCall(shared, lambda s: s.drop_token(retry.scope, token.value))
 
     def _mint(self, client: BaseClient, installation_id: int) -> Steps:
         malformed = None
@@ -263,7 +288,7 @@ class AppAuth:
                 lagging = lagging or state.clock() - token.minted_at < FRESH
                 if not lagging and not reminted:
                     # A cached token GitHub no longer accepts (revoked early): mint a new one.
-                    state.discard(installation_id, token)
+                    yield from state.discard(client, installation_id, token)
                     token = yield from state.token(client, installation_id)
                     reminted = True
                     continue

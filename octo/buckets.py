@@ -53,10 +53,15 @@ class Exhausted(NamedTuple):
         later window, or from this one with more of it used. An answer sent
         earlier but read later (threads) cannot show that, so it does not
         release the bucket."""
-        reset = rate_limit.reset
-        if reset is None or reset != self.reset:
-            return reset is not None and reset > self.reset
-        return rate_limit.used is not None and self.used is not None and rate_limit.used > self.used
+        return answered_after(self.reset, self.used, rate_limit.reset, rate_limit.used)
+
+
+def answered_after(reset: int, used: int | None, later_reset: int | None, later_used: int | None) -> bool:
+    """Whether an answer showing (`later_reset`, `later_used`) was given after
+    one showing (`reset`, `used`): a later window, or this one with more used."""
+    if later_reset is None or later_reset != reset:
+        return later_reset is not None and later_reset > reset
+    return later_used is not None and used is not None and later_used > used
 
 
 class Buckets:

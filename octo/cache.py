@@ -17,11 +17,14 @@ import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from requests.structures import CaseInsensitiveDict
 
-from octo.pipeline import Answer, Request
+from octo.pipeline import Answer, Request, Steps, StoreCall
+
+if TYPE_CHECKING:
+    from octo.store import Shared
 
 _TRANSFER = frozenset({"content-length", "content-encoding", "transfer-encoding"})
 # Headers of a 304 that describe the empty 304 itself, not the cached body.
@@ -115,6 +118,9 @@ class ETagCache:
 
     def __init__(self, store: CacheStore) -> None:
         self.store = store
+        # A store shared across processes is asked through the driver (StoreCall):
+        # the async driver must not wait on its network inside the event loop.
+        self._shared: Shared | None = getattr(store, "octo_shared", None)
 
     @classmethod
     def of(cls, cache: bool | CacheStore | None) -> ETagCache | None:
@@ -126,19 +132,21 @@ class ETagCache:
             raise TypeError("cache must be True, False, None or a store with get() and []=")
         return cls(cache)
 
-    def prepare(self, request: Request) -> tuple[str, CachedAnswer | None] | None:
+    def prepare(self, request: Request) -> Steps:
         """The key of a cacheable request, and the stored entry, whose ETag
-        is now in `If-None-Match`."""
+        is now in `If-None-Match` (None: not cacheable)."""
         headers = request.headers
         if request.method != "GET" or any(name.lower() == "if-none-match" for name in headers):
             return None
         key = request_key("GET", request.url, headers)
-        entry = self.store.get(key)
+        shared = self._shared
+        entry: CachedAnswer | None = (self.store.get(key) if shared is None else
+                                      (yield StoreCall(shared, lambda s: s.cache_get(key))))
         if entry is not None:
             request.headers = {**headers, "If-None-Match": entry.etag}
         return key, entry
 
-    def settle(self, pending: tuple[str, CachedAnswer | None], answer: Answer) -> Answer:
+    def settle(self, pending: tuple[str, CachedAnswer | None], answer: Answer) -> Steps:
         """Store a fresh answer, or turn a 304 into the stored one."""
         key, entry = pending
         if answer.status == 304 and entry is not None:
@@ -147,7 +155,11 @@ class ETagCache:
         if answer.status == 200 and etag and answer.content is not None:
             # `content` is already decoded, so its transfer headers no longer apply.
             kept = {k: v for k, v in answer.headers.items() if k.lower() not in _TRANSFER}
-            self.store[key] = CachedAnswer(etag, kept, answer.content)
+            fresh = CachedAnswer(etag, kept, answer.content)
+            if self._shared is None:
+                self.store[key] = fresh
+            else:
+                yield StoreCall(self._shared, lambda s: s.cache_set(key, fresh))
         return answer
 
 

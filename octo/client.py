@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from octo.namespace import Namespace
     from octo.oauth import UserAuth
     from octo.rest._typing import Namespaces
+    from octo.store import Store
 else:
     Namespaces = object
 
@@ -155,6 +156,7 @@ class BaseClient:
         retries: int = 3,
         max_rate_limit_wait: float = 900,
         max_connections: int = transport.DEFAULT_MAX_CONNECTIONS,
+        store: Store | None = None,
     ) -> None:
         # First: a token refused below shows as [redacted] in a traceback's locals.
         token = conceal(token)
@@ -189,6 +191,8 @@ class BaseClient:
         self._trusted = {_origin(self.base_url), _origin(self.uploads_url)}
         self._cache = ETagCache.of(cache)
         self.hook = Hooks()
+        if store is not None:
+            self._share(store, token, auth)
         self._headers = {
             "Accept": MEDIA_TYPES["json"],
             "X-GitHub-Api-Version": api_version,
@@ -203,6 +207,23 @@ class BaseClient:
         """Make the driver and its connection pool (`session`: the caller's own)."""
         raise NotImplementedError
 
+    def _share(self, store: Store, token: str | None, auth: AppAuth | UserAuth | None) -> None:
+        """Consult `store` for this client's state, under the key prefix of
+        its credential and host."""
+        from octo import store as stores
+        from octo.oauth import UserAuth
+
+        shared = stores.Shared.of(store)
+        if isinstance(auth, UserAuth):
+            credential = auth.store_credential
+        elif auth is not None:
+            credential = f"app:{auth.app_id}:{auth.installation_id or ''}"
+        else:
+            credential = f"token:{token or ''}"
+        self._retry.shared = shared
+        self._retry.scope = stores.scope(self.base_url, credential)
+        if self._cache is not None and not isinstance(store, stores.MemoryStore):
+            self._cache = ETagCache(stores.SharedCache(shared))
 
     @classmethod
     def from_env(cls: type[C], token: str | None = None, **kwargs: Any) -> C:
@@ -211,6 +232,8 @@ class BaseClient:
         Token: `token`, else `GITHUB_TOKEN`, else `GH_TOKEN`, else the one
         `octo auth login` stored for the base URL's host. Base URL:
         `base_url`, else `GITHUB_API_URL`, else https://api.github.com.
+        Store: `store`, else a `RedisStore` on `OCTO_REDIS_URL` if set (its
+        tokens shared if `OCTO_REDIS_ENCRYPTION_KEY` holds a Fernet key).
         """
         # Concealed at once: a token refused later shows as [redacted] in this frame's locals.
         token = conceal(token)
@@ -218,6 +241,11 @@ class BaseClient:
             token = conceal(os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None)
         if "base_url" not in kwargs and os.environ.get("GITHUB_API_URL"):
             kwargs["base_url"] = check_url("GITHUB_API_URL", os.environ["GITHUB_API_URL"])
+        if "store" not in kwargs and os.environ.get("OCTO_REDIS_URL"):
+            from octo.redis_store import RedisStore
+
+            kwargs["store"] = RedisStore(os.environ["OCTO_REDIS_URL"],
+                                         encryption_key=os.environ.get("OCTO_REDIS_ENCRYPTION_KEY") or None)
         if token is None and kwargs.get("auth") is None:
             from octo.tokenstore import host_of, stored_token
 
@@ -361,7 +389,7 @@ class BaseClient:
             request = Request(method, url, headers, call.body, attempt, sink is not None)
             # The ETag cache and the log line around the one effect that sends.
             cache = self._cache
-            pending = cache.prepare(request) if cache is not None and sink is None else None
+            pending = (yield from cache.prepare(request)) if cache is not None and sink is None else None
             started = time.perf_counter()
             try:
                 answer: Answer = yield request
@@ -371,7 +399,7 @@ class BaseClient:
             if log.isEnabledFor(logging.DEBUG):
                 log_answer(request, answer, started)
             if pending is not None:
-                answer = cache.settle(pending, answer)  # type: ignore[union-attr]
+                answer = yield from cache.settle(pending, answer)  # type: ignore[union-attr]
             if answer.status not in REDIRECT_STATUSES or "location" not in answer.headers:
                 if sink is not None and answer.status < 300:
                     return (yield from sink.receive(self._is_trusted(answer.url), method, answer))
@@ -408,6 +436,9 @@ class Octo(BaseClient, Namespaces):
     `max_rate_limit_wait` is the longest wait for a rate limit or a
     `Retry-After` that octo accepts before it raises instead. `session` is
     a `requests.Session` of your own (proxies, certificates, adapters).
+    `store` (`octo.RedisStore`) shares rate limits, pauses, pacing, app
+    tokens and the ETag cache with other processes; by default a client
+    keeps its own.
     """
 
     _driver: SyncDriver

@@ -204,6 +204,23 @@ class PrimaryRateLimitError(RateLimitError):
                       f"{until:%Y-%m-%d %H:%M:%S} UTC (seen on {seen.method} {redact_url(seen.url)})",)
         return error
 
+    @classmethod
+    def not_sent_shared(cls, window: Any, method: str, url: str, resource: str) -> PrimaryRateLimitError:
+        """The error for a request held back because another process sharing
+        the store saw `resource`'s window (an `octo.store.Window`) used up."""
+        from octo.response import Response
+
+        headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(window.reset),
+                   "x-ratelimit-resource": resource}
+        if window.used is not None:
+            headers["x-ratelimit-used"] = str(window.used)
+        seen = Response(403, headers, None, redact_url(url), method)
+        error = cls(seen, f"rate limit {resource!r} used up")
+        error.args = (f"{method} {redact_url(url)}: not sent; rate limit {resource!r} used up until "
+                      f"{seen.rate_limit.reset_at:%Y-%m-%d %H:%M:%S} UTC (seen by another process "
+                      "sharing the store)",)
+        return error
+
 
 class SecondaryRateLimitError(RateLimitError):
     """GitHub's abuse protection; `retry_after` is its advice in seconds, if any."""

@@ -374,6 +374,9 @@ class UserAuth:
                                      web_url=web_url)
         self._on_refresh = on_refresh
         self._lock = threading.Lock()
+        # What keys this user's state in a shared store (`Octo(store=...)`): the app
+        # and the grant it began with, hashed; the refresh token itself rotates.
+        self.store_credential = f"user:{client_id}:{hashlib.sha256(refresh_token.encode()).hexdigest()}"
         self._async_locks: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
 
     def __repr__(self) -> str:

@@ -15,7 +15,10 @@ done:
   key's lock (`state.lock(key)`, `state.async_lock(key)`) unless
   `state.cached(key)` finds another call already did;
 - `Stream(answer, sink)`: copy a download's body into its file;
-- `Await(awaitable)`: what an async hook returned (the sync driver refuses it).
+- `Await(awaitable)`: what an async hook returned (the sync driver refuses it);
+- `StoreCall(shared, operation)`: one operation on a shared store
+  (`octo.store.Shared.run`, never raising), run in a worker thread by the
+  async driver when it may wait on the network.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from octo.redaction import SecretURL, SentRequest, redact_url
 from octo.response import RateLimit, Response
 
 if TYPE_CHECKING:
+    from octo.store import Shared, Store
     from octo.transfer import Download
 
 log = logging.getLogger("octo")
@@ -176,7 +180,15 @@ class Await:
         self.awaitable = awaitable
 
 
-Effect = Request | Sleep | Mint | Stream | Await
+class StoreCall:
+    __slots__ = ("shared", "operation")
+
+    def __init__(self, shared: Shared, operation: Callable[[Store], Any]) -> None:
+        self.shared = shared
+        self.operation = operation
+
+
+Effect = Request | Sleep | Mint | Stream | Await | StoreCall
 Steps = Generator[Effect, Any, Any]
 """A pipeline: yields effects, is sent their results, returns its value."""
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
 
 from octo.buckets import Buckets
 from octo.errors import (
@@ -29,18 +29,21 @@ from octo.errors import (
     ServerError,
     TransportError,
 )
-from octo.pipeline import Sleep, Steps
+from octo.pipeline import Effect, Sleep, Steps, StoreCall
 from octo.redaction import redact_url
-from octo.response import header_date, header_int
+from octo.response import RateLimit, header_date, header_int
 
 if TYPE_CHECKING:
     from octo.client import Call
     from octo.response import Response
+    from octo.store import Admission, Shared
 
 log = logging.getLogger("octo")
 
 # Methods whose repetition changes nothing on the server (RFC 9110 9.2.2).
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+# Methods that change nothing, which pacing does not space.
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 RETRY_AFTER_FALLBACK = 60.0
 SECONDARY_FIRST_WAIT = 60.0
@@ -103,6 +106,10 @@ class Retrier:
         if jitter is not None:
             self.jitter = jitter
         self.buckets = Buckets()
+        # Set by the client with `store=`: the state shared with other
+        # processes, under the key prefix of this client's credential and host.
+        self.shared: Shared | None = None
+        self.scope = ""
 
     def __repr__(self) -> str:
         # getattr: a Retrier whose __init__ refused its arguments is shown too.
@@ -121,13 +128,28 @@ class Retrier:
         retried = secondary = 0
         primary_retried = False
         while True:
-            wait = self._hold_back(method, url, route)
-            if wait:
-                yield Sleep(wait, self.sleep)
+            admitted = self._hold_back(method, url, route)
+            if admitted is None and self.shared is not None:
+                admitted = yield from self._admit(self.shared, method, url, route)
+            if admitted is not None:
+                if admitted.wait:
+                    yield Sleep(admitted.wait, self.sleep)
+                if admitted.held:
+                    continue  # asked again: the hold may have been extended meanwhile
+            lease = admitted.lease if admitted is not None else None
             try:
-                response = yield from attempt(call)
+                try:
+                    response = yield from attempt(call)
+                except Exception:
+                    # Not in a finally: a generator closed mid-call (a cancelled
+                    # task) may not yield; its lease then frees itself.
+                    if lease:
+                        yield from self._give_back(lease)
+                    raise
+                if lease:
+                    yield from self._give_back(lease)
             except OctoError as error:
-                self.buckets.observe(route, error.rate_limit, _answer_of(error), self.clock())
+                yield from self._observe(route, error.rate_limit, _answer_of(error))
                 if self.retries == 0:
                     raise
                 if isinstance(error, PrimaryRateLimitError):
@@ -149,26 +171,82 @@ class Retrier:
                 # backoff is short.
                 if told and wait > self.max_rate_limit_wait:
                     raise
+                if isinstance(error, SecondaryRateLimitError):
+                    yield from self._share_pause(wait)
                 log.warning("%s %s: %s; waiting %.1f s before sending it again",
                             method, redact_url(url), reason, wait)
                 yield Sleep(wait, self.sleep)
                 continue
             self.buckets.observe_success(route, response, self.clock)
+            if self.shared is not None and response.headers.get("x-ratelimit-remaining") == "0":
+                yield from self._observe(route, response.rate_limit, response)
             return response
 
-    def _hold_back(self, method: str, url: str, route: str) -> float:
-        """How long to wait before a call whose bucket is known to be used up
-        (0: none), or PrimaryRateLimitError without sending."""
+    def _hold_back(self, method: str, url: str, route: str) -> Admission | None:
+        """How long to wait before a call whose bucket this process knows is
+        used up, then ask again (None: no hold here), or PrimaryRateLimitError
+        without sending if that is beyond `max_rate_limit_wait`."""
         now = self.clock()
         exhausted = self.buckets.exhausted(route, now)
-        if exhausted is None:
-            return 0.0
-        wait = exhausted.until - now
-        if wait > self.max_rate_limit_wait:
-            raise PrimaryRateLimitError.not_sent(exhausted.seen, method, url, exhausted.resource)
-        log.warning("%s %s: rate limit %r is used up until its reset; waiting %.1f s before sending",
-                    method, redact_url(url), exhausted.resource, wait)
-        return wait
+        if exhausted is not None:
+            from octo.store import Admission
+
+            wait = exhausted.until - now
+            if wait > self.max_rate_limit_wait:
+                raise PrimaryRateLimitError.not_sent(exhausted.seen, method, url, exhausted.resource)
+            log.warning("%s %s: rate limit %r is used up until its reset; waiting %.1f s before sending",
+                        method, redact_url(url), exhausted.resource, wait)
+            return Admission(wait, True)
+        return None
+
+    def _admit(self, shared: Shared, method: str, url: str, route: str) -> Generator[Effect, Any, Admission]:
+        """What the store says of a call: a bucket another process saw used
+        up, a secondary-limit pause, or the call's paced slot and lease."""
+        from octo.store import admission  # here: `import octo` does not pay for the store module
+
+        now = self.clock()
+
+        resource, write = self.buckets.resource(route), method not in READS
+        ticket = yield StoreCall(shared, lambda s: s.admit(self.scope, resource, write))
+        admitted = admission(ticket, now)
+        if admitted.reason == "bucket":
+            if admitted.wait > self.max_rate_limit_wait:
+                raise PrimaryRateLimitError.not_sent_shared(admitted.window, method, url, resource)
+            log.warning("%s %s: rate limit %r is used up until its reset (seen by another worker); "
+                        "waiting %.1f s before sending", method, redact_url(url), resource, admitted.wait)
+        elif admitted.reason == "pause":
+            log.warning("%s %s: another worker hit a secondary rate limit; waiting %.1f s before sending",
+                        method, redact_url(url), admitted.wait)
+        return admitted
+
+    def _observe(self, route: str, rate_limit: RateLimit, seen: Response | None) -> Steps:
+        """Learn from an answer here, and share a window it shows used up,
+        or over, with the other processes."""
+        now = self.clock()
+        shared = self.shared
+        resource = rate_limit.resource or self.buckets.resource(route)
+        had = shared is not None and self.buckets.exhausted(route, now) is not None
+        self.buckets.observe(route, rate_limit, seen, now)
+        if shared is None:
+            return
+        reset = rate_limit.reset
+        if rate_limit.remaining == 0 and reset is not None and reset > now and seen is not None:
+            from octo.store import Window, merged_window
+
+            seen_window = Window(reset + 1, reset, rate_limit.used)
+            yield StoreCall(shared, lambda s: s.update_window(self.scope, resource,
+                                                              lambda current: merged_window(current, seen_window)))
+        elif rate_limit.remaining and had and self.buckets.exhausted(route, now) is None:
+            yield StoreCall(shared, lambda s: s.release_window(self.scope, resource, reset, rate_limit.used))
+
+    def _share_pause(self, wait: float) -> Steps:
+        if self.shared is not None:
+            until = self.clock() + wait
+            yield StoreCall(self.shared, lambda s: s.pause(self.scope, until))
+
+    def _give_back(self, lease: str) -> Steps:
+        if self.shared is not None:
+            yield StoreCall(self.shared, lambda s: s.done(self.scope, lease))
 
     def _primary_wait(self, error: PrimaryRateLimitError) -> tuple[float, str, bool]:
         reset = error.rate_limit.reset

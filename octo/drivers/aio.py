@@ -4,7 +4,9 @@ The same generators as the sync driver's, with the effects awaited: a
 `Request` through one `aiohttp.ClientSession` (a library error becomes a
 `TransportError` saying whether the request may have reached the server),
 `Sleep` as `asyncio.sleep`, `Mint` under its key's asyncio lock,
-`Stream` with file writes in a worker thread, and `Await` for async hooks.
+`Stream` with file writes in a worker thread, `Await` for async hooks, and
+`StoreCall` in octo's small store thread pool when it may wait on the
+network (a store's own timeout bounds it; the event loop never waits).
 A cancelled call closes its connection.
 """
 
@@ -27,7 +29,7 @@ from requests.utils import get_environ_proxies
 from octo.checks import check_max_connections
 from octo.errors import InvalidResponseError, OctoError, TransportError
 from octo.hooks import HookRequest, Hooks
-from octo.pipeline import Answer, Attempt, Await, Mint, Request, Sleep, Steps, Stream, facts
+from octo.pipeline import Answer, Attempt, Await, Mint, Request, Sleep, Steps, StoreCall, Stream, facts
 from octo.redaction import SentRequest, redact_url
 from octo.transfer import CHUNK_SIZE
 
@@ -108,6 +110,8 @@ class AsyncDriver:
                     result = await self._mint(effect)  # type: ignore[arg-type]
                 elif kind is Stream:
                     await self._stream(effect)  # type: ignore[arg-type]
+                elif kind is StoreCall:
+                    result = await _store_call(effect)  # type: ignore[arg-type]
                 elif kind is Await:
                     result = await effect.awaitable  # type: ignore[union-attr]
                 else:
@@ -210,6 +214,26 @@ class AsyncDriver:
             proxies = get_environ_proxies(url)
             self._proxies[origin] = proxies.get(url.partition(":")[0]) or proxies.get("all")
         return self._proxies[origin]
+
+
+_store_threads: Any = None
+# Enough for the store calls of many concurrent calls: each is one round trip,
+# and during an outage `Shared` answers from memory without a thread.
+STORE_THREADS = 4
+
+
+async def _store_call(effect: StoreCall) -> Any:
+    """One store operation: at once if it needs no network (a MemoryStore, a
+    store known to be out), else in a worker thread."""
+    shared = effect.shared
+    if shared.in_process():
+        return shared.run(effect.operation)
+    global _store_threads
+    if _store_threads is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _store_threads = ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="octo-store")
+    return await asyncio.get_running_loop().run_in_executor(_store_threads, shared.run, effect.operation)
 
 
 def _own_retries(session: aiohttp.ClientSession) -> aiohttp.ClientSession:

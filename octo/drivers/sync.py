@@ -29,6 +29,7 @@ from octo.pipeline import (
     Request,
     Sleep,
     Steps,
+    StoreCall,
     Stream,
     facts,
     location_of,
@@ -77,6 +78,8 @@ class SyncDriver:
                     self._stream(effect)  # type: ignore[arg-type]
                 except OctoError as exc:
                     errors.append(exc)
+            elif kind is StoreCall:
+                result = effect.shared.run(effect.operation)  # type: ignore[union-attr]
             elif kind is Await:
                 effect.awaitable.close()  # type: ignore[union-attr]  # a coroutine never awaited warns
                 raise TypeError("a hook returned an awaitable: async hooks need octo.AsyncOcto")

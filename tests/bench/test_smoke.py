@@ -26,6 +26,7 @@ def test_bench_runs_and_writes_the_report(tmp_path: Path) -> None:
     assert {"requests", "octo"} <= set(results["imports_cpu"])
     assert {"requests", "octo"} <= set(results["per_call"]["cpu"])
     assert "octo" in results["memory"]
+    assert set(results["store"]["cpu"]) == {"none", "memory", "redis", "none_async", "memory_async", "redis_async"}
     assert {"requests", "octo"} <= set(results["paginate"]["cpu"])
     assert set(results["graphql"]["cpu"]) == {"rest", "graphql"}
     # Only a peer that is not installed may be missing; octo's own measurements never are.

@@ -37,7 +37,7 @@ def test_what_users_install_is_tested_at_its_lower_bounds() -> None:
     project = PYPROJECT["project"]
     extras = project["optional-dependencies"]
     runtime = lower_bounds(project["dependencies"] + extras["app"] + extras["async"]
-                           + extras["cli"] + extras["graphql"])
+                           + extras["cli"] + extras["graphql"] + extras["redis"])
     lowest = pins("constraints-lowest.txt")
     # Beyond the bounds, only a dependency of theirs that the lowest of them needs lower.
     assert {name: lowest[name] for name in runtime if name in lowest} == runtime
