@@ -400,7 +400,10 @@ def render_all(namespaces: list[Namespace], types: Types = NO_TYPES) -> dict[str
     files["octo/rest/__init__.py"] = env.get_template("rest_init.py.j2").render(shared)
     files["octo/rest/_typing.py"] = env.get_template("typing.py.j2").render(shared)
     files["docs/reference/README.md"] = env.get_template("reference_index.md.j2").render(
-        {**shared, "spaces": namespaces, "types": len(types.types), "events": len(types.events)}
+        {**shared, "spaces": namespaces, "types": len(types.types), "events": len(types.events),
+         "targets": [(t, describe_targets(frozenset({t}))) for t in TARGETS],
+         "per_target": {ns.name: [sum(e.targets is None or t in e.targets for e in ns.endpoints) for t in TARGETS]
+                        for ns in namespaces}}
     )
     from codegen.render_cli import render_cli  # imports this module, so not at the top
 

@@ -85,7 +85,9 @@ def describe(keys: frozenset[str] | set[str]) -> str:
             out.append("GHEC")
         elif word.startswith("ghes "):
             text = word[5:]
-            out.append("GHES " + (f"{text[:-1]} and later" if text.endswith("+") else text.replace("-", "–")))
+            if text.endswith("+"):  # as far as the pinned descriptions go, named
+                text = text[:-1] if text[:-1] == GHES_VERSIONS[-1] else f"{text[:-1]}-{GHES_VERSIONS[-1]}"
+            out.append("GHES " + text.replace("-", "–"))
         else:
             out.append(word)
     return ", ".join(out)

@@ -1432,7 +1432,7 @@ class Actions(Namespace):
 
         `POST /orgs/{org}/actions/runners/{runner_id}/labels`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1475,7 +1475,7 @@ class Actions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1519,7 +1519,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1559,7 +1559,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1599,7 +1599,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1639,7 +1639,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/runners/{runner_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1719,7 +1719,7 @@ class Actions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1761,7 +1761,7 @@ class Actions(Namespace):
 
         `POST /repos/{owner}/{repo}/environments/{environment_name}/variables`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1924,7 +1924,7 @@ class Actions(Namespace):
 
         `PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1975,7 +1975,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/secrets/{secret_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2025,7 +2025,7 @@ class Actions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2073,7 +2073,7 @@ class Actions(Namespace):
 
         `POST /orgs/{org}/actions/variables`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2117,7 +2117,7 @@ class Actions(Namespace):
 
         `POST /orgs/{org}/actions/runners/registration-token`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2152,7 +2152,7 @@ class Actions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/runners/registration-token`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2188,7 +2188,7 @@ class Actions(Namespace):
 
         `POST /orgs/{org}/actions/runners/remove-token`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2223,7 +2223,7 @@ class Actions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/runners/remove-token`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2262,7 +2262,7 @@ class Actions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/variables`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2312,7 +2312,7 @@ class Actions(Namespace):
 
         `POST /orgs/{org}/actions/runner-groups`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2369,7 +2369,7 @@ class Actions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2419,7 +2419,7 @@ class Actions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2460,7 +2460,7 @@ class Actions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/actions/caches`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2504,7 +2504,7 @@ class Actions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2699,7 +2699,7 @@ class Actions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2742,7 +2742,7 @@ class Actions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2857,7 +2857,7 @@ class Actions(Namespace):
 
         `DELETE /orgs/{org}/actions/secrets/{secret_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2894,7 +2894,7 @@ class Actions(Namespace):
 
         `DELETE /orgs/{org}/actions/variables/{name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2932,7 +2932,7 @@ class Actions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2972,7 +2972,7 @@ class Actions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/actions/variables/{name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3011,7 +3011,7 @@ class Actions(Namespace):
 
         `DELETE /orgs/{org}/actions/runners/{runner_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3049,7 +3049,7 @@ class Actions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3088,7 +3088,7 @@ class Actions(Namespace):
 
         `DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3126,7 +3126,7 @@ class Actions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/actions/runs/{run_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3166,7 +3166,7 @@ class Actions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3205,7 +3205,7 @@ class Actions(Namespace):
 
         `DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3242,7 +3242,7 @@ class Actions(Namespace):
 
         `DELETE /orgs/{org}/actions/permissions/self-hosted-runners/repositories/{repository_id}`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -3280,7 +3280,7 @@ class Actions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3321,7 +3321,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3363,7 +3363,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3404,7 +3404,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3446,7 +3446,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3485,7 +3485,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/permissions/repositories/{repository_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3522,7 +3522,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/permissions/self-hosted-runners/repositories/{repository_id}`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -3560,7 +3560,7 @@ class Actions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3600,7 +3600,7 @@ class Actions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3642,7 +3642,7 @@ class Actions(Namespace):
 
         `POST /enterprises/{enterprise}/actions/runners/generate-jitconfig`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -3690,7 +3690,7 @@ class Actions(Namespace):
 
         `POST /orgs/{org}/actions/runners/generate-jitconfig`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3739,7 +3739,7 @@ class Actions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3793,7 +3793,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/caches` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4054,7 +4054,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/cache/usage`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4093,7 +4093,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/cache/usage-by-repository` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4133,7 +4133,7 @@ class Actions(Namespace):
 
         `GET /enterprises/{enterprise}/actions/cache/usage`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -4167,7 +4167,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/cache/usage`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4202,7 +4202,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/cache/usage-policy`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4238,7 +4238,7 @@ class Actions(Namespace):
 
         `GET /enterprises/{enterprise}/actions/cache/usage-policy`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -4272,7 +4272,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/permissions/selected-actions`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4307,7 +4307,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/permissions/selected-actions`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4345,7 +4345,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4383,7 +4383,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/permissions/artifact-and-log-retention`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -4418,7 +4418,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/permissions/artifact-and-log-retention`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -4657,7 +4657,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/oidc/customization/sub`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4695,7 +4695,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4736,7 +4736,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4779,7 +4779,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4819,7 +4819,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/permissions/fork-pr-contributor-approval`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -4854,7 +4854,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/permissions/fork-pr-contributor-approval`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -4890,7 +4890,7 @@ class Actions(Namespace):
 
         `GET /enterprises/{enterprise}/actions/permissions/workflow`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -4924,7 +4924,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/permissions/workflow`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4959,7 +4959,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/permissions/workflow`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4995,7 +4995,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/permissions`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5030,7 +5030,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/permissions`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5484,7 +5484,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/jobs/{job_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5522,7 +5522,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/secrets/public-key`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5557,7 +5557,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/secrets/{secret_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5594,7 +5594,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/variables/{name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5632,7 +5632,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5670,7 +5670,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/permissions/fork-pr-workflows-private-repos`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -5705,7 +5705,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/permissions/fork-pr-workflows-private-repos`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -5742,7 +5742,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/secrets/public-key`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5780,7 +5780,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/secrets/{secret_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5820,7 +5820,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/variables/{name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5860,7 +5860,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5976,7 +5976,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/runners/{runner_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -6014,7 +6014,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runners/{runner_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6053,7 +6053,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/runner-groups/{runner_group_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -6089,7 +6089,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/permissions/self-hosted-runners`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -6125,7 +6125,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6164,7 +6164,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/permissions/access`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6203,7 +6203,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6249,7 +6249,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6378,7 +6378,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/artifacts` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6667,7 +6667,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/secrets` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6716,7 +6716,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/variables` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6898,7 +6898,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6950,7 +6950,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6997,7 +6997,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/runners/{runner_id}/labels`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -7035,7 +7035,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7076,7 +7076,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/secrets` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -7119,7 +7119,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/variables` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -7163,7 +7163,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -7209,7 +7209,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/organization-secrets` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7255,7 +7255,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/organization-variables` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7301,7 +7301,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/secrets` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7347,7 +7347,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/variables` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7393,7 +7393,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/workflows` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7435,7 +7435,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/runners/downloads`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -7470,7 +7470,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runners/downloads`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7510,7 +7510,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/secrets/{secret_name}/repositories` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -7556,7 +7556,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/variables/{name}/repositories` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -7601,7 +7601,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/permissions/repositories` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -7644,7 +7644,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -7688,7 +7688,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/runner-groups` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -7734,7 +7734,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/runners` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -7781,7 +7781,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runners` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7829,7 +7829,7 @@ class Actions(Namespace):
 
         `GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -7878,7 +7878,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7939,7 +7939,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8011,7 +8011,7 @@ class Actions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runs` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8073,7 +8073,7 @@ class Actions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8120,7 +8120,7 @@ class Actions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8165,7 +8165,7 @@ class Actions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8208,7 +8208,7 @@ class Actions(Namespace):
 
         `DELETE /orgs/{org}/actions/runners/{runner_id}/labels`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -8246,7 +8246,7 @@ class Actions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8286,7 +8286,7 @@ class Actions(Namespace):
 
         `DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -8327,7 +8327,7 @@ class Actions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8369,7 +8369,7 @@ class Actions(Namespace):
 
         `DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -8409,7 +8409,7 @@ class Actions(Namespace):
 
         `DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -8449,7 +8449,7 @@ class Actions(Namespace):
 
         `DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -8489,7 +8489,7 @@ class Actions(Namespace):
 
         `DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}/runners/{runner_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -8533,7 +8533,7 @@ class Actions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8586,7 +8586,7 @@ class Actions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8874,7 +8874,7 @@ class Actions(Namespace):
 
         `PATCH /repos/{owner}/{repo}/actions/cache/usage-policy`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8916,7 +8916,7 @@ class Actions(Namespace):
 
         `PATCH /enterprises/{enterprise}/actions/cache/usage-policy`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -8998,7 +8998,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/permissions/selected-actions`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -9044,7 +9044,7 @@ class Actions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/permissions/selected-actions`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9089,7 +9089,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/permissions/artifact-and-log-retention`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -9129,7 +9129,7 @@ class Actions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/permissions/artifact-and-log-retention`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -9171,7 +9171,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/runners/{runner_id}/labels`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -9214,7 +9214,7 @@ class Actions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9260,7 +9260,7 @@ class Actions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/oidc/customization/sub`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9305,7 +9305,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/permissions/fork-pr-contributor-approval`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -9345,7 +9345,7 @@ class Actions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/permissions/fork-pr-contributor-approval`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -9387,7 +9387,7 @@ class Actions(Namespace):
 
         `PUT /enterprises/{enterprise}/actions/permissions/workflow`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -9429,7 +9429,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/permissions/workflow`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -9472,7 +9472,7 @@ class Actions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/permissions/workflow`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9517,7 +9517,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/permissions`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -9563,7 +9563,7 @@ class Actions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/permissions`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9611,7 +9611,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/permissions/fork-pr-workflows-private-repos`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -9660,7 +9660,7 @@ class Actions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/permissions/fork-pr-workflows-private-repos`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -9708,7 +9708,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -9750,7 +9750,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/secrets/{secret_name}/repositories`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -9792,7 +9792,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/variables/{name}/repositories`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -9833,7 +9833,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/permissions/repositories`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -9872,7 +9872,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/permissions/self-hosted-runners/repositories`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -9912,7 +9912,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/runners`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -9953,7 +9953,7 @@ class Actions(Namespace):
 
         `PUT /orgs/{org}/actions/permissions/self-hosted-runners`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -9993,7 +9993,7 @@ class Actions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/permissions/access`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10038,7 +10038,7 @@ class Actions(Namespace):
 
         `PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10221,7 +10221,7 @@ class Actions(Namespace):
 
         `PATCH /orgs/{org}/actions/variables/{name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -10271,7 +10271,7 @@ class Actions(Namespace):
 
         `PATCH /repos/{owner}/{repo}/actions/variables/{name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10322,7 +10322,7 @@ class Actions(Namespace):
 
         `PATCH /orgs/{org}/actions/runner-groups/{runner_group_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required

@@ -229,7 +229,7 @@ class Activity(Namespace):
 
         `GET /user/starred/{owner}/{repo}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -266,7 +266,7 @@ class Activity(Namespace):
 
         `DELETE /repos/{owner}/{repo}/subscription`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -302,7 +302,7 @@ class Activity(Namespace):
 
         `DELETE /notifications/threads/{thread_id}/subscription`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             thread_id: integer; required
@@ -335,7 +335,7 @@ class Activity(Namespace):
 
         `GET /feeds`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -366,7 +366,7 @@ class Activity(Namespace):
 
         `GET /repos/{owner}/{repo}/subscription`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -439,7 +439,7 @@ class Activity(Namespace):
 
         `GET /notifications/threads/{thread_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             thread_id: integer; required
@@ -473,7 +473,7 @@ class Activity(Namespace):
 
         `GET /notifications/threads/{thread_id}/subscription`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             thread_id: integer; required
@@ -510,7 +510,7 @@ class Activity(Namespace):
 
         `GET /users/{username}/events` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -556,7 +556,7 @@ class Activity(Namespace):
 
         `GET /notifications` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             all: boolean; optional; server default False
@@ -604,7 +604,7 @@ class Activity(Namespace):
 
         `GET /users/{username}/events/orgs/{org}` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -648,7 +648,7 @@ class Activity(Namespace):
 
         `GET /events` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 15
@@ -688,7 +688,7 @@ class Activity(Namespace):
 
         `GET /networks/{owner}/{repo}/events` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -733,7 +733,7 @@ class Activity(Namespace):
 
         `GET /users/{username}/events/public` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -776,7 +776,7 @@ class Activity(Namespace):
 
         `GET /orgs/{org}/events` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -819,7 +819,7 @@ class Activity(Namespace):
 
         `GET /users/{username}/received_events` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -862,7 +862,7 @@ class Activity(Namespace):
 
         `GET /users/{username}/received_events/public` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -906,7 +906,7 @@ class Activity(Namespace):
 
         `GET /repos/{owner}/{repo}/events` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -956,7 +956,7 @@ class Activity(Namespace):
 
         `GET /repos/{owner}/{repo}/notifications` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1039,7 +1039,7 @@ class Activity(Namespace):
 
         `GET /user/starred` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             sort: string; optional; one of created, updated; server default 'created'
@@ -1117,7 +1117,7 @@ class Activity(Namespace):
 
         `GET /users/{username}/starred` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1166,7 +1166,7 @@ class Activity(Namespace):
 
         `GET /users/{username}/subscriptions` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1239,7 +1239,7 @@ class Activity(Namespace):
 
         `GET /repos/{owner}/{repo}/stargazers` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1285,7 +1285,7 @@ class Activity(Namespace):
 
         `GET /user/subscriptions` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -1325,7 +1325,7 @@ class Activity(Namespace):
 
         `GET /repos/{owner}/{repo}/subscribers` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1368,7 +1368,7 @@ class Activity(Namespace):
 
         `PUT /notifications`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             last_read_at: string; optional
@@ -1406,7 +1406,7 @@ class Activity(Namespace):
 
         `PUT /repos/{owner}/{repo}/notifications`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1446,7 +1446,7 @@ class Activity(Namespace):
 
         `DELETE /notifications/threads/{thread_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             thread_id: integer; required
@@ -1480,7 +1480,7 @@ class Activity(Namespace):
 
         `PATCH /notifications/threads/{thread_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             thread_id: integer; required
@@ -1517,7 +1517,7 @@ class Activity(Namespace):
 
         `PUT /repos/{owner}/{repo}/subscription`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1560,7 +1560,7 @@ class Activity(Namespace):
 
         `PUT /notifications/threads/{thread_id}/subscription`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             thread_id: integer; required
@@ -1599,7 +1599,7 @@ class Activity(Namespace):
 
         `PUT /user/starred/{owner}/{repo}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1636,7 +1636,7 @@ class Activity(Namespace):
 
         `DELETE /user/starred/{owner}/{repo}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

@@ -109,7 +109,7 @@ class AnnouncementBanners(Namespace):
 
         `GET /orgs/{org}/announcement`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -177,7 +177,7 @@ class AnnouncementBanners(Namespace):
 
         `DELETE /orgs/{org}/announcement`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -259,7 +259,7 @@ class AnnouncementBanners(Namespace):
 
         `PATCH /orgs/{org}/announcement`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required

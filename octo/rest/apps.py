@@ -279,7 +279,7 @@ class Apps(Namespace):
 
         `PUT /user/installations/{installation_id}/repositories/{repository_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             installation_id: integer; required
@@ -318,7 +318,7 @@ class Apps(Namespace):
 
         `POST /applications/{client_id}/token`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             client_id: string; required
@@ -356,7 +356,7 @@ class Apps(Namespace):
 
         `POST /app-manifests/{code}/conversions`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             code: string; required
@@ -393,7 +393,7 @@ class Apps(Namespace):
 
         `POST /app/installations/{installation_id}/access_tokens`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             installation_id: integer; required
@@ -436,7 +436,7 @@ class Apps(Namespace):
 
         `DELETE /applications/{client_id}/grant`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             client_id: string; required
@@ -474,7 +474,7 @@ class Apps(Namespace):
 
         `DELETE /app/installations/{installation_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             installation_id: integer; required
@@ -511,7 +511,7 @@ class Apps(Namespace):
 
         `DELETE /applications/{client_id}/token`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             client_id: string; required
@@ -548,7 +548,7 @@ class Apps(Namespace):
 
         `GET /app`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -578,7 +578,7 @@ class Apps(Namespace):
 
         `GET /apps/{app_slug}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             app_slug: string; required
@@ -646,7 +646,7 @@ class Apps(Namespace):
 
         `GET /app/installations/{installation_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             installation_id: integer; required
@@ -680,7 +680,7 @@ class Apps(Namespace):
 
         `GET /orgs/{org}/installation`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -715,7 +715,7 @@ class Apps(Namespace):
 
         `GET /repos/{owner}/{repo}/installation`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -819,7 +819,7 @@ class Apps(Namespace):
 
         `GET /users/{username}/installation`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -852,7 +852,7 @@ class Apps(Namespace):
 
         `GET /app/hook/config`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -882,7 +882,7 @@ class Apps(Namespace):
 
         `GET /app/hook/deliveries/{delivery_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             delivery_id: integer; required
@@ -1017,7 +1017,7 @@ class Apps(Namespace):
 
         `GET /user/installations/{installation_id}/repositories` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             installation_id: integer; required
@@ -1059,7 +1059,7 @@ class Apps(Namespace):
 
         `GET /app/installation-requests` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -1099,7 +1099,7 @@ class Apps(Namespace):
 
         `GET /app/installations` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -1141,7 +1141,7 @@ class Apps(Namespace):
 
         `GET /user/installations` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -1255,7 +1255,7 @@ class Apps(Namespace):
 
         `GET /installation/repositories` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -1370,7 +1370,7 @@ class Apps(Namespace):
 
         `GET /app/hook/deliveries` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -1408,7 +1408,7 @@ class Apps(Namespace):
 
         `POST /app/hook/deliveries/{delivery_id}/attempts`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             delivery_id: integer; required
@@ -1443,7 +1443,7 @@ class Apps(Namespace):
 
         `DELETE /user/installations/{installation_id}/repositories/{repository_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             installation_id: integer; required
@@ -1482,7 +1482,7 @@ class Apps(Namespace):
 
         `PATCH /applications/{client_id}/token`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             client_id: string; required
@@ -1519,7 +1519,7 @@ class Apps(Namespace):
 
         `DELETE /installation/token`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1555,7 +1555,7 @@ class Apps(Namespace):
 
         `POST /applications/{client_id}/token/scoped`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             client_id: string; required
@@ -1603,7 +1603,7 @@ class Apps(Namespace):
 
         `PUT /app/installations/{installation_id}/suspended`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             installation_id: integer; required
@@ -1637,7 +1637,7 @@ class Apps(Namespace):
 
         `DELETE /app/installations/{installation_id}/suspended`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             installation_id: integer; required
@@ -1674,7 +1674,7 @@ class Apps(Namespace):
 
         `PATCH /app/hook/config`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             url: string; optional

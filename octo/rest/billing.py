@@ -1010,7 +1010,7 @@ class Billing(Namespace):
 
         `GET /enterprises/{enterprise}/settings/billing/advanced-security` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -1056,7 +1056,7 @@ class Billing(Namespace):
 
         `GET /orgs/{org}/settings/billing/advanced-security` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required

@@ -142,7 +142,7 @@ class Checks(Namespace):
 
         `POST /repos/{owner}/{repo}/check-runs`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -202,7 +202,7 @@ class Checks(Namespace):
 
         `POST /repos/{owner}/{repo}/check-suites`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -244,7 +244,7 @@ class Checks(Namespace):
 
         `GET /repos/{owner}/{repo}/check-runs/{check_run_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -284,7 +284,7 @@ class Checks(Namespace):
 
         `GET /repos/{owner}/{repo}/check-suites/{check_suite_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -327,7 +327,7 @@ class Checks(Namespace):
 
         `GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -380,7 +380,7 @@ class Checks(Namespace):
 
         `GET /repos/{owner}/{repo}/commits/{ref}/check-runs` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -440,7 +440,7 @@ class Checks(Namespace):
 
         `GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -497,7 +497,7 @@ class Checks(Namespace):
 
         `GET /repos/{owner}/{repo}/commits/{ref}/check-suites` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -547,7 +547,7 @@ class Checks(Namespace):
 
         `POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -587,7 +587,7 @@ class Checks(Namespace):
 
         `POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -627,7 +627,7 @@ class Checks(Namespace):
 
         `PATCH /repos/{owner}/{repo}/check-suites/preferences`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -678,7 +678,7 @@ class Checks(Namespace):
 
         `PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

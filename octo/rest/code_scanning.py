@@ -399,7 +399,7 @@ class CodeScanning(Namespace):
 
         `DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -484,7 +484,7 @@ class CodeScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -551,7 +551,7 @@ class CodeScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -672,7 +672,7 @@ class CodeScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/code-scanning/default-setup`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -710,7 +710,7 @@ class CodeScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/dismissal-requests/code-scanning/{alert_number}`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -750,7 +750,7 @@ class CodeScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -881,7 +881,7 @@ class CodeScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -942,7 +942,7 @@ class CodeScanning(Namespace):
 
         `GET /enterprises/{enterprise}/code-scanning/alerts` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -1010,7 +1010,7 @@ class CodeScanning(Namespace):
 
         `GET /orgs/{org}/code-scanning/alerts` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1078,7 +1078,7 @@ class CodeScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/code-scanning/alerts` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1177,7 +1177,7 @@ class CodeScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/dismissal-requests/code-scanning` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -1235,7 +1235,7 @@ class CodeScanning(Namespace):
 
         `GET /orgs/{org}/dismissal-requests/code-scanning` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -1296,7 +1296,7 @@ class CodeScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/code-scanning/analyses` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1356,7 +1356,7 @@ class CodeScanning(Namespace):
 
         `PATCH /repos/{owner}/{repo}/dismissal-requests/code-scanning/{alert_number}`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -1407,7 +1407,7 @@ class CodeScanning(Namespace):
 
         `PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1464,7 +1464,7 @@ class CodeScanning(Namespace):
 
         `PATCH /repos/{owner}/{repo}/code-scanning/default-setup`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1522,7 +1522,7 @@ class CodeScanning(Namespace):
 
         `POST /repos/{owner}/{repo}/code-scanning/sarifs`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

@@ -264,7 +264,7 @@ class CodeSecurity(Namespace):
 
         `POST /orgs/{org}/code-security/configurations/{configuration_id}/attach`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -308,7 +308,7 @@ class CodeSecurity(Namespace):
 
         `POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -374,7 +374,7 @@ class CodeSecurity(Namespace):
 
         `POST /orgs/{org}/code-security/configurations`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -485,7 +485,7 @@ class CodeSecurity(Namespace):
 
         `POST /enterprises/{enterprise}/code-security/configurations`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -568,7 +568,7 @@ class CodeSecurity(Namespace):
 
         `DELETE /orgs/{org}/code-security/configurations/{configuration_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -605,7 +605,7 @@ class CodeSecurity(Namespace):
 
         `DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -642,7 +642,7 @@ class CodeSecurity(Namespace):
 
         `DELETE /orgs/{org}/code-security/configurations/detach`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -681,7 +681,7 @@ class CodeSecurity(Namespace):
 
         `GET /orgs/{org}/code-security/configurations/{configuration_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -718,7 +718,7 @@ class CodeSecurity(Namespace):
 
         `GET /repos/{owner}/{repo}/code-security-configuration`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -758,7 +758,7 @@ class CodeSecurity(Namespace):
 
         `GET /enterprises/{enterprise}/code-security/configurations` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -805,7 +805,7 @@ class CodeSecurity(Namespace):
 
         `GET /orgs/{org}/code-security/configurations` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -849,7 +849,7 @@ class CodeSecurity(Namespace):
 
         `GET /orgs/{org}/code-security/configurations/defaults`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -883,7 +883,7 @@ class CodeSecurity(Namespace):
 
         `GET /enterprises/{enterprise}/code-security/configurations/defaults`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -923,7 +923,7 @@ class CodeSecurity(Namespace):
 
         `GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -975,7 +975,7 @@ class CodeSecurity(Namespace):
 
         `GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -1022,7 +1022,7 @@ class CodeSecurity(Namespace):
 
         `GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -1060,7 +1060,7 @@ class CodeSecurity(Namespace):
 
         `PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1102,7 +1102,7 @@ class CodeSecurity(Namespace):
 
         `PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -1169,7 +1169,7 @@ class CodeSecurity(Namespace):
 
         `PATCH /orgs/{org}/code-security/configurations/{configuration_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1283,7 +1283,7 @@ class CodeSecurity(Namespace):
 
         `PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required

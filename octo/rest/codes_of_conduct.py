@@ -46,7 +46,7 @@ class CodesOfConduct(Namespace):
 
         `GET /codes_of_conduct`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -76,7 +76,7 @@ class CodesOfConduct(Namespace):
 
         `GET /codes_of_conduct/{key}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             key: string; required

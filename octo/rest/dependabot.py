@@ -283,7 +283,7 @@ class Dependabot(Namespace):
 
         `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -414,7 +414,7 @@ class Dependabot(Namespace):
 
         `PUT /orgs/{org}/dependabot/secrets/{secret_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -464,7 +464,7 @@ class Dependabot(Namespace):
 
         `PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -509,7 +509,7 @@ class Dependabot(Namespace):
 
         `DELETE /orgs/{org}/dependabot/secrets/{secret_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -547,7 +547,7 @@ class Dependabot(Namespace):
 
         `DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -587,7 +587,7 @@ class Dependabot(Namespace):
 
         `GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -627,7 +627,7 @@ class Dependabot(Namespace):
 
         `GET /repos/{owner}/{repo}/dismissal-requests/dependabot/{alert_number}`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -665,7 +665,7 @@ class Dependabot(Namespace):
 
         `GET /orgs/{org}/dependabot/secrets/public-key`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -700,7 +700,7 @@ class Dependabot(Namespace):
 
         `GET /orgs/{org}/dependabot/secrets/{secret_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -737,7 +737,7 @@ class Dependabot(Namespace):
 
         `GET /repos/{owner}/{repo}/dependabot/secrets/public-key`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -775,7 +775,7 @@ class Dependabot(Namespace):
 
         `GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -829,7 +829,7 @@ class Dependabot(Namespace):
 
         `GET /enterprises/{enterprise}/dependabot/alerts` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -914,7 +914,7 @@ class Dependabot(Namespace):
 
         `GET /orgs/{org}/dependabot/alerts` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1004,7 +1004,7 @@ class Dependabot(Namespace):
 
         `GET /repos/{owner}/{repo}/dependabot/alerts` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1082,7 +1082,7 @@ class Dependabot(Namespace):
 
         `GET /orgs/{org}/dismissal-requests/dependabot` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -1140,7 +1140,7 @@ class Dependabot(Namespace):
 
         `GET /repos/{owner}/{repo}/dismissal-requests/dependabot` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -1193,7 +1193,7 @@ class Dependabot(Namespace):
 
         `GET /orgs/{org}/dependabot/secrets` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1237,7 +1237,7 @@ class Dependabot(Namespace):
 
         `GET /repos/{owner}/{repo}/dependabot/secrets` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1283,7 +1283,7 @@ class Dependabot(Namespace):
 
         `GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1327,7 +1327,7 @@ class Dependabot(Namespace):
 
         `DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1411,7 +1411,7 @@ class Dependabot(Namespace):
 
         `GET /orgs/{org}/dependabot/repository-access` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.18 and later.
+        Available on api.github.com, GHEC, GHES 3.18–3.19.
 
         Args:
             org: string; required
@@ -1455,7 +1455,7 @@ class Dependabot(Namespace):
 
         `PATCH /repos/{owner}/{repo}/dismissal-requests/dependabot/{alert_number}`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -1500,7 +1500,7 @@ class Dependabot(Namespace):
 
         `PUT /orgs/{org}/dependabot/repository-access/default-level`
 
-        Available on api.github.com, GHEC, GHES 3.18 and later.
+        Available on api.github.com, GHEC, GHES 3.18–3.19.
 
         Args:
             org: string; required
@@ -1579,7 +1579,7 @@ class Dependabot(Namespace):
 
         `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1626,7 +1626,7 @@ class Dependabot(Namespace):
 
         `PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1720,7 +1720,7 @@ class Dependabot(Namespace):
 
         `PATCH /orgs/{org}/dependabot/repository-access`
 
-        Available on api.github.com, GHEC, GHES 3.18 and later.
+        Available on api.github.com, GHEC, GHES 3.18–3.19.
 
         Args:
             org: string; required

@@ -85,7 +85,7 @@ class DependencyGraph(Namespace):
 
         `POST /repos/{owner}/{repo}/dependency-graph/snapshots`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -142,7 +142,7 @@ class DependencyGraph(Namespace):
 
         `GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -185,7 +185,7 @@ class DependencyGraph(Namespace):
 
         `GET /repos/{owner}/{repo}/dependency-graph/sbom`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

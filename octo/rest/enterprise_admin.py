@@ -1450,7 +1450,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /enterprises/{enterprise}/actions/runners/{runner_id}/labels`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -1492,7 +1492,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /enterprises/{enterprise}/actions/runner-groups/{runner_group_id}/organizations/{org_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -1532,7 +1532,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /enterprises/{enterprise}/actions/runner-groups/{runner_group_id}/runners/{runner_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -1653,7 +1653,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /enterprises/{enterprise}/audit-log/streams`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -1698,7 +1698,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /admin/hooks`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             name: string; required
@@ -1739,7 +1739,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /admin/users/{username}/authorizations`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1779,7 +1779,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /admin/organizations`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             login: string; required
@@ -1818,7 +1818,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /admin/pre-receive-environments`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             name: string; required
@@ -1859,7 +1859,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /admin/pre-receive-hooks`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             name: string; required
@@ -1903,7 +1903,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /enterprises/{enterprise}/actions/runners/registration-token`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -1937,7 +1937,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /enterprises/{enterprise}/actions/runners/remove-token`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -1979,7 +1979,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /enterprises/{enterprise}/actions/runner-groups`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -2033,7 +2033,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /admin/users`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             login: string; required
@@ -2368,7 +2368,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /enterprises/{enterprise}/properties/schema/{custom_property_name}`
 
-        Available on GHEC, GHES 3.18 and later.
+        Available on GHEC, GHES 3.18–3.19.
 
         Args:
             enterprise: string; required
@@ -2421,7 +2421,7 @@ class EnterpriseAdmin(Namespace):
 
         `PATCH /enterprises/{enterprise}/properties/schema`
 
-        Available on GHEC, GHES 3.18 and later.
+        Available on GHEC, GHES 3.18–3.19.
 
         Args:
             enterprise: string; required
@@ -2460,7 +2460,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /enterprises/{enterprise}/properties/schema/{custom_property_name}`
 
-        Available on GHEC, GHES 3.18 and later.
+        Available on GHEC, GHES 3.18–3.19.
 
         Args:
             enterprise: string; required
@@ -2497,7 +2497,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/properties/schema/{custom_property_name}`
 
-        Available on GHEC, GHES 3.18 and later.
+        Available on GHEC, GHES 3.18–3.19.
 
         Args:
             enterprise: string; required
@@ -2533,7 +2533,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/properties/schema`
 
-        Available on GHEC, GHES 3.18 and later.
+        Available on GHEC, GHES 3.18–3.19.
 
         Args:
             enterprise: string; required
@@ -2569,7 +2569,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /enterprises/{enterprise}/properties/schema/organizations/{org}/{custom_property_name}/promote`
 
-        Available on GHEC, GHES 3.18 and later.
+        Available on GHEC, GHES 3.18–3.19.
 
         Args:
             enterprise: string; required
@@ -2608,7 +2608,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /enterprises/{enterprise}/audit-log/streams/{stream_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -2644,7 +2644,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /admin/hooks/{hook_id}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             hook_id: integer; required
@@ -2678,7 +2678,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /admin/users/{username}/authorizations`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -2712,7 +2712,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /manage/v1/access/ssh` (manage host)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             key: string; required
@@ -2746,7 +2746,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /admin/tokens/{token_id}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             token_id: integer; required
@@ -2780,7 +2780,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /admin/pre-receive-environments/{pre_receive_environment_id}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             pre_receive_environment_id: integer; required
@@ -2814,7 +2814,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /admin/pre-receive-hooks/{pre_receive_hook_id}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             pre_receive_hook_id: integer; required
@@ -2848,7 +2848,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /admin/keys/{key_ids}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             key_ids: string; required
@@ -2883,7 +2883,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /scim/v2/enterprises/{enterprise}/Groups/{scim_group_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -2920,7 +2920,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /enterprises/{enterprise}/actions/runners/{runner_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -2957,7 +2957,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /enterprises/{enterprise}/actions/runner-groups/{runner_group_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -2993,7 +2993,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /admin/users/{username}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -3028,7 +3028,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /scim/v2/enterprises/{enterprise}/Users/{scim_user_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -3101,7 +3101,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /users/{username}/site_admin`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -3170,7 +3170,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /enterprises/{enterprise}/actions/permissions/organizations/{org_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -3241,7 +3241,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /enterprises/{enterprise}/actions/permissions/organizations/{org_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -3276,7 +3276,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprise/stats/all`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -3306,7 +3306,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/actions/permissions/selected-actions`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -3339,7 +3339,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprise/announcement`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -3369,7 +3369,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/actions/permissions/artifact-and-log-retention`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -3411,7 +3411,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/audit-log` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -3461,7 +3461,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/audit-log/stream-key`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -3495,7 +3495,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/audit-log/streams`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -3528,7 +3528,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /manage/v1/checks/system-requirements` (manage host)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -3557,7 +3557,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /manage/v1/cluster/status` (manage host)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -3586,7 +3586,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprise/stats/comments`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -3617,7 +3617,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /manage/v1/config/nodes` (manage host)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             uuid: string; optional
@@ -3696,7 +3696,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /admin/pre-receive-environments/{pre_receive_environment_id}/downloads/latest`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             pre_receive_environment_id: integer; required
@@ -3808,7 +3808,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/rulesets/{ruleset_id}/history` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -3852,7 +3852,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/rulesets/{ruleset_id}/history/{version_id}`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -3890,7 +3890,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/actions/permissions/fork-pr-contributor-approval`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -3923,7 +3923,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprise/stats/gists`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -3953,7 +3953,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/actions/permissions`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -3987,7 +3987,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /admin/hooks/{hook_id}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             hook_id: integer; required
@@ -4020,7 +4020,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprise/stats/hooks`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -4049,7 +4049,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprise/stats/issues`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -4078,7 +4078,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprise/settings/license`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -4142,7 +4142,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /manage/v1/config/apply/events` (manage host)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             last_request_id: string; optional
@@ -4176,7 +4176,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /manage/v1/config/apply` (manage host)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             run_id: string; optional
@@ -4211,7 +4211,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /manage/v1/maintenance` (manage host)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             uuid: string; optional
@@ -4246,7 +4246,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /manage/v1/config/settings` (manage host)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -4275,7 +4275,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /manage/v1/access/ssh` (manage host)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -4304,7 +4304,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprise/stats/milestones`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -4335,7 +4335,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/audit-log/streams/{stream_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -4370,7 +4370,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprise/stats/orgs`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -4399,7 +4399,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprise/stats/pages`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -4429,7 +4429,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /admin/pre-receive-environments/{pre_receive_environment_id}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             pre_receive_environment_id: integer; required
@@ -4463,7 +4463,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /admin/pre-receive-hooks/{pre_receive_hook_id}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             pre_receive_hook_id: integer; required
@@ -4498,7 +4498,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /orgs/{org}/pre-receive-hooks/{pre_receive_hook_id}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4536,7 +4536,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /repos/{owner}/{repo}/pre-receive-hooks/{pre_receive_hook_id}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4574,7 +4574,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/actions/permissions/fork-pr-workflows-private-repos`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -4610,7 +4610,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /scim/v2/enterprises/{enterprise}/Groups/{scim_group_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -4651,7 +4651,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /scim/v2/enterprises/{enterprise}/Users/{scim_user_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -4686,7 +4686,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprise/stats/pulls`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -4717,7 +4717,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /manage/v1/replication/status` (manage host)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             uuid: string; optional
@@ -4752,7 +4752,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprise/stats/repos`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -4818,7 +4818,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprise/stats/security-products`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -4849,7 +4849,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/actions/runners/{runner_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -4886,7 +4886,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/actions/runner-groups/{runner_group_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -4922,7 +4922,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/actions/permissions/self-hosted-runners`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -4997,7 +4997,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprise/stats/users`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -5028,7 +5028,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /manage/v1/version` (manage host)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             uuid: string; optional
@@ -5064,7 +5064,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /manage/v1/config/init` (manage host)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             data: the request body: a Path, bytes or a binary file, streamed; Content-Type multipart/form-data unless headers= gives one
@@ -5095,7 +5095,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /manage/v1/config/license/check` (manage host)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -5124,7 +5124,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /manage/v1/config/license` (manage host)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -5155,7 +5155,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /manage/v1/config/license` (manage host)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             data: the request body: a Path, bytes or a binary file, streamed; Content-Type multipart/form-data unless headers= gives one
@@ -5319,7 +5319,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /admin/hooks` (paginated: use octo.paginate)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -5356,7 +5356,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/actions/runners/{runner_id}/labels`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -5396,7 +5396,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/actions/runner-groups/{runner_group_id}/organizations` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -5440,7 +5440,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /admin/tokens` (paginated: use octo.paginate)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -5480,7 +5480,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /admin/pre-receive-environments` (paginated: use octo.paginate)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -5524,7 +5524,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /admin/pre-receive-hooks` (paginated: use octo.paginate)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -5569,7 +5569,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /orgs/{org}/pre-receive-hooks` (paginated: use octo.paginate)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5619,7 +5619,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /repos/{owner}/{repo}/pre-receive-hooks` (paginated: use octo.paginate)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5669,7 +5669,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /scim/v2/enterprises/{enterprise}/Groups`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -5716,7 +5716,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /scim/v2/enterprises/{enterprise}/Users`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -5763,7 +5763,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /admin/keys` (paginated: use octo.paginate)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -5813,7 +5813,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/bypass-requests/push-rules` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -5863,7 +5863,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/actions/runners/downloads`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -5900,7 +5900,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/actions/permissions/organizations` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -5944,7 +5944,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/actions/runner-groups` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -5990,7 +5990,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/actions/runners` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -6036,7 +6036,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprises/{enterprise}/actions/runner-groups/{runner_group_id}/runners` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -6124,7 +6124,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /enterprise/live-migrations/{migration_id}/cancel`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             migration_id: string; required
@@ -6164,7 +6164,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /enterprise/live-migrations`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             source_organization_login: string; required
@@ -6211,7 +6211,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /enterprise/live-migrations/{migration_id}/cutover`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             migration_id: string; required
@@ -6249,7 +6249,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprise/live-migrations/{migration_id}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             migration_id: string; required
@@ -6285,7 +6285,7 @@ class EnterpriseAdmin(Namespace):
 
         `GET /enterprise/live-migrations`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             page_size: integer; optional; range 1..100
@@ -6323,7 +6323,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /enterprise/live-migrations/{migration_id}/pause`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             migration_id: string; required
@@ -6357,7 +6357,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /enterprise/live-migrations/{migration_id}/resume`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             migration_id: string; required
@@ -6391,7 +6391,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /enterprise/live-migrations/{migration_id}/revert-cutover`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             migration_id: string; required
@@ -6425,7 +6425,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /enterprise/live-migrations/{migration_id}/start`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             migration_id: string; required
@@ -6459,7 +6459,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /admin/hooks/{hook_id}/pings`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             hook_id: integer; required
@@ -6493,7 +6493,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /manage/v1/config/apply` (manage host)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             run_id: string; optional
@@ -6527,7 +6527,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /users/{username}/site_admin`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -6565,7 +6565,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /scim/v2/enterprises/{enterprise}/Groups`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -6617,7 +6617,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /scim/v2/enterprises/{enterprise}/Users`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -6670,7 +6670,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /enterprises/{enterprise}/actions/runners/{runner_id}/labels`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -6742,7 +6742,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /enterprise/announcement`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -6774,7 +6774,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /enterprises/{enterprise}/actions/runners/{runner_id}/labels/{name}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -6854,7 +6854,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /enterprises/{enterprise}/actions/runner-groups/{runner_group_id}/organizations/{org_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -6893,7 +6893,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /orgs/{org}/pre-receive-hooks/{pre_receive_hook_id}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -6931,7 +6931,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /repos/{owner}/{repo}/pre-receive-hooks/{pre_receive_hook_id}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6971,7 +6971,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /enterprises/{enterprise}/actions/runner-groups/{runner_group_id}/runners/{runner_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -7257,7 +7257,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /enterprises/{enterprise}/actions/permissions/selected-actions`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -7301,7 +7301,7 @@ class EnterpriseAdmin(Namespace):
 
         `PATCH /enterprise/announcement`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             announcement: string; required; may be None (sent as null)
@@ -7340,7 +7340,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /enterprises/{enterprise}/actions/permissions/artifact-and-log-retention`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -7380,7 +7380,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /enterprises/{enterprise}/actions/runners/{runner_id}/labels`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -7421,7 +7421,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /enterprises/{enterprise}/actions/permissions/fork-pr-contributor-approval`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -7462,7 +7462,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /enterprises/{enterprise}/actions/permissions`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -7509,7 +7509,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /scim/v2/enterprises/{enterprise}/Groups/{scim_group_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -7564,7 +7564,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /scim/v2/enterprises/{enterprise}/Users/{scim_user_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -7622,7 +7622,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /manage/v1/maintenance` (manage host)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             enabled: boolean; required
@@ -7664,7 +7664,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /manage/v1/config/settings` (manage host)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             data: the request body (application/json)
@@ -7696,7 +7696,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /manage/v1/access/ssh` (manage host)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             key: string; required
@@ -7732,7 +7732,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /enterprises/{enterprise}/actions/runner-groups/{runner_group_id}/organizations`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -7776,7 +7776,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /enterprises/{enterprise}/actions/permissions/fork-pr-workflows-private-repos`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -7821,7 +7821,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /enterprises/{enterprise}/actions/permissions/organizations`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -7861,7 +7861,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /enterprises/{enterprise}/actions/runner-groups/{runner_group_id}/runners`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -7902,7 +7902,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /enterprises/{enterprise}/actions/permissions/self-hosted-runners`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -7940,7 +7940,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /admin/pre-receive-environments/{pre_receive_environment_id}/downloads`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             pre_receive_environment_id: integer; required
@@ -7975,7 +7975,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /users/{username}/suspended`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -8052,7 +8052,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /admin/ldap/teams/{team_id}/sync`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -8086,7 +8086,7 @@ class EnterpriseAdmin(Namespace):
 
         `POST /admin/ldap/users/{username}/sync`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -8121,7 +8121,7 @@ class EnterpriseAdmin(Namespace):
 
         `DELETE /users/{username}/suspended`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -8162,7 +8162,7 @@ class EnterpriseAdmin(Namespace):
 
         `PATCH /scim/v2/enterprises/{enterprise}/Groups/{scim_group_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -8207,7 +8207,7 @@ class EnterpriseAdmin(Namespace):
 
         `PATCH /scim/v2/enterprises/{enterprise}/Users/{scim_user_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -8253,7 +8253,7 @@ class EnterpriseAdmin(Namespace):
 
         `PUT /enterprises/{enterprise}/audit-log/streams/{stream_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -8300,7 +8300,7 @@ class EnterpriseAdmin(Namespace):
 
         `PATCH /admin/hooks/{hook_id}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             hook_id: integer; required
@@ -8343,7 +8343,7 @@ class EnterpriseAdmin(Namespace):
 
         `PATCH /admin/ldap/teams/{team_id}/mapping`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -8382,7 +8382,7 @@ class EnterpriseAdmin(Namespace):
 
         `PATCH /admin/ldap/users/{username}/mapping`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -8421,7 +8421,7 @@ class EnterpriseAdmin(Namespace):
 
         `PATCH /admin/organizations/{org}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -8461,7 +8461,7 @@ class EnterpriseAdmin(Namespace):
 
         `PATCH /admin/pre-receive-environments/{pre_receive_environment_id}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             pre_receive_environment_id: integer; required
@@ -8507,7 +8507,7 @@ class EnterpriseAdmin(Namespace):
 
         `PATCH /admin/pre-receive-hooks/{pre_receive_hook_id}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             pre_receive_hook_id: integer; required
@@ -8558,7 +8558,7 @@ class EnterpriseAdmin(Namespace):
 
         `PATCH /orgs/{org}/pre-receive-hooks/{pre_receive_hook_id}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -8603,7 +8603,7 @@ class EnterpriseAdmin(Namespace):
 
         `PATCH /repos/{owner}/{repo}/pre-receive-hooks/{pre_receive_hook_id}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8652,7 +8652,7 @@ class EnterpriseAdmin(Namespace):
 
         `PATCH /enterprises/{enterprise}/actions/runner-groups/{runner_group_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -8703,7 +8703,7 @@ class EnterpriseAdmin(Namespace):
 
         `PATCH /admin/users/{username}`
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             username: string; required

@@ -117,7 +117,7 @@ class EnterpriseApps(Namespace):
 
         `PATCH /enterprises/{enterprise}/apps/organizations/{org}/installations/{installation_id}/repositories`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -165,7 +165,7 @@ class EnterpriseApps(Namespace):
 
         `POST /enterprises/{enterprise}/apps/organizations/{org}/installations`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -211,7 +211,7 @@ class EnterpriseApps(Namespace):
 
         `DELETE /enterprises/{enterprise}/apps/organizations/{org}/installations/{installation_id}`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -252,7 +252,7 @@ class EnterpriseApps(Namespace):
 
         `PATCH /enterprises/{enterprise}/apps/organizations/{org}/installations/{installation_id}/repositories/add`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -298,7 +298,7 @@ class EnterpriseApps(Namespace):
 
         `GET /enterprises/{enterprise}/apps/installable_organizations/{org}/accessible_repositories` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -343,7 +343,7 @@ class EnterpriseApps(Namespace):
 
         `GET /enterprises/{enterprise}/apps/installable_organizations` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -388,7 +388,7 @@ class EnterpriseApps(Namespace):
 
         `GET /enterprises/{enterprise}/apps/organizations/{org}/installations/{installation_id}/repositories` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -436,7 +436,7 @@ class EnterpriseApps(Namespace):
 
         `GET /enterprises/{enterprise}/apps/organizations/{org}/installations` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -481,7 +481,7 @@ class EnterpriseApps(Namespace):
 
         `PATCH /enterprises/{enterprise}/apps/organizations/{org}/installations/{installation_id}/repositories/remove`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required

@@ -153,7 +153,7 @@ class Gists(Namespace):
 
         `GET /gists/{gist_id}/star`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -189,7 +189,7 @@ class Gists(Namespace):
 
         `POST /gists`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             files: object (map[GistsCreateFilesValue]); required
@@ -253,7 +253,7 @@ class Gists(Namespace):
 
         `POST /gists/{gist_id}/comments`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -293,7 +293,7 @@ class Gists(Namespace):
 
         `DELETE /gists/{gist_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -328,7 +328,7 @@ class Gists(Namespace):
 
         `DELETE /gists/{gist_id}/comments/{comment_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -364,7 +364,7 @@ class Gists(Namespace):
 
         `POST /gists/{gist_id}/forks`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -421,7 +421,7 @@ class Gists(Namespace):
 
         `GET /gists/{gist_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -483,7 +483,7 @@ class Gists(Namespace):
 
         `GET /gists/{gist_id}/comments/{comment_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -547,7 +547,7 @@ class Gists(Namespace):
 
         `GET /gists/{gist_id}/{sha}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -588,7 +588,7 @@ class Gists(Namespace):
 
         `GET /gists` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             since: string; optional
@@ -656,7 +656,7 @@ class Gists(Namespace):
 
         `GET /gists/{gist_id}/comments` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -701,7 +701,7 @@ class Gists(Namespace):
 
         `GET /gists/{gist_id}/commits` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -745,7 +745,7 @@ class Gists(Namespace):
 
         `GET /users/{username}/gists` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -790,7 +790,7 @@ class Gists(Namespace):
 
         `GET /gists/{gist_id}/forks` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -833,7 +833,7 @@ class Gists(Namespace):
 
         `GET /gists/public` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             since: string; optional
@@ -874,7 +874,7 @@ class Gists(Namespace):
 
         `GET /gists/starred` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             since: string; optional
@@ -912,7 +912,7 @@ class Gists(Namespace):
 
         `PUT /gists/{gist_id}/star`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -946,7 +946,7 @@ class Gists(Namespace):
 
         `DELETE /gists/{gist_id}/star`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -982,7 +982,7 @@ class Gists(Namespace):
 
         `PATCH /gists/{gist_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -1051,7 +1051,7 @@ class Gists(Namespace):
 
         `PATCH /gists/{gist_id}/comments/{comment_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required

@@ -128,7 +128,7 @@ class Git(Namespace):
 
         `POST /repos/{owner}/{repo}/git/blobs`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -177,7 +177,7 @@ class Git(Namespace):
 
         `POST /repos/{owner}/{repo}/git/commits`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -230,7 +230,7 @@ class Git(Namespace):
 
         `POST /repos/{owner}/{repo}/git/refs`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -278,7 +278,7 @@ class Git(Namespace):
 
         `POST /repos/{owner}/{repo}/git/tags`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -329,7 +329,7 @@ class Git(Namespace):
 
         `POST /repos/{owner}/{repo}/git/trees`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -373,7 +373,7 @@ class Git(Namespace):
 
         `DELETE /repos/{owner}/{repo}/git/refs/{ref}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -440,7 +440,7 @@ class Git(Namespace):
 
         `GET /repos/{owner}/{repo}/git/blobs/{file_sha}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -482,7 +482,7 @@ class Git(Namespace):
 
         `GET /repos/{owner}/{repo}/git/commits/{commit_sha}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -522,7 +522,7 @@ class Git(Namespace):
 
         `GET /repos/{owner}/{repo}/git/ref/{ref}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -562,7 +562,7 @@ class Git(Namespace):
 
         `GET /repos/{owner}/{repo}/git/tags/{tag_sha}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -603,7 +603,7 @@ class Git(Namespace):
 
         `GET /repos/{owner}/{repo}/git/trees/{tree_sha}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -647,7 +647,7 @@ class Git(Namespace):
 
         `GET /repos/{owner}/{repo}/git/matching-refs/{ref}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -689,7 +689,7 @@ class Git(Namespace):
 
         `PATCH /repos/{owner}/{repo}/git/refs/{ref}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

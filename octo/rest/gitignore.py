@@ -46,7 +46,7 @@ class Gitignore(Namespace):
 
         `GET /gitignore/templates`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -99,7 +99,7 @@ class Gitignore(Namespace):
 
         `GET /gitignore/templates/{name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             name: string; required

@@ -463,7 +463,7 @@ class Issues(Namespace):
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/assignees`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -537,7 +537,7 @@ class Issues(Namespace):
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -629,7 +629,7 @@ class Issues(Namespace):
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/labels`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -797,7 +797,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/assignees/{assignee}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -838,7 +838,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -928,7 +928,7 @@ class Issues(Namespace):
 
         `POST /repos/{owner}/{repo}/issues`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1018,7 +1018,7 @@ class Issues(Namespace):
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1066,7 +1066,7 @@ class Issues(Namespace):
 
         `POST /repos/{owner}/{repo}/labels`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1115,7 +1115,7 @@ class Issues(Namespace):
 
         `POST /repos/{owner}/{repo}/milestones`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1163,7 +1163,7 @@ class Issues(Namespace):
 
         `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1246,7 +1246,7 @@ class Issues(Namespace):
 
         `DELETE /repos/{owner}/{repo}/labels/{name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1286,7 +1286,7 @@ class Issues(Namespace):
 
         `DELETE /repos/{owner}/{repo}/milestones/{milestone_number}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1396,7 +1396,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1465,7 +1465,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/comments/{comment_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1507,7 +1507,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/events/{event_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1547,7 +1547,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/labels/{name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1587,7 +1587,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/milestones/{milestone_number}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1751,7 +1751,7 @@ class Issues(Namespace):
 
         `GET /issues` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             filter: string; optional; one of assigned, created, mentioned, subscribed, repos, all; server default 'assigned'
@@ -1813,7 +1813,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/assignees` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1894,7 +1894,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/comments` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1984,7 +1984,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/comments` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2070,7 +2070,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -2152,7 +2152,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -2203,7 +2203,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/events` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2251,7 +2251,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/events` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2299,7 +2299,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/timeline` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2390,7 +2390,7 @@ class Issues(Namespace):
 
         `GET /user/issues` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             filter: string; optional; one of assigned, created, mentioned, subscribed, repos, all; server default 'assigned'
@@ -2491,7 +2491,7 @@ class Issues(Namespace):
 
         `GET /orgs/{org}/issues` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2613,7 +2613,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2684,7 +2684,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2733,7 +2733,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2781,7 +2781,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/labels` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2828,7 +2828,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/labels` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2879,7 +2879,7 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/milestones` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3067,7 +3067,7 @@ class Issues(Namespace):
 
         `PUT /repos/{owner}/{repo}/issues/{issue_number}/lock`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3180,7 +3180,7 @@ class Issues(Namespace):
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3221,7 +3221,7 @@ class Issues(Namespace):
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3295,7 +3295,7 @@ class Issues(Namespace):
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -3340,7 +3340,7 @@ class Issues(Namespace):
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3556,7 +3556,7 @@ class Issues(Namespace):
 
         `PUT /repos/{owner}/{repo}/issues/{issue_number}/labels`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3602,7 +3602,7 @@ class Issues(Namespace):
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3742,7 +3742,7 @@ class Issues(Namespace):
 
         `PATCH /repos/{owner}/{repo}/issues/{issue_number}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3840,7 +3840,7 @@ class Issues(Namespace):
 
         `PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3889,7 +3889,7 @@ class Issues(Namespace):
 
         `PATCH /repos/{owner}/{repo}/labels/{name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3941,7 +3941,7 @@ class Issues(Namespace):
 
         `PATCH /repos/{owner}/{repo}/milestones/{milestone_number}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

@@ -55,7 +55,7 @@ class Licenses(Namespace):
 
         `GET /licenses/{license}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             license: string; required
@@ -92,7 +92,7 @@ class Licenses(Namespace):
 
         `GET /licenses` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             featured: boolean; optional
@@ -159,7 +159,7 @@ class Licenses(Namespace):
 
         `GET /repos/{owner}/{repo}/license`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

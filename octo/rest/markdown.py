@@ -51,7 +51,7 @@ class Markdown(Namespace):
 
         `POST /markdown`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             text: string; required
@@ -89,7 +89,7 @@ class Markdown(Namespace):
 
         `POST /markdown/raw`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             data: the request body (text/plain), optional

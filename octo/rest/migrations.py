@@ -268,7 +268,7 @@ class Migrations(Namespace):
 
         `DELETE /orgs/{org}/migrations/{migration_id}/archive`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -305,7 +305,7 @@ class Migrations(Namespace):
 
         `GET /orgs/{org}/migrations/{migration_id}/archive`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -341,7 +341,7 @@ class Migrations(Namespace):
 
         `GET /user/migrations/{migration_id}/archive`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             migration_id: integer; required
@@ -533,7 +533,7 @@ class Migrations(Namespace):
 
         `GET /orgs/{org}/migrations/{migration_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -575,7 +575,7 @@ class Migrations(Namespace):
 
         `GET /user/migrations` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -615,7 +615,7 @@ class Migrations(Namespace):
 
         `GET /orgs/{org}/migrations` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -660,7 +660,7 @@ class Migrations(Namespace):
 
         `GET /user/migrations/{migration_id}/repositories` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             migration_id: integer; required
@@ -708,7 +708,7 @@ class Migrations(Namespace):
 
         `GET /orgs/{org}/migrations/{migration_id}/repositories` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -850,7 +850,7 @@ class Migrations(Namespace):
 
         `POST /user/migrations`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             repositories: array of string; required
@@ -909,7 +909,7 @@ class Migrations(Namespace):
 
         `POST /orgs/{org}/migrations`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1056,7 +1056,7 @@ class Migrations(Namespace):
 
         `DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required

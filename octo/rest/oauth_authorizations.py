@@ -128,7 +128,7 @@ class OauthAuthorizations(Namespace):
 
         `POST /authorizations` (deprecated)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             scopes: array of string; optional; may be None (sent as null)
@@ -172,7 +172,7 @@ class OauthAuthorizations(Namespace):
 
         `DELETE /authorizations/{authorization_id}` (deprecated)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             authorization_id: integer; required
@@ -206,7 +206,7 @@ class OauthAuthorizations(Namespace):
 
         `DELETE /applications/grants/{grant_id}` (deprecated)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             grant_id: integer; required
@@ -240,7 +240,7 @@ class OauthAuthorizations(Namespace):
 
         `GET /authorizations/{authorization_id}` (deprecated)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             authorization_id: integer; required
@@ -274,7 +274,7 @@ class OauthAuthorizations(Namespace):
 
         `GET /applications/grants/{grant_id}` (deprecated)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             grant_id: integer; required
@@ -313,7 +313,7 @@ class OauthAuthorizations(Namespace):
 
         `PUT /authorizations/clients/{client_id}` (deprecated)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             client_id: string; required
@@ -364,7 +364,7 @@ class OauthAuthorizations(Namespace):
 
         `PUT /authorizations/clients/{client_id}/{fingerprint}` (deprecated)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             client_id: string; required
@@ -413,7 +413,7 @@ class OauthAuthorizations(Namespace):
 
         `GET /authorizations` (deprecated) (paginated: use octo.paginate)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -454,7 +454,7 @@ class OauthAuthorizations(Namespace):
 
         `GET /applications/grants` (deprecated) (paginated: use octo.paginate)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -498,7 +498,7 @@ class OauthAuthorizations(Namespace):
 
         `PATCH /authorizations/{authorization_id}` (deprecated)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             authorization_id: integer; required

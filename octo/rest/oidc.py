@@ -239,7 +239,7 @@ class Oidc(Namespace):
 
         `GET /orgs/{org}/actions/oidc/customization/sub`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -343,7 +343,7 @@ class Oidc(Namespace):
 
         `PUT /orgs/{org}/actions/oidc/customization/sub`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required

@@ -1060,7 +1060,7 @@ class Orgs(Namespace):
 
         `PUT /orgs/{org}/security-managers/teams/{team_slug}` (deprecated)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1098,7 +1098,7 @@ class Orgs(Namespace):
 
         `PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1138,7 +1138,7 @@ class Orgs(Namespace):
 
         `PUT /orgs/{org}/organization-roles/users/{username}/{role_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1288,7 +1288,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/members/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1325,7 +1325,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/public_members/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1363,7 +1363,7 @@ class Orgs(Namespace):
 
         `PUT /orgs/{org}/outside_collaborators/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1593,7 +1593,7 @@ class Orgs(Namespace):
 
         `POST /orgs/{org}/organization-roles`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1641,7 +1641,7 @@ class Orgs(Namespace):
 
         `POST /orgs/{org}/custom-repository-roles`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1884,7 +1884,7 @@ class Orgs(Namespace):
 
         `POST /orgs/{org}/hooks`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2009,7 +2009,7 @@ class Orgs(Namespace):
 
         `PUT /orgs/{org}/properties/schema/{custom_property_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2062,7 +2062,7 @@ class Orgs(Namespace):
 
         `PATCH /orgs/{org}/properties/schema`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2102,7 +2102,7 @@ class Orgs(Namespace):
 
         `PATCH /orgs/{org}/properties/values`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2143,7 +2143,7 @@ class Orgs(Namespace):
 
         `DELETE /orgs/{org}/properties/schema/{custom_property_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2180,7 +2180,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/properties/schema/{custom_property_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2216,7 +2216,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/properties/schema`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2254,7 +2254,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/properties/values` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2296,7 +2296,7 @@ class Orgs(Namespace):
 
         `DELETE /orgs/{org}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2452,7 +2452,7 @@ class Orgs(Namespace):
 
         `DELETE /orgs/{org}/organization-roles/{role_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2489,7 +2489,7 @@ class Orgs(Namespace):
 
         `DELETE /orgs/{org}/custom-repository-roles/{role_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2637,7 +2637,7 @@ class Orgs(Namespace):
 
         `DELETE /orgs/{org}/hooks/{hook_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2713,7 +2713,7 @@ class Orgs(Namespace):
 
         `POST /orgs/{org}/{security_product}/{enablement}` (deprecated)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2792,7 +2792,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2833,7 +2833,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/audit-log` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2922,7 +2922,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/custom-repository-roles/{role_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3072,7 +3072,7 @@ class Orgs(Namespace):
 
         `GET /user/memberships/orgs/{org}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3107,7 +3107,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/memberships/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3144,7 +3144,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/organization-roles/{role_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3184,7 +3184,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/rulesets/{ruleset_id}/history` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -3228,7 +3228,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -3267,7 +3267,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/hooks/{hook_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3304,7 +3304,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/hooks/{hook_id}/config`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3342,7 +3342,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3382,7 +3382,7 @@ class Orgs(Namespace):
 
         `GET /organizations` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             since: integer; optional
@@ -3421,7 +3421,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/installations` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3736,7 +3736,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/custom-repository-roles`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3770,7 +3770,7 @@ class Orgs(Namespace):
 
         `GET /organizations/{organization_id}/custom_roles` (deprecated)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             organization_id: string; required
@@ -3885,7 +3885,7 @@ class Orgs(Namespace):
 
         `GET /user/orgs` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -3924,7 +3924,7 @@ class Orgs(Namespace):
 
         `GET /users/{username}/orgs` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -4083,7 +4083,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/members` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4130,7 +4130,7 @@ class Orgs(Namespace):
 
         `GET /user/memberships/orgs` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             state: string; optional; one of active, pending
@@ -4172,7 +4172,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/organization-roles/{role_id}/teams` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4218,7 +4218,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/organization-roles/{role_id}/users` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4260,7 +4260,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/organization-roles`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4294,7 +4294,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/organization-fine-grained-permissions`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4332,7 +4332,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/outside_collaborators` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4378,7 +4378,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4424,7 +4424,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4477,7 +4477,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/personal-access-token-requests` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4544,7 +4544,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/personal-access-tokens` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4652,7 +4652,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/public_members` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4700,7 +4700,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/bypass-requests/push-rules` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4750,7 +4750,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/repository-fine-grained-permissions`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4830,7 +4830,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/security-managers` (deprecated)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4869,7 +4869,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/hooks/{hook_id}/deliveries` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4916,7 +4916,7 @@ class Orgs(Namespace):
 
         `GET /orgs/{org}/hooks` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4961,7 +4961,7 @@ class Orgs(Namespace):
 
         `PATCH /orgs/{org}/organization-roles/{role_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5008,7 +5008,7 @@ class Orgs(Namespace):
 
         `POST /orgs/{org}/hooks/{hook_id}/pings`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5046,7 +5046,7 @@ class Orgs(Namespace):
 
         `POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5085,7 +5085,7 @@ class Orgs(Namespace):
 
         `DELETE /orgs/{org}/members/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5124,7 +5124,7 @@ class Orgs(Namespace):
 
         `DELETE /orgs/{org}/memberships/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5161,7 +5161,7 @@ class Orgs(Namespace):
 
         `DELETE /orgs/{org}/outside_collaborators/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5198,7 +5198,7 @@ class Orgs(Namespace):
 
         `DELETE /orgs/{org}/public_members/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5272,7 +5272,7 @@ class Orgs(Namespace):
 
         `DELETE /orgs/{org}/security-managers/teams/{team_slug}` (deprecated)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5311,7 +5311,7 @@ class Orgs(Namespace):
 
         `POST /orgs/{org}/personal-access-token-requests/{pat_request_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5356,7 +5356,7 @@ class Orgs(Namespace):
 
         `POST /orgs/{org}/personal-access-token-requests`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5433,7 +5433,7 @@ class Orgs(Namespace):
 
         `DELETE /orgs/{org}/organization-roles/teams/{team_slug}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5470,7 +5470,7 @@ class Orgs(Namespace):
 
         `DELETE /orgs/{org}/organization-roles/users/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5626,7 +5626,7 @@ class Orgs(Namespace):
 
         `DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5666,7 +5666,7 @@ class Orgs(Namespace):
 
         `DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5841,7 +5841,7 @@ class Orgs(Namespace):
 
         `PUT /orgs/{org}/memberships/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5884,7 +5884,7 @@ class Orgs(Namespace):
 
         `PUT /orgs/{org}/public_members/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5987,7 +5987,7 @@ class Orgs(Namespace):
 
         `PATCH /orgs/{org}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -6090,7 +6090,7 @@ class Orgs(Namespace):
 
         `PATCH /orgs/{org}/custom-repository-roles/{role_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -6290,7 +6290,7 @@ class Orgs(Namespace):
 
         `PATCH /user/memberships/orgs/{org}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -6330,7 +6330,7 @@ class Orgs(Namespace):
 
         `POST /orgs/{org}/personal-access-tokens/{pat_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -6372,7 +6372,7 @@ class Orgs(Namespace):
 
         `POST /orgs/{org}/personal-access-tokens`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -6417,7 +6417,7 @@ class Orgs(Namespace):
 
         `PATCH /orgs/{org}/hooks/{hook_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -6468,7 +6468,7 @@ class Orgs(Namespace):
 
         `PATCH /orgs/{org}/hooks/{hook_id}/config`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required

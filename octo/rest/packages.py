@@ -252,7 +252,7 @@ class Packages(Namespace):
 
         `DELETE /user/packages/{package_type}/{package_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -290,7 +290,7 @@ class Packages(Namespace):
 
         `DELETE /orgs/{org}/packages/{package_type}/{package_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -330,7 +330,7 @@ class Packages(Namespace):
 
         `DELETE /users/{username}/packages/{package_type}/{package_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -370,7 +370,7 @@ class Packages(Namespace):
 
         `DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -411,7 +411,7 @@ class Packages(Namespace):
 
         `DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -454,7 +454,7 @@ class Packages(Namespace):
 
         `DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -499,7 +499,7 @@ class Packages(Namespace):
 
         `GET /user/packages/{package_type}/{package_name}/versions` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -551,7 +551,7 @@ class Packages(Namespace):
 
         `GET /orgs/{org}/packages/{package_type}/{package_name}/versions` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -601,7 +601,7 @@ class Packages(Namespace):
 
         `GET /users/{username}/packages/{package_type}/{package_name}/versions`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -640,7 +640,7 @@ class Packages(Namespace):
 
         `GET /user/packages/{package_type}/{package_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -678,7 +678,7 @@ class Packages(Namespace):
 
         `GET /orgs/{org}/packages/{package_type}/{package_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -718,7 +718,7 @@ class Packages(Namespace):
 
         `GET /users/{username}/packages/{package_type}/{package_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -758,7 +758,7 @@ class Packages(Namespace):
 
         `GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -799,7 +799,7 @@ class Packages(Namespace):
 
         `GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -842,7 +842,7 @@ class Packages(Namespace):
 
         `GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -881,7 +881,7 @@ class Packages(Namespace):
 
         `GET /user/docker/conflicts`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -911,7 +911,7 @@ class Packages(Namespace):
 
         `GET /orgs/{org}/docker/conflicts`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -945,7 +945,7 @@ class Packages(Namespace):
 
         `GET /users/{username}/docker/conflicts`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -983,7 +983,7 @@ class Packages(Namespace):
 
         `GET /user/packages` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -1028,7 +1028,7 @@ class Packages(Namespace):
 
         `GET /orgs/{org}/packages` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1077,7 +1077,7 @@ class Packages(Namespace):
 
         `GET /users/{username}/packages` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1123,7 +1123,7 @@ class Packages(Namespace):
 
         `POST /user/packages/{package_type}/{package_name}/restore`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -1166,7 +1166,7 @@ class Packages(Namespace):
 
         `POST /orgs/{org}/packages/{package_type}/{package_name}/restore`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1211,7 +1211,7 @@ class Packages(Namespace):
 
         `POST /users/{username}/packages/{package_type}/{package_name}/restore`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1255,7 +1255,7 @@ class Packages(Namespace):
 
         `POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -1296,7 +1296,7 @@ class Packages(Namespace):
 
         `POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1339,7 +1339,7 @@ class Packages(Namespace):
 
         `POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required

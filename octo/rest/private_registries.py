@@ -108,7 +108,7 @@ class PrivateRegistries(Namespace):
 
         `POST /orgs/{org}/private-registries`
 
-        Available on api.github.com, GHEC, GHES 3.18 and later.
+        Available on api.github.com, GHEC, GHES 3.18–3.19.
 
         Args:
             org: string; required
@@ -193,7 +193,7 @@ class PrivateRegistries(Namespace):
 
         `DELETE /orgs/{org}/private-registries/{secret_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -230,7 +230,7 @@ class PrivateRegistries(Namespace):
 
         `GET /orgs/{org}/private-registries/{secret_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -266,7 +266,7 @@ class PrivateRegistries(Namespace):
 
         `GET /orgs/{org}/private-registries/public-key`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -303,7 +303,7 @@ class PrivateRegistries(Namespace):
 
         `GET /orgs/{org}/private-registries` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -368,7 +368,7 @@ class PrivateRegistries(Namespace):
 
         `PATCH /orgs/{org}/private-registries/{secret_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required

@@ -250,7 +250,7 @@ class Pulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/merge`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -338,7 +338,7 @@ class Pulls(Namespace):
 
         `POST /repos/{owner}/{repo}/pulls`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -429,7 +429,7 @@ class Pulls(Namespace):
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -516,7 +516,7 @@ class Pulls(Namespace):
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -625,7 +625,7 @@ class Pulls(Namespace):
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/comments`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -719,7 +719,7 @@ class Pulls(Namespace):
 
         `DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -763,7 +763,7 @@ class Pulls(Namespace):
 
         `DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -839,7 +839,7 @@ class Pulls(Namespace):
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -928,7 +928,7 @@ class Pulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1043,7 +1043,7 @@ class Pulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1114,7 +1114,7 @@ class Pulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/comments/{comment_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1202,7 +1202,7 @@ class Pulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1295,7 +1295,7 @@ class Pulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1379,7 +1379,7 @@ class Pulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/commits` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1461,7 +1461,7 @@ class Pulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/files` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1509,7 +1509,7 @@ class Pulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1592,7 +1592,7 @@ class Pulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/comments` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1686,7 +1686,7 @@ class Pulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/comments` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1772,7 +1772,7 @@ class Pulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1824,7 +1824,7 @@ class Pulls(Namespace):
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1933,7 +1933,7 @@ class Pulls(Namespace):
 
         `DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1981,7 +1981,7 @@ class Pulls(Namespace):
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2063,7 +2063,7 @@ class Pulls(Namespace):
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2155,7 +2155,7 @@ class Pulls(Namespace):
 
         `PATCH /repos/{owner}/{repo}/pulls/{pull_number}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2210,7 +2210,7 @@ class Pulls(Namespace):
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2287,7 +2287,7 @@ class Pulls(Namespace):
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2365,7 +2365,7 @@ class Pulls(Namespace):
 
         `PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

@@ -151,7 +151,7 @@ class Reactions(Namespace):
 
         `POST /repos/{owner}/{repo}/comments/{comment_id}/reactions`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -196,7 +196,7 @@ class Reactions(Namespace):
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/reactions`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -241,7 +241,7 @@ class Reactions(Namespace):
 
         `POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -286,7 +286,7 @@ class Reactions(Namespace):
 
         `POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -331,7 +331,7 @@ class Reactions(Namespace):
 
         `POST /repos/{owner}/{repo}/releases/{release_id}/reactions`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -376,7 +376,7 @@ class Reactions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -419,7 +419,7 @@ class Reactions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -462,7 +462,7 @@ class Reactions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -505,7 +505,7 @@ class Reactions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -548,7 +548,7 @@ class Reactions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -594,7 +594,7 @@ class Reactions(Namespace):
 
         `GET /repos/{owner}/{repo}/comments/{comment_id}/reactions` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -646,7 +646,7 @@ class Reactions(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/reactions` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -698,7 +698,7 @@ class Reactions(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -750,7 +750,7 @@ class Reactions(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -802,7 +802,7 @@ class Reactions(Namespace):
 
         `GET /repos/{owner}/{repo}/releases/{release_id}/reactions` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

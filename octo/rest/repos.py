@@ -1545,7 +1545,7 @@ class Repos(Namespace):
 
         `PATCH /user/repository_invitations/{invitation_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             invitation_id: integer; required
@@ -1586,7 +1586,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1631,7 +1631,7 @@ class Repos(Namespace):
 
         `PUT /repos/{owner}/{repo}/collaborators/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1676,7 +1676,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1721,7 +1721,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1766,7 +1766,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1810,7 +1810,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1849,7 +1849,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/automated-security-fixes`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1887,7 +1887,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/collaborators/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2000,7 +2000,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/vulnerability-alerts`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2038,7 +2038,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/codeowners/errors`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2083,7 +2083,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/compare/{base}...{head}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2164,7 +2164,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/compare/{basehead}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2256,7 +2256,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/autolinks`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2341,7 +2341,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/commits/{commit_sha}/comments`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2393,7 +2393,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2437,7 +2437,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/statuses/{sha}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2489,7 +2489,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/keys`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2543,7 +2543,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/deployments`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2603,7 +2603,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2650,7 +2650,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2701,7 +2701,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2758,7 +2758,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/dispatches`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2876,7 +2876,7 @@ class Repos(Namespace):
 
         `POST /user/repos`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             name: string; required
@@ -2960,7 +2960,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/forks`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3029,7 +3029,7 @@ class Repos(Namespace):
 
         `POST /orgs/{org}/repos`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3123,7 +3123,7 @@ class Repos(Namespace):
 
         `PUT /repos/{owner}/{repo}/environments/{environment_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3179,7 +3179,7 @@ class Repos(Namespace):
 
         `PUT /repos/{owner}/{repo}/contents/{path}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3237,7 +3237,7 @@ class Repos(Namespace):
 
         `POST /orgs/{org}/rulesets`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3291,7 +3291,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/pages/deployments`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3342,7 +3342,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/pages`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3394,7 +3394,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/releases`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3457,7 +3457,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/rulesets`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3509,7 +3509,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/tags/protection` (deprecated)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3555,7 +3555,7 @@ class Repos(Namespace):
 
         `POST /repos/{template_owner}/{template_repo}/generate`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             template_owner: string; required
@@ -3608,7 +3608,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/hooks`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3656,7 +3656,7 @@ class Repos(Namespace):
 
         `PATCH /repos/{owner}/{repo}/properties/values`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3697,7 +3697,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/properties/values`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3733,7 +3733,7 @@ class Repos(Namespace):
 
         `DELETE /user/repository_invitations/{invitation_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             invitation_id: integer; required
@@ -3770,7 +3770,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3808,7 +3808,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3848,7 +3848,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3888,7 +3888,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3928,7 +3928,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3968,7 +3968,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4008,7 +4008,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/comments/{comment_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4048,7 +4048,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4088,7 +4088,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/keys/{key_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4128,7 +4128,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/deployments/{deployment_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4169,7 +4169,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4253,7 +4253,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/contents/{path}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4305,7 +4305,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/invitations/{invitation_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4344,7 +4344,7 @@ class Repos(Namespace):
 
         `DELETE /orgs/{org}/rulesets/{ruleset_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4381,7 +4381,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/pages`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4419,7 +4419,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4459,7 +4459,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/releases/{release_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4499,7 +4499,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4539,7 +4539,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4579,7 +4579,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/tags/protection/{tag_protection_id}` (deprecated)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4619,7 +4619,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/hooks/{hook_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4697,7 +4697,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4775,7 +4775,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/lfs`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4849,7 +4849,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/vulnerability-alerts`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4887,7 +4887,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/tarball/{ref}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4927,7 +4927,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/zipball/{ref}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5042,7 +5042,7 @@ class Repos(Namespace):
 
         `PUT /repos/{owner}/{repo}/lfs`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5116,7 +5116,7 @@ class Repos(Namespace):
 
         `PUT /repos/{owner}/{repo}/vulnerability-alerts`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5157,7 +5157,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/releases/generate-notes`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5204,7 +5204,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5242,7 +5242,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5282,7 +5282,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5322,7 +5322,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5364,7 +5364,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/environments` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5408,7 +5408,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5450,7 +5450,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/topics` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5494,7 +5494,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5534,7 +5534,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/autolinks/{autolink_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5574,7 +5574,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/branches/{branch}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5614,7 +5614,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5657,7 +5657,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/rules/branches/{branch}` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5744,7 +5744,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/stats/code_frequency`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5782,7 +5782,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/collaborators/{username}/permission`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5824,7 +5824,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/commits/{ref}/status`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5903,7 +5903,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/commits/{ref}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5950,7 +5950,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/stats/commit_activity`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6015,7 +6015,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/comments/{comment_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6057,7 +6057,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6177,7 +6177,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/contents/{path}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6224,7 +6224,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/stats/contributors`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6263,7 +6263,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6305,7 +6305,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/keys/{key_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6345,7 +6345,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/deployments/{deployment_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6386,7 +6386,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6429,7 +6429,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6508,7 +6508,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6584,7 +6584,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/pages/builds/latest`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6621,7 +6621,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/releases/latest`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6658,7 +6658,7 @@ class Repos(Namespace):
 
         `GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -6703,7 +6703,7 @@ class Repos(Namespace):
 
         `GET /orgs/{org}/rulesets/rule-suites` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -6756,7 +6756,7 @@ class Repos(Namespace):
 
         `GET /orgs/{org}/rulesets/{ruleset_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -6796,7 +6796,7 @@ class Repos(Namespace):
 
         `GET /orgs/{org}/rulesets` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -6839,7 +6839,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/pages`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6877,7 +6877,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/pages/builds/{build_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6917,7 +6917,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -6993,7 +6993,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/stats/participation`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7031,7 +7031,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7070,7 +7070,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/stats/punch_card`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7135,7 +7135,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/readme`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7209,7 +7209,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/readme/{dir}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7255,7 +7255,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/releases/{release_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7295,7 +7295,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/releases/assets/{asset_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7335,7 +7335,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/releases/tags/{tag}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7375,7 +7375,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/bypass-requests/push-rules/{bypass_request_number}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7415,7 +7415,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7462,7 +7462,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/rulesets/rule-suites` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7517,7 +7517,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7564,7 +7564,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -7611,7 +7611,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -7657,7 +7657,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/rulesets` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7705,7 +7705,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7745,7 +7745,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7859,7 +7859,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7941,7 +7941,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/hooks/{hook_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -7981,7 +7981,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/hooks/{hook_id}/config`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8022,7 +8022,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8072,7 +8072,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/activity` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8184,7 +8184,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/autolinks`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8225,7 +8225,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/branches` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8271,7 +8271,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8313,7 +8313,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/replicas/caches` (paginated: use octo.paginate)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8361,7 +8361,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/collaborators` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8443,7 +8443,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/commits/{commit_sha}/comments` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8522,7 +8522,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/comments` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8571,7 +8571,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/commits/{ref}/statuses` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8625,7 +8625,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/commits` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8684,7 +8684,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/contributors` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8733,7 +8733,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8781,7 +8781,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/keys` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8828,7 +8828,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8877,7 +8877,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8929,7 +8929,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/deployments` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -8988,7 +8988,7 @@ class Repos(Namespace):
 
         `GET /user/repos` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             visibility: string; optional; one of all, public, private; server default 'all'
@@ -9044,7 +9044,7 @@ class Repos(Namespace):
 
         `GET /orgs/{org}/repos` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -9096,7 +9096,7 @@ class Repos(Namespace):
 
         `GET /users/{username}/repos` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -9147,7 +9147,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/forks` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9195,7 +9195,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/invitations` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9239,7 +9239,7 @@ class Repos(Namespace):
 
         `GET /user/repository_invitations` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -9313,7 +9313,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/languages`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9353,7 +9353,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/pages/builds` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9396,7 +9396,7 @@ class Repos(Namespace):
 
         `GET /repositories` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             since: integer; optional
@@ -9435,7 +9435,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9484,7 +9484,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/releases/{release_id}/assets` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9532,7 +9532,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/releases` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9582,7 +9582,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/bypass-requests/push-rules` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9633,7 +9633,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/tags/protection` (deprecated)
 
-        GitHub Enterprise Server only: GHES 3.17 and later.
+        GitHub Enterprise Server only: GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9673,7 +9673,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/tags` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9719,7 +9719,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/teams` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9767,7 +9767,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9817,7 +9817,7 @@ class Repos(Namespace):
 
         `GET /repos/{owner}/{repo}/hooks` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9863,7 +9863,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/merges`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9909,7 +9909,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/merge-upstream`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9951,7 +9951,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/hooks/{hook_id}/pings`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -9992,7 +9992,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10035,7 +10035,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10079,7 +10079,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/collaborators/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10120,7 +10120,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10164,7 +10164,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10205,7 +10205,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10250,7 +10250,7 @@ class Repos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10295,7 +10295,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/branches/{branch}/rename`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10339,7 +10339,7 @@ class Repos(Namespace):
 
         `PUT /repos/{owner}/{repo}/topics`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10380,7 +10380,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/pages/builds`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10418,7 +10418,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10459,7 +10459,7 @@ class Repos(Namespace):
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10504,7 +10504,7 @@ class Repos(Namespace):
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10549,7 +10549,7 @@ class Repos(Namespace):
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10594,7 +10594,7 @@ class Repos(Namespace):
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10638,7 +10638,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/hooks/{hook_id}/tests`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10680,7 +10680,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/transfer`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10752,7 +10752,7 @@ class Repos(Namespace):
 
         `PATCH /repos/{owner}/{repo}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10857,7 +10857,7 @@ class Repos(Namespace):
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10951,7 +10951,7 @@ class Repos(Namespace):
 
         `PATCH /repos/{owner}/{repo}/comments/{comment_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -10999,7 +10999,7 @@ class Repos(Namespace):
 
         `PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -11105,7 +11105,7 @@ class Repos(Namespace):
 
         `PUT /repos/{owner}/{repo}/pages`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -11154,7 +11154,7 @@ class Repos(Namespace):
 
         `PATCH /repos/{owner}/{repo}/invitations/{invitation_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -11203,7 +11203,7 @@ class Repos(Namespace):
 
         `PUT /orgs/{org}/rulesets/{ruleset_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -11261,7 +11261,7 @@ class Repos(Namespace):
 
         `PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -11323,7 +11323,7 @@ class Repos(Namespace):
 
         `PATCH /repos/{owner}/{repo}/releases/{release_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -11384,7 +11384,7 @@ class Repos(Namespace):
 
         `PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -11438,7 +11438,7 @@ class Repos(Namespace):
 
         `PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -11495,7 +11495,7 @@ class Repos(Namespace):
 
         `PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -11550,7 +11550,7 @@ class Repos(Namespace):
 
         `PATCH /repos/{owner}/{repo}/hooks/{hook_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -11606,7 +11606,7 @@ class Repos(Namespace):
 
         `PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -11659,7 +11659,7 @@ class Repos(Namespace):
 
         `POST /repos/{owner}/{repo}/releases/{release_id}/assets` (uploads host)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

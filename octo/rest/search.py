@@ -117,7 +117,7 @@ class Search(Namespace):
 
         `GET /search/code` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             q: string; required
@@ -164,7 +164,7 @@ class Search(Namespace):
 
         `GET /search/commits` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             q: string; required
@@ -213,7 +213,7 @@ class Search(Namespace):
 
         `GET /search/issues` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             q: string; required
@@ -265,7 +265,7 @@ class Search(Namespace):
 
         `GET /search/labels` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             repository_id: integer; required
@@ -314,7 +314,7 @@ class Search(Namespace):
 
         `GET /search/repositories` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             q: string; required
@@ -359,7 +359,7 @@ class Search(Namespace):
 
         `GET /search/topics` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             q: string; required
@@ -402,7 +402,7 @@ class Search(Namespace):
 
         `GET /search/users` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             q: string; required

@@ -635,7 +635,7 @@ class SecretScanning(Namespace):
 
         `POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -679,7 +679,7 @@ class SecretScanning(Namespace):
 
         `DELETE /repos/{owner}/{repo}/bypass-responses/secret-scanning/{bypass_response_id}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -720,7 +720,7 @@ class SecretScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -764,7 +764,7 @@ class SecretScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/bypass-requests/secret-scanning/{bypass_request_number}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -804,7 +804,7 @@ class SecretScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/dismissal-requests/secret-scanning/{alert_number}`
 
-        Available on GHEC, GHES 3.18 and later.
+        Available on GHEC, GHES 3.18–3.19.
 
         Args:
             owner: string; required
@@ -843,7 +843,7 @@ class SecretScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/secret-scanning/scan-history`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -879,7 +879,7 @@ class SecretScanning(Namespace):
 
         `GET /enterprises/{enterprise}/code_security_and_analysis` (deprecated)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -933,7 +933,7 @@ class SecretScanning(Namespace):
 
         `GET /enterprises/{enterprise}/secret-scanning/alerts` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -1028,7 +1028,7 @@ class SecretScanning(Namespace):
 
         `GET /orgs/{org}/secret-scanning/alerts` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1126,7 +1126,7 @@ class SecretScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/secret-scanning/alerts` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1212,7 +1212,7 @@ class SecretScanning(Namespace):
 
         `GET /enterprises/{enterprise}/bypass-requests/secret-scanning` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -1381,7 +1381,7 @@ class SecretScanning(Namespace):
 
         `GET /enterprises/{enterprise}/secret-scanning/pattern-configurations`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -1420,7 +1420,7 @@ class SecretScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1472,7 +1472,7 @@ class SecretScanning(Namespace):
 
         `GET /orgs/{org}/bypass-requests/secret-scanning` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1591,7 +1591,7 @@ class SecretScanning(Namespace):
 
         `GET /orgs/{org}/dismissal-requests/secret-scanning` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.18 and later.
+        Available on GHEC, GHES 3.18–3.19.
 
         Args:
             org: string; required
@@ -1641,7 +1641,7 @@ class SecretScanning(Namespace):
 
         `GET /orgs/{org}/secret-scanning/pattern-configurations`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -1683,7 +1683,7 @@ class SecretScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/bypass-requests/secret-scanning` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1805,7 +1805,7 @@ class SecretScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/dismissal-requests/secret-scanning` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.18 and later.
+        Available on GHEC, GHES 3.18–3.19.
 
         Args:
             owner: string; required
@@ -1862,7 +1862,7 @@ class SecretScanning(Namespace):
 
         `PATCH /enterprises/{enterprise}/code_security_and_analysis` (deprecated)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -1914,7 +1914,7 @@ class SecretScanning(Namespace):
 
         `POST /enterprises/{enterprise}/{security_product}/{enablement}` (deprecated)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -1956,7 +1956,7 @@ class SecretScanning(Namespace):
 
         `PATCH /repos/{owner}/{repo}/bypass-requests/secret-scanning/{bypass_request_number}`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2004,7 +2004,7 @@ class SecretScanning(Namespace):
 
         `PATCH /repos/{owner}/{repo}/dismissal-requests/secret-scanning/{alert_number}`
 
-        Available on GHEC, GHES 3.18 and later.
+        Available on GHEC, GHES 3.18–3.19.
 
         Args:
             owner: string; required
@@ -2055,7 +2055,7 @@ class SecretScanning(Namespace):
 
         `PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2165,7 +2165,7 @@ class SecretScanning(Namespace):
 
         `PATCH /enterprises/{enterprise}/secret-scanning/pattern-configurations`
 
-        Available on GHEC, GHES 3.19 and later.
+        Available on GHEC, GHES 3.19.
 
         Args:
             enterprise: string; required
@@ -2267,7 +2267,7 @@ class SecretScanning(Namespace):
 
         `PATCH /orgs/{org}/secret-scanning/pattern-configurations`
 
-        Available on api.github.com, GHEC, GHES 3.19 and later.
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required

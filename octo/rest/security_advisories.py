@@ -345,7 +345,7 @@ class SecurityAdvisories(Namespace):
 
         `GET /advisories/{ghsa_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             ghsa_id: string; required
@@ -437,7 +437,7 @@ class SecurityAdvisories(Namespace):
 
         `GET /advisories` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             ghsa_id: string; optional

@@ -346,7 +346,7 @@ class Teams(Namespace):
 
         `PUT /teams/{team_id}/members/{username}` (deprecated)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -385,7 +385,7 @@ class Teams(Namespace):
 
         `PUT /orgs/{org}/teams/{team_slug}/memberships/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -429,7 +429,7 @@ class Teams(Namespace):
 
         `PUT /teams/{team_id}/memberships/{username}` (deprecated)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -473,7 +473,7 @@ class Teams(Namespace):
 
         `PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -520,7 +520,7 @@ class Teams(Namespace):
 
         `PUT /teams/{team_id}/repos/{owner}/{repo}` (deprecated)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -594,7 +594,7 @@ class Teams(Namespace):
 
         `GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -638,7 +638,7 @@ class Teams(Namespace):
 
         `GET /teams/{team_id}/repos/{owner}/{repo}` (deprecated)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -685,7 +685,7 @@ class Teams(Namespace):
 
         `POST /orgs/{org}/teams`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -826,7 +826,7 @@ class Teams(Namespace):
 
         `DELETE /orgs/{org}/teams/{team_slug}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -862,7 +862,7 @@ class Teams(Namespace):
 
         `DELETE /teams/{team_id}` (deprecated)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -900,7 +900,7 @@ class Teams(Namespace):
 
         `GET /orgs/{org}/external-group/{group_id}` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -943,7 +943,7 @@ class Teams(Namespace):
 
         `GET /orgs/{org}/teams/{team_slug}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -979,7 +979,7 @@ class Teams(Namespace):
 
         `GET /teams/{team_id}` (deprecated)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -1014,7 +1014,7 @@ class Teams(Namespace):
 
         `GET /teams/{team_id}/members/{username}` (deprecated)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -1052,7 +1052,7 @@ class Teams(Namespace):
 
         `GET /orgs/{org}/teams/{team_slug}/memberships/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1091,7 +1091,7 @@ class Teams(Namespace):
 
         `GET /teams/{team_id}/memberships/{username}` (deprecated)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -1129,7 +1129,7 @@ class Teams(Namespace):
 
         `PATCH /orgs/{org}/teams/{team_slug}/external-groups`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1173,7 +1173,7 @@ class Teams(Namespace):
 
         `GET /orgs/{org}/teams` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1219,7 +1219,7 @@ class Teams(Namespace):
 
         `GET /orgs/{org}/teams/{team_slug}/teams` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1264,7 +1264,7 @@ class Teams(Namespace):
 
         `GET /teams/{team_id}/teams` (deprecated) (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -1308,7 +1308,7 @@ class Teams(Namespace):
 
         `GET /orgs/{org}/external-groups` (paginated: use octo.paginate)
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1352,7 +1352,7 @@ class Teams(Namespace):
 
         `GET /user/teams` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -1506,7 +1506,7 @@ class Teams(Namespace):
 
         `GET /orgs/{org}/teams/{team_slug}/external-groups`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1547,7 +1547,7 @@ class Teams(Namespace):
 
         `GET /orgs/{org}/teams/{team_slug}/members` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1595,7 +1595,7 @@ class Teams(Namespace):
 
         `GET /teams/{team_id}/members` (deprecated) (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -1730,7 +1730,7 @@ class Teams(Namespace):
 
         `GET /orgs/{org}/teams/{team_slug}/repos` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1775,7 +1775,7 @@ class Teams(Namespace):
 
         `GET /teams/{team_id}/repos` (deprecated) (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -1816,7 +1816,7 @@ class Teams(Namespace):
 
         `DELETE /teams/{team_id}/members/{username}` (deprecated)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -1854,7 +1854,7 @@ class Teams(Namespace):
 
         `DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1893,7 +1893,7 @@ class Teams(Namespace):
 
         `DELETE /teams/{team_id}/memberships/{username}` (deprecated)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -1932,7 +1932,7 @@ class Teams(Namespace):
 
         `DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1974,7 +1974,7 @@ class Teams(Namespace):
 
         `DELETE /teams/{team_id}/repos/{owner}/{repo}` (deprecated)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -2013,7 +2013,7 @@ class Teams(Namespace):
 
         `DELETE /orgs/{org}/teams/{team_slug}/external-groups`
 
-        Available on GHEC, GHES 3.17 and later.
+        Available on GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2057,7 +2057,7 @@ class Teams(Namespace):
 
         `PATCH /orgs/{org}/teams/{team_slug}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2116,7 +2116,7 @@ class Teams(Namespace):
 
         `PATCH /teams/{team_id}` (deprecated)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required

@@ -341,7 +341,7 @@ class Users(Namespace):
 
         `POST /user/emails`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             emails: array of string; optional; items 1..
@@ -377,7 +377,7 @@ class Users(Namespace):
 
         `POST /user/social_accounts`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             account_urls: array of string; required
@@ -480,7 +480,7 @@ class Users(Namespace):
 
         `GET /users/{username}/following/{target_user}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -516,7 +516,7 @@ class Users(Namespace):
 
         `GET /user/following/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -551,7 +551,7 @@ class Users(Namespace):
 
         `POST /user/gpg_keys`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             armored_public_key: string; required
@@ -590,7 +590,7 @@ class Users(Namespace):
 
         `POST /user/keys`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             key: string; required
@@ -629,7 +629,7 @@ class Users(Namespace):
 
         `POST /user/ssh_signing_keys`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             key: string; required
@@ -784,7 +784,7 @@ class Users(Namespace):
 
         `DELETE /user/emails`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             emails: array of string; optional; items 1..
@@ -820,7 +820,7 @@ class Users(Namespace):
 
         `DELETE /user/gpg_keys/{gpg_key_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gpg_key_id: integer; required
@@ -856,7 +856,7 @@ class Users(Namespace):
 
         `DELETE /user/keys/{key_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             key_id: integer; required
@@ -892,7 +892,7 @@ class Users(Namespace):
 
         `DELETE /user/social_accounts`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             account_urls: array of string; required
@@ -926,7 +926,7 @@ class Users(Namespace):
 
         `DELETE /user/ssh_signing_keys/{ssh_signing_key_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             ssh_signing_key_id: integer; required
@@ -960,7 +960,7 @@ class Users(Namespace):
 
         `PUT /user/following/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -993,7 +993,7 @@ class Users(Namespace):
 
         `GET /user`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1023,7 +1023,7 @@ class Users(Namespace):
 
         `GET /user/{account_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             account_id: integer; required
@@ -1057,7 +1057,7 @@ class Users(Namespace):
 
         `GET /users/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1093,7 +1093,7 @@ class Users(Namespace):
 
         `GET /users/{username}/hovercard`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1133,7 +1133,7 @@ class Users(Namespace):
 
         `GET /user/gpg_keys/{gpg_key_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gpg_key_id: integer; required
@@ -1169,7 +1169,7 @@ class Users(Namespace):
 
         `GET /user/keys/{key_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             key_id: integer; required
@@ -1205,7 +1205,7 @@ class Users(Namespace):
 
         `GET /user/ssh_signing_keys/{ssh_signing_key_id}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             ssh_signing_key_id: integer; required
@@ -1241,7 +1241,7 @@ class Users(Namespace):
 
         `GET /users` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             since: integer; optional
@@ -1428,7 +1428,7 @@ class Users(Namespace):
 
         `GET /user/emails` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -1468,7 +1468,7 @@ class Users(Namespace):
 
         `GET /user/following` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -1508,7 +1508,7 @@ class Users(Namespace):
 
         `GET /user/followers` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -1547,7 +1547,7 @@ class Users(Namespace):
 
         `GET /users/{username}/followers` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1590,7 +1590,7 @@ class Users(Namespace):
 
         `GET /users/{username}/following` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1632,7 +1632,7 @@ class Users(Namespace):
 
         `GET /user/gpg_keys` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -1673,7 +1673,7 @@ class Users(Namespace):
 
         `GET /users/{username}/gpg_keys` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1715,7 +1715,7 @@ class Users(Namespace):
 
         `GET /user/public_emails` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -1756,7 +1756,7 @@ class Users(Namespace):
 
         `GET /users/{username}/keys` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1798,7 +1798,7 @@ class Users(Namespace):
 
         `GET /user/keys` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -1838,7 +1838,7 @@ class Users(Namespace):
 
         `GET /user/social_accounts` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -1877,7 +1877,7 @@ class Users(Namespace):
 
         `GET /users/{username}/social_accounts` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1919,7 +1919,7 @@ class Users(Namespace):
 
         `GET /user/ssh_signing_keys` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -1958,7 +1958,7 @@ class Users(Namespace):
 
         `GET /users/{username}/ssh_signing_keys` (paginated: use octo.paginate)
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -2068,7 +2068,7 @@ class Users(Namespace):
 
         `DELETE /user/following/{username}`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -2109,7 +2109,7 @@ class Users(Namespace):
 
         `PATCH /user`
 
-        Available on api.github.com, GHEC, GHES 3.17 and later.
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             name: string; optional

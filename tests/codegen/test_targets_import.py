@@ -159,3 +159,33 @@ def test_a_bad_targets_field_is_refused_naming_the_endpoint(value: Any, message:
         "name": "get", "method": "GET", "path": "/x", "summary": "s", "docs_url": "https://d", "targets": value}]}
     with pytest.raises(SpecError, match=f"x.yaml: endpoint 'get': field 'targets': {message}"):
         namespace_from_data(raw, "x.yaml", "x")
+
+
+def test_spec_diff_prints_the_operations_added_removed_and_changed(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from codegen import openapi_diff
+
+    old, new = _mini(), _mini()
+    del new["paths"]["/search/things"]
+    new["paths"]["/admin/hooks"] = _admin_hooks()
+    new["paths"]["/things"]["get"]["parameters"].append(
+        {"name": "colour", "in": "query", "required": True, "schema": {"type": "string"}})
+    new["paths"]["/things"]["get"]["summary"] = "List every thing"
+    (tmp_path / "old.json").write_text(json.dumps(old))
+    (tmp_path / "new.json").write_text(json.dumps(new))
+    assert openapi_diff.main([str(tmp_path / "new.json"), "--old", str(tmp_path / "old.json")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "1 added, 1 removed, 1 changed (14 operations before, 14 after)"
+    assert lines[2] == ("+ enterprise_admin.list_global_webhooks: GET /admin/hooks "
+                        "(List global webhooks; enterprise-admin/list-global-webhooks)")
+    assert lines[3].startswith("- search.things: GET /search/things (")
+    assert lines[4] == "~ things.list: GET /things (List every thing; things/list)"
+    assert lines[5:] == ['    summary "List things" -> "List every thing"',
+                         "    parameter 'colour' (query, string, required) added"]
+
+
+def test_spec_diff_refuses_an_unknown_target(capsys: pytest.CaptureFixture[str]) -> None:
+    from codegen import openapi_diff
+
+    assert openapi_diff.main(["x.json", "--target", "ghes-2.22"]) == 2
+    assert "--target 'ghes-2.22' is not api.github.com or one of ghec, ghes-3.17" in capsys.readouterr().err

@@ -44,6 +44,18 @@ def find_description() -> Path:
     )
 
 
+def find_edition(target: str) -> Path:
+    """The pinned description of another GitHub (`ghec`, `ghes-3.19`), checked against its sha256."""
+    path = pinned.edition_path(ROOT, target)
+    if not path.is_file():
+        raise DescriptionMissing(f"{path} is missing; run `make openapi`")
+    digest = pinned.sha256(path)
+    if digest != pinned.EDITIONS[target]:
+        raise DescriptionMissing(f"{path} has sha256 {digest}, not the pinned {pinned.EDITIONS[target]}; "
+                                 "run `make openapi`")
+    return path
+
+
 class Description:
     """GitHub's OpenAPI description, indexed by operationId and by route."""
 

@@ -43,7 +43,8 @@ def test_a_ghes_only_method_is_refused_on_an_api_github_com_client_before_io() -
     wire = Sent()
     gh = octo.Octo(SENTINEL, session=wire)
     with pytest.raises(TypeError, match=r"enterprise_admin\.list_global_webhooks is not available on "
-                                        r"api\.github\.com \(the client's target\); it exists on GHES 3\.17, 3\.18, 3\.19"):
+                                        r"api\.github\.com \(the client's target\); "
+                                        r"it exists on GHES 3\.17, 3\.18, 3\.19"):
         gh.enterprise_admin.list_global_webhooks()
     assert wire.urls == []
 
@@ -112,7 +113,8 @@ def test_an_unknown_ghes_version_is_refused_naming_the_known_ones(ghes: Any, mes
 
 
 def test_ghes_with_an_api_github_com_base_url_is_refused() -> None:
-    with pytest.raises(ValueError, match=r"ghes='3\.18' is for a GitHub Enterprise Server, but base_url is api\.github\.com"):
+    with pytest.raises(ValueError, match=r"ghes='3\.18' is for a GitHub Enterprise Server, "
+                                         r"but base_url is api\.github\.com"):
         octo.Octo(ghes="3.18")
 
 
