@@ -9,7 +9,7 @@ import pytest
 
 import octo
 from contract.cassettes import PLACEHOLDER_TOKEN
-from contract.openapi import Description, DescriptionMissing, find_description, find_edition
+from contract.openapi import DOTCOM, Description, DescriptionMissing, find_target
 from contract.prism import Prism, PrismUnavailable
 from contract.wire import WireSession
 
@@ -19,9 +19,6 @@ KEPT_LOGS: list[Path] = []
 ANSWER_TROUBLE: list[tuple[str, list[str]]] = []
 
 
-# The GitHubs the suite runs against: api.github.com, then the descriptions of the
-# methods it lacks (GHEC's, GHES's newest), each under its own Prism.
-DOTCOM, GHEC, GHES = "api.github.com", "ghec", "ghes-3.19"
 
 
 class Targets:
@@ -38,7 +35,7 @@ class Targets:
     def description(self, target: str) -> Description:
         if target not in self.descriptions:
             try:
-                path = find_description() if target == DOTCOM else find_edition(target)
+                path = find_target(target)
             except DescriptionMissing as exc:
                 problem = str(exc)
             else:

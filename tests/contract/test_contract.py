@@ -36,7 +36,8 @@ import pytest
 import octo
 from codegen.spec import Endpoint, load_spec
 from contract.arguments import build_call, modes
-from contract.conftest import ANSWER_TROUBLE, DOTCOM, GHEC, GHES, Targets
+from contract.conftest import ANSWER_TROUBLE, Targets
+from contract.openapi import DOTCOM, GHES, home
 from contract.wire import WireSession, answer_trouble, redacted_headers, violations
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,13 +52,6 @@ UNCHECKABLE: dict[str, str] = {}
 KNOWN_VIOLATIONS: dict[str, str] = {}
 
 pytestmark = pytest.mark.contract
-
-
-def home(endpoint: Endpoint) -> str:
-    """The description a method is checked against in every mode: api.github.com's
-    if it is there, else GHEC's, else GHES's newest."""
-    where = endpoint.targets
-    return next(t for t in (DOTCOM, GHEC, GHES) if where is None or t in where)
 
 
 def _cases() -> list[Any]:
