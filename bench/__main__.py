@@ -24,11 +24,11 @@ from typing import Any
 from bench import measure, report
 from bench.peers import PEERS
 
-SECTIONS = ("import", "per_call", "paginate", "memory", "codegen", "typecheck")
+SECTIONS = ("import", "per_call", "concurrency", "paginate", "memory", "codegen", "typecheck")
 # Where each section's samples are kept in benchmarks.json.
 SECTION_KEYS = {"import": ("imports", "imports_cpu", "first_repos", "octo_after_requests"),
-                "per_call": ("per_call",), "paginate": ("paginate",), "memory": ("memory",),
-                "codegen": ("codegen",), "typecheck": ("typecheck",)}
+                "per_call": ("per_call",), "concurrency": ("concurrency",), "paginate": ("paginate",),
+                "memory": ("memory",), "codegen": ("codegen",), "typecheck": ("typecheck",)}
 VERSIONED = ("requests", "urllib3", "octo-github", "PyGithub", "githubkit", "pydantic", "httpx",
              "ghapi", "fastcore", "matplotlib")
 
@@ -151,6 +151,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     for worker in workers.values():
                         worker.close()
                 results["paginate"] = {"cpu": cpu, "wall": wall, "units": units}
+
+    if "concurrency" in sections:
+        step("concurrency")
+        kinds = [k for k in ("octo_async", "aiohttp") if k not in missing]
+        results["concurrency"] = measure.concurrency(kinds, 1 if args.quick else 5)
 
     if "memory" in sections:
         step("memory")

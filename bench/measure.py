@@ -293,6 +293,58 @@ def make_wall(target: str, runs: int) -> list[float]:
     return samples
 
 
+# -- concurrency ------------------------------------------------------------------------
+
+_CONCURRENT = """
+import asyncio, sys, time
+base, kind = sys.argv[1], sys.argv[2]
+TOKEN = "ghp_" + "0" * 36
+
+async def octo_async():
+    import octo
+    async with octo.AsyncOcto(TOKEN, base_url=base, max_connections=100) as gh:
+        await gh.repos.get("o", "r")
+        started = time.perf_counter()
+        await asyncio.gather(*(gh.repos.get("o", "r") for _ in range(500)))
+        return time.perf_counter() - started
+
+async def aiohttp_raw():
+    import aiohttp
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100)) as session:
+        async def one():
+            async with session.get(base + "/repos/o/r") as answer:
+                return await answer.json()
+        await one()
+        started = time.perf_counter()
+        await asyncio.gather(*(one() for _ in range(500)))
+        return time.perf_counter() - started
+
+print(asyncio.run({"octo_async": octo_async, "aiohttp": aiohttp_raw}[kind]()))
+"""
+
+
+def concurrency(kinds: Sequence[str], runs: int) -> dict[str, list[float]]:
+    """Wall seconds of 500 concurrent `repos.get` at 100 connections against a
+    server that answers each after 100 ms (one after another: 50 s)."""
+    command = [sys.executable, "-m", "bench.server", "--items", "100", "--delay", "0.1", "--max-seconds", "600"]
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                               env=child_env(), cwd=ROOT)
+    samples: dict[str, list[float]] = {k: [] for k in kinds}
+    try:
+        assert process.stdout is not None
+        base = process.stdout.readline().strip()
+        for _ in range(runs):
+            for kind in kinds:
+                done = subprocess.run([sys.executable, "-c", _CONCURRENT, base, kind], capture_output=True,
+                                      text=True, env=child_env(), cwd=ROOT, timeout=120, check=True)
+                samples[kind].append(float(done.stdout))
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()
+        process.wait(10)
+    return samples
+
+
 # -- type checkers ---------------------------------------------------------------------
 
 TYPED_SCRIPT = ROOT / "tests" / "typing" / "scripts" / "typed.py"

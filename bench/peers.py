@@ -8,8 +8,9 @@ default settings except where a default would sleep or reach the internet.
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,6 +111,88 @@ def _ghapi(base: str) -> tuple[Pair, Callable[[], None]]:
     return pair, lambda: None
 
 
+def _in_loop(pair: Callable[[], Awaitable[str]], close: Callable[[], Awaitable[None]],
+             loop: asyncio.AbstractEventLoop) -> tuple[Pair, Callable[[], None]]:
+    """An async pair run to completion on one loop kept for the worker's life:
+    every async peer pays the same loop overhead per pair."""
+    def done() -> None:
+        loop.run_until_complete(close())
+        loop.close()
+
+    return (lambda: loop.run_until_complete(pair())), done
+
+
+def _aiohttp(base: str) -> tuple[Pair, Callable[[], None]]:
+    import aiohttp
+
+    loop = asyncio.new_event_loop()
+
+    async def make() -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(headers=HEADERS, timeout=aiohttp.ClientTimeout(
+            connect=TIMEOUT[0], sock_read=TIMEOUT[1]))
+
+    session = loop.run_until_complete(make())
+
+    async def pair() -> str:
+        async with session.post(f"{base}/repos/{OWNER}/{REPO}/dispatches",
+                                json={"event_type": EVENT, "client_payload": PAYLOAD}) as answer:
+            answer.raise_for_status()
+            await answer.read()
+        async with session.get(f"{base}/repos/{OWNER}/{REPO}") as answer:
+            answer.raise_for_status()
+            return str((await answer.json())["full_name"])
+
+    return _in_loop(pair, session.close, loop)
+
+
+def _httpx(base: str) -> tuple[Pair, Callable[[], None]]:
+    import httpx
+
+    loop = asyncio.new_event_loop()
+    client = httpx.AsyncClient(headers=HEADERS, timeout=httpx.Timeout(TIMEOUT[1], connect=TIMEOUT[0]))
+
+    async def pair() -> str:
+        answer = await client.post(f"{base}/repos/{OWNER}/{REPO}/dispatches",
+                                   json={"event_type": EVENT, "client_payload": PAYLOAD})
+        answer.raise_for_status()
+        answer = await client.get(f"{base}/repos/{OWNER}/{REPO}")
+        answer.raise_for_status()
+        return str(answer.json()["full_name"])
+
+    return _in_loop(pair, client.aclose, loop)
+
+
+def _octo_async(base: str) -> tuple[Pair, Callable[[], None]]:
+    import octo
+
+    loop = asyncio.new_event_loop()
+    client = octo.AsyncOcto(TOKEN, base_url=base, user_agent="octo-bench")
+
+    async def pair() -> str:
+        await client.repos.create_dispatch_event(OWNER, REPO, event_type=EVENT, client_payload=PAYLOAD)
+        return str((await client.repos.get(OWNER, REPO)).data["full_name"])
+
+    return _in_loop(pair, client.aclose, loop)
+
+
+def _githubkit_async(base: str) -> tuple[Pair, Callable[[], None]]:
+    from githubkit import GitHub
+
+    loop = asyncio.new_event_loop()
+    client: Any = GitHub(TOKEN, base_url=base + "/", timeout=TIMEOUT[1], http_cache=False)
+    loop.run_until_complete(client.__aenter__())  # one httpx AsyncClient for every call
+
+    async def pair() -> str:
+        await client.rest.repos.async_create_dispatch_event(OWNER, REPO, event_type=EVENT,
+                                                            client_payload=PAYLOAD)
+        return str((await client.rest.repos.async_get(OWNER, REPO)).parsed_data.full_name)
+
+    async def close() -> None:
+        await client.__aexit__(None, None, None)
+
+    return _in_loop(pair, close, loop)
+
+
 PEERS = (
     Peer("requests", "requests (raw Session)", "requests", "requests", _requests),
     Peer("octo", "octo", "octo", "octo-github", _octo),
@@ -121,4 +204,8 @@ PEERS = (
     Peer("githubkit_nocache", "githubkit, http_cache=False", "githubkit", "githubkit",
          lambda base: _githubkit(base, http_cache=False)),
     Peer("ghapi", "ghapi (sync)", "ghapi.all", "ghapi", _ghapi),
+    Peer("aiohttp", "aiohttp (raw ClientSession)", "aiohttp", "aiohttp", _aiohttp),
+    Peer("httpx_async", "httpx (raw AsyncClient)", "httpx", "httpx", _httpx),
+    Peer("octo_async", "octo AsyncOcto", "octo", "octo", _octo_async),
+    Peer("githubkit_async", "githubkit async, http_cache=False", "githubkit", "githubkit", _githubkit_async),
 )

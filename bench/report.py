@@ -19,6 +19,9 @@ TARGETS = {
     "import": ("`import octo` − `import requests`", 0.020, "ms"),
     "first_repos": ("first `octo.repos` access", 0.040, "ms"),
     "per_call": ("octo CPU per call ÷ raw requests", 1.10, "x"),
+    "per_call_async": ("octo AsyncOcto CPU per call ÷ raw aiohttp", 1.10, "x"),
+    "async_vs_githubkit": ("octo AsyncOcto CPU per call ÷ githubkit async", 0.33, "x"),
+    "concurrency": ("500 concurrent calls, 100 connections, 100 ms server (wall)", 5.0, "s"),
     "paginate": ("`octo.paginate` CPU ÷ hand-written loop", 1.15, "x"),
     "generate": ("`make generate` (full API)", 5.0, "s"),
     "spec": ("`make spec` (full API)", 20.0, "s"),
@@ -63,6 +66,12 @@ def target_values(r: dict[str, Any]) -> dict[str, float | str]:
     cpu = r.get("per_call", {}).get("cpu", {})
     if "octo" in cpu and "requests" in cpu:
         out["per_call"] = paired(cpu["octo"], cpu["requests"], "/")
+    if "octo_async" in cpu and "aiohttp" in cpu:
+        out["per_call_async"] = paired(cpu["octo_async"], cpu["aiohttp"], "/")
+    if "octo_async" in cpu and "githubkit_async" in cpu:
+        out["async_vs_githubkit"] = paired(cpu["octo_async"], cpu["githubkit_async"], "/")
+    if r.get("concurrency", {}).get("octo_async"):
+        out["concurrency"] = median(r["concurrency"]["octo_async"])
     pcpu = r.get("paginate", {}).get("cpu", {})
     if "octo" in pcpu and "requests" in pcpu:
         out["paginate"] = paired(pcpu["octo"], pcpu["requests"], "/")
@@ -215,6 +224,16 @@ def markdown(r: dict[str, Any], chart: str | None) -> str:
             ratio = _fmt(paired(samples, cpu["requests"], "/"), "x") if "requests" in cpu else ""
             lines.append(f"| {peers[key]['label']} | {_fmt(median(samples), 'us')} | {ratio} | "
                          f"{_fmt(median(wall[key]), 'us')} | {units[key]} |")
+
+    concurrent = r.get("concurrency")
+    if concurrent:
+        lines += ["", "## Concurrency", "",
+                  "500 concurrent `repos.get` at 100 connections against the loopback server answering each "
+                  "after 100 ms (one after another they would take 50 s).", "",
+                  "| client | wall |", "| --- | --- |"]
+        names = {"octo_async": "octo AsyncOcto", "aiohttp": "aiohttp (raw ClientSession)"}
+        for key, samples in concurrent.items():
+            lines.append(f"| {names.get(key, key)} | {_fmt(median(samples), 's')} |")
 
     lines += ["", "## Pagination", ""]
     paginate = r.get("paginate")

@@ -127,8 +127,9 @@ class Site:
 
 
 class _Connection(asyncio.Protocol):
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, delay: float = 0.0) -> None:
         self.site = site
+        self.delay = delay
         self.buffer = b""
         self.transport: asyncio.Transport | None = None
 
@@ -156,16 +157,29 @@ class _Connection(asyncio.Protocol):
             self.buffer = self.buffer[end + 4 + length :]
             method, target, _ = lines[0].split(" ", 2)
             assert self.transport is not None
-            self.transport.write(self.site.answer(method, target))
+            answer = self.site.answer(method, target)
+            if self.delay:
+                # A slow server (the concurrency figure): the answer leaves after `delay`.
+                asyncio.get_running_loop().call_later(self.delay, self._write, answer, close)
+            else:
+                self._write(answer, close)
             if close:
-                self.transport.close()
                 return
 
+    def _write(self, answer: bytes, close: bool) -> None:
+        assert self.transport is not None
+        if self.transport.is_closing():
+            return
+        self.transport.write(answer)
+        if close:
+            self.transport.close()
 
-async def _serve(items: int, max_seconds: float) -> None:
+
+async def _serve(items: int, max_seconds: float, delay: float = 0.0) -> None:
     loop = asyncio.get_running_loop()
     site: Site | None = None
-    server = await loop.create_server(lambda: _Connection(site), "127.0.0.1", 0)  # type: ignore[arg-type]
+    server = await loop.create_server(lambda: _Connection(site, delay), "127.0.0.1", 0,  # type: ignore[arg-type]
+                                      backlog=1024)
     port = server.sockets[0].getsockname()[1]
     site = Site(f"http://127.0.0.1:{port}", items)
     print(site.base, flush=True)
@@ -186,10 +200,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--items", type=int, default=10_000, help="issues served by the list endpoint")
     parser.add_argument("--max-seconds", type=float, default=900.0, help="stop after this long in any case")
     parser.add_argument("--cpu", type=int, default=None, help="pin the server to this CPU")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before each answer leaves")
     args = parser.parse_args(argv)
     if args.cpu is not None and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {args.cpu})
-    asyncio.run(_serve(args.items, args.max_seconds))
+    asyncio.run(_serve(args.items, args.max_seconds, args.delay))
 
 
 if __name__ == "__main__":

@@ -16,9 +16,10 @@ from codegen.render import render_all
 from codegen.spec import SpecError, load_spec
 from codegen.spec_types import Types, load_types
 
-GENERATED_DIRS = ("octo/rest", "docs/reference", "octo/rest/_cli", "octo/rest/types", "docs/reference/types")
+GENERATED_DIRS = ("octo/rest", "docs/reference", "octo/rest/_cli", "octo/rest/types", "docs/reference/types",
+                  "octo/rest/_async")
 GENERATED_SUFFIXES = {"octo/rest": ".py", "docs/reference": ".md", "octo/rest/_cli": ".json",
-                      "octo/rest/types": ".py", "docs/reference/types": ".md"}
+                      "octo/rest/types": ".py", "docs/reference/types": ".md", "octo/rest/_async": ".pyi"}
 
 
 def existing_generated(root: Path) -> set[str]:

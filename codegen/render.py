@@ -1,4 +1,5 @@
-"""Turn validated spec data into files: octo/rest/*.py and docs/reference/*.md.
+"""Turn validated spec data into files: octo/rest/*.py (with the async type
+stubs octo/rest/_async/*.pyi) and docs/reference/*.md.
 
 This module computes what each template shows (signatures, annotations,
 docstring lines); the templates only lay it out.
@@ -374,6 +375,7 @@ def render_all(namespaces: list[Namespace], types: Types = NO_TYPES) -> dict[str
     env = _environment()
     files: dict[str, str] = {}
     module = env.get_template("namespace.py.j2")
+    stubs = env.get_template("namespace_async.pyi.j2")
     reference = env.get_template("reference.md.j2")
     for ns in namespaces:
         for e in ns.endpoints:
@@ -393,12 +395,14 @@ def render_all(namespaces: list[Namespace], types: Types = NO_TYPES) -> dict[str
                              for module, group in imports(types, used)],
         }
         files[f"octo/rest/{ns.name}.py"] = module.render(context)
+        files[f"octo/rest/_async/{ns.name}.pyi"] = stubs.render(context)
         files[f"docs/reference/{ns.name}.md"] = reference.render(context)
     names = [(ns.name, class_name(ns.name)) for ns in namespaces]
     count = sum(len(ns.endpoints) for ns in namespaces)
     shared = {"namespaces": names, "command": COMMAND, "count": count, "ghes_versions": GHES_VERSIONS}
     files["octo/rest/__init__.py"] = env.get_template("rest_init.py.j2").render(shared)
     files["octo/rest/_typing.py"] = env.get_template("typing.py.j2").render(shared)
+    files["octo/rest/_async/__init__.pyi"] = env.get_template("async_init.pyi.j2").render(shared)
     files["docs/reference/README.md"] = env.get_template("reference_index.md.j2").render(
         {**shared, "spaces": namespaces, "types": len(types.types), "events": len(types.events),
          "targets": [(t, describe_targets(frozenset({t}))) for t in TARGETS],

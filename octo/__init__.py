@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 from octo import webhooks
+from octo.aclient import AsyncOcto
 from octo.auth import AppAuth
 from octo.cache import MemoryCache
 from octo.client import Octo
@@ -38,6 +39,7 @@ from octo.errors import (
     ValidationFailedError,
     WebhookError,
 )
+from octo.hooks import HookRequest, Hooks
 from octo.operation import OMIT, Omit
 from octo.pagination import Paginator, paginate
 from octo.response import RateLimit, Response
@@ -51,10 +53,13 @@ if TYPE_CHECKING:
 __all__ = [
     "OMIT",
     "AppAuth",
+    "AsyncOcto",
     "BadRequestError",
     "ConflictError",
     "ForbiddenError",
     "GoneError",
+    "HookRequest",
+    "Hooks",
     "InvalidResponseError",
     "MemoryCache",
     "NotFoundError",

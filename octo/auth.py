@@ -15,18 +15,19 @@ import logging
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from octo.client import is_token_text
+from octo.checks import is_token_text
 from octo.errors import InvalidResponseError, OctoError, UnauthorizedError
+from octo.pipeline import Mint, Sleep, Steps
 from octo.redaction import Secret, SecretBytes, conceal, redact_url
 from octo.response import header_date
 
 if TYPE_CHECKING:
-    from octo.client import Octo
-    from octo.response import Response
+    from octo.client import BaseClient
 
 __all__ = ["AppAuth"]
 
@@ -48,7 +49,7 @@ _JWT_ROUTE = re.compile(
 )
 
 _JWT_PREFIXES = ("/app", "/marketplace_listing/")
-SendFunction = Callable[[dict[str, str]], "Response"]
+SendFunction = Callable[[dict[str, str]], Steps]
 AppId = int | str
 
 
@@ -80,6 +81,8 @@ class _AppState:
         self._jwt_lock = threading.Lock()
         self.tokens: dict[tuple[AppId, int], _Token] = {}  # times in our clock
         self._locks: dict[tuple[AppId, int], threading.Lock] = {}
+        self._async_locks: weakref.WeakKeyDictionary[Any, dict[tuple[AppId, int], Any]] = \
+            weakref.WeakKeyDictionary()
 
     def jwt(self, rejected: str | None = None) -> str:
         """The app's JWT, signed again only when close to expiry or rejected."""
@@ -105,30 +108,43 @@ class _AppState:
         self.offset = server_now - self.clock()
         return self.offset
 
-    def token(self, client: Octo, installation_id: int) -> _Token:
-        """The cached installation token, minted first if missing or near expiry."""
+    def token(self, client: BaseClient, installation_id: int) -> Steps:
+        """The cached installation token, minted first if missing or near
+        expiry. The driver mints under the key's lock (`Mint`), after
+        looking at the cache again (`cached`), so one is minted at a time."""
         key = (self.app_id, installation_id)
-        current = self.tokens.get(key)
-        if current is not None and current.refresh_at > self.clock():
+        current = self.cached(key)
+        if current is not None:
             return current
+        token: _Token = yield Mint(self, key, lambda: self._mint(client, installation_id))
+        return token
+
+    def cached(self, key: tuple[AppId, int]) -> _Token | None:
+        current = self.tokens.get(key)
+        return current if current is not None and current.refresh_at > self.clock() else None
+
+    def lock(self, key: tuple[AppId, int]) -> threading.Lock:
         # setdefault on a dict is atomic, so all threads get the same lock.
-        with self._locks.setdefault(key, threading.Lock()):
-            current = self.tokens.get(key)
-            if current is not None and current.refresh_at > self.clock():
-                return current
-            token = self.tokens[key] = self._mint(client, installation_id)
-            return token
+        return self._locks.setdefault(key, threading.Lock())
+
+    def async_lock(self, key: tuple[AppId, int]) -> Any:
+        """The asyncio lock of `key` in the running loop (an asyncio lock serves one loop)."""
+        import asyncio
+
+        locks = self._async_locks.setdefault(asyncio.get_running_loop(), {})
+        return locks.setdefault(key, asyncio.Lock())
 
     def discard(self, installation_id: int, token: _Token) -> None:
         key = (self.app_id, installation_id)
-        with self._locks.setdefault(key, threading.Lock()):
+        with self.lock(key):
             if self.tokens.get(key) is token:
                 del self.tokens[key]
 
-    def _mint(self, client: Octo, installation_id: int) -> _Token:
+    def _mint(self, client: BaseClient, installation_id: int) -> Steps:
         malformed = None
         try:
-            response = client.request(_ACCESS_TOKENS, path={"installation_id": installation_id})
+            call = client._bind(_ACCESS_TOKENS, path={"installation_id": installation_id})
+            response = yield from client._pipeline(call)
         except InvalidResponseError as exc:
             # Its message and body hold the token: only these facts go on.
             malformed = f"status {exc.status}, request id {exc.request_id}"
@@ -193,34 +209,35 @@ class AppAuth:
     def __reduce__(self) -> Any:
         raise TypeError("AppAuth holds a private key and is not pickled")
 
-    def send(self, client: Octo, url: str, headers: dict[str, str], send: SendFunction) -> Response:
-        """Send one request with the right credential, re-sending after a 401
-        that a new JWT or GitHub's replication lag explains."""
+    def attempt(self, client: BaseClient, url: str, headers: dict[str, str], send: SendFunction) -> Steps:
+        """The pipeline `send(headers)` with the right credential in
+        `headers`, started again after a 401 that a new JWT or GitHub's
+        replication lag explains."""
         base = client.base_url
         if url.startswith(base + "/"):  # not a look-alike host such as api.github.com.evil
             path = url[len(base):]
         elif client._is_trusted(url):
             path = ""  # the uploads host: no app routes there
         else:
-            return send(headers)  # another origin gets no credential
+            return (yield from send(headers))  # another origin gets no credential
         if any(name.lower() == "authorization" for name in headers):
-            return send(headers)  # the caller chose the credential
+            return (yield from send(headers))  # the caller chose the credential
         if "?" in path:
             path = path.partition("?")[0]
         # The str tests are a cheap filter in front of the regex, which most paths never reach.
         if (path.startswith(_JWT_PREFIXES) or path.endswith("/installation")) and _JWT_ROUTE.match(path):
-            return self._send_as_app(headers, send)
+            return (yield from self._send_as_app(headers, send))
         if self.installation_id is None:
             raise ValueError(
                 f"{path or redact_url(url)}: an AppAuth without installation_id only calls the app's own routes "
                 "(/app/...); use client.for_installation(...) for the rest"
             )
-        return self._send_as_installation(client, self.installation_id, headers, send)
+        return (yield from self._send_as_installation(client, self.installation_id, headers, send))
 
-    def _send_as_app(self, headers: dict[str, str], send: SendFunction) -> Response:
+    def _send_as_app(self, headers: dict[str, str], send: SendFunction) -> Steps:
         value = self._state.jwt()
         try:
-            return send({**headers, "Authorization": Secret(f"Bearer {value}")})
+            return (yield from send({**headers, "Authorization": Secret(f"Bearer {value}")}))
         except UnauthorizedError as error:
             server_now = header_date(error.response.headers.get("date"))
             if server_now is None or not _CLAIM_ERROR.search(error.message):
@@ -229,23 +246,23 @@ class AppAuth:
             log.warning("GitHub rejected the app's JWT (%s); its clock is %+.0f s from ours, "
                         "signing again with that offset", error.message, offset)
         value = self._state.jwt(rejected=value)
-        return send({**headers, "Authorization": Secret(f"Bearer {value}")})
+        return (yield from send({**headers, "Authorization": Secret(f"Bearer {value}")}))
 
-    def _send_as_installation(self, client: Octo, installation_id: int, headers: dict[str, str],
-                              send: SendFunction) -> Response:
+    def _send_as_installation(self, client: BaseClient, installation_id: int, headers: dict[str, str],
+                              send: SendFunction) -> Steps:
         state = self._state
-        token = state.token(client, installation_id)
+        token = yield from state.token(client, installation_id)
         waits = iter(LAG_WAITS)
         lagging = reminted = False
         while True:
             try:
-                return send({**headers, "Authorization": Secret(f"Bearer {token.value}")})
+                return (yield from send({**headers, "Authorization": Secret(f"Bearer {token.value}")}))
             except UnauthorizedError:
                 lagging = lagging or state.clock() - token.minted_at < FRESH
                 if not lagging and not reminted:
                     # A cached token GitHub no longer accepts (revoked early): mint a new one.
                     state.discard(installation_id, token)
-                    token = state.token(client, installation_id)
+                    token = yield from state.token(client, installation_id)
                     reminted = True
                     continue
                 wait = next(waits, None)
@@ -253,12 +270,13 @@ class AppAuth:
                     raise
             log.warning("401 for a just-minted token of installation %s (GitHub's replication lag); "
                         "retrying in %.0f s", installation_id, wait)
-            state.sleep(wait)
+            yield Sleep(wait, state.sleep)
 
 
-def installation_client(client: Octo, installation_id: int | None = None, *, owner: str | None = None,
-                        repo: str | None = None, org: str | None = None, user: str | None = None) -> Octo:
-    """A client like `client` acting as one installation of its app (see `Octo.for_installation`)."""
+def installation_client(client: BaseClient, installation_id: int | None = None, *, owner: str | None = None,
+                        repo: str | None = None, org: str | None = None, user: str | None = None) -> Steps:
+    """A client like `client` acting as one installation of its app (see
+    `Octo.for_installation`), found first if not given by id."""
     auth = client._auth
     if not isinstance(auth, AppAuth):
         raise TypeError("for_installation needs a client made with auth=octo.AppAuth(...)")
@@ -273,13 +291,12 @@ def installation_client(client: Octo, installation_id: int | None = None, *, own
             route, values = "GET /orgs/{org}/installation", {"org": org}
         else:
             route, values = "GET /users/{username}/installation", {"username": str(user)}
-        response = client.request(route, path=values)
+        response = yield from client._pipeline(client._bind(route, path=values))
         found = response.data.get("id") if isinstance(response.data, Mapping) else None
         if not isinstance(found, int) or isinstance(found, bool) or found <= 0:
             raise OctoError(f"{route}: the answer has no installation id (request id {response.request_id})")
         installation_id = found
-    return type(client)(auth=auth.for_installation(installation_id), session=client._session,
-                        **client._options)
+    return client._derived(auth.for_installation(installation_id))
 
 
 def _require_app_extra() -> None:

@@ -13,15 +13,14 @@ another, and no credential is stored.
 from __future__ import annotations
 
 import hashlib
-import io
 import sys
 import threading
 from collections import OrderedDict
 from typing import NamedTuple, Protocol
 
-import requests
 from requests.structures import CaseInsensitiveDict
-from requests.utils import get_encoding_from_headers
+
+from octo.pipeline import Answer, Request
 
 _TRANSFER = frozenset({"content-length", "content-encoding", "transfer-encoding"})
 # Headers of a 304 that describe the empty 304 itself, not the cached body.
@@ -117,46 +116,36 @@ class ETagCache:
             raise TypeError("cache must be True, False, None or a store with get() and []=")
         return cls(cache)
 
-    def prepare(self, prepared: requests.PreparedRequest) -> tuple[str, CachedAnswer | None] | None:
+    def prepare(self, request: Request) -> tuple[str, CachedAnswer | None] | None:
         """The key of a cacheable request, and the stored entry, whose ETag
         is now in `If-None-Match`."""
-        headers = prepared.headers
-        if prepared.method != "GET" or "If-None-Match" in headers:
+        headers = request.headers
+        if request.method != "GET" or any(name.lower() == "if-none-match" for name in headers):
             return None
         credential = hashlib.sha256((headers.get("Authorization") or "").encode()).hexdigest()
-        parts = ("GET", prepared.url or "", headers.get("Accept") or "",
+        parts = ("GET", request.url, headers.get("Accept") or "",
                  headers.get("X-GitHub-Api-Version") or "", credential)
         key = hashlib.sha256("\n".join(parts).encode()).hexdigest()
         entry = self.store.get(key)
         if entry is not None:
-            headers["If-None-Match"] = entry.etag
+            request.headers = {**headers, "If-None-Match": entry.etag}
         return key, entry
 
-    def settle(self, pending: tuple[str, CachedAnswer | None],
-               answer: requests.Response) -> requests.Response:
+    def settle(self, pending: tuple[str, CachedAnswer | None], answer: Answer) -> Answer:
         """Store a fresh answer, or turn a 304 into the stored one."""
         key, entry = pending
-        if answer.status_code == 304 and entry is not None:
+        if answer.status == 304 and entry is not None:
             return _replay(entry, answer)
         etag = answer.headers.get("etag")
-        if answer.status_code == 200 and etag:
+        if answer.status == 200 and etag and answer.content is not None:
             # `content` is already decoded, so its transfer headers no longer apply.
             kept = {k: v for k, v in answer.headers.items() if k.lower() not in _TRANSFER}
             self.store[key] = CachedAnswer(etag, kept, answer.content)
         return answer
 
 
-def _replay(entry: CachedAnswer, answer: requests.Response) -> requests.Response:
+def _replay(entry: CachedAnswer, answer: Answer) -> Answer:
     headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(entry.headers)
     # The 304's own headers are fresher (rate limit, date), RFC 9111 §4.3.4.
     headers.update({k: v for k, v in answer.headers.items() if k.lower() not in _NOT_MERGED})
-    replay = requests.Response()
-    replay.status_code = 200
-    replay.reason = "OK"
-    replay.headers = headers
-    replay.raw = io.BytesIO(entry.content)
-    replay.url = answer.url
-    replay.request = answer.request
-    replay.encoding = get_encoding_from_headers(headers)
-    answer.close()
-    return replay
+    return Answer(200, headers, answer.url, entry.content, None, answer.request)

@@ -6,12 +6,12 @@ from __future__ import annotations
 import functools
 import warnings
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from octo.redaction import conceal_header_option
 
 if TYPE_CHECKING:
-    from octo.client import Octo
+    from octo.client import BaseClient, Octo
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -24,8 +24,11 @@ class Namespace:
     __slots__ = ("_client",)
     name = ""
 
-    def __init__(self, client: Octo) -> None:
-        self._client = client
+    def __init__(self, client: BaseClient) -> None:
+        # Typed as the sync client, whose `request` returns a Response: the
+        # generated bodies are checked against it. AsyncOcto's namespaces are
+        # the same classes; their async signatures are in octo/rest/_async/.
+        self._client = cast("Octo", client)
 
     def __repr__(self) -> str:
         return f"<octo namespace {self.name!r}>"

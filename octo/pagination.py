@@ -12,24 +12,23 @@ attached to each generated method by `@paginated`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
 from requests.utils import parse_header_links
 
-from octo.client import link_target
 from octo.errors import InvalidResponseError, OctoError, RedirectError
 from octo.namespace import Namespace, Pagination
 from octo.operation import Operation
+from octo.pipeline import link_target
 from octo.redaction import SecretURL, redact_url
 from octo.response import Response
 
 if TYPE_CHECKING:
-    from octo.client import Octo
     from octo.response import Paged
 
 DEFAULT_PER_PAGE = 100
-# The keywords of an endpoint method that `Octo.request` takes as they are.
+# The keywords of an endpoint method that `request` takes as they are.
 _PER_CALL = frozenset({"media_type", "timeout", "headers", "follow_redirects"})
 ItemT = TypeVar("ItemT")
 DataT = TypeVar("DataT")
@@ -58,7 +57,7 @@ def next_link(response: Response) -> str | None:
 class _Walk:
     """What `paginate` needs to know about one call."""
 
-    def __init__(self, method: Callable[..., Response], args: tuple[Any, ...],
+    def __init__(self, method: Callable[..., Any], args: tuple[Any, ...],
                  params: dict[str, Any]) -> None:
         owner = getattr(method, "__self__", None)
         pagination = getattr(method, "__octo_pagination__", None)
@@ -73,7 +72,8 @@ class _Walk:
         self.method = method
         self.label = label
         self.list_key = pagination.list_key
-        self.client: Octo = owner._client
+        self.client = owner._client
+        self.is_async = self.client._kind == "AsyncOcto"
         self.args = args
         self.params = dict(params)
         # What the first call was given that applies to every page.
@@ -85,16 +85,32 @@ class _Walk:
         response = self.method(*self.args, **self.params)
         seen = {response.url}
         yield response
-        while (url := next_link(response)) is not None:
-            if url in seen:
-                raise OctoError(f"{self.label}: the next link repeats {redact_url(url)}; stopping")
-            if response.url.startswith("https:") and url.startswith("http:"):
-                raise RedirectError(f"{self.label}: refusing a next link from https to http")
-            seen.add(url)
-            # The client sends the token only to its own origins, so a next
-            # link elsewhere is followed anonymously.
-            response = self.client.request(Operation("GET", url, name=self.label), **self.options)
+        while (call := self.next_call(response, seen)) is not None:
+            response = call()
             yield response
+
+    async def apages(self) -> AsyncGenerator[Response, None]:
+        """`pages` for an `AsyncOcto` method."""
+        response = await self.method(*self.args, **self.params)
+        seen = {response.url}
+        yield response
+        while (call := self.next_call(response, seen)) is not None:
+            response = await call()
+            yield response
+
+    def next_call(self, response: Response, seen: set[str]) -> Callable[[], Any] | None:
+        """The request of the page after `response` (None: it was the last)."""
+        url = next_link(response)  # a SecretURL: a credential in it stays out of the locals
+        if url is None:
+            return None
+        if url in seen:
+            raise OctoError(f"{self.label}: the next link repeats {redact_url(url)}; stopping")
+        if response.url.startswith("https:") and url.startswith("http:"):
+            raise RedirectError(f"{self.label}: refusing a next link from https to http")
+        seen.add(url)
+        # The client sends the token only to its own origins, so a next
+        # link elsewhere is followed anonymously.
+        return lambda: self.client.request(Operation("GET", url, name=self.label), **self.options)
 
     def items(self, response: Response) -> tuple[list[Any], dict[str, Any]]:
         """A page's items, and the fields around them when the list is wrapped."""
@@ -112,18 +128,11 @@ class _Walk:
         )
 
 
-class Paginator(Iterator[ItemT], Generic[ItemT]):
-    """Every item across pages, fetched as iteration reaches them.
-
-    For a wrapped list, `meta` holds the latest page's other fields;
-    `total_count` and `incomplete_results` read them (fetching the first
-    page if iteration has not started). `incomplete_results` is true if any
-    page said so.
-    """
+class _Items(Generic[ItemT]):
+    """What `Paginator` and `AsyncPaginator` share: items of the pages fetched so far."""
 
     def __init__(self, walk: _Walk, max_items: int | None) -> None:
         self._walk = walk
-        self._pages = walk.pages()
         self._items: Iterator[ItemT] = iter(())
         self._left = max_items
         self._started = False
@@ -134,27 +143,20 @@ class Paginator(Iterator[ItemT], Generic[ItemT]):
     def __repr__(self) -> str:
         # getattr: a half-built one is shown too (a traceback's locals).
         label = getattr(getattr(self, "_walk", None), "label", "?")
-        return f"<Paginator {label}: {getattr(self, 'pages_fetched', 0)} page(s) fetched>"
+        return f"<{type(self).__name__} {label}: {getattr(self, 'pages_fetched', 0)} page(s) fetched>"
 
-    def __iter__(self) -> Paginator[ItemT]:
-        return self
+    def _take(self) -> Any:  # an ItemT, or _END
+        """The next item of the fetched pages; `_END` when a page must be fetched."""
+        item = next(self._items, _END)
+        if item is not _END and self._left is not None:
+            self._left -= 1
+        return item
 
-    def __next__(self) -> ItemT:
-        if self._left is not None and self._left <= 0:
-            self.close()
-            raise StopIteration
-        while True:
-            item = next(self._items, _END)
-            if item is not _END:
-                if self._left is not None:
-                    self._left -= 1
-                return item  # type: ignore[return-value]  # not _END, so an item
-            if not self._fetch():
-                raise StopIteration
+    def _done(self) -> bool:
+        return self._left is not None and self._left <= 0
 
-    def _fetch(self) -> bool:
+    def _accept(self, response: Response | None) -> bool:
         self._started = True
-        response = next(self._pages, None)
         if response is None:
             return False
         self.pages_fetched += 1
@@ -164,6 +166,39 @@ class Paginator(Iterator[ItemT], Generic[ItemT]):
         self._incomplete = self._incomplete or bool(meta.get("incomplete_results"))
         return True
 
+    def _total_count(self) -> int | None:
+        value = self.meta.get("total_count")
+        return value if isinstance(value, int) else None
+
+
+class Paginator(_Items[ItemT], Iterator[ItemT]):
+    """Every item across pages, fetched as iteration reaches them.
+
+    For a wrapped list, `meta` holds the latest page's other fields;
+    `total_count` and `incomplete_results` read them (fetching the first
+    page if iteration has not started). `incomplete_results` is true if any
+    page said so.
+    """
+
+    def __init__(self, walk: _Walk, max_items: int | None) -> None:
+        super().__init__(walk, max_items)
+        self._pages = walk.pages()
+
+    def __iter__(self) -> Paginator[ItemT]:
+        return self
+
+    def __next__(self) -> ItemT:
+        if self._done():
+            self.close()
+            raise StopIteration
+        while (item := self._take()) is _END:
+            if not self._fetch():
+                raise StopIteration
+        return item  # type: ignore[no-any-return]  # not _END, so an item
+
+    def _fetch(self) -> bool:
+        return self._accept(next(self._pages, None))
+
     def _first_page(self) -> None:
         if not self._started:
             self._fetch()
@@ -171,8 +206,7 @@ class Paginator(Iterator[ItemT], Generic[ItemT]):
     @property
     def total_count(self) -> int | None:
         self._first_page()
-        value = self.meta.get("total_count")
-        return value if isinstance(value, int) else None
+        return self._total_count()
 
     @property
     def incomplete_results(self) -> bool:
@@ -181,6 +215,49 @@ class Paginator(Iterator[ItemT], Generic[ItemT]):
 
     def close(self) -> None:
         self._pages.close()
+
+
+class AsyncPaginator(_Items[ItemT], AsyncIterator[ItemT]):
+    """`Paginator` for an `AsyncOcto` method: `async for item in octo.paginate(...)`.
+
+    `total_count` and `incomplete_results` read the pages fetched so far;
+    `await paginator.first_page()` fetches the first one without iterating.
+    """
+
+    def __init__(self, walk: _Walk, max_items: int | None) -> None:
+        super().__init__(walk, max_items)
+        self._pages = walk.apages()
+
+    def __aiter__(self) -> AsyncPaginator[ItemT]:
+        return self
+
+    async def __anext__(self) -> ItemT:
+        if self._done():
+            await self.aclose()
+            raise StopAsyncIteration
+        while (item := self._take()) is _END:
+            if not await self._fetch():
+                raise StopAsyncIteration
+        return item  # type: ignore[no-any-return]  # not _END, so an item
+
+    async def _fetch(self) -> bool:
+        return self._accept(await anext(self._pages, None))
+
+    async def first_page(self) -> None:
+        """Fetch the first page, if iteration has not started (for `total_count`)."""
+        if not self._started:
+            await self._fetch()
+
+    @property
+    def total_count(self) -> int | None:
+        return self._total_count()
+
+    @property
+    def incomplete_results(self) -> bool:
+        return self._incomplete
+
+    async def aclose(self) -> None:
+        await self._pages.aclose()
 
 
 _END = object()
@@ -201,7 +278,8 @@ class _Paginate:
     """`octo.paginate(method, *args, max_items=None, **params)` iterates every
     item; `octo.paginate.pages(method, *args, **params)` yields each page's
     `Response`. `per_page` is 100 unless given; `headers`, `timeout`,
-    `media_type` and `follow_redirects` apply to every page.
+    `media_type` and `follow_redirects` apply to every page. Given an
+    `AsyncOcto` method, both are async iterators (`async for`).
 
     Type checkers see the item type of the method (`Paged[Issue]` -> `Issue`)
     and check `args` and `params` against its signature; a method that does
@@ -219,16 +297,36 @@ class _Paginate:
         def __call__(self, method: Callable[..., Paged[ItemT, Any]], /, *args: Any,
                      max_items: int | None, **params: Any) -> Paginator[ItemT]: ...
 
-    def __call__(self, method: Callable[..., Response], /, *args: Any, **params: Any) -> Paginator[Any]:
+        @overload
+        def __call__(self, method: Callable[P, Awaitable[Paged[ItemT, Any]]], /, *args: P.args,
+                     **params: P.kwargs) -> AsyncPaginator[ItemT]: ...
+
+        @overload
+        def __call__(self, method: Callable[..., Awaitable[Paged[ItemT, Any]]], /, *args: Any,
+                     max_items: int | None, **params: Any) -> AsyncPaginator[ItemT]: ...
+
+    def __call__(self, method: Callable[..., Any], /, *args: Any,
+                 **params: Any) -> Paginator[Any] | AsyncPaginator[Any]:
         max_items = params.pop("max_items", None)
         if max_items is not None and (isinstance(max_items, bool) or max_items < 0):
             raise ValueError(f"max_items must be a non-negative integer, got {max_items!r}")
-        return Paginator(_Walk(method, args, params), max_items)
+        walk = _Walk(method, args, params)
+        return AsyncPaginator(walk, max_items) if walk.is_async else Paginator(walk, max_items)
 
-    def pages(self, method: Callable[P, Paged[ItemT, DataT]], /, *args: P.args,
-              **params: P.kwargs) -> Iterator[Paged[ItemT, DataT]]:
+    if TYPE_CHECKING:
+        @overload
+        def pages(self, method: Callable[P, Paged[ItemT, DataT]], /, *args: P.args,
+                  **params: P.kwargs) -> Iterator[Paged[ItemT, DataT]]: ...
+
+        @overload
+        def pages(self, method: Callable[P, Awaitable[Paged[ItemT, DataT]]], /, *args: P.args,
+                  **params: P.kwargs) -> AsyncIterator[Paged[ItemT, DataT]]: ...
+
+    def pages(self, method: Callable[..., Any], /, *args: Any,
+              **params: Any) -> Iterator[Response] | AsyncIterator[Response]:
         # Each page is the Response that `Paged` describes to type checkers.
-        return _Walk(method, args, params).pages()  # type: ignore[return-value]
+        walk = _Walk(method, args, params)
+        return walk.apages() if walk.is_async else walk.pages()
 
     def __repr__(self) -> str:
         return "<octo.paginate>"

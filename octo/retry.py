@@ -1,9 +1,11 @@
 """When octo sends a request again, and how long it waits first.
 
-`Retrier.call` wraps one logical call (all its redirect hops): it holds the
+`Retrier.run` wraps one logical call (all its redirect hops): it holds the
 call back while the route's rate-limit bucket is known to be used up, and
 after a failure decides from the typed error whether a retry is safe and
-worth the wait. Every wait is logged at WARNING on the `octo` logger.
+worth the wait. Every wait is logged at WARNING on the `octo` logger and is
+a `Sleep` the driver carries out (octo.pipeline), so sync and async clients
+share this policy.
 
 The defaults are listed in README.md ("Reliability"); GitHub's advice is at
 https://docs.github.com/rest/using-the-rest-api/best-practices-for-using-the-rest-api#handle-rate-limit-errors-appropriately
@@ -15,6 +17,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from octo.buckets import Buckets
 from octo.errors import (
@@ -26,8 +29,13 @@ from octo.errors import (
     ServerError,
     TransportError,
 )
+from octo.pipeline import Sleep, Steps
 from octo.redaction import redact_url
-from octo.response import Response, header_date, header_int
+from octo.response import header_date, header_int
+
+if TYPE_CHECKING:
+    from octo.client import Call
+    from octo.response import Response
 
 log = logging.getLogger("octo")
 
@@ -102,15 +110,19 @@ class Retrier:
         shown = "?" if wait is None else f"{wait:g}"
         return f"<Retrier retries={getattr(self, 'retries', '?')} max_rate_limit_wait={shown}>"
 
-    def call(self, method: str, url: str, route: str, send: Callable[[], Response]) -> Response:
-        """`send()` under this policy. `route` names the endpoint (its path
-        template) for rate-limit bookkeeping; `url` is only for messages."""
+    def run(self, call: Call, attempt: Callable[[Call], Steps]) -> Steps:
+        """The pipeline `attempt(call)` under this policy, started again as
+        often as it allows. `call.route` names the endpoint (its path
+        template) for rate-limit bookkeeping; `call.url` is only for messages."""
+        method, url, route = call.op.method, call.url, call.route
         retried = secondary = 0
         primary_retried = False
         while True:
-            self._hold_back(method, url, route)
+            wait = self._hold_back(method, url, route)
+            if wait:
+                yield Sleep(wait, self.sleep)
             try:
-                response = send()
+                response = yield from attempt(call)
             except OctoError as error:
                 self.buckets.observe(route, error.rate_limit, _answer_of(error), self.clock())
                 if self.retries == 0:
@@ -136,23 +148,24 @@ class Retrier:
                     raise
                 log.warning("%s %s: %s; waiting %.1f s before sending it again",
                             method, redact_url(url), reason, wait)
-                self.sleep(wait)
+                yield Sleep(wait, self.sleep)
                 continue
             self.buckets.observe_success(route, response, self.clock)
             return response
 
-    def _hold_back(self, method: str, url: str, route: str) -> None:
-        """Wait for, or refuse, a call whose bucket is known to be used up."""
+    def _hold_back(self, method: str, url: str, route: str) -> float:
+        """How long to wait before a call whose bucket is known to be used up
+        (0: none), or PrimaryRateLimitError without sending."""
         now = self.clock()
         exhausted = self.buckets.exhausted(route, now)
         if exhausted is None:
-            return
+            return 0.0
         wait = exhausted.until - now
         if wait > self.max_rate_limit_wait:
             raise PrimaryRateLimitError.not_sent(exhausted.seen, method, url, exhausted.resource)
         log.warning("%s %s: rate limit %r is used up until its reset; waiting %.1f s before sending",
                     method, redact_url(url), exhausted.resource, wait)
-        self.sleep(wait)
+        return wait
 
     def _primary_wait(self, error: PrimaryRateLimitError) -> tuple[float, str, bool]:
         reset = error.rate_limit.reset

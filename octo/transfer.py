@@ -13,21 +13,19 @@ import io
 import mimetypes
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from pathlib import Path, PurePath
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
-import requests
-
 from octo.errors import OctoError, TransportError
 from octo.operation import OMIT, Omit, Operation, Timeout
+from octo.pipeline import Answer, Attempt, Steps, Stream
 from octo.redaction import conceal_header_option, redact_url
 from octo.response import Response, header_int
 
 if TYPE_CHECKING:
-    from octo.client import Octo
-    from octo.transport import Attempt
+    from octo.client import BaseClient
 
 CHUNK_SIZE = 1 << 20
 
@@ -63,15 +61,15 @@ def claim() -> Download | None:
 # -- downloads ----------------------------------------------------------------
 
 def download(
-    target: Callable[..., Response] | str,
+    target: Callable[..., Any] | str,
     /,
     *args: Any,
     to: str | os.PathLike[str] | IO[bytes],
     progress: Progress | None = None,
     accept: str | None = None,
-    client: Octo | None = None,
+    client: BaseClient | None = None,
     **params: Any,
-) -> Response:
+) -> Any:
     """Stream what an endpoint answers into `to`, a path or a binary file.
 
     `target` is an endpoint method (`gh.repos.download_tarball_archive`),
@@ -80,7 +78,8 @@ def download(
     `accept=` says otherwise; `client=` picks the client, default the
     module-level one). A path is written as `NAME.part` and renamed when
     complete. Returns the final `Response`; its `data` is the `Path` written
-    (None for a file object).
+    (None for a file object). With an `AsyncOcto` method or client it
+    returns an awaitable of that `Response`.
     """
     conceal_header_option(params)  # first: a credential in headers= is no plain local
     sink = Download(to, progress)
@@ -92,16 +91,29 @@ def download(
             op = Operation("GET", target, name="download")
             gh = client if client is not None else _default_client()
             headers = {"Accept": accept or "application/octet-stream"}
-            return gh.request(op, query=params or None, headers=headers)
-        if accept is not None or client is not None:
-            raise TypeError("download(): accept= and client= go with a URL; a method "
-                            "has its own client and takes media_type=")
-        return target(*args, **params)
+            result = gh.request(op, query=params or None, headers=headers)
+        else:
+            if accept is not None or client is not None:
+                raise TypeError("download(): accept= and client= go with a URL; a method "
+                                "has its own client and takes media_type=")
+            result = target(*args, **params)
     except BaseException:
         sink.discard()
         raise
     finally:
         _active.reset(token)
+    if hasattr(result, "__await__"):  # an AsyncOcto call
+        return _completed(result, sink)
+    return result
+
+
+async def _completed(call: Awaitable[Response], sink: Download) -> Response:
+    """An async download, which leaves no `.part` file when it fails or is cancelled."""
+    try:
+        return await call
+    except BaseException:
+        sink.discard()
+        raise
 
 
 class Download:
@@ -128,10 +140,12 @@ class Download:
         assert self.path is not None
         return self.path.with_name(self.path.name + ".part")
 
-    def receive(self, client: Octo, method: str, answer: requests.Response) -> Response:
+    def receive(self, trusted: bool, method: str, answer: Answer) -> Steps:
+        """The pipeline's last step for a 2xx answer: the driver copies its
+        body here (a `Stream` effect, through `open`, `write` and `close`)."""
         content_type = answer.headers.get("content-type", "")
-        if "json" in content_type and client._is_trusted(answer.url):
-            answer.close()
+        if "json" in content_type and trusted:
+            answer.raw.close()
             raise OctoError(
                 f"{method} {redact_url(answer.url)}: answered with JSON, not a file; call the endpoint "
                 "method for its data (a release asset downloads from its 'url')"
@@ -139,37 +153,39 @@ class Download:
         total = header_int(answer.headers.get("content-length"))
         if "content-encoding" in answer.headers:
             total = None  # the length on the wire, not of what is written
-        failed = None
-        try:
-            if self.path is not None:
-                with open(self.part, "wb") as out:
-                    self._copy(answer, out, total)
-                os.replace(self.part, self.path)
-            else:
-                assert self.file is not None
-                self._rewind()
-                self._copy(answer, self.file, total)
-        except requests.RequestException as exc:
-            why = self.attempt.why if self.attempt is not None else None
-            failed = why or type(exc).__name__
-        finally:
-            answer.close()
-        if failed is not None:
-            # Raised out here: requests' exception, as its __context__, would carry
-            # the signed storage URL along. The signature is redacted here too.
-            where = redact_url(answer.url)
-            raise TransportError(f"{method} {where}: download failed: {failed}", method=method, url=where)
-        return Response(answer.status_code, answer.headers, self.path, answer.url, method, answer.request)
+        yield Stream(answer, self, total)
+        return Response(answer.status, answer.headers, self.path, answer.url, method, answer.request)
 
-    def _copy(self, answer: requests.Response, out: IO[bytes], total: int | None) -> None:
-        done = 0
+    def open(self, total: int | None) -> None:
+        if self.path is not None:
+            self._out: IO[bytes] = open(self.part, "wb")  # noqa: SIM115 - closed by `close`
+        else:
+            assert self.file is not None
+            self._rewind()
+            self._out = self.file
+        self._done = 0
+        self._total = total
         if self.progress is not None:
             self.progress(0, total)
-        for chunk in answer.iter_content(CHUNK_SIZE):
-            out.write(chunk)
-            done += len(chunk)
-            if self.progress is not None:
-                self.progress(done, total)
+
+    def write(self, chunk: bytes) -> None:
+        self._out.write(chunk)
+        self._done += len(chunk)
+        if self.progress is not None:
+            self.progress(self._done, self._total)
+
+    def close(self, complete: bool) -> None:
+        """After the body: the path gets its name only if all of it arrived."""
+        if self.path is not None:
+            self._out.close()
+            if complete:
+                os.replace(self.part, self.path)
+
+    @staticmethod
+    def failed(method: str, url: str, why: str) -> TransportError:
+        # The signature of a storage URL is redacted.
+        where = redact_url(url)
+        return TransportError(f"{method} {where}: download failed: {why}", method=method, url=where)
 
     def _rewind(self) -> None:
         # A retried request must not append to what a failed attempt wrote.
@@ -317,9 +333,9 @@ def upload(
     label: str | None = None,
     content_type: str | None = None,
     progress: Progress | None = None,
-    client: Octo | None = None,
+    client: BaseClient | None = None,
     timeout: Timeout | Omit = OMIT,
-) -> Response:
+) -> Any:
     """Upload a release asset to a release's `upload_url` (the template
     `https://uploads.github.com/repos/o/r/releases/1/assets{?name,label}`
     is fine as it is).
@@ -327,7 +343,7 @@ def upload(
     `data` is a path (`str` or `Path`), bytes or a binary file, streamed.
     `name` defaults to the file's name; `content_type`, when given, is sent
     as it is, else it is guessed from the name.
-    Returns the new asset's `Response`. See
+    Returns the new asset's `Response` (with an `AsyncOcto`, an awaitable of it). See
     https://docs.github.com/rest/releases/assets#upload-a-release-asset
     """
     body = UploadBody(Path(data) if isinstance(data, str) else data, progress)
@@ -342,7 +358,7 @@ def upload(
                       data=body, timeout=timeout)
 
 
-def _default_client() -> Octo:
+def _default_client() -> BaseClient:
     import octo
 
     return octo.default_client()

@@ -29,40 +29,13 @@ from requests.adapters import DEFAULT_POOLBLOCK, DEFAULT_POOLSIZE, HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import EmptyPoolError
 
+from octo.checks import check_max_connections
+from octo.pipeline import Attempt
 from octo.redaction import redact_text
 
 DEFAULT_MAX_CONNECTIONS = 32
-# A download slower than this per read timeout has stalled.
-MIN_PROGRESS = 4 * 1024
 # Hosts whose pools an adapter keeps (API, uploads, storage, ...).
 _HOSTS = 10
-
-
-class Attempt:
-    """The time one attempt (one send and its redirect hops) may take.
-
-    `total` bounds everything read for it, from the start of the attempt; for
-    an upload it counts from the start of the answer, as sending a large file
-    takes its own time. A download's body is bounded by its progress instead.
-    `why` says what ended the attempt, once something did.
-    """
-
-    __slots__ = ("connect", "read", "total", "download", "upload", "deadline", "why")
-
-    def __init__(self, timeouts: tuple[float, float, float], *, download: bool = False,
-                 upload: bool = False) -> None:
-        self.connect, self.read, self.total = timeouts
-        self.download = download
-        self.upload = upload
-        self.deadline = time.monotonic() + self.total
-        self.why: str | None = None
-
-    def remaining(self) -> float:
-        return max(0.0, self.deadline - time.monotonic())
-
-    def over(self, why: str) -> TimeoutError:
-        self.why = why
-        return TimeoutError(why)
 
 
 # The attempt whose request the current thread is sending, for the answer
@@ -90,8 +63,6 @@ class _Reader(io.RawIOBase):
         self._attempt = attempt
         self._read = sock.gettimeout()  # what urllib3 set: the read timeout
         self.eof = False
-        self._window_end = 0.0  # > 0 once a download's body is being read
-        self._window_bytes = 0
 
     def readable(self) -> bool:
         return True
@@ -103,11 +74,6 @@ class _Reader(io.RawIOBase):
         if not self.closed:
             self._io.close()
         super().close()
-
-    def watch_progress(self) -> None:
-        assert self._attempt is not None
-        self._window_end = time.monotonic() + self._attempt.read
-        self._window_bytes = 0
 
     def readinto(self, buffer: Any) -> int:
         attempt = self._attempt
@@ -126,27 +92,15 @@ class _Reader(io.RawIOBase):
                 if short:
                     self._sock.settimeout(self._read)
             if count:
-                self._window_bytes += count
+                if attempt is not None:
+                    attempt.advanced(count)
             elif len(buffer):
                 self.eof = True
             return count
 
     def _wait(self, attempt: Attempt) -> float | None:
         """How long the next read may wait; raises once the attempt is over."""
-        now = time.monotonic()
-        if self._window_end:
-            if now >= self._window_end:
-                if self._window_bytes < MIN_PROGRESS:
-                    raise attempt.over(f"stalled: less than {MIN_PROGRESS // 1024} KiB "
-                                       f"in {attempt.read:g} s")
-                self._window_end = now + attempt.read
-                self._window_bytes = 0
-            left = self._window_end - now
-        else:
-            left = attempt.deadline - now
-            if left <= 0:
-                raise attempt.over(f"no complete answer within {attempt.total:g} s, "
-                                   "the total time of one attempt")
+        left = attempt.left()
         return left if self._read is None or left < self._read else self._read
 
 
@@ -179,7 +133,7 @@ class _Answer(http.client.HTTPResponse):
         if self._reader.eof:
             raise HeadersCutShort("the connection closed inside the header block")
         if self._attempt is not None and self._attempt.download:
-            self._reader.watch_progress()
+            self._attempt.watch_progress()
 
 
 class _OctoPool:
@@ -243,9 +197,7 @@ def mount(session: requests.Session, max_connections: int, *, own: bool) -> None
     octo made (`own`), and on a caller's session only where it still has
     requests' default adapter, so an adapter the caller mounted or set up
     stays as it is."""
-    if not isinstance(max_connections, int) or isinstance(max_connections, bool) or max_connections < 1:
-        raise ValueError(f"max_connections must be a whole number >= 1, got {max_connections!r}")
-    adapter = Adapter(max_connections)
+    adapter = Adapter(check_max_connections(max_connections))
     for prefix in ("https://", "http://"):
         if own or _is_default(session.adapters.get(prefix)):
             session.mount(prefix, adapter)

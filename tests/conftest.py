@@ -11,6 +11,7 @@ from hypothesis import settings
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from blocking import BlockingOcto, BlockingPaginate, close_all  # noqa: E402
 from server import ScriptedServer  # noqa: E402
 
 import octo  # noqa: E402
@@ -22,6 +23,35 @@ settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+BOTH_CLIENTS = ROOT / "tests" / "octo"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sync_only(reason): tests something only the sync client has")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every behaviour test of tests/octo/ runs against both clients: `Octo`, and
+    `AsyncOcto` behind the same blocking interface (tests/blocking.py), so the
+    async driver is held to the same rows of reliability.md, pagination,
+    transfers, cache and app auth. A test of what only the sync client has (a
+    `requests.Session` of the caller's) is marked `sync_only` with the reason."""
+    if BOTH_CLIENTS in metafunc.definition.path.parents:
+        kinds = ["sync"] if metafunc.definition.get_closest_marker("sync_only") else ["sync", "async"]
+        metafunc.parametrize("client_kind", kinds, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def client_kind(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """`octo.Octo` is the async client behind a blocking front in the "async" runs."""
+    kind: str = getattr(request, "param", "sync")
+    if kind == "async":
+        monkeypatch.setattr(octo, "Octo", BlockingOcto)
+        monkeypatch.setattr(octo, "paginate", BlockingPaginate(octo.paginate))
+    yield kind
+    close_all()
+
+
 # A token-shaped sentinel that must never be seen in output, logs or errors.
 SENTINEL = "octo_test_sentinel_0123456789abcdef"
 
@@ -30,8 +60,8 @@ SENTINEL = "octo_test_sentinel_0123456789abcdef"
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No test sees the developer's token, base URL or proxies, and each test
     starts with no module-level client."""
-    for name in ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL", "HTTP_PROXY", "HTTPS_PROXY",
-                 "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+    for name in ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL", "OCTO_GHES_VERSION", "OCTO_GHES_MANAGE_URL",
+                 "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setattr(octo, "_default", None)

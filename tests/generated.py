@@ -12,6 +12,9 @@ import tempfile
 import textwrap
 import types
 from pathlib import Path
+from typing import Any
+
+from blocking import BlockingNamespace, BlockingOcto
 
 from codegen.render import render_all
 from codegen.spec import load_file
@@ -19,9 +22,13 @@ from octo.client import Octo
 from octo.namespace import Namespace
 
 
-def namespace(client: Octo, spec_yaml: str) -> Namespace:
-    """An instance of the namespace `spec_yaml` declares, bound to `client`."""
-    return _generate(textwrap.dedent(spec_yaml))(client)
+def namespace(client: Octo, spec_yaml: str) -> Any:
+    """An instance of the namespace `spec_yaml` declares, bound to `client`
+    (for the async client behind its blocking front, bound to the async client)."""
+    cls = _generate(textwrap.dedent(spec_yaml))
+    if isinstance(client, BlockingOcto):
+        return BlockingNamespace(cls(client.client))
+    return cls(client)
 
 
 @functools.cache

@@ -71,7 +71,7 @@ def chromium() -> str:
     return found
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # its event loop ends with this module: later tests call asyncio.run
 def browser() -> Iterator[Any]:
     from playwright.sync_api import Error, sync_playwright
 

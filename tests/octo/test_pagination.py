@@ -149,6 +149,7 @@ class _FakeTransport(BaseAdapter):
         pass
 
 
+@pytest.mark.sync_only("hosts faked by a requests transport adapter; the origin rule is the shared core's")
 def test_next_link_to_a_look_alike_host_gets_no_token() -> None:
     # api.github.com.evil.example starts with the base URL's text: only the
     # origin decides.
@@ -255,6 +256,7 @@ def test_later_pages_ask_for_the_same_media_type_and_timeout(server: ScriptedSer
     assert accepts == {"application/vnd.github.html+json"}
 
 
+@pytest.mark.sync_only("hosts faked by a requests transport adapter; the rule is the shared core's")
 def test_a_next_link_from_https_down_to_http_is_refused() -> None:
     plain = "http://api.github.com/repos/o/r/issues"
     transport = _FakeTransport({
@@ -273,16 +275,17 @@ def test_a_next_link_from_https_down_to_http_is_refused() -> None:
 
 
 def test_the_paginator_counts_pages_and_reads_the_first_page_only_once(server: ScriptedServer,
-                                                                         search: Any) -> None:
+                                                                         search: Any, client_kind: str) -> None:
     server.handler = cursor_pages(lambda: server.url, 150, wrap=True)
     results = octo.paginate(search.issues_and_pull_requests, q="x")
+    kind = "Paginator" if client_kind == "sync" else "AsyncPaginator"
     assert (results.pages_fetched, results.meta) == (0, {})
-    assert repr(results) == "<Paginator search.issues_and_pull_requests: 0 page(s) fetched>"
+    assert repr(results) == f"<{kind} search.issues_and_pull_requests: 0 page(s) fetched>"
     assert next(results) == {"number": 0}
     assert results.total_count == 150 and len(server.requests) == 1  # not fetched again
     rest = list(results)
     assert len(rest) == 149 and results.pages_fetched == 2
-    assert repr(results) == "<Paginator search.issues_and_pull_requests: 2 page(s) fetched>"
+    assert repr(results) == f"<{kind} search.issues_and_pull_requests: 2 page(s) fetched>"
 
 
 def test_incomplete_results_is_false_unless_a_page_says_so(server: ScriptedServer, search: Any) -> None:

@@ -11,7 +11,7 @@ from email.utils import formatdate
 from pathlib import Path
 
 import pytest
-import requests
+from blocking import trusting
 from conftest import SENTINEL, FakeClock
 from server import Reply, ScriptedServer
 from tls import make_certificate, server_context
@@ -527,14 +527,12 @@ class TestWhereTheTokenGoes:
             assert server.requests[-1].headers["authorization"] == bearer
 
     def test_https_to_http_is_refused(self, tls_server: ScriptedServer, server: ScriptedServer,
-                                      certificate: tuple[Path, Path],
+                                      certificate: tuple[Path, Path], client_kind: str,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
         # requests lets these override `session.verify`.
         monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
         monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
-        session = requests.Session()
-        session.verify = str(certificate[0])
-        gh = octo.Octo(SENTINEL, base_url=tls_server.url, session=session)
+        gh = octo.Octo(SENTINEL, base_url=tls_server.url, session=trusting(certificate[0], client_kind))
         assert gh.repos.get("o", "r").status == 200  # https itself works
         tls_server.queue(Reply(301, headers={"location": f"{server.url}/repos/o/r"}))
         with pytest.raises(octo.RedirectError, match="https to http"):

@@ -17,6 +17,7 @@ from server import ScriptedServer
 
 import octo
 
+pytestmark = pytest.mark.sync_only("a requests.Session of the caller's")
 
 def _session() -> requests.Session:
     session = requests.Session()

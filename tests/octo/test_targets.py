@@ -5,10 +5,11 @@ I/O, a method that target does not have; a client told nothing sends them all.""
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
+from blocking import Offline
 from conftest import SENTINEL
 from server import Reply, ScriptedServer
 from spec_data import namespaces
@@ -18,17 +19,12 @@ import octo
 from octo.cli.main import main as cli_main
 
 
-class Sent(requests.Session):
-    """Records what would go on the wire and lets nothing out: a call that gets
-    past octo's checks ends in a connection error here."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        self.urls.append(request.url or "")
-        raise requests.ConnectionError("no network in the tests")
+@pytest.fixture
+def wire(client_kind: str) -> Iterator[Offline]:
+    """Where the client's requests would go: recorded, none let out."""
+    offline = Offline(client_kind)
+    yield offline
+    offline.close()
 
 
 def test_a_ghes_only_method_works_on_a_ghes_client(server: ScriptedServer) -> None:
@@ -39,9 +35,8 @@ def test_a_ghes_only_method_works_on_a_ghes_client(server: ScriptedServer) -> No
     assert (server.requests[0].method, server.requests[0].path) == ("GET", "/api/v3/admin/hooks?per_page=5")
 
 
-def test_a_ghes_only_method_is_refused_on_an_api_github_com_client_before_io() -> None:
-    wire = Sent()
-    gh = octo.Octo(SENTINEL, session=wire)
+def test_a_ghes_only_method_is_refused_on_an_api_github_com_client_before_io(wire: Offline) -> None:
+    gh = octo.Octo(SENTINEL, session=wire.session)
     with pytest.raises(TypeError, match=r"enterprise_admin\.list_global_webhooks is not available on "
                                         r"api\.github\.com \(the client's target\); "
                                         r"it exists on GHES 3\.17, 3\.18, 3\.19"):
@@ -68,18 +63,16 @@ def test_a_client_told_nothing_sends_every_targets_methods(server: ScriptedServe
     assert [r.path for r in server.requests] == ["/admin/hooks", "/users/octocat/settings/billing/usage"]
 
 
-def test_a_ghec_only_method_is_on_a_default_client_and_says_so() -> None:
-    wire = Sent()
-    gh = octo.Octo(SENTINEL, session=wire, retries=0)
+def test_a_ghec_only_method_is_on_a_default_client_and_says_so(wire: Offline) -> None:
+    gh = octo.Octo(SENTINEL, session=wire.session, retries=0)
     with pytest.raises(octo.TransportError):
         gh.enterprise_admin.get_consumed_licenses("acme")
     assert wire.urls == ["https://api.github.com/enterprises/acme/consumed-licenses"]
     assert "GitHub Enterprise Cloud only" in (gh.enterprise_admin.get_consumed_licenses.__doc__ or "")
 
 
-def test_a_data_residency_host_is_enterprise_cloud() -> None:
-    wire = Sent()
-    gh = octo.Octo(SENTINEL, base_url="https://api.acme.ghe.com", session=wire, retries=0)
+def test_a_data_residency_host_is_enterprise_cloud(wire: Offline) -> None:
+    gh = octo.Octo(SENTINEL, base_url="https://api.acme.ghe.com", session=wire.session, retries=0)
     assert gh.uploads_url == "https://uploads.acme.ghe.com"
     with pytest.raises(TypeError, match=r"not available on GitHub Enterprise Cloud \(api\.acme\.ghe\.com\)"):
         gh.enterprise_admin.list_global_webhooks()
@@ -128,6 +121,7 @@ def test_from_env_takes_the_ghes_version_and_manage_host(monkeypatch: pytest.Mon
         gh.orgs.get_org_ruleset_history("o", 1)
 
 
+@pytest.mark.sync_only("the CLI runs the sync client")
 def test_the_cli_refuses_a_method_the_environments_ghes_lacks(server: ScriptedServer, monkeypatch: pytest.MonkeyPatch,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("GITHUB_API_URL", server.url + "/api/v3")
@@ -138,13 +132,13 @@ def test_the_cli_refuses_a_method_the_environments_ghes_lacks(server: ScriptedSe
 
 
 @pytest.mark.parametrize("target", ["api.github.com", "api.acme.ghe.com", "ghes-3.17", "ghes-3.18", "ghes-3.19"])
-def test_every_method_is_refused_exactly_where_its_entry_says_it_is_not(target: str) -> None:
-    wire = Sent()
+def test_every_method_is_refused_exactly_where_its_entry_says_it_is_not(target: str, wire: Offline) -> None:
     if target.startswith("ghes-"):
-        gh = octo.Octo(SENTINEL, base_url="https://ghe.example.com/api/v3", ghes=target[5:], session=wire, retries=0)
+        gh = octo.Octo(SENTINEL, base_url="https://ghe.example.com/api/v3", ghes=target[5:],
+                       session=wire.session, retries=0)
         keys = {target}
     else:
-        gh = octo.Octo(SENTINEL, base_url=f"https://{target}", session=wire, retries=0)
+        gh = octo.Octo(SENTINEL, base_url=f"https://{target}", session=wire.session, retries=0)
         keys = {"api.github.com", "ghec"} if target == "api.github.com" else {"ghec"}
     wrong = []
     with warnings.catch_warnings():

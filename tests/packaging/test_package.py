@@ -65,7 +65,8 @@ def test_twine_check_passes(built: Built) -> None:
 def test_the_wheel_has_the_package_its_data_and_the_license_and_nothing_else(built: Built) -> None:
     names = set(zipfile.ZipFile(built.wheel).namelist())
     info = f"{NAME}-{octo.__version__}.dist-info"
-    assert {f"{info}/licenses/LICENSE", "octo/py.typed", "octo/rest/_cli/_index.json", "octo/rest/repos.py"} <= names
+    assert {f"{info}/licenses/LICENSE", "octo/py.typed", "octo/rest/_cli/_index.json", "octo/rest/repos.py",
+            "octo/rest/_async/repos.pyi"} <= names
     assert {name.split("/")[0] for name in names} == {"octo", info}
     metadata = HeaderParser().parsestr(zipfile.ZipFile(built.wheel).read(f"{info}/METADATA").decode())
     assert metadata["Name"] == "octo-github" and metadata["Version"] == octo.__version__

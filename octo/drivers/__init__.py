@@ -1,0 +1,1 @@
+"""The drivers that carry out a pipeline's effects: `sync` (requests) and `aio` (aiohttp)."""

@@ -1,0 +1,311 @@
+"""The async driver: runs a call's pipeline (octo.pipeline) on aiohttp.
+
+The same generators as the sync driver's, with the effects awaited: a
+`Request` through one `aiohttp.ClientSession` (a library error becomes a
+`TransportError` saying whether the request may have reached the server),
+`Sleep` as `asyncio.sleep`, `Mint` under the installation's asyncio lock,
+`Stream` with file writes in a worker thread, and `Await` for async hooks.
+A cancelled call closes its connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+try:
+    import aiohttp
+    from yarl import URL
+except ImportError:  # pragma: no cover - depends on the install
+    raise ImportError("octo.AsyncOcto needs aiohttp: pip install 'octo[async]'") from None
+from requests.structures import CaseInsensitiveDict
+from requests.utils import get_environ_proxies
+
+from octo.checks import check_max_connections
+from octo.errors import InvalidResponseError, OctoError, TransportError
+from octo.hooks import HookRequest, Hooks
+from octo.pipeline import Answer, Attempt, Await, Mint, Request, Sleep, Steps, Stream, facts
+from octo.redaction import SentRequest, redact_url
+from octo.transfer import CHUNK_SIZE
+
+if TYPE_CHECKING:
+    from octo.client import Call
+
+
+class AsyncDriver:
+    def __init__(self, session: aiohttp.ClientSession | None, max_connections: int) -> None:
+        self._max_connections = check_max_connections(max_connections)
+        if session is not None and not isinstance(session, aiohttp.ClientSession):
+            raise TypeError(f"AsyncOcto(session=) takes an aiohttp.ClientSession, got {type(session).__name__}")
+        self._given = session
+        self._session: aiohttp.ClientSession | None = session
+        if session is not None:
+            _own_retries(session)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._proxies: dict[str, str | None] = {}
+        self.closed = False
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        """The session, made on first use inside the running loop (aiohttp needs one)."""
+        loop = asyncio.get_running_loop()
+        if self._session is None or (self._given is None and self._loop is not loop):
+            # A client of our own outlives a loop (asyncio.run twice): a new loop gets new connections.
+            connector = aiohttp.TCPConnector(limit=0, limit_per_host=self._max_connections)
+            self._session = _own_retries(aiohttp.ClientSession(connector=connector, auto_decompress=True))
+            self._loop = loop
+        return self._session
+
+    async def close(self) -> None:
+        self.closed = True
+        if self._session is not None and self._given is None:
+            await self._session.close()
+
+    async def call(self, hooks: Hooks, call: Call, pipeline: Callable[[Call], Steps]) -> Any:
+        if self.closed:
+            raise OctoError("this AsyncOcto is closed (aclose() was called); make a new client")
+        if not hooks:
+            return await self.run(pipeline(call))
+
+        async def send(request: HookRequest) -> Any:
+            return await self.run(hooks.around(request, lambda: pipeline(call)))
+
+        for wrap in hooks.wrappers():
+            send = functools.partial(_awaited, wrap, send)
+        return await send(HookRequest(call))
+
+    async def run(self, steps: Steps) -> Any:
+        """Carry out the effects of `steps` until it returns; its value."""
+        result: Any = None
+        # The error to throw into `steps`, popped as it is thrown (see the sync driver).
+        errors: list[BaseException] = []
+        while True:
+            try:
+                effect = steps.throw(errors.pop()) if errors else steps.send(result)
+            except StopIteration as done:
+                return done.value
+            result = None
+            kind = type(effect)
+            try:
+                if kind is Request:
+                    result = await self.send(effect)  # type: ignore[arg-type]
+                elif kind is Sleep:
+                    if effect.sleep is time.sleep:  # type: ignore[union-attr]
+                        await asyncio.sleep(effect.seconds)  # type: ignore[union-attr]
+                    else:  # the policy's own (a test's fake clock)
+                        waited = effect.sleep(effect.seconds)  # type: ignore[union-attr]
+                        if hasattr(waited, "__await__"):
+                            await waited
+                elif kind is Mint:
+                    result = await self._mint(effect)  # type: ignore[arg-type]
+                elif kind is Stream:
+                    await self._stream(effect)  # type: ignore[arg-type]
+                elif kind is Await:
+                    result = await effect.awaitable  # type: ignore[union-attr]
+                else:
+                    raise AssertionError(f"unknown effect {effect!r}")
+            except OctoError as exc:
+                errors.append(exc)
+            except Exception as exc:
+                if kind is not Await:
+                    raise
+                errors.append(exc)  # an async hook's own error goes back into the pipeline
+
+    async def _mint(self, effect: Mint) -> Any:
+        state, key = effect.state, effect.key
+        async with state.async_lock(key):
+            current = state.cached(key)
+            if current is None:
+                current = state.tokens[key] = await self.run(effect.make())
+            return current
+
+    async def _stream(self, effect: Stream) -> None:
+        # No local holds aiohttp's response: its repr shows the URL, a storage URL's signature too.
+        answer, sink = effect.answer, effect.sink
+        attempt: Attempt = answer.request.attempt
+        complete = False
+        failed = None
+        try:
+            sink.open(effect.total)
+            attempt.watch_progress()
+            try:
+                while True:
+                    # Each wait ends by the attempt's rule: a body that stops moving has stalled.
+                    wait = attempt.left()  # raises once time is up
+                    try:
+                        chunk = await asyncio.wait_for(answer.raw.content.read(CHUNK_SIZE), wait)
+                    except TimeoutError:
+                        continue
+                    if not chunk:
+                        break
+                    attempt.advanced(len(chunk))
+                    # The file is written in a worker thread, so a slow disk never holds up the loop.
+                    await asyncio.to_thread(sink.write, chunk)
+                complete = True
+            finally:
+                sink.close(complete)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            failed = attempt.why or type(exc).__name__
+        finally:
+            answer.raw.close()
+        if failed is not None:  # raised out here: aiohttp's exception is not its context
+            raise sink.failed(answer.request.method, answer.url, failed)
+
+    async def send(self, request: Request) -> Answer:
+        """Send once; the whole body is read unless a 2xx is to be streamed."""
+        method, url, attempt = request.method, request.url, request.attempt
+        # An ordinary call ends within the attempt's total, however slowly a
+        # server drips; a download's body by its progress (`_stream`), an
+        # upload's by the read timeout.
+        total = None if request.stream or attempt.upload else max(attempt.remaining(), 0.001)
+        timeout = aiohttp.ClientTimeout(total=total, sock_connect=attempt.connect, sock_read=attempt.read)
+        answer: aiohttp.ClientResponse | None = None
+        data, headers, skip = _payload(request)
+        error = None
+        try:
+            sending = self.session.request(
+                method, URL(url, encoded=True), headers=headers, skip_auto_headers=skip, data=data,
+                timeout=timeout, allow_redirects=False, proxy=self._proxy(url))
+            # A download's header block counts in the total too.
+            answer = await (asyncio.wait_for(sending, max(attempt.remaining(), 0.001)) if request.stream
+                            else sending)
+            seen = _headers(answer)
+            content = None
+            if not request.stream or answer.status >= 300:
+                content, error = await _read_body(method, answer, seen, request)
+        except aiohttp.ClientError as exc:
+            error = _transport_error(method, url, exc, request)
+        except TimeoutError:
+            # A whole read timeout without a byte is aiohttp's ServerTimeoutError;
+            # this one is the attempt's total.
+            attempt.over(f"no complete answer within {attempt.total:g} s, the total time of one attempt")
+            error = _error(method, url, request, attempt.why or "", sent=True, retriable=True)
+        except BaseException:
+            # Cancelled: the connection is in an unknown state, so it is closed, not reused.
+            if answer is not None:
+                answer.close()
+            raise
+        if error is not None:
+            # Raised here, not in an except block: aiohttp's exception would be its __context__.
+            if answer is not None:
+                answer.close()
+                answer = None  # its repr shows the URL, a storage URL's signature too
+            raise error
+        assert answer is not None
+        # The URL as sent: aiohttp's own drops a user:password@ part (it sends it as auth).
+        return Answer(answer.status, seen, url, content, answer, request)
+
+    def _proxy(self, url: str) -> str | None:
+        """The proxy for an origin from HTTP(S)_PROXY / NO_PROXY, as requests resolves it."""
+        origin = url[: url.find("/", url.find("//") + 2) if url.count("/") > 2 else len(url)]
+        if origin not in self._proxies:
+            proxies = get_environ_proxies(url)
+            self._proxies[origin] = proxies.get(url.partition(":")[0]) or proxies.get("all")
+        return self._proxies[origin]
+
+
+def _own_retries(session: aiohttp.ClientSession) -> aiohttp.ClientSession:
+    """Turn off aiohttp's own silent re-send of a GET after a reset: whether a
+    call is sent again is the retry policy's decision (`retries=0`: never)."""
+    if hasattr(session, "_retry_connection"):
+        session._retry_connection = False
+    return session
+
+
+async def _awaited(wrap: Callable[..., Any], send: Callable[..., Any], request: HookRequest) -> Any:
+    """A `wrap` hook, plain or async."""
+    result = wrap(send, request)
+    return await result if hasattr(result, "__await__") else result
+
+
+def _payload(request: Request) -> tuple[Any, dict[str, str], list[str]]:
+    """What aiohttp sends as the body, the headers to send with it, and the
+    default headers it must leave out (a header given as None, as requests drops it)."""
+    headers: dict[str, str] = {}
+    skip: list[str] = []
+    for name, value in request.headers.items():
+        if value is None:
+            skip.append(name)
+        else:  # bytes are sent as they are, as requests sends them
+            headers[name] = value.decode("latin-1") if isinstance(value, bytes) else value
+    body = request.body
+    if isinstance(body, (bytes, str)) or body is None:
+        return body, headers, skip
+    size = getattr(body, "size", None)
+    if size is not None:  # a known size goes as Content-Length, as requests sends it; else chunked
+        headers["Content-Length"] = str(size)
+    return _chunks(body), headers, skip
+
+
+async def _chunks(body: Any) -> AsyncIterator[bytes]:
+    """An upload body's chunks, each read from its file in a worker thread.
+    One is read ahead, so the body's iteration (and its progress callback) has
+    run to its end by the time aiohttp has sent the last chunk and stops asking."""
+    it = iter(body)
+    chunk = await asyncio.to_thread(next, it, None)
+    while chunk is not None:
+        following = await asyncio.to_thread(next, it, None)
+        yield bytes(chunk)
+        chunk = following
+
+
+def _headers(answer: aiohttp.ClientResponse) -> CaseInsensitiveDict[str]:
+    # Read as http.client reads them, so both clients see the same values: each
+    # byte as Latin-1 (aiohttp's own are UTF-8, with surrogates for what is not),
+    # and a repeated header joined as urllib3 joins it.
+    headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
+    for raw_name, raw_value in answer.raw_headers:
+        name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
+
+
+def _sent(request: Request) -> SentRequest:
+    return SentRequest.of(request.method, request.url, request.headers)
+
+
+async def _read_body(method: str, answer: aiohttp.ClientResponse, headers: Mapping[str, str],
+                     request: Request) -> tuple[bytes | None, OctoError | None]:
+    """The whole body, or the error for one cut short, which keeps what did arrive."""
+    chunks: list[bytes] = []
+    try:
+        async for chunk in answer.content.iter_any():
+            chunks.append(chunk)
+    except aiohttp.ClientPayloadError as exc:
+        cut = type(exc).__name__
+    else:
+        answer.release()
+        return b"".join(chunks), None
+    return None, InvalidResponseError(
+        f"{method} {redact_url(request.url)}: body cut short ({cut})", body=b"".join(chunks),
+        truncated=True, **facts(Answer(answer.status, headers, request.url, None, answer, request)))
+
+
+def _transport_error(method: str, url: str, exc: aiohttp.ClientError, request: Request) -> TransportError:
+    """A TransportError saying whether the request may have reached the server."""
+    sent, retriable = True, True
+    if isinstance(exc, (aiohttp.ClientSSLError, aiohttp.ClientConnectorCertificateError)):
+        # Certificates do not fix themselves between retries.
+        text, sent, retriable = "TLS failure", False, False
+    elif isinstance(exc, aiohttp.ConnectionTimeoutError):
+        text, sent = "timed out connecting", False
+    elif isinstance(exc, aiohttp.ServerTimeoutError):
+        text = "timed out waiting for the answer"
+    elif isinstance(exc, aiohttp.ClientConnectorError):
+        text, sent = "could not connect (refused or unreachable)", False
+    elif isinstance(exc, (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError)):
+        text = "connection broken after sending"
+    else:
+        text, sent, retriable = "could not send", False, False
+    # aiohttp's own message can repeat the URL, query included: the class says what happened.
+    return _error(method, url, request, f"{text} ({type(exc).__name__})", sent=sent, retriable=retriable)
+
+
+def _error(method: str, url: str, request: Request, text: str, *, sent: bool, retriable: bool) -> TransportError:
+    url = redact_url(url)
+    return TransportError(f"{method} {url}: {text}", method=method, url=url, reason=text,
+                          sent=sent, retriable=retriable, request=_sent(request))
+
