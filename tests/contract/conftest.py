@@ -4,6 +4,7 @@ import shutil
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,8 +18,6 @@ KEPT_LOGS: list[Path] = []
 # Calls whose request passed but whose answer Prism could not give (GitHub's
 # example fails GitHub's schema, a media type Prism cannot serialize).
 ANSWER_TROUBLE: list[tuple[str, list[str]]] = []
-
-
 
 
 class Targets:
@@ -59,12 +58,17 @@ class Targets:
             pytest.fail(self.problems[target], pytrace=False)
         return self.servers[target]
 
+    def settings(self, target: str) -> dict[str, Any]:
+        """A client's arguments for the target's Prism; told its GHES version, so the
+        availability check runs too (and its Manage API calls reach the same Prism)."""
+        url = self.prism(target).url
+        ghes = {"ghes": target[5:], "manage_url": url} if target.startswith("ghes-") else {}
+        return {"base_url": url, **ghes}
+
     def client(self, target: str) -> octo.Octo:
-        """A client of the target's Prism; told its GHES version, so the availability check runs too."""
+        """A client of the target's Prism (see `settings`)."""
         if target not in self.clients:
-            url = self.prism(target).url
-            ghes = {"ghes": target[5:], "manage_url": url} if target.startswith("ghes-") else {}
-            self.clients[target] = octo.Octo(PLACEHOLDER_TOKEN, base_url=url, session=self.wire, **ghes)
+            self.clients[target] = octo.Octo(PLACEHOLDER_TOKEN, session=self.wire, **self.settings(target))
         return self.clients[target]
 
 
