@@ -9,7 +9,7 @@ CONSTRAINTS := constraints.txt
 PIP_INSTALL = -m pip install --quiet -c $(CONSTRAINTS)
 
 .PHONY: shells browser venv generate check-generated openapi spec test test-lowest test-pythons lint typecheck clean \
-	prism pyright cassettes demo bench docs dist sdist-check lock mutation redis
+	prism pyright cassettes demo bench docs dist sdist-check lock mutation redis spec-diff
 
 venv: $(STAMP)
 
@@ -26,11 +26,18 @@ generate: $(STAMP)
 openapi: $(STAMP)
 	$(PY) -m codegen.pinned
 
-# spec/*.yaml from the description; hand-written entries are kept.
+# spec/*.yaml from the descriptions (api.github.com, then what GHEC and GHES add); hand-written entries are kept.
 spec: openapi
 	$(PY) -m codegen.openapi
 
-# spec/ is the import of the pinned description, and code and docs are what spec/ renders.
+# The changelog from a pinned description to a newer one, as spec/ would see it:
+# make spec-diff NEW=path/to/api.github.com.json [TARGET=ghec|ghes-3.19|...]
+spec-diff: openapi
+	@test -n "$(NEW)" || { echo "usage: make spec-diff NEW=path/to/newer.json [TARGET=api.github.com]" >&2; exit 2; }
+	$(PY) -m codegen.openapi_diff "$(NEW)" --target "$(or $(TARGET),api.github.com)"
+
+# spec/ is the import of the pinned descriptions (api.github.com, GHEC, GHES), and code
+# and docs are what spec/ renders.
 check-generated: openapi
 	$(PY) -m codegen.openapi --check
 	$(PY) -m codegen --check
@@ -181,8 +188,10 @@ mutation: $(STAMP) openapi
 	nice -n 19 $(PY) -m mutation $(MUTANTS)
 
 
+# A cassette per namespace, recorded against the Prism of its home description (api.github.com,
+# else GHEC, else GHES 3.19); CASSETTES_ARGS=--missing records only the namespaces without one.
 cassettes: $(STAMP) openapi prism
-	PYTHONPATH=tests $(PY) -m contract.cassettes
+	PYTHONPATH=tests $(PY) -m contract.cassettes $(CASSETTES_ARGS)
 
 demo: $(STAMP) openapi prism
 	PYTHONPATH=tests $(PY) -m contract.demo

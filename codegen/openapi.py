@@ -23,11 +23,15 @@ from codegen.names import python_name, snake_case
 from codegen.openapi_types import ANY, AliasType, TypeImporter, camel, without_null
 from codegen.openapi_versions import difference, statuses, versions_of
 from codegen.spec import MEDIA_TYPES
+from codegen.targets import DOTCOM, GHEC, GHES_VERSIONS, compact
 from codegen.typexpr import Expr, Word, format_expr, refs, rename, union
 
 DEFAULT_PATH = Path(".cache/openapi/api.github.com.json")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _UPLOADS_SERVER = "https://uploads.github.com"
+_GHES_UPLOADS_SERVER = "https://HOSTNAME/api/uploads"
+# GHES's Manage API: the appliance's own host (port 8443), not /api/v3.
+_MANAGE_SERVER = "{protocol}://{hostname}"
 _SIMPLE_TYPES = {"string", "integer", "number", "boolean", "object", "array"}
 # OpenAPI keyword -> spec limit field.
 _LIMITS = {
@@ -71,6 +75,7 @@ class Report:
     actions: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
+    targets: dict[str, int] = field(default_factory=dict)  # target key -> operations there
 
     def skip(self, what: str, why: str) -> None:
         self.skipped.append((what, why))
@@ -571,8 +576,10 @@ def operation_entry(d: Description, method: str, path: str, op: dict[str, Any],
     if op.get("deprecated"):
         entry["deprecated"] = True
     servers = [s.get("url") for s in op.get("servers", [])]
-    if _UPLOADS_SERVER in servers:
+    if _UPLOADS_SERVER in servers or _GHES_UPLOADS_SERVER in servers:
         entry["host"] = "uploads"
+    elif servers == [_MANAGE_SERVER]:
+        entry["host"] = "manage"
     elif servers:
         report.note(operation_id, f"servers {servers} not used; sent to the API base URL")
     paginated, list_key = pagination(d, method, op, params)
@@ -650,33 +657,78 @@ class Imported:
     report: Report
 
 
-def import_description(doc: dict[str, Any], report: Report | None = None) -> Imported:
-    """Spec entries by namespace and spec/types/ files, and what was done."""
+@dataclass
+class _Gathered:
+    """The entries of an import as the descriptions are read one by one."""
+
+    report: Report
+    spaces: Entries = field(default_factory=dict)
+    renames: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (namespace, old id, entry)
+    routes: dict[str, str] = field(default_factory=dict)  # operationId -> "METHOD /path"
+    present: dict[str, set[str]] = field(default_factory=dict)  # operationId -> target keys
+
+    def add(self, d: Description, types: TypeImporter, target: str) -> None:
+        """Every operation of `d`: an entry for each one not seen before, and
+        `target` in the set of targets of each."""
+        for method, path, op in d.operations():
+            where = op.get("operationId") or f"{method.upper()} {path}"
+            route = f"{method.upper()} {path}"
+            known = self.routes.get(where)
+            if known is not None:
+                if target not in self.present[where]:
+                    self.present[where].add(target)
+                    if known != route:
+                        self.report.note(where, f"{target} has it at {route}, not {known}; "
+                                                f"octo sends {known}")
+                    continue
+                self.report.skip(where, f"operationId also used by {known}")
+                continue
+            try:
+                namespace, entry = operation_entry(d, method, path, op, self.report, types)
+            except (OpenAPIError, KeyError, TypeError) as exc:
+                self.report.skip(str(where), str(exc) or type(exc).__name__)
+                continue
+            self.routes[entry["operation_id"]] = route
+            self.present[entry["operation_id"]] = {target}
+            self.spaces.setdefault(namespace, []).append(entry)
+            self.renames += [(namespace, old, entry) for old in _operation_renames(op)]
+            self.report.operations += 1
+
+
+def import_description(doc: dict[str, Any], report: Report | None = None,
+                       editions: dict[str, dict[str, Any]] | None = None) -> Imported:
+    """Spec entries by namespace and spec/types/ files, and what was done.
+
+    `editions`: the descriptions of the other GitHubs by target key (`ghec`,
+    `ghes-3.19`). Their operations that `doc` lacks are imported from the
+    first of them that has each (GHEC, then the newest GHES first), and every
+    entry gets `targets` unless it is on all of them."""
     report = report or Report()
     d = Description(doc)
     types = TypeImporter(d)
-    spaces: dict[str, list[dict[str, Any]]] = {}
-    renames: list[tuple[str, str, dict[str, Any]]] = []  # (namespace, old operationId, entry)
-    seen_ids: dict[str, str] = {}
-    for method, path, op in d.operations():
-        where = op.get("operationId") or f"{method.upper()} {path}"
-        try:
-            namespace, entry = operation_entry(d, method, path, op, report, types)
-        except (OpenAPIError, KeyError, TypeError) as exc:
-            report.skip(str(where), str(exc) or type(exc).__name__)
-            continue
-        if entry["operation_id"] in seen_ids:
-            report.skip(where, f"operationId also used by {seen_ids[entry['operation_id']]}")
-            continue
-        seen_ids[entry["operation_id"]] = f"{method.upper()} {path}"
-        spaces.setdefault(namespace, []).append(entry)
-        renames += [(namespace, old, entry) for old in _operation_renames(op)]
-        report.operations += 1
-    _add_operation_aliases(spaces, renames, report)
+    gathered = _Gathered(report)
+    gathered.add(d, types, DOTCOM)
+    # Webhooks before the other descriptions, so their types take no webhook type's name.
+    events = webhook_events(d, types, report)
+    types.for_webhooks = False
+    for target, other in (editions or {}).items():
+        od = Description(other)
+        gathered.add(od, TypeImporter(od, shared=types), target)
+    spaces = gathered.spaces
+    if editions:
+        report.targets = {t: 0 for t in (DOTCOM, *editions)}
+        for entries in spaces.values():
+            for entry in entries:
+                present = gathered.present[entry["operation_id"]]
+                for t in present:
+                    report.targets[t] += 1
+                words = compact(present)
+                if words is not None:
+                    entry["targets"] = words
+    _add_operation_aliases(spaces, gathered.renames, report)
     for entries in spaces.values():
         entries.sort(key=lambda e: e["name"])
     report.namespaces = set(spaces)
-    events = webhook_events(d, types, report)
     return Imported(spaces, _type_files(types, spaces, events, report), report)
 
 
@@ -847,6 +899,8 @@ def print_report(report: Report, written: int, removed: int, kept: int, seconds:
           + ", ".join(f"{n} in spec/types/{stem}.yaml" for stem, n in sorted(report.types.items()))
           + f", {kept_types} hand-written kept); {report.operations - untyped} operations typed, "
           f"{untyped} untyped; {report.events} webhook events ({report.actions} payloads)", file=out)
+    if report.targets:
+        print("targets: " + ", ".join(f"{t} {n}" for t, n in report.targets.items()), file=out)
     for reason, n in sorted(report.untyped.items()):
         print(f"  untyped: {n} x {reason}", file=out)
     for what, why in sorted(report.notes):
@@ -879,7 +933,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-        imported = import_description(doc)
+        editions = {} if args.path else read_editions(root)
+        imported = import_description(doc, editions=editions)
         report = imported.report
         if args.check:
             texts, remove, *_ = render_spec(root / "spec", imported.spaces, imported.types)
@@ -890,6 +945,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print_report(report, written, removed, kept, time.perf_counter() - started, kept_types=kept_types)
     return 0
+
+
+def read_editions(root: Path) -> dict[str, dict[str, Any]]:
+    """The pinned GHEC and GHES descriptions by target key: GHEC, then the newest GHES first."""
+    from codegen.pinned import edition_path
+
+    found = {}
+    for stem in (GHEC, *(f"ghes-{v}" for v in reversed(GHES_VERSIONS))):
+        path = edition_path(root, stem)
+        if not path.exists():
+            raise OpenAPIError(f"{path} does not exist (run `make openapi` to fetch the pinned descriptions)")
+        found[stem] = json.loads(path.read_text(encoding="utf-8"))
+    return found
 
 
 def _check_spec(root: Path, texts: dict[Path, str], remove: list[Path]) -> int:

@@ -57,17 +57,23 @@ Type = ObjectType | AliasType
 class TypeImporter:
     """Collects the types of one description as the importer asks for them."""
 
-    def __init__(self, d: Description) -> None:
+    def __init__(self, d: Description, shared: TypeImporter | None = None) -> None:
+        """`shared`: the importer of the main description, whose types and
+        names this one adds to (another GitHub's description: GHEC, GHES)."""
         from codegen.openapi import schema_of
 
         self._schema_of = schema_of
         self.d = d
         self.schemas: dict[str, Any] = d.doc.get("components", {}).get("schemas", {})
-        self.types: dict[str, Type] = {}
-        self.taken: set[str] = set()
+        self.types: dict[str, Type] = {} if shared is None else shared.types
+        self.taken: set[str] = set() if shared is None else shared.taken
+        # Types another description added: on a merge the main one's name is kept.
+        self._added: set[str] = set() if shared is None else shared._added
+        self._adds = shared is not None
         # Every component's name is kept for it, so an inline name never takes one.
+        # Another description's components are named when first used, after the main ones.
         self.component_names: dict[str, str] = {}
-        for component in sorted(self.schemas):
+        for component in sorted(self.schemas) if shared is None else ():
             self.component_names[component] = self._allocate(camel(component))
         self._component_exprs: dict[str, Expr] = {}
         self._converting: set[str] = set()
@@ -95,7 +101,9 @@ class TypeImporter:
             return known
         name = self.component_names.get(component)
         if name is None:
-            return ANY
+            if not self._adds or component not in self.schemas:
+                return ANY
+            name = self.component_names[component] = self._allocate(camel(component))
         if component in self._converting:
             # A schema that contains itself: refer to it by name.
             self._recursive.add(component)
@@ -183,6 +191,8 @@ class TypeImporter:
 
     def _made(self, t: Type) -> None:
         self.types[t.name] = t
+        if self._adds:
+            self._added.add(t.name)
         if self.for_webhooks:
             self._webhook_made.add(t.name)
 
@@ -193,7 +203,7 @@ class TypeImporter:
         renames the merge made (old name -> kept name). Call it once every
         type has been asked for."""
         if self._merged is None:
-            self._merged = _merge_same_shapes(self.types, self._webhook_made)
+            self._merged = _merge_same_shapes(self.types, self._webhook_made, self._added)
         names = self._merged
         kept: dict[str, Type] = {}
         todo = [n for r in roots for n in refs(rename(r, names))]
@@ -219,18 +229,20 @@ def _nullable(schema: dict[str, Any]) -> bool:
         isinstance(enum, list) and None in enum)
 
 
-def _merge_same_shapes(types: dict[str, Type], webhook_made: set[str]) -> dict[str, str]:
+def _merge_same_shapes(types: dict[str, Type], webhook_made: set[str],
+                       added: frozenset[str] | set[str] = frozenset()) -> dict[str, str]:
     """Old name -> kept name for every type whose shape another type has too.
 
     Repeated until nothing changes, since merging two inner types can make
-    their parents the same. The kept name is a component's before an inline
-    one's, then one without `Nullable`, then a REST type's before a webhook
-    payload's, then the shortest.
+    their parents the same. The kept name is the main description's before
+    one another description `added` (so adding GHES changes no name), then a
+    component's before an inline one's, then one without `Nullable`, then a
+    REST type's before a webhook payload's, then the shortest.
     """
 
-    def preference(name: str) -> tuple[bool, bool, bool, int, str]:
+    def preference(name: str) -> tuple[bool, bool, bool, bool, int, str]:
         inline = any(c in types[name].source for c in ".|[{ ")
-        return inline, name.startswith("Nullable"), name in webhook_made, len(name), name
+        return name in added, inline, name.startswith("Nullable"), name in webhook_made, len(name), name
 
     names: dict[str, str] = {}
     while True:

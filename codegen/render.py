@@ -18,6 +18,8 @@ from codegen.names import class_name, kebab
 from codegen.render_types import imports, link, render_types
 from codegen.spec import Endpoint, Namespace, Param, SpecError, Version
 from codegen.spec_types import NO_TYPES, Types, check_references
+from codegen.targets import GHEC, GHES_VERSIONS, TARGETS
+from codegen.targets import describe as describe_targets
 from codegen.typexpr import Array, Expr, Ref, Word, format_expr, members, python, refs, rename
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -136,6 +138,19 @@ class Method:
     response_doc: str  # Markdown: what `data` holds
     item_doc: str | None  # Markdown: what octo.paginate yields
     versions: list[VersionView]
+    targets: list[str] | None  # target keys the runtime checks (codegen.targets); None: unchecked
+    availability: str | None  # one line: where the endpoint exists; None for a hand entry that does not say
+
+
+def availability(e: Endpoint) -> str | None:
+    """`Available on api.github.com, GHEC`; GHEC alone is GitHub Enterprise Cloud only."""
+    if e.targets is None:
+        return None if e.operation_id is None else f"Available on {describe_targets(frozenset(TARGETS))}"
+    if e.targets == {GHEC}:
+        return "GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com)"
+    text = describe_targets(e.targets)
+    return f"GitHub Enterprise Server only: {text}" if all(t.startswith("ghes-") for t in e.targets) \
+        else f"Available on {text}"
 
 
 @dataclass
@@ -317,6 +332,8 @@ def method_view(e: Endpoint, types: Types = NO_TYPES, names: dict[str, str] | No
         response_doc=_response_doc(e),
         item_doc=(link(item, "types/") if item is not None else "`Any`") if e.paginated else None,
         versions=[version_view(e, v) for v in e.versions],
+        targets=None if e.targets is None else [t for t in TARGETS if t in e.targets],
+        availability=availability(e),
     )
 
 
@@ -382,12 +399,15 @@ def render_all(namespaces: list[Namespace], types: Types = NO_TYPES) -> dict[str
         files[f"docs/reference/{ns.name}.md"] = reference.render(context)
     names = [(ns.name, class_name(ns.name)) for ns in namespaces]
     count = sum(len(ns.endpoints) for ns in namespaces)
-    shared = {"namespaces": names, "command": COMMAND, "count": count}
+    shared = {"namespaces": names, "command": COMMAND, "count": count, "ghes_versions": GHES_VERSIONS}
     files["octo/rest/__init__.py"] = env.get_template("rest_init.py.j2").render(shared)
     files["octo/rest/_typing.py"] = env.get_template("typing.py.j2").render(shared)
     files["octo/rest/_async/__init__.pyi"] = env.get_template("async_init.pyi.j2").render(shared)
     files["docs/reference/README.md"] = env.get_template("reference_index.md.j2").render(
-        {**shared, "spaces": namespaces, "types": len(types.types), "events": len(types.events)}
+        {**shared, "spaces": namespaces, "types": len(types.types), "events": len(types.events),
+         "targets": [(t, describe_targets(frozenset({t}))) for t in TARGETS],
+         "per_target": {ns.name: [sum(e.targets is None or t in e.targets for e in ns.endpoints) for t in TARGETS]
+                        for ns in namespaces}}
     )
     from codegen.render_cli import render_cli  # imports this module, so not at the top
 

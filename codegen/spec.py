@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from codegen.names import RESERVED, is_identifier, python_name
+from codegen.targets import TargetError, expand
 from codegen.typexpr import Expr, TypeExprError, parse
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
@@ -34,7 +35,7 @@ LIMITS = (
 ENDPOINT_FIELDS = {
     "name", "method", "path", "summary", "docs_url", "parameters", "deprecated", "aliases",
     "body", "host", "paginated", "list_key", "media_types", "operation_id", "override",
-    "response", "untyped", "media_responses", "versions",
+    "response", "untyped", "media_responses", "versions", "targets",
 }
 VERSION_FIELDS = {"changes", "removed", "statuses", "response", "untyped", "parameters"}
 _API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -120,6 +121,8 @@ class Endpoint:
     untyped: str | None = None
     media_responses: tuple[tuple[str, Expr], ...] = ()
     versions: tuple[Version, ...] = ()
+    # Target keys where the endpoint exists (codegen.targets); None: everywhere.
+    targets: frozenset[str] | None = None
 
     @property
     def path_params(self) -> list[Param]:
@@ -354,8 +357,8 @@ def _endpoint(raw: Any, index: int, file: str) -> Endpoint:
 
     body = _body(raw.get("body"), file, name)
     host = raw.get("host")
-    if host not in (None, "uploads"):
-        raise _fail(file, name, "host", "must be 'uploads' when given")
+    if host not in (None, "uploads", "manage"):
+        raise _fail(file, name, "host", "must be 'uploads' or 'manage' when given")
     paginated = _flag(raw, "paginated", file, name)
     list_key = raw.get("list_key")
     if list_key is not None and (not paginated or not isinstance(list_key, str)):
@@ -389,7 +392,19 @@ def _endpoint(raw: Any, index: int, file: str) -> Endpoint:
         untyped=untyped,
         media_responses=media_responses,
         versions=_versions(raw.get("versions"), file, name, params, media),
+        targets=_targets(raw.get("targets"), file, name),
     )
+
+
+def _targets(raw: Any, file: str, name: str) -> frozenset[str] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list):
+        raise _fail(file, name, "targets", "must be a list such as [api.github.com, ghec, ghes 3.18+]")
+    try:
+        return expand(raw)
+    except TargetError as exc:
+        raise _fail(file, name, "targets", str(exc)) from None
 
 
 def load_file(path: Path) -> Namespace:

@@ -24,7 +24,7 @@ HEADER = (
 )
 FIELD_ORDER = (
     "name", "operation_id", "override", "method", "path", "summary", "docs_url", "deprecated",
-    "aliases", "host", "paginated", "list_key", "media_types", "response", "untyped", "media_responses",
+    "aliases", "targets", "host", "paginated", "list_key", "media_types", "response", "untyped", "media_responses",
     "body", "parameters", "versions",
 )
 PARAM_ORDER = (

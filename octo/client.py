@@ -15,6 +15,7 @@ import importlib
 import ipaddress
 import logging
 import os
+import re
 import time
 import warnings
 from collections.abc import Callable, Mapping
@@ -105,14 +106,50 @@ def _origin(url: str) -> tuple[str, str]:
     return parts.scheme, f"{(parts.hostname or '').lower()}:{port}"
 
 
+# GHE.com, GitHub Enterprise Cloud with data residency: api.SUBDOMAIN.ghe.com.
+_DATA_RESIDENCY = re.compile(r"^api\.([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\.ghe\.com$")
+MANAGE_PORT = 8443  # GHES's Manage API listens on the appliance's host, this port
+
+
 def uploads_url_for(base_url: str) -> str:
     """GitHub's uploads host for an API base URL."""
     parts = urlsplit(base_url)
     if parts.hostname == "api.github.com":
         return "https://uploads.github.com"
+    residency = _DATA_RESIDENCY.match(parts.hostname or "")
+    if residency:
+        return f"https://uploads.{residency.group(1)}.ghe.com"
     if parts.path.rstrip("/").endswith("/api/v3"):
         return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')[: -len('/v3')]}/uploads"
     return base_url
+
+
+def targets_for(base_url: str, ghes: str | None) -> tuple[frozenset[str] | None, str]:
+    """The targets whose methods a client may call (None: any, unchecked), and
+    its name for error messages. `ghes` is a GHES version (`"3.18"`); else the
+    base URL tells api.github.com (whose GHEC methods it has too) and GHE.com."""
+    host = urlsplit(base_url).hostname or ""
+    if ghes is not None:
+        from octo.rest import GHES_VERSIONS
+
+        if not isinstance(ghes, str) or ghes not in GHES_VERSIONS:
+            raise ValueError(f"ghes must be one of {', '.join(map(repr, GHES_VERSIONS))} (the GHES versions "
+                             f"octo knows), got {ghes!r}; leave it out for another GHES: no method is refused")
+        if host == "api.github.com" or _DATA_RESIDENCY.match(host):
+            raise ValueError(f"ghes={ghes!r} is for a GitHub Enterprise Server, but base_url is {host}")
+        return frozenset({f"ghes-{ghes}"}), f"GHES {ghes}"
+    if host == "api.github.com":
+        return frozenset({"api.github.com", "ghec"}), "api.github.com"
+    if _DATA_RESIDENCY.match(host):
+        return frozenset({"ghec"}), f"GitHub Enterprise Cloud ({host})"
+    return None, ""
+
+
+def manage_url_for(base_url: str) -> str:
+    """GHES's Manage API root for an API base URL: the same host, port 8443, https."""
+    parts = urlsplit(base_url)
+    host = parts.hostname or ""
+    return f"https://{f'[{host}]' if ':' in host else host}:{MANAGE_PORT}"
 
 
 class Call:
@@ -157,6 +194,8 @@ class BaseClient:
         max_rate_limit_wait: float = 900,
         max_connections: int = transport.DEFAULT_MAX_CONNECTIONS,
         store: Store | None = None,
+        ghes: str | None = None,
+        manage_url: str | None = None,
     ) -> None:
         # First: a token refused below shows as [redacted] in a traceback's locals.
         token = conceal(token)
@@ -165,6 +204,8 @@ class BaseClient:
         base_url = check_url("base_url", base_url)
         uploads_url = check_url("uploads_url", uploads_url) if uploads_url else uploads_url_for(base_url)
         check_header_value("api_version", api_version)
+        manage_url = check_url("manage_url", manage_url) if manage_url else manage_url_for(base_url)
+        self._targets, self._target = targets_for(base_url, ghes)
         if user_agent is not None:
             check_header_value("user_agent", user_agent)
         if token is not None and auth is not None:
@@ -174,7 +215,7 @@ class BaseClient:
         if token is not None or auth is not None:
             if token is not None:
                 token = check_token(token)
-            for where in (urlsplit(base_url), urlsplit(uploads_url)):
+            for where in (urlsplit(base_url), urlsplit(uploads_url), urlsplit(manage_url)):
                 if where.scheme == "http" and not (allow_insecure_http or _is_loopback(where.hostname or "")):
                     raise ValueError(
                         f"refusing to send a token over plain http to {where.hostname}; "
@@ -184,11 +225,13 @@ class BaseClient:
         self._auth = auth
         self.base_url = base_url
         self.uploads_url = uploads_url
+        self.manage_url = manage_url
+        self.ghes = ghes
         self.api_version = api_version
         self.timeout = check_timeout(timeout)
         self._timeouts = timeouts(self.timeout)
         self._retry = Retrier(retries, max_rate_limit_wait)
-        self._trusted = {_origin(self.base_url), _origin(self.uploads_url)}
+        self._trusted = {_origin(self.base_url), _origin(self.uploads_url), _origin(self.manage_url)}
         self._cache = ETagCache.of(cache)
         self.hook = Hooks()
         if store is not None:
@@ -234,6 +277,8 @@ class BaseClient:
         `base_url`, else `GITHUB_API_URL`, else https://api.github.com.
         Store: `store`, else a `RedisStore` on `OCTO_REDIS_URL` if set (its
         tokens shared if `OCTO_REDIS_ENCRYPTION_KEY` holds a Fernet key).
+        GHES version: `ghes`, else `OCTO_GHES_VERSION` (`3.18`); manage
+        host: `manage_url`, else `OCTO_GHES_MANAGE_URL`.
         """
         # Concealed at once: a token refused later shows as [redacted] in this frame's locals.
         token = conceal(token)
@@ -250,6 +295,10 @@ class BaseClient:
             from octo.tokenstore import host_of, stored_token
 
             token = stored_token(host_of(kwargs.get("base_url", DEFAULT_BASE_URL)))
+        if "ghes" not in kwargs and os.environ.get("OCTO_GHES_VERSION"):
+            kwargs["ghes"] = os.environ["OCTO_GHES_VERSION"]
+        if "manage_url" not in kwargs and os.environ.get("OCTO_GHES_MANAGE_URL"):
+            kwargs["manage_url"] = check_url("OCTO_GHES_MANAGE_URL", os.environ["OCTO_GHES_MANAGE_URL"])
         return cls(token, **kwargs)
 
     def __repr__(self) -> str:
@@ -316,6 +365,8 @@ class BaseClient:
             warnings.warn(f"{op.name} is deprecated", DeprecationWarning, stacklevel=4)
         params = _given(query) if query else None
         json_body = (_given(body) or None) if body else None
+        if op.targets is not None and self._targets is not None and op.targets.isdisjoint(self._targets):
+            raise op.not_on(self._target)
         limits = op.limits if op.versions is None else op.limits_for(self.api_version, params, json_body)
         if limits:
             for values in (params, json_body):
@@ -329,7 +380,7 @@ class BaseClient:
                     warnings.warn(f"{op.name}: parameter {name!r} is deprecated",
                                   DeprecationWarning, stacklevel=4)
         route = op.render_path(path or {}) if path or "{" in op.path else op.path
-        base = self.uploads_url if op.host == "uploads" else self.base_url
+        base = self.base_url if op.host is None else self.uploads_url if op.host == "uploads" else self.manage_url
         url = route if route.startswith(("https://", "http://")) else base + route
 
         send_headers = dict(self._auth_headers)
@@ -439,6 +490,10 @@ class Octo(BaseClient, Namespaces):
     `store` (`octo.RedisStore`) shares rate limits, pauses, pacing, app
     tokens and the ETag cache with other processes; by default a client
     keeps its own.
+    `ghes="3.18"` says the server is GitHub Enterprise Server 3.18: a method it
+    lacks is a TypeError before any I/O (as on api.github.com for a GHES-only
+    one); its Manage API methods go to `manage_url` (default
+    `https://HOST:8443`, HOST the base URL's).
     """
 
     _driver: SyncDriver

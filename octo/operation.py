@@ -127,7 +127,7 @@ class Operation:
 
     __slots__ = ("method", "path", "limits", "multi_segment", "host", "deprecated",
                  "deprecated_params", "content_type", "json_body", "name", "versions",
-                 "idempotent", "_parts", "_open_end")
+                 "idempotent", "targets", "_parts", "_open_end")
 
     def __init__(
         self,
@@ -144,6 +144,7 @@ class Operation:
         json_body: bool = False,
         versions: tuple[Since, ...] = (),
         idempotent: bool | None = None,
+        targets: frozenset[str] | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -158,6 +159,8 @@ class Operation:
         # Oldest first; None for the many operations no later version changes (one test per call).
         self.versions = versions or None
         self.idempotent = idempotent
+        # Where it exists: `api.github.com`, `ghec`, `ghes-3.19`, ...; None: everywhere (unchecked).
+        self.targets = targets
         self._parts: list[str] | None = None
         self._open_end: str | None = None
 
@@ -183,6 +186,17 @@ class Operation:
                 raise TypeError(f"{self.name}: parameter {min(gone)!r} is not in API version {api_version} "
                                 f"(the client's api_version; removed in {rules.version})")
         return rules.limits
+
+    def not_on(self, target: str) -> TypeError:
+        """The error for a call on a client of `target` (`GHES 3.17`), which lacks the operation."""
+        ghes = sorted((t[5:] for t in self.targets or () if t.startswith("ghes-")),
+                      key=lambda v: tuple(int(n) for n in v.split(".")))
+        where = [t for t in ("api.github.com", "ghec") if t in (self.targets or ())]
+        where = [w.replace("ghec", "GitHub Enterprise Cloud") for w in where]
+        if ghes:
+            where.append("GHES " + ", ".join(ghes))
+        return TypeError(f"{self.name} is not available on {target} (the client's target); "
+                         f"it exists on {', '.join(where)}")
 
     def render_path(self, values: Mapping[str, Any]) -> str:
         """The path with each parameter percent-encoded into its segment(s)."""

@@ -196,6 +196,50 @@ def trusting(ca_file: Path, kind: str) -> Any:
     return wait(make())
 
 
+class Offline:
+    """A session of the client's kind that records the URL of every request it
+    is asked to send and connects nowhere: each ends in a connection error
+    (no host resolves), so a test can use api.github.com's own base URL."""
+
+    def __init__(self, kind: str) -> None:
+        self.urls: list[str] = []
+        self.session: Any = _Unplugged(self.urls) if kind == "sync" else wait(self._aiohttp())
+
+    async def _aiohttp(self) -> Any:
+        import aiohttp
+        from aiohttp.abc import AbstractResolver
+
+        class NoNetwork(AbstractResolver):
+            async def resolve(self, host: str, port: int = 0, family: Any = 0) -> Any:
+                raise OSError(f"no network in the tests ({host})")
+
+            async def close(self) -> None:
+                pass
+
+        async def started(session: Any, context: Any, params: aiohttp.TraceRequestStartParams) -> None:
+            self.urls.append(str(params.url))
+
+        trace = aiohttp.TraceConfig()
+        trace.on_request_start.append(started)
+        return aiohttp.ClientSession(connector=aiohttp.TCPConnector(resolver=NoNetwork()), trace_configs=[trace])
+
+    def close(self) -> None:
+        if isinstance(self.session, requests.Session):
+            self.session.close()
+        else:
+            wait(self.session.close())
+
+
+class _Unplugged(requests.Session):
+    def __init__(self, urls: list[str]) -> None:
+        super().__init__()
+        self.urls = urls
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        self.urls.append(request.url or "")
+        raise requests.ConnectionError("no network in the tests")
+
+
 def pool(client: Any) -> Any:
     """What holds a client's connections (derived clients share it)."""
     return client.client._driver if isinstance(client, BlockingOcto) else client._session

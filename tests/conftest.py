@@ -61,7 +61,9 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
     """No test sees the developer's token, base URL or proxies, and each test
     starts with no module-level client."""
     for name in ("GITHUB_TOKEN", "GH_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN", "GITHUB_API_URL",
-                 "GH_REPO", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+                 "GH_REPO", "OCTO_GHES_VERSION", "OCTO_GHES_MANAGE_URL", "OCTO_REDIS_URL",
+                 "OCTO_REDIS_ENCRYPTION_KEY", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy",
+                 "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     # Nor the tokens `octo auth login` and `gh auth login` stored, nor the CLI's disk cache:

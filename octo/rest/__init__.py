@@ -6,6 +6,7 @@ NAMESPACES = (
     "activity",
     "agent_tasks",
     "agents",
+    "announcement_banners",
     "api_insights",
     "apps",
     "billing",
@@ -23,6 +24,8 @@ NAMESPACES = (
     "dependabot",
     "dependency_graph",
     "emojis",
+    "enterprise_admin",
+    "enterprise_apps",
     "enterprise_team_memberships",
     "enterprise_team_organizations",
     "enterprise_teams",
@@ -36,6 +39,7 @@ NAMESPACES = (
     "markdown",
     "meta",
     "migrations",
+    "oauth_authorizations",
     "oidc",
     "orgs",
     "packages",
@@ -46,10 +50,13 @@ NAMESPACES = (
     "rate_limit",
     "reactions",
     "repos",
+    "scim",
     "search",
     "secret_scanning",
     "security_advisories",
     "teams",
     "users",
 )
-ENDPOINT_COUNT = 1223
+ENDPOINT_COUNT = 1591
+# The GHES versions whose descriptions spec/ was imported from: `Octo(ghes=...)` takes one.
+GHES_VERSIONS = ("3.17", "3.18", "3.19", )

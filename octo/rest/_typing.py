@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from octo.rest.activity import Activity
     from octo.rest.agent_tasks import AgentTasks
     from octo.rest.agents import Agents
+    from octo.rest.announcement_banners import AnnouncementBanners
     from octo.rest.api_insights import ApiInsights
     from octo.rest.apps import Apps
     from octo.rest.billing import Billing
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from octo.rest.dependabot import Dependabot
     from octo.rest.dependency_graph import DependencyGraph
     from octo.rest.emojis import Emojis
+    from octo.rest.enterprise_admin import EnterpriseAdmin
+    from octo.rest.enterprise_apps import EnterpriseApps
     from octo.rest.enterprise_team_memberships import EnterpriseTeamMemberships
     from octo.rest.enterprise_team_organizations import EnterpriseTeamOrganizations
     from octo.rest.enterprise_teams import EnterpriseTeams
@@ -44,6 +47,7 @@ if TYPE_CHECKING:
     from octo.rest.markdown import Markdown
     from octo.rest.meta import Meta
     from octo.rest.migrations import Migrations
+    from octo.rest.oauth_authorizations import OauthAuthorizations
     from octo.rest.oidc import Oidc
     from octo.rest.orgs import Orgs
     from octo.rest.packages import Packages
@@ -54,6 +58,7 @@ if TYPE_CHECKING:
     from octo.rest.rate_limit import RateLimit
     from octo.rest.reactions import Reactions
     from octo.rest.repos import Repos
+    from octo.rest.scim import Scim
     from octo.rest.search import Search
     from octo.rest.secret_scanning import SecretScanning
     from octo.rest.security_advisories import SecurityAdvisories
@@ -65,6 +70,7 @@ if TYPE_CHECKING:
         activity: Activity
         agent_tasks: AgentTasks
         agents: Agents
+        announcement_banners: AnnouncementBanners
         api_insights: ApiInsights
         apps: Apps
         billing: Billing
@@ -82,6 +88,8 @@ if TYPE_CHECKING:
         dependabot: Dependabot
         dependency_graph: DependencyGraph
         emojis: Emojis
+        enterprise_admin: EnterpriseAdmin
+        enterprise_apps: EnterpriseApps
         enterprise_team_memberships: EnterpriseTeamMemberships
         enterprise_team_organizations: EnterpriseTeamOrganizations
         enterprise_teams: EnterpriseTeams
@@ -95,6 +103,7 @@ if TYPE_CHECKING:
         markdown: Markdown
         meta: Meta
         migrations: Migrations
+        oauth_authorizations: OauthAuthorizations
         oidc: Oidc
         orgs: Orgs
         packages: Packages
@@ -105,6 +114,7 @@ if TYPE_CHECKING:
         rate_limit: RateLimit
         reactions: Reactions
         repos: Repos
+        scim: Scim
         search: Search
         secret_scanning: SecretScanning
         security_advisories: SecurityAdvisories
@@ -115,6 +125,7 @@ if TYPE_CHECKING:
     activity: Activity
     agent_tasks: AgentTasks
     agents: Agents
+    announcement_banners: AnnouncementBanners
     api_insights: ApiInsights
     apps: Apps
     billing: Billing
@@ -132,6 +143,8 @@ if TYPE_CHECKING:
     dependabot: Dependabot
     dependency_graph: DependencyGraph
     emojis: Emojis
+    enterprise_admin: EnterpriseAdmin
+    enterprise_apps: EnterpriseApps
     enterprise_team_memberships: EnterpriseTeamMemberships
     enterprise_team_organizations: EnterpriseTeamOrganizations
     enterprise_teams: EnterpriseTeams
@@ -145,6 +158,7 @@ if TYPE_CHECKING:
     markdown: Markdown
     meta: Meta
     migrations: Migrations
+    oauth_authorizations: OauthAuthorizations
     oidc: Oidc
     orgs: Orgs
     packages: Packages
@@ -155,6 +169,7 @@ if TYPE_CHECKING:
     rate_limit: RateLimit
     reactions: Reactions
     repos: Repos
+    scim: Scim
     search: Search
     secret_scanning: SecretScanning
     security_advisories: SecurityAdvisories
@@ -166,6 +181,7 @@ __all__ = [
     "activity",
     "agent_tasks",
     "agents",
+    "announcement_banners",
     "api_insights",
     "apps",
     "billing",
@@ -183,6 +199,8 @@ __all__ = [
     "dependabot",
     "dependency_graph",
     "emojis",
+    "enterprise_admin",
+    "enterprise_apps",
     "enterprise_team_memberships",
     "enterprise_team_organizations",
     "enterprise_teams",
@@ -196,6 +214,7 @@ __all__ = [
     "markdown",
     "meta",
     "migrations",
+    "oauth_authorizations",
     "oidc",
     "orgs",
     "packages",
@@ -206,6 +225,7 @@ __all__ = [
     "rate_limit",
     "reactions",
     "repos",
+    "scim",
     "search",
     "secret_scanning",
     "security_advisories",

@@ -59,6 +59,7 @@ _GET_STARGAZER_COUNT_FOR_REPO = Operation(
     "GET",
     "/repos/{owner}/{repo}/stargazers/count",
     name="activity.get_stargazer_count_for_repo",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_THREAD = Operation(
     "GET",
@@ -228,6 +229,8 @@ class Activity(Namespace):
 
         `GET /user/starred/{owner}/{repo}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -263,6 +266,8 @@ class Activity(Namespace):
 
         `DELETE /repos/{owner}/{repo}/subscription`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -297,6 +302,8 @@ class Activity(Namespace):
 
         `DELETE /notifications/threads/{thread_id}/subscription`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             thread_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -328,6 +335,8 @@ class Activity(Namespace):
 
         `GET /feeds`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -356,6 +365,8 @@ class Activity(Namespace):
         """Get a repository subscription.
 
         `GET /repos/{owner}/{repo}/subscription`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -392,6 +403,8 @@ class Activity(Namespace):
 
         `GET /repos/{owner}/{repo}/stargazers/count`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -426,6 +439,8 @@ class Activity(Namespace):
 
         `GET /notifications/threads/{thread_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             thread_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -457,6 +472,8 @@ class Activity(Namespace):
         """Get a thread subscription for the authenticated user.
 
         `GET /notifications/threads/{thread_id}/subscription`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             thread_id: integer; required
@@ -492,6 +509,8 @@ class Activity(Namespace):
         """List events for the authenticated user.
 
         `GET /users/{username}/events` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -536,6 +555,8 @@ class Activity(Namespace):
         """List notifications for the authenticated user.
 
         `GET /notifications` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             all: boolean; optional; server default False
@@ -583,6 +604,8 @@ class Activity(Namespace):
 
         `GET /users/{username}/events/orgs/{org}` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             org: string; required
@@ -625,6 +648,8 @@ class Activity(Namespace):
 
         `GET /events` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 15
             page: integer; optional; server default 1
@@ -662,6 +687,8 @@ class Activity(Namespace):
         """List public events for a network of repositories.
 
         `GET /networks/{owner}/{repo}/events` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -706,6 +733,8 @@ class Activity(Namespace):
 
         `GET /users/{username}/events/public` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             per_page: integer; optional; server default 30
@@ -746,6 +775,8 @@ class Activity(Namespace):
         """List public organization events.
 
         `GET /orgs/{org}/events` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -788,6 +819,8 @@ class Activity(Namespace):
 
         `GET /users/{username}/received_events` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             per_page: integer; optional; server default 30
@@ -828,6 +861,8 @@ class Activity(Namespace):
         """List public events received by a user.
 
         `GET /users/{username}/received_events/public` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -870,6 +905,8 @@ class Activity(Namespace):
         """List repository events.
 
         `GET /repos/{owner}/{repo}/events` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -918,6 +955,8 @@ class Activity(Namespace):
         """List repository notifications for the authenticated user.
 
         `GET /repos/{owner}/{repo}/notifications` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1000,6 +1039,8 @@ class Activity(Namespace):
 
         `GET /user/starred` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             sort: string; optional; one of created, updated; server default 'created'
             direction: string; optional; one of asc, desc; server default 'desc'
@@ -1076,6 +1117,8 @@ class Activity(Namespace):
 
         `GET /users/{username}/starred` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             sort: string; optional; one of created, updated; server default 'created'
@@ -1122,6 +1165,8 @@ class Activity(Namespace):
         """List repositories watched by a user.
 
         `GET /users/{username}/subscriptions` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1194,6 +1239,8 @@ class Activity(Namespace):
 
         `GET /repos/{owner}/{repo}/stargazers` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1238,6 +1285,8 @@ class Activity(Namespace):
 
         `GET /user/subscriptions` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -1275,6 +1324,8 @@ class Activity(Namespace):
         """List watchers.
 
         `GET /repos/{owner}/{repo}/subscribers` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1317,6 +1368,8 @@ class Activity(Namespace):
 
         `PUT /notifications`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             last_read_at: string; optional
             read: boolean; optional
@@ -1352,6 +1405,8 @@ class Activity(Namespace):
         """Mark repository notifications as read.
 
         `PUT /repos/{owner}/{repo}/notifications`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1391,6 +1446,8 @@ class Activity(Namespace):
 
         `DELETE /notifications/threads/{thread_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             thread_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1422,6 +1479,8 @@ class Activity(Namespace):
         """Mark a thread as read.
 
         `PATCH /notifications/threads/{thread_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             thread_id: integer; required
@@ -1457,6 +1516,8 @@ class Activity(Namespace):
         """Set a repository subscription.
 
         `PUT /repos/{owner}/{repo}/subscription`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1499,6 +1560,8 @@ class Activity(Namespace):
 
         `PUT /notifications/threads/{thread_id}/subscription`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             thread_id: integer; required
             ignored: boolean; optional; server default False
@@ -1536,6 +1599,8 @@ class Activity(Namespace):
 
         `PUT /user/starred/{owner}/{repo}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1570,6 +1635,8 @@ class Activity(Namespace):
         """Unstar a repository for the authenticated user.
 
         `DELETE /user/starred/{owner}/{repo}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

@@ -24,17 +24,20 @@ _CREATE_TASK_IN_REPO = Operation(
     "POST",
     "/agents/repos/{owner}/{repo}/tasks",
     name="agent_tasks.create_task_in_repo",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _GET_TASK_BY_ID = Operation(
     "GET",
     "/agents/tasks/{task_id}",
     name="agent_tasks.get_task_by_id",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_TASK_BY_REPO_AND_ID = Operation(
     "GET",
     "/agents/repos/{owner}/{repo}/tasks/{task_id}",
     name="agent_tasks.get_task_by_repo_and_id",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_TASKS = Operation(
     "GET",
@@ -46,6 +49,7 @@ _LIST_TASKS = Operation(
         "sort": Limit(enum=("updated_at", "created_at")),
         "direction": Limit(enum=("asc", "desc")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_TASKS_FOR_REPO = Operation(
     "GET",
@@ -57,6 +61,7 @@ _LIST_TASKS_FOR_REPO = Operation(
         "sort": Limit(enum=("updated_at", "created_at")),
         "direction": Limit(enum=("asc", "desc")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 
 
@@ -84,6 +89,8 @@ class AgentTasks(Namespace):
         """Start a task.
 
         `POST /agents/repos/{owner}/{repo}/tasks`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -133,6 +140,8 @@ class AgentTasks(Namespace):
 
         `GET /agents/tasks/{task_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             task_id: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -166,6 +175,8 @@ class AgentTasks(Namespace):
         """Get a task by repo.
 
         `GET /agents/repos/{owner}/{repo}/tasks/{task_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -209,6 +220,8 @@ class AgentTasks(Namespace):
         """List tasks.
 
         `GET /agents/tasks` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             per_page: integer; optional; range 1..100; server default 30
@@ -263,6 +276,8 @@ class AgentTasks(Namespace):
         """List tasks for repository.
 
         `GET /agents/repos/{owner}/{repo}/tasks` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required

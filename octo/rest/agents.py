@@ -32,11 +32,13 @@ _ADD_SELECTED_REPO_TO_ORG_SECRET = Operation(
     "PUT",
     "/orgs/{org}/agents/secrets/{secret_name}/repositories/{repository_id}",
     name="agents.add_selected_repo_to_org_secret",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _ADD_SELECTED_REPO_TO_ORG_VARIABLE = Operation(
     "PUT",
     "/orgs/{org}/agents/variables/{name}/repositories/{repository_id}",
     name="agents.add_selected_repo_to_org_variable",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _CREATE_OR_UPDATE_ORG_SECRET = Operation(
     "PUT",
@@ -45,12 +47,14 @@ _CREATE_OR_UPDATE_ORG_SECRET = Operation(
     limits={
         "visibility": Limit(enum=("all", "private", "selected")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _CREATE_OR_UPDATE_REPO_SECRET = Operation(
     "PUT",
     "/repos/{owner}/{repo}/agents/secrets/{secret_name}",
     name="agents.create_or_update_repo_secret",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _CREATE_ORG_VARIABLE = Operation(
@@ -60,124 +64,148 @@ _CREATE_ORG_VARIABLE = Operation(
     limits={
         "visibility": Limit(enum=("all", "private", "selected")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _CREATE_REPO_VARIABLE = Operation(
     "POST",
     "/repos/{owner}/{repo}/agents/variables",
     name="agents.create_repo_variable",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _DELETE_ORG_SECRET = Operation(
     "DELETE",
     "/orgs/{org}/agents/secrets/{secret_name}",
     name="agents.delete_org_secret",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _DELETE_ORG_VARIABLE = Operation(
     "DELETE",
     "/orgs/{org}/agents/variables/{name}",
     name="agents.delete_org_variable",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _DELETE_REPO_SECRET = Operation(
     "DELETE",
     "/repos/{owner}/{repo}/agents/secrets/{secret_name}",
     name="agents.delete_repo_secret",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _DELETE_REPO_VARIABLE = Operation(
     "DELETE",
     "/repos/{owner}/{repo}/agents/variables/{name}",
     name="agents.delete_repo_variable",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_ORG_PUBLIC_KEY = Operation(
     "GET",
     "/orgs/{org}/agents/secrets/public-key",
     name="agents.get_org_public_key",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_ORG_SECRET = Operation(
     "GET",
     "/orgs/{org}/agents/secrets/{secret_name}",
     name="agents.get_org_secret",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_ORG_VARIABLE = Operation(
     "GET",
     "/orgs/{org}/agents/variables/{name}",
     name="agents.get_org_variable",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_REPO_PUBLIC_KEY = Operation(
     "GET",
     "/repos/{owner}/{repo}/agents/secrets/public-key",
     name="agents.get_repo_public_key",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_REPO_SECRET = Operation(
     "GET",
     "/repos/{owner}/{repo}/agents/secrets/{secret_name}",
     name="agents.get_repo_secret",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_REPO_VARIABLE = Operation(
     "GET",
     "/repos/{owner}/{repo}/agents/variables/{name}",
     name="agents.get_repo_variable",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_ORG_SECRETS = Operation(
     "GET",
     "/orgs/{org}/agents/secrets",
     name="agents.list_org_secrets",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_ORG_VARIABLES = Operation(
     "GET",
     "/orgs/{org}/agents/variables",
     name="agents.list_org_variables",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_REPO_ORGANIZATION_SECRETS = Operation(
     "GET",
     "/repos/{owner}/{repo}/agents/organization-secrets",
     name="agents.list_repo_organization_secrets",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_REPO_ORGANIZATION_VARIABLES = Operation(
     "GET",
     "/repos/{owner}/{repo}/agents/organization-variables",
     name="agents.list_repo_organization_variables",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_REPO_SECRETS = Operation(
     "GET",
     "/repos/{owner}/{repo}/agents/secrets",
     name="agents.list_repo_secrets",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_REPO_VARIABLES = Operation(
     "GET",
     "/repos/{owner}/{repo}/agents/variables",
     name="agents.list_repo_variables",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_SELECTED_REPOS_FOR_ORG_SECRET = Operation(
     "GET",
     "/orgs/{org}/agents/secrets/{secret_name}/repositories",
     name="agents.list_selected_repos_for_org_secret",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_SELECTED_REPOS_FOR_ORG_VARIABLE = Operation(
     "GET",
     "/orgs/{org}/agents/variables/{name}/repositories",
     name="agents.list_selected_repos_for_org_variable",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _REMOVE_SELECTED_REPO_FROM_ORG_SECRET = Operation(
     "DELETE",
     "/orgs/{org}/agents/secrets/{secret_name}/repositories/{repository_id}",
     name="agents.remove_selected_repo_from_org_secret",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _REMOVE_SELECTED_REPO_FROM_ORG_VARIABLE = Operation(
     "DELETE",
     "/orgs/{org}/agents/variables/{name}/repositories/{repository_id}",
     name="agents.remove_selected_repo_from_org_variable",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _SET_SELECTED_REPOS_FOR_ORG_SECRET = Operation(
     "PUT",
     "/orgs/{org}/agents/secrets/{secret_name}/repositories",
     name="agents.set_selected_repos_for_org_secret",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _SET_SELECTED_REPOS_FOR_ORG_VARIABLE = Operation(
     "PUT",
     "/orgs/{org}/agents/variables/{name}/repositories",
     name="agents.set_selected_repos_for_org_variable",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _UPDATE_ORG_VARIABLE = Operation(
@@ -187,12 +215,14 @@ _UPDATE_ORG_VARIABLE = Operation(
     limits={
         "visibility": Limit(enum=("all", "private", "selected")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _UPDATE_REPO_VARIABLE = Operation(
     "PATCH",
     "/repos/{owner}/{repo}/agents/variables/{name}",
     name="agents.update_repo_variable",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 
@@ -216,6 +246,8 @@ class Agents(Namespace):
         """Add selected repository to an organization secret.
 
         `PUT /orgs/{org}/agents/secrets/{secret_name}/repositories/{repository_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -254,6 +286,8 @@ class Agents(Namespace):
         """Add selected repository to an organization variable.
 
         `PUT /orgs/{org}/agents/variables/{name}/repositories/{repository_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -295,6 +329,8 @@ class Agents(Namespace):
         """Create or update an organization secret.
 
         `PUT /orgs/{org}/agents/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -344,6 +380,8 @@ class Agents(Namespace):
 
         `PUT /repos/{owner}/{repo}/agents/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -390,6 +428,8 @@ class Agents(Namespace):
 
         `POST /orgs/{org}/agents/variables`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             name: string; required
@@ -435,6 +475,8 @@ class Agents(Namespace):
 
         `POST /repos/{owner}/{repo}/agents/variables`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -476,6 +518,8 @@ class Agents(Namespace):
 
         `DELETE /orgs/{org}/agents/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -510,6 +554,8 @@ class Agents(Namespace):
         """Delete an organization variable.
 
         `DELETE /orgs/{org}/agents/variables/{name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -546,6 +592,8 @@ class Agents(Namespace):
         """Delete a repository secret.
 
         `DELETE /repos/{owner}/{repo}/agents/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -585,6 +633,8 @@ class Agents(Namespace):
 
         `DELETE /repos/{owner}/{repo}/agents/variables/{name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -621,6 +671,8 @@ class Agents(Namespace):
 
         `GET /orgs/{org}/agents/secrets/public-key`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -653,6 +705,8 @@ class Agents(Namespace):
         """Get an organization secret.
 
         `GET /orgs/{org}/agents/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -689,6 +743,8 @@ class Agents(Namespace):
 
         `GET /orgs/{org}/agents/variables/{name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             name: string; required
@@ -723,6 +779,8 @@ class Agents(Namespace):
         """Get a repository public key.
 
         `GET /repos/{owner}/{repo}/agents/secrets/public-key`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -759,6 +817,8 @@ class Agents(Namespace):
         """Get a repository secret.
 
         `GET /repos/{owner}/{repo}/agents/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -798,6 +858,8 @@ class Agents(Namespace):
 
         `GET /repos/{owner}/{repo}/agents/variables/{name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -836,6 +898,8 @@ class Agents(Namespace):
         """List organization secrets.
 
         `GET /orgs/{org}/agents/secrets` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -878,6 +942,8 @@ class Agents(Namespace):
 
         `GET /orgs/{org}/agents/variables` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             per_page: integer; optional; server default 10
@@ -919,6 +985,8 @@ class Agents(Namespace):
         """List repository organization secrets.
 
         `GET /repos/{owner}/{repo}/agents/organization-secrets` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -964,6 +1032,8 @@ class Agents(Namespace):
 
         `GET /repos/{owner}/{repo}/agents/organization-variables` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1007,6 +1077,8 @@ class Agents(Namespace):
         """List repository secrets.
 
         `GET /repos/{owner}/{repo}/agents/secrets` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -1052,6 +1124,8 @@ class Agents(Namespace):
 
         `GET /repos/{owner}/{repo}/agents/variables` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1095,6 +1169,8 @@ class Agents(Namespace):
         """List selected repositories for an organization secret.
 
         `GET /orgs/{org}/agents/secrets/{secret_name}/repositories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1140,6 +1216,8 @@ class Agents(Namespace):
 
         `GET /orgs/{org}/agents/variables/{name}/repositories` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             name: string; required
@@ -1182,6 +1260,8 @@ class Agents(Namespace):
 
         `DELETE /orgs/{org}/agents/secrets/{secret_name}/repositories/{repository_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -1220,6 +1300,8 @@ class Agents(Namespace):
 
         `DELETE /orgs/{org}/agents/variables/{name}/repositories/{repository_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             name: string; required
@@ -1257,6 +1339,8 @@ class Agents(Namespace):
         """Set selected repositories for an organization secret.
 
         `PUT /orgs/{org}/agents/secrets/{secret_name}/repositories`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1297,6 +1381,8 @@ class Agents(Namespace):
         """Set selected repositories for an organization variable.
 
         `PUT /orgs/{org}/agents/variables/{name}/repositories`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1340,6 +1426,8 @@ class Agents(Namespace):
         """Update an organization variable.
 
         `PATCH /orgs/{org}/agents/variables/{name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1388,6 +1476,8 @@ class Agents(Namespace):
         """Update a repository variable.
 
         `PATCH /repos/{owner}/{repo}/agents/variables/{name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required

@@ -30,6 +30,7 @@ _GET_ROUTE_STATS_BY_ACTOR = Operation(
         "actor_type": Limit(enum=("installation", "classic_pat", "fine_grained_pat", "oauth_app", "github_app_user_to_server")),
         "direction": Limit(enum=("asc", "desc")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_SUBJECT_STATS = Operation(
     "GET",
@@ -38,11 +39,13 @@ _GET_SUBJECT_STATS = Operation(
     limits={
         "direction": Limit(enum=("asc", "desc")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_SUMMARY_STATS = Operation(
     "GET",
     "/orgs/{org}/insights/api/summary-stats",
     name="api_insights.get_summary_stats",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_SUMMARY_STATS_BY_ACTOR = Operation(
     "GET",
@@ -51,16 +54,19 @@ _GET_SUMMARY_STATS_BY_ACTOR = Operation(
     limits={
         "actor_type": Limit(enum=("installation", "classic_pat", "fine_grained_pat", "oauth_app", "github_app_user_to_server")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_SUMMARY_STATS_BY_USER = Operation(
     "GET",
     "/orgs/{org}/insights/api/summary-stats/users/{user_id}",
     name="api_insights.get_summary_stats_by_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_TIME_STATS = Operation(
     "GET",
     "/orgs/{org}/insights/api/time-stats",
     name="api_insights.get_time_stats",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_TIME_STATS_BY_ACTOR = Operation(
     "GET",
@@ -69,11 +75,13 @@ _GET_TIME_STATS_BY_ACTOR = Operation(
     limits={
         "actor_type": Limit(enum=("installation", "classic_pat", "fine_grained_pat", "oauth_app", "github_app_user_to_server")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_TIME_STATS_BY_USER = Operation(
     "GET",
     "/orgs/{org}/insights/api/time-stats/users/{user_id}",
     name="api_insights.get_time_stats_by_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_USER_STATS = Operation(
     "GET",
@@ -82,6 +90,7 @@ _GET_USER_STATS = Operation(
     limits={
         "direction": Limit(enum=("asc", "desc")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 
 
@@ -112,6 +121,8 @@ class ApiInsights(Namespace):
         """Get route stats by actor.
 
         `GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -173,6 +184,8 @@ class ApiInsights(Namespace):
 
         `GET /orgs/{org}/insights/api/subject-stats` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             min_timestamp: string; required
@@ -223,6 +236,8 @@ class ApiInsights(Namespace):
 
         `GET /orgs/{org}/insights/api/summary-stats`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             min_timestamp: string; required
@@ -264,6 +279,8 @@ class ApiInsights(Namespace):
         """Get summary stats by actor.
 
         `GET /orgs/{org}/insights/api/summary-stats/{actor_type}/{actor_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -310,6 +327,8 @@ class ApiInsights(Namespace):
 
         `GET /orgs/{org}/insights/api/summary-stats/users/{user_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             user_id: string; required
@@ -352,6 +371,8 @@ class ApiInsights(Namespace):
         """Get time stats.
 
         `GET /orgs/{org}/insights/api/time-stats`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -397,6 +418,8 @@ class ApiInsights(Namespace):
         """Get time stats by actor.
 
         `GET /orgs/{org}/insights/api/time-stats/{actor_type}/{actor_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -445,6 +468,8 @@ class ApiInsights(Namespace):
         """Get time stats by user.
 
         `GET /orgs/{org}/insights/api/time-stats/users/{user_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -496,6 +521,8 @@ class ApiInsights(Namespace):
         """Get user stats.
 
         `GET /orgs/{org}/insights/api/user-stats/{user_id}` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required

@@ -30,17 +30,20 @@ _CREATE_CAMPAIGN = Operation(
         "team_managers": Limit(max_items=10),
         "code_scanning_alerts": Limit(min_items=1),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _DELETE_CAMPAIGN = Operation(
     "DELETE",
     "/orgs/{org}/campaigns/{campaign_number}",
     name="campaigns.delete_campaign",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_CAMPAIGN_SUMMARY = Operation(
     "GET",
     "/orgs/{org}/campaigns/{campaign_number}",
     name="campaigns.get_campaign_summary",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_ORG_CAMPAIGNS = Operation(
     "GET",
@@ -51,6 +54,7 @@ _LIST_ORG_CAMPAIGNS = Operation(
         "state": Limit(enum=("open", "closed")),
         "sort": Limit(enum=("created", "updated", "ends_at", "published")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _UPDATE_CAMPAIGN = Operation(
     "PATCH",
@@ -63,6 +67,7 @@ _UPDATE_CAMPAIGN = Operation(
         "team_managers": Limit(max_items=10),
         "state": Limit(enum=("open", "closed")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 
@@ -92,6 +97,8 @@ class Campaigns(Namespace):
         """Create a campaign for an organization.
 
         `POST /orgs/{org}/campaigns`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -144,6 +151,8 @@ class Campaigns(Namespace):
 
         `DELETE /orgs/{org}/campaigns/{campaign_number}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             campaign_number: integer; required
@@ -178,6 +187,8 @@ class Campaigns(Namespace):
         """Get a campaign for an organization.
 
         `GET /orgs/{org}/campaigns/{campaign_number}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -218,6 +229,8 @@ class Campaigns(Namespace):
         """List campaigns for an organization.
 
         `GET /orgs/{org}/campaigns` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -270,6 +283,8 @@ class Campaigns(Namespace):
         """Update a campaign.
 
         `PATCH /orgs/{org}/campaigns/{campaign_number}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required

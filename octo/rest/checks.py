@@ -142,6 +142,8 @@ class Checks(Namespace):
 
         `POST /repos/{owner}/{repo}/check-runs`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -200,6 +202,8 @@ class Checks(Namespace):
 
         `POST /repos/{owner}/{repo}/check-suites`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -240,6 +244,8 @@ class Checks(Namespace):
 
         `GET /repos/{owner}/{repo}/check-runs/{check_run_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -277,6 +283,8 @@ class Checks(Namespace):
         """Get a check suite.
 
         `GET /repos/{owner}/{repo}/check-suites/{check_suite_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -318,6 +326,8 @@ class Checks(Namespace):
         """List check run annotations.
 
         `GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -369,6 +379,8 @@ class Checks(Namespace):
         """List check runs for a Git reference.
 
         `GET /repos/{owner}/{repo}/commits/{ref}/check-runs` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -428,6 +440,8 @@ class Checks(Namespace):
 
         `GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -483,6 +497,8 @@ class Checks(Namespace):
 
         `GET /repos/{owner}/{repo}/commits/{ref}/check-suites` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -531,6 +547,8 @@ class Checks(Namespace):
 
         `POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -569,6 +587,8 @@ class Checks(Namespace):
 
         `POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -606,6 +626,8 @@ class Checks(Namespace):
         """Update repository preferences for check suites.
 
         `PATCH /repos/{owner}/{repo}/check-suites/preferences`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -655,6 +677,8 @@ class Checks(Namespace):
         """Update a check run.
 
         `PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

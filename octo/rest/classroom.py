@@ -27,36 +27,42 @@ _GET_A_CLASSROOM = Operation(
     "GET",
     "/classrooms/{classroom_id}",
     name="classroom.get_a_classroom",
+    targets=frozenset({"api.github.com", "ghec"}),
     deprecated=True,
 )
 _GET_AN_ASSIGNMENT = Operation(
     "GET",
     "/assignments/{assignment_id}",
     name="classroom.get_an_assignment",
+    targets=frozenset({"api.github.com", "ghec"}),
     deprecated=True,
 )
 _GET_ASSIGNMENT_GRADES = Operation(
     "GET",
     "/assignments/{assignment_id}/grades",
     name="classroom.get_assignment_grades",
+    targets=frozenset({"api.github.com", "ghec"}),
     deprecated=True,
 )
 _LIST_ACCEPTED_ASSIGNMENTS_FOR_AN_ASSIGNMENT = Operation(
     "GET",
     "/assignments/{assignment_id}/accepted_assignments",
     name="classroom.list_accepted_assignments_for_an_assignment",
+    targets=frozenset({"api.github.com", "ghec"}),
     deprecated=True,
 )
 _LIST_ASSIGNMENTS_FOR_A_CLASSROOM = Operation(
     "GET",
     "/classrooms/{classroom_id}/assignments",
     name="classroom.list_assignments_for_a_classroom",
+    targets=frozenset({"api.github.com", "ghec"}),
     deprecated=True,
 )
 _LIST_CLASSROOMS = Operation(
     "GET",
     "/classrooms",
     name="classroom.list_classrooms",
+    targets=frozenset({"api.github.com", "ghec"}),
     deprecated=True,
 )
 
@@ -78,6 +84,8 @@ class Classroom(Namespace):
         """Closing down - Get a classroom.
 
         `GET /classrooms/{classroom_id}` (deprecated)
+
+        Available on api.github.com, GHEC.
 
         Args:
             classroom_id: integer; required
@@ -111,6 +119,8 @@ class Classroom(Namespace):
 
         `GET /assignments/{assignment_id}` (deprecated)
 
+        Available on api.github.com, GHEC.
+
         Args:
             assignment_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -142,6 +152,8 @@ class Classroom(Namespace):
         """Closing down - Get assignment grades.
 
         `GET /assignments/{assignment_id}/grades` (deprecated)
+
+        Available on api.github.com, GHEC.
 
         Args:
             assignment_id: integer; required
@@ -177,6 +189,8 @@ class Classroom(Namespace):
         """Closing down - List accepted assignments for an assignment.
 
         `GET /assignments/{assignment_id}/accepted_assignments` (deprecated) (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             assignment_id: integer; required
@@ -219,6 +233,8 @@ class Classroom(Namespace):
 
         `GET /classrooms/{classroom_id}/assignments` (deprecated) (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             classroom_id: integer; required
             page: integer; optional; server default 1
@@ -258,6 +274,8 @@ class Classroom(Namespace):
         """Closing down - List classrooms.
 
         `GET /classrooms` (deprecated) (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             page: integer; optional; server default 1

@@ -24,11 +24,13 @@ _GET_FINDING = Operation(
     "GET",
     "/repos/{owner}/{repo}/code-quality/findings/{finding_number}",
     name="code_quality.get_finding",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_SETUP = Operation(
     "GET",
     "/repos/{owner}/{repo}/code-quality/setup",
     name="code_quality.get_setup",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_FINDINGS_FOR_REPO = Operation(
     "GET",
@@ -38,6 +40,7 @@ _LIST_FINDINGS_FOR_REPO = Operation(
         "direction": Limit(enum=("asc", "desc")),
         "state": Limit(enum=("open", "dismissed")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _UPDATE_SETUP = Operation(
     "PATCH",
@@ -48,6 +51,7 @@ _UPDATE_SETUP = Operation(
         "runner_type": Limit(enum=("standard", "labeled")),
         "ai_findings_option": Limit(enum=("disabled", "on_push")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 
@@ -71,6 +75,8 @@ class CodeQuality(Namespace):
         """Get a code quality finding.
 
         `GET /repos/{owner}/{repo}/code-quality/findings/{finding_number}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -108,6 +114,8 @@ class CodeQuality(Namespace):
         """Get a code quality setup configuration.
 
         `GET /repos/{owner}/{repo}/code-quality/setup`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -149,6 +157,8 @@ class CodeQuality(Namespace):
         """List code quality findings for a repository.
 
         `GET /repos/{owner}/{repo}/code-quality/findings` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -201,6 +211,8 @@ class CodeQuality(Namespace):
         """Update a code quality setup configuration.
 
         `PATCH /repos/{owner}/{repo}/code-quality/setup`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required

@@ -264,6 +264,8 @@ class CodeSecurity(Namespace):
 
         `POST /orgs/{org}/code-security/configurations/{configuration_id}/attach`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             configuration_id: integer; required
@@ -305,6 +307,8 @@ class CodeSecurity(Namespace):
         """Attach an enterprise configuration to repositories.
 
         `POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -369,6 +373,8 @@ class CodeSecurity(Namespace):
         """Create a code security configuration.
 
         `POST /orgs/{org}/code-security/configurations`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -479,6 +485,8 @@ class CodeSecurity(Namespace):
 
         `POST /enterprises/{enterprise}/code-security/configurations`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             enterprise: string; required
             name: string; required
@@ -560,6 +568,8 @@ class CodeSecurity(Namespace):
 
         `DELETE /orgs/{org}/code-security/configurations/{configuration_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             configuration_id: integer; required
@@ -595,6 +605,8 @@ class CodeSecurity(Namespace):
 
         `DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             enterprise: string; required
             configuration_id: integer; required
@@ -629,6 +641,8 @@ class CodeSecurity(Namespace):
         """Detach configurations from repositories.
 
         `DELETE /orgs/{org}/code-security/configurations/detach`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -667,6 +681,8 @@ class CodeSecurity(Namespace):
 
         `GET /orgs/{org}/code-security/configurations/{configuration_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             configuration_id: integer; required
@@ -701,6 +717,8 @@ class CodeSecurity(Namespace):
         """Get the code security configuration associated with a repository.
 
         `GET /repos/{owner}/{repo}/code-security-configuration`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -739,6 +757,8 @@ class CodeSecurity(Namespace):
         """Get code security configurations for an enterprise.
 
         `GET /enterprises/{enterprise}/code-security/configurations` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -785,6 +805,8 @@ class CodeSecurity(Namespace):
 
         `GET /orgs/{org}/code-security/configurations` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             target_type: string; optional; one of global, all; server default 'all'
@@ -827,6 +849,8 @@ class CodeSecurity(Namespace):
 
         `GET /orgs/{org}/code-security/configurations/defaults`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -858,6 +882,8 @@ class CodeSecurity(Namespace):
         """Get default code security configurations for an enterprise.
 
         `GET /enterprises/{enterprise}/code-security/configurations/defaults`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -896,6 +922,8 @@ class CodeSecurity(Namespace):
         """Get repositories associated with a code security configuration.
 
         `GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -947,6 +975,8 @@ class CodeSecurity(Namespace):
 
         `GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             enterprise: string; required
             configuration_id: integer; required
@@ -992,6 +1022,8 @@ class CodeSecurity(Namespace):
 
         `GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             enterprise: string; required
             configuration_id: integer; required
@@ -1027,6 +1059,8 @@ class CodeSecurity(Namespace):
         """Set a code security configuration as a default for an organization.
 
         `PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1067,6 +1101,8 @@ class CodeSecurity(Namespace):
         """Set a code security configuration as a default for an enterprise.
 
         `PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -1132,6 +1168,8 @@ class CodeSecurity(Namespace):
         """Update a code security configuration.
 
         `PATCH /orgs/{org}/code-security/configurations/{configuration_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1244,6 +1282,8 @@ class CodeSecurity(Namespace):
         """Update a custom code security configuration for an enterprise.
 
         `PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required

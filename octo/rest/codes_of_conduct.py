@@ -46,6 +46,8 @@ class CodesOfConduct(Namespace):
 
         `GET /codes_of_conduct`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -73,6 +75,8 @@ class CodesOfConduct(Namespace):
         """Get a code of conduct.
 
         `GET /codes_of_conduct/{key}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             key: string; required

@@ -41,21 +41,25 @@ _ADD_REPOSITORY_FOR_SECRET_FOR_AUTHENTICATED_USER = Operation(
     "PUT",
     "/user/codespaces/secrets/{secret_name}/repositories/{repository_id}",
     name="codespaces.add_repository_for_secret_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _ADD_SELECTED_REPO_TO_ORG_SECRET = Operation(
     "PUT",
     "/orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}",
     name="codespaces.add_selected_repo_to_org_secret",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _CHECK_PERMISSIONS_FOR_DEVCONTAINER = Operation(
     "GET",
     "/repos/{owner}/{repo}/codespaces/permissions_check",
     name="codespaces.check_permissions_for_devcontainer",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _CODESPACE_MACHINES_FOR_AUTHENTICATED_USER = Operation(
     "GET",
     "/user/codespaces/{codespace_name}/machines",
     name="codespaces.codespace_machines_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _CREATE_FOR_AUTHENTICATED_USER = Operation(
     "POST",
@@ -64,6 +68,7 @@ _CREATE_FOR_AUTHENTICATED_USER = Operation(
     limits={
         "geo": Limit(enum=("EuropeWest", "SoutheastAsia", "UsEast", "UsWest")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     content_type="application/json",
     json_body=True,
 )
@@ -74,18 +79,21 @@ _CREATE_OR_UPDATE_ORG_SECRET = Operation(
     limits={
         "visibility": Limit(enum=("all", "private", "selected")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _CREATE_OR_UPDATE_REPO_SECRET = Operation(
     "PUT",
     "/repos/{owner}/{repo}/codespaces/secrets/{secret_name}",
     name="codespaces.create_or_update_repo_secret",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _CREATE_OR_UPDATE_SECRET_FOR_AUTHENTICATED_USER = Operation(
     "PUT",
     "/user/codespaces/secrets/{secret_name}",
     name="codespaces.create_or_update_secret_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _CREATE_WITH_PR_FOR_AUTHENTICATED_USER = Operation(
@@ -95,6 +103,7 @@ _CREATE_WITH_PR_FOR_AUTHENTICATED_USER = Operation(
     limits={
         "geo": Limit(enum=("EuropeWest", "SoutheastAsia", "UsEast", "UsWest")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _CREATE_WITH_REPO_FOR_AUTHENTICATED_USER = Operation(
@@ -104,6 +113,7 @@ _CREATE_WITH_REPO_FOR_AUTHENTICATED_USER = Operation(
     limits={
         "geo": Limit(enum=("EuropeWest", "SoutheastAsia", "UsEast", "UsWest")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _DELETE_CODESPACES_ACCESS_USERS = Operation(
@@ -113,6 +123,7 @@ _DELETE_CODESPACES_ACCESS_USERS = Operation(
     limits={
         "selected_usernames": Limit(max_items=100),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     deprecated=True,
     json_body=True,
 )
@@ -120,147 +131,176 @@ _DELETE_FOR_AUTHENTICATED_USER = Operation(
     "DELETE",
     "/user/codespaces/{codespace_name}",
     name="codespaces.delete_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _DELETE_FROM_ORGANIZATION = Operation(
     "DELETE",
     "/orgs/{org}/members/{username}/codespaces/{codespace_name}",
     name="codespaces.delete_from_organization",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _DELETE_ORG_SECRET = Operation(
     "DELETE",
     "/orgs/{org}/codespaces/secrets/{secret_name}",
     name="codespaces.delete_org_secret",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _DELETE_REPO_SECRET = Operation(
     "DELETE",
     "/repos/{owner}/{repo}/codespaces/secrets/{secret_name}",
     name="codespaces.delete_repo_secret",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _DELETE_SECRET_FOR_AUTHENTICATED_USER = Operation(
     "DELETE",
     "/user/codespaces/secrets/{secret_name}",
     name="codespaces.delete_secret_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _EXPORT_FOR_AUTHENTICATED_USER = Operation(
     "POST",
     "/user/codespaces/{codespace_name}/exports",
     name="codespaces.export_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_CODESPACES_FOR_USER_IN_ORG = Operation(
     "GET",
     "/orgs/{org}/members/{username}/codespaces",
     name="codespaces.get_codespaces_for_user_in_org",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_EXPORT_DETAILS_FOR_AUTHENTICATED_USER = Operation(
     "GET",
     "/user/codespaces/{codespace_name}/exports/{export_id}",
     name="codespaces.get_export_details_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_FOR_AUTHENTICATED_USER = Operation(
     "GET",
     "/user/codespaces/{codespace_name}",
     name="codespaces.get_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_ORG_PUBLIC_KEY = Operation(
     "GET",
     "/orgs/{org}/codespaces/secrets/public-key",
     name="codespaces.get_org_public_key",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_ORG_SECRET = Operation(
     "GET",
     "/orgs/{org}/codespaces/secrets/{secret_name}",
     name="codespaces.get_org_secret",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_PUBLIC_KEY_FOR_AUTHENTICATED_USER = Operation(
     "GET",
     "/user/codespaces/secrets/public-key",
     name="codespaces.get_public_key_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_REPO_PUBLIC_KEY = Operation(
     "GET",
     "/repos/{owner}/{repo}/codespaces/secrets/public-key",
     name="codespaces.get_repo_public_key",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_REPO_SECRET = Operation(
     "GET",
     "/repos/{owner}/{repo}/codespaces/secrets/{secret_name}",
     name="codespaces.get_repo_secret",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_SECRET_FOR_AUTHENTICATED_USER = Operation(
     "GET",
     "/user/codespaces/secrets/{secret_name}",
     name="codespaces.get_secret_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_DEVCONTAINERS_IN_REPOSITORY_FOR_AUTHENTICATED_USER = Operation(
     "GET",
     "/repos/{owner}/{repo}/codespaces/devcontainers",
     name="codespaces.list_devcontainers_in_repository_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_FOR_AUTHENTICATED_USER = Operation(
     "GET",
     "/user/codespaces",
     name="codespaces.list_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_IN_ORGANIZATION = Operation(
     "GET",
     "/orgs/{org}/codespaces",
     name="codespaces.list_in_organization",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_IN_REPOSITORY_FOR_AUTHENTICATED_USER = Operation(
     "GET",
     "/repos/{owner}/{repo}/codespaces",
     name="codespaces.list_in_repository_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_ORG_SECRETS = Operation(
     "GET",
     "/orgs/{org}/codespaces/secrets",
     name="codespaces.list_org_secrets",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_REPO_SECRETS = Operation(
     "GET",
     "/repos/{owner}/{repo}/codespaces/secrets",
     name="codespaces.list_repo_secrets",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_REPOSITORIES_FOR_SECRET_FOR_AUTHENTICATED_USER = Operation(
     "GET",
     "/user/codespaces/secrets/{secret_name}/repositories",
     name="codespaces.list_repositories_for_secret_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_SECRETS_FOR_AUTHENTICATED_USER = Operation(
     "GET",
     "/user/codespaces/secrets",
     name="codespaces.list_secrets_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_SELECTED_REPOS_FOR_ORG_SECRET = Operation(
     "GET",
     "/orgs/{org}/codespaces/secrets/{secret_name}/repositories",
     name="codespaces.list_selected_repos_for_org_secret",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _PRE_FLIGHT_WITH_REPO_FOR_AUTHENTICATED_USER = Operation(
     "GET",
     "/repos/{owner}/{repo}/codespaces/new",
     name="codespaces.pre_flight_with_repo_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _PUBLISH_FOR_AUTHENTICATED_USER = Operation(
     "POST",
     "/user/codespaces/{codespace_name}/publish",
     name="codespaces.publish_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _REMOVE_REPOSITORY_FOR_SECRET_FOR_AUTHENTICATED_USER = Operation(
     "DELETE",
     "/user/codespaces/secrets/{secret_name}/repositories/{repository_id}",
     name="codespaces.remove_repository_for_secret_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _REMOVE_SELECTED_REPO_FROM_ORG_SECRET = Operation(
     "DELETE",
     "/orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}",
     name="codespaces.remove_selected_repo_from_org_secret",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _REPO_MACHINES_FOR_AUTHENTICATED_USER = Operation(
     "GET",
     "/repos/{owner}/{repo}/codespaces/machines",
     name="codespaces.repo_machines_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _SET_CODESPACES_ACCESS = Operation(
     "PUT",
@@ -270,6 +310,7 @@ _SET_CODESPACES_ACCESS = Operation(
         "visibility": Limit(enum=("disabled", "selected_members", "all_members", "all_members_and_outside_collaborators")),
         "selected_usernames": Limit(max_items=100),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     deprecated=True,
     json_body=True,
 )
@@ -280,6 +321,7 @@ _SET_CODESPACES_ACCESS_USERS = Operation(
     limits={
         "selected_usernames": Limit(max_items=100),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     deprecated=True,
     json_body=True,
 )
@@ -287,33 +329,39 @@ _SET_REPOSITORIES_FOR_SECRET_FOR_AUTHENTICATED_USER = Operation(
     "PUT",
     "/user/codespaces/secrets/{secret_name}/repositories",
     name="codespaces.set_repositories_for_secret_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _SET_SELECTED_REPOS_FOR_ORG_SECRET = Operation(
     "PUT",
     "/orgs/{org}/codespaces/secrets/{secret_name}/repositories",
     name="codespaces.set_selected_repos_for_org_secret",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _START_FOR_AUTHENTICATED_USER = Operation(
     "POST",
     "/user/codespaces/{codespace_name}/start",
     name="codespaces.start_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _STOP_FOR_AUTHENTICATED_USER = Operation(
     "POST",
     "/user/codespaces/{codespace_name}/stop",
     name="codespaces.stop_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _STOP_IN_ORGANIZATION = Operation(
     "POST",
     "/orgs/{org}/members/{username}/codespaces/{codespace_name}/stop",
     name="codespaces.stop_in_organization",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _UPDATE_FOR_AUTHENTICATED_USER = Operation(
     "PATCH",
     "/user/codespaces/{codespace_name}",
     name="codespaces.update_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 
@@ -336,6 +384,8 @@ class Codespaces(Namespace):
         """Add a selected repository to a user secret.
 
         `PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             secret_name: string; required
@@ -372,6 +422,8 @@ class Codespaces(Namespace):
         """Add selected repository to an organization secret.
 
         `PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -412,6 +464,8 @@ class Codespaces(Namespace):
 
         `GET /repos/{owner}/{repo}/codespaces/permissions_check`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -451,6 +505,8 @@ class Codespaces(Namespace):
         """List machine types for a codespace.
 
         `GET /user/codespaces/{codespace_name}/machines`
+
+        Available on api.github.com, GHEC.
 
         Args:
             codespace_name: string; required
@@ -496,6 +552,8 @@ class Codespaces(Namespace):
         """Create a codespace for the authenticated user.
 
         `POST /user/codespaces`
+
+        Available on api.github.com, GHEC.
 
         Args:
             repository_id: integer; optional
@@ -560,6 +618,8 @@ class Codespaces(Namespace):
 
         `PUT /orgs/{org}/codespaces/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -608,6 +668,8 @@ class Codespaces(Namespace):
 
         `PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -652,6 +714,8 @@ class Codespaces(Namespace):
         """Create or update a secret for the authenticated user.
 
         `PUT /user/codespaces/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             secret_name: string; required
@@ -704,6 +768,8 @@ class Codespaces(Namespace):
         """Create a codespace from a pull request.
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -775,6 +841,8 @@ class Codespaces(Namespace):
 
         `POST /repos/{owner}/{repo}/codespaces`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -834,6 +902,8 @@ class Codespaces(Namespace):
 
         `DELETE /orgs/{org}/codespaces/access/selected_users` (deprecated)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             selected_usernames: array of string; required; items 0..100
@@ -870,6 +940,8 @@ class Codespaces(Namespace):
 
         `DELETE /user/codespaces/{codespace_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             codespace_name: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -903,6 +975,8 @@ class Codespaces(Namespace):
         """Delete a codespace from the organization.
 
         `DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -941,6 +1015,8 @@ class Codespaces(Namespace):
 
         `DELETE /orgs/{org}/codespaces/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -976,6 +1052,8 @@ class Codespaces(Namespace):
         """Delete a repository secret.
 
         `DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -1013,6 +1091,8 @@ class Codespaces(Namespace):
 
         `DELETE /user/codespaces/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             secret_name: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1044,6 +1124,8 @@ class Codespaces(Namespace):
         """Export a codespace for the authenticated user.
 
         `POST /user/codespaces/{codespace_name}/exports`
+
+        Available on api.github.com, GHEC.
 
         Args:
             codespace_name: string; required
@@ -1080,6 +1162,8 @@ class Codespaces(Namespace):
         """List codespaces for a user in organization.
 
         `GET /orgs/{org}/members/{username}/codespaces` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1122,6 +1206,8 @@ class Codespaces(Namespace):
 
         `GET /user/codespaces/{codespace_name}/exports/{export_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             codespace_name: string; required
             export_id: string; required
@@ -1156,6 +1242,8 @@ class Codespaces(Namespace):
 
         `GET /user/codespaces/{codespace_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             codespace_name: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1187,6 +1275,8 @@ class Codespaces(Namespace):
         """Get an organization public key.
 
         `GET /orgs/{org}/codespaces/secrets/public-key`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1221,6 +1311,8 @@ class Codespaces(Namespace):
 
         `GET /orgs/{org}/codespaces/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -1254,6 +1346,8 @@ class Codespaces(Namespace):
 
         `GET /user/codespaces/secrets/public-key`
 
+        Available on api.github.com, GHEC.
+
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -1282,6 +1376,8 @@ class Codespaces(Namespace):
         """Get a repository public key.
 
         `GET /repos/{owner}/{repo}/codespaces/secrets/public-key`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -1319,6 +1415,8 @@ class Codespaces(Namespace):
 
         `GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1355,6 +1453,8 @@ class Codespaces(Namespace):
 
         `GET /user/codespaces/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             secret_name: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1390,6 +1490,8 @@ class Codespaces(Namespace):
         """List devcontainer configurations in a repository for the authenticated user.
 
         `GET /repos/{owner}/{repo}/codespaces/devcontainers` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -1434,6 +1536,8 @@ class Codespaces(Namespace):
 
         `GET /user/codespaces` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -1473,6 +1577,8 @@ class Codespaces(Namespace):
         """List codespaces for the organization.
 
         `GET /orgs/{org}/codespaces` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required; formerly org_id
@@ -1515,6 +1621,8 @@ class Codespaces(Namespace):
         """List codespaces in a repository for the authenticated user.
 
         `GET /repos/{owner}/{repo}/codespaces` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -1559,6 +1667,8 @@ class Codespaces(Namespace):
 
         `GET /orgs/{org}/codespaces/secrets` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             per_page: integer; optional; server default 30
@@ -1601,6 +1711,8 @@ class Codespaces(Namespace):
 
         `GET /repos/{owner}/{repo}/codespaces/secrets` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1641,6 +1753,8 @@ class Codespaces(Namespace):
 
         `GET /user/codespaces/secrets/{secret_name}/repositories`
 
+        Available on api.github.com, GHEC.
+
         Args:
             secret_name: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1674,6 +1788,8 @@ class Codespaces(Namespace):
         """List secrets for the authenticated user.
 
         `GET /user/codespaces/secrets` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             per_page: integer; optional; server default 30
@@ -1712,6 +1828,8 @@ class Codespaces(Namespace):
         """List selected repositories for an organization secret.
 
         `GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1756,6 +1874,8 @@ class Codespaces(Namespace):
 
         `GET /repos/{owner}/{repo}/codespaces/new`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1798,6 +1918,8 @@ class Codespaces(Namespace):
 
         `POST /user/codespaces/{codespace_name}/publish`
 
+        Available on api.github.com, GHEC.
+
         Args:
             codespace_name: string; required
             name: string; optional
@@ -1837,6 +1959,8 @@ class Codespaces(Namespace):
 
         `DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             secret_name: string; required
             repository_id: integer; required
@@ -1872,6 +1996,8 @@ class Codespaces(Namespace):
         """Remove selected repository from an organization secret.
 
         `DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1912,6 +2038,8 @@ class Codespaces(Namespace):
         """List available machine types for a repository.
 
         `GET /repos/{owner}/{repo}/codespaces/machines`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -1957,6 +2085,8 @@ class Codespaces(Namespace):
 
         `PUT /orgs/{org}/codespaces/access` (deprecated)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             visibility: string; required; one of disabled, selected_members, all_members, all_members_and_outside_collaborators
@@ -1996,6 +2126,8 @@ class Codespaces(Namespace):
 
         `POST /orgs/{org}/codespaces/access/selected_users` (deprecated)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             selected_usernames: array of string; required; items 0..100
@@ -2032,6 +2164,8 @@ class Codespaces(Namespace):
         """Set selected repositories for a user secret.
 
         `PUT /user/codespaces/secrets/{secret_name}/repositories`
+
+        Available on api.github.com, GHEC.
 
         Args:
             secret_name: string; required
@@ -2071,6 +2205,8 @@ class Codespaces(Namespace):
 
         `PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -2109,6 +2245,8 @@ class Codespaces(Namespace):
 
         `POST /user/codespaces/{codespace_name}/start`
 
+        Available on api.github.com, GHEC.
+
         Args:
             codespace_name: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -2140,6 +2278,8 @@ class Codespaces(Namespace):
         """Stop a codespace for the authenticated user.
 
         `POST /user/codespaces/{codespace_name}/stop`
+
+        Available on api.github.com, GHEC.
 
         Args:
             codespace_name: string; required
@@ -2174,6 +2314,8 @@ class Codespaces(Namespace):
         """Stop a codespace for an organization user.
 
         `POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -2213,6 +2355,8 @@ class Codespaces(Namespace):
         """Update a codespace for the authenticated user.
 
         `PATCH /user/codespaces/{codespace_name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             codespace_name: string; required

@@ -32,6 +32,7 @@ _ADD_COLLABORATOR_FOR_ORG = Operation(
         "actor_type": Limit(enum=("User", "Team")),
         "role": Limit(enum=("reader", "writer", "admin")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _ADD_COLLABORATOR_FOR_USER = Operation(
@@ -42,6 +43,7 @@ _ADD_COLLABORATOR_FOR_USER = Operation(
         "actor_type": Limit(enum=("User", "Team")),
         "role": Limit(enum=("reader", "writer", "admin")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _CREATE_FOR_ORG = Operation(
@@ -52,6 +54,7 @@ _CREATE_FOR_ORG = Operation(
         "general_instructions": Limit(max_length=4000),
         "base_role": Limit(enum=("reader", "writer", "admin", "no_access")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _CREATE_FOR_USER = Operation(
@@ -62,6 +65,7 @@ _CREATE_FOR_USER = Operation(
         "general_instructions": Limit(max_length=4000),
         "base_role": Limit(enum=("reader", "no_access")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _CREATE_RESOURCE_FOR_ORG = Operation(
@@ -71,6 +75,7 @@ _CREATE_RESOURCE_FOR_ORG = Operation(
     limits={
         "resource_type": Limit(enum=("repository", "github_file", "free_text", "github_issue", "github_pull_request")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _CREATE_RESOURCE_FOR_USER = Operation(
@@ -80,57 +85,68 @@ _CREATE_RESOURCE_FOR_USER = Operation(
     limits={
         "resource_type": Limit(enum=("repository", "github_file", "free_text", "github_issue", "github_pull_request")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _DELETE_FOR_ORG = Operation(
     "DELETE",
     "/orgs/{org}/copilot-spaces/{space_number}",
     name="copilot_spaces.delete_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _DELETE_FOR_USER = Operation(
     "DELETE",
     "/users/{username}/copilot-spaces/{space_number}",
     name="copilot_spaces.delete_for_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _DELETE_RESOURCE_FOR_ORG = Operation(
     "DELETE",
     "/orgs/{org}/copilot-spaces/{space_number}/resources/{space_resource_id}",
     name="copilot_spaces.delete_resource_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _DELETE_RESOURCE_FOR_USER = Operation(
     "DELETE",
     "/users/{username}/copilot-spaces/{space_number}/resources/{space_resource_id}",
     name="copilot_spaces.delete_resource_for_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_FOR_ORG = Operation(
     "GET",
     "/orgs/{org}/copilot-spaces/{space_number}",
     name="copilot_spaces.get_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_FOR_USER = Operation(
     "GET",
     "/users/{username}/copilot-spaces/{space_number}",
     name="copilot_spaces.get_for_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_RESOURCE_FOR_ORG = Operation(
     "GET",
     "/orgs/{org}/copilot-spaces/{space_number}/resources/{space_resource_id}",
     name="copilot_spaces.get_resource_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_RESOURCE_FOR_USER = Operation(
     "GET",
     "/users/{username}/copilot-spaces/{space_number}/resources/{space_resource_id}",
     name="copilot_spaces.get_resource_for_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_COLLABORATORS_FOR_ORG = Operation(
     "GET",
     "/orgs/{org}/copilot-spaces/{space_number}/collaborators",
     name="copilot_spaces.list_collaborators_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_COLLABORATORS_FOR_USER = Operation(
     "GET",
     "/users/{username}/copilot-spaces/{space_number}/collaborators",
     name="copilot_spaces.list_collaborators_for_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_FOR_ORG = Operation(
     "GET",
@@ -139,6 +155,7 @@ _LIST_FOR_ORG = Operation(
     limits={
         "per_page": Limit(minimum=1, maximum=100),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_FOR_USER = Operation(
     "GET",
@@ -147,16 +164,19 @@ _LIST_FOR_USER = Operation(
     limits={
         "per_page": Limit(minimum=1, maximum=100),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_RESOURCES_FOR_ORG = Operation(
     "GET",
     "/orgs/{org}/copilot-spaces/{space_number}/resources",
     name="copilot_spaces.list_resources_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_RESOURCES_FOR_USER = Operation(
     "GET",
     "/users/{username}/copilot-spaces/{space_number}/resources",
     name="copilot_spaces.list_resources_for_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _REMOVE_COLLABORATOR_FOR_ORG = Operation(
     "DELETE",
@@ -165,6 +185,7 @@ _REMOVE_COLLABORATOR_FOR_ORG = Operation(
     limits={
         "actor_type": Limit(enum=("User", "Team")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _REMOVE_COLLABORATOR_FOR_USER = Operation(
     "DELETE",
@@ -173,6 +194,7 @@ _REMOVE_COLLABORATOR_FOR_USER = Operation(
     limits={
         "actor_type": Limit(enum=("User", "Team")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _UPDATE_COLLABORATOR_FOR_ORG = Operation(
     "PUT",
@@ -182,6 +204,7 @@ _UPDATE_COLLABORATOR_FOR_ORG = Operation(
         "actor_type": Limit(enum=("User", "Team")),
         "role": Limit(enum=("reader", "writer", "admin", "no_access")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _UPDATE_COLLABORATOR_FOR_USER = Operation(
@@ -192,6 +215,7 @@ _UPDATE_COLLABORATOR_FOR_USER = Operation(
         "actor_type": Limit(enum=("User", "Team")),
         "role": Limit(enum=("reader", "writer", "admin", "no_access")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _UPDATE_FOR_ORG = Operation(
@@ -202,6 +226,7 @@ _UPDATE_FOR_ORG = Operation(
         "general_instructions": Limit(max_length=4000),
         "base_role": Limit(enum=("reader", "writer", "admin", "no_access")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _UPDATE_FOR_USER = Operation(
@@ -212,18 +237,21 @@ _UPDATE_FOR_USER = Operation(
         "general_instructions": Limit(max_length=4000),
         "base_role": Limit(enum=("reader", "no_access")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _UPDATE_RESOURCE_FOR_ORG = Operation(
     "PUT",
     "/orgs/{org}/copilot-spaces/{space_number}/resources/{space_resource_id}",
     name="copilot_spaces.update_resource_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _UPDATE_RESOURCE_FOR_USER = Operation(
     "PUT",
     "/users/{username}/copilot-spaces/{space_number}/resources/{space_resource_id}",
     name="copilot_spaces.update_resource_for_user",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 
@@ -249,6 +277,8 @@ class CopilotSpaces(Namespace):
         """Add a collaborator to an organization Copilot Space.
 
         `POST /orgs/{org}/copilot-spaces/{space_number}/collaborators`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -296,6 +326,8 @@ class CopilotSpaces(Namespace):
 
         `POST /users/{username}/copilot-spaces/{space_number}/collaborators`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             space_number: integer; required
@@ -342,6 +374,8 @@ class CopilotSpaces(Namespace):
         """Create an organization Copilot Space.
 
         `POST /orgs/{org}/copilot-spaces`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -392,6 +426,8 @@ class CopilotSpaces(Namespace):
 
         `POST /users/{username}/copilot-spaces`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             name: string; required
@@ -439,6 +475,8 @@ class CopilotSpaces(Namespace):
 
         `POST /orgs/{org}/copilot-spaces/{space_number}/resources`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             space_number: integer; required
@@ -482,6 +520,8 @@ class CopilotSpaces(Namespace):
 
         `POST /users/{username}/copilot-spaces/{space_number}/resources`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             space_number: integer; required
@@ -523,6 +563,8 @@ class CopilotSpaces(Namespace):
 
         `DELETE /orgs/{org}/copilot-spaces/{space_number}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             space_number: integer; required
@@ -557,6 +599,8 @@ class CopilotSpaces(Namespace):
         """Delete a Copilot Space for a user.
 
         `DELETE /users/{username}/copilot-spaces/{space_number}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -593,6 +637,8 @@ class CopilotSpaces(Namespace):
         """Delete a resource from an organization Copilot Space.
 
         `DELETE /orgs/{org}/copilot-spaces/{space_number}/resources/{space_resource_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -632,6 +678,8 @@ class CopilotSpaces(Namespace):
 
         `DELETE /users/{username}/copilot-spaces/{space_number}/resources/{space_resource_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             space_number: integer; required
@@ -669,6 +717,8 @@ class CopilotSpaces(Namespace):
 
         `GET /orgs/{org}/copilot-spaces/{space_number}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             space_number: integer; required
@@ -703,6 +753,8 @@ class CopilotSpaces(Namespace):
         """Get a Copilot Space for a user.
 
         `GET /users/{username}/copilot-spaces/{space_number}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -739,6 +791,8 @@ class CopilotSpaces(Namespace):
         """Get a resource for an organization Copilot Space.
 
         `GET /orgs/{org}/copilot-spaces/{space_number}/resources/{space_resource_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -778,6 +832,8 @@ class CopilotSpaces(Namespace):
 
         `GET /users/{username}/copilot-spaces/{space_number}/resources/{space_resource_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             space_number: integer; required
@@ -815,6 +871,8 @@ class CopilotSpaces(Namespace):
 
         `GET /orgs/{org}/copilot-spaces/{space_number}/collaborators`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             space_number: integer; required
@@ -849,6 +907,8 @@ class CopilotSpaces(Namespace):
         """List collaborators for a Copilot Space for a user.
 
         `GET /users/{username}/copilot-spaces/{space_number}/collaborators`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -887,6 +947,8 @@ class CopilotSpaces(Namespace):
         """List organization Copilot Spaces.
 
         `GET /orgs/{org}/copilot-spaces` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -932,6 +994,8 @@ class CopilotSpaces(Namespace):
 
         `GET /users/{username}/copilot-spaces` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             per_page: integer; optional; range 1..100; server default 30
@@ -973,6 +1037,8 @@ class CopilotSpaces(Namespace):
 
         `GET /orgs/{org}/copilot-spaces/{space_number}/resources`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             space_number: integer; required
@@ -1007,6 +1073,8 @@ class CopilotSpaces(Namespace):
         """List resources for a Copilot Space for a user.
 
         `GET /users/{username}/copilot-spaces/{space_number}/resources`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -1044,6 +1112,8 @@ class CopilotSpaces(Namespace):
         """Remove a collaborator from an organization Copilot Space.
 
         `DELETE /orgs/{org}/copilot-spaces/{space_number}/collaborators/{actor_type}/{actor_identifier}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1086,6 +1156,8 @@ class CopilotSpaces(Namespace):
 
         `DELETE /users/{username}/copilot-spaces/{space_number}/collaborators/{actor_type}/{actor_identifier}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             space_number: integer; required
@@ -1127,6 +1199,8 @@ class CopilotSpaces(Namespace):
         """Set a collaborator role for an organization Copilot Space.
 
         `PUT /orgs/{org}/copilot-spaces/{space_number}/collaborators/{actor_type}/{actor_identifier}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1173,6 +1247,8 @@ class CopilotSpaces(Namespace):
         """Set a collaborator role for a Copilot Space for a user.
 
         `PUT /users/{username}/copilot-spaces/{space_number}/collaborators/{actor_type}/{actor_identifier}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -1221,6 +1297,8 @@ class CopilotSpaces(Namespace):
         """Set an organization Copilot Space.
 
         `PUT /orgs/{org}/copilot-spaces/{space_number}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1274,6 +1352,8 @@ class CopilotSpaces(Namespace):
 
         `PUT /users/{username}/copilot-spaces/{space_number}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             space_number: integer; required
@@ -1323,6 +1403,8 @@ class CopilotSpaces(Namespace):
 
         `PUT /orgs/{org}/copilot-spaces/{space_number}/resources/{space_resource_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             space_number: integer; required
@@ -1365,6 +1447,8 @@ class CopilotSpaces(Namespace):
         """Set a resource for a Copilot Space for a user.
 
         `PUT /users/{username}/copilot-spaces/{space_number}/resources/{space_resource_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required

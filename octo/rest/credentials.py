@@ -21,6 +21,7 @@ _REVOKE = Operation(
     limits={
         "credentials": Limit(min_items=1, max_items=1000),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 
@@ -42,6 +43,8 @@ class Credentials(Namespace):
         """Revoke a list of credentials.
 
         `POST /credentials/revoke`
+
+        Available on api.github.com, GHEC.
 
         Args:
             credentials: array of string; required; items 1..1000

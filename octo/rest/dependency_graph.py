@@ -48,11 +48,13 @@ _FETCH_SBOM_REPORT = Operation(
     "GET",
     "/repos/{owner}/{repo}/dependency-graph/sbom/fetch-report/{sbom_uuid}",
     name="dependency_graph.fetch_sbom_report",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GENERATE_SBOM_REPORT = Operation(
     "GET",
     "/repos/{owner}/{repo}/dependency-graph/sbom/generate-report",
     name="dependency_graph.generate_sbom_report",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 
 
@@ -82,6 +84,8 @@ class DependencyGraph(Namespace):
         """Create a snapshot of dependencies for a repository.
 
         `POST /repos/{owner}/{repo}/dependency-graph/snapshots`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -138,6 +142,8 @@ class DependencyGraph(Namespace):
 
         `GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -179,6 +185,8 @@ class DependencyGraph(Namespace):
 
         `GET /repos/{owner}/{repo}/dependency-graph/sbom`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -214,6 +222,8 @@ class DependencyGraph(Namespace):
         """Fetch a software bill of materials (SBOM) for a repository.
 
         `GET /repos/{owner}/{repo}/dependency-graph/sbom/fetch-report/{sbom_uuid}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -251,6 +261,8 @@ class DependencyGraph(Namespace):
         """Request generation of a software bill of materials (SBOM) for a repository.
 
         `GET /repos/{owner}/{repo}/dependency-graph/sbom/generate-report`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required

@@ -22,33 +22,39 @@ _ADD = Operation(
     "PUT",
     "/enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}",
     name="enterprise_team_memberships.add",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _BULK_ADD = Operation(
     "POST",
     "/enterprises/{enterprise}/teams/{enterprise-team}/memberships/add",
     name="enterprise_team_memberships.bulk_add",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _BULK_REMOVE = Operation(
     "POST",
     "/enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove",
     name="enterprise_team_memberships.bulk_remove",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _GET = Operation(
     "GET",
     "/enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}",
     name="enterprise_team_memberships.get",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST = Operation(
     "GET",
     "/enterprises/{enterprise}/teams/{enterprise-team}/memberships",
     name="enterprise_team_memberships.list",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _REMOVE = Operation(
     "DELETE",
     "/enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}",
     name="enterprise_team_memberships.remove",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 
 
@@ -71,6 +77,8 @@ class EnterpriseTeamMemberships(Namespace):
         """Add team member.
 
         `PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -109,6 +117,8 @@ class EnterpriseTeamMemberships(Namespace):
         """Bulk add team members.
 
         `POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -150,6 +160,8 @@ class EnterpriseTeamMemberships(Namespace):
 
         `POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             enterprise_team: string; sent as 'enterprise-team'; required
@@ -190,6 +202,8 @@ class EnterpriseTeamMemberships(Namespace):
 
         `GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             enterprise_team: string; sent as 'enterprise-team'; required
@@ -229,6 +243,8 @@ class EnterpriseTeamMemberships(Namespace):
         """List members in an enterprise team.
 
         `GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -271,6 +287,8 @@ class EnterpriseTeamMemberships(Namespace):
         """Remove team membership.
 
         `DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required

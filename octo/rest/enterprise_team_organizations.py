@@ -22,33 +22,39 @@ _ADD = Operation(
     "PUT",
     "/enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}",
     name="enterprise_team_organizations.add",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _BULK_ADD = Operation(
     "POST",
     "/enterprises/{enterprise}/teams/{enterprise-team}/organizations/add",
     name="enterprise_team_organizations.bulk_add",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _BULK_REMOVE = Operation(
     "POST",
     "/enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove",
     name="enterprise_team_organizations.bulk_remove",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _DELETE = Operation(
     "DELETE",
     "/enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}",
     name="enterprise_team_organizations.delete",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_ASSIGNMENT = Operation(
     "GET",
     "/enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}",
     name="enterprise_team_organizations.get_assignment",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_ASSIGNMENTS = Operation(
     "GET",
     "/enterprises/{enterprise}/teams/{enterprise-team}/organizations",
     name="enterprise_team_organizations.get_assignments",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 
 
@@ -71,6 +77,8 @@ class EnterpriseTeamOrganizations(Namespace):
         """Add an organization assignment.
 
         `PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -109,6 +117,8 @@ class EnterpriseTeamOrganizations(Namespace):
         """Add organization assignments.
 
         `POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -150,6 +160,8 @@ class EnterpriseTeamOrganizations(Namespace):
 
         `POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             enterprise_team: string; sent as 'enterprise-team'; required
@@ -190,6 +202,8 @@ class EnterpriseTeamOrganizations(Namespace):
 
         `DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             enterprise_team: string; sent as 'enterprise-team'; required
@@ -227,6 +241,8 @@ class EnterpriseTeamOrganizations(Namespace):
         """Get organization assignment.
 
         `GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -267,6 +283,8 @@ class EnterpriseTeamOrganizations(Namespace):
         """Get organization assignments.
 
         `GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required

@@ -27,22 +27,26 @@ _CREATE = Operation(
         "organization_selection_type": Limit(enum=("disabled", "selected", "all")),
         "notification_setting": Limit(enum=("notifications_enabled", "notifications_disabled")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _DELETE = Operation(
     "DELETE",
     "/enterprises/{enterprise}/teams/{team_slug}",
     name="enterprise_teams.delete",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET = Operation(
     "GET",
     "/enterprises/{enterprise}/teams/{team_slug}",
     name="enterprise_teams.get",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST = Operation(
     "GET",
     "/enterprises/{enterprise}/teams",
     name="enterprise_teams.list",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _UPDATE = Operation(
     "PATCH",
@@ -53,6 +57,7 @@ _UPDATE = Operation(
         "organization_selection_type": Limit(enum=("disabled", "selected", "all")),
         "notification_setting": Limit(enum=("notifications_enabled", "notifications_disabled")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 
@@ -80,6 +85,8 @@ class EnterpriseTeams(Namespace):
         """Create an enterprise team.
 
         `POST /enterprises/{enterprise}/teams`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -128,6 +135,8 @@ class EnterpriseTeams(Namespace):
 
         `DELETE /enterprises/{enterprise}/teams/{team_slug}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             team_slug: string; required
@@ -162,6 +171,8 @@ class EnterpriseTeams(Namespace):
         """Get an enterprise team.
 
         `GET /enterprises/{enterprise}/teams/{team_slug}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -199,6 +210,8 @@ class EnterpriseTeams(Namespace):
         """List enterprise teams.
 
         `GET /enterprises/{enterprise}/teams` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -244,6 +257,8 @@ class EnterpriseTeams(Namespace):
         """Update an enterprise team.
 
         `PATCH /enterprises/{enterprise}/teams/{team_slug}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required

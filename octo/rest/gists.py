@@ -153,6 +153,8 @@ class Gists(Namespace):
 
         `GET /gists/{gist_id}/star`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             gist_id: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -186,6 +188,8 @@ class Gists(Namespace):
         """Create a gist.
 
         `POST /gists`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             files: object (map[GistsCreateFilesValue]); required
@@ -249,6 +253,8 @@ class Gists(Namespace):
 
         `POST /gists/{gist_id}/comments`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             gist_id: string; required
             body: string; required; length 0..65535
@@ -287,6 +293,8 @@ class Gists(Namespace):
 
         `DELETE /gists/{gist_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             gist_id: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -319,6 +327,8 @@ class Gists(Namespace):
         """Delete a gist comment.
 
         `DELETE /gists/{gist_id}/comments/{comment_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -353,6 +363,8 @@ class Gists(Namespace):
         """Fork a gist.
 
         `POST /gists/{gist_id}/forks`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -408,6 +420,8 @@ class Gists(Namespace):
         """Get a gist.
 
         `GET /gists/{gist_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -468,6 +482,8 @@ class Gists(Namespace):
         """Get a gist comment.
 
         `GET /gists/{gist_id}/comments/{comment_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -531,6 +547,8 @@ class Gists(Namespace):
 
         `GET /gists/{gist_id}/{sha}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             gist_id: string; required
             sha: string; required
@@ -569,6 +587,8 @@ class Gists(Namespace):
         """List gists for the authenticated user.
 
         `GET /gists` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             since: string; optional
@@ -636,6 +656,8 @@ class Gists(Namespace):
 
         `GET /gists/{gist_id}/comments` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             gist_id: string; required
             per_page: integer; optional; server default 30
@@ -679,6 +701,8 @@ class Gists(Namespace):
 
         `GET /gists/{gist_id}/commits` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             gist_id: string; required
             per_page: integer; optional; server default 30
@@ -720,6 +744,8 @@ class Gists(Namespace):
         """List gists for a user.
 
         `GET /users/{username}/gists` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -764,6 +790,8 @@ class Gists(Namespace):
 
         `GET /gists/{gist_id}/forks` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             gist_id: string; required
             per_page: integer; optional; server default 30
@@ -805,6 +833,8 @@ class Gists(Namespace):
 
         `GET /gists/public` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             since: string; optional
             per_page: integer; optional; server default 30
@@ -844,6 +874,8 @@ class Gists(Namespace):
 
         `GET /gists/starred` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             since: string; optional
             per_page: integer; optional; server default 30
@@ -880,6 +912,8 @@ class Gists(Namespace):
 
         `PUT /gists/{gist_id}/star`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             gist_id: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -911,6 +945,8 @@ class Gists(Namespace):
         """Unstar a gist.
 
         `DELETE /gists/{gist_id}/star`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -945,6 +981,8 @@ class Gists(Namespace):
         """Update a gist.
 
         `PATCH /gists/{gist_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -1012,6 +1050,8 @@ class Gists(Namespace):
         """Update a gist comment.
 
         `PATCH /gists/{gist_id}/comments/{comment_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required

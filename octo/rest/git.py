@@ -128,6 +128,8 @@ class Git(Namespace):
 
         `POST /repos/{owner}/{repo}/git/blobs`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -174,6 +176,8 @@ class Git(Namespace):
         """Create a commit.
 
         `POST /repos/{owner}/{repo}/git/commits`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -226,6 +230,8 @@ class Git(Namespace):
 
         `POST /repos/{owner}/{repo}/git/refs`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -271,6 +277,8 @@ class Git(Namespace):
         """Create a tag object.
 
         `POST /repos/{owner}/{repo}/git/tags`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -321,6 +329,8 @@ class Git(Namespace):
 
         `POST /repos/{owner}/{repo}/git/trees`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -362,6 +372,8 @@ class Git(Namespace):
         """Delete a reference.
 
         `DELETE /repos/{owner}/{repo}/git/refs/{ref}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -428,6 +440,8 @@ class Git(Namespace):
 
         `GET /repos/{owner}/{repo}/git/blobs/{file_sha}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -468,6 +482,8 @@ class Git(Namespace):
 
         `GET /repos/{owner}/{repo}/git/commits/{commit_sha}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -505,6 +521,8 @@ class Git(Namespace):
         """Get a reference.
 
         `GET /repos/{owner}/{repo}/git/ref/{ref}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -544,6 +562,8 @@ class Git(Namespace):
 
         `GET /repos/{owner}/{repo}/git/tags/{tag_sha}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -582,6 +602,8 @@ class Git(Namespace):
         """Get a tree.
 
         `GET /repos/{owner}/{repo}/git/trees/{tree_sha}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -625,6 +647,8 @@ class Git(Namespace):
 
         `GET /repos/{owner}/{repo}/git/matching-refs/{ref}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -664,6 +688,8 @@ class Git(Namespace):
         """Update a reference.
 
         `PATCH /repos/{owner}/{repo}/git/refs/{ref}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

@@ -46,6 +46,8 @@ class Gitignore(Namespace):
 
         `GET /gitignore/templates`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -96,6 +98,8 @@ class Gitignore(Namespace):
         """Get a gitignore template.
 
         `GET /gitignore/templates/{name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             name: string; required

@@ -23,57 +23,68 @@ _GET_PULL_REQUEST_BYPASS_LIST_FOR_REPO = Operation(
     "GET",
     "/repos/{owner}/{repo}/interaction-limits/pulls/bypass-list",
     name="interactions.get_pull_request_bypass_list_for_repo",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_PULL_REQUEST_CREATION_CAP_FOR_ORG = Operation(
     "GET",
     "/orgs/{org}/interaction-limits/pulls/creation-cap",
     name="interactions.get_pull_request_creation_cap_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_PULL_REQUEST_CREATION_CAP_FOR_REPO = Operation(
     "GET",
     "/repos/{owner}/{repo}/interaction-limits/pulls/creation-cap",
     name="interactions.get_pull_request_creation_cap_for_repo",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_RESTRICTIONS_FOR_AUTHENTICATED_USER = Operation(
     "GET",
     "/user/interaction-limits",
     name="interactions.get_restrictions_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_RESTRICTIONS_FOR_ORG = Operation(
     "GET",
     "/orgs/{org}/interaction-limits",
     name="interactions.get_restrictions_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_RESTRICTIONS_FOR_REPO = Operation(
     "GET",
     "/repos/{owner}/{repo}/interaction-limits",
     name="interactions.get_restrictions_for_repo",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _REMOVE_PULL_REQUEST_BYPASS_LIST_FOR_REPO = Operation(
     "DELETE",
     "/repos/{owner}/{repo}/interaction-limits/pulls/bypass-list",
     name="interactions.remove_pull_request_bypass_list_for_repo",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _REMOVE_RESTRICTIONS_FOR_AUTHENTICATED_USER = Operation(
     "DELETE",
     "/user/interaction-limits",
     name="interactions.remove_restrictions_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _REMOVE_RESTRICTIONS_FOR_ORG = Operation(
     "DELETE",
     "/orgs/{org}/interaction-limits",
     name="interactions.remove_restrictions_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _REMOVE_RESTRICTIONS_FOR_REPO = Operation(
     "DELETE",
     "/repos/{owner}/{repo}/interaction-limits",
     name="interactions.remove_restrictions_for_repo",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _SET_PULL_REQUEST_BYPASS_LIST_FOR_REPO = Operation(
     "PUT",
     "/repos/{owner}/{repo}/interaction-limits/pulls/bypass-list",
     name="interactions.set_pull_request_bypass_list_for_repo",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _SET_RESTRICTIONS_FOR_AUTHENTICATED_USER = Operation(
@@ -84,6 +95,7 @@ _SET_RESTRICTIONS_FOR_AUTHENTICATED_USER = Operation(
         "limit": Limit(enum=("existing_users", "contributors_only", "collaborators_only")),
         "expiry": Limit(enum=("one_day", "three_days", "one_week", "one_month", "six_months")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _SET_RESTRICTIONS_FOR_ORG = Operation(
@@ -94,6 +106,7 @@ _SET_RESTRICTIONS_FOR_ORG = Operation(
         "limit": Limit(enum=("existing_users", "contributors_only", "collaborators_only")),
         "expiry": Limit(enum=("one_day", "three_days", "one_week", "one_month", "six_months")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _SET_RESTRICTIONS_FOR_REPO = Operation(
@@ -104,6 +117,7 @@ _SET_RESTRICTIONS_FOR_REPO = Operation(
         "limit": Limit(enum=("existing_users", "contributors_only", "collaborators_only")),
         "expiry": Limit(enum=("one_day", "three_days", "one_week", "one_month", "six_months")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _UPDATE_PULL_REQUEST_CREATION_CAP_FOR_ORG = Operation(
@@ -113,6 +127,7 @@ _UPDATE_PULL_REQUEST_CREATION_CAP_FOR_ORG = Operation(
     limits={
         "max_open_pull_requests": Limit(minimum=1, maximum=1000),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _UPDATE_PULL_REQUEST_CREATION_CAP_FOR_REPO = Operation(
@@ -122,6 +137,7 @@ _UPDATE_PULL_REQUEST_CREATION_CAP_FOR_REPO = Operation(
     limits={
         "max_open_pull_requests": Limit(minimum=1, maximum=1000),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 
@@ -144,6 +160,8 @@ class Interactions(Namespace):
         """Get pull request creation cap bypass list for a repository.
 
         `GET /repos/{owner}/{repo}/interaction-limits/pulls/bypass-list`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -179,6 +197,8 @@ class Interactions(Namespace):
 
         `GET /orgs/{org}/interaction-limits/pulls/creation-cap`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -211,6 +231,8 @@ class Interactions(Namespace):
         """Get pull request creation cap for a repository.
 
         `GET /repos/{owner}/{repo}/interaction-limits/pulls/creation-cap`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -245,6 +267,8 @@ class Interactions(Namespace):
 
         `GET /user/interaction-limits`
 
+        Available on api.github.com, GHEC.
+
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -274,6 +298,8 @@ class Interactions(Namespace):
         """Get interaction restrictions for an organization.
 
         `GET /orgs/{org}/interaction-limits`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -307,6 +333,8 @@ class Interactions(Namespace):
         """Get interaction restrictions for a repository.
 
         `GET /repos/{owner}/{repo}/interaction-limits`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -343,6 +371,8 @@ class Interactions(Namespace):
         """Remove users from the pull request creation cap bypass list for a repository.
 
         `DELETE /repos/{owner}/{repo}/interaction-limits/pulls/bypass-list`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -381,6 +411,8 @@ class Interactions(Namespace):
 
         `DELETE /user/interaction-limits`
 
+        Available on api.github.com, GHEC.
+
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -410,6 +442,8 @@ class Interactions(Namespace):
         """Remove interaction restrictions for an organization.
 
         `DELETE /orgs/{org}/interaction-limits`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -443,6 +477,8 @@ class Interactions(Namespace):
         """Remove interaction restrictions for a repository.
 
         `DELETE /repos/{owner}/{repo}/interaction-limits`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -479,6 +515,8 @@ class Interactions(Namespace):
         """Add users to the pull request creation cap bypass list for a repository.
 
         `PUT /repos/{owner}/{repo}/interaction-limits/pulls/bypass-list`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -519,6 +557,8 @@ class Interactions(Namespace):
 
         `PUT /user/interaction-limits`
 
+        Available on api.github.com, GHEC.
+
         Args:
             limit: string; required; one of existing_users, contributors_only, collaborators_only
             expiry: string; optional; one of one_day, three_days, one_week, one_month, six_months
@@ -556,6 +596,8 @@ class Interactions(Namespace):
         """Set interaction restrictions for an organization.
 
         `PUT /orgs/{org}/interaction-limits`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -597,6 +639,8 @@ class Interactions(Namespace):
         """Set interaction restrictions for a repository.
 
         `PUT /repos/{owner}/{repo}/interaction-limits`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -640,6 +684,8 @@ class Interactions(Namespace):
 
         `PATCH /orgs/{org}/interaction-limits/pulls/creation-cap`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             enabled: boolean; required
@@ -680,6 +726,8 @@ class Interactions(Namespace):
         """Update pull request creation cap for a repository.
 
         `PATCH /repos/{owner}/{repo}/interaction-limits/pulls/creation-cap`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required

@@ -47,6 +47,7 @@ _ADD_BLOCKED_BY_DEPENDENCY = Operation(
     "POST",
     "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
     name="issues.add_blocked_by_dependency",
+    targets=frozenset({"api.github.com", "ghec", "ghes-3.19"}),
     json_body=True,
 )
 _ADD_ISSUE_FIELD_VALUES = Operation(
@@ -56,6 +57,7 @@ _ADD_ISSUE_FIELD_VALUES = Operation(
     limits={
         "issue_field_values": Limit(max_items=25),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _ADD_LABELS = Operation(
@@ -71,12 +73,14 @@ _ADD_SUB_ISSUE = Operation(
     "POST",
     "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
     name="issues.add_sub_issue",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _APPROVE_SUGGESTION = Operation(
     "POST",
     "/repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/approve",
     name="issues.approve_suggestion",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _CHECK_USER_CAN_BE_ASSIGNED = Operation(
     "GET",
@@ -130,6 +134,7 @@ _DELETE_ISSUE_FIELD_VALUE = Operation(
     "DELETE",
     "/repos/{owner}/{repo}/issues/{issue_number}/issue-field-values/{issue_field_id}",
     name="issues.delete_issue_field_value",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _DELETE_LABEL = Operation(
     "DELETE",
@@ -145,6 +150,7 @@ _DISMISS_SUGGESTION = Operation(
     "POST",
     "/repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/dismiss",
     name="issues.dismiss_suggestion",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET = Operation(
     "GET",
@@ -175,6 +181,7 @@ _GET_PARENT = Operation(
     "GET",
     "/repos/{owner}/{repo}/issues/{issue_number}/parent",
     name="issues.get_parent",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST = Operation(
     "GET",
@@ -210,11 +217,13 @@ _LIST_DEPENDENCIES_BLOCKED_BY = Operation(
     "GET",
     "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
     name="issues.list_dependencies_blocked_by",
+    targets=frozenset({"api.github.com", "ghec", "ghes-3.19"}),
 )
 _LIST_DEPENDENCIES_BLOCKING = Operation(
     "GET",
     "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
     name="issues.list_dependencies_blocking",
+    targets=frozenset({"api.github.com", "ghec", "ghes-3.19"}),
 )
 _LIST_EVENTS = Operation(
     "GET",
@@ -297,6 +306,7 @@ _LIST_SUB_ISSUES = Operation(
     "GET",
     "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
     name="issues.list_sub_issues",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_SUGGESTIONS = Operation(
     "GET",
@@ -306,6 +316,7 @@ _LIST_SUGGESTIONS = Operation(
         "state": Limit(enum=("pending", "applied", "approved", "dismissed", "replaced", "invalidated", "all")),
         "action": Limit(enum=("set_type", "add_label", "add_field", "add_assignee", "close_issue")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LOCK = Operation(
     "PUT",
@@ -320,6 +331,7 @@ _PIN_COMMENT = Operation(
     "PUT",
     "/repos/{owner}/{repo}/issues/comments/{comment_id}/pin",
     name="issues.pin_comment",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _REMOVE_ALL_LABELS = Operation(
     "DELETE",
@@ -336,6 +348,7 @@ _REMOVE_DEPENDENCY_BLOCKED_BY = Operation(
     "DELETE",
     "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}",
     name="issues.remove_dependency_blocked_by",
+    targets=frozenset({"api.github.com", "ghec", "ghes-3.19"}),
 )
 _REMOVE_LABEL = Operation(
     "DELETE",
@@ -346,12 +359,14 @@ _REMOVE_SUB_ISSUE = Operation(
     "DELETE",
     "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
     name="issues.remove_sub_issue",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _REPRIORITIZE_SUB_ISSUE = Operation(
     "PATCH",
     "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
     name="issues.reprioritize_sub_issue",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _SET_ISSUE_FIELD_VALUES = Operation(
@@ -361,6 +376,7 @@ _SET_ISSUE_FIELD_VALUES = Operation(
     limits={
         "issue_field_values": Limit(max_items=25),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _SET_LABELS = Operation(
@@ -381,6 +397,7 @@ _UNPIN_COMMENT = Operation(
     "DELETE",
     "/repos/{owner}/{repo}/issues/comments/{comment_id}/pin",
     name="issues.unpin_comment",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _UPDATE = Operation(
     "PATCH",
@@ -445,6 +462,8 @@ class Issues(Namespace):
         """Add assignees to an issue.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/assignees`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -518,6 +537,8 @@ class Issues(Namespace):
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by`
 
+        Available on api.github.com, GHEC, GHES 3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -563,6 +584,8 @@ class Issues(Namespace):
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -605,6 +628,8 @@ class Issues(Namespace):
         """Add labels to an issue.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/labels`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -681,6 +706,8 @@ class Issues(Namespace):
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -728,6 +755,8 @@ class Issues(Namespace):
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/approve`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -768,6 +797,8 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/assignees/{assignee}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -806,6 +837,8 @@ class Issues(Namespace):
         """Check if a user can be assigned to a issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -895,6 +928,8 @@ class Issues(Namespace):
 
         `POST /repos/{owner}/{repo}/issues`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -983,6 +1018,8 @@ class Issues(Namespace):
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1028,6 +1065,8 @@ class Issues(Namespace):
         """Create a label.
 
         `POST /repos/{owner}/{repo}/labels`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1076,6 +1115,8 @@ class Issues(Namespace):
 
         `POST /repos/{owner}/{repo}/milestones`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1122,6 +1163,8 @@ class Issues(Namespace):
 
         `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1160,6 +1203,8 @@ class Issues(Namespace):
         """Delete an issue field value from an issue.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values/{issue_field_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -1201,6 +1246,8 @@ class Issues(Namespace):
 
         `DELETE /repos/{owner}/{repo}/labels/{name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1238,6 +1285,8 @@ class Issues(Namespace):
         """Delete a milestone.
 
         `DELETE /repos/{owner}/{repo}/milestones/{milestone_number}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1277,6 +1326,8 @@ class Issues(Namespace):
         """Dismiss an issue suggestion.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/dismiss`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -1345,6 +1396,8 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1412,6 +1465,8 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/comments/{comment_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1452,6 +1507,8 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/events/{event_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1490,6 +1547,8 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/labels/{name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1527,6 +1586,8 @@ class Issues(Namespace):
         """Get a milestone.
 
         `GET /repos/{owner}/{repo}/milestones/{milestone_number}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1592,6 +1653,8 @@ class Issues(Namespace):
         """Get parent issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/parent`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -1688,6 +1751,8 @@ class Issues(Namespace):
 
         `GET /issues` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             filter: string; optional; one of assigned, created, mentioned, subscribed, repos, all; server default 'assigned'
             state: string; optional; one of open, closed, all; server default 'open'
@@ -1747,6 +1812,8 @@ class Issues(Namespace):
         """List assignees.
 
         `GET /repos/{owner}/{repo}/assignees` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1826,6 +1893,8 @@ class Issues(Namespace):
         """List issue comments.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/comments` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1915,6 +1984,8 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/comments` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1999,6 +2070,8 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2079,6 +2152,8 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2128,6 +2203,8 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/events` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2174,6 +2251,8 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/events` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2219,6 +2298,8 @@ class Issues(Namespace):
         """List timeline events for an issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/timeline` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2308,6 +2389,8 @@ class Issues(Namespace):
         """List user account issues assigned to the authenticated user.
 
         `GET /user/issues` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             filter: string; optional; one of assigned, created, mentioned, subscribed, repos, all; server default 'assigned'
@@ -2407,6 +2490,8 @@ class Issues(Namespace):
         """List organization issues assigned to the authenticated user.
 
         `GET /orgs/{org}/issues` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2528,6 +2613,8 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2597,6 +2684,8 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2644,6 +2733,8 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2690,6 +2781,8 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/labels` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2734,6 +2827,8 @@ class Issues(Namespace):
         """List labels for an issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/labels` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2783,6 +2878,8 @@ class Issues(Namespace):
         """List milestones.
 
         `GET /repos/{owner}/{repo}/milestones` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2866,6 +2963,8 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2917,6 +3016,8 @@ class Issues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/suggestions` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2965,6 +3066,8 @@ class Issues(Namespace):
         """Lock an issue.
 
         `PUT /repos/{owner}/{repo}/issues/{issue_number}/lock`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3035,6 +3138,8 @@ class Issues(Namespace):
 
         `PUT /repos/{owner}/{repo}/issues/comments/{comment_id}/pin`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3075,6 +3180,8 @@ class Issues(Namespace):
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3113,6 +3220,8 @@ class Issues(Namespace):
         """Remove assignees from an issue.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3186,6 +3295,8 @@ class Issues(Namespace):
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}`
 
+        Available on api.github.com, GHEC, GHES 3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3228,6 +3339,8 @@ class Issues(Namespace):
         """Remove a label from an issue.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3299,6 +3412,8 @@ class Issues(Namespace):
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3345,6 +3460,8 @@ class Issues(Namespace):
         """Reprioritize sub-issue.
 
         `PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -3393,6 +3510,8 @@ class Issues(Namespace):
 
         `PUT /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3436,6 +3555,8 @@ class Issues(Namespace):
         """Set labels for an issue.
 
         `PUT /repos/{owner}/{repo}/issues/{issue_number}/labels`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3481,6 +3602,8 @@ class Issues(Namespace):
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3518,6 +3641,8 @@ class Issues(Namespace):
         """Unpin an issue comment.
 
         `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/pin`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -3617,6 +3742,8 @@ class Issues(Namespace):
 
         `PATCH /repos/{owner}/{repo}/issues/{issue_number}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3713,6 +3840,8 @@ class Issues(Namespace):
 
         `PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3759,6 +3888,8 @@ class Issues(Namespace):
         """Update a label.
 
         `PATCH /repos/{owner}/{repo}/labels/{name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3809,6 +3940,8 @@ class Issues(Namespace):
         """Update a milestone.
 
         `PATCH /repos/{owner}/{repo}/milestones/{milestone_number}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

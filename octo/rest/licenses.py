@@ -55,6 +55,8 @@ class Licenses(Namespace):
 
         `GET /licenses/{license}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             license: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -89,6 +91,8 @@ class Licenses(Namespace):
         """Get all commonly used licenses.
 
         `GET /licenses` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             featured: boolean; optional
@@ -154,6 +158,8 @@ class Licenses(Namespace):
         """Get the license for a repository.
 
         `GET /repos/{owner}/{repo}/license`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

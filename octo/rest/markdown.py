@@ -51,6 +51,8 @@ class Markdown(Namespace):
 
         `POST /markdown`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             text: string; required
             mode: string; optional; one of markdown, gfm; server default 'markdown'
@@ -86,6 +88,8 @@ class Markdown(Namespace):
         """Render a Markdown document in raw mode.
 
         `POST /markdown/raw`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             data: the request body (text/plain), optional

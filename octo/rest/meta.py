@@ -27,6 +27,7 @@ _GET_ALL_VERSIONS = Operation(
     "GET",
     "/versions",
     name="meta.get_all_versions",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_OCTOCAT = Operation(
     "GET",
@@ -62,6 +63,8 @@ class Meta(Namespace):
 
         `GET /meta`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -88,6 +91,8 @@ class Meta(Namespace):
         """Get all API versions.
 
         `GET /versions`
+
+        Available on api.github.com, GHEC.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -116,6 +121,8 @@ class Meta(Namespace):
         """Get Octocat.
 
         `GET /octocat`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             s: string; optional
@@ -148,6 +155,8 @@ class Meta(Namespace):
 
         `GET /zen`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -174,6 +183,8 @@ class Meta(Namespace):
         """GitHub API Root.
 
         `GET /`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's

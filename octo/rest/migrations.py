@@ -26,12 +26,14 @@ _CANCEL_IMPORT = Operation(
     "DELETE",
     "/repos/{owner}/{repo}/import",
     name="migrations.cancel_import",
+    targets=frozenset({"api.github.com", "ghec"}),
     deprecated=True,
 )
 _DELETE_ARCHIVE_FOR_AUTHENTICATED_USER = Operation(
     "DELETE",
     "/user/migrations/{migration_id}/archive",
     name="migrations.delete_archive_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _DELETE_ARCHIVE_FOR_ORG = Operation(
     "DELETE",
@@ -52,24 +54,28 @@ _GET_COMMIT_AUTHORS = Operation(
     "GET",
     "/repos/{owner}/{repo}/import/authors",
     name="migrations.get_commit_authors",
+    targets=frozenset({"api.github.com", "ghec"}),
     deprecated=True,
 )
 _GET_IMPORT_STATUS = Operation(
     "GET",
     "/repos/{owner}/{repo}/import",
     name="migrations.get_import_status",
+    targets=frozenset({"api.github.com", "ghec"}),
     deprecated=True,
 )
 _GET_LARGE_FILES = Operation(
     "GET",
     "/repos/{owner}/{repo}/import/large_files",
     name="migrations.get_large_files",
+    targets=frozenset({"api.github.com", "ghec"}),
     deprecated=True,
 )
 _GET_STATUS_FOR_AUTHENTICATED_USER = Operation(
     "GET",
     "/user/migrations/{migration_id}",
     name="migrations.get_status_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_STATUS_FOR_ORG = Operation(
     "GET",
@@ -110,6 +116,7 @@ _MAP_COMMIT_AUTHOR = Operation(
     "PATCH",
     "/repos/{owner}/{repo}/import/authors/{author_id}",
     name="migrations.map_commit_author",
+    targets=frozenset({"api.github.com", "ghec"}),
     deprecated=True,
     json_body=True,
 )
@@ -120,6 +127,7 @@ _SET_LFS_PREFERENCE = Operation(
     limits={
         "use_lfs": Limit(enum=("opt_in", "opt_out")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     deprecated=True,
     json_body=True,
 )
@@ -142,6 +150,7 @@ _START_IMPORT = Operation(
     limits={
         "vcs": Limit(enum=("subversion", "git", "mercurial", "tfvc")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     deprecated=True,
     json_body=True,
 )
@@ -149,6 +158,7 @@ _UNLOCK_REPO_FOR_AUTHENTICATED_USER = Operation(
     "DELETE",
     "/user/migrations/{migration_id}/repos/{repo_name}/lock",
     name="migrations.unlock_repo_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _UNLOCK_REPO_FOR_ORG = Operation(
     "DELETE",
@@ -162,6 +172,7 @@ _UPDATE_IMPORT = Operation(
     limits={
         "vcs": Limit(enum=("subversion", "tfvc", "git", "mercurial")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     deprecated=True,
     json_body=True,
 )
@@ -185,6 +196,8 @@ class Migrations(Namespace):
         """Cancel an import.
 
         `DELETE /repos/{owner}/{repo}/import` (deprecated)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -220,6 +233,8 @@ class Migrations(Namespace):
 
         `DELETE /user/migrations/{migration_id}/archive`
 
+        Available on api.github.com, GHEC.
+
         Args:
             migration_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -252,6 +267,8 @@ class Migrations(Namespace):
         """Delete an organization migration archive.
 
         `DELETE /orgs/{org}/migrations/{migration_id}/archive`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -288,6 +305,8 @@ class Migrations(Namespace):
 
         `GET /orgs/{org}/migrations/{migration_id}/archive`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             migration_id: integer; required
@@ -321,6 +340,8 @@ class Migrations(Namespace):
         """Download a user migration archive.
 
         `GET /user/migrations/{migration_id}/archive`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             migration_id: integer; required
@@ -356,6 +377,8 @@ class Migrations(Namespace):
         """Get commit authors.
 
         `GET /repos/{owner}/{repo}/import/authors` (deprecated) (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -396,6 +419,8 @@ class Migrations(Namespace):
 
         `GET /repos/{owner}/{repo}/import` (deprecated)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -431,6 +456,8 @@ class Migrations(Namespace):
 
         `GET /repos/{owner}/{repo}/import/large_files` (deprecated)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -465,6 +492,8 @@ class Migrations(Namespace):
         """Get a user migration status.
 
         `GET /user/migrations/{migration_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             migration_id: integer; required
@@ -503,6 +532,8 @@ class Migrations(Namespace):
         """Get an organization migration status.
 
         `GET /orgs/{org}/migrations/{migration_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -544,6 +575,8 @@ class Migrations(Namespace):
 
         `GET /user/migrations` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -581,6 +614,8 @@ class Migrations(Namespace):
         """List organization migrations.
 
         `GET /orgs/{org}/migrations` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -624,6 +659,8 @@ class Migrations(Namespace):
         """List repositories for a user migration.
 
         `GET /user/migrations/{migration_id}/repositories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             migration_id: integer; required
@@ -671,6 +708,8 @@ class Migrations(Namespace):
 
         `GET /orgs/{org}/migrations/{migration_id}/repositories` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             migration_id: integer; required
@@ -717,6 +756,8 @@ class Migrations(Namespace):
 
         `PATCH /repos/{owner}/{repo}/import/authors/{author_id}` (deprecated)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -760,6 +801,8 @@ class Migrations(Namespace):
         """Update Git LFS preference.
 
         `PATCH /repos/{owner}/{repo}/import/lfs` (deprecated)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -806,6 +849,8 @@ class Migrations(Namespace):
         """Start a user migration.
 
         `POST /user/migrations`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             repositories: array of string; required
@@ -863,6 +908,8 @@ class Migrations(Namespace):
         """Start an organization migration.
 
         `POST /orgs/{org}/migrations`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -922,6 +969,8 @@ class Migrations(Namespace):
 
         `PUT /repos/{owner}/{repo}/import` (deprecated)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -969,6 +1018,8 @@ class Migrations(Namespace):
 
         `DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock`
 
+        Available on api.github.com, GHEC.
+
         Args:
             migration_id: integer; required
             repo_name: string; required
@@ -1004,6 +1055,8 @@ class Migrations(Namespace):
         """Unlock an organization repository.
 
         `DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1045,6 +1098,8 @@ class Migrations(Namespace):
         """Update an import.
 
         `PATCH /repos/{owner}/{repo}/import` (deprecated)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required

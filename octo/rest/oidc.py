@@ -22,23 +22,27 @@ _CREATE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ENTERPRISE = Operation(
     "POST",
     "/enterprises/{enterprise}/actions/oidc/customization/properties/repo",
     name="oidc.create_oidc_custom_property_inclusion_for_enterprise",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _CREATE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ORG = Operation(
     "POST",
     "/orgs/{org}/actions/oidc/customization/properties/repo",
     name="oidc.create_oidc_custom_property_inclusion_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _DELETE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ENTERPRISE = Operation(
     "DELETE",
     "/enterprises/{enterprise}/actions/oidc/customization/properties/repo/{custom_property_name}",
     name="oidc.delete_oidc_custom_property_inclusion_for_enterprise",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _DELETE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ORG = Operation(
     "DELETE",
     "/orgs/{org}/actions/oidc/customization/properties/repo/{custom_property_name}",
     name="oidc.delete_oidc_custom_property_inclusion_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_OIDC_CUSTOM_SUB_TEMPLATE_FOR_ORG = Operation(
     "GET",
@@ -49,11 +53,13 @@ _LIST_OIDC_CUSTOM_PROPERTY_INCLUSIONS_FOR_ENTERPRISE = Operation(
     "GET",
     "/enterprises/{enterprise}/actions/oidc/customization/properties/repo",
     name="oidc.list_oidc_custom_property_inclusions_for_enterprise",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_OIDC_CUSTOM_PROPERTY_INCLUSIONS_FOR_ORG = Operation(
     "GET",
     "/orgs/{org}/actions/oidc/customization/properties/repo",
     name="oidc.list_oidc_custom_property_inclusions_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _UPDATE_OIDC_CUSTOM_SUB_TEMPLATE_FOR_ORG = Operation(
     "PUT",
@@ -81,6 +87,8 @@ class Oidc(Namespace):
         """Create an OIDC custom property inclusion for an enterprise.
 
         `POST /enterprises/{enterprise}/actions/oidc/customization/properties/repo`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -119,6 +127,8 @@ class Oidc(Namespace):
 
         `POST /orgs/{org}/actions/oidc/customization/properties/repo`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             custom_property_name: string; required
@@ -156,6 +166,8 @@ class Oidc(Namespace):
 
         `DELETE /enterprises/{enterprise}/actions/oidc/customization/properties/repo/{custom_property_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             custom_property_name: string; required
@@ -191,6 +203,8 @@ class Oidc(Namespace):
 
         `DELETE /orgs/{org}/actions/oidc/customization/properties/repo/{custom_property_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             custom_property_name: string; required
@@ -225,6 +239,8 @@ class Oidc(Namespace):
 
         `GET /orgs/{org}/actions/oidc/customization/sub`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -257,6 +273,8 @@ class Oidc(Namespace):
 
         `GET /enterprises/{enterprise}/actions/oidc/customization/properties/repo`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -288,6 +306,8 @@ class Oidc(Namespace):
         """List OIDC custom property inclusions for an organization.
 
         `GET /orgs/{org}/actions/oidc/customization/properties/repo`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -322,6 +342,8 @@ class Oidc(Namespace):
         """Set the customization template for an OIDC subject claim for an organization.
 
         `PUT /orgs/{org}/actions/oidc/customization/sub`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required

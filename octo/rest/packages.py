@@ -252,6 +252,8 @@ class Packages(Namespace):
 
         `DELETE /user/packages/{package_type}/{package_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
@@ -287,6 +289,8 @@ class Packages(Namespace):
         """Delete a package for an organization.
 
         `DELETE /orgs/{org}/packages/{package_type}/{package_name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -326,6 +330,8 @@ class Packages(Namespace):
 
         `DELETE /users/{username}/packages/{package_type}/{package_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -363,6 +369,8 @@ class Packages(Namespace):
         """Delete a package version for the authenticated user.
 
         `DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -402,6 +410,8 @@ class Packages(Namespace):
         """Delete package version for an organization.
 
         `DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -443,6 +453,8 @@ class Packages(Namespace):
         """Delete package version for a user.
 
         `DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -486,6 +498,8 @@ class Packages(Namespace):
         """List package versions for a package owned by the authenticated user.
 
         `GET /user/packages/{package_type}/{package_name}/versions` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -537,6 +551,8 @@ class Packages(Namespace):
 
         `GET /orgs/{org}/packages/{package_type}/{package_name}/versions` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -585,6 +601,8 @@ class Packages(Namespace):
 
         `GET /users/{username}/packages/{package_type}/{package_name}/versions`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -622,6 +640,8 @@ class Packages(Namespace):
 
         `GET /user/packages/{package_type}/{package_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
@@ -657,6 +677,8 @@ class Packages(Namespace):
         """Get a package for an organization.
 
         `GET /orgs/{org}/packages/{package_type}/{package_name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -696,6 +718,8 @@ class Packages(Namespace):
 
         `GET /users/{username}/packages/{package_type}/{package_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -733,6 +757,8 @@ class Packages(Namespace):
         """Get a package version for the authenticated user.
 
         `GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -772,6 +798,8 @@ class Packages(Namespace):
         """Get a package version for an organization.
 
         `GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -814,6 +842,8 @@ class Packages(Namespace):
 
         `GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -851,6 +881,8 @@ class Packages(Namespace):
 
         `GET /user/docker/conflicts`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -878,6 +910,8 @@ class Packages(Namespace):
         """Get list of conflicting packages during Docker migration for organization.
 
         `GET /orgs/{org}/docker/conflicts`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -910,6 +944,8 @@ class Packages(Namespace):
         """Get list of conflicting packages during Docker migration for user.
 
         `GET /users/{username}/docker/conflicts`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -946,6 +982,8 @@ class Packages(Namespace):
         """List packages for the authenticated user's namespace.
 
         `GET /user/packages` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -989,6 +1027,8 @@ class Packages(Namespace):
         """List packages for an organization.
 
         `GET /orgs/{org}/packages` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1037,6 +1077,8 @@ class Packages(Namespace):
 
         `GET /users/{username}/packages` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -1081,6 +1123,8 @@ class Packages(Namespace):
 
         `POST /user/packages/{package_type}/{package_name}/restore`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
@@ -1121,6 +1165,8 @@ class Packages(Namespace):
         """Restore a package for an organization.
 
         `POST /orgs/{org}/packages/{package_type}/{package_name}/restore`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1165,6 +1211,8 @@ class Packages(Namespace):
 
         `POST /users/{username}/packages/{package_type}/{package_name}/restore`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -1207,6 +1255,8 @@ class Packages(Namespace):
 
         `POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
@@ -1245,6 +1295,8 @@ class Packages(Namespace):
         """Restore package version for an organization.
 
         `POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1286,6 +1338,8 @@ class Packages(Namespace):
         """Restore package version for a user.
 
         `POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required

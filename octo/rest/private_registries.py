@@ -30,6 +30,7 @@ _CREATE_ORG_PRIVATE_REGISTRY = Operation(
         "visibility": Limit(enum=("all", "private", "selected")),
         "auth_type": Limit(enum=("token", "username_password", "oidc_azure", "oidc_aws", "oidc_jfrog", "oidc_cloudsmith", "oidc_gcp")),
     },
+    targets=frozenset({"api.github.com", "ghec", "ghes-3.18", "ghes-3.19"}),
     json_body=True,
 )
 _DELETE_ORG_PRIVATE_REGISTRY = Operation(
@@ -106,6 +107,8 @@ class PrivateRegistries(Namespace):
         """Create a private registry for an organization.
 
         `POST /orgs/{org}/private-registries`
+
+        Available on api.github.com, GHEC, GHES 3.18–3.19.
 
         Args:
             org: string; required
@@ -190,6 +193,8 @@ class PrivateRegistries(Namespace):
 
         `DELETE /orgs/{org}/private-registries/{secret_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -225,6 +230,8 @@ class PrivateRegistries(Namespace):
 
         `GET /orgs/{org}/private-registries/{secret_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -258,6 +265,8 @@ class PrivateRegistries(Namespace):
         """Get private registries public key for an organization.
 
         `GET /orgs/{org}/private-registries/public-key`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -293,6 +302,8 @@ class PrivateRegistries(Namespace):
         """List private registries for an organization.
 
         `GET /orgs/{org}/private-registries` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -356,6 +367,8 @@ class PrivateRegistries(Namespace):
         """Update a private registry for an organization.
 
         `PATCH /orgs/{org}/private-registries/{secret_name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required

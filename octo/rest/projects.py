@@ -32,6 +32,7 @@ _ADD_FIELD_FOR_ORG = Operation(
     limits={
         "data_type": Limit(enum=("text", "number", "date")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     content_type="application/json",
     json_body=True,
 )
@@ -42,6 +43,7 @@ _ADD_FIELD_FOR_USER = Operation(
     limits={
         "data_type": Limit(enum=("text", "number", "date")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     content_type="application/json",
     json_body=True,
 )
@@ -52,6 +54,7 @@ _ADD_ITEM_FOR_ORG = Operation(
     limits={
         "type": Limit(enum=("Issue", "PullRequest")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _ADD_ITEM_FOR_USER = Operation(
@@ -61,18 +64,21 @@ _ADD_ITEM_FOR_USER = Operation(
     limits={
         "type": Limit(enum=("Issue", "PullRequest")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _CREATE_DRAFT_ITEM_FOR_AUTHENTICATED_USER = Operation(
     "POST",
     "/user/{user_id}/projectsV2/{project_number}/drafts",
     name="projects.create_draft_item_for_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _CREATE_DRAFT_ITEM_FOR_ORG = Operation(
     "POST",
     "/orgs/{org}/projectsV2/{project_number}/drafts",
     name="projects.create_draft_item_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _CREATE_VIEW_FOR_ORG = Operation(
@@ -84,6 +90,7 @@ _CREATE_VIEW_FOR_ORG = Operation(
         "group_by": Limit(max_items=1),
         "vertical_group_by": Limit(max_items=1),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _CREATE_VIEW_FOR_USER = Operation(
@@ -95,98 +102,117 @@ _CREATE_VIEW_FOR_USER = Operation(
         "group_by": Limit(max_items=1),
         "vertical_group_by": Limit(max_items=1),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _DELETE_ITEM_FOR_ORG = Operation(
     "DELETE",
     "/orgs/{org}/projectsV2/{project_number}/items/{item_id}",
     name="projects.delete_item_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _DELETE_ITEM_FOR_USER = Operation(
     "DELETE",
     "/users/{username}/projectsV2/{project_number}/items/{item_id}",
     name="projects.delete_item_for_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_FIELD_FOR_ORG = Operation(
     "GET",
     "/orgs/{org}/projectsV2/{project_number}/fields/{field_id}",
     name="projects.get_field_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_FIELD_FOR_USER = Operation(
     "GET",
     "/users/{username}/projectsV2/{project_number}/fields/{field_id}",
     name="projects.get_field_for_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_FOR_ORG = Operation(
     "GET",
     "/orgs/{org}/projectsV2/{project_number}",
     name="projects.get_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_FOR_USER = Operation(
     "GET",
     "/users/{username}/projectsV2/{project_number}",
     name="projects.get_for_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_ORG_ITEM = Operation(
     "GET",
     "/orgs/{org}/projectsV2/{project_number}/items/{item_id}",
     name="projects.get_org_item",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_USER_ITEM = Operation(
     "GET",
     "/users/{username}/projectsV2/{project_number}/items/{item_id}",
     name="projects.get_user_item",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_FIELDS_FOR_ORG = Operation(
     "GET",
     "/orgs/{org}/projectsV2/{project_number}/fields",
     name="projects.list_fields_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_FIELDS_FOR_USER = Operation(
     "GET",
     "/users/{username}/projectsV2/{project_number}/fields",
     name="projects.list_fields_for_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_FOR_ORG = Operation(
     "GET",
     "/orgs/{org}/projectsV2",
     name="projects.list_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_FOR_USER = Operation(
     "GET",
     "/users/{username}/projectsV2",
     name="projects.list_for_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_ITEMS_FOR_ORG = Operation(
     "GET",
     "/orgs/{org}/projectsV2/{project_number}/items",
     name="projects.list_items_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_ITEMS_FOR_USER = Operation(
     "GET",
     "/users/{username}/projectsV2/{project_number}/items",
     name="projects.list_items_for_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_VIEW_ITEMS_FOR_ORG = Operation(
     "GET",
     "/orgs/{org}/projectsV2/{project_number}/views/{view_number}/items",
     name="projects.list_view_items_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_VIEW_ITEMS_FOR_USER = Operation(
     "GET",
     "/users/{username}/projectsV2/{project_number}/views/{view_number}/items",
     name="projects.list_view_items_for_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _UPDATE_ITEM_FOR_ORG = Operation(
     "PATCH",
     "/orgs/{org}/projectsV2/{project_number}/items/{item_id}",
     name="projects.update_item_for_org",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _UPDATE_ITEM_FOR_USER = Operation(
     "PATCH",
     "/users/{username}/projectsV2/{project_number}/items/{item_id}",
     name="projects.update_item_for_user",
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 
@@ -215,6 +241,8 @@ class Projects(Namespace):
         """Add a field to an organization-owned project.
 
         `POST /orgs/{org}/projectsV2/{project_number}/fields`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -270,6 +298,8 @@ class Projects(Namespace):
 
         `POST /users/{username}/projectsV2/{project_number}/fields`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             project_number: integer; required
@@ -321,6 +351,8 @@ class Projects(Namespace):
         """Add item to organization owned project.
 
         `POST /orgs/{org}/projectsV2/{project_number}/items`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -374,6 +406,8 @@ class Projects(Namespace):
 
         `POST /users/{username}/projectsV2/{project_number}/items`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             project_number: integer; required
@@ -423,6 +457,8 @@ class Projects(Namespace):
 
         `POST /user/{user_id}/projectsV2/{project_number}/drafts`
 
+        Available on api.github.com, GHEC.
+
         Args:
             user_id: string; required
             project_number: integer; required
@@ -465,6 +501,8 @@ class Projects(Namespace):
         """Create draft item for organization owned project.
 
         `POST /orgs/{org}/projectsV2/{project_number}/drafts`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -513,6 +551,8 @@ class Projects(Namespace):
         """Create a view for an organization-owned project.
 
         `POST /orgs/{org}/projectsV2/{project_number}/views`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -572,6 +612,8 @@ class Projects(Namespace):
 
         `POST /users/{user_id}/projectsV2/{project_number}/views`
 
+        Available on api.github.com, GHEC.
+
         Args:
             user_id: string; required
             project_number: integer; required
@@ -624,6 +666,8 @@ class Projects(Namespace):
 
         `DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             project_number: integer; required
@@ -661,6 +705,8 @@ class Projects(Namespace):
         """Delete project item for user.
 
         `DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -700,6 +746,8 @@ class Projects(Namespace):
 
         `GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             project_number: integer; required
@@ -738,6 +786,8 @@ class Projects(Namespace):
 
         `GET /users/{username}/projectsV2/{project_number}/fields/{field_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             project_number: integer; required
@@ -775,6 +825,8 @@ class Projects(Namespace):
 
         `GET /orgs/{org}/projectsV2/{project_number}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             project_number: integer; required
@@ -809,6 +861,8 @@ class Projects(Namespace):
         """Get project for user.
 
         `GET /users/{username}/projectsV2/{project_number}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -846,6 +900,8 @@ class Projects(Namespace):
         """Get an item for an organization owned project.
 
         `GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -889,6 +945,8 @@ class Projects(Namespace):
         """Get an item for a user owned project.
 
         `GET /users/{username}/projectsV2/{project_number}/items/{item_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -934,6 +992,8 @@ class Projects(Namespace):
         """List project fields for organization.
 
         `GET /orgs/{org}/projectsV2/{project_number}/fields` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -982,6 +1042,8 @@ class Projects(Namespace):
 
         `GET /users/{username}/projectsV2/{project_number}/fields` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             project_number: integer; required
@@ -1029,6 +1091,8 @@ class Projects(Namespace):
 
         `GET /orgs/{org}/projectsV2` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             q: string; optional
@@ -1075,6 +1139,8 @@ class Projects(Namespace):
         """List projects for user.
 
         `GET /users/{username}/projectsV2` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -1124,6 +1190,8 @@ class Projects(Namespace):
         """List items for an organization owned project.
 
         `GET /orgs/{org}/projectsV2/{project_number}/items` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1178,6 +1246,8 @@ class Projects(Namespace):
 
         `GET /users/{username}/projectsV2/{project_number}/items` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             project_number: integer; required
@@ -1230,6 +1300,8 @@ class Projects(Namespace):
         """List items for an organization project view.
 
         `GET /orgs/{org}/projectsV2/{project_number}/views/{view_number}/items` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1284,6 +1356,8 @@ class Projects(Namespace):
 
         `GET /users/{username}/projectsV2/{project_number}/views/{view_number}/items` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             project_number: integer; required
@@ -1333,6 +1407,8 @@ class Projects(Namespace):
 
         `PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             project_number: integer; required
@@ -1375,6 +1451,8 @@ class Projects(Namespace):
         """Update project item for user.
 
         `PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required

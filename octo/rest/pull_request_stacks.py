@@ -26,6 +26,7 @@ _ADD = Operation(
     limits={
         "pull_requests": Limit(min_items=1, max_items=100),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _CREATE = Operation(
@@ -35,22 +36,26 @@ _CREATE = Operation(
     limits={
         "pull_requests": Limit(min_items=2, max_items=100),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _GET = Operation(
     "GET",
     "/repos/{owner}/{repo}/stacks/{stack_number}",
     name="pull_request_stacks.get",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST = Operation(
     "GET",
     "/repos/{owner}/{repo}/stacks",
     name="pull_request_stacks.list",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _UNSTACK = Operation(
     "POST",
     "/repos/{owner}/{repo}/stacks/{stack_number}/unstack",
     name="pull_request_stacks.unstack",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 
 
@@ -74,6 +79,8 @@ class PullRequestStacks(Namespace):
         """Add pull requests to a pull request stack.
 
         `POST /repos/{owner}/{repo}/stacks/{stack_number}/add`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -117,6 +124,8 @@ class PullRequestStacks(Namespace):
 
         `POST /repos/{owner}/{repo}/stacks`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -156,6 +165,8 @@ class PullRequestStacks(Namespace):
         """Get a pull request stack.
 
         `GET /repos/{owner}/{repo}/stacks/{stack_number}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -197,6 +208,8 @@ class PullRequestStacks(Namespace):
         """List pull request stacks.
 
         `GET /repos/{owner}/{repo}/stacks` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -241,6 +254,8 @@ class PullRequestStacks(Namespace):
         """Remove pull requests from a pull request stack.
 
         `POST /repos/{owner}/{repo}/stacks/{stack_number}/unstack`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required

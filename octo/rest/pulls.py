@@ -95,6 +95,7 @@ _GET_MERGE_ASYNC_RESULT = Operation(
     "GET",
     "/repos/{owner}/{repo}/pulls/{pull_number}/merge-async/{uuid}",
     name="pulls.get_merge_async_result",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_REVIEW = Operation(
     "GET",
@@ -176,6 +177,7 @@ _MERGE_ASYNC = Operation(
         "merge_method": Limit(enum=("merge", "squash", "rebase")),
         "merge_action": Limit(enum=("default", "direct_merge", "merge_queue")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _REMOVE_REQUESTED_REVIEWERS = Operation(
@@ -247,6 +249,8 @@ class Pulls(Namespace):
         """Check if a pull request has been merged.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/merge`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -333,6 +337,8 @@ class Pulls(Namespace):
         """Create a pull request.
 
         `POST /repos/{owner}/{repo}/pulls`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -423,6 +429,8 @@ class Pulls(Namespace):
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -507,6 +515,8 @@ class Pulls(Namespace):
         """Create a review for a pull request.
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -615,6 +625,8 @@ class Pulls(Namespace):
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/comments`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -707,6 +719,8 @@ class Pulls(Namespace):
 
         `DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -748,6 +762,8 @@ class Pulls(Namespace):
         """Delete a review comment for a pull request.
 
         `DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -822,6 +838,8 @@ class Pulls(Namespace):
         """Dismiss a review for a pull request.
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -910,6 +928,8 @@ class Pulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -950,6 +970,8 @@ class Pulls(Namespace):
         """Get the result of an asynchronous merge.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/merge-async/{uuid}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -1021,6 +1043,8 @@ class Pulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1089,6 +1113,8 @@ class Pulls(Namespace):
         """Get a review comment for a pull request.
 
         `GET /repos/{owner}/{repo}/pulls/comments/{comment_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1175,6 +1201,8 @@ class Pulls(Namespace):
         """List pull requests.
 
         `GET /repos/{owner}/{repo}/pulls` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1267,6 +1295,8 @@ class Pulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1349,6 +1379,8 @@ class Pulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/commits` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1429,6 +1461,8 @@ class Pulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/files` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1474,6 +1508,8 @@ class Pulls(Namespace):
         """Get all requested reviewers for a pull request.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1555,6 +1591,8 @@ class Pulls(Namespace):
         """List review comments on a pull request.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/comments` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1648,6 +1686,8 @@ class Pulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/comments` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1732,6 +1772,8 @@ class Pulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1781,6 +1823,8 @@ class Pulls(Namespace):
         """Merge a pull request.
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1835,6 +1879,8 @@ class Pulls(Namespace):
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge-async`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1887,6 +1933,8 @@ class Pulls(Namespace):
 
         `DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1932,6 +1980,8 @@ class Pulls(Namespace):
         """Request reviewers for a pull request.
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2012,6 +2062,8 @@ class Pulls(Namespace):
         """Submit a review for a pull request.
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2103,6 +2155,8 @@ class Pulls(Namespace):
 
         `PATCH /repos/{owner}/{repo}/pulls/{pull_number}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2155,6 +2209,8 @@ class Pulls(Namespace):
         """Update a pull request branch.
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2231,6 +2287,8 @@ class Pulls(Namespace):
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2306,6 +2364,8 @@ class Pulls(Namespace):
         """Update a review comment for a pull request.
 
         `PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

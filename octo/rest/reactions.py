@@ -151,6 +151,8 @@ class Reactions(Namespace):
 
         `POST /repos/{owner}/{repo}/comments/{comment_id}/reactions`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -193,6 +195,8 @@ class Reactions(Namespace):
         """Create reaction for an issue.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/reactions`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -237,6 +241,8 @@ class Reactions(Namespace):
 
         `POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -279,6 +285,8 @@ class Reactions(Namespace):
         """Create reaction for a pull request review comment.
 
         `POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -323,6 +331,8 @@ class Reactions(Namespace):
 
         `POST /repos/{owner}/{repo}/releases/{release_id}/reactions`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -366,6 +376,8 @@ class Reactions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -406,6 +418,8 @@ class Reactions(Namespace):
         """Delete an issue reaction.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -448,6 +462,8 @@ class Reactions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -489,6 +505,8 @@ class Reactions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -529,6 +547,8 @@ class Reactions(Namespace):
         """Delete a release reaction.
 
         `DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -573,6 +593,8 @@ class Reactions(Namespace):
         """List reactions for a commit comment.
 
         `GET /repos/{owner}/{repo}/comments/{comment_id}/reactions` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -624,6 +646,8 @@ class Reactions(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/reactions` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -673,6 +697,8 @@ class Reactions(Namespace):
         """List reactions for an issue comment.
 
         `GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -724,6 +750,8 @@ class Reactions(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -773,6 +801,8 @@ class Reactions(Namespace):
         """List reactions for a release.
 
         `GET /repos/{owner}/{repo}/releases/{release_id}/reactions` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

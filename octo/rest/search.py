@@ -117,6 +117,8 @@ class Search(Namespace):
 
         `GET /search/code` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             q: string; required
             sort: string; optional; one of indexed; deprecated
@@ -161,6 +163,8 @@ class Search(Namespace):
         """Search commits.
 
         `GET /search/commits` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             q: string; required
@@ -208,6 +212,8 @@ class Search(Namespace):
         """Search issues and pull requests.
 
         `GET /search/issues` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             q: string; required
@@ -259,6 +265,8 @@ class Search(Namespace):
 
         `GET /search/labels` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             repository_id: integer; required
             q: string; required
@@ -306,6 +314,8 @@ class Search(Namespace):
 
         `GET /search/repositories` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             q: string; required
             sort: string; optional; one of stars, forks, help-wanted-issues, updated
@@ -349,6 +359,8 @@ class Search(Namespace):
 
         `GET /search/topics` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             q: string; required
             per_page: integer; optional; server default 30
@@ -389,6 +401,8 @@ class Search(Namespace):
         """Search users.
 
         `GET /search/users` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             q: string; required

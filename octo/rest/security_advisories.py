@@ -26,6 +26,7 @@ _CREATE_FORK = Operation(
     "POST",
     "/repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks",
     name="security_advisories.create_fork",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _CREATE_PRIVATE_VULNERABILITY_REPORT = Operation(
     "POST",
@@ -36,6 +37,7 @@ _CREATE_PRIVATE_VULNERABILITY_REPORT = Operation(
         "description": Limit(max_length=65535),
         "severity": Limit(enum=("critical", "high", "medium", "low")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _CREATE_REPOSITORY_ADVISORY = Operation(
@@ -47,12 +49,14 @@ _CREATE_REPOSITORY_ADVISORY = Operation(
         "description": Limit(max_length=65535),
         "severity": Limit(enum=("critical", "high", "medium", "low")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _CREATE_REPOSITORY_ADVISORY_CVE_REQUEST = Operation(
     "POST",
     "/repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve",
     name="security_advisories.create_repository_advisory_cve_request",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _GET_GLOBAL_ADVISORY = Operation(
     "GET",
@@ -63,6 +67,7 @@ _GET_REPOSITORY_ADVISORY = Operation(
     "GET",
     "/repos/{owner}/{repo}/security-advisories/{ghsa_id}",
     name="security_advisories.get_repository_advisory",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_GLOBAL_ADVISORIES = Operation(
     "GET",
@@ -87,6 +92,7 @@ _LIST_ORG_REPOSITORY_ADVISORIES = Operation(
         "per_page": Limit(minimum=1, maximum=100),
         "state": Limit(enum=("triage", "draft", "published", "closed")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_REPOSITORY_ADVISORIES = Operation(
     "GET",
@@ -98,6 +104,7 @@ _LIST_REPOSITORY_ADVISORIES = Operation(
         "per_page": Limit(minimum=1, maximum=100),
         "state": Limit(enum=("triage", "draft", "published", "closed")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _UPDATE_REPOSITORY_ADVISORY = Operation(
     "PATCH",
@@ -109,6 +116,7 @@ _UPDATE_REPOSITORY_ADVISORY = Operation(
         "severity": Limit(enum=("critical", "high", "medium", "low")),
         "state": Limit(enum=("published", "closed", "draft")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 
@@ -132,6 +140,8 @@ class SecurityAdvisories(Namespace):
         """Create a temporary private fork.
 
         `POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -176,6 +186,8 @@ class SecurityAdvisories(Namespace):
         """Privately report a security vulnerability.
 
         `POST /repos/{owner}/{repo}/security-advisories/reports`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -237,6 +249,8 @@ class SecurityAdvisories(Namespace):
 
         `POST /repos/{owner}/{repo}/security-advisories`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -293,6 +307,8 @@ class SecurityAdvisories(Namespace):
 
         `POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -329,6 +345,8 @@ class SecurityAdvisories(Namespace):
 
         `GET /advisories/{ghsa_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             ghsa_id: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -362,6 +380,8 @@ class SecurityAdvisories(Namespace):
         """Get a repository security advisory.
 
         `GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -416,6 +436,8 @@ class SecurityAdvisories(Namespace):
         """List global security advisories.
 
         `GET /advisories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             ghsa_id: string; optional
@@ -490,6 +512,8 @@ class SecurityAdvisories(Namespace):
 
         `GET /orgs/{org}/security-advisories` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             direction: string; optional; one of asc, desc; server default 'desc'
@@ -543,6 +567,8 @@ class SecurityAdvisories(Namespace):
         """List repository security advisories.
 
         `GET /repos/{owner}/{repo}/security-advisories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -604,6 +630,8 @@ class SecurityAdvisories(Namespace):
         """Update a repository security advisory.
 
         `PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required

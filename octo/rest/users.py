@@ -49,11 +49,13 @@ _BLOCK = Operation(
     "PUT",
     "/user/blocks/{username}",
     name="users.block",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _CHECK_BLOCKED = Operation(
     "GET",
     "/user/blocks/{username}",
     name="users.check_blocked",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _CHECK_FOLLOWING_FOR_USER = Operation(
     "GET",
@@ -91,6 +93,7 @@ _DELETE_ATTESTATIONS_BULK = Operation(
         "subject_digests": Limit(min_items=1, max_items=1024),
         "attestation_ids": Limit(min_items=1, max_items=1024),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     content_type="application/json",
     json_body=True,
 )
@@ -98,12 +101,14 @@ _DELETE_ATTESTATIONS_BY_ID = Operation(
     "DELETE",
     "/users/{username}/attestations/{attestation_id}",
     name="users.delete_attestations_by_id",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _DELETE_ATTESTATIONS_BY_SUBJECT_DIGEST = Operation(
     "DELETE",
     "/users/{username}/attestations/digest/{subject_digest}",
     name="users.delete_attestations_by_subject_digest",
     multi_segment=frozenset({"subject_digest"}),
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _DELETE_EMAIL_FOR_AUTHENTICATED_USER = Operation(
     "DELETE",
@@ -188,6 +193,7 @@ _LIST_ATTESTATIONS = Operation(
     "/users/{username}/attestations/{subject_digest}",
     name="users.list_attestations",
     multi_segment=frozenset({"subject_digest"}),
+    targets=frozenset({"api.github.com", "ghec"}),
     versions=(
         Since(
             "2026-03-10",
@@ -201,6 +207,7 @@ _LIST_ATTESTATIONS_BULK = Operation(
     limits={
         "subject_digests": Limit(min_items=1, max_items=1024),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
     versions=(
         Since(
@@ -215,6 +222,7 @@ _LIST_BLOCKED_BY_AUTHENTICATED_USER = Operation(
     "GET",
     "/user/blocks",
     name="users.list_blocked_by_authenticated_user",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _LIST_EMAILS_FOR_AUTHENTICATED_USER = Operation(
     "GET",
@@ -293,12 +301,14 @@ _SET_PRIMARY_EMAIL_VISIBILITY_FOR_AUTHENTICATED_USER = Operation(
     limits={
         "visibility": Limit(enum=("public", "private")),
     },
+    targets=frozenset({"api.github.com", "ghec"}),
     json_body=True,
 )
 _UNBLOCK = Operation(
     "DELETE",
     "/user/blocks/{username}",
     name="users.unblock",
+    targets=frozenset({"api.github.com", "ghec"}),
 )
 _UNFOLLOW = Operation(
     "DELETE",
@@ -330,6 +340,8 @@ class Users(Namespace):
         """Add an email address for the authenticated user.
 
         `POST /user/emails`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             emails: array of string; optional; items 1..
@@ -365,6 +377,8 @@ class Users(Namespace):
 
         `POST /user/social_accounts`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             account_urls: array of string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -396,6 +410,8 @@ class Users(Namespace):
         """Block a user.
 
         `PUT /user/blocks/{username}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -429,6 +445,8 @@ class Users(Namespace):
 
         `GET /user/blocks/{username}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -461,6 +479,8 @@ class Users(Namespace):
         """Check if a user follows another user.
 
         `GET /users/{username}/following/{target_user}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -496,6 +516,8 @@ class Users(Namespace):
 
         `GET /user/following/{username}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -528,6 +550,8 @@ class Users(Namespace):
         """Create a GPG key for the authenticated user.
 
         `POST /user/gpg_keys`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             armored_public_key: string; required
@@ -566,6 +590,8 @@ class Users(Namespace):
 
         `POST /user/keys`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             key: string; required
             title: string; optional
@@ -603,6 +629,8 @@ class Users(Namespace):
 
         `POST /user/ssh_signing_keys`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             key: string; required
             title: string; optional
@@ -639,6 +667,8 @@ class Users(Namespace):
         """Delete attestations in bulk.
 
         `POST /users/{username}/attestations/delete-request`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -681,6 +711,8 @@ class Users(Namespace):
 
         `DELETE /users/{username}/attestations/{attestation_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             attestation_id: integer; required
@@ -716,6 +748,8 @@ class Users(Namespace):
 
         `DELETE /users/{username}/attestations/digest/{subject_digest}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             subject_digest: string; required; may contain '/'
@@ -749,6 +783,8 @@ class Users(Namespace):
         """Delete an email address for the authenticated user.
 
         `DELETE /user/emails`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             emails: array of string; optional; items 1..
@@ -784,6 +820,8 @@ class Users(Namespace):
 
         `DELETE /user/gpg_keys/{gpg_key_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             gpg_key_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -817,6 +855,8 @@ class Users(Namespace):
         """Delete a public SSH key for the authenticated user.
 
         `DELETE /user/keys/{key_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             key_id: integer; required
@@ -852,6 +892,8 @@ class Users(Namespace):
 
         `DELETE /user/social_accounts`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             account_urls: array of string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -883,6 +925,8 @@ class Users(Namespace):
         """Delete an SSH signing key for the authenticated user.
 
         `DELETE /user/ssh_signing_keys/{ssh_signing_key_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             ssh_signing_key_id: integer; required
@@ -916,6 +960,8 @@ class Users(Namespace):
 
         `PUT /user/following/{username}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -947,6 +993,8 @@ class Users(Namespace):
 
         `GET /user`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -974,6 +1022,8 @@ class Users(Namespace):
         """Get a user using their ID.
 
         `GET /user/{account_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             account_id: integer; required
@@ -1006,6 +1056,8 @@ class Users(Namespace):
         """Get a user.
 
         `GET /users/{username}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1040,6 +1092,8 @@ class Users(Namespace):
         """Get contextual information for a user.
 
         `GET /users/{username}/hovercard`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1079,6 +1133,8 @@ class Users(Namespace):
 
         `GET /user/gpg_keys/{gpg_key_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             gpg_key_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1112,6 +1168,8 @@ class Users(Namespace):
         """Get a public SSH key for the authenticated user.
 
         `GET /user/keys/{key_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             key_id: integer; required
@@ -1147,6 +1205,8 @@ class Users(Namespace):
 
         `GET /user/ssh_signing_keys/{ssh_signing_key_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             ssh_signing_key_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1180,6 +1240,8 @@ class Users(Namespace):
         """List users.
 
         `GET /users` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             since: integer; optional
@@ -1220,6 +1282,8 @@ class Users(Namespace):
         """List attestations.
 
         `GET /users/{username}/attestations/{subject_digest}` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -1272,6 +1336,8 @@ class Users(Namespace):
 
         `POST /users/{username}/attestations/bulk-list`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             subject_digests: array of string; required; items 1..1024
@@ -1322,6 +1388,8 @@ class Users(Namespace):
 
         `GET /user/blocks` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -1359,6 +1427,8 @@ class Users(Namespace):
         """List email addresses for the authenticated user.
 
         `GET /user/emails` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -1398,6 +1468,8 @@ class Users(Namespace):
 
         `GET /user/following` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -1436,6 +1508,8 @@ class Users(Namespace):
 
         `GET /user/followers` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -1472,6 +1546,8 @@ class Users(Namespace):
         """List followers of a user.
 
         `GET /users/{username}/followers` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1514,6 +1590,8 @@ class Users(Namespace):
 
         `GET /users/{username}/following` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             per_page: integer; optional; server default 30
@@ -1554,6 +1632,8 @@ class Users(Namespace):
 
         `GET /user/gpg_keys` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -1592,6 +1672,8 @@ class Users(Namespace):
         """List GPG keys for a user.
 
         `GET /users/{username}/gpg_keys` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1633,6 +1715,8 @@ class Users(Namespace):
 
         `GET /user/public_emails` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -1671,6 +1755,8 @@ class Users(Namespace):
         """List public keys for a user.
 
         `GET /users/{username}/keys` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1712,6 +1798,8 @@ class Users(Namespace):
 
         `GET /user/keys` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -1750,6 +1838,8 @@ class Users(Namespace):
 
         `GET /user/social_accounts` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -1786,6 +1876,8 @@ class Users(Namespace):
         """List social accounts for a user.
 
         `GET /users/{username}/social_accounts` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1827,6 +1919,8 @@ class Users(Namespace):
 
         `GET /user/ssh_signing_keys` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -1863,6 +1957,8 @@ class Users(Namespace):
         """List SSH signing keys for a user.
 
         `GET /users/{username}/ssh_signing_keys` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1902,6 +1998,8 @@ class Users(Namespace):
 
         `PATCH /user/email/visibility`
 
+        Available on api.github.com, GHEC.
+
         Args:
             visibility: string; required; one of public, private
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1936,6 +2034,8 @@ class Users(Namespace):
 
         `DELETE /user/blocks/{username}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1967,6 +2067,8 @@ class Users(Namespace):
         """Unfollow a user.
 
         `DELETE /user/following/{username}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -2006,6 +2108,8 @@ class Users(Namespace):
         """Update the authenticated user.
 
         `PATCH /user`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             name: string; optional

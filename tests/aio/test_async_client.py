@@ -51,6 +51,11 @@ def test_bad_arguments_fail_at_the_call_before_any_await() -> None:
         gh.repos.get("o")  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="event_type"):
         gh.repos.create_dispatch_event("o", "r", event_type="x" * 101)
+    with pytest.raises(TypeError, match="not available on api.github.com"):
+        gh.enterprise_admin.list_global_webhooks()  # GHES only
+    ghes = octo.AsyncOcto(base_url="https://ghe.example.com/api/v3", ghes="3.17")
+    with pytest.raises(TypeError, match="not available on GHES 3.17"):
+        ghes.orgs.get_org_ruleset_history("o", 1)
 
 
 def test_calls_overlap_within_the_connection_bound(server: ScriptedServer) -> None:

@@ -15,9 +15,12 @@ JSON `null` that clears a field.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+import urllib3
 
 from codegen.openapi import merge_schema_into
 from codegen.spec import Endpoint, Param
@@ -291,6 +294,16 @@ def _value(p: Param, schema: Any, op: Operation | None, mode: str, call: Call) -
 def _data_value(endpoint: Endpoint, op: Operation | None, mode: str, call: Call) -> Any:
     assert endpoint.body is not None
     ctype = endpoint.body.content_type
+    if ctype == "multipart/form-data":
+        # octo sends the caller's encoded form as it is, with the caller's Content-Type.
+        schema = op.body_schema(ctype) if op else None
+        fields = schema_value(schema, op, mode, "data") if schema else {}
+        body, content_type = urllib3.encode_multipart_formdata(
+            {k: v if isinstance(v, str) else json.dumps(v) for k, v in (fields or {}).items()},
+            boundary="octo-contract-boundary")
+        call.kwargs["headers"] = {"Content-Type": content_type}
+        call.notes.append(("data", "a multipart/form-data body encoded by the caller"))
+        return body
     if endpoint.body.type == "binary":
         return b"octo contract test\n"
     if endpoint.body.type == "string" and "json" not in ctype:
@@ -348,7 +361,17 @@ def build_call(endpoint: Endpoint, op: Operation | None, mode: str) -> Call:
             continue
         call.kwargs[p.python_name] = _value(p, _param_schema(p, op, body_schema), op, mode, call)
 
-    has_body_kwargs = any(p.location == "body" and p.python_name in call.kwargs for p in endpoint.params)
+    body_kwargs = [p for p in endpoint.params if p.location == "body" and p.python_name in call.kwargs]
+    for p in [p for p in endpoint.params_in("body") if p.python_name not in call.kwargs]:
+        if len(body_kwargs) >= body_schema.get("minProperties", 0):
+            break
+        if p.name in exclusive:
+            continue
+        # The body needs some properties, none of them required by name (minProperties).
+        call.kwargs[p.python_name] = _value(p, _param_schema(p, op, body_schema), op, mode, call)
+        call.notes.append((p.name, "the body schema's minProperties"))
+        body_kwargs.append(p)
+    has_body_kwargs = bool(body_kwargs)
     if endpoint.body is not None and not has_body_kwargs:
         needs_data = endpoint.body.required or mode == "all"
         if op is not None and not needs_data:

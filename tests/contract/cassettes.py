@@ -24,7 +24,7 @@ from vcr.request import Request
 import octo
 from codegen.spec import Endpoint, Namespace, load_spec
 from contract.arguments import build_call
-from contract.openapi import ROOT, Description, find_description
+from contract.openapi import DOTCOM, GHEC, GHES, ROOT, Description, find_target, home
 from contract.prism import Prism
 from contract.wire import WireSession, violations
 
@@ -138,23 +138,37 @@ def _record_one(prism: Prism, namespace: str, endpoint: Endpoint, description: D
     return problem
 
 
-def record() -> int:
-    description = Description(find_description())
+def record(missing_only: bool = False) -> int:
+    """Record a cassette per namespace (and README example), each against the
+    Prism of its methods' home description; `missing_only`: keep the cassettes
+    there are and record only the namespaces without one."""
     namespaces = load_spec(ROOT / "spec")
-    print("starting Prism (it loads GitHub's description in about 30 s)...", flush=True)
     failures = []
-    with Prism(description.path, ROOT / ".cache" / "prism-cassettes.log") as prism:
-        if CASSETTES.exists():
+    servers: dict[str, tuple[Prism, Description]] = {}
+    try:
+        if CASSETTES.exists() and not missing_only:
             shutil.rmtree(CASSETTES)
         for namespace, candidates in plan(namespaces):
+            if missing_only and (CASSETTES / namespace).is_dir():
+                continue
+            target = min((home(e) for e in candidates), key=(DOTCOM, GHEC, GHES).index)
+            if target not in servers:
+                print(f"starting Prism for {target} (about 30 s)...", flush=True)
+                description = Description(find_target(target))
+                servers[target] = (Prism(description.path, ROOT / ".cache" / f"prism-cassettes-{target}.log").start(),
+                                   description)
+            prism, description = servers[target]
             problems = []
-            for endpoint in candidates:
+            for endpoint in [e for e in candidates if home(e) == target]:
                 problem = _record_one(prism, namespace, endpoint, description)
                 if not problem:
                     break
                 problems.append(f"{namespace}.{endpoint.name}: {problem}")
             else:
                 failures += problems
+    finally:
+        for prism, _ in servers.values():
+            prism.stop()
     for line in failures:
         print(f"FAILED {line}", file=sys.stderr)
     count = len(list(CASSETTES.glob("*/*.yaml")))
@@ -163,4 +177,4 @@ def record() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(record())
+    sys.exit(record(missing_only="--missing" in sys.argv[1:]))

@@ -44,6 +44,35 @@ def find_description() -> Path:
     )
 
 
+# The GitHubs the contract suite runs against: api.github.com, then the descriptions of
+# the methods it lacks (GHEC's, GHES's newest), each under its own Prism.
+DOTCOM, GHEC, GHES = "api.github.com", "ghec", "ghes-3.19"
+
+
+def home(endpoint: Endpoint) -> str:
+    """The description a method is checked against: api.github.com's if it is
+    there, else GHEC's, else GHES's newest."""
+    where = endpoint.targets
+    return next(t for t in (DOTCOM, GHEC, GHES) if where is None or t in where)
+
+
+def find_target(target: str) -> Path:
+    """The pinned description of a target, checked against its sha256."""
+    return find_description() if target == DOTCOM else find_edition(target)
+
+
+def find_edition(target: str) -> Path:
+    """The pinned description of another GitHub (`ghec`, `ghes-3.19`), checked against its sha256."""
+    path = pinned.edition_path(ROOT, target)
+    if not path.is_file():
+        raise DescriptionMissing(f"{path} is missing; run `make openapi`")
+    digest = pinned.sha256(path)
+    if digest != pinned.EDITIONS[target]:
+        raise DescriptionMissing(f"{path} has sha256 {digest}, not the pinned {pinned.EDITIONS[target]}; "
+                                 "run `make openapi`")
+    return path
+
+
 class Description:
     """GitHub's OpenAPI description, indexed by operationId and by route."""
 

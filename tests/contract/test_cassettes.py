@@ -13,7 +13,8 @@ from server import Reply, ScriptedServer
 import octo
 from codegen.spec import load_spec
 from contract.cassettes import CASSETTES, EXAMPLES, PLACEHOLDER_TOKEN, call, find_secrets, recorder
-from contract.openapi import ROOT, Description
+from contract.conftest import Targets
+from contract.openapi import ROOT, home
 
 NAMESPACES = load_spec(ROOT / "spec")
 ENDPOINTS = {(ns.name, e.name): e for ns in NAMESPACES for e in ns.endpoints}
@@ -26,9 +27,10 @@ def _text_of(path: Path) -> str:
 
 
 @pytest.mark.parametrize("path", RECORDED, ids=[f"{p.parent.name}.{p.stem}" for p in RECORDED])
-def test_cassette_replays(path: Path, description: Description) -> None:
+def test_cassette_replays(path: Path, targets: Targets) -> None:
     key = (path.parent.name, path.stem)
     assert key in ENDPOINTS, f"{path.relative_to(ROOT)}: spec/ has no {'.'.join(key)}; run `make cassettes`"
+    description = targets.description(home(ENDPOINTS[key]))
     recorded = yaml.safe_load(_text_of(path))["interactions"][0]["response"]
     with octo.Octo(PLACEHOLDER_TOKEN, base_url=NEVER_USED) as client, \
             recorder("none").use_cassette(str(path.relative_to(CASSETTES))) as cassette:

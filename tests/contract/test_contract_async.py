@@ -1,6 +1,8 @@
 """The contract pass of test_contract.py through `AsyncOcto`: every generated
 method, awaited with every argument the operation accepts, sends a request
-Prism finds nothing wrong with. Prism's verdict is read from the first answer
+Prism finds nothing wrong with, each against its home description's Prism
+(api.github.com's, else GHEC's, else GHES 3.19's, shared with the sync suite)
+by a client told that target. Prism's verdict is read from the first answer
 of each call as aiohttp received it (a trace hook: its headers), and its body
 through the client's own `after`/`error` hooks when that answer was the last.
 A redirect off loopback (Prism's example Location) is refused by the resolver:
@@ -21,9 +23,8 @@ from requests.structures import CaseInsensitiveDict
 
 import octo
 from contract.arguments import build_call
-from contract.conftest import PLACEHOLDER_TOKEN
-from contract.openapi import Description
-from contract.prism import Prism
+from contract.conftest import PLACEHOLDER_TOKEN, Targets
+from contract.openapi import DOTCOM, home
 from contract.test_contract import ENDPOINTS, KNOWN_VIOLATIONS, UNCHECKABLE
 from contract.wire import violations
 
@@ -76,8 +77,25 @@ class LoopbackOnly:
         pass
 
 
+class Judges:
+    """An `AsyncOcto` per target (see `Targets.settings`), all over one traced session."""
+
+    def __init__(self, targets: Targets, session: Any, seen: Judged) -> None:
+        self.targets, self.session, self.seen = targets, session, seen
+        self.clients: dict[str, octo.AsyncOcto] = {}
+
+    def client(self, target: str) -> octo.AsyncOcto:
+        if target not in self.clients:
+            client = octo.AsyncOcto(PLACEHOLDER_TOKEN, retries=0, session=self.session,
+                                    **self.targets.settings(target))
+            client.hook.after(self.seen.after)
+            client.hook.error(self.seen.error)
+            self.clients[target] = client
+        return self.clients[target]
+
+
 @pytest.fixture(scope="module")
-def judged(prism: Prism) -> Iterator[tuple[octo.AsyncOcto, Judged]]:
+def judges(targets: Targets) -> Iterator[Judges]:
     import aiohttp
 
     seen = Judged()
@@ -88,35 +106,37 @@ def judged(prism: Prism) -> Iterator[tuple[octo.AsyncOcto, Judged]]:
         return aiohttp.ClientSession(connector=aiohttp.TCPConnector(resolver=LoopbackOnly()),  # type: ignore[arg-type]
                                      trace_configs=[trace])
 
-    given = wait(session())
-    client = octo.AsyncOcto(PLACEHOLDER_TOKEN, base_url=prism.url, retries=0, session=given)
-    client.hook.after(seen.after)
-    client.hook.error(seen.error)
-    yield client, seen
+    found = Judges(targets, wait(session()), seen)
+    yield found
 
     async def close() -> None:
-        await client.aclose()
-        await given.close()  # the caller's session: aclose leaves it open
+        for client in found.clients.values():
+            await client.aclose()
+        await found.session.close()  # the caller's session: aclose leaves it open
 
     wait(close())
 
 
 def _cases() -> list[Any]:
     cases = []
-    for (namespace, name) in ENDPOINTS:
+    for (namespace, name), endpoint in ENDPOINTS.items():
         reason = UNCHECKABLE.get(f"{namespace}.{name}") or KNOWN_VIOLATIONS.get(f"{namespace}.{name}-{MODE}")
         marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
-        cases.append(pytest.param(namespace, name, marks=marks, id=f"{namespace}.{name}"))
+        target = home(endpoint)
+        suffix = "" if target == DOTCOM else f"@{target}"
+        cases.append(pytest.param(target, namespace, name, marks=marks, id=f"{namespace}.{name}{suffix}"))
     return cases
 
 
-@pytest.mark.parametrize(("namespace", "name"), _cases())
+@pytest.mark.parametrize(("target", "namespace", "name"), _cases())
 def test_async_request_conforms_to_github_openapi(
-    namespace: str, name: str, description: Description, judged: tuple[octo.AsyncOcto, Judged],
+    target: str, namespace: str, name: str, targets: Targets, judges: Judges,
 ) -> None:
-    client, seen = judged
+    client, seen = judges.client(target), judges.seen
     endpoint = ENDPOINTS[(namespace, name)]
-    call = build_call(endpoint, description.operation_for(endpoint), MODE)
+    operation = targets.description(target).operation_for(endpoint)
+    assert operation is not None, f"{namespace}.{name}: not in {target}'s description"
+    call = build_call(endpoint, operation, MODE)
     method = getattr(getattr(client, namespace), name)
     seen.clear()
     with warnings.catch_warnings():

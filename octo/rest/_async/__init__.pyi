@@ -6,6 +6,7 @@ from octo.rest._async.actions import AsyncActions
 from octo.rest._async.activity import AsyncActivity
 from octo.rest._async.agent_tasks import AsyncAgentTasks
 from octo.rest._async.agents import AsyncAgents
+from octo.rest._async.announcement_banners import AsyncAnnouncementBanners
 from octo.rest._async.api_insights import AsyncApiInsights
 from octo.rest._async.apps import AsyncApps
 from octo.rest._async.billing import AsyncBilling
@@ -23,6 +24,8 @@ from octo.rest._async.credentials import AsyncCredentials
 from octo.rest._async.dependabot import AsyncDependabot
 from octo.rest._async.dependency_graph import AsyncDependencyGraph
 from octo.rest._async.emojis import AsyncEmojis
+from octo.rest._async.enterprise_admin import AsyncEnterpriseAdmin
+from octo.rest._async.enterprise_apps import AsyncEnterpriseApps
 from octo.rest._async.enterprise_team_memberships import AsyncEnterpriseTeamMemberships
 from octo.rest._async.enterprise_team_organizations import AsyncEnterpriseTeamOrganizations
 from octo.rest._async.enterprise_teams import AsyncEnterpriseTeams
@@ -36,6 +39,7 @@ from octo.rest._async.licenses import AsyncLicenses
 from octo.rest._async.markdown import AsyncMarkdown
 from octo.rest._async.meta import AsyncMeta
 from octo.rest._async.migrations import AsyncMigrations
+from octo.rest._async.oauth_authorizations import AsyncOauthAuthorizations
 from octo.rest._async.oidc import AsyncOidc
 from octo.rest._async.orgs import AsyncOrgs
 from octo.rest._async.packages import AsyncPackages
@@ -46,6 +50,7 @@ from octo.rest._async.pulls import AsyncPulls
 from octo.rest._async.rate_limit import AsyncRateLimit
 from octo.rest._async.reactions import AsyncReactions
 from octo.rest._async.repos import AsyncRepos
+from octo.rest._async.scim import AsyncScim
 from octo.rest._async.search import AsyncSearch
 from octo.rest._async.secret_scanning import AsyncSecretScanning
 from octo.rest._async.security_advisories import AsyncSecurityAdvisories
@@ -58,6 +63,7 @@ class AsyncNamespaces:
     activity: AsyncActivity
     agent_tasks: AsyncAgentTasks
     agents: AsyncAgents
+    announcement_banners: AsyncAnnouncementBanners
     api_insights: AsyncApiInsights
     apps: AsyncApps
     billing: AsyncBilling
@@ -75,6 +81,8 @@ class AsyncNamespaces:
     dependabot: AsyncDependabot
     dependency_graph: AsyncDependencyGraph
     emojis: AsyncEmojis
+    enterprise_admin: AsyncEnterpriseAdmin
+    enterprise_apps: AsyncEnterpriseApps
     enterprise_team_memberships: AsyncEnterpriseTeamMemberships
     enterprise_team_organizations: AsyncEnterpriseTeamOrganizations
     enterprise_teams: AsyncEnterpriseTeams
@@ -88,6 +96,7 @@ class AsyncNamespaces:
     markdown: AsyncMarkdown
     meta: AsyncMeta
     migrations: AsyncMigrations
+    oauth_authorizations: AsyncOauthAuthorizations
     oidc: AsyncOidc
     orgs: AsyncOrgs
     packages: AsyncPackages
@@ -98,6 +107,7 @@ class AsyncNamespaces:
     rate_limit: AsyncRateLimit
     reactions: AsyncReactions
     repos: AsyncRepos
+    scim: AsyncScim
     search: AsyncSearch
     secret_scanning: AsyncSecretScanning
     security_advisories: AsyncSecurityAdvisories

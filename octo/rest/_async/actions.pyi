@@ -18,6 +18,8 @@ from octo.rest.types.api import (
     ActionsCacheStorageLimitForEnterprise,
     ActionsCacheUsageByRepository,
     ActionsCacheUsageOrgEnterprise,
+    ActionsCacheUsagePolicyEnterprise,
+    ActionsCacheUsagePolicyForRepository,
     ActionsCreateHostedRunnerForOrgImage,
     ActionsForkPrContributorApproval,
     ActionsForkPrWorkflowsPrivateRepos,
@@ -27,6 +29,7 @@ from octo.rest.types.api import (
     ActionsGetHostedRunnersMachineSpecsForOrgData,
     ActionsGetHostedRunnersPartnerImagesForOrgData,
     ActionsGetHostedRunnersPlatformsForOrgData,
+    ActionsGetRunnerVersionDeprecationForOrgData,
     ActionsHostedRunner,
     ActionsHostedRunnerCustomImage,
     ActionsHostedRunnerCustomImageVersion,
@@ -103,6 +106,8 @@ class AsyncActions(Namespace):
 
         `POST /orgs/{org}/actions/runners/{runner_id}/labels`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             runner_id: integer; required
@@ -128,6 +133,8 @@ class AsyncActions(Namespace):
         """Add custom labels to a self-hosted runner for a repository.
 
         `POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -155,6 +162,8 @@ class AsyncActions(Namespace):
 
         `PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             runner_group_id: integer; required
@@ -179,6 +188,8 @@ class AsyncActions(Namespace):
         """Add selected repository to an organization secret.
 
         `PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -205,6 +216,8 @@ class AsyncActions(Namespace):
 
         `PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             name: string; required
@@ -229,6 +242,8 @@ class AsyncActions(Namespace):
         """Add a self-hosted runner to a group for an organization.
 
         `PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/runners/{runner_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -255,6 +270,8 @@ class AsyncActions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -279,6 +296,8 @@ class AsyncActions(Namespace):
         """Cancel a workflow run.
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -307,6 +326,8 @@ class AsyncActions(Namespace):
 
         `POST /repos/{owner}/{repo}/environments/{environment_name}/variables`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -318,6 +339,43 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#create-an-environment-variable
+        """
+
+    async def create_hosted_runner_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        name: str,
+        image: ActionsCreateHostedRunnerForOrgImage,
+        size: str,
+        runner_group_id: int,
+        maximum_runners: int | Omit = OMIT,
+        enable_static_ip: bool | Omit = OMIT,
+        image_gen: bool | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsHostedRunner]:
+        """Create a GitHub-hosted runner for an enterprise.
+
+        `POST /enterprises/{enterprise}/actions/hosted-runners`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            name: string; required
+            image: object (ActionsCreateHostedRunnerForOrgImage); required
+            size: string; required
+            runner_group_id: integer; required
+            maximum_runners: integer; optional; server default 50
+            enable_static_ip: boolean; optional; server default False
+            image_gen: boolean; optional; server default False
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/hosted-runners#create-a-github-hosted-runner-for-an-enterprise
         """
 
     async def create_hosted_runner_for_org(
@@ -338,6 +396,8 @@ class AsyncActions(Namespace):
         """Create a GitHub-hosted runner for an organization.
 
         `POST /orgs/{org}/actions/hosted-runners`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -372,6 +432,8 @@ class AsyncActions(Namespace):
 
         `PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -403,6 +465,8 @@ class AsyncActions(Namespace):
 
         `PUT /orgs/{org}/actions/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -433,6 +497,8 @@ class AsyncActions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -462,6 +528,8 @@ class AsyncActions(Namespace):
 
         `POST /orgs/{org}/actions/variables`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             name: string; required
@@ -487,6 +555,8 @@ class AsyncActions(Namespace):
 
         `POST /orgs/{org}/actions/runners/registration-token`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -508,6 +578,8 @@ class AsyncActions(Namespace):
         """Create a registration token for a repository.
 
         `POST /repos/{owner}/{repo}/actions/runners/registration-token`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -531,6 +603,8 @@ class AsyncActions(Namespace):
 
         `POST /orgs/{org}/actions/runners/remove-token`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -552,6 +626,8 @@ class AsyncActions(Namespace):
         """Create a remove token for a repository.
 
         `POST /repos/{owner}/{repo}/actions/runners/remove-token`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -577,6 +653,8 @@ class AsyncActions(Namespace):
         """Create a repository variable.
 
         `POST /repos/{owner}/{repo}/actions/variables`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -609,6 +687,8 @@ class AsyncActions(Namespace):
         """Create a self-hosted runner group for an organization.
 
         `POST /orgs/{org}/actions/runner-groups`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -644,6 +724,8 @@ class AsyncActions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -674,6 +756,8 @@ class AsyncActions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -699,6 +783,8 @@ class AsyncActions(Namespace):
         """Delete GitHub Actions caches for a repository (using a cache key).
 
         `DELETE /repos/{owner}/{repo}/actions/caches`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -726,6 +812,8 @@ class AsyncActions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -735,6 +823,31 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/artifacts#delete-an-artifact
+        """
+
+    async def delete_custom_image_from_enterprise(
+        self,
+        enterprise: str,
+        image_definition_id: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Delete a custom image from the enterprise.
+
+        `DELETE /enterprises/{enterprise}/actions/hosted-runners/images/custom/{image_definition_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            image_definition_id: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/hosted-runners#delete-a-custom-image-from-the-enterprise
         """
 
     async def delete_custom_image_from_org(
@@ -750,6 +863,8 @@ class AsyncActions(Namespace):
 
         `DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             image_definition_id: integer; required
@@ -758,6 +873,33 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#delete-a-custom-image-from-the-organization
+        """
+
+    async def delete_custom_image_version_from_enterprise(
+        self,
+        enterprise: str,
+        image_definition_id: int,
+        version: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Delete an image version of custom image from the enterprise.
+
+        `DELETE /enterprises/{enterprise}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            image_definition_id: integer; required
+            version: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/hosted-runners#delete-an-image-version-of-custom-image-from-the-enterprise
         """
 
     async def delete_custom_image_version_from_org(
@@ -773,6 +915,8 @@ class AsyncActions(Namespace):
         """Delete an image version of custom image from the organization.
 
         `DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -799,6 +943,8 @@ class AsyncActions(Namespace):
         """Delete an environment secret.
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -827,6 +973,8 @@ class AsyncActions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -837,6 +985,31 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#delete-an-environment-variable
+        """
+
+    async def delete_hosted_runner_for_enterprise(
+        self,
+        enterprise: str,
+        hosted_runner_id: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsHostedRunner]:
+        """Delete a GitHub-hosted runner for an enterprise.
+
+        `DELETE /enterprises/{enterprise}/actions/hosted-runners/{hosted_runner_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            hosted_runner_id: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/hosted-runners#delete-a-github-hosted-runner-for-an-enterprise
         """
 
     async def delete_hosted_runner_for_org(
@@ -851,6 +1024,8 @@ class AsyncActions(Namespace):
         """Delete a GitHub-hosted runner for an organization.
 
         `DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -875,6 +1050,8 @@ class AsyncActions(Namespace):
 
         `DELETE /orgs/{org}/actions/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -897,6 +1074,8 @@ class AsyncActions(Namespace):
         """Delete an organization variable.
 
         `DELETE /orgs/{org}/actions/variables/{name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -921,6 +1100,8 @@ class AsyncActions(Namespace):
         """Delete a repository secret.
 
         `DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -947,6 +1128,8 @@ class AsyncActions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/actions/variables/{name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -970,6 +1153,8 @@ class AsyncActions(Namespace):
         """Delete a self-hosted runner from an organization.
 
         `DELETE /orgs/{org}/actions/runners/{runner_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -995,6 +1180,8 @@ class AsyncActions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1019,6 +1206,8 @@ class AsyncActions(Namespace):
 
         `DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             runner_group_id: integer; required
@@ -1042,6 +1231,8 @@ class AsyncActions(Namespace):
         """Delete a workflow run.
 
         `DELETE /repos/{owner}/{repo}/actions/runs/{run_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1068,6 +1259,8 @@ class AsyncActions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1092,6 +1285,8 @@ class AsyncActions(Namespace):
 
         `DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             repository_id: integer; required
@@ -1114,6 +1309,8 @@ class AsyncActions(Namespace):
         """Remove a repository from the list of repositories allowed to use self-hosted runners in an organization.
 
         `DELETE /orgs/{org}/actions/permissions/self-hosted-runners/repositories/{repository_id}`
+
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -1138,6 +1335,8 @@ class AsyncActions(Namespace):
         """Disable a workflow.
 
         `PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1165,6 +1364,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1190,6 +1391,8 @@ class AsyncActions(Namespace):
         """Download job logs for a workflow run.
 
         `GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1217,6 +1420,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1243,6 +1448,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1267,6 +1474,8 @@ class AsyncActions(Namespace):
 
         `PUT /orgs/{org}/actions/permissions/repositories/{repository_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             repository_id: integer; required
@@ -1289,6 +1498,8 @@ class AsyncActions(Namespace):
         """Add a repository to the list of repositories allowed to use self-hosted runners in an organization.
 
         `PUT /orgs/{org}/actions/permissions/self-hosted-runners/repositories/{repository_id}`
+
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -1313,6 +1524,8 @@ class AsyncActions(Namespace):
         """Enable a workflow.
 
         `PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1339,6 +1552,8 @@ class AsyncActions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1348,6 +1563,37 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#force-cancel-a-workflow-run
+        """
+
+    async def generate_runner_jitconfig_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        name: str,
+        runner_group_id: int,
+        labels: List[str],
+        work_folder: str | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsGenerateRunnerJitconfigForOrgData]:
+        """Create configuration for a just-in-time runner for an Enterprise.
+
+        `POST /enterprises/{enterprise}/actions/runners/generate-jitconfig`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            enterprise: string; required
+            name: string; required
+            runner_group_id: integer; required
+            labels: array of string; required; items 1..100
+            work_folder: string; optional; server default '_work'
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/self-hosted-runners#create-configuration-for-a-just-in-time-runner-for-an-enterprise
         """
 
     async def generate_runner_jitconfig_for_org(
@@ -1365,6 +1611,8 @@ class AsyncActions(Namespace):
         """Create configuration for a just-in-time runner for an organization.
 
         `POST /orgs/{org}/actions/runners/generate-jitconfig`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1395,6 +1643,8 @@ class AsyncActions(Namespace):
         """Create configuration for a just-in-time runner for a repository.
 
         `POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1429,6 +1679,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/caches` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1457,6 +1709,8 @@ class AsyncActions(Namespace):
 
         `GET /enterprises/{enterprise}/actions/cache/retention-limit`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1477,6 +1731,8 @@ class AsyncActions(Namespace):
         """Get GitHub Actions cache retention limit for an organization.
 
         `GET /organizations/{org}/actions/cache/retention-limit`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1500,6 +1756,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/cache/retention-limit`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1522,6 +1780,8 @@ class AsyncActions(Namespace):
 
         `GET /enterprises/{enterprise}/actions/cache/storage-limit`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1542,6 +1802,8 @@ class AsyncActions(Namespace):
         """Get GitHub Actions cache storage limit for an organization.
 
         `GET /organizations/{org}/actions/cache/storage-limit`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1565,6 +1827,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/cache/storage-limit`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1587,6 +1851,8 @@ class AsyncActions(Namespace):
         """Get GitHub Actions cache usage for a repository.
 
         `GET /repos/{owner}/{repo}/actions/cache/usage`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1612,6 +1878,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/cache/usage-by-repository` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             per_page: integer; optional; server default 30
@@ -1621,6 +1889,29 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#list-repositories-with-github-actions-cache-usage-for-an-organization
+        """
+
+    async def get_actions_cache_usage_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsCacheUsageOrgEnterprise]:
+        """Get GitHub Actions cache usage for an enterprise.
+
+        `GET /enterprises/{enterprise}/actions/cache/usage`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            enterprise: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/cache#get-github-actions-cache-usage-for-an-enterprise
         """
 
     async def get_actions_cache_usage_for_org(
@@ -1635,6 +1926,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/cache/usage`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1642,6 +1935,54 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#get-github-actions-cache-usage-for-an-organization
+        """
+
+    async def get_actions_cache_usage_policy(
+        self,
+        owner: str,
+        repo: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsCacheUsagePolicyForRepository]:
+        """Get GitHub Actions cache usage policy for a repository.
+
+        `GET /repos/{owner}/{repo}/actions/cache/usage-policy`
+
+        GitHub Enterprise Server only: GHES 3.17–3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-server@3.19/rest/actions/cache#get-github-actions-cache-usage-policy-for-a-repository
+        """
+
+    async def get_actions_cache_usage_policy_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsCacheUsagePolicyEnterprise]:
+        """Get GitHub Actions cache usage policy for an enterprise.
+
+        `GET /enterprises/{enterprise}/actions/cache/usage-policy`
+
+        GitHub Enterprise Server only: GHES 3.17–3.19.
+
+        Args:
+            enterprise: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-server@3.19/rest/actions/cache#get-github-actions-cache-usage-policy-for-an-enterprise
         """
 
     async def get_allowed_actions_organization(
@@ -1655,6 +1996,8 @@ class AsyncActions(Namespace):
         """Get allowed actions and reusable workflows for an organization.
 
         `GET /orgs/{org}/actions/permissions/selected-actions`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1677,6 +2020,8 @@ class AsyncActions(Namespace):
         """Get allowed actions and reusable workflows for a repository.
 
         `GET /repos/{owner}/{repo}/actions/permissions/selected-actions`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1702,6 +2047,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1725,6 +2072,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/permissions/artifact-and-log-retention`
 
+        Available on api.github.com, GHEC, GHES 3.19.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1746,6 +2095,8 @@ class AsyncActions(Namespace):
         """Get artifact and log retention settings for a repository.
 
         `GET /repos/{owner}/{repo}/actions/permissions/artifact-and-log-retention`
+
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -1773,6 +2124,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/concurrency_groups/{concurrency_group_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1784,6 +2137,31 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/concurrency-groups#get-a-concurrency-group-for-a-repository
+        """
+
+    async def get_custom_image_for_enterprise(
+        self,
+        enterprise: str,
+        image_definition_id: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsHostedRunnerCustomImage]:
+        """Get an enterprise custom image definition for GitHub Actions Hosted Runners.
+
+        `GET /enterprises/{enterprise}/actions/hosted-runners/images/custom/{image_definition_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            image_definition_id: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/hosted-runners#get-an-enterprise-custom-image-definition-for-github-actions-hosted-runners
         """
 
     async def get_custom_image_for_org(
@@ -1799,6 +2177,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             image_definition_id: integer; required
@@ -1807,6 +2187,33 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-a-custom-image-definition-for-github-actions-hosted-runners
+        """
+
+    async def get_custom_image_version_for_enterprise(
+        self,
+        enterprise: str,
+        image_definition_id: int,
+        version: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsHostedRunnerCustomImageVersion]:
+        """Get an image version of an enterprise custom image for GitHub Actions Hosted Runners.
+
+        `GET /enterprises/{enterprise}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            image_definition_id: integer; required
+            version: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/hosted-runners#get-an-image-version-of-an-enterprise-custom-image-for-github-actions-hosted-runners
         """
 
     async def get_custom_image_version_for_org(
@@ -1822,6 +2229,8 @@ class AsyncActions(Namespace):
         """Get an image version of a custom image for GitHub Actions Hosted Runners.
 
         `GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1847,6 +2256,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/oidc/customization/sub`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1870,6 +2281,8 @@ class AsyncActions(Namespace):
         """Get an environment public key.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1896,6 +2309,8 @@ class AsyncActions(Namespace):
         """Get an environment secret.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1924,6 +2339,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1948,6 +2365,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/permissions/fork-pr-contributor-approval`
 
+        Available on api.github.com, GHEC, GHES 3.19.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1970,6 +2389,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/permissions/fork-pr-contributor-approval`
 
+        Available on api.github.com, GHEC, GHES 3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1978,6 +2399,29 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#get-fork-pr-contributor-approval-permissions-for-a-repository
+        """
+
+    async def get_github_actions_default_workflow_permissions_enterprise(
+        self,
+        enterprise: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsGetDefaultWorkflowPermissions]:
+        """Get default workflow permissions for an enterprise.
+
+        `GET /enterprises/{enterprise}/actions/permissions/workflow`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            enterprise: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/permissions#get-default-workflow-permissions-for-an-enterprise
         """
 
     async def get_github_actions_default_workflow_permissions_organization(
@@ -1991,6 +2435,8 @@ class AsyncActions(Namespace):
         """Get default workflow permissions for an organization.
 
         `GET /orgs/{org}/actions/permissions/workflow`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2014,6 +2460,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/permissions/workflow`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2035,6 +2483,8 @@ class AsyncActions(Namespace):
         """Get GitHub Actions permissions for an organization.
 
         `GET /orgs/{org}/actions/permissions`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2058,6 +2508,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/permissions`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2069,6 +2521,31 @@ class AsyncActions(Namespace):
         """
 
     get_repo_permissions = get_github_actions_permissions_repository
+
+    async def get_hosted_runner_for_enterprise(
+        self,
+        enterprise: str,
+        hosted_runner_id: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsHostedRunner]:
+        """Get a GitHub-hosted runner for an enterprise.
+
+        `GET /enterprises/{enterprise}/actions/hosted-runners/{hosted_runner_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            hosted_runner_id: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/hosted-runners#get-a-github-hosted-runner-for-an-enterprise
+        """
 
     async def get_hosted_runner_for_org(
         self,
@@ -2083,6 +2560,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             hosted_runner_id: integer; required
@@ -2091,6 +2570,29 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-a-github-hosted-runner-for-an-organization
+        """
+
+    async def get_hosted_runners_github_owned_images_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsGetHostedRunnersPartnerImagesForOrgData]:
+        """Get GitHub-owned images for GitHub-hosted runners in an enterprise.
+
+        `GET /enterprises/{enterprise}/actions/hosted-runners/images/github-owned`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/hosted-runners#get-github-owned-images-for-github-hosted-runners-in-an-enterprise
         """
 
     async def get_hosted_runners_github_owned_images_for_org(
@@ -2105,6 +2607,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/hosted-runners/images/github-owned`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -2112,6 +2616,29 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-github-owned-images-for-github-hosted-runners-in-an-organization
+        """
+
+    async def get_hosted_runners_limits_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsHostedRunnerLimits]:
+        """Get limits on GitHub-hosted runners for an enterprise.
+
+        `GET /enterprises/{enterprise}/actions/hosted-runners/limits`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/hosted-runners#get-limits-on-github-hosted-runners-for-an-enterprise
         """
 
     async def get_hosted_runners_limits_for_org(
@@ -2126,6 +2653,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/hosted-runners/limits`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -2133,6 +2662,29 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-limits-on-github-hosted-runners-for-an-organization
+        """
+
+    async def get_hosted_runners_machine_specs_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsGetHostedRunnersMachineSpecsForOrgData]:
+        """Get GitHub-hosted runners machine specs for an enterprise.
+
+        `GET /enterprises/{enterprise}/actions/hosted-runners/machine-sizes`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/hosted-runners#get-github-hosted-runners-machine-specs-for-an-enterprise
         """
 
     async def get_hosted_runners_machine_specs_for_org(
@@ -2147,6 +2699,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/hosted-runners/machine-sizes`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -2154,6 +2708,29 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-github-hosted-runners-machine-specs-for-an-organization
+        """
+
+    async def get_hosted_runners_partner_images_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsGetHostedRunnersPartnerImagesForOrgData]:
+        """Get partner images for GitHub-hosted runners in an enterprise.
+
+        `GET /enterprises/{enterprise}/actions/hosted-runners/images/partner`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/hosted-runners#get-partner-images-for-github-hosted-runners-in-an-enterprise
         """
 
     async def get_hosted_runners_partner_images_for_org(
@@ -2168,6 +2745,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/hosted-runners/images/partner`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -2175,6 +2754,29 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#get-partner-images-for-github-hosted-runners-in-an-organization
+        """
+
+    async def get_hosted_runners_platforms_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsGetHostedRunnersPlatformsForOrgData]:
+        """Get platforms for GitHub-hosted runners in an enterprise.
+
+        `GET /enterprises/{enterprise}/actions/hosted-runners/platforms`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/hosted-runners#get-platforms-for-github-hosted-runners-in-an-enterprise
         """
 
     async def get_hosted_runners_platforms_for_org(
@@ -2188,6 +2790,8 @@ class AsyncActions(Namespace):
         """Get platforms for GitHub-hosted runners in an organization.
 
         `GET /orgs/{org}/actions/hosted-runners/platforms`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -2212,6 +2816,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/jobs/{job_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2235,6 +2841,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/secrets/public-key`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -2256,6 +2864,8 @@ class AsyncActions(Namespace):
         """Get an organization secret.
 
         `GET /orgs/{org}/actions/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2279,6 +2889,8 @@ class AsyncActions(Namespace):
         """Get an organization variable.
 
         `GET /orgs/{org}/actions/variables/{name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2304,6 +2916,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2327,6 +2941,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/permissions/fork-pr-workflows-private-repos`
 
+        Available on api.github.com, GHEC, GHES 3.19.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -2348,6 +2964,8 @@ class AsyncActions(Namespace):
         """Get private repo fork PR workflow settings for a repository.
 
         `GET /repos/{owner}/{repo}/actions/permissions/fork-pr-workflows-private-repos`
+
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -2372,6 +2990,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/secrets/public-key`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2395,6 +3015,8 @@ class AsyncActions(Namespace):
         """Get a repository secret.
 
         `GET /repos/{owner}/{repo}/actions/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2421,6 +3043,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/variables/{name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2446,6 +3070,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2455,6 +3081,58 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/workflow-runs#get-the-review-history-for-a-workflow-run
+        """
+
+    async def get_runner_version_deprecation_for_org(
+        self,
+        org: str,
+        version: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsGetRunnerVersionDeprecationForOrgData]:
+        """Get runner version end-of-life schedule for an organization.
+
+        `GET /orgs/{org}/actions/runners/deprecations/{version}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            org: string; required
+            version: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/self-hosted-runners#get-runner-version-end-of-life-schedule-for-an-organization
+        """
+
+    async def get_runner_version_deprecation_for_repo(
+        self,
+        owner: str,
+        repo: str,
+        version: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsGetRunnerVersionDeprecationForOrgData]:
+        """Get runner version end-of-life schedule for a repository.
+
+        `GET /repos/{owner}/{repo}/actions/runners/deprecations/{version}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            owner: string; required
+            repo: string; required
+            version: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/self-hosted-runners#get-runner-version-end-of-life-schedule-for-a-repository
         """
 
     async def get_self_hosted_runner_for_org(
@@ -2469,6 +3147,8 @@ class AsyncActions(Namespace):
         """Get a self-hosted runner for an organization.
 
         `GET /orgs/{org}/actions/runners/{runner_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2494,6 +3174,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runners/{runner_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2518,6 +3200,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/runner-groups/{runner_group_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             runner_group_id: integer; required
@@ -2539,6 +3223,8 @@ class AsyncActions(Namespace):
         """Get self-hosted runners settings for an organization.
 
         `GET /orgs/{org}/actions/permissions/self-hosted-runners`
+
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -2562,6 +3248,8 @@ class AsyncActions(Namespace):
         """Get a workflow.
 
         `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2587,6 +3275,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/permissions/access`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2611,6 +3301,8 @@ class AsyncActions(Namespace):
         """Get a workflow run.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2640,6 +3332,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2667,6 +3361,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2691,6 +3387,8 @@ class AsyncActions(Namespace):
         """Get workflow usage.
 
         `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -2719,6 +3417,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/artifacts` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2746,6 +3446,8 @@ class AsyncActions(Namespace):
         """List concurrency groups for a repository.
 
         `GET /repos/{owner}/{repo}/actions/concurrency_groups` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -2776,6 +3478,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/concurrency_groups` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2788,6 +3492,31 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/concurrency-groups#list-concurrency-groups-for-a-workflow-run
+        """
+
+    async def list_custom_image_versions_for_enterprise(
+        self,
+        enterprise: str,
+        image_definition_id: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsListCustomImageVersionsForOrgData]:
+        """List image versions of a custom image for an enterprise.
+
+        `GET /enterprises/{enterprise}/actions/hosted-runners/images/custom/{image_definition_id}/versions`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            image_definition_id: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/hosted-runners#list-image-versions-of-a-custom-image-for-an-enterprise
         """
 
     async def list_custom_image_versions_for_org(
@@ -2803,6 +3532,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             image_definition_id: integer; required
@@ -2811,6 +3542,29 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/hosted-runners#list-image-versions-of-a-custom-image-for-an-organization
+        """
+
+    async def list_custom_images_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsListCustomImagesForOrgData]:
+        """List custom images for an enterprise.
+
+        `GET /enterprises/{enterprise}/actions/hosted-runners/images/custom`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/hosted-runners#list-custom-images-for-an-enterprise
         """
 
     async def list_custom_images_for_org(
@@ -2824,6 +3578,8 @@ class AsyncActions(Namespace):
         """List custom images for an organization.
 
         `GET /orgs/{org}/actions/hosted-runners/images/custom`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -2849,6 +3605,8 @@ class AsyncActions(Namespace):
         """List environment secrets.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/secrets` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2879,6 +3637,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/variables` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2907,6 +3667,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             runner_group_id: integer; required
@@ -2917,6 +3679,33 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/self-hosted-runner-groups#list-github-hosted-runners-in-a-group-for-an-organization
+        """
+
+    async def list_hosted_runners_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[ActionsHostedRunner, ActionsListHostedRunnersForOrgData]:
+        """List GitHub-hosted runners for an enterprise.
+
+        `GET /enterprises/{enterprise}/actions/hosted-runners` (paginated: use octo.paginate)
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            per_page: integer; optional; server default 30
+            page: integer; optional; server default 1
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/hosted-runners#list-github-hosted-runners-for-an-enterprise
         """
 
     async def list_hosted_runners_for_org(
@@ -2932,6 +3721,8 @@ class AsyncActions(Namespace):
         """List GitHub-hosted runners for an organization.
 
         `GET /orgs/{org}/actions/hosted-runners` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -2960,6 +3751,8 @@ class AsyncActions(Namespace):
         """List jobs for a workflow run.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2992,6 +3785,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3019,6 +3814,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/runners/{runner_id}/labels`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             runner_id: integer; required
@@ -3042,6 +3839,8 @@ class AsyncActions(Namespace):
         """List labels for a self-hosted runner for a repository.
 
         `GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3068,6 +3867,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/secrets` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             per_page: integer; optional; server default 30
@@ -3092,6 +3893,8 @@ class AsyncActions(Namespace):
         """List organization variables.
 
         `GET /orgs/{org}/actions/variables` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3118,6 +3921,8 @@ class AsyncActions(Namespace):
         """List repository access to a self-hosted runner group in an organization.
 
         `GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3146,6 +3951,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/organization-secrets` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3172,6 +3979,8 @@ class AsyncActions(Namespace):
         """List repository organization variables.
 
         `GET /repos/{owner}/{repo}/actions/organization-variables` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3200,6 +4009,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/secrets` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3226,6 +4037,8 @@ class AsyncActions(Namespace):
         """List repository variables.
 
         `GET /repos/{owner}/{repo}/actions/variables` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3254,6 +4067,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/workflows` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3278,6 +4093,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/runners/downloads`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -3299,6 +4116,8 @@ class AsyncActions(Namespace):
         """List runner applications for a repository.
 
         `GET /repos/{owner}/{repo}/actions/runners/downloads`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3324,6 +4143,8 @@ class AsyncActions(Namespace):
         """List selected repositories for an organization secret.
 
         `GET /orgs/{org}/actions/secrets/{secret_name}/repositories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3352,6 +4173,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/variables/{name}/repositories` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             name: string; required
@@ -3378,6 +4201,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/permissions/repositories` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             per_page: integer; optional; server default 30
@@ -3402,6 +4227,8 @@ class AsyncActions(Namespace):
         """List repositories allowed to use self-hosted runners in an organization.
 
         `GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -3429,6 +4256,8 @@ class AsyncActions(Namespace):
 
         `GET /orgs/{org}/actions/runner-groups` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             per_page: integer; optional; server default 30
@@ -3455,6 +4284,8 @@ class AsyncActions(Namespace):
         """List self-hosted runners for an organization.
 
         `GET /orgs/{org}/actions/runners` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3484,6 +4315,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runners` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3511,6 +4344,8 @@ class AsyncActions(Namespace):
         """List self-hosted runners in a group for an organization.
 
         `GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3541,6 +4376,8 @@ class AsyncActions(Namespace):
         """List workflow run artifacts.
 
         `GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3580,6 +4417,8 @@ class AsyncActions(Namespace):
         """List workflow runs for a workflow.
 
         `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3625,6 +4464,8 @@ class AsyncActions(Namespace):
 
         `GET /repos/{owner}/{repo}/actions/runs` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3661,6 +4502,8 @@ class AsyncActions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3689,6 +4532,8 @@ class AsyncActions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3716,6 +4561,8 @@ class AsyncActions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3741,6 +4588,8 @@ class AsyncActions(Namespace):
 
         `DELETE /orgs/{org}/actions/runners/{runner_id}/labels`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             runner_id: integer; required
@@ -3764,6 +4613,8 @@ class AsyncActions(Namespace):
         """Remove all custom labels from a self-hosted runner for a repository.
 
         `DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3789,6 +4640,8 @@ class AsyncActions(Namespace):
         """Remove a custom label from a self-hosted runner for an organization.
 
         `DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3816,6 +4669,8 @@ class AsyncActions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3842,6 +4697,8 @@ class AsyncActions(Namespace):
 
         `DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             runner_group_id: integer; required
@@ -3866,6 +4723,8 @@ class AsyncActions(Namespace):
         """Remove selected repository from an organization secret.
 
         `DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3892,6 +4751,8 @@ class AsyncActions(Namespace):
 
         `DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             name: string; required
@@ -3916,6 +4777,8 @@ class AsyncActions(Namespace):
         """Remove a self-hosted runner from a group for an organization.
 
         `DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}/runners/{runner_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3945,6 +4808,8 @@ class AsyncActions(Namespace):
         """Review custom deployment protection rules for a workflow run.
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3978,6 +4843,8 @@ class AsyncActions(Namespace):
 
         `POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4005,6 +4872,8 @@ class AsyncActions(Namespace):
 
         `PUT /enterprises/{enterprise}/actions/cache/retention-limit`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             max_cache_retention_days: integer; optional
@@ -4027,6 +4896,8 @@ class AsyncActions(Namespace):
         """Set GitHub Actions cache retention limit for an organization.
 
         `PUT /organizations/{org}/actions/cache/retention-limit`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -4052,6 +4923,8 @@ class AsyncActions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/cache/retention-limit`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4076,6 +4949,8 @@ class AsyncActions(Namespace):
 
         `PUT /enterprises/{enterprise}/actions/cache/storage-limit`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             max_cache_size_gb: integer; optional
@@ -4098,6 +4973,8 @@ class AsyncActions(Namespace):
         """Set GitHub Actions cache storage limit for an organization.
 
         `PUT /organizations/{org}/actions/cache/storage-limit`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -4123,6 +5000,8 @@ class AsyncActions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/cache/storage-limit`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4132,6 +5011,85 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/cache#set-github-actions-cache-storage-limit-for-a-repository
+        """
+
+    async def set_actions_cache_usage_policy(
+        self,
+        owner: str,
+        repo: str,
+        *,
+        repo_cache_size_limit_in_gb: int,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Set GitHub Actions cache usage policy for a repository.
+
+        `PATCH /repos/{owner}/{repo}/actions/cache/usage-policy`
+
+        GitHub Enterprise Server only: GHES 3.17–3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            repo_cache_size_limit_in_gb: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-server@3.19/rest/actions/cache#set-github-actions-cache-usage-policy-for-a-repository
+        """
+
+    async def set_actions_cache_usage_policy_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        repo_cache_size_limit_in_gb: int | Omit = OMIT,
+        max_repo_cache_size_limit_in_gb: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Set GitHub Actions cache usage policy for an enterprise.
+
+        `PATCH /enterprises/{enterprise}/actions/cache/usage-policy`
+
+        GitHub Enterprise Server only: GHES 3.17–3.19.
+
+        Args:
+            enterprise: string; required
+            repo_cache_size_limit_in_gb: integer; optional
+            max_repo_cache_size_limit_in_gb: integer; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-server@3.19/rest/actions/cache#set-github-actions-cache-usage-policy-for-an-enterprise
+        """
+
+    async def set_actions_oidc_custom_issuer_policy_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        include_enterprise_slug: bool | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Set the GitHub Actions OIDC custom issuer policy for an enterprise.
+
+        `PUT /enterprises/{enterprise}/actions/oidc/customization/issuer`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            include_enterprise_slug: boolean; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/oidc#set-the-github-actions-oidc-custom-issuer-policy-for-an-enterprise
         """
 
     async def set_allowed_actions_organization(
@@ -4148,6 +5106,8 @@ class AsyncActions(Namespace):
         """Set allowed actions and reusable workflows for an organization.
 
         `PUT /orgs/{org}/actions/permissions/selected-actions`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4177,6 +5137,8 @@ class AsyncActions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/permissions/selected-actions`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4203,6 +5165,8 @@ class AsyncActions(Namespace):
 
         `PUT /orgs/{org}/actions/permissions/artifact-and-log-retention`
 
+        Available on api.github.com, GHEC, GHES 3.19.
+
         Args:
             org: string; required
             days: integer; required
@@ -4226,6 +5190,8 @@ class AsyncActions(Namespace):
         """Set artifact and log retention settings for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/permissions/artifact-and-log-retention`
+
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -4252,6 +5218,8 @@ class AsyncActions(Namespace):
 
         `PUT /orgs/{org}/actions/runners/{runner_id}/labels`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             runner_id: integer; required
@@ -4277,6 +5245,8 @@ class AsyncActions(Namespace):
         """Set custom labels for a self-hosted runner for a repository.
 
         `PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4306,6 +5276,8 @@ class AsyncActions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/oidc/customization/sub`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4332,6 +5304,8 @@ class AsyncActions(Namespace):
 
         `PUT /orgs/{org}/actions/permissions/fork-pr-contributor-approval`
 
+        Available on api.github.com, GHEC, GHES 3.19.
+
         Args:
             org: string; required
             approval_policy: string; required; one of first_time_contributors_new_to_github, first_time_contributors, all_external_contributors
@@ -4356,6 +5330,8 @@ class AsyncActions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/permissions/fork-pr-contributor-approval`
 
+        Available on api.github.com, GHEC, GHES 3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4365,6 +5341,33 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/permissions#set-fork-pr-contributor-approval-permissions-for-a-repository
+        """
+
+    async def set_github_actions_default_workflow_permissions_enterprise(
+        self,
+        enterprise: str,
+        *,
+        default_workflow_permissions: Literal["read", "write"] | Omit = OMIT,
+        can_approve_pull_request_reviews: bool | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Set default workflow permissions for an enterprise.
+
+        `PUT /enterprises/{enterprise}/actions/permissions/workflow`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            enterprise: string; required
+            default_workflow_permissions: string; optional; one of read, write
+            can_approve_pull_request_reviews: boolean; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/permissions#set-default-workflow-permissions-for-an-enterprise
         """
 
     async def set_github_actions_default_workflow_permissions_organization(
@@ -4380,6 +5383,8 @@ class AsyncActions(Namespace):
         """Set default workflow permissions for an organization.
 
         `PUT /orgs/{org}/actions/permissions/workflow`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4407,6 +5412,8 @@ class AsyncActions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/permissions/workflow`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4433,6 +5440,8 @@ class AsyncActions(Namespace):
         """Set GitHub Actions permissions for an organization.
 
         `PUT /orgs/{org}/actions/permissions`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4462,6 +5471,8 @@ class AsyncActions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/permissions`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4490,6 +5501,8 @@ class AsyncActions(Namespace):
         """Set private repo fork PR workflow settings for an organization.
 
         `PUT /orgs/{org}/actions/permissions/fork-pr-workflows-private-repos`
+
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -4521,6 +5534,8 @@ class AsyncActions(Namespace):
 
         `PUT /repos/{owner}/{repo}/actions/permissions/fork-pr-workflows-private-repos`
 
+        Available on api.github.com, GHEC, GHES 3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4549,6 +5564,8 @@ class AsyncActions(Namespace):
 
         `PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             runner_group_id: integer; required
@@ -4573,6 +5590,8 @@ class AsyncActions(Namespace):
         """Set selected repositories for an organization secret.
 
         `PUT /orgs/{org}/actions/secrets/{secret_name}/repositories`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -4599,6 +5618,8 @@ class AsyncActions(Namespace):
 
         `PUT /orgs/{org}/actions/variables/{name}/repositories`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             name: string; required
@@ -4623,6 +5644,8 @@ class AsyncActions(Namespace):
 
         `PUT /orgs/{org}/actions/permissions/repositories`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             selected_repository_ids: array of integer; required
@@ -4645,6 +5668,8 @@ class AsyncActions(Namespace):
         """Set repositories allowed to use self-hosted runners in an organization.
 
         `PUT /orgs/{org}/actions/permissions/self-hosted-runners/repositories`
+
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -4670,6 +5695,8 @@ class AsyncActions(Namespace):
 
         `PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/runners`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             runner_group_id: integer; required
@@ -4694,6 +5721,8 @@ class AsyncActions(Namespace):
 
         `PUT /orgs/{org}/actions/permissions/self-hosted-runners`
 
+        Available on api.github.com, GHEC, GHES 3.19.
+
         Args:
             org: string; required
             enabled_repositories: string; required; one of all, selected, none
@@ -4717,6 +5746,8 @@ class AsyncActions(Namespace):
         """Set the level of access for workflows outside of the repository.
 
         `PUT /repos/{owner}/{repo}/actions/permissions/access`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4746,6 +5777,8 @@ class AsyncActions(Namespace):
 
         `PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4758,6 +5791,49 @@ class AsyncActions(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/actions/variables#update-an-environment-variable
+        """
+
+    async def update_hosted_runner_for_enterprise(
+        self,
+        enterprise: str,
+        hosted_runner_id: int,
+        *,
+        name: str | Omit = OMIT,
+        runner_group_id: int | Omit = OMIT,
+        maximum_runners: int | Omit = OMIT,
+        enable_static_ip: bool | Omit = OMIT,
+        size: str | Omit = OMIT,
+        image_source: Literal["github", "partner", "custom"] | Omit = OMIT,
+        image_id: str | Omit = OMIT,
+        image_version: str | None | Omit = OMIT,
+        image_gen: bool | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ActionsHostedRunner]:
+        """Update a GitHub-hosted runner for an enterprise.
+
+        `PATCH /enterprises/{enterprise}/actions/hosted-runners/{hosted_runner_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            hosted_runner_id: integer; required
+            name: string; optional
+            runner_group_id: integer; optional
+            maximum_runners: integer; optional
+            enable_static_ip: boolean; optional
+            size: string; optional
+            image_source: string; optional; one of github, partner, custom
+            image_id: string; optional
+            image_version: string; optional; may be None (sent as null)
+            image_gen: boolean; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/actions/hosted-runners#update-a-github-hosted-runner-for-an-enterprise
         """
 
     async def update_hosted_runner_for_org(
@@ -4781,6 +5857,8 @@ class AsyncActions(Namespace):
         """Update a GitHub-hosted runner for an organization.
 
         `PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -4818,6 +5896,8 @@ class AsyncActions(Namespace):
 
         `PATCH /orgs/{org}/actions/variables/{name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             name: string; required
@@ -4847,6 +5927,8 @@ class AsyncActions(Namespace):
         """Update a repository variable.
 
         `PATCH /repos/{owner}/{repo}/actions/variables/{name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4879,6 +5961,8 @@ class AsyncActions(Namespace):
         """Update a self-hosted runner group for an organization.
 
         `PATCH /orgs/{org}/actions/runner-groups/{runner_group_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required

@@ -43,6 +43,8 @@ class AsyncActivity(Namespace):
 
         `GET /user/starred/{owner}/{repo}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -66,6 +68,8 @@ class AsyncActivity(Namespace):
 
         `DELETE /repos/{owner}/{repo}/subscription`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -88,6 +92,8 @@ class AsyncActivity(Namespace):
 
         `DELETE /notifications/threads/{thread_id}/subscription`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             thread_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -107,6 +113,8 @@ class AsyncActivity(Namespace):
         """Get feeds.
 
         `GET /feeds`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -128,6 +136,8 @@ class AsyncActivity(Namespace):
         """Get a repository subscription.
 
         `GET /repos/{owner}/{repo}/subscription`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -152,6 +162,8 @@ class AsyncActivity(Namespace):
 
         `GET /repos/{owner}/{repo}/stargazers/count`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -174,6 +186,8 @@ class AsyncActivity(Namespace):
 
         `GET /notifications/threads/{thread_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             thread_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -194,6 +208,8 @@ class AsyncActivity(Namespace):
         """Get a thread subscription for the authenticated user.
 
         `GET /notifications/threads/{thread_id}/subscription`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             thread_id: integer; required
@@ -217,6 +233,8 @@ class AsyncActivity(Namespace):
         """List events for the authenticated user.
 
         `GET /users/{username}/events` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -245,6 +263,8 @@ class AsyncActivity(Namespace):
         """List notifications for the authenticated user.
 
         `GET /notifications` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             all: boolean; optional; server default False
@@ -275,6 +295,8 @@ class AsyncActivity(Namespace):
 
         `GET /users/{username}/events/orgs/{org}` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             org: string; required
@@ -300,6 +322,8 @@ class AsyncActivity(Namespace):
 
         `GET /events` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 15
             page: integer; optional; server default 1
@@ -324,6 +348,8 @@ class AsyncActivity(Namespace):
         """List public events for a network of repositories.
 
         `GET /networks/{owner}/{repo}/events` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -351,6 +377,8 @@ class AsyncActivity(Namespace):
 
         `GET /users/{username}/events/public` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             per_page: integer; optional; server default 30
@@ -375,6 +403,8 @@ class AsyncActivity(Namespace):
         """List public organization events.
 
         `GET /orgs/{org}/events` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -401,6 +431,8 @@ class AsyncActivity(Namespace):
 
         `GET /users/{username}/received_events` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             per_page: integer; optional; server default 30
@@ -425,6 +457,8 @@ class AsyncActivity(Namespace):
         """List public events received by a user.
 
         `GET /users/{username}/received_events/public` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -451,6 +485,8 @@ class AsyncActivity(Namespace):
         """List repository events.
 
         `GET /repos/{owner}/{repo}/events` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -482,6 +518,8 @@ class AsyncActivity(Namespace):
         """List repository notifications for the authenticated user.
 
         `GET /repos/{owner}/{repo}/notifications` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -569,6 +607,8 @@ class AsyncActivity(Namespace):
 
         `GET /users/{username}/subscriptions` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             per_page: integer; optional; server default 30
@@ -620,6 +660,8 @@ class AsyncActivity(Namespace):
 
         `GET /user/subscriptions` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -644,6 +686,8 @@ class AsyncActivity(Namespace):
         """List watchers.
 
         `GET /repos/{owner}/{repo}/subscribers` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -670,6 +714,8 @@ class AsyncActivity(Namespace):
 
         `PUT /notifications`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             last_read_at: string; optional
             read: boolean; optional
@@ -694,6 +740,8 @@ class AsyncActivity(Namespace):
 
         `PUT /repos/{owner}/{repo}/notifications`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -717,6 +765,8 @@ class AsyncActivity(Namespace):
 
         `DELETE /notifications/threads/{thread_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             thread_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -737,6 +787,8 @@ class AsyncActivity(Namespace):
         """Mark a thread as read.
 
         `PATCH /notifications/threads/{thread_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             thread_id: integer; required
@@ -761,6 +813,8 @@ class AsyncActivity(Namespace):
         """Set a repository subscription.
 
         `PUT /repos/{owner}/{repo}/subscription`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -787,6 +841,8 @@ class AsyncActivity(Namespace):
 
         `PUT /notifications/threads/{thread_id}/subscription`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             thread_id: integer; required
             ignored: boolean; optional; server default False
@@ -810,6 +866,8 @@ class AsyncActivity(Namespace):
 
         `PUT /user/starred/{owner}/{repo}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -832,6 +890,8 @@ class AsyncActivity(Namespace):
         """Unstar a repository for the authenticated user.
 
         `DELETE /user/starred/{owner}/{repo}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

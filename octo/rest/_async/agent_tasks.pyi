@@ -39,6 +39,8 @@ class AsyncAgentTasks(Namespace):
 
         `POST /agents/repos/{owner}/{repo}/tasks`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -67,6 +69,8 @@ class AsyncAgentTasks(Namespace):
 
         `GET /agents/tasks/{task_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             task_id: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -89,6 +93,8 @@ class AsyncAgentTasks(Namespace):
         """Get a task by repo.
 
         `GET /agents/repos/{owner}/{repo}/tasks/{task_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -118,6 +124,8 @@ class AsyncAgentTasks(Namespace):
         """List tasks.
 
         `GET /agents/tasks` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             per_page: integer; optional; range 1..100; server default 30
@@ -154,6 +162,8 @@ class AsyncAgentTasks(Namespace):
         """List tasks for repository.
 
         `GET /agents/repos/{owner}/{repo}/tasks` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required

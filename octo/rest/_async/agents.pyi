@@ -42,6 +42,8 @@ class AsyncAgents(Namespace):
 
         `PUT /orgs/{org}/agents/secrets/{secret_name}/repositories/{repository_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -66,6 +68,8 @@ class AsyncAgents(Namespace):
         """Add selected repository to an organization variable.
 
         `PUT /orgs/{org}/agents/variables/{name}/repositories/{repository_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -94,6 +98,8 @@ class AsyncAgents(Namespace):
         """Create or update an organization secret.
 
         `PUT /orgs/{org}/agents/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -125,6 +131,8 @@ class AsyncAgents(Namespace):
 
         `PUT /repos/{owner}/{repo}/agents/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -154,6 +162,8 @@ class AsyncAgents(Namespace):
 
         `POST /orgs/{org}/agents/variables`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             name: string; required
@@ -182,6 +192,8 @@ class AsyncAgents(Namespace):
 
         `POST /repos/{owner}/{repo}/agents/variables`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -207,6 +219,8 @@ class AsyncAgents(Namespace):
 
         `DELETE /orgs/{org}/agents/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -229,6 +243,8 @@ class AsyncAgents(Namespace):
         """Delete an organization variable.
 
         `DELETE /orgs/{org}/agents/variables/{name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -253,6 +269,8 @@ class AsyncAgents(Namespace):
         """Delete a repository secret.
 
         `DELETE /repos/{owner}/{repo}/agents/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -279,6 +297,8 @@ class AsyncAgents(Namespace):
 
         `DELETE /repos/{owner}/{repo}/agents/variables/{name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -302,6 +322,8 @@ class AsyncAgents(Namespace):
 
         `GET /orgs/{org}/agents/secrets/public-key`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -323,6 +345,8 @@ class AsyncAgents(Namespace):
         """Get an organization secret.
 
         `GET /orgs/{org}/agents/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -347,6 +371,8 @@ class AsyncAgents(Namespace):
 
         `GET /orgs/{org}/agents/variables/{name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             name: string; required
@@ -369,6 +395,8 @@ class AsyncAgents(Namespace):
         """Get a repository public key.
 
         `GET /repos/{owner}/{repo}/agents/secrets/public-key`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -393,6 +421,8 @@ class AsyncAgents(Namespace):
         """Get a repository secret.
 
         `GET /repos/{owner}/{repo}/agents/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -419,6 +449,8 @@ class AsyncAgents(Namespace):
 
         `GET /repos/{owner}/{repo}/agents/variables/{name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -443,6 +475,8 @@ class AsyncAgents(Namespace):
         """List organization secrets.
 
         `GET /orgs/{org}/agents/secrets` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -469,6 +503,8 @@ class AsyncAgents(Namespace):
 
         `GET /orgs/{org}/agents/variables` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             per_page: integer; optional; server default 10
@@ -494,6 +530,8 @@ class AsyncAgents(Namespace):
         """List repository organization secrets.
 
         `GET /repos/{owner}/{repo}/agents/organization-secrets` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -522,6 +560,8 @@ class AsyncAgents(Namespace):
 
         `GET /repos/{owner}/{repo}/agents/organization-variables` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -548,6 +588,8 @@ class AsyncAgents(Namespace):
         """List repository secrets.
 
         `GET /repos/{owner}/{repo}/agents/secrets` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -576,6 +618,8 @@ class AsyncAgents(Namespace):
 
         `GET /repos/{owner}/{repo}/agents/variables` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -602,6 +646,8 @@ class AsyncAgents(Namespace):
         """List selected repositories for an organization secret.
 
         `GET /orgs/{org}/agents/secrets/{secret_name}/repositories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -630,6 +676,8 @@ class AsyncAgents(Namespace):
 
         `GET /orgs/{org}/agents/variables/{name}/repositories` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             name: string; required
@@ -656,6 +704,8 @@ class AsyncAgents(Namespace):
 
         `DELETE /orgs/{org}/agents/secrets/{secret_name}/repositories/{repository_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -680,6 +730,8 @@ class AsyncAgents(Namespace):
         """Remove selected repository from an organization variable.
 
         `DELETE /orgs/{org}/agents/variables/{name}/repositories/{repository_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -706,6 +758,8 @@ class AsyncAgents(Namespace):
 
         `PUT /orgs/{org}/agents/secrets/{secret_name}/repositories`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -730,6 +784,8 @@ class AsyncAgents(Namespace):
         """Set selected repositories for an organization variable.
 
         `PUT /orgs/{org}/agents/variables/{name}/repositories`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -758,6 +814,8 @@ class AsyncAgents(Namespace):
         """Update an organization variable.
 
         `PATCH /orgs/{org}/agents/variables/{name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -788,6 +846,8 @@ class AsyncAgents(Namespace):
         """Update a repository variable.
 
         `PATCH /repos/{owner}/{repo}/agents/variables/{name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required

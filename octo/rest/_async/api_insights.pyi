@@ -43,6 +43,8 @@ class AsyncApiInsights(Namespace):
 
         `GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             actor_type: string; required; one of installation, classic_pat, fine_grained_pat, oauth_app, github_app_user_to_server
@@ -80,6 +82,8 @@ class AsyncApiInsights(Namespace):
 
         `GET /orgs/{org}/insights/api/subject-stats` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             min_timestamp: string; required
@@ -110,6 +114,8 @@ class AsyncApiInsights(Namespace):
 
         `GET /orgs/{org}/insights/api/summary-stats`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             min_timestamp: string; required
@@ -136,6 +142,8 @@ class AsyncApiInsights(Namespace):
         """Get summary stats by actor.
 
         `GET /orgs/{org}/insights/api/summary-stats/{actor_type}/{actor_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -165,6 +173,8 @@ class AsyncApiInsights(Namespace):
 
         `GET /orgs/{org}/insights/api/summary-stats/users/{user_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             user_id: string; required
@@ -191,6 +201,8 @@ class AsyncApiInsights(Namespace):
         """Get time stats.
 
         `GET /orgs/{org}/insights/api/time-stats`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -221,6 +233,8 @@ class AsyncApiInsights(Namespace):
 
         `GET /orgs/{org}/insights/api/time-stats/{actor_type}/{actor_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             actor_type: string; required; one of installation, classic_pat, fine_grained_pat, oauth_app, github_app_user_to_server
@@ -250,6 +264,8 @@ class AsyncApiInsights(Namespace):
         """Get time stats by user.
 
         `GET /orgs/{org}/insights/api/time-stats/users/{user_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -283,6 +299,8 @@ class AsyncApiInsights(Namespace):
         """Get user stats.
 
         `GET /orgs/{org}/insights/api/user-stats/{user_id}` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required

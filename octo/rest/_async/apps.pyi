@@ -20,6 +20,7 @@ from octo.rest.types.api import (
     HookDelivery,
     HookDeliveryItem,
     Installation,
+    Installation2,
     InstallationToken,
     Integration,
     IntegrationInstallationRequest,
@@ -48,6 +49,8 @@ class AsyncApps(Namespace):
 
         `PUT /user/installations/{installation_id}/repositories/{repository_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             installation_id: integer; required
             repository_id: integer; required
@@ -73,6 +76,8 @@ class AsyncApps(Namespace):
 
         `POST /applications/{client_id}/token`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             client_id: string; required
             access_token: string; required
@@ -94,6 +99,8 @@ class AsyncApps(Namespace):
         """Create a GitHub App from a manifest.
 
         `POST /app-manifests/{code}/conversions`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             code: string; required
@@ -118,6 +125,8 @@ class AsyncApps(Namespace):
         """Create an installation access token for an app.
 
         `POST /app/installations/{installation_id}/access_tokens`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             installation_id: integer; required
@@ -144,6 +153,8 @@ class AsyncApps(Namespace):
 
         `DELETE /applications/{client_id}/grant`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             client_id: string; required
             access_token: string; required
@@ -165,6 +176,8 @@ class AsyncApps(Namespace):
         """Delete an installation for the authenticated app.
 
         `DELETE /app/installations/{installation_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             installation_id: integer; required
@@ -190,6 +203,8 @@ class AsyncApps(Namespace):
 
         `DELETE /applications/{client_id}/token`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             client_id: string; required
             access_token: string; required
@@ -211,6 +226,8 @@ class AsyncApps(Namespace):
 
         `GET /app`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -231,6 +248,8 @@ class AsyncApps(Namespace):
 
         `GET /apps/{app_slug}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             app_slug: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -238,6 +257,29 @@ class AsyncApps(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/apps/apps#get-an-app
+        """
+
+    async def get_enterprise_installation(
+        self,
+        enterprise: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[Installation2]:
+        """Get an enterprise installation for the authenticated app.
+
+        `GET /enterprises/{enterprise}/installation`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/apps/apps#get-an-enterprise-installation-for-the-authenticated-app
         """
 
     async def get_installation(
@@ -251,6 +293,8 @@ class AsyncApps(Namespace):
         """Get an installation for the authenticated app.
 
         `GET /app/installations/{installation_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             installation_id: integer; required
@@ -272,6 +316,8 @@ class AsyncApps(Namespace):
         """Get an organization installation for the authenticated app.
 
         `GET /orgs/{org}/installation`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -295,6 +341,8 @@ class AsyncApps(Namespace):
 
         `GET /repos/{owner}/{repo}/installation`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -317,6 +365,8 @@ class AsyncApps(Namespace):
 
         `GET /marketplace_listing/accounts/{account_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             account_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -337,6 +387,8 @@ class AsyncApps(Namespace):
         """Get a subscription plan for an account (stubbed).
 
         `GET /marketplace_listing/stubbed/accounts/{account_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             account_id: integer; required
@@ -359,6 +411,8 @@ class AsyncApps(Namespace):
 
         `GET /users/{username}/installation`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -379,6 +433,8 @@ class AsyncApps(Namespace):
 
         `GET /app/hook/config`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -398,6 +454,8 @@ class AsyncApps(Namespace):
         """Get a delivery for an app webhook.
 
         `GET /app/hook/deliveries/{delivery_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             delivery_id: integer; required
@@ -423,6 +481,8 @@ class AsyncApps(Namespace):
         """List accounts for a plan.
 
         `GET /marketplace_listing/plans/{plan_id}/accounts` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             plan_id: integer; required
@@ -453,6 +513,8 @@ class AsyncApps(Namespace):
 
         `GET /marketplace_listing/stubbed/plans/{plan_id}/accounts` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             plan_id: integer; required
             sort: string; optional; one of created, updated; server default 'created'
@@ -480,6 +542,8 @@ class AsyncApps(Namespace):
 
         `GET /user/installations/{installation_id}/repositories` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             installation_id: integer; required
             per_page: integer; optional; server default 30
@@ -503,6 +567,8 @@ class AsyncApps(Namespace):
         """List installation requests for the authenticated app.
 
         `GET /app/installation-requests` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -529,6 +595,8 @@ class AsyncApps(Namespace):
 
         `GET /app/installations` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -554,6 +622,8 @@ class AsyncApps(Namespace):
 
         `GET /user/installations` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -576,6 +646,8 @@ class AsyncApps(Namespace):
         """List plans.
 
         `GET /marketplace_listing/plans` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             per_page: integer; optional; server default 30
@@ -600,6 +672,8 @@ class AsyncApps(Namespace):
 
         `GET /marketplace_listing/stubbed/plans` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -622,6 +696,8 @@ class AsyncApps(Namespace):
         """List repositories accessible to the app installation.
 
         `GET /installation/repositories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -646,6 +722,8 @@ class AsyncApps(Namespace):
 
         `GET /user/marketplace_purchases` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -668,6 +746,8 @@ class AsyncApps(Namespace):
         """List subscriptions for the authenticated user (stubbed).
 
         `GET /user/marketplace_purchases/stubbed` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             per_page: integer; optional; server default 30
@@ -693,6 +773,8 @@ class AsyncApps(Namespace):
 
         `GET /app/hook/deliveries` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 30
             cursor: string; optional
@@ -716,6 +798,8 @@ class AsyncApps(Namespace):
 
         `POST /app/hook/deliveries/{delivery_id}/attempts`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             delivery_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -737,6 +821,8 @@ class AsyncApps(Namespace):
         """Remove a repository from an app installation.
 
         `DELETE /user/installations/{installation_id}/repositories/{repository_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             installation_id: integer; required
@@ -763,6 +849,8 @@ class AsyncApps(Namespace):
 
         `PATCH /applications/{client_id}/token`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             client_id: string; required
             access_token: string; required
@@ -783,6 +871,8 @@ class AsyncApps(Namespace):
         """Revoke an installation access token.
 
         `DELETE /installation/token`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -809,6 +899,8 @@ class AsyncApps(Namespace):
         """Create a scoped access token.
 
         `POST /applications/{client_id}/token/scoped`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             client_id: string; required
@@ -837,6 +929,8 @@ class AsyncApps(Namespace):
 
         `PUT /app/installations/{installation_id}/suspended`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             installation_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -857,6 +951,8 @@ class AsyncApps(Namespace):
         """Unsuspend an app installation.
 
         `DELETE /app/installations/{installation_id}/suspended`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             installation_id: integer; required
@@ -881,6 +977,8 @@ class AsyncApps(Namespace):
         """Update a webhook configuration for an app.
 
         `PATCH /app/hook/config`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             url: string; optional

@@ -3,7 +3,7 @@
 octo.rest.billing (the same class at run time), each returning an awaitable."""
 
 from collections.abc import Mapping
-from typing import Any, Literal, TYPE_CHECKING
+from typing import Any, List, Literal, TYPE_CHECKING
 
 from octo.namespace import Namespace
 from octo.operation import OMIT, Omit, Timeout
@@ -11,24 +11,140 @@ from octo.response import Response
 from octo.response import Paged
 
 from octo.rest.types.api import (
+    AdvancedSecurityActiveCommitters,
+    AdvancedSecurityActiveCommittersRepository,
+    BillingAddResourceToCostCenterData,
+    BillingAiCreditUsageReportGhe,
     BillingAiCreditUsageReportOrg,
     BillingAiCreditUsageReportUser,
+    BillingCreateCostCenterData,
     BillingUsageReport,
     BillingUsageReportUser,
+    BillingUsageSummaryReportGhe,
     BillingUsageSummaryReportOrg,
     BillingUsageSummaryReportUser,
     Budget,
+    BudgetBudgetAlerting,
     CreateBudget,
     DeleteBudget,
+    DeleteCostCenter,
     GetAllBudgets,
+    GetAllCostCenters,
     GetBudget,
     GetBudgetBudgetAlerting,
+    GetBudgetUserStates,
+    GetBudgetUserStatesUserStatesItem,
+    GetCostCenter,
+    GetCostCenterResourcesItem,
+    ReposCreateDeploymentData,
     UpdateBudget,
+    UpdateCostCenter,
+    UsageReportExport,
+    UsageReportExportList,
 )
 
 
 class AsyncBilling(Namespace):
     """The `billing` endpoints of an `AsyncOcto`: `await client.billing.<method>(...)`."""
+
+    async def add_resource_to_cost_center(
+        self,
+        enterprise: str,
+        cost_center_id: str,
+        *,
+        users: List[str] | Omit = OMIT,
+        organizations: List[str] | Omit = OMIT,
+        repositories: List[str] | Omit = OMIT,
+        enterprise_teams: List[str] | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[BillingAddResourceToCostCenterData]:
+        """Add resources to a cost center.
+
+        `POST /enterprises/{enterprise}/settings/billing/cost-centers/{cost_center_id}/resource`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            cost_center_id: string; required
+            users: array of string; optional
+            organizations: array of string; optional
+            repositories: array of string; optional
+            enterprise_teams: array of string; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/cost-centers#add-resources-to-a-cost-center
+        """
+
+    async def create_budget(
+        self,
+        enterprise: str,
+        *,
+        budget_amount: int,
+        prevent_further_usage: bool,
+        budget_alerting: BudgetBudgetAlerting,
+        budget_scope: Literal["enterprise", "organization", "repository", "cost_center", "multi_user_customer", "multi_user_cost_center", "user"],
+        budget_type: str,
+        budget_entity_name: str | Omit = OMIT,
+        budget_product_sku: str | Omit = OMIT,
+        user: str | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[CreateBudget]:
+        """Create a budget.
+
+        `POST /enterprises/{enterprise}/settings/billing/budgets`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            budget_amount: integer; required
+            prevent_further_usage: boolean; required
+            budget_alerting: object (BudgetBudgetAlerting); required
+            budget_scope: string; required; one of enterprise, organization, repository, cost_center, multi_user_customer, multi_user_cost_center, user
+            budget_type: string; required
+            budget_entity_name: string; optional; server default ''
+            budget_product_sku: string; optional
+            user: string; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/budgets#create-a-budget
+        """
+
+    async def create_cost_center(
+        self,
+        enterprise: str,
+        *,
+        name: str,
+        ai_credit_pool_enabled: bool | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[BillingCreateCostCenterData]:
+        """Create a new cost center.
+
+        `POST /enterprises/{enterprise}/settings/billing/cost-centers`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            name: string; required
+            ai_credit_pool_enabled: boolean; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/cost-centers#create-a-new-cost-center
+        """
 
     async def create_organization_budget(
         self,
@@ -50,6 +166,8 @@ class AsyncBilling(Namespace):
 
         `POST /organizations/{org}/settings/billing/budgets`
 
+        Available on api.github.com.
+
         Args:
             org: string; required
             budget_amount: integer; optional
@@ -67,6 +185,62 @@ class AsyncBilling(Namespace):
         Docs: https://docs.github.com/rest/billing/budgets#create-a-budget-for-an-organization
         """
 
+    async def create_usage_report_export(
+        self,
+        enterprise: str,
+        *,
+        report_type: Literal["detailed", "summarized", "premium_request", "ai_credit"],
+        start_date: str,
+        end_date: str | Omit = OMIT,
+        send_email: bool | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[UsageReportExport]:
+        """Create a usage report export.
+
+        `POST /enterprises/{enterprise}/settings/billing/reports`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            report_type: string; required; one of detailed, summarized, premium_request, ai_credit
+            start_date: string; required
+            end_date: string; optional
+            send_email: boolean; optional; server default False
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/usage-reports#create-a-usage-report-export
+        """
+
+    async def delete_budget(
+        self,
+        enterprise: str,
+        budget_id: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[DeleteBudget]:
+        """Delete a budget.
+
+        `DELETE /enterprises/{enterprise}/settings/billing/budgets/{budget_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            budget_id: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/budgets#delete-a-budget
+        """
+
     async def delete_budget_org(
         self,
         org: str,
@@ -80,6 +254,8 @@ class AsyncBilling(Namespace):
 
         `DELETE /organizations/{org}/settings/billing/budgets/{budget_id}`
 
+        Available on api.github.com.
+
         Args:
             org: string; required
             budget_id: string; required
@@ -88,6 +264,62 @@ class AsyncBilling(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/budgets#delete-a-budget-for-an-organization
+        """
+
+    async def delete_cost_center(
+        self,
+        enterprise: str,
+        cost_center_id: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[DeleteCostCenter]:
+        """Delete a cost center.
+
+        `DELETE /enterprises/{enterprise}/settings/billing/cost-centers/{cost_center_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            cost_center_id: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/cost-centers#delete-a-cost-center
+        """
+
+    async def get_all_budgets(
+        self,
+        enterprise: str,
+        *,
+        page: int | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        scope: Literal["enterprise", "organization", "repository", "cost_center", "multi_user_customer", "multi_user_cost_center", "user"] | Omit = OMIT,
+        user: str | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[Budget, GetAllBudgets]:
+        """Get all budgets.
+
+        `GET /enterprises/{enterprise}/settings/billing/budgets` (paginated: use octo.paginate)
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            page: integer; optional; server default 1
+            per_page: integer; optional; server default 10
+            scope: string; optional; one of enterprise, organization, repository, cost_center, multi_user_customer, multi_user_cost_center, user
+            user: string; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/budgets#get-all-budgets
         """
 
     async def get_all_budgets_org(
@@ -106,6 +338,8 @@ class AsyncBilling(Namespace):
 
         `GET /organizations/{org}/settings/billing/budgets` (paginated: use octo.paginate)
 
+        Available on api.github.com.
+
         Args:
             org: string; required
             page: integer; optional; server default 1
@@ -117,6 +351,56 @@ class AsyncBilling(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/budgets#get-all-budgets-for-an-organization
+        """
+
+    async def get_all_cost_centers(
+        self,
+        enterprise: str,
+        *,
+        state: Literal["active", "deleted"] | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[GetAllCostCenters]:
+        """Get all cost centers for an enterprise.
+
+        `GET /enterprises/{enterprise}/settings/billing/cost-centers`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            state: string; optional; one of active, deleted
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/cost-centers#get-all-cost-centers-for-an-enterprise
+        """
+
+    async def get_budget(
+        self,
+        enterprise: str,
+        budget_id: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[GetBudget]:
+        """Get a budget by ID.
+
+        `GET /enterprises/{enterprise}/settings/billing/budgets/{budget_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            budget_id: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/budgets#get-a-budget-by-id
         """
 
     async def get_budget_org(
@@ -132,6 +416,8 @@ class AsyncBilling(Namespace):
 
         `GET /organizations/{org}/settings/billing/budgets/{budget_id}`
 
+        Available on api.github.com.
+
         Args:
             org: string; required
             budget_id: string; required
@@ -140,6 +426,169 @@ class AsyncBilling(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/budgets#get-a-budget-by-id-for-an-organization
+        """
+
+    async def get_budget_user_states(
+        self,
+        enterprise: str,
+        budget_id: str,
+        *,
+        page: int | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        sort_order: Literal["0", "1"] | Omit = OMIT,
+        user: str | Omit = OMIT,
+        threshold_lower_bound: int | Omit = OMIT,
+        threshold_upper_bound: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[GetBudgetUserStatesUserStatesItem, GetBudgetUserStates]:
+        """Get user states for a multi-user budget.
+
+        `GET /enterprises/{enterprise}/settings/billing/budgets/{budget_id}/user-states` (paginated: use octo.paginate)
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            budget_id: string; required
+            page: integer; optional
+            per_page: integer; optional
+            sort_order: string; optional; one of 0, 1
+            user: string; optional
+            threshold_lower_bound: integer; optional
+            threshold_upper_bound: integer; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/budgets#get-user-states-for-a-multi-user-budget
+        """
+
+    async def get_cost_center(
+        self,
+        enterprise: str,
+        cost_center_id: str,
+        *,
+        page: int | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[GetCostCenterResourcesItem, GetCostCenter]:
+        """Get a cost center by ID.
+
+        `GET /enterprises/{enterprise}/settings/billing/cost-centers/{cost_center_id}` (paginated: use octo.paginate)
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            cost_center_id: string; required
+            page: integer; optional; server default 1
+            per_page: integer; optional; server default 30
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/cost-centers#get-a-cost-center-by-id
+        """
+
+    async def get_github_advanced_security_billing_ghe(
+        self,
+        enterprise: str,
+        *,
+        advanced_security_product: Literal["code_security", "secret_protection"] | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[AdvancedSecurityActiveCommittersRepository, AdvancedSecurityActiveCommitters]:
+        """Get GitHub Advanced Security active committers for an enterprise.
+
+        `GET /enterprises/{enterprise}/settings/billing/advanced-security` (paginated: use octo.paginate)
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            enterprise: string; required
+            advanced_security_product: string; optional; one of code_security, secret_protection
+            per_page: integer; optional; server default 30
+            page: integer; optional; server default 1
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/enterprise-admin/licensing#get-github-advanced-security-active-committers-for-an-enterprise
+        """
+
+    async def get_github_advanced_security_billing_org(
+        self,
+        org: str,
+        *,
+        advanced_security_product: Literal["code_security", "secret_protection"] | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[AdvancedSecurityActiveCommittersRepository, AdvancedSecurityActiveCommitters]:
+        """Get GitHub Advanced Security active committers for an organization.
+
+        `GET /orgs/{org}/settings/billing/advanced-security` (paginated: use octo.paginate)
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            org: string; required
+            advanced_security_product: string; optional; one of code_security, secret_protection
+            per_page: integer; optional; server default 30
+            page: integer; optional; server default 1
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/billing#get-github-advanced-security-active-committers-for-an-organization
+        """
+
+    async def get_github_billing_ai_credit_usage_report_ghe(
+        self,
+        enterprise: str,
+        *,
+        year: int | Omit = OMIT,
+        month: int | Omit = OMIT,
+        day: int | Omit = OMIT,
+        organization: str | Omit = OMIT,
+        user: str | Omit = OMIT,
+        model: str | Omit = OMIT,
+        product: str | Omit = OMIT,
+        cost_center_id: str | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[BillingAiCreditUsageReportGhe]:
+        """Get billing AI credit usage report for an enterprise.
+
+        `GET /enterprises/{enterprise}/settings/billing/ai_credit/usage`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            year: integer; optional
+            month: integer; optional
+            day: integer; optional
+            organization: string; optional
+            user: string; optional
+            model: string; optional
+            product: string; optional
+            cost_center_id: string; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/usage#get-billing-ai-credit-usage-report-for-an-enterprise
         """
 
     async def get_github_billing_ai_credit_usage_report_org(
@@ -159,6 +608,8 @@ class AsyncBilling(Namespace):
         """Get billing AI credit usage report for an organization.
 
         `GET /organizations/{org}/settings/billing/ai_credit/usage`
+
+        Available on api.github.com.
 
         Args:
             org: string; required
@@ -192,6 +643,8 @@ class AsyncBilling(Namespace):
 
         `GET /users/{username}/settings/billing/ai_credit/usage`
 
+        Available on api.github.com.
+
         Args:
             username: string; required
             year: integer; optional
@@ -204,6 +657,45 @@ class AsyncBilling(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-ai-credit-usage-report-for-a-user
+        """
+
+    async def get_github_billing_premium_request_usage_report_ghe(
+        self,
+        enterprise: str,
+        *,
+        year: int | Omit = OMIT,
+        month: int | Omit = OMIT,
+        day: int | Omit = OMIT,
+        organization: str | Omit = OMIT,
+        user: str | Omit = OMIT,
+        model: str | Omit = OMIT,
+        product: str | Omit = OMIT,
+        cost_center_id: str | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[BillingAiCreditUsageReportGhe]:
+        """Get billing premium request usage report for an enterprise.
+
+        `GET /enterprises/{enterprise}/settings/billing/premium_request/usage`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            year: integer; optional
+            month: integer; optional
+            day: integer; optional
+            organization: string; optional
+            user: string; optional
+            model: string; optional
+            product: string; optional
+            cost_center_id: string; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/usage#get-billing-premium-request-usage-report-for-an-enterprise
         """
 
     async def get_github_billing_premium_request_usage_report_org(
@@ -223,6 +715,8 @@ class AsyncBilling(Namespace):
         """Get billing premium request usage report for an organization.
 
         `GET /organizations/{org}/settings/billing/premium_request/usage`
+
+        Available on api.github.com.
 
         Args:
             org: string; required
@@ -256,6 +750,8 @@ class AsyncBilling(Namespace):
 
         `GET /users/{username}/settings/billing/premium_request/usage`
 
+        Available on api.github.com.
+
         Args:
             username: string; required
             year: integer; optional
@@ -268,6 +764,37 @@ class AsyncBilling(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-premium-request-usage-report-for-a-user
+        """
+
+    async def get_github_billing_usage_report_ghe(
+        self,
+        enterprise: str,
+        *,
+        year: int | Omit = OMIT,
+        month: int | Omit = OMIT,
+        day: int | Omit = OMIT,
+        cost_center_id: str | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[BillingUsageReport]:
+        """Get billing usage report for an enterprise.
+
+        `GET /enterprises/{enterprise}/settings/billing/usage`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            year: integer; optional
+            month: integer; optional
+            day: integer; optional
+            cost_center_id: string; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/usage#get-billing-usage-report-for-an-enterprise
         """
 
     async def get_github_billing_usage_report_org(
@@ -284,6 +811,8 @@ class AsyncBilling(Namespace):
         """Get billing usage report for an organization.
 
         `GET /organizations/{org}/settings/billing/usage`
+
+        Available on api.github.com.
 
         Args:
             org: string; required
@@ -312,6 +841,8 @@ class AsyncBilling(Namespace):
 
         `GET /users/{username}/settings/billing/usage`
 
+        Available on api.github.com.
+
         Args:
             username: string; required
             year: integer; optional
@@ -322,6 +853,45 @@ class AsyncBilling(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-usage-report-for-a-user
+        """
+
+    async def get_github_billing_usage_summary_report_ghe(
+        self,
+        enterprise: str,
+        *,
+        year: int | Omit = OMIT,
+        month: int | Omit = OMIT,
+        day: int | Omit = OMIT,
+        organization: str | Omit = OMIT,
+        repository: str | Omit = OMIT,
+        product: str | Omit = OMIT,
+        sku: str | Omit = OMIT,
+        cost_center_id: str | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[BillingUsageSummaryReportGhe]:
+        """Get billing usage summary for an enterprise.
+
+        `GET /enterprises/{enterprise}/settings/billing/usage/summary`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            year: integer; optional
+            month: integer; optional
+            day: integer; optional
+            organization: string; optional
+            repository: string; optional
+            product: string; optional
+            sku: string; optional
+            cost_center_id: string; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/usage#get-billing-usage-summary-for-an-enterprise
         """
 
     async def get_github_billing_usage_summary_report_org(
@@ -341,6 +911,8 @@ class AsyncBilling(Namespace):
         """Get billing usage summary for an organization.
 
         `GET /organizations/{org}/settings/billing/usage/summary`
+
+        Available on api.github.com.
 
         Args:
             org: string; required
@@ -375,6 +947,8 @@ class AsyncBilling(Namespace):
 
         `GET /users/{username}/settings/billing/usage/summary`
 
+        Available on api.github.com.
+
         Args:
             username: string; required
             year: integer; optional
@@ -388,6 +962,128 @@ class AsyncBilling(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/usage#get-billing-usage-summary-for-a-user
+        """
+
+    async def get_usage_report_export(
+        self,
+        enterprise: str,
+        report_id: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[UsageReportExport]:
+        """Get a usage report export.
+
+        `GET /enterprises/{enterprise}/settings/billing/reports/{report_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            report_id: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/usage-reports#get-a-usage-report-export
+        """
+
+    async def list_usage_report_exports(
+        self,
+        enterprise: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[UsageReportExportList]:
+        """List usage report exports.
+
+        `GET /enterprises/{enterprise}/settings/billing/reports`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/usage-reports#list-usage-report-exports
+        """
+
+    async def remove_resource_from_cost_center(
+        self,
+        enterprise: str,
+        cost_center_id: str,
+        *,
+        users: List[str] | Omit = OMIT,
+        organizations: List[str] | Omit = OMIT,
+        repositories: List[str] | Omit = OMIT,
+        enterprise_teams: List[str] | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ReposCreateDeploymentData]:
+        """Remove resources from a cost center.
+
+        `DELETE /enterprises/{enterprise}/settings/billing/cost-centers/{cost_center_id}/resource`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            cost_center_id: string; required
+            users: array of string; optional
+            organizations: array of string; optional
+            repositories: array of string; optional
+            enterprise_teams: array of string; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/cost-centers#remove-resources-from-a-cost-center
+        """
+
+    async def update_budget(
+        self,
+        enterprise: str,
+        budget_id: str,
+        *,
+        budget_amount: int | Omit = OMIT,
+        prevent_further_usage: bool | Omit = OMIT,
+        budget_alerting: GetBudgetBudgetAlerting | Omit = OMIT,
+        budget_scope: Literal["enterprise", "organization", "repository", "cost_center", "multi_user_customer", "multi_user_cost_center", "user"] | Omit = OMIT,
+        budget_entity_name: str | Omit = OMIT,
+        budget_type: str | Omit = OMIT,
+        budget_product_sku: str | Omit = OMIT,
+        user: str | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[UpdateBudget]:
+        """Update a budget.
+
+        `PATCH /enterprises/{enterprise}/settings/billing/budgets/{budget_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            budget_id: string; required
+            budget_amount: integer; optional
+            prevent_further_usage: boolean; optional
+            budget_alerting: object (GetBudgetBudgetAlerting); optional
+            budget_scope: string; optional; one of enterprise, organization, repository, cost_center, multi_user_customer, multi_user_cost_center, user
+            budget_entity_name: string; optional
+            budget_type: string; optional
+            budget_product_sku: string; optional
+            user: string; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/budgets#update-a-budget
         """
 
     async def update_budget_org(
@@ -411,6 +1107,8 @@ class AsyncBilling(Namespace):
 
         `PATCH /organizations/{org}/settings/billing/budgets/{budget_id}`
 
+        Available on api.github.com.
+
         Args:
             org: string; required
             budget_id: string; required
@@ -427,4 +1125,33 @@ class AsyncBilling(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/billing/budgets#update-a-budget-for-an-organization
+        """
+
+    async def update_cost_center(
+        self,
+        enterprise: str,
+        cost_center_id: str,
+        *,
+        name: str | Omit = OMIT,
+        ai_credit_pool_enabled: bool | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[UpdateCostCenter]:
+        """Update a cost center.
+
+        `PATCH /enterprises/{enterprise}/settings/billing/cost-centers/{cost_center_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            cost_center_id: string; required
+            name: string; optional
+            ai_credit_pool_enabled: boolean; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/billing/cost-centers#update-a-cost-center
         """

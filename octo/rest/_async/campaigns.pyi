@@ -39,6 +39,8 @@ class AsyncCampaigns(Namespace):
 
         `POST /orgs/{org}/campaigns`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             name: string; required; length 1..50
@@ -69,6 +71,8 @@ class AsyncCampaigns(Namespace):
 
         `DELETE /orgs/{org}/campaigns/{campaign_number}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             campaign_number: integer; required
@@ -91,6 +95,8 @@ class AsyncCampaigns(Namespace):
         """Get a campaign for an organization.
 
         `GET /orgs/{org}/campaigns/{campaign_number}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -118,6 +124,8 @@ class AsyncCampaigns(Namespace):
         """List campaigns for an organization.
 
         `GET /orgs/{org}/campaigns` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -152,6 +160,8 @@ class AsyncCampaigns(Namespace):
         """Update a campaign.
 
         `PATCH /orgs/{org}/campaigns/{campaign_number}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required

@@ -50,6 +50,8 @@ class AsyncChecks(Namespace):
 
         `POST /repos/{owner}/{repo}/check-runs`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -84,6 +86,8 @@ class AsyncChecks(Namespace):
 
         `POST /repos/{owner}/{repo}/check-suites`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -109,6 +113,8 @@ class AsyncChecks(Namespace):
 
         `GET /repos/{owner}/{repo}/check-runs/{check_run_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -133,6 +139,8 @@ class AsyncChecks(Namespace):
         """Get a check suite.
 
         `GET /repos/{owner}/{repo}/check-suites/{check_suite_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -160,6 +168,8 @@ class AsyncChecks(Namespace):
         """List check run annotations.
 
         `GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -193,6 +203,8 @@ class AsyncChecks(Namespace):
         """List check runs for a Git reference.
 
         `GET /repos/{owner}/{repo}/commits/{ref}/check-runs` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -230,6 +242,8 @@ class AsyncChecks(Namespace):
 
         `GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -264,6 +278,8 @@ class AsyncChecks(Namespace):
 
         `GET /repos/{owner}/{repo}/commits/{ref}/check-suites` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -293,6 +309,8 @@ class AsyncChecks(Namespace):
 
         `POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -318,6 +336,8 @@ class AsyncChecks(Namespace):
 
         `POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -342,6 +362,8 @@ class AsyncChecks(Namespace):
         """Update repository preferences for check suites.
 
         `PATCH /repos/{owner}/{repo}/check-suites/preferences`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -376,6 +398,8 @@ class AsyncChecks(Namespace):
         """Update a check run.
 
         `PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

@@ -35,6 +35,8 @@ class AsyncClassroom(Namespace):
 
         `GET /classrooms/{classroom_id}` (deprecated)
 
+        Available on api.github.com, GHEC.
+
         Args:
             classroom_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -56,6 +58,8 @@ class AsyncClassroom(Namespace):
 
         `GET /assignments/{assignment_id}` (deprecated)
 
+        Available on api.github.com, GHEC.
+
         Args:
             assignment_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -76,6 +80,8 @@ class AsyncClassroom(Namespace):
         """Closing down - Get assignment grades.
 
         `GET /assignments/{assignment_id}/grades` (deprecated)
+
+        Available on api.github.com, GHEC.
 
         Args:
             assignment_id: integer; required
@@ -99,6 +105,8 @@ class AsyncClassroom(Namespace):
         """Closing down - List accepted assignments for an assignment.
 
         `GET /assignments/{assignment_id}/accepted_assignments` (deprecated) (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             assignment_id: integer; required
@@ -125,6 +133,8 @@ class AsyncClassroom(Namespace):
 
         `GET /classrooms/{classroom_id}/assignments` (deprecated) (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             classroom_id: integer; required
             page: integer; optional; server default 1
@@ -148,6 +158,8 @@ class AsyncClassroom(Namespace):
         """Closing down - List classrooms.
 
         `GET /classrooms` (deprecated) (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             page: integer; optional; server default 1

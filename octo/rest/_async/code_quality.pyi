@@ -34,6 +34,8 @@ class AsyncCodeQuality(Namespace):
 
         `GET /repos/{owner}/{repo}/code-quality/findings/{finding_number}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -57,6 +59,8 @@ class AsyncCodeQuality(Namespace):
         """Get a code quality setup configuration.
 
         `GET /repos/{owner}/{repo}/code-quality/setup`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -85,6 +89,8 @@ class AsyncCodeQuality(Namespace):
         """List code quality findings for a repository.
 
         `GET /repos/{owner}/{repo}/code-quality/findings` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -118,6 +124,8 @@ class AsyncCodeQuality(Namespace):
         """Update a code quality setup configuration.
 
         `PATCH /repos/{owner}/{repo}/code-quality/setup`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required

@@ -14,6 +14,7 @@ from octo.rest.types.api import (
     CodeQualitySetupUpdateResponse,
     CodeScanningAlert,
     CodeScanningAlertAssignees,
+    CodeScanningAlertDismissalRequest,
     CodeScanningAlertInstanceList,
     CodeScanningAlertItems,
     CodeScanningAnalysis,
@@ -49,6 +50,8 @@ class AsyncCodeScanning(Namespace):
 
         `POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -75,6 +78,8 @@ class AsyncCodeScanning(Namespace):
         """Create an autofix for a code scanning alert.
 
         `POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -104,6 +109,8 @@ class AsyncCodeScanning(Namespace):
         """Create a CodeQL variant analysis.
 
         `POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -135,6 +142,8 @@ class AsyncCodeScanning(Namespace):
 
         `DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -161,6 +170,8 @@ class AsyncCodeScanning(Namespace):
 
         `DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -185,6 +196,8 @@ class AsyncCodeScanning(Namespace):
         """Get a code scanning alert.
 
         `GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -236,6 +249,8 @@ class AsyncCodeScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -261,6 +276,8 @@ class AsyncCodeScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -285,6 +302,8 @@ class AsyncCodeScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/code-scanning/default-setup`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -293,6 +312,33 @@ class AsyncCodeScanning(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#get-a-code-scanning-default-setup-configuration
+        """
+
+    async def get_dismissal_request_for_repo(
+        self,
+        owner: str,
+        repo: str,
+        alert_number: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[CodeScanningAlertDismissalRequest]:
+        """Get a dismissal request for a code scanning alert for a repository.
+
+        `GET /repos/{owner}/{repo}/dismissal-requests/code-scanning/{alert_number}`
+
+        Available on GHEC, GHES 3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            alert_number: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/code-scanning/alert-dismissal-requests#get-a-dismissal-request-for-a-code-scanning-alert-for-a-repository
         """
 
     async def get_sarif(
@@ -308,6 +354,8 @@ class AsyncCodeScanning(Namespace):
         """Get information about a SARIF upload.
 
         `GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -333,6 +381,8 @@ class AsyncCodeScanning(Namespace):
         """Get the summary of a CodeQL variant analysis.
 
         `GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -360,6 +410,8 @@ class AsyncCodeScanning(Namespace):
         """Get the analysis status of a repository in a CodeQL variant analysis.
 
         `GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -392,6 +444,8 @@ class AsyncCodeScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -408,6 +462,49 @@ class AsyncCodeScanning(Namespace):
         """
 
     list_alerts_instances = list_alert_instances
+
+    async def list_alerts_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        tool_name: str | Omit = OMIT,
+        tool_guid: str | Omit = OMIT,
+        before: str | Omit = OMIT,
+        after: str | Omit = OMIT,
+        page: int | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        direction: Literal["asc", "desc"] | Omit = OMIT,
+        state: Literal["open", "closed", "dismissed", "fixed"] | Omit = OMIT,
+        sort: Literal["created", "updated"] | Omit = OMIT,
+        assignees: str | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[CodeScanningOrganizationAlertItems]:
+        """List code scanning alerts for an enterprise.
+
+        `GET /enterprises/{enterprise}/code-scanning/alerts` (paginated: use octo.paginate)
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            enterprise: string; required
+            tool_name: string; optional
+            tool_guid: string; optional
+            before: string; optional
+            after: string; optional
+            page: integer; optional; server default 1
+            per_page: integer; optional; server default 30
+            direction: string; optional; one of asc, desc; server default 'desc'
+            state: string; optional; one of open, closed, dismissed, fixed
+            sort: string; optional; one of created, updated; server default 'created'
+            assignees: string; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/code-scanning/code-scanning#list-code-scanning-alerts-for-an-enterprise
+        """
 
     async def list_alerts_for_org(
         self,
@@ -431,6 +528,8 @@ class AsyncCodeScanning(Namespace):
         """List code scanning alerts for an organization.
 
         `GET /orgs/{org}/code-scanning/alerts` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -473,6 +572,8 @@ class AsyncCodeScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/code-scanning/alerts` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -504,6 +605,8 @@ class AsyncCodeScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/code-scanning/codeql/databases`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -512,6 +615,80 @@ class AsyncCodeScanning(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-codeql-databases-for-a-repository
+        """
+
+    async def list_dismissal_requests_for_repo(
+        self,
+        owner: str,
+        repo: str,
+        *,
+        reviewer: str | Omit = OMIT,
+        requester: str | Omit = OMIT,
+        time_period: Literal["hour", "day", "week", "month"] | Omit = OMIT,
+        request_status: Literal["open", "approved", "expired", "denied", "all"] | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[CodeScanningAlertDismissalRequest]:
+        """List dismissal requests for code scanning alerts for a repository.
+
+        `GET /repos/{owner}/{repo}/dismissal-requests/code-scanning` (paginated: use octo.paginate)
+
+        Available on GHEC, GHES 3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            reviewer: string; optional
+            requester: string; optional
+            time_period: string; optional; one of hour, day, week, month; server default 'month'
+            request_status: string; optional; one of open, approved, expired, denied, all; server default 'all'
+            per_page: integer; optional; server default 30
+            page: integer; optional; server default 1
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/code-scanning/alert-dismissal-requests#list-dismissal-requests-for-code-scanning-alerts-for-a-repository
+        """
+
+    async def list_org_dismissal_requests(
+        self,
+        org: str,
+        *,
+        reviewer: str | Omit = OMIT,
+        requester: str | Omit = OMIT,
+        time_period: Literal["hour", "day", "week", "month"] | Omit = OMIT,
+        request_status: Literal["open", "approved", "expired", "denied", "all"] | Omit = OMIT,
+        repository_name: str | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[CodeScanningAlertDismissalRequest]:
+        """List dismissal requests for code scanning alerts for an organization.
+
+        `GET /orgs/{org}/dismissal-requests/code-scanning` (paginated: use octo.paginate)
+
+        Available on GHEC, GHES 3.19.
+
+        Args:
+            org: string; required
+            reviewer: string; optional
+            requester: string; optional
+            time_period: string; optional; one of hour, day, week, month; server default 'month'
+            request_status: string; optional; one of open, approved, expired, denied, all; server default 'all'
+            repository_name: string; optional
+            per_page: integer; optional; server default 30
+            page: integer; optional; server default 1
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/code-scanning/alert-dismissal-requests#list-dismissal-requests-for-code-scanning-alerts-for-an-organization
         """
 
     async def list_recent_analyses(
@@ -536,6 +713,8 @@ class AsyncCodeScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/code-scanning/analyses` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -553,6 +732,37 @@ class AsyncCodeScanning(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-analyses-for-a-repository
+        """
+
+    async def review_dismissal_request_for_repo(
+        self,
+        owner: str,
+        repo: str,
+        alert_number: int,
+        *,
+        status: Literal["approve", "deny"],
+        message: str,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Review a dismissal request for a code scanning alert for a repository.
+
+        `PATCH /repos/{owner}/{repo}/dismissal-requests/code-scanning/{alert_number}`
+
+        Available on GHEC, GHES 3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            alert_number: integer; required
+            status: string; required; one of approve, deny
+            message: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/code-scanning/alert-dismissal-requests#review-a-dismissal-request-for-a-code-scanning-alert-for-a-repository
         """
 
     async def update_alert(
@@ -573,6 +783,8 @@ class AsyncCodeScanning(Namespace):
         """Update a code scanning alert.
 
         `PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -609,6 +821,8 @@ class AsyncCodeScanning(Namespace):
 
         `PATCH /repos/{owner}/{repo}/code-scanning/default-setup`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -644,6 +858,8 @@ class AsyncCodeScanning(Namespace):
         """Upload an analysis as SARIF data.
 
         `POST /repos/{owner}/{repo}/code-scanning/sarifs`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

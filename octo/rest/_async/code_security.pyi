@@ -41,6 +41,8 @@ class AsyncCodeSecurity(Namespace):
 
         `POST /orgs/{org}/code-security/configurations/{configuration_id}/attach`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             configuration_id: integer; required
@@ -66,6 +68,8 @@ class AsyncCodeSecurity(Namespace):
         """Attach an enterprise configuration to repositories.
 
         `POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -115,6 +119,8 @@ class AsyncCodeSecurity(Namespace):
         """Create a code security configuration.
 
         `POST /orgs/{org}/code-security/configurations`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -186,6 +192,8 @@ class AsyncCodeSecurity(Namespace):
 
         `POST /enterprises/{enterprise}/code-security/configurations`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             enterprise: string; required
             name: string; required
@@ -231,6 +239,8 @@ class AsyncCodeSecurity(Namespace):
 
         `DELETE /orgs/{org}/code-security/configurations/{configuration_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             configuration_id: integer; required
@@ -253,6 +263,8 @@ class AsyncCodeSecurity(Namespace):
         """Delete a code security configuration for an enterprise.
 
         `DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -277,6 +289,8 @@ class AsyncCodeSecurity(Namespace):
 
         `DELETE /orgs/{org}/code-security/configurations/detach`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             selected_repository_ids: array of integer; required; items 1..250
@@ -300,6 +314,8 @@ class AsyncCodeSecurity(Namespace):
 
         `GET /orgs/{org}/code-security/configurations/{configuration_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             configuration_id: integer; required
@@ -322,6 +338,8 @@ class AsyncCodeSecurity(Namespace):
         """Get the code security configuration associated with a repository.
 
         `GET /repos/{owner}/{repo}/code-security-configuration`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -347,6 +365,8 @@ class AsyncCodeSecurity(Namespace):
         """Get code security configurations for an enterprise.
 
         `GET /enterprises/{enterprise}/code-security/configurations` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -376,6 +396,8 @@ class AsyncCodeSecurity(Namespace):
 
         `GET /orgs/{org}/code-security/configurations` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             target_type: string; optional; one of global, all; server default 'all'
@@ -401,6 +423,8 @@ class AsyncCodeSecurity(Namespace):
 
         `GET /orgs/{org}/code-security/configurations/defaults`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -421,6 +445,8 @@ class AsyncCodeSecurity(Namespace):
         """Get default code security configurations for an enterprise.
 
         `GET /enterprises/{enterprise}/code-security/configurations/defaults`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -447,6 +473,8 @@ class AsyncCodeSecurity(Namespace):
         """Get repositories associated with a code security configuration.
 
         `GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -479,6 +507,8 @@ class AsyncCodeSecurity(Namespace):
 
         `GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             enterprise: string; required
             configuration_id: integer; required
@@ -506,6 +536,8 @@ class AsyncCodeSecurity(Namespace):
 
         `GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             enterprise: string; required
             configuration_id: integer; required
@@ -529,6 +561,8 @@ class AsyncCodeSecurity(Namespace):
         """Set a code security configuration as a default for an organization.
 
         `PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -554,6 +588,8 @@ class AsyncCodeSecurity(Namespace):
         """Set a code security configuration as a default for an enterprise.
 
         `PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -604,6 +640,8 @@ class AsyncCodeSecurity(Namespace):
         """Update a code security configuration.
 
         `PATCH /orgs/{org}/code-security/configurations/{configuration_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -676,6 +714,8 @@ class AsyncCodeSecurity(Namespace):
         """Update a custom code security configuration for an enterprise.
 
         `PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required

@@ -50,6 +50,8 @@ class AsyncCodespaces(Namespace):
 
         `PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             secret_name: string; required
             repository_id: integer; required
@@ -73,6 +75,8 @@ class AsyncCodespaces(Namespace):
         """Add selected repository to an organization secret.
 
         `PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -100,6 +104,8 @@ class AsyncCodespaces(Namespace):
 
         `GET /repos/{owner}/{repo}/codespaces/permissions_check`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -123,6 +129,8 @@ class AsyncCodespaces(Namespace):
         """List machine types for a codespace.
 
         `GET /user/codespaces/{codespace_name}/machines`
+
+        Available on api.github.com, GHEC.
 
         Args:
             codespace_name: string; required
@@ -157,6 +165,8 @@ class AsyncCodespaces(Namespace):
         """Create a codespace for the authenticated user.
 
         `POST /user/codespaces`
+
+        Available on api.github.com, GHEC.
 
         Args:
             repository_id: integer; optional
@@ -197,6 +207,8 @@ class AsyncCodespaces(Namespace):
 
         `PUT /orgs/{org}/codespaces/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -227,6 +239,8 @@ class AsyncCodespaces(Namespace):
 
         `PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -254,6 +268,8 @@ class AsyncCodespaces(Namespace):
         """Create or update a secret for the authenticated user.
 
         `PUT /user/codespaces/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             secret_name: string; required
@@ -290,6 +306,8 @@ class AsyncCodespaces(Namespace):
         """Create a codespace from a pull request.
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -336,6 +354,8 @@ class AsyncCodespaces(Namespace):
 
         `POST /repos/{owner}/{repo}/codespaces`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -370,6 +390,8 @@ class AsyncCodespaces(Namespace):
 
         `DELETE /orgs/{org}/codespaces/access/selected_users` (deprecated)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             selected_usernames: array of string; required; items 0..100
@@ -391,6 +413,8 @@ class AsyncCodespaces(Namespace):
         """Delete a codespace for the authenticated user.
 
         `DELETE /user/codespaces/{codespace_name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             codespace_name: string; required
@@ -414,6 +438,8 @@ class AsyncCodespaces(Namespace):
         """Delete a codespace from the organization.
 
         `DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -439,6 +465,8 @@ class AsyncCodespaces(Namespace):
 
         `DELETE /orgs/{org}/codespaces/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -463,6 +491,8 @@ class AsyncCodespaces(Namespace):
 
         `DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -486,6 +516,8 @@ class AsyncCodespaces(Namespace):
 
         `DELETE /user/codespaces/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             secret_name: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -506,6 +538,8 @@ class AsyncCodespaces(Namespace):
         """Export a codespace for the authenticated user.
 
         `POST /user/codespaces/{codespace_name}/exports`
+
+        Available on api.github.com, GHEC.
 
         Args:
             codespace_name: string; required
@@ -530,6 +564,8 @@ class AsyncCodespaces(Namespace):
         """List codespaces for a user in organization.
 
         `GET /orgs/{org}/members/{username}/codespaces` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -556,6 +592,8 @@ class AsyncCodespaces(Namespace):
 
         `GET /user/codespaces/{codespace_name}/exports/{export_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             codespace_name: string; required
             export_id: string; required
@@ -578,6 +616,8 @@ class AsyncCodespaces(Namespace):
 
         `GET /user/codespaces/{codespace_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             codespace_name: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -598,6 +638,8 @@ class AsyncCodespaces(Namespace):
         """Get an organization public key.
 
         `GET /orgs/{org}/codespaces/secrets/public-key`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -621,6 +663,8 @@ class AsyncCodespaces(Namespace):
 
         `GET /orgs/{org}/codespaces/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -642,6 +686,8 @@ class AsyncCodespaces(Namespace):
 
         `GET /user/codespaces/secrets/public-key`
 
+        Available on api.github.com, GHEC.
+
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -662,6 +708,8 @@ class AsyncCodespaces(Namespace):
         """Get a repository public key.
 
         `GET /repos/{owner}/{repo}/codespaces/secrets/public-key`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -687,6 +735,8 @@ class AsyncCodespaces(Namespace):
 
         `GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -709,6 +759,8 @@ class AsyncCodespaces(Namespace):
         """Get a secret for the authenticated user.
 
         `GET /user/codespaces/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             secret_name: string; required
@@ -733,6 +785,8 @@ class AsyncCodespaces(Namespace):
         """List devcontainer configurations in a repository for the authenticated user.
 
         `GET /repos/{owner}/{repo}/codespaces/devcontainers` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -760,6 +814,8 @@ class AsyncCodespaces(Namespace):
 
         `GET /user/codespaces` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -784,6 +840,8 @@ class AsyncCodespaces(Namespace):
         """List codespaces for the organization.
 
         `GET /orgs/{org}/codespaces` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required; formerly org_id
@@ -811,6 +869,8 @@ class AsyncCodespaces(Namespace):
 
         `GET /repos/{owner}/{repo}/codespaces` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -836,6 +896,8 @@ class AsyncCodespaces(Namespace):
         """List organization secrets.
 
         `GET /orgs/{org}/codespaces/secrets` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -863,6 +925,8 @@ class AsyncCodespaces(Namespace):
 
         `GET /repos/{owner}/{repo}/codespaces/secrets` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -887,6 +951,8 @@ class AsyncCodespaces(Namespace):
 
         `GET /user/codespaces/secrets/{secret_name}/repositories`
 
+        Available on api.github.com, GHEC.
+
         Args:
             secret_name: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -908,6 +974,8 @@ class AsyncCodespaces(Namespace):
         """List secrets for the authenticated user.
 
         `GET /user/codespaces/secrets` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             per_page: integer; optional; server default 30
@@ -933,6 +1001,8 @@ class AsyncCodespaces(Namespace):
         """List selected repositories for an organization secret.
 
         `GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -961,6 +1031,8 @@ class AsyncCodespaces(Namespace):
 
         `GET /repos/{owner}/{repo}/codespaces/new`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -987,6 +1059,8 @@ class AsyncCodespaces(Namespace):
 
         `POST /user/codespaces/{codespace_name}/publish`
 
+        Available on api.github.com, GHEC.
+
         Args:
             codespace_name: string; required
             name: string; optional
@@ -1011,6 +1085,8 @@ class AsyncCodespaces(Namespace):
 
         `DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             secret_name: string; required
             repository_id: integer; required
@@ -1034,6 +1110,8 @@ class AsyncCodespaces(Namespace):
         """Remove selected repository from an organization secret.
 
         `DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1062,6 +1140,8 @@ class AsyncCodespaces(Namespace):
 
         `GET /repos/{owner}/{repo}/codespaces/machines`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1089,6 +1169,8 @@ class AsyncCodespaces(Namespace):
 
         `PUT /orgs/{org}/codespaces/access` (deprecated)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             visibility: string; required; one of disabled, selected_members, all_members, all_members_and_outside_collaborators
@@ -1113,6 +1195,8 @@ class AsyncCodespaces(Namespace):
 
         `POST /orgs/{org}/codespaces/access/selected_users` (deprecated)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             selected_usernames: array of string; required; items 0..100
@@ -1135,6 +1219,8 @@ class AsyncCodespaces(Namespace):
         """Set selected repositories for a user secret.
 
         `PUT /user/codespaces/secrets/{secret_name}/repositories`
+
+        Available on api.github.com, GHEC.
 
         Args:
             secret_name: string; required
@@ -1160,6 +1246,8 @@ class AsyncCodespaces(Namespace):
 
         `PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -1183,6 +1271,8 @@ class AsyncCodespaces(Namespace):
 
         `POST /user/codespaces/{codespace_name}/start`
 
+        Available on api.github.com, GHEC.
+
         Args:
             codespace_name: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1203,6 +1293,8 @@ class AsyncCodespaces(Namespace):
         """Stop a codespace for the authenticated user.
 
         `POST /user/codespaces/{codespace_name}/stop`
+
+        Available on api.github.com, GHEC.
 
         Args:
             codespace_name: string; required
@@ -1226,6 +1318,8 @@ class AsyncCodespaces(Namespace):
         """Stop a codespace for an organization user.
 
         `POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1252,6 +1346,8 @@ class AsyncCodespaces(Namespace):
         """Update a codespace for the authenticated user.
 
         `PATCH /user/codespaces/{codespace_name}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             codespace_name: string; required

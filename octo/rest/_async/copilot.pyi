@@ -16,10 +16,14 @@ from octo.rest.types.api import (
     CopilotAddOrganizationsToEnterpriseCodingAgentPolicyCustomPropertiesItem,
     CopilotCancelCopilotSeatAssignmentForTeamsData,
     CopilotGetCopilotCloudAgentConfigurationData,
+    CopilotGetCopilotCustomAgentsForEnterpriseData,
+    CopilotGetCopilotCustomAgentsSourceForEnterpriseData,
+    CopilotGetUsageRecordsDataItem,
     CopilotListCopilotSeatsData,
     CopilotOrganizationContentExclusionDetails,
     CopilotOrganizationDetails,
     CopilotSeatDetails,
+    CopilotSetCopilotCustomAgentsSourceForEnterpriseData,
     CopilotUsageMetrics1DayReport,
     CopilotUsageMetrics28DayReport,
     MinimalRepository,
@@ -30,6 +34,56 @@ from octo.rest.types.api import (
 
 class AsyncCopilot(Namespace):
     """The `copilot` endpoints of an `AsyncOcto`: `await client.copilot.<method>(...)`."""
+
+    async def add_copilot_seats_for_enterprise_teams(
+        self,
+        enterprise: str,
+        *,
+        selected_enterprise_teams: List[str],
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[CopilotAddCopilotSeatsForTeamsData]:
+        """Add enterprise teams to the Copilot subscription for an enterprise.
+
+        `POST /enterprises/{enterprise}/copilot/billing/selected_enterprise_teams`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            selected_enterprise_teams: array of string; required; items 1..
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/copilot/copilot-user-management#add-enterprise-teams-to-the-copilot-subscription-for-an-enterprise
+        """
+
+    async def add_copilot_seats_for_enterprise_users(
+        self,
+        enterprise: str,
+        *,
+        selected_usernames: List[str],
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[CopilotAddCopilotSeatsForTeamsData]:
+        """Add users to the Copilot subscription for an enterprise.
+
+        `POST /enterprises/{enterprise}/copilot/billing/selected_users`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            selected_usernames: array of string; required; items 1..
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/copilot/copilot-user-management#add-users-to-the-copilot-subscription-for-an-enterprise
+        """
 
     async def add_copilot_seats_for_teams(
         self,
@@ -43,6 +97,8 @@ class AsyncCopilot(Namespace):
         """Add teams to the Copilot subscription for an organization.
 
         `POST /orgs/{org}/copilot/billing/selected_teams`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -66,6 +122,8 @@ class AsyncCopilot(Namespace):
         """Add users to the Copilot subscription for an organization.
 
         `POST /orgs/{org}/copilot/billing/selected_users`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -91,6 +149,8 @@ class AsyncCopilot(Namespace):
 
         `POST /enterprises/{enterprise}/copilot/policies/coding_agent/organizations`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             organizations: array of string; optional
@@ -115,6 +175,8 @@ class AsyncCopilot(Namespace):
 
         `DELETE /orgs/{org}/copilot/billing/selected_teams`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             selected_teams: array of string; required; items 1..
@@ -138,6 +200,8 @@ class AsyncCopilot(Namespace):
 
         `DELETE /orgs/{org}/copilot/billing/selected_users`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             selected_usernames: array of string; required; items 1..
@@ -146,6 +210,79 @@ class AsyncCopilot(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#remove-users-from-the-copilot-subscription-for-an-organization
+        """
+
+    async def cancel_copilot_seats_for_enterprise_teams(
+        self,
+        enterprise: str,
+        *,
+        selected_enterprise_teams: List[str],
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[CopilotCancelCopilotSeatAssignmentForTeamsData | ReposCreateDeploymentData]:
+        """Remove enterprise teams from the Copilot subscription for an enterprise.
+
+        `DELETE /enterprises/{enterprise}/copilot/billing/selected_enterprise_teams`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            selected_enterprise_teams: array of string; required; items 1..
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/copilot/copilot-user-management#remove-enterprise-teams-from-the-copilot-subscription-for-an-enterprise
+        """
+
+    async def cancel_copilot_seats_for_enterprise_users(
+        self,
+        enterprise: str,
+        *,
+        selected_usernames: List[str],
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[CopilotCancelCopilotSeatAssignmentForTeamsData]:
+        """Remove users from the Copilot subscription for an enterprise.
+
+        `DELETE /enterprises/{enterprise}/copilot/billing/selected_users`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            selected_usernames: array of string; required; items 1..
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/copilot/copilot-user-management#remove-users-from-the-copilot-subscription-for-an-enterprise
+        """
+
+    async def copilot_content_exclusion_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[CopilotOrganizationContentExclusionDetails]:
+        """Get Copilot content exclusion rules for an enterprise.
+
+        `GET /enterprises/{enterprise}/copilot/content_exclusion`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/copilot/copilot-content-exclusion-management#get-copilot-content-exclusion-rules-for-an-enterprise
         """
 
     async def copilot_content_exclusion_for_organization(
@@ -159,6 +296,8 @@ class AsyncCopilot(Namespace):
         """Get Copilot content exclusion rules for an organization.
 
         `GET /orgs/{org}/copilot/content_exclusion`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -181,6 +320,8 @@ class AsyncCopilot(Namespace):
         """Get Copilot enterprise usage metrics for a specific day.
 
         `GET /enterprises/{enterprise}/copilot/metrics/reports/enterprise-1-day`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -205,6 +346,8 @@ class AsyncCopilot(Namespace):
 
         `GET /enterprises/{enterprise}/copilot/metrics/reports/repos-1-day`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             day: string; required
@@ -227,6 +370,8 @@ class AsyncCopilot(Namespace):
 
         `GET /enterprises/{enterprise}/copilot/metrics/reports/enterprise-28-day/latest`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -248,6 +393,8 @@ class AsyncCopilot(Namespace):
         """Get Copilot enterprise user-teams report for a specific day.
 
         `GET /enterprises/{enterprise}/copilot/metrics/reports/user-teams-1-day`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -272,6 +419,8 @@ class AsyncCopilot(Namespace):
 
         `GET /orgs/{org}/copilot/metrics/reports/organization-1-day`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             day: string; required
@@ -295,6 +444,8 @@ class AsyncCopilot(Namespace):
 
         `GET /orgs/{org}/copilot/metrics/reports/repos-1-day`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             day: string; required
@@ -317,6 +468,8 @@ class AsyncCopilot(Namespace):
 
         `GET /orgs/{org}/copilot/metrics/reports/organization-28-day/latest`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -338,6 +491,8 @@ class AsyncCopilot(Namespace):
         """Get Copilot organization user-teams report for a specific day.
 
         `GET /orgs/{org}/copilot/metrics/reports/user-teams-1-day`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -362,6 +517,8 @@ class AsyncCopilot(Namespace):
 
         `GET /orgs/{org}/copilot/metrics/reports/users-1-day`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             day: string; required
@@ -383,6 +540,8 @@ class AsyncCopilot(Namespace):
         """Get Copilot organization users usage metrics.
 
         `GET /orgs/{org}/copilot/metrics/reports/users-28-day/latest`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -406,6 +565,8 @@ class AsyncCopilot(Namespace):
 
         `GET /enterprises/{enterprise}/copilot/metrics/reports/users-1-day`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             day: string; required
@@ -428,6 +589,8 @@ class AsyncCopilot(Namespace):
 
         `GET /enterprises/{enterprise}/copilot/metrics/reports/users-28-day/latest`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -435,6 +598,29 @@ class AsyncCopilot(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-users-usage-metrics
+        """
+
+    async def delete_copilot_custom_agents_source_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Delete the custom agents source for an enterprise.
+
+        `DELETE /enterprises/{enterprise}/copilot/custom-agents/source`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/copilot/copilot-custom-agents#delete-the-custom-agents-source-for-an-enterprise
         """
 
     async def disable_copilot_coding_agent_for_repository_in_organization(
@@ -449,6 +635,8 @@ class AsyncCopilot(Namespace):
         """Disable a repository for Copilot cloud agent in an organization.
 
         `DELETE /orgs/{org}/copilot/coding-agent/permissions/repositories/{repository_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -473,6 +661,8 @@ class AsyncCopilot(Namespace):
 
         `PUT /orgs/{org}/copilot/coding-agent/permissions/repositories/{repository_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             repository_id: integer; required
@@ -496,6 +686,8 @@ class AsyncCopilot(Namespace):
 
         `GET /repos/{owner}/{repo}/copilot/cloud-agent/configuration`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -518,6 +710,8 @@ class AsyncCopilot(Namespace):
 
         `GET /orgs/{org}/copilot/coding-agent/permissions`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -525,6 +719,56 @@ class AsyncCopilot(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#get-copilot-cloud-agent-permissions-for-an-organization
+        """
+
+    async def get_copilot_custom_agents_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[Any, CopilotGetCopilotCustomAgentsForEnterpriseData]:
+        """Get custom agents for an enterprise.
+
+        `GET /enterprises/{enterprise}/copilot/custom-agents` (paginated: use octo.paginate)
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            per_page: integer; optional; server default 30
+            page: integer; optional; server default 1
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/copilot/copilot-custom-agents#get-custom-agents-for-an-enterprise
+        """
+
+    async def get_copilot_custom_agents_source_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[CopilotGetCopilotCustomAgentsSourceForEnterpriseData]:
+        """Get the source organization for custom agents in an enterprise.
+
+        `GET /enterprises/{enterprise}/copilot/custom-agents/source`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/copilot/copilot-custom-agents#get-the-source-organization-for-custom-agents-in-an-enterprise
         """
 
     async def get_copilot_organization_details(
@@ -539,6 +783,8 @@ class AsyncCopilot(Namespace):
 
         `GET /orgs/{org}/copilot/billing`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -546,6 +792,31 @@ class AsyncCopilot(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#get-copilot-seat-information-and-settings-for-an-organization
+        """
+
+    async def get_copilot_seat_details_for_enterprise_user(
+        self,
+        enterprise: str,
+        username: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[CopilotListCopilotSeatsData]:
+        """Get Copilot seat assignment details for an enterprise user.
+
+        `GET /enterprises/{enterprise}/members/{username}/copilot`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            username: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/copilot/copilot-user-management#get-copilot-seat-assignment-details-for-an-enterprise-user
         """
 
     async def get_copilot_seat_details_for_user(
@@ -561,6 +832,8 @@ class AsyncCopilot(Namespace):
 
         `GET /orgs/{org}/members/{username}/copilot`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             username: string; required
@@ -569,6 +842,39 @@ class AsyncCopilot(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#get-copilot-seat-assignment-details-for-a-user
+        """
+
+    async def get_usage_records(
+        self,
+        enterprise: str,
+        *,
+        phrase: str | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        after: str | Omit = OMIT,
+        before: str | Omit = OMIT,
+        order: Literal["desc", "asc"] | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[CopilotGetUsageRecordsDataItem]:
+        """Get Copilot usage records for an enterprise.
+
+        `GET /enterprises/{enterprise}/copilot/usage-records` (paginated: use octo.paginate)
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            phrase: string; optional
+            per_page: integer; optional; server default 25
+            after: string; optional
+            before: string; optional
+            order: string; optional; one of desc, asc
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/copilot/copilot-usage-metrics#get-copilot-usage-records-for-an-enterprise
         """
 
     async def list_copilot_coding_agent_selected_repositories_for_organization(
@@ -584,6 +890,8 @@ class AsyncCopilot(Namespace):
         """List repositories enabled for Copilot cloud agent in an organization.
 
         `GET /orgs/{org}/copilot/coding-agent/permissions/repositories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -610,6 +918,8 @@ class AsyncCopilot(Namespace):
 
         `GET /orgs/{org}/copilot/billing/seats` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             page: integer; optional; server default 1
@@ -619,6 +929,33 @@ class AsyncCopilot(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-user-management#list-all-copilot-seat-assignments-for-an-organization
+        """
+
+    async def list_copilot_seats_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        page: int | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[CopilotSeatDetails, CopilotListCopilotSeatsData]:
+        """List all Copilot seat assignments for an enterprise.
+
+        `GET /enterprises/{enterprise}/copilot/billing/seats` (paginated: use octo.paginate)
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            page: integer; optional; server default 1
+            per_page: integer; optional; server default 50
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/copilot/copilot-user-management#list-all-copilot-seat-assignments-for-an-enterprise
         """
 
     async def remove_organizations_from_enterprise_coding_agent_policy(
@@ -634,6 +971,8 @@ class AsyncCopilot(Namespace):
         """Remove organizations from the enterprise coding agent policy.
 
         `DELETE /enterprises/{enterprise}/copilot/policies/coding_agent/organizations`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -659,6 +998,8 @@ class AsyncCopilot(Namespace):
 
         `PUT /orgs/{org}/copilot/coding-agent/permissions`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             enabled_repositories: string; required; one of all, selected, none
@@ -682,6 +1023,8 @@ class AsyncCopilot(Namespace):
 
         `PUT /orgs/{org}/copilot/coding-agent/permissions/repositories`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             selected_repository_ids: array of integer; required
@@ -690,6 +1033,31 @@ class AsyncCopilot(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-coding-agent-management#set-selected-repositories-for-copilot-cloud-agent-in-an-organization
+        """
+
+    async def set_copilot_content_exclusion_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        data: Any,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ReposCreateDeploymentData]:
+        """Set Copilot content exclusion rules for an enterprise.
+
+        `PUT /enterprises/{enterprise}/copilot/content_exclusion`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            data: the request body (application/json)
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/copilot/copilot-content-exclusion-management#set-copilot-content-exclusion-rules-for-an-enterprise
         """
 
     async def set_copilot_content_exclusion_for_organization(
@@ -705,6 +1073,8 @@ class AsyncCopilot(Namespace):
 
         `PUT /orgs/{org}/copilot/content_exclusion`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             data: the request body (application/json)
@@ -713,6 +1083,33 @@ class AsyncCopilot(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/copilot/copilot-content-exclusion-management#set-copilot-content-exclusion-rules-for-an-organization
+        """
+
+    async def set_copilot_custom_agents_source_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        organization_id: int,
+        create_ruleset: bool | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[CopilotSetCopilotCustomAgentsSourceForEnterpriseData]:
+        """Set the source organization for custom agents in an enterprise.
+
+        `PUT /enterprises/{enterprise}/copilot/custom-agents/source`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            organization_id: integer; required
+            create_ruleset: boolean; optional; server default True
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/copilot/copilot-custom-agents#set-the-source-organization-for-custom-agents-in-an-enterprise
         """
 
     async def set_enterprise_coding_agent_policy(
@@ -727,6 +1124,8 @@ class AsyncCopilot(Namespace):
         """Set the coding agent policy for an enterprise.
 
         `PUT /enterprises/{enterprise}/copilot/policies/coding_agent`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required

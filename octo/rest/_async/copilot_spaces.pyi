@@ -40,6 +40,8 @@ class AsyncCopilotSpaces(Namespace):
 
         `POST /orgs/{org}/copilot-spaces/{space_number}/collaborators`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             space_number: integer; required
@@ -68,6 +70,8 @@ class AsyncCopilotSpaces(Namespace):
         """Add a collaborator to a Copilot Space for a user.
 
         `POST /users/{username}/copilot-spaces/{space_number}/collaborators`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -98,6 +102,8 @@ class AsyncCopilotSpaces(Namespace):
         """Create an organization Copilot Space.
 
         `POST /orgs/{org}/copilot-spaces`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -130,6 +136,8 @@ class AsyncCopilotSpaces(Namespace):
 
         `POST /users/{username}/copilot-spaces`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             name: string; required
@@ -159,6 +167,8 @@ class AsyncCopilotSpaces(Namespace):
 
         `POST /orgs/{org}/copilot-spaces/{space_number}/resources`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             space_number: integer; required
@@ -186,6 +196,8 @@ class AsyncCopilotSpaces(Namespace):
 
         `POST /users/{username}/copilot-spaces/{space_number}/resources`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             space_number: integer; required
@@ -211,6 +223,8 @@ class AsyncCopilotSpaces(Namespace):
 
         `DELETE /orgs/{org}/copilot-spaces/{space_number}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             space_number: integer; required
@@ -233,6 +247,8 @@ class AsyncCopilotSpaces(Namespace):
         """Delete a Copilot Space for a user.
 
         `DELETE /users/{username}/copilot-spaces/{space_number}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -257,6 +273,8 @@ class AsyncCopilotSpaces(Namespace):
         """Delete a resource from an organization Copilot Space.
 
         `DELETE /orgs/{org}/copilot-spaces/{space_number}/resources/{space_resource_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -283,6 +301,8 @@ class AsyncCopilotSpaces(Namespace):
 
         `DELETE /users/{username}/copilot-spaces/{space_number}/resources/{space_resource_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             space_number: integer; required
@@ -307,6 +327,8 @@ class AsyncCopilotSpaces(Namespace):
 
         `GET /orgs/{org}/copilot-spaces/{space_number}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             space_number: integer; required
@@ -329,6 +351,8 @@ class AsyncCopilotSpaces(Namespace):
         """Get a Copilot Space for a user.
 
         `GET /users/{username}/copilot-spaces/{space_number}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -353,6 +377,8 @@ class AsyncCopilotSpaces(Namespace):
         """Get a resource for an organization Copilot Space.
 
         `GET /orgs/{org}/copilot-spaces/{space_number}/resources/{space_resource_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -379,6 +405,8 @@ class AsyncCopilotSpaces(Namespace):
 
         `GET /users/{username}/copilot-spaces/{space_number}/resources/{space_resource_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             space_number: integer; required
@@ -403,6 +431,8 @@ class AsyncCopilotSpaces(Namespace):
 
         `GET /orgs/{org}/copilot-spaces/{space_number}/collaborators`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             space_number: integer; required
@@ -425,6 +455,8 @@ class AsyncCopilotSpaces(Namespace):
         """List collaborators for a Copilot Space for a user.
 
         `GET /users/{username}/copilot-spaces/{space_number}/collaborators`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -450,6 +482,8 @@ class AsyncCopilotSpaces(Namespace):
         """List organization Copilot Spaces.
 
         `GET /orgs/{org}/copilot-spaces` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -478,6 +512,8 @@ class AsyncCopilotSpaces(Namespace):
 
         `GET /users/{username}/copilot-spaces` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             per_page: integer; optional; range 1..100; server default 30
@@ -503,6 +539,8 @@ class AsyncCopilotSpaces(Namespace):
 
         `GET /orgs/{org}/copilot-spaces/{space_number}/resources`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             space_number: integer; required
@@ -525,6 +563,8 @@ class AsyncCopilotSpaces(Namespace):
         """List resources for a Copilot Space for a user.
 
         `GET /users/{username}/copilot-spaces/{space_number}/resources`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -550,6 +590,8 @@ class AsyncCopilotSpaces(Namespace):
         """Remove a collaborator from an organization Copilot Space.
 
         `DELETE /orgs/{org}/copilot-spaces/{space_number}/collaborators/{actor_type}/{actor_identifier}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -577,6 +619,8 @@ class AsyncCopilotSpaces(Namespace):
         """Remove a collaborator from a Copilot Space for a user.
 
         `DELETE /users/{username}/copilot-spaces/{space_number}/collaborators/{actor_type}/{actor_identifier}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -606,6 +650,8 @@ class AsyncCopilotSpaces(Namespace):
 
         `PUT /orgs/{org}/copilot-spaces/{space_number}/collaborators/{actor_type}/{actor_identifier}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             space_number: integer; required
@@ -634,6 +680,8 @@ class AsyncCopilotSpaces(Namespace):
         """Set a collaborator role for a Copilot Space for a user.
 
         `PUT /users/{username}/copilot-spaces/{space_number}/collaborators/{actor_type}/{actor_identifier}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -665,6 +713,8 @@ class AsyncCopilotSpaces(Namespace):
         """Set an organization Copilot Space.
 
         `PUT /orgs/{org}/copilot-spaces/{space_number}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -699,6 +749,8 @@ class AsyncCopilotSpaces(Namespace):
 
         `PUT /users/{username}/copilot-spaces/{space_number}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             space_number: integer; required
@@ -729,6 +781,8 @@ class AsyncCopilotSpaces(Namespace):
 
         `PUT /orgs/{org}/copilot-spaces/{space_number}/resources/{space_resource_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             space_number: integer; required
@@ -755,6 +809,8 @@ class AsyncCopilotSpaces(Namespace):
         """Set a resource for a Copilot Space for a user.
 
         `PUT /users/{username}/copilot-spaces/{space_number}/resources/{space_resource_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required

@@ -25,6 +25,8 @@ class AsyncCredentials(Namespace):
 
         `POST /credentials/revoke`
 
+        Available on api.github.com, GHEC.
+
         Args:
             credentials: array of string; required; items 1..1000
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's

@@ -17,11 +17,13 @@ from octo.rest.types.api import (
     AgentsListSelectedReposForOrgSecretData,
     CodespacesOrgSecret,
     DependabotAlert,
+    DependabotAlertDismissalRequest,
     DependabotAlertWithRepository,
     DependabotPublicKey,
     DependabotRepositoryAccessDetails,
     DependabotUpdateAlertAgentAssignment,
     MinimalRepository,
+    SecretScanningReviewDismissalRequestData,
     SimpleRepository,
 )
 
@@ -43,6 +45,8 @@ class AsyncDependabot(Namespace):
 
         `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -52,6 +56,64 @@ class AsyncDependabot(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/secrets#add-selected-repository-to-an-organization-secret
+        """
+
+    async def cancel_dismissal_request_for_repo(
+        self,
+        owner: str,
+        repo: str,
+        alert_number: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Cancel a dismissal request for a Dependabot alert for a repository.
+
+        `DELETE /repos/{owner}/{repo}/dismissal-requests/dependabot/{alert_number}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            owner: string; required
+            repo: string; required
+            alert_number: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/dependabot/alert-dismissal-requests#cancel-a-dismissal-request-for-a-dependabot-alert-for-a-repository
+        """
+
+    async def create_dismissal_request_for_repo(
+        self,
+        owner: str,
+        repo: str,
+        alert_number: int,
+        *,
+        dismissed_reason: Literal["fix_started", "no_bandwidth", "tolerable_risk", "inaccurate", "not_used"],
+        dismissed_comment: str | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[DependabotAlertDismissalRequest]:
+        """Create a dismissal request for a Dependabot alert for a repository.
+
+        `POST /repos/{owner}/{repo}/dismissal-requests/dependabot/{alert_number}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            owner: string; required
+            repo: string; required
+            alert_number: integer; required
+            dismissed_reason: string; required; one of fix_started, no_bandwidth, tolerable_risk, inaccurate, not_used
+            dismissed_comment: string; optional; length 0..280
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/dependabot/alert-dismissal-requests#create-a-dismissal-request-for-a-dependabot-alert-for-a-repository
         """
 
     async def create_or_update_org_secret(
@@ -70,6 +132,8 @@ class AsyncDependabot(Namespace):
         """Create or update an organization secret.
 
         `PUT /orgs/{org}/dependabot/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -101,6 +165,8 @@ class AsyncDependabot(Namespace):
 
         `PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -127,6 +193,8 @@ class AsyncDependabot(Namespace):
 
         `DELETE /orgs/{org}/dependabot/secrets/{secret_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -150,6 +218,8 @@ class AsyncDependabot(Namespace):
         """Delete a repository secret.
 
         `DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -176,6 +246,8 @@ class AsyncDependabot(Namespace):
 
         `GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -185,6 +257,33 @@ class AsyncDependabot(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/alerts#get-a-dependabot-alert
+        """
+
+    async def get_dismissal_request_for_repo(
+        self,
+        owner: str,
+        repo: str,
+        alert_number: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[DependabotAlertDismissalRequest]:
+        """Get a dismissal request for a Dependabot alert for a repository.
+
+        `GET /repos/{owner}/{repo}/dismissal-requests/dependabot/{alert_number}`
+
+        Available on GHEC, GHES 3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            alert_number: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/dependabot/alert-dismissal-requests#get-a-dismissal-request-for-a-dependabot-alert-for-a-repository
         """
 
     async def get_org_public_key(
@@ -198,6 +297,8 @@ class AsyncDependabot(Namespace):
         """Get an organization public key.
 
         `GET /orgs/{org}/dependabot/secrets/public-key`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -220,6 +321,8 @@ class AsyncDependabot(Namespace):
         """Get an organization secret.
 
         `GET /orgs/{org}/dependabot/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -244,6 +347,8 @@ class AsyncDependabot(Namespace):
 
         `GET /repos/{owner}/{repo}/dependabot/secrets/public-key`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -267,6 +372,8 @@ class AsyncDependabot(Namespace):
         """Get a repository secret.
 
         `GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -305,6 +412,8 @@ class AsyncDependabot(Namespace):
         """List Dependabot alerts for an enterprise.
 
         `GET /enterprises/{enterprise}/dependabot/alerts` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             enterprise: string; required
@@ -359,6 +468,8 @@ class AsyncDependabot(Namespace):
         """List Dependabot alerts for an organization.
 
         `GET /orgs/{org}/dependabot/alerts` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -416,6 +527,8 @@ class AsyncDependabot(Namespace):
 
         `GET /repos/{owner}/{repo}/dependabot/alerts` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -442,6 +555,80 @@ class AsyncDependabot(Namespace):
         Docs: https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-a-repository
         """
 
+    async def list_dismissal_requests_for_org(
+        self,
+        org: str,
+        *,
+        repository_name: str | Omit = OMIT,
+        reviewer: str | Omit = OMIT,
+        requester: str | Omit = OMIT,
+        time_period: Literal["hour", "day", "week", "month"] | Omit = OMIT,
+        request_status: Literal["completed", "cancelled", "approved", "expired", "denied", "open", "all"] | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[DependabotAlertDismissalRequest]:
+        """List dismissal requests for Dependabot alerts for an organization.
+
+        `GET /orgs/{org}/dismissal-requests/dependabot` (paginated: use octo.paginate)
+
+        Available on GHEC, GHES 3.19.
+
+        Args:
+            org: string; required
+            repository_name: string; optional
+            reviewer: string; optional
+            requester: string; optional
+            time_period: string; optional; one of hour, day, week, month; server default 'day'
+            request_status: string; optional; one of completed, cancelled, approved, expired, denied, open, all; server default 'all'
+            per_page: integer; optional; server default 30
+            page: integer; optional; server default 1
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/dependabot/alert-dismissal-requests#list-dismissal-requests-for-dependabot-alerts-for-an-organization
+        """
+
+    async def list_dismissal_requests_for_repo(
+        self,
+        owner: str,
+        repo: str,
+        *,
+        reviewer: str | Omit = OMIT,
+        requester: str | Omit = OMIT,
+        time_period: Literal["hour", "day", "week", "month"] | Omit = OMIT,
+        request_status: Literal["open", "approved", "expired", "denied", "all"] | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[DependabotAlertDismissalRequest]:
+        """List dismissal requests for Dependabot alerts for a repository.
+
+        `GET /repos/{owner}/{repo}/dismissal-requests/dependabot` (paginated: use octo.paginate)
+
+        Available on GHEC, GHES 3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            reviewer: string; optional
+            requester: string; optional
+            time_period: string; optional; one of hour, day, week, month; server default 'month'
+            request_status: string; optional; one of open, approved, expired, denied, all; server default 'all'
+            per_page: integer; optional; server default 30
+            page: integer; optional; server default 1
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/dependabot/alert-dismissal-requests#list-dismissal-requests-for-dependabot-alerts-for-a-repository
+        """
+
     async def list_org_secrets(
         self,
         org: str,
@@ -455,6 +642,8 @@ class AsyncDependabot(Namespace):
         """List organization secrets.
 
         `GET /orgs/{org}/dependabot/secrets` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -481,6 +670,8 @@ class AsyncDependabot(Namespace):
         """List repository secrets.
 
         `GET /repos/{owner}/{repo}/dependabot/secrets` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -509,6 +700,8 @@ class AsyncDependabot(Namespace):
 
         `GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -535,6 +728,8 @@ class AsyncDependabot(Namespace):
 
         `DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -559,6 +754,8 @@ class AsyncDependabot(Namespace):
         """Lists the repositories Dependabot can access in an enterprise.
 
         `GET /enterprises/{enterprise}/dependabot/repository-access` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -585,6 +782,8 @@ class AsyncDependabot(Namespace):
 
         `GET /orgs/{org}/dependabot/repository-access` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.18–3.19.
+
         Args:
             org: string; required
             page: integer; optional; range 1..; server default 1
@@ -594,6 +793,37 @@ class AsyncDependabot(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/dependabot/repository-access#lists-the-repositories-dependabot-can-access-in-an-organization
+        """
+
+    async def review_dismissal_request_for_repo(
+        self,
+        owner: str,
+        repo: str,
+        alert_number: int,
+        *,
+        status: Literal["approve", "deny"],
+        message: str,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[SecretScanningReviewDismissalRequestData]:
+        """Review a dismissal request for a Dependabot alert for a repository.
+
+        `PATCH /repos/{owner}/{repo}/dismissal-requests/dependabot/{alert_number}`
+
+        Available on GHEC, GHES 3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            alert_number: integer; required
+            status: string; required; one of approve, deny
+            message: string; required; length 0..2048
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/dependabot/alert-dismissal-requests#review-a-dismissal-request-for-a-dependabot-alert-for-a-repository
         """
 
     async def set_repository_access_default_level(
@@ -608,6 +838,8 @@ class AsyncDependabot(Namespace):
         """Set the default repository access level for Dependabot.
 
         `PUT /orgs/{org}/dependabot/repository-access/default-level`
+
+        Available on api.github.com, GHEC, GHES 3.18–3.19.
 
         Args:
             org: string; required
@@ -632,6 +864,8 @@ class AsyncDependabot(Namespace):
 
         `PUT /enterprises/{enterprise}/dependabot/repository-access/default-level`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             default_level: string; required; one of public, internal
@@ -655,6 +889,8 @@ class AsyncDependabot(Namespace):
         """Set selected repositories for an organization secret.
 
         `PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -686,6 +922,8 @@ class AsyncDependabot(Namespace):
 
         `PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -716,6 +954,8 @@ class AsyncDependabot(Namespace):
 
         `PATCH /enterprises/{enterprise}/dependabot/repository-access`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             repository_ids_to_add: array of integer; optional
@@ -740,6 +980,8 @@ class AsyncDependabot(Namespace):
         """Updates Dependabot's repository access list for an organization.
 
         `PATCH /orgs/{org}/dependabot/repository-access`
+
+        Available on api.github.com, GHEC, GHES 3.18–3.19.
 
         Args:
             org: string; required

@@ -45,6 +45,8 @@ class AsyncDependencyGraph(Namespace):
 
         `POST /repos/{owner}/{repo}/dependency-graph/snapshots`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -78,6 +80,8 @@ class AsyncDependencyGraph(Namespace):
 
         `GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -103,6 +107,8 @@ class AsyncDependencyGraph(Namespace):
 
         `GET /repos/{owner}/{repo}/dependency-graph/sbom`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -127,6 +133,8 @@ class AsyncDependencyGraph(Namespace):
 
         `GET /repos/{owner}/{repo}/dependency-graph/sbom/fetch-report/{sbom_uuid}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -150,6 +158,8 @@ class AsyncDependencyGraph(Namespace):
         """Request generation of a software bill of materials (SBOM) for a repository.
 
         `GET /repos/{owner}/{repo}/dependency-graph/sbom/generate-report`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required

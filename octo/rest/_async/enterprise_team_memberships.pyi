@@ -32,6 +32,8 @@ class AsyncEnterpriseTeamMemberships(Namespace):
 
         `PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             enterprise_team: string; sent as 'enterprise-team'; required
@@ -56,6 +58,8 @@ class AsyncEnterpriseTeamMemberships(Namespace):
         """Bulk add team members.
 
         `POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -82,6 +86,8 @@ class AsyncEnterpriseTeamMemberships(Namespace):
 
         `POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             enterprise_team: string; sent as 'enterprise-team'; required
@@ -106,6 +112,8 @@ class AsyncEnterpriseTeamMemberships(Namespace):
         """Get enterprise team membership.
 
         `GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -133,6 +141,8 @@ class AsyncEnterpriseTeamMemberships(Namespace):
 
         `GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             enterprise_team: string; sent as 'enterprise-team'; required
@@ -158,6 +168,8 @@ class AsyncEnterpriseTeamMemberships(Namespace):
         """Remove team membership.
 
         `DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required

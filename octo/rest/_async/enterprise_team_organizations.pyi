@@ -32,6 +32,8 @@ class AsyncEnterpriseTeamOrganizations(Namespace):
 
         `PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             enterprise_team: string; sent as 'enterprise-team'; required
@@ -56,6 +58,8 @@ class AsyncEnterpriseTeamOrganizations(Namespace):
         """Add organization assignments.
 
         `POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -82,6 +86,8 @@ class AsyncEnterpriseTeamOrganizations(Namespace):
 
         `POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             enterprise_team: string; sent as 'enterprise-team'; required
@@ -106,6 +112,8 @@ class AsyncEnterpriseTeamOrganizations(Namespace):
         """Delete an organization assignment.
 
         `DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -132,6 +140,8 @@ class AsyncEnterpriseTeamOrganizations(Namespace):
 
         `GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             enterprise_team: string; sent as 'enterprise-team'; required
@@ -157,6 +167,8 @@ class AsyncEnterpriseTeamOrganizations(Namespace):
         """Get organization assignments.
 
         `GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required

@@ -36,6 +36,8 @@ class AsyncEnterpriseTeams(Namespace):
 
         `POST /enterprises/{enterprise}/teams`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             name: string; required
@@ -64,6 +66,8 @@ class AsyncEnterpriseTeams(Namespace):
 
         `DELETE /enterprises/{enterprise}/teams/{team_slug}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             team_slug: string; required
@@ -86,6 +90,8 @@ class AsyncEnterpriseTeams(Namespace):
         """Get an enterprise team.
 
         `GET /enterprises/{enterprise}/teams/{team_slug}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -110,6 +116,8 @@ class AsyncEnterpriseTeams(Namespace):
         """List enterprise teams.
 
         `GET /enterprises/{enterprise}/teams` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required
@@ -140,6 +148,8 @@ class AsyncEnterpriseTeams(Namespace):
         """Update an enterprise team.
 
         `PATCH /enterprises/{enterprise}/teams/{team_slug}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             enterprise: string; required

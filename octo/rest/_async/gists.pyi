@@ -35,6 +35,8 @@ class AsyncGists(Namespace):
 
         `GET /gists/{gist_id}/star`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             gist_id: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -57,6 +59,8 @@ class AsyncGists(Namespace):
         """Create a gist.
 
         `POST /gists`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             files: object (map[GistsCreateFilesValue]); required
@@ -104,6 +108,8 @@ class AsyncGists(Namespace):
 
         `DELETE /gists/{gist_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             gist_id: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -126,6 +132,8 @@ class AsyncGists(Namespace):
 
         `DELETE /gists/{gist_id}/comments/{comment_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             gist_id: string; required
             comment_id: integer; required
@@ -147,6 +155,8 @@ class AsyncGists(Namespace):
         """Fork a gist.
 
         `POST /gists/{gist_id}/forks`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -238,6 +248,8 @@ class AsyncGists(Namespace):
 
         `GET /gists` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             since: string; optional
             per_page: integer; optional; server default 30
@@ -288,6 +300,8 @@ class AsyncGists(Namespace):
 
         `GET /gists/{gist_id}/commits` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             gist_id: string; required
             per_page: integer; optional; server default 30
@@ -313,6 +327,8 @@ class AsyncGists(Namespace):
         """List gists for a user.
 
         `GET /users/{username}/gists` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -340,6 +356,8 @@ class AsyncGists(Namespace):
 
         `GET /gists/{gist_id}/forks` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             gist_id: string; required
             per_page: integer; optional; server default 30
@@ -364,6 +382,8 @@ class AsyncGists(Namespace):
         """List public gists.
 
         `GET /gists/public` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             since: string; optional
@@ -390,6 +410,8 @@ class AsyncGists(Namespace):
 
         `GET /gists/starred` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             since: string; optional
             per_page: integer; optional; server default 30
@@ -413,6 +435,8 @@ class AsyncGists(Namespace):
 
         `PUT /gists/{gist_id}/star`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             gist_id: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -433,6 +457,8 @@ class AsyncGists(Namespace):
         """Unstar a gist.
 
         `DELETE /gists/{gist_id}/star`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required
@@ -456,6 +482,8 @@ class AsyncGists(Namespace):
         """Update a gist.
 
         `PATCH /gists/{gist_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gist_id: string; required

@@ -40,6 +40,8 @@ class AsyncGit(Namespace):
 
         `POST /repos/{owner}/{repo}/git/blobs`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -70,6 +72,8 @@ class AsyncGit(Namespace):
         """Create a commit.
 
         `POST /repos/{owner}/{repo}/git/commits`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -102,6 +106,8 @@ class AsyncGit(Namespace):
 
         `POST /repos/{owner}/{repo}/git/refs`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -131,6 +137,8 @@ class AsyncGit(Namespace):
         """Create a tag object.
 
         `POST /repos/{owner}/{repo}/git/tags`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -162,6 +170,8 @@ class AsyncGit(Namespace):
 
         `POST /repos/{owner}/{repo}/git/trees`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -187,6 +197,8 @@ class AsyncGit(Namespace):
         """Delete a reference.
 
         `DELETE /repos/{owner}/{repo}/git/refs/{ref}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -238,6 +250,8 @@ class AsyncGit(Namespace):
 
         `GET /repos/{owner}/{repo}/git/commits/{commit_sha}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -263,6 +277,8 @@ class AsyncGit(Namespace):
 
         `GET /repos/{owner}/{repo}/git/ref/{ref}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -287,6 +303,8 @@ class AsyncGit(Namespace):
         """Get a tag.
 
         `GET /repos/{owner}/{repo}/git/tags/{tag_sha}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -314,6 +332,8 @@ class AsyncGit(Namespace):
 
         `GET /repos/{owner}/{repo}/git/trees/{tree_sha}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -339,6 +359,8 @@ class AsyncGit(Namespace):
         """List matching references.
 
         `GET /repos/{owner}/{repo}/git/matching-refs/{ref}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -366,6 +388,8 @@ class AsyncGit(Namespace):
         """Update a reference.
 
         `PATCH /repos/{owner}/{repo}/git/refs/{ref}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

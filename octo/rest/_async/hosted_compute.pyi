@@ -20,6 +20,39 @@ from octo.rest.types.api import (
 class AsyncHostedCompute(Namespace):
     """The `hosted_compute` endpoints of an `AsyncOcto`: `await client.hosted_compute.<method>(...)`."""
 
+    async def create_network_configuration_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        name: str,
+        network_settings_ids: List[str],
+        compute_service: Literal["none", "actions"] | Omit = OMIT,
+        failover_network_settings_ids: List[str] | Omit = OMIT,
+        failover_network_enabled: bool | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[NetworkConfiguration]:
+        """Create a hosted compute network configuration for an enterprise.
+
+        `POST /enterprises/{enterprise}/network-configurations`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            name: string; required
+            network_settings_ids: array of string; required; items 1..1
+            compute_service: string; optional; one of none, actions
+            failover_network_settings_ids: array of string; optional; items 0..1
+            failover_network_enabled: boolean; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/enterprise-admin/network-configurations#create-a-hosted-compute-network-configuration-for-an-enterprise
+        """
+
     async def create_network_configuration_for_org(
         self,
         org: str,
@@ -37,6 +70,8 @@ class AsyncHostedCompute(Namespace):
 
         `POST /orgs/{org}/settings/network-configurations`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             name: string; required
@@ -49,6 +84,31 @@ class AsyncHostedCompute(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/network-configurations#create-a-hosted-compute-network-configuration-for-an-organization
+        """
+
+    async def delete_network_configuration_from_enterprise(
+        self,
+        enterprise: str,
+        network_configuration_id: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Delete a hosted compute network configuration from an enterprise.
+
+        `DELETE /enterprises/{enterprise}/network-configurations/{network_configuration_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            network_configuration_id: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/enterprise-admin/network-configurations#delete-a-hosted-compute-network-configuration-from-an-enterprise
         """
 
     async def delete_network_configuration_from_org(
@@ -64,6 +124,8 @@ class AsyncHostedCompute(Namespace):
 
         `DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             network_configuration_id: string; required
@@ -72,6 +134,31 @@ class AsyncHostedCompute(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/network-configurations#delete-a-hosted-compute-network-configuration-from-an-organization
+        """
+
+    async def get_network_configuration_for_enterprise(
+        self,
+        enterprise: str,
+        network_configuration_id: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[NetworkConfiguration]:
+        """Get a hosted compute network configuration for an enterprise.
+
+        `GET /enterprises/{enterprise}/network-configurations/{network_configuration_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            network_configuration_id: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/enterprise-admin/network-configurations#get-a-hosted-compute-network-configuration-for-an-enterprise
         """
 
     async def get_network_configuration_for_org(
@@ -87,6 +174,8 @@ class AsyncHostedCompute(Namespace):
 
         `GET /orgs/{org}/settings/network-configurations/{network_configuration_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             network_configuration_id: string; required
@@ -95,6 +184,31 @@ class AsyncHostedCompute(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/network-configurations#get-a-hosted-compute-network-configuration-for-an-organization
+        """
+
+    async def get_network_settings_for_enterprise(
+        self,
+        enterprise: str,
+        network_settings_id: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[NetworkSettings]:
+        """Get a hosted compute network settings resource for an enterprise.
+
+        `GET /enterprises/{enterprise}/network-settings/{network_settings_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            network_settings_id: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/enterprise-admin/network-configurations#get-a-hosted-compute-network-settings-resource-for-an-enterprise
         """
 
     async def get_network_settings_for_org(
@@ -110,6 +224,8 @@ class AsyncHostedCompute(Namespace):
 
         `GET /orgs/{org}/settings/network-settings/{network_settings_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             network_settings_id: string; required
@@ -118,6 +234,33 @@ class AsyncHostedCompute(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/network-configurations#get-a-hosted-compute-network-settings-resource-for-an-organization
+        """
+
+    async def list_network_configurations_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[NetworkConfiguration, HostedComputeListNetworkConfigurationsForOrgData]:
+        """List hosted compute network configurations for an enterprise.
+
+        `GET /enterprises/{enterprise}/network-configurations` (paginated: use octo.paginate)
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            per_page: integer; optional; server default 30
+            page: integer; optional; server default 1
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/enterprise-admin/network-configurations#list-hosted-compute-network-configurations-for-an-enterprise
         """
 
     async def list_network_configurations_for_org(
@@ -134,6 +277,8 @@ class AsyncHostedCompute(Namespace):
 
         `GET /orgs/{org}/settings/network-configurations` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             per_page: integer; optional; server default 30
@@ -143,6 +288,41 @@ class AsyncHostedCompute(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/network-configurations#list-hosted-compute-network-configurations-for-an-organization
+        """
+
+    async def update_network_configuration_for_enterprise(
+        self,
+        enterprise: str,
+        network_configuration_id: str,
+        *,
+        name: str | Omit = OMIT,
+        compute_service: Literal["none", "actions"] | Omit = OMIT,
+        network_settings_ids: List[str] | Omit = OMIT,
+        failover_network_settings_ids: List[str] | Omit = OMIT,
+        failover_network_enabled: bool | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[NetworkConfiguration]:
+        """Update a hosted compute network configuration for an enterprise.
+
+        `PATCH /enterprises/{enterprise}/network-configurations/{network_configuration_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            network_configuration_id: string; required
+            name: string; optional
+            compute_service: string; optional; one of none, actions
+            network_settings_ids: array of string; optional; items 0..1
+            failover_network_settings_ids: array of string; optional; items 0..1
+            failover_network_enabled: boolean; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/enterprise-admin/network-configurations#update-a-hosted-compute-network-configuration-for-an-enterprise
         """
 
     async def update_network_configuration_for_org(
@@ -162,6 +342,8 @@ class AsyncHostedCompute(Namespace):
         """Update a hosted compute network configuration for an organization.
 
         `PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required

@@ -32,6 +32,8 @@ class AsyncInteractions(Namespace):
 
         `GET /repos/{owner}/{repo}/interaction-limits/pulls/bypass-list`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -53,6 +55,8 @@ class AsyncInteractions(Namespace):
         """Get pull request creation cap for an org.
 
         `GET /orgs/{org}/interaction-limits/pulls/creation-cap`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -76,6 +80,8 @@ class AsyncInteractions(Namespace):
 
         `GET /repos/{owner}/{repo}/interaction-limits/pulls/creation-cap`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -96,6 +102,8 @@ class AsyncInteractions(Namespace):
         """Get interaction restrictions for your public repositories.
 
         `GET /user/interaction-limits`
+
+        Available on api.github.com, GHEC.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -119,6 +127,8 @@ class AsyncInteractions(Namespace):
 
         `GET /orgs/{org}/interaction-limits`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -140,6 +150,8 @@ class AsyncInteractions(Namespace):
         """Get interaction restrictions for a repository.
 
         `GET /repos/{owner}/{repo}/interaction-limits`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -165,6 +177,8 @@ class AsyncInteractions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/interaction-limits/pulls/bypass-list`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -186,6 +200,8 @@ class AsyncInteractions(Namespace):
         """Remove interaction restrictions from your public repositories.
 
         `DELETE /user/interaction-limits`
+
+        Available on api.github.com, GHEC.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -209,6 +225,8 @@ class AsyncInteractions(Namespace):
 
         `DELETE /orgs/{org}/interaction-limits`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -230,6 +248,8 @@ class AsyncInteractions(Namespace):
         """Remove interaction restrictions for a repository.
 
         `DELETE /repos/{owner}/{repo}/interaction-limits`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -255,6 +275,8 @@ class AsyncInteractions(Namespace):
 
         `PUT /repos/{owner}/{repo}/interaction-limits/pulls/bypass-list`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -278,6 +300,8 @@ class AsyncInteractions(Namespace):
         """Set interaction restrictions for your public repositories.
 
         `PUT /user/interaction-limits`
+
+        Available on api.github.com, GHEC.
 
         Args:
             limit: string; required; one of existing_users, contributors_only, collaborators_only
@@ -305,6 +329,8 @@ class AsyncInteractions(Namespace):
 
         `PUT /orgs/{org}/interaction-limits`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             limit: string; required; one of existing_users, contributors_only, collaborators_only
@@ -330,6 +356,8 @@ class AsyncInteractions(Namespace):
         """Set interaction restrictions for a repository.
 
         `PUT /repos/{owner}/{repo}/interaction-limits`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -357,6 +385,8 @@ class AsyncInteractions(Namespace):
 
         `PATCH /orgs/{org}/interaction-limits/pulls/creation-cap`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             enabled: boolean; required
@@ -382,6 +412,8 @@ class AsyncInteractions(Namespace):
         """Update pull request creation cap for a repository.
 
         `PATCH /repos/{owner}/{repo}/interaction-limits/pulls/creation-cap`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required

@@ -52,6 +52,8 @@ class AsyncIssues(Namespace):
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/assignees`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -106,6 +108,8 @@ class AsyncIssues(Namespace):
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -132,6 +136,8 @@ class AsyncIssues(Namespace):
         """Add labels to an issue.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/labels`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -189,6 +195,8 @@ class AsyncIssues(Namespace):
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/approve`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -215,6 +223,8 @@ class AsyncIssues(Namespace):
 
         `GET /repos/{owner}/{repo}/assignees/{assignee}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -240,6 +250,8 @@ class AsyncIssues(Namespace):
         """Check if a user can be assigned to a issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -335,6 +347,8 @@ class AsyncIssues(Namespace):
 
         `POST /repos/{owner}/{repo}/labels`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -365,6 +379,8 @@ class AsyncIssues(Namespace):
 
         `POST /repos/{owner}/{repo}/milestones`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -393,6 +409,8 @@ class AsyncIssues(Namespace):
 
         `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -418,6 +436,8 @@ class AsyncIssues(Namespace):
         """Delete an issue field value from an issue.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values/{issue_field_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -445,6 +465,8 @@ class AsyncIssues(Namespace):
 
         `DELETE /repos/{owner}/{repo}/labels/{name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -469,6 +491,8 @@ class AsyncIssues(Namespace):
         """Delete a milestone.
 
         `DELETE /repos/{owner}/{repo}/milestones/{milestone_number}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -495,6 +519,8 @@ class AsyncIssues(Namespace):
         """Dismiss an issue suggestion.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/dismiss`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -572,6 +598,8 @@ class AsyncIssues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/events/{event_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -597,6 +625,8 @@ class AsyncIssues(Namespace):
 
         `GET /repos/{owner}/{repo}/labels/{name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -621,6 +651,8 @@ class AsyncIssues(Namespace):
         """Get a milestone.
 
         `GET /repos/{owner}/{repo}/milestones/{milestone_number}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -715,6 +747,8 @@ class AsyncIssues(Namespace):
         """List assignees.
 
         `GET /repos/{owner}/{repo}/assignees` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -866,6 +900,8 @@ class AsyncIssues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/events` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -893,6 +929,8 @@ class AsyncIssues(Namespace):
         """List issue events for a repository.
 
         `GET /repos/{owner}/{repo}/issues/events` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -922,6 +960,8 @@ class AsyncIssues(Namespace):
         """List timeline events for an issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/timeline` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1076,6 +1116,8 @@ class AsyncIssues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1105,6 +1147,8 @@ class AsyncIssues(Namespace):
 
         `GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1133,6 +1177,8 @@ class AsyncIssues(Namespace):
 
         `GET /repos/{owner}/{repo}/labels` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1160,6 +1206,8 @@ class AsyncIssues(Namespace):
         """List labels for an issue.
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/labels` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1191,6 +1239,8 @@ class AsyncIssues(Namespace):
         """List milestones.
 
         `GET /repos/{owner}/{repo}/milestones` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1254,6 +1304,8 @@ class AsyncIssues(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/suggestions` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1283,6 +1335,8 @@ class AsyncIssues(Namespace):
         """Lock an issue.
 
         `PUT /repos/{owner}/{repo}/issues/{issue_number}/lock`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1335,6 +1389,8 @@ class AsyncIssues(Namespace):
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1360,6 +1416,8 @@ class AsyncIssues(Namespace):
         """Remove assignees from an issue.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1414,6 +1472,8 @@ class AsyncIssues(Namespace):
         """Remove a label from an issue.
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1471,6 +1531,8 @@ class AsyncIssues(Namespace):
 
         `PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1500,6 +1562,8 @@ class AsyncIssues(Namespace):
 
         `PUT /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1528,6 +1592,8 @@ class AsyncIssues(Namespace):
 
         `PUT /repos/{owner}/{repo}/issues/{issue_number}/labels`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1555,6 +1621,8 @@ class AsyncIssues(Namespace):
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1579,6 +1647,8 @@ class AsyncIssues(Namespace):
         """Unpin an issue comment.
 
         `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/pin`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -1682,6 +1752,8 @@ class AsyncIssues(Namespace):
 
         `PATCH /repos/{owner}/{repo}/labels/{name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1713,6 +1785,8 @@ class AsyncIssues(Namespace):
         """Update a milestone.
 
         `PATCH /repos/{owner}/{repo}/milestones/{milestone_number}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

@@ -32,6 +32,8 @@ class AsyncLicenses(Namespace):
 
         `GET /licenses/{license}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             license: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -54,6 +56,8 @@ class AsyncLicenses(Namespace):
         """Get all commonly used licenses.
 
         `GET /licenses` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             featured: boolean; optional

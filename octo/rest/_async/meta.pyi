@@ -29,6 +29,8 @@ class AsyncMeta(Namespace):
 
         `GET /meta`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -47,6 +49,8 @@ class AsyncMeta(Namespace):
         """Get all API versions.
 
         `GET /versions`
+
+        Available on api.github.com, GHEC.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -68,6 +72,8 @@ class AsyncMeta(Namespace):
 
         `GET /octocat`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             s: string; optional
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -88,6 +94,8 @@ class AsyncMeta(Namespace):
 
         `GET /zen`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -106,6 +114,8 @@ class AsyncMeta(Namespace):
         """GitHub API Root.
 
         `GET /`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's

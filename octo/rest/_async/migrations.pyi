@@ -35,6 +35,8 @@ class AsyncMigrations(Namespace):
 
         `DELETE /repos/{owner}/{repo}/import` (deprecated)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -57,6 +59,8 @@ class AsyncMigrations(Namespace):
 
         `DELETE /user/migrations/{migration_id}/archive`
 
+        Available on api.github.com, GHEC.
+
         Args:
             migration_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -78,6 +82,8 @@ class AsyncMigrations(Namespace):
         """Delete an organization migration archive.
 
         `DELETE /orgs/{org}/migrations/{migration_id}/archive`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -102,6 +108,8 @@ class AsyncMigrations(Namespace):
 
         `GET /orgs/{org}/migrations/{migration_id}/archive`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             migration_id: integer; required
@@ -123,6 +131,8 @@ class AsyncMigrations(Namespace):
         """Download a user migration archive.
 
         `GET /user/migrations/{migration_id}/archive`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             migration_id: integer; required
@@ -146,6 +156,8 @@ class AsyncMigrations(Namespace):
         """Get commit authors.
 
         `GET /repos/{owner}/{repo}/import/authors` (deprecated) (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -171,6 +183,8 @@ class AsyncMigrations(Namespace):
 
         `GET /repos/{owner}/{repo}/import` (deprecated)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -194,6 +208,8 @@ class AsyncMigrations(Namespace):
 
         `GET /repos/{owner}/{repo}/import/large_files` (deprecated)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -216,6 +232,8 @@ class AsyncMigrations(Namespace):
         """Get a user migration status.
 
         `GET /user/migrations/{migration_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             migration_id: integer; required
@@ -241,6 +259,8 @@ class AsyncMigrations(Namespace):
 
         `GET /orgs/{org}/migrations/{migration_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             migration_id: integer; required
@@ -264,6 +284,8 @@ class AsyncMigrations(Namespace):
         """List user migrations.
 
         `GET /user/migrations` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -290,6 +312,8 @@ class AsyncMigrations(Namespace):
 
         `GET /orgs/{org}/migrations` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             per_page: integer; optional; server default 30
@@ -315,6 +339,8 @@ class AsyncMigrations(Namespace):
         """List repositories for a user migration.
 
         `GET /user/migrations/{migration_id}/repositories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             migration_id: integer; required
@@ -346,6 +372,8 @@ class AsyncMigrations(Namespace):
 
         `GET /orgs/{org}/migrations/{migration_id}/repositories` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             migration_id: integer; required
@@ -376,6 +404,8 @@ class AsyncMigrations(Namespace):
 
         `PATCH /repos/{owner}/{repo}/import/authors/{author_id}` (deprecated)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -402,6 +432,8 @@ class AsyncMigrations(Namespace):
         """Update Git LFS preference.
 
         `PATCH /repos/{owner}/{repo}/import/lfs` (deprecated)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -433,6 +465,8 @@ class AsyncMigrations(Namespace):
         """Start a user migration.
 
         `POST /user/migrations`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             repositories: array of string; required
@@ -472,6 +506,8 @@ class AsyncMigrations(Namespace):
 
         `POST /orgs/{org}/migrations`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             repositories: array of string; required
@@ -508,6 +544,8 @@ class AsyncMigrations(Namespace):
 
         `PUT /repos/{owner}/{repo}/import` (deprecated)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -536,6 +574,8 @@ class AsyncMigrations(Namespace):
 
         `DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock`
 
+        Available on api.github.com, GHEC.
+
         Args:
             migration_id: integer; required
             repo_name: string; required
@@ -559,6 +599,8 @@ class AsyncMigrations(Namespace):
         """Unlock an organization repository.
 
         `DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -587,6 +629,8 @@ class AsyncMigrations(Namespace):
         """Update an import.
 
         `PATCH /repos/{owner}/{repo}/import` (deprecated)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required

@@ -31,6 +31,8 @@ class AsyncOidc(Namespace):
 
         `POST /enterprises/{enterprise}/actions/oidc/customization/properties/repo`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             custom_property_name: string; required
@@ -53,6 +55,8 @@ class AsyncOidc(Namespace):
         """Create an OIDC custom property inclusion for an organization.
 
         `POST /orgs/{org}/actions/oidc/customization/properties/repo`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -77,6 +81,8 @@ class AsyncOidc(Namespace):
 
         `DELETE /enterprises/{enterprise}/actions/oidc/customization/properties/repo/{custom_property_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             custom_property_name: string; required
@@ -100,6 +106,8 @@ class AsyncOidc(Namespace):
 
         `DELETE /orgs/{org}/actions/oidc/customization/properties/repo/{custom_property_name}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             custom_property_name: string; required
@@ -122,6 +130,8 @@ class AsyncOidc(Namespace):
 
         `GET /orgs/{org}/actions/oidc/customization/sub`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -143,6 +153,8 @@ class AsyncOidc(Namespace):
 
         `GET /enterprises/{enterprise}/actions/oidc/customization/properties/repo`
 
+        Available on api.github.com, GHEC.
+
         Args:
             enterprise: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -163,6 +175,8 @@ class AsyncOidc(Namespace):
         """List OIDC custom property inclusions for an organization.
 
         `GET /orgs/{org}/actions/oidc/customization/properties/repo`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -186,6 +200,8 @@ class AsyncOidc(Namespace):
         """Set the customization template for an OIDC subject claim for an organization.
 
         `PUT /orgs/{org}/actions/oidc/customization/sub`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required

@@ -12,6 +12,8 @@ from octo.response import Paged
 
 from octo.rest.types.api import (
     AgentsListSelectedReposForOrgSecretData,
+    AuditLogEvent,
+    CredentialAuthorization,
     CustomProperty,
     CustomPropertyValue,
     HookDelivery,
@@ -24,6 +26,7 @@ from octo.rest.types.api import (
     OrgHook,
     OrgMembership,
     OrgRepoCustomPropertyValues,
+    OrganizationCustomRepositoryRole,
     OrganizationFull,
     OrganizationInvitation,
     OrganizationProgrammaticAccessGrant,
@@ -42,13 +45,16 @@ from octo.rest.types.api import (
     OrgsListAttestationsBulkData,
     OrgsListAttestationsData,
     OrgsListAttestationsDataAttestationsItem,
+    OrgsListCustomRolesData,
     OrgsListOrgRolesData,
     OrgsListOrganizationFineGrainedPermissionsDataItem,
+    OrgsRevokeCredentialTypeData,
     OrgsSetClusterDeploymentRecordsData,
     OrgsSetClusterDeploymentRecordsData2,
     OrgsSetClusterDeploymentRecordsDeploymentsItem,
     OrgsUpdateIssueFieldOptionsItem,
     OrgsUpdateWebhookConfig,
+    PushRuleBypassRequest,
     RulesetVersion,
     RulesetVersionWithState,
     SimpleUser,
@@ -77,6 +83,8 @@ class AsyncOrgs(Namespace):
 
         `PUT /orgs/{org}/security-managers/teams/{team_slug}` (deprecated)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             team_slug: string; required
@@ -100,6 +108,8 @@ class AsyncOrgs(Namespace):
         """Assign an organization role to a team.
 
         `PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -126,6 +136,8 @@ class AsyncOrgs(Namespace):
 
         `PUT /orgs/{org}/organization-roles/users/{username}/{role_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             username: string; required
@@ -150,6 +162,8 @@ class AsyncOrgs(Namespace):
 
         `PUT /orgs/{org}/blocks/{username}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             username: string; required
@@ -172,6 +186,8 @@ class AsyncOrgs(Namespace):
         """Cancel an organization invitation.
 
         `DELETE /orgs/{org}/invitations/{invitation_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -196,6 +212,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/blocks/{username}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             username: string; required
@@ -218,6 +236,8 @@ class AsyncOrgs(Namespace):
         """Check organization membership for a user.
 
         `GET /orgs/{org}/members/{username}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -242,6 +262,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/public_members/{username}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             username: string; required
@@ -265,6 +287,8 @@ class AsyncOrgs(Namespace):
         """Convert an organization member to outside collaborator.
 
         `PUT /orgs/{org}/outside_collaborators/{username}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -300,6 +324,8 @@ class AsyncOrgs(Namespace):
         """Create an artifact deployment record.
 
         `POST /orgs/{org}/artifacts/metadata/deployment-record`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -344,6 +370,8 @@ class AsyncOrgs(Namespace):
 
         `POST /orgs/{org}/artifacts/metadata/storage-record`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             name: string; required; length 1..256
@@ -379,6 +407,8 @@ class AsyncOrgs(Namespace):
 
         `POST /orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}/jobs`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             cluster: string; required; length 1..128
@@ -390,6 +420,99 @@ class AsyncOrgs(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#create-a-cluster-deployment-records-job
+        """
+
+    async def create_custom_organization_role(
+        self,
+        org: str,
+        *,
+        name: str,
+        permissions: List[str],
+        description: str | Omit = OMIT,
+        base_role: Literal["read", "triage", "write", "maintain", "admin"] | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[OrganizationRole]:
+        """Create a custom organization role.
+
+        `POST /orgs/{org}/organization-roles`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            org: string; required
+            name: string; required
+            permissions: array of string; required
+            description: string; optional
+            base_role: string; optional; one of read, triage, write, maintain, admin
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/organization-roles#create-a-custom-organization-role
+        """
+
+    async def create_custom_repo_role(
+        self,
+        org: str,
+        *,
+        name: str,
+        base_role: Literal["read", "triage", "write", "maintain"],
+        permissions: List[str],
+        description: str | None | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[OrganizationCustomRepositoryRole]:
+        """Create a custom repository role.
+
+        `POST /orgs/{org}/custom-repository-roles`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            org: string; required
+            name: string; required
+            base_role: string; required; one of read, triage, write, maintain
+            permissions: array of string; required
+            description: string; optional; may be None (sent as null)
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/custom-roles#create-a-custom-repository-role
+        """
+
+    async def create_custom_role(
+        self,
+        org: str,
+        *,
+        name: str,
+        base_role: Literal["read", "triage", "write", "maintain"],
+        permissions: List[str],
+        description: str | None | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[OrganizationCustomRepositoryRole]:
+        """Closing down - Create a custom role.
+
+        `POST /orgs/{org}/custom_roles` (deprecated)
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            org: string; required
+            name: string; required
+            base_role: string; required; one of read, triage, write, maintain
+            permissions: array of string; required
+            description: string; optional; may be None (sent as null)
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/custom-roles#closing-down---create-a-custom-role
         """
 
     async def create_invitation(
@@ -407,6 +530,8 @@ class AsyncOrgs(Namespace):
         """Create an organization invitation.
 
         `POST /orgs/{org}/invitations`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -438,6 +563,8 @@ class AsyncOrgs(Namespace):
 
         `POST /orgs/{org}/issue-fields`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             name: string; required
@@ -468,6 +595,8 @@ class AsyncOrgs(Namespace):
 
         `POST /orgs/{org}/issue-types`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             name: string; required
@@ -497,6 +626,8 @@ class AsyncOrgs(Namespace):
 
         `POST /orgs/{org}/hooks`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             name: string; required
@@ -508,6 +639,54 @@ class AsyncOrgs(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/webhooks#create-an-organization-webhook
+        """
+
+    async def custom_properties_for_orgs_create_or_update_organization_values(
+        self,
+        org: str,
+        *,
+        properties: List[CustomPropertyValue],
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Create or update custom property values for an organization.
+
+        `PATCH /organizations/{org}/org-properties/values`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            org: string; required
+            properties: array of object (array[CustomPropertyValue]); required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/custom-properties-for-orgs#create-or-update-custom-property-values-for-an-organization
+        """
+
+    async def custom_properties_for_orgs_get_organization_values(
+        self,
+        org: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[List[CustomPropertyValue]]:
+        """Get all custom property values for an organization.
+
+        `GET /organizations/{org}/org-properties/values`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            org: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/custom-properties-for-orgs#get-all-custom-property-values-for-an-organization
         """
 
     async def custom_properties_for_repos_create_or_update_organization_definition(
@@ -529,6 +708,8 @@ class AsyncOrgs(Namespace):
         """Create or update a custom property for an organization.
 
         `PUT /orgs/{org}/properties/schema/{custom_property_name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -560,6 +741,8 @@ class AsyncOrgs(Namespace):
 
         `PATCH /orgs/{org}/properties/schema`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             properties: array of object (array[CustomProperty]); required; items 1..100
@@ -583,6 +766,8 @@ class AsyncOrgs(Namespace):
         """Create or update custom property values for organization repositories.
 
         `PATCH /orgs/{org}/properties/values`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -608,6 +793,8 @@ class AsyncOrgs(Namespace):
 
         `DELETE /orgs/{org}/properties/schema/{custom_property_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             custom_property_name: string; required
@@ -631,6 +818,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/properties/schema/{custom_property_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             custom_property_name: string; required
@@ -652,6 +841,8 @@ class AsyncOrgs(Namespace):
         """Get all custom properties for an organization.
 
         `GET /orgs/{org}/properties/schema`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -677,6 +868,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/properties/values` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             per_page: integer; optional; server default 30
@@ -700,6 +893,8 @@ class AsyncOrgs(Namespace):
         """Delete an organization.
 
         `DELETE /orgs/{org}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -727,6 +922,8 @@ class AsyncOrgs(Namespace):
 
         `POST /orgs/{org}/attestations/delete-request`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             subject_digests: array of string; optional; items 1..1024
@@ -752,6 +949,8 @@ class AsyncOrgs(Namespace):
 
         `DELETE /orgs/{org}/attestations/{attestation_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             attestation_id: integer; required
@@ -775,6 +974,8 @@ class AsyncOrgs(Namespace):
 
         `DELETE /orgs/{org}/attestations/digest/{subject_digest}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             subject_digest: string; required; may contain '/'
@@ -783,6 +984,81 @@ class AsyncOrgs(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/attestations#delete-attestations-by-subject-digest
+        """
+
+    async def delete_custom_organization_role(
+        self,
+        org: str,
+        role_id: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Delete a custom organization role.
+
+        `DELETE /orgs/{org}/organization-roles/{role_id}`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            org: string; required
+            role_id: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/organization-roles#delete-a-custom-organization-role
+        """
+
+    async def delete_custom_repo_role(
+        self,
+        org: str,
+        role_id: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Delete a custom repository role.
+
+        `DELETE /orgs/{org}/custom-repository-roles/{role_id}`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            org: string; required
+            role_id: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/custom-roles#delete-a-custom-repository-role
+        """
+
+    async def delete_custom_role(
+        self,
+        org: str,
+        role_id: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Closing down - Delete a custom role.
+
+        `DELETE /orgs/{org}/custom_roles/{role_id}` (deprecated)
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            org: string; required
+            role_id: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/custom-roles#closing-down---delete-a-custom-role
         """
 
     async def delete_issue_field(
@@ -797,6 +1073,8 @@ class AsyncOrgs(Namespace):
         """Delete issue field for an organization.
 
         `DELETE /orgs/{org}/issue-fields/{issue_field_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -821,6 +1099,8 @@ class AsyncOrgs(Namespace):
 
         `DELETE /orgs/{org}/issue-types/{issue_type_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             issue_type_id: integer; required
@@ -844,6 +1124,8 @@ class AsyncOrgs(Namespace):
 
         `DELETE /orgs/{org}/hooks/{hook_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             hook_id: integer; required
@@ -866,6 +1148,8 @@ class AsyncOrgs(Namespace):
         """Disable a selected repository for immutable releases in an organization.
 
         `DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -892,6 +1176,8 @@ class AsyncOrgs(Namespace):
 
         `POST /orgs/{org}/{security_product}/{enablement}` (deprecated)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             security_product: string; required; one of dependency_graph, dependabot_alerts, dependabot_security_updates, advanced_security, code_scanning_default_setup, secret_scanning, secret_scanning_push_protection
@@ -917,6 +1203,8 @@ class AsyncOrgs(Namespace):
 
         `PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             repository_id: integer; required
@@ -939,6 +1227,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -946,6 +1236,41 @@ class AsyncOrgs(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/orgs#get-an-organization
+        """
+
+    async def get_audit_log(
+        self,
+        org: str,
+        *,
+        phrase: str | Omit = OMIT,
+        include: Literal["web", "git", "all"] | Omit = OMIT,
+        after: str | Omit = OMIT,
+        before: str | Omit = OMIT,
+        order: Literal["desc", "asc"] | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[AuditLogEvent]:
+        """Get the audit log for an organization.
+
+        `GET /orgs/{org}/audit-log` (paginated: use octo.paginate)
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            org: string; required
+            phrase: string; optional
+            include: string; optional; one of web, git, all
+            after: string; optional
+            before: string; optional
+            order: string; optional; one of desc, asc
+            per_page: integer; optional; server default 30
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/orgs#get-the-audit-log-for-an-organization
         """
 
     async def get_cluster_deployment_records_job(
@@ -962,6 +1287,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}/jobs/{job_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             cluster: string; required; length 1..128
@@ -971,6 +1298,56 @@ class AsyncOrgs(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/artifact-metadata#get-cluster-deployment-records-job-status
+        """
+
+    async def get_custom_repo_role(
+        self,
+        org: str,
+        role_id: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[OrganizationCustomRepositoryRole]:
+        """Get a custom repository role.
+
+        `GET /orgs/{org}/custom-repository-roles/{role_id}`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            org: string; required
+            role_id: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/custom-roles#get-a-custom-repository-role
+        """
+
+    async def get_custom_role(
+        self,
+        org: str,
+        role_id: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[OrganizationCustomRepositoryRole]:
+        """Closing down - Get a custom role.
+
+        `GET /orgs/{org}/custom_roles/{role_id}` (deprecated)
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            org: string; required
+            role_id: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/custom-roles#closing-down---get-a-custom-role
         """
 
     async def get_immutable_releases_settings(
@@ -984,6 +1361,8 @@ class AsyncOrgs(Namespace):
         """Get immutable releases settings for an organization.
 
         `GET /orgs/{org}/settings/immutable-releases`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1008,6 +1387,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/settings/immutable-releases/repositories` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             page: integer; optional; server default 1
@@ -1031,6 +1412,8 @@ class AsyncOrgs(Namespace):
 
         `GET /user/memberships/orgs/{org}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1052,6 +1435,8 @@ class AsyncOrgs(Namespace):
         """Get organization membership for a user.
 
         `GET /orgs/{org}/memberships/{username}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1075,6 +1460,8 @@ class AsyncOrgs(Namespace):
         """Get an organization role.
 
         `GET /orgs/{org}/organization-roles/{role_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1100,6 +1487,8 @@ class AsyncOrgs(Namespace):
         """Get organization ruleset history.
 
         `GET /orgs/{org}/rulesets/{ruleset_id}/history` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             org: string; required
@@ -1127,6 +1516,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}`
 
+        Available on api.github.com, GHEC, GHES 3.19.
+
         Args:
             org: string; required
             ruleset_id: integer; required
@@ -1151,6 +1542,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/hooks/{hook_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             hook_id: integer; required
@@ -1173,6 +1566,8 @@ class AsyncOrgs(Namespace):
         """Get a webhook configuration for an organization.
 
         `GET /orgs/{org}/hooks/{hook_id}/config`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1198,6 +1593,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             hook_id: integer; required
@@ -1221,6 +1618,8 @@ class AsyncOrgs(Namespace):
         """List organizations.
 
         `GET /organizations` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             since: integer; optional
@@ -1246,6 +1645,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/installations` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             per_page: integer; optional; server default 30
@@ -1270,6 +1671,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/artifacts/{subject_digest}/metadata/deployment-records`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             subject_digest: string; required; length 71..71
@@ -1292,6 +1695,8 @@ class AsyncOrgs(Namespace):
         """List artifact storage records.
 
         `GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1318,6 +1723,8 @@ class AsyncOrgs(Namespace):
         """List attestation repositories.
 
         `GET /orgs/{org}/attestations/repositories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1348,6 +1755,8 @@ class AsyncOrgs(Namespace):
         """List attestations.
 
         `GET /orgs/{org}/attestations/{subject_digest}` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1382,6 +1791,8 @@ class AsyncOrgs(Namespace):
 
         `POST /orgs/{org}/attestations/bulk-list`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             subject_digests: array of string; required; items 1..1024
@@ -1412,6 +1823,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/blocks` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             per_page: integer; optional; server default 30
@@ -1421,6 +1834,54 @@ class AsyncOrgs(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/blocking#list-users-blocked-by-an-organization
+        """
+
+    async def list_custom_repo_roles(
+        self,
+        org: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[OrgsListCustomRolesData]:
+        """List custom repository roles in an organization.
+
+        `GET /orgs/{org}/custom-repository-roles`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            org: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/custom-roles#list-custom-repository-roles-in-an-organization
+        """
+
+    async def list_custom_roles(
+        self,
+        organization_id: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[OrgsListCustomRolesData]:
+        """Closing down - List custom repository roles in an organization.
+
+        `GET /organizations/{organization_id}/custom_roles` (deprecated)
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            organization_id: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        API version 2026-03-10 and later: answers Response[Any] (untyped: no success response); status 404 added; status 200 removed (GitHub's changes: update_custom_repo_role_path).
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/custom-roles#closing-down---list-custom-repository-roles-in-an-organization
         """
 
     async def list_failed_invitations(
@@ -1437,6 +1898,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/failed_invitations` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             per_page: integer; optional; server default 30
@@ -1446,6 +1909,29 @@ class AsyncOrgs(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#list-failed-organization-invitations
+        """
+
+    async def list_fine_grained_permissions(
+        self,
+        org: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[List[OrgsListOrganizationFineGrainedPermissionsDataItem]]:
+        """Closing down - List fine-grained permissions for an organization.
+
+        `GET /orgs/{org}/fine_grained_permissions` (deprecated)
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            org: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/custom-roles#closing-down---list-fine-grained-permissions-for-an-organization
         """
 
     async def list_for_authenticated_user(
@@ -1460,6 +1946,8 @@ class AsyncOrgs(Namespace):
         """List organizations for the authenticated user.
 
         `GET /user/orgs` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -1484,6 +1972,8 @@ class AsyncOrgs(Namespace):
         """List organizations for a user.
 
         `GET /users/{username}/orgs` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1511,6 +2001,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/invitations/{invitation_id}/teams` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             invitation_id: integer; required
@@ -1535,6 +2027,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/issue-fields`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1555,6 +2049,8 @@ class AsyncOrgs(Namespace):
         """List issue types for an organization.
 
         `GET /orgs/{org}/issue-types`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -1580,6 +2076,8 @@ class AsyncOrgs(Namespace):
         """List organization members.
 
         `GET /orgs/{org}/members` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1608,6 +2106,8 @@ class AsyncOrgs(Namespace):
 
         `GET /user/memberships/orgs` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             state: string; optional; one of active, pending
             per_page: integer; optional; server default 30
@@ -1633,6 +2133,8 @@ class AsyncOrgs(Namespace):
         """List teams that are assigned to an organization role.
 
         `GET /orgs/{org}/organization-roles/{role_id}/teams` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1661,6 +2163,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/organization-roles/{role_id}/users` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             role_id: integer; required
@@ -1685,6 +2189,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/organization-roles`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1705,6 +2211,8 @@ class AsyncOrgs(Namespace):
         """List organization fine-grained permissions for an organization.
 
         `GET /orgs/{org}/organization-fine-grained-permissions`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1729,6 +2237,8 @@ class AsyncOrgs(Namespace):
         """List outside collaborators for an organization.
 
         `GET /orgs/{org}/outside_collaborators` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1757,6 +2267,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             pat_id: integer; required
@@ -1783,6 +2295,8 @@ class AsyncOrgs(Namespace):
         """List repositories requested to be accessed by a fine-grained personal access token.
 
         `GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1817,6 +2331,8 @@ class AsyncOrgs(Namespace):
         """List requests to access organization resources with fine-grained personal access tokens.
 
         `GET /orgs/{org}/personal-access-token-requests` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1859,6 +2375,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/personal-access-tokens` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             per_page: integer; optional; server default 30
@@ -1894,6 +2412,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/invitations` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             per_page: integer; optional; server default 30
@@ -1921,6 +2441,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/public_members` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             per_page: integer; optional; server default 30
@@ -1930,6 +2452,95 @@ class AsyncOrgs(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#list-public-organization-members
+        """
+
+    async def list_push_bypass_requests(
+        self,
+        org: str,
+        *,
+        repository_name: str | Omit = OMIT,
+        reviewer: str | Omit = OMIT,
+        requester: str | Omit = OMIT,
+        time_period: Literal["hour", "day", "week", "month"] | Omit = OMIT,
+        request_status: Literal["completed", "cancelled", "approved", "expired", "deleted", "denied", "open", "all"] | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[PushRuleBypassRequest]:
+        """List push rule bypass requests within an organization.
+
+        `GET /orgs/{org}/bypass-requests/push-rules` (paginated: use octo.paginate)
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            org: string; required
+            repository_name: string; optional
+            reviewer: string; optional
+            requester: string; optional
+            time_period: string; optional; one of hour, day, week, month; server default 'day'
+            request_status: string; optional; one of completed, cancelled, approved, expired, deleted, denied, open, all; server default 'all'
+            per_page: integer; optional; server default 30
+            page: integer; optional; server default 1
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/bypass-requests#list-push-rule-bypass-requests-within-an-organization
+        """
+
+    async def list_repo_fine_grained_permissions(
+        self,
+        org: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[List[OrgsListOrganizationFineGrainedPermissionsDataItem]]:
+        """List repository fine-grained permissions for an organization.
+
+        `GET /orgs/{org}/repository-fine-grained-permissions`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            org: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/custom-roles#list-repository-fine-grained-permissions-for-an-organization
+        """
+
+    async def list_saml_sso_authorizations(
+        self,
+        org: str,
+        *,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        login: str | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[CredentialAuthorization]:
+        """List SAML SSO authorizations for an organization.
+
+        `GET /orgs/{org}/credential-authorizations` (paginated: use octo.paginate)
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            org: string; required
+            per_page: integer; optional; server default 30
+            page: integer; optional
+            login: string; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/orgs#list-saml-sso-authorizations-for-an-organization
         """
 
     async def list_security_manager_teams(
@@ -1943,6 +2554,8 @@ class AsyncOrgs(Namespace):
         """List security manager teams.
 
         `GET /orgs/{org}/security-managers` (deprecated)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1968,6 +2581,8 @@ class AsyncOrgs(Namespace):
         """List deliveries for an organization webhook.
 
         `GET /orgs/{org}/hooks/{hook_id}/deliveries` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1996,6 +2611,8 @@ class AsyncOrgs(Namespace):
 
         `GET /orgs/{org}/hooks` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             per_page: integer; optional; server default 30
@@ -2005,6 +2622,39 @@ class AsyncOrgs(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/webhooks#list-organization-webhooks
+        """
+
+    async def patch_custom_organization_role(
+        self,
+        org: str,
+        role_id: int,
+        *,
+        name: str | Omit = OMIT,
+        description: str | Omit = OMIT,
+        permissions: List[str] | Omit = OMIT,
+        base_role: Literal["none", "read", "triage", "write", "maintain", "admin"] | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[OrganizationRole]:
+        """Update a custom organization role.
+
+        `PATCH /orgs/{org}/organization-roles/{role_id}`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            org: string; required
+            role_id: integer; required
+            name: string; optional
+            description: string; optional
+            permissions: array of string; optional
+            base_role: string; optional; one of none, read, triage, write, maintain, admin
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/organization-roles#update-a-custom-organization-role
         """
 
     async def ping_webhook(
@@ -2019,6 +2669,8 @@ class AsyncOrgs(Namespace):
         """Ping an organization webhook.
 
         `POST /orgs/{org}/hooks/{hook_id}/pings`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2044,6 +2696,8 @@ class AsyncOrgs(Namespace):
 
         `POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             hook_id: integer; required
@@ -2067,6 +2721,8 @@ class AsyncOrgs(Namespace):
         """Remove an organization member.
 
         `DELETE /orgs/{org}/members/{username}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2093,6 +2749,8 @@ class AsyncOrgs(Namespace):
 
         `DELETE /orgs/{org}/memberships/{username}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             username: string; required
@@ -2115,6 +2773,8 @@ class AsyncOrgs(Namespace):
         """Remove outside collaborator from an organization.
 
         `DELETE /orgs/{org}/outside_collaborators/{username}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2139,6 +2799,8 @@ class AsyncOrgs(Namespace):
 
         `DELETE /orgs/{org}/public_members/{username}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             username: string; required
@@ -2147,6 +2809,31 @@ class AsyncOrgs(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/members#remove-public-organization-membership-for-the-authenticated-user
+        """
+
+    async def remove_saml_sso_authorization(
+        self,
+        org: str,
+        credential_id: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Remove a SAML SSO authorization for an organization.
+
+        `DELETE /orgs/{org}/credential-authorizations/{credential_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            org: string; required
+            credential_id: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/orgs#remove-a-saml-sso-authorization-for-an-organization
         """
 
     async def remove_security_manager_team(
@@ -2161,6 +2848,8 @@ class AsyncOrgs(Namespace):
         """Remove a security manager team.
 
         `DELETE /orgs/{org}/security-managers/teams/{team_slug}` (deprecated)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2186,6 +2875,8 @@ class AsyncOrgs(Namespace):
         """Review a request to access organization resources with a fine-grained personal access token.
 
         `POST /orgs/{org}/personal-access-token-requests/{pat_request_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2214,6 +2905,8 @@ class AsyncOrgs(Namespace):
 
         `POST /orgs/{org}/personal-access-token-requests`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             action: string; required; one of approve, deny
@@ -2224,6 +2917,29 @@ class AsyncOrgs(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/personal-access-tokens#review-requests-to-access-organization-resources-with-fine-grained-personal-access-tokens
+        """
+
+    async def revoke_all_credential_authorizations(
+        self,
+        org: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[OrgsRevokeCredentialTypeData]:
+        """Revoke all credential authorizations for an organization.
+
+        `POST /orgs/{org}/credential-authorizations/revoke-all`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            org: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/orgs#revoke-all-credential-authorizations-for-an-organization
         """
 
     async def revoke_all_org_roles_team(
@@ -2238,6 +2954,8 @@ class AsyncOrgs(Namespace):
         """Remove all organization roles for a team.
 
         `DELETE /orgs/{org}/organization-roles/teams/{team_slug}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2262,6 +2980,8 @@ class AsyncOrgs(Namespace):
 
         `DELETE /orgs/{org}/organization-roles/users/{username}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             username: string; required
@@ -2270,6 +2990,83 @@ class AsyncOrgs(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/orgs/organization-roles#remove-all-organization-roles-for-a-user
+        """
+
+    async def revoke_credential_authorizations_for_user(
+        self,
+        org: str,
+        username: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[OrgsRevokeCredentialTypeData]:
+        """Revoke credential authorizations for a user in an organization.
+
+        `POST /orgs/{org}/credential-authorizations/{username}/revoke`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            org: string; required
+            username: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/orgs#revoke-credential-authorizations-for-a-user-in-an-organization
+        """
+
+    async def revoke_credential_type(
+        self,
+        org: str,
+        *,
+        credential_type: Literal["classic_pat", "fine_grained_pat", "ssh_key", "oauth_app_token"],
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[OrgsRevokeCredentialTypeData]:
+        """Revoke a single credential type for an organization.
+
+        `POST /orgs/{org}/credential-authorizations/revoke-credential-type`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            org: string; required
+            credential_type: string; required; one of classic_pat, fine_grained_pat, ssh_key, oauth_app_token
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/orgs#revoke-a-single-credential-type-for-an-organization
+        """
+
+    async def revoke_credential_type_for_user(
+        self,
+        org: str,
+        username: str,
+        *,
+        credential_type: Literal["classic_pat", "fine_grained_pat", "ssh_key", "oauth_app_token"],
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[OrgsRevokeCredentialTypeData]:
+        """Revoke a single credential type for a user in an organization.
+
+        `POST /orgs/{org}/credential-authorizations/{username}/revoke-credential-type`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            org: string; required
+            username: string; required
+            credential_type: string; required; one of classic_pat, fine_grained_pat, ssh_key, oauth_app_token
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/orgs#revoke-a-single-credential-type-for-a-user-in-an-organization
         """
 
     async def revoke_org_role_team(
@@ -2285,6 +3082,8 @@ class AsyncOrgs(Namespace):
         """Remove an organization role from a team.
 
         `DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2310,6 +3109,8 @@ class AsyncOrgs(Namespace):
         """Remove an organization role from a user.
 
         `DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2340,6 +3141,8 @@ class AsyncOrgs(Namespace):
 
         `POST /orgs/{org}/artifacts/metadata/deployment-record/cluster/{cluster}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             cluster: string; required; length 1..128
@@ -2369,6 +3172,8 @@ class AsyncOrgs(Namespace):
 
         `PUT /orgs/{org}/settings/immutable-releases`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             enforced_repositories: string; required; one of all, none, selected
@@ -2393,6 +3198,8 @@ class AsyncOrgs(Namespace):
 
         `PUT /orgs/{org}/settings/immutable-releases/repositories`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             selected_repository_ids: array of integer; required
@@ -2416,6 +3223,8 @@ class AsyncOrgs(Namespace):
         """Set organization membership for a user.
 
         `PUT /orgs/{org}/memberships/{username}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2443,6 +3252,8 @@ class AsyncOrgs(Namespace):
 
         `PUT /orgs/{org}/public_members/{username}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             username: string; required
@@ -2465,6 +3276,8 @@ class AsyncOrgs(Namespace):
         """Unblock a user from an organization.
 
         `DELETE /orgs/{org}/blocks/{username}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -2518,6 +3331,8 @@ class AsyncOrgs(Namespace):
 
         `PATCH /orgs/{org}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             billing_email: string; optional
@@ -2559,6 +3374,72 @@ class AsyncOrgs(Namespace):
         Docs: https://docs.github.com/rest/orgs/orgs#update-an-organization
         """
 
+    async def update_custom_repo_role(
+        self,
+        org: str,
+        role_id: int,
+        *,
+        name: str | Omit = OMIT,
+        description: str | None | Omit = OMIT,
+        base_role: Literal["read", "triage", "write", "maintain"] | Omit = OMIT,
+        permissions: List[str] | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[OrganizationCustomRepositoryRole]:
+        """Update a custom repository role.
+
+        `PATCH /orgs/{org}/custom-repository-roles/{role_id}`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            org: string; required
+            role_id: integer; required
+            name: string; optional
+            description: string; optional; may be None (sent as null)
+            base_role: string; optional; one of read, triage, write, maintain
+            permissions: array of string; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/custom-roles#update-a-custom-repository-role
+        """
+
+    async def update_custom_role(
+        self,
+        org: str,
+        role_id: int,
+        *,
+        name: str | Omit = OMIT,
+        description: str | None | Omit = OMIT,
+        base_role: Literal["read", "triage", "write", "maintain"] | Omit = OMIT,
+        permissions: List[str] | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[OrganizationCustomRepositoryRole]:
+        """Closing down - Update a custom role.
+
+        `PATCH /orgs/{org}/custom_roles/{role_id}` (deprecated)
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            org: string; required
+            role_id: integer; required
+            name: string; optional
+            description: string; optional; may be None (sent as null)
+            base_role: string; optional; one of read, triage, write, maintain
+            permissions: array of string; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/orgs/custom-roles#closing-down---update-a-custom-role
+        """
+
     async def update_issue_field(
         self,
         org: str,
@@ -2575,6 +3456,8 @@ class AsyncOrgs(Namespace):
         """Update issue field for an organization.
 
         `PATCH /orgs/{org}/issue-fields/{issue_field_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -2607,6 +3490,8 @@ class AsyncOrgs(Namespace):
 
         `PUT /orgs/{org}/issue-types/{issue_type_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             issue_type_id: integer; required
@@ -2634,6 +3519,8 @@ class AsyncOrgs(Namespace):
 
         `PATCH /user/memberships/orgs/{org}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             state: string; required; one of active
@@ -2657,6 +3544,8 @@ class AsyncOrgs(Namespace):
         """Update the access a fine-grained personal access token has to organization resources.
 
         `POST /orgs/{org}/personal-access-tokens/{pat_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2682,6 +3571,8 @@ class AsyncOrgs(Namespace):
         """Update the access to organization resources via fine-grained personal access tokens.
 
         `POST /orgs/{org}/personal-access-tokens`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2710,6 +3601,8 @@ class AsyncOrgs(Namespace):
         """Update an organization webhook.
 
         `PATCH /orgs/{org}/hooks/{hook_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -2741,6 +3634,8 @@ class AsyncOrgs(Namespace):
         """Update a webhook configuration for an organization.
 
         `PATCH /orgs/{org}/hooks/{hook_id}/config`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required

@@ -32,6 +32,8 @@ class AsyncPackages(Namespace):
 
         `DELETE /user/packages/{package_type}/{package_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
@@ -55,6 +57,8 @@ class AsyncPackages(Namespace):
         """Delete a package for an organization.
 
         `DELETE /orgs/{org}/packages/{package_type}/{package_name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -81,6 +85,8 @@ class AsyncPackages(Namespace):
 
         `DELETE /users/{username}/packages/{package_type}/{package_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -105,6 +111,8 @@ class AsyncPackages(Namespace):
         """Delete a package version for the authenticated user.
 
         `DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -131,6 +139,8 @@ class AsyncPackages(Namespace):
         """Delete package version for an organization.
 
         `DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -159,6 +169,8 @@ class AsyncPackages(Namespace):
 
         `DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -186,6 +198,8 @@ class AsyncPackages(Namespace):
         """List package versions for a package owned by the authenticated user.
 
         `GET /user/packages/{package_type}/{package_name}/versions` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -219,6 +233,8 @@ class AsyncPackages(Namespace):
 
         `GET /orgs/{org}/packages/{package_type}/{package_name}/versions` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -249,6 +265,8 @@ class AsyncPackages(Namespace):
 
         `GET /users/{username}/packages/{package_type}/{package_name}/versions`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -273,6 +291,8 @@ class AsyncPackages(Namespace):
 
         `GET /user/packages/{package_type}/{package_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
@@ -296,6 +316,8 @@ class AsyncPackages(Namespace):
         """Get a package for an organization.
 
         `GET /orgs/{org}/packages/{package_type}/{package_name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -322,6 +344,8 @@ class AsyncPackages(Namespace):
 
         `GET /users/{username}/packages/{package_type}/{package_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -346,6 +370,8 @@ class AsyncPackages(Namespace):
         """Get a package version for the authenticated user.
 
         `GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -372,6 +398,8 @@ class AsyncPackages(Namespace):
         """Get a package version for an organization.
 
         `GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -400,6 +428,8 @@ class AsyncPackages(Namespace):
 
         `GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -423,6 +453,8 @@ class AsyncPackages(Namespace):
 
         `GET /user/docker/conflicts`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
             headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
@@ -442,6 +474,8 @@ class AsyncPackages(Namespace):
         """Get list of conflicting packages during Docker migration for organization.
 
         `GET /orgs/{org}/docker/conflicts`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -463,6 +497,8 @@ class AsyncPackages(Namespace):
         """Get list of conflicting packages during Docker migration for user.
 
         `GET /users/{username}/docker/conflicts`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -487,6 +523,8 @@ class AsyncPackages(Namespace):
         """List packages for the authenticated user's namespace.
 
         `GET /user/packages` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -515,6 +553,8 @@ class AsyncPackages(Namespace):
         """List packages for an organization.
 
         `GET /orgs/{org}/packages` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -545,6 +585,8 @@ class AsyncPackages(Namespace):
 
         `GET /users/{username}/packages` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -572,6 +614,8 @@ class AsyncPackages(Namespace):
 
         `POST /user/packages/{package_type}/{package_name}/restore`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
             package_name: string; required
@@ -597,6 +641,8 @@ class AsyncPackages(Namespace):
         """Restore a package for an organization.
 
         `POST /orgs/{org}/packages/{package_type}/{package_name}/restore`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -625,6 +671,8 @@ class AsyncPackages(Namespace):
 
         `POST /users/{username}/packages/{package_type}/{package_name}/restore`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -650,6 +698,8 @@ class AsyncPackages(Namespace):
         """Restore a package version for the authenticated user.
 
         `POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -677,6 +727,8 @@ class AsyncPackages(Namespace):
 
         `POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             package_type: string; required; one of npm, maven, rubygems, docker, nuget, container
@@ -703,6 +755,8 @@ class AsyncPackages(Namespace):
         """Restore package version for a user.
 
         `POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required

@@ -57,6 +57,8 @@ class AsyncPrivateRegistries(Namespace):
 
         `POST /orgs/{org}/private-registries`
 
+        Available on api.github.com, GHEC, GHES 3.18–3.19.
+
         Args:
             org: string; required
             registry_type: string; required; one of maven_repository, nuget_feed, goproxy_server, npm_registry, rubygems_server, cargo_registry, composer_repository, docker_registry, git_source, helm_registry, hex_organization, hex_repository, pub_repository, python_index, terraform_registry
@@ -103,6 +105,8 @@ class AsyncPrivateRegistries(Namespace):
 
         `DELETE /orgs/{org}/private-registries/{secret_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -126,6 +130,8 @@ class AsyncPrivateRegistries(Namespace):
 
         `GET /orgs/{org}/private-registries/{secret_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             secret_name: string; required
@@ -147,6 +153,8 @@ class AsyncPrivateRegistries(Namespace):
         """Get private registries public key for an organization.
 
         `GET /orgs/{org}/private-registries/public-key`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -170,6 +178,8 @@ class AsyncPrivateRegistries(Namespace):
         """List private registries for an organization.
 
         `GET /orgs/{org}/private-registries` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -218,6 +228,8 @@ class AsyncPrivateRegistries(Namespace):
         """Update a private registry for an organization.
 
         `PATCH /orgs/{org}/private-registries/{secret_name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required

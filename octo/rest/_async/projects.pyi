@@ -44,6 +44,8 @@ class AsyncProjects(Namespace):
 
         `POST /orgs/{org}/projectsV2/{project_number}/fields`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             project_number: integer; required
@@ -78,6 +80,8 @@ class AsyncProjects(Namespace):
 
         `POST /users/{username}/projectsV2/{project_number}/fields`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             project_number: integer; required
@@ -110,6 +114,8 @@ class AsyncProjects(Namespace):
         """Add item to organization owned project.
 
         `POST /orgs/{org}/projectsV2/{project_number}/items`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -144,6 +150,8 @@ class AsyncProjects(Namespace):
 
         `POST /users/{username}/projectsV2/{project_number}/items`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             project_number: integer; required
@@ -174,6 +182,8 @@ class AsyncProjects(Namespace):
 
         `POST /user/{user_id}/projectsV2/{project_number}/drafts`
 
+        Available on api.github.com, GHEC.
+
         Args:
             user_id: string; required
             project_number: integer; required
@@ -200,6 +210,8 @@ class AsyncProjects(Namespace):
         """Create draft item for organization owned project.
 
         `POST /orgs/{org}/projectsV2/{project_number}/drafts`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -232,6 +244,8 @@ class AsyncProjects(Namespace):
         """Create a view for an organization-owned project.
 
         `POST /orgs/{org}/projectsV2/{project_number}/views`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -270,6 +284,8 @@ class AsyncProjects(Namespace):
 
         `POST /users/{user_id}/projectsV2/{project_number}/views`
 
+        Available on api.github.com, GHEC.
+
         Args:
             user_id: string; required
             project_number: integer; required
@@ -301,6 +317,8 @@ class AsyncProjects(Namespace):
 
         `DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             project_number: integer; required
@@ -325,6 +343,8 @@ class AsyncProjects(Namespace):
         """Delete project item for user.
 
         `DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -351,6 +371,8 @@ class AsyncProjects(Namespace):
 
         `GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             project_number: integer; required
@@ -376,6 +398,8 @@ class AsyncProjects(Namespace):
 
         `GET /users/{username}/projectsV2/{project_number}/fields/{field_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             project_number: integer; required
@@ -400,6 +424,8 @@ class AsyncProjects(Namespace):
 
         `GET /orgs/{org}/projectsV2/{project_number}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             project_number: integer; required
@@ -422,6 +448,8 @@ class AsyncProjects(Namespace):
         """Get project for user.
 
         `GET /users/{username}/projectsV2/{project_number}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -447,6 +475,8 @@ class AsyncProjects(Namespace):
         """Get an item for an organization owned project.
 
         `GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -475,6 +505,8 @@ class AsyncProjects(Namespace):
 
         `GET /users/{username}/projectsV2/{project_number}/items/{item_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             project_number: integer; required
@@ -502,6 +534,8 @@ class AsyncProjects(Namespace):
         """List project fields for organization.
 
         `GET /orgs/{org}/projectsV2/{project_number}/fields` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -532,6 +566,8 @@ class AsyncProjects(Namespace):
 
         `GET /users/{username}/projectsV2/{project_number}/fields` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             project_number: integer; required
@@ -561,6 +597,8 @@ class AsyncProjects(Namespace):
 
         `GET /orgs/{org}/projectsV2` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             q: string; optional
@@ -589,6 +627,8 @@ class AsyncProjects(Namespace):
         """List projects for user.
 
         `GET /users/{username}/projectsV2` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -620,6 +660,8 @@ class AsyncProjects(Namespace):
         """List items for an organization owned project.
 
         `GET /orgs/{org}/projectsV2/{project_number}/items` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -654,6 +696,8 @@ class AsyncProjects(Namespace):
 
         `GET /users/{username}/projectsV2/{project_number}/items` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             project_number: integer; required
@@ -686,6 +730,8 @@ class AsyncProjects(Namespace):
         """List items for an organization project view.
 
         `GET /orgs/{org}/projectsV2/{project_number}/views/{view_number}/items` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -720,6 +766,8 @@ class AsyncProjects(Namespace):
 
         `GET /users/{username}/projectsV2/{project_number}/views/{view_number}/items` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             project_number: integer; required
@@ -750,6 +798,8 @@ class AsyncProjects(Namespace):
 
         `PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             project_number: integer; required
@@ -776,6 +826,8 @@ class AsyncProjects(Namespace):
         """Update project item for user.
 
         `PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required

@@ -34,6 +34,8 @@ class AsyncPullRequestStacks(Namespace):
 
         `POST /repos/{owner}/{repo}/stacks/{stack_number}/add`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -60,6 +62,8 @@ class AsyncPullRequestStacks(Namespace):
 
         `POST /repos/{owner}/{repo}/stacks`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -84,6 +88,8 @@ class AsyncPullRequestStacks(Namespace):
         """Get a pull request stack.
 
         `GET /repos/{owner}/{repo}/stacks/{stack_number}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -112,6 +118,8 @@ class AsyncPullRequestStacks(Namespace):
 
         `GET /repos/{owner}/{repo}/stacks` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -138,6 +146,8 @@ class AsyncPullRequestStacks(Namespace):
         """Remove pull requests from a pull request stack.
 
         `POST /repos/{owner}/{repo}/stacks/{stack_number}/unstack`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required

@@ -43,6 +43,8 @@ class AsyncPulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/merge`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -241,6 +243,8 @@ class AsyncPulls(Namespace):
 
         `DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -334,6 +338,8 @@ class AsyncPulls(Namespace):
         """Get the result of an asynchronous merge.
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/merge-async/{uuid}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -539,6 +545,8 @@ class AsyncPulls(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -665,6 +673,8 @@ class AsyncPulls(Namespace):
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -699,6 +709,8 @@ class AsyncPulls(Namespace):
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge-async`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -731,6 +743,8 @@ class AsyncPulls(Namespace):
 
         `DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -759,6 +773,8 @@ class AsyncPulls(Namespace):
         """Request reviewers for a pull request.
 
         `POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -853,6 +869,8 @@ class AsyncPulls(Namespace):
         """Update a pull request branch.
 
         `PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

@@ -33,6 +33,8 @@ class AsyncReactions(Namespace):
 
         `POST /repos/{owner}/{repo}/comments/{comment_id}/reactions`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -59,6 +61,8 @@ class AsyncReactions(Namespace):
         """Create reaction for an issue.
 
         `POST /repos/{owner}/{repo}/issues/{issue_number}/reactions`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -87,6 +91,8 @@ class AsyncReactions(Namespace):
 
         `POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -113,6 +119,8 @@ class AsyncReactions(Namespace):
         """Create reaction for a pull request review comment.
 
         `POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -141,6 +149,8 @@ class AsyncReactions(Namespace):
 
         `POST /repos/{owner}/{repo}/releases/{release_id}/reactions`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -167,6 +177,8 @@ class AsyncReactions(Namespace):
         """Delete a commit comment reaction.
 
         `DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -195,6 +207,8 @@ class AsyncReactions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -221,6 +235,8 @@ class AsyncReactions(Namespace):
         """Delete an issue comment reaction.
 
         `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -249,6 +265,8 @@ class AsyncReactions(Namespace):
 
         `DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -275,6 +293,8 @@ class AsyncReactions(Namespace):
         """Delete a release reaction.
 
         `DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -304,6 +324,8 @@ class AsyncReactions(Namespace):
         """List reactions for a commit comment.
 
         `GET /repos/{owner}/{repo}/comments/{comment_id}/reactions` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -336,6 +358,8 @@ class AsyncReactions(Namespace):
 
         `GET /repos/{owner}/{repo}/issues/{issue_number}/reactions` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -366,6 +390,8 @@ class AsyncReactions(Namespace):
         """List reactions for an issue comment.
 
         `GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -398,6 +424,8 @@ class AsyncReactions(Namespace):
 
         `GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -428,6 +456,8 @@ class AsyncReactions(Namespace):
         """List reactions for a release.
 
         `GET /repos/{owner}/{repo}/releases/{release_id}/reactions` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

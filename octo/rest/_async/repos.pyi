@@ -46,6 +46,7 @@ from octo.rest.types.api import (
     DeploymentBranchPolicySettings,
     DeploymentProtectionRule,
     DeploymentStatus,
+    EnterpriseRulesetConditions,
     Environment,
     FileCommit,
     FullRepository,
@@ -72,6 +73,7 @@ from octo.rest.types.api import (
     ProtectedBranchAllowDeletions,
     ProtectedBranchPullRequestReview,
     PullRequestSimple,
+    PushRuleBypassRequest,
     ReferrerTraffic,
     Release,
     ReleaseAsset,
@@ -86,6 +88,7 @@ from octo.rest.types.api import (
     ReposGetAllEnvironmentsData,
     ReposListAttestationsData,
     ReposListAttestationsDataAttestationsItem,
+    ReposListCacheInfoDataItem,
     ReposListCustomDeploymentRuleIntegrationsData,
     ReposListDeploymentBranchPoliciesData,
     ReposUpdateBranchProtectionRequiredPullRequestReviews,
@@ -102,7 +105,9 @@ from octo.rest.types.api import (
     RepositoryRule,
     RepositoryRuleDetailed,
     RepositoryRuleset,
+    RepositoryRuleset2,
     RepositoryRulesetBypassActor,
+    RepositoryRulesetBypassActor2,
     RepositoryRulesetConditions,
     RuleSuite,
     RuleSuites,
@@ -113,6 +118,7 @@ from octo.rest.types.api import (
     Status,
     StatusCheckPolicy,
     Tag,
+    TagProtection,
     Team,
     Topic,
     ViewTraffic,
@@ -135,6 +141,8 @@ class AsyncRepos(Namespace):
         """Accept a repository invitation.
 
         `PATCH /user/repository_invitations/{invitation_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             invitation_id: integer; required
@@ -164,6 +172,8 @@ class AsyncRepos(Namespace):
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -190,6 +200,8 @@ class AsyncRepos(Namespace):
         """Add a repository collaborator.
 
         `PUT /repos/{owner}/{repo}/collaborators/{username}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -218,6 +230,8 @@ class AsyncRepos(Namespace):
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -244,6 +258,8 @@ class AsyncRepos(Namespace):
         """Add team access restrictions.
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -272,6 +288,8 @@ class AsyncRepos(Namespace):
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -298,6 +316,8 @@ class AsyncRepos(Namespace):
 
         `POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -321,6 +341,8 @@ class AsyncRepos(Namespace):
         """Check if Dependabot security updates are enabled for a repository.
 
         `GET /repos/{owner}/{repo}/automated-security-fixes`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -346,6 +368,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/collaborators/{username}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -370,6 +394,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/immutable-releases`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -392,6 +418,8 @@ class AsyncRepos(Namespace):
         """Check if private vulnerability reporting is enabled for a repository.
 
         `GET /repos/{owner}/{repo}/private-vulnerability-reporting`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -416,6 +444,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/vulnerability-alerts`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -439,6 +469,8 @@ class AsyncRepos(Namespace):
         """List CODEOWNERS errors.
 
         `GET /repos/{owner}/{repo}/codeowners/errors`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -467,6 +499,8 @@ class AsyncRepos(Namespace):
         """Compare two commits.
 
         `GET /repos/{owner}/{repo}/compare/{base}...{head}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -525,6 +559,8 @@ class AsyncRepos(Namespace):
 
         `POST /repos/{owner}/{repo}/attestations`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -551,6 +587,8 @@ class AsyncRepos(Namespace):
         """Create an autolink reference for a repository.
 
         `POST /repos/{owner}/{repo}/autolinks`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -612,6 +650,8 @@ class AsyncRepos(Namespace):
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -640,6 +680,8 @@ class AsyncRepos(Namespace):
         """Create a commit status.
 
         `POST /repos/{owner}/{repo}/statuses/{sha}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -671,6 +713,8 @@ class AsyncRepos(Namespace):
         """Create a deploy key.
 
         `POST /repos/{owner}/{repo}/keys`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -707,6 +751,8 @@ class AsyncRepos(Namespace):
 
         `POST /repos/{owner}/{repo}/deployments`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -742,6 +788,8 @@ class AsyncRepos(Namespace):
 
         `POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -769,6 +817,8 @@ class AsyncRepos(Namespace):
         """Create a custom deployment protection rule on an environment.
 
         `POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -803,6 +853,8 @@ class AsyncRepos(Namespace):
 
         `POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -836,6 +888,8 @@ class AsyncRepos(Namespace):
 
         `POST /repos/{owner}/{repo}/dispatches`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -846,6 +900,41 @@ class AsyncRepos(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#create-a-repository-dispatch-event
+        """
+
+    async def create_enterprise_ruleset(
+        self,
+        enterprise: str,
+        *,
+        name: str,
+        enforcement: Literal["disabled", "active", "evaluate"],
+        target: Literal["branch", "tag", "push", "repository"] | Omit = OMIT,
+        bypass_actors: List[RepositoryRulesetBypassActor2] | Omit = OMIT,
+        conditions: EnterpriseRulesetConditions | Omit = OMIT,
+        rules: List[OrgRules] | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[RepositoryRuleset2]:
+        """Create an enterprise repository ruleset.
+
+        `POST /enterprises/{enterprise}/rulesets`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            name: string; required
+            enforcement: string; required; one of disabled, active, evaluate
+            target: string; optional; one of branch, tag, push, repository; server default 'branch'
+            bypass_actors: array of object (array[RepositoryRulesetBypassActor2]); optional
+            conditions: object (EnterpriseRulesetConditions); optional
+            rules: array of object (array[OrgRules]); optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/enterprise-admin/rules#create-an-enterprise-repository-ruleset
         """
 
     async def create_for_authenticated_user(
@@ -881,6 +970,8 @@ class AsyncRepos(Namespace):
         """Create a repository for the authenticated user.
 
         `POST /user/repos`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             name: string; required
@@ -931,6 +1022,8 @@ class AsyncRepos(Namespace):
 
         `POST /repos/{owner}/{repo}/forks`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -980,6 +1073,8 @@ class AsyncRepos(Namespace):
         """Create an organization repository.
 
         `POST /orgs/{org}/repos`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -1035,6 +1130,8 @@ class AsyncRepos(Namespace):
 
         `PUT /repos/{owner}/{repo}/environments/{environment_name}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1069,6 +1166,8 @@ class AsyncRepos(Namespace):
         """Create or update file contents.
 
         `PUT /repos/{owner}/{repo}/contents/{path}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1105,6 +1204,8 @@ class AsyncRepos(Namespace):
 
         `POST /orgs/{org}/rulesets`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             name: string; required
@@ -1138,6 +1239,8 @@ class AsyncRepos(Namespace):
 
         `POST /repos/{owner}/{repo}/pages/deployments`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1167,6 +1270,8 @@ class AsyncRepos(Namespace):
         """Create a GitHub Pages site.
 
         `POST /repos/{owner}/{repo}/pages`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1201,6 +1306,8 @@ class AsyncRepos(Namespace):
         """Create a release.
 
         `POST /repos/{owner}/{repo}/releases`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1240,6 +1347,8 @@ class AsyncRepos(Namespace):
 
         `POST /repos/{owner}/{repo}/rulesets`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1254,6 +1363,33 @@ class AsyncRepos(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/rules#create-a-repository-ruleset
+        """
+
+    async def create_tag_protection(
+        self,
+        owner: str,
+        repo: str,
+        *,
+        pattern: str,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[TagProtection]:
+        """Closing down - Create a tag protection state for a repository.
+
+        `POST /repos/{owner}/{repo}/tags/protection` (deprecated)
+
+        GitHub Enterprise Server only: GHES 3.17–3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            pattern: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-server@3.19/rest/repos/tags#closing-down---create-a-tag-protection-state-for-a-repository
         """
 
     async def create_using_template(
@@ -1273,6 +1409,8 @@ class AsyncRepos(Namespace):
         """Create a repository using a template.
 
         `POST /repos/{template_owner}/{template_repo}/generate`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             template_owner: string; required
@@ -1306,6 +1444,8 @@ class AsyncRepos(Namespace):
 
         `POST /repos/{owner}/{repo}/hooks`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1334,6 +1474,8 @@ class AsyncRepos(Namespace):
 
         `PATCH /repos/{owner}/{repo}/properties/values`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1358,6 +1500,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/properties/values`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1379,6 +1523,8 @@ class AsyncRepos(Namespace):
         """Decline a repository invitation.
 
         `DELETE /user/repository_invitations/{invitation_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             invitation_id: integer; required
@@ -1404,6 +1550,8 @@ class AsyncRepos(Namespace):
 
         `DELETE /repos/{owner}/{repo}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1427,6 +1575,8 @@ class AsyncRepos(Namespace):
         """Delete access restrictions.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1453,6 +1603,8 @@ class AsyncRepos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1477,6 +1629,8 @@ class AsyncRepos(Namespace):
         """Delete an environment.
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1503,6 +1657,8 @@ class AsyncRepos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1527,6 +1683,8 @@ class AsyncRepos(Namespace):
         """Delete branch protection.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1553,6 +1711,8 @@ class AsyncRepos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/comments/{comment_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1577,6 +1737,8 @@ class AsyncRepos(Namespace):
         """Delete commit signature protection.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1603,6 +1765,8 @@ class AsyncRepos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/keys/{key_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1627,6 +1791,8 @@ class AsyncRepos(Namespace):
         """Delete a deployment.
 
         `DELETE /repos/{owner}/{repo}/deployments/{deployment_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1654,6 +1820,8 @@ class AsyncRepos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1664,6 +1832,31 @@ class AsyncRepos(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/branch-policies#delete-a-deployment-branch-policy
+        """
+
+    async def delete_enterprise_ruleset(
+        self,
+        enterprise: str,
+        ruleset_id: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Delete an enterprise repository ruleset.
+
+        `DELETE /enterprises/{enterprise}/rulesets/{ruleset_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            ruleset_id: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/enterprise-admin/rules#delete-an-enterprise-repository-ruleset
         """
 
     async def delete_file(
@@ -1684,6 +1877,8 @@ class AsyncRepos(Namespace):
         """Delete a file.
 
         `DELETE /repos/{owner}/{repo}/contents/{path}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1715,6 +1910,8 @@ class AsyncRepos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/invitations/{invitation_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1739,6 +1936,8 @@ class AsyncRepos(Namespace):
 
         `DELETE /orgs/{org}/rulesets/{ruleset_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             ruleset_id: integer; required
@@ -1761,6 +1960,8 @@ class AsyncRepos(Namespace):
         """Delete a GitHub Pages site.
 
         `DELETE /repos/{owner}/{repo}/pages`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1785,6 +1986,8 @@ class AsyncRepos(Namespace):
         """Delete pull request review protection.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1811,6 +2014,8 @@ class AsyncRepos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/releases/{release_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1835,6 +2040,8 @@ class AsyncRepos(Namespace):
         """Delete a release asset.
 
         `DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1861,6 +2068,8 @@ class AsyncRepos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1870,6 +2079,33 @@ class AsyncRepos(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/rules#delete-a-repository-ruleset
+        """
+
+    async def delete_tag_protection(
+        self,
+        owner: str,
+        repo: str,
+        tag_protection_id: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Closing down - Delete a tag protection state for a repository.
+
+        `DELETE /repos/{owner}/{repo}/tags/protection/{tag_protection_id}` (deprecated)
+
+        GitHub Enterprise Server only: GHES 3.17–3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            tag_protection_id: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-server@3.19/rest/repos/tags#closing-down---delete-a-tag-protection-state-for-a-repository
         """
 
     async def delete_webhook(
@@ -1885,6 +2121,8 @@ class AsyncRepos(Namespace):
         """Delete a repository webhook.
 
         `DELETE /repos/{owner}/{repo}/hooks/{hook_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -1909,6 +2147,8 @@ class AsyncRepos(Namespace):
         """Disable Dependabot security updates.
 
         `DELETE /repos/{owner}/{repo}/automated-security-fixes`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -1935,6 +2175,8 @@ class AsyncRepos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1960,6 +2202,8 @@ class AsyncRepos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/immutable-releases`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -1968,6 +2212,31 @@ class AsyncRepos(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#disable-immutable-releases
+        """
+
+    async def disable_lfs_for_repo(
+        self,
+        owner: str,
+        repo: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Disable Git LFS for a repository.
+
+        `DELETE /repos/{owner}/{repo}/lfs`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/repos/lfs#disable-git-lfs-for-a-repository
         """
 
     async def disable_private_vulnerability_reporting(
@@ -1982,6 +2251,8 @@ class AsyncRepos(Namespace):
         """Disable private vulnerability reporting for a repository.
 
         `DELETE /repos/{owner}/{repo}/private-vulnerability-reporting`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -2005,6 +2276,8 @@ class AsyncRepos(Namespace):
         """Disable vulnerability alerts.
 
         `DELETE /repos/{owner}/{repo}/vulnerability-alerts`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2030,6 +2303,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/tarball/{ref}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2054,6 +2329,8 @@ class AsyncRepos(Namespace):
         """Download a repository archive (zip).
 
         `GET /repos/{owner}/{repo}/zipball/{ref}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2081,6 +2358,8 @@ class AsyncRepos(Namespace):
 
         `PUT /repos/{owner}/{repo}/automated-security-fixes`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2104,6 +2383,8 @@ class AsyncRepos(Namespace):
 
         `PUT /repos/{owner}/{repo}/immutable-releases`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2112,6 +2393,31 @@ class AsyncRepos(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/repos/repos#enable-immutable-releases
+        """
+
+    async def enable_lfs_for_repo(
+        self,
+        owner: str,
+        repo: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[dict[str, Any]]:
+        """Enable Git LFS for a repository.
+
+        `PUT /repos/{owner}/{repo}/lfs`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/repos/lfs#enable-git-lfs-for-a-repository
         """
 
     async def enable_private_vulnerability_reporting(
@@ -2126,6 +2432,8 @@ class AsyncRepos(Namespace):
         """Enable private vulnerability reporting for a repository.
 
         `PUT /repos/{owner}/{repo}/private-vulnerability-reporting`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -2149,6 +2457,8 @@ class AsyncRepos(Namespace):
         """Enable vulnerability alerts.
 
         `PUT /repos/{owner}/{repo}/vulnerability-alerts`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2177,6 +2487,8 @@ class AsyncRepos(Namespace):
 
         `POST /repos/{owner}/{repo}/releases/generate-notes`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2204,6 +2516,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2227,6 +2541,8 @@ class AsyncRepos(Namespace):
         """Get access restrictions.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2253,6 +2569,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2277,6 +2595,8 @@ class AsyncRepos(Namespace):
         """Get all deployment protection rules for an environment.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2304,6 +2624,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/environments` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2329,6 +2651,8 @@ class AsyncRepos(Namespace):
         """Get all status check contexts.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2356,6 +2680,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/topics` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2382,6 +2708,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2406,6 +2734,8 @@ class AsyncRepos(Namespace):
         """Get an autolink reference of a repository.
 
         `GET /repos/{owner}/{repo}/autolinks/{autolink_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2432,6 +2762,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/branches/{branch}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2456,6 +2788,8 @@ class AsyncRepos(Namespace):
         """Get branch protection.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2484,6 +2818,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/rules/branches/{branch}` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2511,6 +2847,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/traffic/clones`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2535,6 +2873,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/stats/code_frequency`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2558,6 +2898,8 @@ class AsyncRepos(Namespace):
         """Get repository permissions for a user.
 
         `GET /repos/{owner}/{repo}/collaborators/{username}/permission`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2585,6 +2927,8 @@ class AsyncRepos(Namespace):
         """Get the combined status for a specific reference.
 
         `GET /repos/{owner}/{repo}/commits/{ref}/status`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2641,6 +2985,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/stats/commit_activity`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2690,6 +3036,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2713,6 +3061,8 @@ class AsyncRepos(Namespace):
         """Get community profile metrics.
 
         `GET /repos/{owner}/{repo}/community/profile`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -2777,6 +3127,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/stats/contributors`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2801,6 +3153,8 @@ class AsyncRepos(Namespace):
         """Get a custom deployment protection rule.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2828,6 +3182,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/keys/{key_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2852,6 +3208,8 @@ class AsyncRepos(Namespace):
         """Get a deployment.
 
         `GET /repos/{owner}/{repo}/deployments/{deployment_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2878,6 +3236,8 @@ class AsyncRepos(Namespace):
         """Get a deployment branch policy.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2906,6 +3266,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2916,6 +3278,31 @@ class AsyncRepos(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/statuses#get-a-deployment-status
+        """
+
+    async def get_enterprise_ruleset(
+        self,
+        enterprise: str,
+        ruleset_id: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[RepositoryRuleset2]:
+        """Get an enterprise repository ruleset.
+
+        `GET /enterprises/{enterprise}/rulesets/{ruleset_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            ruleset_id: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/enterprise-admin/rules#get-an-enterprise-repository-ruleset
         """
 
     async def get_environment(
@@ -2931,6 +3318,8 @@ class AsyncRepos(Namespace):
         """Get an environment.
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -2956,6 +3345,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/hash-algorithm`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -2978,6 +3369,8 @@ class AsyncRepos(Namespace):
         """Get latest Pages build.
 
         `GET /repos/{owner}/{repo}/pages/builds/latest`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3002,6 +3395,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/releases/latest`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3024,6 +3419,8 @@ class AsyncRepos(Namespace):
         """Get an organization rule suite.
 
         `GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3055,6 +3452,8 @@ class AsyncRepos(Namespace):
 
         `GET /orgs/{org}/rulesets/rule-suites` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             ref: string; optional
@@ -3085,6 +3484,8 @@ class AsyncRepos(Namespace):
 
         `GET /orgs/{org}/rulesets/{ruleset_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             ruleset_id: integer; required
@@ -3109,6 +3510,8 @@ class AsyncRepos(Namespace):
         """Get all organization repository rulesets.
 
         `GET /orgs/{org}/rulesets` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -3135,6 +3538,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/pages`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3158,6 +3563,8 @@ class AsyncRepos(Namespace):
         """Get GitHub Pages build.
 
         `GET /repos/{owner}/{repo}/pages/builds/{build_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3184,6 +3591,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3208,6 +3617,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/pages/health`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3230,6 +3641,8 @@ class AsyncRepos(Namespace):
         """Get the weekly commit count.
 
         `GET /repos/{owner}/{repo}/stats/participation`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3255,6 +3668,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3278,6 +3693,8 @@ class AsyncRepos(Namespace):
         """Get the hourly commit count for each day.
 
         `GET /repos/{owner}/{repo}/stats/punch_card`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3355,6 +3772,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/releases/{release_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3379,6 +3798,8 @@ class AsyncRepos(Namespace):
         """Get a release asset.
 
         `GET /repos/{owner}/{repo}/releases/assets/{asset_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3405,6 +3826,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/releases/tags/{tag}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3414,6 +3837,33 @@ class AsyncRepos(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/releases/releases#get-a-release-by-tag-name
+        """
+
+    async def get_repo_push_bypass_request(
+        self,
+        owner: str,
+        repo: str,
+        bypass_request_number: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[PushRuleBypassRequest]:
+        """Get a repository push bypass request.
+
+        `GET /repos/{owner}/{repo}/bypass-requests/push-rules/{bypass_request_number}`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            bypass_request_number: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/repos/bypass-requests#get-a-repository-push-bypass-request
         """
 
     async def get_repo_rule_suite(
@@ -3429,6 +3879,8 @@ class AsyncRepos(Namespace):
         """Get a repository rule suite.
 
         `GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3460,6 +3912,8 @@ class AsyncRepos(Namespace):
         """List repository rule suites.
 
         `GET /repos/{owner}/{repo}/rulesets/rule-suites` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3493,6 +3947,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3521,6 +3977,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3548,6 +4006,8 @@ class AsyncRepos(Namespace):
         """Get repository ruleset version.
 
         `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}`
+
+        Available on api.github.com, GHEC, GHES 3.19.
 
         Args:
             owner: string; required
@@ -3578,6 +4038,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/rulesets` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3606,6 +4068,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3631,6 +4095,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3655,6 +4121,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/traffic/popular/paths`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3677,6 +4145,8 @@ class AsyncRepos(Namespace):
         """Get top referral sources.
 
         `GET /repos/{owner}/{repo}/traffic/popular/referrers`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -3701,6 +4171,8 @@ class AsyncRepos(Namespace):
         """Get users with access to the protected branch.
 
         `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3727,6 +4199,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/traffic/views`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3751,6 +4225,8 @@ class AsyncRepos(Namespace):
         """Get a repository webhook.
 
         `GET /repos/{owner}/{repo}/hooks/{hook_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3777,6 +4253,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/hooks/{hook_id}/config`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3802,6 +4280,8 @@ class AsyncRepos(Namespace):
         """Get a delivery for a repository webhook.
 
         `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3835,6 +4315,8 @@ class AsyncRepos(Namespace):
         """List repository activities.
 
         `GET /repos/{owner}/{repo}/activity` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3872,6 +4354,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/attestations/{subject_digest}` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3902,6 +4386,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/autolinks`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3927,6 +4413,8 @@ class AsyncRepos(Namespace):
         """List branches.
 
         `GET /repos/{owner}/{repo}/branches` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -3955,6 +4443,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -3964,6 +4454,35 @@ class AsyncRepos(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/commits/commits#list-branches-for-head-commit
+        """
+
+    async def list_cache_info(
+        self,
+        owner: str,
+        repo: str,
+        *,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[ReposListCacheInfoDataItem]:
+        """List repository cache replication status.
+
+        `GET /repos/{owner}/{repo}/replicas/caches` (paginated: use octo.paginate)
+
+        GitHub Enterprise Server only: GHES 3.17–3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            per_page: integer; optional; server default 30
+            page: integer; optional; server default 1
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-server@3.19/rest/repos/repos#list-repository-cache-replication-status
         """
 
     async def list_collaborators(
@@ -3982,6 +4501,8 @@ class AsyncRepos(Namespace):
         """List repository collaborators.
 
         `GET /repos/{owner}/{repo}/collaborators` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4069,6 +4590,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/commits/{ref}/statuses` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4102,6 +4625,8 @@ class AsyncRepos(Namespace):
         """List commits.
 
         `GET /repos/{owner}/{repo}/commits` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4137,6 +4662,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/contributors` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4166,6 +4693,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4193,6 +4722,8 @@ class AsyncRepos(Namespace):
         """List deploy keys.
 
         `GET /repos/{owner}/{repo}/keys` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4222,6 +4753,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4250,6 +4783,8 @@ class AsyncRepos(Namespace):
         """List deployment statuses.
 
         `GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4282,6 +4817,8 @@ class AsyncRepos(Namespace):
         """List deployments.
 
         `GET /repos/{owner}/{repo}/deployments` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4319,6 +4856,8 @@ class AsyncRepos(Namespace):
 
         `GET /user/repos` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             visibility: string; optional; one of all, public, private; server default 'all'
             affiliation: string; optional; server default 'owner,collaborator,organization_member'
@@ -4353,6 +4892,8 @@ class AsyncRepos(Namespace):
 
         `GET /orgs/{org}/repos` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             type: string; optional; one of all, public, private, forks, sources, member; server default 'all'
@@ -4384,6 +4925,8 @@ class AsyncRepos(Namespace):
 
         `GET /users/{username}/repos` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             type: string; optional; one of all, owner, member; server default 'owner'
@@ -4414,6 +4957,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/forks` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4442,6 +4987,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/invitations` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4467,6 +5014,8 @@ class AsyncRepos(Namespace):
 
         `GET /user/repository_invitations` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -4490,6 +5039,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/issue-types`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4512,6 +5063,8 @@ class AsyncRepos(Namespace):
         """List repository languages.
 
         `GET /repos/{owner}/{repo}/languages`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4538,6 +5091,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/pages/builds` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4561,6 +5116,8 @@ class AsyncRepos(Namespace):
         """List public repositories.
 
         `GET /repositories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             since: integer; optional
@@ -4586,6 +5143,8 @@ class AsyncRepos(Namespace):
         """List pull requests associated with a commit.
 
         `GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4616,6 +5175,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/releases/{release_id}/assets` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4644,6 +5205,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/releases` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4654,6 +5217,68 @@ class AsyncRepos(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/releases/releases#list-releases
+        """
+
+    async def list_repo_push_bypass_requests(
+        self,
+        owner: str,
+        repo: str,
+        *,
+        reviewer: str | Omit = OMIT,
+        requester: str | Omit = OMIT,
+        time_period: Literal["hour", "day", "week", "month"] | Omit = OMIT,
+        request_status: Literal["completed", "cancelled", "approved", "expired", "deleted", "denied", "open", "all"] | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[PushRuleBypassRequest]:
+        """List repository push rule bypass requests.
+
+        `GET /repos/{owner}/{repo}/bypass-requests/push-rules` (paginated: use octo.paginate)
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            reviewer: string; optional
+            requester: string; optional
+            time_period: string; optional; one of hour, day, week, month; server default 'day'
+            request_status: string; optional; one of completed, cancelled, approved, expired, deleted, denied, open, all; server default 'all'
+            per_page: integer; optional; server default 30
+            page: integer; optional; server default 1
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/repos/bypass-requests#list-repository-push-rule-bypass-requests
+        """
+
+    async def list_tag_protection(
+        self,
+        owner: str,
+        repo: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[List[TagProtection]]:
+        """Closing down - List tag protection states for a repository.
+
+        `GET /repos/{owner}/{repo}/tags/protection` (deprecated)
+
+        GitHub Enterprise Server only: GHES 3.17–3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-server@3.19/rest/repos/tags#closing-down---list-tag-protection-states-for-a-repository
         """
 
     async def list_tags(
@@ -4670,6 +5295,8 @@ class AsyncRepos(Namespace):
         """List repository tags.
 
         `GET /repos/{owner}/{repo}/tags` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4697,6 +5324,8 @@ class AsyncRepos(Namespace):
         """List repository teams.
 
         `GET /repos/{owner}/{repo}/teams` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4727,6 +5356,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4756,6 +5387,8 @@ class AsyncRepos(Namespace):
 
         `GET /repos/{owner}/{repo}/hooks` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4784,6 +5417,8 @@ class AsyncRepos(Namespace):
 
         `POST /repos/{owner}/{repo}/merges`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4811,6 +5446,8 @@ class AsyncRepos(Namespace):
 
         `POST /repos/{owner}/{repo}/merge-upstream`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4835,6 +5472,8 @@ class AsyncRepos(Namespace):
         """Ping a repository webhook.
 
         `POST /repos/{owner}/{repo}/hooks/{hook_id}/pings`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4861,6 +5500,8 @@ class AsyncRepos(Namespace):
         """Redeliver a delivery for a repository webhook.
 
         `POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4889,6 +5530,8 @@ class AsyncRepos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4914,6 +5557,8 @@ class AsyncRepos(Namespace):
         """Remove a repository collaborator.
 
         `DELETE /repos/{owner}/{repo}/collaborators/{username}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -4941,6 +5586,8 @@ class AsyncRepos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4967,6 +5614,8 @@ class AsyncRepos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -4992,6 +5641,8 @@ class AsyncRepos(Namespace):
         """Remove team access restrictions.
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5020,6 +5671,8 @@ class AsyncRepos(Namespace):
 
         `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -5047,6 +5700,8 @@ class AsyncRepos(Namespace):
 
         `POST /repos/{owner}/{repo}/branches/{branch}/rename`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -5073,6 +5728,8 @@ class AsyncRepos(Namespace):
 
         `PUT /repos/{owner}/{repo}/topics`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -5097,6 +5754,8 @@ class AsyncRepos(Namespace):
 
         `POST /repos/{owner}/{repo}/pages/builds`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -5120,6 +5779,8 @@ class AsyncRepos(Namespace):
         """Set admin branch protection.
 
         `POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5146,6 +5807,8 @@ class AsyncRepos(Namespace):
         """Set app access restrictions.
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5174,6 +5837,8 @@ class AsyncRepos(Namespace):
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -5200,6 +5865,8 @@ class AsyncRepos(Namespace):
         """Set team access restrictions.
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5228,6 +5895,8 @@ class AsyncRepos(Namespace):
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -5253,6 +5922,8 @@ class AsyncRepos(Namespace):
         """Test the push repository webhook.
 
         `POST /repos/{owner}/{repo}/hooks/{hook_id}/tests`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5280,6 +5951,8 @@ class AsyncRepos(Namespace):
         """Transfer a repository.
 
         `POST /repos/{owner}/{repo}/transfer`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5333,6 +6006,8 @@ class AsyncRepos(Namespace):
         """Update a repository.
 
         `PATCH /repos/{owner}/{repo}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5395,6 +6070,8 @@ class AsyncRepos(Namespace):
         """Update branch protection.
 
         `PUT /repos/{owner}/{repo}/branches/{branch}/protection`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5461,6 +6138,8 @@ class AsyncRepos(Namespace):
 
         `PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -5472,6 +6151,43 @@ class AsyncRepos(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/deployments/branch-policies#update-a-deployment-branch-policy
+        """
+
+    async def update_enterprise_ruleset(
+        self,
+        enterprise: str,
+        ruleset_id: int,
+        *,
+        name: str | Omit = OMIT,
+        target: Literal["branch", "tag", "push", "repository"] | Omit = OMIT,
+        enforcement: Literal["disabled", "active", "evaluate"] | Omit = OMIT,
+        bypass_actors: List[RepositoryRulesetBypassActor2] | Omit = OMIT,
+        conditions: EnterpriseRulesetConditions | Omit = OMIT,
+        rules: List[OrgRules] | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[RepositoryRuleset2]:
+        """Update an enterprise repository ruleset.
+
+        `PUT /enterprises/{enterprise}/rulesets/{ruleset_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            ruleset_id: integer; required
+            name: string; optional
+            target: string; optional; one of branch, tag, push, repository
+            enforcement: string; optional; one of disabled, active, evaluate
+            bypass_actors: array of object (array[RepositoryRulesetBypassActor2]); optional
+            conditions: object (EnterpriseRulesetConditions); optional
+            rules: array of object (array[OrgRules]); optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/enterprise-admin/rules#update-an-enterprise-repository-ruleset
         """
 
     async def update_information_about_pages_site(
@@ -5490,6 +6206,8 @@ class AsyncRepos(Namespace):
         """Update information about a GitHub Pages site.
 
         `PUT /repos/{owner}/{repo}/pages`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5519,6 +6237,8 @@ class AsyncRepos(Namespace):
         """Update a repository invitation.
 
         `PATCH /repos/{owner}/{repo}/invitations/{invitation_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5550,6 +6270,8 @@ class AsyncRepos(Namespace):
         """Update an organization repository ruleset.
 
         `PUT /orgs/{org}/rulesets/{ruleset_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -5586,6 +6308,8 @@ class AsyncRepos(Namespace):
         """Update pull request review protection.
 
         `PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5626,6 +6350,8 @@ class AsyncRepos(Namespace):
 
         `PATCH /repos/{owner}/{repo}/releases/{release_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -5662,6 +6388,8 @@ class AsyncRepos(Namespace):
 
         `PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -5696,6 +6424,8 @@ class AsyncRepos(Namespace):
 
         `PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -5729,6 +6459,8 @@ class AsyncRepos(Namespace):
         """Update status check protection.
 
         `PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required
@@ -5765,6 +6497,8 @@ class AsyncRepos(Namespace):
 
         `PATCH /repos/{owner}/{repo}/hooks/{hook_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -5799,6 +6533,8 @@ class AsyncRepos(Namespace):
 
         `PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -5830,6 +6566,8 @@ class AsyncRepos(Namespace):
         """Upload a release asset.
 
         `POST /repos/{owner}/{repo}/releases/{release_id}/assets` (uploads host)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             owner: string; required

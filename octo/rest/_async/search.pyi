@@ -47,6 +47,8 @@ class AsyncSearch(Namespace):
 
         `GET /search/code` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             q: string; required
             sort: string; optional; one of indexed; deprecated
@@ -75,6 +77,8 @@ class AsyncSearch(Namespace):
         """Search commits.
 
         `GET /search/commits` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             q: string; required
@@ -106,6 +110,8 @@ class AsyncSearch(Namespace):
         """Search issues and pull requests.
 
         `GET /search/issues` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             q: string; required
@@ -139,6 +145,8 @@ class AsyncSearch(Namespace):
 
         `GET /search/labels` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             repository_id: integer; required
             q: string; required
@@ -169,6 +177,8 @@ class AsyncSearch(Namespace):
 
         `GET /search/repositories` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             q: string; required
             sort: string; optional; one of stars, forks, help-wanted-issues, updated
@@ -196,6 +206,8 @@ class AsyncSearch(Namespace):
 
         `GET /search/topics` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             q: string; required
             per_page: integer; optional; server default 30
@@ -222,6 +234,8 @@ class AsyncSearch(Namespace):
         """Search users.
 
         `GET /search/users` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             q: string; required

@@ -11,16 +11,21 @@ from octo.response import Response
 from octo.response import Paged
 
 from octo.rest.types.api import (
+    EnterpriseSecurityAnalysisSettings,
     OrganizationSecretScanningAlert,
     SecretScanningAlert,
     SecretScanningAlertWithMetadata,
     SecretScanningBulkCreateOrgCustomPatternsData,
+    SecretScanningBypassRequest,
     SecretScanningCustomPattern,
     SecretScanningCustomPatternToCreate,
     SecretScanningCustomPatternToDelete,
+    SecretScanningDismissalRequest,
     SecretScanningLocation,
     SecretScanningPatternConfiguration,
     SecretScanningPushProtectionBypass,
+    SecretScanningReviewBypassRequestData,
+    SecretScanningReviewDismissalRequestData,
     SecretScanningScanHistory,
     SecretScanningUpdateOrgPatternConfigsCustomPatternSettingsItem,
     SecretScanningUpdateOrgPatternConfigsData,
@@ -30,6 +35,31 @@ from octo.rest.types.api import (
 
 class AsyncSecretScanning(Namespace):
     """The `secret_scanning` endpoints of an `AsyncOcto`: `await client.secret_scanning.<method>(...)`."""
+
+    async def bulk_create_enterprise_custom_patterns(
+        self,
+        enterprise: str,
+        *,
+        patterns: List[SecretScanningCustomPatternToCreate],
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[SecretScanningBulkCreateOrgCustomPatternsData]:
+        """Bulk create enterprise custom patterns.
+
+        `POST /enterprises/{enterprise}/secret-scanning/custom-patterns`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            patterns: array of object (array[SecretScanningCustomPatternToCreate]); required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/secret-scanning/custom-patterns#bulk-create-enterprise-custom-patterns
+        """
 
     async def bulk_create_org_custom_patterns(
         self,
@@ -43,6 +73,8 @@ class AsyncSecretScanning(Namespace):
         """Bulk create organization custom patterns.
 
         `POST /orgs/{org}/secret-scanning/custom-patterns`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -68,6 +100,8 @@ class AsyncSecretScanning(Namespace):
 
         `POST /repos/{owner}/{repo}/secret-scanning/custom-patterns`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -77,6 +111,33 @@ class AsyncSecretScanning(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-create-repository-custom-patterns
+        """
+
+    async def bulk_delete_enterprise_custom_patterns(
+        self,
+        enterprise: str,
+        *,
+        patterns: List[SecretScanningCustomPatternToDelete],
+        post_delete_action: Literal["delete_alerts", "resolve_alerts"] | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Bulk delete enterprise custom patterns.
+
+        `DELETE /enterprises/{enterprise}/secret-scanning/custom-patterns`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            patterns: array of object (array[SecretScanningCustomPatternToDelete]); required; items 0..500
+            post_delete_action: string; optional; one of delete_alerts, resolve_alerts; server default 'delete_alerts'
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/secret-scanning/custom-patterns#bulk-delete-enterprise-custom-patterns
         """
 
     async def bulk_delete_org_custom_patterns(
@@ -92,6 +153,8 @@ class AsyncSecretScanning(Namespace):
         """Bulk delete organization custom patterns.
 
         `DELETE /orgs/{org}/secret-scanning/custom-patterns`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -118,6 +181,8 @@ class AsyncSecretScanning(Namespace):
         """Bulk delete repository custom patterns.
 
         `DELETE /repos/{owner}/{repo}/secret-scanning/custom-patterns`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -146,6 +211,8 @@ class AsyncSecretScanning(Namespace):
 
         `POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -156,6 +223,33 @@ class AsyncSecretScanning(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#create-a-push-protection-bypass
+        """
+
+    async def dismiss_bypass_response(
+        self,
+        owner: str,
+        repo: str,
+        bypass_response_id: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Dismiss a response on a bypass request for secret scanning.
+
+        `DELETE /repos/{owner}/{repo}/bypass-responses/secret-scanning/{bypass_response_id}`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            bypass_response_id: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/secret-scanning/delegated-bypass#dismiss-a-response-on-a-bypass-request-for-secret-scanning
         """
 
     async def get_alert(
@@ -173,6 +267,8 @@ class AsyncSecretScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -183,6 +279,60 @@ class AsyncSecretScanning(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#get-a-secret-scanning-alert
+        """
+
+    async def get_bypass_request(
+        self,
+        owner: str,
+        repo: str,
+        bypass_request_number: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[SecretScanningBypassRequest]:
+        """Get a bypass request for secret scanning.
+
+        `GET /repos/{owner}/{repo}/bypass-requests/secret-scanning/{bypass_request_number}`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            bypass_request_number: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/secret-scanning/delegated-bypass#get-a-bypass-request-for-secret-scanning
+        """
+
+    async def get_dismissal_request(
+        self,
+        owner: str,
+        repo: str,
+        alert_number: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[SecretScanningDismissalRequest]:
+        """Get an alert dismissal request for secret scanning.
+
+        `GET /repos/{owner}/{repo}/dismissal-requests/secret-scanning/{alert_number}`
+
+        Available on GHEC, GHES 3.18–3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            alert_number: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/secret-scanning/alert-dismissal-requests#get-an-alert-dismissal-request-for-secret-scanning
         """
 
     async def get_scan_history(
@@ -198,6 +348,8 @@ class AsyncSecretScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/secret-scanning/scan-history`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -206,6 +358,90 @@ class AsyncSecretScanning(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#get-secret-scanning-scan-history-for-a-repository
+        """
+
+    async def get_security_analysis_settings_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[EnterpriseSecurityAnalysisSettings]:
+        """Get code security and analysis features for an enterprise.
+
+        `GET /enterprises/{enterprise}/code_security_and_analysis` (deprecated)
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            enterprise: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/enterprise-admin/code-security-and-analysis#get-code-security-and-analysis-features-for-an-enterprise
+        """
+
+    async def list_alerts_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        state: Literal["open", "resolved"] | Omit = OMIT,
+        secret_type: str | Omit = OMIT,
+        exclude_secret_types: str | Omit = OMIT,
+        exclude_providers: str | Omit = OMIT,
+        providers: str | Omit = OMIT,
+        resolution: str | Omit = OMIT,
+        assignee: str | Omit = OMIT,
+        sort: Literal["created", "updated"] | Omit = OMIT,
+        direction: Literal["asc", "desc"] | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        before: str | Omit = OMIT,
+        after: str | Omit = OMIT,
+        validity: str | Omit = OMIT,
+        is_publicly_leaked: bool | Omit = OMIT,
+        is_multi_repo: bool | Omit = OMIT,
+        hide_secret: bool | Omit = OMIT,
+        is_bypassed: bool | Omit = OMIT,
+        included_metadata: str | Omit = OMIT,
+        owner_email_hash: str | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[OrganizationSecretScanningAlert]:
+        """List secret scanning alerts for an enterprise.
+
+        `GET /enterprises/{enterprise}/secret-scanning/alerts` (paginated: use octo.paginate)
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            enterprise: string; required
+            state: string; optional; one of open, resolved
+            secret_type: string; optional
+            exclude_secret_types: string; optional
+            exclude_providers: string; optional
+            providers: string; optional
+            resolution: string; optional
+            assignee: string; optional
+            sort: string; optional; one of created, updated; server default 'created'
+            direction: string; optional; one of asc, desc; server default 'desc'
+            per_page: integer; optional; server default 30
+            before: string; optional
+            after: string; optional
+            validity: string; optional
+            is_publicly_leaked: boolean; optional; server default False
+            is_multi_repo: boolean; optional; server default False
+            hide_secret: boolean; optional; server default False
+            is_bypassed: boolean; optional
+            included_metadata: string; optional
+            owner_email_hash: string; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/secret-scanning/secret-scanning#list-secret-scanning-alerts-for-an-enterprise
         """
 
     async def list_alerts_for_org(
@@ -239,6 +475,8 @@ class AsyncSecretScanning(Namespace):
         """List secret scanning alerts for an organization.
 
         `GET /orgs/{org}/secret-scanning/alerts` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -302,6 +540,8 @@ class AsyncSecretScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/secret-scanning/alerts` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -332,6 +572,142 @@ class AsyncSecretScanning(Namespace):
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#list-secret-scanning-alerts-for-a-repository
         """
 
+    async def list_enterprise_bypass_requests(
+        self,
+        enterprise: str,
+        *,
+        organization_name: str | Omit = OMIT,
+        reviewer: str | Omit = OMIT,
+        requester: str | Omit = OMIT,
+        time_period: Literal["hour", "day", "week", "month"] | Omit = OMIT,
+        request_status: Literal["completed", "cancelled", "approved", "expired", "deleted", "denied", "open", "all"] | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[SecretScanningBypassRequest]:
+        """List bypass requests for secret scanning for an enterprise.
+
+        `GET /enterprises/{enterprise}/bypass-requests/secret-scanning` (paginated: use octo.paginate)
+
+        Available on GHEC, GHES 3.19.
+
+        Args:
+            enterprise: string; required
+            organization_name: string; optional
+            reviewer: string; optional
+            requester: string; optional
+            time_period: string; optional; one of hour, day, week, month; server default 'day'
+            request_status: string; optional; one of completed, cancelled, approved, expired, deleted, denied, open, all; server default 'all'
+            per_page: integer; optional; server default 30
+            page: integer; optional; server default 1
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/secret-scanning/delegated-bypass#list-bypass-requests-for-secret-scanning-for-an-enterprise
+        """
+
+    async def list_enterprise_custom_patterns(
+        self,
+        enterprise: str,
+        *,
+        state: Literal["published", "unpublished"] | Omit = OMIT,
+        push_protection: Literal["enabled", "disabled"] | Omit = OMIT,
+        sort: Literal["created", "updated", "name"] | Omit = OMIT,
+        direction: Literal["asc", "desc"] | Omit = OMIT,
+        page: int | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        before: str | Omit = OMIT,
+        after: str | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[SecretScanningCustomPattern]:
+        """List enterprise custom patterns.
+
+        `GET /enterprises/{enterprise}/secret-scanning/custom-patterns` (paginated: use octo.paginate)
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            state: string; optional; one of published, unpublished
+            push_protection: string; optional; one of enabled, disabled
+            sort: string; optional; one of created, updated, name; server default 'created'
+            direction: string; optional; one of asc, desc; server default 'desc'
+            page: integer; optional; server default 1
+            per_page: integer; optional; server default 30
+            before: string; optional
+            after: string; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/secret-scanning/custom-patterns#list-enterprise-custom-patterns
+        """
+
+    async def list_enterprise_dismissal_requests(
+        self,
+        enterprise: str,
+        *,
+        organization_name: str | Omit = OMIT,
+        reviewer: str | Omit = OMIT,
+        requester: str | Omit = OMIT,
+        time_period: Literal["hour", "day", "week", "month"] | Omit = OMIT,
+        request_status: Literal["completed", "cancelled", "approved", "expired", "denied", "open", "all"] | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[SecretScanningDismissalRequest]:
+        """List alert dismissal requests for secret scanning for an enterprise.
+
+        `GET /enterprises/{enterprise}/dismissal-requests/secret-scanning` (paginated: use octo.paginate)
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            organization_name: string; optional
+            reviewer: string; optional
+            requester: string; optional
+            time_period: string; optional; one of hour, day, week, month; server default 'day'
+            request_status: string; optional; one of completed, cancelled, approved, expired, denied, open, all; server default 'all'
+            per_page: integer; optional; server default 30
+            page: integer; optional; server default 1
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/secret-scanning/alert-dismissal-requests#list-alert-dismissal-requests-for-secret-scanning-for-an-enterprise
+        """
+
+    async def list_enterprise_pattern_configs(
+        self,
+        enterprise: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[SecretScanningPatternConfiguration]:
+        """List enterprise pattern configurations.
+
+        `GET /enterprises/{enterprise}/secret-scanning/pattern-configurations`
+
+        Available on GHEC, GHES 3.19.
+
+        Args:
+            enterprise: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/secret-scanning/push-protection#list-enterprise-pattern-configurations
+        """
+
     async def list_locations_for_alert(
         self,
         owner: str,
@@ -348,6 +724,8 @@ class AsyncSecretScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -359,6 +737,43 @@ class AsyncSecretScanning(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#list-locations-for-a-secret-scanning-alert
+        """
+
+    async def list_org_bypass_requests(
+        self,
+        org: str,
+        *,
+        repository_name: str | Omit = OMIT,
+        reviewer: str | Omit = OMIT,
+        requester: str | Omit = OMIT,
+        time_period: Literal["hour", "day", "week", "month"] | Omit = OMIT,
+        request_status: Literal["completed", "cancelled", "approved", "expired", "deleted", "denied", "open", "all"] | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[SecretScanningBypassRequest]:
+        """List bypass requests for secret scanning for an org.
+
+        `GET /orgs/{org}/bypass-requests/secret-scanning` (paginated: use octo.paginate)
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            org: string; required
+            repository_name: string; optional
+            reviewer: string; optional
+            requester: string; optional
+            time_period: string; optional; one of hour, day, week, month; server default 'day'
+            request_status: string; optional; one of completed, cancelled, approved, expired, deleted, denied, open, all; server default 'all'
+            per_page: integer; optional; server default 30
+            page: integer; optional; server default 1
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/secret-scanning/delegated-bypass#list-bypass-requests-for-secret-scanning-for-an-org
         """
 
     async def list_org_custom_patterns(
@@ -381,6 +796,8 @@ class AsyncSecretScanning(Namespace):
 
         `GET /orgs/{org}/secret-scanning/custom-patterns` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             state: string; optional; one of published, unpublished
@@ -398,6 +815,43 @@ class AsyncSecretScanning(Namespace):
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#list-organization-custom-patterns
         """
 
+    async def list_org_dismissal_requests(
+        self,
+        org: str,
+        *,
+        repository_name: str | Omit = OMIT,
+        reviewer: str | Omit = OMIT,
+        requester: str | Omit = OMIT,
+        time_period: Literal["hour", "day", "week", "month"] | Omit = OMIT,
+        request_status: Literal["completed", "cancelled", "approved", "expired", "denied", "open", "all"] | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[SecretScanningDismissalRequest]:
+        """List alert dismissal requests for secret scanning for an org.
+
+        `GET /orgs/{org}/dismissal-requests/secret-scanning` (paginated: use octo.paginate)
+
+        Available on GHEC, GHES 3.18–3.19.
+
+        Args:
+            org: string; required
+            repository_name: string; optional
+            reviewer: string; optional
+            requester: string; optional
+            time_period: string; optional; one of hour, day, week, month; server default 'day'
+            request_status: string; optional; one of completed, cancelled, approved, expired, denied, open, all; server default 'all'
+            per_page: integer; optional; server default 30
+            page: integer; optional; server default 1
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/secret-scanning/alert-dismissal-requests#list-alert-dismissal-requests-for-secret-scanning-for-an-org
+        """
+
     async def list_org_pattern_configs(
         self,
         org: str,
@@ -410,6 +864,8 @@ class AsyncSecretScanning(Namespace):
 
         `GET /orgs/{org}/secret-scanning/pattern-configurations`
 
+        Available on api.github.com, GHEC, GHES 3.19.
+
         Args:
             org: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -417,6 +873,43 @@ class AsyncSecretScanning(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/push-protection#list-organization-pattern-configurations
+        """
+
+    async def list_repo_bypass_requests(
+        self,
+        owner: str,
+        repo: str,
+        *,
+        reviewer: str | Omit = OMIT,
+        requester: str | Omit = OMIT,
+        time_period: Literal["hour", "day", "week", "month"] | Omit = OMIT,
+        request_status: Literal["completed", "cancelled", "approved", "expired", "deleted", "denied", "open", "all"] | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[SecretScanningBypassRequest]:
+        """List bypass requests for secret scanning for a repository.
+
+        `GET /repos/{owner}/{repo}/bypass-requests/secret-scanning` (paginated: use octo.paginate)
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            reviewer: string; optional
+            requester: string; optional
+            time_period: string; optional; one of hour, day, week, month; server default 'day'
+            request_status: string; optional; one of completed, cancelled, approved, expired, deleted, denied, open, all; server default 'all'
+            per_page: integer; optional; server default 30
+            page: integer; optional; server default 1
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/secret-scanning/delegated-bypass#list-bypass-requests-for-secret-scanning-for-a-repository
         """
 
     async def list_repo_custom_patterns(
@@ -440,6 +933,8 @@ class AsyncSecretScanning(Namespace):
 
         `GET /repos/{owner}/{repo}/secret-scanning/custom-patterns` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -456,6 +951,169 @@ class AsyncSecretScanning(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/custom-patterns#list-repository-custom-patterns
+        """
+
+    async def list_repo_dismissal_requests(
+        self,
+        owner: str,
+        repo: str,
+        *,
+        reviewer: str | Omit = OMIT,
+        requester: str | Omit = OMIT,
+        time_period: Literal["hour", "day", "week", "month"] | Omit = OMIT,
+        request_status: Literal["completed", "cancelled", "approved", "expired", "denied", "open", "all"] | Omit = OMIT,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[SecretScanningDismissalRequest]:
+        """List alert dismissal requests for secret scanning for a repository.
+
+        `GET /repos/{owner}/{repo}/dismissal-requests/secret-scanning` (paginated: use octo.paginate)
+
+        Available on GHEC, GHES 3.18–3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            reviewer: string; optional
+            requester: string; optional
+            time_period: string; optional; one of hour, day, week, month; server default 'day'
+            request_status: string; optional; one of completed, cancelled, approved, expired, denied, open, all; server default 'all'
+            per_page: integer; optional; server default 30
+            page: integer; optional; server default 1
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/secret-scanning/alert-dismissal-requests#list-alert-dismissal-requests-for-secret-scanning-for-a-repository
+        """
+
+    async def patch_security_analysis_settings_for_enterprise(
+        self,
+        enterprise: str,
+        *,
+        advanced_security_enabled_for_new_repositories: bool | Omit = OMIT,
+        advanced_security_enabled_new_user_namespace_repos: bool | Omit = OMIT,
+        dependabot_alerts_enabled_for_new_repositories: bool | Omit = OMIT,
+        secret_scanning_enabled_for_new_repositories: bool | Omit = OMIT,
+        secret_scanning_push_protection_enabled_for_new_repositories: bool | Omit = OMIT,
+        secret_scanning_push_protection_custom_link: str | None | Omit = OMIT,
+        secret_scanning_non_provider_patterns_enabled_for_new_repositories: bool | None | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Update code security and analysis features for an enterprise.
+
+        `PATCH /enterprises/{enterprise}/code_security_and_analysis` (deprecated)
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            enterprise: string; required
+            advanced_security_enabled_for_new_repositories: boolean; optional
+            advanced_security_enabled_new_user_namespace_repos: boolean; optional
+            dependabot_alerts_enabled_for_new_repositories: boolean; optional
+            secret_scanning_enabled_for_new_repositories: boolean; optional
+            secret_scanning_push_protection_enabled_for_new_repositories: boolean; optional
+            secret_scanning_push_protection_custom_link: string; optional; may be None (sent as null)
+            secret_scanning_non_provider_patterns_enabled_for_new_repositories: boolean; optional; may be None (sent as null)
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/enterprise-admin/code-security-and-analysis#update-code-security-and-analysis-features-for-an-enterprise
+        """
+
+    async def post_security_product_enablement_for_enterprise(
+        self,
+        enterprise: str,
+        security_product: Literal["advanced_security", "advanced_security_user_namespace", "dependabot_alerts", "secret_scanning", "secret_scanning_push_protection", "secret_scanning_non_provider_patterns"],
+        enablement: Literal["enable_all", "disable_all"],
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Enable or disable a security feature.
+
+        `POST /enterprises/{enterprise}/{security_product}/{enablement}` (deprecated)
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            enterprise: string; required
+            security_product: string; required; one of advanced_security, advanced_security_user_namespace, dependabot_alerts, secret_scanning, secret_scanning_push_protection, secret_scanning_non_provider_patterns
+            enablement: string; required; one of enable_all, disable_all
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/enterprise-admin/code-security-and-analysis#enable-or-disable-a-security-feature
+        """
+
+    async def review_bypass_request(
+        self,
+        owner: str,
+        repo: str,
+        bypass_request_number: int,
+        *,
+        status: Literal["approve", "reject"],
+        message: str,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[SecretScanningReviewBypassRequestData]:
+        """Review a bypass request for secret scanning.
+
+        `PATCH /repos/{owner}/{repo}/bypass-requests/secret-scanning/{bypass_request_number}`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            bypass_request_number: integer; required
+            status: string; required; one of approve, reject
+            message: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/secret-scanning/delegated-bypass#review-a-bypass-request-for-secret-scanning
+        """
+
+    async def review_dismissal_request(
+        self,
+        owner: str,
+        repo: str,
+        alert_number: int,
+        *,
+        status: Literal["approve", "deny"],
+        message: str,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[SecretScanningReviewDismissalRequestData]:
+        """Review an alert dismissal request for secret scanning.
+
+        `PATCH /repos/{owner}/{repo}/dismissal-requests/secret-scanning/{alert_number}`
+
+        Available on GHEC, GHES 3.18–3.19.
+
+        Args:
+            owner: string; required
+            repo: string; required
+            alert_number: integer; required
+            status: string; required; one of approve, deny
+            message: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/secret-scanning/alert-dismissal-requests#review-an-alert-dismissal-request-for-secret-scanning
         """
 
     async def update_alert(
@@ -477,6 +1135,8 @@ class AsyncSecretScanning(Namespace):
 
         `PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             owner: string; required
             repo: string; required
@@ -491,6 +1151,72 @@ class AsyncSecretScanning(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/secret-scanning/secret-scanning#update-a-secret-scanning-alert
+        """
+
+    async def update_enterprise_custom_pattern(
+        self,
+        enterprise: str,
+        pattern_id: int,
+        *,
+        custom_pattern_version: str | None,
+        pattern: str | Omit = OMIT,
+        start_delimiter: str | Omit = OMIT,
+        end_delimiter: str | Omit = OMIT,
+        must_match: List[str] | Omit = OMIT,
+        must_not_match: List[str] | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[SecretScanningCustomPattern]:
+        """Update an enterprise custom pattern.
+
+        `PATCH /enterprises/{enterprise}/secret-scanning/custom-patterns/{pattern_id}`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            enterprise: string; required
+            pattern_id: integer; required
+            custom_pattern_version: string; required; may be None (sent as null)
+            pattern: string; optional
+            start_delimiter: string; optional
+            end_delimiter: string; optional
+            must_match: array of string; optional
+            must_not_match: array of string; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/secret-scanning/custom-patterns#update-an-enterprise-custom-pattern
+        """
+
+    async def update_enterprise_pattern_configs(
+        self,
+        enterprise: str,
+        *,
+        pattern_config_version: str | None | Omit = OMIT,
+        provider_pattern_settings: List[SecretScanningUpdateOrgPatternConfigsProviderPatternSettingsItem] | Omit = OMIT,
+        custom_pattern_settings: List[SecretScanningUpdateOrgPatternConfigsCustomPatternSettingsItem] | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[SecretScanningUpdateOrgPatternConfigsData]:
+        """Update enterprise pattern configurations.
+
+        `PATCH /enterprises/{enterprise}/secret-scanning/pattern-configurations`
+
+        Available on GHEC, GHES 3.19.
+
+        Args:
+            enterprise: string; required
+            pattern_config_version: string; optional; may be None (sent as null)
+            provider_pattern_settings: array of object (array[SecretScanningUpdateOrgPatternConfigsProviderPatternSettingsItem]); optional
+            custom_pattern_settings: array of object (array[SecretScanningUpdateOrgPatternConfigsCustomPatternSettingsItem]); optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/secret-scanning/push-protection#update-enterprise-pattern-configurations
         """
 
     async def update_org_custom_pattern(
@@ -511,6 +1237,8 @@ class AsyncSecretScanning(Namespace):
         """Update an organization custom pattern.
 
         `PATCH /orgs/{org}/secret-scanning/custom-patterns/{pattern_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             org: string; required
@@ -543,6 +1271,8 @@ class AsyncSecretScanning(Namespace):
 
         `PATCH /orgs/{org}/secret-scanning/pattern-configurations`
 
+        Available on api.github.com, GHEC, GHES 3.19.
+
         Args:
             org: string; required
             pattern_config_version: string; optional; may be None (sent as null)
@@ -574,6 +1304,8 @@ class AsyncSecretScanning(Namespace):
         """Update a repository custom pattern.
 
         `PATCH /repos/{owner}/{repo}/secret-scanning/custom-patterns/{pattern_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required

@@ -36,6 +36,8 @@ class AsyncSecurityAdvisories(Namespace):
 
         `POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -66,6 +68,8 @@ class AsyncSecurityAdvisories(Namespace):
         """Privately report a security vulnerability.
 
         `POST /repos/{owner}/{repo}/security-advisories/reports`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -106,6 +110,8 @@ class AsyncSecurityAdvisories(Namespace):
 
         `POST /repos/{owner}/{repo}/security-advisories`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -139,6 +145,8 @@ class AsyncSecurityAdvisories(Namespace):
 
         `POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve`
 
+        Available on api.github.com, GHEC.
+
         Args:
             owner: string; required
             repo: string; required
@@ -162,6 +170,8 @@ class AsyncSecurityAdvisories(Namespace):
 
         `GET /advisories/{ghsa_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             ghsa_id: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -184,6 +194,8 @@ class AsyncSecurityAdvisories(Namespace):
         """Get a repository security advisory.
 
         `GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -224,6 +236,8 @@ class AsyncSecurityAdvisories(Namespace):
         """List global security advisories.
 
         `GET /advisories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             ghsa_id: string; optional
@@ -269,6 +283,8 @@ class AsyncSecurityAdvisories(Namespace):
 
         `GET /orgs/{org}/security-advisories` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             direction: string; optional; one of asc, desc; server default 'desc'
@@ -302,6 +318,8 @@ class AsyncSecurityAdvisories(Namespace):
         """List repository security advisories.
 
         `GET /repos/{owner}/{repo}/security-advisories` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required
@@ -343,6 +361,8 @@ class AsyncSecurityAdvisories(Namespace):
         """Update a repository security advisory.
 
         `PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             owner: string; required

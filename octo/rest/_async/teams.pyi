@@ -11,6 +11,12 @@ from octo.response import Response
 from octo.response import Paged
 
 from octo.rest.types.api import (
+    ExternalGroup,
+    ExternalGroupTeamsItem,
+    ExternalGroups,
+    ExternalGroupsGroupsItem,
+    GroupMapping,
+    GroupMappingGroupsItem,
     MinimalRepository,
     OrganizationInvitation,
     Team,
@@ -18,6 +24,8 @@ from octo.rest.types.api import (
     TeamMember,
     TeamMembership,
     TeamRepository,
+    TeamsCreateOrUpdateIdpGroupConnectionsInOrgGroupsItem,
+    TeamsCreateOrUpdateIdpGroupConnectionsLegacyGroupsItem,
 )
 
 
@@ -36,6 +44,8 @@ class AsyncTeams(Namespace):
         """Add team member (Legacy).
 
         `PUT /teams/{team_id}/members/{username}` (deprecated)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -62,6 +72,8 @@ class AsyncTeams(Namespace):
 
         `PUT /orgs/{org}/teams/{team_slug}/memberships/{username}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             team_slug: string; required
@@ -87,6 +99,8 @@ class AsyncTeams(Namespace):
         """Add or update team membership for a user (Legacy).
 
         `PUT /teams/{team_id}/memberships/{username}` (deprecated)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -115,6 +129,8 @@ class AsyncTeams(Namespace):
 
         `PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             team_slug: string; required
@@ -142,6 +158,8 @@ class AsyncTeams(Namespace):
         """Add or update team repository permissions (Legacy).
 
         `PUT /teams/{team_id}/repos/{owner}/{repo}` (deprecated)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -196,6 +214,8 @@ class AsyncTeams(Namespace):
 
         `GET /teams/{team_id}/repos/{owner}/{repo}` (deprecated)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             team_id: integer; required
             owner: string; required
@@ -228,6 +248,8 @@ class AsyncTeams(Namespace):
 
         `POST /orgs/{org}/teams`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             name: string; required
@@ -248,6 +270,60 @@ class AsyncTeams(Namespace):
         Docs: https://docs.github.com/rest/teams/teams#create-a-team
         """
 
+    async def create_or_update_idp_group_connections_in_org(
+        self,
+        org: str,
+        team_slug: str,
+        *,
+        groups: List[TeamsCreateOrUpdateIdpGroupConnectionsInOrgGroupsItem] | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[GroupMapping]:
+        """Create or update IdP group connections.
+
+        `PATCH /orgs/{org}/teams/{team_slug}/team-sync/group-mappings`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            org: string; required
+            team_slug: string; required
+            groups: array of object (array[TeamsCreateOrUpdateIdpGroupConnectionsInOrgGroupsItem]); optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/teams/team-sync#create-or-update-idp-group-connections
+        """
+
+    async def create_or_update_idp_group_connections_legacy(
+        self,
+        team_id: int,
+        *,
+        groups: List[TeamsCreateOrUpdateIdpGroupConnectionsLegacyGroupsItem],
+        synced_at: str | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[GroupMapping]:
+        """Create or update IdP group connections (Legacy).
+
+        `PATCH /teams/{team_id}/team-sync/group-mappings` (deprecated)
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            team_id: integer; required
+            groups: array of object (array[TeamsCreateOrUpdateIdpGroupConnectionsLegacyGroupsItem]); required
+            synced_at: string; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/teams/team-sync#create-or-update-idp-group-connections-legacy
+        """
+
     async def delete_in_org(
         self,
         org: str,
@@ -260,6 +336,8 @@ class AsyncTeams(Namespace):
         """Delete a team.
 
         `DELETE /orgs/{org}/teams/{team_slug}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -283,6 +361,8 @@ class AsyncTeams(Namespace):
 
         `DELETE /teams/{team_id}` (deprecated)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             team_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -290,6 +370,35 @@ class AsyncTeams(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#delete-a-team-legacy
+        """
+
+    async def external_idp_group_info_for_org(
+        self,
+        org: str,
+        group_id: int,
+        *,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[ExternalGroupTeamsItem, ExternalGroup]:
+        """Get an external group.
+
+        `GET /orgs/{org}/external-group/{group_id}` (paginated: use octo.paginate)
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            org: string; required
+            group_id: integer; required
+            per_page: integer; optional; server default 30
+            page: integer; optional; server default 1
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/teams/external-groups#get-an-external-group
         """
 
     async def get_by_name(
@@ -304,6 +413,8 @@ class AsyncTeams(Namespace):
         """Get a team by name.
 
         `GET /orgs/{org}/teams/{team_slug}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -327,6 +438,8 @@ class AsyncTeams(Namespace):
 
         `GET /teams/{team_id}` (deprecated)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             team_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -348,6 +461,8 @@ class AsyncTeams(Namespace):
         """Get team member (Legacy).
 
         `GET /teams/{team_id}/members/{username}` (deprecated)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -373,6 +488,8 @@ class AsyncTeams(Namespace):
 
         `GET /orgs/{org}/teams/{team_slug}/memberships/{username}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             team_slug: string; required
@@ -397,6 +514,8 @@ class AsyncTeams(Namespace):
 
         `GET /teams/{team_id}/memberships/{username}` (deprecated)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             team_id: integer; required
             username: string; required
@@ -405,6 +524,33 @@ class AsyncTeams(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/members#get-team-membership-for-a-user-legacy
+        """
+
+    async def link_external_idp_group_to_team_for_org(
+        self,
+        org: str,
+        team_slug: str,
+        *,
+        group_id: int,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ExternalGroup]:
+        """Update the connection between an external group and a team.
+
+        `PATCH /orgs/{org}/teams/{team_slug}/external-groups`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            org: string; required
+            team_slug: string; required
+            group_id: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/teams/external-groups#update-the-connection-between-an-external-group-and-a-team
         """
 
     async def list(
@@ -421,6 +567,8 @@ class AsyncTeams(Namespace):
         """List teams.
 
         `GET /orgs/{org}/teams` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -449,6 +597,8 @@ class AsyncTeams(Namespace):
 
         `GET /orgs/{org}/teams/{team_slug}/teams` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             team_slug: string; required
@@ -475,6 +625,8 @@ class AsyncTeams(Namespace):
 
         `GET /teams/{team_id}/teams` (deprecated) (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             team_id: integer; required
             per_page: integer; optional; server default 30
@@ -484,6 +636,35 @@ class AsyncTeams(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#list-child-teams-legacy
+        """
+
+    async def list_external_idp_groups_for_org(
+        self,
+        org: str,
+        *,
+        per_page: int | Omit = OMIT,
+        page: int | Omit = OMIT,
+        display_name: str | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[ExternalGroupsGroupsItem, ExternalGroups]:
+        """List external groups available to an organization.
+
+        `GET /orgs/{org}/external-groups` (paginated: use octo.paginate)
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            org: string; required
+            per_page: integer; optional; server default 30
+            page: integer; optional
+            display_name: string; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/teams/external-groups#list-external-groups-available-to-an-organization
         """
 
     async def list_for_authenticated_user(
@@ -499,6 +680,8 @@ class AsyncTeams(Namespace):
 
         `GET /user/teams` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -507,6 +690,108 @@ class AsyncTeams(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#list-teams-for-the-authenticated-user
+        """
+
+    async def list_idp_groups_for_legacy(
+        self,
+        team_id: int,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[GroupMapping]:
+        """List IdP groups for a team (Legacy).
+
+        `GET /teams/{team_id}/team-sync/group-mappings` (deprecated)
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            team_id: integer; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/teams/team-sync#list-idp-groups-for-a-team-legacy
+        """
+
+    async def list_idp_groups_for_org(
+        self,
+        org: str,
+        *,
+        per_page: int | Omit = OMIT,
+        page: str | Omit = OMIT,
+        q: str | Omit = OMIT,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Paged[GroupMappingGroupsItem, GroupMapping]:
+        """List IdP groups for an organization.
+
+        `GET /orgs/{org}/team-sync/groups` (paginated: use octo.paginate)
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            org: string; required
+            per_page: integer; optional; server default 30
+            page: string; optional
+            q: string; optional
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/teams/team-sync#list-idp-groups-for-an-organization
+        """
+
+    async def list_idp_groups_in_org(
+        self,
+        org: str,
+        team_slug: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[GroupMapping]:
+        """List IdP groups for a team.
+
+        `GET /orgs/{org}/teams/{team_slug}/team-sync/group-mappings`
+
+        GitHub Enterprise Cloud only (api.github.com with an enterprise account, or api.SUBDOMAIN.ghe.com).
+
+        Args:
+            org: string; required
+            team_slug: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/teams/team-sync#list-idp-groups-for-a-team
+        """
+
+    async def list_linked_external_idp_groups_to_team_for_org(
+        self,
+        org: str,
+        team_slug: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[ExternalGroups]:
+        """List a connection between an external group and a team.
+
+        `GET /orgs/{org}/teams/{team_slug}/external-groups`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            org: string; required
+            team_slug: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/teams/external-groups#list-a-connection-between-an-external-group-and-a-team
         """
 
     async def list_members_in_org(
@@ -524,6 +809,8 @@ class AsyncTeams(Namespace):
         """List team members.
 
         `GET /orgs/{org}/teams/{team_slug}/members` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -553,6 +840,8 @@ class AsyncTeams(Namespace):
 
         `GET /teams/{team_id}/members` (deprecated) (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             team_id: integer; required
             role: string; optional; one of member, maintainer, all; server default 'all'
@@ -580,6 +869,8 @@ class AsyncTeams(Namespace):
 
         `GET /orgs/{org}/teams/{team_slug}/invitations` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             org: string; required
             team_slug: string; required
@@ -605,6 +896,8 @@ class AsyncTeams(Namespace):
         """List pending team invitations (Legacy).
 
         `GET /teams/{team_id}/invitations` (deprecated) (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             team_id: integer; required
@@ -632,6 +925,8 @@ class AsyncTeams(Namespace):
 
         `GET /orgs/{org}/teams/{team_slug}/repos` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             team_slug: string; required
@@ -658,6 +953,8 @@ class AsyncTeams(Namespace):
 
         `GET /teams/{team_id}/repos` (deprecated) (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             team_id: integer; required
             per_page: integer; optional; server default 30
@@ -681,6 +978,8 @@ class AsyncTeams(Namespace):
         """Remove team member (Legacy).
 
         `DELETE /teams/{team_id}/members/{username}` (deprecated)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -706,6 +1005,8 @@ class AsyncTeams(Namespace):
 
         `DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             org: string; required
             team_slug: string; required
@@ -729,6 +1030,8 @@ class AsyncTeams(Namespace):
         """Remove team membership for a user (Legacy).
 
         `DELETE /teams/{team_id}/memberships/{username}` (deprecated)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required
@@ -754,6 +1057,8 @@ class AsyncTeams(Namespace):
         """Remove a repository from a team.
 
         `DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -781,6 +1086,8 @@ class AsyncTeams(Namespace):
 
         `DELETE /teams/{team_id}/repos/{owner}/{repo}` (deprecated)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             team_id: integer; required
             owner: string; required
@@ -790,6 +1097,31 @@ class AsyncTeams(Namespace):
             follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
 
         Docs: https://docs.github.com/rest/teams/teams#remove-a-repository-from-a-team-legacy
+        """
+
+    async def unlink_external_idp_group_from_team_for_org(
+        self,
+        org: str,
+        team_slug: str,
+        *,
+        timeout: Timeout | Omit = OMIT,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> Response[None]:
+        """Remove the connection between an external group and a team.
+
+        `DELETE /orgs/{org}/teams/{team_slug}/external-groups`
+
+        Available on GHEC, GHES 3.17–3.19.
+
+        Args:
+            org: string; required
+            team_slug: string; required
+            timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
+            headers: your own headers (If-None-Match, Accept, Content-Type, ...); each replaces octo's of the same name
+            follow_redirects: False returns a 3xx answer as it is, Location included, instead of following it
+
+        Docs: https://docs.github.com/enterprise-cloud@latest/rest/teams/external-groups#remove-the-connection-between-an-external-group-and-a-team
         """
 
     async def update_in_org(
@@ -811,6 +1143,8 @@ class AsyncTeams(Namespace):
         """Update a team.
 
         `PATCH /orgs/{org}/teams/{team_slug}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             org: string; required
@@ -847,6 +1181,8 @@ class AsyncTeams(Namespace):
         """Update a team (Legacy).
 
         `PATCH /teams/{team_id}` (deprecated)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             team_id: integer; required

@@ -42,6 +42,8 @@ class AsyncUsers(Namespace):
 
         `POST /user/emails`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             emails: array of string; optional; items 1..
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -65,6 +67,8 @@ class AsyncUsers(Namespace):
 
         `POST /user/social_accounts`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             account_urls: array of string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -86,6 +90,8 @@ class AsyncUsers(Namespace):
 
         `PUT /user/blocks/{username}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -106,6 +112,8 @@ class AsyncUsers(Namespace):
         """Check if a user is blocked by the authenticated user.
 
         `GET /user/blocks/{username}`
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -129,6 +137,8 @@ class AsyncUsers(Namespace):
 
         `GET /users/{username}/following/{target_user}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             target_user: string; required
@@ -151,6 +161,8 @@ class AsyncUsers(Namespace):
 
         `GET /user/following/{username}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -172,6 +184,8 @@ class AsyncUsers(Namespace):
         """Create a GPG key for the authenticated user.
 
         `POST /user/gpg_keys`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             armored_public_key: string; required
@@ -198,6 +212,8 @@ class AsyncUsers(Namespace):
 
         `POST /user/keys`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             key: string; required
             title: string; optional
@@ -222,6 +238,8 @@ class AsyncUsers(Namespace):
         """Create a SSH signing key for the authenticated user.
 
         `POST /user/ssh_signing_keys`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             key: string; required
@@ -248,6 +266,8 @@ class AsyncUsers(Namespace):
 
         `POST /users/{username}/attestations/delete-request`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             subject_digests: array of string; optional; items 1..1024
@@ -273,6 +293,8 @@ class AsyncUsers(Namespace):
 
         `DELETE /users/{username}/attestations/{attestation_id}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             attestation_id: integer; required
@@ -296,6 +318,8 @@ class AsyncUsers(Namespace):
 
         `DELETE /users/{username}/attestations/digest/{subject_digest}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             subject_digest: string; required; may contain '/'
@@ -317,6 +341,8 @@ class AsyncUsers(Namespace):
         """Delete an email address for the authenticated user.
 
         `DELETE /user/emails`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             emails: array of string; optional; items 1..
@@ -341,6 +367,8 @@ class AsyncUsers(Namespace):
 
         `DELETE /user/gpg_keys/{gpg_key_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             gpg_key_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -363,6 +391,8 @@ class AsyncUsers(Namespace):
         """Delete a public SSH key for the authenticated user.
 
         `DELETE /user/keys/{key_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             key_id: integer; required
@@ -387,6 +417,8 @@ class AsyncUsers(Namespace):
 
         `DELETE /user/social_accounts`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             account_urls: array of string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -407,6 +439,8 @@ class AsyncUsers(Namespace):
         """Delete an SSH signing key for the authenticated user.
 
         `DELETE /user/ssh_signing_keys/{ssh_signing_key_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             ssh_signing_key_id: integer; required
@@ -429,6 +463,8 @@ class AsyncUsers(Namespace):
 
         `PUT /user/following/{username}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -448,6 +484,8 @@ class AsyncUsers(Namespace):
         """Get the authenticated user.
 
         `GET /user`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -469,6 +507,8 @@ class AsyncUsers(Namespace):
 
         `GET /user/{account_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             account_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -489,6 +529,8 @@ class AsyncUsers(Namespace):
         """Get a user.
 
         `GET /users/{username}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -513,6 +555,8 @@ class AsyncUsers(Namespace):
 
         `GET /users/{username}/hovercard`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             subject_type: string; optional; one of organization, repository, issue, pull_request
@@ -535,6 +579,8 @@ class AsyncUsers(Namespace):
         """Get a GPG key for the authenticated user.
 
         `GET /user/gpg_keys/{gpg_key_id}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             gpg_key_id: integer; required
@@ -559,6 +605,8 @@ class AsyncUsers(Namespace):
 
         `GET /user/keys/{key_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             key_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -582,6 +630,8 @@ class AsyncUsers(Namespace):
 
         `GET /user/ssh_signing_keys/{ssh_signing_key_id}`
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             ssh_signing_key_id: integer; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -603,6 +653,8 @@ class AsyncUsers(Namespace):
         """List users.
 
         `GET /users` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             since: integer; optional
@@ -630,6 +682,8 @@ class AsyncUsers(Namespace):
         """List attestations.
 
         `GET /users/{username}/attestations/{subject_digest}` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC.
 
         Args:
             username: string; required
@@ -664,6 +718,8 @@ class AsyncUsers(Namespace):
 
         `POST /users/{username}/attestations/bulk-list`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             subject_digests: array of string; required; items 1..1024
@@ -693,6 +749,8 @@ class AsyncUsers(Namespace):
 
         `GET /user/blocks` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -717,6 +775,8 @@ class AsyncUsers(Namespace):
         """List email addresses for the authenticated user.
 
         `GET /user/emails` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -743,6 +803,8 @@ class AsyncUsers(Namespace):
 
         `GET /user/following` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -768,6 +830,8 @@ class AsyncUsers(Namespace):
 
         `GET /user/followers` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -791,6 +855,8 @@ class AsyncUsers(Namespace):
         """List followers of a user.
 
         `GET /users/{username}/followers` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -817,6 +883,8 @@ class AsyncUsers(Namespace):
 
         `GET /users/{username}/following` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             per_page: integer; optional; server default 30
@@ -840,6 +908,8 @@ class AsyncUsers(Namespace):
         """List GPG keys for the authenticated user.
 
         `GET /user/gpg_keys` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -867,6 +937,8 @@ class AsyncUsers(Namespace):
 
         `GET /users/{username}/gpg_keys` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             per_page: integer; optional; server default 30
@@ -890,6 +962,8 @@ class AsyncUsers(Namespace):
         """List public email addresses for the authenticated user.
 
         `GET /user/public_emails` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -917,6 +991,8 @@ class AsyncUsers(Namespace):
 
         `GET /users/{username}/keys` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             per_page: integer; optional; server default 30
@@ -940,6 +1016,8 @@ class AsyncUsers(Namespace):
         """List public SSH keys for the authenticated user.
 
         `GET /user/keys` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             per_page: integer; optional; server default 30
@@ -966,6 +1044,8 @@ class AsyncUsers(Namespace):
 
         `GET /user/social_accounts` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -989,6 +1069,8 @@ class AsyncUsers(Namespace):
         """List social accounts for a user.
 
         `GET /users/{username}/social_accounts` (paginated: use octo.paginate)
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1014,6 +1096,8 @@ class AsyncUsers(Namespace):
 
         `GET /user/ssh_signing_keys` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             per_page: integer; optional; server default 30
             page: integer; optional; server default 1
@@ -1038,6 +1122,8 @@ class AsyncUsers(Namespace):
 
         `GET /users/{username}/ssh_signing_keys` (paginated: use octo.paginate)
 
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
+
         Args:
             username: string; required
             per_page: integer; optional; server default 30
@@ -1060,6 +1146,8 @@ class AsyncUsers(Namespace):
         """Set primary email visibility for the authenticated user.
 
         `PATCH /user/email/visibility`
+
+        Available on api.github.com, GHEC.
 
         Args:
             visibility: string; required; one of public, private
@@ -1084,6 +1172,8 @@ class AsyncUsers(Namespace):
 
         `DELETE /user/blocks/{username}`
 
+        Available on api.github.com, GHEC.
+
         Args:
             username: string; required
             timeout: seconds, a (connect, read) pair or (connect, read, total); overrides the client's
@@ -1104,6 +1194,8 @@ class AsyncUsers(Namespace):
         """Unfollow a user.
 
         `DELETE /user/following/{username}`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             username: string; required
@@ -1132,6 +1224,8 @@ class AsyncUsers(Namespace):
         """Update the authenticated user.
 
         `PATCH /user`
+
+        Available on api.github.com, GHEC, GHES 3.17–3.19.
 
         Args:
             name: string; optional
