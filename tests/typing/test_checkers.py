@@ -56,24 +56,29 @@ def good(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.glob("*.py") if p.name not in expected_lines())
 
 
-@pytest.fixture(scope="module")
-def mypy(scripts: Path) -> tuple[dict[str, set[int]], str, float]:
-    """Cold mypy --strict on every script: (error lines by file, output, CPU seconds)."""
-    cache = scripts / ".mypy_cache"
+def run_mypy(folder: Path, names: list[str]) -> tuple[dict[str, set[int]], str, float]:
+    """Cold mypy --strict on `names` in `folder`: (error lines by file, output, CPU seconds)."""
+    cache = folder / f".mypy_cache_{len(names)}"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--python-version", PYTHON_VERSION, "--cache-dir", str(cache),
-         "--no-error-summary", "--config-file", os.devnull, *sorted(p.name for p in scripts.glob("*.py"))],
-        cwd=scripts, env={**os.environ, "MYPYPATH": str(ROOT)}, capture_output=True, text=True, timeout=300)
+         "--no-error-summary", "--config-file", os.devnull, *names],
+        cwd=folder, env={**os.environ, "MYPYPATH": str(ROOT)}, capture_output=True, text=True, timeout=300)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    print(f"cold mypy --strict: {time.perf_counter() - started:.1f} s wall, {cpu:.1f} s CPU")
+    print(f"cold mypy --strict on {len(names)} scripts: {time.perf_counter() - started:.1f} s wall, {cpu:.1f} s CPU")
     assert done.returncode in (0, 1), done.stderr
     errors: dict[str, set[int]] = {}
     for m in re.finditer(r"^([\w.]+\.py):(\d+): error:", done.stdout, re.M):
         errors.setdefault(m[1], set()).add(int(m[2]))
     return errors, done.stdout, cpu
+
+
+@pytest.fixture(scope="module")
+def mypy(scripts: Path) -> tuple[dict[str, set[int]], str, float]:
+    """Cold mypy --strict on every script."""
+    return run_mypy(scripts, sorted(p.name for p in scripts.glob("*.py")))
 
 
 def run_pyright(folder: Path, mode: str) -> tuple[dict[str, set[int]], str]:
@@ -105,8 +110,10 @@ def test_mypy_strict_accepts_the_examples_and_reports_each_mistake(
         name: {line} for name, line in expected_lines().items()}, out
 
 
-def test_a_cold_mypy_run_stays_under_its_limit(mypy: tuple[dict[str, set[int]], str, float]) -> None:
-    assert mypy[2] < COLD_MYPY_LIMIT
+def test_a_cold_mypy_run_stays_under_its_limit(scripts: Path) -> None:
+    # The limit is for one user script, cold (issue 14): typed.py uses answers, pagination,
+    # GraphQL and webhooks, so it loads every part of octo a checker must read.
+    assert run_mypy(scripts, ["typed.py"])[2] < COLD_MYPY_LIMIT
 
 
 def test_pyright_accepts_the_examples_and_reports_each_mistake(
