@@ -5,6 +5,7 @@ value when it could be a secret."""
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -123,6 +124,14 @@ def check_headers(headers: Mapping[Any, Any]) -> None:
 def _is_header_name(name: str) -> bool:
     # Cached: a program sends the same few names over and over.
     return re.fullmatch(_HEADER_NAME, name) is not None
+
+
+def check_ca_bundle(bundle: str) -> str:
+    """A CA bundle the environment names (`REQUESTS_CA_BUNDLE`, `CURL_CA_BUNDLE`),
+    checked before anything is sent: a file or a directory of certificates."""
+    if not os.path.exists(bundle):
+        raise ValueError(f"the CA bundle {bundle!r} that REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE names does not exist")
+    return bundle
 
 
 def check_max_connections(value: object) -> int:

@@ -13,7 +13,10 @@ A cancelled call closes its connection.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+import os
+import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -26,7 +29,7 @@ except ImportError:  # pragma: no cover - depends on the install
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_environ_proxies
 
-from octo.checks import check_max_connections
+from octo.checks import check_ca_bundle, check_max_connections
 from octo.errors import InvalidResponseError, OctoError, TransportError
 from octo.hooks import HookRequest, Hooks
 from octo.pipeline import Answer, Attempt, Await, Mint, Request, Sleep, Steps, StoreCall, Stream, facts
@@ -47,7 +50,7 @@ class AsyncDriver:
         if session is not None:
             _own_retries(session)
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._proxies: dict[str, str | None] = {}
+        self._routes: dict[str, tuple[str | None, ssl.SSLContext | bool]] = {}
         self.closed = False
 
     @property
@@ -167,24 +170,27 @@ class AsyncDriver:
         """Send once; the whole body is read unless a 2xx is to be streamed."""
         method, url, attempt = request.method, request.url, request.attempt
         # An ordinary call ends within the attempt's total, however slowly a
-        # server drips; a download's body by its progress (`_stream`), an
-        # upload's by the read timeout.
+        # server drips; a download's body by its progress (`_stream`); an
+        # upload's answer within the total from when its body has gone.
         total = None if request.stream or attempt.upload else max(attempt.remaining(), 0.001)
         timeout = aiohttp.ClientTimeout(total=total, sock_connect=attempt.connect, sock_read=attempt.read)
+        clock = asyncio.timeout(None) if attempt.upload else _NO_CLOCK
         answer: aiohttp.ClientResponse | None = None
-        data, headers, skip = _payload(request)
+        data, headers, skip = _payload(request, clock)
+        proxy, tls = self._route(url)
         error = None
         try:
-            sending = self.session.request(
-                method, URL(url, encoded=True), headers=headers, skip_auto_headers=skip, data=data,
-                timeout=timeout, allow_redirects=False, proxy=self._proxy(url))
-            # A download's header block counts in the total too.
-            answer = await (asyncio.wait_for(sending, max(attempt.remaining(), 0.001)) if request.stream
-                            else sending)
-            seen = _headers(answer)
-            content = None
-            if not request.stream or answer.status >= 300:
-                content, error = await _read_body(method, answer, seen, request)
+            async with clock:
+                sending = self.session.request(
+                    method, URL(url, encoded=True), headers=headers, skip_auto_headers=skip, data=data,
+                    timeout=timeout, allow_redirects=False, proxy=proxy, ssl=tls)
+                # A download's header block counts in the total too.
+                answer = await (asyncio.wait_for(sending, max(attempt.remaining(), 0.001)) if request.stream
+                                else sending)
+                seen = _headers(answer)
+                content = None
+                if not request.stream or answer.status >= 300:
+                    content, error = await _read_body(method, answer, seen, request)
         except aiohttp.ClientError as exc:
             error = _transport_error(method, url, exc, request)
         except TimeoutError:
@@ -207,14 +213,39 @@ class AsyncDriver:
         # The URL as sent: aiohttp's own drops a user:password@ part (it sends it as auth).
         return Answer(answer.status, seen, url, content, answer, request)
 
-    def _proxy(self, url: str) -> str | None:
-        """The proxy for an origin from HTTP(S)_PROXY / NO_PROXY, as requests resolves it."""
-        origin = url[: url.find("/", url.find("//") + 2) if url.count("/") > 2 else len(url)]
-        if origin not in self._proxies:
+    def _route(self, url: str) -> tuple[str | None, ssl.SSLContext | bool]:
+        """The proxy and the TLS context for `url`'s origin, from the environment
+        as `requests.get` reads it (`HTTP(S)_PROXY`, `NO_PROXY`, `REQUESTS_CA_BUNDLE`,
+        `CURL_CA_BUNDLE`), once per origin: a redirect to a storage host or a page
+        on another host gets that host's proxy."""
+        end = url.find("/", url.find("//") + 2)
+        origin = url if end < 0 else url[:end]
+        route = self._routes.get(origin)
+        if route is None:
+            if len(self._routes) >= 64:  # hosts a hostile server names could grow it
+                self._routes.clear()
             proxies = get_environ_proxies(url)
-            self._proxies[origin] = proxies.get(url.partition(":")[0]) or proxies.get("all")
-        return self._proxies[origin]
+            proxy = proxies.get(url.partition(":")[0]) or proxies.get("all")
+            bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+            # True leaves it to the session's connector (aiohttp's default, or the caller's own).
+            route = self._routes[origin] = (proxy, _ca_context(bundle) if bundle else True)
+        return route
 
+
+def _ca_context(bundle: str) -> ssl.SSLContext:
+    """A verifying TLS context that trusts the certificates in `bundle` (a file or
+    a directory, as requests takes it) instead of the system's."""
+    if os.path.isdir(check_ca_bundle(bundle)):
+        return ssl.create_default_context(capath=bundle)
+    try:
+        return ssl.create_default_context(cafile=bundle)
+    except ssl.SSLError:
+        raise ValueError(f"the CA bundle {bundle!r} that REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE names "
+                         "holds no PEM certificate") from None
+
+
+# The clock of a call that is not an upload: its total is aiohttp's.
+_NO_CLOCK = contextlib.nullcontext()
 
 _store_threads: Any = None
 # Enough for the store calls of many concurrent calls: each is one round trip,
@@ -250,7 +281,8 @@ async def _awaited(wrap: Callable[..., Any], send: Callable[..., Any], request: 
     return await result if hasattr(result, "__await__") else result
 
 
-def _payload(request: Request) -> tuple[Any, dict[str, str], list[str]]:
+def _payload(request: Request, clock: asyncio.Timeout | contextlib.nullcontext[None]
+             ) -> tuple[Any, dict[str, str], list[str]]:
     """What aiohttp sends as the body, the headers to send with it, and the
     default headers it must leave out (a header given as None, as requests drops it)."""
     headers: dict[str, str] = {}
@@ -266,19 +298,25 @@ def _payload(request: Request) -> tuple[Any, dict[str, str], list[str]]:
     size = getattr(body, "size", None)
     if size is not None:  # a known size goes as Content-Length, as requests sends it; else chunked
         headers["Content-Length"] = str(size)
-    return _chunks(body), headers, skip
+    return _chunks(body, request.attempt, clock), headers, skip
 
 
-async def _chunks(body: Any) -> AsyncIterator[bytes]:
+async def _chunks(body: Any, attempt: Attempt, clock: Any) -> AsyncIterator[bytes]:
     """An upload body's chunks, each read from its file in a worker thread.
     One is read ahead, so the body's iteration (and its progress callback) has
-    run to its end by the time aiohttp has sent the last chunk and stops asking."""
+    run to its end by the time aiohttp has sent the last chunk and stops asking;
+    from then on the answer has the attempt's total time, as in the sync driver."""
     it = iter(body)
-    chunk = await asyncio.to_thread(next, it, None)
-    while chunk is not None:
-        following = await asyncio.to_thread(next, it, None)
-        yield bytes(chunk)
+    following = await asyncio.to_thread(next, it, None)
+    while True:
         chunk = following
+        following = None if chunk is None else await asyncio.to_thread(next, it, None)
+        if following is None and isinstance(clock, asyncio.Timeout):
+            attempt.deadline = time.monotonic() + attempt.total
+            clock.reschedule(asyncio.get_running_loop().time() + attempt.total)
+        if chunk is None:
+            return
+        yield bytes(chunk)
 
 
 def _headers(answer: aiohttp.ClientResponse) -> CaseInsensitiveDict[str]:
@@ -334,6 +372,9 @@ def _transport_error(method: str, url: str, exc: aiohttp.ClientError, request: R
         text = "timed out waiting for the answer"
     elif isinstance(exc, aiohttp.ClientConnectorError):
         text, sent = "could not connect (refused or unreachable)", False
+    elif isinstance(exc, aiohttp.ServerDisconnectedError) and not isinstance(exc.message, str):
+        # aiohttp hands over what it had parsed of a header block the close cut short.
+        text = "connection closed inside the answer's header block"
     elif isinstance(exc, (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError)):
         text = "connection broken after sending"
     else:

@@ -18,6 +18,7 @@ import urllib3
 from requests.structures import CaseInsensitiveDict
 
 from octo import transport
+from octo.checks import check_ca_bundle
 from octo.errors import InvalidResponseError, OctoError, TransportError
 from octo.hooks import HookRequest, Hooks
 from octo.pipeline import (
@@ -174,6 +175,8 @@ class SyncDriver:
                 self._settings.clear()
             merged = self.session.merge_environment_settings(url, {}, None, None, None)
             # `stream` is left out: it is decided per call (downloads stream).
+            if isinstance(merged["verify"], str):  # else requests' own OSError, mid-send
+                check_ca_bundle(merged["verify"])
             settings = self._settings[origin] = {
                 "proxies": merged["proxies"], "verify": merged["verify"], "cert": merged["cert"]}
         return settings

@@ -39,6 +39,9 @@ def elapsed(call: Callable[[], Any]) -> tuple[float, Any]:
     return time.monotonic() - started, outcome
 
 
+HEADER_BLOCK_CUT = "connection closed inside the answer's header block"
+
+
 class TestBrokenFraming:
     # `200 OK` and one header line, then the connection closes (FIN).
     CUT = b"HTTP/1.1 200 OK\r\nX-GitHub-Request-Id: 1\r\n"
@@ -48,11 +51,14 @@ class TestBrokenFraming:
             assert octo.Octo(base_url=server.url).repos.get("o", "r").data == {}
             assert server.methods == ["GET", "GET"]
 
+    @pytest.mark.parametrize(("answer", "said"), [
+        pytest.param(CUT, HEADER_BLOCK_CUT, id="header block cut"),
+        pytest.param(b"HTTP/1.1 200 OK\r\n", HEADER_BLOCK_CUT, id="status line only"),
+        pytest.param(b"", "connection broken after sending", id="closed without a byte"),
+    ])
     def test_a_post_answered_with_a_cut_header_block_may_have_arrived_and_is_not_sent_again(
-            self, client_kind: str) -> None:
-        # aiohttp reports the connection closing without saying where in the answer.
-        said = "header block" if client_kind == "sync" else "connection broken after sending"
-        with RawServer(Raw(self.CUT)) as server:
+            self, answer: bytes, said: str) -> None:
+        with RawServer(Raw(answer)) as server:
             with pytest.raises(octo.TransportError, match=said) as info:
                 octo.Octo(base_url=server.url).repos.create_dispatch_event("o", "r", event_type="e")
             assert info.value.sent
@@ -142,6 +148,17 @@ class TestTotalTimeOfAnAttempt:
             per_client = octo.Octo(base_url=server.url, timeout=(0.5, 0.5, 5), retries=0)
             assert per_client.repos.get("o", "r").data["full_name"] == "o/r"
 
+    def test_an_uploads_answer_is_held_to_the_total_once_the_body_is_sent(self) -> None:
+        body = b'{"id": 1, "name": "x.bin"}' + b" " * 14
+        head = b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+        slow = Raw(head, body, drip=1, every=0.1)  # 4 s, each byte well within the read timeout
+        with RawServer(slow, limit=6) as server:
+            gh = octo.Octo(base_url=server.url, uploads_url=server.url, timeout=FAST, retries=0)
+            took, error = elapsed(lambda: octo.upload("/repos/o/r/releases/1/assets{?name,label}", b"x" * 1000,
+                                                      name="x.bin", client=gh))
+        assert isinstance(error, octo.TransportError) and "within 1 s" in str(error), error
+        assert took < 2.5
+
     def test_headers_of_a_download_count_against_the_total(self, tmp_path: Path) -> None:
         head = FILE + PAD + b"Content-Length: 4\r\n\r\n"
         with RawServer(Raw(head, b"data", drip=1, every=0.02, drip_head=True), limit=4) as server:
@@ -171,8 +188,6 @@ class TestTotalTimeOfAnAttempt:
         assert took > 1  # longer than an ordinary call may take
 
 
-@pytest.mark.sync_only("proxies and the CA bundle as requests reads them; AsyncOcto resolves the proxy's "
-                      "URL the same way, not REQUESTS_CA_BUNDLE")
 class TestProxyPerHost:
     """HTTP_PROXY and NO_PROXY decide per host, as for `requests.get`; the
     second host is `localhost`, the first `127.0.0.1`."""
@@ -216,6 +231,16 @@ class TestProxyPerHost:
             assert gh.repos.get("o", "r").status == 200
             assert proxy.urls == [f"CONNECT 127.0.0.1:{api.port}"]
             assert api.requests[0].headers["authorization"] == f"Bearer {SENTINEL}"
+
+    def test_a_ca_bundle_that_does_not_exist_is_named_before_anything_is_sent(
+            self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        missing = tmp_path / "no-such-ca.pem"
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(missing))
+        with ScriptedServer() as api:
+            gh = octo.Octo(SENTINEL, base_url=api.url.replace("http:", "https:"), retries=0)
+            with pytest.raises(ValueError, match=f"CA bundle '{missing}' that REQUESTS_CA_BUNDLE .* not exist"):
+                gh.repos.get("o", "r")
+            assert api.requests == []
 
 
 @pytest.mark.sync_only("urllib3's own log")
