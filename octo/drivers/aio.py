@@ -72,7 +72,7 @@ class AsyncDriver:
     async def call(self, hooks: Hooks, call: Call, pipeline: Callable[[Call], Steps]) -> Any:
         if self.closed:
             raise OctoError("this AsyncOcto is closed (aclose() was called); make a new client")
-        if not hooks:
+        if not hooks.active:
             return await self.run(pipeline(call))
 
         async def send(request: HookRequest) -> Any:
@@ -187,7 +187,7 @@ class AsyncDriver:
                 # A download's header block counts in the total too.
                 answer = await (asyncio.wait_for(sending, max(attempt.remaining(), 0.001)) if request.stream
                                 else sending)
-                seen = _headers(answer)
+                seen = _AnswerHeaders(answer)
                 content = None
                 if not request.stream or answer.status >= 300:
                     content, error = await _read_body(method, answer, seen, request)
@@ -319,24 +319,64 @@ async def _chunks(body: Any, attempt: Attempt, clock: Any) -> AsyncIterator[byte
         yield bytes(chunk)
 
 
-def _headers(answer: aiohttp.ClientResponse) -> CaseInsensitiveDict[str]:
-    # Read as http.client reads them, so both clients see the same values: each
-    # byte as Latin-1 (aiohttp's own are UTF-8, with surrogates for what is not),
-    # and a repeated header joined as urllib3 joins it, under its first name.
-    # They are gathered in CaseInsensitiveDict's own layout (lower-cased name
-    # -> (name, value)) and handed over in one update: item by item, its `in`
-    # and assignment were a third of this driver's CPU per answer. A change in
-    # requests' layout fails
-    # test_transport.py::test_answer_headers_read_the_same_through_both_clients.
-    joined: dict[str, tuple[str, str]] = {}
-    for raw_name, raw_value in answer.raw_headers:
-        name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
-        key = name.lower()
-        held = joined.get(key)
-        joined[key] = (name, value) if held is None else (held[0], f"{held[1]}, {value}")
-    headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
-    headers._store.update(joined)  # type: ignore[attr-defined]  # not in the stubs
-    return headers
+class _AnswerHeaders(CaseInsensitiveDict[str]):
+    """An answer's headers as the sync client reads them: each byte as Latin-1
+    (aiohttp's own are UTF-8, with surrogates for what is not), a repeated
+    header joined as urllib3 joins it, under its first name.
+
+    A lookup (all the pipeline makes: rate limit, ETag, Location, Link) reads
+    aiohttp's already parsed multidict; anything else (iteration, `len`, a
+    change) first builds requests' own layout, once. Built item by item on
+    every answer, the mapping was a third of this driver's CPU per call. A
+    change in requests' layout fails
+    test_transport.py::test_answer_headers_read_the_same_through_both_clients.
+    """
+
+    def __init__(self, answer: aiohttp.ClientResponse) -> None:  # no super().__init__: the store is lazy
+        self._parsed: Any = answer.headers  # None once the store is built and may have changed
+        self._raw = answer.raw_headers
+        self._built: dict[str, tuple[str, str]] | None = None
+
+    @property
+    def _store(self) -> dict[str, tuple[str, str]]:
+        if self._built is None:
+            joined: dict[str, tuple[str, str]] = {}
+            for raw_name, raw_value in self._raw:
+                name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
+                key = name.lower()
+                held = joined.get(key)
+                joined[key] = (name, value) if held is None else (held[0], f"{held[1]}, {value}")
+            self._built = joined
+        return self._built
+
+    def __getitem__(self, key: str) -> str:
+        if self._parsed is None:
+            return self._store[key.lower()][1]
+        values = self._parsed.getall(key)
+        value: str = values[0] if len(values) == 1 else ", ".join(values)
+        return value if value.isascii() else value.encode("utf-8", "surrogateescape").decode("latin-1")
+
+    def __contains__(self, key: object) -> bool:
+        if self._parsed is None:
+            return isinstance(key, str) and key.lower() in self._store
+        return key in self._parsed
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def __setitem__(self, key: str, value: str) -> None:
+        self._own()[key.lower()] = (key, value)
+
+    def __delitem__(self, key: str) -> None:
+        del self._own()[key.lower()]
+
+    def _own(self) -> dict[str, tuple[str, str]]:
+        """The store, from now on the only place lookups read."""
+        self._parsed = None
+        return self._store
+
+    def __reduce__(self) -> Any:  # aiohttp's multidict is not picklable
+        return CaseInsensitiveDict, (list(self._store.values()),)
 
 
 def _sent(request: Request) -> SentRequest:

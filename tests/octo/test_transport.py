@@ -6,6 +6,7 @@ urllib3's own log of a signed URL."""
 from __future__ import annotations
 
 import logging
+import pickle
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ import requests
 from conftest import SENTINEL
 from proxy_server import ForwardProxy
 from raw_server import Raw, RawServer
+from requests.structures import CaseInsensitiveDict
 from server import Reply, ScriptedServer
 from tls import make_certificate, server_context
 
@@ -363,6 +365,14 @@ def test_answer_headers_read_the_same_through_both_clients() -> None:
             b"X-Seen: a\r\nx-seen: b\r\nX-Latin: caf\xe9\r\n\r\n")
     with RawServer(Raw(head, b"{}")) as server:
         headers = octo.Octo(base_url=server.url, retries=0).repos.get("o", "r").headers
+    assert isinstance(headers, CaseInsensitiveDict)
     assert (headers["X-SEEN"], headers["x-latin"]) == ("a, b", "café")
     assert [name for name in headers if name.lower() == "x-seen"] == ["X-Seen"]
     assert len(headers) == 4
+    assert headers.get("x-missing") is None and "X-LATIN" in headers and "x-missing" not in headers
+    # A caller's change is what later lookups see, and the mapping pickles.
+    headers["X-SEEN"] = "c"
+    del headers["x-latin"]
+    assert (headers["x-seen"], headers.get("X-Latin"), "x-latin" in headers) == ("c", None, False)
+    assert [name for name in headers if name.lower() == "x-seen"] == ["X-SEEN"]
+    assert dict(pickle.loads(pickle.dumps(headers)).lower_items()) == dict(headers.lower_items())
