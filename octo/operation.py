@@ -245,10 +245,16 @@ def encode_path_value(name: str, value: Any, multi_segment: bool = False, at_end
                 raise ValueError(
                     f"path parameter {name!r}: {text!r} has an empty, '.' or '..' segment"
                 )
-        return quote(text, safe="/")
+        return text if _UNRESERVED_OR_SLASH(text) else quote(text, safe="/")
     if text in ("", ".", ".."):
         raise ValueError(f"path parameter {name!r} cannot be {text!r}")
-    return quote(text, safe="")
+    # Most values (owners, repositories, numbers) need no quoting; the check is far cheaper than quote().
+    return text if _UNRESERVED(text) else quote(text, safe="")
+
+
+# What quote() leaves as it is (RFC 3986's unreserved characters), and with "/" too.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]+").fullmatch
+_UNRESERVED_OR_SLASH = re.compile(r"[A-Za-z0-9_.~/-]+").fullmatch
 
 
 def _path_text(name: str, value: Any) -> str:

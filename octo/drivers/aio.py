@@ -13,7 +13,6 @@ A cancelled call closes its connection.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import os
 import ssl
@@ -169,28 +168,15 @@ class AsyncDriver:
     async def send(self, request: Request) -> Answer:
         """Send once; the whole body is read unless a 2xx is to be streamed."""
         method, url, attempt = request.method, request.url, request.attempt
-        # An ordinary call ends within the attempt's total, however slowly a
-        # server drips; a download's body by its progress (`_stream`); an
-        # upload's answer within the total from when its body has gone.
-        total = None if request.stream or attempt.upload else max(attempt.remaining(), 0.001)
-        timeout = aiohttp.ClientTimeout(total=total, sock_connect=attempt.connect, sock_read=attempt.read)
-        clock = asyncio.timeout(None) if attempt.upload else _NO_CLOCK
         answer: aiohttp.ClientResponse | None = None
-        data, headers, skip = _payload(request, clock)
-        proxy, tls = self._route(url)
-        error = None
         try:
-            async with clock:
-                sending = self.session.request(
-                    method, URL(url, encoded=True), headers=headers, skip_auto_headers=skip, data=data,
-                    timeout=timeout, allow_redirects=False, proxy=proxy, ssl=tls)
-                # A download's header block counts in the total too.
-                answer = await (asyncio.wait_for(sending, max(attempt.remaining(), 0.001)) if request.stream
-                                else sending)
-                seen = _AnswerHeaders(answer)
-                content = None
-                if not request.stream or answer.status >= 300:
-                    content, error = await _read_body(method, answer, seen, request)
+            if attempt.upload:
+                # An upload's answer has the attempt's total from when its body has gone (`_chunks`).
+                clock = asyncio.timeout(None)
+                async with clock:
+                    answer, seen, content, error = await self._exchange(request, clock)
+            else:
+                answer, seen, content, error = await self._exchange(request, None)
         except aiohttp.ClientError as exc:
             error = _transport_error(method, url, exc, request)
         except TimeoutError:
@@ -198,11 +184,6 @@ class AsyncDriver:
             # this one is the attempt's total.
             attempt.over(f"no complete answer within {attempt.total:g} s, the total time of one attempt")
             error = _error(method, url, request, attempt.why or "", sent=True, retriable=True)
-        except BaseException:
-            # Cancelled: the connection is in an unknown state, so it is closed, not reused.
-            if answer is not None:
-                answer.close()
-            raise
         if error is not None:
             # Raised here, not in an except block: aiohttp's exception would be its __context__.
             if answer is not None:
@@ -212,6 +193,33 @@ class AsyncDriver:
         assert answer is not None
         # The URL as sent: aiohttp's own drops a user:password@ part (it sends it as auth).
         return Answer(answer.status, seen, url, content, answer, request)
+
+    async def _exchange(self, request: Request, clock: asyncio.Timeout | None) -> tuple[
+            aiohttp.ClientResponse, _AnswerHeaders, bytes | None, OctoError | None]:
+        """The answer, its headers, and its body (None when it is to be streamed)
+        or the error of a body cut short."""
+        method, url, attempt = request.method, request.url, request.attempt
+        # An ordinary call ends within the attempt's total, however slowly a
+        # server drips; a download's body by its progress (`_stream`).
+        total = None if request.stream or clock is not None else max(attempt.remaining(), 0.001)
+        timeout = aiohttp.ClientTimeout(total=total, sock_connect=attempt.connect, sock_read=attempt.read)
+        data, headers, skip = _payload(request, clock)
+        proxy, tls = self._route(url)
+        sending = self.session.request(
+            method, URL(url, encoded=True), headers=headers, skip_auto_headers=skip, data=data,
+            timeout=timeout, allow_redirects=False, proxy=proxy, ssl=tls)
+        # A download's header block counts in the total too.
+        answer = await (asyncio.wait_for(sending, max(attempt.remaining(), 0.001)) if request.stream else sending)
+        try:
+            seen = _AnswerHeaders(answer)
+            if request.stream and answer.status < 300:
+                return answer, seen, None, None
+            content, error = await _read_body(method, answer, seen, request)
+            return answer, seen, content, error
+        except BaseException:
+            # Broken or cancelled: the connection is in an unknown state, so it is closed, not reused.
+            answer.close()
+            raise
 
     def _route(self, url: str) -> tuple[str | None, ssl.SSLContext | bool]:
         """The proxy and the TLS context for `url`'s origin, from the environment
@@ -243,9 +251,6 @@ def _ca_context(bundle: str) -> ssl.SSLContext:
         raise ValueError(f"the CA bundle {bundle!r} that REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE names "
                          "holds no PEM certificate") from None
 
-
-# The clock of a call that is not an upload: its total is aiohttp's.
-_NO_CLOCK = contextlib.nullcontext()
 
 _store_threads: Any = None
 # Enough for the store calls of many concurrent calls: each is one round trip,
@@ -281,8 +286,7 @@ async def _awaited(wrap: Callable[..., Any], send: Callable[..., Any], request: 
     return await result if hasattr(result, "__await__") else result
 
 
-def _payload(request: Request, clock: asyncio.Timeout | contextlib.nullcontext[None]
-             ) -> tuple[Any, dict[str, str], list[str]]:
+def _payload(request: Request, clock: asyncio.Timeout | None) -> tuple[Any, dict[str, str], list[str]]:
     """What aiohttp sends as the body, the headers to send with it, and the
     default headers it must leave out (a header given as None, as requests drops it)."""
     headers: dict[str, str] = {}
@@ -301,7 +305,7 @@ def _payload(request: Request, clock: asyncio.Timeout | contextlib.nullcontext[N
     return _chunks(body, request.attempt, clock), headers, skip
 
 
-async def _chunks(body: Any, attempt: Attempt, clock: Any) -> AsyncIterator[bytes]:
+async def _chunks(body: Any, attempt: Attempt, clock: asyncio.Timeout | None) -> AsyncIterator[bytes]:
     """An upload body's chunks, each read from its file in a worker thread.
     One is read ahead, so the body's iteration (and its progress callback) has
     run to its end by the time aiohttp has sent the last chunk and stops asking;
@@ -311,7 +315,7 @@ async def _chunks(body: Any, attempt: Attempt, clock: Any) -> AsyncIterator[byte
     while True:
         chunk = following
         following = None if chunk is None else await asyncio.to_thread(next, it, None)
-        if following is None and isinstance(clock, asyncio.Timeout):
+        if following is None and clock is not None:
             attempt.deadline = time.monotonic() + attempt.total
             clock.reschedule(asyncio.get_running_loop().time() + attempt.total)
         if chunk is None:
@@ -387,14 +391,15 @@ async def _read_body(method: str, answer: aiohttp.ClientResponse, headers: Mappi
                      request: Request) -> tuple[bytes | None, OctoError | None]:
     """The whole body, or the error for one cut short, which keeps what did arrive."""
     chunks: list[bytes] = []
+    content = answer.content
     try:
-        async for chunk in answer.content.iter_any():
+        while chunk := await content.readany():
             chunks.append(chunk)
     except aiohttp.ClientPayloadError as exc:
         cut = type(exc).__name__
     else:
         answer.release()
-        return b"".join(chunks), None
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks), None
     return None, InvalidResponseError(
         f"{method} {redact_url(request.url)}: body cut short ({cut})", body=b"".join(chunks),
         truncated=True, **facts(Answer(answer.status, headers, request.url, None, answer, request)))
