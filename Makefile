@@ -183,7 +183,7 @@ clean:
 # Mutation testing (mutmut, configured in pyproject.toml) of octo/ but not octo/rest/, and of
 # codegen/, against the non-contract tests: prints the score and the surviving mutants not
 # accepted in mutation/accepted.txt. Not part of `make test`. Results stay in mutants/, so the
-# next run tests only what changed. MUTANTS='octo.retry.*' tries only those mutants again.
+# next run tests only what changed. MUTANTS='octo.core.retry.*' tries only those mutants again.
 mutation: $(STAMP) openapi
 	nice -n 19 $(PY) -m mutation $(MUTANTS)
 

@@ -360,7 +360,7 @@ def _shaped(entry: dict[str, Any], schema: Any, typed: Shapes | None) -> dict[st
 # -- responses ------------------------------------------------------------------
 
 EMPTY, TEXT, BINARY = Word("empty"), Word("text"), Word("binary")
-_TEXT_MEDIA = ("diff", "patch", "sha")  # answered as text whatever else (octo/media.py)
+_TEXT_MEDIA = ("diff", "patch", "sha")  # answered as text whatever else (octo/core/media.py)
 
 
 def _json_type(content: dict[str, Any]) -> str | None:

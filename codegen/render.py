@@ -205,7 +205,7 @@ def _limit_args(p: Param) -> str | None:
     return f"Limit({', '.join(args)})" if args else None
 
 
-_TEXT_MEDIA = ("diff", "patch", "sha")  # answered as text (octo/media.py)
+_TEXT_MEDIA = ("diff", "patch", "sha")  # answered as text (octo/core/media.py)
 
 
 def page_item(e: Endpoint, types: Types) -> Expr | None:

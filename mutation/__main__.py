@@ -4,7 +4,7 @@ every surviving mutant that is not accepted in mutation/accepted.txt.
 mutmut keeps its results in mutants/ and tests again only the functions that
 changed since the last run. When the tests changed, the mutants that survived
 (or that no test reached) are tried once more, since a new test may kill them.
-`rm -rf mutants` starts from scratch. Mutant names or globs (`octo.retry.*`)
+`rm -rf mutants` starts from scratch. Mutant names or globs (`octo.core.retry.*`)
 limit a run to those mutants, tried again whatever their last result.
 
 Each line of accepted.txt is `MUTANT FINGERPRINT REASON`: an equivalent
@@ -93,7 +93,7 @@ def accepted() -> dict[str, tuple[str, str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mutation", description=__doc__.split("\n\n")[0])
     parser.add_argument("--report", action="store_true", help="only report the last run's results")
-    parser.add_argument("mutants", nargs="*", help="only these mutants (names or globs such as 'octo.retry.*')")
+    parser.add_argument("mutants", nargs="*", help="only these mutants (names or globs such as 'octo.core.retry.*')")
     args = parser.parse_args(argv)
     os.chdir(ROOT)  # mutmut reads pyproject.toml and mutants/ from here
 

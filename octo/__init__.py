@@ -13,14 +13,12 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 from octo import webhooks
 from octo.aclient import AsyncOcto
-from octo.auth import AppAuth
-from octo.cache import MemoryCache
+from octo.auth.app import AppAuth
 from octo.client import Octo
-from octo.errors import (
+from octo.core.cache import MemoryCache
+from octo.core.errors import (
     BadRequestError,
     ConflictError,
     ForbiddenError,
@@ -40,21 +38,22 @@ from octo.errors import (
     ValidationFailedError,
     WebhookError,
 )
+from octo.core.hooks import HookRequest, Hooks
+from octo.core.operation import OMIT, Omit
+from octo.core.response import RateLimit, Response
 from octo.graphql import GraphQLError, graphql_check
-from octo.hooks import HookRequest, Hooks
-from octo.operation import OMIT, Omit
 from octo.pagination import Paginator, paginate
-from octo.response import RateLimit, Response
 from octo.transfer import download, upload
+from octo.version import __version__ as __version__
 from octo.webhooks import Webhooks
 
 if TYPE_CHECKING:
-    from octo.oauth import DeviceCode, OAuthToken, UserAuth, WebFlow, device_flow
-    from octo.redis_store import RedisStore
-    from octo.response import Paged
+    from octo.auth.oauth import DeviceCode, OAuthToken, UserAuth, WebFlow, device_flow
+    from octo.core.response import Paged
     from octo.rest import _typing
     from octo.rest._typing import *  # noqa: F403  (the namespaces of the default client)
-    from octo.store import MemoryStore, Store
+    from octo.stores.redis_store import RedisStore
+    from octo.stores.shared import MemoryStore, Store
 
 __all__ = [
     "OMIT",
@@ -110,7 +109,7 @@ if TYPE_CHECKING:
     __all__ += ["Paged"]
     __all__ += _typing.__all__
 
-_STORES = {"MemoryStore": "octo.store", "Store": "octo.store", "RedisStore": "octo.redis_store"}
+_STORES = {"MemoryStore": "octo.stores.shared", "Store": "octo.stores.shared", "RedisStore": "octo.stores.redis_store"}
 _default: Octo | None = None
 _lock = threading.Lock()
 
@@ -131,7 +130,7 @@ def configure(token: str | None = None, **kwargs: Any) -> Octo:
     A token or base URL not given comes from the environment, as for the
     default client.
     """
-    from octo.redaction import conceal
+    from octo.core.redaction import conceal
 
     global _default
     token = conceal(token)  # a token refused below shows as [redacted] in a traceback's locals
@@ -147,7 +146,7 @@ _SIGN_IN = frozenset({"DeviceCode", "OAuthToken", "UserAuth", "WebFlow", "device
 
 def __getattr__(name: str) -> Any:
     if name in _SIGN_IN:
-        from octo import oauth
+        from octo.auth import oauth
 
         value = globals()[name] = getattr(oauth, name)
         return value

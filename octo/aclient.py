@@ -12,14 +12,14 @@ from collections.abc import Coroutine, Mapping
 from typing import TYPE_CHECKING, Any
 
 from octo.client import BaseClient
-from octo.operation import OMIT, Omit, Operation, Timeout
-from octo.redaction import conceal_headers
-from octo.response import Response
+from octo.core.operation import OMIT, Omit, Operation, Timeout
+from octo.core.redaction import conceal_headers
+from octo.core.response import Response
 
 if TYPE_CHECKING:
     import aiohttp
 
-    from octo.auth import AppAuth
+    from octo.auth.app import AppAuth
     from octo.drivers.aio import AsyncDriver
     from octo.graphql import Data
     from octo.rest._async import AsyncNamespaces
@@ -81,7 +81,7 @@ class AsyncOcto(BaseClient, AsyncNamespaces):
                                repo: str | None = None, org: str | None = None,
                                user: str | None = None) -> AsyncOcto:
         """This app client acting as one installation (see `Octo.for_installation`)."""
-        from octo.auth import installation_client
+        from octo.auth.app import installation_client
 
         steps = installation_client(self, installation_id, owner=owner, repo=repo, org=org, user=user)
         client: AsyncOcto = await self._driver.run(steps)

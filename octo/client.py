@@ -4,7 +4,7 @@
 one request path that turns a method's arguments into a call (`_bind`:
 limits, path encoding, query, body, headers) and a call into its pipeline
 (`_pipeline`: credentials, redirects by GitHub's rules, retries, the ETag
-cache; see octo.pipeline). `Octo` runs pipelines on the sync driver over one
+cache; see octo.core.pipeline). `Octo` runs pipelines on the sync driver over one
 `requests.Session` (octo.drivers.sync); `AsyncOcto` (octo.aclient) on the
 async one.
 """
@@ -22,14 +22,13 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from octo import __version__, transfer, transport
-from octo.cache import CacheStore, ETagCache
-from octo.checks import check_header_value, check_headers, check_timeout, check_token, check_url, timeouts
-from octo.errors import OctoError
-from octo.graphql import Call as GraphQLCall
-from octo.hooks import Hooks
-from octo.operation import OMIT, Omit, Operation, Timeout
-from octo.pipeline import (
+from octo import transfer
+from octo.core.cache import CacheStore, ETagCache
+from octo.core.checks import check_header_value, check_headers, check_timeout, check_token, check_url, timeouts
+from octo.core.errors import OctoError
+from octo.core.hooks import Hooks
+from octo.core.operation import OMIT, Omit, Operation, Timeout
+from octo.core.pipeline import (
     MAX_REDIRECTS,
     REDIRECT_STATUSES,
     Answer,
@@ -43,20 +42,23 @@ from octo.pipeline import (
     redirect,
     with_query,
 )
-from octo.redaction import Secret, conceal, conceal_headers, redact_url
-from octo.response import Response
-from octo.retry import Retrier
+from octo.core.redaction import Secret, conceal, conceal_headers, redact_url
+from octo.core.response import Response
+from octo.core.retry import Retrier
+from octo.drivers import transport
+from octo.graphql import Call as GraphQLCall
+from octo.version import __version__
 
 if TYPE_CHECKING:
     import requests
 
-    from octo.auth import AppAuth
+    from octo.auth.app import AppAuth
+    from octo.auth.oauth import UserAuth
+    from octo.core.namespace import Namespace
     from octo.drivers.sync import SyncDriver
     from octo.graphql import Data
-    from octo.namespace import Namespace
-    from octo.oauth import UserAuth
     from octo.rest._typing import Namespaces
-    from octo.store import Store
+    from octo.stores.shared import Store
 else:
     Namespaces = object
 
@@ -253,8 +255,8 @@ class BaseClient:
     def _share(self, store: Store, token: str | None, auth: AppAuth | UserAuth | None) -> None:
         """Consult `store` for this client's state, under the key prefix of
         its credential and host."""
-        from octo import store as stores
-        from octo.oauth import UserAuth
+        from octo.auth.oauth import UserAuth
+        from octo.stores import shared as stores
 
         shared = stores.Shared.of(store)
         if isinstance(auth, UserAuth):
@@ -287,12 +289,12 @@ class BaseClient:
         if "base_url" not in kwargs and os.environ.get("GITHUB_API_URL"):
             kwargs["base_url"] = check_url("GITHUB_API_URL", os.environ["GITHUB_API_URL"])
         if "store" not in kwargs and os.environ.get("OCTO_REDIS_URL"):
-            from octo.redis_store import RedisStore
+            from octo.stores.redis_store import RedisStore
 
             kwargs["store"] = RedisStore(os.environ["OCTO_REDIS_URL"],
                                          encryption_key=os.environ.get("OCTO_REDIS_ENCRYPTION_KEY") or None)
         if token is None and kwargs.get("auth") is None:
-            from octo.tokenstore import host_of, stored_token
+            from octo.auth.tokenstore import host_of, stored_token
 
             token = stored_token(host_of(kwargs.get("base_url", DEFAULT_BASE_URL)))
         if "ghes" not in kwargs and os.environ.get("OCTO_GHES_VERSION"):
@@ -544,7 +546,7 @@ class Octo(BaseClient, Namespaces):
 
         The new client shares this one's connections and token cache.
         """
-        from octo.auth import installation_client
+        from octo.auth.app import installation_client
 
         steps = installation_client(self, installation_id, owner=owner, repo=repo, org=org, user=user)
         return self._driver.run(steps)  # type: ignore[no-any-return]

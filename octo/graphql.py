@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from octo.errors import (
+from octo.core.errors import (
     ForbiddenError,
     InvalidResponseError,
     NotFoundError,
@@ -28,11 +28,11 @@ from octo.errors import (
     PrimaryRateLimitError,
     RequestError,
 )
-from octo.operation import Operation
-from octo.redaction import redact_url
+from octo.core.operation import Operation
+from octo.core.redaction import redact_url
 
 if TYPE_CHECKING:
-    from octo.response import Response
+    from octo.core.response import Response
 
 # The GraphQL tokens octo needs to tell operations apart (the spec's lexical grammar):
 # ignored text, block strings, strings, names, punctuators, numbers.

@@ -17,19 +17,19 @@ from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
 from requests.utils import parse_header_links
 
-from octo.errors import InvalidResponseError, OctoError, RedirectError
+from octo.core.errors import InvalidResponseError, OctoError, RedirectError
+from octo.core.namespace import Namespace, Pagination
+from octo.core.operation import Operation
+from octo.core.pipeline import link_target
+from octo.core.redaction import SecretURL, redact_url
+from octo.core.response import Response
 from octo.graphql import Walk, merge
-from octo.namespace import Namespace, Pagination
-from octo.operation import Operation
-from octo.pipeline import link_target
-from octo.redaction import SecretURL, redact_url
-from octo.response import Response
 
 if TYPE_CHECKING:
     from octo.aclient import AsyncOcto
     from octo.client import Octo
+    from octo.core.response import Paged
     from octo.graphql import Data
-    from octo.response import Paged
 
 DEFAULT_PER_PAGE = 100
 # The keywords of an endpoint method that `request` takes as they are.

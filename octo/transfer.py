@@ -18,11 +18,11 @@ from contextvars import ContextVar
 from pathlib import Path, PurePath
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
-from octo.errors import OctoError, TransportError
-from octo.operation import OMIT, Omit, Operation, Timeout
-from octo.pipeline import Answer, Attempt, Steps, Stream
-from octo.redaction import conceal_header_option, redact_url
-from octo.response import Response, header_int
+from octo.core.errors import OctoError, TransportError
+from octo.core.operation import OMIT, Omit, Operation, Timeout
+from octo.core.pipeline import Answer, Attempt, Steps, Stream
+from octo.core.redaction import conceal_header_option, redact_url
+from octo.core.response import Response, header_int
 
 if TYPE_CHECKING:
     from octo.client import BaseClient

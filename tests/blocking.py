@@ -20,7 +20,7 @@ from typing import Any
 import requests
 
 import octo
-from octo.namespace import Namespace
+from octo.core.namespace import Namespace
 from octo.pagination import AsyncPaginator
 
 _loop: asyncio.AbstractEventLoop | None = None

@@ -15,7 +15,7 @@ from blocking import BlockingOcto, BlockingPaginate, close_all  # noqa: E402
 from server import ScriptedServer  # noqa: E402
 
 import octo  # noqa: E402
-from octo.retry import Retrier  # noqa: E402
+from octo.core.retry import Retrier  # noqa: E402
 
 # In CI, property tests draw the same examples every run, so a red run is
 # reproducible; locally they explore new inputs each time.

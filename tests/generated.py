@@ -19,7 +19,7 @@ from blocking import BlockingNamespace, BlockingOcto
 from codegen.render import render_all
 from codegen.spec import load_file
 from octo.client import Octo
-from octo.namespace import Namespace
+from octo.core.namespace import Namespace
 
 
 def namespace(client: Octo, spec_yaml: str) -> Any:

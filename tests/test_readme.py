@@ -21,7 +21,7 @@ from server import Recorded, Reply, ScriptedServer
 from webhook_servers import asgi_server, post, signed, wsgi_server
 
 import octo
-import octo.oauth
+import octo.auth.oauth
 from octo.cli import main
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -98,9 +98,9 @@ def github(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ScriptedServer:
         # (A partial rather than an edited default: `make mutation` wraps __init__.)
         monkeypatch.setattr(octo.Octo, "__init__", functools.partialmethod(octo.Octo.__init__, base_url=server.url))
         # Signing in on github.com (the OAuth examples) goes to the loopback server.
-        web_root = octo.oauth.web_root
-        monkeypatch.setattr(octo.oauth, "web_root",
-                            lambda url: web_root(server.url if url == octo.oauth.DEFAULT_WEB_URL else url))
+        web_root = octo.auth.oauth.web_root
+        monkeypatch.setattr(octo.auth.oauth, "web_root",
+                            lambda url: web_root(server.url if url == octo.auth.oauth.DEFAULT_WEB_URL else url))
         monkeypatch.chdir(tmp_path)
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         Path("my-app.private-key.pem").write_bytes(key.private_bytes(

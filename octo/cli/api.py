@@ -114,7 +114,7 @@ def _input(name: str, sources: Sources, p: argparse.ArgumentParser) -> IO[bytes]
 def _call(method: str, path: str, json_body: Any, body: IO[bytes] | None, opts: Options, slurp: bool,
           out: Writer) -> None:
     from octo.cli.execute import client, show_dry_run
-    from octo.operation import Operation
+    from octo.core.operation import Operation
 
     gh, capture = client(opts)
     headers = dict(opts.headers or {})
@@ -141,7 +141,7 @@ def _call(method: str, path: str, json_body: Any, body: IO[bytes] | None, opts: 
 
 
 def _pages(gh: Octo, first: Response, headers: dict[str, str]) -> Iterator[Response]:
-    from octo.operation import Operation
+    from octo.core.operation import Operation
     from octo.pagination import next_link
 
     page = first

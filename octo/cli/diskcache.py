@@ -2,7 +2,7 @@
 without asking the server, until it is DURATION old.
 
 A transport adapter in front of octo's own, so the request is built exactly
-as for real and keyed as the in-memory ETag cache keys it (`octo.cache.request_key`:
+as for real and keyed as the in-memory ETag cache keys it (`octo.core.cache.request_key`:
 method, URL, Accept, API version, a hash of the credential). Entries are JSON
 files readable by their owner only; anything unreadable is a miss.
 """
@@ -26,7 +26,7 @@ from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
 from urllib3 import HTTPResponse
 
-from octo.cache import request_key
+from octo.core.cache import request_key
 from octo.dirs import cache_dir, private_folder
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -16,12 +16,12 @@ from typing import Any
 import requests
 
 import octo
-from octo import transport
 from octo.cli import dryrun, exits
 from octo.cli.login import TOKEN_VARIABLES, api_root, resolve_token
 from octo.cli.metadata import Command
 from octo.cli.output import Filter, Progress, Writer, to_json
 from octo.cli.values import FileArg
+from octo.drivers import transport
 
 
 @dataclass

@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from octo import tokenstore
+from octo.auth import tokenstore
 from octo.cli import exits
 from octo.cli.parsing import PROG, _add_global_options, options
-from octo.redaction import Secret, conceal
+from octo.core.redaction import Secret, conceal
 
 if TYPE_CHECKING:
     from octo.cli.execute import Options

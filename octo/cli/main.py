@@ -7,7 +7,6 @@ import importlib
 import os
 import sys
 
-from octo import __version__
 from octo.cli import completion, exits, metadata
 from octo.cli.parsing import (
     COMMANDS,
@@ -21,6 +20,7 @@ from octo.cli.parsing import (
     top_parser,
 )
 from octo.cli.values import Sources
+from octo.version import __version__
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import IO, Any
 
-from octo.errors import OctoError
+from octo.core.errors import OctoError
 
 Filter = Callable[[Any], list[Any]]
 

@@ -1,1 +1,2 @@
-"""The drivers that carry out a pipeline's effects: `sync` (requests) and `aio` (aiohttp)."""
+"""The drivers that carry out a pipeline's effects: `sync` (requests, with its
+connection layer in `transport`) and `aio` (aiohttp)."""

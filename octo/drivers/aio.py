@@ -1,4 +1,4 @@
-"""The async driver: runs a call's pipeline (octo.pipeline) on aiohttp.
+"""The async driver: runs a call's pipeline (octo.core.pipeline) on aiohttp.
 
 The same generators as the sync driver's, with the effects awaited: a
 `Request` through one `aiohttp.ClientSession` (a library error becomes a
@@ -28,11 +28,11 @@ except ImportError:  # pragma: no cover - depends on the install
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_environ_proxies
 
-from octo.checks import check_ca_bundle, check_max_connections
-from octo.errors import InvalidResponseError, OctoError, TransportError
-from octo.hooks import HookRequest, Hooks
-from octo.pipeline import Answer, Attempt, Await, Mint, Request, Sleep, Steps, StoreCall, Stream, facts
-from octo.redaction import SentRequest, redact_url
+from octo.core.checks import check_ca_bundle, check_max_connections
+from octo.core.errors import InvalidResponseError, OctoError, TransportError
+from octo.core.hooks import HookRequest, Hooks
+from octo.core.pipeline import Answer, Attempt, Await, Mint, Request, Sleep, Steps, StoreCall, Stream, facts
+from octo.core.redaction import SentRequest, redact_url
 from octo.transfer import CHUNK_SIZE
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""The sync driver: runs a call's pipeline (octo.pipeline) on requests.
+"""The sync driver: runs a call's pipeline (octo.core.pipeline) on requests.
 
 It carries out each effect with blocking I/O: a `Request` through one
 `requests.Session` (a library error becomes a `TransportError` saying whether
@@ -17,11 +17,10 @@ import requests
 import urllib3
 from requests.structures import CaseInsensitiveDict
 
-from octo import transport
-from octo.checks import check_ca_bundle
-from octo.errors import InvalidResponseError, OctoError, TransportError
-from octo.hooks import HookRequest, Hooks
-from octo.pipeline import (
+from octo.core.checks import check_ca_bundle
+from octo.core.errors import InvalidResponseError, OctoError, TransportError
+from octo.core.hooks import HookRequest, Hooks
+from octo.core.pipeline import (
     REDIRECT_STATUSES,
     Answer,
     Attempt,
@@ -35,7 +34,8 @@ from octo.pipeline import (
     facts,
     location_of,
 )
-from octo.redaction import SentRequest, redact_url
+from octo.core.redaction import SentRequest, redact_url
+from octo.drivers import transport
 from octo.transfer import CHUNK_SIZE
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ class SyncDriver:
         method, url, attempt = request.method, request.url, request.attempt
         prepared = _prepare(self.session, method, url, request.body, request.headers)
         # Connecting counts in the attempt's total; the reads are held to it
-        # by octo's adapter (octo.transport).
+        # by octo's adapter (octo.drivers.transport).
         timeout = (min(attempt.connect, max(attempt.remaining(), 0.001)), attempt.read)
         context = transport.current.set(attempt)
         error = None

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, List, TYPE_CHECKING
 
-from octo.namespace import Namespace, paginated
-from octo.operation import OMIT, Omit, Operation, Timeout
-from octo.redaction import conceal_headers
-from octo.response import Response
+from octo.core.namespace import Namespace, paginated
+from octo.core.operation import OMIT, Omit, Operation, Timeout
+from octo.core.redaction import conceal_headers
+from octo.core.response import Response
 
 if TYPE_CHECKING:
-    from octo.response import Paged
+    from octo.core.response import Paged
 
     from octo.rest.types.api import (
         OrganizationSimple,

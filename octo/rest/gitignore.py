@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, List, Literal, TYPE_CHECKING, overload
 
-from octo.namespace import Namespace
-from octo.operation import OMIT, Omit, Operation, Timeout
-from octo.redaction import conceal_headers
-from octo.response import Response
+from octo.core.namespace import Namespace
+from octo.core.operation import OMIT, Omit, Operation, Timeout
+from octo.core.redaction import conceal_headers
+from octo.core.response import Response
 
 if TYPE_CHECKING:
 

@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from os import PathLike
 from typing import Any, BinaryIO, List, Literal, TYPE_CHECKING, overload
 
-from octo.namespace import Namespace, deprecated_alias, paginated
-from octo.operation import OMIT, Limit, Omit, Operation, Since, Timeout
-from octo.redaction import conceal_headers
-from octo.response import Response
+from octo.core.namespace import Namespace, deprecated_alias, paginated
+from octo.core.operation import OMIT, Limit, Omit, Operation, Since, Timeout
+from octo.core.redaction import conceal_headers
+from octo.core.response import Response
 
 if TYPE_CHECKING:
-    from octo.response import Paged
+    from octo.core.response import Paged
 
     from octo.rest.types.api import (
         Activity,

@@ -12,9 +12,9 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from octo.aclient import AsyncOcto
-    from octo.auth import AppAuth
+    from octo.auth.app import AppAuth
     from octo.client import Octo
-    from octo.response import Response
+    from octo.core.response import Response
 
 __all__ = ["redeliver_failed"]
 

@@ -17,14 +17,14 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeGuard, TypeVar, cast, overload
 
-from octo.errors import WebhookError
-from octo.redaction import conceal
+from octo.core.errors import WebhookError
+from octo.core.redaction import conceal
 from octo.webhooks.signing import _secret_bytes, _shown, json_object, verify
 from octo.webhooks.store import DeliveryStore, MemoryDeliveryStore
 
 if TYPE_CHECKING:
     from octo.aclient import AsyncOcto
-    from octo.auth import AppAuth
+    from octo.auth.app import AppAuth
     from octo.client import Octo
     from octo.rest._events import On
     from octo.webhooks.adapters import ASGIApp, WSGIApp
@@ -117,7 +117,7 @@ def installation_client(app: Octo, installation_id: int | None, *, is_async: boo
     if not is_async:
         return app if installation_id is None else app.for_installation(installation_id)
     from octo.aclient import AsyncOcto
-    from octo.auth import AppAuth
+    from octo.auth.app import AppAuth
 
     auth = app._auth
     assert isinstance(auth, AppAuth)  # _app_client made sure
@@ -370,7 +370,7 @@ def _app_client(app: AppAuth | Octo | AsyncOcto | None) -> Octo | None:
     tokens; an async app client's settings and `AppAuth` make it."""
     if app is None:
         return None
-    from octo.auth import AppAuth
+    from octo.auth.app import AppAuth
     from octo.client import BaseClient, Octo
 
     if isinstance(app, AppAuth):

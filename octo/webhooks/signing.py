@@ -17,8 +17,8 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from octo.errors import WebhookError
-from octo.redaction import conceal
+from octo.core.errors import WebhookError
+from octo.core.redaction import conceal
 
 if TYPE_CHECKING:
     from octo.rest._events import Parse

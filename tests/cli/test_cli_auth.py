@@ -22,7 +22,8 @@ from keyring.backends import fail
 from server import Recorded, Reply, ScriptedServer
 
 from cli.helpers import Run
-from octo import Octo, tokenstore
+from octo import Octo
+from octo.auth import tokenstore
 from octo.cli.login import parser
 
 CLIENT_ID = "Iv1.0123456789abcdef"

@@ -543,7 +543,7 @@ class TestImports:
             octo.AppAuth(APP_ID, pem, 42)
 
     def test_real_attributes_not_namespaces(self) -> None:
-        assert octo.AppAuth is octo.auth.AppAuth
+        assert octo.AppAuth is octo.auth.app.AppAuth
         assert octo.webhooks.verify is sys.modules["octo.webhooks"].verify
         assert octo._default is None  # neither made the default client
 

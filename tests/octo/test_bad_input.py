@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from server import ScriptedServer
 
 import octo
-from octo.operation import Operation
+from octo.core.operation import Operation
 
 GET_REPO = Operation("GET", "/repos/{owner}/{repo}/pulls")
 GET_REF = Operation("GET", "/repos/{owner}/{repo}/git/ref/{ref}", multi_segment=frozenset({"ref"}))

@@ -97,10 +97,10 @@ def test_off_by_default_and_only_for_get(server: ScriptedServer) -> None:
 def test_memory_cache_stays_within_its_budget() -> None:
     store = octo.MemoryCache(max_bytes=11_000)  # two 5,000-byte bodies with their keys and headers
     for key in "ab":
-        store[key] = octo.cache.CachedAnswer('"e"', {}, b"x" * 5000)
+        store[key] = octo.core.cache.CachedAnswer('"e"', {}, b"x" * 5000)
     assert store.get("a") is not None  # now "b" is the least recently used
-    store["c"] = octo.cache.CachedAnswer('"e"', {}, b"x" * 5000)
-    store["huge"] = octo.cache.CachedAnswer('"e"', {}, b"x" * 11_000)
+    store["c"] = octo.core.cache.CachedAnswer('"e"', {}, b"x" * 5000)
+    store["huge"] = octo.core.cache.CachedAnswer('"e"', {}, b"x" * 11_000)
     assert (store.get("b"), store.get("huge")) == (None, None)
     assert store.get("a") is not None and store.get("c") is not None and len(store) == 2
 
@@ -119,15 +119,15 @@ def test_the_default_budget_is_64_mib(server: ScriptedServer) -> None:
     # one byte more drops the least recently used.
     store = octo.MemoryCache()
     assert store.max_bytes == 64 << 20
-    entry = octo.cache.CachedAnswer('"e"', {}, b"x" * (2 << 20))
-    size = octo.cache.entry_size("00", entry)
+    entry = octo.core.cache.CachedAnswer('"e"', {}, b"x" * (2 << 20))
+    size = octo.core.cache.entry_size("00", entry)
     count = (64 << 20) // size
-    last = octo.cache.CachedAnswer('"e"', {}, b"x" * ((2 << 20) + (64 << 20) - count * size))
+    last = octo.core.cache.CachedAnswer('"e"', {}, b"x" * ((2 << 20) + (64 << 20) - count * size))
     for n in range(count - 1):
         store[f"{n:02}"] = entry
     store["zz"] = last  # the budget exactly: everything kept
     assert store.get("00") is not None and len(store) == count
-    store["y"] = octo.cache.CachedAnswer('"e"', {}, b"")
+    store["y"] = octo.core.cache.CachedAnswer('"e"', {}, b"")
     assert store.get("01") is None and store.get("00") is not None and len(store) == count
 
 
@@ -194,11 +194,11 @@ def test_a_callers_own_if_none_match_is_sent_as_is_with_the_cache_on(server: Scr
 
 
 def test_memory_cache_counts_each_entry_once() -> None:
-    five = octo.cache.CachedAnswer('"e"', {}, b"12345")
-    unit = octo.cache.entry_size("a", five)
+    five = octo.core.cache.CachedAnswer('"e"', {}, b"12345")
+    unit = octo.core.cache.entry_size("a", five)
     store = octo.MemoryCache(max_bytes=2 * unit)
-    filling = 2 * unit - octo.cache.entry_size("exactly", five) + 5
-    store["exactly"] = octo.cache.CachedAnswer('"e"', {}, b"x" * filling)
+    filling = 2 * unit - octo.core.cache.entry_size("exactly", five) + 5
+    store["exactly"] = octo.core.cache.CachedAnswer('"e"', {}, b"x" * filling)
     assert store.get("exactly") is not None  # as large as the budget: kept
     store["a"] = five
     store["a"] = five  # replaced, not counted twice

@@ -14,7 +14,7 @@ from graphql_server import GraphQLServer, cursor
 from server import Reply, ScriptedServer
 
 import octo
-from octo.buckets import guess_resource
+from octo.core.buckets import guess_resource
 from octo.graphql import endpoint, parse
 
 ISSUES = """

@@ -15,7 +15,7 @@ from conftest import ROOT, SENTINEL
 from server import Recorded, Reply, ScriptedServer
 
 import octo
-from octo.cache import CachedAnswer
+from octo.core.cache import CachedAnswer
 
 # The headers api.github.com sends with a small JSON answer (about 1.3 KB).
 GITHUB_HEADERS = {

@@ -17,7 +17,7 @@ from server import Recorded, Reply, ScriptedServer
 from test_secret_contexts import caught, everything_about
 
 import octo
-from octo.oauth import DevicePoll, FormPost, read_device_code, read_token, refresh
+from octo.auth.oauth import DevicePoll, FormPost, read_device_code, read_token, refresh
 
 CLIENT_ID = "Iv1.0123456789abcdef"
 DEVICE_CODE = "dc_" + SENTINEL

@@ -18,10 +18,10 @@ from conftest import SENTINEL
 from server import Reply, ScriptedServer
 
 import octo
-from octo.errors import InvalidResponseError, OAuthError, OctoError, RequestError, TransportError
+from octo.core.errors import InvalidResponseError, OAuthError, OctoError, RequestError, TransportError
+from octo.core.redaction import SentRequest
+from octo.core.response import RateLimit, Response
 from octo.graphql import ErrorItem, GraphQLError
-from octo.redaction import SentRequest
-from octo.response import RateLimit, Response
 
 RATE = {"x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0", "x-ratelimit-used": "5000",
         "x-ratelimit-reset": "1800003600", "x-ratelimit-resource": "core",

@@ -11,8 +11,8 @@ from conftest import SENTINEL, FakeClock
 from server import Recorded, Reply, ScriptedServer
 
 import octo
-from octo.buckets import Buckets
-from octo.response import RateLimit, Response
+from octo.core.buckets import Buckets
+from octo.core.response import RateLimit, Response
 
 
 def window(reset: int, remaining: int, used: int) -> dict[str, str]:

@@ -17,7 +17,7 @@ from server import Reply, ScriptedServer
 from tls import make_certificate, server_context
 
 import octo
-from octo.retry import Retrier
+from octo.core.retry import Retrier
 
 SECONDARY_MESSAGE = ("You have exceeded a secondary rate limit. Please wait a few minutes "
                      "before you try again.")

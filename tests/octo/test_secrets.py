@@ -14,7 +14,7 @@ from conftest import SENTINEL, FakeClock
 from server import Reply, ScriptedServer
 
 import octo
-from octo.redaction import Secret
+from octo.core.redaction import Secret
 
 RATE_LIMITED = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1900000000",
                 "x-ratelimit-resource": "core"}
@@ -175,7 +175,7 @@ def test_credentials_a_session_adds_stay_out_of_errors(server: ScriptedServer) -
     assert "key=[redacted]" in error.request.url and "per_page=5" in error.request.url
 
 
-# Every query parameter name octo/redaction.py treats as a credential, as services spell them.
+# Every query parameter name octo/core/redaction.py treats as a credential, as services spell them.
 SECRET_QUERY_NAMES = ["token", "access_token", "refresh_token", "X-Amz-Security-Token", "X-Amz-Signature",
                       "X-Amz-Credential", "sig", "signature", "password", "secret", "client_secret", "key",
                       "api_key", "apikey", "jwt", "credentials"]

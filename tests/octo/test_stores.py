@@ -290,7 +290,7 @@ def test_two_credentials_on_one_redis_never_share_state_or_tokens(
 def test_a_frozen_redis_costs_one_timeout_and_one_warning_then_calls_go_on_alone(
         redis: RedisServer, server: ScriptedServer, caplog: pytest.LogCaptureFixture,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(octo.retry.Retrier, "clock", time.time)  # the store's windows are in real time
+    monkeypatch.setattr(octo.core.retry.Retrier, "clock", time.time)  # the store's windows are in real time
     gh = octo.Octo(SENTINEL, base_url=server.url, store=octo.RedisStore(redis.url, timeout=0.2))
     assert gh.request("GET /repos/o/r").status == 200
     redis.freeze()
@@ -312,7 +312,7 @@ def test_a_frozen_redis_costs_one_timeout_and_one_warning_then_calls_go_on_alone
 def test_a_frozen_redis_never_stalls_async_octos_event_loop_nor_raises(
         redis: RedisServer, server: ScriptedServer, caplog: pytest.LogCaptureFixture,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(octo.retry.Retrier, "clock", time.time)  # the store's windows are in real time
+    monkeypatch.setattr(octo.core.retry.Retrier, "clock", time.time)  # the store's windows are in real time
     timeout = 0.5
 
     async def main() -> tuple[list[int], float, float]:
@@ -381,7 +381,7 @@ def store(request: pytest.FixtureRequest, redis: RedisServer) -> octo.Store:
 
 def test_a_stale_answer_never_moves_a_shared_reset_back_and_only_a_newer_one_releases_it(
         store: octo.Store) -> None:
-    from octo.store import Window, merged_window
+    from octo.stores.shared import Window, merged_window
 
     late = Window(time.time() + 100, int(time.time()) + 99, 5000)
     store.update_window("s", "core", lambda current: merged_window(current, late))

@@ -5,10 +5,10 @@ octo.rest.code_quality (the same class at run time), each returning an awaitable
 from collections.abc import Mapping
 from typing import Any, List, Literal, TYPE_CHECKING
 
-from octo.namespace import Namespace
-from octo.operation import OMIT, Omit, Timeout
-from octo.response import Response
-from octo.response import Paged
+from octo.core.namespace import Namespace
+from octo.core.operation import OMIT, Omit, Timeout
+from octo.core.response import Response
+from octo.core.response import Paged
 
 from octo.rest.types.api import (
     CodeQualityFinding,

@@ -5,9 +5,9 @@ octo.rest.credentials (the same class at run time), each returning an awaitable.
 from collections.abc import Mapping
 from typing import Any, List, TYPE_CHECKING
 
-from octo.namespace import Namespace
-from octo.operation import OMIT, Omit, Timeout
-from octo.response import Response
+from octo.core.namespace import Namespace
+from octo.core.operation import OMIT, Omit, Timeout
+from octo.core.response import Response
 
 
 class AsyncCredentials(Namespace):

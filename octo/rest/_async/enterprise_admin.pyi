@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from os import PathLike
 from typing import Any, BinaryIO, List, Literal, TYPE_CHECKING
 
-from octo.namespace import Namespace
-from octo.operation import OMIT, Omit, Timeout
-from octo.response import Response
-from octo.response import Paged
+from octo.core.namespace import Namespace
+from octo.core.operation import OMIT, Omit, Timeout
+from octo.core.response import Response
+from octo.core.response import Paged
 
 from octo.rest.types.api import (
     ActionsArtifactAndLogRetentionResponse,

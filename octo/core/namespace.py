@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
-from octo.redaction import conceal_header_option
+from octo.core.redaction import conceal_header_option
 
 if TYPE_CHECKING:
     from octo.client import BaseClient, Octo

@@ -29,9 +29,9 @@ from requests.adapters import DEFAULT_POOLBLOCK, DEFAULT_POOLSIZE, HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import EmptyPoolError
 
-from octo.checks import check_max_connections
-from octo.pipeline import Attempt
-from octo.redaction import redact_text
+from octo.core.checks import check_max_connections
+from octo.core.pipeline import Attempt
+from octo.core.redaction import redact_text
 
 DEFAULT_MAX_CONNECTIONS = 32
 # Hosts whose pools an adapter keeps (API, uploads, storage, ...).

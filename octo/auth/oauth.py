@@ -26,12 +26,12 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 
-from octo.checks import check_url
 from octo.client import _is_loopback
-from octo.errors import OAuthError, TransportError, UnauthorizedError
-from octo.pipeline import Answer, Attempt, Mint, Request, Steps
-from octo.redaction import Secret, SecretBytes, conceal
-from octo.retry import Retrier
+from octo.core.checks import check_url
+from octo.core.errors import OAuthError, TransportError, UnauthorizedError
+from octo.core.pipeline import Answer, Attempt, Mint, Request, Steps
+from octo.core.redaction import Secret, SecretBytes, conceal
+from octo.core.retry import Retrier
 
 if TYPE_CHECKING:
     from octo.client import BaseClient
@@ -411,7 +411,7 @@ class UserAuth:
         credential: tuple[int, Secret] = yield Mint(self, refused, lambda: self._refresh(client))
         return credential
 
-    # The `Mint` protocol the drivers carry out (see octo.pipeline).
+    # The `Mint` protocol the drivers carry out (see octo.core.pipeline).
 
     def cached(self, refused: int | None) -> tuple[int, Secret] | None:
         state = self._state

@@ -17,7 +17,7 @@ done:
 - `Stream(answer, sink)`: copy a download's body into its file;
 - `Await(awaitable)`: what an async hook returned (the sync driver refuses it);
 - `StoreCall(shared, operation)`: one operation on a shared store
-  (`octo.store.Shared.run`, never raising), run in a worker thread by the
+  (`octo.stores.shared.Shared.run`, never raising), run in a worker thread by the
   async driver when it may wait on the network.
 """
 
@@ -32,14 +32,14 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
 
-from octo import media
-from octo.checks import is_host_name
-from octo.errors import InvalidResponseError, OctoError, RedirectError, RequestError, ServerError
-from octo.redaction import SecretURL, SentRequest, redact_url
-from octo.response import RateLimit, Response
+from octo.core import media
+from octo.core.checks import is_host_name
+from octo.core.errors import InvalidResponseError, OctoError, RedirectError, RequestError, ServerError
+from octo.core.redaction import SecretURL, SentRequest, redact_url
+from octo.core.response import RateLimit, Response
 
 if TYPE_CHECKING:
-    from octo.store import Shared, Store
+    from octo.stores.shared import Shared, Store
     from octo.transfer import Download
 
 log = logging.getLogger("octo")

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import quote
 
-from octo.redaction import redact_url
+from octo.core.redaction import redact_url
 
 
 class Omit:

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from requests.structures import CaseInsensitiveDict
 
-from octo.pipeline import Answer, Request, Steps, StoreCall
+from octo.core.pipeline import Answer, Request, Steps, StoreCall
 
 if TYPE_CHECKING:
-    from octo.store import Shared
+    from octo.stores.shared import Shared
 
 _TRANSFER = frozenset({"content-length", "content-encoding", "transfer-encoding"})
 # Headers of a 304 that describe the empty 304 itself, not the cached body.

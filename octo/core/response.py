@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Generic
 
-from octo.redaction import SentRequest, redact_url
+from octo.core.redaction import SentRequest, redact_url
 
 if TYPE_CHECKING:
     from requests import PreparedRequest

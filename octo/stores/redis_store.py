@@ -1,7 +1,7 @@
 """`RedisStore`: the state many octo processes share, on Redis or a
 Redis-compatible server (Valkey). Needs the `octo-github[redis]` extra.
 
-Keys are `<namespace>:{<scope>}:<what>` (see `octo.store.scope`), each with a
+Keys are `<namespace>:{<scope>}:<what>` (see `octo.stores.shared.scope`), each with a
 TTL, so nothing outlives the window, pause, lock or token it stands for.
 """
 
@@ -15,11 +15,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from octo.redaction import SecretBytes, conceal
-from octo.store import LEASE_SECONDS, StoreUnavailable, Ticket, Window, check_pacing, later_pause, releases
+from octo.core.redaction import SecretBytes, conceal
+from octo.stores.shared import LEASE_SECONDS, StoreUnavailable, Ticket, Window, check_pacing, later_pause, releases
 
 if TYPE_CHECKING:
-    from octo.cache import CachedAnswer
+    from octo.core.cache import CachedAnswer
 
 __all__ = ["RedisStore"]
 
@@ -216,7 +216,7 @@ class RedisStore:
         self._do(lambda: self._unlock(keys=[self._key(scope, "m")], args=[owner]))
 
     def cache_get(self, key: str) -> CachedAnswer | None:
-        from octo.cache import CachedAnswer
+        from octo.core.cache import CachedAnswer
 
         stored = self._do(lambda: self._redis.get(f"{self.namespace}:etag:{key}"))
         opened = self._open(stored) if self._fernet is not None else stored

@@ -20,11 +20,11 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from octo.checks import is_token_text
-from octo.errors import InvalidResponseError, OctoError, UnauthorizedError
-from octo.pipeline import Mint, Sleep, Steps, StoreCall
-from octo.redaction import Secret, SecretBytes, conceal, redact_url
-from octo.response import header_date
+from octo.core.checks import is_token_text
+from octo.core.errors import InvalidResponseError, OctoError, UnauthorizedError
+from octo.core.pipeline import Mint, Sleep, Steps, StoreCall
+from octo.core.redaction import Secret, SecretBytes, conceal, redact_url
+from octo.core.response import header_date
 
 if TYPE_CHECKING:
     from octo.client import BaseClient
@@ -130,7 +130,7 @@ class _AppState:
         shared = retry.shared
         if shared is None or not shared.shares_tokens:
             return (yield from self._mint(client, installation_id))
-        from octo.store import fleet_token
+        from octo.stores.shared import fleet_token
 
         def mint() -> Steps:
             token: _Token = yield from self._mint(client, installation_id)

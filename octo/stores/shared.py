@@ -24,11 +24,11 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
 
-from octo.buckets import answered_after
-from octo.pipeline import Sleep, Steps, StoreCall
+from octo.core.buckets import answered_after
+from octo.core.pipeline import Sleep, Steps, StoreCall
 
 if TYPE_CHECKING:
-    from octo.cache import CachedAnswer
+    from octo.core.cache import CachedAnswer
 
 __all__ = ["MemoryStore", "Store", "StoreUnavailable"]
 

@@ -4,7 +4,7 @@
 call back while the route's rate-limit bucket is known to be used up, and
 after a failure decides from the typed error whether a retry is safe and
 worth the wait. Every wait is logged at WARNING on the `octo` logger and is
-a `Sleep` the driver carries out (octo.pipeline), so sync and async clients
+a `Sleep` the driver carries out (octo.core.pipeline), so sync and async clients
 share this policy.
 
 The defaults are listed in README.md ("Reliability"); GitHub's advice is at
@@ -19,8 +19,8 @@ import time
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
-from octo.buckets import Buckets
-from octo.errors import (
+from octo.core.buckets import Buckets
+from octo.core.errors import (
     InvalidResponseError,
     OctoError,
     PrimaryRateLimitError,
@@ -29,14 +29,14 @@ from octo.errors import (
     ServerError,
     TransportError,
 )
-from octo.pipeline import Effect, Sleep, Steps, StoreCall
-from octo.redaction import redact_url
-from octo.response import RateLimit, header_date, header_int
+from octo.core.pipeline import Effect, Sleep, Steps, StoreCall
+from octo.core.redaction import redact_url
+from octo.core.response import RateLimit, header_date, header_int
 
 if TYPE_CHECKING:
     from octo.client import Call
-    from octo.response import Response
-    from octo.store import Admission, Shared
+    from octo.core.response import Response
+    from octo.stores.shared import Admission, Shared
 
 log = logging.getLogger("octo")
 
@@ -189,7 +189,7 @@ class Retrier:
         now = self.clock()
         exhausted = self.buckets.exhausted(route, now)
         if exhausted is not None:
-            from octo.store import Admission
+            from octo.stores.shared import Admission
 
             wait = exhausted.until - now
             if wait > self.max_rate_limit_wait:
@@ -202,7 +202,7 @@ class Retrier:
     def _admit(self, shared: Shared, method: str, url: str, route: str) -> Generator[Effect, Any, Admission]:
         """What the store says of a call: a bucket another process saw used
         up, a secondary-limit pause, or the call's paced slot and lease."""
-        from octo.store import admission  # here: `import octo` does not pay for the store module
+        from octo.stores.shared import admission  # here: `import octo` does not pay for the store module
 
         now = self.clock()
 
@@ -231,7 +231,7 @@ class Retrier:
             return
         reset = rate_limit.reset
         if rate_limit.remaining == 0 and reset is not None and reset > now and seen is not None:
-            from octo.store import Window, merged_window
+            from octo.stores.shared import Window, merged_window
 
             seen_window = Window(reset + 1, reset, rate_limit.used)
             yield StoreCall(shared, lambda s: s.update_window(self.scope, resource,

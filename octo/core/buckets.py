@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import NamedTuple
 
-from octo.response import RateLimit, Response
+from octo.core.response import RateLimit, Response
 
 # Patterns, compiled by `re` on first use rather than at `import octo`.
 _GUESSES = [

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
-from octo.operation import OMIT, Timeout
-from octo.redaction import Secret, conceal
+from octo.core.operation import OMIT, Timeout
+from octo.core.redaction import Secret, conceal
 
 
 def check_token(token: object) -> Secret:

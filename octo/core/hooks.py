@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from octo.pipeline import Await, Steps
-from octo.redaction import redact_headers, redact_url
-from octo.response import Response
+from octo.core.pipeline import Await, Steps
+from octo.core.redaction import redact_headers, redact_url
+from octo.core.response import Response
 
 if TYPE_CHECKING:
     from octo.client import Call

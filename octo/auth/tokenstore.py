@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from octo.core.redaction import Secret, conceal
 from octo.dirs import config_dir, private_folder
-from octo.redaction import Secret, conceal
 
 SERVICE = "octo"  # the keyring's service name is "octo:HOST"
 KEYRING = "keyring"

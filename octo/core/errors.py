@@ -11,12 +11,12 @@ import reprlib
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from octo.redaction import redact_url
-from octo.response import NO_RATE_LIMIT, RateLimit
+from octo.core.redaction import redact_url
+from octo.core.response import NO_RATE_LIMIT, RateLimit
 
 if TYPE_CHECKING:
-    from octo.redaction import SentRequest
-    from octo.response import Response
+    from octo.core.redaction import SentRequest
+    from octo.core.response import Response
 
 
 class OctoError(Exception):
@@ -207,8 +207,8 @@ class PrimaryRateLimitError(RateLimitError):
     @classmethod
     def not_sent_shared(cls, window: Any, method: str, url: str, resource: str) -> PrimaryRateLimitError:
         """The error for a request held back because another process sharing
-        the store saw `resource`'s window (an `octo.store.Window`) used up."""
-        from octo.response import Response
+        the store saw `resource`'s window (an `octo.stores.shared.Window`) used up."""
+        from octo.core.response import Response
 
         headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(window.reset),
                    "x-ratelimit-resource": resource}
