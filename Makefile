@@ -184,7 +184,7 @@ clean:
 # codegen/, against the non-contract tests: prints the score and the surviving mutants not
 # accepted in mutation/accepted.txt. Not part of `make test`. Results stay in mutants/, so the
 # next run tests only what changed. MUTANTS='octo.core.retry.*' tries only those mutants again.
-mutation: $(STAMP) openapi
+mutation: $(STAMP) openapi shells browser pyright redis
 	nice -n 19 $(PY) -m mutation $(MUTANTS)
 
 
