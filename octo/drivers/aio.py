@@ -33,6 +33,7 @@ from octo.core.errors import InvalidResponseError, OctoError, TransportError
 from octo.core.hooks import HookRequest, Hooks
 from octo.core.pipeline import Answer, Attempt, Await, Mint, Request, Sleep, Steps, StoreCall, Stream, facts
 from octo.core.redaction import SentRequest, redact_url
+from octo.drivers.per_origin import PerOrigin
 from octo.transfer import CHUNK_SIZE
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class AsyncDriver:
         if session is not None:
             _own_retries(session)
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._routes: dict[str, tuple[str | None, ssl.SSLContext | bool]] = {}
+        self._route = PerOrigin(_read_route)  # read once per origin
         self.closed = False
 
     @property
@@ -221,23 +222,17 @@ class AsyncDriver:
             answer.close()
             raise
 
-    def _route(self, url: str) -> tuple[str | None, ssl.SSLContext | bool]:
-        """The proxy and the TLS context for `url`'s origin, from the environment
-        as `requests.get` reads it (`HTTP(S)_PROXY`, `NO_PROXY`, `REQUESTS_CA_BUNDLE`,
-        `CURL_CA_BUNDLE`), once per origin: a redirect to a storage host or a page
-        on another host gets that host's proxy."""
-        end = url.find("/", url.find("//") + 2)
-        origin = url if end < 0 else url[:end]
-        route = self._routes.get(origin)
-        if route is None:
-            if len(self._routes) >= 64:  # hosts a hostile server names could grow it
-                self._routes.clear()
-            proxies = get_environ_proxies(url)
-            proxy = proxies.get(url.partition(":")[0]) or proxies.get("all")
-            bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-            # True leaves it to the session's connector (aiohttp's default, or the caller's own).
-            route = self._routes[origin] = (proxy, _ca_context(bundle) if bundle else True)
-        return route
+
+def _read_route(url: str) -> tuple[str | None, ssl.SSLContext | bool]:
+    """The proxy and the TLS context for `url`'s host, from the environment as
+    `requests.get` reads it (`HTTP(S)_PROXY`, `NO_PROXY`, `REQUESTS_CA_BUNDLE`,
+    `CURL_CA_BUNDLE`): a redirect to a storage host or a page on another host
+    gets that host's proxy."""
+    proxies = get_environ_proxies(url)
+    proxy = proxies.get(url.partition(":")[0]) or proxies.get("all")
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    # True leaves it to the session's connector (aiohttp's default, or the caller's own).
+    return proxy, _ca_context(bundle) if bundle else True
 
 
 def _ca_context(bundle: str) -> ssl.SSLContext:

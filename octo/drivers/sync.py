@@ -36,6 +36,7 @@ from octo.core.pipeline import (
 )
 from octo.core.redaction import SentRequest, redact_url
 from octo.drivers import transport
+from octo.drivers.per_origin import PerOrigin
 from octo.transfer import CHUNK_SIZE
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class SyncDriver:
         self.session = session or requests.Session()
         transport.mount(self.session, max_connections, own=session is None)
         # Proxy and CA settings from the environment, per origin (see `_settings_for`).
-        self._settings: dict[str, dict[str, Any]] = {}
+        self._settings_for = PerOrigin(self._read_settings)
 
     def run(self, steps: Steps) -> Any:
         """Carry out the effects of `steps` until it returns; its value."""
@@ -161,25 +162,17 @@ class SyncDriver:
             raise error
         return Answer(answer.status_code, answer.headers, answer.url, content, answer, prepared)
 
-    def _settings_for(self, url: str) -> dict[str, Any]:
-        """Proxy and CA settings for `url`'s origin, from the session and the
+    def _read_settings(self, url: str) -> dict[str, Any]:
+        """Proxy and CA settings for `url`'s host, from the session and the
         environment as `requests.get` finds them (`HTTPS_PROXY`, `NO_PROXY`,
         `REQUESTS_CA_BUNDLE`, ...). Read once per origin rather than on every
         call as `Session.request` does: a redirect to a storage host or a page
         on another host gets that host's proxy."""
-        end = url.find("/", url.find("//") + 2)
-        origin = url if end < 0 else url[:end]
-        settings = self._settings.get(origin)
-        if settings is None:
-            if len(self._settings) >= 64:  # hosts a hostile server names could grow it
-                self._settings.clear()
-            merged = self.session.merge_environment_settings(url, {}, None, None, None)
-            # `stream` is left out: it is decided per call (downloads stream).
-            if isinstance(merged["verify"], str):  # else requests' own OSError, mid-send
-                check_ca_bundle(merged["verify"])
-            settings = self._settings[origin] = {
-                "proxies": merged["proxies"], "verify": merged["verify"], "cert": merged["cert"]}
-        return settings
+        merged = self.session.merge_environment_settings(url, {}, None, None, None)
+        # `stream` is left out: it is decided per call (downloads stream).
+        if isinstance(merged["verify"], str):  # else requests' own OSError, mid-send
+            check_ca_bundle(merged["verify"])
+        return {"proxies": merged["proxies"], "verify": merged["verify"], "cert": merged["cert"]}
 
 
 def _prepare(session: requests.Session, method: str, url: str, body: Any,

@@ -16,6 +16,7 @@ from server import Recorded, Reply, ScriptedServer
 
 import octo
 from octo.core.cache import CachedAnswer
+from octo.drivers.per_origin import MAX_ORIGINS, PerOrigin
 
 # The headers api.github.com sends with a small JSON answer (about 1.3 KB).
 GITHUB_HEADERS = {
@@ -158,3 +159,18 @@ def test_route_strings_are_kept_only_up_to_a_bound(
     kept = traced()
     assert refused == [True] * 6000 and server.requests == []
     assert kept < 1 << 20, f"{kept} bytes kept for 6,000 route strings"
+
+
+def test_connection_settings_are_read_once_per_origin_for_at_most_64_origins() -> None:
+    reads: list[str] = []
+    settings = PerOrigin(lambda url: reads.append(url) or len(reads))
+    assert settings("https://a.test/x") == settings("https://a.test/y?z") == settings("https://a.test") == 1
+    assert settings("https://a.test:8443/x") == 2  # another port: another origin
+    for i in range(MAX_ORIGINS - 2):
+        settings(f"https://h{i}.test/")
+    assert len(reads) == MAX_ORIGINS == 64
+    settings("https://a.test/again")
+    assert len(reads) == 64  # still known
+    settings("https://new.test/")  # the 65th origin: the kept ones are dropped
+    settings("https://a.test/x")
+    assert reads[64:] == ["https://new.test/", "https://a.test/x"]
