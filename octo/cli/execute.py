@@ -62,8 +62,12 @@ def guarded(options: Options, call: Callable[[Writer], None]) -> int:
             answer = exc.response
             if options.include:
                 out.head(answer.status, answer.headers)
-                with contextlib.suppress(ValueError):  # a --jq that does not fit the error's body
+                try:
                     out.data(answer.data)
+                except ValueError:  # a --jq that does not fit the error's body
+                    pass
+                except octo.OctoError as unprintable:  # said, but the status is still the answer's
+                    fail(str(unprintable))
             for message in map(str, exc.errors) if isinstance(exc, octo.GraphQLError) else [str(exc)]:
                 fail(message)  # a GraphQL answer's errors one per line, as gh api prints them
             return exit_status(exc)
