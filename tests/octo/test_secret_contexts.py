@@ -54,7 +54,7 @@ def everything_about(error: BaseException, *, frame_locals: bool = True) -> str:
     of each exception in its chain, each traceback, and (by default) the
     locals of every frame in them, as TracebackException(capture_locals=True)
     shows them. The frames of these tests are left out: they hold what the
-    tests plant."""
+    tests plant; so are a mutation tester's."""
     texts = []
     for exc in chain(error):
         texts += [str(exc), repr(exc), repr(getattr(exc, "__dict__", {}))]
@@ -63,7 +63,8 @@ def everything_about(error: BaseException, *, frame_locals: bool = True) -> str:
         traceback.TracebackException(type(exc), exc, exc.__traceback__, capture_locals=True)
         if frame_locals:
             for frame, _ in traceback.walk_tb(exc.__traceback__):
-                if not frame.f_code.co_filename.startswith(TESTS):
+                # `make mutation` wraps each function in mutmut's own, which holds every call's arguments.
+                if not frame.f_code.co_filename.startswith(TESTS) and "/mutmut/" not in frame.f_code.co_filename:
                     texts += [f"{name} = {value!r}" for name, value in frame.f_locals.items()]
     return "".join(texts)
 
@@ -310,8 +311,9 @@ def octo_classes_with_a_repr() -> Iterator[type]:
     for name in names:
         module = importlib.import_module(name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
+            # unwrap: under `make mutation` each method is wrapped in mutmut's own.
             method = cls.__dict__.get("__repr__")
-            code = getattr(method, "__code__", None)
+            code = getattr(inspect.unwrap(method) if callable(method) else method, "__code__", None)
             if cls.__module__ == name and code is not None and code.co_filename.startswith(str(root)):
                 yield cls
 
