@@ -245,8 +245,12 @@ def interleaved(workers: dict[str, Worker], rounds: int, round_seconds: float, m
     """
     units: dict[str, int] = {}
     for key, worker in workers.items():
+        # Calibrated on a warm client: a first unit pays for connecting and lazy imports,
+        # and rounds sized by it would be a fraction of `round_seconds`, so noisier.
         _, wall = worker.run(1)
-        units[key] = max(1, min(max_units, int(round_seconds / max(wall, 1e-6))))
+        n = max(1, min(max_units, int(0.1 * round_seconds / max(wall, 1e-6))))
+        _, wall = worker.run(n)
+        units[key] = max(1, min(max_units, int(round_seconds * n / max(wall, 1e-6))))
     cpu: dict[str, list[float]] = {k: [] for k in workers}
     wall: dict[str, list[float]] = {k: [] for k in workers}
     for _ in range(rounds):

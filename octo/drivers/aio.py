@@ -349,11 +349,10 @@ class _AnswerHeaders(CaseInsensitiveDict[str]):
         return self._built
 
     def __getitem__(self, key: str) -> str:
-        if self._parsed is None:
-            return self._store[key.lower()][1]
-        values = self._parsed.getall(key)
-        value: str = values[0] if len(values) == 1 else ", ".join(values)
-        return value if value.isascii() else value.encode("utf-8", "surrogateescape").decode("latin-1")
+        value: str | None = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
 
     def __contains__(self, key: object) -> bool:
         if self._parsed is None:
@@ -361,7 +360,14 @@ class _AnswerHeaders(CaseInsensitiveDict[str]):
         return key in self._parsed
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self[key] if key in self else default
+        if self._parsed is None:
+            held = self._store.get(key.lower())
+            return default if held is None else held[1]
+        values = self._parsed.getall(key, None)
+        if values is None:
+            return default
+        value: str = values[0] if len(values) == 1 else ", ".join(values)
+        return value if value.isascii() else value.encode("utf-8", "surrogateescape").decode("latin-1")
 
     def __setitem__(self, key: str, value: str) -> None:
         self._own()[key.lower()] = (key, value)
