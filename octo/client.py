@@ -268,7 +268,7 @@ class BaseClient:
         self._retry.shared = shared
         self._retry.scope = stores.scope(self.base_url, credential)
         if self._cache is not None and not isinstance(store, stores.MemoryStore):
-            self._cache = ETagCache(stores.SharedCache(shared))
+            self._cache = ETagCache(self._cache.store, shared=shared)
 
     @classmethod
     def from_env(cls: type[C], token: str | None = None, **kwargs: Any) -> C:

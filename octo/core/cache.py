@@ -116,11 +116,12 @@ def request_key(method: str, url: str, headers: Mapping[str, str]) -> str:
 class ETagCache:
     """The client's side of conditional requests, around one store."""
 
-    def __init__(self, store: CacheStore) -> None:
+    def __init__(self, store: CacheStore, *, shared: Shared | None = None) -> None:
         self.store = store
-        # A store shared across processes is asked through the driver (StoreCall):
-        # the async driver must not wait on its network inside the event loop.
-        self._shared: Shared | None = getattr(store, "octo_shared", None)
+        # A store shared across processes holds the entries instead of `store`, asked
+        # through the driver (StoreCall): the async driver must not wait on its network
+        # inside the event loop.
+        self._shared = shared
 
     @classmethod
     def of(cls, cache: bool | CacheStore | None) -> ETagCache | None:

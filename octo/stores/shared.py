@@ -341,19 +341,6 @@ class Shared:
         return result
 
 
-class SharedCache:
-    """The ETag cache (`cache.CacheStore`) on a shared store; a fault is a miss."""
-
-    def __init__(self, shared: Shared) -> None:
-        self._shared = self.octo_shared = shared  # octo_shared: ETagCache asks through the driver
-
-    def get(self, key: str, /) -> CachedAnswer | None:
-        return self._shared.run(lambda s: s.cache_get(key))
-
-    def __setitem__(self, key: str, value: CachedAnswer, /) -> None:
-        self._shared.run(lambda s: s.cache_set(key, value))
-
-
 def fleet_token(shared: Shared, key: str, mint: Callable[[], Steps],
                 clock: Callable[[], float], sleep: Callable[[float], object]) -> Steps:
     """The shared installation token of `key` as (value, minted_at,

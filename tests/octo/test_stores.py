@@ -23,6 +23,7 @@ from server import Recorded, Reply, ScriptedServer
 
 import octo
 from bench.redis_server import RedisServer
+from octo.core.retry import Retrier
 
 CTX = multiprocessing.get_context("spawn")
 OTHER = "octo_test_other_token_fedcba9876543210"
@@ -412,6 +413,16 @@ def test_the_mint_lock_is_held_by_one_owner_and_frees_itself_when_its_holder_die
     assert store.lock("s", 0.3) is not None
 
 
+def test_a_shared_token_is_dropped_only_for_that_very_token(store: octo.Store) -> None:
+    # A process that heard a 401 for the old token must not drop the one another process just minted.
+    minted = time.time()
+    store.save_token("s", "ghs_new", minted, minted + 3600)
+    store.drop_token("s", "ghs_old")
+    assert store.load_token("s") == ("ghs_new", minted, minted + 3600)
+    store.drop_token("s", "ghs_new")
+    assert store.load_token("s") is None
+
+
 def test_the_concurrency_cap_admits_that_many_calls_at_once(redis: RedisServer) -> None:
     store = octo.RedisStore(redis.url, max_concurrent=2)
     first, second, third = (store.admit("s", "core", False) for _ in range(3))
@@ -477,3 +488,79 @@ def test_user_auth_clients_share_a_store_by_grant_and_two_grants_never_do(
     assert fake_clock.sleeps == [1.0]  # one grant: one pace across both clients
     other.request("POST /repos/o/r/issues")
     assert fake_clock.sleeps == [1.0] and len(server.requests) == 3
+
+
+# -- in this process: the same sharing, seen from two clients of one test ----------
+
+
+def test_two_app_clients_on_one_redis_use_one_token_and_a_revoked_one_is_minted_once_again(
+        redis: RedisServer, github: GitHub, pem: str) -> None:
+    key = Fernet.generate_key()
+    now = [time.time()]
+
+    def app_client() -> octo.Octo:  # each with its own connection, as in another process
+        return octo.Octo(auth=octo.AppAuth(1, pem, installation_id=42, clock=lambda: now[0]),
+                         base_url=github.server.url,
+                         store=octo.RedisStore(redis.url, namespace="test", encryption_key=key))
+    first, second = app_client(), app_client()
+    assert first.request("GET /repos/o/r").status == second.request("GET /repos/o/r").status == 200
+    assert len(github.mints) == 1
+    now[0] += 60  # long after the mint: a 401 now means the token was revoked, not GitHub's lag
+    revoked = github.mints[0]
+    github.answer = lambda request: (
+        Reply(401, json={"message": "Bad credentials"}) if request.headers["authorization"] == f"Bearer {revoked}"
+        else Reply(200, json={}, headers=_left(4999)))
+    # The first to hear the 401 drops the token from the store and mints; the other takes the new one.
+    assert first.request("GET /repos/o/r").status == second.request("GET /repos/o/r").status == 200
+    assert len(github.mints) == 2
+    last = [r.headers["authorization"] for _, r in github.arrivals if r.route == "/repos/o/r"][-1]
+    assert last == f"Bearer {github.mints[1]}"
+
+
+def test_a_window_another_client_saw_used_up_is_refused_unsent_beyond_max_rate_limit_wait(
+        store: octo.Store, server: ScriptedServer, fake_clock: Any) -> None:
+    reset = int(fake_clock.now) + 100
+    server.queue(Reply(403, json={"message": "API rate limit exceeded"},
+                       headers={**_left(0, reset), "x-ratelimit-used": "5000"}))
+    with pytest.raises(octo.PrimaryRateLimitError):
+        octo.Octo(SENTINEL, base_url=server.url, store=store, retries=0).request("GET /repos/o/r")
+    other = octo.Octo(SENTINEL, base_url=server.url, store=store, max_rate_limit_wait=10)
+    with pytest.raises(octo.PrimaryRateLimitError, match="not sent; rate limit 'core' used up until .* "
+                       r"\(seen by another process sharing the store\)") as caught:
+        other.request("GET /repos/o/r")
+    assert len(server.requests) == 1 and fake_clock.sleeps == []
+    limit = caught.value.rate_limit
+    assert (limit.remaining, limit.reset, limit.resource, limit.used) == (0, reset, "core", 5000)
+
+
+@pytest.mark.sync_only("the second client calls from inside the first one's wait, which needs a blocking client")
+def test_a_secondary_limit_pause_holds_back_the_other_clients_of_the_store_for_as_long(
+        store: octo.Store, server: ScriptedServer, fake_clock: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    server.queue(Reply(403, json={"message": "You have exceeded a secondary rate limit."},
+                       headers={"retry-after": "30"}), Reply(200, json={}), Reply(200, json={}))
+    first, second = (octo.Octo(SENTINEL, base_url=server.url, store=store, max_rate_limit_wait=60)
+                     for _ in range(2))
+    sleep, during = fake_clock.sleep, []
+
+    def first_waits(seconds: float) -> None:
+        if not during:  # the first client's wait: the second calls meanwhile
+            during.append(fake_clock.now)
+            assert second.request("GET /repos/o/r").status == 200
+        sleep(seconds)
+    monkeypatch.setattr(Retrier, "sleep", staticmethod(first_waits))
+    assert first.request("GET /repos/o/r").status == 200
+    assert len(fake_clock.sleeps) == 2 and fake_clock.sleeps[0] >= 30
+    assert fake_clock.sleeps[1] == pytest.approx(fake_clock.sleeps[0])  # the pause ends for both at once
+    assert len(server.requests) == 3
+
+
+def test_a_concurrency_slot_comes_back_after_each_call_answered_or_failed(
+        server: ScriptedServer, fake_clock: Any) -> None:
+    store = octo.MemoryStore(max_concurrent=1, clock=fake_clock.time)
+    a, b = (octo.Octo(SENTINEL, base_url=server.url, store=store, retries=0) for _ in range(2))
+    server.queue(Reply(200, json={}), Reply(500, json={"message": "boom"}), Reply(200, json={}))
+    a.request("GET /repos/o/r")
+    with pytest.raises(octo.ServerError):
+        b.request("GET /repos/o/r")
+    a.request("GET /repos/o/r")
+    assert fake_clock.sleeps == [] and len(server.requests) == 3
