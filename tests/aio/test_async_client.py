@@ -173,6 +173,7 @@ def test_a_sync_client_inside_a_running_loop_works_as_before(server: ScriptedSer
     assert run(main()) == 200
 
 
+@pytest.mark.other_processes
 def test_import_octo_does_not_import_aiohttp() -> None:
     import subprocess
     import sys

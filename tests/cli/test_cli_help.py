@@ -79,6 +79,7 @@ def test_command_help_shows_route_parameters_and_docs(run: Run) -> None:
     assert "--client-payload JSON|@FILE" in result.out
 
 
+@pytest.mark.other_processes
 def test_help_for_one_command_loads_one_namespace_and_no_generated_module() -> None:
     code = (
         "import json, sys\n"

@@ -40,6 +40,7 @@ def _env(server: ScriptedServer) -> dict[str, str]:
     [sys.executable, "-m", "octo"],
     [str(Path(sys.executable).parent / "octo")],  # the installed console script
 ])
+@pytest.mark.other_processes
 def test_dispatch_event_from_the_terminal(server: ScriptedServer, command: list[str]) -> None:
     server.queue(Reply(204))
     done = subprocess.run(command + DISPATCH, env=_env(server), capture_output=True, text=True, timeout=60)
@@ -201,6 +202,7 @@ def test_verbose_logs_each_request_on_stderr(run: Run, github: ScriptedServer) -
     assert SENTINEL not in result.err
 
 
+@pytest.mark.other_processes
 def test_a_reader_that_goes_away_ends_quietly_with_141(server: ScriptedServer) -> None:
     # `octo ... | head`: the pipe closes while octo still writes (more than a pipe buffer holds).
     server.handler = lambda request: Reply(200, json=[{"n": n, "pad": "x" * 100} for n in range(5000)])

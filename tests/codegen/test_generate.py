@@ -149,6 +149,7 @@ def test_output_is_byte_identical_run_after_run(project: Path) -> None:
     assert first == second and first
 
 
+@pytest.mark.other_processes
 def test_output_does_not_depend_on_the_hash_seed(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     # A set iterated into the output (names joined into an import line) comes out
     # in an order that changes with the interpreter's hash seed, which one process

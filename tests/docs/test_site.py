@@ -21,6 +21,9 @@ import pytest
 import yaml
 from conftest import ROOT
 
+# The site is built and read by mkdocs and a browser in other processes.
+pytestmark = pytest.mark.other_processes
+
 DOCS = ROOT / "docs"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                   "--disable-background-networking", "--disable-component-update"]

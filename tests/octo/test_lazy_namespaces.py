@@ -15,6 +15,7 @@ print(json.dumps(sorted(m for m in sys.modules if m.startswith("octo.rest"))))
 """
 
 
+@pytest.mark.other_processes
 @pytest.mark.parametrize("access", ["octo.Octo().repos", "octo.repos", "octo.Octo().code_scanning.get_alert"])
 def test_first_access_imports_only_that_namespace(access: str) -> None:
     out = subprocess.run([sys.executable, "-c", CODE.format(access=access)], capture_output=True, text=True,

@@ -140,6 +140,7 @@ def wait_for(condition: Any, timeout: float = 10) -> None:
         time.sleep(0.01)
 
 
+@pytest.mark.other_processes
 def test_a_bucket_used_up_in_one_process_holds_the_others_until_its_reset(
         redis: RedisServer, github: GitHub, fleets: list[Fleet], client_kind: str) -> None:
     """A is always an `Octo`; B and C are the run's client (AsyncOcto in [async])."""
@@ -165,6 +166,7 @@ def test_a_bucket_used_up_in_one_process_holds_the_others_until_its_reset(
     assert len(held) == 2 and min(held) >= resets[0] + 1 - 0.05
 
 
+@pytest.mark.other_processes
 def test_one_secondary_limit_answer_pauses_every_process_for_its_retry_after(
         redis: RedisServer, github: GitHub, fleets: list[Fleet], client_kind: str) -> None:
     hit: list[float] = []
@@ -188,6 +190,7 @@ def test_one_secondary_limit_answer_pauses_every_process_for_its_retry_after(
     assert len(later) == 3 and min(later) >= hit[0] + 2 - 0.05
 
 
+@pytest.mark.other_processes
 def test_eight_processes_needing_an_installation_token_cause_one_mint(
         redis: RedisServer, github: GitHub, fleets: list[Fleet], pem: str, client_kind: str) -> None:
     """In [async], half the fleet are AsyncOcto processes: one mint all the same."""
@@ -207,6 +210,7 @@ def test_eight_processes_needing_an_installation_token_cause_one_mint(
     assert not [k for k in stored.keys("*") if github.mints[0].encode() in k + (stored.get(k) or b"")]
 
 
+@pytest.mark.other_processes
 def test_without_an_encryption_key_each_process_mints_its_own(
         redis: RedisServer, github: GitHub, fleets: list[Fleet], pem: str) -> None:
     calls = [("GET", "/repos/o/r")]
@@ -216,6 +220,7 @@ def test_without_an_encryption_key_each_process_mints_its_own(
     assert len(github.mints) == 2
 
 
+@pytest.mark.other_processes
 def test_mutative_calls_from_four_processes_are_spaced_as_configured(
         redis: RedisServer, github: GitHub, fleets: list[Fleet], client_kind: str) -> None:
     interval = 0.25
@@ -234,6 +239,7 @@ def test_mutative_calls_from_four_processes_are_spaced_as_configured(
     assert max(github.times("/repos/o/r")) < writes[-1]
 
 
+@pytest.mark.other_processes
 def test_redis_killed_and_restarted_mid_run_every_call_completes_once_and_sharing_resumes(
         redis: RedisServer, github: GitHub, fleets: list[Fleet], client_kind: str) -> None:
     calls = [("GET", f"/repos/o/r/issues/{n}") for n in range(30)] + [("POST", "/repos/o/r/issues")]
@@ -256,6 +262,7 @@ def test_redis_killed_and_restarted_mid_run_every_call_completes_once_and_sharin
     assert redis_client.Redis.from_url(redis.url).keys("test:*:n")
 
 
+@pytest.mark.other_processes
 def test_two_credentials_on_one_redis_never_share_state_or_tokens(
         redis: RedisServer, github: GitHub, fleets: list[Fleet], pem: str) -> None:
     reset = int(time.time()) + 30
