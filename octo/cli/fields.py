@@ -30,16 +30,26 @@ def key_path(key: str) -> Path:
     return [match.group(1), *(part or None for part in _PART.findall(match.group(2)))]
 
 
+def json_scalar(text: str) -> tuple[bool, Any]:
+    """(True, value) if `text` is JSON's true, false, null or a JSON number
+    (`1_000`, `+5` and `007` are not); else (False, None). `octo api -F` and
+    `octo graphql -F` type their values by it."""
+    if text in ("true", "false"):
+        return True, text == "true"
+    if text == "null":
+        return True, None
+    number = _NUMBER.fullmatch(text)
+    if number is None:
+        return False, None
+    return True, int(text) if number.group(2) is None and number.group(3) is None else float(text)
+
+
 def typed(text: str, sources: Sources, repository: Repository) -> Any:
     """A `-F` value: true, false, null and numbers as JSON; `@FILE` (`@-`: stdin)
     as the file's text; else the text with its placeholders filled."""
-    if text in ("true", "false"):
-        return text == "true"
-    if text == "null":
-        return None
-    number = _NUMBER.fullmatch(text)
-    if number is not None:
-        return int(text) if number.group(2) is None and number.group(3) is None else float(text)
+    found, value = json_scalar(text)
+    if found:
+        return value
     if text.startswith("@"):
         return sources.file(text, "a -F field")
     return repository.fill(text)

@@ -5,9 +5,9 @@ GraphQL errors exit 1 with their messages on stderr."""
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING, Any
 
+from octo.cli.fields import json_scalar
 from octo.cli.parsing import PROG, _add_global_options, options
 from octo.cli.values import Sources
 
@@ -43,17 +43,11 @@ def _field(text: str, sources: Sources, typed: bool) -> tuple[str, Any]:
         raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text[:40]!r}")
     if typed and value.startswith("@"):
         return key, sources.file(value, key)
-    if typed and (value in ("true", "false", "null") or _is_number(value)):
-        return key, json.loads(value)
+    if typed:
+        found, scalar = json_scalar(value)
+        if found:
+            return key, scalar
     return key, value
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return text.strip() == text and text.lower() not in ("nan", "inf", "-inf", "infinity", "-infinity")
 
 
 def main(top_args: argparse.Namespace, rest: list[str], argv: list[str]) -> int:

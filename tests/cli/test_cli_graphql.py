@@ -86,3 +86,13 @@ def test_dry_run_prints_the_request_and_sends_nothing(run: Run, gql: GraphQLServ
     assert (shown["method"], shown["url"]) == ("POST", gql.url + "/api/graphql")
     assert shown["body"] == {"query": "{ viewer { login } }", "variables": {"n": 7}}
     assert SENTINEL not in result.out and gql.requests == []
+
+
+def test_typed_fields_are_typed_as_octo_api_types_them(run: Run, gql: GraphQLServer, query_file: Path) -> None:
+    # JSON's literals and numbers only: what Python's float() also reads (1_000, +5, 007, " 7") stays text.
+    result = run("graphql", "--base-url", gql.url, "-F", f"query=@{query_file}", "-F", "size=2", "-f", "owner=o",
+                 "-F", "name=r", "-F", "a=1_000", "-F", "b=+5", "-F", "c=007", "-F", "d= 7", "-F", "e=1.5e2",
+                 "-F", "f=null", "-F", "g=false")
+    assert result.code == 0, result.err
+    assert gql.bodies()[0]["variables"] == {"size": 2, "owner": "o", "name": "r", "a": "1_000", "b": "+5",
+                                            "c": "007", "d": " 7", "e": 150.0, "f": None, "g": False}
