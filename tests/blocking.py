@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import ssl
 import threading
 from collections.abc import Callable, Coroutine, Iterator
@@ -28,8 +29,19 @@ _lock = threading.Lock()
 made: list[octo.AsyncOcto] = []  # closed after each test (tests/conftest.py)
 
 
+def _forget_the_parents() -> None:
+    # A forked child (mutmut runs each mutant in one) has no thread running the parent's
+    # loop: a call waiting on it would hang until the mutant's timeout.
+    global _loop, _lock
+    _loop, _lock = None, threading.Lock()
+    made.clear()  # the parent's clients, bound to its loop
+
+
+os.register_at_fork(after_in_child=_forget_the_parents)
+
+
 def loop() -> asyncio.AbstractEventLoop:
-    """The loop every blocking call runs on (started once, a daemon thread)."""
+    """The loop every blocking call runs on (started once per process, a daemon thread)."""
     global _loop
     with _lock:
         if _loop is None:

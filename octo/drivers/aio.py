@@ -253,6 +253,16 @@ _store_threads: Any = None
 STORE_THREADS = 4
 
 
+def _forget_store_threads() -> None:
+    # A forked child (a prefork worker, multiprocessing's fork) has none of the parent's
+    # threads: an inherited pool would take its work and never run it.
+    global _store_threads
+    _store_threads = None
+
+
+os.register_at_fork(after_in_child=_forget_store_threads)
+
+
 async def _store_call(effect: StoreCall) -> Any:
     """One store operation: at once if it needs no network (a MemoryStore, a
     store known to be out), else in a worker thread."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -360,6 +362,34 @@ def test_a_frozen_redis_never_stalls_async_octos_event_loop_nor_raises(
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "unavailable" in warnings[0].getMessage()
     assert SENTINEL not in caplog.text
+
+
+@pytest.mark.sync_only("drives octo.AsyncOcto itself, before and after a fork")
+def test_an_async_client_with_a_redis_store_works_in_a_forked_child(
+        redis: RedisServer, server: ScriptedServer) -> None:
+    # A prefork server (gunicorn --preload, Celery, multiprocessing's fork) forks a
+    # process that has used octo: the store's worker threads are not in the child.
+    async def status() -> int:
+        async with octo.AsyncOcto(SENTINEL, base_url=server.url, store=octo.RedisStore(redis.url)) as gh:
+            return (await gh.request("GET /repos/o/r")).status
+
+    assert asyncio.run(status()) == 200
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child's outcome is its exit status)
+        try:
+            signal.alarm(10)  # a child that hangs ends itself
+            os._exit(0 if asyncio.run(status()) == 200 else 1)
+        finally:
+            os._exit(2)
+    deadline = time.monotonic() + 20
+    while (done := os.waitpid(child, os.WNOHANG))[0] == 0:
+        if time.monotonic() > deadline:
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
+            pytest.fail("the forked child's call never finished")
+        time.sleep(0.02)
+    assert os.waitstatus_to_exitcode(done[1]) == 0
+    assert len(server.requests) == 2
 
 
 def test_the_etag_cache_on_redis_serves_another_process_from_the_shared_entry(
