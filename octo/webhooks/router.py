@@ -274,8 +274,8 @@ class Webhooks:
         clients: dict[bool, Any] = {}
         try:
             for handler in handlers:
-                arguments = self._arguments(handler, delivery, clients)
                 try:
+                    arguments = self._arguments(handler, delivery, clients)
                     if handler.is_async:
                         result = handler.function(*arguments)
                     else:

@@ -460,6 +460,19 @@ def test_an_app_auth_alone_is_enough(key: Any) -> None:
     assert without._auth.installation_id is None  # no installation in the payload: the app itself
 
 
+def test_an_installation_id_no_client_can_act_as_is_the_handlers_failure_in_both_receives(key: Any) -> None:
+    # Signed, so GitHub's, yet no installation can be 0: receive and areceive treat it alike.
+    failed: list[tuple[str, str]] = []
+    wh = octo.Webhooks(SECRET, app=octo.AppAuth(APP_ID, key),
+                       on_error=lambda error, delivery: failed.append((type(error).__name__, delivery.id)))
+    wh.on("issues")(lambda event, gh: None)
+    wh.on("issues")(lambda event: None)  # a handler without a client still runs
+    event = {**ISSUE_OPENED, "installation": {"id": 0}}
+    assert wh.receive(*signed(SECRET, "issues", event, "a")).status == 500
+    assert asyncio.run(wh.areceive(*signed(SECRET, "issues", event, "b"))).status == 500
+    assert failed == [("TypeError", "a"), ("TypeError", "b")]
+
+
 def test_a_two_argument_handler_needs_an_app() -> None:
     wh = octo.Webhooks(SECRET)
     with pytest.raises(TypeError, match=r"app="):
