@@ -365,6 +365,8 @@ def test_a_frozen_redis_never_stalls_async_octos_event_loop_nor_raises(
 
 
 @pytest.mark.sync_only("drives octo.AsyncOcto itself, before and after a fork")
+# Python 3.12+ warns of forking a process that has threads: that process is this test's subject.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_an_async_client_with_a_redis_store_works_in_a_forked_child(
         redis: RedisServer, server: ScriptedServer) -> None:
     # A prefork server (gunicorn --preload, Celery, multiprocessing's fork) forks a
