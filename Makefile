@@ -185,7 +185,7 @@ clean:
 # accepted in mutation/accepted.txt. Not part of `make test`. Results stay in mutants/, so the
 # next run tests only what changed. MUTANTS='octo.core.retry.*' tries only those mutants again.
 mutation: $(STAMP) openapi shells browser pyright redis
-	nice -n 19 $(PY) -m mutation $(MUTANTS)
+	nice -n 19 $(PY) -m mutation $(MUTATION_ARGS) $(MUTANTS)
 
 
 # A cassette per namespace, recorded against the Prism of its home description (api.github.com,

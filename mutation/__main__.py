@@ -7,6 +7,10 @@ changed since the last run. When the tests changed, the mutants that survived
 `rm -rf mutants` starts from scratch. Mutant names or globs (`octo.core.retry.*`)
 limit a run to those mutants, tried again whatever their last result.
 
+A mutant gets its fastest tests up to `--budget` seconds (mutation/budget.py);
+one that passes them while slower tests were left out is undecided, counted as
+not detected. Named mutants get every test unless `--budget` is given.
+
 Each line of accepted.txt is `MUTANT FINGERPRINT REASON`: an equivalent
 mutant, one that no test can tell from the original. The fingerprint is a
 hash of the mutant's diff, so an entry stops applying when its function
@@ -28,13 +32,16 @@ ROOT = Path(__file__).resolve().parent.parent
 ACCEPTED = ROOT / "mutation" / "accepted.txt"
 COPIED_TESTS = ROOT / "mutants" / "tests"  # the tests the last run used
 DETECTED = frozenset({"killed", "caught by type check", "timeout", "segfault"})
-UNDETECTED = frozenset({"survived", "no tests"})
+UNDECIDED = "skipped"  # mutmut's name for the status mutation/budget.py gives
+UNDETECTED = frozenset({"survived", "no tests", UNDECIDED})
+BUDGET = 0.3  # seconds of measured test time per mutant in a whole run
 
 
-def mutmut(*args: str) -> None:
+def mutmut(budget: float, *args: str) -> None:
     command = [str(Path(sys.executable).parent / "mutmut"), *args]
     # CI=true: hypothesis draws the same examples every run, so a verdict is reproducible.
-    done = subprocess.run(command, cwd=ROOT, env={**os.environ, "CI": "true"}, check=False)
+    env = {**os.environ, "CI": "true", "OCTO_MUTATION_BUDGET": str(budget)}
+    done = subprocess.run(command, cwd=ROOT, env=env, check=False)
     if done.returncode != 0:
         sys.exit(f"mutation: {' '.join(command[:2])} failed with exit status {done.returncode}")
 
@@ -93,8 +100,11 @@ def accepted() -> dict[str, tuple[str, str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mutation", description=__doc__.split("\n\n")[0])
     parser.add_argument("--report", action="store_true", help="only report the last run's results")
+    parser.add_argument("--budget", type=float, default=None,
+                        help=f"seconds of tests per mutant (default {BUDGET}, or no limit for named mutants; 0: none)")
     parser.add_argument("mutants", nargs="*", help="only these mutants (names or globs such as 'octo.core.retry.*')")
     args = parser.parse_args(argv)
+    budget = args.budget if args.budget is not None else 0.0 if args.mutants else BUDGET
     os.chdir(ROOT)  # mutmut reads pyproject.toml and mutants/ from here
 
     if not args.report:
@@ -111,13 +121,13 @@ def main(argv: list[str] | None = None) -> int:
                 mutated.unlink()
         # mutmut copies tests/ over its old copy; a fresh copy leaves no deleted test behind.
         shutil.rmtree(COPIED_TESTS, ignore_errors=True)
-        mutmut("run", *args.mutants)
+        mutmut(budget, "run", *args.mutants)
         if tests_changed and not args.mutants:
             known = accepted()  # equivalent: no new test can kill them
             again = sorted(n for n, (status, _) in results().items() if status in UNDETECTED and n not in known)
             if again:
                 print(f"mutation: the tests changed; trying the {len(again)} undetected mutants again")
-                mutmut("run", *again)
+                mutmut(budget, "run", *again)
 
     found = results()
     if not found:
@@ -146,11 +156,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"mutation score: {detected} of {scored} mutants detected ({100 * detected / scored:.1f} %); "
           f"{len(equivalent)} accepted as equivalent, so {detected} of {scored - len(equivalent)} "
           f"({100 * detected / max(1, scored - len(equivalent)):.1f} %) of the others")
-    unreached = Counter(name.partition("__mutmut_")[0] for name, status, _, _ in new if status == "no tests")
-    if unreached:
-        print(f"\n{sum(unreached.values())} mutants in {len(unreached)} functions that no test reaches:")
-        for function, n in sorted(unreached.items()):
-            print(f"  {function} ({n})")
+    for status, what in (("no tests", "that no test reaches"),
+                         (UNDECIDED, "whose fastest tests within the budget passed, not decided by the slower "
+                                     "ones (`make mutation MUTANTS=NAME` runs them all)")):
+        functions = Counter(name.partition("__mutmut_")[0] for name, s, _, _ in new if s == status)
+        if functions:
+            print(f"\n{sum(functions.values())} mutants in {len(functions)} functions {what}:")
+            for function, n in sorted(functions.items()):
+                print(f"  {function} ({n})")
     survivors = [(name, path, changed) for name, status, path, changed in new if status == "survived"]
     if survivors:
         print(f"\n{len(survivors)} surviving mutants not in {ACCEPTED.relative_to(ROOT)} "

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 
-def _durations() -> dict[str, float]:
+def durations() -> dict[str, float]:
+    """Seconds per test node id, as mutmut measured them."""
     try:
         from mutmut.state import state
 
@@ -31,12 +32,12 @@ def _durations() -> dict[str, float]:
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
-    durations = _durations()
-    if not durations:
+    known = durations()
+    if not known:
         return
     fastest: dict[str, float] = {}
     for item in items:
         module = item.nodeid.partition("::")[0]
-        fastest[module] = min(fastest.get(module, float("inf")), durations.get(item.nodeid, 0.0))
+        fastest[module] = min(fastest.get(module, float("inf")), known.get(item.nodeid, 0.0))
     items.sort(key=lambda item: (fastest[item.nodeid.partition("::")[0]], item.nodeid.partition("::")[0],
-                                 durations.get(item.nodeid, 0.0)))
+                                 known.get(item.nodeid, 0.0)))
