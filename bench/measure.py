@@ -241,7 +241,8 @@ def interleaved(workers: dict[str, Worker], rounds: int, round_seconds: float, m
     """CPU and wall seconds per unit, one sample per worker per round.
 
     Each worker's units per round are calibrated once so that a round costs it
-    about `round_seconds` of wall time (at least one unit, at most `max_units`).
+    about `round_seconds` of wall time (at least one unit, at most `max_units`),
+    and cut for a worker whose round took over twice that.
     """
     units: dict[str, int] = {}
     for key, worker in workers.items():
@@ -258,6 +259,10 @@ def interleaved(workers: dict[str, Worker], rounds: int, round_seconds: float, m
             c, w = workers[key].run(units[key])
             cpu[key].append(c / units[key])
             wall[key].append(w / units[key])
+            if w > 2 * round_seconds:
+                # A client whose calls grow dearer as it goes (githubkit's default cache) would
+                # make each round longer than the last: fewer units, so a run stays bounded.
+                units[key] = max(1, int(units[key] * round_seconds / w))
     return cpu, wall, units
 
 

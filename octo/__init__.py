@@ -13,9 +13,6 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from octo import webhooks
-from octo.aclient import AsyncOcto
-from octo.auth.app import AppAuth
 from octo.client import Octo
 from octo.core.cache import MemoryCache
 from octo.core.errors import (
@@ -45,15 +42,18 @@ from octo.graphql import GraphQLError, graphql_check
 from octo.pagination import Paginator, paginate
 from octo.transfer import download, upload
 from octo.version import __version__ as __version__
-from octo.webhooks import Webhooks
 
 if TYPE_CHECKING:
+    from octo import webhooks
+    from octo.aclient import AsyncOcto
+    from octo.auth.app import AppAuth
     from octo.auth.oauth import DeviceCode, OAuthToken, UserAuth, WebFlow, device_flow
     from octo.core.response import Paged
     from octo.rest import _typing
     from octo.rest._typing import *  # noqa: F403  (the namespaces of the default client)
     from octo.stores.redis_store import RedisStore
     from octo.stores.shared import MemoryStore, Store
+    from octo.webhooks import Webhooks
 
 __all__ = [
     "OMIT",
@@ -109,7 +109,16 @@ if TYPE_CHECKING:
     __all__ += ["Paged"]
     __all__ += _typing.__all__
 
-_STORES = {"MemoryStore": "octo.stores.shared", "Store": "octo.stores.shared", "RedisStore": "octo.stores.redis_store"}
+# Loaded on first use, so that `import octo` costs a sync REST script only what it uses.
+_LAZY = {
+    "AsyncOcto": "octo.aclient",
+    "AppAuth": "octo.auth.app",
+    "Webhooks": "octo.webhooks",
+    "webhooks": "octo.webhooks",
+    **dict.fromkeys(("DeviceCode", "OAuthToken", "UserAuth", "WebFlow", "device_flow"), "octo.auth.oauth"),
+    **dict.fromkeys(("MemoryStore", "Store"), "octo.stores.shared"),
+    "RedisStore": "octo.stores.redis_store",
+}
 _default: Octo | None = None
 _lock = threading.Lock()
 
@@ -140,25 +149,16 @@ def configure(token: str | None = None, **kwargs: Any) -> Octo:
     return client
 
 
-# Imported on first use: signing in needs `secrets` and `hmac`, which `import octo` does without.
-_SIGN_IN = frozenset({"DeviceCode", "OAuthToken", "UserAuth", "WebFlow", "device_flow"})
-
-
 def __getattr__(name: str) -> Any:
-    if name in _SIGN_IN:
-        from octo.auth import oauth
+    if name in _LAZY:
+        import importlib
 
-        value = globals()[name] = getattr(oauth, name)
+        module = importlib.import_module(_LAZY[name])
+        value = globals()[name] = module if name == "webhooks" else getattr(module, name)
         return value
     # PEP 562: `octo.repos` is the default client's namespace.
     if name.startswith("_"):
         raise AttributeError(f"module 'octo' has no attribute {name!r}")
-    if name in _STORES:  # loaded on first use: a single script never needs them
-        import importlib
-
-        value = getattr(importlib.import_module(_STORES[name]), name)
-        globals()[name] = value
-        return value
     return getattr(default_client(), name)
 
 
