@@ -38,12 +38,12 @@ BUDGET = 0.3  # seconds of measured test time per mutant in a whole run
 
 
 def mutmut(budget: float, *args: str) -> None:
-    command = [str(Path(sys.executable).parent / "mutmut"), *args]
+    command = [sys.executable, "-m", "mutation.mutmut_cli", *args]
     # CI=true: hypothesis draws the same examples every run, so a verdict is reproducible.
     env = {**os.environ, "CI": "true", "OCTO_MUTATION_BUDGET": str(budget)}
     done = subprocess.run(command, cwd=ROOT, env=env, check=False)
     if done.returncode != 0:
-        sys.exit(f"mutation: {' '.join(command[:2])} failed with exit status {done.returncode}")
+        sys.exit(f"mutation: mutmut {args[0]} failed with exit status {done.returncode}")
 
 
 def tests_digest(tests: Path) -> str | None:

@@ -22,6 +22,7 @@ from blocking import pool
 from conftest import SENTINEL
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from keys import APP_KEY, OTHER_KEY
 from server import Recorded, Reply, ScriptedServer
 
 import octo
@@ -134,7 +135,7 @@ class FakeGitHub:
 
 @pytest.fixture(scope="module")
 def key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return APP_KEY
 
 
 @pytest.fixture(scope="module")
@@ -367,7 +368,7 @@ class TestClockSkew:
     def test_a_key_github_does_not_know_is_refused_once(
         self, server: ScriptedServer, github: FakeGitHub, clock: Clock
     ) -> None:
-        other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        other = OTHER_KEY
         gh = octo.Octo(auth=octo.AppAuth(APP_ID, other, 42, clock=clock, sleep=clock.sleep),
                        base_url=server.url)
         with pytest.raises(octo.UnauthorizedError, match="could not be decoded"):

@@ -16,6 +16,7 @@ from conftest import SENTINEL, FakeClock
 from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from keys import APP_KEY
 from server import Recorded, Reply, ScriptedServer
 
 import octo
@@ -124,7 +125,7 @@ def test_an_errors_list_of_odd_shape_gives_a_short_message(
 
 @pytest.fixture(scope="module")
 def key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return APP_KEY
 
 
 @pytest.mark.parametrize("date", ["Mon, 01 Jan 99999 00:00:00 GMT", "Fri, 31 Dec 9999 23:59:59 +9999",

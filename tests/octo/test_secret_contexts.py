@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import SENTINEL
 from cryptography.hazmat.primitives.asymmetric import rsa
+from keys import APP_KEY
 from server import Reply, ScriptedServer
 
 import octo
@@ -94,7 +95,7 @@ def gone() -> str:
 
 @pytest.fixture(scope="module")
 def key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return APP_KEY
 
 
 # -- row 9: the chain and its frames ------------------------------------------

@@ -19,8 +19,7 @@ import redis as redis_client
 import store_workers
 from conftest import SENTINEL
 from cryptography.fernet import Fernet
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from keys import APP_KEY_PEM
 from server import Recorded, Reply, ScriptedServer
 
 import octo
@@ -74,9 +73,7 @@ def github() -> Iterator[GitHub]:
 
 @pytest.fixture(scope="module")
 def pem() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
-                             serialization.NoEncryption()).decode()
+    return APP_KEY_PEM
 
 
 def _left(remaining: int, reset: int | None = None) -> dict[str, str | None]:

@@ -20,6 +20,7 @@ import jwt
 import pytest
 from conftest import ROOT, SENTINEL
 from cryptography.hazmat.primitives.asymmetric import rsa
+from keys import APP_KEY
 from server import Recorded, Reply, ScriptedServer
 from webhook_servers import asgi_server, post, signed, wsgi_server
 
@@ -380,7 +381,7 @@ class AppGitHub:
 
 @pytest.fixture(scope="module")
 def key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return APP_KEY
 
 
 @pytest.fixture
