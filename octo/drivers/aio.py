@@ -238,7 +238,14 @@ def _read_route(url: str) -> tuple[str | None, ssl.SSLContext | bool]:
 def _ca_context(bundle: str) -> ssl.SSLContext:
     """A verifying TLS context that trusts the certificates in `bundle` (a file or
     a directory, as requests takes it) instead of the system's."""
-    if os.path.isdir(check_ca_bundle(bundle)):
+    # Loading a system bundle takes tens of milliseconds: one context per bundle while
+    # the file is unchanged, shared by every client (a context is safe to share).
+    return _ca_context_of(bundle, os.stat(check_ca_bundle(bundle)).st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _ca_context_of(bundle: str, modified: int) -> ssl.SSLContext:
+    if os.path.isdir(bundle):
         return ssl.create_default_context(capath=bundle)
     try:
         return ssl.create_default_context(cafile=bundle)

@@ -181,3 +181,33 @@ def test_import_octo_does_not_import_aiohttp() -> None:
     code = "import sys, octo; octo.AsyncOcto; print('aiohttp' in sys.modules, 'asyncio' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
+
+
+def test_a_ca_bundle_is_loaded_once_and_again_when_it_is_replaced(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import os
+
+    from tls import make_certificate, server_context
+
+    from octo.drivers import aio
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (cert_a, key_a), (cert_b, key_b) = make_certificate(first), make_certificate(second)
+    bundle = tmp_path / "ca.pem"
+    bundle.write_bytes(cert_a.read_bytes())
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+
+    async def status(url: str) -> int:
+        async with octo.AsyncOcto(SENTINEL, base_url=url, retries=0) as gh:
+            return (await gh.repos.get("o", "r")).status
+
+    with ScriptedServer(tls=server_context(cert_a, key_a)) as a, ScriptedServer(tls=server_context(cert_b, key_b)) as b:
+        assert asyncio.run(status(a.url)) == 200
+        assert aio._ca_context(str(bundle)) is aio._ca_context(str(bundle))  # one per bundle, not per client
+        with pytest.raises(octo.TransportError):
+            asyncio.run(status(b.url))
+        bundle.write_bytes(cert_b.read_bytes())  # the bundle rotated: new clients trust the new one
+        os.utime(bundle, ns=(1, 2_000_000_000_000_000_000))
+        assert asyncio.run(status(b.url)) == 200
