@@ -610,6 +610,73 @@ def test_replay_reads_headers_and_a_raw_body_and_says_what_is_wrong(tmp_path: An
     assert main(["webhooks", "replay", str(raw), "http://127.0.0.1:9"]) == 3  # nothing listens there
 
 
+def test_replay_sends_what_github_sent_and_reads_the_answer_as_is(tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from octo.cli import main
+
+    payload = {"action": "opened", "issue": {"title": "Grüße, 世界"}}
+    saved = tmp_path / "delivery.json"
+    saved.write_text(json.dumps({"request": {
+        "headers": {"X-GitHub-Event": "issues", "X-GitHub-Delivery": "d-1", "HOST": "github.example",
+                    "CONTENT-LENGTH": "1", "X-HUB-SIGNATURE": "sha1=00", "Connection": "close"},
+        "payload": payload}}))
+    monkeypatch.setenv("WEBHOOK_SECRET", SECRET)
+    with ScriptedServer() as app:
+        app.queue(Reply(302, headers={"Location": app.url + "/elsewhere"}))
+        assert main(["webhooks", "replay", str(saved), app.url + "/hooks"]) == 1  # a 3xx is not the app's 2xx
+        assert capsys.readouterr().out.startswith("HTTP 302")
+        assert [r.route for r in app.requests] == ["/hooks"]  # not followed
+        sent = app.requests[0]
+        # The payload as GitHub sends it (compact, UTF-8), signed afresh; the saved framing and
+        # signatures are dropped whatever their case.
+        assert sent.body == json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+        assert octo.webhooks.verify(SECRET, sent.body, sent.headers["x-hub-signature-256"])
+        assert sent.headers["host"] != "github.example" and "x-hub-signature" not in sent.headers
+        assert sent.headers["content-length"] == str(len(sent.body))
+        assert sent.headers["content-type"] == "application/json"
+        app.queue(Reply(300))
+        assert main(["webhooks", "replay", str(saved), app.url]) == 1
+
+        app.queue(Reply(200, delay=3))
+        started = time.monotonic()
+        assert main(["webhooks", "replay", "--timeout", "0.3", str(saved), app.url]) == 3
+        assert time.monotonic() - started < 2.5
+        assert "no answer from" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("saved", "says"), [
+    ([1, 2], "a saved delivery is a JSON object"),
+    ({"request": {"payload": {}}}, "a saved delivery has its headers in 'headers' (or 'request.headers')"),
+    ({"headers": {"X-GitHub-Event": "ping"}, "body": 7}, "a saved delivery has its body in 'body'"),
+    ({"headers": {"X-GitHub-Delivery": "d-1"}, "body": "{}"}, "a saved delivery needs an X-GitHub-Event header"),
+    ({"headers": {"X-GitHub-Event": "ping"}, "body": "{}"}, "a saved delivery needs an X-GitHub-Delivery header"),
+])
+def test_replay_names_what_a_saved_delivery_lacks(saved: Any, says: str, tmp_path: Any,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from octo.cli import main
+
+    path = tmp_path / "delivery.json"
+    path.write_text(json.dumps(saved))
+    monkeypatch.setenv("WEBHOOK_SECRET", SECRET)
+    assert main(["webhooks", "replay", str(path), "http://127.0.0.1:9"]) == 2
+    assert says in capsys.readouterr().err
+
+
+def test_replay_takes_the_event_and_id_from_the_saved_delivery_when_its_headers_lack_them(
+        tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from octo.cli import main
+
+    path = tmp_path / "delivery.json"
+    path.write_text(json.dumps({"event": "ping", "guid": "g-7", "request": {"headers": {}, "body": "{}"}}))
+    monkeypatch.setenv("WEBHOOK_SECRET", SECRET)
+    with ScriptedServer() as app:
+        app.queue(Reply(204))
+        assert main(["webhooks", "replay", str(path), app.url]) == 0
+    headers = app.requests[0].headers
+    assert (headers["x-github-event"], headers["x-github-delivery"]) == ("ping", "g-7")
+
+
 def test_the_same_delivery_arriving_at_once_on_many_threads_runs_once() -> None:
     wh = octo.Webhooks(SECRET)
     calls: list[int] = []
