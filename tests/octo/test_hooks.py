@@ -83,3 +83,67 @@ def test_the_sync_client_refuses_an_async_hook(server: ScriptedServer, client: o
     client.hook.before(later)
     with pytest.raises(TypeError, match="AsyncOcto"):
         client.repos.get("o", "r")
+
+
+@pytest.mark.parametrize("kept", ["before", "after", "error", "wrap"])
+def test_removing_one_hook_leaves_the_others_of_every_kind_running(
+        server: ScriptedServer, client: octo.Octo, kept: str) -> None:
+    ran: list[str] = []
+    hooks = {
+        "before": lambda request: ran.append("before"),
+        "after": lambda response, request: ran.append("after"),
+        "error": lambda error, request: ran.append("error"),
+        "wrap": lambda send, request: (ran.append("wrap"), send(request))[1],
+    }
+    getattr(client.hook, kept)(hooks[kept])
+    other = "after" if kept == "before" else "before"
+    getattr(client.hook, other)(hooks[other])
+    client.hook.remove(hooks[other])
+    server.queue(Reply(404 if kept == "error" else 200, json={}))
+    try:
+        client.request("GET /things")
+    except octo.NotFoundError:
+        pass
+    assert ran == [kept]
+    client.hook.remove(hooks[kept])
+    client.request("GET /things")
+    assert ran == [kept]  # none left: none runs
+
+
+def test_an_error_hook_sees_the_error_an_earlier_one_raised_and_may_recover_from_it(
+        server: ScriptedServer, client: octo.Octo) -> None:
+    class Translated(Exception):
+        pass
+
+    def translate(error: Exception, request: Any) -> None:
+        raise Translated(str(error))
+
+    seen: list[str] = []
+
+    def recover(error: Exception, request: Any) -> octo.Response:
+        seen.append(type(error).__name__)
+        return octo.Response(200, {}, {"recovered": True}, request.url)
+
+    server.queue(Reply(404, json={"message": "Not Found"}))
+    client.hook.error(translate)
+    client.hook.error(recover)
+    assert client.repos.get("o", "r").data == {"recovered": True}
+    assert seen == ["Translated"]
+
+
+def test_an_error_hook_returning_something_else_is_a_type_error_naming_it(
+        server: ScriptedServer, client: octo.Octo) -> None:
+    server.queue(Reply(404, json={"message": "Not Found"}))
+    client.hook.error(lambda error, request: 7)
+    with pytest.raises(TypeError, match="^an error hook returned int; it must return a Response, return None or "
+                                        "raise$") as raised:
+        client.repos.get("o", "r")
+    assert isinstance(raised.value.__cause__, octo.NotFoundError)
+
+
+def test_a_hook_request_shows_its_method_and_url_even_half_built(server: ScriptedServer, client: octo.Octo) -> None:
+    seen: list[Any] = []
+    client.hook.before(seen.append)
+    client.repos.get("o", "r")
+    assert repr(seen[0]) == f"<HookRequest GET {server.url}/repos/o/r>"
+    assert repr(octo.HookRequest.__new__(octo.HookRequest)) == "<HookRequest ? ?>"
