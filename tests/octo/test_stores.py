@@ -432,6 +432,45 @@ def test_a_stale_answer_never_moves_a_shared_reset_back_and_only_a_newer_one_rel
     assert store.admit("other", "core", False).window is None
 
 
+def test_a_newer_answer_of_the_same_window_raises_the_shared_count_and_more_used_releases_it(
+        store: octo.Store) -> None:
+    from octo.stores.shared import Window, merged_window
+
+    reset = int(time.time()) + 99
+    first, more = Window(reset + 1, reset, 10), Window(reset + 1, reset, 20)
+    store.update_window("s", "core", lambda current: merged_window(current, first))
+    store.update_window("s", "core", lambda current: merged_window(current, more))
+    later = Window(reset + 3601, reset + 3600, 1)  # the next window, used up at once
+    store.update_window("s", "core", lambda current: merged_window(current, later))
+    assert store.admit("s", "core", False).window == later
+    store.update_window("t", "core", lambda current: merged_window(current, first))
+    store.update_window("t", "core", lambda current: merged_window(current, more))
+    store.release_window("t", "core", reset, 15)  # sent before the answer that showed 20
+    assert store.admit("t", "core", False).window == more
+    store.release_window("t", "core", reset, 21)  # the same window, more used: after it
+    assert store.admit("t", "core", False).window is None
+
+
+def test_a_shorter_pause_never_cuts_a_longer_one(store: octo.Store) -> None:
+    now = time.time()
+    store.pause("s", now + 100)
+    store.pause("s", now + 10)
+    assert store.admit("s", "core", False).paused_until == pytest.approx(now + 100, abs=0.01)
+    store.pause("s", now + 200)
+    assert store.admit("s", "core", False).paused_until == pytest.approx(now + 200, abs=0.01)
+
+
+def test_ending_a_lease_or_dropping_a_token_that_is_not_there_is_harmless(store: octo.Store) -> None:
+    store.done("never-admitted", "no-lease")
+    store.drop_token("no-token-here", "ghs_x")
+    assert store.load_token("no-token-here") is None
+
+
+def test_a_memory_store_shows_its_pacing_even_half_built() -> None:
+    assert repr(octo.MemoryStore(write_interval=1.5)) == "<MemoryStore write_interval=1.5>"
+    assert repr(octo.MemoryStore.__new__(octo.MemoryStore)) == "<MemoryStore write_interval=?>"
+
+
 def test_writes_get_slots_an_interval_apart_and_reads_none(store: octo.Store) -> None:
     waits = [store.admit("s", "core", True).slot_wait for _ in range(3)]
     assert waits[0] == pytest.approx(0, abs=0.05)
