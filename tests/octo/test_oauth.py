@@ -199,6 +199,28 @@ def test_refresh_rotates_the_refresh_token(rotating: ScriptedServer, fake_clock:
     assert SENTINEL not in everything_about(reused)
 
 
+def test_a_refused_refresh_says_what_github_answered(server: ScriptedServer) -> None:
+    server.queue(error("bad_refresh_token"), Reply(502, json={}))
+    refused = caught(lambda: refresh(CLIENT_ID, SENTINEL, REFRESH, web_url=server.url))
+    assert isinstance(refused, octo.OAuthError)
+    assert str(refused) == "token refresh: GitHub answered bad_refresh_token (about bad_refresh_token)"
+    assert (refused.error, refused.status) == ("bad_refresh_token", 200)
+    bare = caught(lambda: refresh(CLIENT_ID, SENTINEL, REFRESH, web_url=server.url))
+    assert isinstance(bare, octo.OAuthError)
+    assert (str(bare), bare.error, bare.status) == ("token refresh: GitHub answered 502", None, 502)
+    assert form(server.requests[0])["client_id"] == CLIENT_ID
+
+
+def test_a_refresh_goes_through_the_callers_session(server: ScriptedServer) -> None:
+    import requests
+
+    session = requests.Session()
+    session.headers["X-Through"] = "the caller's session"
+    server.queue(token(refresh_token=f"{REFRESH}_2"))
+    assert refresh(CLIENT_ID, SENTINEL, REFRESH, web_url=server.url, session=session).refresh_token == f"{REFRESH}_2"
+    assert server.requests[0].headers["x-through"] == "the caller's session"
+
+
 def test_secrets_stay_out_when_github_cannot_be_reached(shown: list[tuple[str, str]]) -> None:
     gone = ScriptedServer()
     gone.__enter__()
