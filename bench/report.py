@@ -141,10 +141,9 @@ def provenance(r: dict[str, Any], section: str) -> list[str]:
     if not own or (own["date"], own["commit"]) == (r["date"], r["commit"]):
         return []
     counts = own.get("settings", {})
-    if section == "per_call" and counts:
-        rounds = f", {counts.get('call_rounds', counts['rounds'])} rounds"
-    else:
-        rounds = f", {counts['rounds']} rounds" if section in ("paginate", "graphql") and counts else ""
+    key = "call_rounds" if section == "per_call" else "rounds"  # runs before --call-rounds have only "rounds"
+    rounds = f", {counts.get(key, counts['rounds'])} rounds" if section in ("per_call", "paginate", "graphql") \
+        and counts else ""
     return ["", f"Measured in a later run: {own['date']}, octo commit `{own['commit']}`{rounds}."]
 
 
