@@ -127,7 +127,7 @@ class Operation:
 
     __slots__ = ("method", "path", "limits", "multi_segment", "host", "deprecated",
                  "deprecated_params", "content_type", "json_body", "name", "versions",
-                 "idempotent", "targets", "_parts", "_open_end")
+                 "idempotent", "targets", "_names", "_template", "_open_end")
 
     def __init__(
         self,
@@ -161,7 +161,8 @@ class Operation:
         self.idempotent = idempotent
         # Where it exists: `api.github.com`, `ghec`, `ghes-3.19`, ...; None: everywhere (unchecked).
         self.targets = targets
-        self._parts: list[str] | None = None
+        self._names: tuple[str, ...] | None = None
+        self._template = ""
         self._open_end: str | None = None
 
     def __repr__(self) -> str:
@@ -200,30 +201,36 @@ class Operation:
 
     def render_path(self, values: Mapping[str, Any]) -> str:
         """The path with each parameter percent-encoded into its segment(s)."""
-        parts = self._parts
-        if parts is None:
-            # Even indexes are literal text, odd ones parameter names.
-            parts = _PATH_PARAM.split(self.path)
-            if len(parts) > 1 and parts[-1] == "" and parts[-2] in self.multi_segment:
-                self._open_end = parts[-2]
-            self._parts = parts
-        open_end = self._open_end
-        if len(values) != len(parts) // 2:
-            names = parts[1::2]
+        names = self._names
+        if names is None:
+            names = self._compile_path()
+        if len(values) != len(names):
             missing = [n for n in names if n not in values]
             unknown = [n for n in values if n not in names]
             raise TypeError(f"{self.name}: missing path parameter(s) {missing}, unknown {unknown}")
-        out = []
-        for i, part in enumerate(parts):
-            if i % 2:
-                try:
-                    value = values[part]
-                except KeyError:
-                    raise TypeError(f"{self.name}: missing path parameter {part!r}") from None
-                out.append(encode_path_value(part, value, part in self.multi_segment, part == open_end))
-            else:
-                out.append(part)
-        return "".join(out)
+        given = tuple(values.values())
+        if tuple(values) != names:  # not in the route's order (a hand-built mapping)
+            try:
+                given = tuple([values[name] for name in names])
+            except KeyError as gone:
+                raise TypeError(f"{self.name}: missing path parameter {gone.args[0]!r}") from None
+        # Most values (owners, repositories, numbers) need no quoting and are no '.' or '..':
+        # one check of them all is far cheaper than one encoding each.
+        if _PLAIN_TYPES.issuperset(map(type, given)) and _PLAIN_SEGMENTS("\0".join(map(str, given))):
+            return self._template % given
+        multi, open_end = self.multi_segment, self._open_end
+        return self._template % tuple([encode_path_value(name, value, name in multi, name == open_end)
+                                       for name, value in zip(names, given, strict=True)])
+
+    def _compile_path(self) -> tuple[str, ...]:
+        """The path as a %-template and its parameter names, made on first use."""
+        # Even indexes are literal text, odd ones parameter names.
+        parts = _PATH_PARAM.split(self.path)
+        if len(parts) > 1 and parts[-1] == "" and parts[-2] in self.multi_segment:
+            self._open_end = parts[-2]
+        self._template = "%s".join(text.replace("%", "%%") for text in parts[0::2])
+        names = self._names = tuple(parts[1::2])
+        return names
 
 
 def encode_path_value(name: str, value: Any, multi_segment: bool = False, at_end: bool = False) -> str:
@@ -253,6 +260,10 @@ def encode_path_value(name: str, value: Any, multi_segment: bool = False, at_end
 
 
 # What quote() leaves as it is (RFC 3986's unreserved characters), and with "/" too.
+# NUL-separated values each of which is such a segment, and no '.' or '..'; of these
+# types exactly (no bool, no str subclass, whose str() may say something else).
+_PLAIN_TYPES = frozenset({str, int})
+_PLAIN_SEGMENTS = re.compile(r"(?!\.\.?(?:\0|\Z))[A-Za-z0-9_.~-]+(?:\0(?!\.\.?(?:\0|\Z))[A-Za-z0-9_.~-]+)*").fullmatch
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]+").fullmatch
 _UNRESERVED_OR_SLASH = re.compile(r"[A-Za-z0-9_.~/-]+").fullmatch
 

@@ -32,7 +32,8 @@ from octo.core.checks import check_ca_bundle, check_max_connections
 from octo.core.errors import InvalidResponseError, OctoError, TransportError
 from octo.core.hooks import HookRequest, Hooks
 from octo.core.pipeline import Answer, Attempt, Await, Mint, Request, Sleep, Steps, StoreCall, Stream, facts
-from octo.core.redaction import SentRequest, redact_url
+from octo.core.redaction import Secret, SentRequest, redact_url
+from octo.drivers.deadlines import Deadline, Deadlines
 from octo.drivers.per_origin import PerOrigin
 from octo.transfer import CHUNK_SIZE
 
@@ -49,23 +50,26 @@ class AsyncDriver:
         self._session: aiohttp.ClientSession | None = session
         if session is not None:
             _own_retries(session)
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None  # the loop it last ran on
+        self._deadlines: Deadlines
         self._route = PerOrigin(_read_route)  # read once per origin
+        self._timeouts: dict[tuple[float, float], aiohttp.ClientTimeout] = {}
         self.closed = False
 
-    @property
-    def session(self) -> aiohttp.ClientSession:
-        """The session, made on first use inside the running loop (aiohttp needs one)."""
-        loop = asyncio.get_running_loop()
-        if self._session is None or (self._given is None and self._loop is not loop):
+    def _run_on(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Make what belongs to a loop: the deadlines, and the session unless
+        the caller gave one (aiohttp makes one inside a running loop)."""
+        if self._given is None:
             # A client of our own outlives a loop (asyncio.run twice): a new loop gets new connections.
             connector = aiohttp.TCPConnector(limit=0, limit_per_host=self._max_connections)
             self._session = _own_retries(aiohttp.ClientSession(connector=connector, auto_decompress=True))
-            self._loop = loop
-        return self._session
+        self._deadlines = Deadlines(loop)
+        self._loop = loop
 
     async def close(self) -> None:
         self.closed = True
+        if self._loop is not None:
+            self._deadlines.close()
         if self._session is not None and self._given is None:
             await self._session.close()
 
@@ -168,21 +172,38 @@ class AsyncDriver:
 
     async def send(self, request: Request) -> Answer:
         """Send once; the whole body is read unless a 2xx is to be streamed."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            self._run_on(loop)
         method, url, attempt = request.method, request.url, request.attempt
+        # The attempt's total bounds an ordinary call's whole exchange and a download's
+        # header block (its body is bounded by its progress, `_stream`); an upload's
+        # answer from when its body has gone (`_chunks` starts it).
+        deadline = self._deadlines.start(None if attempt.upload else attempt.remaining())
         answer: aiohttp.ClientResponse | None = None
+        content = error = None
+        timed_out = False
         try:
-            if attempt.upload:
-                # An upload's answer has the attempt's total from when its body has gone (`_chunks`).
-                clock = asyncio.timeout(None)
-                async with clock:
-                    answer, seen, content, error = await self._exchange(request, clock)
-            else:
-                answer, seen, content, error = await self._exchange(request, None)
+            try:
+                data, headers, skip = _payload(request, deadline)
+                proxy, tls = self._route(url)
+                answer = await self._session.request(  # type: ignore[union-attr]
+                    method, URL(url, encoded=True), headers=headers, skip_auto_headers=skip, data=data,
+                    timeout=self._timeout(attempt.connect, attempt.read), allow_redirects=False,
+                    proxy=proxy, ssl=tls)
+                seen = _AnswerHeaders(answer)
+                if not request.stream or answer.status >= 300:
+                    content, error = await _read_body(method, answer, seen, request)
+            finally:
+                timed_out = deadline.stop()
         except aiohttp.ClientError as exc:
             error = _transport_error(method, url, exc, request)
-        except TimeoutError:
-            # A whole read timeout without a byte is aiohttp's ServerTimeoutError;
-            # this one is the attempt's total.
+        except BaseException as exc:
+            if not timed_out or not isinstance(exc, asyncio.CancelledError):
+                # Broken or cancelled: the connection is in an unknown state, so it is closed, not reused.
+                if answer is not None:
+                    answer.close()
+                raise
             attempt.over(f"no complete answer within {attempt.total:g} s, the total time of one attempt")
             error = _error(method, url, request, attempt.why or "", sent=True, retriable=True)
         if error is not None:
@@ -195,32 +216,15 @@ class AsyncDriver:
         # The URL as sent: aiohttp's own drops a user:password@ part (it sends it as auth).
         return Answer(answer.status, seen, url, content, answer, request)
 
-    async def _exchange(self, request: Request, clock: asyncio.Timeout | None) -> tuple[
-            aiohttp.ClientResponse, _AnswerHeaders, bytes | None, OctoError | None]:
-        """The answer, its headers, and its body (None when it is to be streamed)
-        or the error of a body cut short."""
-        method, url, attempt = request.method, request.url, request.attempt
-        # An ordinary call ends within the attempt's total, however slowly a
-        # server drips; a download's body by its progress (`_stream`).
-        total = None if request.stream or clock is not None else max(attempt.remaining(), 0.001)
-        timeout = aiohttp.ClientTimeout(total=total, sock_connect=attempt.connect, sock_read=attempt.read)
-        data, headers, skip = _payload(request, clock)
-        proxy, tls = self._route(url)
-        sending = self.session.request(
-            method, URL(url, encoded=True), headers=headers, skip_auto_headers=skip, data=data,
-            timeout=timeout, allow_redirects=False, proxy=proxy, ssl=tls)
-        # A download's header block counts in the total too.
-        answer = await (asyncio.wait_for(sending, max(attempt.remaining(), 0.001)) if request.stream else sending)
-        try:
-            seen = _AnswerHeaders(answer)
-            if request.stream and answer.status < 300:
-                return answer, seen, None, None
-            content, error = await _read_body(method, answer, seen, request)
-            return answer, seen, content, error
-        except BaseException:
-            # Broken or cancelled: the connection is in an unknown state, so it is closed, not reused.
-            answer.close()
-            raise
+    def _timeout(self, connect: float, read: float) -> aiohttp.ClientTimeout:
+        """aiohttp's timeouts for one attempt: the connect and read ones; the total is the deadline's."""
+        timeout = self._timeouts.get((connect, read))
+        if timeout is None:
+            if len(self._timeouts) >= 16:  # each call may give its own
+                self._timeouts.clear()
+            timeout = self._timeouts[connect, read] = aiohttp.ClientTimeout(
+                total=None, sock_connect=connect, sock_read=read)
+        return timeout
 
 
 def _read_route(url: str) -> tuple[str | None, ssl.SSLContext | bool]:
@@ -298,26 +302,29 @@ async def _awaited(wrap: Callable[..., Any], send: Callable[..., Any], request: 
     return await result if hasattr(result, "__await__") else result
 
 
-def _payload(request: Request, clock: asyncio.Timeout | None) -> tuple[Any, dict[str, str], list[str]]:
+def _payload(request: Request, deadline: Deadline) -> tuple[Any, dict[str, str], list[str] | None]:
     """What aiohttp sends as the body, the headers to send with it, and the
     default headers it must leave out (a header given as None, as requests drops it)."""
-    headers: dict[str, str] = {}
-    skip: list[str] = []
-    for name, value in request.headers.items():
-        if value is None:
-            skip.append(name)
-        else:  # bytes are sent as they are, as requests sends them
-            headers[name] = value.decode("latin-1") if isinstance(value, bytes) else value
+    headers = request.headers
+    skip: list[str] | None = None
+    if not _ONLY_TEXT.issuperset(map(type, headers.values())):  # a caller's None or bytes value
+        skip = [name for name, value in headers.items() if value is None]
+        # bytes are sent as they are, as requests sends them
+        headers = {name: value.decode("latin-1") if isinstance(value, bytes) else value
+                   for name, value in headers.items() if value is not None}
     body = request.body
     if isinstance(body, (bytes, str)) or body is None:
         return body, headers, skip
     size = getattr(body, "size", None)
     if size is not None:  # a known size goes as Content-Length, as requests sends it; else chunked
-        headers["Content-Length"] = str(size)
-    return _chunks(body, request.attempt, clock), headers, skip
+        headers = {**headers, "Content-Length": str(size)}
+    return _chunks(body, request.attempt, deadline), headers, skip
 
 
-async def _chunks(body: Any, attempt: Attempt, clock: asyncio.Timeout | None) -> AsyncIterator[bytes]:
+_ONLY_TEXT = frozenset({str, Secret})  # a credential is a Secret
+
+
+async def _chunks(body: Any, attempt: Attempt, deadline: Deadline) -> AsyncIterator[bytes]:
     """An upload body's chunks, each read from its file in a worker thread.
     One is read ahead, so the body's iteration (and its progress callback) has
     run to its end by the time aiohttp has sent the last chunk and stops asking;
@@ -327,9 +334,9 @@ async def _chunks(body: Any, attempt: Attempt, clock: asyncio.Timeout | None) ->
     while True:
         chunk = following
         following = None if chunk is None else await asyncio.to_thread(next, it, None)
-        if following is None and clock is not None:
+        if following is None:
             attempt.deadline = time.monotonic() + attempt.total
-            clock.reschedule(asyncio.get_running_loop().time() + attempt.total)
+            deadline.reschedule(attempt.total)
         if chunk is None:
             return
         yield bytes(chunk)

@@ -19,8 +19,13 @@ class PerOrigin(Generic[T]):
     def __init__(self, read: Callable[[str], T]) -> None:
         self._read = read
         self._known: dict[str, T] = {}
+        # The origin of the last call and what it read: most calls go where the last one went.
+        self._last = " "  # no URL starts with it
+        self._last_known: T
 
     def __call__(self, url: str) -> T:
+        if url.startswith(self._last):
+            return self._last_known
         end = url.find("/", url.find("//") + 2)
         origin = url if end < 0 else url[:end]
         known = self._known.get(origin)
@@ -28,4 +33,6 @@ class PerOrigin(Generic[T]):
             if len(self._known) >= MAX_ORIGINS:
                 self._known.clear()
             known = self._known[origin] = self._read(url)
+        if end >= 0:
+            self._last, self._last_known = url[:end + 1], known
         return known

@@ -181,3 +181,10 @@ def test_a_body_field_over_a_documented_limit_is_refused_before_io_naming_the_fi
     client.repos.create_dispatch_event("o", "r", event_type="x" * 100)
     client.issues.create("o", "r", title="t" * 10_000)
     assert len(server.requests) == 2
+
+
+def test_path_values_go_by_name_whatever_the_order_of_the_mapping() -> None:
+    assert GET_REPO.render_path({"repo": "r", "owner": "o"}) == GET_REPO.render_path({"owner": "o", "repo": "r"})
+    assert GET_REPO.render_path({"repo": 7, "owner": "a b"}) == "/repos/a%20b/7/pulls"
+    with pytest.raises(TypeError, match="missing path parameter 'repo'"):
+        GET_REPO.render_path({"owner": "o", "name": "r"})
