@@ -222,7 +222,7 @@ def markdown(r: dict[str, Any], chart: str | None) -> str:
         lines += ["", "## Per call", "",
                   "Client CPU (`time.process_time` in the client's own process) for one pair of calls: "
                   "`repos.create_dispatch_event` (204) then `repos.get` (a 12 kB repository), against "
-                  "the keep-alive loopback server in `bench/server.py`.", "",
+                  "the keep-alive loopback server in `bench/server.py`.", *provenance(r, "per_call"), "",
                   "| client | CPU per pair | × raw requests | wall per pair | pairs per round |",
                   "| --- | --- | --- | --- | --- |"]
         for key, samples in cpu.items():
@@ -234,7 +234,7 @@ def markdown(r: dict[str, Any], chart: str | None) -> str:
     if concurrent:
         lines += ["", "## Concurrency", "",
                   "500 concurrent `repos.get` at 100 connections against the loopback server answering each "
-                  "after 100 ms (one after another they would take 50 s).", "",
+                  "after 100 ms (one after another they would take 50 s).", *provenance(r, "concurrency"), "",
                   "| client | wall |", "| --- | --- |"]
         names = {"octo_async": "octo AsyncOcto", "aiohttp": "aiohttp (raw ClientSession)"}
         for key, samples in concurrent.items():
@@ -261,7 +261,8 @@ def markdown(r: dict[str, Any], chart: str | None) -> str:
                   "One `repos.get` by a client (`Octo`; `AsyncOcto` in the `_async` rows) without a store "
                   "(the default), with `octo.MemoryStore()` and "
                   "with `octo.RedisStore` (pacing off) on a local redis-server, against the loopback server "
-                  "above: the client's CPU and wall time per call, and each over the default's.", "",
+                  "above: the client's CPU and wall time per call, and each over the default's.",
+                  *provenance(r, "store"), "",
                   "| store | CPU per call | × no store | wall per call | × no store |",
                   "| --- | --- | --- | --- | --- |"]
         for key, samples in cpu.items():
