@@ -39,7 +39,9 @@ class Options:
 
 
 def fail(message: str) -> None:
-    sys.stderr.write(f"octo: {message}\n")
+    # A server's message may hold what no encoding can write (a lone surrogate from a
+    # JSON escape): written escaped, whatever stream stderr is.
+    sys.stderr.write(f"octo: {message}\n".encode("utf-8", "backslashreplace").decode("utf-8"))
     sys.stderr.flush()
 
 

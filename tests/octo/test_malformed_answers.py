@@ -228,6 +228,14 @@ def test_the_cli_writes_a_lone_surrogate_as_its_json_escape(server: ScriptedServ
     assert json.loads(out) == {"name": "a\ud800b"}
 
 
+def test_the_cli_writes_an_error_message_with_a_lone_surrogate_escaped(server: ScriptedServer,
+                                                                      cli: Callable[..., Any]) -> None:
+    server.queue(Reply(404, body='{"message": "a\\ud800b"}', headers={"content-type": "application/json"}))
+    code, out, err = cli("repos", "get", "o", "r")
+    assert code == 4
+    assert b"a\\ud800b" in err
+
+
 # -- the property: whatever the answer, only OctoError escapes ----------------------------------
 
 # Values that have broken parsers: digits that are not ASCII, numbers too big
