@@ -216,8 +216,11 @@ class Operation:
                 raise TypeError(f"{self.name}: missing path parameter {gone.args[0]!r}") from None
         # Most values (owners, repositories, numbers) need no quoting and are no '.' or '..':
         # one check of them all is far cheaper than one encoding each.
-        if _PLAIN_TYPES.issuperset(map(type, given)) and _PLAIN_SEGMENTS("\0".join(map(str, given))):
-            return self._template % given
+        if _PLAIN_TYPES.issuperset(map(type, given)):
+            joined = "\0".join(map(str, given))
+            # One NUL per gap: a value holding a NUL of its own is no plain segment.
+            if joined.count("\0") == len(given) - 1 and _PLAIN_SEGMENTS(joined):
+                return self._template % given
         multi, open_end = self.multi_segment, self._open_end
         return self._template % tuple([encode_path_value(name, value, name in multi, name == open_end)
                                        for name, value in zip(names, given, strict=True)])

@@ -3,6 +3,7 @@ gets wrong is refused before any I/O, and no value can change the route."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -59,13 +60,16 @@ def test_path_values_are_percent_encoded_into_one_segment(
 @example("%2F")
 @example("...")
 @example("\ud800")
+@example("a\x00b")
 def test_any_string_as_a_path_value_keeps_the_segment_count_and_decodes_back(value: str) -> None:
     values = {"owner": "octocat", "repo": value}
     if value in ("", ".", "..") or not is_sendable(value):
         with pytest.raises(ValueError):
             GET_REPO.render_path(values)
         return
-    assert wire_segments(GET_REPO.render_path(values)) == ["repos", "octocat", value, "pulls"]
+    rendered = GET_REPO.render_path(values)
+    assert re.fullmatch(r"[A-Za-z0-9_.~%/-]+", rendered), rendered  # what is not unreserved is quoted
+    assert wire_segments(rendered) == ["repos", "octocat", value, "pulls"]
 
 
 @settings(max_examples=100, deadline=None)
