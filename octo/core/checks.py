@@ -5,6 +5,7 @@ value when it could be a secret."""
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -145,7 +146,7 @@ def check_timeout(timeout: Any) -> Timeout:
     never 'no timeout'."""
     values = timeout if isinstance(timeout, tuple) else (timeout,)
     if len(values) not in (1, 2, 3) or not all(
-        isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in values
+        isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < math.inf for v in values
     ):
         raise ValueError("timeout must be a positive number, a (connect, read) pair or a "
                          f"(connect, read, total) triple, got {timeout!r}")

@@ -198,6 +198,10 @@ class AsyncDriver:
                 timed_out = deadline.stop()
         except aiohttp.ClientError as exc:
             error = _transport_error(method, url, exc, request)
+        except TimeoutError as exc:
+            # Not the attempt's total (a CancelledError, below): a socket timeout of an upload
+            # body's own stream, or a timeout in a caller's session that aiohttp passes on.
+            error = _error(method, url, request, f"timed out ({type(exc).__name__})", sent=True, retriable=True)
         except BaseException as exc:
             if not timed_out or not isinstance(exc, asyncio.CancelledError):
                 # Broken or cancelled: the connection is in an unknown state, so it is closed, not reused.

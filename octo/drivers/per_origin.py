@@ -19,13 +19,14 @@ class PerOrigin(Generic[T]):
     def __init__(self, read: Callable[[str], T]) -> None:
         self._read = read
         self._known: dict[str, T] = {}
-        # The origin of the last call and what it read: most calls go where the last one went.
-        self._last = " "  # no URL starts with it
-        self._last_known: T
+        # The origin of the last call (with its "/") and what it read: most calls go where the
+        # last one went. One tuple, read and replaced whole: threads share a client.
+        self._last: tuple[str, T | None] = (" ", None)  # no URL starts with " "
 
     def __call__(self, url: str) -> T:
-        if url.startswith(self._last):
-            return self._last_known
+        prefix, last = self._last
+        if url.startswith(prefix):
+            return last  # type: ignore[return-value]
         end = url.find("/", url.find("//") + 2)
         origin = url if end < 0 else url[:end]
         known = self._known.get(origin)
@@ -34,5 +35,5 @@ class PerOrigin(Generic[T]):
                 self._known.clear()
             known = self._known[origin] = self._read(url)
         if end >= 0:
-            self._last, self._last_known = url[:end + 1], known
+            self._last = (url[:end + 1], known)
         return known

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import io
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -211,3 +212,24 @@ def test_a_ca_bundle_is_loaded_once_and_again_when_it_is_replaced(
         bundle.write_bytes(cert_b.read_bytes())  # the bundle rotated: new clients trust the new one
         os.utime(bundle, ns=(1, 2_000_000_000_000_000_000))
         assert asyncio.run(status(b.url)) == 200
+
+
+def test_an_upload_stream_that_times_out_is_a_transport_error(server: ScriptedServer) -> None:
+    # A network stream as the body (a socket's file with a timeout): its own TimeoutError,
+    # which aiohttp passes on as it is, is octo's error like any other failure to send.
+    class TimingOut(io.RawIOBase):
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: Any) -> int:
+            raise TimeoutError("timed out")
+
+    async def main() -> Any:
+        async with octo.AsyncOcto(SENTINEL, base_url=server.url, uploads_url=server.url, retries=0) as gh:
+            with pytest.raises(octo.TransportError, match="timed out") as info:
+                await octo.upload("/repos/o/r/releases/1/assets{?name,label}", io.BufferedReader(TimingOut()),
+                                  name="x.bin", client=gh)
+            return info.value
+
+    error = run(main())
+    assert error.retriable

@@ -192,3 +192,15 @@ def test_path_values_go_by_name_whatever_the_order_of_the_mapping() -> None:
     assert GET_REPO.render_path({"repo": 7, "owner": "a b"}) == "/repos/a%20b/7/pulls"
     with pytest.raises(TypeError, match="missing path parameter 'repo'"):
         GET_REPO.render_path({"owner": "o", "name": "r"})
+
+
+@pytest.mark.parametrize("timeout", [float("inf"), (10, float("inf")), (10, 30, float("inf")), float("nan"),
+                                     (0, 30), -1])
+def test_a_timeout_that_is_no_limit_or_no_number_is_a_value_error_before_io(
+    server: ScriptedServer, client: octo.Octo, timeout: object
+) -> None:
+    with pytest.raises(ValueError, match="timeout must be a positive number"):
+        octo.Octo(base_url=server.url, timeout=timeout)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="timeout must be a positive number"):
+        client.repos.get("o", "r", timeout=timeout)  # type: ignore[arg-type]
+    assert server.requests == []
