@@ -57,7 +57,10 @@ class Deadlines:
         second.members.add(deadline)
         deadline.when = when
 
-    def leave(self, deadline: Deadline, when: float) -> None:
+    def leave(self, deadline: Deadline) -> None:
+        when = deadline.when
+        if when is None:  # not set yet, or already left or expired
+            return
         deadline.when = None
         second = self._due.get(when)
         if second is None:
@@ -113,8 +116,7 @@ class Deadline:
         """Due `seconds` from now instead (an upload's answer, once its body has gone)."""
         if self.stopped:  # the call is over: its upload body may still be read after an early answer
             return
-        if self.when is not None:
-            self._deadlines.leave(self, self.when)
+        self._deadlines.leave(self)
         if not self.expired:
             self._deadlines.enter(self, seconds)
 
@@ -122,8 +124,7 @@ class Deadline:
         """End it; True if it ran out and its cancellation is the only one of
         the task, which the caller turns into its own timeout error."""
         self.stopped = True
-        if self.when is not None:
-            self._deadlines.leave(self, self.when)
+        self._deadlines.leave(self)
         if not self.expired:
             return False
         self.expired = False
