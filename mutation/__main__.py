@@ -7,7 +7,7 @@ changed since the last run. When the tests changed, the mutants that survived
 `rm -rf mutants` starts from scratch. Mutant names or globs (`octo.core.retry.*`)
 limit a run to those mutants, tried again whatever their last result.
 
-A mutant gets its fastest tests up to `--budget` seconds (mutation/budget.py);
+A mutant gets its fastest tests up to `--budget` seconds (mutation/forked_session.py);
 one that passes them while slower tests were left out is undecided, counted as
 not detected. Named mutants get every test unless `--budget` is given.
 
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ACCEPTED = ROOT / "mutation" / "accepted.txt"
 COPIED_TESTS = ROOT / "mutants" / "tests"  # the tests the last run used
 DETECTED = frozenset({"killed", "caught by type check", "timeout", "segfault"})
-UNDECIDED = "skipped"  # mutmut's name for the status mutation/budget.py gives
+UNDECIDED = "skipped"  # mutmut's name for the status forked_session.UNDECIDED
 UNDETECTED = frozenset({"survived", "no tests", UNDECIDED})
 BUDGET = 0.3  # seconds of measured test time per mutant in a whole run
 

@@ -1,4 +1,5 @@
 """`python -m mutation.mutmut_cli ARGS`: mutmut's command line, with its
+mutants run from one collected session (mutation/forked_session.py) and its
 progress line counted at most once a second.
 
 mutmut 3.8 counts the status of every mutant to print its progress line
@@ -16,6 +17,8 @@ from typing import Any
 
 import mutmut.__main__ as mutmut_main
 
+from mutation.forked_session import SessionForkRunner
+
 _every_status = mutmut_main.print_stats
 _last = [0.0]
 
@@ -27,7 +30,9 @@ def print_stats(data: Any, force_output: bool = False) -> None:
         _every_status(data, force_output=force_output)
 
 
-mutmut_main.print_stats = print_stats  # its callers look the name up in mutmut.__main__
+# Its callers look these names up in mutmut.__main__.
+mutmut_main.print_stats = print_stats
+mutmut_main.get_mutant_runner = SessionForkRunner
 
 if __name__ == "__main__":
     sys.argv[0] = "mutmut"

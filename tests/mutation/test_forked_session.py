@@ -1,0 +1,158 @@
+"""mutation/forked_session.py: mutmut run on a small project, its mutants'
+tests run from one collected session: killed, surviving and undecided
+mutants come out as they would from a fresh pytest per mutant."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from mutation.forked_session import within
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SOURCE = '''
+def double(x):
+    return x * 2
+
+
+def greet(name):
+    return "hi " + name
+
+
+def shout(text):
+    return text.upper() + "!"
+
+
+def countdown(n):
+    while n > 0:
+        n -= 1
+    return n
+'''
+
+TESTS = '''
+import os
+import time
+
+import pytest
+
+from pkg.calc import countdown, double, greet, shout
+
+
+@pytest.fixture(scope="module")
+def module_setups():
+    with open(os.environ["SETUPS"], "a") as log:
+        log.write(os.environ.get("MUTANT_UNDER_TEST", "") + "\\n")
+
+
+def test_double(module_setups):
+    os.write(1, b"printed by a test\\n")
+    assert double(3) == 6
+
+
+def test_double_again(module_setups):
+    assert double(0) == 0
+
+
+def test_greet_loosely():
+    assert "hi" in greet("you")
+
+
+def test_shout_quick():
+    assert shout("a").startswith("A")
+
+
+def test_countdown():
+    assert countdown(3) == 0
+
+
+def test_shout_slow():
+    time.sleep(0.4)
+    assert shout("a") == "A!"
+'''
+
+PYPROJECT = '''
+[tool.mutmut]
+source_paths = ["pkg"]
+pytest_add_cli_args = ["-p", "no:cacheprovider"]
+pytest_add_cli_args_test_selection = ["tests"]
+timeout_multiplier = 10.0  # as octo's pyproject.toml: mutmut's own limit is 30 s at least
+timeout_constant = 3.0
+'''
+
+
+def test_the_fastest_tests_within_the_budget_are_kept_and_always_one() -> None:
+    known = {"a.py::quick": 0.01, "a.py::also_quick": 0.02, "a.py::slow": 5.0}
+    assert within(known, 1.0, known) == ["a.py::quick", "a.py::also_quick"]
+    assert within(["a.py::slow"], 0.1, known) == ["a.py::slow"]
+    assert within(known, 10.0, known) == ["a.py::quick", "a.py::also_quick", "a.py::slow"]
+    assert within(known, 0, known) == ["a.py::quick", "a.py::also_quick", "a.py::slow"]  # 0: no limit
+
+
+def test_a_modules_tests_stay_together_fastest_module_first() -> None:
+    known = {"a.py::one": 0.01, "b.py::one": 0.02, "a.py::two": 0.03, "b.py::two": 0.04}
+    assert within(known, 0, known) == ["a.py::one", "a.py::two", "b.py::one", "b.py::two"]
+
+
+def mutmut_run(project: Path, budget: float) -> tuple[dict[str, str], str, float]:
+    env = {**os.environ, "CI": "true", "OCTO_MUTATION_BUDGET": str(budget), "PYTHONPATH": str(ROOT),
+           "SETUPS": str(project / "setups.txt")}
+    run = [sys.executable, "-m", "mutation.mutmut_cli", "run", "--max-children", "2"]
+    started = time.monotonic()
+    done = subprocess.run(run, cwd=project, env=env, capture_output=True, text=True, timeout=120)
+    took = time.monotonic() - started
+    assert done.returncode == 0, done.stdout + done.stderr
+    listed = subprocess.run([sys.executable, "-m", "mutation.mutmut_cli", "results", "--all", "true"],
+                            cwd=project, env=env, capture_output=True, text=True, timeout=60, check=True)
+    statuses = dict(line.strip().rsplit(": ", 1) for line in listed.stdout.splitlines() if ": " in line)
+    return statuses, done.stdout + done.stderr, took
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "calc.py").write_text(SOURCE)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_calc.py").write_text(TESTS)
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT)
+    return tmp_path
+
+
+@pytest.mark.other_processes
+def test_mutants_are_killed_survive_or_stay_undecided_within_the_budget(project: Path) -> None:
+    statuses, output, _ = mutmut_run(project, budget=0.1)
+    doubles = {name: s for name, s in statuses.items() if ".x_double__" in name}
+    assert doubles and set(doubles.values()) == {"killed"}
+    # "XXhi XX" still holds "hi": no test tells it from the original.
+    assert statuses["pkg.calc.x_greet__mutmut_2"] == "survived"
+    # Only the slow test tells "XX!XX" from "!", and it was over the budget.
+    shouts = {name: s for name, s in statuses.items() if ".x_shout__" in name}
+    assert "skipped" in shouts.values()
+    assert "printed by a test" not in output
+    # The module fixture is set up once per mutant whose tests use it (never in the parent's collection).
+    setups = (project / "setups.txt").read_text().split()
+    mutants_of_double = [line for line in setups if "x_double__" in line]
+    assert sorted(mutants_of_double) == sorted(doubles)
+
+
+@pytest.mark.other_processes
+def test_without_a_budget_every_test_decides(project: Path) -> None:
+    statuses, _, _ = mutmut_run(project, budget=0)
+    shouts = {name: s for name, s in statuses.items() if ".x_shout__" in name}
+    assert shouts and set(shouts.values()) == {"killed"}
+    assert statuses["pkg.calc.x_greet__mutmut_2"] == "survived"
+
+
+@pytest.mark.other_processes
+def test_a_mutant_that_never_ends_is_a_timeout_after_seconds_not_minutes(project: Path) -> None:
+    statuses, _, took = mutmut_run(project, budget=0.1)
+    # `n += 1` counts up for ever; mutmut's own limit for it would be 30 s, the kept test's is ~3 s.
+    endless = [name for name, status in statuses.items() if ".x_countdown__" in name and status == "timeout"]
+    assert endless
+    assert took < 20
