@@ -35,6 +35,9 @@ DETECTED = frozenset({"killed", "caught by type check", "timeout", "segfault"})
 UNDECIDED = "skipped"  # mutmut's name for the status forked_session.UNDECIDED
 UNDETECTED = frozenset({"survived", "no tests", UNDECIDED})
 BUDGET = 0.3  # seconds of measured test time per mutant in a whole run
+# One mutant more than the cores at a time: a mutant's child spends part of its run waiting
+# (on loopback servers, on its fork), which left a third of two cores idle with two children.
+CHILDREN = (os.cpu_count() or 1) + 1
 
 
 def mutmut(budget: float, *args: str) -> None:
@@ -121,13 +124,13 @@ def main(argv: list[str] | None = None) -> int:
                 mutated.unlink()
         # mutmut copies tests/ over its old copy; a fresh copy leaves no deleted test behind.
         shutil.rmtree(COPIED_TESTS, ignore_errors=True)
-        mutmut(budget, "run", *args.mutants)
+        mutmut(budget, "run", "--max-children", str(CHILDREN), *args.mutants)
         if tests_changed and not args.mutants:
             known = accepted()  # equivalent: no new test can kill them
             again = sorted(n for n, (status, _) in results().items() if status in UNDETECTED and n not in known)
             if again:
                 print(f"mutation: the tests changed; trying the {len(again)} undetected mutants again")
-                mutmut(budget, "run", *again)
+                mutmut(budget, "run", "--max-children", str(CHILDREN), *again)
 
     found = results()
     if not found:

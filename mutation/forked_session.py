@@ -25,6 +25,7 @@ mutmut's own runs (measuring, the clean run, the forced failure) still use
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import os
 import threading
@@ -69,6 +70,14 @@ def deadline(seconds_measured: float) -> float:
     """
     cfg = config()
     return cfg.timeout_constant + cfg.timeout_multiplier * seconds_measured
+
+
+def give_back_free_memory() -> None:
+    """Return the C heap's free pages to the system (glibc's malloc_trim; elsewhere nothing)."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (AttributeError, OSError):
+        pass
 
 
 def end_after(seconds: float) -> None:
@@ -179,7 +188,10 @@ class SessionForkRunner(ForkRunner):
 
     def startup(self) -> None:
         self.test_runner.collect()
-        # What mutmut's own runs left is garbage: freed now, it is neither frozen into
-        # every child's heap nor copied in every fork's page tables.
+        # What mutmut's own runs left is garbage: freed now and given back to the system, it
+        # is neither frozen into every child's heap nor in every fork's page tables. Forking,
+        # a child's first writes and its exit were half the machine's CPU (kernel time),
+        # in proportion to this process's memory: 850 MB without this, ~300 MB with it.
         gc.collect()
+        give_back_free_memory()
         super().startup()  # freezes the heap the children inherit
