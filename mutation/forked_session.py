@@ -190,8 +190,8 @@ class SessionForkRunner(ForkRunner):
         self.test_runner.collect()
         # What mutmut's own runs left is garbage: freed now and given back to the system, it
         # is neither frozen into every child's heap nor in every fork's page tables. Forking,
-        # a child's first writes and its exit were half the machine's CPU (kernel time),
-        # in proportion to this process's memory: 850 MB without this, ~300 MB with it.
+        # a child's first writes and its exit cost kernel time (near half the machine's) in
+        # proportion to this process's memory: 862 MB without this, 706 MB with it.
         gc.collect()
         give_back_free_memory()
         super().startup()  # freezes the heap the children inherit
