@@ -40,13 +40,13 @@ BUDGET = 0.3  # seconds of measured test time per mutant in a whole run
 CHILDREN = (os.cpu_count() or 1) + 1
 
 
-def mutmut(budget: float, *args: str) -> None:
-    command = [sys.executable, "-m", "mutation.mutmut_cli", *args]
+def mutmut_run(budget: float, *mutants: str) -> None:
+    command = [sys.executable, "-m", "mutation.mutmut_cli", "run", "--max-children", str(CHILDREN), *mutants]
     # CI=true: hypothesis draws the same examples every run, so a verdict is reproducible.
     env = {**os.environ, "CI": "true", "OCTO_MUTATION_BUDGET": str(budget)}
     done = subprocess.run(command, cwd=ROOT, env=env, check=False)
     if done.returncode != 0:
-        sys.exit(f"mutation: mutmut {args[0]} failed with exit status {done.returncode}")
+        sys.exit(f"mutation: mutmut run failed with exit status {done.returncode}")
 
 
 def tests_digest(tests: Path) -> str | None:
@@ -124,13 +124,13 @@ def main(argv: list[str] | None = None) -> int:
                 mutated.unlink()
         # mutmut copies tests/ over its old copy; a fresh copy leaves no deleted test behind.
         shutil.rmtree(COPIED_TESTS, ignore_errors=True)
-        mutmut(budget, "run", "--max-children", str(CHILDREN), *args.mutants)
+        mutmut_run(budget, *args.mutants)
         if tests_changed and not args.mutants:
             known = accepted()  # equivalent: no new test can kill them
             again = sorted(n for n, (status, _) in results().items() if status in UNDETECTED and n not in known)
             if again:
                 print(f"mutation: the tests changed; trying the {len(again)} undetected mutants again")
-                mutmut(budget, "run", "--max-children", str(CHILDREN), *again)
+                mutmut_run(budget, *again)
 
     found = results()
     if not found:

@@ -143,8 +143,8 @@ class SessionTests(PytestRunner):
         self.measured_everything = False
 
     def collect(self) -> None:
-        args = ["--rootdir=.", "--tb=no", "-x", "-q", "-s", "-p", "no:randomly", "-p", "no:random-order",
-                *self._pytest_add_cli_args_test_selection, *self._pytest_add_cli_args]
+        # mutmut's own arguments for a run of every test, as execute_pytest completes them.
+        args = ["--rootdir=.", "--tb=no", "-s", *self._pytest_args_regular_run([]), *self._pytest_add_cli_args]
         with change_cwd("mutants"):
             self.collected = CollectedSession(args)
 

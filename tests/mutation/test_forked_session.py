@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -113,46 +114,59 @@ def mutmut_run(project: Path, budget: float) -> tuple[dict[str, str], str, float
     return statuses, done.stdout + done.stderr, took
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    (tmp_path / "pkg").mkdir()
-    (tmp_path / "pkg" / "__init__.py").write_text("")
-    (tmp_path / "pkg" / "calc.py").write_text(SOURCE)
-    (tmp_path / "tests").mkdir()
-    (tmp_path / "tests" / "test_calc.py").write_text(TESTS)
-    (tmp_path / "pyproject.toml").write_text(PYPROJECT)
-    return tmp_path
+def make_project(root: Path) -> Path:
+    (root / "pkg").mkdir()
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "calc.py").write_text(SOURCE)
+    (root / "tests").mkdir()
+    (root / "tests" / "test_calc.py").write_text(TESTS)
+    (root / "pyproject.toml").write_text(PYPROJECT)
+    return root
+
+
+def mutants_of(statuses: dict[str, str], function: str) -> dict[str, str]:
+    return {name: status for name, status in statuses.items() if f".x_{function}__" in name}
+
+
+class Run(NamedTuple):
+    project: Path
+    statuses: dict[str, str]
+    output: str
+    took: float
+
+
+@pytest.fixture(scope="module")
+def budgeted(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """One mutmut run with a 0.1 s budget, read by several tests."""
+    project = make_project(tmp_path_factory.mktemp("budgeted"))
+    return Run(project, *mutmut_run(project, budget=0.1))
 
 
 @pytest.mark.other_processes
-def test_mutants_are_killed_survive_or_stay_undecided_within_the_budget(project: Path) -> None:
-    statuses, output, _ = mutmut_run(project, budget=0.1)
-    doubles = {name: s for name, s in statuses.items() if ".x_double__" in name}
+def test_mutants_are_killed_survive_or_stay_undecided_within_the_budget(budgeted: Run) -> None:
+    doubles = mutants_of(budgeted.statuses, "double")
     assert doubles and set(doubles.values()) == {"killed"}
     # "XXhi XX" still holds "hi": no test tells it from the original.
-    assert statuses["pkg.calc.x_greet__mutmut_2"] == "survived"
+    assert budgeted.statuses["pkg.calc.x_greet__mutmut_2"] == "survived"
     # Only the slow test tells "XX!XX" from "!", and it was over the budget.
-    shouts = {name: s for name, s in statuses.items() if ".x_shout__" in name}
-    assert "skipped" in shouts.values()
-    assert "printed by a test" not in output
+    assert "skipped" in mutants_of(budgeted.statuses, "shout").values()
+    assert "printed by a test" not in budgeted.output
     # The module fixture is set up once per mutant whose tests use it (never in the parent's collection).
-    setups = (project / "setups.txt").read_text().split()
+    setups = (budgeted.project / "setups.txt").read_text().split()
     mutants_of_double = [line for line in setups if "x_double__" in line]
     assert sorted(mutants_of_double) == sorted(doubles)
 
 
 @pytest.mark.other_processes
-def test_without_a_budget_every_test_decides(project: Path) -> None:
-    statuses, _, _ = mutmut_run(project, budget=0)
-    shouts = {name: s for name, s in statuses.items() if ".x_shout__" in name}
+def test_without_a_budget_every_test_decides(tmp_path: Path) -> None:
+    statuses, _, _ = mutmut_run(make_project(tmp_path), budget=0)
+    shouts = mutants_of(statuses, "shout")
     assert shouts and set(shouts.values()) == {"killed"}
     assert statuses["pkg.calc.x_greet__mutmut_2"] == "survived"
 
 
 @pytest.mark.other_processes
-def test_a_mutant_that_never_ends_is_a_timeout_after_seconds_not_minutes(project: Path) -> None:
-    statuses, _, took = mutmut_run(project, budget=0.1)
+def test_a_mutant_that_never_ends_is_a_timeout_after_seconds_not_minutes(budgeted: Run) -> None:
     # `n += 1` counts up for ever; mutmut's own limit for it would be 30 s, the kept test's is ~3 s.
-    endless = [name for name, status in statuses.items() if ".x_countdown__" in name and status == "timeout"]
-    assert endless
-    assert took < 20
+    assert "timeout" in mutants_of(budgeted.statuses, "countdown").values()
+    assert budgeted.took < 20
