@@ -9,11 +9,17 @@ parent configures and collects one session of the whole selection, once; a
 child picks the mutant's items out of it and runs them in the session's own
 loop, so it pays only for its tests and their fixtures.
 
-A mutant gets its fastest tests (by the durations mutmut measured), grouped
-by module so a module's fixtures are set up once, and only up to
-`OCTO_MUTATION_BUDGET` seconds of them (at least one). One that passes them
-while slower tests were left out is not called a survivor: it exits with
-mutmut's "skipped" status, which `python -m mutation` reports as undecided.
+A mutant gets its fastest tests, grouped by module so a module's fixtures
+are set up once, and only up to `OCTO_MUTATION_BUDGET` seconds of them (at
+least one): as many as their measured times allow, and no more than the
+child's own clock allows. mutmut measures a test's call; here its setup and
+teardown count too (`WholeTestTime`: a redis-server started, a loopback
+server, a temporary tree), but a fixture shared by several tests is measured
+once, with the first, and a child may pay for it with another: the clock
+stops the run between two tests once the budget is spent. One that passes
+the tests it ran while others were left out is not called a survivor: it
+exits with mutmut's "skipped" status, which `python -m mutation` reports as
+undecided.
 
 A run also ends at a deadline set by the tests it kept (`deadline`), not by
 mutmut's, which is set by all the mutant's tests: a mutant that loops for ever
@@ -29,14 +35,19 @@ import ctypes
 import gc
 import os
 import threading
+import time
 from collections.abc import Iterable
 from contextlib import redirect_stderr, redirect_stdout
+from typing import TYPE_CHECKING, Any
 
 from mutmut.configuration import config
 from mutmut.runners.harness import PytestRunner
 from mutmut.state import state
 from mutmut.utils.file_utils import change_cwd
 from mutmut.workers.isolation import ForkRunner
+
+if TYPE_CHECKING:
+    import pytest
 
 UNDECIDED = 34  # mutmut's exit status for "skipped"
 NO_TESTS = 33  # and for "no tests"
@@ -65,8 +76,8 @@ def deadline(seconds_measured: float) -> float:
 
     mutmut's own limit, `(time of all the mutant's tests + timeout_constant) *
     timeout_multiplier` (30 s at least with ours), is made for running all of
-    them; a run cut to the budget is known to be short. Fixture setup is not
-    in the measured times, hence the constant added.
+    them; a run cut to the budget is known to be short. A shared fixture may
+    not be in the measured times, hence the constant added.
     """
     cfg = config()
     return cfg.timeout_constant + cfg.timeout_multiplier * seconds_measured
@@ -111,14 +122,18 @@ class CollectedSession:
             raise RuntimeError(f"mutation: collecting the tests failed ({self.session.testsfailed} errors)")
         self.items = {item.nodeid: item for item in self.session.items}
 
-    def run(self, nodeids: list[str]) -> int:
+    def run(self, nodeids: list[str], seconds: float = 0) -> int:
         """Run these tests, in this order, stopping at the first failure, with the
-        exit status `pytest.main` would give. Once per process: the session is used up."""
+        exit status `pytest.main` would give; after `seconds` (0: no limit), no
+        further test starts, and a run cut so that passed is UNDECIDED.
+        Once per process: the session is used up."""
         session = self.session
         session.items = [self.items[nodeid] for nodeid in nodeids if nodeid in self.items]
         session.testscollected = len(session.items)
         if not session.items:
             return NO_TESTS
+        clock = Clock(session, seconds)
+        self.config.pluginmanager.register(clock, "mutation-clock")
         try:
             try:
                 self.config.hook.pytest_runtestloop(session=session)
@@ -131,7 +146,35 @@ class CollectedSession:
             return 2
         except BaseException:  # a mutant that breaks a hook or a teardown, as pytest.main says it
             return 3
-        return status
+        return UNDECIDED if status == 0 and clock.cut else status
+
+
+class Clock:
+    """A pytest plugin that stops a session's run between two tests once `seconds`
+    have passed since it was made (0: never)."""
+
+    def __init__(self, session: pytest.Session, seconds: float) -> None:
+        self.session = session
+        self.ends = time.monotonic() + seconds if seconds > 0 else float("inf")
+        self.last = session.items[-1].nodeid
+        self.cut = False
+
+    def pytest_runtest_logfinish(self, nodeid: str) -> None:
+        # Called after a test's teardown; pytest's loop stops before the next one.
+        if nodeid != self.last and time.monotonic() > self.ends:
+            self.cut = True
+            self.session.shouldstop = "mutation: out of time"
+
+
+class WholeTestTime:
+    """A pytest plugin for mutmut's measuring run: a test's time is that of its setup
+    and teardown too, not only of its call as mutmut measures it, since a mutant's
+    child pays for them. A fixture shared by several tests counts for the first
+    (setup) and the last (teardown)."""
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when != "call":  # mutmut adds the call's
+            state().duration_by_test[report.nodeid] += report.duration
 
 
 class SessionTests(PytestRunner):
@@ -141,6 +184,7 @@ class SessionTests(PytestRunner):
         super().__init__()
         self.collected: CollectedSession | None = None
         self.measured_everything = False
+        self.plugins: list[object] = []  # for pytest.main, besides mutmut's
 
     def collect(self) -> None:
         # mutmut's own arguments for a run of every test, as execute_pytest completes them.
@@ -150,9 +194,17 @@ class SessionTests(PytestRunner):
 
     def run_stats(self, *, tests: Iterable[str]) -> int:
         tests = list(tests)
-        status = super().run_stats(tests=tests)
+        self.plugins = [WholeTestTime()]
+        try:
+            status = super().run_stats(tests=tests)
+        finally:
+            self.plugins = []
         self.measured_everything = not tests and status == 0
         return status
+
+    def execute_pytest(self, params: list[str], **kwargs: Any) -> int:
+        kwargs["plugins"] = [*kwargs.get("plugins", ()), *self.plugins]
+        return super().execute_pytest(params, **kwargs)
 
     def run_tests(self, *, mutant_name: str | None, tests: Iterable[str]) -> int:
         if self.collected is None or not mutant_name:
@@ -167,7 +219,7 @@ class SessionTests(PytestRunner):
         kept = within(tests, budget, known)
         end_after(deadline(sum(known.get(test, 0.0) for test in kept)))
         with change_cwd("mutants"):
-            status = self.collected.run(kept)
+            status = self.collected.run(kept, seconds=budget)
         return UNDECIDED if status == 0 and len(kept) < len(tests) else status
 
 

@@ -4,6 +4,7 @@ mutants come out as they would from a fresh pytest per mutant."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -34,6 +35,10 @@ def countdown(n):
     while n > 0:
         n -= 1
     return n
+
+
+def half(x):
+    return x / 2
 '''
 
 TESTS = '''
@@ -42,7 +47,7 @@ import time
 
 import pytest
 
-from pkg.calc import countdown, double, greet, shout
+from pkg.calc import countdown, double, greet, half, shout
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +80,24 @@ def test_countdown():
 def test_shout_slow():
     time.sleep(0.4)
     assert shout("a") == "A!"
+
+
+@pytest.fixture(scope="module")
+def slow_to_set_up():
+    time.sleep(0.3)
+
+
+def test_half_is_not_zero(slow_to_set_up):  # the fixture's setup is measured with this test
+    assert half(4) != 0
+
+
+def test_half_loosely(slow_to_set_up):  # not with this one
+    assert half(4) != 0
+
+
+def test_half():
+    time.sleep(0.05)  # measured slower than test_half_loosely, so it runs second
+    assert half(4) == 2
 '''
 
 PYPROJECT = '''
@@ -150,6 +173,13 @@ def test_mutants_are_killed_survive_or_stay_undecided_within_the_budget(budgeted
     assert budgeted.statuses["pkg.calc.x_greet__mutmut_2"] == "survived"
     # Only the slow test tells "XX!XX" from "!", and it was over the budget.
     assert "skipped" in mutants_of(budgeted.statuses, "shout").values()
+    # A test's measured time holds its setup: the slow fixture's is with the first test using it.
+    measured = json.loads((budgeted.project / "mutants" / "mutmut-stats.json").read_text())["duration_by_test"]
+    assert measured["tests/test_calc.py::test_half_is_not_zero"] >= 0.3 > measured["tests/test_calc.py::test_half"]
+    # test_half_loosely and test_half fit the budget by the times measured, but the child's clock
+    # says the slow fixture, set up for test_half_loosely there, used it up: test_half does not start.
+    halves = mutants_of(budgeted.statuses, "half")
+    assert halves and set(halves.values()) == {"skipped"}
     assert "printed by a test" not in budgeted.output
     # The module fixture is set up once per mutant whose tests use it (never in the parent's collection).
     setups = (budgeted.project / "setups.txt").read_text().split()
@@ -162,6 +192,8 @@ def test_without_a_budget_every_test_decides(tmp_path: Path) -> None:
     statuses, _, _ = mutmut_run(make_project(tmp_path), budget=0)
     shouts = mutants_of(statuses, "shout")
     assert shouts and set(shouts.values()) == {"killed"}
+    halves = mutants_of(statuses, "half")
+    assert halves and set(halves.values()) == {"killed"}
     assert statuses["pkg.calc.x_greet__mutmut_2"] == "survived"
 
 
