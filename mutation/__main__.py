@@ -146,9 +146,10 @@ def main(argv: list[str] | None = None) -> int:
             if name in known:
                 stale.append(f"{name}: {status} now")
             continue
-        changed = diff(name, path) if status == "survived" else []
+        # An accepted mutant left undecided by the budget is as equivalent as when it survives.
+        changed = diff(name, path) if status == "survived" or name in known else []
         mark, _ = known.get(name, ("", ""))
-        if status == "survived" and mark == fingerprint(changed):
+        if name in known and mark == fingerprint(changed):
             equivalent.append(name)
         else:
             new.append((name, status, path, changed))
